@@ -1,0 +1,77 @@
+package dev.vigil.dsl.ast;
+
+import dev.vigil.dsl.Span;
+import java.util.List;
+
+/**
+ * A pattern: a sequence of stages, each related to the one before it by a {@link Contiguity}.
+ * This is the shape of a Flink CEP {@code Pattern} chain ({@code begin().next().followedBy()...}),
+ * and groups nest the same shape.
+ */
+public record Pattern(List<Stage> stages, Span span) {
+    public Pattern {
+        stages = List.copyOf(stages);
+        if (stages.isEmpty()) {
+            throw new IllegalArgumentException("a pattern needs at least one stage");
+        }
+    }
+
+    /** How a stage follows the previous one (or, inside a loop, how the loop's events follow each other). */
+    public enum Contiguity {
+        /** Juxtaposition {@code a b}: Flink {@code next} / {@code consecutive()}. */
+        STRICT,
+        /** {@code a -> b}: Flink {@code followedBy}, skip-till-next-match. */
+        RELAXED,
+        /** {@code a ->> b}: Flink {@code followedByAny} / {@code allowCombinations()}, skip-till-any-match. */
+        NON_DETERMINISTIC
+    }
+
+    /**
+     * One stage of the sequence.
+     *
+     * @param contiguity how this stage follows the previous one; for the first stage of a pattern it is
+     *     {@code STRICT} and carries no meaning
+     * @param negated {@code !b}: the stage must not occur (Flink {@code notNext} / {@code notFollowedBy})
+     * @param quantifier how often the element repeats, or {@code null} for exactly once
+     */
+    public record Stage(Contiguity contiguity, boolean negated, Element element, Quantifier quantifier, Span span) {}
+
+    /** What a stage matches: one variable, or a parenthesized group. */
+    public sealed interface Element permits Variable, Group {
+        Span span();
+    }
+
+    /** A pattern variable, defined (or not: then always true) in {@code DEFINE}. */
+    public record Variable(String name, Span span) implements Element {}
+
+    /** {@code ( pattern )}: a Flink CEP group pattern. */
+    public record Group(Pattern body, Span span) implements Element {}
+
+    /**
+     * {@code ? + * {n} {n,m} {n,}} with optional modifiers.
+     *
+     * @param min at least this many (0 means the stage is optional)
+     * @param max at most this many, or {@link #UNBOUNDED}
+     * @param greedy Flink {@code greedy()}
+     * @param inner explicit contiguity between the loop's own events ({@code CONSECUTIVE}, {@code RELAXED},
+     *     {@code COMBINATIONS}), or {@code null} to follow the operator written before the stage
+     */
+    public record Quantifier(int min, int max, boolean greedy, Contiguity inner, Span span) {
+        public static final int UNBOUNDED = -1;
+
+        public Quantifier {
+            if (min < 0 || (max != UNBOUNDED && (max < 1 || max < min))) {
+                throw new IllegalArgumentException("quantifier {" + min + "," + max + "} is empty");
+            }
+        }
+
+        public boolean optional() {
+            return min == 0;
+        }
+
+        /** True when more than one event may be taken ({@code +}, {@code *}, {@code {n}} with n &gt; 1, ...). */
+        public boolean looping() {
+            return max == UNBOUNDED || max > 1;
+        }
+    }
+}
