@@ -1,0 +1,18 @@
+package dev.vigil.nfa.differential;
+
+/** A CEP implementation the differential test can run a case through: Flink CEP or Vigil. */
+interface CepUnderTest {
+
+    /** What running a case gave: the outcome, or the implementation's refusal of the rule. */
+    sealed interface Result permits Ran, Rejected {}
+
+    /** @param rule the rule as this implementation saw it (Flink API calls, or Vigil rule text) */
+    record Ran(Outcome outcome, String rule) implements Result {}
+
+    /** @param reason the error, as the implementation worded it */
+    record Rejected(String reason, String rule) implements Result {}
+
+    String name();
+
+    Result run(DiffCase diffCase) throws Exception;
+}
