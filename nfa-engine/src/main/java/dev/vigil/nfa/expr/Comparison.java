@@ -25,9 +25,9 @@ final class Comparison extends BooleanNode {
     private static int accepted(BinaryOp op) {
         switch (op) {
             case EQ:
-                return Values.EQUAL;
+                return Values.EQUAL | Values.SAME;
             case NE:
-                return Values.LESS | Values.GREATER | Values.UNEQUAL;
+                return Values.LESS | Values.GREATER | Values.DIFFERENT;
             case LT:
                 return Values.LESS;
             case LE:

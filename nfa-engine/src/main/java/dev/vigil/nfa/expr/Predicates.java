@@ -36,7 +36,7 @@ final class Predicates {
             }
             for (Node option : options) {
                 int outcome = Values.compare(v, option.evaluate(event, match));
-                if (outcome == Values.EQUAL) {
+                if ((outcome & (Values.EQUAL | Values.SAME)) != 0) {
                     return !negated;
                 }
                 if (outcome == Values.NONE && negated) {

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Comparison follows SQL with three-valued logic collapsed to two values: a comparison whose
  * operands are null or of different kinds is false, whatever the operator (also {@code <>}). Numbers
- * compare exactly across Long and Double, so {@code 2 = 2.0} holds and {@code 2^53 + 1 > 2.0^53} too.
+ * compare exactly across Long and Double, so {@code 2 = 2.0} holds and {@code 2^53 + 1 > 2.0^53} too;
+ * strings compare lexicographically (by UTF-16 unit, case-sensitively); booleans only compare for
+ * equality, so {@code TRUE >= TRUE} is false.
  */
 final class Values {
     /** Outcome bits of {@link #compare}; an operator holds when the outcome is in its mask. */
@@ -25,8 +27,10 @@ final class Values {
     static final int LESS = 1;
     static final int EQUAL = 2;
     static final int GREATER = 4;
-    /** Equality-only kinds (booleans) that differ; satisfies {@code <>} and nothing else. */
-    static final int UNEQUAL = 8;
+    /** Equal values of a kind without order (booleans): satisfies {@code =} and nothing else. */
+    static final int SAME = 8;
+    /** Different values of a kind without order: satisfies {@code <>} and nothing else. */
+    static final int DIFFERENT = 16;
 
     private Values() {}
 
@@ -103,15 +107,10 @@ final class Values {
         }
         if (left instanceof Boolean l) {
             if (right instanceof Boolean r) {
-                return l.booleanValue() == r.booleanValue() ? EQUAL : UNEQUAL;
+                return l.booleanValue() == r.booleanValue() ? SAME : DIFFERENT;
             }
         }
         return NONE;
-    }
-
-    /** Whether two values are equal under {@code =} (so {@code 2 = 2.0}; null equals nothing). */
-    static boolean equal(Object left, Object right) {
-        return compare(left, right) == EQUAL;
     }
 
     private static int order(int comparison) {
