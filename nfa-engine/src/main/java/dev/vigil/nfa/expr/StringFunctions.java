@@ -47,7 +47,7 @@ final class StringFunctions {
         if (!(s instanceof String text) || from == null || count == null || count < 0) {
             return null;
         }
-        long end = count > Long.MAX_VALUE - from ? Long.MAX_VALUE : from + count; // exclusive, 1-based
+        long end = from > 0 && count > Long.MAX_VALUE - from ? Long.MAX_VALUE : from + count; // exclusive
         long clampedFrom = Math.min(Math.max(from, 1), text.length() + 1L);
         long clampedEnd = Math.min(Math.max(end, clampedFrom), text.length() + 1L);
         return text.substring((int) clampedFrom - 1, (int) clampedEnd - 1);
