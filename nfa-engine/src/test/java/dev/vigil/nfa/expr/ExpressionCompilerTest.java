@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.Expr;
 import dev.vigil.nfa.Event;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -391,7 +394,7 @@ class ExpressionCompilerTest {
     void aggregatesSkipWhatTheyCannotUse() {
         assertAggregate("SUM(probe.x)", "3.5", 1L, 2.5, null, "x", true);
         assertAggregate("SUM(probe.x)", "6", 1, (short) 2, 3L);
-        assertAggregate("SUM(probe.x)", "1.5", 1, new java.math.BigDecimal("0.5"));
+        assertAggregate("SUM(probe.x)", "1.5", 1, new BigDecimal("0.5"));
         assertAggregate("SUM(probe.x)", "9.223372036854776E18", Long.MAX_VALUE, 1L);
         assertAggregate("SUM(probe.x)", "null", "1", "2");
         assertAggregate("AVG(probe.x)", "1.5", 1L, 2L);
@@ -409,7 +412,7 @@ class ExpressionCompilerTest {
 
     private static void assertAggregate(String expression, String expected, Object... values) {
         Object actual = COMPILER.value(ExprText.parse(expression)).evaluate(PAYMENT, Fixtures.valuesOfX(values));
-        Table.assertValue(expected, actual, expression + " over " + java.util.Arrays.toString(values));
+        Table.assertValue(expected, actual, expression + " over " + Arrays.toString(values));
     }
 
     @TestFactory
@@ -533,8 +536,7 @@ class ExpressionCompilerTest {
         Condition condition = COMPILER.condition(ExprText.parse(
                 "amount < 20.0 AND qty IN (1, 2, 3) AND merchant LIKE 'ACME%' AND NOT (missing > 1)"
                         + " AND device.os <> 'android' AND COUNT(probe) = 3 AND probe.merchant = 'M3'"));
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         int rounds = 200_000;
         for (int i = 0; i < rounds; i++) {
             assertTrue(condition.test(PAYMENT, MATCH));
