@@ -163,7 +163,8 @@ final class Predicates {
     /**
      * {@code MATCHES}: a Java regular expression found anywhere in the value. A literal regex is
      * compiled once (the compiler rejects an invalid one); a computed one is compiled when it changes,
-     * and an invalid computed regex matches nothing rather than failing the event.
+     * and an invalid computed regex matches nothing rather than failing the event, as does a value too
+     * long for the regex engine's recursion.
      */
     static final class Matches extends BooleanNode {
         private final Node value;
@@ -194,7 +195,16 @@ final class Predicates {
                 compiled = CompiledRegex.of(source);
                 last = compiled;
             }
-            return compiled.pattern() != null && compiled.pattern().matcher(text).find() != negated;
+            if (compiled.pattern() == null) {
+                return false;
+            }
+            try {
+                return compiled.pattern().matcher(text).find() != negated;
+            } catch (StackOverflowError tooDeep) {
+                // java.util.regex recurses per repetition of some groups ("(a|b)*"), so a long enough
+                // value overflows the stack; that is data, and data must not fail the engine.
+                return false;
+            }
         }
 
         @Override

@@ -350,6 +350,13 @@ class ExpressionCompilerTest {
                 """);
     }
 
+    @Test
+    void aValueTooLongForTheRegexEngineDoesNotMatchInsteadOfFailing() {
+        Event event = Fixtures.event("s", 0, Fixtures.fields("text", "ab".repeat(500_000)));
+        assertEquals(false, COMPILER.condition(ExprText.parse("text MATCHES '^(a|b)*$'")).test(event, MATCH));
+        assertEquals(false, COMPILER.condition(ExprText.parse("text NOT MATCHES '^(a|b)*$'")).test(event, MATCH));
+    }
+
     @TestFactory
     Stream<DynamicTest> aggregatesOverTheMatch() {
         return Table.values(PAYMENT, MATCH, """
