@@ -454,6 +454,47 @@ class ExpressionCompilerTest {
         });
     }
 
+    /** The issue's card-testing rule: DEFINE and EMIT as the matcher and the alert builder use them. */
+    @Test
+    void theCardTestingRuleOfTheIssue() {
+        ExpressionCompiler rule = new ExpressionCompiler(List.of("probe", "big"));
+        Condition probe = rule.condition(ExprText.parse("amount < 2.00"));
+        Condition big = rule.condition(ExprText.parse("amount >= 500 AND merchant <> LAST(probe.merchant)"));
+        ValueExpression total = rule.value(ExprText.parse("SUM(probe.amount) + big.amount"));
+        ValueExpression probes = rule.value(ExprText.parse("COUNT(probe)"));
+
+        List<Event> probeEvents = List.of(
+                Fixtures.event("payments", 1_000, Fixtures.fields("amount", 1.0, "merchant", "A")),
+                Fixtures.event("payments", 2_000, Fixtures.fields("amount", 1.5, "merchant", "B")),
+                Fixtures.event("payments", 3_000, Fixtures.fields("amount", 0.5, "merchant", "C")));
+        Event large = Fixtures.event("payments", 4_000, Fixtures.fields("amount", 750, "merchant", "D"));
+        Event sameMerchant = Fixtures.event("payments", 4_000, Fixtures.fields("amount", 750, "merchant", "C"));
+
+        assertTrue(probe.test(probeEvents.get(0), MatchView.EMPTY));
+        assertEquals(false, probe.test(large, MatchView.EMPTY));
+        MatchView beforeBig = Fixtures.match(List.of(probeEvents, List.of()));
+        assertTrue(big.test(large, beforeBig));
+        assertEquals(false, big.test(sameMerchant, beforeBig));
+
+        MatchView whole = Fixtures.match(List.of(probeEvents, List.of(large)));
+        assertEquals(3L, probes.evaluate(large, whole));
+        assertEquals(753.0, total.evaluate(large, whole));
+    }
+
+    /** Inside its own condition a loop sees the events it already accepted, not the current one. */
+    @Test
+    void aLoopComparesWithTheEventsItAlreadyAccepted() {
+        Condition rising = new ExpressionCompiler(List.of("b")).condition(
+                ExprText.parse("COUNT(b) = 0 OR amount > AVG(b.amount)"));
+        List<Event> accepted = List.of(
+                Fixtures.event("s", 1, Fixtures.fields("amount", 10L)),
+                Fixtures.event("s", 2, Fixtures.fields("amount", 20L)));
+        MatchView soFar = Fixtures.match(List.of(accepted));
+        assertTrue(rising.test(Fixtures.event("s", 0, Fixtures.fields("amount", 1L)), MatchView.EMPTY));
+        assertTrue(rising.test(Fixtures.event("s", 3, Fixtures.fields("amount", 16L)), soFar));
+        assertEquals(false, rising.test(Fixtures.event("s", 3, Fixtures.fields("amount", 15L)), soFar));
+    }
+
     @Test
     void noConditionIsAlwaysTrueAndReadsNothing() {
         assertSame(Condition.TRUE, COMPILER.condition(null));
