@@ -166,7 +166,8 @@ final class Calls {
     /**
      * {@code GREATEST} and {@code LEAST} over numbers or strings, like MIN and MAX over a variable: nulls
      * are ignored (null only if every argument is); the first number or string sets the kind, and
-     * arguments that cannot be compared with it (other kinds, NaN, booleans) are skipped.
+     * arguments that cannot be compared with it (other kinds, NaN, booleans) are skipped. A Long result
+     * becomes a Double when any argument is a Double (the common type the checker declares).
      */
     static final class Extreme extends Call {
         private final int wins; // the outcome of compare(candidate, best) that replaces best
@@ -187,6 +188,7 @@ final class Calls {
         @Override
         public Object evaluate(Event event, MatchView match) {
             Object best = null;
+            boolean sawDouble = false;
             for (Node arg : args) {
                 Object value = arg.evaluate(event, match);
                 if (best == null) {
@@ -196,8 +198,10 @@ final class Calls {
                 } else if (Values.compare(value, best) == wins) {
                     best = value;
                 }
+                sawDouble |= value instanceof Double;
             }
-            return best;
+            // The result has the arguments' common type, as in SQL: GREATEST(3, 2.5) is 3.0.
+            return sawDouble && best instanceof Long l ? (Object) l.doubleValue() : best;
         }
     }
 }

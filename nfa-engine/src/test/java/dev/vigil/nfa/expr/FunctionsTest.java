@@ -137,15 +137,20 @@ class FunctionsTest {
         return Table.values(PAYMENT, MATCH, """
                 GREATEST(1, 5, 3)                 => 5
                 GREATEST(1, 5.5, 3)               => 5.5
-                GREATEST(2, 2.0)                  => 2
+                -- the result has the arguments' common type: Double if any is a Double
+                GREATEST(5, 2.5, 3)               => 5.0
+                GREATEST(2, 2.0)                  => 2.0
+                GREATEST(2, nan)                  => 2.0
+                GREATEST(2, missing)              => 2
                 GREATEST(missing, 4, NULL)        => 4
                 GREATEST(missing, NULL)           => null
                 GREATEST('apple', 'pear')         => 'pear'
                 GREATEST(1, 'zzz', 2)             => 2
                 GREATEST(flag, 1)                 => 1
-                GREATEST(nan, 1)                  => 1
+                GREATEST(nan, 1)                  => 1.0
                 GREATEST(amount, probe.amount)    => 12.5
                 LEAST(4, 2.5, 3)                  => 2.5
+                LEAST(1, 2.5, 3)                  => 1.0
                 LEAST(missing, 7)                 => 7
                 LEAST('b', 'a', 'c')              => 'a'
                 LEAST(max, min)                   => -9223372036854775808
