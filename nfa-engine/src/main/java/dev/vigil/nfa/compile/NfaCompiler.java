@@ -93,6 +93,10 @@ public final class NfaCompiler {
         sink = middleStates(sink);
         StateGraph.Node start = convert(sink);
         start.kind = Nfa.Kind.START;
+        if (windowMs > 0 && graph.maxGapMs() > windowMs) {
+            throw new IllegalArgumentException("WITHIN " + graph.maxGapMs() + " ms BETWEEN EVENTS exceeds WITHIN "
+                    + windowMs + " ms");
+        }
         if (last.consuming == Step.Consuming.NOT_FOLLOW && last.gapMs <= 0 && windowMs == 0) {
             throw new IllegalArgumentException("a negation at the end of a pattern needs WITHIN");
         }

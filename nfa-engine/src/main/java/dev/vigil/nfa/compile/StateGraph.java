@@ -87,6 +87,15 @@ final class StateGraph {
         return node;
     }
 
+    /** The largest gap window given to a state (Flink's checkPatternWindowTimes compares it with WITHIN). */
+    long maxGapMs() {
+        long max = 0;
+        for (Node node : nodes) {
+            max = Math.max(max, node.gapMs);
+        }
+        return max;
+    }
+
     /** Flink's {@code getOriginalNameFromInternal}: the name before the first delimiter. */
     static String originalName(String internalName) {
         int at = internalName.indexOf(DELIMITER);
