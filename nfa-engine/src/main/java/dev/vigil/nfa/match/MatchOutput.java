@@ -2,7 +2,8 @@ package dev.vigil.nfa.match;
 
 /**
  * Receives what {@link Matcher#process} and {@link Matcher#advanceTime} produce, in Flink's order: within
- * one call, matches first (in Flink's emission order), then timed-out partial matches.
+ * one call, matches first (in Flink's emission order), then timed-out partial matches, then a bound trip.
+ * Called after the key's state is updated; an implementation may feed other keys from a callback.
  */
 public interface MatchOutput {
     /** A completed match. */

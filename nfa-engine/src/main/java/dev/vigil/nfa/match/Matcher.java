@@ -125,7 +125,7 @@ public final class Matcher {
                 }
             }
         }
-        emitCompleted(state, potential, next, out);
+        List<MatchedEvents> matches = completeMatches(state, potential, next);
         potential.clear();
         current.clear();
         state.runs = next;
@@ -134,7 +134,11 @@ public final class Matcher {
         if (nfa.windowMs() > 0 && state.newStart) {
             state.addTimer(timestamp + nfa.windowMs());
         }
-        enforceBound(state, out);
+        int dropped = enforceBound(state);
+        emit(matches, out);
+        if (dropped > 0) {
+            out.onPartialMatchesDropped(dropped);
+        }
     }
 
     /**
@@ -173,13 +177,14 @@ public final class Matcher {
             timedOut.add(Materializer.current(state.buffer, nfa.variables(), run));
             state.buffer.release(run.node, run.version);
         }
-        emitCompleted(state, potential, next, out);
+        List<MatchedEvents> matches = completeMatches(state, potential, next);
         potential.clear();
         current.clear();
         state.runs = next;
         stepper.spare = current;
         state.fireTimersUpTo(timestamp);
         state.newStart = false;
+        emit(matches, out);
         if (timedOut != null) {
             for (int i = 0; i < timedOut.size(); i++) {
                 out.onTimeout(timedOut.get(i), timeoutTimestamps[i]);
@@ -213,8 +218,17 @@ public final class Matcher {
                 && state.completed.size() == 0 && state.buffer.isEmpty();
     }
 
-    /** Flink's processMatchesAccordingToSkipStrategy. */
-    private void emitCompleted(PartialMatches state, RunQueue potential, RunQueue partial, MatchOutput out) {
+    private static void emit(List<MatchedEvents> matches, MatchOutput out) {
+        if (matches != null) {
+            for (int i = 0; i < matches.size(); i++) {
+                out.onMatch(matches.get(i));
+            }
+        }
+    }
+
+    /** Flink's processMatchesAccordingToSkipStrategy; returns the released matches in order, or null. */
+    private List<MatchedEvents> completeMatches(PartialMatches state, RunQueue potential, RunQueue partial) {
+        List<MatchedEvents> matches = null;
         RunQueue completed = state.completed;
         for (int i = 0; i < potential.size(); i++) {
             completed.add(potential.get(i));
@@ -234,17 +248,20 @@ public final class Matcher {
             }
             pruner.prune(partial, paths, state.buffer);
             pruner.prune(completed, paths, state.buffer);
-            MatchedEvents match = MatchedEvents.of(nfa.variables(), paths.get(0));
+            if (matches == null) {
+                matches = new ArrayList<>(2);
+            }
+            matches.add(MatchedEvents.of(nfa.variables(), paths.get(0)));
             state.buffer.release(earliest.node, earliest.version);
-            out.onMatch(match);
         }
+        return matches;
     }
 
-    /** Drops the oldest partial matches (by first event time, then creation) beyond the bound. */
-    private void enforceBound(PartialMatches state, MatchOutput out) {
+    /** Drops the oldest partial matches (by first event time, then creation) beyond the bound; returns how many. */
+    private int enforceBound(PartialMatches state) {
         int count = partialMatchCount(state);
         if (count <= maxPartialMatches) {
-            return;
+            return 0;
         }
         List<Run> candidates = new ArrayList<>(count);
         for (int i = 0; i < state.runs.size(); i++) {
@@ -259,6 +276,6 @@ public final class Matcher {
             state.buffer.release(run.node, run.version);
         }
         state.runs.removeAll(dropped);
-        out.onPartialMatchesDropped(dropped.size());
+        return dropped.size();
     }
 }

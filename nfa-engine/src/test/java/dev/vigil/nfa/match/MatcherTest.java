@@ -175,6 +175,16 @@ class MatcherTest {
         }
 
         @Test
+        void trailingAbsenceWithOnlyAGapWindowWaitsForTheNextEvent() {
+            // Flink quirk: a PREVIOUS_AND_CURRENT window sets no timer (CepOperator registers timers for
+            // WITHIN only), so the absence is noticed only when the key's next event advances time.
+            Scenario scenario = Scenario.pattern("a -> !b").gap(10).events("a@1");
+            assertEquals(Long.MAX_VALUE, scenario.matcher().nextDeadline(scenario.state()));
+            assertEquals(List.of(), scenario.end().output());
+            assertEquals(List.of("a1"), scenario.events("x@30").output());
+        }
+
+        @Test
         void negationBeforeAnOptionalLastStageIsIgnoredForTheShortMatch() {
             // Flink quirk: a -> !b -> c? emits {a} at once (findFinalStateAfterProceed), whatever follows.
             assertMatches("a -> !b -> c?", "a b", "a1");
