@@ -1,8 +1,8 @@
 package dev.vigil.dsl;
 
-import dev.vigil.dsl.ast.Expr;
 import dev.vigil.dsl.ast.Expr.BinaryOp;
 import dev.vigil.dsl.ast.Expr.LiteralKind;
+import dev.vigil.dsl.ast.Expr;
 import java.util.ArrayList;
 import java.util.List;
 

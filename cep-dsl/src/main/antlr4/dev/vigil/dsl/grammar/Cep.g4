@@ -301,7 +301,7 @@ LINE_COMMENT : '--' ~[\r\n]* -> skip;
 
 BLOCK_COMMENT : '/*' .*? '*/' -> skip;
 
-UNTERMINATED_COMMENT : '/*' .*? EOF;
+UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF;
 
 WS : [ \t\r\n\f]+ -> skip;
 

@@ -2,10 +2,11 @@ package dev.vigil.dsl.check;
 
 import dev.vigil.dsl.Functions;
 import dev.vigil.dsl.RulePrinter;
-import dev.vigil.dsl.ast.Expr;
 import dev.vigil.dsl.ast.Expr.BinaryOp;
 import dev.vigil.dsl.ast.Expr.LiteralKind;
+import dev.vigil.dsl.ast.Expr;
 import dev.vigil.dsl.parse.Diagnostics;
+import dev.vigil.dsl.parse.Suggestions;
 import java.util.List;
 import java.util.regex.PatternSyntaxException;
 
@@ -159,13 +160,12 @@ final class ExpressionChecker {
             message.append(" of ").append(variable);
         }
         List<String> close = Suggestions.closest(field, fields.names());
-        if (!close.isEmpty()) {
-            message.append("; did you mean ").append(Suggestions.list(close, "or")).append('?');
-        }
         List<String> closeVariables = Suggestions.closest(ref.path().get(0), scope.variables.keySet());
-        if (variable == null && ref.path().size() > 1 && !closeVariables.isEmpty()) {
-            message.append("; '").append(ref.path().get(0)).append("' is not a pattern variable, did you mean ")
-                    .append(Suggestions.list(closeVariables, "or")).append('?');
+        if (!close.isEmpty()) {
+            message.append(" (did you mean ").append(Suggestions.list(close, "or")).append("?)");
+        } else if (variable == null && ref.path().size() > 1 && !closeVariables.isEmpty()) {
+            message.append(" ('").append(ref.path().get(0)).append("' is not a pattern variable; did you mean ")
+                    .append(Suggestions.list(closeVariables, "or")).append("?)");
         }
         out.error(ref.span(), message.append("; ").append(fields.describe()).toString());
         return Type.UNKNOWN;

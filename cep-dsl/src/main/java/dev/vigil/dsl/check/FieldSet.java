@@ -2,6 +2,7 @@ package dev.vigil.dsl.check;
 
 import dev.vigil.dsl.ast.FieldDecl;
 import dev.vigil.dsl.ast.StreamDecl;
+import dev.vigil.dsl.parse.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

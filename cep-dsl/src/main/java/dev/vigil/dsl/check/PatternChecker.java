@@ -1,10 +1,10 @@
 package dev.vigil.dsl.check;
 
 import dev.vigil.dsl.RulePrinter;
-import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Pattern.Contiguity;
 import dev.vigil.dsl.ast.Pattern.Quantifier;
 import dev.vigil.dsl.ast.Pattern.Stage;
+import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.parse.Diagnostics;
 import java.util.HashSet;

@@ -10,6 +10,7 @@ import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.ast.VarDef;
 import dev.vigil.dsl.parse.Diagnostics;
+import dev.vigil.dsl.parse.Suggestions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.vigil.dsl.parse;
 
 import dev.vigil.dsl.Span;
-import dev.vigil.dsl.ast.Expr;
 import dev.vigil.dsl.ast.Expr.BinaryOp;
 import dev.vigil.dsl.ast.Expr.LiteralKind;
+import dev.vigil.dsl.ast.Expr;
 import dev.vigil.dsl.grammar.CepLexer;
 import dev.vigil.dsl.grammar.CepParser;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.vigil.dsl.parse;
 
 import dev.vigil.dsl.Span;
-import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Pattern.Contiguity;
 import dev.vigil.dsl.ast.Pattern.Quantifier;
+import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.grammar.CepLexer;
 import dev.vigil.dsl.grammar.CepParser;
 import java.util.ArrayList;

@@ -73,7 +73,32 @@ final class SyntaxErrors extends BaseErrorListener {
             return "expected " + expectedText + where + " before " + tokenText(token);
         }
         String found = "unexpected " + tokenText(token) + where;
-        return expectedText.isEmpty() ? found : found + "; expected " + expectedText;
+        if (expected != null && !expected.toList().isEmpty()
+                && expected.toList().stream().allMatch(t -> t == Token.EOF || t == CepLexer.SEMI)) {
+            found = "unexpected " + tokenText(token) + " after a complete statement; expected ';' before the next "
+                    + "statement";
+        } else if (!expectedText.isEmpty()) {
+            found += "; expected " + expectedText;
+        }
+        return found + misspeltKeyword(parser, token);
+    }
+
+    /**
+     * A misspelt keyword ({@code WITHN}) lexes as a name and is usually accepted as one, so the error shows up
+     * a token later; name the likely keyword to save the reader the search.
+     */
+    private static String misspeltKeyword(Parser parser, Token token) {
+        Token previous = parser.getInputStream().LT(-1);
+        for (Token candidate : new Token[] {token, previous}) {
+            if (candidate == null || candidate.getType() != CepLexer.IDENT || candidate.getText().length() < 3) {
+                continue;
+            }
+            List<String> close = Suggestions.closest(candidate.getText(), Keywords.all());
+            if (!close.isEmpty()) {
+                return " ('" + candidate.getText() + "' is read as a name; did you mean " + close.get(0) + "?)";
+            }
+        }
+        return "";
     }
 
     private static String tokenText(Token token) {

@@ -1,4 +1,4 @@
-package dev.vigil.dsl.check;
+package dev.vigil.dsl.parse;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -6,19 +6,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** Close-name suggestions ("did you mean ...") and readable lists for diagnostics. */
-final class Suggestions {
+/** Close-name suggestions ("did you mean ...") and readable lists, shared by every pass that reports. */
+public final class Suggestions {
     private Suggestions() {}
 
     /** Candidates within a small edit distance of {@code name} (case-insensitive), closest first. */
-    static List<String> closest(String name, Collection<String> candidates) {
+    public static List<String> closest(String name, Collection<String> candidates) {
         String lower = name.toLowerCase(Locale.ROOT);
         int limit = Math.max(1, Math.min(3, lower.length() / 3));
         List<String> close = new ArrayList<>();
         for (String candidate : candidates) {
             String c = candidate.toLowerCase(Locale.ROOT);
             boolean prefix = lower.length() >= 3 && c.length() >= 3 && (c.startsWith(lower) || lower.startsWith(c));
-            if (distance(lower, c) <= limit || prefix) {
+            int d = distance(lower, c);
+            if ((d <= limit && d < lower.length()) || prefix) {
                 close.add(candidate);
             }
         }
@@ -27,7 +28,7 @@ final class Suggestions {
     }
 
     /** "a, b or c" (with {@code lastJoiner} "or") or "a, b and c". */
-    static String list(Collection<String> items, String lastJoiner) {
+    public static String list(Collection<String> items, String lastJoiner) {
         List<String> all = new ArrayList<>(items);
         if (all.size() <= 1) {
             return all.isEmpty() ? "" : all.get(0);
@@ -36,7 +37,7 @@ final class Suggestions {
     }
 
     /** Levenshtein distance; names are short, so the quadratic table is fine. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
