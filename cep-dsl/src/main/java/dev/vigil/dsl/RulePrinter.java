@@ -235,11 +235,11 @@ public final class RulePrinter {
             for (int i = 0; i < sizes.length; i++) {
                 if (millis % sizes[i] == 0) {
                     long amount = millis / sizes[i];
-                    return amount + " " + units[i] + (amount == 1 ? "" : "S");
+                    return amount + " " + units[i] + (Math.abs(amount) == 1 ? "" : "S");
                 }
             }
         }
-        return millis + (millis == 1 ? " MILLISECOND" : " MILLISECONDS");
+        return millis + (Math.abs(millis) == 1 ? " MILLISECOND" : " MILLISECONDS");
     }
 
     private static String duration(Window window) {
