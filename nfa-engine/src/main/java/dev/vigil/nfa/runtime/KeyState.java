@@ -14,6 +14,10 @@ final class KeyState {
     final PartialMatches partialMatches;
     int waitingEvents;
     long scheduledDeadline = Long.MAX_VALUE;
+    /** The time the key's NFA was last advanced to, so that each timestamp advances it once. */
+    long advancedTo = Long.MIN_VALUE;
+    /** The release round in which the key last received events. */
+    long round;
 
     KeyState(Object key, PartialMatches partialMatches) {
         this.key = key;

@@ -6,6 +6,7 @@ import dev.vigil.nfa.Event;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.PriorityQueue;
 
@@ -16,10 +17,9 @@ import java.util.PriorityQueue;
  * <p>Event time follows Flink CEP's {@code CepOperator}: an event waits until the rule's watermark reaches its
  * timestamp; then, per key, for each timestamp in ascending order the NFA's time is advanced to it and its events
  * are processed in arrival order; finally the NFA's time is advanced to the watermark, which times out or
- * completes partial matches. Instead of visiting every key at every watermark as Flink does, a key is visited only
- * when one of its events is released or its earliest deadline ({@link Matcher#nextDeadline}) has passed; the
- * matcher guarantees that advancing time before the deadline changes nothing, so the outcome per key is the
- * same.
+ * completes partial matches. Like Flink, a key is visited only when one of its events is released or a window
+ * timer of it is due ({@link Matcher#nextDeadline}: the first event's time plus {@code WITHIN}); a key with
+ * neither is not touched, so a watermark costs nothing for idle keys.
  *
  * <p>Released events are processed across keys in global (timestamp, arrival) order, so alerts come out in
  * event-time order, and the output is deterministic for a given input.
@@ -36,6 +36,8 @@ public final class RuleRuntime implements MatchOutput {
     private final HashMap<Object, KeyState> keys = new HashMap<>();
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final ArrayList<KeyState> touched = new ArrayList<>();
+    private long round;
     private long arrivals;
     private long watermark = Long.MIN_VALUE;
     private KeyState current;
@@ -69,36 +71,52 @@ public final class RuleRuntime implements MatchOutput {
         waiting.add(new Waiting(event, state, arrivals++));
     }
 
-    /** Processing time: feeds the event at once, stamped with the processing time {@code nowMs}. */
+    /** Processing time: advances the key's time to {@code nowMs} and feeds the event at once, as Flink does. */
     public void processNow(Event event, long nowMs) {
         eventsIn++;
         KeyState state = stateOf(partitionKey.of(event));
         current = state;
-        if (matcher.nextDeadline(state.partialMatches) <= nowMs) {
-            matcher.advanceTime(state.partialMatches, nowMs, this);
-        }
+        matcher.advanceTime(state.partialMatches, nowMs, this);
         matcher.process(state.partialMatches, event, nowMs, this);
         settle(state);
     }
 
-    /** Releases every waiting event at or below {@code newWatermark}, then fires the timers it passed. */
+    /**
+     * Releases every waiting event at or below {@code newWatermark}, then advances the time of every key that
+     * received events to the watermark, then fires the timers the watermark passed. Per key this is exactly the
+     * sequence of Flink's {@code CepOperator.onEventTime}: advance to each event timestamp before its events,
+     * process them in arrival order, advance to the watermark.
+     */
     public void advanceTo(long newWatermark) {
         if (newWatermark <= watermark) {
             return;
         }
         watermark = newWatermark;
+        round++;
         while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
             Waiting next = waiting.poll();
             KeyState state = next.state;
             long timestamp = next.event.timestamp();
             current = state;
-            if (matcher.nextDeadline(state.partialMatches) <= timestamp) {
+            if (state.round != round) {
+                state.round = round;
+                touched.add(state);
+            }
+            if (state.advancedTo != timestamp) {
                 matcher.advanceTime(state.partialMatches, timestamp, this);
+                state.advancedTo = timestamp;
             }
             matcher.process(state.partialMatches, next.event, timestamp, this);
             state.waitingEvents--;
+        }
+        for (int i = 0; i < touched.size(); i++) {
+            KeyState state = touched.get(i);
+            current = state;
+            matcher.advanceTime(state.partialMatches, newWatermark, this);
+            state.advancedTo = newWatermark;
             settle(state);
         }
+        touched.clear();
         fireTimers(newWatermark);
     }
 
@@ -116,6 +134,7 @@ public final class RuleRuntime implements MatchOutput {
             current = state;
             if (matcher.nextDeadline(state.partialMatches) <= time) {
                 matcher.advanceTime(state.partialMatches, time, this);
+                state.advancedTo = time;
             }
             settle(state);
         }
