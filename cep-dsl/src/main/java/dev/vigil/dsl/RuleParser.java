@@ -1,0 +1,39 @@
+package dev.vigil.dsl;
+
+import dev.vigil.dsl.ast.RuleFile;
+import dev.vigil.dsl.check.Checker;
+import dev.vigil.dsl.parse.Diagnostics;
+import dev.vigil.dsl.parse.SyntaxReader;
+import java.util.List;
+
+/**
+ * Entry point of the rule language: rule text in, checked AST or every diagnostic out.
+ *
+ * <pre>{@code
+ * ParseResult result = RuleParser.parse("fraud.cep", text);
+ * if (!result.ok()) result.diagnostics().forEach(d -> System.err.println(d.render()));
+ * RuleFile rules = result.orThrow();
+ * }</pre>
+ *
+ * <p>Two passes: {@link SyntaxReader} lexes, parses and builds the AST of every statement that is free of
+ * syntax errors, then {@link Checker} resolves names and types and applies Flink CEP's pattern rules. Both
+ * report into one {@link Diagnostics}, so a file with a syntax error in one rule still gets semantic
+ * diagnostics for the others. Never throws for bad input. <b>Thread-safe:</b> no shared state.
+ */
+public final class RuleParser {
+    private RuleParser() {}
+
+    /**
+     * @param fileName how diagnostics name the file (for example {@code fraud.cep})
+     * @param text the whole rule file
+     */
+    public static ParseResult parse(String fileName, String text) {
+        Diagnostics diagnostics = new Diagnostics(fileName, text);
+        RuleFile file = SyntaxReader.read(fileName, text, diagnostics);
+        Checker.check(file, diagnostics);
+        if (diagnostics.isEmpty()) {
+            return new ParseResult(file, List.of());
+        }
+        return new ParseResult(null, diagnostics.sorted());
+    }
+}

@@ -1,0 +1,71 @@
+package dev.vigil.dsl.check;
+
+import dev.vigil.dsl.ast.FieldDecl;
+import dev.vigil.dsl.ast.FieldType;
+import dev.vigil.dsl.ast.Rule;
+import dev.vigil.dsl.ast.RuleFile;
+import dev.vigil.dsl.ast.StreamDecl;
+import dev.vigil.dsl.parse.Diagnostics;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Semantic checks of a rule file that parsed: duplicate names, stream declarations, and each rule through
+ * {@link RuleChecker}. Every problem is reported; nothing stops at the first. Called by {@code RuleParser}
+ * after the syntax pass, on the statements that had no syntax error.
+ */
+public final class Checker {
+    private Checker() {}
+
+    public static void check(RuleFile file, Diagnostics out) {
+        Map<String, StreamDecl> declared = new LinkedHashMap<>();
+        for (StreamDecl stream : file.streams()) {
+            if (declared.putIfAbsent(stream.name(), stream) != null) {
+                out.error(stream.span(), "stream '" + stream.name() + "' is declared twice; declare each stream once");
+            }
+            stream(stream, out);
+        }
+        Set<String> rules = new HashSet<>();
+        RuleChecker checker = new RuleChecker(out, declared);
+        for (Rule rule : file.rules()) {
+            if (!rules.add(rule.name())) {
+                out.error(rule.span(), "rule '" + rule.name() + "' is defined twice; rule names must be unique");
+            }
+            checker.check(rule);
+        }
+    }
+
+    private static void stream(StreamDecl stream, Diagnostics out) {
+        Map<String, FieldDecl> fields = new HashMap<>();
+        for (FieldDecl field : stream.fields()) {
+            if (fields.putIfAbsent(field.path().dotted(), field) != null) {
+                out.error(field.span(), "field '" + field.path().dotted() + "' is declared twice in stream "
+                        + stream.name());
+            }
+        }
+        for (FieldDecl field : stream.fields()) {
+            String path = field.path().dotted();
+            for (int cut = path.indexOf('.'); cut > 0; cut = path.indexOf('.', cut + 1)) {
+                FieldDecl scalar = fields.get(path.substring(0, cut));
+                if (scalar != null) {
+                    out.error(scalar.span(), "field '" + scalar.path().dotted() + "' cannot be both " + scalar.type()
+                            + " and an object with field " + path + "; declare one of them");
+                }
+            }
+        }
+        if (stream.eventTimeField() != null) {
+            FieldDecl time = fields.get(stream.eventTimeField().dotted());
+            if (time == null) {
+                out.error(stream.eventTimeField().span(), "EVENT TIME field '" + stream.eventTimeField().dotted()
+                        + "' is not declared in stream " + stream.name() + "; "
+                        + FieldSet.of(stream).describe());
+            } else if (time.type() != FieldType.TIMESTAMP && time.type() != FieldType.LONG) {
+                out.error(stream.eventTimeField().span(), "EVENT TIME field '" + time.path().dotted() + "' must be "
+                        + "TIMESTAMP or LONG (epoch milliseconds), but it is " + time.type());
+            }
+        }
+    }
+}

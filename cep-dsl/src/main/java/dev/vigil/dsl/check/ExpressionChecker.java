@@ -1,0 +1,339 @@
+package dev.vigil.dsl.check;
+
+import dev.vigil.dsl.Functions;
+import dev.vigil.dsl.RulePrinter;
+import dev.vigil.dsl.ast.Expr.BinaryOp;
+import dev.vigil.dsl.ast.Expr.LiteralKind;
+import dev.vigil.dsl.ast.Expr;
+import dev.vigil.dsl.parse.Diagnostics;
+import dev.vigil.dsl.parse.Suggestions;
+import java.util.List;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Resolves the names of one rule's expressions and infers their types, reporting what cannot work: a bare
+ * variable used as a value, unknown variables, fields and functions, wrong arity, mismatched types, and
+ * invalid regular expressions. Types are only as precise as the declarations: with no STREAM declaration
+ * a field's type is unknown and nothing about it is reported.
+ */
+final class ExpressionChecker {
+    private final Diagnostics out;
+    private final RuleScope scope;
+    private final Aggregates aggregates;
+
+    ExpressionChecker(Diagnostics out, RuleScope scope) {
+        this.out = out;
+        this.scope = scope;
+        this.aggregates = new Aggregates(out, scope);
+    }
+
+    /** Checks a DEFINE or UNTIL condition: it must be BOOLEAN. {@code current}: fields of the event tested. */
+    void condition(Expr condition, FieldSet current, String clause) {
+        Type type = typeOf(condition, current);
+        if (type != Type.BOOLEAN && type != Type.UNKNOWN) {
+            out.error(condition.span(), clause + " must be a BOOLEAN condition, but " + text(condition) + " is "
+                    + type.describe());
+        }
+    }
+
+    Type typeOf(Expr expr, FieldSet current) {
+        if (expr instanceof Expr.Literal literal) {
+            return literalType(literal.kind());
+        }
+        if (expr instanceof Expr.Ref ref) {
+            return ref(ref, current);
+        }
+        if (expr instanceof Expr.Call call) {
+            return call(call, current);
+        }
+        if (expr instanceof Expr.Unary unary) {
+            Type operand = typeOf(unary.operand(), current);
+            if (unary.op() == Expr.UnaryOp.NOT) {
+                requireBoolean("NOT", unary.operand(), operand);
+                return Type.BOOLEAN;
+            }
+            if (!operand.open() && !operand.numeric()) {
+                out.error(unary.span(), "cannot negate " + text(unary.operand()) + ", which is "
+                        + operand.describe() + "; minus needs a number");
+                return Type.UNKNOWN;
+            }
+            return operand;
+        }
+        if (expr instanceof Expr.Binary binary) {
+            return binary(binary, current);
+        }
+        if (expr instanceof Expr.In in) {
+            Type value = typeOf(in.value(), current);
+            for (Expr option : in.options()) {
+                Type type = typeOf(option, current);
+                if (!value.comparableWith(type)) {
+                    out.error(option.span(), "cannot compare " + text(in.value()) + " (" + value.describe() + ") with "
+                            + text(option) + " (" + type.describe() + ") in an IN list");
+                }
+            }
+            return Type.BOOLEAN;
+        }
+        if (expr instanceof Expr.Between between) {
+            Type value = typeOf(between.value(), current);
+            for (Expr bound : List.of(between.low(), between.high())) {
+                Type type = typeOf(bound, current);
+                if (!value.comparableWith(type)) {
+                    out.error(bound.span(), "BETWEEN needs bounds comparable with " + text(between.value()) + " ("
+                            + value.describe() + "), but " + text(bound) + " is " + type.describe());
+                }
+            }
+            return Type.BOOLEAN;
+        }
+        if (expr instanceof Expr.IsNull isNull) {
+            typeOf(isNull.value(), current);
+            return Type.BOOLEAN;
+        }
+        if (expr instanceof Expr.Like like) {
+            textOperands("LIKE", like.value(), like.pattern(), current);
+            return Type.BOOLEAN;
+        }
+        if (expr instanceof Expr.RegexMatch match) {
+            textOperands("MATCHES", match.value(), match.pattern(), current);
+            if (match.pattern() instanceof Expr.Literal literal && literal.value() instanceof String regex) {
+                try {
+                    java.util.regex.Pattern.compile(regex);
+                } catch (PatternSyntaxException e) {
+                    out.error(literal.span(), "invalid regular expression " + text(literal) + ": "
+                            + e.getDescription() + " near index " + e.getIndex());
+                }
+            }
+            return Type.BOOLEAN;
+        }
+        throw new AssertionError(expr);
+    }
+
+    private static Type literalType(LiteralKind kind) {
+        switch (kind) {
+            case LONG:
+                return Type.LONG;
+            case DOUBLE:
+                return Type.DOUBLE;
+            case STRING:
+                return Type.STRING;
+            case BOOLEAN:
+                return Type.BOOLEAN;
+            case NULL:
+                return Type.NULL;
+            case DURATION:
+                return Type.DURATION;
+            default:
+                throw new AssertionError(kind);
+        }
+    }
+
+    private Type ref(Expr.Ref ref, FieldSet current) {
+        List<String> path = ref.path();
+        String head = path.get(0);
+        if (scope.isVariable(head)) {
+            if (path.size() == 1) {
+                out.error(ref.span(), "'" + head + "' is a pattern variable, not a value; use COUNT(" + head
+                        + ") for its number of events or " + head + ".field for a field of its last event");
+                return Type.UNKNOWN;
+            }
+            String field = String.join(".", path.subList(1, path.size()));
+            if (scope.variables.get(head).negated()) {
+                out.error(ref.span(), "'" + head + "' is negated (!" + head + ") and never holds an event, so "
+                        + ref.dotted() + " has no value");
+                return Type.UNKNOWN;
+            }
+            return field(ref, field, scope.fieldsOf(head), head);
+        }
+        return field(ref, ref.dotted(), current, null);
+    }
+
+    /** Type of {@code field} in {@code fields}, reporting it when unknown; built-ins exist even without schema. */
+    Type field(Expr.Ref ref, String field, FieldSet fields, String variable) {
+        if (fields == null) {
+            return field.equals("ts") ? Type.TIMESTAMP : field.equals("stream") ? Type.STRING : Type.UNKNOWN;
+        }
+        Type type = fields.lookup(field);
+        if (type != null) {
+            return type;
+        }
+        StringBuilder message = new StringBuilder("unknown field '").append(field).append('\'');
+        if (variable != null) {
+            message.append(" of ").append(variable);
+        }
+        List<String> close = Suggestions.closest(field, fields.names());
+        List<String> closeVariables = Suggestions.closest(ref.path().get(0), scope.variables.keySet());
+        if (!close.isEmpty()) {
+            message.append(" (did you mean ").append(Suggestions.list(close, "or")).append("?)");
+        } else if (variable == null && ref.path().size() > 1 && !closeVariables.isEmpty()) {
+            message.append(" ('").append(ref.path().get(0)).append("' is not a pattern variable; did you mean ")
+                    .append(Suggestions.list(closeVariables, "or")).append("?)");
+        }
+        out.error(ref.span(), message.append("; ").append(fields.describe()).toString());
+        return Type.UNKNOWN;
+    }
+
+    private Type call(Expr.Call call, FieldSet current) {
+        Functions.Signature signature = Functions.lookup(call.function());
+        if (signature == null) {
+            unknownFunction(call);
+            for (Expr arg : call.args()) {
+                typeOf(arg, current);
+            }
+            return Type.UNKNOWN;
+        }
+        if (!signature.accepts(call.args().size())) {
+            out.error(call.span(), signature.name() + " takes " + signature.arityText() + ", got "
+                    + call.args().size() + ": " + signature.usage());
+            return Type.UNKNOWN;
+        }
+        if (signature.isAggregate()) {
+            return aggregates.check(signature, call, this);
+        }
+        Type[] types = new Type[call.args().size()];
+        for (int i = 0; i < types.length; i++) {
+            Expr arg = call.args().get(i);
+            types[i] = typeOf(arg, current);
+            Functions.Param param = signature.param(i);
+            boolean wrong = !types[i].open() && (param == Functions.Param.STRING && types[i] != Type.STRING
+                    || param == Functions.Param.NUMBER && !types[i].numeric());
+            if (wrong) {
+                out.error(arg.span(), signature.name() + " expects " + (param == Functions.Param.STRING ? "a STRING"
+                        : "a number") + " as argument " + (i + 1) + ", but " + text(arg) + " is "
+                        + types[i].describe() + ": " + signature.usage());
+            }
+        }
+        return result(signature, call, types);
+    }
+
+    private Type result(Functions.Signature signature, Expr.Call call, Type[] args) {
+        switch (signature.result()) {
+            case STRING:
+                return Type.STRING;
+            case LONG:
+                return Type.LONG;
+            case DOUBLE:
+                return Type.DOUBLE;
+            case BOOLEAN:
+                return Type.BOOLEAN;
+            case SAME_AS_FIRST:
+                return args[0] == Type.DOUBLE ? Type.DOUBLE : args[0].numeric() ? Type.LONG : Type.UNKNOWN;
+            case COMMON:
+                Type common = Type.NULL;
+                for (int i = 0; i < args.length; i++) {
+                    if (!common.comparableWith(args[i])) {
+                        out.error(call.args().get(i).span(), signature.name() + " needs arguments of one kind, but "
+                                + text(call.args().get(i)) + " is " + args[i].describe() + " and an earlier one is "
+                                + common.describe());
+                        return Type.UNKNOWN;
+                    }
+                    common = common.join(args[i]);
+                }
+                return common == Type.NULL ? Type.UNKNOWN : common;
+            default:
+                throw new AssertionError(signature);
+        }
+    }
+
+    private void unknownFunction(Expr.Call call) {
+        String name = call.function();
+        for (String stream : scope.rule.from()) {
+            if (stream.equalsIgnoreCase(name)) {
+                out.error(call.span(), "stream " + stream + "(...) binds a variable only as a whole DEFINE "
+                        + "condition: write v AS " + stream + "(condition)");
+                return;
+            }
+        }
+        for (String stream : scope.declared.keySet()) {
+            if (stream.equalsIgnoreCase(name)) {
+                out.error(call.span(), "stream '" + stream + "' is bound in DEFINE but not listed in FROM; add it: "
+                        + "FROM " + String.join(", ", scope.rule.from()) + ", " + stream);
+                return;
+            }
+        }
+        List<String> close = Suggestions.closest(name, Functions.names());
+        out.error(call.span(), "unknown function '" + name + "'; " + (close.isEmpty()
+                ? "functions are " + Suggestions.list(Functions.names(), "and")
+                : "did you mean " + Suggestions.list(close, "or") + "?"));
+    }
+
+    private Type binary(Expr.Binary binary, FieldSet current) {
+        BinaryOp op = binary.op();
+        Type left = typeOf(binary.left(), current);
+        Type right = typeOf(binary.right(), current);
+        if (op == BinaryOp.AND || op == BinaryOp.OR) {
+            requireBoolean(op.symbol, binary.left(), left);
+            requireBoolean(op.symbol, binary.right(), right);
+            return Type.BOOLEAN;
+        }
+        if (op == BinaryOp.ADD || op == BinaryOp.SUBTRACT || op == BinaryOp.MULTIPLY || op == BinaryOp.DIVIDE
+                || op == BinaryOp.MODULO) {
+            return arithmetic(binary, left, right);
+        }
+        Expr nullSide = isNull(binary.right()) ? binary.left() : isNull(binary.left()) ? binary.right() : null;
+        if (nullSide != null && (op == BinaryOp.EQ || op == BinaryOp.NE)) {
+            out.error(binary.span(), "a comparison with NULL is never true (comparisons with null are false); "
+                    + "write " + text(nullSide) + (op == BinaryOp.EQ ? " IS NULL" : " IS NOT NULL"));
+            return Type.BOOLEAN;
+        }
+        if (!left.comparableWith(right)) {
+            out.error(binary.span(), "cannot compare " + text(binary.left()) + " (" + left.describe() + ") with "
+                    + text(binary.right()) + " (" + right.describe() + ")");
+        } else if (op != BinaryOp.EQ && op != BinaryOp.NE && (left == Type.BOOLEAN || right == Type.BOOLEAN)) {
+            out.error(binary.span(), "cannot order BOOLEAN values with " + op.symbol + "; only = and <> apply to "
+                    + "booleans");
+        }
+        return Type.BOOLEAN;
+    }
+
+    private static boolean isNull(Expr expr) {
+        return expr instanceof Expr.Literal literal && literal.kind() == LiteralKind.NULL;
+    }
+
+    private Type arithmetic(Expr.Binary binary, Type left, Type right) {
+        for (int side = 0; side < 2; side++) {
+            Expr operand = side == 0 ? binary.left() : binary.right();
+            Type type = side == 0 ? left : right;
+            if (!type.open() && !type.numeric()) {
+                String hint = binary.op() == BinaryOp.ADD && type == Type.STRING
+                        ? "; use CONCAT(a, b) to join strings" : "";
+                out.error(binary.span(), "arithmetic (" + binary.op().symbol + ") needs numbers, but "
+                        + text(operand) + " is " + type.describe() + hint);
+                return Type.UNKNOWN;
+            }
+        }
+        if (left.open() || right.open()) {
+            return Type.UNKNOWN;
+        }
+        if (left == Type.DOUBLE || right == Type.DOUBLE || binary.op() == BinaryOp.DIVIDE) {
+            return binary.op() == BinaryOp.DIVIDE && left != Type.DOUBLE && right != Type.DOUBLE
+                    ? Type.LONG : Type.DOUBLE;
+        }
+        boolean shiftsTime = binary.op() == BinaryOp.ADD || binary.op() == BinaryOp.SUBTRACT;
+        if (shiftsTime && left == Type.TIMESTAMP && right != Type.TIMESTAMP) {
+            return Type.TIMESTAMP;
+        }
+        return binary.op() == BinaryOp.SUBTRACT && left == Type.TIMESTAMP ? Type.DURATION : Type.LONG;
+    }
+
+    private void requireBoolean(String operator, Expr operand, Type type) {
+        if (!type.open() && type != Type.BOOLEAN) {
+            out.error(operand.span(), operator + " needs BOOLEAN operands, but " + text(operand) + " is "
+                    + type.describe());
+        }
+    }
+
+    private void textOperands(String operator, Expr value, Expr pattern, FieldSet current) {
+        for (Expr operand : List.of(value, pattern)) {
+            Type type = typeOf(operand, current);
+            if (!type.open() && type != Type.STRING) {
+                out.error(operand.span(), operator + " needs STRING operands, but " + text(operand) + " is "
+                        + type.describe());
+            }
+        }
+    }
+
+    /** An expression as the author would recognize it in a message, shortened when long. */
+    static String text(Expr expr) {
+        String text = RulePrinter.print(expr);
+        return text.length() > 40 ? text.substring(0, 37) + "..." : text;
+    }
+}

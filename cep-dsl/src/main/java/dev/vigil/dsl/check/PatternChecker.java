@@ -1,0 +1,150 @@
+package dev.vigil.dsl.check;
+
+import dev.vigil.dsl.RulePrinter;
+import dev.vigil.dsl.ast.Pattern.Contiguity;
+import dev.vigil.dsl.ast.Pattern.Quantifier;
+import dev.vigil.dsl.ast.Pattern.Stage;
+import dev.vigil.dsl.ast.Pattern;
+import dev.vigil.dsl.ast.Rule;
+import dev.vigil.dsl.parse.Diagnostics;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Rejects pattern shapes that Flink CEP 1.20 refuses to build, so that every accepted rule has a Flink
+ * equivalent with the same meaning. Each rule below mirrors an exception thrown by Flink's {@code Pattern},
+ * {@code Quantifier} or {@code NFACompiler} for a shape our syntax can express:
+ * <ul>
+ *   <li>a negation first in a pattern or group ({@code begin()} cannot be negated), or last in a group;
+ *   <li>a negated group, or a negated stage with a quantifier ("Option not applicable to NOT pattern");
+ *   <li>{@code ->>} before a negation (there is no followedByAny negation);
+ *   <li>a negation right after an optional stage ("optional path to NOT condition is not supported");
+ *   <li>a trailing negation without {@code WITHIN} ("NotFollowedBy is not supported without windowTime");
+ *   <li>GREEDY on a group, on a quantifier that cannot repeat ("singleton quantifier"), or on a loop whose
+ *       inner contiguity is COMBINATIONS ("Option not applicable to FollowedByAny pattern");
+ *   <li>CONSECUTIVE / RELAXED / COMBINATIONS on a quantifier that cannot repeat;
+ *   <li>an optional stage right after a greedy one ("Optional pattern cannot be preceded by greedy pattern");
+ *   <li>a variable used twice ("Duplicate pattern name").
+ * </ul>
+ */
+final class PatternChecker {
+    private final Diagnostics out;
+    private final Set<String> seen = new HashSet<>();
+
+    PatternChecker(Diagnostics out) {
+        this.out = out;
+    }
+
+    void check(Rule rule) {
+        sequence(rule.pattern(), false);
+        List<Stage> stages = rule.pattern().stages();
+        Stage last = stages.get(stages.size() - 1);
+        if (last.negated() && rule.within() == null) {
+            out.error(last.span(), "a negation at the end of a pattern needs WITHIN: the absence of " + text(last)
+                    + " is only known when the window closes (Flink CEP: NotFollowedBy is not supported without "
+                    + "windowTime as a last part of a Pattern); add e.g. WITHIN 10 MINUTES"
+                    + (rule.gapWithin() != null ? " (WITHIN ... BETWEEN EVENTS alone does not close it)" : ""));
+        }
+    }
+
+    private void sequence(Pattern pattern, boolean inGroup) {
+        List<Stage> stages = pattern.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            Stage stage = stages.get(i);
+            Stage previous = i == 0 ? null : stages.get(i - 1);
+            if (stage.element() instanceof Pattern.Variable v && !seen.add(v.name())) {
+                out.error(v.span(), "variable '" + v.name() + "' appears twice in the pattern; Flink CEP needs a "
+                        + "unique name per stage: rename one (e.g. " + v.name() + "2) and DEFINE it alike");
+            }
+            if (stage.negated()) {
+                negation(stage, previous, inGroup, i == stages.size() - 1);
+            }
+            if (stage.quantifier() != null) {
+                quantifier(stage, i == 0 ? Contiguity.STRICT : stage.contiguity());
+            }
+            if (previous != null && isOptional(stage) && previous.quantifier() != null
+                    && previous.quantifier().greedy()) {
+                out.error(stage.span(), "Flink CEP does not allow an optional stage right after a greedy one "
+                        + "(Optional pattern cannot be preceded by greedy pattern); drop GREEDY from "
+                        + text(previous) + " or make " + text(stage) + " required");
+            }
+            if (stage.element() instanceof Pattern.Group group) {
+                sequence(group.body(), true);
+            }
+        }
+    }
+
+    private void negation(Stage stage, Stage previous, boolean inGroup, boolean last) {
+        String where = inGroup ? "a group" : "a pattern";
+        if (previous == null) {
+            out.error(stage.span(), where + " cannot start with a negation: Flink CEP begins "
+                    + (inGroup ? "a group" : "a pattern") + " with a stage that matches an event; put a stage "
+                    + "before " + text(stage));
+            return;
+        }
+        if (stage.element() instanceof Pattern.Group) {
+            out.error(stage.span(), "only a single variable can be negated, not a group: Flink CEP has no negated "
+                    + "group patterns");
+            return;
+        }
+        if (stage.quantifier() != null) {
+            out.error(stage.quantifier().span(), "a negated stage cannot take a quantifier: " + text(stage)
+                    + " means no such event at all (Flink CEP: Option not applicable to NOT pattern)");
+        }
+        if (stage.contiguity() == Contiguity.NON_DETERMINISTIC) {
+            out.error(stage.span(), "'->>' cannot come before a negation: Flink CEP negates with notNext (write "
+                    + "a !b) or notFollowedBy (write a -> !b), and has no followedByAny negation");
+        }
+        if (isOptional(previous)) {
+            out.error(stage.span(), "Flink CEP cannot negate after an optional stage (" + text(previous)
+                    + "); write two rules, one with and one without it");
+        }
+        if (inGroup && last) {
+            out.error(stage.span(), "a group cannot end with a negation: Flink CEP ignores it there; move "
+                    + text(stage) + " after the group");
+        }
+    }
+
+    /** {@code operator}: the contiguity written before the stage, which a loop's events follow by default. */
+    private void quantifier(Stage stage, Contiguity operator) {
+        Quantifier q = stage.quantifier();
+        boolean repeats = q.max() == Quantifier.UNBOUNDED || q.max() > 1;
+        if (q.inner() != null && !repeats) {
+            out.error(q.span(), innerName(q.inner()) + " applies only to a quantifier that repeats; "
+                    + text(stage) + " takes at most one event");
+        }
+        if (!q.greedy() || stage.negated()) {
+            return;
+        }
+        if (stage.element() instanceof Pattern.Group) {
+            out.error(q.span(), "GREEDY cannot apply to a group (Flink CEP: Option not applicable to group "
+                    + "pattern); make a stage inside the group greedy instead");
+        } else if (!repeats) {
+            out.error(q.span(), "GREEDY needs a quantifier that repeats (+, *, {n,}, {n,m}); " + text(stage)
+                    + " takes at most one event");
+        } else if (q.inner() == Contiguity.NON_DETERMINISTIC) {
+            out.error(q.span(), "GREEDY cannot be combined with COMBINATIONS (Flink CEP: Option not applicable "
+                    + "to FollowedByAny pattern)");
+        } else if (q.inner() == null && operator == Contiguity.NON_DETERMINISTIC) {
+            out.error(q.span(), "a loop after '->>' takes every combination of events, which cannot be GREEDY "
+                    + "(Flink CEP: Option not applicable to FollowedByAny pattern); add CONSECUTIVE or RELAXED, "
+                    + "or use '->'");
+        }
+    }
+
+    private static boolean isOptional(Stage stage) {
+        return stage.quantifier() != null && stage.quantifier().optional();
+    }
+
+    private static String innerName(Contiguity inner) {
+        return inner == Contiguity.STRICT ? "CONSECUTIVE" : inner == Contiguity.RELAXED ? "RELAXED" : "COMBINATIONS";
+    }
+
+    /** The stage as written, for messages: {@code 'a?'}, {@code '!b'}. */
+    private static String text(Stage stage) {
+        Stage alone = new Stage(Contiguity.STRICT, stage.negated(), stage.element(), stage.quantifier(),
+                stage.span());
+        return "'" + RulePrinter.print(new Pattern(List.of(alone), stage.span())) + "'";
+    }
+}

@@ -1,0 +1,51 @@
+package dev.vigil.dsl.parse;
+
+import dev.vigil.dsl.Diagnostic;
+import dev.vigil.dsl.Span;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Collects the diagnostics of one rule file, attaching the file name and the source line each one points
+ * at. Shared by the syntax listener, the AST builder and the checker so that all of them report the same
+ * way. <b>Not thread-safe:</b> one instance per {@code RuleParser.parse} call.
+ */
+public final class Diagnostics {
+    private final String fileName;
+    private final String[] lines;
+    private final Set<Diagnostic> found = new LinkedHashSet<>();
+
+    public Diagnostics(String fileName, String text) {
+        this.fileName = fileName;
+        // ANTLR counts lines by '\n' only; split the same way so line numbers agree.
+        this.lines = text.split("\n", -1);
+    }
+
+    /** Records a mistake at {@code span}; the same message at the same place is kept once. */
+    public void error(Span span, String message) {
+        found.add(new Diagnostic(fileName, span, message, line(span.line())));
+    }
+
+    /** Text of the 1-based line {@code number} without its terminator, or "" past the end. */
+    public String line(int number) {
+        if (number < 1 || number > lines.length) {
+            return "";
+        }
+        String line = lines[number - 1];
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    public boolean isEmpty() {
+        return found.isEmpty();
+    }
+
+    /** Every diagnostic so far, in source order (line, then column); ties keep the order reported. */
+    public List<Diagnostic> sorted() {
+        List<Diagnostic> out = new ArrayList<>(found);
+        out.sort(Comparator.comparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column));
+        return out;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.vigil.dsl.parse;
+
+import dev.vigil.dsl.Span;
+import dev.vigil.dsl.ast.Pattern.Contiguity;
+import dev.vigil.dsl.ast.Pattern.Quantifier;
+import dev.vigil.dsl.ast.Pattern;
+import dev.vigil.dsl.grammar.CepLexer;
+import dev.vigil.dsl.grammar.CepParser;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds {@link Pattern}s from pattern parse trees: operators become each stage's {@link Contiguity}, and
+ * quantifier shorthands become {@code {min,max}} bounds. Bounds that cannot match anything ({@code {0}},
+ * {@code {3,2}}) and repeated modifiers are reported here, because the AST cannot even hold them.
+ */
+final class PatternBuilder {
+    private final Diagnostics diagnostics;
+    private final Spans spans;
+
+    PatternBuilder(Diagnostics diagnostics, Spans spans) {
+        this.diagnostics = diagnostics;
+        this.spans = spans;
+    }
+
+    Pattern pattern(CepParser.PatternContext ctx) {
+        List<Pattern.Stage> stages = new ArrayList<>();
+        Contiguity next = Contiguity.STRICT;
+        for (int i = 0; i < ctx.getChildCount(); i++) {
+            Object child = ctx.getChild(i);
+            if (child instanceof CepParser.RelaxedArrowContext) {
+                next = Contiguity.RELAXED;
+            } else if (child instanceof CepParser.AnyArrowContext) {
+                next = Contiguity.NON_DETERMINISTIC;
+            } else if (child instanceof CepParser.StageContext stage) {
+                stages.add(stage(stages.isEmpty() ? Contiguity.STRICT : next, stage));
+                next = Contiguity.STRICT;
+            }
+        }
+        return new Pattern(stages, spans.of(ctx));
+    }
+
+    private Pattern.Stage stage(Contiguity contiguity, CepParser.StageContext ctx) {
+        Pattern.Element element;
+        if (ctx.element() instanceof CepParser.VariableElementContext variable) {
+            element = new Pattern.Variable(Names.of(variable.name()), spans.of(variable.name()));
+        } else {
+            CepParser.GroupElementContext group = (CepParser.GroupElementContext) ctx.element();
+            element = new Pattern.Group(pattern(group.pattern()), spans.of(group));
+        }
+        Quantifier quantifier = ctx.quantifier() == null ? null : quantifier(ctx.quantifier());
+        return new Pattern.Stage(contiguity, ctx.BANG() != null, element, quantifier, spans.of(ctx));
+    }
+
+    private Quantifier quantifier(CepParser.QuantifierContext ctx) {
+        Span span = spans.of(ctx);
+        boolean greedy = false;
+        Contiguity inner = null;
+        for (CepParser.QuantifierModifierContext modifier : ctx.quantifierModifier()) {
+            int type = modifier.getStart().getType();
+            if (type == CepLexer.GREEDY) {
+                if (greedy) {
+                    diagnostics.error(spans.of(modifier), "GREEDY is written twice; once is enough");
+                }
+                greedy = true;
+                continue;
+            }
+            if (inner != null) {
+                diagnostics.error(spans.of(modifier), "a quantifier takes at most one of CONSECUTIVE, RELAXED or "
+                        + "COMBINATIONS; remove " + modifier.getText().toUpperCase(java.util.Locale.ROOT));
+                continue;
+            }
+            inner = type == CepLexer.CONSECUTIVE ? Contiguity.STRICT
+                    : type == CepLexer.RELAXED ? Contiguity.RELAXED : Contiguity.NON_DETERMINISTIC;
+        }
+        int min;
+        int max;
+        if (ctx.QMARK() != null) {
+            min = 0;
+            max = 1;
+        } else if (ctx.PLUS() != null) {
+            min = 1;
+            max = Quantifier.UNBOUNDED;
+        } else if (ctx.STAR() != null) {
+            min = 0;
+            max = Quantifier.UNBOUNDED;
+        } else {
+            Integer low = bound(ctx.INTEGER(0).getSymbol().getText(), span);
+            Integer high = ctx.COMMA() == null ? low
+                    : ctx.INTEGER().size() == 2 ? bound(ctx.INTEGER(1).getSymbol().getText(), span)
+                    : Integer.valueOf(Quantifier.UNBOUNDED);
+            if (low == null || high == null) {
+                return null;
+            }
+            min = low;
+            max = high;
+            if (max == 0) {
+                String written = ctx.COMMA() == null ? "{" + min + "}" : "{" + min + "," + max + "}";
+                diagnostics.error(span, "quantifier " + written + " matches nothing; expected at least 1 as upper bound (use ? or {0,1} for an optional"
+                        + " stage)");
+                return null;
+            }
+            if (max != Quantifier.UNBOUNDED && max < min) {
+                diagnostics.error(span, "quantifier {" + min + "," + max + "} has its bounds reversed; expected {"
+                        + max + "," + min + "}");
+                return null;
+            }
+        }
+        return new Quantifier(min, max, greedy, inner, span);
+    }
+
+    private Integer bound(String digits, Span span) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            diagnostics.error(span, "quantifier bound " + digits + " is too large; expected at most "
+                    + Integer.MAX_VALUE);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.vigil.dsl.parse;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** Close-name suggestions ("did you mean ...") and readable lists, shared by every pass that reports. */
+public final class Suggestions {
+    private Suggestions() {}
+
+    /** Candidates within a small edit distance of {@code name} (case-insensitive), closest first. */
+    public static List<String> closest(String name, Collection<String> candidates) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        int limit = Math.max(1, Math.min(3, lower.length() / 3));
+        List<String> close = new ArrayList<>();
+        for (String candidate : candidates) {
+            String c = candidate.toLowerCase(Locale.ROOT);
+            boolean prefix = lower.length() >= 3 && c.length() >= 3 && (c.startsWith(lower) || lower.startsWith(c));
+            int d = distance(lower, c);
+            if ((d <= limit && d < lower.length()) || prefix) {
+                close.add(candidate);
+            }
+        }
+        close.sort(Comparator.comparingInt(c -> distance(lower, c.toLowerCase(Locale.ROOT))));
+        return close.size() > 3 ? close.subList(0, 3) : close;
+    }
+
+    /** "a, b or c" (with {@code lastJoiner} "or") or "a, b and c". */
+    public static String list(Collection<String> items, String lastJoiner) {
+        List<String> all = new ArrayList<>(items);
+        if (all.size() <= 1) {
+            return all.isEmpty() ? "" : all.get(0);
+        }
+        return String.join(", ", all.subList(0, all.size() - 1)) + " " + lastJoiner + " " + all.get(all.size() - 1);
+    }
+
+    /** Levenshtein distance; names are short, so the quadratic table is fine. */
+    public static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

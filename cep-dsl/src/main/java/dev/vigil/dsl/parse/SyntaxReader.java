@@ -1,0 +1,95 @@
+package dev.vigil.dsl.parse;
+
+import dev.vigil.dsl.Span;
+import dev.vigil.dsl.ast.Rule;
+import dev.vigil.dsl.ast.RuleFile;
+import dev.vigil.dsl.ast.StreamDecl;
+import dev.vigil.dsl.grammar.CepLexer;
+import dev.vigil.dsl.grammar.CepParser;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.ErrorNode;
+import org.antlr.v4.runtime.tree.ParseTree;
+
+/**
+ * Reads rule text into an unchecked AST: lexes, parses and builds every statement that has no syntax error.
+ * Statements with one are left out of the result, so the checker never sees half-parsed input, while
+ * mistakes in the other statements are still found in the same run. Called by {@code RuleParser}.
+ */
+public final class SyntaxReader {
+    private SyntaxReader() {}
+
+    /** The statements of {@code text} that parse; every mistake found so far is added to {@code diagnostics}. */
+    public static RuleFile read(String fileName, String text, Diagnostics diagnostics) {
+        SyntaxErrors errors = new SyntaxErrors(diagnostics);
+        CepLexer lexer = new CepLexer(CharStreams.fromString(text, fileName));
+        lexer.removeErrorListeners();
+        lexer.addErrorListener(errors);
+        CepParser parser = new CepParser(new CommonTokenStream(lexer));
+        parser.removeErrorListeners();
+        parser.addErrorListener(errors);
+        CepParser.RuleFileContext tree = parser.ruleFile();
+
+        AstBuilder builder = new AstBuilder(diagnostics);
+        List<StreamDecl> streams = new ArrayList<>();
+        List<Rule> rules = new ArrayList<>();
+        for (CepParser.StatementContext statement : tree.statement()) {
+            if (broken(statement, errors.positions())) {
+                continue;
+            }
+            if (statement.streamDecl() != null) {
+                StreamDecl stream = builder.stream(statement.streamDecl());
+                if (stream != null) {
+                    streams.add(stream);
+                }
+            } else if (statement.ruleDecl() != null) {
+                Rule rule = builder.rule(statement.ruleDecl());
+                if (rule != null) {
+                    rules.add(rule);
+                }
+            }
+        }
+        return new RuleFile(fileName, streams, rules);
+    }
+
+    private static boolean broken(ParserRuleContext statement, List<Span> errorPositions) {
+        if (hasErrorNode(statement)) {
+            return true;
+        }
+        Token start = statement.getStart();
+        Token stop = statement.getStop();
+        if (stop == null || stop.getTokenIndex() < start.getTokenIndex()) {
+            return true;
+        }
+        int stopColumn = stop.getCharPositionInLine() + Math.max(1, stop.getText().length());
+        for (Span error : errorPositions) {
+            boolean afterStart = error.line() > start.getLine()
+                    || (error.line() == start.getLine() && error.column() > start.getCharPositionInLine());
+            boolean beforeStop = error.line() < stop.getLine()
+                    || (error.line() == stop.getLine() && error.column() <= stopColumn);
+            if (afterStart && beforeStop) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasErrorNode(ParseTree tree) {
+        if (tree instanceof ErrorNode) {
+            return true;
+        }
+        if (tree instanceof ParserRuleContext ctx && ctx.exception != null) {
+            return true;
+        }
+        for (int i = 0; i < tree.getChildCount(); i++) {
+            if (hasErrorNode(tree.getChild(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

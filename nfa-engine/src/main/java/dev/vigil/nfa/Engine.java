@@ -1,0 +1,166 @@
+package dev.vigil.nfa;
+
+import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.runtime.RuleRuntime;
+import dev.vigil.nfa.runtime.StreamClock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a set of compiled rules over a stream of events: the engine's whole public surface. A host (the CLI,
+ * the server's shards, a batch job) offers events and watermarks and receives alerts and late events through
+ * its {@link EngineListener}.
+ *
+ * <p><b>Time.</b> In event time, each stream has a clock whose watermark is its largest timestamp seen minus its
+ * watermark delay minus one (Flink's bounded-out-of-orderness rule); a rule's watermark is the smallest of its
+ * streams' watermarks. Events wait per rule until the rule's watermark passes them and are then matched in
+ * timestamp order (ties in arrival order); timers (WITHIN expiry, absence, timeouts) fire as the watermark
+ * passes them. An event at or below its stream's watermark is late: reported and counted, never matched.
+ * {@link #finish()} raises every watermark to +infinity. In processing time, events are matched on arrival,
+ * stamped with the processing time the host last gave through {@link #advanceProcessingTime}; the engine
+ * never reads a clock itself.
+ *
+ * <p><b>Keys.</b> State is per (rule, partition key), and a key holding nothing costs nothing. Independent
+ * engines can own disjoint keys, which is how the server shards work.
+ *
+ * <p><b>Not thread-safe:</b> one thread drives an engine.
+ */
+public final class Engine {
+    private final EngineConfig config;
+    private final EngineListener listener;
+    private final List<RuleRuntime> rules = new ArrayList<>();
+    private final Map<String, StreamClock> clocks = new LinkedHashMap<>();
+    private final Map<String, List<RuleRuntime>> rulesByStream = new HashMap<>();
+    private final Map<RuleRuntime, List<StreamClock>> clocksByRule = new HashMap<>();
+    private final Map<String, Long> eventsByStream = new HashMap<>();
+    private final Map<String, Long> lateByStream = new HashMap<>();
+    private long unrouted;
+    private long processingTimeMs = Long.MIN_VALUE;
+
+    public Engine(List<CompiledRule> compiled, EngineConfig config, EngineListener listener) {
+        this.config = config;
+        this.listener = listener;
+        Map<String, Long> delays = new HashMap<>();
+        for (CompiledRule rule : compiled) {
+            for (String stream : rule.streams()) {
+                long declared = rule.streamDelaysMs().getOrDefault(stream, config.defaultWatermarkDelayMs());
+                delays.merge(stream, declared, Math::max);
+            }
+        }
+        for (CompiledRule rule : compiled) {
+            RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), listener);
+            rules.add(runtime);
+            List<StreamClock> ruleClocks = new ArrayList<>();
+            for (String stream : rule.streams()) {
+                StreamClock clock = clocks.computeIfAbsent(stream, s -> new StreamClock(s, delays.get(s)));
+                ruleClocks.add(clock);
+                rulesByStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(runtime);
+            }
+            clocksByRule.put(runtime, ruleClocks);
+        }
+    }
+
+    /** Offers one event. In event time it is buffered until the watermark passes it, unless it is late. */
+    public Offer offer(Event event) {
+        String stream = event.stream();
+        List<RuleRuntime> readers = rulesByStream.get(stream);
+        if (readers == null) {
+            unrouted++;
+            return Offer.UNROUTED;
+        }
+        eventsByStream.merge(stream, 1L, Long::sum);
+        if (config.timeMode() == EngineConfig.TimeMode.PROCESSING) {
+            long now = processingTimeMs == Long.MIN_VALUE ? event.timestamp() : processingTimeMs;
+            for (RuleRuntime rule : readers) {
+                rule.processNow(event, now);
+            }
+            return Offer.ACCEPTED;
+        }
+        StreamClock clock = clocks.get(stream);
+        if (event.timestamp() <= clock.watermark()) {
+            lateByStream.merge(stream, 1L, Long::sum);
+            listener.onLateEvent(new LateEvent(event, clock.watermark(), lateReason(event, clock)));
+            return Offer.LATE;
+        }
+        for (RuleRuntime rule : readers) {
+            rule.buffer(event);
+        }
+        if (!config.watermarksFromInputOnly() && clock.observe(event.timestamp())) {
+            advanceRules(readers);
+        }
+        return Offer.ACCEPTED;
+    }
+
+    /** An explicit watermark for every stream: no event at or below {@code timestamp} is expected any more. */
+    public void advanceWatermark(long timestamp) {
+        for (StreamClock clock : clocks.values()) {
+            clock.advanceTo(timestamp);
+        }
+        advanceRules(rules);
+    }
+
+    /** An explicit watermark for one stream; unknown streams are ignored. */
+    public void advanceWatermark(String stream, long timestamp) {
+        StreamClock clock = clocks.get(stream);
+        if (clock != null && clock.advanceTo(timestamp)) {
+            advanceRules(rulesByStream.get(stream));
+        }
+    }
+
+    /** Processing time: the wall-clock time now, from the host; fires timers that are due. */
+    public void advanceProcessingTime(long nowMs) {
+        if (nowMs <= processingTimeMs) {
+            return;
+        }
+        processingTimeMs = nowMs;
+        if (config.timeMode() == EngineConfig.TimeMode.PROCESSING) {
+            for (RuleRuntime rule : rules) {
+                rule.fireTimers(nowMs);
+            }
+        }
+    }
+
+    /** End of input: every watermark goes to +infinity, releasing every event and firing every timer. */
+    public void finish() {
+        if (config.timeMode() == EngineConfig.TimeMode.PROCESSING) {
+            for (RuleRuntime rule : rules) {
+                rule.fireTimers(Long.MAX_VALUE);
+            }
+            return;
+        }
+        advanceWatermark(Long.MAX_VALUE);
+    }
+
+    /** The watermark of a stream, or {@code Long.MIN_VALUE} when no rule reads it or nothing arrived yet. */
+    public long watermark(String stream) {
+        StreamClock clock = clocks.get(stream);
+        return clock == null ? Long.MIN_VALUE : clock.watermark();
+    }
+
+    public EngineCounters counters() {
+        List<RuleCounters> ruleCounters = new ArrayList<>(rules.size());
+        for (RuleRuntime rule : rules) {
+            ruleCounters.add(rule.counters());
+        }
+        return new EngineCounters(eventsByStream, lateByStream, unrouted, ruleCounters);
+    }
+
+    private void advanceRules(List<RuleRuntime> affected) {
+        for (RuleRuntime rule : affected) {
+            long ruleWatermark = Long.MAX_VALUE;
+            for (StreamClock clock : clocksByRule.get(rule)) {
+                ruleWatermark = Math.min(ruleWatermark, clock.watermark());
+            }
+            rule.advanceTo(ruleWatermark);
+        }
+    }
+
+    private static String lateReason(Event event, StreamClock clock) {
+        return "event time " + event.timestamp() + " is at or below the watermark " + clock.watermark()
+                + " of stream '" + clock.stream() + "' (latest event time " + clock.maxSeen() + ", watermark delay "
+                + clock.delayMs() + " ms)";
+    }
+}

@@ -1,0 +1,52 @@
+package dev.vigil.nfa;
+
+/**
+ * How an {@link Engine} treats time and bounds state. Immutable; use the {@code with...} methods.
+ *
+ * @param timeMode event time (buffer until the watermark passes) or processing time (no buffering)
+ * @param defaultWatermarkDelayMs watermark delay for streams without a {@code WATERMARK DELAY} declaration
+ * @param watermarksFromInputOnly when true, only explicit watermarks ({@link Engine#advanceWatermark}) move
+ *     time; event timestamps do not
+ * @param maxPartialMatchesPerKey bound on partial matches held per (rule, key); when exceeded the oldest
+ *     are dropped and counted
+ */
+public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, boolean watermarksFromInputOnly,
+        int maxPartialMatchesPerKey) {
+
+    public enum TimeMode {
+        EVENT,
+        PROCESSING
+    }
+
+    public static final int DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY = 10_000;
+
+    public EngineConfig {
+        if (defaultWatermarkDelayMs < 0) {
+            throw new IllegalArgumentException("watermark delay " + defaultWatermarkDelayMs + " ms is negative");
+        }
+        if (maxPartialMatchesPerKey < 1) {
+            throw new IllegalArgumentException("max partial matches per key " + maxPartialMatchesPerKey + " < 1");
+        }
+    }
+
+    /** Event time, no watermark delay, watermarks from event timestamps, 10,000 partial matches per key. */
+    public static EngineConfig defaults() {
+        return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY);
+    }
+
+    public EngineConfig withTimeMode(TimeMode mode) {
+        return new EngineConfig(mode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey);
+    }
+
+    public EngineConfig withDefaultWatermarkDelayMs(long delayMs) {
+        return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey);
+    }
+
+    public EngineConfig withWatermarksFromInputOnly(boolean inputOnly) {
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey);
+    }
+
+    public EngineConfig withMaxPartialMatchesPerKey(int max) {
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.vigil.nfa;
+
+/** Receives the engine's output. Called on the thread that drives the engine; must not block for long. */
+public interface EngineListener {
+    void onAlert(Alert alert);
+
+    void onLateEvent(LateEvent late);
+
+    /**
+     * A rule's bound on partial matches per key tripped and the oldest {@code count} partial matches of
+     * {@code key} were dropped. Default: ignored (the engine counts them anyway).
+     */
+    default void onPartialMatchesDropped(String rule, Object key, int count) {}
+}

@@ -1,0 +1,136 @@
+package dev.vigil.nfa;
+
+import dev.vigil.dsl.Diagnostic;
+import dev.vigil.dsl.ParseResult;
+import dev.vigil.dsl.RuleParser;
+import dev.vigil.dsl.Span;
+import dev.vigil.dsl.ast.Expr;
+import dev.vigil.dsl.ast.FieldPath;
+import dev.vigil.dsl.ast.Rule;
+import dev.vigil.dsl.ast.RuleFile;
+import dev.vigil.dsl.ast.StreamDecl;
+import dev.vigil.dsl.ast.VarDef;
+import dev.vigil.nfa.compile.NfaCompiler;
+import dev.vigil.nfa.expr.Condition;
+import dev.vigil.nfa.expr.ExpressionCompiler;
+import dev.vigil.nfa.program.Nfa;
+import dev.vigil.nfa.program.PatternVariables;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole compile pipeline in one place: rule text → checked AST ({@code cep-dsl}) → per variable compiled
+ * conditions → NFA → {@link CompiledRule}. A newcomer reads this first.
+ *
+ * <p>The DSL checker has already rejected every mistake an author can make; anything the engine's compilers
+ * still refuse is a bug, reported as a diagnostic at the rule (never a stack trace) so one bad rule does not
+ * hide the others.
+ */
+public final class RuleCompiler {
+    private RuleCompiler() {}
+
+    /** Parses, checks and compiles rule text. */
+    public static CompileResult compile(String fileName, String text) {
+        ParseResult parsed = RuleParser.parse(fileName, text);
+        if (!parsed.ok()) {
+            return new CompileResult(List.of(), List.of(), parsed.diagnostics());
+        }
+        return compile(parsed.file(), text);
+    }
+
+    /** Compiles an already checked AST. */
+    public static CompileResult compile(RuleFile file) {
+        return compile(file, null);
+    }
+
+    private static CompileResult compile(RuleFile file, String text) {
+        Map<String, StreamDecl> streams = new HashMap<>();
+        for (StreamDecl stream : file.streams()) {
+            streams.putIfAbsent(stream.name(), stream);
+        }
+        List<CompiledRule> rules = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (Rule rule : file.rules()) {
+            try {
+                rules.add(compileRule(rule, streams));
+            } catch (RuntimeException bug) {
+                diagnostics.add(new Diagnostic(file.fileName(), rule.span(),
+                        "internal error compiling rule '" + rule.name() + "': " + bug.getMessage()
+                                + " (please report this with the rule text)",
+                        lineOf(text, rule.span())));
+            }
+        }
+        return new CompileResult(rules, file.streams(), diagnostics);
+    }
+
+    static CompiledRule compileRule(Rule rule, Map<String, StreamDecl> streams) {
+        List<String> variables = PatternVariables.of(rule.pattern());
+        ExpressionCompiler expressions = new ExpressionCompiler(variables);
+
+        Map<String, Condition> conditions = new HashMap<>();
+        Map<String, Condition> untils = new HashMap<>();
+        for (VarDef def : rule.defines()) {
+            Condition condition = expressions.condition(def.condition());
+            if (def.stream() != null && rule.from().size() > 1) {
+                condition = new StreamBoundCondition(def.stream(), condition);
+            }
+            conditions.put(def.name(), condition);
+            if (def.until() != null) {
+                untils.put(def.name(), expressions.condition(def.until()));
+            }
+        }
+        long withinMs = rule.within() == null ? -1 : rule.within().millis();
+        long gapWithinMs = rule.gapWithin() == null ? -1 : rule.gapWithin().millis();
+        Nfa nfa = NfaCompiler.compile(rule.pattern(), conditions, untils, withinMs, gapWithinMs, rule.skip());
+
+        Map<String, Long> delays = new LinkedHashMap<>();
+        for (String stream : rule.from()) {
+            StreamDecl decl = streams.get(stream);
+            if (decl != null && decl.watermarkDelayMs() >= 0) {
+                delays.put(stream, decl.watermarkDelayMs());
+            }
+        }
+        List<List<String>> partitionBy = new ArrayList<>();
+        for (FieldPath path : rule.partitionBy()) {
+            partitionBy.add(path.segments());
+        }
+        return new CompiledRule(rule.name(), 1, rule.severity(), rule.from(), partitionBy, delays, nfa,
+                emitFields(rule.emit(), expressions), rule.timeoutEmit() == null ? null
+                        : emitFields(rule.timeoutEmit(), expressions),
+                rule);
+    }
+
+    private static List<CompiledRule.EmitField> emitFields(List<dev.vigil.dsl.ast.EmitField> fields,
+            ExpressionCompiler expressions) {
+        List<CompiledRule.EmitField> compiled = new ArrayList<>(fields.size());
+        for (dev.vigil.dsl.ast.EmitField field : fields) {
+            Expr expression = field.expression();
+            compiled.add(new CompiledRule.EmitField(field.name(), expressions.value(expression)));
+        }
+        return compiled;
+    }
+
+    private static String lineOf(String text, Span span) {
+        if (text == null) {
+            return null;
+        }
+        String[] lines = text.split("\r?\n", -1);
+        return span.line() <= lines.length ? lines[span.line() - 1] : null;
+    }
+
+    /** {@code v AS stream(condition)} in a multi-stream rule: the event must come from that stream. */
+    private record StreamBoundCondition(String stream, Condition condition) implements Condition {
+        @Override
+        public boolean test(Event event, dev.vigil.nfa.expr.MatchView match) {
+            return stream.equals(event.stream()) && condition.test(event, match);
+        }
+
+        @Override
+        public boolean readsMatch() {
+            return condition.readsMatch();
+        }
+    }
+}

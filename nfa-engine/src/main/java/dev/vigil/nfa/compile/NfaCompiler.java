@@ -1,0 +1,428 @@
+package dev.vigil.nfa.compile;
+
+import dev.vigil.dsl.ast.AfterMatchSkip;
+import dev.vigil.dsl.ast.Pattern;
+import dev.vigil.nfa.expr.Condition;
+import dev.vigil.nfa.program.Guard;
+import dev.vigil.nfa.program.Nfa;
+import dev.vigil.nfa.program.PatternVariables;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/*
+ * NfaCompiler builds exactly the state graph Flink CEP 1.20's NFACompiler builds for the equivalent Pattern
+ * API chain, because the matcher's behaviour (which runs exist, their Dewey versions, the order of matches)
+ * follows from the graph's shape and edge order, not only from the language it accepts.
+ *
+ * Algorithm (Flink's): the pattern chain is walked from the last step to the first. A final state is made
+ * first; each step is converted into states pointing at the states already built ("sink"): a single step is
+ * one state with TAKE to the sink, IGNORE per its contiguity, PROCEED past it when optional (plus a twin
+ * "ignore state" without the PROCEED so an optional state branches only once); times(n, m) is a chain of such
+ * states; a loop is a state with TAKE to itself and PROCEED to the sink; a group is its own chain compiled in
+ * place. Negations become edges: notNext a state with PROCEED to a STOP state, notFollowedBy PROCEED edges to
+ * a STOP state on the states before it (and, at the end of a pattern with a window, a PENDING state that
+ * completes when the window closes). Greedy loops narrow the sink's edges with "and not the loop condition";
+ * UNTIL narrows the loop's TAKE and IGNORE. Helper copies of states are made where Flink makes them
+ * (copyWithoutTransitiveNots, greedy+until), so even unreachable states match Flink's.
+ *
+ * Every method below mirrors the Flink method of the same purpose (named in its comment); conditions are
+ * Guards, a Flink Pattern is a Step. Compile time only: allocation and recursion are fine here.
+ */
+
+/**
+ * Compiles a pattern AST (with its conditions, windows and skip strategy) to an {@link Nfa} equivalent to
+ * Flink CEP 1.20's NFA for the same pattern. Assumes input the rule checker accepted, but rejects every shape
+ * Flink would refuse with an {@link IllegalArgumentException} naming it.
+ */
+public final class NfaCompiler {
+    static final String END_STATE_NAME = "$endState$";
+
+    private final StateGraph graph = new StateGraph();
+    private final Map<String, StateGraph.Node> stopStates = new HashMap<>();
+    private final Map<Step, Boolean> firstOfLoop = new IdentityHashMap<>();
+    private final Map<String, StateGraph.Node> originalStates = new HashMap<>();
+    private long windowMs;
+    private Step currentGroup;
+    private Step current;
+    private Step following;
+
+    private NfaCompiler(Step last) {
+        this.current = last;
+    }
+
+    /**
+     * @param conditions the {@code DEFINE} condition per variable; an absent variable is always true
+     * @param untils the {@code UNTIL} condition per looping variable
+     * @param withinMs the {@code FIRST_AND_LAST} window, -1 for none
+     * @param gapWithinMs the {@code PREVIOUS_AND_CURRENT} window put on every stage, -1 for none
+     */
+    public static Nfa compile(Pattern pattern, Map<String, Condition> conditions, Map<String, Condition> untils,
+            long withinMs, long gapWithinMs, AfterMatchSkip skip) {
+        Objects.requireNonNull(skip, "skip");
+        List<String> variables = PatternVariables.of(pattern);
+        Step last = StepChain.build(pattern, variables, conditions, untils, Math.max(0, withinMs),
+                Math.max(0, gapWithinMs));
+        int skipVariable = skipVariable(skip, last, variables);
+        NfaCompiler compiler = new NfaCompiler(last);
+        compiler.compileGraph(last);
+        return new Nfa(compiler.graph.freeze(), compiler.windowMs, skip.kind(), skipVariable, variables);
+    }
+
+    /** Flink's checkPatternSkipStrategy: TO FIRST/LAST must name a top-level stage. */
+    private static int skipVariable(AfterMatchSkip skip, Step last, List<String> variables) {
+        if (skip.variable() == null) {
+            return -1;
+        }
+        for (Step step = last; step != null; step = step.previous) {
+            if (step.name.equals(skip.variable())) {
+                return variables.indexOf(skip.variable());
+            }
+        }
+        throw new IllegalArgumentException("AFTER MATCH SKIP " + skip.kind() + " " + skip.variable()
+                + " does not name a stage outside groups");
+    }
+
+    /** Flink's compileFactory. */
+    private void compileGraph(Step last) {
+        StateGraph.Node sink = graph.create(END_STATE_NAME, Nfa.Kind.FINAL, -1);
+        windowMs = last.windowMs;
+        sink = middleStates(sink);
+        StateGraph.Node start = convert(sink);
+        start.kind = Nfa.Kind.START;
+        if (windowMs > 0 && graph.maxGapMs() > windowMs) {
+            throw new IllegalArgumentException("WITHIN " + graph.maxGapMs() + " ms BETWEEN EVENTS exceeds WITHIN "
+                    + windowMs + " ms");
+        }
+        if (last.consuming == Step.Consuming.NOT_FOLLOW && last.gapMs <= 0 && windowMs == 0) {
+            throw new IllegalArgumentException("a negation at the end of a pattern needs WITHIN");
+        }
+    }
+
+    /** Flink's createMiddleStates: every step but the first, backwards. */
+    private StateGraph.Node middleStates(StateGraph.Node sink) {
+        StateGraph.Node lastSink = sink;
+        while (current.previous != null) {
+            if (current.consuming == Step.Consuming.NOT_FOLLOW) {
+                if ((current.gapMs > 0 || windowMs > 0) && lastSink.isFinal()) {
+                    StateGraph.Node pending = stepState(Nfa.Kind.PENDING, true);
+                    Guard not = current.condition;
+                    pending.addProceed(stopState(not, current), not);
+                    pending.addIgnore(pending, new Guard.Not(not));
+                    lastSink = pending;
+                }
+            } else if (current.consuming == Step.Consuming.NOT_NEXT) {
+                StateGraph.Node notNext = stepState(Nfa.Kind.NORMAL, true);
+                Guard not = current.condition;
+                StateGraph.Node stop = stopState(not, current);
+                if (lastSink.isFinal()) {
+                    notNext.addIgnore(lastSink, new Guard.Not(not));
+                } else {
+                    notNext.addProceed(lastSink, new Guard.Not(not));
+                }
+                notNext.addProceed(stop, not);
+                lastSink = notNext;
+            } else {
+                lastSink = convert(lastSink);
+            }
+            following = current;
+            current = current.previous;
+            if (current.windowMs > 0 && (windowMs == 0 || current.windowMs < windowMs)) {
+                windowMs = current.windowMs;
+            }
+        }
+        return lastSink;
+    }
+
+    /** Flink's convertPattern. */
+    private StateGraph.Node convert(StateGraph.Node sink) {
+        StateGraph.Node lastSink;
+        if (current.looping) {
+            markFirstOfLoop(false);
+            StateGraph.Node looping = loopingState(copyWithoutTransitiveNots(sink));
+            markFirstOfLoop(true);
+            lastSink = timesStates(looping, sink);
+        } else if (current.times) {
+            lastSink = timesStates(sink, sink);
+        } else {
+            lastSink = singletonState(sink, sink, current.condition, ignoreGuard(current), current.optional);
+        }
+        addStopStates(lastSink);
+        return lastSink;
+    }
+
+    /** Flink's createState(StateType, isTake): a state of the current step, with its gap window. */
+    private StateGraph.Node stepState(Nfa.Kind kind, boolean isTake) {
+        StateGraph.Node node = graph.create(current.name, kind, current.variable);
+        if (isTake && !current.hasTimes() && current.gapMs > 0) {
+            node.gapMs = current.gapMs;
+        }
+        return node;
+    }
+
+    /** Flink's createStopState: one STOP state per negated step. */
+    private StateGraph.Node stopState(Guard not, Step negated) {
+        StateGraph.Node stop = stopStates.get(negated.name);
+        if (stop == null) {
+            stop = graph.create(negated.name, Nfa.Kind.STOP, negated.variable);
+            stop.addTake(stop, not);
+            stopStates.put(negated.name, stop);
+        }
+        return stop;
+    }
+
+    /** Flink's getCurrentNotCondition: notFollowedBy steps reachable backwards through optional steps. */
+    private List<Step> currentNots() {
+        List<Step> nots = new ArrayList<>();
+        Step step = current;
+        while (step.previous != null
+                && (step.previous.optional || step.previous.consuming == Step.Consuming.NOT_FOLLOW)) {
+            step = step.previous;
+            if (step.consuming == Step.Consuming.NOT_FOLLOW) {
+                nots.add(step);
+            }
+        }
+        return nots;
+    }
+
+    /** Flink's copyWithoutTransitiveNots: taking an optional step's event lifts earlier notFollowedBy. */
+    private StateGraph.Node copyWithoutTransitiveNots(StateGraph.Node sink) {
+        List<Step> nots = currentNots();
+        if (nots.isEmpty() || !current.optional) {
+            return sink;
+        }
+        StateGraph.Node copy = graph.create(sink.name, sink.kind, sink.variable);
+        for (StateGraph.Arc arc : new ArrayList<>(sink.arcs)) {
+            if (arc.action == Nfa.Action.PROCEED) {
+                StateGraph.Node target = arc.target;
+                boolean remove = false;
+                if (target.isStop()) {
+                    for (Step not : nots) {
+                        remove |= target.name.equals(not.name);
+                    }
+                } else {
+                    target = copyWithoutTransitiveNots(arc.target);
+                }
+                if (!remove) {
+                    copy.add(arc.action, target, arc.guard);
+                }
+            } else {
+                copy.add(arc.action, arc.target == arc.source ? copy : arc.target, arc.guard);
+            }
+        }
+        return copy;
+    }
+
+    /** Flink's copy: a same-named duplicate (greedy loops with UNTIL). */
+    private StateGraph.Node copy(StateGraph.Node state) {
+        StateGraph.Node copy = graph.create(StateGraph.originalName(state.name), state.kind, state.variable);
+        for (StateGraph.Arc arc : state.arcs) {
+            copy.add(arc.action, arc.target == arc.source ? copy : arc.target, arc.guard);
+        }
+        return copy;
+    }
+
+    /** Flink's addStopStates. */
+    private void addStopStates(StateGraph.Node state) {
+        for (Step not : currentNots()) {
+            state.addProceed(stopState(not.condition, not), not.condition);
+        }
+    }
+
+    /** Flink's addStopStateToLooping. */
+    private void addStopStateToLooping(StateGraph.Node state) {
+        if (following != null && following.consuming == Step.Consuming.NOT_FOLLOW) {
+            state.addProceed(stopState(following.condition, following), following.condition);
+        }
+    }
+
+    /** Flink's createTimesState: {@code from} mandatory and {@code to - from} optional copies. */
+    private StateGraph.Node timesStates(StateGraph.Node sink, StateGraph.Node proceed) {
+        StateGraph.Node lastSink = sink;
+        markFirstOfLoop(false);
+        Guard until = current.until;
+        Guard innerIgnore = withUntil(innerIgnoreGuard(current), until, false);
+        Guard take = withUntil(current.condition, until, true);
+        if (current.greedy && current.from != current.to) {
+            if (until != null) {
+                originalStates.put(sink.name, copy(sink));
+            }
+            narrowGreedy(sink, take);
+        }
+        for (int i = current.from; i < current.to; i++) {
+            lastSink = singletonState(lastSink, proceed, take, innerIgnore, true);
+            addStopStateToLooping(lastSink);
+        }
+        for (int i = 0; i < current.from - 1; i++) {
+            lastSink = singletonState(lastSink, null, take, innerIgnore, false);
+            addStopStateToLooping(lastSink);
+        }
+        markFirstOfLoop(true);
+        return singletonState(lastSink, proceed, take, ignoreGuard(current), current.optional);
+    }
+
+    private void markFirstOfLoop(boolean first) {
+        if (current.isGroup()) {
+            firstOfLoop.put(current, first);
+        }
+    }
+
+    private boolean currentGroupFirstOfLoop() {
+        Boolean first = firstOfLoop.get(currentGroup);
+        return first == null || first;
+    }
+
+    private boolean headOfGroup(Step step) {
+        return currentGroup != null && step.previous == null;
+    }
+
+    /** Flink's createSingletonState. */
+    private StateGraph.Node singletonState(StateGraph.Node sink, StateGraph.Node proceed, Guard take, Guard ignore,
+            boolean optional) {
+        if (current.isGroup()) {
+            return groupStates(sink, proceed, optional);
+        }
+        StateGraph.Node single = stepState(Nfa.Kind.NORMAL, true);
+        StateGraph.Node target = copyWithoutTransitiveNots(sink);
+        single.addTake(target, take);
+        if (optional) {
+            Guard until = current.until;
+            if (current.greedy && until != null) {
+                StateGraph.Node original = originalStates.get(proceed.name);
+                if (original == null) {
+                    throw new IllegalArgumentException("greedy optional " + current.name + " with UNTIL after a"
+                            + " negation is not supported by Flink CEP");
+                }
+                single.addProceed(original, new Guard.And(Guard.TRUE, until));
+                single.addProceed(proceed, new Guard.And(Guard.TRUE, new Guard.Not(until)));
+            } else {
+                single.addProceed(proceed, Guard.TRUE);
+            }
+        }
+        if (ignore != null) {
+            StateGraph.Node ignoreState = single;
+            if (optional || headOfOptionalGroup(current)) {
+                ignoreState = stepState(Nfa.Kind.NORMAL, false);
+                ignoreState.addTake(target, take);
+                ignoreState.addIgnore(ignoreState, ignore);
+                addStopStates(ignoreState);
+            }
+            single.addIgnore(ignoreState, ignore);
+        }
+        return single;
+    }
+
+    private boolean headOfOptionalGroup(Step step) {
+        return headOfGroup(step) && currentGroupFirstOfLoop() && currentGroup.optional;
+    }
+
+    /** Flink's createGroupPatternState: the group's own chain, compiled in place. */
+    private StateGraph.Node groupStates(StateGraph.Node sink, StateGraph.Node proceed, boolean optional) {
+        Step savedCurrent = current;
+        Step savedFollowing = following;
+        Step savedGroup = currentGroup;
+        currentGroup = current;
+        current = current.body;
+        StateGraph.Node lastSink = convert(middleStates(sink));
+        if (optional) {
+            lastSink.addProceed(proceed, Guard.TRUE);
+        }
+        current = savedCurrent;
+        following = savedFollowing;
+        currentGroup = savedGroup;
+        return lastSink;
+    }
+
+    /** Flink's createLoopingGroupPatternState: a dummy state closes the loop over the group's chain. */
+    private StateGraph.Node loopingGroupStates(StateGraph.Node sink) {
+        Step savedCurrent = current;
+        Step savedFollowing = following;
+        Step savedGroup = currentGroup;
+        StateGraph.Node dummy = stepState(Nfa.Kind.NORMAL, true);
+        currentGroup = current;
+        current = current.body;
+        StateGraph.Node lastSink = convert(middleStates(dummy));
+        lastSink.addProceed(sink, Guard.TRUE);
+        dummy.addProceed(lastSink, Guard.TRUE);
+        current = savedCurrent;
+        following = savedFollowing;
+        currentGroup = savedGroup;
+        return lastSink;
+    }
+
+    /** Flink's createLooping. */
+    private StateGraph.Node loopingState(StateGraph.Node sink) {
+        if (current.isGroup()) {
+            return loopingGroupStates(sink);
+        }
+        Guard until = current.until;
+        Guard ignore = withUntil(innerIgnoreGuard(current), until, false);
+        Guard take = withUntil(current.condition, until, true);
+        StateGraph.Node looping = stepState(Nfa.Kind.NORMAL, true);
+        if (current.greedy) {
+            if (until != null) {
+                StateGraph.Node sinkCopy = copy(sink);
+                looping.addProceed(sinkCopy, new Guard.And(Guard.TRUE, until));
+                originalStates.put(sink.name, sinkCopy);
+            }
+            looping.addProceed(sink, until != null ? new Guard.And(Guard.TRUE, new Guard.Not(until)) : Guard.TRUE);
+            narrowGreedy(sink, current.condition);
+        } else {
+            looping.addProceed(sink, Guard.TRUE);
+        }
+        looping.addTake(looping, take);
+        addStopStateToLooping(looping);
+        if (ignore != null) {
+            StateGraph.Node ignoreState = stepState(Nfa.Kind.NORMAL, false);
+            ignoreState.addTake(looping, take);
+            ignoreState.addIgnore(ignoreState, ignore);
+            looping.addIgnore(ignoreState, ignore);
+            addStopStateToLooping(ignoreState);
+        }
+        return looping;
+    }
+
+    /** Flink's extendWithUntilCondition. */
+    private static Guard withUntil(Guard guard, Guard until, boolean isTake) {
+        if (until != null && guard != null) {
+            return new Guard.And(new Guard.Not(until), guard);
+        } else if (until != null && isTake) {
+            return new Guard.Not(until);
+        }
+        return guard;
+    }
+
+    /** Flink's getInnerIgnoreCondition: between a loop's own events. */
+    private Guard innerIgnoreGuard(Step step) {
+        Step.Consuming consuming = headOfGroup(step) ? currentGroup.inner : step.inner;
+        return ignoreFor(consuming, step);
+    }
+
+    /** Flink's getIgnoreCondition: before a step's first event. */
+    private Guard ignoreGuard(Step step) {
+        Step.Consuming consuming = step.consuming;
+        if (headOfGroup(step)) {
+            consuming = currentGroupFirstOfLoop() ? currentGroup.consuming : currentGroup.inner;
+        }
+        return ignoreFor(consuming, step);
+    }
+
+    private static Guard ignoreFor(Step.Consuming consuming, Step step) {
+        if (consuming == Step.Consuming.SKIP_TILL_NEXT) {
+            return new Guard.Not(step.condition);
+        } else if (consuming == Step.Consuming.SKIP_TILL_ANY) {
+            return Guard.TRUE;
+        }
+        return null;
+    }
+
+    /** Flink's updateWithGreedyCondition: the sink's edges hold only when the loop cannot take the event. */
+    private static void narrowGreedy(StateGraph.Node state, Guard take) {
+        for (StateGraph.Arc arc : state.arcs) {
+            arc.guard = new Guard.And(arc.guard, new Guard.Not(take));
+        }
+    }
+}

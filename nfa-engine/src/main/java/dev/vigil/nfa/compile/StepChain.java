@@ -1,0 +1,182 @@
+package dev.vigil.nfa.compile;
+
+import dev.vigil.dsl.ast.Pattern;
+import dev.vigil.nfa.expr.Condition;
+import dev.vigil.nfa.program.Guard;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Translates a pattern AST into the chain of {@link Step}s that the equivalent Flink CEP Pattern API calls
+ * would build, rejecting (with {@link IllegalArgumentException}) every shape the Pattern API or Flink's
+ * compiler refuses, or that Flink's NFA cannot run.
+ *
+ * <p>The mapping: the first stage is {@code begin}; {@code STRICT} is {@code next}, {@code RELAXED}
+ * {@code followedBy}, {@code NON_DETERMINISTIC} {@code followedByAny}; negated {@code STRICT} is
+ * {@code notNext}, negated {@code RELAXED} {@code notFollowedBy}. {@code {0,1}} and {@code {1,1}} are single
+ * (optional when the minimum is 0); an unbounded maximum is {@code oneOrMore()} (minimum at most 1) or
+ * {@code timesOrMore(min)}; anything else is {@code times(max(min,1), max)}; a minimum of 0 adds
+ * {@code optional()}. A loop's inner contiguity is the quantifier's explicit one, else the stage's own
+ * (a first stage counts as strict): strict is {@code consecutive()}, relaxed Flink's default, non-deterministic
+ * {@code allowCombinations()}.
+ */
+final class StepChain {
+    private final List<String> variables;
+    private final Map<String, Condition> conditions;
+    private final Map<String, Condition> untils;
+    private final long gapMs;
+    private final Set<String> seen = new HashSet<>();
+
+    private StepChain(List<String> variables, Map<String, Condition> conditions, Map<String, Condition> untils,
+            long gapMs) {
+        this.variables = variables;
+        this.conditions = conditions;
+        this.untils = untils;
+        this.gapMs = gapMs;
+    }
+
+    /** The last step of the chain for {@code pattern}; {@code windowMs} (0: none) goes on that last step. */
+    static Step build(Pattern pattern, List<String> variables, Map<String, Condition> conditions,
+            Map<String, Condition> untils, long windowMs, long gapMs) {
+        return new StepChain(variables, conditions, untils, gapMs).chain(pattern, windowMs);
+    }
+
+    private Step chain(Pattern pattern, long windowMs) {
+        Step previous = null;
+        List<Pattern.Stage> stages = pattern.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            boolean last = i == stages.size() - 1;
+            previous = step(stages.get(i), previous, i == 0, last ? windowMs : 0);
+        }
+        return previous;
+    }
+
+    private Step step(Pattern.Stage stage, Step previous, boolean first, long windowMs) {
+        Pattern.Quantifier q = stage.quantifier();
+        Step.Consuming consuming = consuming(stage, previous, first);
+        boolean negated = consuming == Step.Consuming.NOT_FOLLOW || consuming == Step.Consuming.NOT_NEXT;
+        if (negated && q != null) {
+            throw reject(stage, "a negated stage cannot have a quantifier");
+        }
+        boolean looping = q != null && q.max() == Pattern.Quantifier.UNBOUNDED;
+        boolean times = q != null && !looping && q.max() > 1;
+        boolean optional = q != null && q.min() == 0;
+        int from = 0;
+        int to = 0;
+        if (looping) {
+            from = Math.max(1, q.min());
+            to = from;
+        } else if (times) {
+            from = Math.max(1, q.min());
+            to = q.max();
+        }
+        boolean greedy = q != null && q.greedy();
+        if (greedy && !looping && !times) {
+            throw reject(stage, "GREEDY needs a looping quantifier");
+        }
+        if (q != null && q.inner() != null && !looping && !times) {
+            throw reject(stage, "an inner contiguity needs a looping quantifier");
+        }
+        // Flink's Pattern.optional() refuses to follow a greedy pattern (times(0, m) does not check).
+        boolean callsOptional = optional && (looping || !times);
+        if (callsOptional && previous != null && previous.greedy) {
+            throw reject(stage, "an optional stage cannot follow a GREEDY stage");
+        }
+        Step.Consuming inner = looping || times
+                ? contiguity(q.inner() != null ? q.inner() : stage.contiguity())
+                : Step.Consuming.SKIP_TILL_NEXT;
+        Pattern.Element element = stage.element();
+        if (element instanceof Pattern.Variable variable) {
+            return variableStep(stage, variable, previous, consuming, looping, times, optional, greedy, inner, from,
+                    to, windowMs);
+        } else if (element instanceof Pattern.Group group) {
+            if (negated) {
+                throw reject(stage, "a group cannot be negated");
+            }
+            if (greedy) {
+                throw reject(stage, "GREEDY is not applicable to a group");
+            }
+            if ((looping || times) && canBeEmpty(group.body())) {
+                throw reject(stage, "a repeated group must match at least one event");
+            }
+            Step body = chain(group.body(), 0);
+            return new Step(Step.GROUP_NAME, -1, previous, consuming, looping, times, optional, false, inner, from,
+                    to, Guard.TRUE, null, body, gapMs, windowMs);
+        }
+        throw new AssertionError(element);
+    }
+
+    private Step variableStep(Pattern.Stage stage, Pattern.Variable variable, Step previous,
+            Step.Consuming consuming, boolean looping, boolean times, boolean optional, boolean greedy,
+            Step.Consuming inner, int from, int to, long windowMs) {
+        String name = variable.name();
+        if (!seen.add(name) || name.equals(Step.GROUP_NAME) || name.equals(NfaCompiler.END_STATE_NAME)) {
+            throw reject(stage, "variable " + name + " appears more than once");
+        }
+        int index = variables.indexOf(name);
+        Condition condition = conditions.get(name);
+        Guard take = new Guard.Defined(index, name, condition == null ? Condition.TRUE : condition);
+        Condition untilCondition = untils.get(name);
+        Guard until = null;
+        if (untilCondition != null) {
+            if (!looping) {
+                throw reject(stage, "UNTIL on " + name + " needs an unbounded quantifier");
+            }
+            until = new Guard.Until(index, name, untilCondition);
+        }
+        return new Step(name, index, previous, consuming, looping, times, optional, greedy, inner, from, to, take,
+                until, null, gapMs, windowMs);
+    }
+
+    private Step.Consuming consuming(Pattern.Stage stage, Step previous, boolean first) {
+        if (first) {
+            if (stage.negated()) {
+                throw reject(stage, "a pattern cannot start with a negation");
+            }
+            return Step.Consuming.STRICT;
+        }
+        if (!stage.negated()) {
+            return contiguity(stage.contiguity());
+        }
+        // Flink's notNext/notFollowedBy refuse an optional predecessor.
+        if (previous.optional) {
+            throw reject(stage, "a negation cannot follow an optional stage");
+        }
+        if (stage.contiguity() == Pattern.Contiguity.STRICT) {
+            return Step.Consuming.NOT_NEXT;
+        } else if (stage.contiguity() == Pattern.Contiguity.RELAXED) {
+            return Step.Consuming.NOT_FOLLOW;
+        }
+        throw reject(stage, "a negation cannot be non-deterministic (->> !x)");
+    }
+
+    private static Step.Consuming contiguity(Pattern.Contiguity contiguity) {
+        if (contiguity == Pattern.Contiguity.STRICT) {
+            return Step.Consuming.STRICT;
+        } else if (contiguity == Pattern.Contiguity.RELAXED) {
+            return Step.Consuming.SKIP_TILL_NEXT;
+        } else if (contiguity == Pattern.Contiguity.NON_DETERMINISTIC) {
+            return Step.Consuming.SKIP_TILL_ANY;
+        }
+        throw new AssertionError(contiguity);
+    }
+
+    /** True when every stage of the pattern may match no event (optional or negated). */
+    private static boolean canBeEmpty(Pattern pattern) {
+        for (Pattern.Stage stage : pattern.stages()) {
+            boolean optional = stage.quantifier() != null && stage.quantifier().min() == 0;
+            if (!optional && !stage.negated()) {
+                if (!(stage.element() instanceof Pattern.Group group) || !canBeEmpty(group.body())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static IllegalArgumentException reject(Pattern.Stage stage, String why) {
+        return new IllegalArgumentException(why + " (at " + stage.span() + ")");
+    }
+}

@@ -1,0 +1,19 @@
+package dev.vigil.nfa.expr;
+
+import dev.vigil.nfa.Event;
+
+/**
+ * A node that always yields a boolean: comparisons, logic, and the predicates IN, BETWEEN, IS NULL,
+ * LIKE, MATCHES. It is its own {@link Condition}; used as a value it yields Boolean.TRUE or FALSE,
+ * never null, because a comparison with null is false rather than unknown.
+ */
+abstract class BooleanNode extends Node implements Condition {
+    BooleanNode(Node... children) {
+        super(children);
+    }
+
+    @Override
+    public final Object evaluate(Event event, MatchView match) {
+        return test(event, match) ? Boolean.TRUE : Boolean.FALSE;
+    }
+}

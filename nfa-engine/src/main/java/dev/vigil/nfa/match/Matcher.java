@@ -1,0 +1,281 @@
+package dev.vigil.nfa.match;
+
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.program.Nfa;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/*
+ * Matcher runs an Nfa over one key's events exactly as Flink CEP 1.20's NFA does (NFA.process and
+ * NFA.advanceTime), so that it yields the same matches, in the same order, and the same timeouts.
+ *
+ * Algorithm. A key's state is a set of runs (Flink: computation states), each waiting at an NFA state with a
+ * pointer into the key's SharedBuffer and a Dewey version. process(event): every run, in the array order of
+ * the run heap, is stepped by the Stepper: the edges the event enables are found depth-first through PROCEED
+ * edges; each TAKE binds the event in the buffer and yields a run at the target (plus a run at the final
+ * state when the target can PROCEED there), each IGNORE yields a run at its target; Dewey versions are
+ * numbered as Flink numbers them, so a run extracts exactly its own events from the shared paths. The start
+ * run always survives. Runs reaching the final state become completed matches; a run reaching a STOP state
+ * (a negated event) discards every successor of the run it came from. Completed matches are emitted in the
+ * heap order of their first event; with a skip strategy a match waits while an earlier-starting partial match
+ * is alive (FLINK-15873), and each emitted match prunes partial and completed matches per the strategy.
+ * advanceTime(t) drops runs whose WITHIN (first event + window) or per-state gap window (last event + gap)
+ * has passed, reporting them as timeouts, except PENDING runs (a trailing notFollowedBy) which complete as
+ * matches; then held matches are released as above.
+ *
+ * Invariants. Runs and completed matches live in RunQueues that replicate java.util.PriorityQueue, because
+ * Flink iterates its PriorityQueues in array order and runs with the same first event tie: the heap layout
+ * decides their order, and reproducing it reproduces Flink's order of simultaneous matches. Buffer reference
+ * counts mirror Flink's (lock on every run created, release on every run dropped), so extraction sees the
+ * same edges.
+ *
+ * Time (Flink's CepOperator in event time). Before the events of each timestamp, Flink calls advanceTime
+ * with that timestamp, then process for each event, and after the batch advanceTime with the watermark. It
+ * has a timer per key at each buffered event's timestamp and, when a process call started a new run and the
+ * rule has a WITHIN, at that timestamp + WITHIN; the watermark passing a timer triggers the batch. This class
+ * records those window timers: nextDeadline is the earliest unfired one, so a runtime that calls
+ * advanceTime(watermark) when the watermark reaches nextDeadline (and around every event batch) drives it
+ * exactly like Flink. Per-event gap windows have no timer of their own in Flink: they are only noticed when
+ * some other timer fires or an event arrives, and the same holds here.
+ *
+ * Complexity. A step costs O(edges enabled) per run plus O(depth) buffer work for each released run; memory
+ * per key is O(runs + events still referenced). Emitting a match or a timeout materialises its events; a
+ * condition that reads the partial match materialises the run's events once per step.
+ *
+ * References: Agrawal et al., "Efficient Pattern Matching over Event Streams" (SASE+, SIGMOD 2008); Flink
+ * CEP NFA, NFACompiler, SharedBufferAccessor, AfterMatchSkipStrategy, CepOperator (release 1.20).
+ */
+
+/**
+ * Runs a compiled {@link Nfa} per key: stateless and shared by every key and thread; each key's state is a
+ * {@link PartialMatches}. Equivalent to Flink CEP 1.20's {@code NFA}.
+ */
+public final class Matcher {
+    private static final Comparator<Run> OLDEST_FIRST =
+            Comparator.comparingLong((Run run) -> run.startTs).thenComparingLong(run -> run.serial);
+
+    private final Nfa nfa;
+    private final int maxPartialMatches;
+    private final SkipPruner pruner;
+    private final ThreadLocal<Stepper> steppers;
+
+    /**
+     * @param maxPartialMatches the most partial matches a key may hold; beyond it the oldest are dropped
+     */
+    public Matcher(Nfa nfa, int maxPartialMatches) {
+        this.nfa = Objects.requireNonNull(nfa, "nfa");
+        if (maxPartialMatches < 1) {
+            throw new IllegalArgumentException("maxPartialMatches " + maxPartialMatches + " is below 1");
+        }
+        this.maxPartialMatches = maxPartialMatches;
+        this.pruner = new SkipPruner(nfa.skip(), nfa.skipVariable());
+        this.steppers = ThreadLocal.withInitial(() -> new Stepper(nfa));
+    }
+
+    public Nfa nfa() {
+        return nfa;
+    }
+
+    /** A fresh key state: only the start run (Flink's {@code createInitialNFAState}). */
+    public PartialMatches newState() {
+        PartialMatches state = new PartialMatches();
+        state.runs.add(new Run(nfa.startState(), null, Dewey.of(1), -1, -1, null, state.nextSerial()));
+        return state;
+    }
+
+    /** Feeds one event (Flink's {@code NFA.process} followed by the operator's window-timer registration). */
+    public void process(PartialMatches state, Event event, long timestamp, MatchOutput out) {
+        Stepper stepper = steppers.get();
+        stepper.begin(state, event, timestamp);
+        RunQueue current = state.runs;
+        RunQueue next = stepper.spare;
+        next.clear();
+        RunQueue potential = stepper.potential;
+        potential.clear();
+        for (int i = 0; i < current.size(); i++) {
+            Run run = current.get(i);
+            stepper.step(run);
+            boolean fromStart = nfa.state(run.state).kind() == Nfa.Kind.START;
+            boolean discard = false;
+            List<Run> retained = stepper.retained;
+            retained.clear();
+            for (int j = 0; j < stepper.successors.size(); j++) {
+                Run successor = stepper.successors.get(j);
+                if (fromStart && successor.startTs > 0) {
+                    state.newStart = true;
+                }
+                Nfa.Kind kind = nfa.state(successor.state).kind();
+                if (kind == Nfa.Kind.FINAL) {
+                    potential.add(successor);
+                } else if (kind == Nfa.Kind.STOP) {
+                    discard = true;
+                    state.buffer.release(successor.node, successor.version);
+                } else {
+                    retained.add(successor);
+                }
+            }
+            for (int j = 0; j < retained.size(); j++) {
+                Run kept = retained.get(j);
+                if (discard) {
+                    state.buffer.release(kept.node, kept.version);
+                } else {
+                    next.add(kept);
+                }
+            }
+        }
+        List<MatchedEvents> matches = completeMatches(state, potential, next);
+        potential.clear();
+        current.clear();
+        state.runs = next;
+        stepper.spare = current;
+        stepper.end();
+        if (nfa.windowMs() > 0 && state.newStart) {
+            state.addTimer(timestamp + nfa.windowMs());
+        }
+        int dropped = enforceBound(state);
+        emit(matches, out);
+        if (dropped > 0) {
+            out.onPartialMatchesDropped(dropped);
+        }
+    }
+
+    /**
+     * Tells the key that no event older than {@code timestamp} will come (Flink's {@code NFA.advanceTime}):
+     * times out runs past their windows, completes trailing absences, releases held matches.
+     */
+    public void advanceTime(PartialMatches state, long timestamp, MatchOutput out) {
+        Stepper stepper = steppers.get();
+        RunQueue current = state.runs;
+        RunQueue next = stepper.spare;
+        next.clear();
+        RunQueue potential = stepper.potential;
+        potential.clear();
+        List<MatchedEvents> timedOut = null;
+        long[] timeoutTimestamps = null;
+        for (int i = 0; i < current.size(); i++) {
+            Run run = current.get(i);
+            Nfa.State at = nfa.state(run.state);
+            long gap = at.gapWindowMs();
+            boolean start = at.kind() == Nfa.Kind.START;
+            boolean byGap = !start && gap > 0 && timestamp - run.previousTs >= gap;
+            boolean byWindow = !start && nfa.windowMs() > 0 && timestamp - run.startTs >= nfa.windowMs();
+            if (!byGap && !byWindow) {
+                next.add(run);
+                continue;
+            }
+            if (at.kind() == Nfa.Kind.PENDING) {
+                potential.add(run);
+                continue;
+            }
+            if (timedOut == null) {
+                timedOut = new ArrayList<>();
+                timeoutTimestamps = new long[current.size()];
+            }
+            timeoutTimestamps[timedOut.size()] = byGap ? run.previousTs + gap : run.startTs + nfa.windowMs();
+            timedOut.add(Materializer.current(state.buffer, nfa.variables(), run));
+            state.buffer.release(run.node, run.version);
+        }
+        List<MatchedEvents> matches = completeMatches(state, potential, next);
+        potential.clear();
+        current.clear();
+        state.runs = next;
+        stepper.spare = current;
+        state.fireTimersUpTo(timestamp);
+        state.newStart = false;
+        emit(matches, out);
+        if (timedOut != null) {
+            for (int i = 0; i < timedOut.size(); i++) {
+                out.onTimeout(timedOut.get(i), timeoutTimestamps[i]);
+            }
+        }
+    }
+
+    /**
+     * The earliest timestamp at which Flink's operator would call {@code advanceTime} for this key without a
+     * new event (its next window timer), or {@link Long#MAX_VALUE}. For rules without a per-event gap window,
+     * {@code advanceTime(state, t)} with {@code t} below it changes nothing.
+     */
+    public long nextDeadline(PartialMatches state) {
+        return isIdle(state) ? Long.MAX_VALUE : state.firstTimer();
+    }
+
+    /** Runs held by the key other than the start run. */
+    public int partialMatchCount(PartialMatches state) {
+        int count = 0;
+        for (int i = 0; i < state.runs.size(); i++) {
+            if (nfa.state(state.runs.get(i).state).kind() != Nfa.Kind.START) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Only the start run left and nothing buffered: the caller may forget the key. */
+    public boolean isIdle(PartialMatches state) {
+        return state.runs.size() == 1 && nfa.state(state.runs.get(0).state).kind() == Nfa.Kind.START
+                && state.completed.size() == 0 && state.buffer.isEmpty();
+    }
+
+    private static void emit(List<MatchedEvents> matches, MatchOutput out) {
+        if (matches != null) {
+            for (int i = 0; i < matches.size(); i++) {
+                out.onMatch(matches.get(i));
+            }
+        }
+    }
+
+    /** Flink's processMatchesAccordingToSkipStrategy; returns the released matches in order, or null. */
+    private List<MatchedEvents> completeMatches(PartialMatches state, RunQueue potential, RunQueue partial) {
+        List<MatchedEvents> matches = null;
+        RunQueue completed = state.completed;
+        for (int i = 0; i < potential.size(); i++) {
+            completed.add(potential.get(i));
+        }
+        Run earliest;
+        while ((earliest = completed.peek()) != null) {
+            if (pruner.skips()) {
+                Run earliestPartial = partial.peek();
+                if (earliestPartial != null && Run.compare(earliest, earliestPartial) > 0) {
+                    break;
+                }
+            }
+            completed.poll();
+            List<SharedBuffer.Node[]> paths = state.buffer.extract(earliest.node, earliest.version);
+            if (paths.isEmpty()) {
+                throw new IllegalStateException("completed match without events: " + earliest);
+            }
+            pruner.prune(partial, paths, state.buffer);
+            pruner.prune(completed, paths, state.buffer);
+            if (matches == null) {
+                matches = new ArrayList<>(2);
+            }
+            matches.add(MatchedEvents.of(nfa.variables(), paths.get(0)));
+            state.buffer.release(earliest.node, earliest.version);
+        }
+        return matches;
+    }
+
+    /** Drops the oldest partial matches (by first event time, then creation) beyond the bound; returns how many. */
+    private int enforceBound(PartialMatches state) {
+        int count = partialMatchCount(state);
+        if (count <= maxPartialMatches) {
+            return 0;
+        }
+        List<Run> candidates = new ArrayList<>(count);
+        for (int i = 0; i < state.runs.size(); i++) {
+            Run run = state.runs.get(i);
+            if (nfa.state(run.state).kind() != Nfa.Kind.START) {
+                candidates.add(run);
+            }
+        }
+        candidates.sort(OLDEST_FIRST);
+        List<Run> dropped = candidates.subList(0, count - maxPartialMatches);
+        for (Run run : dropped) {
+            state.buffer.release(run.node, run.version);
+        }
+        state.runs.removeAll(dropped);
+        return dropped.size();
+    }
+}

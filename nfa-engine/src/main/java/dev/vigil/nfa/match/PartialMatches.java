@@ -1,0 +1,68 @@
+package dev.vigil.nfa.match;
+
+import java.util.Arrays;
+
+/**
+ * The matching state of one key (Flink's {@code NFAState} plus its {@code SharedBuffer}): the runs in
+ * progress, the completed matches held back by a skip strategy, the shared buffer of their events, and the
+ * window timers Flink's operator would have registered. Plain data without references to the {@code Nfa},
+ * created by {@link Matcher#newState()}.
+ *
+ * <p><b>Not thread-safe:</b> owned by the one thread that owns the key.
+ */
+public final class PartialMatches {
+    private static final long[] NO_TIMERS = new long[0];
+
+    RunQueue runs = new RunQueue();
+    final RunQueue completed = new RunQueue();
+    final SharedBuffer buffer = new SharedBuffer();
+    /** Creation counter of runs, for "oldest first" when the partial-match bound trips. */
+    long nextSerial;
+    /** Flink's {@code isNewStartPartialMatch}: a run started since the last {@code advanceTime}. */
+    boolean newStart;
+    /** Pending window timers (first event + WITHIN), ascending, distinct. */
+    private long[] timers = NO_TIMERS;
+    private int timerCount;
+
+    PartialMatches() {}
+
+    long nextSerial() {
+        return nextSerial++;
+    }
+
+    void addTimer(long timestamp) {
+        int at = Arrays.binarySearch(timers, 0, timerCount, timestamp);
+        if (at >= 0) {
+            return;
+        }
+        at = -at - 1;
+        if (timerCount == timers.length) {
+            timers = Arrays.copyOf(timers, Math.max(4, timerCount * 2));
+        }
+        System.arraycopy(timers, at, timers, at + 1, timerCount - at);
+        timers[at] = timestamp;
+        timerCount++;
+    }
+
+    /** Drops the timers that a watermark at {@code timestamp} has fired. */
+    void fireTimersUpTo(long timestamp) {
+        int fired = 0;
+        while (fired < timerCount && timers[fired] <= timestamp) {
+            fired++;
+        }
+        if (fired > 0) {
+            System.arraycopy(timers, fired, timers, 0, timerCount - fired);
+            timerCount -= fired;
+        }
+    }
+
+    long firstTimer() {
+        return timerCount == 0 ? Long.MAX_VALUE : timers[0];
+    }
+
+    @Override
+    public String toString() {
+        return "PartialMatches{runs=" + runs.size() + ", completed=" + completed.size() + ", nodes="
+                + buffer.nodeCount() + "}";
+    }
+}

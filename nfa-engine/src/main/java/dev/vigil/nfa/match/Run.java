@@ -1,0 +1,59 @@
+package dev.vigil.nfa.match;
+
+import java.util.Arrays;
+
+/**
+ * One computation state (Flink's {@code ComputationState}): a partial match waiting at an NFA state, with
+ * its last shared-buffer node, its Dewey version and its timestamps. Immutable; a step creates new runs.
+ */
+final class Run {
+    final int state;
+    /** The node of the run's last taken event, or null for the start run. */
+    final SharedBuffer.Node node;
+    final int[] version;
+    /** Timestamp of the first taken event; -1 for the start run. */
+    final long startTs;
+    /** Timestamp of the last taken event; -1 for the start run. */
+    final long previousTs;
+    /** The first taken event, or null for the start run. */
+    final SharedBuffer.Entry startEvent;
+    /** Creation order within the key, for dropping the oldest runs first. */
+    final long serial;
+
+    Run(int state, SharedBuffer.Node node, int[] version, long startTs, long previousTs,
+            SharedBuffer.Entry startEvent, long serial) {
+        this.state = state;
+        this.node = node;
+        this.version = version;
+        this.startTs = startTs;
+        this.previousTs = previousTs;
+        this.startEvent = startEvent;
+        this.serial = serial;
+    }
+
+    /**
+     * Flink's {@code NFAState.COMPUTATION_STATE_COMPARATOR}: by the first event's (timestamp, id); runs
+     * without a first event (the start run) last.
+     */
+    static int compare(Run a, Run b) {
+        long ta = a.startEvent != null ? a.startEvent.timestamp : Long.MAX_VALUE;
+        long tb = b.startEvent != null ? b.startEvent.timestamp : Long.MAX_VALUE;
+        if (ta != tb) {
+            return ta < tb ? -1 : 1;
+        }
+        int ia = a.startEvent != null ? a.startEvent.id : Integer.MAX_VALUE;
+        int ib = b.startEvent != null ? b.startEvent.id : Integer.MAX_VALUE;
+        return Integer.compare(ia, ib);
+    }
+
+    /** Flink's {@code ComputationState.equals} (by value, not identity). */
+    boolean sameAs(Run other) {
+        return state == other.state && Arrays.equals(version, other.version) && startTs == other.startTs
+                && previousTs == other.previousTs && startEvent == other.startEvent && node == other.node;
+    }
+
+    @Override
+    public String toString() {
+        return "Run{state=" + state + ", version=" + Dewey.toString(version) + ", start=" + startTs + "}";
+    }
+}

@@ -1,0 +1,117 @@
+package dev.vigil.nfa.match;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A binary min-heap of runs ordered by {@link Run#compare}, replicating {@code java.util.PriorityQueue}
+ * (JDK 17) operation for operation: same sift-up/sift-down, same array order when iterated, same
+ * bulk-remove-then-heapify. Flink keeps its partial and completed matches in PriorityQueues and iterates them
+ * in array order, and runs that compare equal (same first event) come out in an order only the heap layout
+ * decides; reproducing the layout reproduces Flink's order of runs and of simultaneous matches.
+ */
+final class RunQueue {
+    private Run[] items = new Run[4];
+    private int size;
+
+    int size() {
+        return size;
+    }
+
+    /** The run at array position {@code i} (PriorityQueue iteration order). */
+    Run get(int i) {
+        return items[i];
+    }
+
+    Run peek() {
+        return size == 0 ? null : items[0];
+    }
+
+    void add(Run run) {
+        if (size == items.length) {
+            items = Arrays.copyOf(items, items.length * 2);
+        }
+        siftUp(size++, run);
+    }
+
+    Run poll() {
+        if (size == 0) {
+            return null;
+        }
+        Run result = items[0];
+        int n = --size;
+        Run last = items[n];
+        items[n] = null;
+        if (n > 0) {
+            siftDown(0, last, n);
+        }
+        return result;
+    }
+
+    void clear() {
+        Arrays.fill(items, 0, size, null);
+        size = 0;
+    }
+
+    /** PriorityQueue.removeAll: drop every run equal to one in {@code runs}, keep order, re-heapify. */
+    void removeAll(List<Run> runs) {
+        int w = 0;
+        boolean removed = false;
+        for (int i = 0; i < size; i++) {
+            Run item = items[i];
+            if (contains(runs, item)) {
+                removed = true;
+            } else {
+                items[w++] = item;
+            }
+        }
+        if (!removed) {
+            return;
+        }
+        Arrays.fill(items, w, size, null);
+        size = w;
+        for (int i = (size >>> 1) - 1; i >= 0; i--) {
+            siftDown(i, items[i], size);
+        }
+    }
+
+    private static boolean contains(List<Run> runs, Run run) {
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i).sameAs(run)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void siftUp(int k, Run x) {
+        while (k > 0) {
+            int parent = (k - 1) >>> 1;
+            Run e = items[parent];
+            if (Run.compare(x, e) >= 0) {
+                break;
+            }
+            items[k] = e;
+            k = parent;
+        }
+        items[k] = x;
+    }
+
+    private void siftDown(int k, Run x, int n) {
+        int half = n >>> 1;
+        while (k < half) {
+            int child = (k << 1) + 1;
+            Run c = items[child];
+            int right = child + 1;
+            if (right < n && Run.compare(c, items[right]) > 0) {
+                c = items[child = right];
+            }
+            if (Run.compare(x, c) <= 0) {
+                break;
+            }
+            items[k] = c;
+            k = child;
+        }
+        items[k] = x;
+    }
+}

@@ -1,0 +1,265 @@
+package dev.vigil.nfa.match;
+
+import dev.vigil.nfa.Event;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The versioned shared buffer of one key's partial matches (SASE+; Flink's {@code SharedBuffer} with its
+ * {@code SharedBufferAccessor}). An {@link Entry} holds an event taken by at least one run; a {@link Node}
+ * binds an entry to a variable; each node has edges to the node of the previous event of some run, labelled
+ * with that run's Dewey version. Runs that took the same events share one path, so a run costs a pointer and
+ * a version, not a copy of its events.
+ *
+ * <p>Reference counts (lock/release) follow Flink's exactly, because when an edge is dropped decides which
+ * paths a later extraction sees. <b>Not thread-safe:</b> part of one key's {@link PartialMatches}.
+ */
+final class SharedBuffer {
+    /** An event held by the buffer (Flink: an {@code EventId} and its locked value). */
+    static final class Entry {
+        final Event event;
+        final long timestamp;
+        /** Position among the key's events of the same timestamp (Flink's {@code EventId.id}). */
+        final int id;
+        int refs;
+        boolean removed;
+        Node[] nodes = EMPTY_NODES;
+        int nodeCount;
+
+        Entry(Event event, long timestamp, int id) {
+            this.event = event;
+            this.timestamp = timestamp;
+            this.id = id;
+        }
+
+        /** Flink's {@code EventId.compareTo}: by timestamp, then id. */
+        static int compare(Entry a, Entry b) {
+            if (a.timestamp != b.timestamp) {
+                return a.timestamp < b.timestamp ? -1 : 1;
+            }
+            return Integer.compare(a.id, b.id);
+        }
+    }
+
+    /** An entry bound to a variable (Flink's {@code NodeId} + {@code SharedBufferNode}). */
+    static final class Node {
+        final Entry entry;
+        final int variable;
+        int refs;
+        boolean removed;
+        Edge[] edges = new Edge[2];
+        int edgeCount;
+
+        Node(Entry entry, int variable) {
+            this.entry = entry;
+            this.variable = variable;
+        }
+    }
+
+    /** A link to the previous node of a run (null target: the run's first event). */
+    static final class Edge {
+        final Node target;
+        final int[] version;
+        int refs;
+
+        Edge(Node target, int[] version) {
+            this.target = target;
+            this.version = version;
+        }
+    }
+
+    private static final Node[] EMPTY_NODES = new Node[0];
+
+    private int liveEntries;
+    private int liveNodes;
+    private long lastTimestamp = Long.MIN_VALUE;
+    private int nextId;
+    private Node[] nodeStack = new Node[8];
+    private int[][] versionStack = new int[8][];
+
+    boolean isEmpty() {
+        return liveEntries == 0 && liveNodes == 0;
+    }
+
+    int nodeCount() {
+        return liveNodes;
+    }
+
+    /** Flink's {@code registerEvent}: the entry starts locked once, for the duration of its processing. */
+    Entry register(Event event, long timestamp) {
+        int id;
+        if (timestamp == lastTimestamp) {
+            id = nextId++;
+        } else {
+            lastTimestamp = timestamp;
+            id = 0;
+            nextId = 1;
+        }
+        Entry entry = new Entry(event, timestamp, id);
+        entry.refs = 1;
+        liveEntries++;
+        return entry;
+    }
+
+    /** Flink's {@code put}: bind {@code entry} to {@code variable} after {@code previous} under {@code version}. */
+    Node put(int variable, Entry entry, Node previous, int[] version) {
+        if (previous != null) {
+            lock(previous, version);
+        }
+        Node node = null;
+        for (int i = 0; i < entry.nodeCount; i++) {
+            if (entry.nodes[i].variable == variable) {
+                node = entry.nodes[i];
+                break;
+            }
+        }
+        if (node == null) {
+            node = new Node(entry, variable);
+            if (entry.nodeCount == entry.nodes.length) {
+                entry.nodes = Arrays.copyOf(entry.nodes, Math.max(2, entry.nodeCount * 2));
+            }
+            entry.nodes[entry.nodeCount++] = node;
+            liveNodes++;
+            entry.refs++;
+        }
+        if (node.edgeCount == node.edges.length) {
+            node.edges = Arrays.copyOf(node.edges, node.edgeCount * 2);
+        }
+        node.edges[node.edgeCount++] = new Edge(previous, version);
+        return node;
+    }
+
+    /** Flink's {@code lockNode}: the node and its edges compatible with {@code version}. */
+    void lock(Node node, int[] version) {
+        if (node == null || node.removed) {
+            return;
+        }
+        node.refs++;
+        for (int i = 0; i < node.edgeCount; i++) {
+            Edge edge = node.edges[i];
+            if (Dewey.compatible(version, edge.version)) {
+                edge.refs++;
+            }
+        }
+    }
+
+    /**
+     * Flink's {@code releaseNode}: unlock the node and its compatible edges; an edge reaching zero is dropped
+     * and its target released in turn; a node reaching zero is removed with its entry's lock.
+     */
+    void release(Node node, int[] version) {
+        if (node == null) {
+            return;
+        }
+        int top = 0;
+        push(top++, node, version);
+        while (top > 0) {
+            top--;
+            Node current = nodeStack[top];
+            int[] currentVersion = versionStack[top];
+            nodeStack[top] = null;
+            versionStack[top] = null;
+            if (current.removed) {
+                break; // Flink stops the whole release when it meets a removed node
+            }
+            int w = 0;
+            for (int i = 0; i < current.edgeCount; i++) {
+                Edge edge = current.edges[i];
+                if (Dewey.compatible(currentVersion, edge.version) && releaseCount(edge)) {
+                    if (edge.target != null) {
+                        push(top++, edge.target, edge.version);
+                    }
+                } else {
+                    current.edges[w++] = edge;
+                }
+            }
+            Arrays.fill(current.edges, w, current.edgeCount, null);
+            current.edgeCount = w;
+            if (current.refs <= 0 || --current.refs == 0) {
+                remove(current);
+            }
+        }
+    }
+
+    private static boolean releaseCount(Edge edge) {
+        if (edge.refs <= 0) {
+            return true;
+        }
+        return --edge.refs == 0;
+    }
+
+    private void push(int at, Node node, int[] version) {
+        if (at == nodeStack.length) {
+            nodeStack = Arrays.copyOf(nodeStack, at * 2);
+            versionStack = Arrays.copyOf(versionStack, at * 2);
+        }
+        nodeStack[at] = node;
+        versionStack[at] = version;
+    }
+
+    private void remove(Node node) {
+        node.removed = true;
+        liveNodes--;
+        Entry entry = node.entry;
+        for (int i = 0; i < entry.nodeCount; i++) {
+            if (entry.nodes[i] == node) {
+                System.arraycopy(entry.nodes, i + 1, entry.nodes, i, entry.nodeCount - i - 1);
+                entry.nodes[--entry.nodeCount] = null;
+                break;
+            }
+        }
+        release(entry);
+    }
+
+    /** Flink's {@code releaseEvent}. */
+    void release(Entry entry) {
+        if (entry.removed) {
+            return;
+        }
+        if (entry.refs <= 0 || --entry.refs == 0) {
+            entry.removed = true;
+            liveEntries--;
+        }
+    }
+
+    /**
+     * Flink's {@code extractPatterns}: every path from {@code node} back to a run's first event along edges
+     * compatible with the versions met, depth first, last edge first. Each path is returned oldest node first.
+     */
+    List<Node[]> extract(Node node, int[] version) {
+        List<Node[]> paths = new ArrayList<>(1);
+        if (node == null || node.removed) {
+            return paths;
+        }
+        List<Frame> frames = new ArrayList<>();
+        frames.add(new Frame(node, version, new ArrayList<>()));
+        while (!frames.isEmpty()) {
+            Frame frame = frames.remove(frames.size() - 1);
+            if (frame.node == null) {
+                Node[] path = new Node[frame.path.size()];
+                for (int i = 0; i < path.length; i++) {
+                    path[i] = frame.path.get(path.length - 1 - i);
+                }
+                paths.add(path);
+                continue;
+            }
+            frame.path.add(frame.node);
+            boolean first = true;
+            for (int i = 0; i < frame.node.edgeCount; i++) {
+                Edge edge = frame.node.edges[i];
+                if (Dewey.compatible(frame.version, edge.version)) {
+                    if (edge.target != null && edge.target.removed) {
+                        throw new IllegalStateException("shared buffer edge to a removed node");
+                    }
+                    List<Node> path = first ? frame.path : new ArrayList<>(frame.path);
+                    first = false;
+                    frames.add(new Frame(edge.target, edge.version, path));
+                }
+            }
+        }
+        return paths;
+    }
+
+    private record Frame(Node node, int[] version, List<Node> path) {}
+}

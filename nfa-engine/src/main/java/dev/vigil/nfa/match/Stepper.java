@@ -1,0 +1,204 @@
+package dev.vigil.nfa.match;
+
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.expr.MatchView;
+import dev.vigil.nfa.program.Nfa;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Advances one run by one event (Flink's {@code NFA.computeNextStates}): finds the TAKE and IGNORE edges the
+ * event enables (following PROCEED edges as epsilon moves), creates the successor runs with Flink's Dewey
+ * versions, binds taken events in the shared buffer, and releases the old run. Holds the scratch space of
+ * one {@code process} call; one instance per thread, reused.
+ */
+final class Stepper {
+    private final Nfa nfa;
+    /** Successor runs of the run just stepped. */
+    final List<Run> successors = new ArrayList<>();
+    /** Successors kept by the current process call, in Flink's order (see {@link Matcher}). */
+    final List<Run> retained = new ArrayList<>();
+    final RunQueue potential = new RunQueue();
+    RunQueue spare = new RunQueue();
+
+    private int[] edgeSource = new int[8];
+    private int[] edgeIndex = new int[8];
+    private int edgeCount;
+    private int[] stack = new int[8];
+    private int[] proceedStack = new int[4];
+
+    private PartialMatches key;
+    private Event event;
+    private long timestamp;
+    private SharedBuffer.Entry entry;
+    private RunView view;
+
+    Stepper(Nfa nfa) {
+        this.nfa = nfa;
+    }
+
+    void begin(PartialMatches state, Event current, long eventTimestamp) {
+        key = state;
+        event = current;
+        timestamp = eventTimestamp;
+        entry = null;
+        view = nfa.readsMatch() ? new RunView(state.buffer, nfa.variables()) : null;
+    }
+
+    /** Ends the process call: the event's own lock on its buffer entry is released (Flink's EventWrapper). */
+    void end() {
+        if (entry != null) {
+            key.buffer.release(entry);
+        }
+        key = null;
+        event = null;
+        entry = null;
+        view = null;
+    }
+
+    private SharedBuffer.Entry entry() {
+        if (entry == null) {
+            entry = key.buffer.register(event, timestamp);
+        }
+        return entry;
+    }
+
+    /** Fills {@link #successors} with the runs that follow {@code run} on the current event. */
+    void step(Run run) {
+        successors.clear();
+        MatchView match = MatchView.EMPTY;
+        if (view != null) {
+            view.reset(run);
+            match = view;
+        }
+        int takes = collectEdges(run.state, match);
+        int ignores = ignoreCount(run.state);
+        boolean fromStart = nfa.state(run.state).kind() == Nfa.Kind.START;
+        int takeBranchesToVisit = Math.max(0, takes - 1);
+        int ignoreBranchesToVisit = ignores;
+        int takesToSkip = Math.max(0, takes - 1);
+        SharedBuffer buffer = key.buffer;
+        for (int i = 0; i < edgeCount; i++) {
+            Nfa.State source = nfa.state(edgeSource[i]);
+            Nfa.Edge edge = source.edges().get(edgeIndex[i]);
+            if (edge.action() == Nfa.Action.IGNORE) {
+                if (fromStart) {
+                    continue;
+                }
+                int[] version;
+                if (edge.target() == run.state) {
+                    version = Dewey.increase(run.version, selfIncrease(ignores, takes));
+                } else {
+                    version = Dewey.addStage(Dewey.increase(run.version, takesToSkip + ignoreBranchesToVisit));
+                    ignoreBranchesToVisit--;
+                }
+                add(edge.target(), run.node, version, run.startTs, run.previousTs, run.startEvent);
+            } else {
+                int[] currentVersion = Dewey.increase(run.version, takeBranchesToVisit);
+                int[] nextVersion = Dewey.addStage(currentVersion);
+                takeBranchesToVisit--;
+                SharedBuffer.Entry taken = entry();
+                SharedBuffer.Node node = buffer.put(source.variable(), taken, run.node, currentVersion);
+                long startTs = fromStart ? timestamp : run.startTs;
+                SharedBuffer.Entry startEvent = fromStart ? taken : run.startEvent;
+                add(edge.target(), node, nextVersion, startTs, timestamp, startEvent);
+                int finalState = finalAfterProceed(edge.target(), match);
+                if (finalState >= 0) {
+                    add(finalState, node, nextVersion, startTs, timestamp, startEvent);
+                }
+            }
+        }
+        if (fromStart) {
+            int[] startVersion = Dewey.increase(run.version, selfIncrease(ignores, takes));
+            successors.add(new Run(run.state, null, startVersion, -1, -1, null, key.nextSerial()));
+        }
+        if (run.node != null) {
+            buffer.release(run.node, run.version);
+        }
+    }
+
+    private void add(int state, SharedBuffer.Node node, int[] version, long startTs, long previousTs,
+            SharedBuffer.Entry startEvent) {
+        successors.add(new Run(state, node, version, startTs, previousTs, startEvent, key.nextSerial()));
+        key.buffer.lock(node, version);
+    }
+
+    /** Flink's calculateIncreasingSelfState. */
+    private static int selfIncrease(int ignores, int takes) {
+        return takes == 0 && ignores == 0 ? 0 : ignores + Math.max(1, takes);
+    }
+
+    /**
+     * Flink's createDecisionGraph: depth-first from the run's state, PROCEED edges explored (last pushed
+     * first), enabled TAKE/IGNORE edges collected in visiting order. Returns the number of TAKE edges.
+     */
+    private int collectEdges(int state, MatchView match) {
+        edgeCount = 0;
+        int takes = 0;
+        int top = 0;
+        stack[top++] = state;
+        while (top > 0) {
+            int current = stack[--top];
+            List<Nfa.Edge> edges = nfa.state(current).edges();
+            for (int i = 0; i < edges.size(); i++) {
+                Nfa.Edge edge = edges.get(i);
+                if (!edge.guard().test(event, match)) {
+                    continue;
+                }
+                if (edge.action() == Nfa.Action.PROCEED) {
+                    if (top == stack.length) {
+                        stack = Arrays.copyOf(stack, top * 2);
+                    }
+                    stack[top++] = edge.target();
+                } else {
+                    if (edgeCount == edgeSource.length) {
+                        edgeSource = Arrays.copyOf(edgeSource, edgeCount * 2);
+                        edgeIndex = Arrays.copyOf(edgeIndex, edgeCount * 2);
+                    }
+                    edgeSource[edgeCount] = current;
+                    edgeIndex[edgeCount++] = i;
+                    if (edge.action() == Nfa.Action.TAKE) {
+                        takes++;
+                    }
+                }
+            }
+        }
+        return takes;
+    }
+
+    /** IGNORE edges among the collected ones, except those back to the run's own state. */
+    private int ignoreCount(int state) {
+        int ignores = 0;
+        for (int i = 0; i < edgeCount; i++) {
+            Nfa.Edge edge = nfa.state(edgeSource[i]).edges().get(edgeIndex[i]);
+            if (edge.action() == Nfa.Action.IGNORE && edge.target() != state) {
+                ignores++;
+            }
+        }
+        return ignores;
+    }
+
+    /** Flink's findFinalStateAfterProceed: a final state reachable by enabled PROCEED edges, or -1. */
+    private int finalAfterProceed(int state, MatchView match) {
+        int top = 0;
+        proceedStack[top++] = state;
+        while (top > 0) {
+            int current = proceedStack[--top];
+            List<Nfa.Edge> edges = nfa.state(current).edges();
+            for (int i = 0; i < edges.size(); i++) {
+                Nfa.Edge edge = edges.get(i);
+                if (edge.action() == Nfa.Action.PROCEED && edge.guard().test(event, match)) {
+                    if (nfa.state(edge.target()).kind() == Nfa.Kind.FINAL) {
+                        return edge.target();
+                    }
+                    if (top == proceedStack.length) {
+                        proceedStack = Arrays.copyOf(proceedStack, top * 2);
+                    }
+                    proceedStack[top++] = edge.target();
+                }
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.vigil.nfa.runtime;
+
+/**
+ * A snapshot of one rule's counters in one engine.
+ *
+ * @param eventsIn events routed to the rule (buffered or processed)
+ * @param partialMatches partial matches held now, over all keys
+ * @param keys keys with state now
+ * @param droppedPartialMatches partial matches dropped because a key exceeded the bound
+ */
+public record RuleCounters(String rule, long eventsIn, long matches, long timeouts, long partialMatches,
+        long keys, long droppedPartialMatches) {}

@@ -1,0 +1,210 @@
+package dev.vigil.nfa.runtime;
+
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.EngineListener;
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.match.MatchOutput;
+import dev.vigil.nfa.match.MatchedEvents;
+import dev.vigil.nfa.match.Matcher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.PriorityQueue;
+
+/**
+ * Runs one rule over the keys of one engine (shard): buffers events until the watermark passes them, feeds
+ * them to the rule's {@link Matcher} per key in event-time order, and fires timers.
+ *
+ * <p>Event time follows Flink CEP's {@code CepOperator}: an event waits until the rule's watermark reaches its
+ * timestamp; then, per key, for each timestamp in ascending order the NFA's time is advanced to it and its events
+ * are processed in arrival order; finally the NFA's time is advanced to the watermark, which times out or
+ * completes partial matches. Like Flink, a key is visited only when one of its events is released or a window
+ * timer of it is due ({@link Matcher#nextDeadline}: the first event's time plus {@code WITHIN}); a key with
+ * neither is not touched, so a watermark costs nothing for idle keys.
+ *
+ * <p>Released events are processed across keys in global (timestamp, arrival) order, so alerts come out in
+ * event-time order, and the output is deterministic for a given input.
+ *
+ * <p><b>Not thread-safe:</b> owned by one engine, driven by one thread.
+ */
+public final class RuleRuntime implements MatchOutput {
+    private final CompiledRule rule;
+    private final Matcher matcher;
+    private final PartitionKey partitionKey;
+    private final AlertBuilder alerts;
+    private final EngineListener listener;
+
+    private final HashMap<Object, KeyState> keys = new HashMap<>();
+    private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final ArrayList<KeyState> touched = new ArrayList<>();
+    private long round;
+    private long arrivals;
+    private long watermark = Long.MIN_VALUE;
+    private KeyState current;
+
+    private long eventsIn;
+    private long matches;
+    private long timeouts;
+    private long dropped;
+
+    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
+        this.rule = rule;
+        this.matcher = new Matcher(rule.nfa(), maxPartialMatchesPerKey);
+        this.partitionKey = new PartitionKey(rule.partitionBy());
+        this.alerts = new AlertBuilder(rule);
+        this.listener = listener;
+    }
+
+    public CompiledRule rule() {
+        return rule;
+    }
+
+    public long watermark() {
+        return watermark;
+    }
+
+    /** Event time: holds the event until the watermark passes its timestamp. */
+    public void buffer(Event event) {
+        eventsIn++;
+        KeyState state = stateOf(partitionKey.of(event));
+        state.waitingEvents++;
+        waiting.add(new Waiting(event, state, arrivals++));
+    }
+
+    /** Processing time: advances the key's time to {@code nowMs} and feeds the event at once, as Flink does. */
+    public void processNow(Event event, long nowMs) {
+        eventsIn++;
+        KeyState state = stateOf(partitionKey.of(event));
+        current = state;
+        matcher.advanceTime(state.partialMatches, nowMs, this);
+        matcher.process(state.partialMatches, event, nowMs, this);
+        settle(state);
+    }
+
+    /**
+     * Releases every waiting event at or below {@code newWatermark}, then advances the time of every key that
+     * received events to the watermark, then fires the timers the watermark passed. Per key this is exactly the
+     * sequence of Flink's {@code CepOperator.onEventTime}: advance to each event timestamp before its events,
+     * process them in arrival order, advance to the watermark.
+     */
+    public void advanceTo(long newWatermark) {
+        if (newWatermark <= watermark) {
+            return;
+        }
+        watermark = newWatermark;
+        round++;
+        while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
+            Waiting next = waiting.poll();
+            KeyState state = next.state;
+            long timestamp = next.event.timestamp();
+            current = state;
+            if (state.round != round) {
+                state.round = round;
+                touched.add(state);
+            }
+            if (state.advancedTo != timestamp) {
+                matcher.advanceTime(state.partialMatches, timestamp, this);
+                state.advancedTo = timestamp;
+            }
+            matcher.process(state.partialMatches, next.event, timestamp, this);
+            state.waitingEvents--;
+        }
+        for (int i = 0; i < touched.size(); i++) {
+            KeyState state = touched.get(i);
+            current = state;
+            matcher.advanceTime(state.partialMatches, newWatermark, this);
+            state.advancedTo = newWatermark;
+            settle(state);
+        }
+        touched.clear();
+        fireTimers(newWatermark);
+    }
+
+    /** Advances every key whose deadline is at or below {@code time} (processing time uses this directly). */
+    public void fireTimers(long time) {
+        while (!timers.isEmpty() && timers.peek().deadline <= time) {
+            Timer timer = timers.poll();
+            KeyState state = timer.state;
+            if (state.scheduledDeadline == timer.deadline) {
+                state.scheduledDeadline = Long.MAX_VALUE;
+            }
+            if (keys.get(state.key) != state) {
+                continue;
+            }
+            current = state;
+            if (matcher.nextDeadline(state.partialMatches) <= time) {
+                matcher.advanceTime(state.partialMatches, time, this);
+                state.advancedTo = time;
+            }
+            settle(state);
+        }
+    }
+
+    public RuleCounters counters() {
+        long held = 0;
+        for (KeyState state : keys.values()) {
+            held += matcher.partialMatchCount(state.partialMatches);
+        }
+        return new RuleCounters(rule.name(), eventsIn, matches, timeouts, held, keys.size(), dropped);
+    }
+
+    private KeyState stateOf(Object key) {
+        KeyState state = keys.get(key);
+        if (state == null) {
+            state = new KeyState(key, matcher.newState());
+            keys.put(key, state);
+        }
+        return state;
+    }
+
+    /** Re-arms the key's timer, or forgets the key when it holds nothing. */
+    private void settle(KeyState state) {
+        if (state.waitingEvents == 0 && matcher.isIdle(state.partialMatches)) {
+            keys.remove(state.key);
+            return;
+        }
+        long deadline = matcher.nextDeadline(state.partialMatches);
+        if (deadline != Long.MAX_VALUE && deadline < state.scheduledDeadline) {
+            state.scheduledDeadline = deadline;
+            timers.add(new Timer(deadline, state, arrivals++));
+        }
+    }
+
+    @Override
+    public void onMatch(MatchedEvents match) {
+        matches++;
+        listener.onAlert(alerts.match(current.key, match));
+    }
+
+    @Override
+    public void onTimeout(MatchedEvents partial, long timeoutTimestamp) {
+        if (rule.reportsTimeouts()) {
+            timeouts++;
+            listener.onAlert(alerts.timeout(current.key, partial, timeoutTimestamp));
+        }
+    }
+
+    @Override
+    public void onPartialMatchesDropped(int count) {
+        dropped += count;
+        listener.onPartialMatchesDropped(rule.name(), PartitionKey.external(current.key), count);
+    }
+
+    /** An event waiting for the watermark; ordered by timestamp, then arrival. */
+    private record Waiting(Event event, KeyState state, long arrival) implements Comparable<Waiting> {
+        @Override
+        public int compareTo(Waiting other) {
+            int byTime = Long.compare(event.timestamp(), other.event.timestamp());
+            return byTime != 0 ? byTime : Long.compare(arrival, other.arrival);
+        }
+    }
+
+    /** A key to visit when the watermark reaches {@code deadline}; ties in scheduling order. */
+    private record Timer(long deadline, KeyState state, long order) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer other) {
+            int byTime = Long.compare(deadline, other.deadline);
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.vigil.nfa.runtime;
+
+/**
+ * The event-time clock of one stream: the largest timestamp seen and the watermark derived from it.
+ *
+ * <p>The watermark follows Flink's bounded-out-of-orderness generator: {@code max seen − delay − 1}, so with no
+ * delay two events with the same timestamp are both on time, and an event is late when its timestamp is at or
+ * below the watermark. An explicit watermark only ever moves the clock forward.
+ *
+ * <p><b>Not thread-safe:</b> owned by one engine.
+ */
+public final class StreamClock {
+    private final String stream;
+    private final long delayMs;
+    private long maxSeen = Long.MIN_VALUE;
+    private long watermark = Long.MIN_VALUE;
+
+    public StreamClock(String stream, long delayMs) {
+        this.stream = stream;
+        this.delayMs = delayMs;
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    public long delayMs() {
+        return delayMs;
+    }
+
+    public long maxSeen() {
+        return maxSeen;
+    }
+
+    public long watermark() {
+        return watermark;
+    }
+
+    /** Records an on-time event's timestamp; returns true when the watermark moved. */
+    public boolean observe(long timestamp) {
+        if (timestamp <= maxSeen) {
+            return false;
+        }
+        maxSeen = timestamp;
+        long derived = timestamp - delayMs - 1;
+        return advanceTo(derived < timestamp ? derived : Long.MIN_VALUE);
+    }
+
+    /** Moves the watermark to {@code timestamp} if that is later; returns true when it moved. */
+    public boolean advanceTo(long timestamp) {
+        if (timestamp <= watermark) {
+            return false;
+        }
+        watermark = timestamp;
+        return true;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.vigil.cli;
+
+import dev.vigil.nfa.CompiledRule;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vigil explain FILE}: prints each rule's compiled NFA as text, or as Graphviz DOT with {@code --dot}. */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "Print each rule's compiled NFA: states and transitions, or Graphviz DOT with --dot.")
+final class ExplainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rule files (.cep) to explain.")
+    List<Path> files;
+
+    @Option(names = "--dot", description = "Print Graphviz DOT (one digraph per rule) instead of text.")
+    boolean dot;
+
+    @Override
+    public Integer call() {
+        RuleFiles loaded = RuleFiles.load(files);
+        int status = loaded.report(spec.commandLine().getErr());
+        if (status != 0) {
+            return status;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        for (CompiledRule rule : loaded.rules()) {
+            if (dot) {
+                out.print(rule.nfa().toDot());
+            } else {
+                out.println("rule " + rule.name());
+                out.print(rule.nfa().describe());
+                out.println();
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

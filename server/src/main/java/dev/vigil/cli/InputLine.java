@@ -1,0 +1,62 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.EventDecoder;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One line of NDJSON input, classified: an event, an explicit watermark ({@code {"watermark": ts}}, optionally
+ * with {@code "stream"}), a blank line, or a malformed line with the reason. Watermark messages are the same ones
+ * the server accepts over WebSocket.
+ */
+sealed interface InputLine {
+    record EventLine(Event event) implements InputLine {}
+
+    /** @param stream the stream the watermark is for, or {@code null} for every stream */
+    record WatermarkLine(String stream, long timestamp) implements InputLine {}
+
+    record Blank() implements InputLine {}
+
+    record Malformed(String message) implements InputLine {}
+
+    Set<String> WATERMARK_KEYS = Set.of("watermark", "stream");
+
+    @SuppressWarnings("unchecked")
+    static InputLine parse(String text, long lineNumber, EventDecoder decoder) {
+        if (text.isBlank()) {
+            return new Blank();
+        }
+        Object json;
+        try {
+            json = JsonCodec.parse(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
+            return new Malformed("invalid JSON" + column + ": " + e.getOriginalMessage());
+        }
+        if (!(json instanceof Map<?, ?>)) {
+            return new Malformed("expected a JSON object, got " + (json instanceof java.util.List ? "an array"
+                    : "a " + (json == null ? "null" : json.getClass().getSimpleName().toLowerCase())));
+        }
+        Map<String, Object> object = (Map<String, Object>) json;
+        if (object.containsKey("watermark") && WATERMARK_KEYS.containsAll(object.keySet())) {
+            Long timestamp = EventDecoder.toEpochMillis(object.get("watermark"));
+            if (timestamp == null) {
+                return new Malformed("field 'watermark' must be epoch milliseconds or ISO-8601 text");
+            }
+            Object stream = object.get("stream");
+            if (stream != null && !(stream instanceof String)) {
+                return new Malformed("field 'stream' of a watermark must be a string");
+            }
+            return new WatermarkLine((String) stream, timestamp);
+        }
+        EventDecoder.Decoded decoded = decoder.decode(object, lineNumber);
+        if (decoded instanceof EventDecoder.Invalid invalid) {
+            return new Malformed(invalid.message());
+        }
+        return new EventLine(((EventDecoder.Valid) decoded).event());
+    }
+}

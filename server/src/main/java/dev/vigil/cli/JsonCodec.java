@@ -1,0 +1,74 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.nfa.Alert;
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.LateEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON in and out for the command line: parses input lines (integers as Long, trailing garbage rejected) and
+ * renders alerts and late events as one-line JSON objects. The alert object is the engine's output contract:
+ * {@code id, rule, version, kind, key, severity, start, end, [timeoutAt,] fields, events}.
+ */
+final class JsonCodec {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private JsonCodec() {}
+
+    static Object parse(String text) throws JsonProcessingException {
+        return MAPPER.readValue(text, Object.class);
+    }
+
+    static String alert(Alert alert) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", alert.id());
+        json.put("rule", alert.rule());
+        json.put("version", alert.version());
+        json.put("kind", alert.kind().json());
+        json.put("key", alert.key());
+        json.put("severity", alert.severity());
+        json.put("start", alert.start());
+        json.put("end", alert.end());
+        if (alert.kind() == Alert.Kind.TIMEOUT) {
+            json.put("timeoutAt", alert.timeoutAt());
+        }
+        json.put("fields", alert.fields());
+        Map<String, List<Map<String, Object>>> events = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Event>> bound : alert.events().entrySet()) {
+            List<Map<String, Object>> received = new ArrayList<>(bound.getValue().size());
+            for (Event event : bound.getValue()) {
+                received.add(event.fields());
+            }
+            events.put(bound.getKey(), received);
+        }
+        json.put("events", events);
+        return write(json);
+    }
+
+    static String late(LateEvent late, long line) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("line", line);
+        json.put("stream", late.event().stream());
+        json.put("ts", late.event().timestamp());
+        json.put("watermark", late.watermark());
+        json.put("reason", late.reason());
+        json.put("event", late.event().fields());
+        return write(json);
+    }
+
+    private static String write(Object json) {
+        try {
+            return MAPPER.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("alert values are plain JSON values: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.vigil.cli;
+
+import dev.vigil.nfa.EngineConfig;
+import dev.vigil.nfa.EventDecoder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code vigil run}: runs rules over NDJSON events and writes alerts as NDJSON on stdout. Deterministic in event
+ * time: the same input always gives the same alerts, ids included.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run rules over NDJSON events (one JSON object per line with 'stream', 'ts' as epoch "
+                + "milliseconds or ISO-8601, and fields) and write alerts as NDJSON on stdout.",
+            "A line {\"watermark\": ts} (optionally with \"stream\") advances the watermark explicitly. Malformed "
+                + "lines are reported on stderr with their line number and skipped; a summary goes to stderr."})
+final class RunCommand implements Callable<Integer> {
+    enum TimeChoice { event, processing }
+
+    enum WatermarkSource { events, input }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rules", arity = "1..*", required = true, paramLabel = "FILE",
+            description = "Rule files (.cep).")
+    List<Path> ruleFiles;
+
+    @Option(names = "--events", paramLabel = "FILE|-", defaultValue = "-",
+            description = "NDJSON events to read; - for standard input (default).")
+    String events;
+
+    @Option(names = "--time", defaultValue = "event", paramLabel = "event|processing",
+            description = "event (default): buffer until the watermark, deterministic; processing: match on "
+                    + "arrival, timers on the wall clock.")
+    TimeChoice time;
+
+    @Option(names = "--late", paramLabel = "FILE",
+            description = "Write late events (with the reason) as NDJSON to FILE; default: report them on stderr.")
+    Path late;
+
+    @Option(names = "--watermark-delay", paramLabel = "DURATION", defaultValue = "0",
+            converter = DurationConverter.class,
+            description = "Watermark delay for streams without a WATERMARK DELAY declaration, e.g. 5s "
+                    + "(default: 0).")
+    long watermarkDelayMs;
+
+    @Option(names = "--watermarks", defaultValue = "events", paramLabel = "events|input",
+            description = "events (default): watermarks follow event timestamps; input: only {\"watermark\": ts} "
+                    + "lines move them, so a recording replays with exactly its watermarks.")
+    WatermarkSource watermarks;
+
+    @Option(names = "--max-partial-matches", paramLabel = "N",
+            defaultValue = "" + EngineConfig.DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY,
+            description = "Bound on partial matches per rule and key; the oldest are dropped beyond it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxPartialMatches;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (maxPartialMatches < 1) {
+            err.println("vigil run: --max-partial-matches must be at least 1, got " + maxPartialMatches);
+            return Vigil.EXIT_USAGE;
+        }
+        RuleFiles loaded = RuleFiles.load(ruleFiles);
+        int status = loaded.report(err);
+        if (status != 0) {
+            return status;
+        }
+        EngineConfig config = EngineConfig.defaults()
+                .withTimeMode(time == TimeChoice.processing ? EngineConfig.TimeMode.PROCESSING
+                        : EngineConfig.TimeMode.EVENT)
+                .withDefaultWatermarkDelayMs(watermarkDelayMs)
+                .withWatermarksFromInputOnly(watermarks == WatermarkSource.input)
+                .withMaxPartialMatchesPerKey(maxPartialMatches);
+        EventDecoder decoder = new EventDecoder(loaded.streams(), time == TimeChoice.event);
+        Replay replay = new Replay(loaded.rules(), decoder, config, System::currentTimeMillis);
+
+        PrintWriter out = spec.commandLine().getOut();
+        try (BufferedReader input = openEvents(err);
+                PrintWriter lateOut = late == null ? null
+                        : new PrintWriter(Files.newBufferedWriter(late, StandardCharsets.UTF_8))) {
+            if (input == null) {
+                return Vigil.EXIT_USAGE;
+            }
+            Replay.Summary summary = replay.run(input, out, lateOut, err);
+            err.println(summary.render());
+        }
+        return 0;
+    }
+
+    private BufferedReader openEvents(PrintWriter err) throws IOException {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        if (events.equals("-")) {
+            return new BufferedReader(new InputStreamReader(System.in, decoder));
+        }
+        try {
+            return new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of(events)), decoder));
+        } catch (NoSuchFileException missing) {
+            err.println("vigil run: " + events + ": no such file");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.vigil.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The {@code vigil} commands as a user runs them: exit codes, stdout, and the messages on stderr. */
+class CliTest {
+    private static final String RULE = """
+            STREAM payments (card_id STRING, amount DOUBLE, ts TIMESTAMP);
+
+            RULE tiny_then_big
+              SEVERITY high
+              FROM payments
+              PARTITION BY card_id
+              PATTERN tiny{2} -> big
+              WITHIN 1 MINUTE
+              DEFINE tiny AS amount < 2, big AS amount > 500
+              EMIT card = card_id, total = SUM(tiny.amount) + big.amount
+              ON TIMEOUT EMIT card = card_id;
+            """;
+
+    @TempDir
+    Path dir;
+
+    record Result(int exit, String out, String err) {
+        List<String> outLines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+        }
+    }
+
+    private Result vigil(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Vigil.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Test
+    void checkAcceptsAValidFile() throws IOException {
+        Result result = vigil("check", write("ok.cep", RULE).toString());
+        assertEquals(0, result.exit(), result.err());
+        assertEquals("ok: 1 rule(s) in 1 file(s)\n", result.out());
+    }
+
+    @Test
+    void checkReportsMistakesWithPositionAndCaretAndExitsOne() throws IOException {
+        Path file = write("bad.cep", "RULE r FROM s PATTERN a -> b\n  DEFINE c AS x > 1;\n");
+        Result result = vigil("check", file.toString());
+        assertEquals(1, result.exit());
+        assertTrue(result.err().startsWith(file + ":2:10: "), result.err());
+        assertTrue(result.err().contains("  |   DEFINE c AS x > 1;\n  |          ^"), result.err());
+        assertFalse(result.err().contains("Exception"), result.err());
+    }
+
+    @Test
+    void checkReportsAMissingFileAndExitsTwo() {
+        Result result = vigil("check", dir.resolve("nope.cep").toString());
+        assertEquals(2, result.exit());
+        assertTrue(result.err().contains("nope.cep: no such file"), result.err());
+    }
+
+    @Test
+    void runWritesAlertsAndReportsBadLinesByNumber() throws IOException {
+        Path rules = write("r.cep", RULE);
+        Path events = write("e.ndjson", """
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":1000}
+                {"stream":"payments","card_id":"c1","amount":1.5,"ts":2000}
+                {"stream":"payments","card_id":"c1","amount":"lots","ts":2500}
+                this is not json
+
+                [1, 2]
+                {"stream":"payments","card_id":"c1","amount":900.0,"ts":3000}
+                {"stream":"payments","card_id":"c2","amount":1.0,"ts":4000}
+                {"card_id":"c2","amount":1.0,"ts":4000}
+                """);
+        Result result = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+        assertEquals(0, result.exit(), result.err());
+        List<String> alerts = result.outLines();
+        assertEquals(2, alerts.size(), result.out());
+        JsonNode match = JsonCodec.MAPPER.readTree(alerts.get(0));
+        assertEquals("match", match.get("kind").asText());
+        assertEquals("tiny_then_big", match.get("rule").asText());
+        assertEquals("c1", match.get("key").asText());
+        assertEquals("high", match.get("severity").asText());
+        assertEquals(902.5, match.get("fields").get("total").asDouble());
+        assertEquals(2, match.get("events").get("tiny").size());
+        assertEquals(900.0, match.get("events").get("big").get(0).get("amount").asDouble());
+        JsonNode timeout = JsonCodec.MAPPER.readTree(alerts.get(1));
+        assertEquals("timeout", timeout.get("kind").asText());
+        assertEquals(64_000, timeout.get("timeoutAt").asLong());
+
+        String err = result.err();
+        assertTrue(err.contains("line 3: field 'amount' of stream 'payments' must be DOUBLE, got text \"lots\""), err);
+        assertTrue(err.contains("line 4: invalid JSON, column 5: Unrecognized token 'this'"), err);
+        assertTrue(err.contains("line 6: expected a JSON object, got an array"), err);
+        assertTrue(err.contains("line 9: missing field 'stream'"), err);
+        assertTrue(err.contains("vigil run: 4 events, 2 alerts (1 matches, 1 timeouts), 0 late, 4 malformed"), err);
+    }
+
+    @Test
+    void runIsDeterministic() throws IOException {
+        Path rules = write("r.cep", RULE);
+        Path events = write("e.ndjson", """
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":"2026-11-21T08:00:00Z"}
+                {"stream":"payments","card_id":"c1","amount":1.5,"ts":"2026-11-21T08:00:01Z"}
+                {"stream":"payments","card_id":"c1","amount":900.0,"ts":"2026-11-21T08:00:02Z"}
+                """);
+        Result first = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+        Result second = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+        assertEquals(1, first.outLines().size(), first.err());
+        assertEquals(first.out(), second.out());
+    }
+
+    @Test
+    void lateEventsGoToTheLateFileWithTheReason() throws IOException {
+        Path rules = write("r.cep", RULE);
+        Path events = write("e.ndjson", """
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":10000}
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":5000}
+                """);
+        Path late = dir.resolve("late.ndjson");
+        Result result = vigil("run", "--rules", rules.toString(), "--events", events.toString(), "--late",
+                late.toString(), "--watermark-delay", "2s");
+        assertEquals(0, result.exit(), result.err());
+        List<String> lines = Files.readAllLines(late);
+        assertEquals(1, lines.size());
+        JsonNode line = JsonCodec.MAPPER.readTree(lines.get(0));
+        assertEquals(2, line.get("line").asLong());
+        assertEquals(7_999, line.get("watermark").asLong());
+        assertTrue(line.get("reason").asText().contains("watermark delay 2000 ms"), lines.get(0));
+        assertTrue(result.err().contains("1 late"), result.err());
+    }
+
+    @Test
+    void withInputWatermarksOnlyWatermarkLinesMoveTime() throws IOException {
+        Path rules = write("r.cep", RULE);
+        Path events = write("e.ndjson", """
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":1000}
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":2000}
+                {"watermark": 1500}
+                {"stream":"payments","card_id":"c1","amount":999.0,"ts":1600}
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":1400}
+                """);
+        Result result = vigil("run", "--rules", rules.toString(), "--events", events.toString(), "--watermarks",
+                "input");
+        assertEquals(0, result.exit(), result.err());
+        assertTrue(result.err().contains("line 5: late event"), result.err());
+        assertEquals(1, result.outLines().stream().filter(l -> l.contains("\"kind\":\"timeout\"")).count(),
+                result.out());
+    }
+
+    @Test
+    void explainPrintsTheAutomatonAsTextOrDot() throws IOException {
+        Path rules = write("r.cep", RULE);
+        Result text = vigil("explain", rules.toString());
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().startsWith("rule tiny_then_big\n"), text.out());
+        assertTrue(text.out().contains("big"), text.out());
+        Result dot = vigil("explain", "--dot", rules.toString());
+        assertEquals(0, dot.exit(), dot.err());
+        assertTrue(dot.out().contains("digraph"), dot.out());
+    }
+
+    @Test
+    void aBadOptionValueIsAUsageErrorNotATrace() throws IOException {
+        Path rules = write("r.cep", RULE);
+        Result result = vigil("run", "--rules", rules.toString(), "--watermark-delay", "soon");
+        assertEquals(2, result.exit());
+        assertTrue(result.err().contains("'soon' is not a duration"), result.err());
+        assertFalse(result.err().contains("at dev.vigil"), result.err());
+    }
+}
