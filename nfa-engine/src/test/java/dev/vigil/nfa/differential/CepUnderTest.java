@@ -6,8 +6,11 @@ interface CepUnderTest {
     /** What running a case gave: the outcome, or the implementation's refusal of the rule. */
     sealed interface Result permits Ran, Rejected {}
 
-    /** @param rule the rule as this implementation saw it (Flink API calls, or Vigil rule text) */
-    record Ran(Outcome outcome, String rule) implements Result {}
+    /**
+     * @param rule the rule as this implementation saw it (Flink API calls, or Vigil rule text)
+     * @param droppedPartialMatches partial matches dropped by a state bound (Flink has none: 0)
+     */
+    record Ran(Outcome outcome, String rule, int droppedPartialMatches) implements Result {}
 
     /** @param reason the error, as the implementation worded it */
     record Rejected(String reason, String rule) implements Result {}

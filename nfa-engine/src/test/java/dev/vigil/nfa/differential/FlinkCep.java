@@ -85,7 +85,7 @@ final class FlinkCep implements CepUnderTest {
                 }
             }
         }
-        return new Ran(outcome, calls.toString());
+        return new Ran(outcome, calls.toString(), 0);
     }
 
     static Map<String, List<Integer>> ids(Map<String, List<CaseEvent>> match) {

@@ -1,0 +1,218 @@
+package dev.vigil.nfa.differential;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs generated cases through Flink CEP (the reference) and Vigil and sorts each case into one bin:
+ * <ul>
+ *   <li><b>agreed</b>: both ran and emitted the same matches, timeouts and late events per key;
+ *   <li><b>explained</b>: they disagree, in a case a {@link DocumentedDifference} applies to;
+ *   <li><b>rejected by both</b>: Flink refuses the shape and so does Vigil's checker (not compared);
+ *   <li><b>failure</b>: anything else — different outputs, a shape only one side refuses, a Vigil crash.
+ * </ul>
+ * Cases count toward the target only when compared, so a run always compares as many cases as asked.
+ *
+ * <p><b>Not thread-safe:</b> one run, one thread.
+ */
+final class DifferentialRun {
+    /** Failures printed in full; the rest are listed by seed. */
+    private static final int FAILURES_SHOWN = 5;
+    private static final int REJECTION_EXAMPLES = 2;
+
+    /** One case that broke the promise, with everything needed to see why and to rerun it. */
+    record Failure(long seed, String what, String report) {}
+
+    private final CepUnderTest flink;
+    private final CepUnderTest vigil;
+    private final Coverage coverage = new Coverage();
+    private final List<Failure> failures = new ArrayList<>();
+    private final Map<String, Integer> explained = new TreeMap<>();
+    private final Map<String, List<String>> explainedExamples = new TreeMap<>();
+    private final Map<String, Integer> rejected = new TreeMap<>();
+    private final Map<String, List<String>> rejectedExamples = new LinkedHashMap<>();
+    private int generated;
+    private int compared;
+    private long nanos;
+
+    DifferentialRun(CepUnderTest flink, CepUnderTest vigil) {
+        this.flink = flink;
+        this.vigil = vigil;
+    }
+
+    /** Runs the cases {@code baseSeed}, {@code baseSeed + 1}, ... until {@code target} were compared. */
+    void run(long baseSeed, int target) {
+        long start = System.nanoTime();
+        for (long seed = baseSeed; compared < target; seed++) {
+            runCase(CaseGenerator.generate(seed));
+        }
+        nanos += System.nanoTime() - start;
+    }
+
+    /** Runs one case and returns its full report (also for a case that passes). */
+    String runCase(DiffCase diffCase) {
+        generated++;
+        CepUnderTest.Result expected;
+        try {
+            expected = flink.run(diffCase);
+        } catch (Exception e) {
+            throw new IllegalStateException("Flink CEP failed on seed " + diffCase.seed(), e);
+        }
+        CepUnderTest.Result actual;
+        try {
+            actual = vigil.run(diffCase);
+        } catch (Exception | Error e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            return fail(diffCase, "Vigil threw", expected, null, trace.toString());
+        }
+
+        if (expected instanceof CepUnderTest.Rejected flinkRejected) {
+            String reason = normalized(flinkRejected.reason());
+            if (actual instanceof CepUnderTest.Ran) {
+                return fail(diffCase, "Flink rejects the shape, Vigil accepts it", expected, actual,
+                        flinkRejected.reason());
+            }
+            rejected.merge(reason, 1, Integer::sum);
+            List<String> examples = rejectedExamples.computeIfAbsent(reason, r -> new ArrayList<>());
+            String report = report(diffCase, expected, actual);
+            if (examples.size() < REJECTION_EXAMPLES) {
+                examples.add(report);
+            }
+            return report;
+        }
+        CepUnderTest.Ran flinkRan = (CepUnderTest.Ran) expected;
+        if (actual instanceof CepUnderTest.Rejected vigilRejected) {
+            return fail(diffCase, "Vigil rejects a shape Flink accepts", expected, actual, vigilRejected.reason());
+        }
+        CepUnderTest.Ran vigilRan = (CepUnderTest.Ran) actual;
+        compared++;
+        coverage.record(diffCase, flinkRan.outcome());
+        String report = report(diffCase, expected, actual);
+        if (flinkRan.outcome().equals(vigilRan.outcome())) {
+            return report;
+        }
+        DocumentedDifference difference = DocumentedDifference.explaining(diffCase, vigilRan);
+        if (difference != null) {
+            explained.merge(difference.section(), 1, Integer::sum);
+            List<String> examples = explainedExamples.computeIfAbsent(difference.section(), s -> new ArrayList<>());
+            if (examples.size() < REJECTION_EXAMPLES) {
+                examples.add(report);
+            }
+            return report;
+        }
+        return fail(diffCase, "different outputs", expected, actual, null);
+    }
+
+    private String fail(DiffCase diffCase, String what, CepUnderTest.Result expected, CepUnderTest.Result actual,
+            String detail) {
+        String report = "seed " + diffCase.seed() + ": " + what + "\n" + report(diffCase, expected, actual)
+                + (detail == null ? "" : "detail:\n" + detail + "\n");
+        failures.add(new Failure(diffCase.seed(), what, report));
+        return report;
+    }
+
+    /** Seed, rule text, Flink calls, watermark delay, events and both outputs. */
+    static String report(DiffCase diffCase, CepUnderTest.Result flink, CepUnderTest.Result vigil) {
+        StringBuilder out = new StringBuilder();
+        out.append("rerun: -Dvigil.diff.seed=").append(diffCase.seed()).append('\n');
+        if (vigil != null) {
+            out.append("rule text:\n").append(indent(rule(vigil))).append('\n');
+        }
+        out.append("flink pattern:\n").append(indent(rule(flink))).append('\n');
+        out.append("watermark delay: ").append(diffCase.watermarkDelayMs()).append(" ms\n");
+        out.append("events (arrival order):\n").append(diffCase.eventsText());
+        out.append("flink:\n").append(outcome(flink));
+        if (vigil != null) {
+            out.append("vigil:\n").append(outcome(vigil));
+        }
+        return out.toString();
+    }
+
+    private static String rule(CepUnderTest.Result result) {
+        return result instanceof CepUnderTest.Ran ran ? ran.rule() : ((CepUnderTest.Rejected) result).rule();
+    }
+
+    private static String outcome(CepUnderTest.Result result) {
+        if (result instanceof CepUnderTest.Ran ran) {
+            return ran.outcome().toString();
+        }
+        return indent("rejected: " + ((CepUnderTest.Rejected) result).reason()) + "\n";
+    }
+
+    private static String indent(String text) {
+        return "  " + text.strip().replace("\n", "\n  ");
+    }
+
+    /** Flink's message without the variable names and quantifier dumps, so equal causes group together. */
+    private static String normalized(String reason) {
+        return reason.replaceAll("Quantifier\\{[^}]*}", "<quantifier>").replaceAll("\"[a-z]\"|'[a-z]'", "<var>");
+    }
+
+    List<Failure> failures() {
+        return failures;
+    }
+
+    int compared() {
+        return compared;
+    }
+
+    Coverage coverage() {
+        return coverage;
+    }
+
+    /** Counts, speed, coverage, Flink-rejected shapes, explained differences and the failures. */
+    String summary() {
+        StringBuilder out = new StringBuilder();
+        double seconds = nanos / 1e9;
+        out.append(String.format("differential test: %d cases generated, %d compared, %d failed, %d explained, "
+                + "%d rejected by both; %.1f s, %.0f cases/s%n", generated, compared, failures.size(),
+                explained.values().stream().mapToInt(Integer::intValue).sum(),
+                rejected.values().stream().mapToInt(Integer::intValue).sum(), seconds,
+                seconds == 0 ? 0 : generated / seconds));
+        out.append("coverage (compared cases per construct):\n").append(coverage.table());
+        if (!rejected.isEmpty()) {
+            out.append("shapes Flink rejects (and Vigil too), with one example each:\n");
+            for (Map.Entry<String, Integer> entry : rejected.entrySet()) {
+                out.append(String.format("  %5d  %s%n", entry.getValue(), entry.getKey()));
+                out.append(indent(indent(firstRule(rejectedExamples.get(entry.getKey()))))).append('\n');
+            }
+        }
+        if (!explained.isEmpty()) {
+            out.append("disagreements explained by docs/semantics.md:\n");
+            for (Map.Entry<String, Integer> entry : explained.entrySet()) {
+                out.append(String.format("  %5d  %s%n", entry.getValue(), entry.getKey()));
+                for (String example : explainedExamples.get(entry.getKey())) {
+                    out.append(indent(indent(example))).append('\n');
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            out.append("FAILURES (").append(failures.size()).append("), the first ")
+                    .append(Math.min(FAILURES_SHOWN, failures.size())).append(" in full:\n");
+            for (int i = 0; i < failures.size() && i < FAILURES_SHOWN; i++) {
+                out.append(failures.get(i).report()).append('\n');
+            }
+            out.append("all failing seeds:\n");
+            for (Failure failure : failures) {
+                out.append("  ").append(failure.seed()).append("  ").append(failure.what()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** The Vigil rule text of an example report (the part Vigil's checker rejected). */
+    private static String firstRule(List<String> examples) {
+        String example = examples.get(0);
+        int start = example.indexOf("rule text:\n");
+        int end = example.indexOf("flink pattern:\n");
+        String text = start < 0 || end < 0 ? example : example.substring(start + "rule text:\n".length(), end);
+        int vigilReason = example.indexOf("vigil:\n");
+        return text.strip() + (vigilReason < 0 ? "" : "\n" + example.substring(vigilReason).strip());
+    }
+}
