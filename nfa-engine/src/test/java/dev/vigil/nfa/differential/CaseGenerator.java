@@ -182,7 +182,9 @@ final class CaseGenerator {
         boolean looping = max == Quantifier.UNBOUNDED || max > 1;
         Contiguity inner = null;
         if (chance(looping ? 0.3 : 0.01)) {
-            inner = Contiguity.values()[random.nextInt(3)];
+            // on a stage that does not loop, only the two with a Flink call (both rejected) make sense
+            inner = looping ? Contiguity.values()[random.nextInt(3)]
+                    : chance(0.5) ? Contiguity.STRICT : Contiguity.NON_DETERMINISTIC;
             nonDeterministic |= inner == Contiguity.NON_DETERMINISTIC;
         }
         // Flink rejects greedy on groups, on single events, on skip-till-any loops, and an optional stage

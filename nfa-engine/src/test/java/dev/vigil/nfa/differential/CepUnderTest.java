@@ -4,7 +4,7 @@ package dev.vigil.nfa.differential;
 interface CepUnderTest {
 
     /** What running a case gave: the outcome, or the implementation's refusal of the rule. */
-    sealed interface Result permits Ran, Rejected {}
+    sealed interface Result permits Ran, Rejected, Crashed {}
 
     /**
      * @param rule the rule as this implementation saw it (Flink API calls, or Vigil rule text)
@@ -14,6 +14,9 @@ interface CepUnderTest {
 
     /** @param reason the error, as the implementation worded it */
     record Rejected(String reason, String rule) implements Result {}
+
+    /** The implementation accepted the rule but threw while running it (a bug of that implementation). */
+    record Crashed(String reason, String rule) implements Result {}
 
     String name();
 

@@ -35,6 +35,9 @@ final class DifferentialRun {
     private final Map<String, Integer> explained = new TreeMap<>();
     private final Map<String, List<String>> explainedExamples = new TreeMap<>();
     private final Map<String, Integer> rejected = new TreeMap<>();
+    private final Map<String, Integer> causes = new TreeMap<>();
+    private final Map<String, Integer> crashed = new TreeMap<>();
+    private final Map<String, String> crashedExamples = new TreeMap<>();
     private final Map<String, List<String>> rejectedExamples = new LinkedHashMap<>();
     private int generated;
     private int compared;
@@ -72,6 +75,15 @@ final class DifferentialRun {
             return fail(diffCase, "Vigil threw", expected, null, trace.toString());
         }
 
+        if (expected instanceof CepUnderTest.Crashed flinkCrashed) {
+            // Nothing to compare with: count it, show an example, and say what Vigil made of the rule.
+            String reason = normalized(flinkCrashed.reason()) + (actual instanceof CepUnderTest.Ran
+                    ? " (Vigil runs the rule)" : " (Vigil rejects the rule)");
+            crashed.merge(reason, 1, Integer::sum);
+            String report = report(diffCase, expected, actual);
+            crashedExamples.putIfAbsent(reason, report);
+            return report;
+        }
         if (expected instanceof CepUnderTest.Rejected flinkRejected) {
             String reason = normalized(flinkRejected.reason());
             if (actual instanceof CepUnderTest.Ran) {
@@ -88,6 +100,11 @@ final class DifferentialRun {
         }
         CepUnderTest.Ran flinkRan = (CepUnderTest.Ran) expected;
         if (actual instanceof CepUnderTest.Rejected vigilRejected) {
+            DocumentedDifference difference =
+                    DocumentedDifference.covering(DocumentedDifference.Kind.REJECTION, diffCase, actual);
+            if (difference != null) {
+                return explained(difference, report(diffCase, expected, actual));
+            }
             return fail(diffCase, "Vigil rejects a shape Flink accepts", expected, actual, vigilRejected.reason());
         }
         CepUnderTest.Ran vigilRan = (CepUnderTest.Ran) actual;
@@ -97,20 +114,27 @@ final class DifferentialRun {
         if (flinkRan.outcome().equals(vigilRan.outcome())) {
             return report;
         }
-        DocumentedDifference difference = DocumentedDifference.explaining(diffCase, vigilRan);
+        DocumentedDifference difference =
+                DocumentedDifference.covering(DocumentedDifference.Kind.OUTPUT, diffCase, vigilRan);
         if (difference != null) {
-            explained.merge(difference.section(), 1, Integer::sum);
-            List<String> examples = explainedExamples.computeIfAbsent(difference.section(), s -> new ArrayList<>());
-            if (examples.size() < REJECTION_EXAMPLES) {
-                examples.add(report);
-            }
-            return report;
+            return explained(difference, report);
         }
         return fail(diffCase, "different outputs", expected, actual, null);
     }
 
+    private String explained(DocumentedDifference difference, String report) {
+        explained.merge(difference.section(), 1, Integer::sum);
+        List<String> examples = explainedExamples.computeIfAbsent(difference.section(), s -> new ArrayList<>());
+        if (examples.size() < REJECTION_EXAMPLES) {
+            examples.add(report);
+        }
+        return report;
+    }
+
     private String fail(DiffCase diffCase, String what, CepUnderTest.Result expected, CepUnderTest.Result actual,
             String detail) {
+        String cause = detail == null ? what : what + ": " + cause(detail);
+        causes.merge(cause, 1, Integer::sum);
         String report = "seed " + diffCase.seed() + ": " + what + "\n" + report(diffCase, expected, actual)
                 + (detail == null ? "" : "detail:\n" + detail + "\n");
         failures.add(new Failure(diffCase.seed(), what, report));
@@ -135,18 +159,33 @@ final class DifferentialRun {
     }
 
     private static String rule(CepUnderTest.Result result) {
-        return result instanceof CepUnderTest.Ran ran ? ran.rule() : ((CepUnderTest.Rejected) result).rule();
+        if (result instanceof CepUnderTest.Ran ran) {
+            return ran.rule();
+        }
+        if (result instanceof CepUnderTest.Rejected rejected) {
+            return rejected.rule();
+        }
+        return ((CepUnderTest.Crashed) result).rule();
     }
 
     private static String outcome(CepUnderTest.Result result) {
         if (result instanceof CepUnderTest.Ran ran) {
             return ran.outcome().toString();
         }
-        return indent("rejected: " + ((CepUnderTest.Rejected) result).reason()) + "\n";
+        if (result instanceof CepUnderTest.Rejected rejected) {
+            return indent("rejected: " + rejected.reason()) + "\n";
+        }
+        return indent("crashed: " + ((CepUnderTest.Crashed) result).reason()) + "\n";
     }
 
     private static String indent(String text) {
         return "  " + text.strip().replace("\n", "\n  ");
+    }
+
+    /** The first line of an error, without positions and quoted names, so equal causes group together. */
+    private static String cause(String detail) {
+        String line = detail.strip().lines().findFirst().orElse("");
+        return line.replaceAll("^case\\.cep:\\d+:\\d+: ", "").replaceAll("'[^']*'", "'…'");
     }
 
     /** Flink's message without the variable names and quantifier dumps, so equal causes group together. */
@@ -171,9 +210,10 @@ final class DifferentialRun {
         StringBuilder out = new StringBuilder();
         double seconds = nanos / 1e9;
         out.append(String.format("differential test: %d cases generated, %d compared, %d failed, %d explained, "
-                + "%d rejected by both; %.1f s, %.0f cases/s%n", generated, compared, failures.size(),
-                explained.values().stream().mapToInt(Integer::intValue).sum(),
-                rejected.values().stream().mapToInt(Integer::intValue).sum(), seconds,
+                + "%d rejected by both, %d crashed Flink; %.1f s, %.0f cases/s%n", generated, compared,
+                failures.size(), explained.values().stream().mapToInt(Integer::intValue).sum(),
+                rejected.values().stream().mapToInt(Integer::intValue).sum(),
+                crashed.values().stream().mapToInt(Integer::intValue).sum(), seconds,
                 seconds == 0 ? 0 : generated / seconds));
         out.append("coverage (compared cases per construct):\n").append(coverage.table());
         if (!rejected.isEmpty()) {
@@ -183,13 +223,18 @@ final class DifferentialRun {
                 out.append(indent(indent(firstRule(rejectedExamples.get(entry.getKey()))))).append('\n');
             }
         }
+        if (!crashed.isEmpty()) {
+            out.append("not comparable, Flink throws while running the case:\n");
+            for (Map.Entry<String, Integer> entry : crashed.entrySet()) {
+                out.append(String.format("  %5d  %s%n", entry.getValue(), entry.getKey()));
+                out.append(indent(indent(crashedExamples.get(entry.getKey())))).append('\n');
+            }
+        }
         if (!explained.isEmpty()) {
             out.append("disagreements explained by docs/semantics.md:\n");
             for (Map.Entry<String, Integer> entry : explained.entrySet()) {
                 out.append(String.format("  %5d  %s%n", entry.getValue(), entry.getKey()));
-                for (String example : explainedExamples.get(entry.getKey())) {
-                    out.append(indent(indent(example))).append('\n');
-                }
+                out.append(indent(indent(explainedExamples.get(entry.getKey()).get(0)))).append('\n');
             }
         }
         if (!failures.isEmpty()) {
@@ -197,6 +242,10 @@ final class DifferentialRun {
                     .append(Math.min(FAILURES_SHOWN, failures.size())).append(" in full:\n");
             for (int i = 0; i < failures.size() && i < FAILURES_SHOWN; i++) {
                 out.append(failures.get(i).report()).append('\n');
+            }
+            out.append("failures by cause:\n");
+            for (Map.Entry<String, Integer> entry : causes.entrySet()) {
+                out.append(String.format("  %5d  %s%n", entry.getValue(), entry.getKey()));
             }
             out.append("all failing seeds:\n");
             for (Failure failure : failures) {

@@ -58,6 +58,26 @@ final class FlinkCep implements CepUnderTest {
             return new Rejected(e.getClass().getSimpleName() + ": " + e.getMessage(), calls.toString());
         }
 
+        try {
+            return new Ran(run(pattern, nfa, timeouts, diffCase.watermarkDelayMs(), diffCase.events()),
+                    calls.toString(), 0);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            return new Crashed(root.getClass().getSimpleName() + ": " + root.getMessage(), calls.toString());
+        }
+    }
+
+    /** Runs a hand-written Flink pattern over events, as {@link #run(DiffCase)} does for generated ones. */
+    static Outcome run(Pattern<CaseEvent, ?> pattern, boolean timeouts, long watermarkDelayMs, List<CaseEvent> events)
+            throws Exception {
+        return run(pattern, NFACompiler.compileFactory(pattern, timeouts), timeouts, watermarkDelayMs, events);
+    }
+
+    private static Outcome run(Pattern<CaseEvent, ?> pattern, NFACompiler.NFAFactory<CaseEvent> nfa, boolean timeouts,
+            long watermarkDelayMs, List<CaseEvent> events) throws Exception {
         Outcome outcome = new Outcome();
         PatternProcessFunction<CaseEvent, Void> function =
                 timeouts ? new MatchesAndTimeouts(outcome) : new MatchesOnly(outcome);
@@ -68,10 +88,10 @@ final class FlinkCep implements CepUnderTest {
             harness.open();
             long maxSeen = Long.MIN_VALUE;
             long watermark = Long.MIN_VALUE;
-            for (CaseEvent event : diffCase.events()) {
+            for (CaseEvent event : events) {
                 harness.processElement(new StreamRecord<>(event, event.ts()));
                 maxSeen = Math.max(maxSeen, event.ts());
-                long next = maxSeen - diffCase.watermarkDelayMs() - 1;
+                long next = maxSeen - watermarkDelayMs - 1;
                 if (next > watermark) {
                     watermark = next;
                     harness.processWatermark(new Watermark(watermark));
@@ -85,7 +105,7 @@ final class FlinkCep implements CepUnderTest {
                 }
             }
         }
-        return new Ran(outcome, calls.toString(), 0);
+        return outcome;
     }
 
     static Map<String, List<Integer>> ids(Map<String, List<CaseEvent>> match) {

@@ -48,17 +48,24 @@ final class VigilCep implements CepUnderTest {
             return new Rejected("the rule text does not survive print(parse(text)); it reprints as\n" + reprinted,
                     text);
         }
-        CompileResult compiled = RuleCompiler.compile(file);
+        return run(RuleCompiler.compile(file), text, diffCase.watermarkDelayMs(), diffCase.events());
+    }
+
+    /** Runs hand-written rule text over events, as {@link #run(DiffCase)} does for generated rules. */
+    static Result run(String text, long watermarkDelayMs, List<CaseEvent> events) {
+        return run(RuleCompiler.compile(FILE, text), text, watermarkDelayMs, events);
+    }
+
+    private static Result run(CompileResult compiled, String text, long watermarkDelayMs, List<CaseEvent> events) {
         if (!compiled.ok()) {
             return new Rejected(diagnostics(compiled.diagnostics()), text);
         }
-
         Outcome outcome = new Outcome();
         Listener listener = new Listener(outcome);
         Engine engine = new Engine(compiled.rules(),
-                EngineConfig.defaults().withDefaultWatermarkDelayMs(diffCase.watermarkDelayMs()), listener);
+                EngineConfig.defaults().withDefaultWatermarkDelayMs(watermarkDelayMs), listener);
         long sequence = 0;
-        for (CaseEvent event : diffCase.events()) {
+        for (CaseEvent event : events) {
             engine.offer(new Event(CaseGenerator.STREAM, event.ts(), sequence++, event.fields()));
         }
         engine.finish();
