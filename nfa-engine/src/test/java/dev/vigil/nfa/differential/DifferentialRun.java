@@ -137,7 +137,7 @@ final class DifferentialRun {
         causes.merge(cause, 1, Integer::sum);
         String report = "seed " + diffCase.seed() + ": " + what + "\n" + report(diffCase, expected, actual)
                 + (detail == null ? "" : "detail:\n" + detail + "\n");
-        failures.add(new Failure(diffCase.seed(), what, report));
+        failures.add(new Failure(diffCase.seed(), cause, report));
         return report;
     }
 
