@@ -79,7 +79,7 @@ final class CaseGenerator {
         Rule rule = new Rule("r", null, List.of(STREAM), List.of(new FieldPath(List.of("key"), Span.NONE)), pattern,
                 within, gapWithin, defines, List.of(), timeoutEmit, skip(), Span.NONE);
         long delay = random.nextInt(5);
-        return new DiffCase(seed, rule, conditions, untils, delay, events(delay));
+        return new DiffCase(seed, rule, conditions, untils, delay, events(delay, within != null));
     }
 
     // ---------------------------------------------------------------- pattern
@@ -339,10 +339,13 @@ final class CaseGenerator {
 
     // ---------------------------------------------------------------- events
 
-    private List<CaseEvent> events(long delay) {
+    private List<CaseEvent> events(long delay, boolean windowed) {
         int keys = 1 + random.nextInt(3);
-        // skip-till-any-match multiplies partial matches per event: keep those streams short
-        int perKey = nonDeterministic ? 4 + random.nextInt(7) : 5 + random.nextInt(12);
+        // skip-till-any-match multiplies partial matches per event: keep those streams short; now and then
+        // a long stream piles up partial matches, where pruning and Flink's queue order matter most (only
+        // under WITHIN, which bounds how many pile up)
+        int perKey = nonDeterministic ? 4 + random.nextInt(7)
+                : windowed && chance(0.15) ? 30 + random.nextInt(30) : 5 + random.nextInt(12);
         int count = keys * perKey;
         List<CaseEvent> events = new ArrayList<>(count);
         // Flink registers no WITHIN timer for runs starting at or below 0: start there now and then

@@ -4,7 +4,7 @@ package dev.vigil.nfa.differential;
 interface CepUnderTest {
 
     /** What running a case gave: the outcome, or the implementation's refusal of the rule. */
-    sealed interface Result permits Ran, Rejected, Crashed {}
+    sealed interface Result permits Ran, Rejected, Crashed, TooExpensive {}
 
     /**
      * @param rule the rule as this implementation saw it (Flink API calls, or Vigil rule text)
@@ -17,6 +17,9 @@ interface CepUnderTest {
 
     /** The implementation accepted the rule but threw while running it (a bug of that implementation). */
     record Crashed(String reason, String rule) implements Result {}
+
+    /** The run was abandoned past the test's work budget; nothing to compare. */
+    record TooExpensive(String reason, String rule) implements Result {}
 
     String name();
 

@@ -167,6 +167,9 @@ final class Coverage {
             keys.add(event.key());
             maxSeen = Math.max(maxSeen, event.ts());
         }
+        if (diffCase.events().size() / keys.size() >= 30) {
+            seen.add("input: long stream (30+ events per key)");
+        }
         if (keys.size() > 1) {
             seen.add("input: several keys");
         }

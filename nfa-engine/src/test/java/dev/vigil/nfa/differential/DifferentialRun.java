@@ -37,6 +37,7 @@ final class DifferentialRun {
     private final Map<String, Integer> rejected = new TreeMap<>();
     private final Map<String, Integer> causes = new TreeMap<>();
     private final Map<String, Integer> crashed = new TreeMap<>();
+    private final List<Long> tooExpensive = new ArrayList<>();
     private final Map<String, String> crashedExamples = new TreeMap<>();
     private final Map<String, List<String>> rejectedExamples = new LinkedHashMap<>();
     private int generated;
@@ -65,6 +66,10 @@ final class DifferentialRun {
             expected = flink.run(diffCase);
         } catch (Exception e) {
             throw new IllegalStateException("Flink CEP failed on seed " + diffCase.seed(), e);
+        }
+        if (expected instanceof CepUnderTest.TooExpensive) {
+            tooExpensive.add(diffCase.seed());
+            return report(diffCase, expected, null);
         }
         CepUnderTest.Result actual;
         try {
@@ -165,6 +170,9 @@ final class DifferentialRun {
         if (result instanceof CepUnderTest.Rejected rejected) {
             return rejected.rule();
         }
+        if (result instanceof CepUnderTest.TooExpensive tooExpensive) {
+            return tooExpensive.rule();
+        }
         return ((CepUnderTest.Crashed) result).rule();
     }
 
@@ -174,6 +182,9 @@ final class DifferentialRun {
         }
         if (result instanceof CepUnderTest.Rejected rejected) {
             return indent("rejected: " + rejected.reason()) + "\n";
+        }
+        if (result instanceof CepUnderTest.TooExpensive tooExpensive) {
+            return indent("abandoned: " + tooExpensive.reason()) + "\n";
         }
         return indent("crashed: " + ((CepUnderTest.Crashed) result).reason()) + "\n";
     }
@@ -222,6 +233,10 @@ final class DifferentialRun {
                 out.append(String.format("  %5d  %s%n", entry.getValue(), entry.getKey()));
                 out.append(indent(indent(firstRule(rejectedExamples.get(entry.getKey()))))).append('\n');
             }
+        }
+        if (!tooExpensive.isEmpty()) {
+            out.append("not comparable, abandoned past the work budget (").append(tooExpensive.size())
+                    .append("): seeds ").append(tooExpensive).append('\n');
         }
         if (!crashed.isEmpty()) {
             out.append("not comparable, Flink throws while running the case:\n");

@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -37,7 +37,7 @@ import org.apache.flink.util.OutputTag;
 final class FlinkCep implements CepUnderTest {
     private static final OutputTag<CaseEvent> LATE = new OutputTag<>("late", TypeInformation.of(CaseEvent.class));
     private static final TypeSerializer<CaseEvent> SERIALIZER =
-            TypeInformation.of(CaseEvent.class).createSerializer(new ExecutionConfig());
+            TypeInformation.of(CaseEvent.class).createSerializer(new SerializerConfigImpl());
     private static final KeySelector<CaseEvent, String> KEY = CaseEvent::key;
 
     @Override
@@ -66,6 +66,9 @@ final class FlinkCep implements CepUnderTest {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
+            if (root instanceof FlinkCondition.BudgetExceeded) {
+                return new TooExpensive(root.getMessage(), calls.toString());
+            }
             return new Crashed(root.getClass().getSimpleName() + ": " + root.getMessage(), calls.toString());
         }
     }
@@ -78,13 +81,15 @@ final class FlinkCep implements CepUnderTest {
 
     private static Outcome run(Pattern<CaseEvent, ?> pattern, NFACompiler.NFAFactory<CaseEvent> nfa, boolean timeouts,
             long watermarkDelayMs, List<CaseEvent> events) throws Exception {
+        FlinkCondition.EVALUATIONS.get()[0] = 0;
         Outcome outcome = new Outcome();
         PatternProcessFunction<CaseEvent, Void> function =
                 timeouts ? new MatchesAndTimeouts(outcome) : new MatchesOnly(outcome);
         CepOperator<CaseEvent, String, Void> operator = new CepOperator<>(SERIALIZER, false, nfa, null,
                 pattern.getAfterMatchSkipStrategy(), function, LATE);
-        try (KeyedOneInputStreamOperatorTestHarness<String, CaseEvent, Void> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(operator, KEY, Types.STRING)) {
+        KeyedOneInputStreamOperatorTestHarness<String, CaseEvent, Void> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(operator, KEY, Types.STRING);
+        try {
             harness.open();
             long maxSeen = Long.MIN_VALUE;
             long watermark = Long.MIN_VALUE;
@@ -104,6 +109,8 @@ final class FlinkCep implements CepUnderTest {
                     outcome.late(late.getValue().key(), late.getValue().id());
                 }
             }
+        } finally {
+            harness.close();
         }
         return outcome;
     }
