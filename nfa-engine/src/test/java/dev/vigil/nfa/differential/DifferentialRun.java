@@ -43,6 +43,8 @@ final class DifferentialRun {
     private int generated;
     private int compared;
     private long nanos;
+    private long flinkNanos;
+    private long vigilNanos;
 
     DifferentialRun(CepUnderTest flink, CepUnderTest vigil) {
         this.flink = flink;
@@ -62,18 +64,22 @@ final class DifferentialRun {
     String runCase(DiffCase diffCase) {
         generated++;
         CepUnderTest.Result expected;
+        long flinkStart = System.nanoTime();
         try {
             expected = flink.run(diffCase);
         } catch (Exception e) {
             throw new IllegalStateException("Flink CEP failed on seed " + diffCase.seed(), e);
         }
+        flinkNanos += System.nanoTime() - flinkStart;
         if (expected instanceof CepUnderTest.TooExpensive) {
             tooExpensive.add(diffCase.seed());
             return report(diffCase, expected, null);
         }
         CepUnderTest.Result actual;
+        long vigilStart = System.nanoTime();
         try {
             actual = vigil.run(diffCase);
+            vigilNanos += System.nanoTime() - vigilStart;
         } catch (Exception | Error e) {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
@@ -160,6 +166,10 @@ final class DifferentialRun {
         if (vigil != null) {
             out.append("vigil:\n").append(outcome(vigil));
         }
+        if (flink instanceof CepUnderTest.Ran flinkRan && vigil instanceof CepUnderTest.Ran vigilRan
+                && !flinkRan.outcome().equals(vigilRan.outcome())) {
+            out.append("differences:\n").append(flinkRan.outcome().differences(vigilRan.outcome()));
+        }
         return out.toString();
     }
 
@@ -187,6 +197,16 @@ final class DifferentialRun {
             return indent("abandoned: " + tooExpensive.reason()) + "\n";
         }
         return indent("crashed: " + ((CepUnderTest.Crashed) result).reason()) + "\n";
+    }
+
+    /** An example with its very long output lines cut, for the summary (failures are always shown whole). */
+    private static String shortened(String report) {
+        StringBuilder out = new StringBuilder();
+        for (String line : report.split("\n")) {
+            out.append(line.length() > 300 ? line.substring(0, 300) + " … (" + line.length() + " chars)" : line)
+                    .append('\n');
+        }
+        return out.toString();
     }
 
     private static String indent(String text) {
@@ -226,6 +246,8 @@ final class DifferentialRun {
                 rejected.values().stream().mapToInt(Integer::intValue).sum(),
                 crashed.values().stream().mapToInt(Integer::intValue).sum(), seconds,
                 seconds == 0 ? 0 : generated / seconds));
+        out.append(String.format("time in Flink CEP (harness included) %.1f s, "
+                + "in Vigil (print, parse, compile, run) %.1f s%n", flinkNanos / 1e9, vigilNanos / 1e9));
         out.append("coverage (compared cases per construct):\n").append(coverage.table());
         if (!rejected.isEmpty()) {
             out.append("shapes Flink rejects (and Vigil too), with one example each:\n");
@@ -249,7 +271,7 @@ final class DifferentialRun {
             out.append("disagreements explained by docs/semantics.md:\n");
             for (Map.Entry<String, Integer> entry : explained.entrySet()) {
                 out.append(String.format("  %5d  %s%n", entry.getValue(), entry.getKey()));
-                out.append(indent(indent(explainedExamples.get(entry.getKey()).get(0)))).append('\n');
+                out.append(indent(indent(shortened(explainedExamples.get(entry.getKey()).get(0))))).append('\n');
             }
         }
         if (!failures.isEmpty()) {

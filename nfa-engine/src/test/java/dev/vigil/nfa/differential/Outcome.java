@@ -1,9 +1,12 @@
 package dev.vigil.nfa.differential;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What one CEP implementation emitted for a case, per key, in a form both sides produce identically
@@ -94,6 +97,37 @@ final class Outcome {
     @Override
     public int hashCode() {
         return byKey.hashCode();
+    }
+
+    /** Where this outcome (Flink's) and another (Vigil's) part: per key and kind, the first differing entry. */
+    String differences(Outcome other) {
+        StringBuilder out = new StringBuilder();
+        Set<String> keys = new TreeSet<>(byKey.keySet());
+        keys.addAll(other.byKey.keySet());
+        for (String key : keys) {
+            KeyOutcome mine = byKey.getOrDefault(key, new KeyOutcome());
+            KeyOutcome theirs = other.byKey.getOrDefault(key, new KeyOutcome());
+            difference(out, key + " matches", mine.matches(), theirs.matches());
+            difference(out, key + " timeouts", mine.timeouts(), theirs.timeouts());
+            difference(out, key + " late", mine.late(), theirs.late());
+        }
+        return out.toString();
+    }
+
+    private static void difference(StringBuilder out, String what, List<?> flink, List<?> vigil) {
+        if (flink.equals(vigil)) {
+            return;
+        }
+        int i = 0;
+        while (i < flink.size() && i < vigil.size() && flink.get(i).equals(vigil.get(i))) {
+            i++;
+        }
+        boolean sameSet = new HashSet<>(flink).equals(new HashSet<>(vigil))
+                && flink.size() == vigil.size();
+        out.append("  ").append(what).append(": ").append(flink.size()).append(" vs ").append(vigil.size())
+                .append(sameSet ? " (same entries, other order)" : "").append(", first difference at #").append(i)
+                .append(": flink ").append(i < flink.size() ? flink.get(i) : "(none)")
+                .append(", vigil ").append(i < vigil.size() ? vigil.get(i) : "(none)").append('\n');
     }
 
     /** One line per key and kind, for failure reports. */
