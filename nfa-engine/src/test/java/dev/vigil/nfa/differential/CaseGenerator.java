@@ -299,7 +299,8 @@ final class CaseGenerator {
             return new CaseCondition.ValueVersus(COMPARISONS[random.nextInt(COMPARISONS.length)], aggregate(), other);
         }
         if (kind == 2) {
-            return new CaseCondition.CountCompare(other, chance(0.5) ? BinaryOp.LT : BinaryOp.GE, 1 + random.nextInt(3));
+            BinaryOp op = chance(0.5) ? BinaryOp.LT : BinaryOp.GE;
+            return new CaseCondition.CountCompare(other, op, 1 + random.nextInt(3));
         }
         if (kind == 3) {
             return new CaseCondition.SumWithLast(other, 4 + random.nextInt(10));

@@ -81,7 +81,7 @@ final class FlinkCep implements CepUnderTest {
 
     private static Outcome run(Pattern<CaseEvent, ?> pattern, NFACompiler.NFAFactory<CaseEvent> nfa, boolean timeouts,
             long watermarkDelayMs, List<CaseEvent> events) throws Exception {
-        FlinkCondition.EVALUATIONS.get()[0] = 0;
+        FlinkCondition.startCase();
         Outcome outcome = new Outcome();
         PatternProcessFunction<CaseEvent, Void> function =
                 timeouts ? new MatchesAndTimeouts(outcome) : new MatchesOnly(outcome);

@@ -12,23 +12,31 @@ final class FlinkCondition extends IterativeCondition<CaseEvent> {
     private static final long serialVersionUID = 1L;
 
     /**
-     * Condition evaluations allowed per case. A few generated shapes (long streams, NO SKIP, loops) make
-     * Flink's partial matches grow without practical bound; past this budget the case is abandoned as
-     * too expensive instead of stalling the build (Flink's bookkeeping is quadratic in the number of
-     * partial matches, so the budget must stop it early). Ordinary cases use a few thousand.
+     * Condition evaluations allowed per case, and its wall time. A few generated shapes (long streams,
+     * NO SKIP, combinations) make Flink's partial matches grow without practical bound, and its
+     * bookkeeping is quadratic in their number; past either budget the case is abandoned as too expensive
+     * instead of stalling the build. Every partial match evaluates at least one take condition per event,
+     * so the evaluation count bounds the number of partial matches. Ordinary cases use a few thousand.
      */
-    static final long BUDGET = 300_000;
+    static final long BUDGET = 50_000;
+    static final long BUDGET_NANOS = 2_000_000_000L;
 
-    /** Evaluations in the case running on this thread; reset by {@link FlinkCep} per case. */
-    static final ThreadLocal<long[]> EVALUATIONS = ThreadLocal.withInitial(() -> new long[1]);
+    /** Per thread: evaluations so far and the start time of the case running; reset by {@link FlinkCep}. */
+    static final ThreadLocal<long[]> USAGE = ThreadLocal.withInitial(() -> new long[2]);
 
-    /** Thrown when a case exceeds {@link #BUDGET}. */
+    /** Thrown when a case exceeds a budget. */
     static final class BudgetExceeded extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        BudgetExceeded() {
-            super("more than " + BUDGET + " condition evaluations");
+        BudgetExceeded(String what) {
+            super("more than " + what);
         }
+    }
+
+    static void startCase() {
+        long[] usage = USAGE.get();
+        usage[0] = 0;
+        usage[1] = System.nanoTime();
     }
 
     private final CaseCondition condition;
@@ -39,8 +47,12 @@ final class FlinkCondition extends IterativeCondition<CaseEvent> {
 
     @Override
     public boolean filter(CaseEvent event, Context<CaseEvent> ctx) {
-        if (++EVALUATIONS.get()[0] > BUDGET) {
-            throw new BudgetExceeded();
+        long[] usage = USAGE.get();
+        if (++usage[0] > BUDGET) {
+            throw new BudgetExceeded(BUDGET + " condition evaluations");
+        }
+        if ((usage[0] & 1023) == 0 && System.nanoTime() - usage[1] > BUDGET_NANOS) {
+            throw new BudgetExceeded(BUDGET_NANOS / 1_000_000 + " ms");
         }
         return condition.test(event, variable -> {
             List<CaseEvent> events = new ArrayList<>();

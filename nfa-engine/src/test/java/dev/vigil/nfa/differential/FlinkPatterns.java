@@ -155,7 +155,11 @@ final class FlinkPatterns {
     private Pattern<CaseEvent, CaseEvent> condition(Pattern<CaseEvent, CaseEvent> pattern, String variable) {
         CaseCondition condition = diffCase.conditions().get(variable);
         if (condition == null) {
-            return pattern; // undefined variable: no where(), Flink's "always true"
+            // An undefined variable. Without where(), Flink's Pattern.getCondition() is
+            // BooleanConditions.trueFunction(); an always-true condition of our own means the same and
+            // lets FlinkCondition count the work, which bounds runaway cases.
+            trace.append(".where(TRUE /* undefined */)");
+            return pattern.where(new FlinkCondition(new CaseCondition.Always()));
         }
         trace.append(".where(").append(condition).append(')');
         return pattern.where(new FlinkCondition(condition));

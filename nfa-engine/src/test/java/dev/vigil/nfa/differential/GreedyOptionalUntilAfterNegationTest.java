@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
  * Found by the differential test (seed 114272, and once in 20,000 soak cases): an optional greedy loop with
  * {@code UNTIL} right after a {@code notFollowedBy}, {@code a -> !b -> c* GREEDY ... UNTIL ...}. Flink CEP 1.20
  * accepts the pattern and then, on some inputs, throws a NullPointerException inside the NFA (its compiler
- * looks up a state copy by a name the negation handling changed, leaving a transition without target). Vigil refuses the rule, which is
- * the sensible outcome, but as "internal error compiling rule ... please report": by {@code RuleCompiler}'s
- * own contract that is a bug, and the shape is missing from the checker and from docs/semantics.md's list
- * of rejected shapes.
+ * looks up a state copy by a name the negation handling changed, leaving a transition without target).
+ * Vigil refuses the rule, which is the sensible outcome, but as "internal error compiling rule ... please
+ * report": by {@code RuleCompiler}'s own contract that is a bug, and the shape is missing from the checker
+ * and from docs/semantics.md's list of rejected shapes.
  */
 class GreedyOptionalUntilAfterNegationTest {
     private static final String RULE = """

@@ -14,8 +14,9 @@
  *
  * <p>Run it: {@code mvn -o -q -B -pl nfa-engine -am test -Dtest=DifferentialTest
  * -Dsurefire.failIfNoSpecifiedTests=false}, with {@code -Dvigil.diff.seed=S} to rerun one case,
- * {@code -Dvigil.diff.cases=100000} and {@code -Dvigil.diff.baseSeed=random} to soak. The focused
- * {@code *DifferenceTest}-style classes here pin single differences found by it, one minimal example each.
+ * {@code -Dvigil.diff.cases=100000} and {@code -Dvigil.diff.baseSeed=random} to soak. The focused classes
+ * beside it ({@code GroupEndingInNegationTest}, {@code TrailingAbsenceWithGapWindowTest}, ...) each pin one
+ * difference it found, on a minimal example run through both ({@link dev.vigil.nfa.differential.SideBySide}).
  *
  * <p>Single-threaded test code; Flink and its test harness are test-scope dependencies only.
  */
