@@ -213,10 +213,10 @@ final class DifferentialRun {
         return "  " + text.strip().replace("\n", "\n  ");
     }
 
-    /** The first line of an error, without positions and quoted names, so equal causes group together. */
+    /** The first line of an error, without positions, quoted names and numbers, so equal causes group together. */
     private static String cause(String detail) {
         String line = detail.strip().lines().findFirst().orElse("");
-        return line.replaceAll("^case\\.cep:\\d+:\\d+: ", "").replaceAll("'[^']*'", "'…'");
+        return line.replaceAll("^case\\.cep:\\d+:\\d+: ", "").replaceAll("'[^']*'", "'…'").replaceAll("\\d+", "N");
     }
 
     /** Flink's message without the variable names and quantifier dumps, so equal causes group together. */
