@@ -31,7 +31,7 @@ final class ExpressionChecker {
     void condition(Expr condition, FieldSet current, String clause) {
         Type type = typeOf(condition, current);
         if (type != Type.BOOLEAN && type != Type.UNKNOWN) {
-            out.error(condition.span(), clause + " must be a BOOLEAN condition, but " + text(condition) + " is "
+            out.error(condition.span(), clause + " must be BOOLEAN, but " + text(condition) + " is "
                     + type.describe());
         }
     }
@@ -174,9 +174,11 @@ final class ExpressionChecker {
     private Type call(Expr.Call call, FieldSet current) {
         Functions.Signature signature = Functions.lookup(call.function());
         if (signature == null) {
-            unknownFunction(call);
-            for (Expr arg : call.args()) {
-                typeOf(arg, current);
+            if (!streamLookalike(call)) {
+                unknownFunction(call);
+                for (Expr arg : call.args()) {
+                    typeOf(arg, current);
+                }
             }
             return Type.UNKNOWN;
         }
@@ -233,22 +235,31 @@ final class ExpressionChecker {
         }
     }
 
-    private void unknownFunction(Expr.Call call) {
+    /**
+     * Reports a call spelt like a stream: a FROM stream used inside a larger condition, or a declared stream
+     * missing from FROM. Its arguments are a condition on that stream, so they are not checked here.
+     */
+    private boolean streamLookalike(Expr.Call call) {
         String name = call.function();
         for (String stream : scope.rule.from()) {
             if (stream.equalsIgnoreCase(name)) {
                 out.error(call.span(), "stream " + stream + "(...) binds a variable only as a whole DEFINE "
                         + "condition: write v AS " + stream + "(condition)");
-                return;
+                return true;
             }
         }
         for (String stream : scope.declared.keySet()) {
             if (stream.equalsIgnoreCase(name)) {
                 out.error(call.span(), "stream '" + stream + "' is bound in DEFINE but not listed in FROM; add it: "
                         + "FROM " + String.join(", ", scope.rule.from()) + ", " + stream);
-                return;
+                return true;
             }
         }
+        return false;
+    }
+
+    private void unknownFunction(Expr.Call call) {
+        String name = call.function();
         List<String> close = Suggestions.closest(name, Functions.names());
         out.error(call.span(), "unknown function '" + name + "'; " + (close.isEmpty()
                 ? "functions are " + Suggestions.list(Functions.names(), "and")
@@ -316,7 +327,8 @@ final class ExpressionChecker {
 
     private void requireBoolean(String operator, Expr operand, Type type) {
         if (!type.open() && type != Type.BOOLEAN) {
-            out.error(operand.span(), operator + " needs BOOLEAN operands, but " + text(operand) + " is "
+            String needs = operator.equals("NOT") ? " needs a BOOLEAN operand" : " needs BOOLEAN operands";
+            out.error(operand.span(), operator + needs + ", but " + text(operand) + " is "
                     + type.describe());
         }
     }

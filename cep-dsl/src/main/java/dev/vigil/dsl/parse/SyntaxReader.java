@@ -32,6 +32,7 @@ public final class SyntaxReader {
         CepParser parser = new CepParser(new CommonTokenStream(lexer));
         parser.removeErrorListeners();
         parser.addErrorListener(errors);
+        parser.setErrorHandler(new StatementRecovery());
         CepParser.RuleFileContext tree = parser.ruleFile();
 
         AstBuilder builder = new AstBuilder(diagnostics);
