@@ -787,7 +787,6 @@ class CheckerTest {
                 """);
     }
 
-
     // ------------------------------------------------------------------ helpers
 
     /** Every diagnostic of {@code text}, rendered as {@code vigil check} prints them, one after another. */

@@ -325,7 +325,6 @@ class SyntaxErrorTest {
                 """);
     }
 
-
     // ------------------------------------------------------------------ helpers
 
     /** Every diagnostic of {@code text}, rendered as {@code vigil check} prints them, one after another. */
