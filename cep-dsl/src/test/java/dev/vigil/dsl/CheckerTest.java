@@ -754,6 +754,17 @@ class CheckerTest {
     }
 
     @Test
+    void timeoutsNeedAWindow() {
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a -> b
+                  ON TIMEOUT EMIT""", """
+                rules.cep:1:6: rule 'r' has ON TIMEOUT EMIT but no WITHIN; a partial match only times out when a window closes, so add e.g. WITHIN 10 MINUTES
+                  | RULE r FROM s PATTERN a -> b
+                  |      ^
+                """);
+    }
+
+    @Test
     void emitNamesMustBeDistinct() {
         assertDiagnostics("""
                 RULE r FROM s PATTERN a -> b WITHIN 1 MINUTE
