@@ -46,7 +46,7 @@ class DocExamplesTest {
     }
 
     /** The fenced blocks whose info string is exactly {@code kind}, with the line of their first text line. */
-    private static List<Block> blocks(String kind) throws IOException {
+    static List<Block> blocks(String kind) throws IOException {
         List<String> lines = Files.readAllLines(DOC);
         List<Block> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -30,7 +30,9 @@ final class ExpressionChecker {
     /** Checks a DEFINE or UNTIL condition: it must be BOOLEAN. {@code current}: fields of the event tested. */
     void condition(Expr condition, FieldSet current, String clause) {
         Type type = typeOf(condition, current);
-        if (type != Type.BOOLEAN && type != Type.UNKNOWN) {
+        if (type == Type.NULL) {
+            out.error(condition.span(), clause + " is NULL, which never holds; write FALSE if that is meant");
+        } else if (type != Type.BOOLEAN && type != Type.UNKNOWN) {
             out.error(condition.span(), clause + " must be BOOLEAN, but " + text(condition) + " is "
                     + type.describe());
         }
