@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class ParserRobustnessTest {
     private static final String[] PIECES = {"(", ")", "{", "}", ",", ";", ".", "->", "->>", "!", "?", "+", "*",
         "-", "/", "%", "=", "==", "<>", "!=", "<", "<=", ">", ">=", "a", "b", "x.y", "probe", "`q`", "`", "0", "3",
-        "2.5", "1e9", "10s", "10min", "'s'", "'open", "/*", "*/", "--", "#", "@", "\n", "\t", "é", "99999999999999999999"};
+        "2.5", "1e9", "10s", "10min", "'s'", "'open", "/*", "*/", "--", "#", "@", "\n", "\t", "é",
+        "99999999999999999999"};
 
     @Test
     void randomTokenSoupNeverThrows() {
