@@ -64,8 +64,8 @@ final class Operators {
         if (left.open() || right.open()) {
             return Type.UNKNOWN;
         }
-        if (left == Type.DOUBLE || right == Type.DOUBLE) {
-            return Type.DOUBLE;
+        if (left == Type.DOUBLE || right == Type.DOUBLE || binary.op() == BinaryOp.DIVIDE) {
+            return Type.DOUBLE; // '/' always divides exactly: 7 / 2 is 3.5, whether a JSON number has a point or not
         }
         boolean shiftsTime = binary.op() == BinaryOp.ADD || binary.op() == BinaryOp.SUBTRACT;
         if (shiftsTime && left == Type.TIMESTAMP && right != Type.TIMESTAMP) {
