@@ -1,7 +1,8 @@
 package dev.vigil.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,7 +50,7 @@ class GoldenExamplesTest {
         try (Stream<Path> folders = Files.list(examplesRoot())) {
             List<String> names = folders.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted()
                     .toList();
-            assertTrue(!names.isEmpty(), "no examples under " + examplesRoot());
+            assertFalse(names.isEmpty(), "no examples under " + examplesRoot());
             return names.stream();
         }
     }
@@ -83,6 +85,26 @@ class GoldenExamplesTest {
         if (Files.isRegularFile(expectedLate)) {
             assertSameLines(name + " late events", readLines(expectedLate), readLines(late), err.toString());
         }
+    }
+
+    /** The comparison itself, so that a broken comparison cannot make every example pass. */
+    @Test
+    void comparisonIgnoresLayoutButNamesTheFirstRealDifference() {
+        assertNull(difference("{\"a\":1,\"b\":[1.0,\"x\"]}", "{ \"b\": [1, \"x\"], \"a\": 1.00 }"));
+        assertEquals("fields.total: expected 1301.75, got 1301.5",
+                difference("{\"fields\":{\"total\":1301.75}}", "{\"fields\":{\"total\":1301.5}}"));
+        assertEquals("events.big[0].amount: expected 920, got \"920\"",
+                difference("{\"events\":{\"big\":[{\"amount\":920}]}}", "{\"events\":{\"big\":[{\"amount\":\"920\"}]}}"));
+        assertEquals("key: expected null, got \"a\"", difference("{\"key\":null}", "{\"key\":\"a\"}"));
+        assertEquals("timeoutAt: missing", difference("{\"timeoutAt\":5}", "{}"));
+        assertEquals("timeoutAt: not expected, got 5", difference("{}", "{\"timeoutAt\":5}"));
+        assertEquals("events.probe: expected 3 element(s), got 4", difference("{\"events\":{\"probe\":[1,2,3]}}",
+                "{\"events\":{\"probe\":[1,2,3,4]}}"));
+        assertEquals("same_ip: expected true, got false", difference("{\"same_ip\":true}", "{\"same_ip\":false}"));
+    }
+
+    private static String difference(String expected, String actual) {
+        return firstDifference("", parse(expected), parse(actual));
     }
 
     /** The {@code rules-examples} folder, looked up from the working directory (the module's or the root's). */
