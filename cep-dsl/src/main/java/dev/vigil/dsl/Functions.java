@@ -13,7 +13,7 @@ import java.util.Map;
  * these functions with these semantics.
  *
  * <p>Common rules: names are case-insensitive (the AST holds them upper-cased); every function except
- * {@code COALESCE} returns null when an argument is null or of the wrong type at run time, and never throws
+ * {@code COALESCE}, {@code GREATEST} and {@code LEAST} returns null when an argument is null or of the wrong type at run time, and never throws
  * on data. Aggregates ({@link Category#AGGREGATE}) read the events a pattern variable has accepted so far
  * (the whole match inside {@code EMIT}) and take a variable ({@code COUNT(v)}) or a variable's field
  * ({@code SUM(v.amount)}) as their single argument.
@@ -23,10 +23,11 @@ import java.util.Map;
  *   <li>{@code SUBSTRING(s, start[, len])}: 1-based {@code start}; out-of-range parts are clipped, never an error.
  *   <li>{@code CONCAT}: text of every argument joined; numbers print as Java does ({@code 1}, {@code 1.5}).
  *   <li>{@code REPLACE(s, from, to)}: every literal occurrence of {@code from} (not a regex).
- *   <li>{@code ROUND(x[, digits])}: half away from zero to {@code digits} decimals (default 0); a LONG stays LONG.
- *   <li>{@code ABS}, {@code FLOOR}, {@code CEIL}: keep the argument's type (LONG stays LONG).
+ *   <li>{@code ROUND(x)}: half away from zero to a LONG; {@code ROUND(x, digits)}: to {@code digits} decimals, DOUBLE.
+ *   <li>{@code ABS}: keeps the argument's type. {@code FLOOR}, {@code CEIL}: LONG.
  *   <li>{@code SQRT}, {@code POWER}, {@code LN}, {@code LOG10}, {@code EXP}: DOUBLE; a NaN result is null.
- *   <li>{@code GREATEST}, {@code LEAST}: of numbers (DOUBLE if any is DOUBLE) or of strings.
+ *   <li>{@code GREATEST}, {@code LEAST}: of numbers (DOUBLE if any is DOUBLE) or of strings; nulls are skipped,
+ *       null only when every argument is null.
  *   <li>{@code COALESCE(a, b, ...)}: the first non-null argument, else null.
  *   <li>{@code GEO_DISTANCE(lat1, lon1, lat2, lon2)}: great-circle (haversine) distance in kilometres on a
  *       sphere of radius 6371.0088 km; degrees in, DOUBLE out.
@@ -70,7 +71,7 @@ public final class Functions {
         LONG,
         DOUBLE,
         BOOLEAN,
-        /** The first argument's type ({@code ABS}, {@code ROUND}, {@code FLOOR}, {@code CEIL}). */
+        /** The first argument's type ({@code ABS}, {@code ROUND}). */
         SAME_AS_FIRST,
         /** The common type of all arguments: DOUBLE when LONG and DOUBLE mix ({@code GREATEST}, {@code COALESCE}). */
         COMMON,
@@ -153,9 +154,9 @@ public final class Functions {
         add("ABS", Category.MATH, List.of(n), 1, 1, Result.SAME_AS_FIRST, "ABS(x)", "absolute value of x");
         add("ROUND", Category.MATH, List.of(n, n), 1, 2, Result.SAME_AS_FIRST, "ROUND(x[, digits])",
                 "x rounded half away from zero to digits decimals (default 0)");
-        add("FLOOR", Category.MATH, List.of(n), 1, 1, Result.SAME_AS_FIRST, "FLOOR(x)",
+        add("FLOOR", Category.MATH, List.of(n), 1, 1, Result.LONG, "FLOOR(x)",
                 "largest whole number not above x");
-        add("CEIL", Category.MATH, List.of(n), 1, 1, Result.SAME_AS_FIRST, "CEIL(x)",
+        add("CEIL", Category.MATH, List.of(n), 1, 1, Result.LONG, "CEIL(x)",
                 "smallest whole number not below x");
         add("SQRT", Category.MATH, List.of(n), 1, 1, Result.DOUBLE, "SQRT(x)", "square root of x");
         add("POWER", Category.MATH, List.of(n, n), 2, 2, Result.DOUBLE, "POWER(x, y)", "x raised to the power y");

@@ -35,8 +35,6 @@ public final class Engine {
     private final Map<String, StreamClock> clocks = new LinkedHashMap<>();
     private final Map<String, List<RuleRuntime>> rulesByStream = new HashMap<>();
     private final Map<RuleRuntime, List<StreamClock>> clocksByRule = new HashMap<>();
-    private final Map<String, Long> eventsByStream = new HashMap<>();
-    private final Map<String, Long> lateByStream = new HashMap<>();
     private long unrouted;
     private long processingTimeMs = Long.MIN_VALUE;
 
@@ -71,7 +69,8 @@ public final class Engine {
             unrouted++;
             return Offer.UNROUTED;
         }
-        eventsByStream.merge(stream, 1L, Long::sum);
+        StreamClock clock = clocks.get(stream);
+        clock.countEvent();
         if (config.timeMode() == EngineConfig.TimeMode.PROCESSING) {
             long now = processingTimeMs == Long.MIN_VALUE ? event.timestamp() : processingTimeMs;
             for (RuleRuntime rule : readers) {
@@ -79,9 +78,8 @@ public final class Engine {
             }
             return Offer.ACCEPTED;
         }
-        StreamClock clock = clocks.get(stream);
         if (event.timestamp() <= clock.watermark()) {
-            lateByStream.merge(stream, 1L, Long::sum);
+            clock.countLate();
             listener.onLateEvent(new LateEvent(event, clock.watermark(), lateReason(event, clock)));
             return Offer.LATE;
         }
@@ -144,6 +142,14 @@ public final class Engine {
         List<RuleCounters> ruleCounters = new ArrayList<>(rules.size());
         for (RuleRuntime rule : rules) {
             ruleCounters.add(rule.counters());
+        }
+        Map<String, Long> eventsByStream = new LinkedHashMap<>();
+        Map<String, Long> lateByStream = new LinkedHashMap<>();
+        for (StreamClock clock : clocks.values()) {
+            eventsByStream.put(clock.stream(), clock.events());
+            if (clock.late() > 0) {
+                lateByStream.put(clock.stream(), clock.late());
+            }
         }
         return new EngineCounters(eventsByStream, lateByStream, unrouted, ruleCounters);
     }

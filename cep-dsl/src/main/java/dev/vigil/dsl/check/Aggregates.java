@@ -41,7 +41,7 @@ final class Aggregates {
         }
         if (scope.variables.get(variable).negated()) {
             out.error(arg.span(), "'" + variable + "' is negated (!" + variable + ") and never holds an event, so "
-                    + name + " over it has no value");
+                    + name + "(" + ref.dotted() + ") " + (wantsField ? "has no value" : "is always 0"));
             return Type.UNKNOWN;
         }
         if (!wantsField) {

@@ -2,7 +2,6 @@ package dev.vigil.dsl.check;
 
 import dev.vigil.dsl.Functions;
 import dev.vigil.dsl.RulePrinter;
-import dev.vigil.dsl.ast.Expr.BinaryOp;
 import dev.vigil.dsl.ast.Expr.LiteralKind;
 import dev.vigil.dsl.ast.Expr;
 import dev.vigil.dsl.parse.Diagnostics;
@@ -20,18 +19,22 @@ final class ExpressionChecker {
     private final Diagnostics out;
     private final RuleScope scope;
     private final Aggregates aggregates;
+    private final Operators operators;
 
     ExpressionChecker(Diagnostics out, RuleScope scope) {
         this.out = out;
         this.scope = scope;
         this.aggregates = new Aggregates(out, scope);
+        this.operators = new Operators(out);
     }
 
     /** Checks a DEFINE or UNTIL condition: it must be BOOLEAN. {@code current}: fields of the event tested. */
     void condition(Expr condition, FieldSet current, String clause) {
         Type type = typeOf(condition, current);
-        if (type != Type.BOOLEAN && type != Type.UNKNOWN) {
-            out.error(condition.span(), clause + " must be a BOOLEAN condition, but " + text(condition) + " is "
+        if (type == Type.NULL) {
+            out.error(condition.span(), clause + " is NULL, which never holds; write FALSE if that is meant");
+        } else if (type != Type.BOOLEAN && type != Type.UNKNOWN) {
+            out.error(condition.span(), clause + " must be BOOLEAN, but " + text(condition) + " is "
                     + type.describe());
         }
     }
@@ -49,7 +52,7 @@ final class ExpressionChecker {
         if (expr instanceof Expr.Unary unary) {
             Type operand = typeOf(unary.operand(), current);
             if (unary.op() == Expr.UnaryOp.NOT) {
-                requireBoolean("NOT", unary.operand(), operand);
+                operators.requireBoolean("NOT", unary.operand(), operand);
                 return Type.BOOLEAN;
             }
             if (!operand.open() && !operand.numeric()) {
@@ -60,7 +63,7 @@ final class ExpressionChecker {
             return operand;
         }
         if (expr instanceof Expr.Binary binary) {
-            return binary(binary, current);
+            return operators.binary(binary, typeOf(binary.left(), current), typeOf(binary.right(), current));
         }
         if (expr instanceof Expr.In in) {
             Type value = typeOf(in.value(), current);
@@ -89,11 +92,13 @@ final class ExpressionChecker {
             return Type.BOOLEAN;
         }
         if (expr instanceof Expr.Like like) {
-            textOperands("LIKE", like.value(), like.pattern(), current);
+            operators.requireText("LIKE", like.value(), typeOf(like.value(), current));
+            operators.requireText("LIKE", like.pattern(), typeOf(like.pattern(), current));
             return Type.BOOLEAN;
         }
         if (expr instanceof Expr.RegexMatch match) {
-            textOperands("MATCHES", match.value(), match.pattern(), current);
+            operators.requireText("MATCHES", match.value(), typeOf(match.value(), current));
+            operators.requireText("MATCHES", match.pattern(), typeOf(match.pattern(), current));
             if (match.pattern() instanceof Expr.Literal literal && literal.value() instanceof String regex) {
                 try {
                     java.util.regex.Pattern.compile(regex);
@@ -174,9 +179,11 @@ final class ExpressionChecker {
     private Type call(Expr.Call call, FieldSet current) {
         Functions.Signature signature = Functions.lookup(call.function());
         if (signature == null) {
-            unknownFunction(call);
-            for (Expr arg : call.args()) {
-                typeOf(arg, current);
+            if (!streamLookalike(call)) {
+                unknownFunction(call);
+                for (Expr arg : call.args()) {
+                    typeOf(arg, current);
+                }
             }
             return Type.UNKNOWN;
         }
@@ -233,102 +240,35 @@ final class ExpressionChecker {
         }
     }
 
-    private void unknownFunction(Expr.Call call) {
+    /**
+     * Reports a call spelt like a stream: a FROM stream used inside a larger condition, or a declared stream
+     * missing from FROM. Its arguments are a condition on that stream, so they are not checked here.
+     */
+    private boolean streamLookalike(Expr.Call call) {
         String name = call.function();
         for (String stream : scope.rule.from()) {
             if (stream.equalsIgnoreCase(name)) {
                 out.error(call.span(), "stream " + stream + "(...) binds a variable only as a whole DEFINE "
                         + "condition: write v AS " + stream + "(condition)");
-                return;
+                return true;
             }
         }
         for (String stream : scope.declared.keySet()) {
             if (stream.equalsIgnoreCase(name)) {
                 out.error(call.span(), "stream '" + stream + "' is bound in DEFINE but not listed in FROM; add it: "
                         + "FROM " + String.join(", ", scope.rule.from()) + ", " + stream);
-                return;
+                return true;
             }
         }
+        return false;
+    }
+
+    private void unknownFunction(Expr.Call call) {
+        String name = call.function();
         List<String> close = Suggestions.closest(name, Functions.names());
         out.error(call.span(), "unknown function '" + name + "'; " + (close.isEmpty()
                 ? "functions are " + Suggestions.list(Functions.names(), "and")
                 : "did you mean " + Suggestions.list(close, "or") + "?"));
-    }
-
-    private Type binary(Expr.Binary binary, FieldSet current) {
-        BinaryOp op = binary.op();
-        Type left = typeOf(binary.left(), current);
-        Type right = typeOf(binary.right(), current);
-        if (op == BinaryOp.AND || op == BinaryOp.OR) {
-            requireBoolean(op.symbol, binary.left(), left);
-            requireBoolean(op.symbol, binary.right(), right);
-            return Type.BOOLEAN;
-        }
-        if (op == BinaryOp.ADD || op == BinaryOp.SUBTRACT || op == BinaryOp.MULTIPLY || op == BinaryOp.DIVIDE
-                || op == BinaryOp.MODULO) {
-            return arithmetic(binary, left, right);
-        }
-        Expr nullSide = isNull(binary.right()) ? binary.left() : isNull(binary.left()) ? binary.right() : null;
-        if (nullSide != null && (op == BinaryOp.EQ || op == BinaryOp.NE)) {
-            out.error(binary.span(), "a comparison with NULL is never true (comparisons with null are false); "
-                    + "write " + text(nullSide) + (op == BinaryOp.EQ ? " IS NULL" : " IS NOT NULL"));
-            return Type.BOOLEAN;
-        }
-        if (!left.comparableWith(right)) {
-            out.error(binary.span(), "cannot compare " + text(binary.left()) + " (" + left.describe() + ") with "
-                    + text(binary.right()) + " (" + right.describe() + ")");
-        } else if (op != BinaryOp.EQ && op != BinaryOp.NE && (left == Type.BOOLEAN || right == Type.BOOLEAN)) {
-            out.error(binary.span(), "cannot order BOOLEAN values with " + op.symbol + "; only = and <> apply to "
-                    + "booleans");
-        }
-        return Type.BOOLEAN;
-    }
-
-    private static boolean isNull(Expr expr) {
-        return expr instanceof Expr.Literal literal && literal.kind() == LiteralKind.NULL;
-    }
-
-    private Type arithmetic(Expr.Binary binary, Type left, Type right) {
-        for (int side = 0; side < 2; side++) {
-            Expr operand = side == 0 ? binary.left() : binary.right();
-            Type type = side == 0 ? left : right;
-            if (!type.open() && !type.numeric()) {
-                String hint = binary.op() == BinaryOp.ADD && type == Type.STRING
-                        ? "; use CONCAT(a, b) to join strings" : "";
-                out.error(binary.span(), "arithmetic (" + binary.op().symbol + ") needs numbers, but "
-                        + text(operand) + " is " + type.describe() + hint);
-                return Type.UNKNOWN;
-            }
-        }
-        if (left.open() || right.open()) {
-            return Type.UNKNOWN;
-        }
-        if (left == Type.DOUBLE || right == Type.DOUBLE || binary.op() == BinaryOp.DIVIDE) {
-            return binary.op() == BinaryOp.DIVIDE && left != Type.DOUBLE && right != Type.DOUBLE
-                    ? Type.LONG : Type.DOUBLE;
-        }
-        boolean shiftsTime = binary.op() == BinaryOp.ADD || binary.op() == BinaryOp.SUBTRACT;
-        if (shiftsTime && left == Type.TIMESTAMP && right != Type.TIMESTAMP) {
-            return Type.TIMESTAMP;
-        }
-        return binary.op() == BinaryOp.SUBTRACT && left == Type.TIMESTAMP ? Type.DURATION : Type.LONG;
-    }
-
-    private void requireBoolean(String operator, Expr operand, Type type) {
-        if (!type.open() && type != Type.BOOLEAN) {
-            out.error(operand.span(), operator + " needs BOOLEAN operands, but " + text(operand) + " is "
-                    + type.describe());
-        }
-    }
-
-    private void textOperands(String operator, Expr value, Expr pattern, FieldSet current) {
-        for (Expr operand : List.of(value, pattern)) {
-            Type type = typeOf(operand, current);
-            if (!type.open() && type != Type.STRING) {
-                out.error(operand.span(), operator + " needs STRING operands, but " + text(operand) + " is "
-                        + type.describe());
-            }
-        }
     }
 
     /** An expression as the author would recognize it in a message, shortened when long. */

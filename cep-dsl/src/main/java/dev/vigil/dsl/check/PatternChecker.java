@@ -101,8 +101,10 @@ final class PatternChecker {
                     + "); write two rules, one with and one without it");
         }
         if (inGroup && last) {
-            out.error(stage.span(), "a group cannot end with a negation: Flink CEP ignores it there; move "
-                    + text(stage) + " after the group");
+            out.error(stage.span(), stage.contiguity() == Contiguity.RELAXED
+                    ? "a group cannot end with '-> " + text(stage).replace("'", "") + "': Flink CEP silently ignores a "
+                    + "notFollowedBy at the end of a group; move it after the group"
+                    : "a group cannot end with a negation; move " + text(stage) + " after the group");
         }
     }
 

@@ -125,6 +125,10 @@ final class RuleChecker {
     }
 
     private void windows(Rule rule) {
+        if (rule.timeoutEmit() != null && rule.within() == null && rule.gapWithin() == null) {
+            out.error(rule.span(), "rule '" + rule.name() + "' has ON TIMEOUT EMIT but no WITHIN; a partial match "
+                    + "only times out when a window closes, so add e.g. WITHIN 10 MINUTES");
+        }
         if (rule.within() != null && rule.gapWithin() != null && rule.gapWithin().millis() > rule.within().millis()) {
             out.error(rule.gapWithin().span(), "WITHIN " + RulePrinter.duration(rule.gapWithin().millis())
                     + " BETWEEN EVENTS is longer than the whole match may last (WITHIN "

@@ -251,7 +251,7 @@ final class AstBuilder {
             return null;
         }
         if (millis <= 0) {
-            diagnostics.error(spans.of(ctx), "WITHIN needs a positive duration, got " + ctx.getText());
+            diagnostics.error(spans.of(ctx), "WITHIN needs a positive duration, got " + spans.text(ctx));
             return null;
         }
         return new Window(millis, spans.of(ctx));
@@ -273,7 +273,7 @@ final class AstBuilder {
         String amount = ctx.amount.getText();
         if (ctx.badUnit != null) {
             diagnostics.error(spans.of(ctx.badUnit), "unknown duration unit '" + ctx.badUnit.getText()
-                    + "'; expected " + Durations.UNITS);
+                    + "'; expected " + Durations.UNIT_CHOICES);
             return null;
         }
         if (ctx.durationUnit() == null) {

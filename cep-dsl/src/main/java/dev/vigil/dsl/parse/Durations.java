@@ -7,6 +7,7 @@ import org.antlr.v4.runtime.Token;
 /** Duration units of the rule language and their length in milliseconds. */
 final class Durations {
     static final String UNITS = "MILLISECONDS, SECONDS, MINUTES, HOURS, DAYS";
+    static final String UNIT_CHOICES = "MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS";
     static final String COMPACT_UNITS = "ms, s, m, h or d";
 
     private Durations() {}

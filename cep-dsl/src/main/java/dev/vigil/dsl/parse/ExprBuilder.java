@@ -15,7 +15,8 @@ import org.antlr.v4.runtime.Token;
  * Builds {@link Expr} trees from expression parse trees. A minus sign written directly before a number or
  * duration is folded into the literal ({@code -5} is the literal -5, {@code -(5)} is a negation), which keeps
  * {@code Long.MIN_VALUE} writable and printing exact. Literal mistakes (a number too large, an unknown
- * compact unit) are reported and replaced by a NULL literal so that building can go on.
+ * compact unit) are reported and replaced by a zero of the same kind, so checking goes on without follow-on
+ * errors.
  */
 final class ExprBuilder {
     private final Diagnostics diagnostics;
@@ -178,13 +179,13 @@ final class ExprBuilder {
         String sign = negative ? "-" : "";
         if (ctx instanceof CepParser.IntegerLiteralContext integer) {
             Long value = parseLong(sign + integer.INTEGER().getText(), span);
-            return value == null ? placeholder(span) : new Expr.Literal(value, LiteralKind.LONG, span);
+            return new Expr.Literal(value == null ? 0L : value, LiteralKind.LONG, span);
         }
         if (ctx instanceof CepParser.DecimalLiteralContext decimal) {
             double value = Double.parseDouble(sign + decimal.DECIMAL().getText());
             if (Double.isInfinite(value)) {
                 diagnostics.error(span, "number " + decimal.getText() + " is too large for a DOUBLE");
-                return placeholder(span);
+                return new Expr.Literal(0.0, LiteralKind.DOUBLE, span);
             }
             return new Expr.Literal(value, LiteralKind.DOUBLE, span);
         }
@@ -246,8 +247,9 @@ final class ExprBuilder {
         }
     }
 
+    /** Stands in for a duration that could not be read, keeping its type so no follow-on error is reported. */
     private static Expr placeholder(Span span) {
-        return new Expr.Literal(null, LiteralKind.NULL, span);
+        return new Expr.Literal(0L, LiteralKind.DURATION, span);
     }
 
     static String unquoteString(String quoted) {

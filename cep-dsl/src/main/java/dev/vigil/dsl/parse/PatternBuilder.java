@@ -96,8 +96,8 @@ final class PatternBuilder {
             max = high;
             if (max == 0) {
                 String written = ctx.COMMA() == null ? "{" + min + "}" : "{" + min + "," + max + "}";
-                diagnostics.error(span, "quantifier " + written + " matches nothing; expected at least 1 as upper bound (use ? or {0,1} for an optional"
-                        + " stage)");
+                diagnostics.error(span, "quantifier " + written + " matches nothing; expected at least 1 as upper "
+                        + "bound (use ? or {0,1} for an optional stage)");
                 return null;
             }
             if (max != Quantifier.UNBOUNDED && max < min) {

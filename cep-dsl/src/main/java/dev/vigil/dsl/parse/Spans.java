@@ -3,6 +3,7 @@ package dev.vigil.dsl.parse;
 import dev.vigil.dsl.Span;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.Interval;
 
 /** Computes the {@link Span} of tokens and parse-tree nodes; a span never crosses a line end. */
 final class Spans {
@@ -32,6 +33,13 @@ final class Spans {
     /** Span from {@code from}'s first token to {@code to}'s last one. */
     Span between(ParserRuleContext from, ParserRuleContext to) {
         return between(from.getStart(), to.getStop() == null ? to.getStart() : to.getStop());
+    }
+
+    /** The source text of {@code ctx} as written, spaces included. */
+    String text(ParserRuleContext ctx) {
+        Token stop = ctx.getStop() == null ? ctx.getStart() : ctx.getStop();
+        return ctx.getStart().getInputStream().getText(Interval.of(ctx.getStart().getStartIndex(),
+                stop.getStopIndex()));
     }
 
     private Span clip(int line, int column, int length) {

@@ -73,14 +73,47 @@ final class SyntaxErrors extends BaseErrorListener {
             return "expected " + expectedText + where + " before " + tokenText(token);
         }
         String found = "unexpected " + tokenText(token) + where;
-        if (expected != null && !expected.toList().isEmpty()
-                && expected.toList().stream().allMatch(t -> t == Token.EOF || t == CepLexer.SEMI)) {
-            found = "unexpected " + tokenText(token) + " after a complete statement; expected ';' before the next "
-                    + "statement";
+        if (COMPARISONS.contains(token.getType()) && endsStatement(expected)) {
+            found += ": comparisons do not chain; join them with AND, as in a < b AND b < c";
+        } else if (endsStatement(expected)) {
+            found = "unexpected " + tokenText(token) + afterStatement(parser);
         } else if (!expectedText.isEmpty()) {
             found += "; expected " + expectedText;
         }
         return found + misspeltKeyword(parser, token);
+    }
+
+    private static final Set<Integer> COMPARISONS = Set.of(CepLexer.EQ, CepLexer.EQEQ, CepLexer.NEQ, CepLexer.LTGT,
+            CepLexer.LT, CepLexer.LE, CepLexer.GT, CepLexer.GE);
+
+    /** Whether only ';' or the end could follow: the parser has closed a statement and is between statements. */
+    private static boolean endsStatement(IntervalSet expected) {
+        List<Integer> types = expected == null ? List.of() : expected.toList();
+        return !types.isEmpty() && types.stream().allMatch(t -> t == Token.EOF || t == CepLexer.SEMI);
+    }
+
+    /**
+     * The parser only notices a stray token once the statement before it has ended, where nothing but ';' may
+     * follow; name that statement and what it could have continued with instead.
+     */
+    private static String afterStatement(Parser parser) {
+        ParserRuleContext file = parser.getContext();
+        CepParser.StatementContext last = null;
+        for (int i = 0; file != null && i < file.getChildCount(); i++) {
+            if (file.getChild(i) instanceof CepParser.StatementContext statement) {
+                last = statement;
+            }
+        }
+        if (last != null && last.ruleDecl() != null) {
+            return " in RULE " + last.ruleDecl().name().getText() + "; expected an operator or a clause (SEVERITY, "
+                    + "FROM, PARTITION BY, PATTERN, WITHIN, DEFINE, EMIT, ON TIMEOUT EMIT or AFTER MATCH SKIP), "
+                    + "or ';' to end the rule";
+        }
+        if (last != null && last.streamDecl() != null) {
+            return " in STREAM " + last.streamDecl().name().getText() + "; expected EVENT TIME, WATERMARK DELAY or "
+                    + "';' to end the declaration";
+        }
+        return "; expected ';' between statements";
     }
 
     /**

@@ -8,10 +8,13 @@ import dev.vigil.dsl.grammar.CepLexer;
 import dev.vigil.dsl.grammar.CepParser;
 import java.util.ArrayList;
 import java.util.List;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.tree.ErrorNode;
 import org.antlr.v4.runtime.tree.ParseTree;
 
@@ -29,10 +32,24 @@ public final class SyntaxReader {
         CepLexer lexer = new CepLexer(CharStreams.fromString(text, fileName));
         lexer.removeErrorListeners();
         lexer.addErrorListener(errors);
-        CepParser parser = new CepParser(new CommonTokenStream(lexer));
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        CepParser parser = new CepParser(tokens);
         parser.removeErrorListeners();
-        parser.addErrorListener(errors);
-        CepParser.RuleFileContext tree = parser.ruleFile();
+        CepParser.RuleFileContext tree;
+        // Two-stage parse: the fast SLL mode settles almost every input; only when it fails is the text
+        // parsed again in full LL mode with error reporting and recovery, so messages are never SLL's.
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+        parser.setErrorHandler(new BailErrorStrategy());
+        try {
+            tree = parser.ruleFile();
+        } catch (ParseCancellationException e) {
+            tokens.seek(0);
+            parser.reset();
+            parser.addErrorListener(errors);
+            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+            parser.setErrorHandler(new StatementRecovery());
+            tree = parser.ruleFile();
+        }
 
         AstBuilder builder = new AstBuilder(diagnostics);
         List<StreamDecl> streams = new ArrayList<>();

@@ -1,7 +1,8 @@
 package dev.vigil.nfa.runtime;
 
 /**
- * The event-time clock of one stream: the largest timestamp seen and the watermark derived from it.
+ * The event-time clock of one stream: the largest timestamp seen and the watermark derived from it, and the
+ * stream's event and late-event counts.
  *
  * <p>The watermark follows Flink's bounded-out-of-orderness generator: {@code max seen − delay − 1}, so with no
  * delay two events with the same timestamp are both on time, and an event is late when its timestamp is at or
@@ -14,6 +15,8 @@ public final class StreamClock {
     private final long delayMs;
     private long maxSeen = Long.MIN_VALUE;
     private long watermark = Long.MIN_VALUE;
+    private long events;
+    private long late;
 
     public StreamClock(String stream, long delayMs) {
         this.stream = stream;
@@ -34,6 +37,23 @@ public final class StreamClock {
 
     public long watermark() {
         return watermark;
+    }
+
+    public void countEvent() {
+        events++;
+    }
+
+    public void countLate() {
+        late++;
+    }
+
+    /** Events of this stream offered so far, late ones included. */
+    public long events() {
+        return events;
+    }
+
+    public long late() {
+        return late;
     }
 
     /** Records an on-time event's timestamp; returns true when the watermark moved. */
