@@ -1,6 +1,7 @@
 package dev.vigil.nfa.differential;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,12 @@ final class SideBySide {
             return ran.outcome().toString();
         }
         return "rejected: " + (result instanceof CepUnderTest.Rejected rejected ? rejected.reason() : result);
+    }
+
+    /** Vigil refuses the rule with a diagnostic (a documented difference: Flink accepts it). */
+    static void assertVigilRejects(String ruleText, List<CaseEvent> events) {
+        String vigil = vigil(ruleText, events);
+        assertTrue(vigil.startsWith("rejected: case.cep:"), "Vigil now accepts\n" + ruleText + vigil);
     }
 
     /** Vigil must emit what Flink emits. */
