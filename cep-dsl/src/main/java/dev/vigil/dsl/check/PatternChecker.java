@@ -25,18 +25,22 @@ import java.util.Set;
  *       inner contiguity is COMBINATIONS ("Option not applicable to FollowedByAny pattern");
  *   <li>CONSECUTIVE / RELAXED / COMBINATIONS on a quantifier that cannot repeat;
  *   <li>an optional stage right after a greedy one ("Optional pattern cannot be preceded by greedy pattern");
- *   <li>a variable used twice ("Duplicate pattern name").
+ *   <li>a variable used twice ("Duplicate pattern name");
+ *   <li>a GREEDY optional loop with UNTIL right after a notFollowedBy, which Flink builds into an NFA that
+ *       fails with a NullPointerException while matching.
  * </ul>
  */
 final class PatternChecker {
     private final Diagnostics out;
     private final Set<String> seen = new HashSet<>();
+    private Rule rule;
 
     PatternChecker(Diagnostics out) {
         this.out = out;
     }
 
     void check(Rule rule) {
+        this.rule = rule;
         sequence(rule.pattern(), false);
         List<Stage> stages = rule.pattern().stages();
         Stage last = stages.get(stages.size() - 1);
@@ -68,6 +72,13 @@ final class PatternChecker {
                 out.error(stage.span(), "Flink CEP does not allow an optional stage right after a greedy one "
                         + "(Optional pattern cannot be preceded by greedy pattern); drop GREEDY from "
                         + text(previous) + " or make " + text(stage) + " required");
+            }
+            if (previous != null && previous.negated() && previous.contiguity() == Contiguity.RELAXED
+                    && isGreedyOptionalLoopWithUntil(stage)) {
+                out.error(stage.span(), "Flink CEP 1.20 accepts a GREEDY optional loop with UNTIL right after "
+                        + "'-> " + text(previous).replace("'", "") + "' but then fails while matching (a "
+                        + "NullPointerException in its NFA); drop GREEDY or UNTIL, make " + text(stage)
+                        + " required, or put a stage between them");
             }
             if (stage.element() instanceof Pattern.Group group) {
                 sequence(group.body(), true);
@@ -133,6 +144,15 @@ final class PatternChecker {
                     + "(Flink CEP: Option not applicable to FollowedByAny pattern); add CONSECUTIVE or RELAXED, "
                     + "or use '->'");
         }
+    }
+
+    private boolean isGreedyOptionalLoopWithUntil(Stage stage) {
+        if (!(stage.element() instanceof Pattern.Variable variable) || !isOptional(stage)
+                || !stage.quantifier().greedy()) {
+            return false;
+        }
+        var definition = rule.define(variable.name());
+        return definition != null && definition.until() != null;
     }
 
     private static boolean isOptional(Stage stage) {

@@ -17,9 +17,8 @@ import org.junit.jupiter.api.Test;
  * {@code UNTIL} right after a {@code notFollowedBy}, {@code a -> !b -> c* GREEDY ... UNTIL ...}. Flink CEP 1.20
  * accepts the pattern and then, on some inputs, throws a NullPointerException inside the NFA (its compiler
  * looks up a state copy by a name the negation handling changed, leaving a transition without target).
- * Vigil refuses the rule, which is the sensible outcome, but as "internal error compiling rule ... please
- * report": by {@code RuleCompiler}'s own contract that is a bug, and the shape is missing from the checker
- * and from docs/semantics.md's list of rejected shapes.
+ * Vigil's checker refuses the shape with a diagnostic saying what to write instead (it first surfaced as an
+ * internal compiler error); docs/semantics.md, "GREEDY optional loop with UNTIL after notFollowedBy", lists it.
  */
 class GreedyOptionalUntilAfterNegationTest {
     private static final String RULE = """
