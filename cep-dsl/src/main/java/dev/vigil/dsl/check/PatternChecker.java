@@ -26,8 +26,8 @@ import java.util.Set;
  *   <li>CONSECUTIVE / RELAXED / COMBINATIONS on a quantifier that cannot repeat;
  *   <li>an optional stage right after a greedy one ("Optional pattern cannot be preceded by greedy pattern");
  *   <li>a variable used twice ("Duplicate pattern name");
- *   <li>a GREEDY optional loop with UNTIL right after a notFollowedBy, which Flink builds into an NFA that
- *       fails with a NullPointerException while matching.
+ *   <li>a GREEDY optional loop with UNTIL after a notFollowedBy with only optional stages between them, which
+ *       Flink builds into an NFA that fails with a NullPointerException (or does not build at all).
  * </ul>
  */
 final class PatternChecker {
@@ -73,12 +73,12 @@ final class PatternChecker {
                         + "(Optional pattern cannot be preceded by greedy pattern); drop GREEDY from "
                         + text(previous) + " or make " + text(stage) + " required");
             }
-            if (previous != null && previous.negated() && previous.contiguity() == Contiguity.RELAXED
-                    && isGreedyOptionalLoopWithUntil(stage)) {
-                out.error(stage.span(), "Flink CEP 1.20 accepts a GREEDY optional loop with UNTIL right after "
-                        + "'-> " + text(previous).replace("'", "") + "' but then fails while matching (a "
-                        + "NullPointerException in its NFA); drop GREEDY or UNTIL, make " + text(stage)
-                        + " required, or put a stage between them");
+            Stage negation = isGreedyOptionalLoopWithUntil(stage) ? notFollowedByBefore(stages, i) : null;
+            if (negation != null) {
+                out.error(stage.span(), "Flink CEP 1.20 accepts a GREEDY optional loop with UNTIL after '-> "
+                        + text(negation).replace("'", "") + "' (with only optional stages between them) but then "
+                        + "fails while matching (a NullPointerException in its NFA); drop GREEDY or UNTIL, make "
+                        + text(stage) + " required, or put a required stage between them");
             }
             if (stage.element() instanceof Pattern.Group group) {
                 sequence(group.body(), true);
@@ -144,6 +144,20 @@ final class PatternChecker {
                     + "(Flink CEP: Option not applicable to FollowedByAny pattern); add CONSECUTIVE or RELAXED, "
                     + "or use '->'");
         }
+    }
+
+    /** The {@code -> !x} reached from stage {@code i} going back over optional stages only, or null. */
+    private static Stage notFollowedByBefore(List<Stage> stages, int i) {
+        for (int j = i - 1; j >= 0; j--) {
+            Stage before = stages.get(j);
+            if (before.negated()) {
+                return before.contiguity() == Contiguity.RELAXED ? before : null;
+            }
+            if (!isOptional(before)) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private boolean isGreedyOptionalLoopWithUntil(Stage stage) {

@@ -9,14 +9,20 @@ import java.util.List;
  * events, extracted from the shared buffer once, on first use, excluding the current event.
  */
 final class RunView implements MatchView {
-    private final SharedBuffer buffer;
     private final List<String> variables;
+    private SharedBuffer buffer;
     private Run run;
     private MatchedEvents events;
 
-    RunView(SharedBuffer buffer, List<String> variables) {
-        this.buffer = buffer;
+    RunView(List<String> variables) {
         this.variables = variables;
+    }
+
+    /** Points the view at another key's buffer; one view serves every process call of its stepper. */
+    void attach(SharedBuffer keyBuffer) {
+        buffer = keyBuffer;
+        run = null;
+        events = null;
     }
 
     void reset(Run next) {

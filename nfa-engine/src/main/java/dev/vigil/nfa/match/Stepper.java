@@ -32,10 +32,13 @@ final class Stepper {
     private Event event;
     private long timestamp;
     private SharedBuffer.Entry entry;
+    /** The stepper's one view of the run being stepped, or null when no condition reads the partial match. */
+    private final RunView sharedView;
     private RunView view;
 
     Stepper(Nfa nfa) {
         this.nfa = nfa;
+        this.sharedView = nfa.readsMatch() ? new RunView(nfa.variables()) : null;
     }
 
     void begin(PartialMatches state, Event current, long eventTimestamp) {
@@ -43,7 +46,10 @@ final class Stepper {
         event = current;
         timestamp = eventTimestamp;
         entry = null;
-        view = nfa.readsMatch() ? new RunView(state.buffer, nfa.variables()) : null;
+        view = sharedView;
+        if (view != null) {
+            view.attach(state.buffer);
+        }
     }
 
     /** Ends the process call: the event's own lock on its buffer entry is released (Flink's EventWrapper). */
@@ -110,8 +116,14 @@ final class Stepper {
             }
         }
         if (fromStart) {
-            int[] startVersion = Dewey.increase(run.version, selfIncrease(ignores, takes));
-            successors.add(new Run(run.state, null, startVersion, -1, -1, null, key.nextSerial()));
+            int increase = selfIncrease(ignores, takes);
+            if (increase == 0) {
+                // Nothing left the start state: it stays as it was (versions are immutable), so keep the run.
+                successors.add(run);
+            } else {
+                int[] startVersion = Dewey.increase(run.version, increase);
+                successors.add(new Run(run.state, null, startVersion, -1, -1, null, key.nextSerial()));
+            }
         }
         if (run.node != null) {
             buffer.release(run.node, run.version);

@@ -85,16 +85,35 @@ record DocumentedDifference(String document, String section, Kind kind, Applies 
         return false;
     }
 
+    /** A GREEDY optional loop with UNTIL reached from a {@code -> !x} over optional stages only, in any group. */
     private static boolean hasGreedyOptionalUntilAfterNotFollowedBy(Rule rule) {
-        List<Pattern.Stage> stages = rule.pattern().stages();
-        for (int i = 1; i < stages.size(); i++) {
-            Pattern.Stage previous = stages.get(i - 1);
+        return hasGreedyOptionalUntilAfterNotFollowedBy(rule, rule.pattern());
+    }
+
+    private static boolean hasGreedyOptionalUntilAfterNotFollowedBy(Rule rule, Pattern pattern) {
+        List<Pattern.Stage> stages = pattern.stages();
+        for (int i = 0; i < stages.size(); i++) {
             Pattern.Stage stage = stages.get(i);
-            if (previous.negated() && previous.contiguity() == Pattern.Contiguity.RELAXED
-                    && stage.element() instanceof Pattern.Variable variable && stage.quantifier() != null
-                    && stage.quantifier().optional() && stage.quantifier().greedy()
-                    && rule.define(variable.name()) != null && rule.define(variable.name()).until() != null) {
+            if (stage.element() instanceof Pattern.Group group
+                    && hasGreedyOptionalUntilAfterNotFollowedBy(rule, group.body())) {
                 return true;
+            }
+            if (!(stage.element() instanceof Pattern.Variable variable) || stage.quantifier() == null
+                    || !stage.quantifier().optional() || !stage.quantifier().greedy()
+                    || rule.define(variable.name()) == null || rule.define(variable.name()).until() == null) {
+                continue;
+            }
+            for (int j = i - 1; j >= 0; j--) {
+                Pattern.Stage before = stages.get(j);
+                if (before.negated()) {
+                    if (before.contiguity() == Pattern.Contiguity.RELAXED) {
+                        return true;
+                    }
+                    break;
+                }
+                if (before.quantifier() == null || !before.quantifier().optional()) {
+                    break;
+                }
             }
         }
         return false;

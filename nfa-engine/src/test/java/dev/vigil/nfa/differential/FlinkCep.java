@@ -56,12 +56,17 @@ final class FlinkCep implements CepUnderTest {
             nfa = NFACompiler.compileFactory(pattern, timeouts);
         } catch (MalformedPatternException | UnsupportedOperationException | IllegalArgumentException e) {
             return new Rejected(e.getClass().getSimpleName() + ": " + e.getMessage(), calls.toString());
+        } catch (RuntimeException e) {
+            // Flink's compiler itself failing (not refusing) on a shape: nothing to compare with.
+            return new Crashed(e.getClass().getSimpleName() + " while compiling: " + e.getMessage(),
+                    calls.toString());
         }
 
         try {
             return new Ran(run(pattern, nfa, timeouts, diffCase.watermarkDelayMs(), diffCase.events()),
                     calls.toString(), 0);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // The operator harness wraps failures inside Flink's NFA in checked exceptions: unwrap them all.
             Throwable root = e;
             while (root.getCause() != null) {
                 root = root.getCause();
