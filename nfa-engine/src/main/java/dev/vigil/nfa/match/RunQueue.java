@@ -11,7 +11,9 @@ import java.util.List;
  * decides; reproducing the layout reproduces Flink's order of runs and of simultaneous matches.
  */
 final class RunQueue {
-    private Run[] items = new Run[4];
+    private static final Run[] EMPTY = new Run[0];
+    // Allocated on first add: a key's queue of held completed matches is usually never used.
+    private Run[] items = EMPTY;
     private int size;
 
     int size() {
@@ -29,7 +31,7 @@ final class RunQueue {
 
     void add(Run run) {
         if (size == items.length) {
-            items = Arrays.copyOf(items, items.length * 2);
+            items = Arrays.copyOf(items, Math.max(4, items.length * 2));
         }
         siftUp(size++, run);
     }

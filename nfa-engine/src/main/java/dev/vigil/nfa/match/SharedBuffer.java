@@ -70,13 +70,15 @@ final class SharedBuffer {
     }
 
     private static final Node[] EMPTY_NODES = new Node[0];
+    private static final int[][] NO_VERSIONS = new int[0][];
 
     private int liveEntries;
     private int liveNodes;
     private long lastTimestamp = Long.MIN_VALUE;
     private int nextId;
-    private Node[] nodeStack = new Node[8];
-    private int[][] versionStack = new int[8][];
+    // Scratch stacks of release(); allocated on first use, so a key that never releases a node pays nothing.
+    private Node[] nodeStack = EMPTY_NODES;
+    private int[][] versionStack = NO_VERSIONS;
 
     boolean isEmpty() {
         return liveEntries == 0 && liveNodes == 0;
@@ -191,8 +193,8 @@ final class SharedBuffer {
 
     private void push(int at, Node node, int[] version) {
         if (at == nodeStack.length) {
-            nodeStack = Arrays.copyOf(nodeStack, at * 2);
-            versionStack = Arrays.copyOf(versionStack, at * 2);
+            nodeStack = Arrays.copyOf(nodeStack, Math.max(8, at * 2));
+            versionStack = Arrays.copyOf(versionStack, Math.max(8, at * 2));
         }
         nodeStack[at] = node;
         versionStack[at] = version;
