@@ -58,8 +58,9 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                server.close().transform(ignored -> vertx.close()).toCompletionStage().toCompletableFuture()
-                        .get(30, TimeUnit.SECONDS);
+                // one after the other from this thread: a continuation on a closing Vert.x would be rejected
+                server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 err.println("vigil serve: unclean stop: " + e);
             } finally {

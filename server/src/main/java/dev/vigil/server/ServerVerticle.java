@@ -48,7 +48,8 @@ final class ServerVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
         router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts));
-        router.route("/v1/*").handler(BodyHandler.create().setBodyLimit(config.bodyLimitBytes()));
+        router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.post("/v1/rules/validate").handler(rules::validate);
         router.post("/v1/rules").handler(rules::create);
         router.get("/v1/rules").handler(rules::list);
@@ -90,6 +91,18 @@ final class ServerVerticle extends VerticleBase {
         }
         String rule = ctx.queryParams().get("rule");
         ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, rule));
+    }
+
+    /**
+     * {@code curl --data-binary} labels rule text and NDJSON as a form; the API never takes forms, so such a body
+     * is read as text instead of being decoded as form fields (which Vert.x bounds to 1 KiB).
+     */
+    private static void formBodyAsText(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+            ctx.request().headers().set("Content-Type", "text/plain; charset=utf-8");
+        }
+        ctx.next();
     }
 
     private static void json(RoutingContext ctx, JsonObject body) {
