@@ -61,6 +61,58 @@ public final class Engine {
         }
     }
 
+    /**
+     * Installs a rule between two events, or replaces the running rule of the same name (hot deployment).
+     *
+     * <p>A replaced rule's partial matches are discarded: the new version starts with no run, and alerts of the
+     * old version that were not complete when it was replaced never come. Events the old version had buffered
+     * but not yet matched (they wait for the watermark) are handed to the new version, in their order, when it
+     * reads their stream: every event is matched by exactly one version. A stream first read by this rule gets
+     * a clock with the rule's declared delay (else the default); a stream already read keeps its clock, its
+     * watermark and its delay.
+     */
+    public void deploy(CompiledRule rule) {
+        RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), listener);
+        RuleRuntime replaced = find(rule.name());
+        if (replaced != null) {
+            detach(replaced);
+            replaced.handOverWaitingTo(runtime);
+        }
+        List<StreamClock> ruleClocks = new ArrayList<>();
+        for (String stream : rule.streams()) {
+            long delay = rule.streamDelaysMs().getOrDefault(stream, config.defaultWatermarkDelayMs());
+            ruleClocks.add(clocks.computeIfAbsent(stream, s -> new StreamClock(s, delay)));
+            rulesByStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(runtime);
+        }
+        rules.add(runtime);
+        clocksByRule.put(runtime, ruleClocks);
+        if (config.timeMode() == EngineConfig.TimeMode.EVENT) {
+            advanceRules(List.of(runtime));
+        }
+    }
+
+    /**
+     * Removes a rule between two events, discarding its partial matches and buffered events; returns false when
+     * no rule has that name. Stream clocks stay, so a rule deployed later continues from the same watermarks.
+     */
+    public boolean undeploy(String name) {
+        RuleRuntime runtime = find(name);
+        if (runtime == null) {
+            return false;
+        }
+        detach(runtime);
+        return true;
+    }
+
+    /** The names of the running rules, in deployment order. */
+    public List<String> ruleNames() {
+        List<String> names = new ArrayList<>(rules.size());
+        for (RuleRuntime rule : rules) {
+            names.add(rule.rule().name());
+        }
+        return names;
+    }
+
     /** Offers one event. In event time it is buffered until the watermark passes it, unless it is late. */
     public Offer offer(Event event) {
         String stream = event.stream();
@@ -161,6 +213,29 @@ public final class Engine {
                 ruleWatermark = Math.min(ruleWatermark, clock.watermark());
             }
             rule.advanceTo(ruleWatermark);
+        }
+    }
+
+    private RuleRuntime find(String name) {
+        for (RuleRuntime rule : rules) {
+            if (rule.rule().name().equals(name)) {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    private void detach(RuleRuntime runtime) {
+        rules.remove(runtime);
+        clocksByRule.remove(runtime);
+        for (String stream : runtime.rule().streams()) {
+            List<RuleRuntime> readers = rulesByStream.get(stream);
+            if (readers != null) {
+                readers.remove(runtime);
+                if (readers.isEmpty()) {
+                    rulesByStream.remove(stream);
+                }
+            }
         }
     }
 

@@ -316,4 +316,63 @@ class EngineTest {
         assertEquals(List.of("many/k/1"), out.dropped);
         assertEquals(1, engine.counters().rules().get(0).droppedPartialMatches());
     }
+
+    @Test
+    void aRuleDeployedIntoARunningEngineMatchesTheEventsThatFollow() {
+        Recorder out = new Recorder();
+        Engine engine = new Engine(List.of(), EngineConfig.defaults(), out);
+        assertEquals(Offer.UNROUTED, engine.offer(event("k", "A", 1, 1_000)));
+        engine.deploy(compile(ABC).get(0));
+        assertEquals(List.of("abc"), engine.ruleNames());
+        engine.offer(event("k", "A", 2, 2_000));
+        engine.offer(event("k", "B", 3, 2_100));
+        engine.offer(event("k", "C", 4, 2_200));
+        engine.finish();
+        assertEquals(List.of("match k: a=2 b=3 c=4"), out.summary());
+    }
+
+    @Test
+    void replacingARuleDiscardsItsPartialMatchesAndHandsOverItsWaitingEvents() {
+        String version2 = """
+                RULE abc FROM events PARTITION BY key
+                  PATTERN b -> c WITHIN 10 SECONDS
+                  DEFINE b AS type = 'B', c AS type = 'C'
+                """;
+        Recorder out = new Recorder();
+        Engine engine = new Engine(compile(ABC), EngineConfig.defaults().withDefaultWatermarkDelayMs(1_000), out);
+        engine.offer(event("k", "A", 1, 1_000));
+        engine.offer(event("k", "B", 2, 3_000));   // watermark 1_999: a=1 is matched, b=2 waits
+        assertEquals(1, engine.counters().rules().get(0).partialMatches());
+
+        engine.deploy(compile(version2).get(0).withVersion(2));
+        assertEquals(List.of("abc"), engine.ruleNames());
+        assertEquals(0, engine.counters().rules().get(0).partialMatches(), "version 1's run a=1 is gone");
+        engine.offer(event("k", "C", 3, 3_500));
+        engine.finish();
+        assertEquals(List.of("match k: b=2 c=3"), out.summary(),
+                "b=2 waited for the watermark during the swap and is matched by version 2; a=1 never times out");
+        assertEquals(2, out.alerts.get(0).version());
+    }
+
+    @Test
+    void anUndeployedRuleStopsMatchingAndItsStreamKeepsItsWatermark() {
+        String other = """
+                RULE only_a FROM events PARTITION BY key
+                  PATTERN a
+                  DEFINE a AS type = 'A'
+                """;
+        Recorder out = new Recorder();
+        Engine engine = new Engine(compile(ABC), EngineConfig.defaults(), out);
+        engine.offer(event("k", "A", 1, 5_000));
+        assertTrue(engine.undeploy("abc"));
+        assertEquals(false, engine.undeploy("abc"), "already gone");
+        assertEquals(List.of(), engine.ruleNames());
+        assertEquals(Offer.UNROUTED, engine.offer(event("k", "B", 2, 5_100)));
+
+        engine.deploy(compile(other).get(0));
+        assertEquals(Offer.LATE, engine.offer(event("k", "A", 3, 4_000)), "the stream's watermark survived");
+        engine.offer(event("k", "A", 4, 6_000));
+        engine.finish();
+        assertEquals(List.of("match k: a=4"), out.summary(), "abc's run a=1 never completes or times out");
+    }
 }

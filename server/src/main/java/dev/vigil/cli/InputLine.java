@@ -10,9 +10,9 @@ import java.util.Set;
 /**
  * One line of NDJSON input, classified: an event, an explicit watermark ({@code {"watermark": ts}}, optionally
  * with {@code "stream"}), a blank line, or a malformed line with the reason. Watermark messages are the same ones
- * the server accepts over WebSocket.
+ * the server accepts over WebSocket. Shared by {@code vigil run} and the server's {@code POST /v1/events}.
  */
-sealed interface InputLine {
+public sealed interface InputLine {
     record EventLine(Event event) implements InputLine {}
 
     /** @param stream the stream the watermark is for, or {@code null} for every stream */
@@ -25,6 +25,7 @@ sealed interface InputLine {
     Set<String> WATERMARK_KEYS = Set.of("watermark", "stream");
 
     @SuppressWarnings("unchecked")
+    /** Classifies one line; {@code lineNumber} becomes the event's sequence (alert ids depend on it). */
     static InputLine parse(String text, long lineNumber, EventDecoder decoder) {
         if (text.isBlank()) {
             return new Blank();

@@ -16,18 +16,19 @@ import java.util.Map;
  * renders alerts and late events as one-line JSON objects. The alert object is the engine's output contract:
  * {@code id, rule, version, kind, key, severity, start, end, [timeoutAt,] fields, events}.
  */
-final class JsonCodec {
+public final class JsonCodec {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonCodec() {}
 
-    static Object parse(String text) throws JsonProcessingException {
+    public static Object parse(String text) throws JsonProcessingException {
         return MAPPER.readValue(text, Object.class);
     }
 
-    static String alert(Alert alert) {
+    /** The alert as its one-line JSON object (the contract in docs/alerts.md). */
+    public static String alert(Alert alert) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", alert.id());
         json.put("rule", alert.rule());

@@ -8,6 +8,7 @@ import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.PriorityQueue;
 
 /**
@@ -137,6 +138,22 @@ public final class RuleRuntime implements MatchOutput {
                 state.advancedTo = time;
             }
             settle(state);
+        }
+    }
+
+    /**
+     * Hot replacement: moves the events still waiting for the watermark to {@code successor}, in (timestamp,
+     * arrival) order, keeping those of the streams it reads. This runtime is left without waiting events and is
+     * not used again; its partial matches are discarded with it.
+     */
+    public void handOverWaitingTo(RuleRuntime successor) {
+        List<String> streams = successor.rule.streams();
+        while (!waiting.isEmpty()) {
+            Waiting next = waiting.poll();
+            next.state.waitingEvents--;
+            if (streams.contains(next.event.stream())) {
+                successor.buffer(next.event);
+            }
         }
     }
 

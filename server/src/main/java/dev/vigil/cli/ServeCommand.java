@@ -1,0 +1,79 @@
+package dev.vigil.cli;
+
+import dev.vigil.server.ServerConfig;
+import dev.vigil.server.VigilServer;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code vigil serve}: the rules server. Deploys the rule files of a folder, then serves the HTTP API until
+ * SIGINT or SIGTERM, when it stops listening and lets the engine finish the commands it holds.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the rules server: deploy every *.cep file under the rules folder, accept rules and "
+                + "events over HTTP (see docs/api.md) and push alerts to WebSocket subscribers.",
+            "No authentication yet: keep the default loopback address."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "HOST",
+            description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT, paramLabel = "PORT",
+            description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    int port;
+
+    @Option(names = "--rules", defaultValue = "rules-examples", paramLabel = "DIR",
+            description = "Folder whose .cep files (recursively) are deployed at start (default: ${DEFAULT-VALUE}).")
+    Path rules;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (port < 0 || port > 65_535) {
+            err.println("vigil serve: --port must be in 0..65535, got " + port);
+            return Vigil.EXIT_USAGE;
+        }
+        Vertx vertx = Vertx.vertx();
+        VigilServer server;
+        try {
+            server = VigilServer.start(vertx, ServerConfig.of(host, port, rules), err)
+                    .toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException failed) {
+            err.println("vigil serve: cannot listen on " + host + ":" + port + ": " + failed.getCause().getMessage());
+            vertx.close();
+            return Vigil.EXIT_USAGE;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                // one after the other from this thread: a continuation on a closing Vert.x would be rejected
+                server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                err.println("vigil serve: unclean stop: " + e);
+            } finally {
+                err.println("vigil serve: stopped");
+                err.flush();
+                stopped.countDown();
+            }
+        }, "vigil-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("vigil serve: listening on http://" + host + ":" + server.port() + " with "
+                + server.rulesLoaded() + " rule(s) from " + rules);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.vigil.server;
+
+import dev.vigil.dsl.Diagnostic;
+import dev.vigil.dsl.ast.StreamDecl;
+import dev.vigil.nfa.CompileResult;
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.RuleCompiler;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Loads the rule files found at start: every {@code *.cep} file under a folder, recursively, in path order. A
+ * file with any mistake is reported with the usual positioned diagnostics and skipped whole; a rule whose name
+ * an earlier file already used is reported and skipped. Problems never stop the server from starting.
+ *
+ * @param rules the rules to deploy, with their file's text as source
+ */
+record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams) {
+
+    static RuleDirectory load(Path folder, PrintWriter err, Instant now) {
+        List<DeployedRule> rules = new ArrayList<>();
+        List<StreamDecl> streams = new ArrayList<>();
+        if (folder == null) {
+            return new RuleDirectory(rules, streams);
+        }
+        if (!Files.isDirectory(folder)) {
+            err.println("vigil serve: rules folder " + folder + " does not exist; starting without rules");
+            return new RuleDirectory(rules, streams);
+        }
+        Set<String> names = new HashSet<>();
+        for (Path file : ruleFiles(folder)) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("vigil serve: " + file + ": cannot read (" + e.getMessage() + "); skipped");
+                continue;
+            }
+            CompileResult result = RuleCompiler.compile(file.toString(), text);
+            if (!result.ok()) {
+                for (Diagnostic diagnostic : result.diagnostics()) {
+                    err.println(diagnostic.render());
+                }
+                err.println("vigil serve: " + file + " skipped: it does not compile");
+                continue;
+            }
+            streams.addAll(result.streams());
+            for (CompiledRule rule : result.rules()) {
+                if (!names.add(rule.name())) {
+                    err.println("vigil serve: " + file + ": rule '" + rule.name()
+                            + "' is already defined by another file; skipped");
+                    continue;
+                }
+                rules.add(new DeployedRule(rule, text, now));
+            }
+        }
+        err.flush();
+        return new RuleDirectory(List.copyOf(rules), List.copyOf(streams));
+    }
+
+    private static List<Path> ruleFiles(Path folder) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".cep") && Files.isRegularFile(file))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.vigil.server;
+
+import dev.vigil.nfa.CompileResult;
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.RuleCompiler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code /v1/rules}: compiles rule text on a worker thread, then, back on the event loop, checks names, numbers
+ * the versions, submits the change to the shard and records it in the {@link RuleRegistry}. The registry changes
+ * only when the shard accepted the command, so what {@code GET} shows is what runs (or is queued to run).
+ *
+ * <p><b>Threading:</b> handlers run on the server's event loop; only {@link RuleCompiler} runs on a worker.
+ */
+final class RulesApi {
+    /** The file name diagnostics show for rule text received over HTTP. */
+    static final String REQUEST_FILE = "request";
+
+    private final Vertx vertx;
+    private final RuleRegistry registry;
+    private final Shard shard;
+    private final Clock clock;
+
+    RulesApi(Vertx vertx, RuleRegistry registry, Shard shard, Clock clock) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.shard = shard;
+        this.clock = clock;
+    }
+
+    /** {@code POST /v1/rules}: deploys every rule of the text; 409 when any name is taken, deploying none. */
+    void create(RoutingContext ctx) {
+        String source = source(ctx);
+        if (source == null) {
+            return;
+        }
+        compile(source).onSuccess(result -> {
+            if (!checkCompiled(ctx, result)) {
+                return;
+            }
+            Set<String> names = new HashSet<>();
+            for (CompiledRule rule : result.rules()) {
+                if (registry.get(rule.name()) != null || !names.add(rule.name())) {
+                    Problems.send(ctx, 409, Problems.error("rule '" + rule.name() + "' already exists; use PUT "
+                            + "/v1/rules/" + rule.name() + " to replace it").put("name", rule.name()));
+                    return;
+                }
+            }
+            List<CompiledRule> versioned = new ArrayList<>();
+            for (CompiledRule rule : result.rules()) {
+                versioned.add(rule.withVersion(registry.nextVersion(rule.name())));
+            }
+            if (!deploy(ctx, versioned, result, source)) {
+                return;
+            }
+            send(ctx, 201, summaries(versioned));
+        }).onFailure(ctx::fail);
+    }
+
+    /** {@code PUT /v1/rules/{name}}: the text must define exactly that rule; it replaces the running version. */
+    void replace(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        if (registry.get(name) == null) {
+            Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
+            return;
+        }
+        String source = source(ctx);
+        if (source == null) {
+            return;
+        }
+        compile(source).onSuccess(result -> {
+            if (!checkCompiled(ctx, result)) {
+                return;
+            }
+            if (result.rules().size() != 1 || !result.rules().get(0).name().equals(name)) {
+                List<String> found = new ArrayList<>();
+                result.rules().forEach(rule -> found.add(rule.name()));
+                Problems.send(ctx, 400, Problems.error("the body of PUT /v1/rules/" + name
+                        + " must define exactly the rule '" + name + "'").put("rules", new JsonArray(found)));
+                return;
+            }
+            if (registry.get(name) == null) {
+                Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
+                return;
+            }
+            CompiledRule rule = result.rules().get(0).withVersion(registry.nextVersion(name));
+            if (deploy(ctx, List.of(rule), result, source)) {
+                send(ctx, 200, summary(rule));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    /** {@code POST /v1/rules/validate}: compiles without deploying. */
+    void validate(RoutingContext ctx) {
+        String source = source(ctx);
+        if (source == null) {
+            return;
+        }
+        compile(source).onSuccess(result -> {
+            if (checkCompiled(ctx, result)) {
+                send(ctx, 200, summaries(result.rules()));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    void list(RoutingContext ctx) {
+        JsonArray rules = new JsonArray();
+        for (DeployedRule rule : registry.all()) {
+            rules.add(summary(rule.rule()).put("deployedAt", rule.deployedAt().toString()));
+        }
+        send(ctx, 200, rules.encode());
+    }
+
+    void get(RoutingContext ctx) {
+        DeployedRule rule = registry.get(ctx.pathParam("name"));
+        if (rule == null) {
+            Problems.send(ctx, 404, Problems.error("no rule named '" + ctx.pathParam("name") + "'")
+                    .put("name", ctx.pathParam("name")));
+            return;
+        }
+        send(ctx, 200, summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
+                .put("source", rule.source()).encode());
+    }
+
+    void delete(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        if (registry.get(name) == null) {
+            Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
+            return;
+        }
+        if (!shard.submit(new ShardCommand.Undeploy(name))) {
+            busy(ctx);
+            return;
+        }
+        registry.remove(name);
+        ctx.response().setStatusCode(204).end();
+    }
+
+    /** Answers 503 with Retry-After: the shard's queue is full. */
+    static void busy(RoutingContext ctx) {
+        ctx.response().putHeader("Retry-After", "1");
+        Problems.send(ctx, 503, Problems.error("the engine is busy; retry later"));
+    }
+
+    private boolean deploy(RoutingContext ctx, List<CompiledRule> rules, CompileResult result, String source) {
+        if (!shard.submit(new ShardCommand.Deploy(rules))) {
+            busy(ctx);
+            return false;
+        }
+        registry.declare(result.streams());
+        for (CompiledRule rule : rules) {
+            registry.put(new DeployedRule(rule, source, clock.instant()));
+        }
+        return true;
+    }
+
+    private io.vertx.core.Future<CompileResult> compile(String source) {
+        return vertx.executeBlocking(() -> RuleCompiler.compile(REQUEST_FILE, source));
+    }
+
+    /** Sends 400 with the diagnostics, or for text without rules; true when the result can be used. */
+    private static boolean checkCompiled(RoutingContext ctx, CompileResult result) {
+        if (!result.ok()) {
+            Problems.send(ctx, 400, Problems.diagnostics(result.diagnostics()));
+            return false;
+        }
+        if (result.rules().isEmpty()) {
+            Problems.send(ctx, 400, Problems.error("the text declares no RULE"));
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The rule text of a request: the body as it is, or the {@code source} field when the body is JSON. Sends
+     * 400 and returns null when a JSON body has no string {@code source}.
+     */
+    private static String source(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+        if (contentType == null || !contentType.toLowerCase().contains("json")) {
+            return body;
+        }
+        JsonObject json;
+        try {
+            json = new JsonObject(body);
+        } catch (RuntimeException notAnObject) {
+            Problems.send(ctx, 400, Problems.error("a JSON body must be an object {\"source\": \"rule text\"}"));
+            return null;
+        }
+        if (!(json.getValue("source") instanceof String source)) {
+            Problems.send(ctx, 400, Problems.error("a JSON body needs a string field 'source' with the rule text"));
+            return null;
+        }
+        return source;
+    }
+
+    /** One rule's summary for a single rule, a JSON array for several (a file may declare several rules). */
+    private static String summaries(List<CompiledRule> rules) {
+        if (rules.size() == 1) {
+            return summary(rules.get(0)).encode();
+        }
+        JsonArray list = new JsonArray();
+        for (CompiledRule rule : rules) {
+            list.add(summary(rule));
+        }
+        return list.encode();
+    }
+
+    private static JsonObject summary(CompiledRule rule) {
+        JsonArray partitionBy = new JsonArray();
+        for (List<String> path : rule.partitionBy()) {
+            partitionBy.add(String.join(".", path));
+        }
+        return new JsonObject().put("name", rule.name()).put("version", rule.version())
+                .put("streams", new JsonArray(rule.streams())).put("partitionBy", partitionBy)
+                .put("severity", rule.severity());
+    }
+
+    private static void send(RoutingContext ctx, int status, JsonObject body) {
+        send(ctx, status, body.encode());
+    }
+
+    private static void send(RoutingContext ctx, int status, String json) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json);
+    }
+}

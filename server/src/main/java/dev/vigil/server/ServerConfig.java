@@ -1,0 +1,39 @@
+package dev.vigil.server;
+
+import java.nio.file.Path;
+
+/**
+ * How {@code vigil serve} runs.
+ *
+ * @param host the address to bind; loopback by default, since this slice has no authentication
+ * @param port the TCP port; 0 picks a free one (tests)
+ * @param rulesDir the folder whose {@code *.cep} files (recursively) are deployed at start; {@code null} for none
+ * @param queueCapacity commands (event batches, rule changes) a shard holds before the server answers 503
+ * @param bodyLimitBytes largest request body accepted; larger ones get 413
+ */
+public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
+    public static final long DEFAULT_BODY_LIMIT_BYTES = 4L << 20;
+
+    public ServerConfig {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port " + port + " outside 0..65535");
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queue capacity " + queueCapacity + " < 1");
+        }
+        if (bodyLimitBytes < 1) {
+            throw new IllegalArgumentException("body limit " + bodyLimitBytes + " < 1");
+        }
+    }
+
+    public static ServerConfig of(String host, int port, Path rulesDir) {
+        return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES);
+    }
+
+    public ServerConfig withQueueCapacity(int capacity) {
+        return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes);
+    }
+}

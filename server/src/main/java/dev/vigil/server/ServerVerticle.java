@@ -1,0 +1,111 @@
+package dev.vigil.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.PrintWriter;
+import java.time.Clock;
+
+/**
+ * The HTTP and WebSocket shell: one route per line, each handler translating HTTP into registry updates and
+ * shard commands. Nothing here blocks the event loop: compilation runs on a worker, the shard is fed with
+ * non-blocking offers, alerts arrive through {@link AlertHub}.
+ */
+final class ServerVerticle extends VerticleBase {
+    private final ServerConfig config;
+    private final RuleRegistry registry;
+    private final ShardFactory shards;
+    private final PrintWriter err;
+    private HttpServer server;
+    private Shard shard;
+
+    /** Builds the shard once the verticle's context (where alerts are delivered) exists. */
+    interface ShardFactory {
+        Shard create(AlertSink alerts);
+    }
+
+    ServerVerticle(ServerConfig config, RuleRegistry registry, ShardFactory shards, PrintWriter err) {
+        this.config = config;
+        this.registry = registry;
+        this.shards = shards;
+        this.err = err;
+    }
+
+    @Override
+    public Future<?> start() {
+        AlertHub alerts = new AlertHub(context);
+        shard = shards.create(alerts);
+        shard.start();
+        RulesApi rules = new RulesApi(vertx, registry, shard, Clock.systemUTC());
+        EventsApi events = new EventsApi(registry, shard);
+        Problems problems = new Problems(err);
+
+        Router router = Router.router(vertx);
+        router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
+        router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts));
+        router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
+        router.post("/v1/rules/validate").handler(rules::validate);
+        router.post("/v1/rules").handler(rules::create);
+        router.get("/v1/rules").handler(rules::list);
+        router.get("/v1/rules/:name").handler(rules::get);
+        router.put("/v1/rules/:name").handler(rules::replace);
+        router.delete("/v1/rules/:name").handler(rules::delete);
+        router.post("/v1/events").handler(events::post);
+        router.route().failureHandler(problems::render);
+        router.errorHandler(404, problems::render);
+        router.errorHandler(405, problems::render);
+        router.errorHandler(413, problems::render);
+        router.errorHandler(500, problems::render);
+
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+                .requestHandler(router);
+        return server.listen();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return vertx.executeBlocking(() -> {
+            shard.stop();
+            return null;
+        });
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+
+    Shard shard() {
+        return shard;
+    }
+
+    private static void subscribe(RoutingContext ctx, AlertHub alerts) {
+        if (!ctx.request().canUpgradeToWebSocket()) {
+            Problems.send(ctx, 400, Problems.error("/v1/alerts is a WebSocket: connect with a WebSocket client"));
+            return;
+        }
+        String rule = ctx.queryParams().get("rule");
+        ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, rule));
+    }
+
+    /**
+     * {@code curl --data-binary} labels rule text and NDJSON as a form; the API never takes forms, so such a body
+     * is read as text instead of being decoded as form fields (which Vert.x bounds to 1 KiB).
+     */
+    private static void formBodyAsText(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+            ctx.request().headers().set("Content-Type", "text/plain; charset=utf-8");
+        }
+        ctx.next();
+    }
+
+    private static void json(RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}

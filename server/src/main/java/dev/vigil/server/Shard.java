@@ -1,0 +1,159 @@
+package dev.vigil.server;
+
+import dev.vigil.cli.InputLine;
+import dev.vigil.nfa.Alert;
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.Engine;
+import dev.vigil.nfa.EngineConfig;
+import dev.vigil.nfa.EngineListener;
+import dev.vigil.nfa.LateEvent;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One engine thread: owns an {@link Engine} and is the only thread that touches it.
+ *
+ * <p>Design. Other threads talk to a shard only through {@link #submit}, a non-blocking offer to a bounded queue
+ * of {@link ShardCommand}s (many producers, one consumer); a full queue is the server's backpressure signal (HTTP
+ * 503), so memory stays bounded whatever clients do. The thread takes one command, then drains up to
+ * {@link #MAX_COMMANDS_PER_CYCLE} more, handling each to completion: rule changes therefore happen between two
+ * event batches, and a batch is never split by a deploy. Commands are handled in queue order, so events posted
+ * after a deploy was acknowledged are seen by the new rule. Alerts leave through an {@link AlertSink} that never
+ * blocks, so a slow subscriber never slows the engine.
+ *
+ * <p>Towards several shards: state is per (rule, key) and an engine can own any subset of keys, so shards can
+ * be multiplied by routing each event to the shard owning its key. Rules partition by different fields, so the
+ * routing key is per rule; until that is designed there is exactly one shard and every event reaches every
+ * rule that reads its stream exactly once. A bug in the engine is reported with its command and counted; the
+ * shard goes on with the next command.
+ *
+ * <p><b>Thread-safe</b> at its public surface ({@link #submit}, {@link #stop}, counters); the engine inside is
+ * confined to the shard thread.
+ */
+public final class Shard {
+    static final int MAX_COMMANDS_PER_CYCLE = 64;
+
+    private final int id;
+    private final BlockingQueue<ShardCommand> commands;
+    private final Engine engine;
+    private final PrintWriter err;
+    private final Thread thread;
+    private volatile long lateEvents;
+    private volatile long failedCommands;
+
+    Shard(int id, int queueCapacity, List<CompiledRule> rules, EngineConfig config, AlertSink alerts,
+            PrintWriter err) {
+        this.id = id;
+        this.commands = new ArrayBlockingQueue<>(queueCapacity);
+        this.err = err;
+        this.engine = new Engine(rules, config, new EngineListener() {
+            @Override
+            public void onAlert(Alert alert) {
+                alerts.publish(alert);
+            }
+
+            @Override
+            public void onLateEvent(LateEvent late) {
+                lateEvents++;   // single writer: the shard thread
+            }
+        });
+        this.thread = new Thread(this::run, "vigil-shard-" + id);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues a command without blocking; false when the queue is full (the caller answers 503). */
+    boolean submit(ShardCommand command) {
+        return commands.offer(command);
+    }
+
+    /** Stops the thread after the commands already queued and waits for it; not for event-loop threads. */
+    void stop() throws InterruptedException {
+        if (!thread.isAlive()) {
+            return;
+        }
+        commands.put(new ShardCommand.Stop());
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public int queueDepth() {
+        return commands.size();
+    }
+
+    public long lateEvents() {
+        return lateEvents;
+    }
+
+    public long failedCommands() {
+        return failedCommands;
+    }
+
+    private void run() {
+        List<ShardCommand> batch = new ArrayList<>(MAX_COMMANDS_PER_CYCLE);
+        try {
+            while (true) {
+                batch.add(commands.take());
+                commands.drainTo(batch, MAX_COMMANDS_PER_CYCLE - 1);
+                for (int i = 0; i < batch.size(); i++) {
+                    ShardCommand command = batch.get(i);
+                    if (command instanceof ShardCommand.Stop) {
+                        return;
+                    }
+                    handle(command);
+                }
+                batch.clear();
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(ShardCommand command) {
+        try {
+            if (command instanceof ShardCommand.Ingest ingest) {
+                onIngest(ingest.lines());
+            } else if (command instanceof ShardCommand.Deploy deploy) {
+                for (CompiledRule rule : deploy.rules()) {
+                    engine.deploy(rule);
+                }
+            } else if (command instanceof ShardCommand.Undeploy undeploy) {
+                engine.undeploy(undeploy.name());
+            } else {
+                throw new AssertionError(command);
+            }
+        } catch (RuntimeException bug) {
+            failedCommands++;
+            err.println("vigil serve: shard " + id + ": internal error handling " + command.getClass().getSimpleName()
+                    + ": " + bug);
+            bug.printStackTrace(err);
+            err.flush();
+        }
+    }
+
+    private void onIngest(List<InputLine> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            InputLine line = lines.get(i);
+            if (line instanceof InputLine.EventLine event) {
+                engine.offer(event.event());
+            } else if (line instanceof InputLine.WatermarkLine watermark) {
+                if (watermark.stream() == null) {
+                    engine.advanceWatermark(watermark.timestamp());
+                } else {
+                    engine.advanceWatermark(watermark.stream(), watermark.timestamp());
+                }
+            } else {
+                throw new AssertionError(line);
+            }
+        }
+    }
+}

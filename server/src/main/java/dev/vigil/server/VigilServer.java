@@ -1,0 +1,71 @@
+package dev.vigil.server;
+
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.EngineConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running rules server: loads the rules folder, starts the engine shard and the HTTP/WebSocket verticle. The
+ * entry point for {@code vigil serve} and for tests.
+ *
+ * <pre>{@code
+ * VigilServer server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir), err)
+ *         .toCompletionStage().toCompletableFuture().get();
+ * int port = server.port();
+ * server.close();
+ * }</pre>
+ *
+ * <p><b>Thread-safe.</b>
+ */
+public final class VigilServer {
+    private final Vertx vertx;
+    private final ServerVerticle verticle;
+    private final String deploymentId;
+    private final int rulesLoaded;
+
+    private VigilServer(Vertx vertx, ServerVerticle verticle, String deploymentId, int rulesLoaded) {
+        this.vertx = vertx;
+        this.verticle = verticle;
+        this.deploymentId = deploymentId;
+        this.rulesLoaded = rulesLoaded;
+    }
+
+    /** Loads the rules (on a worker), then listens; fails when the address cannot be bound. */
+    public static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err) {
+        return vertx.executeBlocking(() -> RuleDirectory.load(config.rulesDir(), err, Instant.now()))
+                .compose(directory -> {
+                    RuleRegistry registry = new RuleRegistry();
+                    registry.declare(directory.streams());
+                    List<CompiledRule> initial = new ArrayList<>();
+                    for (DeployedRule rule : directory.rules()) {
+                        registry.put(rule);
+                        initial.add(rule.rule());
+                    }
+                    ServerVerticle verticle = new ServerVerticle(config, registry,
+                            alerts -> new Shard(0, config.queueCapacity(), initial, EngineConfig.defaults(), alerts,
+                                    err),
+                            err);
+                    return vertx.deployVerticle(verticle)
+                            .map(id -> new VigilServer(vertx, verticle, id, initial.size()));
+                });
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return verticle.actualPort();
+    }
+
+    public int rulesLoaded() {
+        return rulesLoaded;
+    }
+
+    /** Stops listening, then stops the shard after the commands it already holds. */
+    public Future<Void> close() {
+        return vertx.undeploy(deploymentId);
+    }
+}

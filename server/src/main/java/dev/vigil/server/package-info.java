@@ -1,0 +1,14 @@
+/**
+ * The rules server behind {@code vigil serve}: a thin Vert.x shell (HTTP and WebSocket on event loops) around
+ * engine {@link dev.vigil.server.Shard}s, each a thread that owns one {@link dev.vigil.nfa.Engine}.
+ *
+ * <p>Pipeline: {@code POST /v1/events} → {@link dev.vigil.server.EventsApi} (decode on the event loop) →
+ * bounded command queue → {@link dev.vigil.server.Shard} (engine thread) → {@link dev.vigil.server.AlertHub}
+ * (back on the event loop) → WebSocket subscribers. Rules go {@link dev.vigil.server.RulesApi} (compile on a
+ * worker, then register on the event loop) → a deploy command to the shard.
+ *
+ * <p><b>Threading:</b> HTTP handlers, {@link dev.vigil.server.RuleRegistry} and {@link dev.vigil.server.AlertHub}
+ * run on the one event loop of the {@link dev.vigil.server.ServerVerticle}; the engine runs only on its shard
+ * thread; the two meet only through the shard's bounded queue and {@code Context.runOnContext}.
+ */
+package dev.vigil.server;
