@@ -9,6 +9,8 @@ import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.nfa.LateEvent;
+import dev.vigil.wire.InputLine;
+import dev.vigil.wire.JsonCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;

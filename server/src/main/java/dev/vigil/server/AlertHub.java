@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
-import dev.vigil.cli.JsonCodec;
 import dev.vigil.nfa.Alert;
+import dev.vigil.wire.JsonCodec;
 import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;

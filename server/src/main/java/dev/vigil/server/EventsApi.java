@@ -1,6 +1,6 @@
 package dev.vigil.server;
 
-import dev.vigil.cli.InputLine;
+import dev.vigil.wire.InputLine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

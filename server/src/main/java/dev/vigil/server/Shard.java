@@ -1,12 +1,12 @@
 package dev.vigil.server;
 
-import dev.vigil.cli.InputLine;
 import dev.vigil.nfa.Alert;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.LateEvent;
+import dev.vigil.wire.InputLine;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
-import dev.vigil.cli.InputLine;
 import dev.vigil.nfa.CompiledRule;
+import dev.vigil.wire.InputLine;
 import java.util.List;
 
 /** What other threads ask of a {@link Shard}; carried by its bounded queue and handled in arrival order. */

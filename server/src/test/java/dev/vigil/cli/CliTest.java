@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,6 +32,8 @@ class CliTest {
               EMIT card = card_id, total = SUM(tiny.amount) + big.amount
               ON TIMEOUT EMIT card = card_id;
             """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -99,7 +102,7 @@ class CliTest {
         assertEquals(0, result.exit(), result.err());
         List<String> alerts = result.outLines();
         assertEquals(2, alerts.size(), result.out());
-        JsonNode match = JsonCodec.MAPPER.readTree(alerts.get(0));
+        JsonNode match = JSON.readTree(alerts.get(0));
         assertEquals("match", match.get("kind").asText());
         assertEquals("tiny_then_big", match.get("rule").asText());
         assertEquals("c1", match.get("key").asText());
@@ -107,7 +110,7 @@ class CliTest {
         assertEquals(902.5, match.get("fields").get("total").asDouble());
         assertEquals(2, match.get("events").get("tiny").size());
         assertEquals(900.0, match.get("events").get("big").get(0).get("amount").asDouble());
-        JsonNode timeout = JsonCodec.MAPPER.readTree(alerts.get(1));
+        JsonNode timeout = JSON.readTree(alerts.get(1));
         assertEquals("timeout", timeout.get("kind").asText());
         assertEquals(64_000, timeout.get("timeoutAt").asLong());
 
@@ -146,7 +149,7 @@ class CliTest {
         assertEquals(0, result.exit(), result.err());
         List<String> lines = Files.readAllLines(late);
         assertEquals(1, lines.size());
-        JsonNode line = JsonCodec.MAPPER.readTree(lines.get(0));
+        JsonNode line = JSON.readTree(lines.get(0));
         assertEquals(2, line.get("line").asLong());
         assertEquals(7_999, line.get("watermark").asLong());
         assertTrue(line.get("reason").asText().contains("watermark delay 2000 ms"), lines.get(0));

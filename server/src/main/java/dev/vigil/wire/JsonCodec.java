@@ -1,4 +1,4 @@
-package dev.vigil.cli;
+package dev.vigil.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -54,7 +54,7 @@ public final class JsonCodec {
         return write(json);
     }
 
-    static String late(LateEvent late, long line) {
+    public static String late(LateEvent late, long line) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("line", line);
         json.put("stream", late.event().stream());

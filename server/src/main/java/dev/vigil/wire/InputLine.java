@@ -1,4 +1,4 @@
-package dev.vigil.cli;
+package dev.vigil.wire;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
