@@ -6,4 +6,12 @@ import dev.vigil.nfa.Alert;
 @FunctionalInterface
 interface AlertSink {
     void publish(Alert alert);
+
+    /**
+     * Publishes an alert with the {@code System.nanoTime()} at which the server accepted its last event
+     * ({@link AcceptTimes#UNKNOWN} when not known), for the event-to-alert latency.
+     */
+    default void publish(Alert alert, long lastEventAcceptedNanos) {
+        publish(alert);
+    }
 }

@@ -2,7 +2,9 @@ package dev.vigil.server;
 
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.RuleCompiler;
+import dev.vigil.nfa.runtime.RuleCounters;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -113,8 +115,10 @@ final class RulesApi {
 
     void list(RoutingContext ctx) {
         JsonArray rules = new JsonArray();
+        EngineCounters counters = shard.counters();
         for (DeployedRule rule : registry.all()) {
-            rules.add(summary(rule.rule()).put("deployedAt", rule.deployedAt().toString()));
+            rules.add(summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
+                    .put("counters", counters(rule.rule(), counters)));
         }
         send(ctx, 200, rules.encode());
     }
@@ -127,7 +131,7 @@ final class RulesApi {
             return;
         }
         send(ctx, 200, summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
-                .put("source", rule.source()).encode());
+                .put("counters", counters(rule.rule(), shard.counters())).put("source", rule.source()).encode());
     }
 
     void delete(RoutingContext ctx) {
@@ -223,6 +227,30 @@ final class RulesApi {
         return new JsonObject().put("name", rule.name()).put("version", rule.version())
                 .put("streams", new JsonArray(rule.streams())).put("partitionBy", partitionBy)
                 .put("severity", rule.severity());
+    }
+
+    /**
+     * A rule's counters from the shard's latest snapshot (zeros until the shard has run the rule), plus the late
+     * events of the streams it reads. After a {@code PUT} they count from the new version's deployment.
+     */
+    private static JsonObject counters(CompiledRule rule, EngineCounters engine) {
+        RuleCounters found = null;
+        for (RuleCounters candidate : engine.rules()) {
+            if (candidate.rule().equals(rule.name())) {
+                found = candidate;
+            }
+        }
+        JsonObject late = new JsonObject();
+        for (String stream : rule.streams()) {
+            late.put(stream, engine.lateByStream().getOrDefault(stream, 0L));
+        }
+        return new JsonObject().put("eventsIn", found == null ? 0 : found.eventsIn())
+                .put("matches", found == null ? 0 : found.matches())
+                .put("timeouts", found == null ? 0 : found.timeouts())
+                .put("partialMatches", found == null ? 0 : found.partialMatches())
+                .put("keys", found == null ? 0 : found.keys())
+                .put("droppedPartialMatches", found == null ? 0 : found.droppedPartialMatches())
+                .put("lateEventsByStream", late);
     }
 
     private static void send(RoutingContext ctx, int status, JsonObject body) {

@@ -23,6 +23,7 @@ final class ServerVerticle extends VerticleBase {
     private final PrintWriter err;
     private HttpServer server;
     private Shard shard;
+    private volatile boolean ready;
 
     /** Builds the shard once the verticle's context (where alerts are delivered) exists. */
     interface ShardFactory {
@@ -38,16 +39,23 @@ final class ServerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        AlertHub alerts = new AlertHub(context);
+        AlertLog alertLog = new MemoryAlertLog(MemoryAlertLog.DEFAULT_CAPACITY);
+        ServerMetrics metrics = new ServerMetrics();
+        AlertHub alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC());
         shard = shards.create(alerts);
+        metrics.attach(shard);
         shard.start();
+        AlertsApi history = new AlertsApi(alertLog);
         RulesApi rules = new RulesApi(vertx, registry, shard, Clock.systemUTC());
         EventsApi events = new EventsApi(registry, shard);
         Problems problems = new Problems(err);
 
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
-        router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts));
+        router.get("/ready").handler(this::ready);
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts, history));
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.post("/v1/rules/validate").handler(rules::validate);
@@ -65,11 +73,12 @@ final class ServerVerticle extends VerticleBase {
 
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
                 .requestHandler(router);
-        return server.listen();
+        return server.listen().onSuccess(listening -> ready = true);
     }
 
     @Override
     public Future<?> stop() {
+        ready = false;
         return vertx.executeBlocking(() -> {
             shard.stop();
             return null;
@@ -84,9 +93,17 @@ final class ServerVerticle extends VerticleBase {
         return shard;
     }
 
-    private static void subscribe(RoutingContext ctx, AlertHub alerts) {
+    /** {@code GET /ready}: 200 once the rules are loaded and the shard runs; 503 before, while stopping, after. */
+    private void ready(RoutingContext ctx) {
+        boolean up = ready && shard.running();
+        ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("status", up ? "ready" : "not ready").encode());
+    }
+
+    /** A WebSocket upgrade subscribes to live alerts; a plain GET reads the alert history. */
+    private static void subscribe(RoutingContext ctx, AlertHub alerts, AlertsApi history) {
         if (!ctx.request().canUpgradeToWebSocket()) {
-            Problems.send(ctx, 400, Problems.error("/v1/alerts is a WebSocket: connect with a WebSocket client"));
+            history.history(ctx);
             return;
         }
         String rule = ctx.queryParams().get("rule");

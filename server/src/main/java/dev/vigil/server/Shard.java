@@ -4,6 +4,7 @@ import dev.vigil.nfa.Alert;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
+import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.wire.InputLine;
@@ -44,6 +45,8 @@ public final class Shard {
     private final Thread thread;
     private volatile long lateEvents;
     private volatile long failedCommands;
+    private final AcceptTimes acceptTimes = new AcceptTimes();
+    private volatile EngineCounters counters;
 
     Shard(int id, int queueCapacity, List<CompiledRule> rules, EngineConfig config, AlertSink alerts,
             PrintWriter err) {
@@ -53,7 +56,7 @@ public final class Shard {
         this.engine = new Engine(rules, config, new EngineListener() {
             @Override
             public void onAlert(Alert alert) {
-                alerts.publish(alert);
+                alerts.publish(alert, acceptTimes.acceptedAt(alert));
             }
 
             @Override
@@ -62,6 +65,7 @@ public final class Shard {
             }
         });
         this.thread = new Thread(this::run, "vigil-shard-" + id);
+        this.counters = engine.counters();
     }
 
     void start() {
@@ -98,6 +102,16 @@ public final class Shard {
         return failedCommands;
     }
 
+    /** The engine's counters as of the end of the last command batch: an immutable snapshot, read without locks. */
+    public EngineCounters counters() {
+        return counters;
+    }
+
+    /** True from {@link #start} until the thread ends. */
+    boolean running() {
+        return thread.isAlive();
+    }
+
     private void run() {
         List<ShardCommand> batch = new ArrayList<>(MAX_COMMANDS_PER_CYCLE);
         try {
@@ -112,6 +126,7 @@ public final class Shard {
                     handle(command);
                 }
                 batch.clear();
+                counters = engine.counters();   // once per batch, not per event: the snapshot allocates
             }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
@@ -121,6 +136,7 @@ public final class Shard {
     private void handle(ShardCommand command) {
         try {
             if (command instanceof ShardCommand.Ingest ingest) {
+                acceptTimes.record(ingest.lines(), ingest.acceptedAtNanos());
                 onIngest(ingest.lines());
             } else if (command instanceof ShardCommand.Deploy deploy) {
                 for (CompiledRule rule : deploy.rules()) {

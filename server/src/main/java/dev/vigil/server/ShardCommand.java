@@ -6,8 +6,18 @@ import java.util.List;
 
 /** What other threads ask of a {@link Shard}; carried by its bounded queue and handled in arrival order. */
 sealed interface ShardCommand {
-    /** Events and watermarks in input order; only {@code EventLine}s and {@code WatermarkLine}s. */
-    record Ingest(List<InputLine> lines) implements ShardCommand {
+    /**
+     * Events and watermarks in input order; only {@code EventLine}s and {@code WatermarkLine}s.
+     *
+     * @param acceptedAtNanos {@code System.nanoTime()} when the server accepted the batch: where event-to-alert
+     *     latency is measured from
+     */
+    record Ingest(List<InputLine> lines, long acceptedAtNanos) implements ShardCommand {
+        /** A batch accepted now. */
+        public Ingest(List<InputLine> lines) {
+            this(lines, System.nanoTime());
+        }
+
         public Ingest {
             lines = List.copyOf(lines);
             for (InputLine line : lines) {

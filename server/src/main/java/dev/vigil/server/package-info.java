@@ -4,7 +4,8 @@
  *
  * <p>Pipeline: {@code POST /v1/events} → {@link dev.vigil.server.EventsApi} (decode on the event loop) →
  * bounded command queue → {@link dev.vigil.server.Shard} (engine thread) → {@link dev.vigil.server.AlertHub}
- * (back on the event loop) → WebSocket subscribers. Rules go {@link dev.vigil.server.RulesApi} (compile on a
+ * (back on the event loop: appended to the {@link dev.vigil.server.AlertLog}, counted in the
+ * {@link dev.vigil.server.ServerMetrics}) → WebSocket subscribers. Rules go {@link dev.vigil.server.RulesApi} (compile on a
  * worker, then register on the event loop) → a deploy command to the shard.
  *
  * <p><b>Threading:</b> HTTP handlers, {@link dev.vigil.server.RuleRegistry} and {@link dev.vigil.server.AlertHub}

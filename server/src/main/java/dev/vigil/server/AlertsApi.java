@@ -1,0 +1,78 @@
+package dev.vigil.server;
+
+import dev.vigil.nfa.EventDecoder;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * {@code GET /v1/alerts?since=&limit=&rule=} (without a WebSocket upgrade): recent alerts from the
+ * {@link AlertLog}, oldest first, as a JSON array of the alert objects subscribers receive.
+ *
+ * <p>{@code since} is epoch milliseconds or ISO-8601 text (as event timestamps are read) and selects alerts
+ * emitted at or after that wall-clock time; without it the log is read from its oldest alert. {@code limit}
+ * defaults to {@value #DEFAULT_LIMIT} and may be at most {@value #MAX_LIMIT}. A bad parameter is a 400 naming it.
+ *
+ * <p><b>Threading:</b> runs on the server's event loop; the log is read under its own short lock.
+ */
+final class AlertsApi {
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1_000;
+
+    private final AlertLog log;
+
+    AlertsApi(AlertLog log) {
+        this.log = log;
+    }
+
+    void history(RoutingContext ctx) {
+        String sinceText = ctx.queryParams().get("since");
+        Long since = sinceText == null ? Long.valueOf(Long.MIN_VALUE) : epochMillis(sinceText);
+        if (since == null) {
+            badParameter(ctx, "since", sinceText, "must be epoch milliseconds or ISO-8601 text");
+            return;
+        }
+        String limitText = ctx.queryParams().get("limit");
+        int limit = limitText == null ? DEFAULT_LIMIT : limit(limitText);
+        if (limit < 1) {
+            badParameter(ctx, "limit", limitText, "must be an integer from 1 to " + MAX_LIMIT);
+            return;
+        }
+        String rule = ctx.queryParams().get("rule");
+        if (rule != null && rule.isEmpty()) {
+            badParameter(ctx, "rule", rule, "must name a rule");
+            return;
+        }
+        List<AlertLog.LoggedAlert> alerts = log.since(since, limit, rule);
+        StringBuilder json = new StringBuilder(64 + alerts.size() * 256).append('[');
+        for (int i = 0; i < alerts.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append(alerts.get(i).json());   // already a JSON object: no need to parse and re-render it
+        }
+        ctx.response().putHeader("Content-Type", "application/json").end(json.append(']').toString());
+    }
+
+    private static Long epochMillis(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException notANumber) {
+            return EventDecoder.toEpochMillis(text);
+        }
+    }
+
+    /** The limit, or -1 when it is not an integer in 1..MAX_LIMIT. */
+    private static int limit(String text) {
+        try {
+            int limit = Integer.parseInt(text);
+            return limit >= 1 && limit <= MAX_LIMIT ? limit : -1;
+        } catch (NumberFormatException notANumber) {
+            return -1;
+        }
+    }
+
+    private static void badParameter(RoutingContext ctx, String name, String value, String rule) {
+        Problems.send(ctx, 400, Problems.error("query parameter '" + name + "' " + rule)
+                .put("parameter", name).put("value", value));
+    }
+}

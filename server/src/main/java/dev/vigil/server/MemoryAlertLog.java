@@ -1,0 +1,80 @@
+package dev.vigil.server;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@link AlertLog} in a ring of fixed capacity: appending to a full log forgets its oldest alert, so memory
+ * stays bounded however many alerts the rules produce.
+ *
+ * <p>Ids and emission times both increase along the ring (times never go back, even if the wall clock does), so both reads start with a binary search. One lock
+ * guards the ring: appends come from the event loop, reads from HTTP handlers, neither holds it for long.
+ *
+ * <p><b>Thread-safe.</b>
+ */
+final class MemoryAlertLog implements AlertLog {
+    static final int DEFAULT_CAPACITY = 10_000;
+
+    private final LoggedAlert[] ring;
+    private long nextId = 1;
+    private long oldestId = 1;   // the id at ring[index(oldestId)] while the log is not empty
+    private long lastLoggedAtMs = Long.MIN_VALUE;
+
+    MemoryAlertLog(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("alert log capacity " + capacity + " < 1");
+        }
+        this.ring = new LoggedAlert[capacity];
+    }
+
+    @Override
+    public synchronized LoggedAlert append(String rule, long loggedAtMs, String json) {
+        lastLoggedAtMs = Math.max(lastLoggedAtMs, loggedAtMs);   // a wall clock set back must not unsort the ring
+        LoggedAlert entry = new LoggedAlert(nextId, rule, lastLoggedAtMs, json);
+        ring[index(nextId)] = entry;
+        nextId++;
+        if (nextId - oldestId > ring.length) {
+            oldestId++;
+        }
+        return entry;
+    }
+
+    @Override
+    public synchronized List<LoggedAlert> afterId(long afterId, int limit, String rule) {
+        return collect(Math.max(oldestId, afterId + 1), limit, rule);
+    }
+
+    @Override
+    public synchronized List<LoggedAlert> since(long sinceMs, int limit, String rule) {
+        long low = oldestId;
+        long high = nextId;   // first id logged at or after sinceMs lies in [low, high]
+        while (low < high) {
+            long middle = (low + high) >>> 1;
+            if (ring[index(middle)].loggedAtMs() < sinceMs) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return collect(low, limit, rule);
+    }
+
+    synchronized int size() {
+        return (int) (nextId - oldestId);
+    }
+
+    private List<LoggedAlert> collect(long fromId, int limit, String rule) {
+        List<LoggedAlert> found = new ArrayList<>(Math.min(limit, ring.length));
+        for (long id = fromId; id < nextId && found.size() < limit; id++) {
+            LoggedAlert entry = ring[index(id)];
+            if (rule == null || rule.equals(entry.rule())) {
+                found.add(entry);
+            }
+        }
+        return found;
+    }
+
+    private int index(long id) {
+        return (int) ((id - 1) % ring.length);
+    }
+}

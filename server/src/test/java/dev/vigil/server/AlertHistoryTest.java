@@ -1,0 +1,147 @@
+package dev.vigil.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code GET /v1/alerts?since=&limit=&rule=} end to end, and the bounded in-memory {@link AlertLog} behind it.
+ */
+@ExtendWith(VertxExtension.class)
+class AlertHistoryTest {
+    private static final String RULES = """
+            RULE small_then_big FROM payments PARTITION BY card
+              PATTERN small -> big
+              DEFINE small AS amount < 2, big AS amount >= 500;
+
+            RULE big FROM payments
+              PATTERN b
+              DEFINE b AS amount >= 500
+            """;
+    /** small_then_big matches once (c1), big twice; rules run in deployment order as the watermark passes. */
+    private static final String EVENTS = """
+            {"stream": "payments", "card": "c1", "amount": 1, "ts": 1000}
+            {"stream": "payments", "card": "c1", "amount": 900, "ts": 2000}
+            {"stream": "payments", "card": "c2", "amount": 700, "ts": 2100}
+            {"watermark": 3000}
+            """;
+
+    private RunningServer server;
+
+    @BeforeEach
+    void start(Vertx vertx) throws Exception {
+        server = RunningServer.start(vertx);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void recentAlertsComeOldestFirstWithLimitAndRuleFilter() throws Exception {
+        Instant before = Instant.now().minusSeconds(1);
+        deployAndFeed();
+        JsonArray all = new JsonArray(server.pollUntil("/v1/alerts", body -> new JsonArray(body).size() == 3));
+        assertEquals(List.of("small_then_big@2000", "big@2000", "big@2100"), ruleAndEnd(all));
+
+        assertEquals(List.of("small_then_big@2000", "big@2000"), ruleAndEnd(history("?limit=2")));
+        assertEquals(List.of("big@2000", "big@2100"), ruleAndEnd(history("?rule=big")));
+        assertEquals(List.of("big@2000"), ruleAndEnd(history("?rule=big&limit=1")));
+        assertEquals(all, history("?since=" + before.toEpochMilli()));
+        assertEquals(all, history("?since=" + URLEncoder.encode(before.toString(), StandardCharsets.UTF_8)));
+        assertEquals(new JsonArray(), history("?since=" + Instant.now().plusSeconds(3600).toEpochMilli()));
+        assertEquals(new JsonArray(), history("?rule=nobody"));
+        assertEquals("c1", all.getJsonObject(0).getString("key"), "each entry is the alert object subscribers get");
+    }
+
+    @Test
+    void aBadQueryParameterIsA400NamingIt() throws Exception {
+        assertBadParameter("?since=yesterday", "since");
+        assertBadParameter("?limit=0", "limit");
+        assertBadParameter("?limit=1001", "limit");
+        assertBadParameter("?limit=ten", "limit");
+        assertBadParameter("?rule=", "rule");
+        assertEquals(200, server.get("/v1/alerts?limit=1000").statusCode(), "the largest limit is allowed");
+    }
+
+    @Test
+    void theMemoryLogKeepsOnlyItsCapacityAndReadsByIdOrTime() {
+        MemoryAlertLog log = new MemoryAlertLog(3);
+        for (int i = 1; i <= 5; i++) {
+            log.append(i % 2 == 0 ? "even" : "odd", 100L * i, "{\"n\":" + i + "}");
+        }
+        assertEquals(3, log.size(), "the two oldest were forgotten");
+        assertEquals(List.of(3L, 4L, 5L), ids(log.afterId(0, 10, null)));
+        assertEquals(List.of(5L), ids(log.afterId(4, 10, null)));
+        assertEquals(List.of(4L, 5L), ids(log.since(350, 10, null)));
+        assertEquals(List.of(4L), ids(log.since(0, 10, "even")));
+        assertEquals(List.of(3L), ids(log.since(0, 1, null)));
+        assertEquals(List.of(), ids(log.since(501, 10, null)));
+    }
+
+    @Test
+    void aWallClockSetBackDoesNotUnsortTheLog() {
+        MemoryAlertLog log = new MemoryAlertLog(10);
+        log.append("r", 1_000, "{}");
+        log.append("r", 400, "{}");   // the clock went back
+        log.append("r", 1_200, "{}");
+        assertEquals(List.of(1_000L, 1_000L, 1_200L), times(log.since(0, 10, null)));
+        assertEquals(List.of(3L), ids(log.since(1_100, 10, null)));
+    }
+
+    private void deployAndFeed() throws Exception {
+        HttpResponse<String> deployed = server.send("POST", "/v1/rules", "text/plain", RULES);
+        assertEquals(201, deployed.statusCode(), deployed.body());
+        HttpResponse<String> posted = server.send("POST", "/v1/events", "application/x-ndjson", EVENTS);
+        assertEquals(202, posted.statusCode(), posted.body());
+    }
+
+    private JsonArray history(String query) throws Exception {
+        HttpResponse<String> response = server.get("/v1/alerts" + query);
+        assertEquals(200, response.statusCode(), response.body());
+        return new JsonArray(response.body());
+    }
+
+    private void assertBadParameter(String query, String parameter) throws Exception {
+        HttpResponse<String> response = server.get("/v1/alerts" + query);
+        assertEquals(400, response.statusCode(), response.body());
+        JsonObject body = new JsonObject(response.body());
+        assertEquals(parameter, body.getString("parameter"), body.encode());
+        assertEquals(true, body.getString("error").contains("'" + parameter + "'"), body.encode());
+    }
+
+    private static List<String> ruleAndEnd(JsonArray alerts) {
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < alerts.size(); i++) {
+            JsonObject alert = alerts.getJsonObject(i);
+            found.add(alert.getString("rule") + "@" + alert.getLong("end"));
+        }
+        return found;
+    }
+
+    private static List<Long> ids(List<AlertLog.LoggedAlert> alerts) {
+        List<Long> ids = new ArrayList<>();
+        alerts.forEach(alert -> ids.add(alert.id()));
+        return ids;
+    }
+
+    private static List<Long> times(List<AlertLog.LoggedAlert> alerts) {
+        List<Long> times = new ArrayList<>();
+        alerts.forEach(alert -> times.add(alert.loggedAtMs()));
+        return times;
+    }
+}

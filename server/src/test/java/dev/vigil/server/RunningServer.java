@@ -1,0 +1,74 @@
+package dev.vigil.server;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real server on a free loopback port and a java.net.http client for it, for end-to-end tests. Waits poll
+ * with a deadline instead of sleeping for a guessed time.
+ */
+final class RunningServer implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final VigilServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final StringWriter err = new StringWriter();
+
+    private RunningServer(Vertx vertx, Path rulesDir) throws Exception {
+        this.server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir), new PrintWriter(err, true))
+                .toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Starts a server with no rules folder. */
+    static RunningServer start(Vertx vertx) throws Exception {
+        return new RunningServer(vertx, null);
+    }
+
+    HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(TIMEOUT).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return send("GET", path, null, null);
+    }
+
+    /** GETs {@code path} until the body satisfies {@code done}; fails with the last body after the timeout. */
+    String pollUntil(String path, Predicate<String> done) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        String body;
+        do {
+            body = get(path).body();
+            if (done.test(body)) {
+                return body;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() < deadline);
+        return fail("GET " + path + " did not reach the expected state within " + TIMEOUT + "; last body:\n" + body);
+    }
+
+    String serverErr() {
+        return err.toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+}
