@@ -64,6 +64,11 @@ public final class VigilServer {
         return rulesLoaded;
     }
 
+    /** The engine shard, for tests in this package. */
+    Shard shard() {
+        return verticle.shard();
+    }
+
     /** Stops listening, then stops the shard after the commands it already holds. */
     public Future<Void> close() {
         return vertx.undeploy(deploymentId);

@@ -3,12 +3,15 @@ package dev.vigil.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.Event;
+import dev.vigil.wire.InputLine;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +57,33 @@ class MetricsTest {
         HttpResponse<String> ready = server.get("/ready");
         assertEquals(200, ready.statusCode());
         assertEquals(new JsonObject().put("status", "ready"), new JsonObject(ready.body()));
+    }
+
+    @Test
+    void readyAnswers503OnceTheEngineHasStopped() throws Exception {
+        server.shard().stop();
+        HttpResponse<String> ready = server.get("/ready");
+        assertEquals(503, ready.statusCode());
+        assertEquals(new JsonObject().put("status", "not ready"), new JsonObject(ready.body()));
+        assertEquals(200, server.get("/health").statusCode(), "the process itself still answers");
+    }
+
+    @Test
+    void acceptTimesFindTheBatchOfAnEventAndForgetOldBatches() {
+        AcceptTimes times = new AcceptTimes();
+        times.record(List.of(event(1), event(2), new InputLine.WatermarkLine(null, 5)), 100);
+        times.record(List.of(new InputLine.WatermarkLine(null, 6)), 150);   // no events: nothing to remember
+        times.record(List.of(event(3)), 200);
+        times.record(List.of(event(2)), 300);   // not after the last batch: not recorded, the ring stays sorted
+        assertEquals(100, times.acceptedAt(1));
+        assertEquals(100, times.acceptedAt(2));
+        assertEquals(200, times.acceptedAt(3));
+        assertEquals(AcceptTimes.UNKNOWN, times.acceptedAt(4), "not accepted yet");
+        for (int batch = 0; batch < AcceptTimes.CAPACITY; batch++) {
+            times.record(List.of(event(10 + batch)), 1_000 + batch);
+        }
+        assertEquals(AcceptTimes.UNKNOWN, times.acceptedAt(3), "older than the ring");
+        assertEquals(1_000, times.acceptedAt(10));
     }
 
     @Test
@@ -106,6 +136,10 @@ class MetricsTest {
         assertEquals(201, server.send("POST", "/v1/rules", "text/plain", RULE).statusCode());
         HttpResponse<String> posted = server.send("POST", "/v1/events", "application/x-ndjson", EVENTS);
         assertEquals(202, posted.statusCode(), posted.body());
+    }
+
+    private static InputLine event(long sequence) {
+        return new InputLine.EventLine(new Event("payments", 1_000, sequence, Map.of()));
     }
 
     /** The samples of a Prometheus text exposition: "name{labels}" to value; comments skipped. */

@@ -63,6 +63,10 @@ final class RunningServer implements AutoCloseable {
         return fail("GET " + path + " did not reach the expected state within " + TIMEOUT + "; last body:\n" + body);
     }
 
+    Shard shard() {
+        return server.shard();
+    }
+
     String serverErr() {
         return err.toString();
     }
