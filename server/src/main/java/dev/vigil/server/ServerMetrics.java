@@ -69,6 +69,9 @@ final class ServerMetrics {
                 .tag("shard", Integer.toString(shard.id()))
                 .strongReference(true)
                 .register(registry);
+        FunctionCounter.builder("vigil.unrouted.events", shard, s -> s.counters().unrouted())
+                .description("Events of streams no deployed rule reads: counted and ignored")
+                .register(registry);
     }
 
     /** Counts input lines rejected as malformed. */

@@ -29,13 +29,17 @@ class MetricsTest {
               PATTERN small -> big
               DEFINE small AS amount < 2, big AS amount >= 500
             """;
-    /** Two cards each complete a match; the last payment arrives after the watermark passed it: late. */
+    /**
+     * Two cards each complete a match, a third starts one; a login has no rule; the last payment arrives after
+     * the watermark passed it: late.
+     */
     private static final String EVENTS = """
             {"stream": "payments", "card": "c1", "amount": 1, "ts": 1000}
             {"stream": "payments", "card": "c2", "amount": 1, "ts": 1100}
             {"stream": "payments", "card": "c1", "amount": 900, "ts": 2000}
             {"stream": "payments", "card": "c2", "amount": 700, "ts": 2100}
             {"stream": "payments", "card": "c3", "amount": 1, "ts": 2200}
+            {"stream": "logins", "user": "u1", "ts": 2300}
             {"watermark": 3000}
             {"stream": "payments", "card": "c1", "amount": 1, "ts": 2500}
             """;
@@ -112,6 +116,7 @@ class MetricsTest {
                                 "vigil_alerts_total{kind=\"match\",rule=\"small_then_big\"}", 0.0) == 2.0);
         Map<String, Double> samples = samples(text);
         assertEquals(6.0, samples.get("vigil_events_in_total{stream=\"payments\"}"), "late events are events in");
+        assertEquals(1.0, samples.get("vigil_unrouted_events_total"), "no rule reads logins");
         assertEquals(1.0, samples.get("vigil_partial_matches{rule=\"small_then_big\"}"), text);
         assertEquals(0.0, samples.get("vigil_shard_queue_depth{shard=\"0\"}"), text);
         assertEquals(2.0, samples.get("vigil_alert_latency_seconds_count"), "both matches were timed");
