@@ -48,6 +48,8 @@ final class ServerVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
         router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts));
+        router.get("/v1/events").handler(new EventSocket(vertx, registry, shard, events::claimSequence,
+                config.frameLimitBytes())::connect);
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.post("/v1/rules/validate").handler(rules::validate);
@@ -63,7 +65,9 @@ final class ServerVerticle extends VerticleBase {
         router.errorHandler(413, problems::render);
         router.errorHandler(500, problems::render);
 
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                .setMaxWebSocketFrameSize(config.frameLimitBytes())
+                .setMaxWebSocketMessageSize(config.frameLimitBytes()))
                 .requestHandler(router);
         return server.listen();
     }
