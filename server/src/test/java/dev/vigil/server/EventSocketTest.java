@@ -9,14 +9,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.DataInputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -139,6 +143,57 @@ class EventSocketTest {
         client.send(half + half);
         int closeCode = client.closed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(1009, closeCode, "a single frame over the limit closes with 'message too big'");
+    }
+
+    @Test
+    void aPlainGetIsToldToConnectWithAWebSocket(Vertx vertx) throws Exception {
+        start(vertx, config());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/v1/events")).timeout(TIMEOUT).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(new JsonObject(response.body()).getString("error").contains("WebSocket"), response.body());
+    }
+
+    /**
+     * java.net.http cannot send invalid UTF-8, so this client writes the handshake and the frame by hand. The
+     * connection stays open: the refusal is an acknowledgement like any other.
+     */
+    @Test
+    void aTextFrameThatIsNotUtf8IsRefused(Vertx vertx) throws Exception {
+        start(vertx, config());
+        try (Socket raw = new Socket("127.0.0.1", server.port())) {
+            raw.setSoTimeout((int) TIMEOUT.toMillis());
+            OutputStream out = raw.getOutputStream();
+            DataInputStream in = new DataInputStream(raw.getInputStream());
+            out.write(("GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            StringBuilder headers = new StringBuilder();
+            while (!headers.toString().endsWith("\r\n\r\n")) {
+                headers.append((char) in.readUnsignedByte());
+            }
+            assertTrue(headers.toString().startsWith("HTTP/1.1 101"), headers.toString());
+
+            byte[] payload = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};   // 0xC3 0x28: a broken 2-byte sequence
+            byte[] mask = {1, 2, 3, 4};
+            out.write(0x81);   // FIN, text
+            out.write(0x80 | payload.length);
+            out.write(mask);
+            for (int i = 0; i < payload.length; i++) {
+                out.write(payload[i] ^ mask[i % 4]);
+            }
+            out.flush();
+
+            int opcode = in.readUnsignedByte() & 0x0F;
+            int length = in.readUnsignedByte() & 0x7F;   // the acknowledgement is shorter than 126 bytes
+            byte[] answer = new byte[length];
+            in.readFully(answer);
+            assertEquals(0x1, opcode, "an acknowledgement (text frame), not a close frame");
+            JsonObject ack = new JsonObject(new String(answer, StandardCharsets.UTF_8));
+            assertEquals(0, ack.getInteger("accepted"));
+            assertEquals("text frame is not valid UTF-8", single(ack.getJsonArray("errors")).getString("error"));
+        }
     }
 
     /**
