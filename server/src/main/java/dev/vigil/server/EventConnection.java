@@ -31,6 +31,10 @@ import java.util.function.LongSupplier;
  * <p>A message is only acknowledged once it is queued: a client may forget everything up to the last {@code ack}
  * it received, and resend what follows after a disconnect.
  *
+ * <p>Events are numbered when their message is decoded, so a batch that waits for the shard may be queued after
+ * events from other connections with higher numbers. Numbers stay unique (alert ids depend on them); they order
+ * timestamp ties within one source, and across sources there is no arrival order to keep.
+ *
  * <p><b>Not thread-safe:</b> runs on the server's event loop.
  */
 final class EventConnection {
