@@ -60,4 +60,9 @@ final class EventsApi {
         ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("accepted", batch.size()).put("errors", errors).encode());
     }
+
+    /** Numbers an event from another source (the WebSocket) in the same server-wide sequence. */
+    long claimSequence() {
+        return ++sequence;
+    }
 }

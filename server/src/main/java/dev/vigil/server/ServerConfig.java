@@ -10,12 +10,16 @@ import java.nio.file.Path;
  * @param rulesDir the folder whose {@code *.cep} files (recursively) are deployed at start; {@code null} for none
  * @param queueCapacity commands (event batches, rule changes) a shard holds before the server answers 503
  * @param bodyLimitBytes largest request body accepted; larger ones get 413
+ * @param frameLimitBytes largest WebSocket message (one frame, or the fragments of one message) accepted on
+ *     {@code /v1/events}; larger ones are refused
  */
-public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes) {
+public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
+        int frameLimitBytes) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
     public static final long DEFAULT_BODY_LIMIT_BYTES = 4L << 20;
+    public static final int DEFAULT_FRAME_LIMIT_BYTES = 1 << 20;
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -27,13 +31,21 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (bodyLimitBytes < 1) {
             throw new IllegalArgumentException("body limit " + bodyLimitBytes + " < 1");
         }
+        if (frameLimitBytes < 1) {
+            throw new IllegalArgumentException("frame limit " + frameLimitBytes + " < 1");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
-        return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES);
+        return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
+                DEFAULT_FRAME_LIMIT_BYTES);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
-        return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes);
+        return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes);
+    }
+
+    public ServerConfig withFrameLimitBytes(int limit) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit);
     }
 }

@@ -56,6 +56,8 @@ final class ServerVerticle extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts, history));
+        router.get("/v1/events").handler(new EventSocket(vertx, registry, shard, events::claimSequence,
+                config.frameLimitBytes())::connect);
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.post("/v1/rules/validate").handler(rules::validate);
@@ -71,7 +73,9 @@ final class ServerVerticle extends VerticleBase {
         router.errorHandler(413, problems::render);
         router.errorHandler(500, problems::render);
 
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                .setMaxWebSocketFrameSize(config.frameLimitBytes())
+                .setMaxWebSocketMessageSize(config.frameLimitBytes()))
                 .requestHandler(router);
         return server.listen().onSuccess(listening -> ready = true);
     }

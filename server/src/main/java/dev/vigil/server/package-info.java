@@ -2,7 +2,8 @@
  * The rules server behind {@code vigil serve}: a thin Vert.x shell (HTTP and WebSocket on event loops) around
  * engine {@link dev.vigil.server.Shard}s, each a thread that owns one {@link dev.vigil.nfa.Engine}.
  *
- * <p>Pipeline: {@code POST /v1/events} → {@link dev.vigil.server.EventsApi} (decode on the event loop) →
+ * <p>Pipeline: {@code POST /v1/events} → {@link dev.vigil.server.EventsApi}, or the {@code /v1/events} WebSocket →
+ * {@link dev.vigil.server.EventConnection} (decode on the event loop; the socket pauses while the queue is full) →
  * bounded command queue → {@link dev.vigil.server.Shard} (engine thread) → {@link dev.vigil.server.AlertHub}
  * (back on the event loop: appended to the {@link dev.vigil.server.AlertLog}, counted in the
  * {@link dev.vigil.server.ServerMetrics}) → WebSocket subscribers. Rules go {@link dev.vigil.server.RulesApi} (compile on a

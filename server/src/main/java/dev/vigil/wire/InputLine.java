@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * One line of NDJSON input, classified: an event, an explicit watermark ({@code {"watermark": ts}}, optionally
  * with {@code "stream"}), a blank line, or a malformed line with the reason. Watermark messages are the same ones
- * the server accepts over WebSocket. Shared by {@code vigil run} and the server's {@code POST /v1/events}.
+ * the server accepts over WebSocket. Shared by {@code vigil run}, the server's {@code POST /v1/events} and its
+ * WebSocket {@code /v1/events}.
  */
 public sealed interface InputLine {
     record EventLine(Event event) implements InputLine {}
@@ -24,7 +25,6 @@ public sealed interface InputLine {
 
     Set<String> WATERMARK_KEYS = Set.of("watermark", "stream");
 
-    @SuppressWarnings("unchecked")
     /** Classifies one line; {@code lineNumber} becomes the event's sequence (alert ids depend on it). */
     static InputLine parse(String text, long lineNumber, EventDecoder decoder) {
         if (text.isBlank()) {
@@ -38,6 +38,15 @@ public sealed interface InputLine {
             String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
             return new Malformed("invalid JSON" + column + ": " + e.getOriginalMessage());
         }
+        return classify(json, lineNumber, decoder);
+    }
+
+    /**
+     * Classifies one already parsed JSON value (an element of a JSON array of events); {@code sequence} becomes
+     * the event's sequence.
+     */
+    @SuppressWarnings("unchecked")
+    static InputLine classify(Object json, long sequence, EventDecoder decoder) {
         if (!(json instanceof Map<?, ?>)) {
             return new Malformed("expected a JSON object, got " + (json instanceof java.util.List ? "an array"
                     : "a " + (json == null ? "null" : json.getClass().getSimpleName().toLowerCase())));
@@ -54,7 +63,7 @@ public sealed interface InputLine {
             }
             return new WatermarkLine((String) stream, timestamp);
         }
-        EventDecoder.Decoded decoded = decoder.decode(object, lineNumber);
+        EventDecoder.Decoded decoded = decoder.decode(object, sequence);
         if (decoded instanceof EventDecoder.Invalid invalid) {
             return new Malformed(invalid.message());
         }

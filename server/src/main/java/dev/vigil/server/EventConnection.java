@@ -1,0 +1,198 @@
+package dev.vigil.server;
+
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
+
+/**
+ * One client of the {@code /v1/events} WebSocket: turns each message it sends into one shard batch and answers
+ * it with one acknowledgement, {@code {"ack": n, "accepted": k, "errors": [{"index": i, "error": "..."}]}}, where
+ * {@code n} numbers the client's messages from 1.
+ *
+ * <p>Design. A message is read frame by frame (a message may be fragmented), its size checked as it grows, so a
+ * client can never make the server hold more than {@code frameLimitBytes} of one message. The message is
+ * decoded strictly as UTF-8, split by {@link EventFrame}, and offered to the shard's bounded queue without
+ * blocking. When the queue is full the connection stops reading ({@code pause()}): the operating system's
+ * socket buffer then fills and TCP slows the client down. A timer on the event loop offers the same batch again
+ * every {@link #RETRY_MS} ms; once it is queued the acknowledgement goes out and reading resumes. So an
+ * acknowledged element is queued exactly once, none is dropped, the event loop never blocks, and each
+ * connection holds at most one pending batch. Reading also stops while the client does not read its
+ * acknowledgements (the socket's write queue is full), so acknowledgements cannot pile up either.
+ *
+ * <p>A message is only acknowledged once it is queued: a client may forget everything up to the last {@code ack}
+ * it received, and resend what follows after a disconnect.
+ *
+ * <p>Events are numbered when their message is decoded, so a batch that waits for the shard may be queued after
+ * events from other connections with higher numbers. Numbers stay unique (alert ids depend on them); they order
+ * timestamp ties within one source, and across sources there is no arrival order to keep.
+ *
+ * <p><b>Not thread-safe:</b> runs on the server's event loop.
+ */
+final class EventConnection {
+    /** How often a paused connection offers its pending batch again; short, since a shard drains fast. */
+    static final long RETRY_MS = 2;
+    /** WebSocket close code 1009, for a frame over the size limit. */
+    static final short MESSAGE_TOO_BIG = 1009;
+    /** A close reason is at most 123 bytes; ASCII reasons are cut at that many characters. */
+    private static final int MAX_REASON_CHARS = 120;
+
+    private final Vertx vertx;
+    private final ServerWebSocket socket;
+    private final RuleRegistry registry;
+    private final Shard shard;
+    private final LongSupplier sequences;
+    private final int frameLimitBytes;
+
+    private long messages;
+    /** The text fragments of the message being received; null between messages or when it is discarded. */
+    private Buffer message;
+    /** Why the message being received is refused (binary, too large); null when it is not. */
+    private String refusal;
+    private ShardCommand.Ingest pending;
+    private JsonObject pendingAck;
+    private boolean waitingForClient;
+    private boolean closed;
+
+    EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, Shard shard, LongSupplier sequences,
+            int frameLimitBytes) {
+        this.vertx = vertx;
+        this.socket = socket;
+        this.registry = registry;
+        this.shard = shard;
+        this.sequences = sequences;
+        this.frameLimitBytes = frameLimitBytes;
+    }
+
+    void start() {
+        socket.frameHandler(this::onFrame);
+        socket.closeHandler(ignored -> closed = true);
+        socket.exceptionHandler(this::onError);
+    }
+
+    /**
+     * A frame the decoder refuses (one frame over the limit, refused before it is read into memory; a protocol
+     * violation) ends the connection; the client is told why with the close code the decoder chose (1009 message
+     * too big, 1002 protocol error...) instead of a bare disconnect.
+     */
+    private void onError(Throwable error) {
+        if (!closed && error instanceof CorruptedWebSocketFrameException corrupted) {
+            short code = (short) corrupted.closeStatus().code();
+            String reason = code == MESSAGE_TOO_BIG ? "frame exceeds the limit of " + frameLimitBytes + " bytes"
+                    : String.valueOf(corrupted.getMessage());
+            socket.close(code, reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason);
+        }
+        closed = true;
+    }
+
+    private void onFrame(WebSocketFrame frame) {
+        if (pending != null) {
+            throw new IllegalStateException("frame delivered while the connection waits for the shard");
+        }
+        if (frame.isText() || frame.isBinary()) {
+            message = frame.isText() ? Buffer.buffer() : null;
+            refusal = frame.isBinary() ? "binary frames are not accepted: send events as JSON text" : null;
+        } else if (!frame.isContinuation()) {
+            return;   // ping, pong and close are answered by Vert.x
+        }
+        Buffer data = frame.binaryData();
+        if (message != null) {
+            if (message.length() + data.length() > frameLimitBytes) {
+                message = null;
+                refusal = "message exceeds the limit of " + frameLimitBytes + " bytes";
+            } else {
+                message.appendBuffer(data);
+            }
+        }
+        if (frame.isFinal()) {
+            onMessage();
+        }
+    }
+
+    private void onMessage() {
+        long number = ++messages;
+        EventFrame frame = refusal != null ? EventFrame.refused(refusal) : decode(message);
+        message = null;
+        refusal = null;
+        JsonArray errors = new JsonArray();
+        for (EventFrame.ElementError error : frame.errors()) {
+            JsonObject json = new JsonObject();
+            if (error.index() >= 0) {
+                json.put("index", error.index());
+            }
+            errors.add(json.put("error", error.error()));
+        }
+        JsonObject ack = new JsonObject().put("ack", number).put("accepted", frame.batch().size())
+                .put("errors", errors);
+        if (frame.batch().isEmpty()) {
+            acknowledge(ack);
+            return;
+        }
+        ShardCommand.Ingest ingest = new ShardCommand.Ingest(frame.batch());
+        if (shard.submit(ingest)) {
+            acknowledge(ack);
+            return;
+        }
+        pending = ingest;
+        pendingAck = ack;
+        socket.pause();
+        vertx.setTimer(RETRY_MS, ignored -> retry());
+    }
+
+    private EventFrame decode(Buffer bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.getBytes()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return EventFrame.refused("text frame is not valid UTF-8");
+        }
+        return EventFrame.parse(text, registry.decoder(), sequences);
+    }
+
+    private void retry() {
+        if (closed) {
+            pending = null;   // never acknowledged, so the client still holds these events
+            return;
+        }
+        if (!shard.submit(pending)) {
+            vertx.setTimer(RETRY_MS, ignored -> retry());
+            return;
+        }
+        JsonObject ack = pendingAck;
+        pending = null;
+        pendingAck = null;
+        acknowledge(ack);
+        resumeIfFree();
+    }
+
+    private void acknowledge(JsonObject ack) {
+        if (closed) {
+            return;
+        }
+        socket.writeTextMessage(ack.encode());
+        if (socket.writeQueueFull()) {
+            waitingForClient = true;
+            socket.pause();
+            socket.drainHandler(ignored -> {
+                waitingForClient = false;
+                resumeIfFree();
+            });
+        }
+    }
+
+    private void resumeIfFree() {
+        if (!closed && pending == null && !waitingForClient) {
+            socket.resume();
+        }
+    }
+}

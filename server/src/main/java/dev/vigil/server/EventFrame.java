@@ -1,0 +1,101 @@
+package dev.vigil.server;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.EventDecoder;
+import dev.vigil.wire.InputLine;
+import dev.vigil.wire.JsonCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * One text frame received on the {@code /v1/events} WebSocket, split into its elements and classified: a JSON
+ * array of events (its first non-blank character is {@code [}), or NDJSON, one event or watermark per line (a
+ * frame holding one JSON object is one line of NDJSON).
+ *
+ * <p>Elements are numbered from 0: the position in the array, or the line in the NDJSON text. The good elements
+ * form the {@code batch}, in order; each bad one is reported by its index. A frame whose JSON array does not
+ * parse has one error with index {@code -1}: nothing of it is usable.
+ *
+ * @param batch the events and watermarks to ingest, in frame order
+ * @param errors the elements that were refused, by index
+ */
+record EventFrame(List<InputLine> batch, List<ElementError> errors) {
+    /** An element that was refused; {@code index} -1 stands for the whole frame. */
+    record ElementError(int index, String error) {}
+
+    EventFrame {
+        batch = List.copyOf(batch);
+        errors = List.copyOf(errors);
+    }
+
+    /**
+     * Splits and classifies {@code text}; {@code sequences} is asked for one number per event, so event numbers
+     * stay unique across every source of the server.
+     */
+    static EventFrame parse(String text, EventDecoder decoder, LongSupplier sequences) {
+        List<InputLine> batch = new ArrayList<>();
+        List<ElementError> errors = new ArrayList<>();
+        if (startsArray(text)) {
+            Object json;
+            try {
+                json = JsonCodec.parse(text);
+            } catch (JsonProcessingException e) {
+                JsonLocation at = e.getLocation();
+                String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
+                errors.add(new ElementError(-1, "invalid JSON array" + column + ": " + e.getOriginalMessage()));
+                return new EventFrame(batch, errors);
+            }
+            List<?> elements = (List<?>) json;
+            for (int i = 0; i < elements.size(); i++) {
+                add(InputLine.classify(elements.get(i), 0, decoder), i, sequences, batch, errors);
+            }
+            return new EventFrame(batch, errors);
+        }
+        int index = 0;
+        int start = 0;
+        while (start <= text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            String line = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
+            start = end + 1;
+            add(InputLine.parse(line, 0, decoder), index++, sequences, batch, errors);
+        }
+        return new EventFrame(batch, errors);
+    }
+
+    /** A frame that was refused as a whole (binary, not UTF-8, too large). */
+    static EventFrame refused(String error) {
+        return new EventFrame(List.of(), List.of(new ElementError(-1, error)));
+    }
+
+    private static boolean startsArray(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '[';
+            }
+        }
+        return false;
+    }
+
+    /** Events are classified with a placeholder sequence, then numbered, so refused elements use no number. */
+    private static void add(InputLine line, int index, LongSupplier sequences, List<InputLine> batch,
+            List<ElementError> errors) {
+        if (line instanceof InputLine.Malformed malformed) {
+            errors.add(new ElementError(index, malformed.message()));
+        } else if (line instanceof InputLine.EventLine event) {
+            Event e = event.event();
+            batch.add(new InputLine.EventLine(new Event(e.stream(), e.timestamp(), sequences.getAsLong(),
+                    e.fields())));
+        } else if (line instanceof InputLine.WatermarkLine) {
+            batch.add(line);
+        } else if (!(line instanceof InputLine.Blank)) {
+            throw new AssertionError(line);
+        }
+    }
+}
