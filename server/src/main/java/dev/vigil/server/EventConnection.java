@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -61,9 +62,11 @@ final class EventConnection {
     private JsonObject pendingAck;
     private boolean waitingForClient;
     private boolean closed;
+    private final IntConsumer malformedElements;
 
     EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, Shard shard, LongSupplier sequences,
-            int frameLimitBytes) {
+            int frameLimitBytes, IntConsumer malformedElements) {
+        this.malformedElements = malformedElements;
         this.vertx = vertx;
         this.socket = socket;
         this.registry = registry;
@@ -129,6 +132,9 @@ final class EventConnection {
                 json.put("index", error.index());
             }
             errors.add(json.put("error", error.error()));
+        }
+        if (!errors.isEmpty()) {
+            malformedElements.accept(errors.size());
         }
         JsonObject ack = new JsonObject().put("ack", number).put("accepted", frame.batch().size())
                 .put("errors", errors);

@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,14 +17,20 @@ final class EventSocket {
     private final Shard shard;
     private final LongSupplier sequences;
     private final int frameLimitBytes;
+    private final IntConsumer malformedElements;
 
-    /** {@code sequences} numbers events in the server-wide sequence shared with {@code POST /v1/events}. */
-    EventSocket(Vertx vertx, RuleRegistry registry, Shard shard, LongSupplier sequences, int frameLimitBytes) {
+    /**
+     * @param sequences numbers events in the server-wide sequence shared with {@code POST /v1/events}
+     * @param malformedElements counts elements rejected as malformed (the server's metrics)
+     */
+    EventSocket(Vertx vertx, RuleRegistry registry, Shard shard, LongSupplier sequences, int frameLimitBytes,
+            IntConsumer malformedElements) {
         this.vertx = vertx;
         this.registry = registry;
         this.shard = shard;
         this.sequences = sequences;
         this.frameLimitBytes = frameLimitBytes;
+        this.malformedElements = malformedElements;
     }
 
     void connect(RoutingContext ctx) {
@@ -33,6 +40,6 @@ final class EventSocket {
             return;
         }
         ctx.request().toWebSocket().onSuccess(socket -> new EventConnection(vertx, socket, registry, shard,
-                sequences, frameLimitBytes).start());
+                sequences, frameLimitBytes, malformedElements).start());
     }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * {@code POST /v1/events}: NDJSON, one event or {@code {"watermark": ts}} per line, parsed exactly as
@@ -20,11 +21,14 @@ import java.util.List;
 final class EventsApi {
     private final RuleRegistry registry;
     private final Shard shard;
+    private final IntConsumer malformedLines;
     private long sequence;
 
-    EventsApi(RuleRegistry registry, Shard shard) {
+    /** @param malformedLines counts input lines rejected as malformed (the server's metrics) */
+    EventsApi(RuleRegistry registry, Shard shard, IntConsumer malformedLines) {
         this.registry = registry;
         this.shard = shard;
+        this.malformedLines = malformedLines;
     }
 
     void post(RoutingContext ctx) {
@@ -56,6 +60,9 @@ final class EventsApi {
             sequence = firstSequence;
             RulesApi.busy(ctx);
             return;
+        }
+        if (!errors.isEmpty()) {
+            malformedLines.accept(errors.size());
         }
         ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("accepted", batch.size()).put("errors", errors).encode());

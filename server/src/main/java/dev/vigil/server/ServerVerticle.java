@@ -47,7 +47,7 @@ final class ServerVerticle extends VerticleBase {
         shard.start();
         AlertsApi history = new AlertsApi(alertLog);
         RulesApi rules = new RulesApi(vertx, registry, shard, Clock.systemUTC());
-        EventsApi events = new EventsApi(registry, shard);
+        EventsApi events = new EventsApi(registry, shard, metrics::malformed);
         Problems problems = new Problems(err);
 
         Router router = Router.router(vertx);
@@ -57,7 +57,7 @@ final class ServerVerticle extends VerticleBase {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts, history));
         router.get("/v1/events").handler(new EventSocket(vertx, registry, shard, events::claimSequence,
-                config.frameLimitBytes())::connect);
+                config.frameLimitBytes(), metrics::malformed)::connect);
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.post("/v1/rules/validate").handler(rules::validate);

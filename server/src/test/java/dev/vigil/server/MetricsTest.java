@@ -42,6 +42,8 @@ class MetricsTest {
             {"stream": "logins", "user": "u1", "ts": 2300}
             {"watermark": 3000}
             {"stream": "payments", "card": "c1", "amount": 1, "ts": 2500}
+            not json
+            {"card": "c9", "ts": 2600}
             """;
 
     private RunningServer server;
@@ -117,6 +119,7 @@ class MetricsTest {
         Map<String, Double> samples = samples(text);
         assertEquals(6.0, samples.get("vigil_events_in_total{stream=\"payments\"}"), "late events are events in");
         assertEquals(1.0, samples.get("vigil_unrouted_events_total"), "no rule reads logins");
+        assertEquals(2.0, samples.get("vigil_malformed_events_total"), "bad JSON, and an event without a stream");
         assertEquals(1.0, samples.get("vigil_partial_matches{rule=\"small_then_big\"}"), text);
         assertEquals(0.0, samples.get("vigil_shard_queue_depth{shard=\"0\"}"), text);
         assertEquals(2.0, samples.get("vigil_alert_latency_seconds_count"), "both matches were timed");
