@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -24,20 +26,23 @@ import java.util.stream.Stream;
  * an earlier file already used is reported and skipped. Problems never stop the server from starting.
  *
  * @param rules the rules to deploy, with their file's text as source
+ * @param files every file read, with the rules deployed from it: where {@link RuleReloader} starts from
  */
-record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams) {
+record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams,
+        Map<Path, RuleReloader.WatchedFile> files) {
 
     static RuleDirectory load(Path folder, PrintWriter err, Instant now) {
         List<DeployedRule> rules = new ArrayList<>();
         List<StreamDecl> streams = new ArrayList<>();
         if (folder == null) {
-            return new RuleDirectory(rules, streams);
+            return new RuleDirectory(rules, streams, Map.of());
         }
         if (!Files.isDirectory(folder)) {
             err.println("vigil serve: rules folder " + folder + " does not exist; starting without rules");
-            return new RuleDirectory(rules, streams);
+            return new RuleDirectory(rules, streams, Map.of());
         }
         Set<String> names = new HashSet<>();
+        Map<Path, RuleReloader.WatchedFile> files = new HashMap<>();
         for (Path file : ruleFiles(folder)) {
             String text;
             try {
@@ -52,9 +57,11 @@ record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams) {
                     err.println(diagnostic.render());
                 }
                 err.println("vigil serve: " + file + " skipped: it does not compile");
+                files.put(file, new RuleReloader.WatchedFile(text, List.of()));
                 continue;
             }
             streams.addAll(result.streams());
+            List<String> deployed = new ArrayList<>();
             for (CompiledRule rule : result.rules()) {
                 if (!names.add(rule.name())) {
                     err.println("vigil serve: " + file + ": rule '" + rule.name()
@@ -62,10 +69,12 @@ record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams) {
                     continue;
                 }
                 rules.add(new DeployedRule(rule, text, now));
+                deployed.add(rule.name());
             }
+            files.put(file, new RuleReloader.WatchedFile(text, deployed));
         }
         err.flush();
-        return new RuleDirectory(List.copyOf(rules), List.copyOf(streams));
+        return new RuleDirectory(List.copyOf(rules), List.copyOf(streams), Map.copyOf(files));
     }
 
     private static List<Path> ruleFiles(Path folder) {

@@ -9,7 +9,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * The HTTP and WebSocket shell: one route per line, each handler translating HTTP into registry updates and
@@ -24,6 +26,8 @@ final class ServerVerticle extends VerticleBase {
     private HttpServer server;
     private Shard shard;
     private volatile boolean ready;
+    private Map<Path, RuleReloader.WatchedFile> watchedFiles;
+    private RuleReloader reloader;
 
     /** Builds the shard once the verticle's context (where alerts are delivered) exists. */
     interface ShardFactory {
@@ -49,6 +53,10 @@ final class ServerVerticle extends VerticleBase {
         RulesApi rules = new RulesApi(vertx, registry, shard, Clock.systemUTC());
         EventsApi events = new EventsApi(registry, shard, metrics::malformed);
         Problems problems = new Problems(err);
+        if (watchedFiles != null && config.rulesDir() != null) {
+            reloader = new RuleReloader(vertx, config.rulesDir(), registry, shard, Clock.systemUTC(), err,
+                    watchedFiles).start();
+        }
 
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
@@ -83,10 +91,18 @@ final class ServerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         ready = false;
+        if (reloader != null) {
+            reloader.stop();
+        }
         return vertx.executeBlocking(() -> {
             shard.stop();
             return null;
         });
+    }
+
+    /** Reloads the rules folder while running, starting from the files loaded at start; call before deploying. */
+    void watchRules(Map<Path, RuleReloader.WatchedFile> loaded) {
+        this.watchedFiles = loaded;
     }
 
     int actualPort() {

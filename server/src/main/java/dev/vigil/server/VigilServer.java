@@ -4,7 +4,10 @@ import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +40,10 @@ public final class VigilServer {
 
     /** Loads the rules (on a worker), then listens; fails when the address cannot be bound. */
     public static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err) {
-        return vertx.executeBlocking(() -> RuleDirectory.load(config.rulesDir(), err, Instant.now()))
+        return vertx.executeBlocking(() -> {
+                    createDataDir(config.dataDir());
+                    return RuleDirectory.load(config.rulesDir(), err, Instant.now());
+                })
                 .compose(directory -> {
                     RuleRegistry registry = new RuleRegistry();
                     registry.declare(directory.streams());
@@ -50,9 +56,22 @@ public final class VigilServer {
                             alerts -> new Shard(0, config.queueCapacity(), initial, EngineConfig.defaults(), alerts,
                                     err),
                             err);
+                    verticle.watchRules(directory.files());
                     return vertx.deployVerticle(verticle)
                             .map(id -> new VigilServer(vertx, verticle, id, initial.size()));
                 });
+    }
+
+    /** Creates the data folder when missing; reserved for the durable logs, so nothing is written there yet. */
+    private static void createDataDir(Path dataDir) throws IOException {
+        if (dataDir == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new IOException("cannot create data folder " + dataDir + ": " + e, e);
+        }
     }
 
     /** The port actually bound (useful with port 0). */

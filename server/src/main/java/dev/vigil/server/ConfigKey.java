@@ -1,0 +1,34 @@
+package dev.vigil.server;
+
+/**
+ * One setting of {@code vigil serve}, as it is named in each place it can be given: the configuration file's key,
+ * the environment variable and the command-line flag.
+ *
+ * @param key the JSON key in the configuration file
+ * @param env the environment variable that overrides the file
+ * @param flag the command-line flag that overrides the environment
+ * @param kind what values are allowed
+ * @param defaultValue the value when no source gives one, as text
+ * @param description one sentence for {@code --help} and docs/api.md
+ */
+public record ConfigKey(String key, String env, String flag, Kind kind, String defaultValue, String description) {
+    /** The allowed values of a setting. */
+    public enum Kind {
+        TEXT("a non-empty string"),
+        PORT("an integer in 0..65535"),
+        POSITIVE_INT("an integer in 1.." + Integer.MAX_VALUE),
+        POSITIVE_LONG("an integer in 1.." + Long.MAX_VALUE),
+        PATH("a path (a string)");
+
+        private final String expected;
+
+        Kind(String expected) {
+            this.expected = expected;
+        }
+
+        /** What a value must be, for error messages: "an integer in 0..65535". */
+        public String expected() {
+            return expected;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.vigil.server;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the {@link ServerConfig} of {@code vigil serve} from its four sources, per key: a flag wins over an
+ * environment variable, which wins over the configuration file (JSON), which wins over the default. Every value
+ * is checked before the server starts; a mistake becomes an {@link InvalidConfigException} that names the key and
+ * where it came from (the flag, the variable, or the file and key).
+ *
+ * <p>Paths in the configuration file are relative to the file's folder, so a file and the rules beside it can be
+ * moved together; paths from flags and variables are relative to the working directory.
+ *
+ * <p>Stateless: every method is a pure function of its arguments (the file is read once per call).
+ */
+public final class ConfigResolver {
+    /** The environment variable naming the configuration file when {@code --config} is absent. */
+    public static final String CONFIG_ENV = "VIGIL_CONFIG";
+
+    /** Every setting, in the order {@code --help} lists them. */
+    public static final List<ConfigKey> KEYS = List.of(
+            new ConfigKey("host", "VIGIL_HOST", "--host", ConfigKey.Kind.TEXT, ServerConfig.DEFAULT_HOST,
+                    "Address to bind; keep loopback until authentication exists."),
+            new ConfigKey("port", "VIGIL_PORT", "--port", ConfigKey.Kind.PORT, "" + ServerConfig.DEFAULT_PORT,
+                    "TCP port; 0 picks a free one."),
+            new ConfigKey("rules", "VIGIL_RULES", "--rules", ConfigKey.Kind.PATH, "rules-examples",
+                    "Folder whose .cep files (recursively) are deployed at start and reloaded when they change."),
+            new ConfigKey("data", "VIGIL_DATA", "--data", ConfigKey.Kind.PATH, ServerConfig.DEFAULT_DATA_DIR,
+                    "Data folder, created if missing; reserved for the durable logs (nothing is stored yet)."),
+            new ConfigKey("queueCapacity", "VIGIL_QUEUE_CAPACITY", "--queue-capacity",
+                    ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_QUEUE_CAPACITY,
+                    "Commands (event batches, rule changes) a shard queues before the server answers 503."),
+            new ConfigKey("bodyLimitBytes", "VIGIL_BODY_LIMIT_BYTES", "--body-limit-bytes",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.DEFAULT_BODY_LIMIT_BYTES,
+                    "Largest HTTP request body; larger ones get 413."),
+            new ConfigKey("frameLimitBytes", "VIGIL_FRAME_LIMIT_BYTES", "--frame-limit-bytes",
+                    ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_FRAME_LIMIT_BYTES,
+                    "Largest WebSocket message on /v1/events; larger ones are refused."));
+
+    private ConfigResolver() {
+    }
+
+    /**
+     * Resolves every key.
+     *
+     * @param flags values given on the command line, by key ({@code "port"}, not {@code "--port"}), as typed
+     * @param env the process environment (only the {@code VIGIL_*} variables of {@link #KEYS} are read)
+     * @param configFile the JSON configuration file, or {@code null} for none
+     */
+    public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env, Path configFile)
+            throws InvalidConfigException {
+        Map<String, Object> file = configFile == null ? Map.of() : readFile(configFile);
+        Map<String, Object> values = new HashMap<>();
+        for (ConfigKey key : KEYS) {
+            if (flags.get(key.key()) != null) {
+                values.put(key.key(), parseText(key, flags.get(key.key()), key.flag(), null));
+            } else if (env.get(key.env()) != null) {
+                values.put(key.key(), parseText(key, env.get(key.env()), "environment variable " + key.env(), null));
+            } else if (file.containsKey(key.key())) {
+                values.put(key.key(), parseJson(key, file.get(key.key()), configFile));
+            } else {
+                values.put(key.key(), parseText(key, key.defaultValue(), "default of " + key.key(), null));
+            }
+        }
+        return new ServerConfig((String) values.get("host"), (Integer) values.get("port"),
+                (Path) values.get("rules"), (Integer) values.get("queueCapacity"),
+                (Long) values.get("bodyLimitBytes"), (Integer) values.get("frameLimitBytes"),
+                (Path) values.get("data"));
+    }
+
+    /** The file's keys and values; unknown keys, unreadable files and anything but a JSON object are errors. */
+    private static Map<String, Object> readFile(Path configFile) throws InvalidConfigException {
+        String text;
+        try {
+            text = Files.readString(configFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException missing) {
+            throw new InvalidConfigException(configFile + ": no such configuration file");
+        } catch (CharacterCodingException notText) {
+            throw new InvalidConfigException(configFile + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new InvalidConfigException(configFile + ": cannot read: " + e.getMessage());
+        }
+        JsonObject json;
+        try {
+            json = new JsonObject(text);
+        } catch (DecodeException | ClassCastException notAnObject) {
+            throw new InvalidConfigException(configFile + ": not a JSON object (" + firstLine(notAnObject) + ")");
+        }
+        List<String> known = new ArrayList<>();
+        KEYS.forEach(key -> known.add(key.key()));
+        for (String name : json.fieldNames()) {
+            if (!known.contains(name)) {
+                throw new InvalidConfigException(configFile + ": unknown key '" + name + "'; known keys are "
+                        + String.join(", ", known));
+            }
+        }
+        return json.getMap();
+    }
+
+    private static Object parseJson(ConfigKey key, Object value, Path configFile) throws InvalidConfigException {
+        String origin = configFile + ": key '" + key.key() + "'";
+        if (key.kind() == ConfigKey.Kind.TEXT || key.kind() == ConfigKey.Kind.PATH) {
+            if (!(value instanceof String text)) {
+                throw wrong(key, origin, Json.encode(value));
+            }
+            return parseText(key, text, origin, configFile.toAbsolutePath().getParent());
+        }
+        if (!(value instanceof Integer) && !(value instanceof Long) && !(value instanceof BigInteger)) {
+            throw wrong(key, origin, Json.encode(value));
+        }
+        return parseText(key, value.toString(), origin, null);
+    }
+
+    /** Parses and range-checks a value given as text; a relative path is resolved against {@code base}. */
+    private static Object parseText(ConfigKey key, String text, String origin, Path base)
+            throws InvalidConfigException {
+        ConfigKey.Kind kind = key.kind();
+        if (kind == ConfigKey.Kind.TEXT) {
+            if (text.isBlank()) {
+                throw wrong(key, origin, "\"" + text + "\"");
+            }
+            return text;
+        }
+        if (kind == ConfigKey.Kind.PATH) {
+            if (text.isBlank()) {
+                throw wrong(key, origin, "\"" + text + "\"");
+            }
+            Path path;
+            try {
+                path = Path.of(text);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw wrong(key, origin, "\"" + text + "\"");
+            }
+            return base == null || path.isAbsolute() ? path : base.resolve(path).normalize();
+        }
+        long value;
+        try {
+            value = Long.parseLong(text.trim());
+        } catch (NumberFormatException notANumber) {
+            throw wrong(key, origin, "\"" + text + "\"");
+        }
+        if (kind == ConfigKey.Kind.PORT && (value < 0 || value > 65_535)
+                || kind == ConfigKey.Kind.POSITIVE_INT && (value < 1 || value > Integer.MAX_VALUE)
+                || kind == ConfigKey.Kind.POSITIVE_LONG && value < 1) {
+            throw wrong(key, origin, text.trim());
+        }
+        if (kind == ConfigKey.Kind.POSITIVE_LONG) {
+            return value;
+        }
+        return (int) value;
+    }
+
+    private static InvalidConfigException wrong(ConfigKey key, String origin, String got) {
+        return new InvalidConfigException(origin + ": " + key.key() + " must be " + key.kind().expected()
+                + ", got " + got);
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,221 @@
+package dev.vigil.server;
+
+import dev.vigil.dsl.Diagnostic;
+import dev.vigil.nfa.CompileResult;
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.RuleCompiler;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Keeps the running rules in step with the rules folder: every {@link #INTERVAL_MS} a worker rereads the folder's
+ * {@code *.cep} files and compiles those whose text changed; back on the event loop a changed file's rules are
+ * deployed as new versions (the same path as {@code PUT /v1/rules/{name}}), rules the file no longer declares and
+ * the rules of deleted files are undeployed, and new files are deployed. A file that does not compile is reported
+ * with its diagnostics and its previous rules keep running.
+ *
+ * <p>A periodic scan, not a {@code WatchService}: it needs no thread of its own, sees changes on every file system
+ * (a WatchService misses some, e.g. on network mounts or through symbolic links) and compares text, not modification
+ * times, so an edit within the same clock tick is not missed. A file owns the rule names it deployed; a name
+ * already deployed by another file or over HTTP is reported and skipped. When the shard's queue is full the change
+ * is retried on the next scan.
+ *
+ * <p><b>Threading:</b> confined to the server's event loop, except {@link #changes}, which runs on a worker.
+ */
+final class RuleReloader {
+    static final long INTERVAL_MS = 1_000;
+
+    /** What the reloader knows of a file: the text it last saw and the rules deployed from it. */
+    record WatchedFile(String text, List<String> rules) {
+        WatchedFile {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /** A difference between the folder and what was last seen. */
+    sealed interface FileChange {
+        Path file();
+    }
+
+    record Changed(Path file, String text, CompileResult result) implements FileChange {}
+
+    record Removed(Path file) implements FileChange {}
+
+    private final Vertx vertx;
+    private final Path folder;
+    private final RuleRegistry registry;
+    private final Shard shard;
+    private final Clock clock;
+    private final PrintWriter err;
+    private final Map<Path, WatchedFile> files;
+    private long timerId = -1;
+    private boolean scanning;
+    private boolean stopped;
+
+    RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, Shard shard, Clock clock, PrintWriter err,
+            Map<Path, WatchedFile> loaded) {
+        this.vertx = vertx;
+        this.folder = folder;
+        this.registry = registry;
+        this.shard = shard;
+        this.clock = clock;
+        this.err = err;
+        this.files = new HashMap<>(loaded);
+    }
+
+    /** Starts scanning; call on the server's event loop. */
+    RuleReloader start() {
+        timerId = vertx.setPeriodic(INTERVAL_MS, id -> scan());
+        return this;
+    }
+
+    void stop() {
+        stopped = true;
+        vertx.cancelTimer(timerId);
+    }
+
+    private void scan() {
+        if (scanning || stopped) {
+            return;
+        }
+        scanning = true;
+        Map<Path, String> seen = new HashMap<>();
+        files.forEach((file, watched) -> seen.put(file, watched.text()));
+        vertx.executeBlocking(() -> changes(folder, seen)).onComplete(done -> {
+            scanning = false;
+            if (stopped) {
+                return;
+            }
+            if (done.failed()) {
+                err.println("vigil serve: cannot scan rules folder " + folder + ": " + done.cause().getMessage());
+                err.flush();
+                return;
+            }
+            for (FileChange change : done.result()) {
+                apply(change);
+            }
+            err.flush();
+        });
+    }
+
+    /** The files under {@code folder} whose text differs from {@code seen} (compiled), and the vanished ones. */
+    static List<FileChange> changes(Path folder, Map<Path, String> seen) throws IOException {
+        List<Path> present = new ArrayList<>();
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> walk = Files.walk(folder)) {
+                walk.filter(file -> file.getFileName().toString().endsWith(".cep") && Files.isRegularFile(file))
+                        .sorted().forEach(present::add);
+            }
+        }
+        List<FileChange> changes = new ArrayList<>();
+        for (Path file : present) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException unreadable) {
+                continue; // being replaced, or not text: the next scan sees how it ends up
+            }
+            if (!text.equals(seen.get(file))) {
+                changes.add(new Changed(file, text, RuleCompiler.compile(file.toString(), text)));
+            }
+        }
+        Set<Path> still = new HashSet<>(present);
+        for (Path file : seen.keySet()) {
+            if (!still.contains(file)) {
+                changes.add(new Removed(file));
+            }
+        }
+        return changes;
+    }
+
+    private void apply(FileChange change) {
+        WatchedFile old = files.getOrDefault(change.file(), new WatchedFile(null, List.of()));
+        if (change instanceof Removed) {
+            List<String> kept = undeploy(old.rules());
+            if (kept.isEmpty()) {
+                files.remove(change.file());
+            } else {
+                files.put(change.file(), new WatchedFile(null, kept));
+            }
+            err.println("vigil serve: " + change.file() + " was removed; undeployed " + describe(old.rules()));
+            return;
+        }
+        Changed changed = (Changed) change;
+        CompileResult result = changed.result();
+        if (!result.ok()) {
+            for (Diagnostic diagnostic : result.diagnostics()) {
+                err.println(diagnostic.render());
+            }
+            err.println("vigil serve: " + changed.file() + " does not compile; "
+                    + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
+            files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
+            return;
+        }
+        List<CompiledRule> deploy = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (CompiledRule rule : result.rules()) {
+            boolean takenElsewhere = registry.get(rule.name()) != null && !old.rules().contains(rule.name());
+            if (takenElsewhere || !names.add(rule.name())) {
+                err.println("vigil serve: " + changed.file() + ": rule '" + rule.name()
+                        + "' is already deployed by another file or over HTTP; skipped");
+                continue;
+            }
+            deploy.add(rule.withVersion(registry.nextVersion(rule.name())));
+        }
+        if (!deploy.isEmpty() && !shard.submit(new ShardCommand.Deploy(deploy))) {
+            err.println("vigil serve: " + changed.file() + ": the engine is busy; retrying on the next scan");
+            return;
+        }
+        registry.declare(result.streams());
+        for (CompiledRule rule : deploy) {
+            registry.put(new DeployedRule(rule, changed.text(), clock.instant()));
+        }
+        List<String> dropped = new ArrayList<>(old.rules());
+        dropped.removeAll(names);
+        List<String> owned = new ArrayList<>(names);
+        owned.addAll(undeploy(dropped));
+        files.put(changed.file(), new WatchedFile(changed.text(), owned));
+        StringBuilder report = new StringBuilder("vigil serve: reloaded " + changed.file() + ":");
+        for (CompiledRule rule : deploy) {
+            report.append(" deployed ").append(rule.name()).append(" version ").append(rule.version()).append(';');
+        }
+        if (!dropped.isEmpty()) {
+            report.append(" undeployed ").append(describe(dropped));
+        }
+        err.println(report);
+    }
+
+    /** Undeploys the rules still deployed; returns those the busy shard could not take. */
+    private List<String> undeploy(List<String> names) {
+        List<String> kept = new ArrayList<>();
+        for (String name : names) {
+            if (registry.get(name) == null) {
+                continue;
+            }
+            if (shard.submit(new ShardCommand.Undeploy(name))) {
+                registry.remove(name);
+            } else {
+                err.println("vigil serve: the engine is busy; rule '" + name + "' stays deployed");
+                kept.add(name);
+            }
+        }
+        return kept;
+    }
+
+    private static String describe(List<String> names) {
+        return names.isEmpty() ? "no rules" : String.join(", ", names);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.vigil.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.server.ConfigKey;
+import dev.vigil.server.ConfigResolver;
+import dev.vigil.server.InvalidConfigException;
+import dev.vigil.server.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code vigil serve}'s configuration: flag over environment over file over default, and clear errors. */
+class ConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path configFile(String json) throws IOException {
+        Path file = dir.resolve("vigil.json");
+        Files.writeString(file, json, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Parses the flags as {@code vigil serve} would and resolves them against {@code env}, without serving. */
+    private static ServerConfig serve(Map<String, String> env, String... args) throws InvalidConfigException {
+        ServeCommand command = new ServeCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.resolve(env);
+    }
+
+    private static String problem(Map<String, String> env, String... args) {
+        return assertThrows(InvalidConfigException.class, () -> serve(env, args)).getMessage();
+    }
+
+    @Test
+    void withNothingGivenEverySettingHasItsDefault() throws Exception {
+        ServerConfig config = serve(Map.of());
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(8080, config.port());
+        assertEquals(Path.of("rules-examples"), config.rulesDir());
+        assertEquals(Path.of("data"), config.dataDir());
+        assertEquals(ServerConfig.DEFAULT_QUEUE_CAPACITY, config.queueCapacity());
+        assertEquals(ServerConfig.DEFAULT_BODY_LIMIT_BYTES, config.bodyLimitBytes());
+        assertEquals(ServerConfig.DEFAULT_FRAME_LIMIT_BYTES, config.frameLimitBytes());
+    }
+
+    @Test
+    void flagBeatsEnvironmentWhichBeatsFileWhichBeatsDefault() throws Exception {
+        Path file = configFile("""
+                {"host": "0.0.0.0", "port": 9001, "queueCapacity": 16, "bodyLimitBytes": 5000000000,
+                 "frameLimitBytes": 2048}""");
+        Map<String, String> env = Map.of("VIGIL_PORT", "9002", "VIGIL_QUEUE_CAPACITY", "32");
+        ServerConfig config = serve(env, "--config", file.toString(), "--port", "9003");
+        assertEquals(9003, config.port(), "flag over environment and file");
+        assertEquals(32, config.queueCapacity(), "environment over file");
+        assertEquals("0.0.0.0", config.host(), "file over default");
+        assertEquals(5_000_000_000L, config.bodyLimitBytes(), "file over default");
+        assertEquals(2048, config.frameLimitBytes(), "file over default");
+        assertEquals(Path.of("data"), config.dataDir(), "default when no source names it");
+    }
+
+    @Test
+    void everyKeyHasItsEnvironmentVariable() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("VIGIL_HOST", "::1");
+        env.put("VIGIL_PORT", "0");
+        env.put("VIGIL_RULES", "my-rules");
+        env.put("VIGIL_DATA", "/var/lib/vigil");
+        env.put("VIGIL_QUEUE_CAPACITY", "7");
+        env.put("VIGIL_BODY_LIMIT_BYTES", "100");
+        env.put("VIGIL_FRAME_LIMIT_BYTES", "200");
+        assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil")),
+                serve(env));
+    }
+
+    @Test
+    void everyKeyHasItsFlag() throws Exception {
+        assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d")),
+                serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
+                        "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200"));
+    }
+
+    @Test
+    void relativePathsInTheFileAreRelativeToItsFolder() throws Exception {
+        Path file = configFile("{\"rules\": \"rules\", \"data\": \"/srv/vigil\"}");
+        ServerConfig config = serve(Map.of(), "--config", file.toString());
+        assertEquals(dir.toAbsolutePath().resolve("rules"), config.rulesDir());
+        assertEquals(Path.of("/srv/vigil"), config.dataDir());
+    }
+
+    @Test
+    void theEnvironmentCanNameTheFile() throws Exception {
+        Path file = configFile("{\"port\": 9100}");
+        assertEquals(9100, serve(Map.of("VIGIL_CONFIG", file.toString())).port());
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheFile() throws Exception {
+        Path file = configFile("{\"port\": 9000, \"prot\": 1}");
+        assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
+                + "bodyLimitBytes, frameLimitBytes", problem(Map.of(), "--config", file.toString()));
+    }
+
+    @Test
+    void aWrongTypeInTheFileIsNamedWithKeyAndFile() throws Exception {
+        Path file = configFile("{\"port\": \"8080\"}");
+        assertEquals(file + ": key 'port': port must be an integer in 0..65535, got \"8080\"",
+                problem(Map.of(), "--config", file.toString()));
+        file = configFile("{\"rules\": 3}");
+        assertEquals(file + ": key 'rules': rules must be a path (a string), got 3",
+                problem(Map.of(), "--config", file.toString()));
+        file = configFile("{\"queueCapacity\": 1.5}");
+        assertEquals(file + ": key 'queueCapacity': queueCapacity must be an integer in 1..2147483647, got 1.5",
+                problem(Map.of(), "--config", file.toString()));
+    }
+
+    @Test
+    void outOfRangeValuesAreNamedWithTheirSource() {
+        assertEquals("environment variable VIGIL_PORT: port must be an integer in 0..65535, got 70000",
+                problem(Map.of("VIGIL_PORT", "70000")));
+        assertEquals("--queue-capacity: queueCapacity must be an integer in 1..2147483647, got 0",
+                problem(Map.of(), "--queue-capacity", "0"));
+        assertEquals("--port: port must be an integer in 0..65535, got \"http\"",
+                problem(Map.of(), "--port", "http"));
+    }
+
+    @Test
+    void aFileThatIsNotAJsonObjectOrIsMissingIsAnError() throws Exception {
+        Path file = configFile("port: 8080");
+        assertTrue(problem(Map.of(), "--config", file.toString()).startsWith(file + ": not a JSON object"));
+        Path missing = dir.resolve("absent.json");
+        assertEquals(missing + ": no such configuration file", problem(Map.of(), "--config", missing.toString()));
+    }
+
+    @Test
+    void serveExitsWithStatus2AndNoStackTraceOnABadConfiguration() throws Exception {
+        Path file = configFile("{\"bodyLimitBytes\": -1}");
+        StringWriter err = new StringWriter();
+        CommandLine cli = Vigil.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute("serve", "--config", file.toString());
+        assertEquals(2, exit);
+        assertEquals("vigil serve: " + file + ": key 'bodyLimitBytes': bodyLimitBytes must be an integer in 1.."
+                + Long.MAX_VALUE + ", got -1\n", err.toString().replace("\r\n", "\n"));
+        assertFalse(err.toString().contains("Exception"));
+    }
+
+    @Test
+    void helpDocumentsEveryKeyVariableAndFlag() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Vigil.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("serve", "--help"));
+        for (ConfigKey key : ConfigResolver.KEYS) {
+            assertTrue(out.toString().contains(key.key()), key.key());
+            assertTrue(out.toString().contains(key.env()), key.env());
+            assertTrue(out.toString().contains(key.flag()), key.flag());
+        }
+        assertTrue(out.toString().contains("--config") && out.toString().contains("VIGIL_CONFIG"));
+    }
+}
