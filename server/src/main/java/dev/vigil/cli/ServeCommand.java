@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
             "  frameLimitBytes  VIGIL_FRAME_LIMIT_BYTES  --frame-limit-bytes",
             "The file is named by --config, else VIGIL_CONFIG; it is a JSON object with only these keys, and its "
                 + "relative paths are relative to the file's folder. Example:",
-            "  {\"port\": 9090, \"rules\": \"rules\", \"data\": \"/var/lib/vigil\", \"queueCapacity\": 4096}",
+            "  {\"port\": 9090, \"rules\": \"rules\", \"data\": \"/var/lib/vigil\"}",
             "Unknown keys and wrong values stop the server with exit status 2."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
