@@ -67,7 +67,7 @@ sealed interface AlertChannel {
          */
         @Override
         public void disconnect(String reason) {
-            request.response().write("event: error\ndata: {\"error\":\"" + reason + "\"}\n\n");
+            request.response().write("event: error\ndata: " + Problems.error(reason).encode() + "\n\n");
             request.connection().close();
         }
 

@@ -6,7 +6,8 @@
  * {@link dev.vigil.server.EventConnection} (decode on the event loop; the socket pauses while the queue is full) →
  * bounded command queue → {@link dev.vigil.server.Shard} (engine thread) → {@link dev.vigil.server.AlertHub}
  * (back on the event loop: appended to the {@link dev.vigil.server.AlertLog}, counted in the
- * {@link dev.vigil.server.ServerMetrics}) → WebSocket subscribers. Rules go {@link dev.vigil.server.RulesApi} (compile on a
+ * {@link dev.vigil.server.ServerMetrics}) → WebSocket and Server-Sent Events subscribers
+ * ({@link dev.vigil.server.AlertChannel}, each with its {@link dev.vigil.server.AlertFilter}). Rules go {@link dev.vigil.server.RulesApi} (compile on a
  * worker, then register on the event loop) → a deploy command to the shard.
  *
  * <p><b>Threading:</b> HTTP handlers, {@link dev.vigil.server.RuleRegistry} and {@link dev.vigil.server.AlertHub}

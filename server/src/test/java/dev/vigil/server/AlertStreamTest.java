@@ -12,6 +12,7 @@ import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
@@ -101,9 +102,10 @@ class AlertStreamTest {
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(4_096);   // before connecting, so the TCP window stays small
             socket.setSoTimeout((int) RunningServer.TIMEOUT.toMillis());
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String request = "GET /v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             String head = readUntil(in, ": subscribed\n\n");
