@@ -38,6 +38,7 @@ final class AlertHub implements AlertSink {
         this.log = log;
         this.metrics = metrics;
         this.clock = clock;
+        metrics.watchAlertSubscribers(this);
     }
 
     @Override
@@ -92,6 +93,7 @@ final class AlertHub implements AlertSink {
             if (subscriber.channel.writeQueueFull()) {
                 subscribers.remove(i);
                 subscriber.channel.disconnect("alert subscriber too slow: its buffer is full");
+                metrics.onSlowSubscriber();
                 continue;
             }
             subscriber.channel.send(alert.id(), json);

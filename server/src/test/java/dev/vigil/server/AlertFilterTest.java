@@ -3,6 +3,7 @@ package dev.vigil.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.MultiMap;
@@ -15,12 +16,14 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -110,9 +113,11 @@ class AlertFilterTest {
     }
 
     @Test
-    void aBadFilterRefusesTheWebSocketUpgradeWith400() throws Exception {
-        HttpResponse<String> refused = server.send("GET", "/v1/alerts?severity=", null, null);
-        assertEquals(400, refused.statusCode());
+    void aBadFilterRefusesTheWebSocketUpgradeAndTheStreamWith400() throws Exception {
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> subscribe("?severity="));
+        assertTrue(refused.getCause() instanceof WebSocketHandshakeException, refused.toString());
+        HttpResponse<?> answer = ((WebSocketHandshakeException) refused.getCause()).getResponse();
+        assertEquals(400, answer.statusCode());
         assertBadParameter("/v1/alerts/stream?key=", "key");
     }
 

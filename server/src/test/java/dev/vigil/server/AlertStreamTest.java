@@ -99,19 +99,8 @@ class AlertStreamTest {
     void aSubscriberThatDoesNotReadIsDisconnected() throws Exception {
         post("/v1/rules", "RULE plain FROM payments PATTERN b DEFINE b AS amount >= 500", 201);
         String note = "x".repeat(100_000);
-        try (Socket socket = new Socket()) {
-            socket.setReceiveBufferSize(4_096);   // before connecting, so the TCP window stays small
-            socket.setSoTimeout((int) RunningServer.TIMEOUT.toMillis());
-            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
-            OutputStream out = socket.getOutputStream();
-            String request = "GET /v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket socket = openStream()) {
             InputStream in = socket.getInputStream();
-            String head = readUntil(in, ": subscribed\n\n");
-            assertTrue(head.startsWith("HTTP/1.1 200"), head);
-            assertTrue(head.toLowerCase().contains("content-type: text/event-stream"), head);
-
             int alerts = 200;   // 20 MB of alerts: far more than the socket buffers between us hold
             for (int batch = 0; batch < alerts / 20; batch++) {
                 StringBuilder events = new StringBuilder();
@@ -136,7 +125,32 @@ class AlertStreamTest {
                 // a reset is a disconnect too
             }
             assertTrue(read < (long) alerts * note.length(), "read " + read + " bytes: the stream was not cut");
+            assertTrue(server.get("/metrics").body().contains("\nvigil_slow_alert_subscribers_total 1.0"));
         }
+    }
+
+    @Test
+    void aClosedStreamIsNoLongerASubscriber() throws Exception {
+        try (Socket socket = openStream()) {
+            server.pollUntil("/metrics", metrics -> metrics.contains("\nvigil_alert_subscribers 1.0"));
+        }
+        server.pollUntil("/metrics", metrics -> metrics.contains("\nvigil_alert_subscribers 0.0"));
+    }
+
+    /** A raw connection to {@code /v1/alerts/stream} with a small receive window, read up to the opening. */
+    private Socket openStream() throws Exception {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4_096);   // before connecting, so the TCP window stays small
+        socket.setSoTimeout((int) RunningServer.TIMEOUT.toMillis());
+        socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        OutputStream out = socket.getOutputStream();
+        String request = "GET /v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String head = readUntil(socket.getInputStream(), ": subscribed\n\n");
+        assertTrue(head.startsWith("HTTP/1.1 200"), head);
+        assertTrue(head.toLowerCase().contains("content-type: text/event-stream"), head);
+        return socket;
     }
 
     private void post(String path, String body, int status) throws Exception {
