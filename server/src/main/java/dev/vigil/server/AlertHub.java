@@ -3,13 +3,15 @@ package dev.vigil.server;
 import dev.vigil.nfa.Alert;
 import dev.vigil.wire.JsonCodec;
 import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fans alerts out to WebSocket subscribers ({@code /v1/alerts?rule=...}), one alert per text frame.
+ * Fans alerts out to live subscribers, each with its {@link AlertFilter}: WebSocket ({@code /v1/alerts?rule=...}),
+ * one alert per text frame, and Server-Sent Events ({@code /v1/alerts/stream}), one event per alert.
  *
  * <p>{@link #publish} is called on a shard thread: it renders the alert's JSON there (keeping the work off the
  * event loop) and hands the text to the event loop with {@code runOnContext}, never blocking. A subscriber
@@ -29,13 +31,14 @@ final class AlertHub implements AlertSink {
     private final Clock clock;
     private final List<Subscriber> subscribers = new ArrayList<>();
 
-    private record Subscriber(ServerWebSocket socket, String rule) {}
+    private record Subscriber(AlertChannel channel, AlertFilter filter) {}
 
     AlertHub(Context context, AlertLog log, ServerMetrics metrics, Clock clock) {
         this.context = context;
         this.log = log;
         this.metrics = metrics;
         this.clock = clock;
+        metrics.watchAlertSubscribers(this);
     }
 
     @Override
@@ -46,39 +49,54 @@ final class AlertHub implements AlertSink {
     @Override
     public void publish(Alert alert, long lastEventAcceptedNanos) {
         String json = JsonCodec.alert(alert);
-        context.runOnContext(ignored -> push(alert, lastEventAcceptedNanos, json));
+        String key = AlertFilter.keyText(alert.key());
+        context.runOnContext(ignored -> push(alert, key, lastEventAcceptedNanos, json));
     }
 
     /** Registers a subscriber; {@code rule} null means every rule. */
     void subscribe(ServerWebSocket socket, String rule) {
-        Subscriber subscriber = new Subscriber(socket, rule);
+        subscribe(new AlertChannel.WebSocket(socket), AlertFilter.ofRule(rule));
+    }
+
+    /** Registers a WebSocket subscriber receiving the alerts that pass {@code filter}. */
+    void subscribe(ServerWebSocket socket, AlertFilter filter) {
+        subscribe(new AlertChannel.WebSocket(socket), filter);
+    }
+
+    /** Registers a Server-Sent Events subscriber; the caller has already sent the response's headers. */
+    void subscribe(HttpServerRequest request, AlertFilter filter) {
+        subscribe(new AlertChannel.EventStream(request), filter);
+    }
+
+    private void subscribe(AlertChannel channel, AlertFilter filter) {
+        Subscriber subscriber = new Subscriber(channel, filter);
         subscribers.add(subscriber);
-        socket.closeHandler(ignored -> subscribers.remove(subscriber));
-        socket.exceptionHandler(ignored -> subscribers.remove(subscriber));
+        channel.whenGone(() -> subscribers.remove(subscriber));
     }
 
     int subscriberCount() {
         return subscribers.size();
     }
 
-    private void push(Alert alert, long lastEventAcceptedNanos, String json) {
-        log.append(alert.rule(), clock.millis(), json);
+    private void push(Alert alert, String key, long lastEventAcceptedNanos, String json) {
+        log.append(alert.rule(), alert.severity(), key, clock.millis(), json);
         metrics.onAlertPushed(alert, lastEventAcceptedNanos, System.nanoTime());
-        fanOut(alert.rule(), json);
+        fanOut(alert, key, json);
     }
 
-    private void fanOut(String rule, String json) {
+    private void fanOut(Alert alert, String key, String json) {
         for (int i = subscribers.size() - 1; i >= 0; i--) {
             Subscriber subscriber = subscribers.get(i);
-            if (subscriber.rule != null && !subscriber.rule.equals(rule)) {
+            if (!subscriber.filter.matches(alert.rule(), alert.severity(), key)) {
                 continue;
             }
-            if (subscriber.socket.writeQueueFull()) {
+            if (subscriber.channel.writeQueueFull()) {
                 subscribers.remove(i);
-                subscriber.socket.close(TOO_SLOW, "alert subscriber too slow: its buffer is full");
+                subscriber.channel.disconnect("alert subscriber too slow: its buffer is full");
+                metrics.onSlowSubscriber();
                 continue;
             }
-            subscriber.socket.writeTextMessage(json);
+            subscriber.channel.send(alert.id(), json);
         }
     }
 }

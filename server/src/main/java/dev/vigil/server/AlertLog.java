@@ -10,14 +10,24 @@ import java.util.List;
  * <p>Implementations are <b>thread-safe</b>.
  */
 interface AlertLog {
-    /** Records an alert and returns its entry, whose id is larger than every id returned before. */
-    LoggedAlert append(String rule, long loggedAtMs, String json);
+    /**
+     * Records an alert and returns its entry, whose id is larger than every id returned before.
+     *
+     * @param severity the alert's severity, or null
+     * @param key the alert's key as {@link AlertFilter#keyText} renders it, or null
+     */
+    LoggedAlert append(String rule, String severity, String key, long loggedAtMs, String json);
 
-    /** Up to {@code limit} entries with an id above {@code afterId}, oldest first; {@code rule} null: every rule. */
-    List<LoggedAlert> afterId(long afterId, int limit, String rule);
+    /** Records an alert without severity or key. */
+    default LoggedAlert append(String rule, long loggedAtMs, String json) {
+        return append(rule, null, null, loggedAtMs, json);
+    }
 
-    /** Up to {@code limit} entries logged at or after {@code sinceMs}, oldest first; {@code rule} null: every rule. */
-    List<LoggedAlert> since(long sinceMs, int limit, String rule);
+    /** Up to {@code limit} entries with an id above {@code afterId} that pass {@code filter}, oldest first. */
+    List<LoggedAlert> afterId(long afterId, int limit, AlertFilter filter);
+
+    /** Up to {@code limit} entries logged at or after {@code sinceMs} that pass {@code filter}, oldest first. */
+    List<LoggedAlert> since(long sinceMs, int limit, AlertFilter filter);
 
     /**
      * One alert as logged.
@@ -25,6 +35,12 @@ interface AlertLog {
      * @param id the log's sequence number, from 1
      * @param loggedAtMs wall-clock time the server emitted the alert (epoch ms)
      * @param json the alert's JSON object, as pushed to subscribers
+     * @param severity the alert's severity, or null
+     * @param key the alert's key as {@link AlertFilter#keyText} renders it, or null
      */
-    record LoggedAlert(long id, String rule, long loggedAtMs, String json) {}
+    record LoggedAlert(long id, String rule, long loggedAtMs, String json, String severity, String key) {
+        boolean passes(AlertFilter filter) {
+            return filter.matches(rule, severity, key);
+        }
+    }
 }

@@ -5,12 +5,13 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
- * {@code GET /v1/alerts?since=&limit=&rule=} (without a WebSocket upgrade): recent alerts from the
+ * {@code GET /v1/alerts?since=&limit=&rule=&severity=&key=} (without a WebSocket upgrade): recent alerts from the
  * {@link AlertLog}, oldest first, as a JSON array of the alert objects subscribers receive.
  *
  * <p>{@code since} is epoch milliseconds or ISO-8601 text (as event timestamps are read) and selects alerts
  * emitted at or after that wall-clock time; without it the log is read from its oldest alert. {@code limit}
- * defaults to {@value #DEFAULT_LIMIT} and may be at most {@value #MAX_LIMIT}. A bad parameter is a 400 naming it.
+ * defaults to {@value #DEFAULT_LIMIT} and may be at most {@value #MAX_LIMIT}; {@code limit} counts the alerts that
+ * pass the {@link AlertFilter}. A bad parameter is a 400 naming it.
  *
  * <p><b>Threading:</b> runs on the server's event loop; the log is read under its own short lock.
  */
@@ -37,12 +38,14 @@ final class AlertsApi {
             badParameter(ctx, "limit", limitText, "must be an integer from 1 to " + MAX_LIMIT);
             return;
         }
-        String rule = ctx.queryParams().get("rule");
-        if (rule != null && rule.isEmpty()) {
-            badParameter(ctx, "rule", rule, "must name a rule");
+        AlertFilter filter;
+        try {
+            filter = AlertFilter.from(ctx.queryParams());
+        } catch (AlertFilter.BadQueryParameter bad) {
+            badParameter(ctx, bad);
             return;
         }
-        List<AlertLog.LoggedAlert> alerts = log.since(since, limit, rule);
+        List<AlertLog.LoggedAlert> alerts = log.since(since, limit, filter);
         StringBuilder json = new StringBuilder(64 + alerts.size() * 256).append('[');
         for (int i = 0; i < alerts.size(); i++) {
             if (i > 0) {
@@ -69,6 +72,12 @@ final class AlertsApi {
         } catch (NumberFormatException notANumber) {
             return -1;
         }
+    }
+
+    /** Answers 400 naming the parameter; used by every alerts route that takes the filter parameters. */
+    static void badParameter(RoutingContext ctx, AlertFilter.BadQueryParameter bad) {
+        Problems.send(ctx, 400, Problems.error(bad.getMessage()).put("parameter", bad.name())
+                .put("value", bad.value()));
     }
 
     private static void badParameter(RoutingContext ctx, String name, String value, String rule) {

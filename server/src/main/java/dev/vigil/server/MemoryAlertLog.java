@@ -28,9 +28,9 @@ final class MemoryAlertLog implements AlertLog {
     }
 
     @Override
-    public synchronized LoggedAlert append(String rule, long loggedAtMs, String json) {
+    public synchronized LoggedAlert append(String rule, String severity, String key, long loggedAtMs, String json) {
         lastLoggedAtMs = Math.max(lastLoggedAtMs, loggedAtMs);   // a wall clock set back must not unsort the ring
-        LoggedAlert entry = new LoggedAlert(nextId, rule, lastLoggedAtMs, json);
+        LoggedAlert entry = new LoggedAlert(nextId, rule, lastLoggedAtMs, json, severity, key);
         ring[index(nextId)] = entry;
         nextId++;
         if (nextId - oldestId > ring.length) {
@@ -40,12 +40,12 @@ final class MemoryAlertLog implements AlertLog {
     }
 
     @Override
-    public synchronized List<LoggedAlert> afterId(long afterId, int limit, String rule) {
-        return collect(Math.max(oldestId, afterId + 1), limit, rule);
+    public synchronized List<LoggedAlert> afterId(long afterId, int limit, AlertFilter filter) {
+        return collect(Math.max(oldestId, afterId + 1), limit, filter);
     }
 
     @Override
-    public synchronized List<LoggedAlert> since(long sinceMs, int limit, String rule) {
+    public synchronized List<LoggedAlert> since(long sinceMs, int limit, AlertFilter filter) {
         long low = oldestId;
         long high = nextId;   // first id logged at or after sinceMs lies in [low, high]
         while (low < high) {
@@ -56,18 +56,18 @@ final class MemoryAlertLog implements AlertLog {
                 high = middle;
             }
         }
-        return collect(low, limit, rule);
+        return collect(low, limit, filter);
     }
 
     synchronized int size() {
         return (int) (nextId - oldestId);
     }
 
-    private List<LoggedAlert> collect(long fromId, int limit, String rule) {
+    private List<LoggedAlert> collect(long fromId, int limit, AlertFilter filter) {
         List<LoggedAlert> found = new ArrayList<>(Math.min(limit, ring.length));
         for (long id = fromId; id < nextId && found.size() < limit; id++) {
             LoggedAlert entry = ring[index(id)];
-            if (rule == null || rule.equals(entry.rule())) {
+            if (entry.passes(filter)) {
                 found.add(entry);
             }
         }

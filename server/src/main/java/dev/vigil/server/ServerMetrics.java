@@ -44,6 +44,7 @@ final class ServerMetrics {
     private Shard shard;
     private final Counter malformed;
     private final Timer latency;
+    private Counter slowSubscribers;
     private final Map<String, Counter> alertCounters = new HashMap<>();   // key: rule + '\0' + kind
     private final Set<String> streamsRegistered = new HashSet<>();
     private final Map<String, Meter> partialMatchGauges = new HashMap<>();
@@ -72,6 +73,24 @@ final class ServerMetrics {
         FunctionCounter.builder("vigil.unrouted.events", shard, s -> s.counters().unrouted())
                 .description("Events of streams no deployed rule reads: counted and ignored")
                 .register(registry);
+    }
+
+    /** Reports the hub's live alert subscribers (WebSocket and event stream) and counts the slow ones it drops. */
+    void watchAlertSubscribers(AlertHub hub) {
+        Gauge.builder("vigil.alert.subscribers", hub, AlertHub::subscriberCount)
+                .description("Live alert subscribers (WebSocket and Server-Sent Events)")
+                .strongReference(true)
+                .register(registry);
+        slowSubscribers = Counter.builder("vigil.slow.alert.subscribers")
+                .description("Alert subscribers disconnected because they did not read their alerts")
+                .register(registry);
+    }
+
+    /** Counts an alert subscriber disconnected for not reading. */
+    void onSlowSubscriber() {
+        if (slowSubscribers != null) {
+            slowSubscribers.increment();
+        }
     }
 
     /** Counts input lines rejected as malformed. */

@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.List;
 
 /**
  * The HTTP and WebSocket shell: one route per line, each handler translating HTTP into registry updates and
@@ -28,6 +30,7 @@ final class ServerVerticle extends VerticleBase {
     private volatile boolean ready;
     private Map<Path, RuleReloader.WatchedFile> watchedFiles;
     private RuleReloader reloader;
+    private Router router;
 
     /** Builds the shard once the verticle's context (where alerts are delivered) exists. */
     interface ShardFactory {
@@ -75,6 +78,10 @@ final class ServerVerticle extends VerticleBase {
         router.put("/v1/rules/:name").handler(rules::replace);
         router.delete("/v1/rules/:name").handler(rules::delete);
         router.post("/v1/events").handler(events::post);
+        router.get("/v1/alerts/stream").handler(ctx -> AlertStream.open(ctx, alerts));
+        router.get("/v1/rules/:name/nfa").handler(new NfaApi(registry)::get);
+        router.get("/v1/openapi").handler(OpenApi.load()::serve);
+        this.router = router;
         router.route().failureHandler(problems::render);
         router.errorHandler(404, problems::render);
         router.errorHandler(405, problems::render);
@@ -113,6 +120,11 @@ final class ServerVerticle extends VerticleBase {
         return shard;
     }
 
+    /** The router's routes, for the test that checks the OpenAPI file describes each. */
+    List<Route> routes() {
+        return router.getRoutes();
+    }
+
     /** {@code GET /ready}: 200 once the rules are loaded and the shard runs; 503 before, while stopping, after. */
     private void ready(RoutingContext ctx) {
         boolean up = ready && shard.running();
@@ -126,8 +138,14 @@ final class ServerVerticle extends VerticleBase {
             history.history(ctx);
             return;
         }
-        String rule = ctx.queryParams().get("rule");
-        ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, rule));
+        AlertFilter filter;
+        try {
+            filter = AlertFilter.from(ctx.queryParams());
+        } catch (AlertFilter.BadQueryParameter bad) {
+            AlertsApi.badParameter(ctx, bad);
+            return;
+        }
+        ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, filter));
     }
 
     /**

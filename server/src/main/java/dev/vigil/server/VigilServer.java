@@ -5,6 +5,7 @@ import dev.vigil.nfa.EngineConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import io.vertx.ext.web.Route;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,12 @@ public final class VigilServer {
         return verticle.shard();
     }
 
-    /** Stops listening, then stops the shard after the commands it already holds. */
+    /** The HTTP routes, for tests in this package. */
+    List<Route> routes() {
+        return verticle.routes();
+    }
+
+        /** Stops listening, then stops the shard after the commands it already holds. */
     public Future<Void> close() {
         return vertx.undeploy(deploymentId);
     }

@@ -6,10 +6,12 @@
  * {@link dev.vigil.server.EventConnection} (decode on the event loop; the socket pauses while the queue is full) →
  * bounded command queue → {@link dev.vigil.server.Shard} (engine thread) → {@link dev.vigil.server.AlertHub}
  * (back on the event loop: appended to the {@link dev.vigil.server.AlertLog}, counted in the
- * {@link dev.vigil.server.ServerMetrics}) → WebSocket subscribers. Rules go {@link dev.vigil.server.RulesApi} (compile on a
- * worker, then register on the event loop) → a deploy command to the shard; {@link dev.vigil.server.RuleReloader}
- * does the same for the rules folder's files when they change. {@link dev.vigil.server.ConfigResolver} builds the
- * {@link dev.vigil.server.ServerConfig} from flags, {@code VIGIL_*} variables and the JSON configuration file.
+ * {@link dev.vigil.server.ServerMetrics}) → WebSocket and Server-Sent Events subscribers
+ * ({@link dev.vigil.server.AlertChannel}, each with its {@link dev.vigil.server.AlertFilter}). Rules go
+ * {@link dev.vigil.server.RulesApi} (compile on a worker, then register on the event loop) → a deploy command to
+ * the shard; {@link dev.vigil.server.RuleReloader} does the same for the rules folder's files when they change.
+ * {@link dev.vigil.server.ConfigResolver} builds the {@link dev.vigil.server.ServerConfig} from flags,
+ * {@code VIGIL_*} variables and the JSON configuration file.
  *
  * <p><b>Threading:</b> HTTP handlers, {@link dev.vigil.server.RuleRegistry} and {@link dev.vigil.server.AlertHub}
  * run on the one event loop of the {@link dev.vigil.server.ServerVerticle}; the engine runs only on its shard

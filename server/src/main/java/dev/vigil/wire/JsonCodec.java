@@ -65,6 +65,11 @@ public final class JsonCodec {
         return write(json);
     }
 
+    /** Any plain JSON value (string, number, boolean, list, map) as one-line JSON text. */
+    public static String value(Object json) {
+        return write(json);
+    }
+
     private static String write(Object json) {
         try {
             return MAPPER.writeValueAsString(json);

@@ -85,12 +85,12 @@ class AlertHistoryTest {
             log.append(i % 2 == 0 ? "even" : "odd", 100L * i, "{\"n\":" + i + "}");
         }
         assertEquals(3, log.size(), "the two oldest were forgotten");
-        assertEquals(List.of(3L, 4L, 5L), ids(log.afterId(0, 10, null)));
-        assertEquals(List.of(5L), ids(log.afterId(4, 10, null)));
-        assertEquals(List.of(4L, 5L), ids(log.since(350, 10, null)));
-        assertEquals(List.of(4L), ids(log.since(0, 10, "even")));
-        assertEquals(List.of(3L), ids(log.since(0, 1, null)));
-        assertEquals(List.of(), ids(log.since(501, 10, null)));
+        assertEquals(List.of(3L, 4L, 5L), ids(log.afterId(0, 10, AlertFilter.ALL)));
+        assertEquals(List.of(5L), ids(log.afterId(4, 10, AlertFilter.ALL)));
+        assertEquals(List.of(4L, 5L), ids(log.since(350, 10, AlertFilter.ALL)));
+        assertEquals(List.of(4L), ids(log.since(0, 10, AlertFilter.ofRule("even"))));
+        assertEquals(List.of(3L), ids(log.since(0, 1, AlertFilter.ALL)));
+        assertEquals(List.of(), ids(log.since(501, 10, AlertFilter.ALL)));
     }
 
     @Test
@@ -99,8 +99,8 @@ class AlertHistoryTest {
         log.append("r", 1_000, "{}");
         log.append("r", 400, "{}");   // the clock went back
         log.append("r", 1_200, "{}");
-        assertEquals(List.of(1_000L, 1_000L, 1_200L), times(log.since(0, 10, null)));
-        assertEquals(List.of(3L), ids(log.since(1_100, 10, null)));
+        assertEquals(List.of(1_000L, 1_000L, 1_200L), times(log.since(0, 10, AlertFilter.ALL)));
+        assertEquals(List.of(3L), ids(log.since(1_100, 10, AlertFilter.ALL)));
     }
 
     private void deployAndFeed() throws Exception {

@@ -67,6 +67,14 @@ final class RunningServer implements AutoCloseable {
         return server.shard();
     }
 
+    java.util.List<io.vertx.ext.web.Route> routes() {
+        return server.routes();
+    }
+
+    int port() {
+        return server.port();
+    }
+
     String serverErr() {
         return err.toString();
     }
