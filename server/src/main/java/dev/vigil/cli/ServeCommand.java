@@ -1,10 +1,13 @@
 package dev.vigil.cli;
 
+import dev.vigil.server.AccessToken;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the rules server: deploy every *.cep file under the rules folder, accept rules and "
                 + "events over HTTP (see docs/api.md) and push alerts to WebSocket subscribers.",
-            "No authentication yet: keep the default loopback address."})
+            "Without --token (or VIGIL_TOKENS) nothing is authenticated: keep the default loopback address then."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,6 +41,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Folder whose .cep files (recursively) are deployed at start (default: ${DEFAULT-VALUE}).")
     Path rules;
 
+    @Option(names = "--token", paramLabel = "ROLE:TOKEN",
+            description = {"Accept this bearer token with this role (admin, ingest or read); repeatable. Tokens "
+                + "are also read from the environment variable VIGIL_TOKENS=\"role:token,role:token\". With any "
+                + "token, every route except GET /health and GET /ready needs one."})
+    List<String> tokenOptions = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -45,10 +54,17 @@ final class ServeCommand implements Callable<Integer> {
             err.println("vigil serve: --port must be in 0..65535, got " + port);
             return Vigil.EXIT_USAGE;
         }
+        List<AccessToken> tokens;
+        try {
+            tokens = tokens(tokenOptions, System.getenv("VIGIL_TOKENS"));
+        } catch (IllegalArgumentException bad) {
+            err.println("vigil serve: " + bad.getMessage());   // names the role or the problem, never the token
+            return Vigil.EXIT_USAGE;
+        }
         Vertx vertx = Vertx.vertx();
         VigilServer server;
         try {
-            server = VigilServer.start(vertx, ServerConfig.of(host, port, rules), err)
+            server = VigilServer.start(vertx, ServerConfig.of(host, port, rules).withTokens(tokens), err)
                     .toCompletionStage().toCompletableFuture().get();
         } catch (ExecutionException failed) {
             err.println("vigil serve: cannot listen on " + host + ":" + port + ": " + failed.getCause().getMessage());
@@ -71,9 +87,28 @@ final class ServeCommand implements Callable<Integer> {
         }, "vigil-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("vigil serve: listening on http://" + host + ":" + server.port() + " with "
-                + server.rulesLoaded() + " rule(s) from " + rules);
+                + server.rulesLoaded() + " rule(s) from " + rules
+                + (tokens.isEmpty() ? "; no tokens: requests are not authenticated" : "; " + tokens.size()
+                    + " token(s) accepted"));
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The tokens of {@code --token ROLE:TOKEN} options followed by those of {@code VIGIL_TOKENS}
+     * ({@code role:token,role:token}); throws with a message that never contains a token.
+     */
+    static List<AccessToken> tokens(List<String> options, String environment) {
+        List<AccessToken> tokens = new ArrayList<>();
+        for (String option : options) {
+            tokens.add(AccessToken.parse(option));
+        }
+        try {
+            tokens.addAll(AccessToken.parseList(environment));
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("VIGIL_TOKENS: " + bad.getMessage(), bad);
+        }
+        return tokens;
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How {@code vigil serve} runs.
@@ -12,14 +13,21 @@ import java.nio.file.Path;
  * @param bodyLimitBytes largest request body accepted; larger ones get 413
  * @param frameLimitBytes largest WebSocket message (one frame, or the fragments of one message) accepted on
  *     {@code /v1/events}; larger ones are refused
+ * @param tokens the bearer tokens accepted and their roles; empty: nothing is enforced (keep to loopback then)
+ * @param ruleTextLimitBytes largest rule request body ({@code POST}/{@code PUT} on {@code /v1/rules}); larger: 413
+ * @param maxRules rules the server runs at most; a deployment beyond it gets 422
+ * @param maxEventsPerBatch events and watermarks one {@code POST /v1/events} or one WebSocket message may hold
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
-        int frameLimitBytes) {
+        int frameLimitBytes, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules, int maxEventsPerBatch) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
     public static final long DEFAULT_BODY_LIMIT_BYTES = 4L << 20;
     public static final int DEFAULT_FRAME_LIMIT_BYTES = 1 << 20;
+    public static final int DEFAULT_RULE_TEXT_LIMIT_BYTES = 64 << 10;
+    public static final int DEFAULT_MAX_RULES = 1_000;
+    public static final int DEFAULT_MAX_EVENTS_PER_BATCH = 10_000;
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -34,18 +42,51 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (frameLimitBytes < 1) {
             throw new IllegalArgumentException("frame limit " + frameLimitBytes + " < 1");
         }
+        tokens = List.copyOf(tokens);
+        if (ruleTextLimitBytes < 1) {
+            throw new IllegalArgumentException("rule text limit " + ruleTextLimitBytes + " < 1");
+        }
+        if (maxRules < 1) {
+            throw new IllegalArgumentException("max rules " + maxRules + " < 1");
+        }
+        if (maxEventsPerBatch < 1) {
+            throw new IllegalArgumentException("max events per batch " + maxEventsPerBatch + " < 1");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
-                DEFAULT_FRAME_LIMIT_BYTES);
+                DEFAULT_FRAME_LIMIT_BYTES, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
+                DEFAULT_MAX_EVENTS_PER_BATCH);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
-        return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes);
+        return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes, tokens,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
     }
 
     public ServerConfig withFrameLimitBytes(int limit) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit);
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit, tokens,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+    }
+
+    public ServerConfig withTokens(List<AccessToken> accepted) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, accepted,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+    }
+
+    public ServerConfig withRuleTextLimitBytes(int limit) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, tokens,
+                limit, maxRules, maxEventsPerBatch);
+    }
+
+    public ServerConfig withMaxRules(int limit) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, tokens,
+                ruleTextLimitBytes, limit, maxEventsPerBatch);
+    }
+
+    public ServerConfig withMaxEventsPerBatch(int limit) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, tokens,
+                ruleTextLimitBytes, maxRules, limit);
     }
 }
