@@ -55,7 +55,8 @@ final class Authenticator {
         if (needed != null && !role.grants(needed)) {
             ctx.response().putHeader("WWW-Authenticate", CHALLENGE + ", error=\"insufficient_scope\"");
             Problems.send(ctx, 403, Problems.error("this route needs a token with the role '" + needed.label()
-                    + "' (or 'admin'); this token has '" + role.label() + "'").put("requiredRole", needed.label()));
+                    + (needed == Role.ADMIN ? "'" : "' (or 'admin')") + "; this token has '" + role.label() + "'")
+                    .put("requiredRole", needed.label()));
             return;
         }
         ctx.next();

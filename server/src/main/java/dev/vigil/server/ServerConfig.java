@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * How {@code vigil serve} runs.
  *
- * @param host the address to bind; loopback by default, since this slice has no authentication
+ * @param host the address to bind; loopback by default: without {@code tokens} nobody is authenticated
  * @param port the TCP port; 0 picks a free one (tests)
  * @param rulesDir the folder whose {@code *.cep} files (recursively) are deployed at start; {@code null} for none
  * @param queueCapacity commands (event batches, rule changes) a shard holds before the server answers 503

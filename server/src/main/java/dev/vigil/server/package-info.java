@@ -9,6 +9,10 @@
  * {@link dev.vigil.server.ServerMetrics}) → WebSocket subscribers. Rules go {@link dev.vigil.server.RulesApi} (compile on a
  * worker, then register on the event loop) → a deploy command to the shard.
  *
+ * <p>Every request first meets the {@link dev.vigil.server.Authenticator} (bearer tokens and roles, when any are
+ * configured); the size limits are {@link dev.vigil.server.ServerConfig} components, answered through
+ * {@link dev.vigil.server.Limits}.
+ *
  * <p><b>Threading:</b> HTTP handlers, {@link dev.vigil.server.RuleRegistry} and {@link dev.vigil.server.AlertHub}
  * run on the one event loop of the {@link dev.vigil.server.ServerVerticle}; the engine runs only on its shard
  * thread; the two meet only through the shard's bounded queue and {@code Context.runOnContext}.

@@ -142,6 +142,10 @@ class AuthTest {
                 assertFalse(response.body().contains("secret"), "the token is never echoed: " + response.body());
             }
         }
+        assertEquals("this route needs a token with the role 'ingest' (or 'admin'); this token has 'read'",
+                new JsonObject(send("POST", "/v1/events", READ, EVENT).body()).getString("error"));
+        assertEquals("this route needs a token with the role 'admin'; this token has 'ingest'",
+                new JsonObject(send("GET", "/v1/rules", INGEST, null).body()).getString("error"));
     }
 
     @Test
