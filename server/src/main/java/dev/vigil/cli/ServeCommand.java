@@ -44,7 +44,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "ROLE:TOKEN",
             description = {"Accept this bearer token with this role (admin, ingest or read); repeatable. Tokens "
                 + "are also read from the environment variable VIGIL_TOKENS=\"role:token,role:token\". With any "
-                + "token, every route except GET /health and GET /ready needs one."})
+                + "token, every route except GET /health and GET /ready needs one. Prefer VIGIL_TOKENS: other "
+                + "users of the machine can read command lines."})
     List<String> tokenOptions = new ArrayList<>();
 
     @Override
@@ -60,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException bad) {
             err.println("vigil serve: " + bad.getMessage());   // names the role or the problem, never the token
             return Vigil.EXIT_USAGE;
+        }
+        String warning = exposureWarning(host, tokens);
+        if (warning != null) {
+            err.println(warning);
+            err.flush();
         }
         Vertx vertx = Vertx.vertx();
         VigilServer server;
@@ -110,5 +116,16 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("VIGIL_TOKENS: " + bad.getMessage(), bad);
         }
         return tokens;
+    }
+
+    /** A warning when the server would accept unauthenticated requests from beyond this machine; else null. */
+    static String exposureWarning(String host, List<AccessToken> tokens) {
+        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1")
+                || host.equals("[::1]");
+        if (loopback || !tokens.isEmpty()) {
+            return null;
+        }
+        return "vigil serve: warning: listening on " + host + " without tokens: anyone who reaches this address may"
+                + " deploy rules and send events; set VIGIL_TOKENS (see README, Security)";
     }
 }

@@ -45,4 +45,12 @@ class ServeTokensTest {
         assertTrue(out.toString().contains("--token=ROLE:TOKEN"), out.toString());
         assertTrue(out.toString().contains("VIGIL_TOKENS"), out.toString());
     }
+
+    @Test
+    void bindingBeyondLoopbackWithoutTokensIsWarnedAbout() {
+        assertTrue(ServeCommand.exposureWarning("0.0.0.0", List.of()).contains("without tokens"));
+        assertEquals(null, ServeCommand.exposureWarning("127.0.0.1", List.of()));
+        assertEquals(null, ServeCommand.exposureWarning("localhost", List.of()));
+        assertEquals(null, ServeCommand.exposureWarning("0.0.0.0", List.of(AccessToken.parse("admin:a1"))));
+    }
 }
