@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.server.AccessToken;
 import dev.vigil.server.ConfigResolver;
 import dev.vigil.server.InvalidConfigException;
 import dev.vigil.server.ServerConfig;
@@ -7,7 +8,9 @@ import dev.vigil.server.VigilServer;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -25,19 +28,23 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the rules server: deploy every *.cep file under the rules folder, accept rules and "
                 + "events over HTTP (see docs/api.md) and push alerts to WebSocket subscribers.",
-            "No authentication yet: keep the default loopback address."},
+            "Without --token (or VIGIL_TOKENS) nothing is authenticated: keep the default loopback address then."},
         footer = {"", "Each setting comes from its flag, else its environment variable, else the configuration file, "
                 + "else its default. File keys and environment variables:",
-            "  host             VIGIL_HOST               --host",
-            "  port             VIGIL_PORT               --port",
-            "  rules            VIGIL_RULES              --rules",
-            "  data             VIGIL_DATA               --data",
-            "  queueCapacity    VIGIL_QUEUE_CAPACITY     --queue-capacity",
-            "  bodyLimitBytes   VIGIL_BODY_LIMIT_BYTES   --body-limit-bytes",
-            "  frameLimitBytes  VIGIL_FRAME_LIMIT_BYTES  --frame-limit-bytes",
+            "  host                VIGIL_HOST                   --host",
+            "  port                VIGIL_PORT                   --port",
+            "  rules               VIGIL_RULES                  --rules",
+            "  data                VIGIL_DATA                   --data",
+            "  queueCapacity       VIGIL_QUEUE_CAPACITY         --queue-capacity",
+            "  bodyLimitBytes      VIGIL_BODY_LIMIT_BYTES       --body-limit-bytes",
+            "  frameLimitBytes     VIGIL_FRAME_LIMIT_BYTES      --frame-limit-bytes",
+            "  ruleTextLimitBytes  VIGIL_RULE_TEXT_LIMIT_BYTES  --rule-text-limit-bytes",
+            "  maxRules            VIGIL_MAX_RULES              --max-rules",
+            "  maxEventsPerBatch   VIGIL_MAX_EVENTS_PER_BATCH   --max-events-per-batch",
             "The file is named by --config, else VIGIL_CONFIG; it is a JSON object with only these keys, and its "
                 + "relative paths are relative to the file's folder. Example:",
             "  {\"port\": 9090, \"rules\": \"rules\", \"data\": \"/var/lib/vigil\"}",
+            "Tokens are not a file key: give them with --token or VIGIL_TOKENS only.",
             "Unknown keys and wrong values stop the server with exit status 2."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
@@ -74,9 +81,30 @@ final class ServeCommand implements Callable<Integer> {
                     + ServerConfig.DEFAULT_FRAME_LIMIT_BYTES + ").")
     String frameLimitBytes;
 
+    @Option(names = "--rule-text-limit-bytes", paramLabel = "BYTES",
+            description = "Largest rule request body, POST or PUT on /v1/rules (default: "
+                    + ServerConfig.DEFAULT_RULE_TEXT_LIMIT_BYTES + ").")
+    String ruleTextLimitBytes;
+
+    @Option(names = "--max-rules", paramLabel = "N",
+            description = "Rules the server runs at most (default: " + ServerConfig.DEFAULT_MAX_RULES + ").")
+    String maxRules;
+
+    @Option(names = "--max-events-per-batch", paramLabel = "N",
+            description = "Events and watermarks one POST /v1/events or WebSocket message may hold (default: "
+                    + ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH + ").")
+    String maxEventsPerBatch;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "JSON configuration file (default: $VIGIL_CONFIG, else none).")
     Path config;
+
+    @Option(names = "--token", paramLabel = "ROLE:TOKEN",
+            description = {"Accept this bearer token with this role (admin, ingest or read); repeatable. Tokens "
+                + "are also read from the environment variable VIGIL_TOKENS=\"role:token,role:token\". With any "
+                + "token, every route except GET /health and GET /ready needs one. Prefer VIGIL_TOKENS: other "
+                + "users of the machine can read command lines."})
+    List<String> tokenOptions = new ArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -88,9 +116,22 @@ final class ServeCommand implements Callable<Integer> {
             err.println("vigil serve: " + invalid.getMessage());
             return Vigil.EXIT_USAGE;
         }
+        List<AccessToken> tokens;
+        try {
+            tokens = tokens(tokenOptions, System.getenv("VIGIL_TOKENS"));
+        } catch (IllegalArgumentException bad) {
+            err.println("vigil serve: " + bad.getMessage());   // names the role or the problem, never the token
+            return Vigil.EXIT_USAGE;
+        }
+        resolved = resolved.withTokens(tokens);
         String host = resolved.host();
         int port = resolved.port();
         Path rules = resolved.rulesDir();
+        String warning = exposureWarning(host, tokens);
+        if (warning != null) {
+            err.println(warning);
+            err.flush();
+        }
         Vertx vertx = Vertx.vertx();
         VigilServer server;
         try {
@@ -117,7 +158,9 @@ final class ServeCommand implements Callable<Integer> {
         }, "vigil-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("vigil serve: listening on http://" + host + ":" + server.port() + " with "
-                + server.rulesLoaded() + " rule(s) from " + rules);
+                + server.rulesLoaded() + " rule(s) from " + rules
+                + (tokens.isEmpty() ? "; no tokens: requests are not authenticated" : "; " + tokens.size()
+                    + " token(s) accepted"));
         out.flush();
         stopped.await();
         return 0;
@@ -133,10 +176,41 @@ final class ServeCommand implements Callable<Integer> {
         flags.put("queueCapacity", queueCapacity);
         flags.put("bodyLimitBytes", bodyLimitBytes);
         flags.put("frameLimitBytes", frameLimitBytes);
+        flags.put("ruleTextLimitBytes", ruleTextLimitBytes);
+        flags.put("maxRules", maxRules);
+        flags.put("maxEventsPerBatch", maxEventsPerBatch);
         Path file = config;
         if (file == null && env.get(ConfigResolver.CONFIG_ENV) != null) {
             file = Path.of(env.get(ConfigResolver.CONFIG_ENV));
         }
         return ConfigResolver.resolve(flags, env, file);
+    }
+
+    /**
+     * The tokens of {@code --token ROLE:TOKEN} options followed by those of {@code VIGIL_TOKENS}
+     * ({@code role:token,role:token}); throws with a message that never contains a token.
+     */
+    static List<AccessToken> tokens(List<String> options, String environment) {
+        List<AccessToken> tokens = new ArrayList<>();
+        for (String option : options) {
+            tokens.add(AccessToken.parse(option));
+        }
+        try {
+            tokens.addAll(AccessToken.parseList(environment));
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("VIGIL_TOKENS: " + bad.getMessage(), bad);
+        }
+        return tokens;
+    }
+
+    /** A warning when the server would accept unauthenticated requests from beyond this machine; else null. */
+    static String exposureWarning(String host, List<AccessToken> tokens) {
+        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1")
+                || host.equals("[::1]");
+        if (loopback || !tokens.isEmpty()) {
+            return null;
+        }
+        return "vigil serve: warning: listening on " + host + " without tokens: anyone who reaches this address may"
+                + " deploy rules and send events; set VIGIL_TOKENS (see README, Security)";
     }
 }

@@ -24,6 +24,10 @@ import java.util.Map;
  * <p>Paths in the configuration file are relative to the file's folder, so a file and the rules beside it can be
  * moved together; paths from flags and variables are relative to the working directory.
  *
+ * <p>Bearer tokens are deliberately not a key: they come only from {@code --token} and {@code VIGIL_TOKENS}
+ * (read by {@code vigil serve}), so a secret never sits in a file that is shared or checked in, and never appears in
+ * an error message of this class. The resolved configuration has no tokens; the caller adds them.
+ *
  * <p>Stateless: every method is a pure function of its arguments (the file is read once per call).
  */
 public final class ConfigResolver {
@@ -33,7 +37,7 @@ public final class ConfigResolver {
     /** Every setting, in the order {@code --help} lists them. */
     public static final List<ConfigKey> KEYS = List.of(
             new ConfigKey("host", "VIGIL_HOST", "--host", ConfigKey.Kind.TEXT, ServerConfig.DEFAULT_HOST,
-                    "Address to bind; keep loopback until authentication exists."),
+                    "Address to bind; keep loopback unless tokens are set (VIGIL_TOKENS)."),
             new ConfigKey("port", "VIGIL_PORT", "--port", ConfigKey.Kind.PORT, "" + ServerConfig.DEFAULT_PORT,
                     "TCP port; 0 picks a free one."),
             new ConfigKey("rules", "VIGIL_RULES", "--rules", ConfigKey.Kind.PATH, "rules-examples",
@@ -48,7 +52,16 @@ public final class ConfigResolver {
                     "Largest HTTP request body; larger ones get 413."),
             new ConfigKey("frameLimitBytes", "VIGIL_FRAME_LIMIT_BYTES", "--frame-limit-bytes",
                     ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_FRAME_LIMIT_BYTES,
-                    "Largest WebSocket message on /v1/events; larger ones are refused."));
+                    "Largest WebSocket message on /v1/events; larger ones are refused."),
+            new ConfigKey("ruleTextLimitBytes", "VIGIL_RULE_TEXT_LIMIT_BYTES", "--rule-text-limit-bytes",
+                    ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_RULE_TEXT_LIMIT_BYTES,
+                    "Largest rule request body (POST or PUT on /v1/rules); larger ones get 413."),
+            new ConfigKey("maxRules", "VIGIL_MAX_RULES", "--max-rules",
+                    ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_MAX_RULES,
+                    "Rules the server runs at most; a deployment beyond it gets 422."),
+            new ConfigKey("maxEventsPerBatch", "VIGIL_MAX_EVENTS_PER_BATCH", "--max-events-per-batch",
+                    ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH,
+                    "Events and watermarks one POST /v1/events or one WebSocket message may hold."));
 
     private ConfigResolver() {
     }
@@ -78,7 +91,8 @@ public final class ConfigResolver {
         return new ServerConfig((String) values.get("host"), (Integer) values.get("port"),
                 (Path) values.get("rules"), (Integer) values.get("queueCapacity"),
                 (Long) values.get("bodyLimitBytes"), (Integer) values.get("frameLimitBytes"),
-                (Path) values.get("data"));
+                (Path) values.get("data"), List.of(), (Integer) values.get("ruleTextLimitBytes"),
+                (Integer) values.get("maxRules"), (Integer) values.get("maxEventsPerBatch"));
     }
 
     /** The file's keys and values; unknown keys, unreadable files and anything but a JSON object are errors. */

@@ -63,9 +63,11 @@ final class EventConnection {
     private boolean waitingForClient;
     private boolean closed;
     private final IntConsumer malformedElements;
+    private final int maxEventsPerBatch;
 
     EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, Shard shard, LongSupplier sequences,
-            int frameLimitBytes, IntConsumer malformedElements) {
+            int frameLimitBytes, IntConsumer malformedElements, int maxEventsPerBatch) {
+        this.maxEventsPerBatch = maxEventsPerBatch;
         this.malformedElements = malformedElements;
         this.vertx = vertx;
         this.socket = socket;
@@ -123,6 +125,10 @@ final class EventConnection {
     private void onMessage() {
         long number = ++messages;
         EventFrame frame = refusal != null ? EventFrame.refused(refusal) : decode(message);
+        if (frame.batch().size() > maxEventsPerBatch) {
+            frame = EventFrame.refused("message holds " + frame.batch().size() + " events and watermarks; the limit "
+                    + "(maxEventsPerBatch) is " + maxEventsPerBatch);
+        }
         message = null;
         refusal = null;
         JsonArray errors = new JsonArray();

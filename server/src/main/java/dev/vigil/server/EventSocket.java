@@ -18,19 +18,22 @@ final class EventSocket {
     private final LongSupplier sequences;
     private final int frameLimitBytes;
     private final IntConsumer malformedElements;
+    private final int maxEventsPerBatch;
 
     /**
      * @param sequences numbers events in the server-wide sequence shared with {@code POST /v1/events}
      * @param malformedElements counts elements rejected as malformed (the server's metrics)
+     * @param maxEventsPerBatch events and watermarks one message may hold; a larger message is refused whole
      */
     EventSocket(Vertx vertx, RuleRegistry registry, Shard shard, LongSupplier sequences, int frameLimitBytes,
-            IntConsumer malformedElements) {
+            IntConsumer malformedElements, int maxEventsPerBatch) {
         this.vertx = vertx;
         this.registry = registry;
         this.shard = shard;
         this.sequences = sequences;
         this.frameLimitBytes = frameLimitBytes;
         this.malformedElements = malformedElements;
+        this.maxEventsPerBatch = maxEventsPerBatch;
     }
 
     void connect(RoutingContext ctx) {
@@ -40,6 +43,6 @@ final class EventSocket {
             return;
         }
         ctx.request().toWebSocket().onSuccess(socket -> new EventConnection(vertx, socket, registry, shard,
-                sequences, frameLimitBytes, malformedElements).start());
+                sequences, frameLimitBytes, malformedElements, maxEventsPerBatch).start());
     }
 }

@@ -23,6 +23,7 @@ final class EventsApi {
     private final Shard shard;
     private final IntConsumer malformedLines;
     private long sequence;
+    private int maxEventsPerBatch = ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH;
 
     /** @param malformedLines counts input lines rejected as malformed (the server's metrics) */
     EventsApi(RuleRegistry registry, Shard shard, IntConsumer malformedLines) {
@@ -56,6 +57,13 @@ final class EventsApi {
                 batch.add(line);
             }
         }
+        if (batch.size() > maxEventsPerBatch) {
+            sequence = firstSequence;
+            Problems.send(ctx, 413, Limits.exceeded("the request holds " + batch.size() + " events and watermarks; "
+                    + "the limit is " + maxEventsPerBatch + " per batch", "maxEventsPerBatch", maxEventsPerBatch,
+                    batch.size()));
+            return;
+        }
         if (!batch.isEmpty() && !shard.submit(new ShardCommand.Ingest(batch))) {
             sequence = firstSequence;
             RulesApi.busy(ctx);
@@ -66,6 +74,11 @@ final class EventsApi {
         }
         ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("accepted", batch.size()).put("errors", errors).encode());
+    }
+
+    /** Sets how many events and watermarks one request may hold; a larger one is refused whole with 413. */
+    void limitBatch(int max) {
+        maxEventsPerBatch = max;
     }
 
     /** Numbers an event from another source (the WebSocket) in the same server-wide sequence. */

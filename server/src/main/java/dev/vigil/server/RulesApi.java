@@ -30,6 +30,7 @@ final class RulesApi {
     private final RuleRegistry registry;
     private final Shard shard;
     private final Clock clock;
+    private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
 
     RulesApi(Vertx vertx, RuleRegistry registry, Shard shard, Clock clock) {
         this.vertx = vertx;
@@ -56,6 +57,12 @@ final class RulesApi {
                     return;
                 }
             }
+            if (registry.size() + names.size() > maxRules) {
+                Problems.send(ctx, 422, Limits.exceeded("deploying " + names.size() + " rule(s) would exceed the "
+                        + "limit of " + maxRules + " rules per server; delete rules first", "maxRules", maxRules,
+                        registry.size() + names.size()));
+                return;
+            }
             List<CompiledRule> versioned = new ArrayList<>();
             for (CompiledRule rule : result.rules()) {
                 versioned.add(rule.withVersion(registry.nextVersion(rule.name())));
@@ -65,6 +72,11 @@ final class RulesApi {
             }
             send(ctx, 201, summaries(versioned));
         }).onFailure(ctx::fail);
+    }
+
+    /** Sets how many rules the server runs at most; a {@code POST} beyond it deploys nothing and answers 422. */
+    void limitRules(int max) {
+        maxRules = max;
     }
 
     /** {@code PUT /v1/rules/{name}}: the text must define exactly that rule; it replaces the running version. */

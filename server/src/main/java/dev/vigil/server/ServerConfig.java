@@ -1,11 +1,12 @@
 package dev.vigil.server;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How {@code vigil serve} runs.
  *
- * @param host the address to bind; loopback by default, since this slice has no authentication
+ * @param host the address to bind; loopback by default: without {@code tokens} nobody is authenticated
  * @param port the TCP port; 0 picks a free one (tests)
  * @param rulesDir the folder whose {@code *.cep} files (recursively) are deployed at start; {@code null} for none
  * @param queueCapacity commands (event batches, rule changes) a shard holds before the server answers 503
@@ -14,15 +15,23 @@ import java.nio.file.Path;
  *     {@code /v1/events}; larger ones are refused
  * @param dataDir the server's data folder, created at start when missing; {@code null} for none (tests). Reserved
  *     for the durable ingest and alert logs: nothing is stored there yet
+ * @param tokens the bearer tokens accepted and their roles; empty: nothing is enforced (keep to loopback then)
+ * @param ruleTextLimitBytes largest rule request body ({@code POST}/{@code PUT} on {@code /v1/rules}); larger: 413
+ * @param maxRules rules the server runs at most; a deployment beyond it gets 422
+ * @param maxEventsPerBatch events and watermarks one {@code POST /v1/events} or one WebSocket message may hold
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
-        int frameLimitBytes, Path dataDir) {
+        int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
+        int maxEventsPerBatch) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
     public static final long DEFAULT_BODY_LIMIT_BYTES = 4L << 20;
     public static final int DEFAULT_FRAME_LIMIT_BYTES = 1 << 20;
     public static final String DEFAULT_DATA_DIR = "data";
+    public static final int DEFAULT_RULE_TEXT_LIMIT_BYTES = 64 << 10;
+    public static final int DEFAULT_MAX_RULES = 1_000;
+    public static final int DEFAULT_MAX_EVENTS_PER_BATCH = 10_000;
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -37,22 +46,56 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (frameLimitBytes < 1) {
             throw new IllegalArgumentException("frame limit " + frameLimitBytes + " < 1");
         }
+        tokens = List.copyOf(tokens);
+        if (ruleTextLimitBytes < 1) {
+            throw new IllegalArgumentException("rule text limit " + ruleTextLimitBytes + " < 1");
+        }
+        if (maxRules < 1) {
+            throw new IllegalArgumentException("max rules " + maxRules + " < 1");
+        }
+        if (maxEventsPerBatch < 1) {
+            throw new IllegalArgumentException("max events per batch " + maxEventsPerBatch + " < 1");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
-                DEFAULT_FRAME_LIMIT_BYTES, null);
+                DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
+                DEFAULT_MAX_EVENTS_PER_BATCH);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
-        return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes, dataDir);
+        return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes, dataDir, tokens,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
     }
 
     public ServerConfig withFrameLimitBytes(int limit) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit, dataDir);
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit, dataDir, tokens,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dir);
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dir, tokens,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+    }
+
+    public ServerConfig withTokens(List<AccessToken> accepted) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+    }
+
+    public ServerConfig withRuleTextLimitBytes(int limit) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                tokens, limit, maxRules, maxEventsPerBatch);
+    }
+
+    public ServerConfig withMaxRules(int limit) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                tokens, ruleTextLimitBytes, limit, maxEventsPerBatch);
+    }
+
+    public ServerConfig withMaxEventsPerBatch(int limit) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                tokens, ruleTextLimitBytes, maxRules, limit);
     }
 }

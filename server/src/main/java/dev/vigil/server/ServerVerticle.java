@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -56,21 +57,26 @@ final class ServerVerticle extends VerticleBase {
         RulesApi rules = new RulesApi(vertx, registry, shard, Clock.systemUTC());
         EventsApi events = new EventsApi(registry, shard, metrics::malformed);
         Problems problems = new Problems(err);
+        rules.limitRules(config.maxRules());
+        events.limitBatch(config.maxEventsPerBatch());
+        Limits limits = new Limits(config);
         if (watchedFiles != null && config.rulesDir() != null) {
             reloader = new RuleReloader(vertx, config.rulesDir(), registry, shard, Clock.systemUTC(), err,
                     watchedFiles).start();
         }
 
         Router router = Router.router(vertx);
+        router.route().handler(new Authenticator(config.tokens())::handle);
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
         router.get("/ready").handler(this::ready);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts, history));
         router.get("/v1/events").handler(new EventSocket(vertx, registry, shard, events::claimSequence,
-                config.frameLimitBytes(), metrics::malformed)::connect);
+                config.frameLimitBytes(), metrics::malformed, config.maxEventsPerBatch())::connect);
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
+        router.route("/v1/rules*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(limits::ruleText);
         router.post("/v1/rules/validate").handler(rules::validate);
         router.post("/v1/rules").handler(rules::create);
         router.get("/v1/rules").handler(rules::list);

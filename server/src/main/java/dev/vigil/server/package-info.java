@@ -13,6 +13,10 @@
  * {@link dev.vigil.server.ConfigResolver} builds the {@link dev.vigil.server.ServerConfig} from flags,
  * {@code VIGIL_*} variables and the JSON configuration file.
  *
+ * <p>Every request first meets the {@link dev.vigil.server.Authenticator} (bearer tokens and roles, when any are
+ * configured); the size limits are {@link dev.vigil.server.ServerConfig} components, answered through
+ * {@link dev.vigil.server.Limits}.
+ *
  * <p><b>Threading:</b> HTTP handlers, {@link dev.vigil.server.RuleRegistry} and {@link dev.vigil.server.AlertHub}
  * run on the one event loop of the {@link dev.vigil.server.ServerVerticle}; the engine runs only on its shard
  * thread; the two meet only through the shard's bounded queue and {@code Context.runOnContext}.

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,10 @@ class ConfigTest {
         assertEquals(ServerConfig.DEFAULT_QUEUE_CAPACITY, config.queueCapacity());
         assertEquals(ServerConfig.DEFAULT_BODY_LIMIT_BYTES, config.bodyLimitBytes());
         assertEquals(ServerConfig.DEFAULT_FRAME_LIMIT_BYTES, config.frameLimitBytes());
+        assertEquals(List.of(), config.tokens());
+        assertEquals(ServerConfig.DEFAULT_RULE_TEXT_LIMIT_BYTES, config.ruleTextLimitBytes());
+        assertEquals(ServerConfig.DEFAULT_MAX_RULES, config.maxRules());
+        assertEquals(ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH, config.maxEventsPerBatch());
     }
 
     @Test
@@ -80,15 +85,36 @@ class ConfigTest {
         env.put("VIGIL_QUEUE_CAPACITY", "7");
         env.put("VIGIL_BODY_LIMIT_BYTES", "100");
         env.put("VIGIL_FRAME_LIMIT_BYTES", "200");
-        assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil")),
-                serve(env));
+        env.put("VIGIL_RULE_TEXT_LIMIT_BYTES", "300");
+        env.put("VIGIL_MAX_RULES", "4");
+        env.put("VIGIL_MAX_EVENTS_PER_BATCH", "50");
+        assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
+                List.of(), 300, 4, 50), serve(env));
     }
 
     @Test
     void everyKeyHasItsFlag() throws Exception {
-        assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d")),
+        assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d"), List.of(), 300, 4, 50),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
-                        "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200"));
+                        "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
+                        "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50"));
+    }
+
+    @Test
+    void theLimitsComeFromTheFileLikeEveryOtherKey() throws Exception {
+        Path file = configFile("{\"ruleTextLimitBytes\": 1000, \"maxRules\": 3, \"maxEventsPerBatch\": 20}");
+        ServerConfig config = serve(Map.of("VIGIL_MAX_RULES", "5"), "--config", file.toString());
+        assertEquals(1000, config.ruleTextLimitBytes(), "file over default");
+        assertEquals(5, config.maxRules(), "environment over file");
+        assertEquals(20, config.maxEventsPerBatch(), "file over default");
+    }
+
+    @Test
+    void tokensAreNotAConfigurationFileKey() throws Exception {
+        Path file = configFile("{\"tokens\": \"admin:secret\"}");
+        String problem = problem(Map.of(), "--config", file.toString());
+        assertTrue(problem.startsWith(file + ": unknown key 'tokens'"), problem);
+        assertFalse(problem.contains("secret"), problem);
     }
 
     @Test
@@ -109,7 +135,8 @@ class ConfigTest {
     void anUnknownKeyIsNamedWithTheFile() throws Exception {
         Path file = configFile("{\"port\": 9000, \"prot\": 1}");
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
-                + "bodyLimitBytes, frameLimitBytes", problem(Map.of(), "--config", file.toString()));
+                + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch",
+                problem(Map.of(), "--config", file.toString()));
     }
 
     @Test
