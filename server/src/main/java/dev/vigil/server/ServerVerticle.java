@@ -94,7 +94,10 @@ final class ServerVerticle extends VerticleBase {
         router.errorHandler(413, problems::render);
         router.errorHandler(500, problems::render);
 
+        // No HTTP/2 upgrade over clear text: the API is HTTP/1.1 and WebSocket, and a client asking for h2c
+        // (java.net.http does by default) could stall on large responses.
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                .setHttp2ClearTextEnabled(false)
                 .setMaxWebSocketFrameSize(config.frameLimitBytes())
                 .setMaxWebSocketMessageSize(config.frameLimitBytes()))
                 .requestHandler(router);
