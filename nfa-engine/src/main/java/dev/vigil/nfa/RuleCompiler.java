@@ -1,10 +1,8 @@
 package dev.vigil.nfa;
 
-import dev.vigil.dsl.Diagnostic;
 import dev.vigil.dsl.ParseResult;
 import dev.vigil.dsl.RuleParser;
-import dev.vigil.dsl.Span;
-import dev.vigil.dsl.ast.Expr;
+import dev.vigil.dsl.parse.Diagnostics;
 import dev.vigil.dsl.ast.FieldPath;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.RuleFile;
@@ -52,18 +50,16 @@ public final class RuleCompiler {
             streams.putIfAbsent(stream.name(), stream);
         }
         List<CompiledRule> rules = new ArrayList<>();
-        List<Diagnostic> diagnostics = new ArrayList<>();
+        Diagnostics bugs = new Diagnostics(file.fileName(), text == null ? "" : text);
         for (Rule rule : file.rules()) {
             try {
                 rules.add(compileRule(rule, streams));
             } catch (RuntimeException bug) {
-                diagnostics.add(new Diagnostic(file.fileName(), rule.span(),
-                        "internal error compiling rule '" + rule.name() + "': " + bug.getMessage()
-                                + " (please report this with the rule text)",
-                        lineOf(text, rule.span())));
+                bugs.error(rule.span(), "internal error compiling rule '" + rule.name() + "': " + bug.getMessage()
+                        + " (please report this with the rule text)");
             }
         }
-        return new CompileResult(rules, file.streams(), diagnostics);
+        return new CompileResult(rules, file.streams(), bugs.sorted());
     }
 
     static CompiledRule compileRule(Rule rule, Map<String, StreamDecl> streams) {
@@ -107,18 +103,9 @@ public final class RuleCompiler {
             ExpressionCompiler expressions) {
         List<CompiledRule.EmitField> compiled = new ArrayList<>(fields.size());
         for (dev.vigil.dsl.ast.EmitField field : fields) {
-            Expr expression = field.expression();
-            compiled.add(new CompiledRule.EmitField(field.name(), expressions.value(expression)));
+            compiled.add(new CompiledRule.EmitField(field.name(), expressions.value(field.expression())));
         }
         return compiled;
-    }
-
-    private static String lineOf(String text, Span span) {
-        if (text == null) {
-            return null;
-        }
-        String[] lines = text.split("\r?\n", -1);
-        return span.line() <= lines.length ? lines[span.line() - 1] : null;
     }
 
     /** {@code v AS stream(condition)} in a multi-stream rule: the event must come from that stream. */
