@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -167,20 +166,7 @@ class AlertFilterTest {
         BlockingQueue<String> frames = new LinkedBlockingQueue<>();
         HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(RunningServer.TIMEOUT)
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/v1/alerts" + query),
-                        new WebSocket.Listener() {
-                            private final StringBuilder partial = new StringBuilder();
-
-                            @Override
-                            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                                partial.append(data);
-                                if (last) {
-                                    frames.add(partial.toString());
-                                    partial.setLength(0);
-                                }
-                                socket.request(1);
-                                return null;
-                            }
-                        })
+                        new TextFrames(frames))
                 .get(RunningServer.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return frames;
     }

@@ -20,7 +20,6 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -264,20 +263,7 @@ class AuthTest {
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
-        return builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    frames.add(partial.toString());
-                    partial.setLength(0);
-                }
-                socket.request(1);
-                return null;
-            }
-        }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), new TextFrames(frames)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     private static String await(BlockingQueue<String> frames) throws InterruptedException {

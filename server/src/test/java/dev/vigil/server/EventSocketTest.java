@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -296,31 +295,7 @@ class EventSocketTest {
     private WebSocket open(String path, BlockingQueue<String> frames, CompletableFuture<Integer> closed)
             throws Exception {
         return http.newWebSocketBuilder().connectTimeout(TIMEOUT)
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            frames.add(partial.toString());
-                            partial.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-                        closed.complete(statusCode);
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket socket, Throwable error) {
-                        closed.completeExceptionally(error);
-                    }
-                })
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), new TextFrames(frames, closed))
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -185,14 +184,7 @@ class LimitsTest {
 
     private WebSocket open(String path, BlockingQueue<String> frames) throws Exception {
         return http.newWebSocketBuilder().connectTimeout(TIMEOUT)
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        frames.add(data.toString());
-                        socket.request(1);
-                        return null;
-                    }
-                }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), new TextFrames(frames)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     private static String await(BlockingQueue<String> frames) throws InterruptedException {

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -235,20 +234,7 @@ class ServerTest {
         BlockingQueue<String> frames = new LinkedBlockingQueue<>();
         http.newWebSocketBuilder().connectTimeout(TIMEOUT)
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/v1/alerts" + query),
-                        new WebSocket.Listener() {
-                            private final StringBuilder partial = new StringBuilder();
-
-                            @Override
-                            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                                partial.append(data);
-                                if (last) {
-                                    frames.add(partial.toString());
-                                    partial.setLength(0);
-                                }
-                                socket.request(1);
-                                return null;
-                            }
-                        })
+                        new TextFrames(frames))
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return frames;
     }
