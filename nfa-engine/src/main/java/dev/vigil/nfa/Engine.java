@@ -49,7 +49,8 @@ public final class Engine {
             }
         }
         for (CompiledRule rule : compiled) {
-            RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), listener);
+            RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.slice(),
+                    listener);
             rules.add(runtime);
             List<StreamClock> ruleClocks = new ArrayList<>();
             for (String stream : rule.streams()) {
@@ -72,7 +73,7 @@ public final class Engine {
      * watermark and its delay.
      */
     public void deploy(CompiledRule rule) {
-        RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), listener);
+        RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.slice(), listener);
         RuleRuntime replaced = find(rule.name());
         if (replaced != null) {
             detach(replaced);

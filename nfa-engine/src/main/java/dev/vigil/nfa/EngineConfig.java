@@ -9,9 +9,10 @@ package dev.vigil.nfa;
  *     time; event timestamps do not
  * @param maxPartialMatchesPerKey bound on partial matches held per (rule, key); when exceeded the oldest
  *     are dropped and counted
+ * @param slice the keys this engine owns; events of other keys are ignored (several engines share the work)
  */
 public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, boolean watermarksFromInputOnly,
-        int maxPartialMatchesPerKey) {
+        int maxPartialMatchesPerKey, KeySlice slice) {
 
     public enum TimeMode {
         EVENT,
@@ -27,26 +28,38 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
         if (maxPartialMatchesPerKey < 1) {
             throw new IllegalArgumentException("max partial matches per key " + maxPartialMatchesPerKey + " < 1");
         }
+        if (slice == null) {
+            throw new IllegalArgumentException("slice is null");
+        }
     }
 
-    /** Event time, no watermark delay, watermarks from event timestamps, 10,000 partial matches per key. */
+    /**
+     * Event time, no watermark delay, watermarks from event timestamps, 10,000 partial matches per key, every key
+     * owned.
+     */
     public static EngineConfig defaults() {
-        return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY);
+        return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY, KeySlice.ALL);
     }
 
     public EngineConfig withTimeMode(TimeMode mode) {
-        return new EngineConfig(mode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey);
+        return new EngineConfig(mode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
+                slice);
     }
 
     public EngineConfig withDefaultWatermarkDelayMs(long delayMs) {
-        return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey);
+        return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey, slice);
     }
 
     public EngineConfig withWatermarksFromInputOnly(boolean inputOnly) {
-        return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey);
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey, slice);
+    }
+
+    public EngineConfig withSlice(KeySlice owned) {
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
+                owned);
     }
 
     public EngineConfig withMaxPartialMatchesPerKey(int max) {
-        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max);
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max, slice);
     }
 }

@@ -9,23 +9,16 @@ import java.util.List;
  * Extracts a rule's partition key from an event: the value of the single {@code PARTITION BY} field, a list of
  * values for a composite key, or one global key when the rule has no {@code PARTITION BY}. Missing fields are
  * null; numbers keep the type they arrived with, so {@code 7} and {@code 7.0} are different keys.
+ *
+ * <p>Every key has a hash that depends only on its value (the global and null keys have fixed ones), so the
+ * server routes a key to the same shard in every run.
  */
-final class PartitionKey {
+public final class PartitionKey {
     /** The key of every event of a rule without {@code PARTITION BY}. */
-    static final Object GLOBAL = new Object() {
-        @Override
-        public String toString() {
-            return "<global>";
-        }
-    };
+    static final Object GLOBAL = new FixedKey("<global>", 0x6c0b41);
 
     /** Stands in for a null key value in hash tables. */
-    static final Object NULL = new Object() {
-        @Override
-        public String toString() {
-            return "null";
-        }
-    };
+    static final Object NULL = new FixedKey("null", 0);
 
     private final List<List<String>> paths;
 
@@ -34,6 +27,11 @@ final class PartitionKey {
     }
 
     Object of(Event event) {
+        return of(paths, event);
+    }
+
+    /** The key {@code paths} give {@code event}, as the engine holds it. */
+    public static Object of(List<List<String>> paths, Event event) {
         if (paths.isEmpty()) {
             return GLOBAL;
         }
@@ -51,5 +49,26 @@ final class PartitionKey {
     /** The key as users see it in alerts: null for the global key and for a null value. */
     static Object external(Object key) {
         return key == GLOBAL || key == NULL ? null : key;
+    }
+
+    /** A marker key with a hash fixed across runs (an identity hash would differ from one process to the next). */
+    private static final class FixedKey {
+        private final String name;
+        private final int hash;
+
+        FixedKey(String name, int hash) {
+            this.name = name;
+            this.hash = hash;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.vigil.nfa.runtime;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
+import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
@@ -31,6 +32,7 @@ public final class RuleRuntime implements MatchOutput {
     private final CompiledRule rule;
     private final Matcher matcher;
     private final PartitionKey partitionKey;
+    private final KeySlice slice;
     private final AlertBuilder alerts;
     private final EngineListener listener;
 
@@ -49,7 +51,13 @@ public final class RuleRuntime implements MatchOutput {
     private long dropped;
 
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
+        this(rule, maxPartialMatchesPerKey, KeySlice.ALL, listener);
+    }
+
+    /** A runtime that ignores the events of keys outside {@code slice}: another engine owns them. */
+    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, KeySlice slice, EngineListener listener) {
         this.rule = rule;
+        this.slice = slice;
         this.matcher = new Matcher(rule.nfa(), maxPartialMatchesPerKey);
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule);
@@ -64,18 +72,26 @@ public final class RuleRuntime implements MatchOutput {
         return watermark;
     }
 
-    /** Event time: holds the event until the watermark passes its timestamp. */
+    /** Event time: holds the event until the watermark passes its timestamp (events of keys it owns). */
     public void buffer(Event event) {
+        Object key = partitionKey.of(event);
+        if (!slice.owns(key)) {
+            return;
+        }
         eventsIn++;
-        KeyState state = stateOf(partitionKey.of(event));
+        KeyState state = stateOf(key);
         state.waitingEvents++;
         waiting.add(new Waiting(event, state, arrivals++));
     }
 
     /** Processing time: advances the key's time to {@code nowMs} and feeds the event at once, as Flink does. */
     public void processNow(Event event, long nowMs) {
+        Object key = partitionKey.of(event);
+        if (!slice.owns(key)) {
+            return;
+        }
         eventsIn++;
-        KeyState state = stateOf(partitionKey.of(event));
+        KeyState state = stateOf(key);
         current = state;
         matcher.advanceTime(state.partialMatches, nowMs, this);
         matcher.process(state.partialMatches, event, nowMs, this);
