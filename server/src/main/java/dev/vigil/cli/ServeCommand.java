@@ -41,6 +41,8 @@ import java.util.concurrent.Callable;
             "  ruleTextLimitBytes  VIGIL_RULE_TEXT_LIMIT_BYTES  --rule-text-limit-bytes",
             "  maxRules            VIGIL_MAX_RULES              --max-rules",
             "  maxEventsPerBatch   VIGIL_MAX_EVENTS_PER_BATCH   --max-events-per-batch",
+            "  shards              VIGIL_SHARDS                 --shards",
+            "  sourceIdleTimeoutMs VIGIL_SOURCE_IDLE_TIMEOUT_MS --source-idle-timeout-ms",
             "The file is named by --config, else VIGIL_CONFIG; it is a JSON object with only these keys, and its "
                 + "relative paths are relative to the file's folder. Example:",
             "  {\"port\": 9090, \"rules\": \"rules\", \"data\": \"/var/lib/vigil\"}",
@@ -94,6 +96,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "Events and watermarks one POST /v1/events or WebSocket message may hold (default: "
                     + ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH + ").")
     String maxEventsPerBatch;
+
+    @Option(names = "--shards", paramLabel = "N",
+            description = "Engine threads, 1..64; events are split between them by partition key (default: the "
+                    + "number of cores).")
+    String shards;
+
+    @Option(names = "--source-idle-timeout-ms", paramLabel = "MS",
+            description = "How long an event source (a WebSocket connection, an HTTP source name) may stay silent "
+                    + "before it stops holding back the watermark of its streams (default: "
+                    + ServerConfig.DEFAULT_SOURCE_IDLE_TIMEOUT_MS + ").")
+    String sourceIdleTimeoutMs;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "JSON configuration file (default: $VIGIL_CONFIG, else none).")
@@ -179,6 +192,8 @@ final class ServeCommand implements Callable<Integer> {
         flags.put("ruleTextLimitBytes", ruleTextLimitBytes);
         flags.put("maxRules", maxRules);
         flags.put("maxEventsPerBatch", maxEventsPerBatch);
+        flags.put("shards", shards);
+        flags.put("sourceIdleTimeoutMs", sourceIdleTimeoutMs);
         Path file = config;
         if (file == null && env.get(ConfigResolver.CONFIG_ENV) != null) {
             file = Path.of(env.get(ConfigResolver.CONFIG_ENV));

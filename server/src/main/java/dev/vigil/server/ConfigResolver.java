@@ -61,7 +61,14 @@ public final class ConfigResolver {
                     "Rules the server runs at most; a deployment beyond it gets 422."),
             new ConfigKey("maxEventsPerBatch", "VIGIL_MAX_EVENTS_PER_BATCH", "--max-events-per-batch",
                     ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH,
-                    "Events and watermarks one POST /v1/events or one WebSocket message may hold."));
+                    "Events and watermarks one POST /v1/events or one WebSocket message may hold."),
+            new ConfigKey("shards", "VIGIL_SHARDS", "--shards", ConfigKey.Kind.POSITIVE_INT,
+                    "" + ServerConfig.DEFAULT_SHARDS,
+                    "Engine threads (at most 64); events are split between them by partition key. Default: cores."),
+            new ConfigKey("sourceIdleTimeoutMs", "VIGIL_SOURCE_IDLE_TIMEOUT_MS", "--source-idle-timeout-ms",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.DEFAULT_SOURCE_IDLE_TIMEOUT_MS,
+                    "Milliseconds an event source may stay silent before it stops holding back its streams' "
+                            + "watermark."));
 
     private ConfigResolver() {
     }
@@ -92,7 +99,8 @@ public final class ConfigResolver {
                 (Path) values.get("rules"), (Integer) values.get("queueCapacity"),
                 (Long) values.get("bodyLimitBytes"), (Integer) values.get("frameLimitBytes"),
                 (Path) values.get("data"), List.of(), (Integer) values.get("ruleTextLimitBytes"),
-                (Integer) values.get("maxRules"), (Integer) values.get("maxEventsPerBatch"));
+                (Integer) values.get("maxRules"), (Integer) values.get("maxEventsPerBatch"),
+                (Integer) values.get("shards"), (Long) values.get("sourceIdleTimeoutMs"));
     }
 
     /** The file's keys and values; unknown keys, unreadable files and anything but a JSON object are errors. */

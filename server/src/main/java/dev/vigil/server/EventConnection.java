@@ -1,5 +1,7 @@
 package dev.vigil.server;
 
+import dev.vigil.server.ingest.WatermarkTracker;
+import dev.vigil.wire.InputLine;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,17 +14,19 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntConsumer;
-import java.util.function.LongSupplier;
+import java.util.List;
 
 /**
- * One client of the {@code /v1/events} WebSocket: turns each message it sends into one shard batch and answers
- * it with one acknowledgement, {@code {"ack": n, "accepted": k, "errors": [{"index": i, "error": "..."}]}}, where
- * {@code n} numbers the client's messages from 1.
+ * One client of the {@code /v1/events} WebSocket: turns each message it sends into one batch for the
+ * {@link Ingest} and answers it with one acknowledgement,
+ * {@code {"ack": n, "accepted": k, "late": l, "errors": [{"index": i, "error": "..."}]}}, where {@code n} numbers
+ * the client's messages from 1 and {@code l} counts the accepted events that were late (at or below their
+ * stream's watermark: counted, never matched).
  *
  * <p>Design. A message is read frame by frame (a message may be fragmented), its size checked as it grows, so a
  * client can never make the server hold more than {@code frameLimitBytes} of one message. The message is
- * decoded strictly as UTF-8, split by {@link EventFrame}, and offered to the shard's bounded queue without
- * blocking. When the queue is full the connection stops reading ({@code pause()}): the operating system's
+ * decoded strictly as UTF-8, split by {@link EventFrame}, and offered to the shards' bounded queues without
+ * blocking. When a queue is full the connection stops reading ({@code pause()}): the operating system's
  * socket buffer then fills and TCP slows the client down. A timer on the event loop offers the same batch again
  * every {@link #RETRY_MS} ms; once it is queued the acknowledgement goes out and reading resumes. So an
  * acknowledged element is queued exactly once, none is dropped, the event loop never blocks, and each
@@ -32,9 +36,8 @@ import java.util.function.LongSupplier;
  * <p>A message is only acknowledged once it is queued: a client may forget everything up to the last {@code ack}
  * it received, and resend what follows after a disconnect.
  *
- * <p>Events are numbered when their message is decoded, so a batch that waits for the shard may be queued after
- * events from other connections with higher numbers. Numbers stay unique (alert ids depend on them); they order
- * timestamp ties within one source, and across sources there is no arrival order to keep.
+ * <p>The connection is one source of event time ({@link dev.vigil.server.ingest.WatermarkTracker}); closing it
+ * releases the streams it held back.
  *
  * <p><b>Not thread-safe:</b> runs on the server's event loop.
  */
@@ -49,8 +52,8 @@ final class EventConnection {
     private final Vertx vertx;
     private final ServerWebSocket socket;
     private final RuleRegistry registry;
-    private final Shard shard;
-    private final LongSupplier sequences;
+    private final Ingest ingest;
+    private final WatermarkTracker.Source source;
     private final int frameLimitBytes;
 
     private long messages;
@@ -58,28 +61,29 @@ final class EventConnection {
     private Buffer message;
     /** Why the message being received is refused (binary, too large); null when it is not. */
     private String refusal;
-    private ShardCommand.Ingest pending;
+    private List<InputLine> pending;
     private JsonObject pendingAck;
     private boolean waitingForClient;
     private boolean closed;
     private final IntConsumer malformedElements;
     private final int maxEventsPerBatch;
 
-    EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, Shard shard, LongSupplier sequences,
-            int frameLimitBytes, IntConsumer malformedElements, int maxEventsPerBatch) {
+    EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, Ingest ingest,
+            WatermarkTracker.Source source, int frameLimitBytes, IntConsumer malformedElements,
+            int maxEventsPerBatch) {
         this.maxEventsPerBatch = maxEventsPerBatch;
         this.malformedElements = malformedElements;
         this.vertx = vertx;
         this.socket = socket;
         this.registry = registry;
-        this.shard = shard;
-        this.sequences = sequences;
+        this.ingest = ingest;
+        this.source = source;
         this.frameLimitBytes = frameLimitBytes;
     }
 
     void start() {
         socket.frameHandler(this::onFrame);
-        socket.closeHandler(ignored -> closed = true);
+        socket.closeHandler(ignored -> onClose());
         socket.exceptionHandler(this::onError);
     }
 
@@ -95,12 +99,19 @@ final class EventConnection {
                     : String.valueOf(corrupted.getMessage());
             socket.close(code, reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason);
         }
-        closed = true;
+        onClose();
+    }
+
+    private void onClose() {
+        if (!closed) {
+            closed = true;
+            ingest.closeSource(source);
+        }
     }
 
     private void onFrame(WebSocketFrame frame) {
         if (pending != null) {
-            throw new IllegalStateException("frame delivered while the connection waits for the shard");
+            throw new IllegalStateException("frame delivered while the connection waits for the shards");
         }
         if (frame.isText() || frame.isBinary()) {
             message = frame.isText() ? Buffer.buffer() : null;
@@ -142,18 +153,18 @@ final class EventConnection {
         if (!errors.isEmpty()) {
             malformedElements.accept(errors.size());
         }
-        JsonObject ack = new JsonObject().put("ack", number).put("accepted", frame.batch().size())
+        JsonObject ack = new JsonObject().put("ack", number).put("accepted", frame.batch().size()).put("late", 0)
                 .put("errors", errors);
         if (frame.batch().isEmpty()) {
             acknowledge(ack);
             return;
         }
-        ShardCommand.Ingest ingest = new ShardCommand.Ingest(frame.batch());
-        if (shard.submit(ingest)) {
-            acknowledge(ack);
+        Ingest.Result result = ingest.accept(source, frame.batch());
+        if (!result.busy()) {
+            acknowledge(ack.put("late", result.late()));
             return;
         }
-        pending = ingest;
+        pending = frame.batch();
         pendingAck = ack;
         socket.pause();
         vertx.setTimer(RETRY_MS, ignored -> retry());
@@ -168,7 +179,7 @@ final class EventConnection {
         } catch (CharacterCodingException e) {
             return EventFrame.refused("text frame is not valid UTF-8");
         }
-        return EventFrame.parse(text, registry.decoder(), sequences);
+        return EventFrame.parse(text, registry.decoder());
     }
 
     private void retry() {
@@ -176,11 +187,12 @@ final class EventConnection {
             pending = null;   // never acknowledged, so the client still holds these events
             return;
         }
-        if (!shard.submit(pending)) {
+        Ingest.Result result = ingest.accept(source, pending);
+        if (result.busy()) {
             vertx.setTimer(RETRY_MS, ignored -> retry());
             return;
         }
-        JsonObject ack = pendingAck;
+        JsonObject ack = pendingAck.put("late", result.late());
         pending = null;
         pendingAck = null;
         acknowledge(ack);

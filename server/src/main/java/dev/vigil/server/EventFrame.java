@@ -2,13 +2,11 @@ package dev.vigil.server;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.vigil.nfa.Event;
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.JsonCodec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 /**
  * One text frame received on the {@code /v1/events} WebSocket, split into its elements and classified: a JSON
@@ -31,11 +29,8 @@ record EventFrame(List<InputLine> batch, List<ElementError> errors) {
         errors = List.copyOf(errors);
     }
 
-    /**
-     * Splits and classifies {@code text}; {@code sequences} is asked for one number per event, so event numbers
-     * stay unique across every source of the server.
-     */
-    static EventFrame parse(String text, EventDecoder decoder, LongSupplier sequences) {
+    /** Splits and classifies {@code text}; events are numbered later, in log order, by {@link Ingest}. */
+    static EventFrame parse(String text, EventDecoder decoder) {
         List<InputLine> batch = new ArrayList<>();
         List<ElementError> errors = new ArrayList<>();
         if (startsArray(text)) {
@@ -50,7 +45,7 @@ record EventFrame(List<InputLine> batch, List<ElementError> errors) {
             }
             List<?> elements = (List<?>) json;
             for (int i = 0; i < elements.size(); i++) {
-                add(InputLine.classify(elements.get(i), 0, decoder), i, sequences, batch, errors);
+                add(InputLine.classify(elements.get(i), 0, decoder), i, batch, errors);
             }
             return new EventFrame(batch, errors);
         }
@@ -63,7 +58,7 @@ record EventFrame(List<InputLine> batch, List<ElementError> errors) {
             }
             String line = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
             start = end + 1;
-            add(InputLine.parse(line, 0, decoder), index++, sequences, batch, errors);
+            add(InputLine.parse(line, 0, decoder), index++, batch, errors);
         }
         return new EventFrame(batch, errors);
     }
@@ -83,16 +78,10 @@ record EventFrame(List<InputLine> batch, List<ElementError> errors) {
         return false;
     }
 
-    /** Events are classified with a placeholder sequence, then numbered, so refused elements use no number. */
-    private static void add(InputLine line, int index, LongSupplier sequences, List<InputLine> batch,
-            List<ElementError> errors) {
+    private static void add(InputLine line, int index, List<InputLine> batch, List<ElementError> errors) {
         if (line instanceof InputLine.Malformed malformed) {
             errors.add(new ElementError(index, malformed.message()));
-        } else if (line instanceof InputLine.EventLine event) {
-            Event e = event.event();
-            batch.add(new InputLine.EventLine(new Event(e.stream(), e.timestamp(), sequences.getAsLong(),
-                    e.fields())));
-        } else if (line instanceof InputLine.WatermarkLine) {
+        } else if (line instanceof InputLine.EventLine || line instanceof InputLine.WatermarkLine) {
             batch.add(line);
         } else if (!(line instanceof InputLine.Blank)) {
             throw new AssertionError(line);

@@ -1,42 +1,100 @@
 package dev.vigil.server;
 
+import dev.vigil.nfa.EventDecoder;
+import dev.vigil.server.ingest.WatermarkTracker;
 import dev.vigil.wire.InputLine;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
  * {@code POST /v1/events}: NDJSON, one event or {@code {"watermark": ts}} per line, parsed exactly as
  * {@code vigil run} parses its input. Bad lines are reported with their line numbers; the good ones go to the
- * shard as one batch, in order, or not at all when its queue is full (503, nothing accepted).
+ * {@link Ingest} as one batch, in order, or not at all when a shard's queue is full (503, nothing accepted).
  *
- * <p>Each event gets the next number of a server-wide sequence, which orders timestamp ties and makes alert ids
- * deterministic for a given order of arrival.
+ * <p>The body is parsed on a worker thread, never on the event loop (a 4 MiB body takes milliseconds). Requests
+ * are sources of event time named by {@code ?source=}, by default all one source, {@code http}; a client posting
+ * from several processes should name each, so a slow one holds the watermark back instead of making a fast one's
+ * events late. At most {@link #MAX_HTTP_SOURCES} names are tracked.
  *
- * <p><b>Not thread-safe:</b> runs on the server's event loop.
+ * <p><b>Threading:</b> {@link #post} on the server's event loop; parsing and ingest on a worker.
  */
 final class EventsApi {
+    static final int MAX_HTTP_SOURCES = 256;
+    static final String DEFAULT_SOURCE = "http";
+
+    private final Vertx vertx;
     private final RuleRegistry registry;
-    private final Shard shard;
+    private final Ingest ingest;
     private final IntConsumer malformedLines;
-    private long sequence;
+    private final Map<String, WatermarkTracker.Source> sources = new HashMap<>();
     private int maxEventsPerBatch = ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH;
 
+    /** A parsed body: the batch and the refused lines. */
+    private record Parsed(List<InputLine> batch, JsonArray errors) {}
+
     /** @param malformedLines counts input lines rejected as malformed (the server's metrics) */
-    EventsApi(RuleRegistry registry, Shard shard, IntConsumer malformedLines) {
+    EventsApi(Vertx vertx, RuleRegistry registry, Ingest ingest, IntConsumer malformedLines) {
+        this.vertx = vertx;
         this.registry = registry;
-        this.shard = shard;
+        this.ingest = ingest;
         this.malformedLines = malformedLines;
     }
 
     void post(RoutingContext ctx) {
+        String name = EventSocket.sourceName(ctx, DEFAULT_SOURCE);
+        if (name == null) {
+            return;
+        }
+        WatermarkTracker.Source source = sources.get(name);
+        if (source == null) {
+            if (sources.size() >= MAX_HTTP_SOURCES) {
+                Problems.send(ctx, 429, Problems.error("too many HTTP event sources (" + MAX_HTTP_SOURCES
+                        + "); reuse a source name or stream over the WebSocket").put("parameter", "source"));
+                return;
+            }
+            source = ingest.openSource(name);
+            sources.put(name, source);
+        }
         String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+        EventDecoder decoder = registry.decoder();
+        WatermarkTracker.Source from = source;
+        vertx.executeBlocking(() -> parse(body, decoder), false).onSuccess(parsed -> {
+            if (parsed.batch().size() > maxEventsPerBatch) {
+                Problems.send(ctx, 413, Limits.exceeded("the request holds " + parsed.batch().size()
+                        + " events and watermarks; the limit is " + maxEventsPerBatch + " per batch",
+                        "maxEventsPerBatch", maxEventsPerBatch, parsed.batch().size()));
+                return;
+            }
+            Ingest.Result result = parsed.batch().isEmpty() ? new Ingest.Result(false, 0, 0)
+                    : ingest.accept(from, parsed.batch());
+            if (result.busy()) {
+                RulesApi.busy(ctx);
+                return;
+            }
+            if (!parsed.errors().isEmpty()) {
+                malformedLines.accept(parsed.errors().size());
+            }
+            ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("accepted", parsed.batch().size()).put("late", result.late())
+                            .put("errors", parsed.errors()).encode());
+        }).onFailure(ctx::fail);
+    }
+
+    /** Sets how many events and watermarks one request may hold; a larger one is refused whole with 413. */
+    void limitBatch(int max) {
+        maxEventsPerBatch = max;
+    }
+
+    private static Parsed parse(String body, EventDecoder decoder) {
         List<InputLine> batch = new ArrayList<>();
         JsonArray errors = new JsonArray();
-        long firstSequence = sequence;
         int lineNumber = 0;
         int start = 0;
         while (start <= body.length()) {
@@ -47,42 +105,13 @@ final class EventsApi {
             lineNumber++;
             String text = body.substring(start, end > start && body.charAt(end - 1) == '\r' ? end - 1 : end);
             start = end + 1;
-            InputLine line = InputLine.parse(text, sequence + 1, registry.decoder());
+            InputLine line = InputLine.parse(text, 0, decoder);
             if (line instanceof InputLine.Malformed malformed) {
                 errors.add(new JsonObject().put("line", lineNumber).put("error", malformed.message()));
-            } else if (line instanceof InputLine.EventLine) {
-                sequence++;
-                batch.add(line);
-            } else if (line instanceof InputLine.WatermarkLine) {
+            } else if (line instanceof InputLine.EventLine || line instanceof InputLine.WatermarkLine) {
                 batch.add(line);
             }
         }
-        if (batch.size() > maxEventsPerBatch) {
-            sequence = firstSequence;
-            Problems.send(ctx, 413, Limits.exceeded("the request holds " + batch.size() + " events and watermarks; "
-                    + "the limit is " + maxEventsPerBatch + " per batch", "maxEventsPerBatch", maxEventsPerBatch,
-                    batch.size()));
-            return;
-        }
-        if (!batch.isEmpty() && !shard.submit(new ShardCommand.Ingest(batch))) {
-            sequence = firstSequence;
-            RulesApi.busy(ctx);
-            return;
-        }
-        if (!errors.isEmpty()) {
-            malformedLines.accept(errors.size());
-        }
-        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("accepted", batch.size()).put("errors", errors).encode());
-    }
-
-    /** Sets how many events and watermarks one request may hold; a larger one is refused whole with 413. */
-    void limitBatch(int max) {
-        maxEventsPerBatch = max;
-    }
-
-    /** Numbers an event from another source (the WebSocket) in the same server-wide sequence. */
-    long claimSequence() {
-        return ++sequence;
+        return new Parsed(batch, errors);
     }
 }

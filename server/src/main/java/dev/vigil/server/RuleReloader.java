@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * <p>A periodic scan, not a {@code WatchService}: it needs no thread of its own, sees changes on every file system
  * (a WatchService misses some, e.g. on network mounts or through symbolic links) and compares text, not modification
  * times, so an edit within the same clock tick is not missed. A file owns the rule names it deployed; a name
- * already deployed by another file or over HTTP is reported and skipped. When the shard's queue is full the change
+ * already deployed by another file or over HTTP is reported and skipped. When a shard's queue is full the change
  * is retried on the next scan.
  *
  * <p><b>Threading:</b> confined to the server's event loop, except {@link #changes}, which runs on a worker.
@@ -57,7 +57,7 @@ final class RuleReloader {
     private final Vertx vertx;
     private final Path folder;
     private final RuleRegistry registry;
-    private final Shard shard;
+    private final Ingest ingest;
     private final Clock clock;
     private final PrintWriter err;
     private final Map<Path, WatchedFile> files;
@@ -65,12 +65,12 @@ final class RuleReloader {
     private boolean scanning;
     private boolean stopped;
 
-    RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, Shard shard, Clock clock, PrintWriter err,
+    RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, Ingest ingest, Clock clock, PrintWriter err,
             Map<Path, WatchedFile> loaded) {
         this.vertx = vertx;
         this.folder = folder;
         this.registry = registry;
-        this.shard = shard;
+        this.ingest = ingest;
         this.clock = clock;
         this.err = err;
         this.files = new HashMap<>(loaded);
@@ -175,7 +175,7 @@ final class RuleReloader {
             }
             deploy.add(rule.withVersion(registry.nextVersion(rule.name())));
         }
-        if (!deploy.isEmpty() && !shard.submit(new ShardCommand.Deploy(deploy))) {
+        if (!deploy.isEmpty() && !ingest.deploy(deploy)) {
             err.println("vigil serve: " + changed.file() + ": the engine is busy; retrying on the next scan");
             return;
         }
@@ -198,14 +198,14 @@ final class RuleReloader {
         err.println(report);
     }
 
-    /** Undeploys the rules still deployed; returns those the busy shard could not take. */
+    /** Undeploys the rules still deployed; returns those the busy shards could not take. */
     private List<String> undeploy(List<String> names) {
         List<String> kept = new ArrayList<>();
         for (String name : names) {
             if (registry.get(name) == null) {
                 continue;
             }
-            if (shard.submit(new ShardCommand.Undeploy(name))) {
+            if (ingest.undeploy(name)) {
                 registry.remove(name);
             } else {
                 err.println("vigil serve: the engine is busy; rule '" + name + "' stays deployed");

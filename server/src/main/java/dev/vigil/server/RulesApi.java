@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * {@code /v1/rules}: compiles rule text on a worker thread, then, back on the event loop, checks names, numbers
- * the versions, submits the change to the shard and records it in the {@link RuleRegistry}. The registry changes
- * only when the shard accepted the command, so what {@code GET} shows is what runs (or is queued to run).
+ * the versions, submits the change to every shard and records it in the {@link RuleRegistry}. The registry changes
+ * only when the shards accepted the command, so what {@code GET} shows is what runs (or is queued to run).
  *
  * <p><b>Threading:</b> handlers run on the server's event loop; only {@link RuleCompiler} runs on a worker.
  */
@@ -28,14 +28,14 @@ final class RulesApi {
 
     private final Vertx vertx;
     private final RuleRegistry registry;
-    private final Shard shard;
+    private final Ingest ingest;
     private final Clock clock;
     private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
 
-    RulesApi(Vertx vertx, RuleRegistry registry, Shard shard, Clock clock) {
+    RulesApi(Vertx vertx, RuleRegistry registry, Ingest ingest, Clock clock) {
         this.vertx = vertx;
         this.registry = registry;
-        this.shard = shard;
+        this.ingest = ingest;
         this.clock = clock;
     }
 
@@ -127,7 +127,7 @@ final class RulesApi {
 
     void list(RoutingContext ctx) {
         JsonArray rules = new JsonArray();
-        EngineCounters counters = shard.counters();
+        EngineCounters counters = ingest.counters();
         for (DeployedRule rule : registry.all()) {
             rules.add(summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
                     .put("counters", counters(rule.rule(), counters)));
@@ -143,7 +143,7 @@ final class RulesApi {
             return;
         }
         send(ctx, 200, summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
-                .put("counters", counters(rule.rule(), shard.counters())).put("source", rule.source()).encode());
+                .put("counters", counters(rule.rule(), ingest.counters())).put("source", rule.source()).encode());
     }
 
     void delete(RoutingContext ctx) {
@@ -152,7 +152,7 @@ final class RulesApi {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;
         }
-        if (!shard.submit(new ShardCommand.Undeploy(name))) {
+        if (!ingest.undeploy(name)) {
             busy(ctx);
             return;
         }
@@ -160,14 +160,14 @@ final class RulesApi {
         ctx.response().setStatusCode(204).end();
     }
 
-    /** Answers 503 with Retry-After: the shard's queue is full. */
+    /** Answers 503 with Retry-After: a shard's queue is full. */
     static void busy(RoutingContext ctx) {
         ctx.response().putHeader("Retry-After", "1");
         Problems.send(ctx, 503, Problems.error("the engine is busy; retry later"));
     }
 
     private boolean deploy(RoutingContext ctx, List<CompiledRule> rules, CompileResult result, String source) {
-        if (!shard.submit(new ShardCommand.Deploy(rules))) {
+        if (!ingest.deploy(rules)) {
             busy(ctx);
             return false;
         }
@@ -242,7 +242,7 @@ final class RulesApi {
     }
 
     /**
-     * A rule's counters from the shard's latest snapshot (zeros until the shard has run the rule), plus the late
+     * A rule's counters summed over the shards' latest snapshots (zeros until they have run the rule), plus the late
      * events of the streams it reads. After a {@code PUT} they count from the new version's deployment.
      */
     private static JsonObject counters(CompiledRule rule, EngineCounters engine) {

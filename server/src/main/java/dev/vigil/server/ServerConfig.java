@@ -19,10 +19,13 @@ import java.util.List;
  * @param ruleTextLimitBytes largest rule request body ({@code POST}/{@code PUT} on {@code /v1/rules}); larger: 413
  * @param maxRules rules the server runs at most; a deployment beyond it gets 422
  * @param maxEventsPerBatch events and watermarks one {@code POST /v1/events} or one WebSocket message may hold
+ * @param shards engine threads; events are split between them by partition key
+ * @param sourceIdleTimeoutMs how long an event source may stay silent before it stops holding back the watermark
+ *     of the streams it feeds
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
-        int maxEventsPerBatch) {
+        int maxEventsPerBatch, int shards, long sourceIdleTimeoutMs) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
@@ -32,6 +35,9 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
     public static final int DEFAULT_RULE_TEXT_LIMIT_BYTES = 64 << 10;
     public static final int DEFAULT_MAX_RULES = 1_000;
     public static final int DEFAULT_MAX_EVENTS_PER_BATCH = 10_000;
+    public static final int DEFAULT_SHARDS = Math.min(Runtime.getRuntime().availableProcessors(),
+            dev.vigil.server.ingest.Routing.MAX_SHARDS);
+    public static final long DEFAULT_SOURCE_IDLE_TIMEOUT_MS = 10_000;
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -56,46 +62,70 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (maxEventsPerBatch < 1) {
             throw new IllegalArgumentException("max events per batch " + maxEventsPerBatch + " < 1");
         }
+        if (shards < 1 || shards > dev.vigil.server.ingest.Routing.MAX_SHARDS) {
+            throw new IllegalArgumentException("shards " + shards + " outside 1.."
+                    + dev.vigil.server.ingest.Routing.MAX_SHARDS);
+        }
+        if (sourceIdleTimeoutMs < 1) {
+            throw new IllegalArgumentException("source idle timeout " + sourceIdleTimeoutMs + " ms < 1");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
-                DEFAULT_MAX_EVENTS_PER_BATCH);
+                DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, DEFAULT_SOURCE_IDLE_TIMEOUT_MS);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
         return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes, dataDir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
+                sourceIdleTimeoutMs);
     }
 
     public ServerConfig withFrameLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit, dataDir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
+                sourceIdleTimeoutMs);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
+                sourceIdleTimeoutMs);
     }
 
     public ServerConfig withTokens(List<AccessToken> accepted) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+                accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
+                sourceIdleTimeoutMs);
     }
 
     public ServerConfig withRuleTextLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, limit, maxRules, maxEventsPerBatch);
+                tokens, limit, maxRules, maxEventsPerBatch, shards,
+                sourceIdleTimeoutMs);
     }
 
     public ServerConfig withMaxRules(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, limit, maxEventsPerBatch);
+                tokens, ruleTextLimitBytes, limit, maxEventsPerBatch, shards,
+                sourceIdleTimeoutMs);
     }
 
     public ServerConfig withMaxEventsPerBatch(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, limit);
+                tokens, ruleTextLimitBytes, maxRules, limit, shards,
+                sourceIdleTimeoutMs);
+    }
+
+    public ServerConfig withShards(int count) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, count, sourceIdleTimeoutMs);
+    }
+
+    public ServerConfig withSourceIdleTimeoutMs(long timeoutMs) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, timeoutMs);
     }
 }

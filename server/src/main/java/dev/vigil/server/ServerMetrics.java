@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server's metrics in a Micrometer Prometheus registry, rendered by {@code GET /metrics}.
  *
- * <p>Engine counters are not copied into meters event by event: the meters read the shard's latest counter
- * snapshot when scraped, and {@link #scrape} first registers meters for streams and rules that appeared since the
+ * <p>Engine counters are not copied into meters event by event: the meters read the shards' latest counter
+ * snapshots when scraped, and {@link #scrape} first registers meters for streams and rules that appeared since the
  * last scrape (and drops the gauges of rules that went away). Alert counts and the latency histogram are
  * recorded as alerts are pushed.
  *
@@ -41,7 +41,7 @@ final class ServerMetrics {
         Duration.ofSeconds(60)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private Shard shard;
+    private Ingest ingest;
     private final Counter malformed;
     private final Timer latency;
     private Counter slowSubscribers;
@@ -59,18 +59,20 @@ final class ServerMetrics {
                 .register(registry);
     }
 
-    /** Starts reading a shard's counters and queue depth; once, before the first scrape. */
-    void attach(Shard shard) {
-        if (this.shard != null) {
-            throw new IllegalStateException("metrics already read shard " + this.shard.id());
+    /** Starts reading the shards' counters and queue depths; once, before the first scrape. */
+    void attach(Ingest ingest) {
+        if (this.ingest != null) {
+            throw new IllegalStateException("metrics already attached");
         }
-        this.shard = shard;
-        Gauge.builder("vigil.shard.queue.depth", shard, Shard::queueDepth)
-                .description("Commands (event batches, rule changes) waiting in the shard's queue")
-                .tag("shard", Integer.toString(shard.id()))
-                .strongReference(true)
-                .register(registry);
-        FunctionCounter.builder("vigil.unrouted.events", shard, s -> s.counters().unrouted())
+        this.ingest = ingest;
+        for (Shard shard : ingest.shards()) {
+            Gauge.builder("vigil.shard.queue.depth", shard, Shard::queueDepth)
+                    .description("Commands (event batches, rule changes) waiting in the shard's queue")
+                    .tag("shard", Integer.toString(shard.id()))
+                    .strongReference(true)
+                    .register(registry);
+        }
+        FunctionCounter.builder("vigil.unrouted.events", ingest, i -> i.counters().unrouted())
                 .description("Events of streams no deployed rule reads: counted and ignored")
                 .register(registry);
     }
@@ -122,8 +124,8 @@ final class ServerMetrics {
 
     /** The Prometheus text exposition of every meter. */
     String scrape() {
-        if (shard != null) {
-            register(shard.counters());
+        if (ingest != null) {
+            register(ingest.counters());
         }
         return registry.scrape();
     }
@@ -131,12 +133,12 @@ final class ServerMetrics {
     private void register(EngineCounters counters) {
         for (String stream : counters.eventsByStream().keySet()) {
             if (streamsRegistered.add(stream)) {
-                FunctionCounter.builder("vigil.events.in", shard,
-                                s -> s.counters().eventsByStream().getOrDefault(stream, 0L))
+                FunctionCounter.builder("vigil.events.in", ingest,
+                                i -> i.counters().eventsByStream().getOrDefault(stream, 0L))
                         .description("Events offered to the engine, by stream (late ones included)")
                         .tag("stream", stream).register(registry);
-                FunctionCounter.builder("vigil.late.events", shard,
-                                s -> s.counters().lateByStream().getOrDefault(stream, 0L))
+                FunctionCounter.builder("vigil.late.events", ingest,
+                                i -> i.counters().lateByStream().getOrDefault(stream, 0L))
                         .description("Events at or below their stream's watermark: counted, never matched")
                         .tag("stream", stream).register(registry);
             }
@@ -146,8 +148,8 @@ final class ServerMetrics {
             String name = rule.rule();
             running.add(name);
             if (!partialMatchGauges.containsKey(name)) {
-                partialMatchGauges.put(name, Gauge.builder("vigil.partial.matches", shard,
-                                s -> partialMatches(s.counters(), name))
+                partialMatchGauges.put(name, Gauge.builder("vigil.partial.matches", ingest,
+                                i -> partialMatches(i.counters(), name))
                         .description("Partial matches held now, by rule").tag("rule", name)
                         .strongReference(true).register(registry));
             }

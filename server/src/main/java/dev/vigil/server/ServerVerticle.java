@@ -18,30 +18,31 @@ import java.util.List;
 
 /**
  * The HTTP and WebSocket shell: one route per line, each handler translating HTTP into registry updates and
- * shard commands. Nothing here blocks the event loop: compilation runs on a worker, the shard is fed with
+ * ingest calls. Nothing here blocks the event loop: compilation runs on a worker, the shards are fed with
  * non-blocking offers, alerts arrive through {@link AlertHub}.
  */
 final class ServerVerticle extends VerticleBase {
     private final ServerConfig config;
     private final RuleRegistry registry;
-    private final ShardFactory shards;
+    private final IngestFactory ingests;
     private final PrintWriter err;
     private HttpServer server;
-    private Shard shard;
+    private Ingest ingest;
+    private long idleTimer = -1;
     private volatile boolean ready;
     private Map<Path, RuleReloader.WatchedFile> watchedFiles;
     private RuleReloader reloader;
     private Router router;
 
-    /** Builds the shard once the verticle's context (where alerts are delivered) exists. */
-    interface ShardFactory {
-        Shard create(AlertSink alerts);
+    /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */
+    interface IngestFactory {
+        Ingest create(AlertSink alerts);
     }
 
-    ServerVerticle(ServerConfig config, RuleRegistry registry, ShardFactory shards, PrintWriter err) {
+    ServerVerticle(ServerConfig config, RuleRegistry registry, IngestFactory ingests, PrintWriter err) {
         this.config = config;
         this.registry = registry;
-        this.shards = shards;
+        this.ingests = ingests;
         this.err = err;
     }
 
@@ -50,18 +51,20 @@ final class ServerVerticle extends VerticleBase {
         AlertLog alertLog = new MemoryAlertLog(MemoryAlertLog.DEFAULT_CAPACITY);
         ServerMetrics metrics = new ServerMetrics();
         AlertHub alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC());
-        shard = shards.create(alerts);
-        metrics.attach(shard);
-        shard.start();
+        ingest = ingests.create(alerts);
+        metrics.attach(ingest);
+        ingest.start();
+        idleTimer = vertx.setPeriodic(idleCheckMs(config.sourceIdleTimeoutMs()),
+                ignored -> ingest.expireIdleSources());
         AlertsApi history = new AlertsApi(alertLog);
-        RulesApi rules = new RulesApi(vertx, registry, shard, Clock.systemUTC());
-        EventsApi events = new EventsApi(registry, shard, metrics::malformed);
+        RulesApi rules = new RulesApi(vertx, registry, ingest, Clock.systemUTC());
+        EventsApi events = new EventsApi(vertx, registry, ingest, metrics::malformed);
         Problems problems = new Problems(err);
         rules.limitRules(config.maxRules());
         events.limitBatch(config.maxEventsPerBatch());
         Limits limits = new Limits(config);
         if (watchedFiles != null && config.rulesDir() != null) {
-            reloader = new RuleReloader(vertx, config.rulesDir(), registry, shard, Clock.systemUTC(), err,
+            reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
                     watchedFiles).start();
         }
 
@@ -72,8 +75,8 @@ final class ServerVerticle extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts, history));
-        router.get("/v1/events").handler(new EventSocket(vertx, registry, shard, events::claimSequence,
-                config.frameLimitBytes(), metrics::malformed, config.maxEventsPerBatch())::connect);
+        router.get("/v1/events").handler(new EventSocket(vertx, registry, ingest, config.frameLimitBytes(),
+                metrics::malformed, config.maxEventsPerBatch())::connect);
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.route("/v1/rules*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(limits::ruleText);
@@ -110,8 +113,9 @@ final class ServerVerticle extends VerticleBase {
         if (reloader != null) {
             reloader.stop();
         }
+        vertx.cancelTimer(idleTimer);
         return vertx.executeBlocking(() -> {
-            shard.stop();
+            ingest.stop();
             return null;
         });
     }
@@ -125,8 +129,13 @@ final class ServerVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    Shard shard() {
-        return shard;
+    Ingest ingest() {
+        return ingest;
+    }
+
+    /** Idle sources are looked for a few times per timeout, at most every 10 ms and at least every second. */
+    static long idleCheckMs(long idleTimeoutMs) {
+        return Math.max(10, Math.min(1_000, idleTimeoutMs / 4));
     }
 
     /** The router's routes, for the test that checks the OpenAPI file describes each. */
@@ -134,9 +143,9 @@ final class ServerVerticle extends VerticleBase {
         return router.getRoutes();
     }
 
-    /** {@code GET /ready}: 200 once the rules are loaded and the shard runs; 503 before, while stopping, after. */
+    /** {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after. */
     private void ready(RoutingContext ctx) {
-        boolean up = ready && shard.running();
+        boolean up = ready && ingest.running();
         ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("status", up ? "ready" : "not ready").encode());
     }

@@ -26,11 +26,10 @@ import java.util.concurrent.TimeUnit;
  * after a deploy was acknowledged are seen by the new rule. Alerts leave through an {@link AlertSink} that never
  * blocks, so a slow subscriber never slows the engine.
  *
- * <p>Towards several shards: state is per (rule, key) and an engine can own any subset of keys, so shards can
- * be multiplied by routing each event to the shard owning its key. Rules partition by different fields, so the
- * routing key is per rule; until that is designed there is exactly one shard and every event reaches every
- * rule that reads its stream exactly once. A bug in the engine is reported with its command and counted; the
- * shard goes on with the next command.
+ * <p>Several shards share the work by key: each engine owns a {@link dev.vigil.nfa.KeySlice} and ignores
+ * the events of other keys, so state per (rule, key) lives in one shard. The shard trusts its input: {@link Ingest}
+ * routes events, decides which are late and sends the stream watermarks (the engine uses explicit watermarks
+ * only). A bug in the engine is reported with its command and counted; the shard goes on with the next command.
  *
  * <p><b>Thread-safe</b> at its public surface ({@link #submit}, {@link #stop}, counters); the engine inside is
  * confined to the shard thread.
@@ -47,6 +46,7 @@ public final class Shard {
     private volatile long failedCommands;
     private final AcceptTimes acceptTimes = new AcceptTimes();
     private volatile EngineCounters counters;
+    private volatile long position;
 
     Shard(int id, int queueCapacity, List<CompiledRule> rules, EngineConfig config, AlertSink alerts,
             PrintWriter err) {
@@ -94,6 +94,16 @@ public final class Shard {
         return commands.size();
     }
 
+    /** Commands the queue takes before it is full. */
+    int room() {
+        return commands.remainingCapacity();
+    }
+
+    /** The ingest log position of the last batch this shard has handled. */
+    public long position() {
+        return position;
+    }
+
     public long lateEvents() {
         return lateEvents;
     }
@@ -138,10 +148,12 @@ public final class Shard {
             if (command instanceof ShardCommand.Ingest ingest) {
                 acceptTimes.record(ingest.lines(), ingest.acceptedAtNanos());
                 onIngest(ingest.lines());
+                position = ingest.position();
             } else if (command instanceof ShardCommand.Deploy deploy) {
                 for (CompiledRule rule : deploy.rules()) {
                     engine.deploy(rule);
                 }
+                onIngest(deploy.watermarks());
             } else if (command instanceof ShardCommand.Undeploy undeploy) {
                 engine.undeploy(undeploy.name());
             } else {
@@ -156,7 +168,7 @@ public final class Shard {
         }
     }
 
-    private void onIngest(List<InputLine> lines) {
+    private void onIngest(List<? extends InputLine> lines) {
         for (int i = 0; i < lines.size(); i++) {
             InputLine line = lines.get(i);
             if (line instanceof InputLine.EventLine event) {

@@ -11,13 +11,9 @@ sealed interface ShardCommand {
      *
      * @param acceptedAtNanos {@code System.nanoTime()} when the server accepted the batch: where event-to-alert
      *     latency is measured from
+     * @param position the ingest log position of the batch these lines came from
      */
-    record Ingest(List<InputLine> lines, long acceptedAtNanos) implements ShardCommand {
-        /** A batch accepted now. */
-        public Ingest(List<InputLine> lines) {
-            this(lines, System.nanoTime());
-        }
-
+    record Ingest(List<InputLine> lines, long acceptedAtNanos, long position) implements ShardCommand {
         public Ingest {
             lines = List.copyOf(lines);
             for (InputLine line : lines) {
@@ -28,10 +24,14 @@ sealed interface ShardCommand {
         }
     }
 
-    /** Installs the rules, replacing running rules of the same names, between two events. */
-    record Deploy(List<CompiledRule> rules) implements ShardCommand {
+    /**
+     * Installs the rules, replacing running rules of the same names, between two events, then applies the
+     * watermarks: the current time of the streams the rules read, which a stream new to the engine lacks.
+     */
+    record Deploy(List<CompiledRule> rules, List<InputLine.WatermarkLine> watermarks) implements ShardCommand {
         public Deploy {
             rules = List.copyOf(rules);
+            watermarks = List.copyOf(watermarks);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.vigil.server;
 
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineConfig;
+import dev.vigil.nfa.KeySlice;
+import dev.vigil.server.ingest.MemoryIngestLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -12,9 +14,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A running rules server: loads the rules folder, starts the engine shard and the HTTP/WebSocket verticle. The
+ * A running rules server: loads the rules folder, starts the engine shards and the HTTP/WebSocket verticle. The
  * entry point for {@code vigil serve} and for tests.
  *
  * <pre>{@code
@@ -54,13 +57,26 @@ public final class VigilServer {
                         initial.add(rule.rule());
                     }
                     ServerVerticle verticle = new ServerVerticle(config, registry,
-                            alerts -> new Shard(0, config.queueCapacity(), initial, EngineConfig.defaults(), alerts,
-                                    err),
-                            err);
+                            alerts -> ingest(config, initial, alerts, err), err);
                     verticle.watchRules(directory.files());
                     return vertx.deployVerticle(verticle)
                             .map(id -> new VigilServer(vertx, verticle, id, initial.size()));
                 });
+    }
+
+    /**
+     * The shards, each owning one slice of the keys and running on explicit watermarks from the ingest, which
+     * numbers, routes and times every event.
+     */
+    private static Ingest ingest(ServerConfig config, List<CompiledRule> initial, AlertSink alerts, PrintWriter err) {
+        List<Shard> shards = new ArrayList<>();
+        for (int i = 0; i < config.shards(); i++) {
+            EngineConfig engine = EngineConfig.defaults().withWatermarksFromInputOnly(true)
+                    .withSlice(new KeySlice(i, config.shards()));
+            shards.add(new Shard(i, config.queueCapacity(), initial, engine, alerts, err));
+        }
+        return new Ingest(shards, new MemoryIngestLog(), initial, EngineConfig.defaults().defaultWatermarkDelayMs(),
+                TimeUnit.MILLISECONDS.toNanos(config.sourceIdleTimeoutMs()), System::nanoTime);
     }
 
     /** Creates the data folder when missing; reserved for the durable logs, so nothing is written there yet. */
@@ -84,9 +100,9 @@ public final class VigilServer {
         return rulesLoaded;
     }
 
-    /** The engine shard, for tests in this package. */
-    Shard shard() {
-        return verticle.shard();
+    /** The shards and their door, for tests in this package. */
+    Ingest ingest() {
+        return verticle.ingest();
     }
 
     /** The HTTP routes, for tests in this package. */
@@ -94,7 +110,7 @@ public final class VigilServer {
         return verticle.routes();
     }
 
-        /** Stops listening, then stops the shard after the commands it already holds. */
+    /** Stops listening, then stops the shards after the commands it already holds. */
     public Future<Void> close() {
         return vertx.undeploy(deploymentId);
     }

@@ -265,7 +265,8 @@ class EventSocketTest {
     }
 
     private static JsonObject ack(int number, int accepted) {
-        return new JsonObject().put("ack", number).put("accepted", accepted).put("errors", new JsonArray());
+        return new JsonObject().put("ack", number).put("accepted", accepted).put("late", 0)
+                .put("errors", new JsonArray());
     }
 
     private static long total(String alert) {

@@ -67,7 +67,7 @@ class MetricsTest {
 
     @Test
     void readyAnswers503OnceTheEngineHasStopped() throws Exception {
-        server.shard().stop();
+        server.ingest().shards().get(0).stop();
         HttpResponse<String> ready = server.get("/ready");
         assertEquals(503, ready.statusCode());
         assertEquals(new JsonObject().put("status", "not ready"), new JsonObject(ready.body()));

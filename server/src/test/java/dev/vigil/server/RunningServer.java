@@ -25,14 +25,19 @@ final class RunningServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final StringWriter err = new StringWriter();
 
-    private RunningServer(Vertx vertx, Path rulesDir) throws Exception {
-        this.server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir), new PrintWriter(err, true))
+    private RunningServer(Vertx vertx, ServerConfig config) throws Exception {
+        this.server = VigilServer.start(vertx, config, new PrintWriter(err, true))
                 .toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Starts a server with no rules folder. */
     static RunningServer start(Vertx vertx) throws Exception {
-        return new RunningServer(vertx, null);
+        return start(vertx, ServerConfig.of("127.0.0.1", 0, null));
+    }
+
+    /** Starts a server as configured; use port 0 on 127.0.0.1. */
+    static RunningServer start(Vertx vertx, ServerConfig config) throws Exception {
+        return new RunningServer(vertx, config);
     }
 
     HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
@@ -63,8 +68,8 @@ final class RunningServer implements AutoCloseable {
         return fail("GET " + path + " did not reach the expected state within " + TIMEOUT + "; last body:\n" + body);
     }
 
-    Shard shard() {
-        return server.shard();
+    Ingest ingest() {
+        return server.ingest();
     }
 
     java.util.List<io.vertx.ext.web.Route> routes() {

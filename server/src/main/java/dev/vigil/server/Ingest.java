@@ -1,0 +1,287 @@
+package dev.vigil.server;
+
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.EngineCounters;
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.server.ingest.IngestLog;
+import dev.vigil.server.ingest.Routing;
+import dev.vigil.server.ingest.WatermarkTracker;
+import dev.vigil.wire.InputLine;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The one door into the shards: every event batch, watermark and rule change passes here, in one total order
+ * (the ingest log's), so every shard sees rule changes between the same two events and the same time.
+ *
+ * <p>For a batch from a source it: checks that every shard's queue has room (else nothing happens and the caller
+ * answers "busy" — no partial batch is ever queued); numbers the events in log order (alert ids and timestamp
+ * ties depend on it); drops late events (at or below their stream's watermark, decided here from every source's
+ * time by the {@link WatermarkTracker}, so shards agree); appends the batch to the {@link IngestLog}; sends each
+ * event to the shards owning its keys ({@link Routing}); and sends every stream watermark that advanced to every
+ * shard. Shards run their engines on explicit watermarks only.
+ *
+ * <p>The lock is taken once per batch or rule change, never per event, and is held for the time it takes to number
+ * and route one batch; it makes the queue-room check and the offers that follow one step. Counters are read
+ * without it.
+ *
+ * <p><b>Thread-safe.</b>
+ */
+final class Ingest {
+    /** What became of a batch. */
+    record Result(boolean busy, int events, int late) {
+        static final Result BUSY = new Result(true, 0, 0);
+    }
+
+    /** Events seen per stream; written under the lock, read by metrics without it. */
+    static final class StreamCount {
+        volatile long events;
+        volatile long late;
+        volatile long unrouted;
+    }
+
+    private final List<Shard> shards;
+    private final IngestLog log;
+    private final WatermarkTracker time;
+    private final LongSupplier nanoClock;
+    private final long defaultDelayMs;
+    private final Map<String, CompiledRule> rules = new LinkedHashMap<>();
+    private final Map<String, StreamCount> counts = new ConcurrentHashMap<>();
+    private Routing routing;
+    private long sequence;
+
+    Ingest(List<Shard> shards, IngestLog log, List<CompiledRule> initial, long defaultDelayMs,
+            long idleTimeoutNanos, LongSupplier nanoClock) {
+        this.shards = List.copyOf(shards);
+        this.log = log;
+        this.nanoClock = nanoClock;
+        this.defaultDelayMs = defaultDelayMs;
+        this.time = new WatermarkTracker(idleTimeoutNanos);
+        for (CompiledRule rule : initial) {
+            rules.put(rule.name(), rule);
+        }
+        this.routing = Routing.of(rules.values(), shards.size(), defaultDelayMs);
+        time.track(routing.delaysByStream(), nanoClock.getAsLong());
+    }
+
+    List<Shard> shards() {
+        return shards;
+    }
+
+    void start() {
+        for (Shard shard : shards) {
+            shard.start();
+        }
+    }
+
+    /** Stops every shard after the commands it holds; not for event-loop threads. */
+    void stop() throws InterruptedException {
+        for (Shard shard : shards) {
+            shard.stop();
+        }
+    }
+
+    boolean running() {
+        for (Shard shard : shards) {
+            if (!shard.running()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    synchronized WatermarkTracker.Source openSource(String name) {
+        return time.open(name, nanoClock.getAsLong());
+    }
+
+    /** The source went away: it stops holding the watermark of its streams back. */
+    synchronized void closeSource(WatermarkTracker.Source source) {
+        time.close(source, nanoClock.getAsLong());
+    }
+
+    /** Ingests a batch of events and watermarks in order, or nothing ({@link Result#BUSY}). */
+    synchronized Result accept(WatermarkTracker.Source source, List<InputLine> lines) {
+        if (!everyShardHasRoom(1)) {
+            return Result.BUSY;
+        }
+        long now = nanoClock.getAsLong();
+        time.heard(source, now);
+        List<List<InputLine>> perShard = perShard();
+        List<InputLine> logged = new ArrayList<>(lines.size());
+        int events = 0;
+        int late = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            InputLine line = lines.get(i);
+            if (line instanceof InputLine.EventLine eventLine) {
+                events++;
+                Event decoded = eventLine.event();
+                StreamCount count = count(decoded.stream());
+                count.events++;
+                if (time.isLate(decoded.stream(), decoded.timestamp())) {
+                    count.late++;
+                    late++;
+                    continue;
+                }
+                InputLine.EventLine numbered = new InputLine.EventLine(new Event(decoded.stream(),
+                        decoded.timestamp(), ++sequence, decoded.fields()));
+                logged.add(numbered);
+                time.observe(source, decoded.stream(), decoded.timestamp(), now);
+                long targets = routing.shardsFor(numbered.event());
+                if (targets == 0) {
+                    count.unrouted++;
+                }
+                for (int shard = 0; targets != 0; shard++, targets >>>= 1) {
+                    if ((targets & 1) != 0) {
+                        perShard.get(shard).add(numbered);
+                    }
+                }
+            } else if (line instanceof InputLine.WatermarkLine watermark) {
+                logged.add(watermark);
+                time.explicit(source, watermark.stream(), watermark.timestamp(), now);
+            } else {
+                throw new IllegalArgumentException("a batch holds events and watermarks, not " + line);
+            }
+        }
+        time.drainAdvances((stream, watermark) -> addToEvery(perShard, new InputLine.WatermarkLine(stream, watermark)));
+        long position = log.append(source.name(), logged);
+        submitEach(perShard, now, position);
+        return new Result(false, events, late);
+    }
+
+    /** Installs or replaces rules on every shard, between the same two events; false when a queue is full. */
+    synchronized boolean deploy(List<CompiledRule> deployed) {
+        if (!everyShardHasRoom(1)) {
+            return false;
+        }
+        for (CompiledRule rule : deployed) {
+            rules.put(rule.name(), rule);
+        }
+        reroute(nanoClock.getAsLong());
+        // A stream new to a shard's engine starts at no watermark: bring it to the streams' current time. (Every
+        // advance is published with the same command, so none is lost for the shards' older streams either.)
+        time.drainAdvances((stream, watermark) -> { });
+        List<InputLine.WatermarkLine> watermarks = new ArrayList<>();
+        time.currentWatermarks((stream, watermark) -> watermarks.add(new InputLine.WatermarkLine(stream, watermark)));
+        ShardCommand.Deploy command = new ShardCommand.Deploy(deployed, watermarks);
+        for (Shard shard : shards) {
+            shard.submit(command);
+        }
+        return true;
+    }
+
+    /** Removes a rule from every shard; false when a queue is full. */
+    synchronized boolean undeploy(String name) {
+        if (!everyShardHasRoom(1)) {
+            return false;
+        }
+        rules.remove(name);
+        reroute(nanoClock.getAsLong());
+        for (Shard shard : shards) {
+            shard.submit(new ShardCommand.Undeploy(name));
+        }
+        return true;
+    }
+
+    /**
+     * Lets sources silent for longer than the idle timeout stop holding time back, and sends the watermarks that
+     * moved; call periodically. Skipped while a queue is full (the next call catches up).
+     */
+    synchronized void expireIdleSources() {
+        if (!everyShardHasRoom(1)) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        time.expireIdle(now);
+        List<List<InputLine>> perShard = perShard();
+        time.drainAdvances((stream, watermark) -> addToEvery(perShard, new InputLine.WatermarkLine(stream, watermark)));
+        submitEach(perShard, now, log.lastPosition());
+    }
+
+    /** A stream's current watermark ({@code Long.MIN_VALUE} before any). */
+    synchronized long watermark(String stream) {
+        return time.watermark(stream);
+    }
+
+    /**
+     * Every shard's latest counters summed per rule, with the per-stream counts of this door: events in, late,
+     * and events no rule reads.
+     */
+    EngineCounters counters() {
+        Map<String, RuleCounters> byRule = new LinkedHashMap<>();
+        for (Shard shard : shards) {
+            for (RuleCounters rule : shard.counters().rules()) {
+                byRule.merge(rule.rule(), rule, Ingest::sum);
+            }
+        }
+        Map<String, Long> events = new LinkedHashMap<>();
+        Map<String, Long> late = new LinkedHashMap<>();
+        long unrouted = 0;
+        for (Map.Entry<String, StreamCount> entry : counts.entrySet()) {
+            StreamCount count = entry.getValue();
+            events.put(entry.getKey(), count.events);
+            if (count.late > 0) {
+                late.put(entry.getKey(), count.late);
+            }
+            unrouted += count.unrouted;
+        }
+        return new EngineCounters(events, late, unrouted, new ArrayList<>(byRule.values()));
+    }
+
+    private static RuleCounters sum(RuleCounters a, RuleCounters b) {
+        return new RuleCounters(a.rule(), a.eventsIn() + b.eventsIn(), a.matches() + b.matches(),
+                a.timeouts() + b.timeouts(), a.partialMatches() + b.partialMatches(), a.keys() + b.keys(),
+                a.droppedPartialMatches() + b.droppedPartialMatches());
+    }
+
+    private void reroute(long now) {
+        routing = Routing.of(rules.values(), shards.size(), defaultDelayMs);
+        time.track(routing.delaysByStream(), now);
+    }
+
+    private StreamCount count(String stream) {
+        StreamCount count = counts.get(stream);
+        if (count == null) {
+            count = new StreamCount();
+            counts.put(stream, count);
+        }
+        return count;
+    }
+
+    private boolean everyShardHasRoom(int commands) {
+        for (Shard shard : shards) {
+            if (shard.room() < commands) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<List<InputLine>> perShard() {
+        List<List<InputLine>> lists = new ArrayList<>(shards.size());
+        for (int i = 0; i < shards.size(); i++) {
+            lists.add(new ArrayList<>());
+        }
+        return lists;
+    }
+
+    private static void addToEvery(List<List<InputLine>> perShard, InputLine line) {
+        for (List<InputLine> list : perShard) {
+            list.add(line);
+        }
+    }
+
+    /** Queues each shard's part; room was checked under the same lock, so no offer fails. */
+    private void submitEach(List<List<InputLine>> perShard, long acceptedAtNanos, long position) {
+        for (int i = 0; i < shards.size(); i++) {
+            List<InputLine> lines = perShard.get(i);
+            if (!lines.isEmpty() && !shards.get(i).submit(new ShardCommand.Ingest(lines, acceptedAtNanos, position))) {
+                throw new IllegalStateException("shard " + i + " refused a batch after room was checked");
+            }
+        }
+    }
+}

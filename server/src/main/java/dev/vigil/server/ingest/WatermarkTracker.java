@@ -1,0 +1,308 @@
+package dev.vigil.server.ingest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ObjLongConsumer;
+
+/**
+ * Event time of the server's input: one watermark per stream, combined from the sources that feed it, decided
+ * before events reach the shards so every shard sees the same time.
+ *
+ * <p>Per (source, stream) the watermark is Flink's bounded-out-of-orderness rule, {@code max seen − delay − 1},
+ * raised by the source's explicit {@code {"watermark": ts}} messages. A stream's watermark is the minimum over its
+ * active sources (a slow producer holds back the stream rather than making a fast producer's events late) and
+ * never moves backwards. An event at or below its stream's watermark is late.
+ *
+ * <p>Idleness, as Flink's {@code withIdleness}: a source that sent nothing for {@code idleTimeoutNanos} (or that
+ * disconnected) stops holding its streams back; it is active again with its next message. A stream with no
+ * active source (every source idle, or none ever since the stream was first read, for longer than the timeout)
+ * is idle: its watermark follows the furthest of the active streams, so a rule reading a quiet stream beside a
+ * busy one still sees time pass, and absences and timeouts fire. When every stream is idle time stops, as in
+ * Flink: a producer with nothing to say keeps time moving by sending watermarks.
+ *
+ * <p><b>Not thread-safe:</b> the server drives it under its ingest lock.
+ */
+public final class WatermarkTracker {
+    private final long idleTimeoutNanos;
+    private final Map<String, StreamTime> streams = new HashMap<>();
+    private final List<StreamTime> advanced = new ArrayList<>();
+    private final List<Source> sources = new ArrayList<>();
+    private int idleStreams;
+
+    /** One producer of events: a WebSocket connection, or the named HTTP source. */
+    public static final class Source {
+        private final String name;
+        private final Map<String, SourceStream> streams = new HashMap<>();
+        private long lastActiveNanos;
+        private boolean idle;
+        private boolean closed;
+        private long explicitAll = Long.MIN_VALUE;
+
+        private Source(String name, long nowNanos) {
+            this.name = name;
+            this.lastActiveNanos = nowNanos;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        boolean active() {
+            return !idle && !closed;
+        }
+    }
+
+    /** What one source contributed to one stream. */
+    private static final class SourceStream {
+        final Source source;
+        final StreamTime stream;
+        long maxSeen = Long.MIN_VALUE;
+        long explicit = Long.MIN_VALUE;
+
+        SourceStream(Source source, StreamTime stream) {
+            this.source = source;
+            this.stream = stream;
+        }
+
+        long watermark(long delayMs) {
+            long derived = maxSeen == Long.MIN_VALUE ? Long.MIN_VALUE : maxSeen - delayMs - 1;
+            return Math.max(derived, Math.max(explicit, source.explicitAll));
+        }
+    }
+
+    private static final class StreamTime {
+        final String name;
+        final long knownSinceNanos;
+        final List<SourceStream> participants = new ArrayList<>();
+        long delayMs;
+        long watermark = Long.MIN_VALUE;
+        long published = Long.MIN_VALUE;
+        boolean idle;
+
+        StreamTime(String name, long delayMs, long knownSinceNanos) {
+            this.name = name;
+            this.delayMs = delayMs;
+            this.knownSinceNanos = knownSinceNanos;
+        }
+    }
+
+    public WatermarkTracker(long idleTimeoutNanos) {
+        if (idleTimeoutNanos < 1) {
+            throw new IllegalArgumentException("idle timeout " + idleTimeoutNanos + " ns < 1");
+        }
+        this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    /** Starts tracking a source. */
+    public Source open(String name, long nowNanos) {
+        Source source = new Source(name, nowNanos);
+        sources.add(source);
+        return source;
+    }
+
+    /** A source that went away stops holding its streams back at once. */
+    public void close(Source source, long nowNanos) {
+        if (source.closed) {
+            return;
+        }
+        source.closed = true;
+        sources.remove(source);
+        for (SourceStream contribution : source.streams.values()) {
+            contribution.stream.participants.remove(contribution);
+            recompute(contribution.stream, nowNanos);
+        }
+        followActiveStreams();
+    }
+
+    /**
+     * The streams rules read and their watermark delays: new streams start being tracked (they are not idle before
+     * the idle timeout has passed), a larger delay slows a stream's watermark from now on.
+     */
+    public void track(Map<String, Long> delaysByStream, long nowNanos) {
+        delaysByStream.forEach((name, delay) -> {
+            StreamTime stream = streams.get(name);
+            if (stream == null) {
+                stream = new StreamTime(name, delay, nowNanos);
+                streams.put(name, stream);
+                for (Source source : sources) {
+                    if (source.explicitAll != Long.MIN_VALUE) {
+                        contribution(source, stream);
+                    }
+                }
+            } else {
+                stream.delayMs = delay;
+            }
+            recompute(stream, nowNanos);
+        });
+        followActiveStreams();
+    }
+
+    /** Marks a source active now: called once per message, before its elements. */
+    public void heard(Source source, long nowNanos) {
+        source.lastActiveNanos = nowNanos;
+        if (source.idle) {
+            source.idle = false;
+            for (SourceStream contribution : source.streams.values()) {
+                recompute(contribution.stream, nowNanos);
+            }
+        }
+    }
+
+    /** True when an event of {@code stream} at {@code timestamp} is late; streams no rule reads are never late. */
+    public boolean isLate(String stream, long timestamp) {
+        StreamTime time = streams.get(stream);
+        return time != null && timestamp <= time.watermark;
+    }
+
+    /** Records an on-time event; streams no rule reads are ignored. */
+    public void observe(Source source, String stream, long timestamp, long nowNanos) {
+        StreamTime time = streams.get(stream);
+        if (time == null) {
+            return;
+        }
+        SourceStream contribution = contribution(source, time);
+        if (timestamp > contribution.maxSeen) {
+            contribution.maxSeen = timestamp;
+            if (contribution.watermark(time.delayMs) > time.watermark) {
+                recompute(time, nowNanos);
+                followActiveStreams();
+            }
+        }
+    }
+
+    /** An explicit watermark from a source, for one stream or ({@code stream} null) for every stream. */
+    public void explicit(Source source, String stream, long timestamp, long nowNanos) {
+        if (stream == null) {
+            source.explicitAll = Math.max(source.explicitAll, timestamp);
+            for (StreamTime time : streams.values()) {
+                contribution(source, time);
+                recompute(time, nowNanos);
+            }
+        } else {
+            StreamTime time = streams.get(stream);
+            if (time == null) {
+                return;
+            }
+            SourceStream contribution = contribution(source, time);
+            contribution.explicit = Math.max(contribution.explicit, timestamp);
+            recompute(time, nowNanos);
+        }
+        followActiveStreams();
+    }
+
+    /** Marks sources silent for longer than the idle timeout as idle; call periodically. */
+    public void expireIdle(long nowNanos) {
+        for (Source source : sources) {
+            if (!source.idle && nowNanos - source.lastActiveNanos >= idleTimeoutNanos) {
+                source.idle = true;
+            }
+        }
+        for (StreamTime stream : streams.values()) {
+            recompute(stream, nowNanos);
+        }
+        followActiveStreams();
+    }
+
+    /** The watermark of a stream, {@code Long.MIN_VALUE} when untracked or nothing is known yet. */
+    public long watermark(String stream) {
+        StreamTime time = streams.get(stream);
+        return time == null ? Long.MIN_VALUE : time.watermark;
+    }
+
+    /** True when no active source feeds the stream (see the class comment). */
+    public boolean idle(String stream) {
+        StreamTime time = streams.get(stream);
+        return time != null && time.idle;
+    }
+
+    /** Hands each stream whose watermark advanced since the last call to {@code sink}, once, with its watermark. */
+    public void drainAdvances(ObjLongConsumer<String> sink) {
+        for (int i = 0; i < advanced.size(); i++) {
+            StreamTime stream = advanced.get(i);
+            if (stream.watermark > stream.published) {
+                stream.published = stream.watermark;
+                sink.accept(stream.name, stream.watermark);
+            }
+        }
+        advanced.clear();
+    }
+
+    /** The current watermark of every tracked stream that has one, to bring a newly started engine up to date. */
+    public void currentWatermarks(ObjLongConsumer<String> sink) {
+        for (StreamTime stream : streams.values()) {
+            if (stream.watermark != Long.MIN_VALUE) {
+                sink.accept(stream.name, stream.watermark);
+            }
+        }
+    }
+
+    private SourceStream contribution(Source source, StreamTime stream) {
+        SourceStream contribution = source.streams.get(stream.name);
+        if (contribution == null) {
+            contribution = new SourceStream(source, stream);
+            source.streams.put(stream.name, contribution);
+            stream.participants.add(contribution);
+        }
+        return contribution;
+    }
+
+    /** The minimum over the stream's active sources, never moving back; no active source makes it idle. */
+    private void recompute(StreamTime stream, long nowNanos) {
+        long minimum = Long.MAX_VALUE;
+        boolean anyActive = false;
+        for (int i = 0; i < stream.participants.size(); i++) {
+            SourceStream contribution = stream.participants.get(i);
+            if (contribution.source.active()) {
+                anyActive = true;
+                minimum = Math.min(minimum, contribution.watermark(stream.delayMs));
+            }
+        }
+        boolean idle = !anyActive && (!stream.participants.isEmpty() || hadNoSourceForLong(stream, nowNanos));
+        if (idle != stream.idle) {
+            stream.idle = idle;
+            idleStreams += idle ? 1 : -1;
+        }
+        if (anyActive) {
+            raise(stream, minimum);
+        }
+    }
+
+    private boolean hadNoSourceForLong(StreamTime stream, long nowNanos) {
+        return nowNanos - stream.knownSinceNanos >= idleTimeoutNanos;
+    }
+
+    /** Idle streams follow the furthest active stream, so they never hold a rule back. */
+    private void followActiveStreams() {
+        if (idleStreams == 0) {
+            return;
+        }
+        long furthest = Long.MIN_VALUE;
+        boolean anyIdle = false;
+        for (StreamTime stream : streams.values()) {
+            if (stream.idle) {
+                anyIdle = true;
+            } else {
+                furthest = Math.max(furthest, stream.watermark);
+            }
+        }
+        if (!anyIdle || furthest == Long.MIN_VALUE) {
+            return;
+        }
+        for (StreamTime stream : streams.values()) {
+            if (stream.idle) {
+                raise(stream, furthest);
+            }
+        }
+    }
+
+    private void raise(StreamTime stream, long watermark) {
+        if (watermark > stream.watermark) {
+            if (stream.watermark <= stream.published) {
+                advanced.add(stream);
+            }
+            stream.watermark = watermark;
+        }
+    }
+}
