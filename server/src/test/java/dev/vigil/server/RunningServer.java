@@ -68,6 +68,13 @@ final class RunningServer implements AutoCloseable {
         return fail("GET " + path + " did not reach the expected state within " + TIMEOUT + "; last body:\n" + body);
     }
 
+    /** Opens a WebSocket on {@code path} (with its query) whose messages and close go to {@code listener}. */
+    java.net.http.WebSocket openSocket(String path, TextFrames listener) throws Exception {
+        return http.newWebSocketBuilder().connectTimeout(TIMEOUT)
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), listener)
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
     Ingest ingest() {
         return server.ingest();
     }
