@@ -16,11 +16,13 @@ import java.util.function.ObjLongConsumer;
  * never moves backwards. An event at or below its stream's watermark is late.
  *
  * <p>Idleness, as Flink's {@code withIdleness}: a source that sent nothing for {@code idleTimeoutNanos} (or that
- * disconnected) stops holding its streams back; it is active again with its next message. A stream with no
- * active source (every source idle, or none ever since the stream was first read, for longer than the timeout)
- * is idle: its watermark follows the furthest of the active streams, so a rule reading a quiet stream beside a
- * busy one still sees time pass, and absences and timeouts fire. When every stream is idle time stops, as in
- * Flink: a producer with nothing to say keeps time moving by sending watermarks.
+ * disconnected) stops holding its streams back; it is active again with its next message. When every source of
+ * a stream is idle, none holds it back: the stream moves to the furthest watermark of its sources, so events
+ * already received are matched and their timeouts fire. A stream with no active source (every source idle, or
+ * none ever since the stream was first read, for longer than the timeout) is idle, and its watermark follows the
+ * furthest of the active streams, so a rule reading a quiet stream beside a busy one still sees time pass and
+ * absences fire. Beyond that, time only moves with input, as in Flink: a producer with nothing to say keeps time
+ * moving by sending watermarks.
  *
  * <p><b>Not thread-safe:</b> the server drives it under its ingest lock.
  */
@@ -248,15 +250,21 @@ public final class WatermarkTracker {
         return contribution;
     }
 
-    /** The minimum over the stream's active sources, never moving back; no active source makes it idle. */
+    /**
+     * The minimum over the stream's active sources, never moving back. With no active source the stream is idle;
+     * if it had sources, none holds it back any more, so it moves to the furthest of theirs.
+     */
     private void recompute(StreamTime stream, long nowNanos) {
         long minimum = Long.MAX_VALUE;
+        long furthest = Long.MIN_VALUE;
         boolean anyActive = false;
         for (int i = 0; i < stream.participants.size(); i++) {
             SourceStream contribution = stream.participants.get(i);
+            long watermark = contribution.watermark(stream.delayMs);
+            furthest = Math.max(furthest, watermark);
             if (contribution.source.active()) {
                 anyActive = true;
-                minimum = Math.min(minimum, contribution.watermark(stream.delayMs));
+                minimum = Math.min(minimum, watermark);
             }
         }
         boolean idle = !anyActive && (!stream.participants.isEmpty() || hadNoSourceForLong(stream, nowNanos));
@@ -264,9 +272,7 @@ public final class WatermarkTracker {
             stream.idle = idle;
             idleStreams += idle ? 1 : -1;
         }
-        if (anyActive) {
-            raise(stream, minimum);
-        }
+        raise(stream, anyActive ? minimum : furthest);
     }
 
     private boolean hadNoSourceForLong(StreamTime stream, long nowNanos) {

@@ -70,6 +70,18 @@ class WatermarkTrackerTest {
     }
 
     @Test
+    void whenEverySourceIsIdleNoneHoldsTheStreamBack() {
+        WatermarkTracker.Source behind = time.open("behind", 0);
+        WatermarkTracker.Source ahead = time.open("ahead", 0);
+        time.observe(behind, "payments", 1_000, 0);
+        time.observe(ahead, "payments", 6_000, 0);
+        assertEquals(999, time.watermark("payments"));
+        time.expireIdle(IDLE);
+        assertEquals(5_999, time.watermark("payments"), "the events already received are released");
+        assertTrue(time.idle("payments"));
+    }
+
+    @Test
     void aClosedSourceReleasesItsStreamsAtOnce() {
         WatermarkTracker.Source first = time.open("first", 0);
         WatermarkTracker.Source second = time.open("second", 0);
