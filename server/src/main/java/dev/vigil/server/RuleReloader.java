@@ -61,6 +61,7 @@ final class RuleReloader {
     private final Clock clock;
     private final PrintWriter err;
     private final Map<Path, WatchedFile> files;
+    private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
     private long timerId = -1;
     private boolean scanning;
     private boolean stopped;
@@ -74,6 +75,12 @@ final class RuleReloader {
         this.clock = clock;
         this.err = err;
         this.files = new HashMap<>(loaded);
+    }
+
+    /** Sets how many rules the server runs at most; a file whose new rules would exceed it is not deployed. */
+    RuleReloader limitRules(int max) {
+        maxRules = max;
+        return this;
     }
 
     /** Starts scanning; call on the server's event loop. */
@@ -174,6 +181,17 @@ final class RuleReloader {
                 continue;
             }
             deploy.add(rule.withVersion(registry.nextVersion(rule.name())));
+        }
+        int added = 0;
+        for (CompiledRule rule : deploy) {
+            added += registry.get(rule.name()) == null ? 1 : 0;
+        }
+        if (registry.size() + added > maxRules) {
+            err.println("vigil serve: " + changed.file() + ": deploying it would run " + (registry.size() + added)
+                    + " rules, over the limit of " + maxRules + " (maxRules); "
+                    + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
+            files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
+            return;
         }
         if (!deploy.isEmpty() && !ingest.deploy(deploy)) {
             err.println("vigil serve: " + changed.file() + ": the engine is busy; retrying on the next scan");

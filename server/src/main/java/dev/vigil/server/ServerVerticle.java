@@ -65,7 +65,7 @@ final class ServerVerticle extends VerticleBase {
         Limits limits = new Limits(config);
         if (watchedFiles != null && config.rulesDir() != null) {
             reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
-                    watchedFiles).start();
+                    watchedFiles).limitRules(config.maxRules()).start();
         }
 
         Router router = Router.router(vertx);

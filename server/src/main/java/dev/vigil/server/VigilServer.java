@@ -49,6 +49,11 @@ public final class VigilServer {
                     return RuleDirectory.load(config.rulesDir(), err, Instant.now());
                 })
                 .compose(directory -> {
+                    if (directory.rules().size() > config.maxRules()) {
+                        return Future.failedFuture(new InvalidConfigException("the rules folder " + config.rulesDir()
+                                + " holds " + directory.rules().size() + " rules, over the limit of "
+                                + config.maxRules() + " (maxRules)"));
+                    }
                     RuleRegistry registry = new RuleRegistry();
                     registry.declare(directory.streams());
                     List<CompiledRule> initial = new ArrayList<>();
