@@ -43,7 +43,8 @@ import java.util.concurrent.Callable;
             "  maxEventsPerBatch   VIGIL_MAX_EVENTS_PER_BATCH   --max-events-per-batch",
             "  shards              VIGIL_SHARDS                 --shards",
             "  sourceIdleTimeoutMs VIGIL_SOURCE_IDLE_TIMEOUT_MS --source-idle-timeout-ms",
-            "The file is named by --config, else VIGIL_CONFIG; it is a JSON object with only these keys, and its "
+            "The file is named by --config, else VIGIL_CONFIG; it is a JSON object (or YAML when named .yaml or .yml) "
+                + "with only these keys, and its "
                 + "relative paths are relative to the file's folder. Example:",
             "  {\"port\": 9090, \"rules\": \"rules\", \"data\": \"/var/lib/vigil\"}",
             "Tokens are not a file key: give them with --token or VIGIL_TOKENS only.",
@@ -109,7 +110,8 @@ final class ServeCommand implements Callable<Integer> {
     String sourceIdleTimeoutMs;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "JSON configuration file (default: $VIGIL_CONFIG, else none).")
+            description = "Configuration file, JSON, or YAML when named .yaml or .yml (default: $VIGIL_CONFIG, else "
+                    + "none).")
     Path config;
 
     @Option(names = "--token", paramLabel = "ROLE:TOKEN",

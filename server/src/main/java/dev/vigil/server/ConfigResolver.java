@@ -1,5 +1,8 @@
 package dev.vigil.server;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +20,8 @@ import java.util.Map;
 
 /**
  * Builds the {@link ServerConfig} of {@code vigil serve} from its four sources, per key: a flag wins over an
- * environment variable, which wins over the configuration file (JSON), which wins over the default. Every value
+ * environment variable, which wins over the configuration file (JSON, or YAML when it is named {@code .yaml} or
+ * {@code .yml}), which wins over the default. Every value
  * is checked before the server starts; a mistake becomes an {@link InvalidConfigException} that names the key and
  * where it came from (the flag, the variable, or the file and key).
  *
@@ -70,6 +74,8 @@ public final class ConfigResolver {
                     "Milliseconds an event source may stay silent before it stops holding back its streams' "
                             + "watermark."));
 
+    private static final YAMLMapper YAML = new YAMLMapper();
+
     private ConfigResolver() {
     }
 
@@ -115,12 +121,7 @@ public final class ConfigResolver {
         } catch (IOException e) {
             throw new InvalidConfigException(configFile + ": cannot read: " + e.getMessage());
         }
-        JsonObject json;
-        try {
-            json = new JsonObject(text);
-        } catch (DecodeException | ClassCastException notAnObject) {
-            throw new InvalidConfigException(configFile + ": not a JSON object (" + firstLine(notAnObject) + ")");
-        }
+        JsonObject json = isYaml(configFile) ? parseYaml(configFile, text) : parseJsonObject(configFile, text);
         List<String> known = new ArrayList<>();
         KEYS.forEach(key -> known.add(key.key()));
         for (String name : json.fieldNames()) {
@@ -130,6 +131,40 @@ public final class ConfigResolver {
             }
         }
         return json.getMap();
+    }
+
+    private static boolean isYaml(Path configFile) {
+        String name = configFile.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".yaml") || name.endsWith(".yml");
+    }
+
+    private static JsonObject parseJsonObject(Path configFile, String text) throws InvalidConfigException {
+        try {
+            return new JsonObject(text);
+        } catch (DecodeException | ClassCastException notAnObject) {
+            throw new InvalidConfigException(configFile + ": not a JSON object (" + firstLine(notAnObject) + ")");
+        }
+    }
+
+    /** YAML is read into the same tree as JSON, so keys and values are checked alike. */
+    private static JsonObject parseYaml(Path configFile, String text) throws InvalidConfigException {
+        Object tree;
+        try {
+            tree = YAML.readValue(text, Object.class);
+        } catch (JsonProcessingException bad) {
+            JsonLocation at = bad.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new InvalidConfigException(configFile + ": not valid YAML" + where + ": " + bad.getOriginalMessage());
+        }
+        if (tree == null) {
+            return new JsonObject();
+        }
+        if (!(tree instanceof Map<?, ?> map)) {
+            throw new InvalidConfigException(configFile + ": not a YAML mapping of keys to values");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> keys = (Map<String, Object>) map;
+        return new JsonObject(keys);
     }
 
     private static Object parseJson(ConfigKey key, Object value, Path configFile) throws InvalidConfigException {

@@ -130,6 +130,35 @@ class ConfigTest {
     }
 
     @Test
+    void aYamlFileIsReadLikeJson() throws Exception {
+        Path file = dir.resolve("vigil.yaml");
+        Files.writeString(file, """
+                # the same keys as the JSON file
+                port: 9200
+                rules: my-rules
+                shards: 3
+                sourceIdleTimeoutMs: 4000
+                """, StandardCharsets.UTF_8);
+        ServerConfig config = serve(Map.of(), "--config", file.toString());
+        assertEquals(9200, config.port());
+        assertEquals(dir.resolve("my-rules"), config.rulesDir(), "relative to the file's folder");
+        assertEquals(3, config.shards());
+        assertEquals(4_000, config.sourceIdleTimeoutMs());
+    }
+
+    @Test
+    void yamlMistakesNameTheFileAndThePlace() throws Exception {
+        Path broken = dir.resolve("broken.yml");
+        Files.writeString(broken, "port: 9200\n  rules: [unclosed\n", StandardCharsets.UTF_8);
+        String message = problem(Map.of(), "--config", broken.toString());
+        assertTrue(message.startsWith(broken + ": not valid YAML at line "), message);
+        Path wrongType = dir.resolve("wrong.yaml");
+        Files.writeString(wrongType, "port: eighty\n", StandardCharsets.UTF_8);
+        assertEquals(wrongType + ": key 'port': port must be an integer in 0..65535, got \"eighty\"",
+                problem(Map.of(), "--config", wrongType.toString()));
+    }
+
+    @Test
     void theEnvironmentCanNameTheFile() throws Exception {
         Path file = configFile("{\"port\": 9100}");
         assertEquals(9100, serve(Map.of("VIGIL_CONFIG", file.toString())).port());
@@ -139,7 +168,8 @@ class ConfigTest {
     void anUnknownKeyIsNamedWithTheFile() throws Exception {
         Path file = configFile("{\"port\": 9000, \"prot\": 1}");
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
-                + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, sourceIdleTimeoutMs",
+                + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, "
+                + "sourceIdleTimeoutMs",
                 problem(Map.of(), "--config", file.toString()));
     }
 
