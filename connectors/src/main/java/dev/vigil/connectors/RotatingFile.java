@@ -40,6 +40,8 @@ final class RotatingFile {
     private final String extension;
     private final Pattern rotatedName;
     private Writer out;
+    private String lastStamp = "";
+    private int lastSequence;
     private long bytes;
     private long openedAtMs;
 
@@ -106,11 +108,14 @@ final class RotatingFile {
         close();
         Path folder = path.toAbsolutePath().getParent();
         String stamp = STAMP.format(clock.instant());
-        Path target;
-        int sequence = 1;
-        do {
-            target = folder.resolve(String.format("%s-%s-%03d%s", stem, stamp, sequence++, extension));
-        } while (Files.exists(target));
+        // never reuse a sequence number within a second, even once pruning freed it: names must keep their order
+        int sequence = stamp.equals(lastStamp) ? lastSequence + 1 : 1;
+        Path target = folder.resolve(String.format("%s-%s-%03d%s", stem, stamp, sequence, extension));
+        while (Files.exists(target)) {   // rotated by an earlier run of the server
+            target = folder.resolve(String.format("%s-%s-%03d%s", stem, stamp, ++sequence, extension));
+        }
+        lastStamp = stamp;
+        lastSequence = sequence;
         Files.move(path, target);
         if (maxFiles > 0) {
             prune(folder);
