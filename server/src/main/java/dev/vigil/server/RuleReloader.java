@@ -61,12 +61,13 @@ final class RuleReloader {
     private final Clock clock;
     private final PrintWriter err;
     private final Map<Path, WatchedFile> files;
+    private final SinkCatalog sinks;
     private long timerId = -1;
     private boolean scanning;
     private boolean stopped;
 
     RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, Shard shard, Clock clock, PrintWriter err,
-            Map<Path, WatchedFile> loaded) {
+            Map<Path, WatchedFile> loaded, SinkCatalog sinks) {
         this.vertx = vertx;
         this.folder = folder;
         this.registry = registry;
@@ -74,6 +75,7 @@ final class RuleReloader {
         this.clock = clock;
         this.err = err;
         this.files = new HashMap<>(loaded);
+        this.sinks = sinks;
     }
 
     /** Starts scanning; call on the server's event loop. */
@@ -154,7 +156,7 @@ final class RuleReloader {
             return;
         }
         Changed changed = (Changed) change;
-        CompileResult result = changed.result();
+        CompileResult result = sinks.check(changed.file().toString(), changed.text(), changed.result());
         if (!result.ok()) {
             for (Diagnostic diagnostic : result.diagnostics()) {
                 err.println(diagnostic.render());

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.connectors.SinkDeclaration;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,10 +20,12 @@ import java.util.List;
  * @param ruleTextLimitBytes largest rule request body ({@code POST}/{@code PUT} on {@code /v1/rules}); larger: 413
  * @param maxRules rules the server runs at most; a deployment beyond it gets 422
  * @param maxEventsPerBatch events and watermarks one {@code POST /v1/events} or one WebSocket message may hold
+ * @param sinks the sinks declared in the configuration file ({@code "sinks"}), which rules name in {@code TO} or
+ *     which attach themselves to rules
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
-        int maxEventsPerBatch) {
+        int maxEventsPerBatch, List<SinkDeclaration> sinks) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
@@ -56,6 +59,15 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (maxEventsPerBatch < 1) {
             throw new IllegalArgumentException("max events per batch " + maxEventsPerBatch + " < 1");
         }
+        sinks = List.copyOf(sinks);
+    }
+
+    /** A configuration without sinks. */
+    public ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
+            int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
+            int maxEventsPerBatch) {
+        this(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir, tokens,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, List.of());
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
@@ -66,36 +78,41 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
 
     public ServerConfig withQueueCapacity(int capacity) {
         return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes, dataDir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, sinks);
     }
 
     public ServerConfig withFrameLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit, dataDir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, sinks);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, sinks);
     }
 
     public ServerConfig withTokens(List<AccessToken> accepted) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch);
+                accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch, sinks);
     }
 
     public ServerConfig withRuleTextLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, limit, maxRules, maxEventsPerBatch);
+                tokens, limit, maxRules, maxEventsPerBatch, sinks);
     }
 
     public ServerConfig withMaxRules(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, limit, maxEventsPerBatch);
+                tokens, ruleTextLimitBytes, limit, maxEventsPerBatch, sinks);
     }
 
     public ServerConfig withMaxEventsPerBatch(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, limit);
+                tokens, ruleTextLimitBytes, maxRules, limit, sinks);
+    }
+
+    public ServerConfig withSinks(List<SinkDeclaration> declared) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, declared);
     }
 }

@@ -59,6 +59,11 @@ final class ServerMetrics {
                 .register(registry);
     }
 
+    /** The registry behind {@code /metrics}, for meters kept elsewhere ({@link SinkMeters}). */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** Starts reading a shard's counters and queue depth; once, before the first scrape. */
     void attach(Shard shard) {
         if (this.shard != null) {

@@ -32,6 +32,7 @@ final class ServerVerticle extends VerticleBase {
     private Map<Path, RuleReloader.WatchedFile> watchedFiles;
     private RuleReloader reloader;
     private Router router;
+    private SinkRouter sinks;
 
     /** Builds the shard once the verticle's context (where alerts are delivered) exists. */
     interface ShardFactory {
@@ -55,6 +56,10 @@ final class ServerVerticle extends VerticleBase {
         shard.start();
         AlertsApi history = new AlertsApi(alertLog);
         RulesApi rules = new RulesApi(vertx, registry, shard, Clock.systemUTC());
+        sinks = new SinkRouter(vertx, SinkCatalog.of(config), Clock.systemUTC(), System.out, err,
+                new SinkMeters(metrics.registry())).start(registry);
+        alerts.sendTo(sinks);
+        rules.useSinks(sinks);
         EventsApi events = new EventsApi(registry, shard, metrics::malformed);
         Problems problems = new Problems(err);
         rules.limitRules(config.maxRules());
@@ -62,7 +67,7 @@ final class ServerVerticle extends VerticleBase {
         Limits limits = new Limits(config);
         if (watchedFiles != null && config.rulesDir() != null) {
             reloader = new RuleReloader(vertx, config.rulesDir(), registry, shard, Clock.systemUTC(), err,
-                    watchedFiles).start();
+                    watchedFiles, sinks.catalog()).start();
         }
 
         Router router = Router.router(vertx);
@@ -112,6 +117,7 @@ final class ServerVerticle extends VerticleBase {
         }
         return vertx.executeBlocking(() -> {
             shard.stop();
+            sinks.close();
             return null;
         });
     }

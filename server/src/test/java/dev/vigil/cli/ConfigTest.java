@@ -135,7 +135,7 @@ class ConfigTest {
     void anUnknownKeyIsNamedWithTheFile() throws Exception {
         Path file = configFile("{\"port\": 9000, \"prot\": 1}");
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
-                + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch",
+                + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 

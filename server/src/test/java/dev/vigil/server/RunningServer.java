@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -25,14 +24,19 @@ final class RunningServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final StringWriter err = new StringWriter();
 
-    private RunningServer(Vertx vertx, Path rulesDir) throws Exception {
-        this.server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir), new PrintWriter(err, true))
+    private RunningServer(Vertx vertx, ServerConfig config) throws Exception {
+        this.server = VigilServer.start(vertx, config, new PrintWriter(err, true))
                 .toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Starts a server with no rules folder. */
     static RunningServer start(Vertx vertx) throws Exception {
-        return new RunningServer(vertx, null);
+        return new RunningServer(vertx, ServerConfig.of("127.0.0.1", 0, null));
+    }
+
+    /** Starts a server with this configuration (bind it to 127.0.0.1 port 0). */
+    static RunningServer start(Vertx vertx, ServerConfig config) throws Exception {
+        return new RunningServer(vertx, config);
     }
 
     HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
