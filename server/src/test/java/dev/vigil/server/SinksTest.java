@@ -181,6 +181,39 @@ class SinksTest {
                 .getString("name"));
     }
 
+    @Test
+    void aReloadedFileNamingAnUnconfiguredSinkKeepsItsPreviousVersionRunning(Vertx vertx) throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Path file = rules.resolve("a.cep");
+        Files.writeString(file, "RULE a FROM s PATTERN x TO log\n");
+        RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rules));
+        closing.add(server);
+        Files.writeString(file, "RULE a FROM s PATTERN x TO nowhere\n");
+        awaitTrue(() -> server.serverErr().contains("a.cep:1:28: unknown sink 'nowhere'"), server::serverErr);
+        awaitTrue(() -> server.serverErr().contains("does not compile; its previous rules keep running"),
+                server::serverErr);
+        JsonObject status = new JsonObject(server.get("/v1/rules/a").body());
+        assertEquals(1, status.getInteger("version"));
+        assertEquals("log", status.getJsonArray("sinks").getJsonObject(0).getString("name"));
+    }
+
+    @Test
+    void rulesNamingEqualInlineSinksShareOneWhichGoesAwayWithTheLastOfThem(Vertx vertx) throws Exception {
+        RunningServer server = server(vertx, List.of());
+        deploy(server, "RULE a FROM payments PATTERN x DEFINE x AS amount >= 500 TO file 'out/alerts.ndjson'");
+        deploy(server, "RULE b FROM payments PATTERN x DEFINE x AS amount < 500 TO FILE 'out/alerts.ndjson'");
+        feed(server);
+        Path file = dir.resolve("data/out/alerts.ndjson");   // relative inline paths are in the data folder
+        awaitTrue(() -> lines(file).size() == 4, () -> lines(file));
+        String name = "file:" + file.normalize();
+        assertEquals(4.0, meter(server.get("/metrics").body(), "vigil_sink_delivered_total", name));
+        assertEquals(204, server.send("DELETE", "/v1/rules/a", null, null).statusCode());
+        assertEquals(4.0, meter(server.get("/metrics").body(), "vigil_sink_delivered_total", name));
+        assertEquals(204, server.send("DELETE", "/v1/rules/b", null, null).statusCode());
+        assertTrue(Double.isNaN(meter(server.get("/metrics").body(), "vigil_sink_delivered_total", name)),
+                "the meters of a closed inline sink are gone");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private RunningServer server(Vertx vertx, List<SinkDeclaration> sinks) throws Exception {
