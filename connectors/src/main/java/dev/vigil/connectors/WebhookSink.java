@@ -40,6 +40,8 @@ final class WebhookSink implements Sink {
     private final Vertx vertx;
     private final Context context;
     private final HttpClient client;
+    /** Scheme, host and port: what failures name. The path and query often hold a secret, so they never do. */
+    private final String origin;
     private final SinkCounters counters = new SinkCounters();
     /** Accepted and not yet delivered or dropped; the queue bound. Written from any thread by offer. */
     private final AtomicInteger pending = new AtomicInteger();
@@ -72,6 +74,8 @@ final class WebhookSink implements Sink {
         this.spec = spec;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
+        this.origin = spec.url().getScheme() + "://" + spec.url().getHost()
+                + (spec.url().getPort() < 0 ? "" : ":" + spec.url().getPort());
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) Math.min(
                         Integer.MAX_VALUE, spec.timeoutMs())).setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(spec.maxInFlight()));
@@ -198,8 +202,7 @@ final class WebhookSink implements Sink {
             counters.delivered.incrementAndGet();
             pending.decrementAndGet();
         } else {
-            counters.failed(status == 0 ? "POST " + spec.url() + ": " + error
-                    : "POST " + spec.url() + ": HTTP " + status);
+            counters.failed(status == 0 ? "POST " + origin + ": " + error : "POST " + origin + ": HTTP " + status);
             boolean retryable = status == 0 || status == 429 || status >= 500;
             if (retryable && attempt.delivery.attempts() < spec.maxRetries() && !closed) {
                 retryLater(attempt.delivery.next(), retryAfter);
