@@ -8,6 +8,7 @@ import dev.vigil.dsl.ast.FieldPath;
 import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.RuleFile;
+import dev.vigil.dsl.ast.SinkRef;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.ast.VarDef;
 import dev.vigil.dsl.ast.Window;
@@ -99,6 +100,13 @@ public final class RulePrinter {
         if (rule.skip() != null && rule.skip().kind() != AfterMatchSkip.Kind.PAST_LAST_EVENT) {
             clause(out, "AFTER MATCH SKIP " + skip(rule.skip()));
         }
+        if (!rule.sinks().isEmpty()) {
+            List<String> sinks = new ArrayList<>();
+            for (SinkRef sink : rule.sinks()) {
+                sinks.add(sink(sink));
+            }
+            clause(out, "TO " + String.join(", ", sinks));
+        }
         return out.append(";\n").toString();
     }
 
@@ -142,6 +150,13 @@ public final class RulePrinter {
         return String.join(", ", out);
     }
 
+    private static String sink(SinkRef sink) {
+        if (sink.target() != null) {
+            return sink.word() + " '" + sink.target().replace("'", "''") + "'";
+        }
+        return sink.isNamed() ? name(sink.word()) : sink.word();
+    }
+
     private static String skip(AfterMatchSkip skip) {
         switch (skip.kind()) {
             case NO_SKIP:
@@ -172,7 +187,7 @@ public final class RulePrinter {
                 out.append('!');
             }
             if (stage.element() instanceof Pattern.Variable v) {
-                out.append(name(v.name()));
+                out.append(Keywords.quoteVariableIfNeeded(v.name()));
             } else {
                 out.append('(').append(print(((Pattern.Group) stage.element()).body())).append(')');
             }

@@ -7,6 +7,7 @@ import dev.vigil.dsl.ast.FieldPath;
 import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.RuleFile;
+import dev.vigil.dsl.ast.SinkRef;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.ast.VarDef;
 import java.util.ArrayList;
@@ -59,6 +60,10 @@ final class AstDump {
         out.append("\n  timeout ").append(rule.timeoutEmit() == null ? "none" : of(rule.timeoutEmit()));
         out.append("\n  skip ").append(rule.skip().kind())
                 .append(rule.skip().variable() == null ? "" : " " + rule.skip().variable());
+        for (SinkRef sink : rule.sinks()) {
+            out.append("\n  to ").append(sink.isNamed() ? "name " : "").append(sink.word())
+                    .append(sink.target() == null ? "" : " '" + sink.target() + "'");
+        }
         return out.toString();
     }
 

@@ -809,6 +809,64 @@ class CheckerTest {
                 """);
     }
 
+    // ------------------------------------------------------------------ TO
+
+    @Test
+    void anUnknownSinkTypeWordIsReportedAtTheSink() {
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a
+                  TO log, kafka 'fraud-topic'""", """
+                rules.cep:2:11: unknown sink type 'kafka'; expected webhook or file before a quoted target, log, or the name of a configured sink (without a target)
+                  |   TO log, kafka 'fraud-topic'
+                  |           ^^^^^^^^^^^^^^^^^^^
+                """);
+    }
+
+    @Test
+    void aSinkListedTwiceIsReportedAtTheSecond() {
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a
+                  TO hook, webhook 'http://h.example/a', hook, WEBHOOK 'http://h.example/a'""", """
+                rules.cep:2:42: sink 'hook' is listed twice in TO; list each sink once
+                  |   TO hook, webhook 'http://h.example/a', hook, WEBHOOK 'http://h.example/a'
+                  |                                          ^^^^
+                rules.cep:2:48: sink webhook 'http://h.example/a' is listed twice in TO; list each sink once
+                  |   TO hook, webhook 'http://h.example/a', hook, WEBHOOK 'http://h.example/a'
+                  |                                                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+                """);
+    }
+
+    @Test
+    void aSinkTypeWithoutTargetAndLogWithATargetAreReported() {
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a TO webhook, log 'x'""", """
+                rules.cep:1:28: sink type webhook needs a quoted target, e.g. TO webhook 'https://hooks.example.com/alerts'; a configured sink cannot be named webhook
+                  | RULE r FROM s PATTERN a TO webhook, log 'x'
+                  |                            ^^^^^^^
+                rules.cep:1:37: sink log takes no target; write TO log (it writes to the server's output)
+                  | RULE r FROM s PATTERN a TO webhook, log 'x'
+                  |                                     ^^^^^^^
+                """);
+    }
+
+    @Test
+    void aWebhookTargetMustBeAnHttpUrlAndAFileTargetAPath() {
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a TO webhook 'ftp://h.example/x', file ' '""", """
+                rules.cep:1:28: webhook target 'ftp://h.example/x' is not an http:// or https:// URL with a host, e.g. 'https://hooks.example.com/alerts'
+                  | RULE r FROM s PATTERN a TO webhook 'ftp://h.example/x', file ' '
+                  |                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+                rules.cep:1:57: file target ' ' is not a path, e.g. 'alerts.ndjson'
+                  | RULE r FROM s PATTERN a TO webhook 'ftp://h.example/x', file ' '
+                  |                                                         ^^^^^^^^
+                """);
+    }
+
+    @Test
+    void configuredNamesAreNotJudgedByTheLanguage() {
+        assertNoDiagnostics("RULE r FROM s PATTERN a TO not_configured_anywhere, log");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Every diagnostic of {@code text}, rendered as {@code vigil check} prints them, one after another. */

@@ -393,6 +393,73 @@ class ParserTest {
                 """);
     }
 
+    // ------------------------------------------------------------------ TO
+
+    @Test
+    void toSendsAlertsToConfiguredInlineAndLogSinksInTheOrderWritten() {
+        assertCanonical("RULE r FROM s PATTERN a TO fraud_hook, webhook 'https://h.example/x?a=1', "
+                + "FILE 'alerts/it''s.ndjson', Log", """
+                RULE r
+                  FROM s
+                  PATTERN a
+                  TO fraud_hook, webhook 'https://h.example/x?a=1', file 'alerts/it''s.ndjson', log;
+                """);
+        assertRuleDump("RULE r FROM s PATTERN a TO fraud_hook, webhook 'https://h.example/x', log",
+                "to name fraud_hook\n  to webhook 'https://h.example/x'\n  to log");
+    }
+
+    @Test
+    void withoutToARuleHasNoSinks() {
+        assertTrue(parse("RULE r FROM s PATTERN a").rules().get(0).sinks().isEmpty());
+    }
+
+    @Test
+    void configuredSinkNamesKeepTheirCaseAndMayBeBackquoted() {
+        assertRuleDump("RULE r FROM s PATTERN a TO Fraud_Hook, `ops team`, first",
+                "to name Fraud_Hook\n  to name ops team\n  to name first");
+    }
+
+    @Test
+    void toClauseAndAfterMatchSkipToBothParseInEitherOrder() {
+        assertRuleDump("RULE r FROM s PATTERN a b AFTER MATCH SKIP TO NEXT EVENT TO log",
+                "skip TO_NEXT_EVENT\n  to log");
+        assertRuleDump("RULE r FROM s PATTERN a b AFTER MATCH SKIP TO FIRST b TO hook",
+                "skip TO_FIRST b\n  to name hook");
+        assertRuleDump("RULE r FROM s PATTERN a b TO hook AFTER MATCH SKIP TO LAST a",
+                "skip TO_LAST a\n  to name hook");
+    }
+
+    @Test
+    void bareToAfterAPatternStartsTheToClauseAndABackquotedToIsAVariable() {
+        Rule rule = parse("RULE r FROM s PATTERN a b TO log").rules().get(0);
+        assertEquals("STRICT:a STRICT:b", AstDump.of(rule.pattern()));
+        assertEquals(1, rule.sinks().size());
+        assertCanonical("RULE r FROM s PATTERN a -> `to` DEFINE to AS to.to > 1 TO to", """
+                RULE r
+                  FROM s
+                  PATTERN a -> `to`
+                  DEFINE
+                    to AS to.to > 1
+                  TO to;
+                """);
+    }
+
+    @Test
+    void toMayFollowEveryClauseThatEndsInANameOrAnExpression() {
+        assertRuleDump("RULE r FROM s PATTERN a -> b WITHIN 1m ON TIMEOUT EMIT TO log", "timeout []\n  skip "
+                + "PAST_LAST_EVENT\n  to log");
+        assertRuleDump("RULE r FROM s PATTERN a WITHIN 1m ON TIMEOUT EMIT to = a.x TO log", "timeout [to=$a/x]");
+        assertRuleDump("RULE r FROM s PARTITION BY k TO h SEVERITY high PATTERN a", "to name h");
+        assertRuleDump("RULE r FROM s PATTERN a DEFINE a AS x > 1 TO h EMIT e = 1", "to name h");
+    }
+
+    @Test
+    void toGivenTwiceIsReported() {
+        ParseResult result = RuleParser.parse("t.cep", "RULE r FROM s PATTERN a TO log TO h");
+        assertEquals("t.cep:1:32: TO is given twice; each clause may appear once per rule",
+                result.diagnostics().get(0).render().lines().findFirst().orElseThrow());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static RuleFile parse(String text) {

@@ -12,6 +12,7 @@ import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Pattern.Contiguity;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.RuleFile;
+import dev.vigil.dsl.ast.SinkRef;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.ast.VarDef;
 import dev.vigil.dsl.ast.Window;
@@ -89,7 +90,25 @@ final class RandomAst {
         List<EmitField> timeoutEmit = random.nextInt(3) == 0 ? null : random.nextBoolean() ? List.of() : emit();
         return new Rule(name(), random.nextBoolean() ? null : pick(SEVERITIES), from, partition, pattern,
                 random.nextBoolean() ? window() : null, random.nextBoolean() ? window() : null, defines, emit,
-                timeoutEmit, skip(variables), NONE);
+                timeoutEmit, skip(variables), sinks(), NONE);
+    }
+
+    /** No TO clause half of the time; else configured names (keywords and odd ones too), log and inline sinks. */
+    private List<SinkRef> sinks() {
+        List<SinkRef> sinks = new ArrayList<>();
+        for (int i = random.nextBoolean() ? 0 : 1 + random.nextInt(3); i > 0; i--) {
+            int shape = random.nextInt(4);
+            String name = name();
+            SinkRef sink = shape == 0 ? SinkRef.log(NONE)
+                    : shape == 1 ? SinkRef.inline(SinkRef.WEBHOOK, "https://h.example/" + pick(STRINGS), NONE)
+                    : shape == 2 ? SinkRef.inline(SinkRef.FILE, "a/" + pick(STRINGS), NONE)
+                    : SinkRef.isTypeWord(name.toLowerCase(java.util.Locale.ROOT)) ? SinkRef.log(NONE)
+                    : SinkRef.named(name, NONE);
+            if (!sinks.contains(sink)) {
+                sinks.add(sink);
+            }
+        }
+        return sinks;
     }
 
     private VarDef varDef(String variable, List<String> from) {

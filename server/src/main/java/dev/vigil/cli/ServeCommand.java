@@ -47,6 +47,10 @@ import java.util.concurrent.Callable;
                 + "with only these keys, and its "
                 + "relative paths are relative to the file's folder. Example:",
             "  {\"port\": 9090, \"rules\": \"rules\", \"data\": \"/var/lib/vigil\"}",
+            "The file may also declare alert sinks under \"sinks\" (file only; see docs/api.md, Sinks):",
+            "  \"sinks\": {\"fraud_hook\": {\"type\": \"webhook\", \"url\": \"https://hooks.example.com/fraud\", "
+                + "\"rules\": [\"card_testing\"]}}",
+            "Rules send to them with TO fraud_hook, or to inline sinks: TO webhook 'https://...', file 'a.ndjson', log.",
             "Tokens are not a file key: give them with --token or VIGIL_TOKENS only.",
             "Unknown keys and wrong values stop the server with exit status 2."})
 final class ServeCommand implements Callable<Integer> {

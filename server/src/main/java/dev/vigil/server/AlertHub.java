@@ -30,6 +30,7 @@ final class AlertHub implements AlertSink {
     private final ServerMetrics metrics;
     private final Clock clock;
     private final List<Subscriber> subscribers = new ArrayList<>();
+    private SinkRouter sinks;
 
     private record Subscriber(AlertChannel channel, AlertFilter filter) {}
 
@@ -51,6 +52,11 @@ final class AlertHub implements AlertSink {
         String json = JsonCodec.alert(alert);
         String key = AlertFilter.keyText(alert.key());
         context.runOnContext(ignored -> push(alert, key, lastEventAcceptedNanos, json));
+    }
+
+    /** Also sends every alert to its rule's sinks (webhooks, files, the log). */
+    void sendTo(SinkRouter router) {
+        sinks = router;
     }
 
     /** Registers a subscriber; {@code rule} null means every rule. */
@@ -81,6 +87,9 @@ final class AlertHub implements AlertSink {
     private void push(Alert alert, String key, long lastEventAcceptedNanos, String json) {
         log.append(alert.rule(), alert.severity(), key, clock.millis(), json);
         metrics.onAlertPushed(alert, lastEventAcceptedNanos, System.nanoTime());
+        if (sinks != null) {
+            sinks.deliver(alert, json);
+        }
         fanOut(alert, key, json);
     }
 

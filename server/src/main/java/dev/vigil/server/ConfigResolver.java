@@ -3,6 +3,9 @@ package dev.vigil.server;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vigil.connectors.InvalidSinkException;
+import dev.vigil.connectors.SinkDeclaration;
+import dev.vigil.connectors.SinkDeclarations;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +38,9 @@ import java.util.Map;
  * <p>Stateless: every method is a pure function of its arguments (the file is read once per call).
  */
 public final class ConfigResolver {
+    /** The file-only key declaring alert sinks (name to declaration; see {@link SinkDeclarations}). */
+    public static final String SINKS_KEY = "sinks";
+
     /** The environment variable naming the configuration file when {@code --config} is absent. */
     public static final String CONFIG_ENV = "VIGIL_CONFIG";
 
@@ -101,12 +107,20 @@ public final class ConfigResolver {
                 values.put(key.key(), parseText(key, key.defaultValue(), "default of " + key.key(), null));
             }
         }
+        List<SinkDeclaration> sinks = List.of();
+        if (file.containsKey(SINKS_KEY)) {
+            try {
+                sinks = SinkDeclarations.parse(file.get(SINKS_KEY), configFile.toAbsolutePath().getParent());
+            } catch (InvalidSinkException invalid) {
+                throw new InvalidConfigException(configFile + ": " + invalid.getMessage());
+            }
+        }
         return new ServerConfig((String) values.get("host"), (Integer) values.get("port"),
                 (Path) values.get("rules"), (Integer) values.get("queueCapacity"),
                 (Long) values.get("bodyLimitBytes"), (Integer) values.get("frameLimitBytes"),
                 (Path) values.get("data"), List.of(), (Integer) values.get("ruleTextLimitBytes"),
                 (Integer) values.get("maxRules"), (Integer) values.get("maxEventsPerBatch"),
-                (Integer) values.get("shards"), (Long) values.get("sourceIdleTimeoutMs"));
+                (Integer) values.get("shards"), (Long) values.get("sourceIdleTimeoutMs"), sinks);
     }
 
     /** The file's keys and values; unknown keys, unreadable files and anything but a JSON object are errors. */
@@ -124,6 +138,7 @@ public final class ConfigResolver {
         JsonObject json = isYaml(configFile) ? parseYaml(configFile, text) : parseJsonObject(configFile, text);
         List<String> known = new ArrayList<>();
         KEYS.forEach(key -> known.add(key.key()));
+        known.add(SINKS_KEY);
         for (String name : json.fieldNames()) {
             if (!known.contains(name)) {
                 throw new InvalidConfigException(configFile + ": unknown key '" + name + "'; known keys are "

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams,
         Map<Path, RuleReloader.WatchedFile> files) {
 
-    static RuleDirectory load(Path folder, PrintWriter err, Instant now) {
+    static RuleDirectory load(Path folder, PrintWriter err, Instant now, SinkCatalog sinks) {
         List<DeployedRule> rules = new ArrayList<>();
         List<StreamDecl> streams = new ArrayList<>();
         if (folder == null) {
@@ -51,7 +51,7 @@ record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams,
                 err.println("vigil serve: " + file + ": cannot read (" + e.getMessage() + "); skipped");
                 continue;
             }
-            CompileResult result = RuleCompiler.compile(file.toString(), text);
+            CompileResult result = sinks.check(file.toString(), text, RuleCompiler.compile(file.toString(), text));
             if (!result.ok()) {
                 for (Diagnostic diagnostic : result.diagnostics()) {
                     err.println(diagnostic.render());

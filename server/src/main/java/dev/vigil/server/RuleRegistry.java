@@ -23,6 +23,16 @@ final class RuleRegistry {
     private final Map<String, Integer> lastVersions = new HashMap<>();
     private final Map<String, StreamDecl> streams = new LinkedHashMap<>();
     private EventDecoder decoder = new EventDecoder(List.of(), true);
+    private Listener listener = (name, before, after) -> {};
+
+    /** Told of every deployment, replacement ({@code before} and {@code after}) and removal ({@code after} null). */
+    interface Listener {
+        void changed(String name, DeployedRule before, DeployedRule after);
+    }
+
+    void listen(Listener changes) {
+        listener = changes;
+    }
 
     DeployedRule get(String name) {
         return rules.get(name);
@@ -42,12 +52,17 @@ final class RuleRegistry {
     }
 
     void put(DeployedRule rule) {
-        rules.put(rule.name(), rule);
+        DeployedRule before = rules.put(rule.name(), rule);
         lastVersions.merge(rule.name(), rule.version(), Math::max);
+        listener.changed(rule.name(), before, rule);
     }
 
     DeployedRule remove(String name) {
-        return rules.remove(name);
+        DeployedRule before = rules.remove(name);
+        if (before != null) {
+            listener.changed(name, before, null);
+        }
+        return before;
     }
 
     /** Declares (or redeclares: the latest declaration wins) streams events are validated against. */

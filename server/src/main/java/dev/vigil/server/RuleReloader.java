@@ -62,12 +62,13 @@ final class RuleReloader {
     private final PrintWriter err;
     private final Map<Path, WatchedFile> files;
     private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
+    private final SinkCatalog sinks;
     private long timerId = -1;
     private boolean scanning;
     private boolean stopped;
 
     RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, Ingest ingest, Clock clock, PrintWriter err,
-            Map<Path, WatchedFile> loaded) {
+            Map<Path, WatchedFile> loaded, SinkCatalog sinks) {
         this.vertx = vertx;
         this.folder = folder;
         this.registry = registry;
@@ -75,6 +76,7 @@ final class RuleReloader {
         this.clock = clock;
         this.err = err;
         this.files = new HashMap<>(loaded);
+        this.sinks = sinks;
     }
 
     /** Sets how many rules the server runs at most; a file whose new rules would exceed it is not deployed. */
@@ -161,7 +163,7 @@ final class RuleReloader {
             return;
         }
         Changed changed = (Changed) change;
-        CompileResult result = changed.result();
+        CompileResult result = sinks.check(changed.file().toString(), changed.text(), changed.result());
         if (!result.ok()) {
             for (Diagnostic diagnostic : result.diagnostics()) {
                 err.println(diagnostic.render());

@@ -31,6 +31,7 @@ final class RulesApi {
     private final Ingest ingest;
     private final Clock clock;
     private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
+    private SinkRouter sinks;
 
     RulesApi(Vertx vertx, RuleRegistry registry, Ingest ingest, Clock clock) {
         this.vertx = vertx;
@@ -77,6 +78,11 @@ final class RulesApi {
     /** Sets how many rules the server runs at most; a {@code POST} beyond it deploys nothing and answers 422. */
     void limitRules(int max) {
         maxRules = max;
+    }
+
+    /** Refuses rules whose {@code TO} names an unconfigured sink, and shows each rule's sinks in its status. */
+    void useSinks(SinkRouter router) {
+        sinks = router;
     }
 
     /** {@code PUT /v1/rules/{name}}: the text must define exactly that rule; it replaces the running version. */
@@ -143,7 +149,8 @@ final class RulesApi {
             return;
         }
         send(ctx, 200, summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
-                .put("counters", counters(rule.rule(), ingest.counters())).put("source", rule.source()).encode());
+                .put("counters", counters(rule.rule(), ingest.counters())).put("source", rule.source())
+                .put("sinks", sinks == null ? new JsonArray() : sinks.status(rule.name())).encode());
     }
 
     void delete(RoutingContext ctx) {
@@ -179,7 +186,9 @@ final class RulesApi {
     }
 
     private io.vertx.core.Future<CompileResult> compile(String source) {
-        return vertx.executeBlocking(() -> RuleCompiler.compile(REQUEST_FILE, source));
+        SinkCatalog catalog = sinks == null ? new SinkCatalog(List.of(), null) : sinks.catalog();
+        return vertx.executeBlocking(() -> catalog.check(REQUEST_FILE, source,
+                RuleCompiler.compile(REQUEST_FILE, source)));
     }
 
     /** Sends 400 with the diagnostics, or for text without rules; true when the result can be used. */

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.connectors.SinkDeclaration;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,10 +23,12 @@ import java.util.List;
  * @param shards engine threads; events are split between them by partition key
  * @param sourceIdleTimeoutMs how long an event source may stay silent before it stops holding back the watermark
  *     of the streams it feeds
+ * @param sinks the sinks declared in the configuration file ({@code "sinks"}), which rules name in {@code TO} or
+ *     which attach themselves to rules
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
-        int maxEventsPerBatch, int shards, long sourceIdleTimeoutMs) {
+        int maxEventsPerBatch, int shards, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
@@ -69,63 +72,70 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (sourceIdleTimeoutMs < 1) {
             throw new IllegalArgumentException("source idle timeout " + sourceIdleTimeoutMs + " ms < 1");
         }
+        sinks = List.copyOf(sinks);
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
-                DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, DEFAULT_SOURCE_IDLE_TIMEOUT_MS);
+                DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of());
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
         return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes, dataDir, tokens,
                 ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs);
+                sourceIdleTimeoutMs, sinks);
     }
 
     public ServerConfig withFrameLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit, dataDir, tokens,
                 ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs);
+                sourceIdleTimeoutMs, sinks);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dir, tokens,
                 ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs);
+                sourceIdleTimeoutMs, sinks);
     }
 
     public ServerConfig withTokens(List<AccessToken> accepted) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                 accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs);
+                sourceIdleTimeoutMs, sinks);
     }
 
     public ServerConfig withRuleTextLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                 tokens, limit, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs);
+                sourceIdleTimeoutMs, sinks);
     }
 
     public ServerConfig withMaxRules(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                 tokens, ruleTextLimitBytes, limit, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs);
+                sourceIdleTimeoutMs, sinks);
     }
 
     public ServerConfig withMaxEventsPerBatch(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                 tokens, ruleTextLimitBytes, maxRules, limit, shards,
-                sourceIdleTimeoutMs);
+                sourceIdleTimeoutMs, sinks);
     }
 
     public ServerConfig withShards(int count) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, count, sourceIdleTimeoutMs);
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, count, sourceIdleTimeoutMs,
+                sinks);
     }
 
     public ServerConfig withSourceIdleTimeoutMs(long timeoutMs) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, timeoutMs);
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, timeoutMs, sinks);
+    }
+
+    public ServerConfig withSinks(List<SinkDeclaration> declared) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, sourceIdleTimeoutMs, declared);
     }
 }

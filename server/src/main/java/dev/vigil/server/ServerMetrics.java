@@ -59,6 +59,11 @@ final class ServerMetrics {
                 .register(registry);
     }
 
+    /** The registry behind {@code /metrics}, for meters kept elsewhere ({@link SinkMeters}). */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** Starts reading the shards' counters and queue depths; once, before the first scrape. */
     void attach(Ingest ingest) {
         if (this.ingest != null) {

@@ -33,6 +33,7 @@ final class ServerVerticle extends VerticleBase {
     private Map<Path, RuleReloader.WatchedFile> watchedFiles;
     private RuleReloader reloader;
     private Router router;
+    private SinkRouter sinks;
 
     /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */
     interface IngestFactory {
@@ -58,6 +59,10 @@ final class ServerVerticle extends VerticleBase {
                 ignored -> ingest.expireIdleSources());
         AlertsApi history = new AlertsApi(alertLog);
         RulesApi rules = new RulesApi(vertx, registry, ingest, Clock.systemUTC());
+        sinks = new SinkRouter(vertx, SinkCatalog.of(config), Clock.systemUTC(), System.out, err,
+                new SinkMeters(metrics.registry())).start(registry);
+        alerts.sendTo(sinks);
+        rules.useSinks(sinks);
         EventsApi events = new EventsApi(vertx, registry, ingest, metrics::malformed);
         Problems problems = new Problems(err);
         rules.limitRules(config.maxRules());
@@ -65,7 +70,7 @@ final class ServerVerticle extends VerticleBase {
         Limits limits = new Limits(config);
         if (watchedFiles != null && config.rulesDir() != null) {
             reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
-                    watchedFiles).limitRules(config.maxRules()).start();
+                    watchedFiles, sinks.catalog()).limitRules(config.maxRules()).start();
         }
 
         Router router = Router.router(vertx);
@@ -116,6 +121,7 @@ final class ServerVerticle extends VerticleBase {
         vertx.cancelTimer(idleTimer);
         return vertx.executeBlocking(() -> {
             ingest.stop();
+            sinks.close();
             return null;
         });
     }

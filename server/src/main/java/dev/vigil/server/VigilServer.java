@@ -46,7 +46,7 @@ public final class VigilServer {
     public static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err) {
         return vertx.executeBlocking(() -> {
                     createDataDir(config.dataDir());
-                    return RuleDirectory.load(config.rulesDir(), err, Instant.now());
+                    return RuleDirectory.load(config.rulesDir(), err, Instant.now(), SinkCatalog.of(config));
                 })
                 .compose(directory -> {
                     if (directory.rules().size() > config.maxRules()) {

@@ -7,7 +7,9 @@
  * bounded command queue → {@link dev.vigil.server.Shard} (engine thread) → {@link dev.vigil.server.AlertHub}
  * (back on the event loop: appended to the {@link dev.vigil.server.AlertLog}, counted in the
  * {@link dev.vigil.server.ServerMetrics}) → WebSocket and Server-Sent Events subscribers
- * ({@link dev.vigil.server.AlertChannel}, each with its {@link dev.vigil.server.AlertFilter}). Rules go
+ * ({@link dev.vigil.server.AlertChannel}, each with its {@link dev.vigil.server.AlertFilter}) and the rule's sinks
+ * ({@link dev.vigil.server.SinkRouter}: webhooks, files, the log, from module {@code connectors}; which sinks a
+ * rule may name and gets is the {@link dev.vigil.server.SinkCatalog}'s answer). Rules go
  * {@link dev.vigil.server.RulesApi} (compile on a worker, then register on the event loop) → a deploy command to
  * the shard; {@link dev.vigil.server.RuleReloader} does the same for the rules folder's files when they change.
  * {@link dev.vigil.server.ConfigResolver} builds the {@link dev.vigil.server.ServerConfig} from flags,

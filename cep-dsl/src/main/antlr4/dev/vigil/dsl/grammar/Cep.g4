@@ -51,6 +51,7 @@ ruleClause
     | EMIT emitField (COMMA emitField)*               # emitClause
     | ON TIMEOUT EMIT (emitField (COMMA emitField)*)? # timeoutClause
     | AFTER MATCH SKIP_ skipTarget                    # skipClause
+    | TO sink (COMMA sink)*                           # sinkClause
     ;
 
 skipTarget
@@ -59,6 +60,14 @@ skipTarget
     | PAST LAST EVENT      # pastLastEvent
     | TO FIRST name        # toFirst
     | TO LAST name         # toLast
+    ;
+
+/**
+ * Where alerts go: a sink of the server's configuration (`fraud_hook`), `log`, or a type word and its quoted
+ * target (`webhook 'https://...'`, `file 'alerts.ndjson'`). The checker judges the words; the server the names.
+ */
+sink
+    : name target=STRING?
     ;
 
 varDef
@@ -85,7 +94,7 @@ stage
     ;
 
 element
-    : name                    # variableElement
+    : variableName            # variableElement
     | LPAREN pattern RPAREN   # groupElement
     ;
 
@@ -186,9 +195,24 @@ name
     | nonReserved
     ;
 
+/**
+ * A pattern variable: any name except a bare `to`, which after a pattern starts the TO clause
+ * (`PATTERN a b TO log`); such a variable is written `` `to` ``.
+ */
+variableName
+    : IDENT
+    | QUOTED_IDENT
+    | variableKeyword
+    ;
+
 // Keep in sync with dev.vigil.dsl.parse.Keywords.NON_RESERVED (a test compares them).
 nonReserved
-    : STREAM | RULE | EVENT | TIME | WATERMARK | DELAY | BY | EVENTS | TIMEOUT | MATCH | SKIP_ | NO | TO | NEXT
+    : variableKeyword
+    | TO
+    ;
+
+variableKeyword
+    : STREAM | RULE | EVENT | TIME | WATERMARK | DELAY | BY | EVENTS | TIMEOUT | MATCH | SKIP_ | NO | NEXT
     | PAST | LAST | FIRST
     | MILLISECOND | MILLISECONDS | MS | SECOND | SECONDS | MINUTE | MINUTES | HOUR | HOURS | DAY | DAYS
     ;

@@ -16,16 +16,19 @@ import java.util.List;
  * @param timeoutEmit the {@code ON TIMEOUT EMIT} fields, or {@code null} when timed-out partial
  *     matches are not reported
  * @param skip the after-match skip strategy (default {@code PAST LAST EVENT})
+ * @param sinks the {@code TO} clause's sinks, in the order written; empty without the clause (alerts then go
+ *     only where the server's configuration sends them)
  */
 public record Rule(String name, String severity, List<String> from, List<FieldPath> partitionBy, Pattern pattern,
         Window within, Window gapWithin, List<VarDef> defines, List<EmitField> emit, List<EmitField> timeoutEmit,
-        AfterMatchSkip skip, Span span) {
+        AfterMatchSkip skip, List<SinkRef> sinks, Span span) {
     public Rule {
         from = List.copyOf(from);
         partitionBy = List.copyOf(partitionBy);
         defines = List.copyOf(defines);
         emit = List.copyOf(emit);
         timeoutEmit = timeoutEmit == null ? null : List.copyOf(timeoutEmit);
+        sinks = List.copyOf(sinks);
     }
 
     /** The definition of a pattern variable, or {@code null} when the pattern uses it undefined (always true). */

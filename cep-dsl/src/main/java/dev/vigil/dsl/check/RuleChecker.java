@@ -41,6 +41,7 @@ final class RuleChecker {
         if (rule.timeoutEmit() != null) {
             emit(rule.timeoutEmit(), "ON TIMEOUT EMIT", scope, expressions);
         }
+        new SinkChecker(out).check(rule.sinks());
     }
 
     private void defines(Rule rule, RuleScope scope, ExpressionChecker expressions) {

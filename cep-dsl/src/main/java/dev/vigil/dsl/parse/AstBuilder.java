@@ -9,6 +9,7 @@ import dev.vigil.dsl.ast.FieldPath;
 import dev.vigil.dsl.ast.FieldType;
 import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Rule;
+import dev.vigil.dsl.ast.SinkRef;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.ast.VarDef;
 import dev.vigil.dsl.ast.Window;
@@ -96,6 +97,7 @@ final class AstBuilder {
         List<EmitField> emit = new ArrayList<>();
         List<EmitField> timeoutEmit = null;
         AfterMatchSkip skip = null;
+        List<SinkRef> sinks = new ArrayList<>();
         for (CepParser.RuleClauseContext clause : ctx.ruleClause()) {
             String kind = clauseName(clause);
             if (seen.putIfAbsent(kind, clause) != null) {
@@ -127,6 +129,10 @@ final class AstBuilder {
                 timeoutEmit = emitFields(t.emitField());
             } else if (clause instanceof CepParser.SkipClauseContext s) {
                 skip = skip(s.skipTarget());
+            } else if (clause instanceof CepParser.SinkClauseContext t) {
+                for (CepParser.SinkContext sink : t.sink()) {
+                    sinks.add(sink(sink));
+                }
             }
         }
         List<VarDef> defines = new ArrayList<>();
@@ -152,7 +158,7 @@ final class AstBuilder {
             skip = AfterMatchSkip.pastLastEvent(nameSpan);
         }
         return new Rule(name, severity, from, partitionBy, pattern, within, gapWithin, defines, emit, timeoutEmit,
-                skip, nameSpan);
+                skip, sinks, nameSpan);
     }
 
     private static String clauseName(CepParser.RuleClauseContext clause) {
@@ -243,6 +249,17 @@ final class AstBuilder {
         }
         CepParser.ToLastContext last = (CepParser.ToLastContext) ctx;
         return new AfterMatchSkip(AfterMatchSkip.Kind.TO_LAST, Names.of(last.name()), spans.of(last.name()));
+    }
+
+    /** Type words are keywords in spirit, so any case; configured names keep their case like other names. */
+    private SinkRef sink(CepParser.SinkContext ctx) {
+        String word = Names.of(ctx.name());
+        Span span = spans.of(ctx);
+        if (ctx.target != null) {
+            return SinkRef.inline(word, ExprBuilder.unquoteString(ctx.target.getText()), span);
+        }
+        String lower = word.toLowerCase(Locale.ROOT);
+        return SinkRef.isTypeWord(lower) ? new SinkRef(lower, null, span) : SinkRef.named(word, span);
     }
 
     private Window window(CepParser.DurationContext ctx) {

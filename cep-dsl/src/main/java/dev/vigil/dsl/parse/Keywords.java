@@ -59,4 +59,12 @@ public final class Keywords {
         }
         return "`" + name.replace("`", "``") + "`";
     }
+
+    /**
+     * {@code name} as a pattern variable must be written: like {@link #quoteIfNeeded}, except that {@code to},
+     * which after a pattern starts the {@code TO} clause, is backquoted too.
+     */
+    public static String quoteVariableIfNeeded(String name) {
+        return name.equalsIgnoreCase("to") ? "`" + name + "`" : quoteIfNeeded(name);
+    }
 }

@@ -7,10 +7,14 @@ final class Names {
     private Names() {}
 
     static String of(CepParser.NameContext ctx) {
-        if (ctx.QUOTED_IDENT() != null) {
-            String quoted = ctx.QUOTED_IDENT().getText();
-            return quoted.substring(1, quoted.length() - 1).replace("``", "`");
-        }
-        return ctx.getText();
+        return unquote(ctx.QUOTED_IDENT() != null, ctx.getText());
+    }
+
+    static String of(CepParser.VariableNameContext ctx) {
+        return unquote(ctx.QUOTED_IDENT() != null, ctx.getText());
+    }
+
+    private static String unquote(boolean quoted, String text) {
+        return quoted ? text.substring(1, text.length() - 1).replace("``", "`") : text;
     }
 }

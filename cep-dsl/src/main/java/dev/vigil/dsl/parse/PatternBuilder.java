@@ -43,7 +43,7 @@ final class PatternBuilder {
     private Pattern.Stage stage(Contiguity contiguity, CepParser.StageContext ctx) {
         Pattern.Element element;
         if (ctx.element() instanceof CepParser.VariableElementContext variable) {
-            element = new Pattern.Variable(Names.of(variable.name()), spans.of(variable.name()));
+            element = new Pattern.Variable(Names.of(variable.variableName()), spans.of(variable.variableName()));
         } else {
             CepParser.GroupElementContext group = (CepParser.GroupElementContext) ctx.element();
             element = new Pattern.Group(pattern(group.pattern()), spans.of(group));

@@ -154,6 +154,9 @@ final class SyntaxErrors extends BaseErrorListener {
             if (rule == CepParser.RULE_pattern) {
                 return " in PATTERN";
             }
+            if (rule == CepParser.RULE_sink) {
+                return " in TO";
+            }
             if (rule == CepParser.RULE_varDef) {
                 return " in DEFINE";
             }

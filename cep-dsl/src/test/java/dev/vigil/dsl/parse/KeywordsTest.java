@@ -43,13 +43,23 @@ class KeywordsTest {
     void everyKeywordCanBeAVariableAndAFieldNameAndPrintsBack() {
         for (String word : Keywords.all()) {
             String name = Keywords.quoteIfNeeded(word.toLowerCase(Locale.ROOT));
-            String text = "RULE r FROM s PATTERN a -> " + name + " DEFINE " + name + " AS " + name + "." + name
+            String variable = Keywords.quoteVariableIfNeeded(word.toLowerCase(Locale.ROOT));
+            String text = "RULE r FROM s PATTERN a -> " + variable + " DEFINE " + name + " AS " + name + "." + name
                     + " > a." + name;
             ParseResult result = RuleParser.parse("k.cep", text);
             assertTrue(result.ok(), () -> text + "\n" + result.diagnostics());
             String printed = RulePrinter.print(result.file());
             assertEquals(printed, RulePrinter.print(RuleParser.parse("k.cep", printed).orThrow()), printed);
         }
+    }
+
+    @Test
+    void aPatternVariableNamedToIsBackquotedBecauseBareToStartsTheToClause() {
+        assertEquals("`to`", Keywords.quoteVariableIfNeeded("to"));
+        assertEquals("`TO`", Keywords.quoteVariableIfNeeded("TO"));
+        assertEquals("to", Keywords.quoteIfNeeded("to"));
+        assertEquals("first", Keywords.quoteVariableIfNeeded("first"));
+        assertEquals("`from`", Keywords.quoteVariableIfNeeded("from"));
     }
 
     @Test

@@ -77,7 +77,7 @@ final class CaseGenerator {
         List<dev.vigil.dsl.ast.EmitField> timeoutEmit = chance(windowed ? 0.6 : 0.1) ? List.of() : null;
 
         Rule rule = new Rule("r", null, List.of(STREAM), List.of(new FieldPath(List.of("key"), Span.NONE)), pattern,
-                within, gapWithin, defines, List.of(), timeoutEmit, skip(), Span.NONE);
+                within, gapWithin, defines, List.of(), timeoutEmit, skip(), List.of(), Span.NONE);
         long delay = random.nextInt(5);
         return new DiffCase(seed, rule, conditions, untils, delay, events(delay, within != null));
     }

@@ -1,0 +1,228 @@
+package dev.vigil.connectors;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the {@code "sinks"} object of a JSON configuration file: sink name to declaration.
+ *
+ * <pre>{@code
+ * "sinks": {
+ *   "fraud_hook": {"type": "webhook", "url": "https://hooks.example.com/fraud", "timeoutMs": 2000,
+ *                  "headers": {"Authorization": "Bearer ..."}, "rules": ["card-testing"]},
+ *   "archive":    {"type": "file", "path": "alerts/all.ndjson", "maxBytes": 10485760, "rules": ["*"]},
+ *   "console":    {"type": "log"}
+ * }
+ * }</pre>
+ *
+ * Every mistake is reported with the path of the offending value ({@code sinks.archive.maxBytes: ...}); unknown
+ * fields are mistakes too, so a misspelt setting is never silently ignored. Values are what a JSON parser gives
+ * (maps, lists, strings, numbers), as plain Java collections or Vert.x {@code JsonObject}/{@code JsonArray}.
+ *
+ * <p>Stateless.
+ */
+public final class SinkDeclarations {
+    private static final Set<String> COMMON = Set.of("type", "rules", "queueCapacity");
+    private static final Map<String, Set<String>> FIELDS = Map.of(
+            "webhook", Set.of("url", "timeoutMs", "maxRetries", "initialBackoffMs", "maxBackoffMs", "maxInFlight",
+                    "headers"),
+            "file", Set.of("path", "maxBytes", "rotateEveryMs", "maxFiles"),
+            "log", Set.of());
+
+    private SinkDeclarations() {}
+
+    /**
+     * @param sinks the value of the configuration's {@code "sinks"} key
+     * @param base the folder relative file paths are resolved against (the configuration file's)
+     */
+    public static List<SinkDeclaration> parse(Object sinks, Path base) throws InvalidSinkException {
+        Map<String, Object> byName = object(sinks, "sinks");
+        List<SinkDeclaration> out = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : byName.entrySet()) {
+            out.add(parse(entry.getKey(), entry.getValue(), base));
+        }
+        return out;
+    }
+
+    /** One declaration: {@code json} is the object under {@code sinks.<name>}. */
+    public static SinkDeclaration parse(String name, Object json, Path base) throws InvalidSinkException {
+        String at = "sinks." + name;
+        if (name.isBlank()) {
+            throw new InvalidSinkException("sinks: a sink needs a non-empty name");
+        }
+        if (FIELDS.containsKey(name.toLowerCase(Locale.ROOT))) {
+            throw new InvalidSinkException(at + ": '" + name + "' is a sink type (TO " + name.toLowerCase(Locale.ROOT)
+                    + " in a rule means that type); choose another name");
+        }
+        Map<String, Object> fields = object(json, at);
+        Object typeValue = fields.get("type");
+        if (!(typeValue instanceof String type) || !FIELDS.containsKey(type)) {
+            throw new InvalidSinkException(at + ".type: expected \"webhook\", \"file\" or \"log\", got "
+                    + describe(typeValue));
+        }
+        for (String field : fields.keySet()) {
+            if (!COMMON.contains(field) && !FIELDS.get(type).contains(field)) {
+                List<String> known = new ArrayList<>(FIELDS.get(type));
+                known.addAll(COMMON);
+                known.sort(null);
+                throw new InvalidSinkException(at + "." + field + ": unknown field; a " + type + " sink takes "
+                        + String.join(", ", known));
+            }
+        }
+        Reader read = new Reader(at, fields);
+        int queueCapacity = (int) read.number("queueCapacity", SinkSpec.DEFAULT_QUEUE_CAPACITY, 1, Integer.MAX_VALUE);
+        SinkSpec spec;
+        if (type.equals("webhook")) {
+            long initial = read.number("initialBackoffMs", SinkSpec.Webhook.DEFAULT_INITIAL_BACKOFF_MS, 1,
+                    Long.MAX_VALUE);
+            spec = new SinkSpec.Webhook(read.url("url"),
+                    read.number("timeoutMs", SinkSpec.Webhook.DEFAULT_TIMEOUT_MS, 1, Long.MAX_VALUE),
+                    (int) read.number("maxRetries", SinkSpec.Webhook.DEFAULT_MAX_RETRIES, 0, Integer.MAX_VALUE),
+                    initial,
+                    read.number("maxBackoffMs", Math.max(initial, SinkSpec.Webhook.DEFAULT_MAX_BACKOFF_MS), initial,
+                            Long.MAX_VALUE),
+                    queueCapacity,
+                    (int) read.number("maxInFlight", SinkSpec.Webhook.DEFAULT_MAX_IN_FLIGHT, 1, Integer.MAX_VALUE),
+                    read.headers("headers"));
+        } else if (type.equals("file")) {
+            spec = new SinkSpec.File(read.path("path", base),
+                    read.number("maxBytes", SinkSpec.File.DEFAULT_MAX_BYTES, 1, Long.MAX_VALUE),
+                    read.number("rotateEveryMs", SinkSpec.File.DEFAULT_ROTATE_EVERY_MS, 0, Long.MAX_VALUE),
+                    (int) read.number("maxFiles", 0, 0, Integer.MAX_VALUE), queueCapacity);
+        } else {
+            spec = new SinkSpec.Log(queueCapacity);
+        }
+        return new SinkDeclaration(name, spec, read.strings("rules"));
+    }
+
+    /** Reads typed fields of one declaration, naming {@code at.field} in every complaint. */
+    private record Reader(String at, Map<String, Object> fields) {
+        long number(String field, long fallback, long min, long max) throws InvalidSinkException {
+            Object value = fields.get(field);
+            if (value == null) {
+                return fallback;
+            }
+            boolean whole = value instanceof Integer || value instanceof Long || value instanceof BigInteger;
+            if (!whole || new BigInteger(value.toString()).compareTo(BigInteger.valueOf(min)) < 0
+                    || new BigInteger(value.toString()).compareTo(BigInteger.valueOf(max)) > 0) {
+                String expected = min == 1 && max == Long.MAX_VALUE ? "a positive integer"
+                        : max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "an integer >= " + min
+                        : "an integer in " + min + ".." + max;
+                throw new InvalidSinkException(at + "." + field + ": expected " + expected + ", got "
+                        + describe(value));
+            }
+            return ((Number) value).longValue();
+        }
+
+        URI url(String field) throws InvalidSinkException {
+            String text = text(field);
+            try {
+                URI uri = new URI(text);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (URISyntaxException bad) {
+                // reported below, like any other non-URL
+            }
+            throw new InvalidSinkException(at + "." + field + ": expected an http:// or https:// URL with a host, got "
+                    + describe(text));
+        }
+
+        Path path(String field, Path base) throws InvalidSinkException {
+            String text = text(field);
+            try {
+                Path path = Path.of(text);
+                return base == null || path.isAbsolute() ? path : base.resolve(path).normalize();
+            } catch (InvalidPathException bad) {
+                throw new InvalidSinkException(at + "." + field + ": expected a file path, got " + describe(text));
+            }
+        }
+
+        String text(String field) throws InvalidSinkException {
+            Object value = fields.get(field);
+            if (!(value instanceof String text) || text.isBlank()) {
+                throw new InvalidSinkException(at + "." + field + ": expected a non-empty string, got "
+                        + describe(value));
+            }
+            return text;
+        }
+
+        List<String> strings(String field) throws InvalidSinkException {
+            Object value = fields.get(field);
+            if (value == null) {
+                return List.of();
+            }
+            List<?> list = value instanceof JsonArray array ? array.getList() : value instanceof List<?> l ? l : null;
+            if (list == null) {
+                throw new InvalidSinkException(at + "." + field + ": expected an array of rule names (\"*\": every "
+                        + "rule), got " + describe(value));
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.get(i) instanceof String name) || name.isEmpty()) {
+                    throw new InvalidSinkException(at + "." + field + "[" + i + "]: expected a rule name, got "
+                            + describe(list.get(i)));
+                }
+                out.add(name);
+            }
+            return out;
+        }
+
+        /** Header values are secrets (tokens): complaints name the header, never its value. */
+        Map<String, String> headers(String field) throws InvalidSinkException {
+            Object value = fields.get(field);
+            if (value == null) {
+                return Map.of();
+            }
+            Map<String, Object> object = object(value, at + "." + field);
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> header : object.entrySet()) {
+                if (header.getKey().isBlank() || !(header.getValue() instanceof String text)) {
+                    throw new InvalidSinkException(at + "." + field + "." + header.getKey()
+                            + ": expected a header name with a string value");
+                }
+                out.put(header.getKey(), text);
+            }
+            return out;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object value, String at) throws InvalidSinkException {
+        if (value instanceof JsonObject json) {
+            return json.getMap();
+        }
+        if (value instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new InvalidSinkException(at + ": expected a JSON object, got " + describe(value));
+    }
+
+    private static String describe(Object value) {
+        if (value == null) {
+            return "nothing";
+        }
+        if (value instanceof String text) {
+            return "\"" + text + "\"";
+        }
+        if (value instanceof Map<?, ?> || value instanceof JsonObject) {
+            return "an object";
+        }
+        if (value instanceof List<?> || value instanceof JsonArray) {
+            return "an array";
+        }
+        return value.toString();
+    }
+}

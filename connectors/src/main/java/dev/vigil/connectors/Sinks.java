@@ -1,0 +1,29 @@
+package dev.vigil.connectors;
+
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.time.Clock;
+
+/** Opens the sink a {@link SinkSpec} describes. The module's one factory. */
+public final class Sinks {
+    private Sinks() {}
+
+    /**
+     * Opens a sink. Call on a Vert.x context (the server's event loop): a webhook sink runs its HTTP client there.
+     *
+     * @param clock wall time for log lines and file rotation
+     * @param log where a log sink writes (the server's standard output)
+     */
+    public static Sink open(SinkSpec spec, Vertx vertx, Clock clock, PrintStream log) {
+        if (spec instanceof SinkSpec.Webhook webhook) {
+            return new WebhookSink(webhook, vertx);
+        }
+        if (spec instanceof SinkSpec.File file) {
+            return new FileSink(file, clock).start();
+        }
+        if (spec instanceof SinkSpec.Log logSpec) {
+            return new LogSink(logSpec, log, clock).start();
+        }
+        throw new AssertionError(spec);
+    }
+}
