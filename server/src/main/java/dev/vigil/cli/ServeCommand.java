@@ -41,6 +41,8 @@ import java.util.concurrent.Callable;
             "  ruleTextLimitBytes  VIGIL_RULE_TEXT_LIMIT_BYTES  --rule-text-limit-bytes",
             "  maxRules            VIGIL_MAX_RULES              --max-rules",
             "  maxEventsPerBatch   VIGIL_MAX_EVENTS_PER_BATCH   --max-events-per-batch",
+            "  tlsCert             VIGIL_TLS_CERT               --tls-cert",
+            "  tlsKey              VIGIL_TLS_KEY                --tls-key",
             "  shards              VIGIL_SHARDS                 --shards",
             "  sourceIdleTimeoutMs VIGIL_SOURCE_IDLE_TIMEOUT_MS --source-idle-timeout-ms",
             "The file is named by --config, else VIGIL_CONFIG; it is a JSON object (or YAML when named .yaml or .yml) "
@@ -102,6 +104,14 @@ final class ServeCommand implements Callable<Integer> {
                     + ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH + ").")
     String maxEventsPerBatch;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Certificate chain (PEM); with --tls-key the server speaks HTTPS and WSS only.")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM",
+            description = "Private key (PEM, PKCS#8 or PKCS#1) of --tls-cert.")
+    String tlsKey;
+
     @Option(names = "--shards", paramLabel = "N",
             description = "Engine threads, 1..64; events are split between them by partition key (default: the "
                     + "number of cores).")
@@ -146,13 +156,14 @@ final class ServeCommand implements Callable<Integer> {
         String host = resolved.host();
         int port = resolved.port();
         Path rules = resolved.rulesDir();
-        String warning = exposureWarning(host, tokens);
+        String warning = exposureWarning(host, tokens, resolved.tls() != null);
         if (warning != null) {
             err.println(warning);
             err.flush();
         }
         Vertx vertx = Vertx.vertx();
         VigilServer server;
+        String scheme = resolved.tls() == null ? "http" : "https";
         try {
             server = VigilServer.start(vertx, resolved, err)
                     .toCompletionStage().toCompletableFuture().get();
@@ -176,7 +187,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         }, "vigil-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
-        out.println("vigil serve: listening on http://" + host + ":" + server.port() + " with "
+        out.println("vigil serve: listening on " + scheme + "://" + host + ":" + server.port() + " with "
                 + server.rulesLoaded() + " rule(s) from " + rules
                 + (tokens.isEmpty() ? "; no tokens: requests are not authenticated" : "; " + tokens.size()
                     + " token(s) accepted"));
@@ -198,6 +209,8 @@ final class ServeCommand implements Callable<Integer> {
         flags.put("ruleTextLimitBytes", ruleTextLimitBytes);
         flags.put("maxRules", maxRules);
         flags.put("maxEventsPerBatch", maxEventsPerBatch);
+        flags.put("tlsCert", tlsCert);
+        flags.put("tlsKey", tlsKey);
         flags.put("shards", shards);
         flags.put("sourceIdleTimeoutMs", sourceIdleTimeoutMs);
         Path file = config;
@@ -225,11 +238,15 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** A warning when the server would accept unauthenticated requests from beyond this machine; else null. */
-    static String exposureWarning(String host, List<AccessToken> tokens) {
+    static String exposureWarning(String host, List<AccessToken> tokens, boolean tls) {
         boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1")
                 || host.equals("[::1]");
-        if (loopback || !tokens.isEmpty()) {
+        if (loopback || !tokens.isEmpty() && tls) {
             return null;
+        }
+        if (!tokens.isEmpty()) {
+            return "vigil serve: warning: listening on " + host + " without TLS: bearer tokens cross the network in "
+                    + "clear text; set --tls-cert and --tls-key or put a TLS proxy in front (see README, Security)";
         }
         return "vigil serve: warning: listening on " + host + " without tokens: anyone who reaches this address may"
                 + " deploy rules and send events; set VIGIL_TOKENS (see README, Security)";

@@ -72,6 +72,10 @@ public final class ConfigResolver {
             new ConfigKey("maxEventsPerBatch", "VIGIL_MAX_EVENTS_PER_BATCH", "--max-events-per-batch",
                     ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH,
                     "Events and watermarks one POST /v1/events or one WebSocket message may hold."),
+            new ConfigKey("tlsCert", "VIGIL_TLS_CERT", "--tls-cert", ConfigKey.Kind.PATH, null,
+                    "PEM certificate chain: with tlsKey, the server speaks HTTPS and WSS only. Default: none."),
+            new ConfigKey("tlsKey", "VIGIL_TLS_KEY", "--tls-key", ConfigKey.Kind.PATH, null,
+                    "PEM private key (PKCS#8 or PKCS#1) of tlsCert. Default: none."),
             new ConfigKey("shards", "VIGIL_SHARDS", "--shards", ConfigKey.Kind.POSITIVE_INT,
                     "" + ServerConfig.DEFAULT_SHARDS,
                     "Engine threads (at most 64); events are split between them by partition key. Default: cores."),
@@ -103,7 +107,7 @@ public final class ConfigResolver {
                 values.put(key.key(), parseText(key, env.get(key.env()), "environment variable " + key.env(), null));
             } else if (file.containsKey(key.key())) {
                 values.put(key.key(), parseJson(key, file.get(key.key()), configFile));
-            } else {
+            } else if (key.defaultValue() != null) {
                 values.put(key.key(), parseText(key, key.defaultValue(), "default of " + key.key(), null));
             }
         }
@@ -120,7 +124,20 @@ public final class ConfigResolver {
                 (Long) values.get("bodyLimitBytes"), (Integer) values.get("frameLimitBytes"),
                 (Path) values.get("data"), List.of(), (Integer) values.get("ruleTextLimitBytes"),
                 (Integer) values.get("maxRules"), (Integer) values.get("maxEventsPerBatch"),
-                (Integer) values.get("shards"), (Long) values.get("sourceIdleTimeoutMs"), sinks);
+                (Integer) values.get("shards"), (Long) values.get("sourceIdleTimeoutMs"), sinks,
+                tls((Path) values.get("tlsCert"), (Path) values.get("tlsKey")));
+    }
+
+    /** Both TLS files or neither: one without the other is a mistake, named. */
+    private static ServerConfig.Tls tls(Path cert, Path key) throws InvalidConfigException {
+        if (cert == null && key == null) {
+            return null;
+        }
+        if (cert == null || key == null) {
+            throw new InvalidConfigException("tlsCert and tlsKey go together: " + (cert == null ? "tlsKey" : "tlsCert")
+                    + " is set, " + (cert == null ? "tlsCert" : "tlsKey") + " is not");
+        }
+        return new ServerConfig.Tls(cert, key);
     }
 
     /** The file's keys and values; unknown keys, unreadable files and anything but a JSON object are errors. */

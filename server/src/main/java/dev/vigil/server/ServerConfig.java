@@ -25,10 +25,20 @@ import java.util.List;
  *     of the streams it feeds
  * @param sinks the sinks declared in the configuration file ({@code "sinks"}), which rules name in {@code TO} or
  *     which attach themselves to rules
+ * @param tls the certificate and key to serve HTTPS and WSS with, or {@code null} for plain HTTP
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
-        int maxEventsPerBatch, int shards, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks) {
+        int maxEventsPerBatch, int shards, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks, Tls tls) {
+    /** HTTPS and WSS with this PEM certificate chain and private key. */
+    public record Tls(Path certificate, Path key) {
+        public Tls {
+            if (certificate == null || key == null) {
+                throw new IllegalArgumentException("TLS needs a certificate and a key");
+            }
+        }
+    }
+
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
@@ -78,64 +88,71 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
-                DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of());
+                DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
+                null);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
         return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes, dataDir, tokens,
                 ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs, sinks);
+                sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withFrameLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit, dataDir, tokens,
                 ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs, sinks);
+                sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dir, tokens,
                 ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs, sinks);
+                sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withTokens(List<AccessToken> accepted) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                 accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs, sinks);
+                sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withRuleTextLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                 tokens, limit, maxRules, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs, sinks);
+                sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withMaxRules(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                 tokens, ruleTextLimitBytes, limit, maxEventsPerBatch, shards,
-                sourceIdleTimeoutMs, sinks);
+                sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withMaxEventsPerBatch(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                 tokens, ruleTextLimitBytes, maxRules, limit, shards,
-                sourceIdleTimeoutMs, sinks);
+                sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withShards(int count) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                 tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, count, sourceIdleTimeoutMs,
-                sinks);
+                sinks, tls);
     }
 
     public ServerConfig withSourceIdleTimeoutMs(long timeoutMs) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, timeoutMs, sinks);
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, timeoutMs, sinks, tls);
     }
 
     public ServerConfig withSinks(List<SinkDeclaration> declared) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, sourceIdleTimeoutMs, declared);
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, sourceIdleTimeoutMs, declared,
+                tls);
+    }
+
+    public ServerConfig withTls(Tls serving) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, sourceIdleTimeoutMs, sinks, serving);
     }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -104,11 +105,16 @@ final class ServerVerticle extends VerticleBase {
 
         // No HTTP/2 upgrade over clear text: the API is HTTP/1.1 and WebSocket, and a client asking for h2c
         // (java.net.http does by default) could stall on large responses.
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
+        HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                 .setHttp2ClearTextEnabled(false)
                 .setMaxWebSocketFrameSize(config.frameLimitBytes())
-                .setMaxWebSocketMessageSize(config.frameLimitBytes()))
-                .requestHandler(router);
+                .setMaxWebSocketMessageSize(config.frameLimitBytes());
+        if (config.tls() != null) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(config.tls().certificate().toString())
+                    .setKeyPath(config.tls().key().toString()));
+        }
+        server = vertx.createHttpServer(options).requestHandler(router);
         return server.listen().onSuccess(listening -> ready = true);
     }
 

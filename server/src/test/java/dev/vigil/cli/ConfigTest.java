@@ -91,13 +91,13 @@ class ConfigTest {
         env.put("VIGIL_SHARDS", "3");
         env.put("VIGIL_SOURCE_IDLE_TIMEOUT_MS", "2500");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
-                List.of(), 300, 4, 50, 3, 2_500, List.of()), serve(env));
+                List.of(), 300, 4, 50, 3, 2_500, List.of(), null), serve(env));
     }
 
     @Test
     void everyKeyHasItsFlag() throws Exception {
         assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d"), List.of(), 300, 4, 50, 5,
-                        900, List.of()),
+                        900, List.of(), null),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
                         "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50",
@@ -168,8 +168,8 @@ class ConfigTest {
     void anUnknownKeyIsNamedWithTheFile() throws Exception {
         Path file = configFile("{\"port\": 9000, \"prot\": 1}");
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
-                + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, "
-                + "sourceIdleTimeoutMs, sinks",
+                + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
+                + "tlsKey, shards, sourceIdleTimeoutMs, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 

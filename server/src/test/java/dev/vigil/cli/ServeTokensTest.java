@@ -48,9 +48,11 @@ class ServeTokensTest {
 
     @Test
     void bindingBeyondLoopbackWithoutTokensIsWarnedAbout() {
-        assertTrue(ServeCommand.exposureWarning("0.0.0.0", List.of()).contains("without tokens"));
-        assertEquals(null, ServeCommand.exposureWarning("127.0.0.1", List.of()));
-        assertEquals(null, ServeCommand.exposureWarning("localhost", List.of()));
-        assertEquals(null, ServeCommand.exposureWarning("0.0.0.0", List.of(AccessToken.parse("admin:a1"))));
+        assertTrue(ServeCommand.exposureWarning("0.0.0.0", List.of(), true).contains("without tokens"));
+        assertEquals(null, ServeCommand.exposureWarning("127.0.0.1", List.of(), false));
+        assertEquals(null, ServeCommand.exposureWarning("localhost", List.of(), false));
+        assertTrue(ServeCommand.exposureWarning("0.0.0.0", List.of(AccessToken.parse("admin:a1")), false)
+                .contains("without TLS"), "tokens in clear text");
+        assertEquals(null, ServeCommand.exposureWarning("0.0.0.0", List.of(AccessToken.parse("admin:a1")), true));
     }
 }
