@@ -159,6 +159,15 @@ class ConfigTest {
     }
 
     @Test
+    void tlsNeedsBothTheCertificateAndTheKey() throws Exception {
+        assertEquals("tlsCert and tlsKey go together: tlsCert is set, tlsKey is not",
+                problem(Map.of(), "--tls-cert", "cert.pem"));
+        ServerConfig config = serve(Map.of("VIGIL_TLS_KEY", "key.pem"), "--tls-cert", "cert.pem");
+        assertEquals(new ServerConfig.Tls(Path.of("cert.pem"), Path.of("key.pem")), config.tls());
+        assertEquals(null, serve(Map.of()).tls(), "plain HTTP by default");
+    }
+
+    @Test
     void theEnvironmentCanNameTheFile() throws Exception {
         Path file = configFile("{\"port\": 9100}");
         assertEquals(9100, serve(Map.of("VIGIL_CONFIG", file.toString())).port());
