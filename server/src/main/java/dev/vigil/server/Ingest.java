@@ -43,6 +43,7 @@ final class Ingest {
         volatile long events;
         volatile long late;
         volatile long unrouted;
+        volatile long routed;
     }
 
     private final List<Shard> shards;
@@ -134,6 +135,8 @@ final class Ingest {
                 long targets = routing.shardsFor(numbered.event());
                 if (targets == 0) {
                     count.unrouted++;
+                } else {
+                    count.routed++;
                 }
                 for (int shard = 0; targets != 0; shard++, targets >>>= 1) {
                     if ((targets & 1) != 0) {
@@ -200,6 +203,12 @@ final class Ingest {
         List<List<InputLine>> perShard = perShard();
         time.drainAdvances((stream, watermark) -> addToEvery(perShard, new InputLine.WatermarkLine(stream, watermark)));
         submitEach(perShard, now, log.lastPosition());
+    }
+
+    /** Events of a stream passed on to the shards: on time, and read by some rule. */
+    long routed(String stream) {
+        StreamCount count = counts.get(stream);
+        return count == null ? 0 : count.routed;
     }
 
     /** A stream's current watermark ({@code Long.MIN_VALUE} before any). */

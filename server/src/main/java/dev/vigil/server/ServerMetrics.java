@@ -142,6 +142,9 @@ final class ServerMetrics {
                                 i -> i.counters().eventsByStream().getOrDefault(stream, 0L))
                         .description("Events offered to the engine, by stream (late ones included)")
                         .tag("stream", stream).register(registry);
+                FunctionCounter.builder("vigil.events.out", ingest, i -> i.routed(stream))
+                        .description("Events passed on to the engine shards, by stream (on time, read by a rule)")
+                        .tag("stream", stream).register(registry);
                 FunctionCounter.builder("vigil.late.events", ingest,
                                 i -> i.counters().lateByStream().getOrDefault(stream, 0L))
                         .description("Events at or below their stream's watermark: counted, never matched")

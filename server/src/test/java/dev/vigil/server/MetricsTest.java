@@ -118,6 +118,7 @@ class MetricsTest {
                                 "vigil_alerts_total{kind=\"match\",rule=\"small_then_big\"}", 0.0) == 2.0);
         Map<String, Double> samples = samples(text);
         assertEquals(6.0, samples.get("vigil_events_in_total{stream=\"payments\"}"), "late events are events in");
+        assertEquals(5.0, samples.get("vigil_events_out_total{stream=\"payments\"}"), "the late one stays behind");
         assertEquals(1.0, samples.get("vigil_unrouted_events_total"), "no rule reads logins");
         assertEquals(2.0, samples.get("vigil_malformed_events_total"), "bad JSON, and an event without a stream");
         assertEquals(1.0, samples.get("vigil_partial_matches{rule=\"small_then_big\"}"), text);
