@@ -123,13 +123,14 @@ final class Ingest {
                 Event decoded = eventLine.event();
                 StreamCount count = count(decoded.stream());
                 count.events++;
+                long number = ++sequence;   // late events take a number too, as lines do in vigil run
                 if (time.isLate(decoded.stream(), decoded.timestamp())) {
                     count.late++;
                     late++;
                     continue;
                 }
                 InputLine.EventLine numbered = new InputLine.EventLine(new Event(decoded.stream(),
-                        decoded.timestamp(), ++sequence, decoded.fields()));
+                        decoded.timestamp(), number, decoded.fields()));
                 logged.add(numbered);
                 time.observe(source, decoded.stream(), decoded.timestamp(), now);
                 long targets = routing.shardsFor(numbered.event());
