@@ -44,6 +44,7 @@ import java.util.concurrent.Callable;
             "  tlsCert             VIGIL_TLS_CERT               --tls-cert",
             "  tlsKey              VIGIL_TLS_KEY                --tls-key",
             "  shards              VIGIL_SHARDS                 --shards",
+            "  watermarkDelayMs    VIGIL_WATERMARK_DELAY_MS     --watermark-delay-ms",
             "  sourceIdleTimeoutMs VIGIL_SOURCE_IDLE_TIMEOUT_MS --source-idle-timeout-ms",
             "The file is named by --config, else VIGIL_CONFIG; it is a JSON object (or YAML when named .yaml or .yml) "
                 + "with only these keys, and its "
@@ -116,6 +117,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Engine threads, 1..64; events are split between them by partition key (default: the "
                     + "number of cores).")
     String shards;
+
+    @Option(names = "--watermark-delay-ms", paramLabel = "MS",
+            description = "Watermark delay of streams whose STREAM declaration sets none (default: 0).")
+    String watermarkDelayMs;
 
     @Option(names = "--source-idle-timeout-ms", paramLabel = "MS",
             description = "How long an event source (a WebSocket connection, an HTTP source name) may stay silent "
@@ -212,6 +217,7 @@ final class ServeCommand implements Callable<Integer> {
         flags.put("tlsCert", tlsCert);
         flags.put("tlsKey", tlsKey);
         flags.put("shards", shards);
+        flags.put("watermarkDelayMs", watermarkDelayMs);
         flags.put("sourceIdleTimeoutMs", sourceIdleTimeoutMs);
         Path file = config;
         if (file == null && env.get(ConfigResolver.CONFIG_ENV) != null) {

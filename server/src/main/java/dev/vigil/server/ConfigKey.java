@@ -18,6 +18,7 @@ public record ConfigKey(String key, String env, String flag, Kind kind, String d
         PORT("an integer in 0..65535"),
         POSITIVE_INT("an integer in 1.." + Integer.MAX_VALUE),
         POSITIVE_LONG("an integer in 1.." + Long.MAX_VALUE),
+        NON_NEGATIVE_LONG("an integer in 0.." + Long.MAX_VALUE),
         PATH("a path (a string)");
 
         private final String expected;

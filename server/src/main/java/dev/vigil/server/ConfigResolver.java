@@ -79,6 +79,9 @@ public final class ConfigResolver {
             new ConfigKey("shards", "VIGIL_SHARDS", "--shards", ConfigKey.Kind.POSITIVE_INT,
                     "" + ServerConfig.DEFAULT_SHARDS,
                     "Engine threads (at most 64); events are split between them by partition key. Default: cores."),
+            new ConfigKey("watermarkDelayMs", "VIGIL_WATERMARK_DELAY_MS", "--watermark-delay-ms",
+                    ConfigKey.Kind.NON_NEGATIVE_LONG, "0",
+                    "Watermark delay (out-of-orderness allowed) of streams whose STREAM declaration sets none."),
             new ConfigKey("sourceIdleTimeoutMs", "VIGIL_SOURCE_IDLE_TIMEOUT_MS", "--source-idle-timeout-ms",
                     ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.DEFAULT_SOURCE_IDLE_TIMEOUT_MS,
                     "Milliseconds an event source may stay silent before it stops holding back its streams' "
@@ -124,7 +127,8 @@ public final class ConfigResolver {
                 (Long) values.get("bodyLimitBytes"), (Integer) values.get("frameLimitBytes"),
                 (Path) values.get("data"), List.of(), (Integer) values.get("ruleTextLimitBytes"),
                 (Integer) values.get("maxRules"), (Integer) values.get("maxEventsPerBatch"),
-                (Integer) values.get("shards"), (Long) values.get("sourceIdleTimeoutMs"), sinks,
+                (Integer) values.get("shards"), (Long) values.get("watermarkDelayMs"),
+                (Long) values.get("sourceIdleTimeoutMs"), sinks,
                 tls((Path) values.get("tlsCert"), (Path) values.get("tlsKey")));
     }
 
@@ -243,10 +247,11 @@ public final class ConfigResolver {
         }
         if (kind == ConfigKey.Kind.PORT && (value < 0 || value > 65_535)
                 || kind == ConfigKey.Kind.POSITIVE_INT && (value < 1 || value > Integer.MAX_VALUE)
-                || kind == ConfigKey.Kind.POSITIVE_LONG && value < 1) {
+                || kind == ConfigKey.Kind.POSITIVE_LONG && value < 1
+                || kind == ConfigKey.Kind.NON_NEGATIVE_LONG && value < 0) {
             throw wrong(key, origin, text.trim());
         }
-        if (kind == ConfigKey.Kind.POSITIVE_LONG) {
+        if (kind == ConfigKey.Kind.POSITIVE_LONG || kind == ConfigKey.Kind.NON_NEGATIVE_LONG) {
             return value;
         }
         return (int) value;

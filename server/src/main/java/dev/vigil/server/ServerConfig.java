@@ -21,6 +21,7 @@ import java.util.List;
  * @param maxRules rules the server runs at most; a deployment beyond it gets 422
  * @param maxEventsPerBatch events and watermarks one {@code POST /v1/events} or one WebSocket message may hold
  * @param shards engine threads; events are split between them by partition key
+ * @param watermarkDelayMs the watermark delay of streams whose declaration sets none
  * @param sourceIdleTimeoutMs how long an event source may stay silent before it stops holding back the watermark
  *     of the streams it feeds
  * @param sinks the sinks declared in the configuration file ({@code "sinks"}), which rules name in {@code TO} or
@@ -29,7 +30,8 @@ import java.util.List;
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
-        int maxEventsPerBatch, int shards, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks, Tls tls) {
+        int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
+        Tls tls) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
@@ -79,6 +81,9 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             throw new IllegalArgumentException("shards " + shards + " outside 1.."
                     + dev.vigil.server.ingest.Routing.MAX_SHARDS);
         }
+        if (watermarkDelayMs < 0) {
+            throw new IllegalArgumentException("watermark delay " + watermarkDelayMs + " ms < 0");
+        }
         if (sourceIdleTimeoutMs < 1) {
             throw new IllegalArgumentException("source idle timeout " + sourceIdleTimeoutMs + " ms < 1");
         }
@@ -88,71 +93,80 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
-                DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
+                DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
                 null);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
         return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes, dataDir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                 sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withFrameLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit, dataDir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                 sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
+                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                 sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withTokens(List<AccessToken> accepted) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards,
+                accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                 sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withRuleTextLimitBytes(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, limit, maxRules, maxEventsPerBatch, shards,
+                tokens, limit, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                 sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withMaxRules(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, limit, maxEventsPerBatch, shards,
+                tokens, ruleTextLimitBytes, limit, maxEventsPerBatch, shards, watermarkDelayMs,
                 sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withMaxEventsPerBatch(int limit) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, limit, shards,
+                tokens, ruleTextLimitBytes, maxRules, limit, shards, watermarkDelayMs,
                 sourceIdleTimeoutMs, sinks, tls);
     }
 
     public ServerConfig withShards(int count) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, count, sourceIdleTimeoutMs,
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, count, watermarkDelayMs, sourceIdleTimeoutMs,
                 sinks, tls);
     }
 
     public ServerConfig withSourceIdleTimeoutMs(long timeoutMs) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, timeoutMs, sinks, tls);
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
+                timeoutMs, sinks, tls);
     }
 
     public ServerConfig withSinks(List<SinkDeclaration> declared) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, sourceIdleTimeoutMs, declared,
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
+                sourceIdleTimeoutMs, declared,
                 tls);
     }
 
     public ServerConfig withTls(Tls serving) {
         return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, sourceIdleTimeoutMs, sinks, serving);
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
+                sourceIdleTimeoutMs, sinks, serving);
+    }
+
+    public ServerConfig withWatermarkDelayMs(long delayMs) {
+        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, delayMs, sourceIdleTimeoutMs, sinks,
+                tls);
     }
 }

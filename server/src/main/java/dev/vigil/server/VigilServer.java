@@ -80,7 +80,7 @@ public final class VigilServer {
                     .withSlice(new KeySlice(i, config.shards()));
             shards.add(new Shard(i, config.queueCapacity(), initial, engine, alerts, err));
         }
-        return new Ingest(shards, new MemoryIngestLog(), initial, EngineConfig.defaults().defaultWatermarkDelayMs(),
+        return new Ingest(shards, new MemoryIngestLog(), initial, config.watermarkDelayMs(),
                 TimeUnit.MILLISECONDS.toNanos(config.sourceIdleTimeoutMs()), System::nanoTime);
     }
 
