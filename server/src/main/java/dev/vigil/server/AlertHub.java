@@ -14,7 +14,8 @@ import java.util.List;
  * one alert per text frame, and Server-Sent Events ({@code /v1/alerts/stream}), one event per alert.
  *
  * <p>{@link #publish} is called on a shard thread: it renders the alert's JSON there (keeping the work off the
- * event loop) and hands the text to the event loop with {@code runOnContext}, never blocking. A subscriber
+ * event loop) and hands the text to the event loop through a bounded {@link AlertHandoff} (when the event loop
+ * falls behind, the shard waits, which slows the intake; nothing is dropped and memory stays bounded). A subscriber
  * whose write queue is full is disconnected with a reason rather than buffered without bound. On the event loop,
  * each alert is first appended to the {@link AlertLog} (for {@code GET /v1/alerts?since=}) and counted in the
  * {@link ServerMetrics}, with its event-to-alert latency measured at that moment.
@@ -25,20 +26,28 @@ final class AlertHub implements AlertSink {
     /** WebSocket close code 1008 (policy violation), used for subscribers that cannot keep up. */
     static final short TOO_SLOW = 1008;
 
-    private final Context context;
     private final AlertLog log;
     private final ServerMetrics metrics;
     private final Clock clock;
     private final List<Subscriber> subscribers = new ArrayList<>();
     private SinkRouter sinks;
 
+    /** Alerts waiting for the event loop at most; each holds its rendered JSON. */
+    static final int HANDOFF_CAPACITY = 16_384;
+
+    private final AlertHandoff<Rendered> handoff;
+
     private record Subscriber(AlertChannel channel, AlertFilter filter) {}
 
+    /** An alert rendered on its shard's thread, waiting for the event loop. */
+    private record Rendered(Alert alert, String key, long lastEventAcceptedNanos, String json) {}
+
     AlertHub(Context context, AlertLog log, ServerMetrics metrics, Clock clock) {
-        this.context = context;
         this.log = log;
         this.metrics = metrics;
         this.clock = clock;
+        this.handoff = new AlertHandoff<>(context, HANDOFF_CAPACITY,
+                rendered -> push(rendered.alert, rendered.key, rendered.lastEventAcceptedNanos, rendered.json));
         metrics.watchAlertSubscribers(this);
     }
 
@@ -49,9 +58,18 @@ final class AlertHub implements AlertSink {
 
     @Override
     public void publish(Alert alert, long lastEventAcceptedNanos) {
-        String json = JsonCodec.alert(alert);
-        String key = AlertFilter.keyText(alert.key());
-        context.runOnContext(ignored -> push(alert, key, lastEventAcceptedNanos, json));
+        Rendered rendered = new Rendered(alert, AlertFilter.keyText(alert.key()), lastEventAcceptedNanos,
+                JsonCodec.alert(alert));
+        try {
+            handoff.put(rendered);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();   // the shard is being stopped; its thread sees the flag
+        }
+    }
+
+    /** Alerts rendered by the shards and not yet pushed by the event loop. */
+    int pendingAlerts() {
+        return handoff.depth();
     }
 
     /** Also sends every alert to its rule's sinks (webhooks, files, the log). */

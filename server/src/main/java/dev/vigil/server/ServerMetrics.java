@@ -88,6 +88,10 @@ final class ServerMetrics {
                 .description("Live alert subscribers (WebSocket and Server-Sent Events)")
                 .strongReference(true)
                 .register(registry);
+        Gauge.builder("vigil.alerts.pending", hub, AlertHub::pendingAlerts)
+                .description("Alerts rendered by the shards, waiting for the event loop to log and push them")
+                .strongReference(true)
+                .register(registry);
         slowSubscribers = Counter.builder("vigil.slow.alert.subscribers")
                 .description("Alert subscribers disconnected because they did not read their alerts")
                 .register(registry);

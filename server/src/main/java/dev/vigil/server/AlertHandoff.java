@@ -1,0 +1,69 @@
+package dev.vigil.server;
+
+import io.vertx.core.Context;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Hands items from shard threads to the server's event loop through a bounded queue, so a flood of alerts can
+ * never grow the event loop's task queue without bound.
+ *
+ * <p>When the queue is full the shard thread waits (never the event loop): its own command queue then fills, the
+ * ingest answers "busy" and event sources are paused, so alerts slow the intake instead of being dropped or
+ * piling up in memory. The event loop drains in turns of at most {@link #PER_TURN} items, so a burst does not
+ * starve its other work (reading sockets, answering requests). One drain task is scheduled at a time.
+ *
+ * <p><b>Thread-safe:</b> {@link #put} from any thread but the event loop; the consumer runs on the event loop.
+ */
+final class AlertHandoff<T> {
+    static final int PER_TURN = 512;
+    /** How long a waiting shard sleeps between attempts; short, the event loop drains fast. */
+    private static final long WAIT_MS = 5;
+
+    private final Context context;
+    private final BlockingQueue<T> queue;
+    private final Consumer<T> consumer;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+    AlertHandoff(Context context, int capacity, Consumer<T> consumer) {
+        this.context = context;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.consumer = consumer;
+    }
+
+    /** Queues an item for the event loop, waiting while the queue is full. */
+    void put(T item) throws InterruptedException {
+        while (!queue.offer(item, WAIT_MS, TimeUnit.MILLISECONDS)) {
+            scheduleDrain();   // in case the drain that would make room has not been scheduled
+        }
+        scheduleDrain();
+    }
+
+    /** Items waiting for the event loop. */
+    int depth() {
+        return queue.size();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            context.runOnContext(ignored -> drain());
+        }
+    }
+
+    private void drain() {
+        for (int i = 0; i < PER_TURN; i++) {
+            T item = queue.poll();
+            if (item == null) {
+                break;
+            }
+            consumer.accept(item);
+        }
+        drainScheduled.set(false);
+        if (!queue.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+}
