@@ -1,0 +1,177 @@
+package dev.vigil.cli;
+
+import dev.vigil.client.ConnectFailure;
+import dev.vigil.client.ServerAddress;
+import dev.vigil.client.TextMessages;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil send}: streams an NDJSON file of events (and watermarks) to a running server over its WebSocket,
+ * one message per {@code --batch} lines, each acknowledged before the next is sent; refused lines are reported
+ * with their line numbers in the file.
+ */
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Stream NDJSON events to a running server over the WebSocket /v1/events, --batch lines per "
+                + "message, waiting for each acknowledgement. Refused lines are printed on stderr with their line "
+                + "number; a summary goes to stdout. Exit 1 when a line was refused."})
+final class SendCommand implements Callable<Integer> {
+    /** How long to wait for one acknowledgement: the server may be pausing the connection under load. */
+    static final long ACK_TIMEOUT_SECONDS = 60;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE|-", defaultValue = "-", description = "NDJSON to send; - for standard input.")
+    String input;
+
+    @Option(names = "--url", paramLabel = "URL", defaultValue = ServerAddress.DEFAULT_URL,
+            description = "The server (default: ${DEFAULT-VALUE}); https:// for a server with TLS.")
+    String url;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token with the ingest role.")
+    String token;
+
+    @Option(names = "--source", paramLabel = "NAME",
+            description = "Name of this source of event time (default: one the server picks).")
+    String source;
+
+    @Option(names = "--batch", paramLabel = "LINES", defaultValue = "500",
+            description = "Lines per WebSocket message (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    private long accepted;
+    private long late;
+    private long refused;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (batch < 1) {
+            err.println("vigil send: --batch must be at least 1, got " + batch);
+            return Vigil.EXIT_USAGE;
+        }
+        ServerAddress server;
+        try {
+            server = ServerAddress.parse(url, token);
+        } catch (IllegalArgumentException bad) {
+            err.println("vigil send: " + bad.getMessage());
+            return Vigil.EXIT_USAGE;
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("source", source);
+        TextMessages acks = new TextMessages();
+        WebSocket socket;
+        try {
+            socket = server.open(HttpClient.newHttpClient(), "/v1/events", query, acks).get();
+        } catch (ExecutionException failed) {
+            err.println("vigil send: " + ConnectFailure.describe(server.webSocket("/v1/events", query), failed));
+            return Vigil.EXIT_USAGE;
+        }
+        long lines = 0;
+        long messages = 0;
+        try (BufferedReader reader = open()) {
+            List<String> frame = new ArrayList<>(batch);
+            String line;
+            while (true) {
+                line = reader.readLine();
+                if (line != null) {
+                    frame.add(line);
+                    lines++;
+                }
+                if (frame.size() == batch || line == null && !frame.isEmpty()) {
+                    messages++;
+                    String problem = sendAndAwait(socket, acks, frame, lines - frame.size() + 1, err);
+                    if (problem != null) {
+                        err.println("vigil send: " + problem);
+                        return Vigil.EXIT_RULE_ERRORS;
+                    }
+                    frame.clear();
+                }
+                if (line == null) {
+                    break;
+                }
+            }
+        } catch (NoSuchFileException missing) {
+            err.println("vigil send: no such file: " + input);
+            return Vigil.EXIT_USAGE;
+        } catch (IOException unreadable) {
+            err.println("vigil send: cannot read " + input + ": " + unreadable.getMessage());
+            return Vigil.EXIT_USAGE;
+        }
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        out.println("sent " + lines + " lines in " + messages + " messages: " + accepted + " accepted (" + late
+                + " late), " + refused + " refused");
+        return refused == 0 ? 0 : Vigil.EXIT_RULE_ERRORS;
+    }
+
+    private BufferedReader open() throws IOException {
+        if (input.equals("-")) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+    }
+
+    /** Sends one message and reads its acknowledgement; returns why sending cannot go on, or null. */
+    private String sendAndAwait(WebSocket socket, TextMessages acks, List<String> frame, long firstLine,
+            PrintWriter err) throws InterruptedException {
+        try {
+            socket.sendText(String.join("\n", frame), true).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException failed) {
+            return "sending lines " + firstLine + ".. failed: " + ended(acks, failed);
+        }
+        String text = acks.messages().poll(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (text == null) {
+            return acks.ended().isDone() ? "the server closed the connection: " + ended(acks, null)
+                    : "no acknowledgement within " + ACK_TIMEOUT_SECONDS + " s";
+        }
+        JsonObject ack = new JsonObject(text);
+        accepted += ack.getInteger("accepted", 0);
+        late += ack.getInteger("late", 0);
+        JsonArray errors = ack.getJsonArray("errors", new JsonArray());
+        for (int i = 0; i < errors.size(); i++) {
+            JsonObject error = errors.getJsonObject(i);
+            Integer index = error.getInteger("index");
+            if (index == null) {
+                refused += frame.size();
+                err.println("lines " + firstLine + "-" + (firstLine + frame.size() - 1) + ": "
+                        + error.getString("error"));
+            } else {
+                refused++;
+                err.println("line " + (firstLine + index) + ": " + error.getString("error"));
+            }
+        }
+        return null;
+    }
+
+    private static String ended(TextMessages acks, Exception failure) {
+        if (acks.ended().isDone()) {
+            TextMessages.Ending ending = acks.ended().join();
+            return ending.code() + " " + ending.reason();
+        }
+        return String.valueOf(failure);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.vigil.client;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocketHandshakeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLException;
+
+/** Says in one line why a WebSocket could not be opened, without a stack trace. */
+public final class ConnectFailure {
+    private ConnectFailure() {
+    }
+
+    public static String describe(URI target, Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof ExecutionException || cause instanceof CompletionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof WebSocketHandshakeException handshake) {
+            int status = handshake.getResponse().statusCode();
+            String hint = status == 401 ? " (give a token with --token)"
+                    : status == 403 ? " (the token's role may not use this route)" : "";
+            return "the server at " + target + " refused the connection: HTTP " + status + hint;
+        }
+        if (cause instanceof ConnectException) {
+            return "cannot connect to " + target + ": is the server running? (" + cause.getMessage() + ")";
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return "no answer from " + target + " within " + ServerAddress.CONNECT_TIMEOUT.toSeconds() + " s";
+        }
+        if (cause instanceof SSLException) {
+            return "TLS with " + target + " failed: " + cause.getMessage();
+        }
+        return "cannot connect to " + target + ": " + cause;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.vigil.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.server.ServerConfig;
+import dev.vigil.server.VigilServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code vigil send} and {@code vigil watch} against a real server on a loopback port: the README's walk-through
+ * (stream an example's events, watch its alerts arrive) and their errors.
+ */
+class ClientCommandsTest {
+    private final Vertx vertx = Vertx.vertx();
+    private VigilServer server;
+    private String url;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, example()).withShards(2),
+                new PrintWriter(new StringWriter())).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        url = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close();
+    }
+
+    @Test
+    void sentEventsProduceTheExampleAlertsOnTheWatch() throws Exception {
+        List<String> expected = Files.readAllLines(example().resolve("expected-alerts.ndjson"));
+        CompletableFuture<Run> watching = CompletableFuture.supplyAsync(
+                () -> run("watch", "--url", url, "--rule", "card_testing", "--count", "" + expected.size()));
+        awaitSubscriber();
+
+        Run sent = run("send", "--url", url, "--batch", "7", example().resolve("events.ndjson").toString());
+        assertEquals(0, sent.exit, sent.err);
+        assertEquals("sent 40 lines in 6 messages: 40 accepted (0 late), 0 refused\n", sent.out);
+        Path end = Files.writeString(dir.resolve("end.ndjson"), "{\"watermark\": " + Long.MAX_VALUE + "}\n");
+        assertEquals(0, run("send", "--url", url, end.toString()).exit);
+
+        Run watched = watching.get(20, TimeUnit.SECONDS);
+        assertEquals(0, watched.exit, watched.err);
+        List<String> ids = new ArrayList<>();
+        for (String line : watched.out.split("\n")) {
+            ids.add(new JsonObject(line).getString("id"));
+        }
+        List<String> expectedIds = new ArrayList<>();
+        for (String line : expected) {
+            expectedIds.add(new JsonObject(line).getString("id"));
+        }
+        assertEquals(expectedIds.stream().sorted().toList(), ids.stream().sorted().toList());
+    }
+
+    @Test
+    void refusedLinesAreReportedWithTheirLineNumbers() throws Exception {
+        Path events = Files.writeString(dir.resolve("events.ndjson"), """
+                {"stream":"payments","ts":"2026-11-20T14:00:00Z","card_id":"c1","amount":1.0,"merchant":"m"}
+                {"stream":"payments","ts":"2026-11-20T14:00:01Z","card_id":"c1","amount":"lots","merchant":"m"}
+                {not json
+                {"stream":"payments","ts":"2026-11-20T14:00:02Z","card_id":"c1","amount":1.5,"merchant":"m"}
+                """);
+        Run sent = run("send", "--url", url, "--batch", "2", events.toString());
+        assertEquals(1, sent.exit);
+        assertEquals("sent 4 lines in 2 messages: 2 accepted (0 late), 2 refused\n", sent.out);
+        assertTrue(sent.err.startsWith("line 2: "), sent.err);
+        assertTrue(sent.err.contains("\nline 3: invalid JSON"), sent.err);
+    }
+
+    @Test
+    void aServerThatIsNotThereIsSaidPlainly() throws Exception {
+        int unused;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            unused = probe.getLocalPort();
+        }
+        Run sent = run("send", "--url", "http://127.0.0.1:" + unused, example().resolve("events.ndjson").toString());
+        assertEquals(2, sent.exit);
+        assertTrue(sent.err.startsWith("vigil send: cannot connect to ws://127.0.0.1:" + unused + "/v1/events"),
+                sent.err);
+        Run watched = run("watch", "--url", "ftp://nowhere");
+        assertEquals(2, watched.exit);
+        assertEquals("vigil watch: --url ftp://nowhere must look like http://host:port or https://host:port\n",
+                watched.err);
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Vigil.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** Waits until the watch command's WebSocket is registered, so no alert is pushed before it listens. */
+    private void awaitSubscriber() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            if (metrics.contains("vigil_alert_subscribers 1.0")) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the watch never subscribed");
+    }
+
+    private static Path example() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("rules-examples"))) {
+                return dir.resolve("rules-examples").resolve("card-testing");
+            }
+        }
+        throw new IllegalStateException("no rules-examples folder above " + Path.of("").toAbsolutePath());
+    }
+}
