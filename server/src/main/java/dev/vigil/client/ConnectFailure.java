@@ -26,7 +26,8 @@ public final class ConnectFailure {
             return "the server at " + target + " refused the connection: HTTP " + status + hint;
         }
         if (cause instanceof ConnectException) {
-            return "cannot connect to " + target + ": is the server running? (" + cause.getMessage() + ")";
+            return "cannot connect to " + target + ": is the server running?"
+                    + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")");
         }
         if (cause instanceof HttpTimeoutException) {
             return "no answer from " + target + " within " + ServerAddress.CONNECT_TIMEOUT.toSeconds() + " s";
