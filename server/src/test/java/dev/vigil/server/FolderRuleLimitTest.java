@@ -7,37 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.junit5.VertxExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code maxRules} bounds the rules of the rules folder too, at start and on reload. */
+@ExtendWith(VertxExtension.class)
 class FolderRuleLimitTest {
     private static final String RULE = "RULE %s FROM payments PARTITION BY card PATTERN a DEFINE a AS amount > 100\n";
-    private static Vertx vertx;
 
     @TempDir
     Path rules;
 
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
-
     @Test
-    void aFolderWithMoreRulesThanTheLimitDoesNotStart() throws Exception {
+    void aFolderWithMoreRulesThanTheLimitDoesNotStart(Vertx vertx) throws Exception {
         Files.writeString(rules.resolve("two.cep"), RULE.formatted("first") + ";\n" + RULE.formatted("second"));
         ExecutionException failed = assertThrows(ExecutionException.class, () -> VigilServer.start(vertx,
                         ServerConfig.of("127.0.0.1", 0, rules).withMaxRules(1), new PrintWriter(new StringWriter()))
@@ -48,7 +38,7 @@ class FolderRuleLimitTest {
     }
 
     @Test
-    void aNewFileOverTheLimitIsReportedAndNotDeployed() throws Exception {
+    void aNewFileOverTheLimitIsReportedAndNotDeployed(Vertx vertx) throws Exception {
         Files.writeString(rules.resolve("first.cep"), RULE.formatted("first"));
         try (RunningServer server = RunningServer.start(vertx,
                 ServerConfig.of("127.0.0.1", 0, rules).withMaxRules(1))) {

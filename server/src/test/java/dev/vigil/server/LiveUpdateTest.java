@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.util.HashMap;
@@ -16,15 +17,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A rule replaced ten times while 100,000 events stream over a WebSocket into two shards: every event is matched
  * by exactly one version (one alert per event, none missing, none twice), and per key a later event is never seen
  * by an older version.
  */
+@ExtendWith(VertxExtension.class)
 class LiveUpdateTest {
     private static final int EVENTS = 100_000;
     private static final int PER_FRAME = 500;
@@ -38,20 +39,9 @@ class LiveUpdateTest {
               EMIT n = a.n
             """;
 
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
 
     @Test
-    void everyEventIsSeenByExactlyOneVersionWhileTheRuleChanges() throws Exception {
+    void everyEventIsSeenByExactlyOneVersionWhileTheRuleChanges(Vertx vertx) throws Exception {
         try (RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null).withShards(2))) {
             HttpResponse<String> created = server.send("POST", "/v1/rules", "text/plain", RULE.formatted("low"));
             assertEquals(201, created.statusCode(), created.body());

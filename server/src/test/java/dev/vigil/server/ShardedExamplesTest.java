@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -17,8 +18,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,18 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * malformed line, which takes a line number but no event number, only the ids differ). Alerts from different
  * shards interleave, so the comparison ignores order.
  */
+@ExtendWith(VertxExtension.class)
 class ShardedExamplesTest {
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
 
     static Stream<String> examples() throws IOException {
         try (Stream<Path> folders = Files.list(examplesRoot())) {
@@ -92,7 +82,7 @@ class ShardedExamplesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
-    void threeShardsProduceTheAlertsOfVigilRun(String name) throws Exception {
+    void threeShardsProduceTheAlertsOfVigilRun(String name, Vertx vertx) throws Exception {
         Path example = examplesRoot().resolve(name);
         List<JsonObject> expected = new ArrayList<>();
         for (String line : Files.readAllLines(example.resolve("expected-alerts.ndjson"))) {

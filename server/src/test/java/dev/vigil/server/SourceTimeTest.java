@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.util.List;
@@ -12,15 +13,15 @@ import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Event time per source over real connections: a slow source holds its stream back (so a fast source's events are
  * not late), and stops doing so when it disconnects or stays silent longer than the idle timeout, so timeouts fire
  * on quiet sources.
  */
+@ExtendWith(VertxExtension.class)
 class SourceTimeTest {
     private static final String RULE = """
             RULE answered FROM calls PARTITION BY line
@@ -29,21 +30,10 @@ class SourceTimeTest {
               ON TIMEOUT EMIT rang = ring.ts
             """;
 
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
 
     @Test
-    void aSilentSourceStopsHoldingTimeBackAfterTheIdleTimeoutAndTheTimeoutFires() throws Exception {
-        try (RunningServer server = start(3_000)) {
+    void aSilentSourceStopsHoldingTimeBackAfterTheIdleTimeoutAndTheTimeoutFires(Vertx vertx) throws Exception {
+        try (RunningServer server = start(vertx, 3_000)) {
             Source quiet = new Source(server, "quiet-exchange");
             Source busy = new Source(server, "busy-exchange");
             quiet.send("{\"stream\":\"calls\",\"line\":\"l1\",\"kind\":\"ring\",\"ts\":10000}");
@@ -67,8 +57,8 @@ class SourceTimeTest {
     }
 
     @Test
-    void aSourceThatDisconnectsReleasesItsStreamAtOnce() throws Exception {
-        try (RunningServer server = start(60_000)) {
+    void aSourceThatDisconnectsReleasesItsStreamAtOnce(Vertx vertx) throws Exception {
+        try (RunningServer server = start(vertx, 60_000)) {
             Source leaving = new Source(server, "leaving");
             Source staying = new Source(server, "staying");
             leaving.send("{\"stream\":\"calls\",\"line\":\"l1\",\"kind\":\"ring\",\"ts\":1000}");
@@ -81,8 +71,8 @@ class SourceTimeTest {
     }
 
     @Test
-    void aMalformedSourceNameIsRefused() throws Exception {
-        try (RunningServer server = start(60_000)) {
+    void aMalformedSourceNameIsRefused(Vertx vertx) throws Exception {
+        try (RunningServer server = start(vertx, 60_000)) {
             HttpResponse<String> refused = server.send("POST", "/v1/events?source=no%20spaces",
                     "application/x-ndjson", "{\"stream\":\"calls\",\"line\":\"l1\",\"kind\":\"ring\",\"ts\":1}");
             assertEquals(400, refused.statusCode());
@@ -90,7 +80,7 @@ class SourceTimeTest {
         }
     }
 
-    private static RunningServer start(long idleTimeoutMs) throws Exception {
+    private static RunningServer start(Vertx vertx, long idleTimeoutMs) throws Exception {
         RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null).withShards(2)
                 .withSourceIdleTimeoutMs(idleTimeoutMs));
         HttpResponse<String> created = server.send("POST", "/v1/rules", "text/plain", RULE);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,30 +27,19 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * With a certificate and key the server speaks HTTPS and WSS only, verified by a client that trusts exactly that
  * (self-signed, test-only) certificate; a key that cannot be read stops the start with the reason.
  */
+@ExtendWith(VertxExtension.class)
 class TlsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
 
     @Test
-    void httpsAndWssServeTheApiAndPlainHttpDoesNot() throws Exception {
+    void httpsAndWssServeTheApiAndPlainHttpDoesNot(Vertx vertx) throws Exception {
         try (RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null).withTls(
                 new ServerConfig.Tls(resource("server-cert.pem"), resource("server-key.pem"))))) {
             HttpClient client = HttpClient.newBuilder().sslContext(trusting(resource("server-cert.pem")))
@@ -73,7 +63,7 @@ class TlsTest {
     }
 
     @Test
-    void aMissingKeyFileStopsTheStartWithTheReason() {
+    void aMissingKeyFileStopsTheStartWithTheReason(Vertx vertx) {
         ExecutionException failed = assertThrows(ExecutionException.class, () -> VigilServer.start(vertx,
                         ServerConfig.of("127.0.0.1", 0, null).withTls(new ServerConfig.Tls(resource("server-cert.pem"),
                                 Path.of("no-such-key.pem"))), new PrintWriter(new StringWriter()))
