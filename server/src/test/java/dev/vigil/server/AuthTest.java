@@ -57,6 +57,7 @@ class AuthTest {
             new Call("POST", "/v1/rules/validate", RULE, Role.ADMIN, 200),
             new Call("GET", "/v1/rules", null, Role.ADMIN, 200),
             new Call("GET", "/v1/rules/small_then_big", null, Role.ADMIN, 200),
+            new Call("GET", "/v1/rules/small_then_big/nfa", null, Role.ADMIN, 200),
             new Call("PUT", "/v1/rules/small_then_big", RULE, Role.ADMIN, 200),
             new Call("POST", "/v1/rules", RULE.replace("small_then_big", "another"), Role.ADMIN, 201),
             new Call("DELETE", "/v1/rules/another", null, Role.ADMIN, 204));
@@ -99,6 +100,9 @@ class AuthTest {
                     what);
             assertTrue(new JsonObject(response.body()).getString("error").contains("Authorization: Bearer"), what);
         }
+        assertEquals(401, send("GET", "/v1/alerts/stream", null, null).statusCode(), "the event stream too");
+        assertEquals(401, send("GET", "/v1/openapi", null, null).statusCode(), "the API description too");
+        assertEquals(200, send("GET", "/v1/openapi", READ, null).statusCode(), "which any valid token may read");
         assertEquals(401, send("GET", "/no/such/path", null, null).statusCode(), "unknown paths are guarded too");
         assertEquals(401, send("GET", "/v1//rules", null, null).statusCode(), "a non-normalized path is no way in");
         assertEquals(404, send("GET", "/no/such/path", READ, null).statusCode(), "any valid token gets the 404");
