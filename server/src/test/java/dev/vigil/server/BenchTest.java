@@ -107,7 +107,7 @@ class BenchTest {
         try {
             HttpResponse<String> other = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.port() + "/v1/rules"))
-                    .POST(HttpRequest.BodyPublishers.ofString("RULE other FROM payments PATTERN a DEFINE a AS a > 1"))
+                    .POST(HttpRequest.BodyPublishers.ofString("RULE other FROM p PATTERN a DEFINE a AS x > 1"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(201, other.statusCode(), other.body());
             Run run = bench("--url", "http://127.0.0.1:" + server.port(), "--events", "10");
