@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
                 + "stalls the client is charged for the stall) to the alert's arrival. One key in ten completes "
                 + "the rule's pattern 'a b'; the others only start partial matches."},
         footer = {"", "Examples:",
-            "  vigil bench --duration 30s --batch 1000 --connections 2          # throughput",
-            "  vigil bench --duration 30s --rate 10000 --batch 10               # latency at a fixed rate",
+            "  vigil bench --batch 1000 --connections 2     # throughput: as fast as acknowledged",
+            "  vigil bench --rate 10000 --batch 10          # latency at a fixed rate",
             "", "Exit status: 0 the run completed and every event and alert was accounted for; 2 bad usage; "
                 + "3 no server at --url; 4 the server refused the token (401/403); 5 the server refused the bench "
                 + "rule; 6 the run failed or is incomplete (a connection closed, events unacknowledged or refused, "

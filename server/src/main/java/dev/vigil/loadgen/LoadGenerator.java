@@ -41,22 +41,20 @@ public final class LoadGenerator {
         HttpClient http = HttpClient.newBuilder().connectTimeout(RulesClient.TIMEOUT).build();
         RulesClient rules = new RulesClient(http, server);
         rules.deploy(BenchRule.NAME, BenchRule.text(settings.connections()));
-        BenchResult result;
         try {
-            result = measure(settings, http, server, progress);
-        } catch (BenchException failed) {
+            return measure(settings, http, server, progress);
+        } finally {
             deleteQuietly(rules, progress);
-            throw failed;
         }
-        rules.delete(BenchRule.NAME);
-        return result;
     }
 
+    /** Deletes the bench rule; a failure is reported but does not hide the result or the run's own failure. */
     private static void deleteQuietly(RulesClient rules, PrintWriter progress) {
         try {
             rules.delete(BenchRule.NAME);
         } catch (BenchException e) {
             progress.println("vigil bench: could not delete the rule " + BenchRule.NAME + ": " + e.getMessage());
+            progress.flush();
         }
     }
 
