@@ -4,14 +4,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code vigil} command line: {@code check}, {@code run} and {@code explain} rule files, {@code serve} them. Mistakes in rule
- * text or input are printed as positioned messages; no stack trace reaches a user (set {@code VIGIL_DEBUG=1}
- * to see one for an internal error).
+ * The {@code vigil} command line: {@code check}, {@code run} and {@code explain} rule files, {@code serve} them,
+ * {@code send} events to, {@code watch} alerts of and {@code bench} a running server. Mistakes in rule text or
+ * input are printed as positioned messages; no stack trace reaches a user (set {@code VIGIL_DEBUG=1} to see one
+ * for an internal error).
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Vigil.Version.class,
         description = "Vigil: complex event processing rules. Write rules, check them, run them over events.",
-        subcommands = {CheckCommand.class, RunCommand.class, ExplainCommand.class, ServeCommand.class, SendCommand.class,
-            WatchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, RunCommand.class, ExplainCommand.class, ServeCommand.class,
+            SendCommand.class, WatchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Vigil implements Runnable {
     /** Exit status for rule files with mistakes. */
     static final int EXIT_RULE_ERRORS = 1;

@@ -1,0 +1,42 @@
+package dev.vigil.loadgen;
+
+/**
+ * The rule {@code vigil bench} deploys: {@code a} then, as the key's very next event, {@code b}, per key, over
+ * streams of its own (one per connection), so that it neither reads nor disturbs other rules' events.
+ *
+ * <p>Why one stream per connection: a stream's watermark follows the largest timestamp seen on it, so two
+ * connections writing to one stream would make each other's events late. With a stream each, every connection
+ * moves its own watermark and the rule waits for the slowest, as a multi-source deployment does.
+ *
+ * <p>The alert's field {@code sent} is the {@code s} of the {@code b} event: when its frame was meant to be sent.
+ */
+public final class BenchRule {
+    public static final String NAME = "bench_seq";
+
+    private BenchRule() {}
+
+    /** The stream connection {@code connection} writes to. */
+    public static String stream(int connection) {
+        return NAME + "_" + connection;
+    }
+
+    /** The rule text for {@code connections} connections. */
+    public static String text(int connections) {
+        StringBuilder text = new StringBuilder("-- vigil bench: a, then b as the key's next event\n");
+        StringBuilder from = new StringBuilder();
+        for (int c = 0; c < connections; c++) {
+            // event time in microseconds: the rule has no window and no delay, so the unit only sets resolution
+            text.append("STREAM ").append(stream(c))
+                    .append(" (k STRING, t STRING, s LONG, ts TIMESTAMP) EVENT TIME ts WATERMARK DELAY 0 SECONDS;\n");
+            from.append(c == 0 ? "" : ", ").append(stream(c));
+        }
+        return text.append("RULE ").append(NAME).append('\n')
+                .append("  FROM ").append(from).append('\n')
+                .append("  PARTITION BY k\n")
+                .append("  PATTERN a b\n")
+                .append("  DEFINE a AS t = 'a', b AS t = 'b'\n")
+                .append("  EMIT sent = b.s\n")
+                .append("  AFTER MATCH SKIP PAST LAST EVENT;\n")
+                .toString();
+    }
+}
