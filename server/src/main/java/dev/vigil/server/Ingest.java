@@ -107,7 +107,7 @@ final class Ingest {
 
     /** Ingests a batch of events and watermarks in order, or nothing ({@link Result#BUSY}). */
     synchronized Result accept(WatermarkTracker.Source source, List<InputLine> lines) {
-        if (!everyShardHasRoom(1)) {
+        if (!everyShardHasRoom(lines.size())) {
             return Result.BUSY;
         }
         long now = nanoClock.getAsLong();
@@ -159,7 +159,7 @@ final class Ingest {
 
     /** Installs or replaces rules on every shard, between the same two events; false when a queue is full. */
     synchronized boolean deploy(List<CompiledRule> deployed) {
-        if (!everyShardHasRoom(1)) {
+        if (!everyShardHasRoom(0)) {
             return false;
         }
         for (CompiledRule rule : deployed) {
@@ -180,7 +180,7 @@ final class Ingest {
 
     /** Removes a rule from every shard; false when a queue is full. */
     synchronized boolean undeploy(String name) {
-        if (!everyShardHasRoom(1)) {
+        if (!everyShardHasRoom(0)) {
             return false;
         }
         rules.remove(name);
@@ -196,7 +196,7 @@ final class Ingest {
      * moved; call periodically. Skipped while a queue is full (the next call catches up).
      */
     synchronized void expireIdleSources() {
-        if (!everyShardHasRoom(1)) {
+        if (!everyShardHasRoom(0)) {
             return;
         }
         long now = nanoClock.getAsLong();
@@ -262,9 +262,10 @@ final class Ingest {
         return count;
     }
 
-    private boolean everyShardHasRoom(int commands) {
+    /** True when every shard takes one more command of up to {@code lines} lines (the whole batch may go to one). */
+    private boolean everyShardHasRoom(int lines) {
         for (Shard shard : shards) {
-            if (shard.room() < commands) {
+            if (!shard.hasRoom(1, lines)) {
                 return false;
             }
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One engine thread: owns an {@link Engine} and is the only thread that touches it.
@@ -36,6 +37,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Shard {
     static final int MAX_COMMANDS_PER_CYCLE = 64;
+    /**
+     * Events and watermarks a shard's queue holds at most (beyond the commands bound): enough to keep the engine
+     * busy between two batches, few enough that queued events do not outlive young collections (a queue of a
+     * million events made the garbage collector the bottleneck).
+     */
+    static final int MAX_QUEUED_LINES = 65_536;
+    /**
+     * How often the counters are snapshot while the shard is busy (and once it falls idle): a snapshot visits every
+     * key holding state, so taking one per batch made it half of a busy shard's work.
+     */
+    static final long SNAPSHOT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final int id;
     private final BlockingQueue<ShardCommand> commands;
@@ -47,6 +59,7 @@ public final class Shard {
     private final AcceptTimes acceptTimes = new AcceptTimes();
     private volatile EngineCounters counters;
     private volatile long position;
+    private final AtomicLong queuedLines = new AtomicLong();
 
     Shard(int id, int queueCapacity, List<CompiledRule> rules, EngineConfig config, AlertSink alerts,
             PrintWriter err) {
@@ -74,7 +87,13 @@ public final class Shard {
 
     /** Queues a command without blocking; false when the queue is full (the caller answers 503). */
     boolean submit(ShardCommand command) {
-        return commands.offer(command);
+        int lines = command instanceof ShardCommand.Ingest ingest ? ingest.lines().size() : 0;
+        queuedLines.addAndGet(lines);
+        if (commands.offer(command)) {
+            return true;
+        }
+        queuedLines.addAndGet(-lines);
+        return false;
     }
 
     /** Stops the thread after the commands already queued and waits for it; not for event-loop threads. */
@@ -99,6 +118,16 @@ public final class Shard {
         return commands.remainingCapacity();
     }
 
+    /**
+     * True when the queue takes {@code commands} more commands holding {@code lines} events and watermarks: the
+     * queue is bounded in commands and in the lines they hold ({@link #MAX_QUEUED_LINES}), so its memory does not
+     * depend on the batch size. An empty queue takes any batch, however large.
+     */
+    boolean hasRoom(int commands, int lines) {
+        long queued = queuedLines.get();
+        return room() >= commands && (queued == 0 || queued + lines <= MAX_QUEUED_LINES);
+    }
+
     /** The ingest log position of the last batch this shard has handled. */
     public long position() {
         return position;
@@ -112,7 +141,10 @@ public final class Shard {
         return failedCommands;
     }
 
-    /** The engine's counters as of the end of the last command batch: an immutable snapshot, read without locks. */
+    /**
+     * The engine's counters, at most {@link #SNAPSHOT_EVERY_NANOS} old while the shard is busy and up to date soon
+     * after it falls idle: an immutable snapshot, read without locks.
+     */
     public EngineCounters counters() {
         return counters;
     }
@@ -124,19 +156,31 @@ public final class Shard {
 
     private void run() {
         List<ShardCommand> batch = new ArrayList<>(MAX_COMMANDS_PER_CYCLE);
+        long snapshotAt = System.nanoTime();
+        boolean changed = false;
         try {
             while (true) {
-                batch.add(commands.take());
-                commands.drainTo(batch, MAX_COMMANDS_PER_CYCLE - 1);
-                for (int i = 0; i < batch.size(); i++) {
-                    ShardCommand command = batch.get(i);
-                    if (command instanceof ShardCommand.Stop) {
-                        return;
+                ShardCommand first = commands.poll(SNAPSHOT_EVERY_NANOS, TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    commands.drainTo(batch, MAX_COMMANDS_PER_CYCLE - 1);
+                    for (int i = 0; i < batch.size(); i++) {
+                        ShardCommand command = batch.get(i);
+                        if (command instanceof ShardCommand.Stop) {
+                            counters = engine.counters();
+                            return;
+                        }
+                        handle(command);
                     }
-                    handle(command);
+                    batch.clear();
+                    changed = true;
                 }
-                batch.clear();
-                counters = engine.counters();   // once per batch, not per event: the snapshot allocates
+                long now = System.nanoTime();
+                if (changed && (first == null || now - snapshotAt >= SNAPSHOT_EVERY_NANOS)) {
+                    counters = engine.counters();
+                    snapshotAt = now;
+                    changed = false;
+                }
             }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
@@ -149,6 +193,7 @@ public final class Shard {
                 acceptTimes.record(ingest.lines(), ingest.acceptedAtNanos());
                 onIngest(ingest.lines());
                 position = ingest.position();
+                queuedLines.addAndGet(-ingest.lines().size());
             } else if (command instanceof ShardCommand.Deploy deploy) {
                 for (CompiledRule rule : deploy.rules()) {
                     engine.deploy(rule);

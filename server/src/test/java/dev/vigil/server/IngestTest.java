@@ -52,6 +52,7 @@ class IngestTest {
         assertFalse(result.busy());
         assertEquals(300, result.events());
         awaitAlerts(600);
+        awaitSnapshots(300);
 
         for (Shard shard : ingest.shards()) {
             for (RuleCounters rule : shard.counters().rules()) {
@@ -108,6 +109,16 @@ class IngestTest {
     private static InputLine event(String card, String merchant, long ts) {
         return new InputLine.EventLine(new Event("payments", ts, 0, Map.of("card", card, "merchant", merchant,
                 "amount", 10L, "ts", ts)));
+    }
+
+    /** Counters are snapshots taken when a shard falls idle: waits until they show every event of each rule. */
+    private void awaitSnapshots(long eventsPerRule) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ingest.counters().rules().stream().anyMatch(rule -> rule.eventsIn() != eventsPerRule)
+                || ingest.counters().rules().size() != 2) {
+            assertTrue(System.nanoTime() < deadline, "snapshots: " + ingest.counters());
+            Thread.onSpinWait();
+        }
     }
 
     private void awaitAlerts(int count) {
