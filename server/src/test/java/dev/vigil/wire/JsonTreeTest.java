@@ -1,0 +1,92 @@
+package dev.vigil.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The streaming reader gives exactly the values Jackson's data binding gives, and refuses what it refuses. */
+class JsonTreeTest {
+    private static final ObjectMapper DATABIND = new ObjectMapper()
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"stream\":\"payments\",\"ts\":1000,\"amount\":12.5,\"ok\":true,\"note\":null}",
+        "{\"nested\":{\"a\":[1,2,{\"b\":\"c\"}],\"e\":[]},\"empty\":{}}",
+        "{\"big\":9223372036854775807,\"neg\":-5,\"exp\":1e3,\"small\":-0.0}",
+        "{\"dup\":1,\"dup\":2}",
+        "{\"unicode\":\"\\u00e9\\n\\\"q\\\"\",\"ts\":\"2026-11-20T14:02:10Z\"}",
+        "[1,\"two\",3.0,false]",
+        "  \"just a string\"  ",
+        "42"})
+    void givesTheValuesOfDataBinding(String json) throws Exception {
+        assertEquals(DATABIND.readValue(json, Object.class), JsonTree.parse(json));
+    }
+
+    @Test
+    void numbersKeepTheirKinds() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parsed = (Map<String, Object>) JsonTree.parse("{\"i\":7,\"d\":7.0}");
+        assertEquals(7L, parsed.get("i"));
+        assertEquals(7.0, parsed.get("d"));
+    }
+
+    @Test
+    void randomDocumentsReadAlike() throws Exception {
+        Random random = new Random(11);
+        for (int i = 0; i < 500; i++) {
+            String json = DATABIND.writeValueAsString(randomValue(random, 0));
+            assertEquals(DATABIND.readValue(json, Object.class), JsonTree.parse(json), json);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":99999999999999999999}", "{\"a\":1} {\"b\":2}", "{\"a\":1}x", "{\"a\":", "{\"a\" 1}", "[1,2", "{'a':1}", "",
+        "   "})
+    void refusesWhatDataBindingRefuses(String json) {
+        assertThrows(JsonProcessingException.class, () -> DATABIND.readValue(json, Object.class));
+        JsonProcessingException refused = assertThrows(JsonProcessingException.class, () -> JsonTree.parse(json));
+        assertTrue(refused.getOriginalMessage() != null && !refused.getOriginalMessage().isBlank());
+    }
+
+    private static Object randomValue(Random random, int depth) {
+        int kind = random.nextInt(depth > 3 ? 5 : 7);
+        switch (kind) {
+            case 0:
+                return random.nextLong();
+            case 1:
+                return random.nextDouble() * 1e6;
+            case 2:
+                return "s" + random.nextInt(1000) + (random.nextBoolean() ? "\u00e9\t" : "");
+            case 3:
+                return random.nextBoolean();
+            case 4:
+                return null;
+            case 5: {
+                Map<String, Object> object = new java.util.LinkedHashMap<>();
+                for (int i = random.nextInt(5); i > 0; i--) {
+                    object.put("k" + random.nextInt(10), randomValue(random, depth + 1));
+                }
+                return object;
+            }
+            default: {
+                List<Object> array = new java.util.ArrayList<>();
+                for (int i = random.nextInt(5); i > 0; i--) {
+                    array.add(randomValue(random, depth + 1));
+                }
+                return array;
+            }
+        }
+    }
+}
