@@ -245,7 +245,7 @@ final class Ingest {
     private static RuleCounters sum(RuleCounters a, RuleCounters b) {
         return new RuleCounters(a.rule(), a.eventsIn() + b.eventsIn(), a.matches() + b.matches(),
                 a.timeouts() + b.timeouts(), a.partialMatches() + b.partialMatches(), a.keys() + b.keys(),
-                a.droppedPartialMatches() + b.droppedPartialMatches());
+                a.droppedPartialMatches() + b.droppedPartialMatches(), a.evaluationErrors() + b.evaluationErrors());
     }
 
     private void reroute(long now) {

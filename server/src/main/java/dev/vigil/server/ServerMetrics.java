@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * The server's metrics in a Micrometer Prometheus registry, rendered by {@code GET /metrics}.
@@ -48,6 +49,7 @@ final class ServerMetrics {
     private final Map<String, Counter> alertCounters = new HashMap<>();   // key: rule + '\0' + kind
     private final Set<String> streamsRegistered = new HashSet<>();
     private final Map<String, Meter> partialMatchGauges = new HashMap<>();
+    private final Map<String, Meter> evaluationErrorCounters = new HashMap<>();
 
     ServerMetrics() {
         this.malformed = Counter.builder("vigil.malformed.events")
@@ -164,6 +166,11 @@ final class ServerMetrics {
                                 i -> partialMatches(i.counters(), name))
                         .description("Partial matches held now, by rule").tag("rule", name)
                         .strongReference(true).register(registry));
+                evaluationErrorCounters.put(name, FunctionCounter.builder("vigil.evaluation.errors", ingest,
+                                i -> ruleCounter(i.counters(), name, RuleCounters::evaluationErrors))
+                        .description("Expressions that met data of the wrong kind or divided by zero, by rule "
+                                + "(since the rule's current version)")
+                        .tag("rule", name).register(registry));
             }
         }
         partialMatchGauges.entrySet().removeIf(entry -> {
@@ -171,14 +178,19 @@ final class ServerMetrics {
                 return false;
             }
             registry.remove(entry.getValue());
+            registry.remove(evaluationErrorCounters.remove(entry.getKey()));
             return true;
         });
     }
 
     private static double partialMatches(EngineCounters counters, String rule) {
+        return ruleCounter(counters, rule, RuleCounters::partialMatches);
+    }
+
+    private static double ruleCounter(EngineCounters counters, String rule, ToLongFunction<RuleCounters> counter) {
         for (RuleCounters candidate : counters.rules()) {
             if (candidate.rule().equals(rule)) {
-                return candidate.partialMatches();
+                return counter.applyAsLong(candidate);
             }
         }
         return 0;

@@ -31,11 +31,11 @@ final class Arithmetic extends Node {
     @Override
     public Object evaluate(Event event, MatchView match) {
         Object l = left.evaluate(event, match);
-        if (!Values.isNumber(l)) {
+        if (!EvaluationErrors.number(l)) {
             return null;
         }
         Object r = right.evaluate(event, match);
-        if (!Values.isNumber(r)) {
+        if (!EvaluationErrors.number(r)) {
             return null;
         }
         switch (op) {
@@ -90,15 +90,20 @@ final class Arithmetic extends Node {
 
     static Object divide(Object l, Object r) {
         double divisor = asDouble(r);
-        return divisor == 0 ? null : (Object) (asDouble(l) / divisor);
+        return divisor == 0 ? byZero() : (Object) (asDouble(l) / divisor);
+    }
+
+    private static Object byZero() {
+        EvaluationErrors.record();
+        return null;
     }
 
     static Object remainder(Object l, Object r) {
         if (l instanceof Long a && r instanceof Long b) {
-            return b == 0 ? null : (Object) (a % b);
+            return b == 0 ? byZero() : (Object) (a % b);
         }
         double divisor = asDouble(r);
-        return divisor == 0 ? null : (Object) (asDouble(l) % divisor);
+        return divisor == 0 ? byZero() : (Object) (asDouble(l) % divisor);
     }
 
     static Object negate(Object value) {
@@ -108,6 +113,7 @@ final class Arithmetic extends Node {
         if (value instanceof Double d) {
             return -d;
         }
+        EvaluationErrors.number(value);
         return null;
     }
 

@@ -27,6 +27,17 @@ final class Calls {
         Object apply(Object a, Object b, Object c, Object d);
     }
 
+    /**
+     * A function that yields no value although every argument was present was given values it cannot use (text
+     * for a number, a latitude beyond 90, the square root of -1): an evaluation error.
+     */
+    static Object checked(Object result, boolean argumentsPresent) {
+        if (result == null && argumentsPresent) {
+            EvaluationErrors.record();
+        }
+        return result;
+    }
+
     /** Base of the call nodes: the function's name and argument nodes, for printing. */
     abstract static class Call extends Node {
         private final String name;
@@ -60,7 +71,8 @@ final class Calls {
 
         @Override
         public Object evaluate(Event event, MatchView match) {
-            return fn.apply(a.evaluate(event, match));
+            Object x = a.evaluate(event, match);
+            return checked(fn.apply(x), x != null);
         }
     }
 
@@ -78,7 +90,9 @@ final class Calls {
 
         @Override
         public Object evaluate(Event event, MatchView match) {
-            return fn.apply(a.evaluate(event, match), b.evaluate(event, match));
+            Object x = a.evaluate(event, match);
+            Object y = b.evaluate(event, match);
+            return checked(fn.apply(x, y), x != null && y != null);
         }
     }
 
@@ -98,7 +112,10 @@ final class Calls {
 
         @Override
         public Object evaluate(Event event, MatchView match) {
-            return fn.apply(a.evaluate(event, match), b.evaluate(event, match), c.evaluate(event, match));
+            Object x = a.evaluate(event, match);
+            Object y = b.evaluate(event, match);
+            Object z = c.evaluate(event, match);
+            return checked(fn.apply(x, y, z), x != null && y != null && z != null);
         }
     }
 
@@ -120,8 +137,11 @@ final class Calls {
 
         @Override
         public Object evaluate(Event event, MatchView match) {
-            return fn.apply(
-                    a.evaluate(event, match), b.evaluate(event, match), c.evaluate(event, match), d.evaluate(event, match));
+            Object w = a.evaluate(event, match);
+            Object x = b.evaluate(event, match);
+            Object y = c.evaluate(event, match);
+            Object z = d.evaluate(event, match);
+            return checked(fn.apply(w, x, y, z), w != null && x != null && y != null && z != null);
         }
     }
 

@@ -47,7 +47,12 @@ final class Comparison extends BooleanNode {
         if (l == null) {
             return false;
         }
-        return (Values.compare(l, right.evaluate(event, match)) & accepted) != 0;
+        Object r = right.evaluate(event, match);
+        int order = Values.compare(l, r);
+        if (order == Values.NONE && r != null && !(Values.isNumber(l) && Values.isNumber(r))) {
+            EvaluationErrors.record();   // values of different kinds (NaN against a number is no error)
+        }
+        return (order & accepted) != 0;
     }
 
     @Override

@@ -87,7 +87,11 @@ final class Logic {
 
         @Override
         public boolean test(Event event, MatchView match) {
-            return Values.isTrue(value.evaluate(event, match));
+            Object result = value.evaluate(event, match);
+            if (result != null && !(result instanceof Boolean)) {
+                EvaluationErrors.record();
+            }
+            return Values.isTrue(result);
         }
 
         @Override

@@ -7,6 +7,8 @@ package dev.vigil.nfa.runtime;
  * @param partialMatches partial matches held now, over all keys
  * @param keys keys with state now
  * @param droppedPartialMatches partial matches dropped because a key exceeded the bound
+ * @param evaluationErrors expressions that met data of the wrong kind or divided by zero
+ *     ({@link dev.vigil.nfa.expr.EvaluationErrors})
  */
 public record RuleCounters(String rule, long eventsIn, long matches, long timeouts, long partialMatches,
-        long keys, long droppedPartialMatches) {}
+        long keys, long droppedPartialMatches, long evaluationErrors) {}

@@ -4,6 +4,7 @@ import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
+import dev.vigil.nfa.expr.EvaluationErrors;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
@@ -49,6 +50,7 @@ public final class RuleRuntime implements MatchOutput {
     private long matches;
     private long timeouts;
     private long dropped;
+    private long evaluationErrors;
 
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
         this(rule, maxPartialMatchesPerKey, KeySlice.ALL, listener);
@@ -96,6 +98,7 @@ public final class RuleRuntime implements MatchOutput {
         matcher.advanceTime(state.partialMatches, nowMs, this);
         matcher.process(state.partialMatches, event, nowMs, this);
         settle(state);
+        evaluationErrors += EvaluationErrors.drain();
     }
 
     /**
@@ -155,6 +158,7 @@ public final class RuleRuntime implements MatchOutput {
             }
             settle(state);
         }
+        evaluationErrors += EvaluationErrors.drain();   // conditions and EMIT values evaluated since the last drain
     }
 
     /**
@@ -178,7 +182,8 @@ public final class RuleRuntime implements MatchOutput {
         for (KeyState state : keys.values()) {
             held += matcher.partialMatchCount(state.partialMatches);
         }
-        return new RuleCounters(rule.name(), eventsIn, matches, timeouts, held, keys.size(), dropped);
+        return new RuleCounters(rule.name(), eventsIn, matches, timeouts, held, keys.size(), dropped,
+                evaluationErrors);
     }
 
     private KeyState stateOf(Object key) {

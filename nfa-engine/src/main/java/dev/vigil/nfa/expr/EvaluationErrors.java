@@ -1,0 +1,52 @@
+package dev.vigil.nfa.expr;
+
+/**
+ * Counts evaluation errors: an expression meeting data of the wrong kind (text where a number is needed, a
+ * number compared with text, a non-boolean used as a condition) or dividing by zero. The expression still yields
+ * null or false, as documented, so one bad event never stops a rule; the count tells users their data and rules
+ * disagree (Flink CEP would fail the job on most of these).
+ *
+ * <p>Compiled expressions are shared by every shard, so the count is kept per thread: the runtime of a rule
+ * {@link #drain}s it after each piece of evaluation it drives and adds it to the rule's own counter. Recording
+ * happens only on the error path; the normal path pays nothing.
+ */
+public final class EvaluationErrors {
+    private static final ThreadLocal<long[]> COUNT = ThreadLocal.withInitial(() -> new long[1]);
+
+    private EvaluationErrors() {
+    }
+
+    static void record() {
+        COUNT.get()[0]++;
+    }
+
+    /** Records an error when {@code value} is present but not a number; returns whether it is a number. */
+    static boolean number(Object value) {
+        if (Values.isNumber(value)) {
+            return true;
+        }
+        if (value != null) {
+            record();
+        }
+        return false;
+    }
+
+    /** Records an error when {@code value} is present but not text; returns whether it is text. */
+    static boolean text(Object value) {
+        if (value instanceof String) {
+            return true;
+        }
+        if (value != null) {
+            record();
+        }
+        return false;
+    }
+
+    /** The errors counted on this thread since the last call, and starts counting from zero. */
+    public static long drain() {
+        long[] count = COUNT.get();
+        long errors = count[0];
+        count[0] = 0;
+        return errors;
+    }
+}
