@@ -3,7 +3,6 @@ package dev.vigil.server;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.Event;
-import dev.vigil.nfa.runtime.RuleCounters;
 import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.server.ingest.Routing;
 import dev.vigil.server.ingest.WatermarkTracker;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,21 +36,13 @@ final class Ingest {
         static final Result BUSY = new Result(true, 0, 0);
     }
 
-    /** Events seen per stream; written under the lock, read by metrics without it. */
-    static final class StreamCount {
-        volatile long events;
-        volatile long late;
-        volatile long unrouted;
-        volatile long routed;
-    }
-
     private final List<Shard> shards;
     private final IngestLog log;
     private final WatermarkTracker time;
     private final LongSupplier nanoClock;
     private final long defaultDelayMs;
     private final Map<String, CompiledRule> rules = new LinkedHashMap<>();
-    private final Map<String, StreamCount> counts = new ConcurrentHashMap<>();
+    private final IngestCounters counters = new IngestCounters();
     private Routing routing;
     private long sequence;
 
@@ -121,7 +111,7 @@ final class Ingest {
             if (line instanceof InputLine.EventLine eventLine) {
                 events++;
                 Event decoded = eventLine.event();
-                StreamCount count = count(decoded.stream());
+                IngestCounters.StreamCount count = counters.of(decoded.stream());
                 count.events++;
                 long number = ++sequence;   // late events take a number too, as lines do in vigil run
                 if (time.isLate(decoded.stream(), decoded.timestamp())) {
@@ -208,8 +198,7 @@ final class Ingest {
 
     /** Events of a stream passed on to the shards: on time, and read by some rule. */
     long routed(String stream) {
-        StreamCount count = counts.get(stream);
-        return count == null ? 0 : count.routed;
+        return counters.routed(stream);
     }
 
     /** A stream's current watermark ({@code Long.MIN_VALUE} before any). */
@@ -222,44 +211,12 @@ final class Ingest {
      * and events no rule reads.
      */
     EngineCounters counters() {
-        Map<String, RuleCounters> byRule = new LinkedHashMap<>();
-        for (Shard shard : shards) {
-            for (RuleCounters rule : shard.counters().rules()) {
-                byRule.merge(rule.rule(), rule, Ingest::sum);
-            }
-        }
-        Map<String, Long> events = new LinkedHashMap<>();
-        Map<String, Long> late = new LinkedHashMap<>();
-        long unrouted = 0;
-        for (Map.Entry<String, StreamCount> entry : counts.entrySet()) {
-            StreamCount count = entry.getValue();
-            events.put(entry.getKey(), count.events);
-            if (count.late > 0) {
-                late.put(entry.getKey(), count.late);
-            }
-            unrouted += count.unrouted;
-        }
-        return new EngineCounters(events, late, unrouted, new ArrayList<>(byRule.values()));
-    }
-
-    private static RuleCounters sum(RuleCounters a, RuleCounters b) {
-        return new RuleCounters(a.rule(), a.eventsIn() + b.eventsIn(), a.matches() + b.matches(),
-                a.timeouts() + b.timeouts(), a.partialMatches() + b.partialMatches(), a.keys() + b.keys(),
-                a.droppedPartialMatches() + b.droppedPartialMatches(), a.evaluationErrors() + b.evaluationErrors());
+        return counters.with(shards);
     }
 
     private void reroute(long now) {
         routing = Routing.of(rules.values(), shards.size(), defaultDelayMs);
         time.track(routing.delaysByStream(), now);
-    }
-
-    private StreamCount count(String stream) {
-        StreamCount count = counts.get(stream);
-        if (count == null) {
-            count = new StreamCount();
-            counts.put(stream, count);
-        }
-        return count;
     }
 
     /** True when every shard takes one more command of up to {@code lines} lines (the whole batch may go to one). */

@@ -42,6 +42,7 @@ public final class WatermarkTracker {
         private boolean closed;
         private long explicitAll = Long.MIN_VALUE;
 
+
         private Source(String name, long nowNanos) {
             this.name = name;
             this.lastActiveNanos = nowNanos;
@@ -54,39 +55,10 @@ public final class WatermarkTracker {
         boolean active() {
             return !idle && !closed;
         }
-    }
 
-    /** What one source contributed to one stream. */
-    private static final class SourceStream {
-        final Source source;
-        final StreamTime stream;
-        long maxSeen = Long.MIN_VALUE;
-        long explicit = Long.MIN_VALUE;
-
-        SourceStream(Source source, StreamTime stream) {
-            this.source = source;
-            this.stream = stream;
-        }
-
-        long watermark(long delayMs) {
-            long derived = maxSeen == Long.MIN_VALUE ? Long.MIN_VALUE : maxSeen - delayMs - 1;
-            return Math.max(derived, Math.max(explicit, source.explicitAll));
-        }
-    }
-
-    private static final class StreamTime {
-        final String name;
-        final long knownSinceNanos;
-        final List<SourceStream> participants = new ArrayList<>();
-        long delayMs;
-        long watermark = Long.MIN_VALUE;
-        long published = Long.MIN_VALUE;
-        boolean idle;
-
-        StreamTime(String name, long delayMs, long knownSinceNanos) {
-            this.name = name;
-            this.delayMs = delayMs;
-            this.knownSinceNanos = knownSinceNanos;
+        /** The source's watermark for every stream, from its {@code {"watermark": ts}} messages. */
+        long explicitAll() {
+            return explicitAll;
         }
     }
 
