@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the rules server: deploy every *.cep file under the rules folder, accept rules and "
-                + "events over HTTP (see docs/api.md) and push alerts to WebSocket subscribers.",
+                + "events over HTTP and WebSocket (see docs/api.md), push alerts to subscribers and sinks.",
             "Without --token (or VIGIL_TOKENS) nothing is authenticated: keep the default loopback address then."},
         footer = {"", "Each setting comes from its flag, else its environment variable, else the configuration file, "
                 + "else its default. File keys and environment variables:",
@@ -78,7 +78,8 @@ final class ServeCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--queue-capacity", paramLabel = "N",
-            description = "Commands a shard queues before the server answers 503 (default: "
+            description = "Commands (event batches, rule changes) a shard queues, holding at most 65536 events, "
+                    + "before the server answers busy (default: "
                     + ServerConfig.DEFAULT_QUEUE_CAPACITY + ").")
     String queueCapacity;
 
