@@ -26,12 +26,15 @@ final class AlertHandoff<T> {
     private final Context context;
     private final BlockingQueue<T> queue;
     private final Consumer<T> consumer;
+    private final Consumer<RuntimeException> onFailure;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
-    AlertHandoff(Context context, int capacity, Consumer<T> consumer) {
+    /** @param onFailure told of an exception the consumer threw for one item (a bug); draining goes on */
+    AlertHandoff(Context context, int capacity, Consumer<T> consumer, Consumer<RuntimeException> onFailure) {
         this.context = context;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.consumer = consumer;
+        this.onFailure = onFailure;
     }
 
     /** Queues an item for the event loop, waiting while the queue is full. */
@@ -54,16 +57,23 @@ final class AlertHandoff<T> {
     }
 
     private void drain() {
-        for (int i = 0; i < PER_TURN; i++) {
-            T item = queue.poll();
-            if (item == null) {
-                break;
+        try {
+            for (int i = 0; i < PER_TURN; i++) {
+                T item = queue.poll();
+                if (item == null) {
+                    break;
+                }
+                try {
+                    consumer.accept(item);
+                } catch (RuntimeException bug) {
+                    onFailure.accept(bug);   // one item's failure must not stop the ones behind it
+                }
             }
-            consumer.accept(item);
-        }
-        drainScheduled.set(false);
-        if (!queue.isEmpty()) {
-            scheduleDrain();
+        } finally {
+            drainScheduled.set(false);
+            if (!queue.isEmpty()) {
+                scheduleDrain();
+            }
         }
     }
 }

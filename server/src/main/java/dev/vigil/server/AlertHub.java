@@ -5,6 +5,7 @@ import dev.vigil.wire.JsonCodec;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +43,17 @@ final class AlertHub implements AlertSink {
     /** An alert rendered on its shard's thread, waiting for the event loop. */
     private record Rendered(Alert alert, String key, long lastEventAcceptedNanos, String json) {}
 
-    AlertHub(Context context, AlertLog log, ServerMetrics metrics, Clock clock) {
+    AlertHub(Context context, AlertLog log, ServerMetrics metrics, Clock clock, PrintWriter err) {
         this.log = log;
         this.metrics = metrics;
         this.clock = clock;
         this.handoff = new AlertHandoff<>(context, HANDOFF_CAPACITY,
-                rendered -> push(rendered.alert, rendered.key, rendered.lastEventAcceptedNanos, rendered.json));
+                rendered -> push(rendered.alert, rendered.key, rendered.lastEventAcceptedNanos, rendered.json),
+                bug -> {
+                    err.println("vigil serve: internal error pushing an alert: " + bug);
+                    bug.printStackTrace(err);
+                    err.flush();
+                });
         metrics.watchAlertSubscribers(this);
     }
 

@@ -52,7 +52,7 @@ final class ServerVerticle extends VerticleBase {
     public Future<?> start() {
         AlertLog alertLog = new MemoryAlertLog(MemoryAlertLog.DEFAULT_CAPACITY);
         ServerMetrics metrics = new ServerMetrics();
-        AlertHub alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC());
+        AlertHub alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
         ingest = ingests.create(alerts);
         metrics.attach(ingest);
         ingest.start();

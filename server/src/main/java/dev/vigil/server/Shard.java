@@ -54,7 +54,6 @@ public final class Shard {
     private final Engine engine;
     private final PrintWriter err;
     private final Thread thread;
-    private volatile long lateEvents;
     private volatile long failedCommands;
     private final AcceptTimes acceptTimes = new AcceptTimes();
     private volatile EngineCounters counters;
@@ -74,7 +73,7 @@ public final class Shard {
 
             @Override
             public void onLateEvent(LateEvent late) {
-                lateEvents++;   // single writer: the shard thread
+                // never called: the ingest drops late events before they reach a shard
             }
         });
         this.thread = new Thread(this::run, "vigil-shard-" + id);
@@ -113,11 +112,6 @@ public final class Shard {
         return commands.size();
     }
 
-    /** Commands the queue takes before it is full. */
-    int room() {
-        return commands.remainingCapacity();
-    }
-
     /**
      * True when the queue takes {@code commands} more commands holding {@code lines} events and watermarks: the
      * queue is bounded in commands and in the lines they hold ({@link #MAX_QUEUED_LINES}), so its memory does not
@@ -125,16 +119,13 @@ public final class Shard {
      */
     boolean hasRoom(int commands, int lines) {
         long queued = queuedLines.get();
-        return room() >= commands && (queued == 0 || queued + lines <= MAX_QUEUED_LINES);
+        return this.commands.remainingCapacity() >= commands
+                && (queued == 0 || queued + lines <= MAX_QUEUED_LINES);
     }
 
     /** The ingest log position of the last batch this shard has handled. */
     public long position() {
         return position;
-    }
-
-    public long lateEvents() {
-        return lateEvents;
     }
 
     public long failedCommands() {
@@ -190,10 +181,13 @@ public final class Shard {
     private void handle(ShardCommand command) {
         try {
             if (command instanceof ShardCommand.Ingest ingest) {
-                acceptTimes.record(ingest.lines(), ingest.acceptedAtNanos());
-                onIngest(ingest.lines());
-                position = ingest.position();
-                queuedLines.addAndGet(-ingest.lines().size());
+                try {
+                    acceptTimes.record(ingest.lines(), ingest.acceptedAtNanos());
+                    onIngest(ingest.lines());
+                    position = ingest.position();
+                } finally {
+                    queuedLines.addAndGet(-ingest.lines().size());   // also after a failure: the batch has left
+                }
             } else if (command instanceof ShardCommand.Deploy deploy) {
                 for (CompiledRule rule : deploy.rules()) {
                     engine.deploy(rule);

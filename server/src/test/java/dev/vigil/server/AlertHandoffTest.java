@@ -6,48 +6,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Alerts cross from shard threads to the event loop through a bounded queue: all of them, in order, bounded. */
+@ExtendWith(VertxExtension.class)
 class AlertHandoffTest {
-    private final Vertx vertx = Vertx.vertx();
-
-    @AfterEach
-    void stop() {
-        vertx.close();
-    }
-
     @Test
-    void everyItemArrivesOnTheEventLoopInOrderPerProducer() throws Exception {
-        Context context = vertx.getOrCreateContext();
+    void everyItemArrivesOnTheEventLoopInOrderPerProducer(Vertx vertx) throws Exception {
         List<long[]> received = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger offLoop = new AtomicInteger();
         CountDownLatch all = new CountDownLatch(2 * 50_000);
-        AlertHandoff<long[]> handoff = new AlertHandoff<>(context, 64, item -> {
-            assertTrue(Context.isOnEventLoopThread(), "consumed on the event loop");
+        AlertHandoff<long[]> handoff = new AlertHandoff<>(vertx.getOrCreateContext(), 64, item -> {
+            if (!Context.isOnEventLoopThread()) {
+                offLoop.incrementAndGet();
+            }
             received.add(item);
             all.countDown();
-        });
+        }, bug -> { });
         List<CompletableFuture<Void>> producers = new ArrayList<>();
         for (long producer = 0; producer < 2; producer++) {
             long id = producer;
             producers.add(CompletableFuture.runAsync(() -> {
                 for (long n = 0; n < 50_000; n++) {
-                    try {
-                        handoff.put(new long[] {id, n});
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
+                    put(handoff, new long[] {id, n});
                 }
             }));
         }
         assertTrue(all.await(30, TimeUnit.SECONDS), "all items arrive: " + received.size());
+        assertEquals(0, offLoop.get(), "consumed on the event loop only");
         long[] next = new long[2];
         synchronized (received) {
             for (long[] item : received) {
@@ -58,7 +53,7 @@ class AlertHandoffTest {
     }
 
     @Test
-    void aProducerWaitsWhileTheQueueIsFullInsteadOfGrowingIt() throws Exception {
+    void aProducerWaitsWhileTheQueueIsFullInsteadOfGrowingIt(Vertx vertx) throws Exception {
         Context context = vertx.getOrCreateContext();
         CountDownLatch eventLoopBusy = new CountDownLatch(1);
         context.runOnContext(ignored -> {
@@ -69,28 +64,51 @@ class AlertHandoffTest {
             }
         });
         List<Integer> received = Collections.synchronizedList(new ArrayList<>());
-        AlertHandoff<Integer> handoff = new AlertHandoff<>(context, 4, received::add);
+        AlertHandoff<Integer> handoff = new AlertHandoff<>(context, 4, received::add, bug -> { });
         CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
             for (int n = 0; n < 10; n++) {
-                try {
-                    handoff.put(n);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+                put(handoff, n);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (handoff.depth() < 4 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(4, handoff.depth(), "the queue fills to its bound");
-        assertFalse(producer.isDone(), "and the producer waits");
+        awaitTrue(() -> handoff.depth() == 4);
+        assertFalse(producer.isDone(), "the queue filled to its bound and the producer waits");
         eventLoopBusy.countDown();
         producer.get(10, TimeUnit.SECONDS);
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (received.size() < 10 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        awaitTrue(() -> received.size() == 10);
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), received);
+    }
+
+    @Test
+    void anItemThatFailsIsReportedAndTheOnesBehindItStillArrive(Vertx vertx) throws Exception {
+        List<Integer> received = Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        AlertHandoff<Integer> handoff = new AlertHandoff<>(vertx.getOrCreateContext(), 8, n -> {
+            if (n == 3) {
+                throw new IllegalStateException("item " + n);
+            }
+            received.add(n);
+        }, bug -> failures.add(bug.getMessage()));
+        for (int n = 0; n < 20; n++) {
+            put(handoff, n);
+        }
+        awaitTrue(() -> received.size() == 19);
+        assertEquals(List.of("item 3"), failures);
+        assertFalse(received.contains(3));
+    }
+
+    private static <T> void put(AlertHandoff<T> handoff, T item) {
+        try {
+            handoff.put(item);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not reached within 10 s");
+            Thread.sleep(1);
+        }
     }
 }
