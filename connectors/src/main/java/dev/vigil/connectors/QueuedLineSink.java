@@ -108,6 +108,11 @@ abstract class QueuedLineSink implements Sink {
         } finally {
             flushCounted();
             release();
+            // an offer that passed the closing check just as this thread saw the queue empty: nobody will write it
+            for (Line stranded = queue.poll(); stranded != null; stranded = queue.poll()) {
+                counters.dropped.incrementAndGet();
+                pending.decrementAndGet();
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.vigil.server;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +46,24 @@ final class AlertHandoff<T> {
             scheduleDrain();   // in case the drain that would make room has not been scheduled
         }
         scheduleDrain();
+    }
+
+    /**
+     * Completes on the event loop once every item queued so far has been consumed; for a clean stop, after the
+     * producers have stopped.
+     */
+    Future<Void> whenEmpty(Vertx vertx) {
+        Promise<Void> empty = Promise.promise();
+        context.runOnContext(ignored -> checkEmpty(vertx, empty));
+        return empty.future();
+    }
+
+    private void checkEmpty(Vertx vertx, Promise<Void> empty) {
+        if (queue.isEmpty() && !drainScheduled.get()) {
+            empty.complete();
+        } else {
+            vertx.setTimer(1, ignored -> checkEmpty(vertx, empty));
+        }
     }
 
     /** Items waiting for the event loop. */

@@ -3,6 +3,8 @@ package dev.vigil.server;
 import dev.vigil.nfa.Alert;
 import dev.vigil.wire.JsonCodec;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import java.io.PrintWriter;
@@ -71,6 +73,11 @@ final class AlertHub implements AlertSink {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();   // the shard is being stopped; its thread sees the flag
         }
+    }
+
+    /** Completes once every alert the shards handed over has been pushed; call after the shards stopped. */
+    Future<Void> whenPushed(Vertx vertx) {
+        return handoff.whenEmpty(vertx);
     }
 
     /** Alerts rendered by the shards and not yet pushed by the event loop. */

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.connectors.Sink;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -35,6 +36,7 @@ final class ServerVerticle extends VerticleBase {
     private RuleReloader reloader;
     private Router router;
     private SinkRouter sinks;
+    private AlertHub alerts;
 
     /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */
     interface IngestFactory {
@@ -52,7 +54,7 @@ final class ServerVerticle extends VerticleBase {
     public Future<?> start() {
         AlertLog alertLog = new MemoryAlertLog(MemoryAlertLog.DEFAULT_CAPACITY);
         ServerMetrics metrics = new ServerMetrics();
-        AlertHub alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
+        alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
         ingest = ingests.create(alerts);
         metrics.attach(ingest);
         ingest.start();
@@ -125,10 +127,18 @@ final class ServerVerticle extends VerticleBase {
             reloader.stop();
         }
         vertx.cancelTimer(idleTimer);
+        // Shards finish what they hold, their last alerts are pushed (log, subscribers, sinks), then sinks close.
         return vertx.executeBlocking(() -> {
             ingest.stop();
-            sinks.close();
             return null;
+        }).compose(stopped -> alerts.whenPushed(vertx)).compose(pushed -> {
+            List<Sink> closing = sinks.detachAll();
+            return vertx.executeBlocking(() -> {
+                for (Sink sink : closing) {
+                    sink.close();
+                }
+                return null;
+            });
         });
     }
 

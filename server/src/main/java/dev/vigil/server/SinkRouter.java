@@ -113,11 +113,18 @@ final class SinkRouter {
         return list;
     }
 
-    /** Closes every sink: file and log sinks write what they hold; webhooks drop (and count) what is queued. */
-    void close() {
+    /**
+     * Takes every open sink away for closing, on the event loop; the caller closes them off it (closing waits for
+     * file and log sinks to write what they hold; webhooks drop, and count, what is queued).
+     */
+    List<Sink> detachAll() {
+        List<Sink> sinks = new ArrayList<>();
         for (Open sink : open.values()) {
-            sink.sink.close();
+            sinks.add(sink.sink);
         }
+        open.clear();
+        byRule.clear();
+        return sinks;
     }
 
     private void changed(String rule, DeployedRule before, DeployedRule after) {
