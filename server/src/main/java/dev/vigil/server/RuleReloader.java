@@ -184,12 +184,15 @@ final class RuleReloader {
             }
             deploy.add(rule.withVersion(registry.nextVersion(rule.name())));
         }
-        int added = 0;
+        int after = registry.size();   // rules running once this file's change is applied
         for (CompiledRule rule : deploy) {
-            added += registry.get(rule.name()) == null ? 1 : 0;
+            after += registry.get(rule.name()) == null ? 1 : 0;
         }
-        if (registry.size() + added > maxRules) {
-            err.println("vigil serve: " + changed.file() + ": deploying it would run " + (registry.size() + added)
+        for (String name : old.rules()) {
+            after -= !names.contains(name) && registry.get(name) != null ? 1 : 0;   // undeployed with the change
+        }
+        if (after > maxRules) {
+            err.println("vigil serve: " + changed.file() + ": deploying it would run " + after
                     + " rules, over the limit of " + maxRules + " (maxRules); "
                     + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));

@@ -52,6 +52,9 @@ class FolderRuleLimitTest {
             assertEquals(1, new JsonArray(server.get("/v1/rules").body()).size());
             Files.writeString(rules.resolve("first.cep"), RULE.formatted("first").replace("100", "200"));
             server.pollUntil("/v1/rules/first", body -> body.contains("\"version\":2"));
+            Files.writeString(rules.resolve("first.cep"), RULE.formatted("renamed"));   // one out, one in: still 1
+            server.pollUntil("/v1/rules", body -> body.contains("\"name\":\"renamed\"")
+                    && !body.contains("\"name\":\"first\""));
         }
     }
 }

@@ -12,6 +12,8 @@ final class StreamTime {
     long watermark = Long.MIN_VALUE;
     long published = Long.MIN_VALUE;
     boolean idle;
+    /** False while no rule reads the stream: set aside, its time kept for when one does again. */
+    boolean read = true;
 
     StreamTime(String name, long delayMs, long knownSinceNanos) {
         this.name = name;

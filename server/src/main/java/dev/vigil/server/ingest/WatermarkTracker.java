@@ -2,6 +2,7 @@ package dev.vigil.server.ingest;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ObjLongConsumer;
@@ -29,6 +30,7 @@ import java.util.function.ObjLongConsumer;
 public final class WatermarkTracker {
     private final long idleTimeoutNanos;
     private final Map<String, StreamTime> streams = new HashMap<>();
+    private final Map<String, StreamTime> setAside = new HashMap<>();
     private final List<StreamTime> advanced = new ArrayList<>();
     private final List<Source> sources = new ArrayList<>();
     private int idleStreams;
@@ -92,12 +94,32 @@ public final class WatermarkTracker {
 
     /**
      * The streams rules read and their watermark delays: new streams start being tracked (they are not idle before
-     * the idle timeout has passed), a larger delay slows a stream's watermark from now on.
+     * the idle timeout has passed), a larger delay slows a stream's watermark from now on. A stream no rule reads
+     * any more is set aside, so its events are neither late nor timed; if a rule reads it again, its time goes on
+     * from where it was.
      */
     public void track(Map<String, Long> delaysByStream, long nowNanos) {
+        for (Iterator<StreamTime> tracked = streams.values().iterator(); tracked.hasNext(); ) {
+            StreamTime stream = tracked.next();
+            if (!delaysByStream.containsKey(stream.name)) {
+                tracked.remove();
+                setAside.put(stream.name, stream);
+                stream.read = false;
+                idleStreams -= stream.idle ? 1 : 0;
+            }
+        }
         delaysByStream.forEach((name, delay) -> {
             StreamTime stream = streams.get(name);
-            if (stream == null) {
+            if (stream == null && setAside.containsKey(name)) {
+                stream = setAside.remove(name);
+                stream.read = true;
+                stream.delayMs = delay;
+                idleStreams += stream.idle ? 1 : 0;
+                streams.put(name, stream);
+                if (stream.watermark > stream.published) {
+                    advanced.add(stream);
+                }
+            } else if (stream == null) {
                 stream = new StreamTime(name, delay, nowNanos);
                 streams.put(name, stream);
                 for (Source source : sources) {
@@ -195,7 +217,7 @@ public final class WatermarkTracker {
     public void drainAdvances(ObjLongConsumer<String> sink) {
         for (int i = 0; i < advanced.size(); i++) {
             StreamTime stream = advanced.get(i);
-            if (stream.watermark > stream.published) {
+            if (stream.read && stream.watermark > stream.published) {
                 stream.published = stream.watermark;
                 sink.accept(stream.name, stream.watermark);
             }
@@ -227,6 +249,9 @@ public final class WatermarkTracker {
      * if it had sources, none holds it back any more, so it moves to the furthest of theirs.
      */
     private void recompute(StreamTime stream, long nowNanos) {
+        if (!stream.read) {
+            return;   // set aside: no rule reads it
+        }
         long minimum = Long.MAX_VALUE;
         long furthest = Long.MIN_VALUE;
         boolean anyActive = false;
@@ -277,7 +302,7 @@ public final class WatermarkTracker {
 
     private void raise(StreamTime stream, long watermark) {
         if (watermark > stream.watermark) {
-            if (stream.watermark <= stream.published) {
+            if (stream.read && stream.watermark <= stream.published) {
                 advanced.add(stream);
             }
             stream.watermark = watermark;

@@ -130,6 +130,22 @@ class WatermarkTrackerTest {
     }
 
     @Test
+    void aStreamNoRuleReadsAnyMoreIsSetAsideAndGoesOnWhenReadAgain() {
+        WatermarkTracker.Source source = time.open("a", 0);
+        time.observe(source, "payments", 5_000, 0);
+        time.drainAdvances((stream, watermark) -> { });
+        time.track(Map.of("logins", 100L), 0);   // the rule reading payments was deleted
+        assertFalse(time.isLate("payments", 1_000), "its events are unrouted now, not late");
+        time.observe(source, "payments", 9_000, 0);
+        Map<String, Long> advanced = new LinkedHashMap<>();
+        time.drainAdvances(advanced::put);
+        assertEquals(Map.of(), advanced, "no time kept for it meanwhile");
+        time.track(Map.of("logins", 100L, "payments", 0L), 0);
+        assertEquals(4_999, time.watermark("payments"), "read again: its time goes on from where it was");
+        assertTrue(time.isLate("payments", 4_999));
+    }
+
+    @Test
     void streamsNoRuleReadsAreNeitherTrackedNorLate() {
         WatermarkTracker.Source source = time.open("a", 0);
         time.observe(source, "audit", 5_000, 0);
