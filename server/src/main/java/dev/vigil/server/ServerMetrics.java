@@ -43,6 +43,24 @@ final class ServerMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Ingest ingest;
+    /** The engine's counters as of the current scrape: taken once per scrape, read by every engine meter. */
+    private volatile Snapshot snapshot = new Snapshot(
+            new EngineCounters(Map.of(), Map.of(), 0, java.util.List.of()), Map.of());
+
+    private record Snapshot(EngineCounters counters, Map<String, RuleCounters> rules) {
+        static Snapshot of(EngineCounters counters) {
+            Map<String, RuleCounters> rules = new HashMap<>();
+            for (RuleCounters rule : counters.rules()) {
+                rules.put(rule.rule(), rule);
+            }
+            return new Snapshot(counters, rules);
+        }
+
+        double rule(String name, ToLongFunction<RuleCounters> counter) {
+            RuleCounters rule = rules.get(name);
+            return rule == null ? 0 : counter.applyAsLong(rule);
+        }
+    }
     private final Counter malformed;
     private final Timer latency;
     private Counter slowSubscribers;
@@ -79,7 +97,7 @@ final class ServerMetrics {
                     .strongReference(true)
                     .register(registry);
         }
-        FunctionCounter.builder("vigil.unrouted.events", ingest, i -> i.counters().unrouted())
+        FunctionCounter.builder("vigil.unrouted.events", this, m -> m.snapshot.counters().unrouted())
                 .description("Events of streams no deployed rule reads: counted and ignored")
                 .register(registry);
     }
@@ -136,7 +154,8 @@ final class ServerMetrics {
     /** The Prometheus text exposition of every meter. */
     String scrape() {
         if (ingest != null) {
-            register(ingest.counters());
+            snapshot = Snapshot.of(ingest.counters());
+            register(snapshot.counters());
         }
         return registry.scrape();
     }
@@ -144,15 +163,15 @@ final class ServerMetrics {
     private void register(EngineCounters counters) {
         for (String stream : counters.eventsByStream().keySet()) {
             if (streamsRegistered.add(stream)) {
-                FunctionCounter.builder("vigil.events.in", ingest,
-                                i -> i.counters().eventsByStream().getOrDefault(stream, 0L))
+                FunctionCounter.builder("vigil.events.in", this,
+                                m -> m.snapshot.counters().eventsByStream().getOrDefault(stream, 0L))
                         .description("Events offered to the engine, by stream (late ones included)")
                         .tag("stream", stream).register(registry);
                 FunctionCounter.builder("vigil.events.out", ingest, i -> i.routed(stream))
                         .description("Events passed on to the engine shards, by stream (on time, read by a rule)")
                         .tag("stream", stream).register(registry);
-                FunctionCounter.builder("vigil.late.events", ingest,
-                                i -> i.counters().lateByStream().getOrDefault(stream, 0L))
+                FunctionCounter.builder("vigil.late.events", this,
+                                m -> m.snapshot.counters().lateByStream().getOrDefault(stream, 0L))
                         .description("Events at or below their stream's watermark: counted, never matched")
                         .tag("stream", stream).register(registry);
             }
@@ -162,12 +181,12 @@ final class ServerMetrics {
             String name = rule.rule();
             running.add(name);
             if (!partialMatchGauges.containsKey(name)) {
-                partialMatchGauges.put(name, Gauge.builder("vigil.partial.matches", ingest,
-                                i -> partialMatches(i.counters(), name))
+                partialMatchGauges.put(name, Gauge.builder("vigil.partial.matches", this,
+                                m -> m.snapshot.rule(name, RuleCounters::partialMatches))
                         .description("Partial matches held now, by rule").tag("rule", name)
                         .strongReference(true).register(registry));
-                evaluationErrorCounters.put(name, FunctionCounter.builder("vigil.evaluation.errors", ingest,
-                                i -> ruleCounter(i.counters(), name, RuleCounters::evaluationErrors))
+                evaluationErrorCounters.put(name, FunctionCounter.builder("vigil.evaluation.errors", this,
+                                m -> m.snapshot.rule(name, RuleCounters::evaluationErrors))
                         .description("Expressions that met data of the wrong kind or divided by zero, by rule "
                                 + "(since the rule's current version)")
                         .tag("rule", name).register(registry));
@@ -181,18 +200,5 @@ final class ServerMetrics {
             registry.remove(evaluationErrorCounters.remove(entry.getKey()));
             return true;
         });
-    }
-
-    private static double partialMatches(EngineCounters counters, String rule) {
-        return ruleCounter(counters, rule, RuleCounters::partialMatches);
-    }
-
-    private static double ruleCounter(EngineCounters counters, String rule, ToLongFunction<RuleCounters> counter) {
-        for (RuleCounters candidate : counters.rules()) {
-            if (candidate.rule().equals(rule)) {
-                return counter.applyAsLong(candidate);
-            }
-        }
-        return 0;
     }
 }
