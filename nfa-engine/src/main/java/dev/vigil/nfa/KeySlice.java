@@ -25,11 +25,6 @@ public record KeySlice(int index, int count) {
         }
     }
 
-    /** True when this engine owns the rule's key of {@code event}. */
-    public boolean owns(List<List<String>> partitionBy, Event event) {
-        return count == 1 || sliceOf(PartitionKey.of(partitionBy, event), count) == index;
-    }
-
     /** True when this engine owns {@code key} (a key as the engine computes it). */
     public boolean owns(Object key) {
         return count == 1 || sliceOf(key, count) == index;

@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Stream NDJSON events to a running server over the WebSocket /v1/events, --batch lines per "
                 + "message, waiting for each acknowledgement. Refused lines are printed on stderr with their line "
-                + "number; a summary goes to stdout. Exit 1 when a line was refused."})
+                + "number; a summary goes to stdout.",
+            "Exit status: 0 every line accepted; 1 a line refused, or the connection lost on the way; 2 bad usage or "
+                + "an unreadable file; 3 no server answers; 4 the server refuses the token."})
 final class SendCommand implements Callable<Integer> {
     /** How long to wait for one acknowledgement: the server may be pausing the connection under load. */
     static final long ACK_TIMEOUT_SECONDS = 60;
@@ -89,7 +91,7 @@ final class SendCommand implements Callable<Integer> {
             socket = server.open(HttpClient.newHttpClient(), "/v1/events", query, acks).get();
         } catch (ExecutionException failed) {
             err.println("vigil send: " + ConnectFailure.describe(server.webSocket("/v1/events", query), failed));
-            return Vigil.EXIT_USAGE;
+            return ConnectFailure.exitStatus(failed);
         }
         long lines = 0;
         long messages = 0;

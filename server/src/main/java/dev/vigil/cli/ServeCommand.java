@@ -78,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--queue-capacity", paramLabel = "N",
-            description = "Commands (event batches, rule changes) a shard queues, holding at most 65536 events, "
+            description = "Commands (event batches, rule changes) a shard queues, holding about 65536 events at most, "
                     + "before the server answers busy (default: "
                     + ServerConfig.DEFAULT_QUEUE_CAPACITY + ").")
     String queueCapacity;

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
 /** {@code vigil watch}: prints the live alerts of a running server, one JSON object per line, as they come. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Print live alerts of a running server (WebSocket /v1/alerts), one JSON object per line, "
-                + "until interrupted, until --count alerts, or until the server closes the connection."})
+                + "until interrupted, until --count alerts, or until the server closes the connection.",
+            "Exit status: 0 after --count alerts; 1 the server closed the connection; 2 bad usage; 3 no server "
+                + "answers; 4 the server refuses the token."})
 final class WatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -64,7 +66,7 @@ final class WatchCommand implements Callable<Integer> {
             socket = server.open(HttpClient.newHttpClient(), "/v1/alerts", filter, alerts).get();
         } catch (ExecutionException failed) {
             err.println("vigil watch: " + ConnectFailure.describe(server.webSocket("/v1/alerts", filter), failed));
-            return Vigil.EXIT_USAGE;
+            return ConnectFailure.exitStatus(failed);
         }
         int printed = 0;
         while (count == null || printed < count) {

@@ -8,17 +8,40 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLException;
 
-/** Says in one line why a WebSocket could not be opened, without a stack trace. */
+/**
+ * Says in one line why a WebSocket could not be opened, without a stack trace, and with which exit status a
+ * client command ends: the same as {@code vigil bench}'s.
+ */
 public final class ConnectFailure {
+    /** Exit status when no server answers (or TLS fails). */
+    public static final int NO_SERVER = 3;
+    /** Exit status when the server refuses the token (HTTP 401 or 403). */
+    public static final int REFUSED = 4;
+
     private ConnectFailure() {
     }
 
-    public static String describe(URI target, Throwable failure) {
+    /** {@link #REFUSED} for a refused token, else {@link #NO_SERVER}. */
+    public static int exitStatus(Throwable failure) {
+        Throwable cause = rootOf(failure);
+        if (cause instanceof WebSocketHandshakeException handshake) {
+            int status = handshake.getResponse().statusCode();
+            return status == 401 || status == 403 ? REFUSED : NO_SERVER;
+        }
+        return NO_SERVER;
+    }
+
+    private static Throwable rootOf(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof ExecutionException || cause instanceof CompletionException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        return cause;
+    }
+
+    public static String describe(URI target, Throwable failure) {
+        Throwable cause = rootOf(failure);
         if (cause instanceof WebSocketHandshakeException handshake) {
             int status = handshake.getResponse().statusCode();
             String hint = status == 401 ? " (give a token with --token)"

@@ -4,9 +4,9 @@ package dev.vigil.loadgen;
  * The rule {@code vigil bench} deploys: {@code a} then, as the key's very next event, {@code b}, per key, over
  * streams of its own (one per connection), so that it neither reads nor disturbs other rules' events.
  *
- * <p>Why one stream per connection: a stream's watermark follows the largest timestamp seen on it, so two
- * connections writing to one stream would make each other's events late. With a stream each, every connection
- * moves its own watermark and the rule waits for the slowest, as a multi-source deployment does.
+ * <p>Why one stream per connection: each connection's events then have a stream and a watermark of their own,
+ * which the rule combines by waiting for the slowest, as a deployment reading several streams does. (On one
+ * stream the server would combine the connections' watermarks the same way, per source.)
  *
  * <p>The alert's field {@code sent} is the {@code s} of the {@code b} event: when its frame was meant to be sent.
  */

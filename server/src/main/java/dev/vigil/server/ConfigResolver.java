@@ -56,8 +56,8 @@ public final class ConfigResolver {
                     "Data folder, created if missing; reserved for the durable logs (nothing is stored yet)."),
             new ConfigKey("queueCapacity", "VIGIL_QUEUE_CAPACITY", "--queue-capacity",
                     ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_QUEUE_CAPACITY,
-                    "Commands (event batches, rule changes) a shard queues, holding at most 65,536 events, before the "
-                            + "server answers busy (503, or a paused WebSocket)."),
+                    "Commands (event batches, rule changes) a shard queues, holding about 65,536 events at most, "
+                            + "before the server answers busy (503, or a paused WebSocket)."),
             new ConfigKey("bodyLimitBytes", "VIGIL_BODY_LIMIT_BYTES", "--body-limit-bytes",
                     ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.DEFAULT_BODY_LIMIT_BYTES,
                     "Largest HTTP request body; larger ones get 413."),

@@ -18,12 +18,13 @@ import java.util.function.IntConsumer;
  * {@code vigil run} parses its input. Bad lines are reported with their line numbers; the good ones go to the
  * {@link Ingest} as one batch, in order, or not at all when a shard's queue is full (503, nothing accepted).
  *
- * <p>The body is parsed on a worker thread, never on the event loop (a 4 MiB body takes milliseconds). Requests
+ * <p>The body is parsed on a worker thread (a 4 MiB body takes milliseconds); the parsed batch is then handed to
+ * the ingest back on the event loop, which only numbers and routes it. Requests
  * are sources of event time named by {@code ?source=}, by default all one source, {@code http}; a client posting
  * from several processes should name each, so a slow one holds the watermark back instead of making a fast one's
  * events late. At most {@link #MAX_HTTP_SOURCES} names are tracked.
  *
- * <p><b>Threading:</b> {@link #post} on the server's event loop; parsing and ingest on a worker.
+ * <p><b>Threading:</b> {@link #post} and the ingest on the server's event loop; parsing on a worker.
  */
 final class EventsApi {
     static final int MAX_HTTP_SOURCES = 256;

@@ -28,12 +28,7 @@ final class IngestCounters {
 
     /** The counts of a stream, created on first use. */
     StreamCount of(String stream) {
-        StreamCount count = streams.get(stream);
-        if (count == null) {
-            count = new StreamCount();
-            streams.put(stream, count);
-        }
-        return count;
+        return streams.computeIfAbsent(stream, name -> new StreamCount());
     }
 
     /** Events of a stream passed on to the shards: on time, and read by some rule. */

@@ -95,13 +95,27 @@ class ClientCommandsTest {
             unused = probe.getLocalPort();
         }
         Run sent = run("send", "--url", "http://127.0.0.1:" + unused, example().resolve("events.ndjson").toString());
-        assertEquals(2, sent.exit);
+        assertEquals(3, sent.exit, "as vigil bench: no server");
         assertTrue(sent.err.startsWith("vigil send: cannot connect to ws://127.0.0.1:" + unused + "/v1/events"),
                 sent.err);
         Run watched = run("watch", "--url", "ftp://nowhere");
         assertEquals(2, watched.exit);
         assertEquals("vigil watch: --url ftp://nowhere must look like http://host:port or https://host:port\n",
                 watched.err);
+    }
+
+    @Test
+    void aRefusedTokenEndsWithStatus4() throws Exception {
+        VigilServer guarded = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null)
+                        .withTokens(List.of(dev.vigil.server.AccessToken.parse("read:right-token"))),
+                new PrintWriter(new StringWriter())).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            Run watched = run("watch", "--url", "http://127.0.0.1:" + guarded.port(), "--token", "wrong-token");
+            assertEquals(4, watched.exit, watched.err);
+            assertTrue(watched.err.contains("refused the connection: HTTP 401"), watched.err);
+        } finally {
+            guarded.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     private record Run(int exit, String out, String err) {}

@@ -31,17 +31,6 @@ public final class EvaluationErrors {
         return false;
     }
 
-    /** Records an error when {@code value} is present but not text; returns whether it is text. */
-    static boolean text(Object value) {
-        if (value instanceof String) {
-            return true;
-        }
-        if (value != null) {
-            record();
-        }
-        return false;
-    }
-
     /** The errors counted on this thread since the last call, and starts counting from zero. */
     public static long drain() {
         long[] count = COUNT.get();

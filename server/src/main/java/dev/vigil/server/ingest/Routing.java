@@ -55,15 +55,6 @@ public final class Routing {
         return new Routing(shards, Map.copyOf(frozen), Map.copyOf(delays));
     }
 
-    public int shards() {
-        return shards;
-    }
-
-    /** True when some rule reads the stream. */
-    public boolean reads(String stream) {
-        return keysByStream.containsKey(stream);
-    }
-
     /** The shards that need {@code event}, one bit each (bit {@code i} for shard {@code i}); 0 when no rule reads it. */
     public long shardsFor(Event event) {
         List<List<List<String>>> keys = keysByStream.get(event.stream());
