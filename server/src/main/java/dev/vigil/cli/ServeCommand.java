@@ -74,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
     String rules;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Data folder, created if missing (default: data).")
+            description = "Data folder, created if missing: the alert log and relative file sinks (default: data).")
     String data;
 
     @Option(names = "--queue-capacity", paramLabel = "N",

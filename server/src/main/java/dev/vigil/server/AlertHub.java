@@ -35,6 +35,9 @@ final class AlertHub implements AlertSink {
     private final List<Subscriber> subscribers = new ArrayList<>();
     private SinkRouter sinks;
 
+    /** Logged alerts read per step when a subscriber resumes. */
+    private static final int CATCH_UP_BATCH = 1_000;
+
     /** Alerts waiting for the event loop at most; each holds its rendered JSON. */
     static final int HANDOFF_CAPACITY = 16_384;
 
@@ -97,15 +100,35 @@ final class AlertHub implements AlertSink {
 
     /** Registers a WebSocket subscriber receiving the alerts that pass {@code filter}. */
     void subscribe(ServerWebSocket socket, AlertFilter filter) {
-        subscribe(new AlertChannel.WebSocket(socket), filter);
+        subscribe(socket, filter, AlertsApi.FROM_NOW);
+    }
+
+    /**
+     * Registers a WebSocket subscriber, first sending it the logged alerts numbered above {@code afterNumber}
+     * ({@link AlertsApi#FROM_NOW}: none): both on the event loop, so the resumed stream has no gap and no repeat.
+     */
+    void subscribe(ServerWebSocket socket, AlertFilter filter, long afterNumber) {
+        subscribe(new AlertChannel.WebSocket(socket), filter, afterNumber);
     }
 
     /** Registers a Server-Sent Events subscriber; the caller has already sent the response's headers. */
-    void subscribe(HttpServerRequest request, AlertFilter filter) {
-        subscribe(new AlertChannel.EventStream(request), filter);
+    void subscribe(HttpServerRequest request, AlertFilter filter, long afterNumber) {
+        subscribe(new AlertChannel.EventStream(request), filter, afterNumber);
     }
 
     private void subscribe(AlertChannel channel, AlertFilter filter) {
+        subscribe(channel, filter, AlertsApi.FROM_NOW);
+    }
+
+    private void subscribe(AlertChannel channel, AlertFilter filter, long afterNumber) {
+        long next = afterNumber;
+        while (next >= 0) {
+            List<AlertLog.LoggedAlert> missed = log.afterId(next, CATCH_UP_BATCH, filter);
+            for (AlertLog.LoggedAlert alert : missed) {
+                channel.send(alert.alertId(), alert.json());
+            }
+            next = missed.size() < CATCH_UP_BATCH ? -1 : missed.get(missed.size() - 1).id();
+        }
         Subscriber subscriber = new Subscriber(channel, filter);
         subscribers.add(subscriber);
         channel.whenGone(() -> subscribers.remove(subscriber));
@@ -116,7 +139,7 @@ final class AlertHub implements AlertSink {
     }
 
     private void push(Alert alert, String key, long lastEventAcceptedNanos, String json) {
-        log.append(alert.rule(), alert.severity(), key, clock.millis(), json);
+        log.append(alert.id(), alert.rule(), alert.severity(), key, clock.millis(), json);
         metrics.onAlertPushed(alert, lastEventAcceptedNanos, System.nanoTime());
         if (sinks != null) {
             sinks.deliver(alert, json);

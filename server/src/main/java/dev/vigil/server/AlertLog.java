@@ -3,28 +3,32 @@ package dev.vigil.server;
 import java.util.List;
 
 /**
- * The alerts the server emitted, in emission order, each under an increasing id: what
- * {@code GET /v1/alerts?since=...} reads. This is the seam the durability issue replaces with a durable log; the
- * in-memory {@link MemoryAlertLog} forgets the oldest alerts beyond its capacity.
+ * The alerts the server emitted, in emission order, each under an increasing number: what
+ * {@code GET /v1/alerts?since=...} and {@code ?after=<alert id>} read. {@link MemoryAlertLog} keeps the newest
+ * alerts in memory; {@code ChronicleAlertLog} also writes every alert to the data folder and reads them back after
+ * a restart.
  *
  * <p>Implementations are <b>thread-safe</b>.
  */
-interface AlertLog {
+interface AlertLog extends AutoCloseable {
     /**
-     * Records an alert and returns its entry, whose id is larger than every id returned before.
+     * Records an alert and returns its entry, whose number is larger than every number returned before.
      *
+     * @param alertId the alert's own id (deterministic, from the engine)
      * @param severity the alert's severity, or null
      * @param key the alert's key as {@link AlertFilter#keyText} renders it, or null
      */
-    LoggedAlert append(String rule, String severity, String key, long loggedAtMs, String json);
+    LoggedAlert append(String alertId, String rule, String severity, String key, long loggedAtMs, String json);
 
-    /** Records an alert without severity or key. */
-    default LoggedAlert append(String rule, long loggedAtMs, String json) {
-        return append(rule, null, null, loggedAtMs, json);
-    }
-
-    /** Up to {@code limit} entries with an id above {@code afterId} that pass {@code filter}, oldest first. */
+    /** Up to {@code limit} entries numbered above {@code afterId} that pass {@code filter}, oldest first. */
     List<LoggedAlert> afterId(long afterId, int limit, AlertFilter filter);
+
+    /** The number under which the alert with this id was logged, or -1 when it is not among the alerts kept. */
+    long numberOf(String alertId);
+
+    @Override
+    default void close() {
+    }
 
     /** Up to {@code limit} entries logged at or after {@code sinceMs} that pass {@code filter}, oldest first. */
     List<LoggedAlert> since(long sinceMs, int limit, AlertFilter filter);
@@ -33,12 +37,14 @@ interface AlertLog {
      * One alert as logged.
      *
      * @param id the log's sequence number, from 1
+     * @param alertId the alert's own id
      * @param loggedAtMs wall-clock time the server emitted the alert (epoch ms)
      * @param json the alert's JSON object, as pushed to subscribers
      * @param severity the alert's severity, or null
      * @param key the alert's key as {@link AlertFilter#keyText} renders it, or null
      */
-    record LoggedAlert(long id, String rule, long loggedAtMs, String json, String severity, String key) {
+    record LoggedAlert(long id, String alertId, String rule, long loggedAtMs, String json, String severity,
+            String key) {
         boolean passes(AlertFilter filter) {
             return filter.matches(rule, severity, key);
         }

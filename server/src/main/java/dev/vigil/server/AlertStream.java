@@ -19,7 +19,7 @@ final class AlertStream {
 
     private AlertStream() {}
 
-    static void open(RoutingContext ctx, AlertHub alerts) {
+    static void open(RoutingContext ctx, AlertHub alerts, AlertsApi history) {
         AlertFilter filter;
         try {
             filter = AlertFilter.from(ctx.queryParams());
@@ -27,9 +27,13 @@ final class AlertStream {
             AlertsApi.badParameter(ctx, bad);
             return;
         }
+        long after = history.resumePoint(ctx);
+        if (after == AlertsApi.REFUSED) {
+            return;
+        }
         HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", CONTENT_TYPE)
                 .putHeader("Cache-Control", "no-cache");
-        alerts.subscribe(ctx.request(), filter);
         response.write(OPENING);
+        alerts.subscribe(ctx.request(), filter, after);
     }
 }

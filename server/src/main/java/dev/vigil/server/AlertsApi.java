@@ -45,7 +45,17 @@ final class AlertsApi {
             badParameter(ctx, bad);
             return;
         }
-        List<AlertLog.LoggedAlert> alerts = log.since(since, limit, filter);
+        long after = resumePoint(ctx);
+        if (after == REFUSED) {
+            return;
+        }
+        if (after != FROM_NOW && sinceText != null) {
+            Problems.send(ctx, 400, Problems.error("give either 'since' or 'after', not both")
+                    .put("parameter", "after"));
+            return;
+        }
+        List<AlertLog.LoggedAlert> alerts = after == FROM_NOW ? log.since(since, limit, filter)
+                : log.afterId(after, limit, filter);
         StringBuilder json = new StringBuilder(64 + alerts.size() * 256).append('[');
         for (int i = 0; i < alerts.size(); i++) {
             if (i > 0) {
@@ -54,6 +64,34 @@ final class AlertsApi {
             json.append(alerts.get(i).json());   // already a JSON object: no need to parse and re-render it
         }
         ctx.response().putHeader("Content-Type", "application/json").end(json.append(']').toString());
+    }
+
+    /** {@link #resumePoint}: no {@code after} was given. */
+    static final long FROM_NOW = -1;
+    /** {@link #resumePoint}: the request was answered with an error. */
+    static final long REFUSED = -2;
+
+    /**
+     * Where a reader resumes: the log number of the alert named by {@code ?after=<alert id>} (or, for an event
+     * stream, the {@code Last-Event-ID} header), {@link #FROM_NOW} without one, {@link #REFUSED} after answering
+     * 404 for an alert the log does not hold (unknown, or older than the alerts kept).
+     */
+    long resumePoint(RoutingContext ctx) {
+        String after = ctx.queryParams().get("after");
+        if (after == null) {
+            after = ctx.request().getHeader("Last-Event-ID");
+        }
+        if (after == null) {
+            return FROM_NOW;
+        }
+        long number = log.numberOf(after);
+        if (number < 0) {
+            Problems.send(ctx, 404, Problems.error("alert '" + after + "' is not in the alert history: unknown, or "
+                    + "older than the alerts kept; read GET /v1/alerts?since= instead").put("parameter", "after")
+                    .put("value", after));
+            return REFUSED;
+        }
+        return number;
     }
 
     private static Long epochMillis(String text) {

@@ -53,7 +53,7 @@ public final class ConfigResolver {
             new ConfigKey("rules", "VIGIL_RULES", "--rules", ConfigKey.Kind.PATH, "rules-examples",
                     "Folder whose .cep files (recursively) are deployed at start and reloaded when they change."),
             new ConfigKey("data", "VIGIL_DATA", "--data", ConfigKey.Kind.PATH, ServerConfig.DEFAULT_DATA_DIR,
-                    "Data folder, created if missing; reserved for the durable logs (nothing is stored yet)."),
+                    "Data folder, created if missing; holds the alert log (alerts/) and relative file sinks."),
             new ConfigKey("queueCapacity", "VIGIL_QUEUE_CAPACITY", "--queue-capacity",
                     ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_QUEUE_CAPACITY,
                     "Commands (event batches, rule changes) a shard queues, holding about 65,536 events at most, "

@@ -1,7 +1,9 @@
 package dev.vigil.server;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An {@link AlertLog} in a ring of fixed capacity: appending to a full log forgets its oldest alert, so memory
@@ -19,6 +21,7 @@ final class MemoryAlertLog implements AlertLog {
     private long nextId = 1;
     private long oldestId = 1;   // the id at ring[index(oldestId)] while the log is not empty
     private long lastLoggedAtMs = Long.MIN_VALUE;
+    private final Map<String, Long> numbers = new HashMap<>();   // alert id -> number, for the alerts kept
 
     MemoryAlertLog(int capacity) {
         if (capacity < 1) {
@@ -28,15 +31,24 @@ final class MemoryAlertLog implements AlertLog {
     }
 
     @Override
-    public synchronized LoggedAlert append(String rule, String severity, String key, long loggedAtMs, String json) {
+    public synchronized LoggedAlert append(String alertId, String rule, String severity, String key,
+            long loggedAtMs, String json) {
         lastLoggedAtMs = Math.max(lastLoggedAtMs, loggedAtMs);   // a wall clock set back must not unsort the ring
-        LoggedAlert entry = new LoggedAlert(nextId, rule, lastLoggedAtMs, json, severity, key);
-        ring[index(nextId)] = entry;
-        nextId++;
-        if (nextId - oldestId > ring.length) {
+        LoggedAlert entry = new LoggedAlert(nextId, alertId, rule, lastLoggedAtMs, json, severity, key);
+        if (nextId - oldestId == ring.length) {
+            numbers.remove(ring[index(oldestId)].alertId(), oldestId);
             oldestId++;
         }
+        ring[index(nextId)] = entry;
+        numbers.put(alertId, nextId);
+        nextId++;
         return entry;
+    }
+
+    @Override
+    public synchronized long numberOf(String alertId) {
+        Long number = numbers.get(alertId);
+        return number == null ? -1 : number;
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.List;
 final class ServerVerticle extends VerticleBase {
     private final ServerConfig config;
     private final RuleRegistry registry;
+    private final AlertLog alertLog;
     private final IngestFactory ingests;
     private final PrintWriter err;
     private HttpServer server;
@@ -43,16 +44,17 @@ final class ServerVerticle extends VerticleBase {
         Ingest create(AlertSink alerts);
     }
 
-    ServerVerticle(ServerConfig config, RuleRegistry registry, IngestFactory ingests, PrintWriter err) {
+    ServerVerticle(ServerConfig config, RuleRegistry registry, AlertLog alertLog, IngestFactory ingests,
+            PrintWriter err) {
         this.config = config;
         this.registry = registry;
+        this.alertLog = alertLog;
         this.ingests = ingests;
         this.err = err;
     }
 
     @Override
     public Future<?> start() {
-        AlertLog alertLog = new MemoryAlertLog(MemoryAlertLog.DEFAULT_CAPACITY);
         ServerMetrics metrics = new ServerMetrics();
         alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
         ingest = ingests.create(alerts);
@@ -95,7 +97,7 @@ final class ServerVerticle extends VerticleBase {
         router.put("/v1/rules/:name").handler(rules::replace);
         router.delete("/v1/rules/:name").handler(rules::delete);
         router.post("/v1/events").handler(events::post);
-        router.get("/v1/alerts/stream").handler(ctx -> AlertStream.open(ctx, alerts));
+        router.get("/v1/alerts/stream").handler(ctx -> AlertStream.open(ctx, alerts, history));
         router.get("/v1/rules/:name/nfa").handler(new NfaApi(registry)::get);
         router.get("/v1/openapi").handler(OpenApi.load()::serve);
         this.router = router;
@@ -137,6 +139,7 @@ final class ServerVerticle extends VerticleBase {
                 for (Sink sink : closing) {
                     sink.close();
                 }
+                alertLog.close();
                 return null;
             });
         });
@@ -185,7 +188,11 @@ final class ServerVerticle extends VerticleBase {
             AlertsApi.badParameter(ctx, bad);
             return;
         }
-        ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, filter));
+        long after = history.resumePoint(ctx);
+        if (after == AlertsApi.REFUSED) {
+            return;
+        }
+        ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, filter, after));
     }
 
     /**

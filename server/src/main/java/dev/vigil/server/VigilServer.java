@@ -44,8 +44,10 @@ public final class VigilServer {
 
     /** Loads the rules (on a worker), then listens; fails when the address cannot be bound. */
     public static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err) {
+        AlertLog[] alertLog = new AlertLog[1];
         return vertx.executeBlocking(() -> {
                     createDataDir(config.dataDir());
+                    alertLog[0] = openAlertLog(config.dataDir());
                     return RuleDirectory.load(config.rulesDir(), err, Instant.now(), SinkCatalog.of(config));
                 })
                 .compose(directory -> {
@@ -61,7 +63,7 @@ public final class VigilServer {
                         registry.put(rule);
                         initial.add(rule.rule());
                     }
-                    ServerVerticle verticle = new ServerVerticle(config, registry,
+                    ServerVerticle verticle = new ServerVerticle(config, registry, alertLog[0],
                             alerts -> ingest(config, initial, alerts, err), err);
                     verticle.watchRules(directory.files());
                     return vertx.deployVerticle(verticle)
@@ -84,7 +86,15 @@ public final class VigilServer {
                 TimeUnit.MILLISECONDS.toNanos(config.sourceIdleTimeoutMs()), System::nanoTime);
     }
 
-    /** Creates the data folder when missing; reserved for the durable logs, so nothing is written there yet. */
+    /** The alert log: in the data folder ({@code alerts/}) when there is one, so history survives a restart. */
+    private static AlertLog openAlertLog(Path dataDir) {
+        if (dataDir == null) {
+            return new MemoryAlertLog(MemoryAlertLog.DEFAULT_CAPACITY);
+        }
+        return ChronicleAlertLog.open(dataDir.resolve("alerts"), MemoryAlertLog.DEFAULT_CAPACITY);
+    }
+
+    /** Creates the data folder when missing. */
     private static void createDataDir(Path dataDir) throws IOException {
         if (dataDir == null) {
             return;

@@ -82,13 +82,15 @@ class AlertHistoryTest {
     void theMemoryLogKeepsOnlyItsCapacityAndReadsByIdOrTime() {
         MemoryAlertLog log = new MemoryAlertLog(3);
         for (int i = 1; i <= 5; i++) {
-            log.append(i % 2 == 0 ? "even" : "odd", 100L * i, "{\"n\":" + i + "}");
+            log.append("a" + i, i % 2 == 0 ? "even" : "odd", null, null, 100L * i, "{\"n\":" + i + "}");
         }
         assertEquals(3, log.size(), "the two oldest were forgotten");
         assertEquals(List.of(3L, 4L, 5L), ids(log.afterId(0, 10, AlertFilter.ALL)));
         assertEquals(List.of(5L), ids(log.afterId(4, 10, AlertFilter.ALL)));
         assertEquals(List.of(4L, 5L), ids(log.since(350, 10, AlertFilter.ALL)));
         assertEquals(List.of(4L), ids(log.since(0, 10, AlertFilter.ofRule("even"))));
+        assertEquals(4, log.numberOf("a4"));
+        assertEquals(-1, log.numberOf("a2"), "forgotten with its alert");
         assertEquals(List.of(3L), ids(log.since(0, 1, AlertFilter.ALL)));
         assertEquals(List.of(), ids(log.since(501, 10, AlertFilter.ALL)));
     }
@@ -96,9 +98,9 @@ class AlertHistoryTest {
     @Test
     void aWallClockSetBackDoesNotUnsortTheLog() {
         MemoryAlertLog log = new MemoryAlertLog(10);
-        log.append("r", 1_000, "{}");
-        log.append("r", 400, "{}");   // the clock went back
-        log.append("r", 1_200, "{}");
+        log.append("a1", "r", null, null, 1_000, "{}");
+        log.append("a2", "r", null, null, 400, "{}");   // the clock went back
+        log.append("a3", "r", null, null, 1_200, "{}");
         assertEquals(List.of(1_000L, 1_000L, 1_200L), times(log.since(0, 10, AlertFilter.ALL)));
         assertEquals(List.of(3L), ids(log.since(1_100, 10, AlertFilter.ALL)));
     }

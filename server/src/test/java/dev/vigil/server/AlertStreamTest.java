@@ -77,6 +77,30 @@ class AlertStreamTest {
     }
 
     @Test
+    void aStreamResumesAfterTheAlertNamedByLastEventIdOrAfter() throws Exception {
+        post("/v1/rules", AlertFilterTest.RULES, 201);
+        post("/v1/events", AlertFilterTest.EVENTS, 202);
+        post("/v1/events", AlertFilterTest.MARKER, 202);
+        JsonArray all = new JsonArray(server.pollUntil("/v1/alerts?severity=high",
+                body -> new JsonArray(body).size() == 3));
+        String first = all.getJsonObject(0).getString("id");
+
+        BlockingQueue<String> lines = stream("?severity=high&after=" + first);
+        assertEquals(": subscribed", await(lines));
+        assertEquals("", await(lines));
+        List<String> resumed = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            resumed.add(await(lines).substring("id: ".length()));
+            await(lines);   // data
+            await(lines);   // blank
+        }
+        assertEquals(List.of(all.getJsonObject(1).getString("id"), all.getJsonObject(2).getString("id")), resumed);
+
+        HttpResponse<String> unknown = server.send("GET", "/v1/alerts/stream?after=nope", null, null);
+        assertEquals(404, unknown.statusCode(), "an alert the history does not hold is refused before streaming");
+    }
+
+    @Test
     void theKeyFilterSelectsACompositeKeyByItsJsonText() throws Exception {
         post("/v1/rules", AlertFilterTest.RULES, 201);
         BlockingQueue<String> lines = stream("?rule=low_pair&key=" + encode("[\"c2\",\"us\"]"));

@@ -1,0 +1,87 @@
+package dev.vigil.server;
+
+import java.nio.file.Path;
+import java.util.List;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The alert log in the data folder, on a Chronicle Queue: every alert is written (memory-mapped, so it survives
+ * the process being killed) before subscribers and sinks see it, and read back when the server starts again, so
+ * {@code GET /v1/alerts} and {@code ?after=<alert id>} go on across restarts. Reads are served by a
+ * {@link MemoryAlertLog} holding the newest alerts, filled from the file at start.
+ *
+ * <p><b>Thread-safe:</b> appends come from the event loop; the lock of the memory log orders them with reads.
+ */
+final class ChronicleAlertLog implements AlertLog {
+    private final ChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final MemoryAlertLog recent;
+
+    private ChronicleAlertLog(ChronicleQueue queue, MemoryAlertLog recent) {
+        this.queue = queue;
+        this.appender = queue.createAppender();
+        this.recent = recent;
+    }
+
+    /** Opens (or creates) the log in {@code folder}, reading the alerts it holds; blocking, not for an event loop. */
+    static ChronicleAlertLog open(Path folder, int recentCapacity) {
+        ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.toFile()).build();
+        MemoryAlertLog recent = new MemoryAlertLog(recentCapacity);
+        ExcerptTailer tailer = queue.createTailer();
+        while (true) {
+            try (DocumentContext document = tailer.readingDocument()) {
+                if (!document.isPresent()) {
+                    break;
+                }
+                Bytes<?> bytes = document.wire().bytes();
+                long loggedAtMs = bytes.readLong();
+                String alertId = bytes.readUtf8();
+                String rule = bytes.readUtf8();
+                String severity = bytes.readUtf8();
+                String key = bytes.readUtf8();
+                recent.append(alertId, rule, severity, key, loggedAtMs, bytes.readUtf8());
+            }
+        }
+        return new ChronicleAlertLog(queue, recent);
+    }
+
+    @Override
+    public synchronized LoggedAlert append(String alertId, String rule, String severity, String key,
+            long loggedAtMs, String json) {
+        try (DocumentContext document = appender.writingDocument()) {
+            Bytes<?> bytes = document.wire().bytes();
+            bytes.writeLong(loggedAtMs);
+            bytes.writeUtf8(alertId);
+            bytes.writeUtf8(rule);
+            bytes.writeUtf8(severity);   // Chronicle writes null strings as null
+            bytes.writeUtf8(key);
+            bytes.writeUtf8(json);
+        }
+        return recent.append(alertId, rule, severity, key, loggedAtMs, json);
+    }
+
+    @Override
+    public List<LoggedAlert> afterId(long afterId, int limit, AlertFilter filter) {
+        return recent.afterId(afterId, limit, filter);
+    }
+
+    @Override
+    public List<LoggedAlert> since(long sinceMs, int limit, AlertFilter filter) {
+        return recent.since(sinceMs, limit, filter);
+    }
+
+    @Override
+    public long numberOf(String alertId) {
+        return recent.numberOf(alertId);
+    }
+
+    @Override
+    public synchronized void close() {
+        appender.close();
+        queue.close();
+    }
+}
