@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.server.durable.ChronicleSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,7 @@ public final class Vigil implements Runnable {
     static final int EXIT_USAGE = 2;
 
     public static void main(String[] args) {
+        ChronicleSetup.apply();   // before any library reads its logging or analytics settings
         System.exit(commandLine().execute(args));
     }
 

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.server.durable.ChronicleSetup;
 import java.nio.file.Path;
 import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
@@ -29,6 +30,7 @@ final class ChronicleAlertLog implements AlertLog {
 
     /** Opens (or creates) the log in {@code folder}, reading the alerts it holds; blocking, not for an event loop. */
     static ChronicleAlertLog open(Path folder, int recentCapacity) {
+        ChronicleSetup.apply();
         ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.toFile()).build();
         MemoryAlertLog recent = new MemoryAlertLog(recentCapacity);
         ExcerptTailer tailer = queue.createTailer();

@@ -47,6 +47,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
 
     /** Opens (or creates) the log in {@code folder}. */
     public static ChronicleIngestLog open(Path folder) {
+        ChronicleSetup.apply();
         return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).build());
     }
 
