@@ -1,6 +1,6 @@
 package dev.vigil.server;
 
-import dev.vigil.server.ingest.WatermarkTracker;
+import dev.vigil.server.ingest.EventSource;
 import dev.vigil.wire.InputLine;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Vertx;
@@ -53,7 +53,7 @@ final class EventConnection {
     private final ServerWebSocket socket;
     private final RuleRegistry registry;
     private final Ingest ingest;
-    private final WatermarkTracker.Source source;
+    private final EventSource source;
     private final int frameLimitBytes;
 
     private long messages;
@@ -69,7 +69,7 @@ final class EventConnection {
     private final int maxEventsPerBatch;
 
     EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, Ingest ingest,
-            WatermarkTracker.Source source, int frameLimitBytes, IntConsumer malformedElements,
+            EventSource source, int frameLimitBytes, IntConsumer malformedElements,
             int maxEventsPerBatch) {
         this.maxEventsPerBatch = maxEventsPerBatch;
         this.malformedElements = malformedElements;

@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.nfa.EventDecoder;
-import dev.vigil.server.ingest.WatermarkTracker;
+import dev.vigil.server.ingest.EventSource;
 import dev.vigil.wire.InputLine;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -34,7 +34,7 @@ final class EventsApi {
     private final RuleRegistry registry;
     private final Ingest ingest;
     private final IntConsumer malformedLines;
-    private final Map<String, WatermarkTracker.Source> sources = new HashMap<>();
+    private final Map<String, EventSource> sources = new HashMap<>();
     private int maxEventsPerBatch = ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH;
 
     /** A parsed body: the batch and the refused lines. */
@@ -53,7 +53,7 @@ final class EventsApi {
         if (name == null) {
             return;
         }
-        WatermarkTracker.Source source = sources.get(name);
+        EventSource source = sources.get(name);
         if (source == null) {
             if (sources.size() >= MAX_HTTP_SOURCES) {
                 Problems.send(ctx, 429, Problems.error("too many HTTP event sources (" + MAX_HTTP_SOURCES
@@ -65,7 +65,7 @@ final class EventsApi {
         }
         String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
         EventDecoder decoder = registry.decoder();
-        WatermarkTracker.Source from = source;
+        EventSource from = source;
         vertx.executeBlocking(() -> parse(body, decoder), false).onSuccess(parsed -> {
             if (parsed.batch().size() > maxEventsPerBatch) {
                 Problems.send(ctx, 413, Limits.exceeded("the request holds " + parsed.batch().size()

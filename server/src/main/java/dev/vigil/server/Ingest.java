@@ -5,6 +5,7 @@ import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.Event;
 import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.server.ingest.Routing;
+import dev.vigil.server.ingest.EventSource;
 import dev.vigil.server.ingest.WatermarkTracker;
 import dev.vigil.wire.InputLine;
 import java.util.ArrayList;
@@ -86,17 +87,17 @@ final class Ingest {
         return true;
     }
 
-    synchronized WatermarkTracker.Source openSource(String name) {
+    synchronized EventSource openSource(String name) {
         return time.open(name, nanoClock.getAsLong());
     }
 
     /** The source went away: it stops holding the watermark of its streams back. */
-    synchronized void closeSource(WatermarkTracker.Source source) {
+    synchronized void closeSource(EventSource source) {
         time.close(source, nanoClock.getAsLong());
     }
 
     /** Ingests a batch of events and watermarks in order, or nothing ({@link Result#BUSY}). */
-    synchronized Result accept(WatermarkTracker.Source source, List<InputLine> lines) {
+    synchronized Result accept(EventSource source, List<InputLine> lines) {
         if (!everyShardHasRoom(lines.size())) {
             return Result.BUSY;
         }

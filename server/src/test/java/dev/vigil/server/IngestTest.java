@@ -12,7 +12,7 @@ import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.runtime.RuleCounters;
 import dev.vigil.server.ingest.MemoryIngestLog;
-import dev.vigil.server.ingest.WatermarkTracker;
+import dev.vigil.server.ingest.EventSource;
 import dev.vigil.wire.InputLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -42,7 +42,7 @@ class IngestTest {
     void eachRuleSeesEveryEventOnceInTheShardOwningItsKey() throws Exception {
         ingest = ingest(3, 64);
         ingest.start();
-        WatermarkTracker.Source source = ingest.openSource("test");
+        EventSource source = ingest.openSource("test");
         List<InputLine> batch = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             batch.add(event("card-" + i % 40, "shop-" + i % 7, 1_000 + i));
@@ -77,7 +77,7 @@ class IngestTest {
     @Test
     void aBatchMeetingAFullQueueIsRefusedWholeAndLeavesNoTrace() throws Exception {
         ingest = ingest(2, 1);   // not started: nothing drains the queues
-        WatermarkTracker.Source source = ingest.openSource("test");
+        EventSource source = ingest.openSource("test");
         assertFalse(ingest.accept(source, List.of(event("c1", "s1", 1_000))).busy());
         Ingest.Result refused = ingest.accept(source, List.of(event("c2", "s2", 2_000), event("c3", "s3", 3_000)));
         assertTrue(refused.busy());

@@ -2,12 +2,12 @@ package dev.vigil.server.ingest;
 
 /** What one source contributed to one stream: its largest timestamp and its explicit watermark. */
 final class SourceStream {
-    final WatermarkTracker.Source source;
+    final EventSource source;
     final StreamTime stream;
     long maxSeen = Long.MIN_VALUE;
     long explicit = Long.MIN_VALUE;
 
-    SourceStream(WatermarkTracker.Source source, StreamTime stream) {
+    SourceStream(EventSource source, StreamTime stream) {
         this.source = source;
         this.stream = stream;
     }
@@ -15,6 +15,6 @@ final class SourceStream {
     /** {@code max seen − delay − 1}, raised by the source's explicit watermarks. */
     long watermark(long delayMs) {
         long derived = maxSeen == Long.MIN_VALUE ? Long.MIN_VALUE : maxSeen - delayMs - 1;
-        return Math.max(derived, Math.max(explicit, source.explicitAll()));
+        return Math.max(derived, Math.max(explicit, source.explicitAll));
     }
 }

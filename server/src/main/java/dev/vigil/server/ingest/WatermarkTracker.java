@@ -32,37 +32,8 @@ public final class WatermarkTracker {
     private final Map<String, StreamTime> streams = new HashMap<>();
     private final Map<String, StreamTime> setAside = new HashMap<>();
     private final List<StreamTime> advanced = new ArrayList<>();
-    private final List<Source> sources = new ArrayList<>();
+    private final List<EventSource> sources = new ArrayList<>();
     private int idleStreams;
-
-    /** One producer of events: a WebSocket connection, or the named HTTP source. */
-    public static final class Source {
-        private final String name;
-        private final Map<String, SourceStream> streams = new HashMap<>();
-        private long lastActiveNanos;
-        private boolean idle;
-        private boolean closed;
-        private long explicitAll = Long.MIN_VALUE;
-
-
-        private Source(String name, long nowNanos) {
-            this.name = name;
-            this.lastActiveNanos = nowNanos;
-        }
-
-        public String name() {
-            return name;
-        }
-
-        boolean active() {
-            return !idle && !closed;
-        }
-
-        /** The source's watermark for every stream, from its {@code {"watermark": ts}} messages. */
-        long explicitAll() {
-            return explicitAll;
-        }
-    }
 
     public WatermarkTracker(long idleTimeoutNanos) {
         if (idleTimeoutNanos < 1) {
@@ -72,14 +43,14 @@ public final class WatermarkTracker {
     }
 
     /** Starts tracking a source. */
-    public Source open(String name, long nowNanos) {
-        Source source = new Source(name, nowNanos);
+    public EventSource open(String name, long nowNanos) {
+        EventSource source = new EventSource(name, nowNanos);
         sources.add(source);
         return source;
     }
 
     /** A source that went away stops holding its streams back at once. */
-    public void close(Source source, long nowNanos) {
+    public void close(EventSource source, long nowNanos) {
         if (source.closed) {
             return;
         }
@@ -122,7 +93,7 @@ public final class WatermarkTracker {
             } else if (stream == null) {
                 stream = new StreamTime(name, delay, nowNanos);
                 streams.put(name, stream);
-                for (Source source : sources) {
+                for (EventSource source : sources) {
                     if (source.explicitAll != Long.MIN_VALUE) {
                         contribution(source, stream);
                     }
@@ -136,7 +107,7 @@ public final class WatermarkTracker {
     }
 
     /** Marks a source active now: called once per message, before its elements. */
-    public void heard(Source source, long nowNanos) {
+    public void heard(EventSource source, long nowNanos) {
         source.lastActiveNanos = nowNanos;
         if (source.idle) {
             source.idle = false;
@@ -153,7 +124,7 @@ public final class WatermarkTracker {
     }
 
     /** Records an on-time event; streams no rule reads are ignored. */
-    public void observe(Source source, String stream, long timestamp, long nowNanos) {
+    public void observe(EventSource source, String stream, long timestamp, long nowNanos) {
         StreamTime time = streams.get(stream);
         if (time == null) {
             return;
@@ -169,7 +140,7 @@ public final class WatermarkTracker {
     }
 
     /** An explicit watermark from a source, for one stream or ({@code stream} null) for every stream. */
-    public void explicit(Source source, String stream, long timestamp, long nowNanos) {
+    public void explicit(EventSource source, String stream, long timestamp, long nowNanos) {
         if (stream == null) {
             source.explicitAll = Math.max(source.explicitAll, timestamp);
             for (StreamTime time : streams.values()) {
@@ -190,7 +161,7 @@ public final class WatermarkTracker {
 
     /** Marks sources silent for longer than the idle timeout as idle; call periodically. */
     public void expireIdle(long nowNanos) {
-        for (Source source : sources) {
+        for (EventSource source : sources) {
             if (!source.idle && nowNanos - source.lastActiveNanos >= idleTimeoutNanos) {
                 source.idle = true;
             }
@@ -234,7 +205,7 @@ public final class WatermarkTracker {
         }
     }
 
-    private SourceStream contribution(Source source, StreamTime stream) {
+    private SourceStream contribution(EventSource source, StreamTime stream) {
         SourceStream contribution = source.streams.get(stream.name);
         if (contribution == null) {
             contribution = new SourceStream(source, stream);

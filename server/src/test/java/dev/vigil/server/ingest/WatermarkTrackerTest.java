@@ -19,7 +19,7 @@ class WatermarkTrackerTest {
 
     @Test
     void oneSourceGivesMaxSeenMinusDelayMinusOne() {
-        WatermarkTracker.Source source = time.open("a", 0);
+        EventSource source = time.open("a", 0);
         time.observe(source, "payments", 5_000, 0);
         time.observe(source, "logins", 5_000, 0);
         assertEquals(4_999, time.watermark("payments"));
@@ -30,8 +30,8 @@ class WatermarkTrackerTest {
 
     @Test
     void aStreamWaitsForItsSlowestActiveSource() {
-        WatermarkTracker.Source fast = time.open("fast", 0);
-        WatermarkTracker.Source slow = time.open("slow", 0);
+        EventSource fast = time.open("fast", 0);
+        EventSource slow = time.open("slow", 0);
         time.observe(slow, "payments", 2_000, 0);
         time.observe(fast, "payments", 9_000, 0);
         assertEquals(1_999, time.watermark("payments"));
@@ -42,8 +42,8 @@ class WatermarkTrackerTest {
 
     @Test
     void anIdleSourceStopsHoldingTheStreamBackUntilItSpeaksAgain() {
-        WatermarkTracker.Source busy = time.open("busy", 0);
-        WatermarkTracker.Source quiet = time.open("quiet", 0);
+        EventSource busy = time.open("busy", 0);
+        EventSource quiet = time.open("quiet", 0);
         time.observe(quiet, "payments", 1_000, 0);
         time.heard(busy, 500);
         time.observe(busy, "payments", 8_000, 500);
@@ -60,9 +60,9 @@ class WatermarkTrackerTest {
 
     @Test
     void aSourceThatJoinsLateCannotMoveTimeBack() {
-        WatermarkTracker.Source first = time.open("first", 0);
+        EventSource first = time.open("first", 0);
         time.observe(first, "payments", 9_000, 0);
-        WatermarkTracker.Source latecomer = time.open("latecomer", 0);
+        EventSource latecomer = time.open("latecomer", 0);
         assertTrue(time.isLate("payments", 2_000), "as with a Flink source split added after time moved on");
         time.observe(latecomer, "payments", 9_500, 0);
         time.observe(first, "payments", 12_000, 0);
@@ -71,8 +71,8 @@ class WatermarkTrackerTest {
 
     @Test
     void whenEverySourceIsIdleNoneHoldsTheStreamBack() {
-        WatermarkTracker.Source behind = time.open("behind", 0);
-        WatermarkTracker.Source ahead = time.open("ahead", 0);
+        EventSource behind = time.open("behind", 0);
+        EventSource ahead = time.open("ahead", 0);
         time.observe(behind, "payments", 1_000, 0);
         time.observe(ahead, "payments", 6_000, 0);
         assertEquals(999, time.watermark("payments"));
@@ -83,8 +83,8 @@ class WatermarkTrackerTest {
 
     @Test
     void aClosedSourceReleasesItsStreamsAtOnce() {
-        WatermarkTracker.Source first = time.open("first", 0);
-        WatermarkTracker.Source second = time.open("second", 0);
+        EventSource first = time.open("first", 0);
+        EventSource second = time.open("second", 0);
         time.observe(first, "payments", 1_000, 0);
         time.observe(second, "payments", 6_000, 0);
         time.close(first, 10);
@@ -93,7 +93,7 @@ class WatermarkTrackerTest {
 
     @Test
     void anIdleStreamFollowsTheFurthestActiveStream() {
-        WatermarkTracker.Source payments = time.open("payments-feed", 0);
+        EventSource payments = time.open("payments-feed", 0);
         time.observe(payments, "payments", 3_000, 0);
         assertEquals(Long.MIN_VALUE, time.watermark("logins"), "no logins yet, and not idle before the timeout");
         assertFalse(time.idle("logins"));
@@ -107,7 +107,7 @@ class WatermarkTrackerTest {
 
     @Test
     void explicitWatermarksRaiseASourceForOneStreamOrForAll() {
-        WatermarkTracker.Source source = time.open("a", 0);
+        EventSource source = time.open("a", 0);
         time.observe(source, "payments", 1_000, 0);
         time.explicit(source, "payments", 4_000, 0);
         assertEquals(4_000, time.watermark("payments"));
@@ -118,7 +118,7 @@ class WatermarkTrackerTest {
 
     @Test
     void advancesAreHandedOutOnceEach() {
-        WatermarkTracker.Source source = time.open("a", 0);
+        EventSource source = time.open("a", 0);
         time.observe(source, "payments", 1_000, 0);
         time.observe(source, "payments", 2_000, 0);
         Map<String, Long> advanced = new LinkedHashMap<>();
@@ -131,7 +131,7 @@ class WatermarkTrackerTest {
 
     @Test
     void aStreamNoRuleReadsAnyMoreIsSetAsideAndGoesOnWhenReadAgain() {
-        WatermarkTracker.Source source = time.open("a", 0);
+        EventSource source = time.open("a", 0);
         time.observe(source, "payments", 5_000, 0);
         time.drainAdvances((stream, watermark) -> { });
         time.track(Map.of("logins", 100L), 0);   // the rule reading payments was deleted
@@ -147,7 +147,7 @@ class WatermarkTrackerTest {
 
     @Test
     void streamsNoRuleReadsAreNeitherTrackedNorLate() {
-        WatermarkTracker.Source source = time.open("a", 0);
+        EventSource source = time.open("a", 0);
         time.observe(source, "audit", 5_000, 0);
         assertEquals(Long.MIN_VALUE, time.watermark("audit"));
         assertFalse(time.isLate("audit", Long.MIN_VALUE));
