@@ -74,6 +74,15 @@ final class Ingest {
         }
     }
 
+    /** Closes the ingest log; after {@link #stop}. */
+    synchronized void closeLog() {
+        try {
+            log.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the ingest log: " + e.getMessage(), e);
+        }
+    }
+
     /** Stops every shard after the commands it holds; not for event-loop threads. */
     void stop() throws InterruptedException {
         for (Shard shard : shards) {

@@ -45,6 +45,8 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private ChronicleIngestLog(ChronicleQueue queue) {
         this.queue = queue;
         this.appender = queue.createAppender();
+        // opened on a worker, then used by whichever thread holds the ingest lock: the lock makes it one at a time
+        this.appender.singleThreadedCheckDisabled(true);
         long last = queue.lastIndex();
         this.lastPosition = last < 0 ? 0 : last;
     }
