@@ -169,6 +169,10 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sleeps: another process has no clock the test could step, so waits on it are short pauses polled against a
+     * deadline, and the crash test's kill moments are real pauses.
+     */
     static void pause(long millis) {
         try {
             Thread.sleep(millis);
