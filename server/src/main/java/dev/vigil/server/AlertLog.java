@@ -26,6 +26,12 @@ interface AlertLog extends AutoCloseable {
     /** The number under which the alert with this id was logged, or -1 when it is not among the alerts kept. */
     long numberOf(String alertId);
 
+    /**
+     * True when the alert with this id was ever logged (for a durable log, also before a restart): a replayed
+     * alert that is already logged is not emitted again.
+     */
+    boolean contains(String alertId);
+
     @Override
     default void close() {
     }

@@ -2,7 +2,9 @@ package dev.vigil.server;
 
 import dev.vigil.server.durable.ChronicleSetup;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -21,11 +23,15 @@ final class ChronicleAlertLog implements AlertLog {
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
     private final MemoryAlertLog recent;
+    /** The id of every alert in the file: what a replay after a crash must not emit again. */
+    private final Set<String> ids;
 
-    private ChronicleAlertLog(ChronicleQueue queue, MemoryAlertLog recent) {
+    private ChronicleAlertLog(ChronicleQueue queue, MemoryAlertLog recent, Set<String> ids) {
         this.queue = queue;
         this.appender = queue.createAppender();
+        this.appender.singleThreadedCheckDisabled(true);   // opened on a worker, then used under this log's lock
         this.recent = recent;
+        this.ids = ids;
     }
 
     /** Opens (or creates) the log in {@code folder}, reading the alerts it holds; blocking, not for an event loop. */
@@ -33,6 +39,7 @@ final class ChronicleAlertLog implements AlertLog {
         ChronicleSetup.apply();
         ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.toFile()).build();
         MemoryAlertLog recent = new MemoryAlertLog(recentCapacity);
+        Set<String> ids = new HashSet<>();
         ExcerptTailer tailer = queue.createTailer();
         while (true) {
             try (DocumentContext document = tailer.readingDocument()) {
@@ -46,9 +53,10 @@ final class ChronicleAlertLog implements AlertLog {
                 String severity = bytes.readUtf8();
                 String key = bytes.readUtf8();
                 recent.append(alertId, rule, severity, key, loggedAtMs, bytes.readUtf8());
+                ids.add(alertId);
             }
         }
-        return new ChronicleAlertLog(queue, recent);
+        return new ChronicleAlertLog(queue, recent, ids);
     }
 
     @Override
@@ -63,7 +71,13 @@ final class ChronicleAlertLog implements AlertLog {
             bytes.writeUtf8(key);
             bytes.writeUtf8(json);
         }
+        ids.add(alertId);
         return recent.append(alertId, rule, severity, key, loggedAtMs, json);
+    }
+
+    @Override
+    public synchronized boolean contains(String alertId) {
+        return ids.contains(alertId);
     }
 
     @Override

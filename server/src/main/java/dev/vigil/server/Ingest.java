@@ -4,8 +4,8 @@ import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.Event;
 import dev.vigil.server.ingest.IngestLog;
-import dev.vigil.server.ingest.Routing;
 import dev.vigil.server.ingest.EventSource;
+import dev.vigil.server.ingest.Routing;
 import dev.vigil.server.ingest.WatermarkTracker;
 import dev.vigil.wire.InputLine;
 import java.util.ArrayList;
@@ -36,6 +36,9 @@ final class Ingest {
     record Result(boolean busy, int events, int late) {
         static final Result BUSY = new Result(true, 0, 0);
     }
+
+    /** The source of the watermark batches idle sources cause; no client can take it (source names have no '('). */
+    static final String IDLE_SOURCE = "(idle sources)";
 
     private final List<Shard> shards;
     private final IngestLog log;
@@ -68,6 +71,15 @@ final class Ingest {
     void start() {
         for (Shard shard : shards) {
             shard.start();
+        }
+    }
+
+    /** Closes the ingest log; after {@link #stop}. */
+    synchronized void closeLog() {
+        try {
+            log.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the ingest log: " + e.getMessage(), e);
         }
     }
 
@@ -136,20 +148,27 @@ final class Ingest {
                     }
                 }
             } else if (line instanceof InputLine.WatermarkLine watermark) {
-                logged.add(watermark);
-                time.explicit(source, watermark.stream(), watermark.timestamp(), now);
+                time.explicit(source, watermark.stream(), watermark.timestamp(), now);   // logged as its effect below
             } else {
                 throw new IllegalArgumentException("a batch holds events and watermarks, not " + line);
             }
         }
-        time.drainAdvances((stream, watermark) -> addToEvery(perShard, new InputLine.WatermarkLine(stream, watermark)));
+        time.drainAdvances((stream, watermark) -> {
+            InputLine.WatermarkLine advanced = new InputLine.WatermarkLine(stream, watermark);
+            addToEvery(perShard, advanced);
+            logged.add(advanced);   // what the shards got, so a replay needs no clock and no source state
+        });
         long position = log.append(source.name(), logged);
         submitEach(perShard, now, position);
         return new Result(false, events, late);
     }
 
     /** Installs or replaces rules on every shard, between the same two events; false when a queue is full. */
-    synchronized boolean deploy(List<CompiledRule> deployed) {
+    /**
+     * Installs or replaces rules on every shard, between the same two events, and logs the change (the rules'
+     * text and where it came from, for a replay); false when a queue is full.
+     */
+    synchronized boolean deploy(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
         if (!everyShardHasRoom(0)) {
             return false;
         }
@@ -162,6 +181,11 @@ final class Ingest {
         time.drainAdvances((stream, watermark) -> { });
         List<InputLine.WatermarkLine> watermarks = new ArrayList<>();
         time.currentWatermarks((stream, watermark) -> watermarks.add(new InputLine.WatermarkLine(stream, watermark)));
+        Map<String, Integer> versions = new LinkedHashMap<>();
+        for (CompiledRule rule : deployed) {
+            versions.put(rule.name(), rule.version());
+        }
+        log.appendDeploy(origin, text, versions, deployedAtMs, watermarks);
         ShardCommand.Deploy command = new ShardCommand.Deploy(deployed, watermarks);
         for (Shard shard : shards) {
             shard.submit(command);
@@ -176,6 +200,7 @@ final class Ingest {
         }
         rules.remove(name);
         reroute(nanoClock.getAsLong());
+        log.appendUndeploy(name);
         for (Shard shard : shards) {
             shard.submit(new ShardCommand.Undeploy(name));
         }
@@ -193,8 +218,93 @@ final class Ingest {
         long now = nanoClock.getAsLong();
         time.expireIdle(now);
         List<List<InputLine>> perShard = perShard();
-        time.drainAdvances((stream, watermark) -> addToEvery(perShard, new InputLine.WatermarkLine(stream, watermark)));
-        submitEach(perShard, now, log.lastPosition());
+        List<InputLine> advances = new ArrayList<>();
+        time.drainAdvances((stream, watermark) -> {
+            InputLine.WatermarkLine advanced = new InputLine.WatermarkLine(stream, watermark);
+            addToEvery(perShard, advanced);
+            advances.add(advanced);
+        });
+        if (!advances.isEmpty()) {
+            submitEach(perShard, now, log.append(IDLE_SOURCE, advances));   // logged: idleness depends on the clock
+        }
+    }
+
+    /**
+     * Recovery: gives the shards a logged batch again, as they got it (numbered events routed by key, the stream
+     * watermarks to every shard), waiting while a queue is full; nothing is logged again. Not for an event loop.
+     */
+    void replayBatch(List<InputLine> lines) throws InterruptedException {
+        while (true) {
+            synchronized (this) {
+                if (everyShardHasRoom(lines.size())) {
+                    List<List<InputLine>> perShard = perShard();
+                    for (InputLine line : lines) {
+                        if (line instanceof InputLine.EventLine eventLine) {
+                            Event event = eventLine.event();
+                            sequence = Math.max(sequence, event.sequence());
+                            IngestCounters.StreamCount count = counters.of(event.stream());
+                            count.events++;
+                            long targets = routing.shardsFor(event);
+                            count.routed += targets == 0 ? 0 : 1;
+                            count.unrouted += targets == 0 ? 1 : 0;
+                            for (int shard = 0; targets != 0; shard++, targets >>>= 1) {
+                                if ((targets & 1) != 0) {
+                                    perShard.get(shard).add(line);
+                                }
+                            }
+                        } else if (line instanceof InputLine.WatermarkLine watermark) {
+                            time.restore(watermark.stream(), watermark.timestamp());
+                            addToEvery(perShard, watermark);
+                        }
+                    }
+                    submitEach(perShard, nanoClock.getAsLong(), log.lastPosition());
+                    return;
+                }
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Recovery: installs logged rules on every shard with the watermarks they got then; not logged again. */
+    void replayDeploy(List<CompiledRule> deployed, List<InputLine.WatermarkLine> watermarks)
+            throws InterruptedException {
+        while (true) {
+            synchronized (this) {
+                if (everyShardHasRoom(0)) {
+                    for (CompiledRule rule : deployed) {
+                        rules.put(rule.name(), rule);
+                    }
+                    reroute(nanoClock.getAsLong());
+                    time.drainAdvances((stream, watermark) -> { });
+                    for (InputLine.WatermarkLine watermark : watermarks) {
+                        time.restore(watermark.stream(), watermark.timestamp());
+                    }
+                    ShardCommand.Deploy command = new ShardCommand.Deploy(deployed, watermarks);
+                    for (Shard shard : shards) {
+                        shard.submit(command);
+                    }
+                    return;
+                }
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Recovery: removes a logged rule from every shard; not logged again. */
+    void replayUndeploy(String name) throws InterruptedException {
+        while (true) {
+            synchronized (this) {
+                if (everyShardHasRoom(0)) {
+                    rules.remove(name);
+                    reroute(nanoClock.getAsLong());
+                    for (Shard shard : shards) {
+                        shard.submit(new ShardCommand.Undeploy(name));
+                    }
+                    return;
+                }
+            }
+            Thread.sleep(1);
+        }
     }
 
     /** Events of a stream passed on to the shards: on time, and read by some rule. */

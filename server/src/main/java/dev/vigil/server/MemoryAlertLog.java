@@ -46,6 +46,11 @@ final class MemoryAlertLog implements AlertLog {
     }
 
     @Override
+    public synchronized boolean contains(String alertId) {
+        return numbers.containsKey(alertId);
+    }
+
+    @Override
     public synchronized long numberOf(String alertId) {
         Long number = numbers.get(alertId);
         return number == null ? -1 : number;

@@ -198,13 +198,15 @@ final class RuleReloader {
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
             return;
         }
-        if (!deploy.isEmpty() && !ingest.deploy(deploy)) {
+        java.time.Instant now = clock.instant();
+        if (!deploy.isEmpty()
+                && !ingest.deploy(deploy, changed.file().toString(), changed.text(), now.toEpochMilli())) {
             err.println("vigil serve: " + changed.file() + ": the engine is busy; retrying on the next scan");
             return;
         }
         registry.declare(result.streams());
         for (CompiledRule rule : deploy) {
-            registry.put(new DeployedRule(rule, changed.text(), clock.instant()));
+            registry.put(new DeployedRule(rule, changed.text(), now));
         }
         List<String> dropped = new ArrayList<>(old.rules());
         dropped.removeAll(names);

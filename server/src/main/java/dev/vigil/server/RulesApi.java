@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
+import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.runtime.RuleCounters;
@@ -174,13 +175,14 @@ final class RulesApi {
     }
 
     private boolean deploy(RoutingContext ctx, List<CompiledRule> rules, CompileResult result, String source) {
-        if (!ingest.deploy(rules)) {
+        java.time.Instant now = clock.instant();
+        if (!ingest.deploy(rules, IngestLog.HTTP, source, now.toEpochMilli())) {
             busy(ctx);
             return false;
         }
         registry.declare(result.streams());
         for (CompiledRule rule : rules) {
-            registry.put(new DeployedRule(rule, source, clock.instant()));
+            registry.put(new DeployedRule(rule, source, now));
         }
         return true;
     }

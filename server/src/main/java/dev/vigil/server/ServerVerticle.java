@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.connectors.Sink;
+import dev.vigil.server.durable.ChronicleIngestLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -34,6 +35,7 @@ final class ServerVerticle extends VerticleBase {
     private long idleTimer = -1;
     private volatile boolean ready;
     private Map<Path, RuleReloader.WatchedFile> watchedFiles;
+    private ChronicleIngestLog recoveryLog;
     private RuleReloader reloader;
     private Router router;
     private SinkRouter sinks;
@@ -73,10 +75,6 @@ final class ServerVerticle extends VerticleBase {
         rules.limitRules(config.maxRules());
         events.limitBatch(config.maxEventsPerBatch());
         Limits limits = new Limits(config);
-        if (watchedFiles != null && config.rulesDir() != null) {
-            reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
-                    watchedFiles, sinks.catalog()).limitRules(config.maxRules()).start();
-        }
 
         Router router = Router.router(vertx);
         router.route().handler(new Authenticator(config.tokens())::handle);
@@ -119,7 +117,19 @@ final class ServerVerticle extends VerticleBase {
                     .setKeyPath(config.tls().key().toString()));
         }
         server = vertx.createHttpServer(options).requestHandler(router);
-        return server.listen().onSuccess(listening -> ready = true);
+        Future<Void> rulesReady = recoveryLog == null ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> new Recovery(context, recoveryLog, ingest, registry, err).replay())
+                        .map(files -> {
+                            watchedFiles = files;
+                            return null;
+                        });
+        return rulesReady.compose(recovered -> {
+            if (watchedFiles != null && config.rulesDir() != null) {
+                reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
+                        watchedFiles, sinks.catalog()).limitRules(config.maxRules()).start();
+            }
+            return server.listen();
+        }).onSuccess(listening -> ready = true);
     }
 
     @Override
@@ -140,6 +150,7 @@ final class ServerVerticle extends VerticleBase {
                     sink.close();
                 }
                 alertLog.close();
+                ingest.closeLog();
                 return null;
             });
         });
@@ -148,6 +159,15 @@ final class ServerVerticle extends VerticleBase {
     /** Reloads the rules folder while running, starting from the files loaded at start; call before deploying. */
     void watchRules(Map<Path, RuleReloader.WatchedFile> loaded) {
         this.watchedFiles = loaded;
+    }
+
+    /**
+     * Rebuilds rules and state from {@code log} before listening ({@link Recovery}); the rules folder's reload
+     * then starts from the files as the log deployed them. Call before deploying.
+     */
+    void recoverFrom(ChronicleIngestLog log) {
+        this.recoveryLog = log;
+        this.watchedFiles = Map.of();
     }
 
     int actualPort() {

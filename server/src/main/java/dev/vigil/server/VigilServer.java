@@ -3,6 +3,8 @@ package dev.vigil.server;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.KeySlice;
+import dev.vigil.server.durable.ChronicleIngestLog;
+import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.server.ingest.MemoryIngestLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,9 +49,12 @@ public final class VigilServer {
     /** Loads the rules (on a worker), then listens; fails when the address cannot be bound. */
     public static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err) {
         AlertLog[] alertLog = new AlertLog[1];
+        IngestLog[] ingestLog = new IngestLog[1];
         return vertx.executeBlocking(() -> {
                     createDataDir(config.dataDir());
                     alertLog[0] = openAlertLog(config.dataDir());
+                    ingestLog[0] = config.dataDir() == null ? new MemoryIngestLog()
+                            : ChronicleIngestLog.open(config.dataDir().resolve("ingest"));
                     return RuleDirectory.load(config.rulesDir(), err, Instant.now(), SinkCatalog.of(config));
                 })
                 .compose(directory -> {
@@ -57,15 +64,23 @@ public final class VigilServer {
                                 + config.maxRules() + " (maxRules)"));
                     }
                     RuleRegistry registry = new RuleRegistry();
-                    registry.declare(directory.streams());
                     List<CompiledRule> initial = new ArrayList<>();
-                    for (DeployedRule rule : directory.rules()) {
-                        registry.put(rule);
-                        initial.add(rule.rule());
+                    boolean recovering = ingestLog[0].lastPosition() > 0;
+                    if (!recovering) {
+                        registry.declare(directory.streams());
+                        for (DeployedRule rule : directory.rules()) {
+                            registry.put(rule);
+                            initial.add(rule.rule());
+                        }
+                        logInitialRules(ingestLog[0], directory, registry);
                     }
                     ServerVerticle verticle = new ServerVerticle(config, registry, alertLog[0],
-                            alerts -> ingest(config, initial, alerts, err), err);
-                    verticle.watchRules(directory.files());
+                            alerts -> ingest(config, ingestLog[0], initial, alerts, err), err);
+                    if (recovering) {
+                        verticle.recoverFrom((ChronicleIngestLog) ingestLog[0]);   // rules and state from the log
+                    } else {
+                        verticle.watchRules(directory.files());
+                    }
                     return vertx.deployVerticle(verticle)
                             .map(id -> new VigilServer(vertx, verticle, id, initial.size()));
                 });
@@ -75,14 +90,32 @@ public final class VigilServer {
      * The shards, each owning one slice of the keys and running on explicit watermarks from the ingest, which
      * numbers, routes and times every event.
      */
-    private static Ingest ingest(ServerConfig config, List<CompiledRule> initial, AlertSink alerts, PrintWriter err) {
+    /** The rules deployed from the folder at a first start go in the ingest log like every later change. */
+    private static void logInitialRules(IngestLog log, RuleDirectory directory, RuleRegistry registry) {
+        for (Map.Entry<Path, RuleReloader.WatchedFile> file : directory.files().entrySet()) {
+            Map<String, Integer> versions = new LinkedHashMap<>();
+            Instant deployedAt = Instant.EPOCH;
+            for (String name : file.getValue().rules()) {
+                DeployedRule rule = registry.get(name);
+                versions.put(name, rule.version());
+                deployedAt = rule.deployedAt();
+            }
+            if (!versions.isEmpty()) {
+                log.appendDeploy(file.getKey().toString(), file.getValue().text(), versions,
+                        deployedAt.toEpochMilli(), List.of());
+            }
+        }
+    }
+
+    private static Ingest ingest(ServerConfig config, IngestLog log, List<CompiledRule> initial, AlertSink alerts,
+            PrintWriter err) {
         List<Shard> shards = new ArrayList<>();
         for (int i = 0; i < config.shards(); i++) {
             EngineConfig engine = EngineConfig.defaults().withWatermarksFromInputOnly(true)
                     .withSlice(new KeySlice(i, config.shards()));
             shards.add(new Shard(i, config.queueCapacity(), initial, engine, alerts, err));
         }
-        return new Ingest(shards, new MemoryIngestLog(), initial, config.watermarkDelayMs(),
+        return new Ingest(shards, log, initial, config.watermarkDelayMs(),
                 TimeUnit.MILLISECONDS.toNanos(config.sourceIdleTimeoutMs()), System::nanoTime);
     }
 

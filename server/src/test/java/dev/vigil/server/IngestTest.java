@@ -84,7 +84,8 @@ class IngestTest {
         assertEquals(Map.of("payments", 1L), ingest.counters().eventsByStream(), "the refused events left no count");
         assertEquals(999, ingest.watermark("payments"), "nor moved time");
         assertFalse(ingest.deploy(RuleCompiler.compile("more.cep",
-                "RULE more FROM payments PATTERN a DEFINE a AS amount > 5").rules()), "a rule change waits too");
+                "RULE more FROM payments PATTERN a DEFINE a AS amount > 5").rules(), "http", "RULE more ...", 0),
+                "a rule change waits too");
 
         ingest.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -6,7 +6,9 @@ import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.JsonCodec;
 import java.nio.file.Path;
+import dev.vigil.server.ingest.LogRecord;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.openhft.chronicle.bytes.Bytes;
@@ -20,12 +22,17 @@ import net.openhft.chronicle.wire.DocumentContext;
  * batch is acknowledged, so a batch survives the server process being killed (not a power cut: the operating
  * system writes the pages back). The position of a batch is its excerpt index: increasing, not contiguous.
  *
- * <p>An excerpt holds the source's name and the lines in order: an event as stream, timestamp, sequence and its
- * fields as JSON text; a watermark as stream (or none) and timestamp. {@link Reader} reads them back.
+ * <p>An excerpt starts with its kind. A batch holds the source's name and the lines in order: an event as stream,
+ * timestamp, sequence and its fields as JSON text; a watermark as stream (or none) and timestamp. A deployment
+ * holds the origin, the rule text, the versions by rule name and the time; a removal the rule's name.
+ * {@link Reader} reads them back.
  *
  * <p><b>Not thread-safe:</b> appends come one at a time under the ingest's lock; a reader belongs to one thread.
  */
 public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
+    private static final byte BATCH = 1;
+    private static final byte DEPLOY = 2;
+    private static final byte UNDEPLOY = 3;
     private static final byte EVENT = 1;
     private static final byte WATERMARK = 2;
     private static final byte ALL_STREAMS = 0;
@@ -35,12 +42,11 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private final ExcerptAppender appender;
     private long lastPosition;
 
-    /** A batch read back from the log. */
-    public record Batch(long position, String source, List<InputLine> lines) {}
-
     private ChronicleIngestLog(ChronicleQueue queue) {
         this.queue = queue;
         this.appender = queue.createAppender();
+        // opened on a worker, then used by whichever thread holds the ingest lock: the lock makes it one at a time
+        this.appender.singleThreadedCheckDisabled(true);
         long last = queue.lastIndex();
         this.lastPosition = last < 0 ? 0 : last;
     }
@@ -55,27 +61,11 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     public long append(String source, List<InputLine> batch) {
         try (DocumentContext document = appender.writingDocument()) {
             Bytes<?> bytes = document.wire().bytes();
+            bytes.writeByte(BATCH);
             bytes.writeUtf8(source);
             bytes.writeInt(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                InputLine line = batch.get(i);
-                if (line instanceof InputLine.EventLine eventLine) {
-                    Event event = eventLine.event();
-                    bytes.writeByte(EVENT);
-                    bytes.writeUtf8(event.stream());
-                    bytes.writeLong(event.timestamp());
-                    bytes.writeLong(event.sequence());
-                    bytes.writeUtf8(JsonCodec.value(event.fields()));
-                } else if (line instanceof InputLine.WatermarkLine watermark) {
-                    bytes.writeByte(WATERMARK);
-                    bytes.writeByte(watermark.stream() == null ? ALL_STREAMS : ONE_STREAM);
-                    if (watermark.stream() != null) {
-                        bytes.writeUtf8(watermark.stream());
-                    }
-                    bytes.writeLong(watermark.timestamp());
-                } else {
-                    throw new IllegalArgumentException("the ingest log holds events and watermarks, not " + line);
-                }
+                writeLine(bytes, batch.get(i));
             }
         }
         lastPosition = appender.lastIndexAppended();
@@ -83,11 +73,65 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     }
 
     @Override
+    public long appendDeploy(String origin, String text, Map<String, Integer> versions, long deployedAtMs,
+            List<InputLine.WatermarkLine> watermarks) {
+        try (DocumentContext document = appender.writingDocument()) {
+            Bytes<?> bytes = document.wire().bytes();
+            bytes.writeByte(DEPLOY);
+            bytes.writeUtf8(origin);
+            bytes.writeUtf8(text);
+            bytes.writeLong(deployedAtMs);
+            bytes.writeInt(versions.size());
+            for (Map.Entry<String, Integer> version : versions.entrySet()) {
+                bytes.writeUtf8(version.getKey());
+                bytes.writeInt(version.getValue());
+            }
+            bytes.writeInt(watermarks.size());
+            for (InputLine.WatermarkLine watermark : watermarks) {
+                writeLine(bytes, watermark);
+            }
+        }
+        lastPosition = appender.lastIndexAppended();
+        return lastPosition;
+    }
+
+    @Override
+    public long appendUndeploy(String name) {
+        try (DocumentContext document = appender.writingDocument()) {
+            Bytes<?> bytes = document.wire().bytes();
+            bytes.writeByte(UNDEPLOY);
+            bytes.writeUtf8(name);
+        }
+        lastPosition = appender.lastIndexAppended();
+        return lastPosition;
+    }
+
+    private static void writeLine(Bytes<?> bytes, InputLine line) {
+        if (line instanceof InputLine.EventLine eventLine) {
+            Event event = eventLine.event();
+            bytes.writeByte(EVENT);
+            bytes.writeUtf8(event.stream());
+            bytes.writeLong(event.timestamp());
+            bytes.writeLong(event.sequence());
+            bytes.writeUtf8(JsonCodec.value(event.fields()));
+        } else if (line instanceof InputLine.WatermarkLine watermark) {
+            bytes.writeByte(WATERMARK);
+            bytes.writeByte(watermark.stream() == null ? ALL_STREAMS : ONE_STREAM);
+            if (watermark.stream() != null) {
+                bytes.writeUtf8(watermark.stream());
+            }
+            bytes.writeLong(watermark.timestamp());
+        } else {
+            throw new IllegalArgumentException("the ingest log holds events and watermarks, not " + line);
+        }
+    }
+
+    @Override
     public long lastPosition() {
         return lastPosition;
     }
 
-    /** A reader of the batches after {@code position} (0: from the first), in order. */
+    /** A reader of the records after {@code position} (0: from the first), in order. */
     public Reader readAfter(long position) {
         ExcerptTailer tailer = queue.createTailer();
         if (position > 0 && !tailer.moveToIndex(position + 1)) {
@@ -105,7 +149,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         queue.close();
     }
 
-    /** Reads batches in log order. */
+    /** Reads records in log order. */
     public static final class Reader {
         private final ExcerptTailer tailer;
 
@@ -113,20 +157,43 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
             this.tailer = tailer;
         }
 
-        /** The next batch, or {@code null} at the end of the log. */
-        public Batch next() {
+        /** The next record, or {@code null} at the end of the log. */
+        public LogRecord next() {
             try (DocumentContext document = tailer.readingDocument()) {
                 if (!document.isPresent()) {
                     return null;
                 }
                 Bytes<?> bytes = document.wire().bytes();
-                String source = bytes.readUtf8();
-                int count = bytes.readInt();
-                List<InputLine> lines = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    lines.add(readLine(bytes));
+                byte kind = bytes.readByte();
+                if (kind == BATCH) {
+                    String source = bytes.readUtf8();
+                    int count = bytes.readInt();
+                    List<InputLine> lines = new ArrayList<>(count);
+                    for (int i = 0; i < count; i++) {
+                        lines.add(readLine(bytes));
+                    }
+                    return new LogRecord.Batch(document.index(), source, lines);
                 }
-                return new Batch(document.index(), source, lines);
+                if (kind == DEPLOY) {
+                    String origin = bytes.readUtf8();
+                    String text = bytes.readUtf8();
+                    long deployedAtMs = bytes.readLong();
+                    int count = bytes.readInt();
+                    Map<String, Integer> versions = new LinkedHashMap<>();
+                    for (int i = 0; i < count; i++) {
+                        versions.put(bytes.readUtf8(), bytes.readInt());
+                    }
+                    int marks = bytes.readInt();
+                    List<InputLine.WatermarkLine> watermarks = new ArrayList<>(marks);
+                    for (int i = 0; i < marks; i++) {
+                        watermarks.add((InputLine.WatermarkLine) readLine(bytes));
+                    }
+                    return new LogRecord.Deploy(document.index(), origin, text, versions, deployedAtMs, watermarks);
+                }
+                if (kind == UNDEPLOY) {
+                    return new LogRecord.Undeploy(document.index(), bytes.readUtf8());
+                }
+                throw new IllegalStateException("ingest log: unknown record kind " + kind + " at " + document.index());
             }
         }
 

@@ -159,6 +159,19 @@ public final class WatermarkTracker {
         followActiveStreams();
     }
 
+    /**
+     * Recovery: a watermark the shards were given before a restart, for one stream or ({@code stream} null) every
+     * stream; the stream's time goes on from there, and it is not handed out again.
+     */
+    public void restore(String stream, long watermark) {
+        for (StreamTime time : streams.values()) {
+            if (stream == null || time.name.equals(stream)) {
+                time.watermark = Math.max(time.watermark, watermark);
+                time.published = Math.max(time.published, watermark);
+            }
+        }
+    }
+
     /** Marks sources silent for longer than the idle timeout as idle; call periodically. */
     public void expireIdle(long nowNanos) {
         for (EventSource source : sources) {
