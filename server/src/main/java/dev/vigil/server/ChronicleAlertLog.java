@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.server.durable.ChronicleSetup;
+import dev.vigil.server.durable.Texts;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -48,11 +49,11 @@ final class ChronicleAlertLog implements AlertLog {
                 }
                 Bytes<?> bytes = document.wire().bytes();
                 long loggedAtMs = bytes.readLong();
-                String alertId = bytes.readUtf8();
-                String rule = bytes.readUtf8();
-                String severity = bytes.readUtf8();
-                String key = bytes.readUtf8();
-                recent.append(alertId, rule, severity, key, loggedAtMs, bytes.readUtf8());
+                String alertId = Texts.read(bytes);
+                String rule = Texts.read(bytes);
+                String severity = Texts.read(bytes);
+                String key = Texts.read(bytes);
+                recent.append(alertId, rule, severity, key, loggedAtMs, Texts.read(bytes));
                 ids.add(alertId);
             }
         }
@@ -65,11 +66,11 @@ final class ChronicleAlertLog implements AlertLog {
         try (DocumentContext document = appender.writingDocument()) {
             Bytes<?> bytes = document.wire().bytes();
             bytes.writeLong(loggedAtMs);
-            bytes.writeUtf8(alertId);
-            bytes.writeUtf8(rule);
-            bytes.writeUtf8(severity);   // Chronicle writes null strings as null
-            bytes.writeUtf8(key);
-            bytes.writeUtf8(json);
+            Texts.write(bytes, alertId);
+            Texts.write(bytes, rule);
+            Texts.write(bytes, severity);   // null for an alert without one
+            Texts.write(bytes, key);
+            Texts.write(bytes, json);
         }
         ids.add(alertId);
         return recent.append(alertId, rule, severity, key, loggedAtMs, json);

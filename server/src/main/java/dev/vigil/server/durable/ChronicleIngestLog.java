@@ -62,7 +62,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         try (DocumentContext document = appender.writingDocument()) {
             Bytes<?> bytes = document.wire().bytes();
             bytes.writeByte(BATCH);
-            bytes.writeUtf8(source);
+            Texts.write(bytes, source);
             bytes.writeInt(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 writeLine(bytes, batch.get(i));
@@ -78,12 +78,12 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         try (DocumentContext document = appender.writingDocument()) {
             Bytes<?> bytes = document.wire().bytes();
             bytes.writeByte(DEPLOY);
-            bytes.writeUtf8(origin);
-            bytes.writeUtf8(text);
+            Texts.write(bytes, origin);
+            Texts.write(bytes, text);
             bytes.writeLong(deployedAtMs);
             bytes.writeInt(versions.size());
             for (Map.Entry<String, Integer> version : versions.entrySet()) {
-                bytes.writeUtf8(version.getKey());
+                Texts.write(bytes, version.getKey());
                 bytes.writeInt(version.getValue());
             }
             bytes.writeInt(watermarks.size());
@@ -100,7 +100,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         try (DocumentContext document = appender.writingDocument()) {
             Bytes<?> bytes = document.wire().bytes();
             bytes.writeByte(UNDEPLOY);
-            bytes.writeUtf8(name);
+            Texts.write(bytes, name);
         }
         lastPosition = appender.lastIndexAppended();
         return lastPosition;
@@ -110,15 +110,15 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         if (line instanceof InputLine.EventLine eventLine) {
             Event event = eventLine.event();
             bytes.writeByte(EVENT);
-            bytes.writeUtf8(event.stream());
+            Texts.write(bytes, event.stream());
             bytes.writeLong(event.timestamp());
             bytes.writeLong(event.sequence());
-            bytes.writeUtf8(JsonCodec.value(event.fields()));
+            Texts.write(bytes, JsonCodec.value(event.fields()));
         } else if (line instanceof InputLine.WatermarkLine watermark) {
             bytes.writeByte(WATERMARK);
             bytes.writeByte(watermark.stream() == null ? ALL_STREAMS : ONE_STREAM);
             if (watermark.stream() != null) {
-                bytes.writeUtf8(watermark.stream());
+                Texts.write(bytes, watermark.stream());
             }
             bytes.writeLong(watermark.timestamp());
         } else {
@@ -166,7 +166,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                 Bytes<?> bytes = document.wire().bytes();
                 byte kind = bytes.readByte();
                 if (kind == BATCH) {
-                    String source = bytes.readUtf8();
+                    String source = Texts.read(bytes);
                     int count = bytes.readInt();
                     List<InputLine> lines = new ArrayList<>(count);
                     for (int i = 0; i < count; i++) {
@@ -175,13 +175,13 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                     return new LogRecord.Batch(document.index(), source, lines);
                 }
                 if (kind == DEPLOY) {
-                    String origin = bytes.readUtf8();
-                    String text = bytes.readUtf8();
+                    String origin = Texts.read(bytes);
+                    String text = Texts.read(bytes);
                     long deployedAtMs = bytes.readLong();
                     int count = bytes.readInt();
                     Map<String, Integer> versions = new LinkedHashMap<>();
                     for (int i = 0; i < count; i++) {
-                        versions.put(bytes.readUtf8(), bytes.readInt());
+                        versions.put(Texts.read(bytes), bytes.readInt());
                     }
                     int marks = bytes.readInt();
                     List<InputLine.WatermarkLine> watermarks = new ArrayList<>(marks);
@@ -191,7 +191,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                     return new LogRecord.Deploy(document.index(), origin, text, versions, deployedAtMs, watermarks);
                 }
                 if (kind == UNDEPLOY) {
-                    return new LogRecord.Undeploy(document.index(), bytes.readUtf8());
+                    return new LogRecord.Undeploy(document.index(), Texts.read(bytes));
                 }
                 throw new IllegalStateException("ingest log: unknown record kind " + kind + " at " + document.index());
             }
@@ -201,10 +201,10 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         private static InputLine readLine(Bytes<?> bytes) {
             byte kind = bytes.readByte();
             if (kind == EVENT) {
-                String stream = bytes.readUtf8();
+                String stream = Texts.read(bytes);
                 long timestamp = bytes.readLong();
                 long sequence = bytes.readLong();
-                String fields = bytes.readUtf8();
+                String fields = Texts.read(bytes);
                 try {
                     return new InputLine.EventLine(new Event(stream, timestamp, sequence,
                             (Map<String, Object>) JsonCodec.parse(fields)));
@@ -214,7 +214,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                 }
             }
             if (kind == WATERMARK) {
-                String stream = bytes.readByte() == ONE_STREAM ? bytes.readUtf8() : null;
+                String stream = bytes.readByte() == ONE_STREAM ? Texts.read(bytes) : null;
                 return new InputLine.WatermarkLine(stream, bytes.readLong());
             }
             throw new IllegalStateException("ingest log: unknown line kind " + kind);
