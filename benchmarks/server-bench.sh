@@ -12,14 +12,15 @@ trap 'rm -rf "$rules"' EXIT
 run() {   # one server, one bench run with the given bench options
   local log port pid
   log="$(mktemp)"
-  java -jar "$jar" serve --rules "$rules" --port 0 "$@" > "$log" 2>&1 &
+  data="$(mktemp -d)"
+  java -jar "$jar" serve --rules "$rules" --data "$data" --port 0 "$@" > "$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do grep -q listening "$log" && break; sleep 0.2; done
   port="$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\).*#\1#p' "$log")"
   java -jar "$jar" bench --url "http://127.0.0.1:$port" --duration "${DURATION:-15s}" --warmup 5s $BENCH \
       | grep -E '^(throughput|latency|alerts)' || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  rm -f "$log"
+  rm -rf "$log" "$data"
 }
 
 for BENCH in "--batch 100 --connections 1" "--batch 100 --connections 2" "--batch 1000 --connections 1" \
