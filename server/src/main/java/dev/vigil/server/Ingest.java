@@ -133,7 +133,7 @@ final class Ingest {
                     continue;
                 }
                 InputLine.EventLine numbered = new InputLine.EventLine(new Event(decoded.stream(),
-                        decoded.timestamp(), number, decoded.fields()));
+                        decoded.timestamp(), number, decoded.fields()), eventLine.text());
                 logged.add(numbered);
                 time.observe(source, decoded.stream(), decoded.timestamp(), now);
                 long targets = routing.shardsFor(numbered.event());

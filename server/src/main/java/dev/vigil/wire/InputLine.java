@@ -14,7 +14,15 @@ import java.util.Set;
  * WebSocket {@code /v1/events}.
  */
 public sealed interface InputLine {
-    record EventLine(Event event) implements InputLine {}
+    /**
+     * @param text the event's JSON text as received, when it came as a line of its own (the ingest log stores it
+     *     as it is instead of writing the fields again); {@code null} otherwise
+     */
+    record EventLine(Event event, String text) implements InputLine {
+        public EventLine(Event event) {
+            this(event, null);
+        }
+    }
 
     /** @param stream the stream the watermark is for, or {@code null} for every stream */
     record WatermarkLine(String stream, long timestamp) implements InputLine {}
@@ -38,15 +46,19 @@ public sealed interface InputLine {
             String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
             return new Malformed("invalid JSON" + column + ": " + e.getOriginalMessage());
         }
-        return classify(json, lineNumber, decoder);
+        return classify(json, lineNumber, decoder, text);
     }
 
     /**
      * Classifies one already parsed JSON value (an element of a JSON array of events); {@code sequence} becomes
      * the event's sequence.
      */
-    @SuppressWarnings("unchecked")
     static InputLine classify(Object json, long sequence, EventDecoder decoder) {
+        return classify(json, sequence, decoder, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static InputLine classify(Object json, long sequence, EventDecoder decoder, String text) {
         if (!(json instanceof Map<?, ?>)) {
             return new Malformed("expected a JSON object, got " + (json instanceof java.util.List ? "an array"
                     : "a " + (json == null ? "null" : json.getClass().getSimpleName().toLowerCase())));
@@ -67,6 +79,6 @@ public sealed interface InputLine {
         if (decoded instanceof EventDecoder.Invalid invalid) {
             return new Malformed(invalid.message());
         }
-        return new EventLine(((EventDecoder.Valid) decoded).event());
+        return new EventLine(((EventDecoder.Valid) decoded).event(), text);
     }
 }

@@ -113,7 +113,8 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
             Texts.write(bytes, event.stream());
             bytes.writeLong(event.timestamp());
             bytes.writeLong(event.sequence());
-            Texts.write(bytes, JsonCodec.value(event.fields()));
+            // the fields are the received object itself: its text, when kept, says the same for less work
+            Texts.write(bytes, eventLine.text() != null ? eventLine.text() : JsonCodec.value(event.fields()));
         } else if (line instanceof InputLine.WatermarkLine watermark) {
             bytes.writeByte(WATERMARK);
             bytes.writeByte(watermark.stream() == null ? ALL_STREAMS : ONE_STREAM);
