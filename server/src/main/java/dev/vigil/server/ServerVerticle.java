@@ -62,8 +62,6 @@ final class ServerVerticle extends VerticleBase {
         ingest = ingests.create(alerts);
         metrics.attach(ingest);
         ingest.start();
-        idleTimer = vertx.setPeriodic(idleCheckMs(config.sourceIdleTimeoutMs()),
-                ignored -> ingest.expireIdleSources());
         AlertsApi history = new AlertsApi(alertLog);
         RulesApi rules = new RulesApi(vertx, registry, ingest, Clock.systemUTC());
         sinks = new SinkRouter(vertx, SinkCatalog.of(config), Clock.systemUTC(), System.out, err,
@@ -124,6 +122,9 @@ final class ServerVerticle extends VerticleBase {
                             return null;
                         });
         return rulesReady.compose(recovered -> {
+            // only now: idleness is decided by the clock, and a replay must give the shards only what the log holds
+            idleTimer = vertx.setPeriodic(idleCheckMs(config.sourceIdleTimeoutMs()),
+                    ignored -> ingest.expireIdleSources());
             if (watchedFiles != null && config.rulesDir() != null) {
                 reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
                         watchedFiles, sinks.catalog()).limitRules(config.maxRules()).start();
