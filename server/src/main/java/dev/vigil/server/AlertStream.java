@@ -20,20 +20,13 @@ final class AlertStream {
     private AlertStream() {}
 
     static void open(RoutingContext ctx, AlertHub alerts, AlertsApi history) {
-        AlertFilter filter;
-        try {
-            filter = AlertFilter.from(ctx.queryParams());
-        } catch (AlertFilter.BadQueryParameter bad) {
-            AlertsApi.badParameter(ctx, bad);
-            return;
-        }
-        long after = history.resumePoint(ctx);
-        if (after == AlertsApi.REFUSED) {
+        AlertsApi.Subscription subscription = history.subscription(ctx);
+        if (subscription == null) {
             return;
         }
         HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", CONTENT_TYPE)
                 .putHeader("Cache-Control", "no-cache");
         response.write(OPENING);
-        alerts.subscribe(ctx.request(), filter, after);
+        alerts.subscribe(ctx.request(), subscription.filter(), subscription.after());
     }
 }

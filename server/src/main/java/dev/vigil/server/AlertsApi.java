@@ -38,17 +38,12 @@ final class AlertsApi {
             badParameter(ctx, "limit", limitText, "must be an integer from 1 to " + MAX_LIMIT);
             return;
         }
-        AlertFilter filter;
-        try {
-            filter = AlertFilter.from(ctx.queryParams());
-        } catch (AlertFilter.BadQueryParameter bad) {
-            badParameter(ctx, bad);
+        Subscription wanted = subscription(ctx);
+        if (wanted == null) {
             return;
         }
-        long after = resumePoint(ctx);
-        if (after == REFUSED) {
-            return;
-        }
+        AlertFilter filter = wanted.filter();
+        long after = wanted.after();
         if (after != FROM_NOW && sinceText != null) {
             Problems.send(ctx, 400, Problems.error("give either 'since' or 'after', not both")
                     .put("parameter", "after"));
@@ -64,6 +59,25 @@ final class AlertsApi {
             json.append(alerts.get(i).json());   // already a JSON object: no need to parse and re-render it
         }
         ctx.response().putHeader("Content-Type", "application/json").end(json.append(']').toString());
+    }
+
+    /** What a reader asked for: the alerts that pass {@code filter}, after the logged one {@code after}. */
+    record Subscription(AlertFilter filter, long after) {}
+
+    /**
+     * The filter and resume point of a request on {@code /v1/alerts} (history or WebSocket) or
+     * {@code /v1/alerts/stream}; null after answering a bad parameter or an unknown {@code after}.
+     */
+    Subscription subscription(RoutingContext ctx) {
+        AlertFilter filter;
+        try {
+            filter = AlertFilter.from(ctx.queryParams());
+        } catch (AlertFilter.BadQueryParameter bad) {
+            badParameter(ctx, bad);
+            return null;
+        }
+        long after = resumePoint(ctx);
+        return after == REFUSED ? null : new Subscription(filter, after);
     }
 
     /** {@link #resumePoint}: no {@code after} was given. */

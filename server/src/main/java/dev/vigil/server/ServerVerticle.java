@@ -202,18 +202,11 @@ final class ServerVerticle extends VerticleBase {
             history.history(ctx);
             return;
         }
-        AlertFilter filter;
-        try {
-            filter = AlertFilter.from(ctx.queryParams());
-        } catch (AlertFilter.BadQueryParameter bad) {
-            AlertsApi.badParameter(ctx, bad);
-            return;
+        AlertsApi.Subscription subscription = history.subscription(ctx);
+        if (subscription != null) {
+            ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, subscription.filter(),
+                    subscription.after()));
         }
-        long after = history.resumePoint(ctx);
-        if (after == AlertsApi.REFUSED) {
-            return;
-        }
-        ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, filter, after));
     }
 
     /**
