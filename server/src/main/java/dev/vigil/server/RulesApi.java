@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * {@code /v1/rules}: compiles rule text on a worker thread, then, back on the event loop, checks names, numbers
@@ -43,14 +44,7 @@ final class RulesApi {
 
     /** {@code POST /v1/rules}: deploys every rule of the text; 409 when any name is taken, deploying none. */
     void create(RoutingContext ctx) {
-        String source = source(ctx);
-        if (source == null) {
-            return;
-        }
-        compile(source).onSuccess(result -> {
-            if (!checkCompiled(ctx, result)) {
-                return;
-            }
+        withCompiled(ctx, (source, result) -> {
             Set<String> names = new HashSet<>();
             for (CompiledRule rule : result.rules()) {
                 if (registry.get(rule.name()) != null || !names.add(rule.name())) {
@@ -69,11 +63,10 @@ final class RulesApi {
             for (CompiledRule rule : result.rules()) {
                 versioned.add(rule.withVersion(registry.nextVersion(rule.name())));
             }
-            if (!deploy(ctx, versioned, result, source)) {
-                return;
+            if (deploy(ctx, versioned, result, source)) {
+                send(ctx, 201, summaries(versioned));
             }
-            send(ctx, 201, summaries(versioned));
-        }).onFailure(ctx::fail);
+        });
     }
 
     /** Sets how many rules the server runs at most; a {@code POST} beyond it deploys nothing and answers 422. */
@@ -93,14 +86,7 @@ final class RulesApi {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;
         }
-        String source = source(ctx);
-        if (source == null) {
-            return;
-        }
-        compile(source).onSuccess(result -> {
-            if (!checkCompiled(ctx, result)) {
-                return;
-            }
+        withCompiled(ctx, (source, result) -> {
             if (result.rules().size() != 1 || !result.rules().get(0).name().equals(name)) {
                 List<String> found = new ArrayList<>();
                 result.rules().forEach(rule -> found.add(rule.name()));
@@ -116,18 +102,26 @@ final class RulesApi {
             if (deploy(ctx, List.of(rule), result, source)) {
                 send(ctx, 200, summary(rule));
             }
-        }).onFailure(ctx::fail);
+        });
     }
 
     /** {@code POST /v1/rules/validate}: compiles without deploying. */
     void validate(RoutingContext ctx) {
+        withCompiled(ctx, (source, result) -> send(ctx, 200, summaries(result.rules())));
+    }
+
+    /**
+     * Reads the request's rule text, compiles it on a worker and, back on the event loop, hands text and result to
+     * {@code then} when the text compiled to at least one rule; otherwise answers 400 with the diagnostics.
+     */
+    private void withCompiled(RoutingContext ctx, BiConsumer<String, CompileResult> then) {
         String source = source(ctx);
         if (source == null) {
             return;
         }
         compile(source).onSuccess(result -> {
             if (checkCompiled(ctx, result)) {
-                send(ctx, 200, summaries(result.rules()));
+                then.accept(source, result);
             }
         }).onFailure(ctx::fail);
     }
