@@ -1,6 +1,5 @@
 package dev.vigil.server;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.wire.InputLine;
@@ -38,9 +37,7 @@ record EventFrame(List<InputLine> batch, List<ElementError> errors) {
             try {
                 json = JsonCodec.parse(text);
             } catch (JsonProcessingException e) {
-                JsonLocation at = e.getLocation();
-                String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
-                errors.add(new ElementError(-1, "invalid JSON array" + column + ": " + e.getOriginalMessage()));
+                errors.add(new ElementError(-1, InputLine.invalidJson("invalid JSON array", e)));
                 return new EventFrame(batch, errors);
             }
             List<?> elements = (List<?>) json;
@@ -49,17 +46,7 @@ record EventFrame(List<InputLine> batch, List<ElementError> errors) {
             }
             return new EventFrame(batch, errors);
         }
-        int index = 0;
-        int start = 0;
-        while (start <= text.length()) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) {
-                end = text.length();
-            }
-            String line = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
-            start = end + 1;
-            add(InputLine.parse(line, 0, decoder), index++, batch, errors);
-        }
+        InputLine.eachLine(text, (line, index) -> add(InputLine.parse(line, 0, decoder), index, batch, errors));
         return new EventFrame(batch, errors);
     }
 

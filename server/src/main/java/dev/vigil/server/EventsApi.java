@@ -96,23 +96,14 @@ final class EventsApi {
     private static Parsed parse(String body, EventDecoder decoder) {
         List<InputLine> batch = new ArrayList<>();
         JsonArray errors = new JsonArray();
-        int lineNumber = 0;
-        int start = 0;
-        while (start <= body.length()) {
-            int end = body.indexOf('\n', start);
-            if (end < 0) {
-                end = body.length();
-            }
-            lineNumber++;
-            String text = body.substring(start, end > start && body.charAt(end - 1) == '\r' ? end - 1 : end);
-            start = end + 1;
+        InputLine.eachLine(body, (text, index) -> {
             InputLine line = InputLine.parse(text, 0, decoder);
             if (line instanceof InputLine.Malformed malformed) {
-                errors.add(new JsonObject().put("line", lineNumber).put("error", malformed.message()));
+                errors.add(new JsonObject().put("line", index + 1).put("error", malformed.message()));
             } else if (line instanceof InputLine.EventLine || line instanceof InputLine.WatermarkLine) {
                 batch.add(line);
             }
-        }
+        });
         return new Parsed(batch, errors);
     }
 }

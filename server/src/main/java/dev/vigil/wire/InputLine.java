@@ -6,6 +6,7 @@ import dev.vigil.nfa.Event;
 import dev.vigil.nfa.EventDecoder;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ObjIntConsumer;
 
 /**
  * One line of NDJSON input, classified: an event, an explicit watermark ({@code {"watermark": ts}}, optionally
@@ -42,11 +43,33 @@ public sealed interface InputLine {
         try {
             json = JsonCodec.parse(text);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
-            return new Malformed("invalid JSON" + column + ": " + e.getOriginalMessage());
+            return new Malformed(invalidJson("invalid JSON", e));
         }
         return classify(json, lineNumber, decoder, text);
+    }
+
+    /** How a JSON syntax error reads for a sender: {@code what}, the column when known, and Jackson's reason. */
+    static String invalidJson(String what, JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
+        return what + column + ": " + e.getOriginalMessage();
+    }
+
+    /**
+     * Calls {@code each} with every line of NDJSON {@code text} (split at {@code \n}, a trailing {@code \r}
+     * dropped) and its index from 0; an empty text is one empty line.
+     */
+    static void eachLine(String text, ObjIntConsumer<String> each) {
+        int index = 0;
+        int start = 0;
+        while (start <= text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            each.accept(text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end), index++);
+            start = end + 1;
+        }
     }
 
     /**
