@@ -1,13 +1,12 @@
 package dev.vigil.cli;
 
+import dev.vigil.client.ServerAddress;
 import dev.vigil.loadgen.BenchException;
 import dev.vigil.loadgen.BenchReport;
 import dev.vigil.loadgen.BenchResult;
 import dev.vigil.loadgen.BenchSettings;
 import dev.vigil.loadgen.LoadGenerator;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
+    @Option(names = "--url", paramLabel = "URL", defaultValue = ServerAddress.DEFAULT_URL,
             description = "The server's base URL (default: ${DEFAULT-VALUE}).")
     String url;
 
@@ -97,11 +96,8 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BenchSettings settings;
         try {
-            settings = new BenchSettings(new URI(url), token == null || token.isEmpty() ? null : token, durationMs,
-                    events, rate, batch, keys, connections, warmupMs, seed, inFlight);
-        } catch (URISyntaxException e) {
-            err.println("vigil bench: --url is not a URL: " + e.getMessage());
-            return Vigil.EXIT_USAGE;
+            settings = new BenchSettings(ServerAddress.parse(url, token == null || token.isEmpty() ? null : token),
+                    durationMs, events, rate, batch, keys, connections, warmupMs, seed, inFlight);
         } catch (IllegalArgumentException e) {
             err.println("vigil bench: " + e.getMessage());
             return Vigil.EXIT_USAGE;

@@ -37,6 +37,16 @@ public record ServerAddress(URI base, String token) {
         return new ServerAddress(uri, token);
     }
 
+    /** The HTTP address of {@code path}. */
+    public URI http(String path) {
+        return URI.create(base + path);
+    }
+
+    /** The {@code Authorization} header's value, or {@code null} without a token. */
+    public String authorization() {
+        return token == null ? null : "Bearer " + token;
+    }
+
     /** The WebSocket address of {@code path} with the query parameters that are not null. */
     public URI webSocket(String path, Map<String, String> query) {
         StringJoiner parameters = new StringJoiner("&", "?", "").setEmptyValue("");
@@ -54,7 +64,7 @@ public record ServerAddress(URI base, String token) {
             WebSocket.Listener listener) {
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
         if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
+            builder.header("Authorization", authorization());
         }
         return builder.buildAsync(webSocket(path, query), listener);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -46,12 +47,8 @@ final class AlertReceiver implements WebSocket.Listener {
     /** Subscribes; returns once the server has accepted the subscription. Call {@link #start} before sending. */
     static AlertReceiver connect(HttpClient http, ServerEndpoint server) throws BenchException {
         AlertReceiver receiver = new AlertReceiver();
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(RulesClient.TIMEOUT);
-        if (server.authorization() != null) {
-            builder.header("Authorization", server.authorization());
-        }
         try {
-            receiver.socket = builder.buildAsync(server.webSocket("/v1/alerts?rule=" + BenchRule.NAME), receiver)
+            receiver.socket = server.address().open(http, "/v1/alerts", Map.of("rule", BenchRule.NAME), receiver)
                     .get(RulesClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw server.unreachable("the WebSocket /v1/alerts", e instanceof ExecutionException ? e.getCause() : e);

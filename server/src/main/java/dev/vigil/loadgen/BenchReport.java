@@ -44,7 +44,7 @@ public final class BenchReport {
     public static String json(BenchResult result) {
         BenchSettings s = result.settings();
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("url", s.url().toString());
+        settings.put("url", s.server().base().toString());
         settings.put("durationMs", s.events() > 0 ? null : s.durationMs());
         settings.put("events", s.events() > 0 ? s.events() : null);
         settings.put("rate", s.rate());

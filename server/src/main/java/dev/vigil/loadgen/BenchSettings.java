@@ -1,12 +1,12 @@
 package dev.vigil.loadgen;
 
-import java.net.URI;
+import dev.vigil.client.ServerAddress;
 
 /**
  * What one {@code vigil bench} run does.
  *
- * @param url the server's base URL, {@code http://host:port} (or {@code https})
- * @param token the bearer token sent with every request and handshake; {@code null} for none
+ * @param server the server's base URL ({@code http://host:port} or {@code https}) and the bearer token sent with
+ *     every request and handshake
  * @param durationMs how long to send after the warm-up; used when {@code events} is 0
  * @param events how many events to send after the warm-up; 0 to send for {@code durationMs} instead
  * @param rate events per second over all connections; 0 sends as fast as the server acknowledges
@@ -18,16 +18,9 @@ import java.net.URI;
  * @param inFlight unacknowledged messages each connection may have outstanding; this is how the client follows
  *     the server's backpressure
  */
-public record BenchSettings(URI url, String token, long durationMs, long events, long rate, int batch, int keys,
+public record BenchSettings(ServerAddress server, long durationMs, long events, long rate, int batch, int keys,
         int connections, long warmupMs, long seed, int inFlight) {
     public BenchSettings {
-        String scheme = url.getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new IllegalArgumentException("--url must start with http:// or https://, got " + url);
-        }
-        if (url.getHost() == null) {
-            throw new IllegalArgumentException("--url has no host: " + url);
-        }
         if (events < 0) {
             throw new IllegalArgumentException("--events must be at least 1, got " + events);
         }

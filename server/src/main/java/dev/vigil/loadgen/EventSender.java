@@ -69,12 +69,8 @@ final class EventSender implements WebSocket.Listener {
     static EventSender connect(HttpClient http, ServerEndpoint server, int connection, KeySequence keys,
             EventClock clock, int inFlight) throws BenchException {
         EventSender sender = new EventSender(connection, keys, clock, inFlight);
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(RulesClient.TIMEOUT);
-        if (server.authorization() != null) {
-            builder.header("Authorization", server.authorization());
-        }
         try {
-            sender.socket = builder.buildAsync(server.webSocket("/v1/events"), sender)
+            sender.socket = server.address().open(http, "/v1/events", Map.of(), sender)
                     .get(RulesClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw server.unreachable("the WebSocket /v1/events", e instanceof ExecutionException ? e.getCause() : e);

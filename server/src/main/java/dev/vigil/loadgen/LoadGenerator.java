@@ -37,7 +37,7 @@ public final class LoadGenerator {
      * {@code progress}; throws when the run cannot be carried out (the message says why, for the user).
      */
     public static BenchResult run(BenchSettings settings, PrintWriter progress) throws BenchException {
-        ServerEndpoint server = new ServerEndpoint(settings.url(), settings.token());
+        ServerEndpoint server = new ServerEndpoint(settings.server());
         HttpClient http = HttpClient.newBuilder().connectTimeout(RulesClient.TIMEOUT).build();
         RulesClient rules = new RulesClient(http, server);
         rules.deploy(BenchRule.NAME, BenchRule.text(settings.connections()));

@@ -57,14 +57,14 @@ final class RulesClient {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws BenchException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.http(path)).timeout(TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.address().http(path)).timeout(TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "text/plain; charset=utf-8");
         }
-        if (server.authorization() != null) {
-            request.header("Authorization", server.authorization());
+        if (server.address().authorization() != null) {
+            request.header("Authorization", server.address().authorization());
         }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

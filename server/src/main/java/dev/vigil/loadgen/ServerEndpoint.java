@@ -1,5 +1,6 @@
 package dev.vigil.loadgen;
 
+import dev.vigil.client.ServerAddress;
 import dev.vigil.wire.JsonCodec;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,30 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server a run talks to: its HTTP and WebSocket addresses, the token to present, and how a failure to talk to
- * it reads for the user.
- *
- * @param base the server's base URL, {@code http://host:port} or {@code https://host:port}, without a path
- * @param token the bearer token; {@code null} for none
+ * The server a run talks to ({@link ServerAddress}: addresses and token, as the other client commands use it), and
+ * how a failure to talk to it reads for {@code vigil bench}: as one of its {@link BenchException} kinds.
  */
-record ServerEndpoint(URI base, String token) {
-    ServerEndpoint {
-        String text = base.toString();
-        base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+record ServerEndpoint(ServerAddress address) {
+    URI base() {
+        return address.base();
     }
 
-    URI http(String path) {
-        return URI.create(base + path);
-    }
-
-    URI webSocket(String pathAndQuery) {
-        String scheme = base.getScheme().equals("https") ? "wss" : "ws";
-        return URI.create(scheme + base.toString().substring(base.getScheme().length()) + pathAndQuery);
-    }
-
-    /** The {@code Authorization} header's value, or {@code null} without a token. */
-    String authorization() {
-        return token == null ? null : "Bearer " + token;
+    String token() {
+        return address.token();
     }
 
     /** What went wrong when {@code what} (e.g. "POST /v1/rules") failed with {@code error} before an answer. */
@@ -50,13 +37,13 @@ record ServerEndpoint(URI base, String token) {
                 ? "nothing answers there; is vigil serve running?"
                 : cause instanceof HttpTimeoutException ? "no answer in time"
                 : String.valueOf(cause.getMessage());
-        return new BenchException(BenchException.Kind.UNREACHABLE, what + " at " + base + ": " + why);
+        return new BenchException(BenchException.Kind.UNREACHABLE, what + " at " + base() + ": " + why);
     }
 
     /** The failure for an unexpected HTTP status: a refused token, or the request refused for {@code body}. */
     BenchException refused(String what, int status, String body) {
         if (status == 401 || status == 403) {
-            String hint = token == null ? " (no token given: pass --token)" : "";
+            String hint = token() == null ? " (no token given: pass --token)" : "";
             return new BenchException(BenchException.Kind.TOKEN_REFUSED,
                     what + " answered " + status + ": " + ServerEndpoint.errorText(body) + hint);
         }
