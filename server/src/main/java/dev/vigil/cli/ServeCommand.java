@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.server.AccessToken;
+import dev.vigil.server.ConfigKey;
 import dev.vigil.server.ConfigResolver;
 import dev.vigil.server.InvalidConfigException;
 import dev.vigil.server.ServerConfig;
@@ -11,11 +12,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,23 +33,9 @@ import java.util.concurrent.Callable;
         description = {"Run the rules server: deploy every *.cep file under the rules folder, accept rules and "
                 + "events over HTTP and WebSocket (see docs/api.md), push alerts to subscribers and sinks.",
             "Without --token (or VIGIL_TOKENS) nothing is authenticated: keep the default loopback address then."},
+        modelTransformer = ServeCommand.SettingOptions.class,
         footer = {"", "Each setting comes from its flag, else its environment variable, else the configuration file, "
                 + "else its default. File keys and environment variables:",
-            "  host                VIGIL_HOST                   --host",
-            "  port                VIGIL_PORT                   --port",
-            "  rules               VIGIL_RULES                  --rules",
-            "  data                VIGIL_DATA                   --data",
-            "  queueCapacity       VIGIL_QUEUE_CAPACITY         --queue-capacity",
-            "  bodyLimitBytes      VIGIL_BODY_LIMIT_BYTES       --body-limit-bytes",
-            "  frameLimitBytes     VIGIL_FRAME_LIMIT_BYTES      --frame-limit-bytes",
-            "  ruleTextLimitBytes  VIGIL_RULE_TEXT_LIMIT_BYTES  --rule-text-limit-bytes",
-            "  maxRules            VIGIL_MAX_RULES              --max-rules",
-            "  maxEventsPerBatch   VIGIL_MAX_EVENTS_PER_BATCH   --max-events-per-batch",
-            "  tlsCert             VIGIL_TLS_CERT               --tls-cert",
-            "  tlsKey              VIGIL_TLS_KEY                --tls-key",
-            "  shards              VIGIL_SHARDS                 --shards",
-            "  watermarkDelayMs    VIGIL_WATERMARK_DELAY_MS     --watermark-delay-ms",
-            "  sourceIdleTimeoutMs VIGIL_SOURCE_IDLE_TIMEOUT_MS --source-idle-timeout-ms",
             "The file is named by --config, else VIGIL_CONFIG; it is a JSON object (or YAML when named .yaml or .yml) "
                 + "with only these keys, and its "
                 + "relative paths are relative to the file's folder. Example:",
@@ -53,81 +43,13 @@ import java.util.concurrent.Callable;
             "The file may also declare alert sinks under \"sinks\" (file only; see docs/api.md, Sinks):",
             "  \"sinks\": {\"fraud_hook\": {\"type\": \"webhook\", \"url\": \"https://hooks.example.com/fraud\", "
                 + "\"rules\": [\"card_testing\"]}}",
-            "Rules send to them with TO fraud_hook, or to inline sinks: TO webhook 'https://...', file 'a.ndjson', log.",
+            "Rules send to them with TO fraud_hook, or to inline sinks: TO webhook 'https://...', "
+                + "file 'a.ndjson', log.",
             "Tokens are not a file key: give them with --token or VIGIL_TOKENS only.",
             "Unknown keys and wrong values stop the server with exit status 2."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--host", paramLabel = "HOST",
-            description = "Address to bind (default: " + ServerConfig.DEFAULT_HOST + ").")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT",
-            description = "TCP port (default: " + ServerConfig.DEFAULT_PORT + "; 0 picks a free port).")
-    String port;
-
-    @Option(names = "--rules", paramLabel = "DIR",
-            description = "Folder whose .cep files (recursively) are deployed at start and reloaded when they "
-                    + "change (default: rules-examples).")
-    String rules;
-
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Data folder, created if missing: the alert log and relative file sinks (default: data).")
-    String data;
-
-    @Option(names = "--queue-capacity", paramLabel = "N",
-            description = "Commands (event batches, rule changes) a shard queues, holding about 65536 events at most, "
-                    + "before the server answers busy (default: "
-                    + ServerConfig.DEFAULT_QUEUE_CAPACITY + ").")
-    String queueCapacity;
-
-    @Option(names = "--body-limit-bytes", paramLabel = "BYTES",
-            description = "Largest HTTP request body (default: " + ServerConfig.DEFAULT_BODY_LIMIT_BYTES + ").")
-    String bodyLimitBytes;
-
-    @Option(names = "--frame-limit-bytes", paramLabel = "BYTES",
-            description = "Largest WebSocket message on /v1/events (default: "
-                    + ServerConfig.DEFAULT_FRAME_LIMIT_BYTES + ").")
-    String frameLimitBytes;
-
-    @Option(names = "--rule-text-limit-bytes", paramLabel = "BYTES",
-            description = "Largest rule request body, POST or PUT on /v1/rules (default: "
-                    + ServerConfig.DEFAULT_RULE_TEXT_LIMIT_BYTES + ").")
-    String ruleTextLimitBytes;
-
-    @Option(names = "--max-rules", paramLabel = "N",
-            description = "Rules the server runs at most (default: " + ServerConfig.DEFAULT_MAX_RULES + ").")
-    String maxRules;
-
-    @Option(names = "--max-events-per-batch", paramLabel = "N",
-            description = "Events and watermarks one POST /v1/events or WebSocket message may hold (default: "
-                    + ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH + ").")
-    String maxEventsPerBatch;
-
-    @Option(names = "--tls-cert", paramLabel = "PEM",
-            description = "Certificate chain (PEM); with --tls-key the server speaks HTTPS and WSS only.")
-    String tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "PEM",
-            description = "Private key (PEM, PKCS#8 or PKCS#1) of --tls-cert.")
-    String tlsKey;
-
-    @Option(names = "--shards", paramLabel = "N",
-            description = "Engine threads, 1..64; events are split between them by partition key (default: the "
-                    + "number of cores).")
-    String shards;
-
-    @Option(names = "--watermark-delay-ms", paramLabel = "MS",
-            description = "Watermark delay of streams whose STREAM declaration sets none (default: 0).")
-    String watermarkDelayMs;
-
-    @Option(names = "--source-idle-timeout-ms", paramLabel = "MS",
-            description = "How long an event source (a WebSocket connection, an HTTP source name) may stay silent "
-                    + "before it stops holding back the watermark of its streams (default: "
-                    + ServerConfig.DEFAULT_SOURCE_IDLE_TIMEOUT_MS + ").")
-    String sourceIdleTimeoutMs;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Configuration file, JSON, or YAML when named .yaml or .yml (default: $VIGIL_CONFIG, else "
@@ -205,21 +127,9 @@ final class ServeCommand implements Callable<Integer> {
     /** The configuration from these flags, {@code env} and the configuration file (see {@link ConfigResolver}). */
     ServerConfig resolve(Map<String, String> env) throws InvalidConfigException {
         Map<String, String> flags = new HashMap<>();
-        flags.put("host", host);
-        flags.put("port", port);
-        flags.put("rules", rules);
-        flags.put("data", data);
-        flags.put("queueCapacity", queueCapacity);
-        flags.put("bodyLimitBytes", bodyLimitBytes);
-        flags.put("frameLimitBytes", frameLimitBytes);
-        flags.put("ruleTextLimitBytes", ruleTextLimitBytes);
-        flags.put("maxRules", maxRules);
-        flags.put("maxEventsPerBatch", maxEventsPerBatch);
-        flags.put("tlsCert", tlsCert);
-        flags.put("tlsKey", tlsKey);
-        flags.put("shards", shards);
-        flags.put("watermarkDelayMs", watermarkDelayMs);
-        flags.put("sourceIdleTimeoutMs", sourceIdleTimeoutMs);
+        for (ConfigKey key : ConfigResolver.KEYS) {
+            flags.put(key.key(), spec.findOption(key.flag()).getValue());
+        }
         Path file = config;
         if (file == null && env.get(ConfigResolver.CONFIG_ENV) != null) {
             file = Path.of(env.get(ConfigResolver.CONFIG_ENV));
@@ -257,5 +167,26 @@ final class ServeCommand implements Callable<Integer> {
         }
         return "vigil serve: warning: listening on " + host + " without tokens: anyone who reaches this address may"
                 + " deploy rules and send events; set VIGIL_TOKENS (see README, Security)";
+    }
+
+    /**
+     * Gives {@code serve} one option per setting of {@link ConfigResolver#KEYS}, and lists the settings in the
+     * help's footer, so a setting is declared in one place only.
+     */
+    static final class SettingOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            List<String> table = new ArrayList<>();
+            for (ConfigKey key : ConfigResolver.KEYS) {
+                String byDefault = key.defaultValue() == null ? "" : " (default: " + key.defaultValue() + ")";
+                spec.addOption(OptionSpec.builder(key.flag()).paramLabel(key.paramLabel()).type(String.class)
+                        .description(key.description() + byDefault).build());
+                table.add(String.format(Locale.ROOT, "  %-20s%-29s%s", key.key(), key.env(), key.flag()));
+            }
+            List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
+            footer.addAll(2, table);   // after the blank line and the sentence introducing the table
+            spec.usageMessage().footer(footer.toArray(String[]::new));
+            return spec;
+        }
     }
 }

@@ -7,11 +7,13 @@ package dev.vigil.server;
  * @param key the JSON key in the configuration file
  * @param env the environment variable that overrides the file
  * @param flag the command-line flag that overrides the environment
+ * @param paramLabel what {@code --help} calls the flag's value ({@code N}, {@code BYTES}, {@code DIR}...)
  * @param kind what values are allowed
  * @param defaultValue the value when no source gives one, as text
  * @param description one sentence for {@code --help} and docs/api.md
  */
-public record ConfigKey(String key, String env, String flag, Kind kind, String defaultValue, String description) {
+public record ConfigKey(String key, String env, String flag, String paramLabel, Kind kind, String defaultValue,
+        String description) {
     /** The allowed values of a setting. */
     public enum Kind {
         TEXT("a non-empty string"),
