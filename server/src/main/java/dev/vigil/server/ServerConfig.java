@@ -3,6 +3,7 @@ package dev.vigil.server;
 import dev.vigil.connectors.SinkDeclaration;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How {@code vigil serve} runs.
@@ -98,75 +99,104 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
-        return new ServerConfig(host, port, rulesDir, capacity, bodyLimitBytes, frameLimitBytes, dataDir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                sourceIdleTimeoutMs, sinks, tls);
+        return copy(settings -> settings.queueCapacity = capacity);
     }
 
     public ServerConfig withFrameLimitBytes(int limit) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, limit, dataDir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                sourceIdleTimeoutMs, sinks, tls);
+        return copy(settings -> settings.frameLimitBytes = limit);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dir, tokens,
-                ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                sourceIdleTimeoutMs, sinks, tls);
+        return copy(settings -> settings.dataDir = dir);
     }
 
     public ServerConfig withTokens(List<AccessToken> accepted) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                accepted, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                sourceIdleTimeoutMs, sinks, tls);
+        return copy(settings -> settings.tokens = accepted);
     }
 
     public ServerConfig withRuleTextLimitBytes(int limit) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, limit, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                sourceIdleTimeoutMs, sinks, tls);
+        return copy(settings -> settings.ruleTextLimitBytes = limit);
     }
 
     public ServerConfig withMaxRules(int limit) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, limit, maxEventsPerBatch, shards, watermarkDelayMs,
-                sourceIdleTimeoutMs, sinks, tls);
+        return copy(settings -> settings.maxRules = limit);
     }
 
     public ServerConfig withMaxEventsPerBatch(int limit) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, limit, shards, watermarkDelayMs,
-                sourceIdleTimeoutMs, sinks, tls);
+        return copy(settings -> settings.maxEventsPerBatch = limit);
     }
 
     public ServerConfig withShards(int count) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, count, watermarkDelayMs, sourceIdleTimeoutMs,
-                sinks, tls);
+        return copy(settings -> settings.shards = count);
     }
 
     public ServerConfig withSourceIdleTimeoutMs(long timeoutMs) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                timeoutMs, sinks, tls);
+        return copy(settings -> settings.sourceIdleTimeoutMs = timeoutMs);
     }
 
     public ServerConfig withSinks(List<SinkDeclaration> declared) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                sourceIdleTimeoutMs, declared,
-                tls);
+        return copy(settings -> settings.sinks = declared);
     }
 
     public ServerConfig withTls(Tls serving) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                sourceIdleTimeoutMs, sinks, serving);
+        return copy(settings -> settings.tls = serving);
     }
 
     public ServerConfig withWatermarkDelayMs(long delayMs) {
-        return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
-                tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, delayMs, sourceIdleTimeoutMs, sinks,
-                tls);
+        return copy(settings -> settings.watermarkDelayMs = delayMs);
+    }
+
+    private ServerConfig copy(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /**
+     * A mutable copy, so each {@code with...} method changes one setting without naming every other: a new
+     * setting is added here and in the record, not in each method.
+     */
+    private static final class Copy {
+        String host;
+        int port;
+        Path rulesDir;
+        int queueCapacity;
+        long bodyLimitBytes;
+        int frameLimitBytes;
+        Path dataDir;
+        List<AccessToken> tokens;
+        int ruleTextLimitBytes;
+        int maxRules;
+        int maxEventsPerBatch;
+        int shards;
+        long watermarkDelayMs;
+        long sourceIdleTimeoutMs;
+        List<SinkDeclaration> sinks;
+        Tls tls;
+
+        Copy(ServerConfig config) {
+            host = config.host;
+            port = config.port;
+            rulesDir = config.rulesDir;
+            queueCapacity = config.queueCapacity;
+            bodyLimitBytes = config.bodyLimitBytes;
+            frameLimitBytes = config.frameLimitBytes;
+            dataDir = config.dataDir;
+            tokens = config.tokens;
+            ruleTextLimitBytes = config.ruleTextLimitBytes;
+            maxRules = config.maxRules;
+            maxEventsPerBatch = config.maxEventsPerBatch;
+            shards = config.shards;
+            watermarkDelayMs = config.watermarkDelayMs;
+            sourceIdleTimeoutMs = config.sourceIdleTimeoutMs;
+            sinks = config.sinks;
+            tls = config.tls;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
+                    tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
+                    sourceIdleTimeoutMs, sinks, tls);
+        }
     }
 }
