@@ -129,8 +129,7 @@ public final class SinkDeclarations {
             String text = text(field);
             try {
                 URI uri = new URI(text);
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                if (SinkSpec.Webhook.isHttpUrl(uri)) {
                     return uri;
                 }
             } catch (URISyntaxException bad) {

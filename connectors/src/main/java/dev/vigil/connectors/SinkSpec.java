@@ -39,9 +39,14 @@ public sealed interface SinkSpec {
         public static final long DEFAULT_MAX_BACKOFF_MS = 30_000;
         public static final int DEFAULT_MAX_IN_FLIGHT = 4;
 
-        public Webhook {
+        /** True for an {@code http://} or {@code https://} URL with a host: what a webhook can post to. */
+        public static boolean isHttpUrl(URI url) {
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+            return (scheme.equals("http") || scheme.equals("https")) && url.getHost() != null;
+        }
+
+        public Webhook {
+            if (!isHttpUrl(url)) {
                 throw new IllegalArgumentException("webhook url " + url + " is not http(s) with a host");
             }
             positive("timeoutMs", timeoutMs);
