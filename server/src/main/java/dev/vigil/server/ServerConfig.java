@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * @param bodyLimitBytes largest request body accepted; larger ones get 413
  * @param frameLimitBytes largest WebSocket message (one frame, or the fragments of one message) accepted on
  *     {@code /v1/events}; larger ones are refused
- * @param dataDir the server's data folder, created at start when missing: the alert log ({@code alerts/}) and
- *     relative file sinks live there; {@code null} for none (tests: the alert log stays in memory)
+ * @param dataDir the server's data folder, created at start when missing: the ingest log ({@code ingest/}), the
+ *     alert log ({@code alerts/}) and relative file sinks live there; {@code null} for none (tests: both logs stay
+ *     in memory and a restart starts afresh)
  * @param tokens the bearer tokens accepted and their roles; empty: nothing is enforced (keep to loopback then)
  * @param ruleTextLimitBytes largest rule request body ({@code POST}/{@code PUT} on {@code /v1/rules}); larger: 413
  * @param maxRules rules the server runs at most; a deployment beyond it gets 422
