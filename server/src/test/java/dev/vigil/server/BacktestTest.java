@@ -11,6 +11,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,6 +225,25 @@ class BacktestTest {
             assertEquals(409, none.statusCode());
             assertEquals("no ingest log to replay: the server runs without a data folder",
                     new JsonObject(none.body()).getString("error"));
+        }
+    }
+
+    @Test
+    void aBacktestNeedsATokenWithTheReadRole() throws Exception {
+        try (RunningServer guarded = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null).withTokens(
+                List.of(new AccessToken(Role.READ, "r3ad"), new AccessToken(Role.INGEST, "1ngest"))))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + guarded.port() + "/v1/backtest"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"rule\": \"abc\"}"));
+            HttpResponse<String> ingest = http.send(request.copy().header("Authorization", "Bearer 1ngest").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, ingest.statusCode(), ingest.body());
+            assertEquals("read", new JsonObject(ingest.body()).getString("requiredRole"));
+            HttpResponse<String> read = http.send(request.copy().header("Authorization", "Bearer r3ad").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(409, read.statusCode(), "past authentication, to the missing data folder: " + read.body());
         }
     }
 
