@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Vigil.Version.class,
         description = "Vigil: complex event processing rules. Write rules, check them, run them over events.",
         subcommands = {CheckCommand.class, RunCommand.class, ExplainCommand.class, ServeCommand.class,
-            SendCommand.class, WatchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            SendCommand.class, WatchCommand.class, BenchCommand.class, BacktestCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Vigil implements Runnable {
     /** Exit status for rule files with mistakes. */
     static final int EXIT_RULE_ERRORS = 1;

@@ -78,7 +78,7 @@ final class Authenticator {
         if (under(path, "/v1/events")) {
             return Role.INGEST;
         }
-        if (under(path, "/v1/alerts") || under(path, "/metrics")) {
+        if (under(path, "/v1/alerts") || under(path, "/metrics") || under(path, "/v1/backtest")) {
             return Role.READ;
         }
         return null;

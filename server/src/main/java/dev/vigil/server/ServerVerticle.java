@@ -95,6 +95,8 @@ final class ServerVerticle extends VerticleBase {
         router.post("/v1/events").handler(events::post);
         router.get("/v1/alerts/stream").handler(ctx -> AlertStream.open(ctx, alerts, history));
         router.get("/v1/rules/:name/nfa").handler(new NfaApi(registry)::get);
+        router.post("/v1/backtest").handler(new BacktestApi(vertx, registry, config.dataDir(),
+                config.ruleTextLimitBytes())::post);
         router.get("/v1/openapi").handler(OpenApi.load()::serve);
         this.router = router;
         router.route().failureHandler(problems::render);

@@ -154,7 +154,8 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     public static final class Reader {
         private final ExcerptTailer tailer;
 
-        private Reader(ExcerptTailer tailer) {
+        // package-private: IngestLogSnapshot reads a read-only queue of its own through it
+        Reader(ExcerptTailer tailer) {
             this.tailer = tailer;
         }
 
