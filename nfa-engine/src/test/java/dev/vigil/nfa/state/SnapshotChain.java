@@ -36,7 +36,7 @@ public final class SnapshotChain {
     public record ProcessingTime(long nowMs) implements Step {}
 
     /** Everything an engine told its host, as text: alerts in full (events by stream, time, sequence, fields). */
-    public static final class Transcript implements EngineListener {
+    public static class Transcript implements EngineListener {
         public final List<String> lines = new ArrayList<>();
         public int alerts;
 
