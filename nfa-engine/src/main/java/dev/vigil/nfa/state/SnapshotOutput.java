@@ -116,9 +116,15 @@ final class SnapshotOutput {
     void writeString(String text) throws IOException {
         int length = text.length();
         writeVarInt(length);
+        boolean fits = length <= CHUNK / 3;
+        if (fits) {
+            room(length * 3);   // one check for the whole string instead of one per char
+        }
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
-            room(3);
+            if (!fits) {
+                room(3);
+            }
             if (c < 0x80) {
                 buffer[position++] = (byte) c;
             } else if (c < 0x800) {
