@@ -56,6 +56,20 @@ public final class PartialMatches {
         }
     }
 
+    int timerCount() {
+        return timerCount;
+    }
+
+    long timer(int i) {
+        return timers[i];
+    }
+
+    /** Replaces the timers by those a snapshot recorded (ascending, distinct). */
+    void restoreTimers(long[] ascending, int count) {
+        timers = count == 0 ? NO_TIMERS : Arrays.copyOf(ascending, count);
+        timerCount = count;
+    }
+
     long firstTimer() {
         return timerCount == 0 ? Long.MAX_VALUE : timers[0];
     }

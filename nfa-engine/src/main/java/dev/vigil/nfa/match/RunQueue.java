@@ -36,6 +36,14 @@ final class RunQueue {
         siftUp(size++, run);
     }
 
+    /** Appends at the end of the array without sifting: restores a layout a snapshot recorded in array order. */
+    void append(Run run) {
+        if (size == items.length) {
+            items = Arrays.copyOf(items, Math.max(4, items.length * 2));
+        }
+        items[size++] = run;
+    }
+
     Run poll() {
         if (size == 0) {
             return null;

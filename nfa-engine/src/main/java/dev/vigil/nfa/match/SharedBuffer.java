@@ -26,6 +26,8 @@ final class SharedBuffer {
         boolean removed;
         Node[] nodes = EMPTY_NODES;
         int nodeCount;
+        /** 1-based number while a snapshot visits the key ({@link PartialMatchesGraph}), else 0. */
+        int mark;
 
         Entry(Event event, long timestamp, int id) {
             this.event = event;
@@ -50,6 +52,8 @@ final class SharedBuffer {
         boolean removed;
         Edge[] edges = new Edge[2];
         int edgeCount;
+        /** 1-based number while a snapshot visits the key ({@link PartialMatchesGraph}), else 0. */
+        int mark;
 
         Node(Entry entry, int variable) {
             this.entry = entry;
@@ -79,6 +83,26 @@ final class SharedBuffer {
     // Scratch stacks of release(); allocated on first use, so a key that never releases a node pays nothing.
     private Node[] nodeStack = EMPTY_NODES;
     private int[][] versionStack = NO_VERSIONS;
+
+    int liveEntries() {
+        return liveEntries;
+    }
+
+    long lastTimestamp() {
+        return lastTimestamp;
+    }
+
+    int nextId() {
+        return nextId;
+    }
+
+    /** Sets the counters a snapshot recorded; the entries and nodes are rebuilt by {@link PartialMatchesGraph}. */
+    void restore(int entries, int nodes, long timestamp, int id) {
+        liveEntries = entries;
+        liveNodes = nodes;
+        lastTimestamp = timestamp;
+        nextId = id;
+    }
 
     boolean isEmpty() {
         return liveEntries == 0 && liveNodes == 0;

@@ -15,10 +15,10 @@ import java.util.List;
  */
 public final class PartitionKey {
     /** The key of every event of a rule without {@code PARTITION BY}. */
-    static final Object GLOBAL = new FixedKey("<global>", 0x6c0b41);
+    public static final Object GLOBAL = new FixedKey("<global>", 0x6c0b41);
 
     /** Stands in for a null key value in hash tables. */
-    static final Object NULL = new FixedKey("null", 0);
+    public static final Object NULL = new FixedKey("null", 0);
 
     private final List<List<String>> paths;
 

@@ -37,20 +37,23 @@ public final class RuleRuntime implements MatchOutput {
     private final AlertBuilder alerts;
     private final EngineListener listener;
 
-    private final HashMap<Object, KeyState> keys = new HashMap<>();
-    private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    // Package-private for RuleRuntimeState, which snapshots and restores them; replaced only by a restore.
+    HashMap<Object, KeyState> keys = new HashMap<>();
+    /** The most keys ever held at once: decides the table's capacity, so a restore can give it the same. */
+    int maxKeys;
+    final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
+    final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final ArrayList<KeyState> touched = new ArrayList<>();
-    private long round;
-    private long arrivals;
-    private long watermark = Long.MIN_VALUE;
+    long round;
+    long arrivals;
+    long watermark = Long.MIN_VALUE;
     private KeyState current;
 
-    private long eventsIn;
-    private long matches;
-    private long timeouts;
-    private long dropped;
-    private long evaluationErrors;
+    long eventsIn;
+    long matches;
+    long timeouts;
+    long dropped;
+    long evaluationErrors;
 
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
         this(rule, maxPartialMatchesPerKey, KeySlice.ALL, listener);
@@ -69,6 +72,7 @@ public final class RuleRuntime implements MatchOutput {
     public CompiledRule rule() {
         return rule;
     }
+
 
     public long watermark() {
         return watermark;
@@ -191,6 +195,9 @@ public final class RuleRuntime implements MatchOutput {
         if (state == null) {
             state = new KeyState(key, matcher.newState());
             keys.put(key, state);
+            if (keys.size() > maxKeys) {
+                maxKeys = keys.size();
+            }
         }
         return state;
     }
@@ -229,7 +236,7 @@ public final class RuleRuntime implements MatchOutput {
     }
 
     /** An event waiting for the watermark; ordered by timestamp, then arrival. */
-    private record Waiting(Event event, KeyState state, long arrival) implements Comparable<Waiting> {
+    record Waiting(Event event, KeyState state, long arrival) implements Comparable<Waiting> {
         @Override
         public int compareTo(Waiting other) {
             int byTime = Long.compare(event.timestamp(), other.event.timestamp());
@@ -238,7 +245,7 @@ public final class RuleRuntime implements MatchOutput {
     }
 
     /** A key to visit when the watermark reaches {@code deadline}; ties in scheduling order. */
-    private record Timer(long deadline, KeyState state, long order) implements Comparable<Timer> {
+    record Timer(long deadline, KeyState state, long order) implements Comparable<Timer> {
         @Override
         public int compareTo(Timer other) {
             int byTime = Long.compare(deadline, other.deadline);

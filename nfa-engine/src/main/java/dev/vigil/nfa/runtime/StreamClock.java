@@ -23,6 +23,17 @@ public final class StreamClock {
         this.delayMs = delayMs;
     }
 
+    /** A clock as a snapshot recorded it (for restoring an engine). */
+    public static StreamClock restored(String stream, long delayMs, long maxSeen, long watermark, long events,
+            long late) {
+        StreamClock clock = new StreamClock(stream, delayMs);
+        clock.maxSeen = maxSeen;
+        clock.watermark = watermark;
+        clock.events = events;
+        clock.late = late;
+        return clock;
+    }
+
     public String stream() {
         return stream;
     }

@@ -1,0 +1,234 @@
+package dev.vigil.nfa.state;
+
+import dev.vigil.nfa.EngineConfig;
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.RuleReset;
+import dev.vigil.nfa.runtime.RuleRuntime;
+import dev.vigil.nfa.runtime.RuleRuntimeState;
+import dev.vigil.nfa.runtime.StreamClock;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes and reads a whole engine's state in the snapshot format (see {@code package-info.java}); called by
+ * {@link dev.vigil.nfa.Engine#snapshot} and {@link dev.vigil.nfa.Engine#restore}, which own the engine's fields
+ * and pass them in.
+ *
+ * <p>Reading is in steps because the engine is built in between: {@link #read} checks the header and reads the
+ * clocks; the engine builds its rules around those clocks; {@link Reader#restoreRules} fills the rules whose
+ * shape is unchanged, reads past the others and checks the checksum. Nothing is handed to a rule (waiting events
+ * of reset rules) before the checksum has been checked.
+ *
+ * <p><b>Not thread-safe:</b> a snapshot is written and read by the thread owning the engine.
+ */
+public final class EngineSnapshot {
+    /** "VGSN": the first four bytes of every snapshot. */
+    public static final int MAGIC = 0x5647534E;
+    /** The format written; a reader accepts exactly the versions it knows. */
+    public static final int VERSION = 1;
+
+    private EngineSnapshot() {}
+
+    /** Writes the engine's state: its settings that state depends on, counters, clocks (in order), rules. */
+    public static void write(DataOutput out, EngineConfig config, long unrouted, long processingTimeMs,
+            Collection<StreamClock> clocks, List<RuleRuntime> rules) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        SnapshotOutput payload = new SnapshotOutput(out, 1024);
+        payload.writeVarInt(config.timeMode().ordinal());
+        payload.writeVarInt(config.slice().index());
+        payload.writeVarInt(config.slice().count());
+        payload.writeLong(unrouted);
+        payload.writeLong(processingTimeMs);
+        payload.writeVarInt(clocks.size());
+        for (StreamClock clock : clocks) {
+            payload.writeName(clock.stream());
+            payload.writeLong(clock.delayMs());
+            payload.writeLong(clock.maxSeen());
+            payload.writeLong(clock.watermark());
+            payload.writeLong(clock.events());
+            payload.writeLong(clock.late());
+        }
+        payload.writeVarInt(rules.size());
+        RuleStateWriter writer = new RuleStateWriter(payload);
+        for (RuleRuntime rule : rules) {
+            writer.write(rule);
+        }
+        payload.finish();
+    }
+
+    /**
+     * Checks the header (magic, version, the engine settings the state depends on) and reads the clocks.
+     *
+     * @throws SnapshotFormatException not a snapshot, an unknown version, corrupt, or taken by an engine of
+     *     another time mode or key slice than {@code config}'s
+     */
+    public static Reader read(DataInput in, EngineConfig config) throws IOException {
+        int magic;
+        int version;
+        try {
+            magic = in.readInt();
+            version = in.readInt();
+        } catch (EOFException empty) {
+            throw new SnapshotFormatException("not an engine snapshot: it is shorter than its header", empty);
+        }
+        if (magic != MAGIC) {
+            throw new SnapshotFormatException("not an engine snapshot: it starts with 0x" + Integer.toHexString(magic)
+                    + ", not 0x" + Integer.toHexString(MAGIC));
+        }
+        if (version != VERSION) {
+            throw new SnapshotFormatException("engine snapshot format version " + version
+                    + " is not supported: this engine reads version " + VERSION);
+        }
+        SnapshotInput input = new SnapshotInput(in);
+        return guarded(() -> {
+            int mode = input.readVarInt();
+            EngineConfig.TimeMode[] modes = EngineConfig.TimeMode.values();
+            if (mode < 0 || mode >= modes.length) {
+                throw new SnapshotFormatException("corrupt snapshot: time mode " + mode);
+            }
+            if (modes[mode] != config.timeMode()) {
+                throw new SnapshotFormatException("the snapshot was taken in " + describe(modes[mode])
+                        + "; this engine runs in " + describe(config.timeMode()));
+            }
+            int index = input.readVarInt();
+            int count = input.readVarInt();
+            if (index != config.slice().index() || count != config.slice().count()) {
+                throw new SnapshotFormatException("the snapshot holds the keys of slice " + index + " of " + count
+                        + "; this engine owns slice " + config.slice().index() + " of " + config.slice().count());
+            }
+            long unrouted = input.readLong();
+            long processingTimeMs = input.readLong();
+            int clockCount = input.readCount("clock count");
+            List<StreamClock> clocks = new ArrayList<>();
+            for (int i = 0; i < clockCount; i++) {
+                String stream = input.readName();
+                long delayMs = input.readLong();
+                long maxSeen = input.readLong();
+                long watermark = input.readLong();
+                long events = input.readLong();
+                long late = input.readLong();
+                if (delayMs < 0) {
+                    throw new SnapshotFormatException("corrupt snapshot: stream " + stream + " has delay " + delayMs);
+                }
+                clocks.add(StreamClock.restored(stream, delayMs, maxSeen, watermark, events, late));
+            }
+            return new Reader(input, unrouted, processingTimeMs, clocks);
+        });
+    }
+
+    private static String describe(EngineConfig.TimeMode mode) {
+        return mode == EngineConfig.TimeMode.EVENT ? "event time" : "processing time";
+    }
+
+    /** The rest of a snapshot after its header and clocks. */
+    public static final class Reader {
+        private final SnapshotInput input;
+        private final long unrouted;
+        private final long processingTimeMs;
+        private final List<StreamClock> clocks;
+
+        private Reader(SnapshotInput input, long unrouted, long processingTimeMs, List<StreamClock> clocks) {
+            this.input = input;
+            this.unrouted = unrouted;
+            this.processingTimeMs = processingTimeMs;
+            this.clocks = clocks;
+        }
+
+        public long unrouted() {
+            return unrouted;
+        }
+
+        public long processingTimeMs() {
+            return processingTimeMs;
+        }
+
+        /** The stream clocks as they were, in the engine's order, with the delays they had. */
+        public List<StreamClock> clocks() {
+            return clocks;
+        }
+
+        /**
+         * Restores the rules whose name and {@link RuleShape} match a rule in the snapshot, reads past the others,
+         * checks the checksum, then hands the waiting events of each changed rule's old version to it (those of
+         * the streams it reads, in release order). Returns the rules (of {@code runtimes}, in their order) that
+         * start without their old state, with the reason; the input is left after the snapshot.
+         *
+         * @param runtimes fresh runtimes (no event seen yet)
+         */
+        public List<RuleReset> restoreRules(List<RuleRuntime> runtimes) throws IOException {
+            Map<String, RuleRuntime> byName = new HashMap<>();
+            for (RuleRuntime runtime : runtimes) {
+                byName.putIfAbsent(runtime.rule().name(), runtime);
+            }
+            Map<RuleRuntime, String> reasons = new IdentityHashMap<>();
+            Map<RuleRuntime, List<RuleStateReader.WaitingEvent>> handOver = new IdentityHashMap<>();
+            guarded(() -> {
+                RuleStateReader reader = new RuleStateReader(input);
+                int count = input.readCount("rule count");
+                for (int i = 0; i < count; i++) {
+                    String name = input.readName();
+                    RuleShape shape = new RuleShape(input.readFixedLong(), input.readFixedLong(),
+                            input.readFixedLong(), input.readFixedLong());
+                    RuleRuntime runtime = byName.remove(name);
+                    String difference = runtime == null ? null : RuleShape.of(runtime.rule()).differenceFrom(shape);
+                    if (runtime != null && difference == null) {
+                        reader.restore(new RuleRuntimeState.Restorer(runtime), runtime.rule().nfa());
+                        reasons.put(runtime, null);
+                    } else {
+                        List<RuleStateReader.WaitingEvent> waiting = reader.skip();
+                        if (runtime != null) {
+                            reasons.put(runtime, difference);
+                            handOver.put(runtime, waiting);
+                        }
+                    }
+                }
+                input.finish();
+                return null;
+            });
+            List<RuleReset> resets = new ArrayList<>();
+            for (RuleRuntime runtime : runtimes) {
+                if (!reasons.containsKey(runtime)) {
+                    resets.add(new RuleReset(runtime.rule().name(), "not in the snapshot"));
+                } else if (reasons.get(runtime) != null) {
+                    resets.add(new RuleReset(runtime.rule().name(), reasons.get(runtime)));
+                    List<String> streams = runtime.rule().streams();
+                    for (RuleStateReader.WaitingEvent waiting : handOver.get(runtime)) {
+                        Event event = waiting.event();
+                        if (streams.contains(event.stream())) {
+                            runtime.buffer(event);
+                        }
+                    }
+                }
+            }
+            return resets;
+        }
+    }
+
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs a reading step, turning whatever a corrupt snapshot makes the code throw into a clear exception. */
+    private static <T> T guarded(Step<T> step) throws IOException {
+        try {
+            return step.run();
+        } catch (SnapshotFormatException clear) {
+            throw clear;
+        } catch (EOFException truncated) {
+            throw new SnapshotFormatException("snapshot ends early: it is truncated", truncated);
+        } catch (IOException io) {
+            throw io;
+        } catch (RuntimeException corrupt) {
+            throw new SnapshotFormatException("corrupt snapshot: " + corrupt.getMessage(), corrupt);
+        }
+    }
+}

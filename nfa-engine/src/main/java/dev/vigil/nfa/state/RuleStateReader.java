@@ -1,0 +1,152 @@
+package dev.vigil.nfa.state;
+
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.match.PartialMatches;
+import dev.vigil.nfa.match.PartialMatchesGraph;
+import dev.vigil.nfa.program.Nfa;
+import dev.vigil.nfa.runtime.RuleRuntimeState;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Reads one rule's state section (after its name and shape) as {@link RuleStateWriter} wrote it, into a
+ * {@link RuleRuntimeState.Restorer}, or, for a rule whose state is not used, only through to its end, keeping its
+ * waiting events so they can be handed to the rule's new version.
+ *
+ * <p><b>Not thread-safe:</b> one per restore.
+ */
+final class RuleStateReader {
+    /** An event a discarded rule still held for the watermark, with its arrival number. */
+    record WaitingEvent(Event event, long arrival) {}
+
+    private static final Comparator<WaitingEvent> RELEASE_ORDER = Comparator
+            .comparingLong((WaitingEvent w) -> w.event().timestamp()).thenComparingLong(WaitingEvent::arrival);
+
+    private final SnapshotInput in;
+    private long[] timers = new long[4];
+
+    RuleStateReader(SnapshotInput in) {
+        this.in = in;
+    }
+
+    /** Restores the section into {@code restorer}; the rule's NFA bounds state and variable numbers. */
+    void restore(RuleRuntimeState.Restorer restorer, Nfa nfa) throws IOException {
+        read(restorer, new PartialMatchesGraph.Builder(nfa.states().size(), nfa.variables().size()), null);
+    }
+
+    /** Reads past the section; returns its waiting events in the order the rule would have released them. */
+    List<WaitingEvent> skip() throws IOException {
+        List<WaitingEvent> waiting = new ArrayList<>();
+        read(null, new PartialMatchesGraph.Builder(Integer.MAX_VALUE, Integer.MAX_VALUE), waiting);
+        waiting.sort(RELEASE_ORDER);
+        return waiting;
+    }
+
+    private void read(RuleRuntimeState.Restorer restorer, PartialMatchesGraph.Builder builder,
+            List<WaitingEvent> skipped) throws IOException {
+        long round = in.readLong();
+        long arrivals = in.readLong();
+        long watermark = in.readLong();
+        long eventsIn = in.readLong();
+        long matches = in.readLong();
+        long timeouts = in.readLong();
+        long dropped = in.readLong();
+        long evaluationErrors = in.readLong();
+        int maxKeys = in.readCount("most keys");
+        int keys = in.readCount("key count");
+        int waiting = in.readCount("waiting-event count");
+        int timerCount = in.readCount("timer count");
+        if (restorer != null) {
+            restorer.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, evaluationErrors,
+                    maxKeys, keys);
+        }
+        for (int i = 0; i < keys; i++) {
+            Object key = in.readKey();
+            int waitingEvents = in.readCount("waiting events of a key");
+            long scheduledDeadline = in.readLong();
+            long advancedTo = in.readLong();
+            long keyRound = in.readLong();
+            PartialMatches partialMatches = readPartialMatches(builder);
+            if (restorer != null) {
+                restorer.key(key, waitingEvents, scheduledDeadline, advancedTo, keyRound, partialMatches);
+            }
+        }
+        for (int i = 0; i < waiting; i++) {
+            Event event = in.readEvent();
+            int key = in.readCount("key number");
+            long arrival = in.readLong();
+            if (restorer != null) {
+                restorer.waiting(event, key, arrival);
+            } else {
+                skipped.add(new WaitingEvent(event, arrival));
+            }
+        }
+        for (int i = 0; i < timerCount; i++) {
+            long deadline = in.readLong();
+            int key = in.readCount("key number") - 1;
+            long order = in.readLong();
+            if (restorer != null) {
+                restorer.timer(deadline, key, order);
+            }
+        }
+        if (restorer != null) {
+            restorer.finish();
+        }
+    }
+
+    private PartialMatches readPartialMatches(PartialMatchesGraph.Builder builder) throws IOException {
+        long nextSerial = in.readLong();
+        boolean newStart = in.readBoolean();
+        int timerCount = in.readCount("window timer count");
+        if (timers.length < timerCount) {
+            timers = new long[Math.max(timerCount, timers.length * 2)];
+        }
+        for (int i = 0; i < timerCount; i++) {
+            timers[i] = in.readLong();
+        }
+        int liveEntries = in.readCount("live entries");
+        int liveNodes = in.readCount("live nodes");
+        long lastTimestamp = in.readLong();
+        int nextId = in.readCount("next entry id");
+        int entries = in.readCount("entry count");
+        int nodes = in.readCount("node count");
+        int runs = in.readCount("run count");
+        int completed = in.readCount("completed count");
+        builder.begin(nextSerial, newStart, timers, timerCount, liveEntries, liveNodes, lastTimestamp, nextId,
+                entries, nodes, runs, completed);
+        int edges = 0;
+        for (int i = 0; i < entries; i++) {
+            Event event = in.readEvent();
+            long timestamp = in.readLong();
+            int id = in.readCount("entry id");
+            int refs = Math.toIntExact(in.readLong());
+            builder.entry(event, timestamp, id, refs, in.readBoolean());
+        }
+        for (int i = 0; i < nodes; i++) {
+            int entry = in.readCount("entry number");
+            int variable = in.readCount("variable number");
+            int refs = Math.toIntExact(in.readLong());
+            boolean removed = in.readBoolean();
+            int nodeEdges = in.readCount("edge count");
+            edges += nodeEdges;
+            builder.node(entry, variable, refs, removed, nodeEdges);
+        }
+        for (int i = 0; i < edges; i++) {
+            int target = in.readCount("node number") - 1;
+            int[] version = in.readVersion();
+            builder.edge(target, version, Math.toIntExact(in.readLong()));
+        }
+        for (int i = 0; i < runs + completed; i++) {
+            int state = in.readCount("state number");
+            int node = in.readCount("node number") - 1;
+            int[] version = in.readVersion();
+            long startTs = in.readLong();
+            long previousTs = in.readLong();
+            int startEvent = in.readCount("entry number") - 1;
+            builder.run(i >= runs, state, node, version, startTs, previousTs, startEvent, in.readLong());
+        }
+        return builder.build();
+    }
+}

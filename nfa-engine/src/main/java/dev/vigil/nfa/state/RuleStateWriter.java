@@ -1,0 +1,143 @@
+package dev.vigil.nfa.state;
+
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.match.PartialMatches;
+import dev.vigil.nfa.match.PartialMatchesGraph;
+import dev.vigil.nfa.runtime.RuleRuntime;
+import dev.vigil.nfa.runtime.RuleRuntimeState;
+import java.io.IOException;
+
+/**
+ * Writes one rule's section of a snapshot: its name and {@link RuleShape}, then its runtime state as
+ * {@link RuleRuntimeState} visits it, each key's partial matches as {@link PartialMatchesGraph} visits them.
+ * Key states are numbered in visiting order, so waiting events and timers name them by number; a timer of a
+ * state no longer in the table (stale) gets no number.
+ *
+ * <p><b>Not thread-safe:</b> one per snapshot, used by the thread owning the engine.
+ */
+final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesGraph.Visitor {
+    private final SnapshotOutput out;
+    private final PartialMatchesGraph graph = new PartialMatchesGraph();
+    private IdentityNumbers keys;
+
+    RuleStateWriter(SnapshotOutput out) {
+        this.out = out;
+    }
+
+    void write(RuleRuntime runtime) throws IOException {
+        out.writeName(runtime.rule().name());
+        RuleShape shape = RuleShape.of(runtime.rule());
+        out.writeFixedLong(shape.pattern());
+        out.writeFixedLong(shape.conditions());
+        out.writeFixedLong(shape.partitionBy());
+        out.writeFixedLong(shape.streams());
+        RuleRuntimeState.visit(runtime, this);
+        keys = null;
+    }
+
+    @Override
+    public void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
+            long dropped, long evaluationErrors, int maxKeys, int keyCount, int waiting, int timers)
+            throws IOException {
+        out.writeLong(round);
+        out.writeLong(arrivals);
+        out.writeLong(watermark);
+        out.writeLong(eventsIn);
+        out.writeLong(matches);
+        out.writeLong(timeouts);
+        out.writeLong(dropped);
+        out.writeLong(evaluationErrors);
+        out.writeVarInt(maxKeys);
+        out.writeVarInt(keyCount);
+        out.writeVarInt(waiting);
+        out.writeVarInt(timers);
+        keys = new IdentityNumbers(keyCount);
+    }
+
+    @Override
+    public void key(Object handle, Object key, int waitingEvents, long scheduledDeadline, long advancedTo,
+            long round, PartialMatches partialMatches) throws IOException {
+        keys.add(handle);
+        out.writeKey(key);
+        out.writeVarInt(waitingEvents);
+        out.writeLong(scheduledDeadline);
+        out.writeLong(advancedTo);
+        out.writeLong(round);
+        graph.visit(partialMatches, this);
+    }
+
+    @Override
+    public void waiting(Event event, Object handle, long arrival) throws IOException {
+        int key = keys.get(handle);
+        if (key < 0) {
+            throw new IllegalStateException("a waiting event of rule state not in the key table: " + event);
+        }
+        out.writeEvent(event);
+        out.writeVarInt(key);
+        out.writeLong(arrival);
+    }
+
+    @Override
+    public void timer(long deadline, Object handle, long order) throws IOException {
+        out.writeLong(deadline);
+        out.writeVarInt(keys.get(handle) + 1);   // 0: stale
+        out.writeLong(order);
+    }
+
+    @Override
+    public void begin(long nextSerial, boolean newStart, long[] timers, int timerCount, int liveEntries,
+            int liveNodes, long lastTimestamp, int nextId, int entries, int nodes, int runs, int completed)
+            throws IOException {
+        out.writeLong(nextSerial);
+        out.writeBoolean(newStart);
+        out.writeVarInt(timerCount);
+        for (int i = 0; i < timerCount; i++) {
+            out.writeLong(timers[i]);
+        }
+        out.writeVarInt(liveEntries);
+        out.writeVarInt(liveNodes);
+        out.writeLong(lastTimestamp);
+        out.writeVarInt(nextId);
+        out.writeVarInt(entries);
+        out.writeVarInt(nodes);
+        out.writeVarInt(runs);
+        out.writeVarInt(completed);
+    }
+
+    @Override
+    public void entry(Event event, long timestamp, int id, int refs, boolean removed) throws IOException {
+        out.writeEvent(event);
+        out.writeLong(timestamp);
+        out.writeVarInt(id);
+        out.writeLong(refs);
+        out.writeBoolean(removed);
+    }
+
+    @Override
+    public void node(int entry, int variable, int refs, boolean removed, int edges) throws IOException {
+        out.writeVarInt(entry);
+        out.writeVarInt(variable);
+        out.writeLong(refs);
+        out.writeBoolean(removed);
+        out.writeVarInt(edges);
+    }
+
+    @Override
+    public void edge(int target, int[] version, int refs) throws IOException {
+        out.writeVarInt(target + 1);
+        out.writeVersion(version);
+        out.writeLong(refs);
+    }
+
+    @Override
+    public void run(boolean completed, int state, int node, int[] version, long startTs, long previousTs,
+            int startEvent, long serial) throws IOException {
+        out.writeVarInt(state);
+        out.writeVarInt(node + 1);
+        out.writeVersion(version);
+        out.writeLong(startTs);
+        out.writeLong(previousTs);
+        out.writeVarInt(startEvent + 1);
+        out.writeLong(serial);
+    }
+}

@@ -1,0 +1,55 @@
+/**
+ * Engine state snapshots: {@link dev.vigil.nfa.Engine#snapshot} writes an engine's whole state to bytes,
+ * {@link dev.vigil.nfa.Engine#restore} rebuilds an engine that continues exactly where the snapshotted one was
+ * (same alerts, same ids, same order, same counters). The server takes one per shard at each checkpoint, on the
+ * shard's thread (the ingestion pause), and restores them at start before replaying the ingest log.
+ *
+ * <p>Pipeline position: beside the runtime. {@link dev.vigil.nfa.state.EngineSnapshot} is the entry point;
+ * the object graphs come from {@link dev.vigil.nfa.runtime.RuleRuntimeState} and
+ * {@link dev.vigil.nfa.match.PartialMatchesGraph}, which know their packages' internals; this package only knows
+ * bytes. Threading: a snapshot is written and read by the thread that owns the engine; nothing here is shared.
+ *
+ * <h2>Format, version 1</h2>
+ * <pre>
+ * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (1)    big-endian, through DataOutput
+ *             chunk* , int 0 , int CRC-32 of every chunk's payload
+ * chunk     = int length (1 .. 2^20), payload bytes               the payloads concatenated form the body
+ * body      = varint timeMode, varint sliceIndex, varint sliceCount, long unrouted, long processingTimeMs,
+ *             varint n, clock * n, varint n, rule * n
+ * clock     = name stream, long delayMs, long maxSeen, long watermark, long events, long late
+ * rule      = name, fixed64 * 4 (RuleShape: pattern, conditions, partition key, streams),
+ *             long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts, long dropped,
+ *             long evaluationErrors, varint maxKeys, varint keys, varint waiting, varint timers,
+ *             key * keys, waiting * waiting, timer * timers
+ * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round, matches
+ * waiting   = event, varint key number (0-based, order of the keys above), long arrival
+ * timer     = long deadline, varint key number + 1 (0: a stale timer, see RuleRuntimeState), long order
+ * matches   = long nextSerial, bool newStart, varint n, long timer * n, varint liveEntries, varint liveNodes,
+ *             long lastTimestamp, varint nextId, varint entries, varint nodes, varint runs, varint completed,
+ *             entry * entries, node * nodes, edge * (sum of the nodes' edge counts, node by node),
+ *             run * runs, run * completed
+ * entry     = event, long timestamp, varint id, long refs, bool removed
+ * node      = varint entry number, varint variable, long refs, bool removed, varint edge count
+ * edge      = varint target node number + 1 (0: none, the run's start), version, long refs
+ * run       = varint state, varint node number + 1, version, long startTs, long previousTs,
+ *             varint start entry number + 1, long serial
+ * version   = varint length (&gt;= 1), varint digit * length
+ * event     = varint 0, name stream, long timestamp, long sequence, map fields     first time in the snapshot
+ *           | varint n                                     the n-th event written (1-based), shared by identity
+ * name      = varint 0, string   (then numbered, up to 4096 names) | varint n   (the n-th name, 1-based)
+ * string    = varint UTF-16 length, each char in 1-3 bytes (UTF-8 style, surrogates one by one)
+ * value     = byte tag (ValueTags), payload: long zigzag for Long/Integer/Short/Byte, 8 raw bytes for Double,
+ *             4 for Float, string, varint n + values for a list, map for a map, bytes for BigInteger,
+ *             bytes + long scale for BigDecimal
+ * map       = varint n, (name, value) * n                     restored as a LinkedHashMap in the same order
+ * keyValue  = value | tag GLOBAL_KEY | tag NULL_KEY           a list key is restored unmodifiable
+ * varint    = unsigned LEB128;  long = zigzag LEB128;  bool = one byte 0 or 1;  fixed64 = 8 bytes big-endian
+ * </pre>
+ *
+ * <p>Compatibility: a reader accepts only the version it writes; a change to the format bumps
+ * {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}, and an older snapshot is then rejected with a message that
+ * names both versions (the server falls back to replaying the ingest log). Corrupt content is reported as
+ * {@link dev.vigil.nfa.state.SnapshotFormatException}: structural checks catch most damage while reading, and
+ * the checksum catches the rest before any restored state is used.
+ */
+package dev.vigil.nfa.state;
