@@ -63,6 +63,11 @@ final class ServeCommand implements Callable<Integer> {
                 + "users of the machine can read command lines."})
     List<String> tokenOptions = new ArrayList<>();
 
+    @Option(names = "--from-savepoint", paramLabel = "NAME",
+            description = "Start from this savepoint (its name in the data folder's savepoints/, or a savepoint "
+                    + "file) instead of the latest checkpoint; the ingest log is replayed after it.")
+    String fromSavepoint;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -134,7 +139,7 @@ final class ServeCommand implements Callable<Integer> {
         if (file == null && env.get(ConfigResolver.CONFIG_ENV) != null) {
             file = Path.of(env.get(ConfigResolver.CONFIG_ENV));
         }
-        return ConfigResolver.resolve(flags, env, file);
+        return ConfigResolver.resolve(flags, env, file).withFromSavepoint(fromSavepoint);
     }
 
     /**

@@ -41,19 +41,25 @@ final class AlertHub implements AlertSink {
     /** Alerts waiting for the event loop at most; each holds its rendered JSON. */
     static final int HANDOFF_CAPACITY = 16_384;
 
-    private final AlertHandoff<Rendered> handoff;
+    private final AlertHandoff<Handed> handoff;
 
     private record Subscriber(AlertChannel channel, AlertFilter filter) {}
 
+    /** What a shard hands to the event loop, in order. */
+    private sealed interface Handed {}
+
     /** An alert rendered on its shard's thread, waiting for the event loop. */
-    private record Rendered(Alert alert, String key, long lastEventAcceptedNanos, String json) {}
+    private record Rendered(Alert alert, String key, long lastEventAcceptedNanos, String json) implements Handed {}
+
+    /** An action to run once the alerts handed before it have been logged (a checkpoint's barrier). */
+    private record Marker(Runnable action) implements Handed {}
 
     AlertHub(Context context, AlertLog log, ServerMetrics metrics, Clock clock, PrintWriter err) {
         this.log = log;
         this.metrics = metrics;
         this.clock = clock;
         this.handoff = new AlertHandoff<>(context, HANDOFF_CAPACITY,
-                rendered -> push(rendered.alert, rendered.key, rendered.lastEventAcceptedNanos, rendered.json),
+                this::take,
                 bug -> {
                     err.println("vigil serve: internal error pushing an alert: " + bug);
                     bug.printStackTrace(err);
@@ -75,6 +81,25 @@ final class AlertHub implements AlertSink {
             handoff.put(rendered);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();   // the shard is being stopped; its thread sees the flag
+        }
+    }
+
+    @Override
+    public void afterEarlierAlerts(Runnable action) {
+        try {
+            handoff.put(new Marker(action));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();   // the shard is being stopped: the checkpoint is abandoned
+        }
+    }
+
+    private void take(Handed handed) {
+        if (handed instanceof Rendered rendered) {
+            push(rendered.alert, rendered.key, rendered.lastEventAcceptedNanos, rendered.json);
+        } else if (handed instanceof Marker marker) {
+            marker.action.run();
+        } else {
+            throw new AssertionError(handed);
         }
     }
 

@@ -14,4 +14,13 @@ interface AlertSink {
     default void publish(Alert alert, long lastEventAcceptedNanos) {
         publish(alert);
     }
+
+    /**
+     * Runs {@code action} once every alert published before this call (from this thread) has been logged, which is
+     * when a checkpoint taken before those alerts may count as complete: a restart from it must not regenerate an
+     * alert the log never got. Called on a shard thread; the action runs on whichever thread logs alerts.
+     */
+    default void afterEarlierAlerts(Runnable action) {
+        action.run();
+    }
 }

@@ -72,7 +72,7 @@ final class Authenticator {
      * so a typo is not reported as a missing role.
      */
     static Role requiredRole(String path) {
-        if (under(path, "/v1/rules")) {
+        if (under(path, "/v1/rules") || under(path, "/v1/savepoints") || under(path, "/v1/checkpoints")) {
             return Role.ADMIN;
         }
         if (under(path, "/v1/events")) {

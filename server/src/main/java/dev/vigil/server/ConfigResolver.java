@@ -87,7 +87,11 @@ public final class ConfigResolver {
             new ConfigKey("sourceIdleTimeoutMs", "VIGIL_SOURCE_IDLE_TIMEOUT_MS", "--source-idle-timeout-ms", "MS",
                     ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.DEFAULT_SOURCE_IDLE_TIMEOUT_MS,
                     "Milliseconds an event source may stay silent before it stops holding back its streams' "
-                            + "watermark."));
+                            + "watermark."),
+            new ConfigKey("checkpointIntervalMs", "VIGIL_CHECKPOINT_INTERVAL_MS", "--checkpoint-interval-ms", "MS",
+                    ConfigKey.Kind.NON_NEGATIVE_LONG, "" + ServerConfig.DEFAULT_CHECKPOINT_INTERVAL_MS,
+                    "Milliseconds between checkpoints of the engine state into the data folder (a restart loads the "
+                            + "latest and replays the ingest log after it); 0 for none."));
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -131,7 +135,8 @@ public final class ConfigResolver {
                 (Integer) values.get("maxRules"), (Integer) values.get("maxEventsPerBatch"),
                 (Integer) values.get("shards"), (Long) values.get("watermarkDelayMs"),
                 (Long) values.get("sourceIdleTimeoutMs"), sinks,
-                tls((Path) values.get("tlsCert"), (Path) values.get("tlsKey")));
+                tls((Path) values.get("tlsCert"), (Path) values.get("tlsKey")),
+                (Long) values.get("checkpointIntervalMs"), null);
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */

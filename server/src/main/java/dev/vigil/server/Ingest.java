@@ -3,7 +3,10 @@ package dev.vigil.server;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.Event;
+import dev.vigil.server.durable.Checkpoint;
+import dev.vigil.server.durable.RuleText;
 import dev.vigil.server.ingest.IngestLog;
+import dev.vigil.server.ingest.LogRecord;
 import dev.vigil.server.ingest.EventSource;
 import dev.vigil.server.ingest.Routing;
 import dev.vigil.server.ingest.WatermarkTracker;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,6 +50,8 @@ final class Ingest {
     private final LongSupplier nanoClock;
     private final long defaultDelayMs;
     private final Map<String, CompiledRule> rules = new LinkedHashMap<>();
+    /** The text and origin each running rule was deployed from: what a checkpoint keeps of the rules. */
+    private final Map<String, RuleText> ruleTexts = new LinkedHashMap<>();
     private final IngestCounters counters = new IngestCounters();
     private Routing routing;
     private long sequence;
@@ -175,6 +181,7 @@ final class Ingest {
         for (CompiledRule rule : deployed) {
             rules.put(rule.name(), rule);
         }
+        recordTexts(deployed, origin, text, deployedAtMs);
         reroute(nanoClock.getAsLong());
         // A stream new to a shard's engine starts at no watermark: bring it to the streams' current time. (Every
         // advance is published with the same command, so none is lost for the shards' older streams either.)
@@ -199,6 +206,7 @@ final class Ingest {
             return false;
         }
         rules.remove(name);
+        ruleTexts.remove(name);
         reroute(nanoClock.getAsLong());
         log.appendUndeploy(name);
         for (Shard shard : shards) {
@@ -266,14 +274,15 @@ final class Ingest {
     }
 
     /** Recovery: installs logged rules on every shard with the watermarks they got then; not logged again. */
-    void replayDeploy(List<CompiledRule> deployed, List<InputLine.WatermarkLine> watermarks)
-            throws InterruptedException {
+    void replayDeploy(List<CompiledRule> deployed, LogRecord.Deploy logged) throws InterruptedException {
+        List<InputLine.WatermarkLine> watermarks = logged.watermarks();
         while (true) {
             synchronized (this) {
                 if (everyShardHasRoom(0)) {
                     for (CompiledRule rule : deployed) {
                         rules.put(rule.name(), rule);
                     }
+                    recordTexts(deployed, logged.origin(), logged.text(), logged.deployedAtMs());
                     reroute(nanoClock.getAsLong());
                     time.drainAdvances((stream, watermark) -> { });
                     for (InputLine.WatermarkLine watermark : watermarks) {
@@ -296,6 +305,7 @@ final class Ingest {
             synchronized (this) {
                 if (everyShardHasRoom(0)) {
                     rules.remove(name);
+                    ruleTexts.remove(name);
                     reroute(nanoClock.getAsLong());
                     for (Shard shard : shards) {
                         shard.submit(new ShardCommand.Undeploy(name));
@@ -304,6 +314,73 @@ final class Ingest {
                 }
             }
             Thread.sleep(1);
+        }
+    }
+
+    /**
+     * What a checkpoint needs from the door, taken in one step with the barrier it sends: the log position every
+     * command queued so far came from, the numbering, the stream watermarks and the rules' texts. The shards' states
+     * follow through {@code states}, each taken when its shard reaches the barrier.
+     */
+    record Barrier(long position, long sequence, Map<String, Long> watermarks, List<RuleText> rules,
+            List<CompletableFuture<ShardState>> states) {}
+
+    /**
+     * Sends every shard a checkpoint barrier after the commands queued so far; null when a queue is full (try again
+     * shortly: nothing was sent).
+     */
+    synchronized Barrier checkpoint(long id) {
+        if (!everyShardHasRoom(0)) {
+            return null;
+        }
+        Map<String, Long> watermarks = new LinkedHashMap<>();
+        time.currentWatermarks(watermarks::put);
+        List<CompletableFuture<ShardState>> states = new ArrayList<>(shards.size());
+        for (Shard shard : shards) {
+            CompletableFuture<ShardState> state = new CompletableFuture<>();
+            states.add(state);
+            shard.submit(new ShardCommand.Checkpoint(id, state));
+        }
+        return new Barrier(log.lastPosition(), sequence, watermarks, new ArrayList<>(ruleTexts.values()), states);
+    }
+
+    /** The position of the last record in the ingest log. */
+    synchronized long logPosition() {
+        return log.lastPosition();
+    }
+
+    /**
+     * Recovery from a checkpoint, before anything else reaches the door: the rules running at the cut (the shards'
+     * engines were restored with them), the numbering and the stream watermarks.
+     */
+    synchronized void restore(Checkpoint cut, List<CompiledRule> running) {
+        sequence = cut.sequence();
+        for (CompiledRule rule : running) {
+            rules.put(rule.name(), rule);
+        }
+        for (RuleText text : cut.rules()) {
+            if (rules.containsKey(text.name())) {
+                ruleTexts.put(text.name(), text);
+            }
+        }
+        reroute(nanoClock.getAsLong());
+        time.drainAdvances((stream, watermark) -> { });
+        for (Map.Entry<String, Long> watermark : cut.watermarks().entrySet()) {
+            time.restore(watermark.getKey(), watermark.getValue());
+        }
+    }
+
+    /** Records, for the first start, the texts the rules folder's rules came from. */
+    synchronized void recordInitialTexts(List<RuleText> texts) {
+        for (RuleText text : texts) {
+            ruleTexts.put(text.name(), text);
+        }
+    }
+
+    private void recordTexts(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
+        for (CompiledRule rule : deployed) {
+            ruleTexts.remove(rule.name());   // a redeployed rule moves to the end, as in the registry's order
+            ruleTexts.put(rule.name(), new RuleText(rule.name(), rule.version(), origin, text, deployedAtMs));
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.vigil.server;
 
-import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
-import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.server.durable.ChronicleIngestLog;
+import dev.vigil.server.durable.RuleText;
 import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.server.ingest.LogRecord;
 import io.vertx.core.Context;
@@ -31,19 +30,34 @@ final class Recovery {
     private final Ingest ingest;
     private final RuleRegistry registry;
     private final PrintWriter err;
+    private final Restart from;
 
-    Recovery(Context eventLoop, ChronicleIngestLog log, Ingest ingest, RuleRegistry registry, PrintWriter err) {
+    /**
+     * @param from the checkpoint the shards and the door were restored from (replay goes on after its position), or
+     *     null to replay the whole log
+     */
+    Recovery(Context eventLoop, ChronicleIngestLog log, Ingest ingest, RuleRegistry registry, PrintWriter err,
+            Restart from) {
         this.eventLoop = eventLoop;
         this.log = log;
         this.ingest = ingest;
         this.registry = registry;
         this.err = err;
+        this.from = from;
     }
 
-    /** Replays the whole log; returns the rule files as deployed, where the rules folder's reload starts from. */
+    /**
+     * Replays the log after the checkpoint (or all of it); returns the rule files as deployed, where the rules
+     * folder's reload starts from.
+     */
     Map<Path, RuleReloader.WatchedFile> replay() throws Exception {
         Map<Path, RuleReloader.WatchedFile> files = new HashMap<>();
-        ChronicleIngestLog.Reader reader = log.readAfter(0);
+        long position = 0;
+        if (from != null) {
+            position = from.checkpoint().position();
+            registerCheckpointRules(files);
+        }
+        ChronicleIngestLog.Reader reader = log.readAfter(position);
         long batches = 0;
         for (LogRecord record = reader.next(); record != null; record = reader.next()) {
             if (record instanceof LogRecord.Batch batch) {
@@ -57,36 +71,54 @@ final class Recovery {
                 files.replaceAll((file, watched) -> without(watched, undeploy.name()));
             }
         }
-        err.println("vigil serve: recovered " + batches + " event batches and " + registry.size()
+        err.println("vigil serve: recovered " + (from == null ? "" : "checkpoint " + from.checkpoint().id()
+                + " (log position " + position + "), then ") + batches + " event batches and " + registry.size()
                 + " rule(s) from the ingest log");
         err.flush();
         return files;
     }
 
-    private void replay(LogRecord.Deploy deploy, Map<Path, RuleReloader.WatchedFile> files) throws Exception {
-        String file = deploy.origin().equals(IngestLog.HTTP) ? "request" : deploy.origin();
-        CompileResult result = RuleCompiler.compile(file, deploy.text());
-        List<CompiledRule> rules = new ArrayList<>();
-        for (CompiledRule rule : result.rules()) {
-            Integer version = deploy.versions().get(rule.name());
-            if (version != null) {
-                rules.add(rule.withVersion(version));
+    /** The checkpoint's rules go in the registry as they were deployed (their shards already hold them). */
+    private void registerCheckpointRules(Map<Path, RuleReloader.WatchedFile> files) throws Exception {
+        Map<String, RuleText> texts = new HashMap<>();
+        for (RuleText text : from.checkpoint().rules()) {
+            texts.put(text.name(), text);
+        }
+        onEventLoop(() -> {
+            registry.declare(from.rules().streams());
+            for (CompiledRule rule : from.rules().rules()) {
+                RuleText text = texts.get(rule.name());
+                registry.put(new DeployedRule(rule, text.text(), Instant.ofEpochMilli(text.deployedAtMs())));
+            }
+        });
+        for (CompiledRule rule : from.rules().rules()) {
+            RuleText text = texts.get(rule.name());
+            if (!text.origin().equals(IngestLog.HTTP)) {
+                RuleReloader.WatchedFile watched = files.get(Path.of(text.origin()));
+                List<String> names = watched == null ? new ArrayList<>() : new ArrayList<>(watched.rules());
+                names.add(rule.name());
+                files.put(Path.of(text.origin()), new RuleReloader.WatchedFile(text.text(), names));
             }
         }
-        if (!result.ok() || rules.size() != deploy.versions().size()) {
-            // the rule language changed under a logged rule: its state cannot be rebuilt; say so and go on
-            err.println("vigil serve: recovery: rules " + deploy.versions().keySet() + " from " + file
-                    + " no longer compile as logged; their state is lost: " + result.diagnostics());
+    }
+
+    private void replay(LogRecord.Deploy deploy, Map<Path, RuleReloader.WatchedFile> files) throws Exception {
+        LoggedRules compiled = LoggedRules.compile(deploy.origin(), deploy.text(), deploy.versions());
+        for (String problem : compiled.problems()) {
+            err.println("vigil serve: recovery: " + problem);
+        }
+        List<CompiledRule> rules = compiled.rules();
+        if (rules.isEmpty()) {
             return;
         }
         Instant deployedAt = Instant.ofEpochMilli(deploy.deployedAtMs());
         onEventLoop(() -> {
-            registry.declare(result.streams());
+            registry.declare(compiled.streams());
             for (CompiledRule rule : rules) {
                 registry.put(new DeployedRule(rule, deploy.text(), deployedAt));
             }
         });
-        ingest.replayDeploy(rules, deploy.watermarks());
+        ingest.replayDeploy(rules, deploy);
         if (!deploy.origin().equals(IngestLog.HTTP)) {
             files.put(Path.of(deploy.origin()),
                     new RuleReloader.WatchedFile(deploy.text(), new ArrayList<>(deploy.versions().keySet())));

@@ -29,11 +29,14 @@ import java.util.function.Consumer;
  * @param sinks the sinks declared in the configuration file ({@code "sinks"}), which rules name in {@code TO} or
  *     which attach themselves to rules
  * @param tls the certificate and key to serve HTTPS and WSS with, or {@code null} for plain HTTP
+ * @param checkpointIntervalMs between two periodic checkpoints of the engine state into the data folder; 0 for none
+ * @param fromSavepoint the savepoint (name in the data folder, or a file) to start from instead of the latest
+ *     checkpoint, or {@code null}
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
-        Tls tls) {
+        Tls tls, long checkpointIntervalMs, String fromSavepoint) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
@@ -55,6 +58,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
     public static final int DEFAULT_SHARDS = Math.min(Runtime.getRuntime().availableProcessors(),
             dev.vigil.server.ingest.Routing.MAX_SHARDS);
     public static final long DEFAULT_SOURCE_IDLE_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -90,13 +94,16 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             throw new IllegalArgumentException("source idle timeout " + sourceIdleTimeoutMs + " ms < 1");
         }
         sinks = List.copyOf(sinks);
+        if (checkpointIntervalMs < 0) {
+            throw new IllegalArgumentException("checkpoint interval " + checkpointIntervalMs + " ms < 0");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null);
+                null, DEFAULT_CHECKPOINT_INTERVAL_MS, null);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -143,6 +150,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.tls = serving);
     }
 
+    public ServerConfig withCheckpointIntervalMs(long intervalMs) {
+        return copy(settings -> settings.checkpointIntervalMs = intervalMs);
+    }
+
+    public ServerConfig withFromSavepoint(String savepoint) {
+        return copy(settings -> settings.fromSavepoint = savepoint);
+    }
+
     public ServerConfig withWatermarkDelayMs(long delayMs) {
         return copy(settings -> settings.watermarkDelayMs = delayMs);
     }
@@ -174,6 +189,8 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         long sourceIdleTimeoutMs;
         List<SinkDeclaration> sinks;
         Tls tls;
+        long checkpointIntervalMs;
+        String fromSavepoint;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -192,12 +209,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             sourceIdleTimeoutMs = config.sourceIdleTimeoutMs;
             sinks = config.sinks;
             tls = config.tls;
+            checkpointIntervalMs = config.checkpointIntervalMs;
+            fromSavepoint = config.fromSavepoint;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                    sourceIdleTimeoutMs, sinks, tls);
+                    sourceIdleTimeoutMs, sinks, tls, checkpointIntervalMs, fromSavepoint);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.connectors.Sink;
+import dev.vigil.server.durable.CheckpointStore;
 import dev.vigil.server.durable.ChronicleIngestLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,6 +37,9 @@ final class ServerVerticle extends VerticleBase {
     private volatile boolean ready;
     private Map<Path, RuleReloader.WatchedFile> watchedFiles;
     private ChronicleIngestLog recoveryLog;
+    private Restart restart;
+    private CheckpointStore checkpoints;
+    private Checkpointer checkpointer;
     private RuleReloader reloader;
     private Router router;
     private SinkRouter sinks;
@@ -61,6 +65,10 @@ final class ServerVerticle extends VerticleBase {
         alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
         ingest = ingests.create(alerts);
         metrics.attach(ingest);
+        if (checkpoints != null) {
+            checkpointer = new Checkpointer(ingest, checkpoints, config.checkpointIntervalMs(), Clock.systemUTC(),
+                    err, position -> { });
+        }
         ingest.start();
         AlertsApi history = new AlertsApi(alertLog);
         RulesApi rules = new RulesApi(vertx, registry, ingest, Clock.systemUTC());
@@ -98,6 +106,12 @@ final class ServerVerticle extends VerticleBase {
         router.post("/v1/backtest").handler(new BacktestApi(vertx, registry, config.dataDir(),
                 config.ruleTextLimitBytes())::post);
         router.get("/v1/openapi").handler(OpenApi.load()::serve);
+        SavepointsApi savepoints = new SavepointsApi(vertx, checkpoints, checkpointer);
+        router.post("/v1/savepoints").handler(savepoints::create);
+        router.get("/v1/savepoints").handler(savepoints::list);
+        router.get("/v1/savepoints/:name").handler(savepoints::get);
+        router.delete("/v1/savepoints/:name").handler(savepoints::delete);
+        router.get("/v1/checkpoints").handler(savepoints::checkpoints);
         this.router = router;
         router.route().failureHandler(problems::render);
         router.errorHandler(404, problems::render);
@@ -118,7 +132,8 @@ final class ServerVerticle extends VerticleBase {
         }
         server = vertx.createHttpServer(options).requestHandler(router);
         Future<Void> rulesReady = recoveryLog == null ? Future.succeededFuture()
-                : vertx.executeBlocking(() -> new Recovery(context, recoveryLog, ingest, registry, err).replay())
+                : vertx.executeBlocking(() -> new Recovery(context, recoveryLog, ingest, registry, err, restart)
+                                .replay())
                         .map(files -> {
                             watchedFiles = files;
                             return null;
@@ -127,6 +142,9 @@ final class ServerVerticle extends VerticleBase {
             // only now: idleness is decided by the clock, and a replay must give the shards only what the log holds
             idleTimer = vertx.setPeriodic(idleCheckMs(config.sourceIdleTimeoutMs()),
                     ignored -> ingest.expireIdleSources());
+            if (checkpointer != null) {
+                checkpointer.start();   // after the replay: a checkpoint cuts what the log says
+            }
             if (watchedFiles != null && config.rulesDir() != null) {
                 reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
                         watchedFiles, sinks.catalog()).limitRules(config.maxRules()).start();
@@ -144,6 +162,9 @@ final class ServerVerticle extends VerticleBase {
         vertx.cancelTimer(idleTimer);
         // Shards finish what they hold, their last alerts are pushed (log, subscribers, sinks), then sinks close.
         return vertx.executeBlocking(() -> {
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
             ingest.stop();
             return null;
         }).compose(stopped -> alerts.whenPushed(vertx)).compose(pushed -> {
@@ -168,9 +189,19 @@ final class ServerVerticle extends VerticleBase {
      * Rebuilds rules and state from {@code log} before listening ({@link Recovery}); the rules folder's reload
      * then starts from the files as the log deployed them. Call before deploying.
      */
-    void recoverFrom(ChronicleIngestLog log) {
+    void recoverFrom(ChronicleIngestLog log, Restart from) {
         this.recoveryLog = log;
+        this.restart = from;
         this.watchedFiles = Map.of();
+    }
+
+    /** Takes checkpoints into {@code store} once running (and serves the savepoint API); call before deploying. */
+    void checkpointTo(CheckpointStore store) {
+        this.checkpoints = store;
+    }
+
+    Checkpointer checkpointer() {
+        return checkpointer;
     }
 
     int actualPort() {

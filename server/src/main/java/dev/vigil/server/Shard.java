@@ -8,6 +8,9 @@ import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.wire.InputLine;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +55,9 @@ public final class Shard {
     private final int id;
     private final BlockingQueue<ShardCommand> commands;
     private final Engine engine;
+    private final AlertSink alerts;
+    /** The size of the last state written, to size the next one's buffer. */
+    private int lastStateBytes = 1 << 16;
     private final PrintWriter err;
     private final Thread thread;
     private volatile long failedCommands;
@@ -60,12 +66,23 @@ public final class Shard {
     private volatile long position;
     private final AtomicLong queuedLines = new AtomicLong();
 
+    /** Builds a shard's engine around the listener the shard gives it: fresh, or restored from a checkpoint. */
+    @FunctionalInterface
+    interface EngineFactory {
+        Engine create(EngineListener listener);
+    }
+
     Shard(int id, int queueCapacity, List<CompiledRule> rules, EngineConfig config, AlertSink alerts,
             PrintWriter err) {
+        this(id, queueCapacity, listener -> new Engine(rules, config, listener), alerts, err);
+    }
+
+    Shard(int id, int queueCapacity, EngineFactory engines, AlertSink alerts, PrintWriter err) {
         this.id = id;
         this.commands = new ArrayBlockingQueue<>(queueCapacity);
         this.err = err;
-        this.engine = new Engine(rules, config, new EngineListener() {
+        this.alerts = alerts;
+        this.engine = engines.create(new EngineListener() {
             @Override
             public void onAlert(Alert alert) {
                 alerts.publish(alert, acceptTimes.acceptedAt(alert));
@@ -195,6 +212,8 @@ public final class Shard {
                 onIngest(deploy.watermarks());
             } else if (command instanceof ShardCommand.Undeploy undeploy) {
                 engine.undeploy(undeploy.name());
+            } else if (command instanceof ShardCommand.Checkpoint checkpoint) {
+                snapshot(checkpoint);
             } else {
                 throw new AssertionError(command);
             }
@@ -204,6 +223,26 @@ public final class Shard {
                     + ": " + bug);
             bug.printStackTrace(err);
             err.flush();
+        }
+    }
+
+    /**
+     * Writes the engine's state to memory on this thread (the pause: the engine must not change while it is written),
+     * then lets the state go once the alerts published before it are logged. Writing to disk is the checkpointer's.
+     */
+    private void snapshot(ShardCommand.Checkpoint checkpoint) {
+        long started = System.nanoTime();
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(lastStateBytes + lastStateBytes / 8);
+            DataOutputStream out = new DataOutputStream(bytes);
+            engine.snapshot(out);
+            out.flush();
+            byte[] state = bytes.toByteArray();
+            lastStateBytes = state.length;
+            ShardState written = new ShardState(state, System.nanoTime() - started);
+            alerts.afterEarlierAlerts(() -> checkpoint.state().complete(written));
+        } catch (IOException | RuntimeException failed) {
+            checkpoint.state().completeExceptionally(failed);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vigil.server;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.wire.InputLine;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** What other threads ask of a {@link Shard}; carried by its bounded queue and handled in arrival order. */
 sealed interface ShardCommand {
@@ -36,6 +37,12 @@ sealed interface ShardCommand {
     }
 
     record Undeploy(String name) implements ShardCommand {}
+
+    /**
+     * A checkpoint barrier: the shard writes its engine's whole state as it stands after every command queued before
+     * this one, and completes {@code state} once the alerts it published before are logged.
+     */
+    record Checkpoint(long id, CompletableFuture<ShardState> state) implements ShardCommand {}
 
     /** Ends the shard's thread after the commands queued before it. */
     record Stop() implements ShardCommand {}

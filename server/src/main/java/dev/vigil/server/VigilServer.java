@@ -1,17 +1,28 @@
 package dev.vigil.server;
 
 import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
+import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.KeySlice;
+import dev.vigil.nfa.RuleReset;
+import dev.vigil.server.durable.Checkpoint;
+import dev.vigil.server.durable.CheckpointStore;
 import dev.vigil.server.durable.ChronicleIngestLog;
+import dev.vigil.server.durable.RuleText;
+import dev.vigil.server.durable.UnreadableCheckpointException;
 import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.server.ingest.MemoryIngestLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import io.vertx.ext.web.Route;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,11 +61,19 @@ public final class VigilServer {
     public static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err) {
         AlertLog[] alertLog = new AlertLog[1];
         IngestLog[] ingestLog = new IngestLog[1];
+        CheckpointStore[] store = new CheckpointStore[1];
+        Restart[] restart = new Restart[1];
         return vertx.executeBlocking(() -> {
                     createDataDir(config.dataDir());
                     alertLog[0] = openAlertLog(config.dataDir());
                     ingestLog[0] = config.dataDir() == null ? new MemoryIngestLog()
                             : ChronicleIngestLog.open(config.dataDir().resolve("ingest"));
+                    if (config.dataDir() != null) {
+                        store[0] = CheckpointStore.open(config.dataDir());
+                        restart[0] = restartPoint(store[0], config.fromSavepoint(), err);
+                    } else if (config.fromSavepoint() != null) {
+                        throw new InvalidConfigException("--from-savepoint needs a data folder");
+                    }
                     return RuleDirectory.load(config.rulesDir(), err, Instant.now(), SinkCatalog.of(config));
                 })
                 .compose(directory -> {
@@ -65,21 +84,29 @@ public final class VigilServer {
                     }
                     RuleRegistry registry = new RuleRegistry();
                     List<CompiledRule> initial = new ArrayList<>();
-                    boolean recovering = ingestLog[0].lastPosition() > 0;
+                    List<RuleText> initialTexts = new ArrayList<>();
+                    boolean recovering = ingestLog[0].lastPosition() > 0 || restart[0] != null;
                     if (!recovering) {
                         registry.declare(directory.streams());
                         for (DeployedRule rule : directory.rules()) {
                             registry.put(rule);
                             initial.add(rule.rule());
                         }
-                        logInitialRules(ingestLog[0], directory, registry);
+                        initialTexts.addAll(logInitialRules(ingestLog[0], directory, registry));
                     }
-                    ServerVerticle verticle = new ServerVerticle(config, registry, alertLog[0],
-                            alerts -> ingest(config, ingestLog[0], initial, alerts, err), err);
+                    ServerVerticle verticle = new ServerVerticle(config, registry, alertLog[0], alerts -> {
+                        Ingest ingest = ingest(config, ingestLog[0], initial, restart[0], alerts, err);
+                        ingest.recordInitialTexts(initialTexts);
+                        return ingest;
+                    }, err);
                     if (recovering) {
-                        verticle.recoverFrom((ChronicleIngestLog) ingestLog[0]);   // rules and state from the log
+                        // rules and state from the checkpoint and the log after it
+                        verticle.recoverFrom((ChronicleIngestLog) ingestLog[0], restart[0]);
                     } else {
                         verticle.watchRules(directory.files());
+                    }
+                    if (store[0] != null) {
+                        verticle.checkpointTo(store[0]);
                     }
                     return vertx.deployVerticle(verticle)
                             .map(id -> new VigilServer(vertx, verticle, id, initial.size()));
@@ -87,11 +114,45 @@ public final class VigilServer {
     }
 
     /**
+     * The savepoint asked for, else the newest checkpoint that reads back whole (damaged newer ones are reported),
+     * with its rules compiled again; null when there is none.
+     */
+    private static Restart restartPoint(CheckpointStore store, String savepoint, PrintWriter err)
+            throws IOException, InvalidConfigException {
+        Checkpoint cut;
+        if (savepoint != null) {
+            try {
+                cut = store.readSavepoint(savepoint);
+            } catch (UnreadableCheckpointException | NoSuchFileException unusable) {
+                throw new InvalidConfigException("cannot start from savepoint '" + savepoint + "': "
+                        + unusable.getMessage());
+            }
+        } else {
+            cut = store.latestCheckpoint(skipped -> err.println("vigil serve: not using a checkpoint: " + skipped))
+                    .orElse(null);
+        }
+        if (cut == null) {
+            return null;
+        }
+        LoggedRules rules = LoggedRules.compile(cut.rules());
+        for (String problem : rules.problems()) {
+            err.println("vigil serve: restoring " + (savepoint != null ? "savepoint '" + savepoint + "'"
+                    : "checkpoint " + cut.id()) + ": " + problem);
+        }
+        err.flush();
+        return new Restart(cut, rules);
+    }
+
+    /**
      * The shards, each owning one slice of the keys and running on explicit watermarks from the ingest, which
      * numbers, routes and times every event.
      */
-    /** The rules deployed from the folder at a first start go in the ingest log like every later change. */
-    private static void logInitialRules(IngestLog log, RuleDirectory directory, RuleRegistry registry) {
+    /**
+     * The rules deployed from the folder at a first start go in the ingest log like every later change; returns
+     * their texts, which checkpoints keep.
+     */
+    private static List<RuleText> logInitialRules(IngestLog log, RuleDirectory directory, RuleRegistry registry) {
+        List<RuleText> texts = new ArrayList<>();
         for (Map.Entry<Path, RuleReloader.WatchedFile> file : directory.files().entrySet()) {
             Map<String, Integer> versions = new LinkedHashMap<>();
             Instant deployedAt = Instant.EPOCH;
@@ -103,20 +164,65 @@ public final class VigilServer {
             if (!versions.isEmpty()) {
                 log.appendDeploy(file.getKey().toString(), file.getValue().text(), versions,
                         deployedAt.toEpochMilli(), List.of());
+                for (Map.Entry<String, Integer> version : versions.entrySet()) {
+                    texts.add(new RuleText(version.getKey(), version.getValue(), file.getKey().toString(),
+                            file.getValue().text(), deployedAt.toEpochMilli()));
+                }
             }
         }
+        return texts;
     }
 
-    private static Ingest ingest(ServerConfig config, IngestLog log, List<CompiledRule> initial, AlertSink alerts,
-            PrintWriter err) {
-        List<Shard> shards = new ArrayList<>();
-        for (int i = 0; i < config.shards(); i++) {
-            EngineConfig engine = EngineConfig.defaults().withWatermarksFromInputOnly(true)
-                    .withSlice(new KeySlice(i, config.shards()));
-            shards.add(new Shard(i, config.queueCapacity(), initial, engine, alerts, err));
+    /**
+     * The shards and their door: fresh, with the initial rules, or restored from {@code restart} (the checkpoint's
+     * shard count wins: each shard's state holds the keys of its slice).
+     */
+    private static Ingest ingest(ServerConfig config, IngestLog log, List<CompiledRule> initial, Restart restart,
+            AlertSink alerts, PrintWriter err) {
+        int count = restart == null ? config.shards() : restart.checkpoint().shards().size();
+        if (count != config.shards()) {
+            err.println("vigil serve: running " + count + " shards, as many as checkpoint " + restart.checkpoint().id()
+                    + " holds (shards is set to " + config.shards() + ")");
         }
-        return new Ingest(shards, log, initial, config.watermarkDelayMs(),
+        List<CompiledRule> rules = restart == null ? initial : restart.rules().rules();
+        List<Shard> shards = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            EngineConfig engine = EngineConfig.defaults().withWatermarksFromInputOnly(true)
+                    .withSlice(new KeySlice(i, count));
+            if (restart == null) {
+                shards.add(new Shard(i, config.queueCapacity(), initial, engine, alerts, err));
+            } else {
+                byte[] state = restart.checkpoint().shards().get(i);
+                boolean report = i == 0;   // every shard holds every rule: say what was reset once
+                shards.add(new Shard(i, config.queueCapacity(),
+                        listener -> restoredEngine(rules, engine, listener, state, report ? err : null), alerts, err));
+            }
+        }
+        Ingest ingest = new Ingest(shards, log, rules, config.watermarkDelayMs(),
                 TimeUnit.MILLISECONDS.toNanos(config.sourceIdleTimeoutMs()), System::nanoTime);
+        if (restart != null) {
+            ingest.restore(restart.checkpoint(), rules);
+        }
+        return ingest;
+    }
+
+    /** An engine with a checkpoint's state; rules whose shape changed start empty, reported to {@code err}. */
+    private static Engine restoredEngine(List<CompiledRule> rules, EngineConfig config, EngineListener listener,
+            byte[] state, PrintWriter err) {
+        try {
+            Engine.Restored restored = Engine.restore(rules, config, listener,
+                    new DataInputStream(new ByteArrayInputStream(state)));
+            if (err != null) {
+                for (RuleReset reset : restored.reset()) {
+                    err.println("vigil serve: rule '" + reset.rule() + "' starts with no state: " + reset.reason());
+                }
+                err.flush();
+            }
+            return restored.engine();
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException("a shard's checkpointed state cannot be read: " + unreadable.getMessage(),
+                    unreadable);
+        }
     }
 
     /** The alert log: in the data folder ({@code alerts/}) when there is one, so history survives a restart. */
@@ -139,6 +245,12 @@ public final class VigilServer {
         }
     }
 
+    /** This server's version, as its jar's manifest says ("development build" when run from classes). */
+    static String version() {
+        String version = VigilServer.class.getPackage().getImplementationVersion();
+        return version == null ? "development build" : version;
+    }
+
     /** The port actually bound (useful with port 0). */
     public int port() {
         return verticle.actualPort();
@@ -151,6 +263,11 @@ public final class VigilServer {
     /** The shards and their door, for tests in this package. */
     Ingest ingest() {
         return verticle.ingest();
+    }
+
+    /** The checkpointer (null without a data folder), for tests in this package. */
+    Checkpointer checkpointer() {
+        return verticle.checkpointer();
     }
 
     /** The HTTP routes, for tests in this package. */

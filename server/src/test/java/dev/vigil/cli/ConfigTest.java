@@ -91,19 +91,21 @@ class ConfigTest {
         env.put("VIGIL_SHARDS", "3");
         env.put("VIGIL_SOURCE_IDLE_TIMEOUT_MS", "2500");
         env.put("VIGIL_WATERMARK_DELAY_MS", "0");
+        env.put("VIGIL_CHECKPOINT_INTERVAL_MS", "0");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
-                List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null), serve(env));
+                List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, 0, null), serve(env));
     }
 
     @Test
     void everyKeyHasItsFlag() throws Exception {
         assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d"), List.of(), 300, 4, 50, 5,
-                        5_000, 900, List.of(), null),
+                        5_000, 900, List.of(), null, 60_000, "nightly"),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
                         "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50",
                         "--shards", "5", "--source-idle-timeout-ms", "900",
-                        "--watermark-delay-ms", "5000"));
+                        "--watermark-delay-ms", "5000", "--checkpoint-interval-ms", "60000",
+                        "--from-savepoint", "nightly"));
     }
 
     @Test
@@ -180,7 +182,7 @@ class ConfigTest {
         Path file = configFile("{\"port\": 9000, \"prot\": 1}");
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
-                + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, sinks",
+                + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, checkpointIntervalMs, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 

@@ -78,6 +78,10 @@ final class RunningServer implements AutoCloseable {
         return server.ingest();
     }
 
+    Checkpointer checkpointer() {
+        return server.checkpointer();
+    }
+
     java.util.List<io.vertx.ext.web.Route> routes() {
         return server.routes();
     }

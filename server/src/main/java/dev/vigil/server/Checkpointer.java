@@ -1,0 +1,158 @@
+package dev.vigil.server;
+
+import dev.vigil.server.durable.Checkpoint;
+import dev.vigil.server.durable.CheckpointFormat;
+import dev.vigil.server.durable.CheckpointStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+
+/**
+ * Takes checkpoints every interval and savepoints on request, on its own thread: sends the barrier through the
+ * ingest door ({@link Ingest#checkpoint}), waits for every shard's state (each shard stops handling events only while
+ * it writes its own state to memory) and for the alerts before the barrier to be logged, then writes the file and
+ * lets the ingest log drop what no kept checkpoint needs.
+ *
+ * <p>A periodic checkpoint is skipped when nothing reached the door since the last one (the state cannot have
+ * changed). A failed checkpoint is reported and counted; the previous one stays the latest.
+ *
+ * <p><b>Thread-safe:</b> all work runs on the checkpointer's one thread; statistics are immutable snapshots.
+ */
+final class Checkpointer implements AutoCloseable {
+    /** How long the barrier may wait for room in the shards' queues, and for the shards to reach it. */
+    private static final long BARRIER_TIMEOUT_MS = 60_000;
+
+    private final Ingest ingest;
+    private final CheckpointStore store;
+    private final long intervalMs;
+    private final Clock clock;
+    private final PrintWriter err;
+    private final LongConsumer retainAfter;
+    private final ScheduledExecutorService thread;
+    private long nextId = 1;
+    private long lastPosition = -1;
+    private volatile CheckpointStats stats;
+
+    /**
+     * @param intervalMs between two periodic checkpoints; 0 for savepoints only
+     * @param retainAfter told the oldest log position a kept checkpoint needs, after each checkpoint
+     */
+    Checkpointer(Ingest ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
+            LongConsumer retainAfter) {
+        this.ingest = ingest;
+        this.store = store;
+        this.intervalMs = intervalMs;
+        this.clock = clock;
+        this.err = err;
+        this.retainAfter = retainAfter;
+        this.stats = CheckpointStats.none(intervalMs);
+        this.thread = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread named = new Thread(task, "vigil-checkpoint");
+            named.setDaemon(true);
+            return named;
+        });
+    }
+
+    /** Starts the periodic checkpoints (none when the interval is 0). */
+    Checkpointer start() {
+        thread.execute(() -> {
+            try {
+                nextId = store.nextId();
+            } catch (IOException unreadable) {
+                err.println("vigil serve: cannot list the checkpoints folder: " + unreadable.getMessage());
+                err.flush();
+            }
+        });
+        if (intervalMs > 0) {
+            thread.scheduleWithFixedDelay(this::periodic, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    CheckpointStats stats() {
+        return stats;
+    }
+
+    /** Takes a savepoint named {@code name}; completes with its header, or with the reason it failed. */
+    CompletableFuture<CheckpointFormat.Header> savepoint(String name) {
+        CompletableFuture<CheckpointFormat.Header> done = new CompletableFuture<>();
+        thread.execute(() -> {
+            try {
+                Checkpoint taken = take(name);
+                done.complete(store.savepoint(taken.name()).orElseThrow());
+            } catch (Exception failed) {
+                done.completeExceptionally(failed);
+            }
+        });
+        return done;
+    }
+
+    /** Takes a checkpoint now (when the state changed since the last); completes when it is on disk. */
+    CompletableFuture<Void> checkpointNow() {
+        return CompletableFuture.runAsync(this::periodic, thread);
+    }
+
+    private void periodic() {
+        if (ingest.logPosition() == lastPosition) {
+            return;
+        }
+        try {
+            take(null);
+        } catch (Exception failed) {
+            stats = stats.failed(failed.getMessage());
+            err.println("vigil serve: checkpoint failed (the previous one stays the latest): " + failed.getMessage());
+            err.flush();
+        }
+    }
+
+    /** One checkpoint, or a savepoint when {@code name} is set. */
+    private Checkpoint take(String name) throws IOException, InterruptedException, ExecutionException,
+            TimeoutException {
+        long id = nextId++;
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(BARRIER_TIMEOUT_MS);
+        Ingest.Barrier barrier;
+        while ((barrier = ingest.checkpoint(id)) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the shards' queues stayed full for " + BARRIER_TIMEOUT_MS / 1000 + " s");
+            }
+            Thread.sleep(5);
+        }
+        List<byte[]> states = new ArrayList<>(barrier.states().size());
+        long longestPause = 0;
+        for (CompletableFuture<ShardState> pending : barrier.states()) {
+            ShardState state = pending.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            states.add(state.state());
+            longestPause = Math.max(longestPause, state.pauseNanos());
+        }
+        Checkpoint checkpoint = new Checkpoint(id, name, barrier.position(), clock.millis(),
+                VigilServer.version(), barrier.sequence(), barrier.watermarks(), barrier.rules(), states);
+        if (name == null) {
+            store.writeCheckpoint(checkpoint);
+            lastPosition = barrier.position();
+        } else {
+            store.writeSavepoint(checkpoint);
+        }
+        stats = stats.completed(checkpoint, System.nanoTime() - started, longestPause);
+        if (name == null) {
+            retainAfter.accept(store.oldestKeptPosition());
+        }
+        return checkpoint;
+    }
+
+    /** Stops taking checkpoints; waits for one being taken. */
+    @Override
+    public void close() throws InterruptedException {
+        thread.shutdown();
+        thread.awaitTermination(BARRIER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+}
