@@ -49,7 +49,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code vigil serve --host 127.0.0.1 --port 0 --rules rules --data data --shards 2} in {@code folder}
+     * Starts {@code vigil serve --host 127.0.0.1 --port 0 --rules rules --data data --shards 2} with checkpoints every
+     * {@link #CHECKPOINT_INTERVAL_MS} (often, so kills land before, during and after them) in {@code folder}
      * (its working directory, where {@code <name>.out} and {@code <name>.err} are written) and waits until it
      * listens.
      */
@@ -64,7 +65,7 @@ final class ServerProcess implements AutoCloseable {
                 "-Djava.io.tmpdir=" + tmp, "-Dvertx.cacheDirBase=" + tmp.resolve("vertx-cache"),
                 "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Vigil",
                 "serve", "--host", "127.0.0.1", "--port", "0", "--rules", rules.toString(),
-                "--data", data.toString(), "--shards", "2"));
+                "--data", data.toString(), "--shards", "2", "--checkpoint-interval-ms", "" + CHECKPOINT_INTERVAL_MS));
         Path out = folder.resolve(name + ".out");
         Path err = folder.resolve(name + ".err");
         Process process = new ProcessBuilder(command).directory(folder.toFile())
@@ -157,6 +158,14 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Its stdout and stderr so far, for a failure report. */
+    /** Checkpoints are taken this often: many per crash run, so restarts start from checkpoints. */
+    static final long CHECKPOINT_INTERVAL_MS = 250;
+
+    /** What the server wrote on stderr so far. */
+    String stderr() {
+        return read(err);
+    }
+
     String logs() {
         return "--- " + name + " stdout\n" + read(out) + "--- " + name + " stderr\n" + read(err);
     }
