@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vigil.connectors.InvalidSinkException;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkDeclarations;
+import dev.vigil.server.ingest.AckAfter;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -87,7 +88,22 @@ public final class ConfigResolver {
             new ConfigKey("sourceIdleTimeoutMs", "VIGIL_SOURCE_IDLE_TIMEOUT_MS", "--source-idle-timeout-ms", "MS",
                     ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.DEFAULT_SOURCE_IDLE_TIMEOUT_MS,
                     "Milliseconds an event source may stay silent before it stops holding back its streams' "
-                            + "watermark."));
+                            + "watermark."),
+            new ConfigKey("durability", "VIGIL_DURABILITY", "--durability", "log|none", ConfigKey.Kind.TEXT, "log",
+                    "log: every accepted event goes to the ingest log in the data folder before it is acknowledged, "
+                            + "and a restart resumes from the logs; none: logs in memory only, nothing survives a "
+                            + "restart (for comparisons and tests)."),
+            new ConfigKey("ackAfter", "VIGIL_ACK_AFTER", "--ack-after", "write|flush", ConfigKey.Kind.TEXT, "write",
+                    "When a batch is acknowledged: after its write to the ingest log (survives the process being "
+                            + "killed), or after the flush of the log to disk (survives a power cut; slower)."),
+            new ConfigKey("minFreeDiskMb", "VIGIL_MIN_FREE_DISK_MB", "--min-free-disk-mb", "MB",
+                    ConfigKey.Kind.NON_NEGATIVE_LONG, "" + Durability.DEFAULT_MIN_FREE_DISK_MB,
+                    "Free space the data folder keeps: below it ingestion pauses (batches refused, /ready not "
+                            + "ready) until space returns; 0 turns the check off."));
+
+    /** The allowed values of the settings that are one of a few words. */
+    private static final Map<String, List<String>> CHOICES = Map.of("durability", List.of("log", "none"),
+            "ackAfter", List.of("write", "flush"));
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -131,7 +147,10 @@ public final class ConfigResolver {
                 (Integer) values.get("maxRules"), (Integer) values.get("maxEventsPerBatch"),
                 (Integer) values.get("shards"), (Long) values.get("watermarkDelayMs"),
                 (Long) values.get("sourceIdleTimeoutMs"), sinks,
-                tls((Path) values.get("tlsCert"), (Path) values.get("tlsKey")));
+                tls((Path) values.get("tlsCert"), (Path) values.get("tlsKey")),
+                new Durability("log".equals(values.get("durability")),
+                        AckAfter.valueOf(((String) values.get("ackAfter")).toUpperCase(java.util.Locale.ROOT)),
+                        (Long) values.get("minFreeDiskMb")));
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */
@@ -226,6 +245,11 @@ public final class ConfigResolver {
         if (kind == ConfigKey.Kind.TEXT) {
             if (text.isBlank()) {
                 throw wrong(key, origin, "\"" + text + "\"");
+            }
+            List<String> choices = CHOICES.get(key.key());
+            if (choices != null && !choices.contains(text)) {
+                throw new InvalidConfigException(origin + ": " + key.key() + " must be " + String.join(" or ", choices)
+                        + ", got \"" + text + "\"");
             }
             return text;
         }

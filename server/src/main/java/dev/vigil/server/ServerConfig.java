@@ -29,11 +29,13 @@ import java.util.function.Consumer;
  * @param sinks the sinks declared in the configuration file ({@code "sinks"}), which rules name in {@code TO} or
  *     which attach themselves to rules
  * @param tls the certificate and key to serve HTTPS and WSS with, or {@code null} for plain HTTP
+ * @param durability whether the logs are kept in the data folder, when batches are acknowledged, and the free-space
+ *     reserve below which ingestion pauses
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
-        Tls tls) {
+        Tls tls, Durability durability) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
@@ -90,6 +92,19 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             throw new IllegalArgumentException("source idle timeout " + sourceIdleTimeoutMs + " ms < 1");
         }
         sinks = List.copyOf(sinks);
+        if (durability == null) {
+            throw new IllegalArgumentException("durability is required");
+        }
+    }
+
+    /** The settings before durability was one (the logs in the data folder, acknowledged after the write). */
+    public ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
+            int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
+            int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs,
+            List<SinkDeclaration> sinks, Tls tls) {
+        this(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir, tokens, ruleTextLimitBytes,
+                maxRules, maxEventsPerBatch, shards, watermarkDelayMs, sourceIdleTimeoutMs, sinks, tls,
+                Durability.DEFAULT);
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
@@ -143,6 +158,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.tls = serving);
     }
 
+    public ServerConfig withDurability(Durability kept) {
+        return copy(settings -> settings.durability = kept);
+    }
+
     public ServerConfig withWatermarkDelayMs(long delayMs) {
         return copy(settings -> settings.watermarkDelayMs = delayMs);
     }
@@ -174,6 +193,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         long sourceIdleTimeoutMs;
         List<SinkDeclaration> sinks;
         Tls tls;
+        Durability durability;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -192,12 +212,13 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             sourceIdleTimeoutMs = config.sourceIdleTimeoutMs;
             sinks = config.sinks;
             tls = config.tls;
+            durability = config.durability;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                    sourceIdleTimeoutMs, sinks, tls);
+                    sourceIdleTimeoutMs, sinks, tls, durability);
         }
     }
 }
