@@ -213,6 +213,9 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     /** Flushes still waited for are done first; then the queue closes, and later appends fail. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (flusher != null) {
             flusher.close();
