@@ -180,7 +180,7 @@ class ConfigTest {
         Path file = configFile("{\"port\": 9000, \"prot\": 1}");
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
-                + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, sinks",
+                + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, durability, ackAfter, minFreeDiskMb, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 
