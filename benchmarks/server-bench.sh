@@ -2,7 +2,7 @@
 # Runs `vigil bench` against freshly started servers, 3 runs per configuration, as in docs/performance.md
 # ("Server over WebSocket" and "Durable ingest"). Loopback only; each server is stopped after its run.
 #
-# Usage: [DURATION=15s] [RUNS=3] [MODES="none log flush"] [CASES="..."] benchmarks/server-bench.sh [serve options]
+# Usage: [SKIP_BUILD=1] [DURATION=15s] [RUNS=3] [MODES="none log flush"] [CASES="..."] benchmarks/server-bench.sh [serve options]
 #   MODES   how the server keeps what it acknowledges, one run set each (default: log):
 #             none  --durability none: logs in memory only, nothing survives a restart (the baseline)
 #             log   the ingest and alert logs in a fresh temporary data folder, acknowledged after the write
@@ -11,7 +11,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/server/target/vigil.jar"
-(cd "$root" && mvn -o -q -B -DskipTests package -pl server -am)
+[ -n "${SKIP_BUILD:-}" ] || (cd "$root" && mvn -o -q -B -DskipTests package -pl server -am)
 rules="$(mktemp -d)"
 trap 'rm -rf "$rules"' EXIT
 
