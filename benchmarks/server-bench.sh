@@ -8,6 +8,7 @@
 #             log   the ingest and alert logs in a fresh temporary data folder, acknowledged after the write
 #             flush as log, acknowledged after the ingest log's flush to disk (--ack-after flush)
 #   CASES   `vigil bench` options, one case per line (default: the six rows of docs/performance.md)
+#   SERVER_JAVA_OPTS  JVM options of the server, e.g. -Dvigil.ingest.pretouch=false
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/server/target/vigil.jar"
@@ -34,7 +35,8 @@ run() {   # one server in mode $1, one bench run with the options in $BENCH
   esac
   log="$(mktemp)"
   data="$(mktemp -d)"
-  java -jar "$jar" serve --rules "$rules" --data "$data" --port 0 "${durability[@]}" "$@" > "$log" 2>&1 &
+  # shellcheck disable=SC2086
+  java ${SERVER_JAVA_OPTS:-} -jar "$jar" serve --rules "$rules" --data "$data" --port 0 "${durability[@]}" "$@" > "$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do grep -q listening "$log" && break; sleep 0.2; done
   port="$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\).*#\1#p' "$log")"

@@ -63,7 +63,7 @@ public final class VigilServer {
                     alertLog[0] = openAlertLog(logs);
                     ingestLog[0] = logs == null ? new MemoryIngestLog()
                             : ChronicleIngestLog.open(logs.resolve("ingest"), config.durability().ackAfter(),
-                                    DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk, err));
+                                    DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk, err), err);
                     return RuleDirectory.load(config.rulesDir(), err, Instant.now(), SinkCatalog.of(config));
                 })
                 .compose(directory -> {

@@ -8,6 +8,7 @@ import dev.vigil.server.ingest.IngestLogException;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.JsonCodec;
 import java.io.File;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import dev.vigil.server.ingest.LogRecord;
 import java.util.ArrayList;
@@ -45,16 +46,19 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private static final byte WATERMARK = 2;
     private static final byte ALL_STREAMS = 0;
     private static final byte ONE_STREAM = 1;
+    /** {@code -Dvigil.ingest.pretouch=false} turns the {@link PageToucher} off, to measure what it saves. */
+    private static final boolean PRETOUCH = !"false".equals(System.getProperty("vigil.ingest.pretouch"));
 
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
     private final GroupCommit flusher;
     private final DiskReserve reserve;
+    private final PageToucher toucher;
     private long lastPosition;
     private File writing;
     private volatile boolean closed;
 
-    private ChronicleIngestLog(ChronicleQueue queue, AckAfter ackAfter, DiskReserve reserve) {
+    private ChronicleIngestLog(ChronicleQueue queue, AckAfter ackAfter, DiskReserve reserve, PrintWriter err) {
         this.queue = queue;
         this.appender = queue.createAppender();
         // opened on a worker, then used by whichever thread holds the ingest lock: the lock makes it one at a time
@@ -63,21 +67,23 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         this.lastPosition = last < 0 ? 0 : last;
         this.flusher = ackAfter == AckAfter.FLUSH ? new GroupCommit("vigil-ingest-flush") : null;
         this.reserve = reserve;
+        this.toucher = PRETOUCH ? new PageToucher("vigil-ingest-pretouch", err) : null;
     }
 
     /** Opens (or creates) the log in {@code folder}; batches are acknowledged once written, and never refused. */
     public static ChronicleIngestLog open(Path folder) {
-        return open(folder, AckAfter.WRITE, null);
+        return open(folder, AckAfter.WRITE, null, new PrintWriter(System.err, true));
     }
 
     /**
      * Opens (or creates) the log in {@code folder}, acknowledging batches {@code ackAfter} the write or the flush,
      * and refusing them while {@code reserve} (owned by the log from now on; {@code null} for none) says the disk
-     * is nearly full.
+     * is nearly full; trouble of its background threads is told on {@code err}.
      */
-    public static ChronicleIngestLog open(Path folder, AckAfter ackAfter, DiskReserve reserve) {
+    public static ChronicleIngestLog open(Path folder, AckAfter ackAfter, DiskReserve reserve, PrintWriter err) {
         ChronicleSetup.apply();
-        return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).build(), ackAfter, reserve);
+        return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).build(), ackAfter, reserve,
+                err);
     }
 
     @Override
@@ -89,6 +95,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         if (failure != null) {
             throw new IngestLogException(failure);
         }
+        long end;
         try {
             DocumentContext document = appender.writingDocument();
             try {
@@ -99,6 +106,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                 for (int i = 0; i < batch.size(); i++) {
                     writeLine(bytes, batch.get(i));
                 }
+                end = bytes.writePosition();
             } catch (RuntimeException | InternalError partly) {
                 document.rollbackOnClose();   // no half batch in the log
                 throw partly;
@@ -110,11 +118,14 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
             throw new IngestLogException("ingest log write failed: " + failed, failed);
         }
         lastPosition = appender.lastIndexAppended();
-        if (flusher != null) {
+        if (flusher != null || toucher != null) {
             File file = appender.currentFile();
-            if (file != writing) {
-                writing = file;
+            if (flusher != null && file != writing) {
                 flusher.writingTo(file);
+            }
+            writing = file;
+            if (toucher != null) {
+                toucher.wrote(file, end);
             }
         }
         return lastPosition;
@@ -222,6 +233,9 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         }
         if (reserve != null) {
             reserve.close();
+        }
+        if (toucher != null) {
+            toucher.close();
         }
         appender.close();
         queue.close();
