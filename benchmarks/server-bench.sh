@@ -8,7 +8,7 @@
 #             log   the ingest and alert logs in a fresh temporary data folder, acknowledged after the write
 #             flush as log, acknowledged after the ingest log's flush to disk (--ack-after flush)
 #   CASES   `vigil bench` options, one case per line (default: the six rows of docs/performance.md)
-#   SERVER_JAVA_OPTS  JVM options of the server, e.g. -Dvigil.ingest.pretouch=false
+#   SERVER_JAVA_OPTS  JVM options of the server, e.g. -Dvigil.pretouch=false
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/server/target/vigil.jar"

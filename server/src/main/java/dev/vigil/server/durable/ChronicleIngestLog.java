@@ -46,8 +46,6 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private static final byte WATERMARK = 2;
     private static final byte ALL_STREAMS = 0;
     private static final byte ONE_STREAM = 1;
-    /** {@code -Dvigil.ingest.pretouch=false} turns the {@link PageToucher} off, to measure what it saves. */
-    private static final boolean PRETOUCH = !"false".equals(System.getProperty("vigil.ingest.pretouch"));
 
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -67,7 +65,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         this.lastPosition = last < 0 ? 0 : last;
         this.flusher = ackAfter == AckAfter.FLUSH ? new GroupCommit("vigil-ingest-flush") : null;
         this.reserve = reserve;
-        this.toucher = PRETOUCH ? new PageToucher("vigil-ingest-pretouch", err) : null;
+        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-ingest-pretouch", err) : null;
     }
 
     /** Opens (or creates) the log in {@code folder}; batches are acknowledged once written, and never refused. */

@@ -27,7 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Thread-safe:</b> {@link #wrote} from the writer (two volatile writes), the rest on the toucher's thread.
  */
-final class PageToucher implements AutoCloseable {
+public final class PageToucher implements AutoCloseable {
+    /** {@code -Dvigil.pretouch=false} turns page touching off, to measure what it saves. */
+    public static final boolean ENABLED = !"false".equals(System.getProperty("vigil.pretouch"));
     /** How far ahead of the writer pages are touched: a few hundred milliseconds of writing at full speed. */
     static final long AHEAD_BYTES = 16L << 20;
     private static final long PAGE = 4096;
@@ -42,7 +44,8 @@ final class PageToucher implements AutoCloseable {
     private volatile long position;
     private volatile boolean closed;
 
-    PageToucher(String name, PrintWriter err) {
+    /** Starts the toucher's thread, named {@code name}; trouble (it then stops) is told on {@code err}. */
+    public PageToucher(String name, PrintWriter err) {
         this.err = err;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -50,7 +53,7 @@ final class PageToucher implements AutoCloseable {
     }
 
     /** The writer wrote {@code file} up to {@code position} (the byte offset after its last record). */
-    void wrote(File written, long writtenUpTo) {
+    public void wrote(File written, long writtenUpTo) {
         if (written != file) {
             file = written;
         }
