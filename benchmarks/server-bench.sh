@@ -1,32 +1,58 @@
 #!/usr/bin/env bash
 # Runs `vigil bench` against freshly started servers, 3 runs per configuration, as in docs/performance.md
-# ("Server over WebSocket"). Loopback only; each server is stopped after its run.
-# Usage: [DURATION=15s] [RUNS=3] benchmarks/server-bench.sh [extra `vigil serve` options]
+# ("Server over WebSocket" and "Durable ingest"). Loopback only; each server is stopped after its run.
+#
+# Usage: [SKIP_BUILD=1] [DURATION=15s] [RUNS=3] [MODES="none log flush"] [CASES="..."] benchmarks/server-bench.sh [serve options]
+#   MODES   how the server keeps what it acknowledges, one run set each (default: log):
+#             none  --durability none: logs in memory only, nothing survives a restart (the baseline)
+#             log   the ingest and alert logs in a fresh temporary data folder, acknowledged after the write
+#             flush as log, acknowledged after the ingest log's flush to disk (--ack-after flush)
+#   CASES   `vigil bench` options, one case per line (default: the six rows of docs/performance.md)
+#   SERVER_JAVA_OPTS  JVM options of the server, e.g. -Dvigil.pretouch=false
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/server/target/vigil.jar"
-(cd "$root" && mvn -q -B -DskipTests package -pl server -am)
+[ -n "${SKIP_BUILD:-}" ] || (cd "$root" && mvn -o -q -B -DskipTests package -pl server -am)
 rules="$(mktemp -d)"
 trap 'rm -rf "$rules"' EXIT
 
-run() {   # one server, one bench run with the given bench options
-  local log port pid
+default_cases="--batch 100 --connections 1
+--batch 100 --connections 2
+--batch 1000 --connections 1
+--batch 1000 --connections 2
+--rate 10000 --batch 10
+--rate 50000 --batch 50"
+
+run() {   # one server in mode $1, one bench run with the options in $BENCH
+  local mode="$1" log port pid data
+  shift
+  local durability=()
+  case "$mode" in
+    none) durability=(--durability none) ;;
+    log) durability=(--durability log --ack-after write) ;;
+    flush) durability=(--durability log --ack-after flush) ;;
+    *) echo "unknown mode $mode (none, log or flush)" >&2; exit 2 ;;
+  esac
   log="$(mktemp)"
   data="$(mktemp -d)"
-  java -jar "$jar" serve --rules "$rules" --data "$data" --port 0 "$@" > "$log" 2>&1 &
+  # shellcheck disable=SC2086
+  java ${SERVER_JAVA_OPTS:-} -jar "$jar" serve --rules "$rules" --data "$data" --port 0 "${durability[@]}" "$@" > "$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do grep -q listening "$log" && break; sleep 0.2; done
   port="$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\).*#\1#p' "$log")"
+  # shellcheck disable=SC2086
   java -jar "$jar" bench --url "http://127.0.0.1:$port" --duration "${DURATION:-15s}" --warmup 5s $BENCH \
       | grep -E '^(throughput|latency|alerts)' || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
   rm -rf "$log" "$data"
 }
 
-for BENCH in "--batch 100 --connections 1" "--batch 100 --connections 2" "--batch 1000 --connections 1" \
-    "--batch 1000 --connections 2" "--rate 10000 --batch 10" "--rate 50000 --batch 50"; do
-  for n in $(seq 1 "${RUNS:-3}"); do
-    echo "== $BENCH (run $n)"
-    run "$@"
+while IFS= read -r BENCH; do
+  [ -z "$BENCH" ] && continue
+  for mode in ${MODES:-log}; do
+    for n in $(seq 1 "${RUNS:-3}"); do
+      echo "== $mode: $BENCH (run $n, load $(cut -d' ' -f1-3 /proc/loadavg))"
+      run "$mode" "$@"
+    done
   done
-done
+done <<< "${CASES:-$default_cases}"

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.server.durable.ChronicleSetup;
+import dev.vigil.server.durable.PageToucher;
 import dev.vigil.server.durable.Texts;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -26,9 +27,13 @@ final class ChronicleAlertLog implements AlertLog {
     private final MemoryAlertLog recent;
     /** The id of every alert in the file: what a replay after a crash must not emit again. */
     private final Set<String> ids;
+    /** Faults the file's pages in ahead of the event loop, which writes the alerts ({@link PageToucher}). */
+    private final PageToucher toucher;
 
     private ChronicleAlertLog(ChronicleQueue queue, MemoryAlertLog recent, Set<String> ids) {
         this.queue = queue;
+        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-alert-pretouch",
+                new java.io.PrintWriter(System.err, true)) : null;
         this.appender = queue.createAppender();
         this.appender.singleThreadedCheckDisabled(true);   // opened on a worker, then used under this log's lock
         this.recent = recent;
@@ -63,6 +68,7 @@ final class ChronicleAlertLog implements AlertLog {
     @Override
     public synchronized LoggedAlert append(String alertId, String rule, String severity, String key,
             long loggedAtMs, String json) {
+        long end;
         try (DocumentContext document = appender.writingDocument()) {
             Bytes<?> bytes = document.wire().bytes();
             bytes.writeLong(loggedAtMs);
@@ -71,6 +77,10 @@ final class ChronicleAlertLog implements AlertLog {
             Texts.write(bytes, severity);   // null for an alert without one
             Texts.write(bytes, key);
             Texts.write(bytes, json);
+            end = bytes.writePosition();
+        }
+        if (toucher != null) {
+            toucher.wrote(appender.currentFile(), end);
         }
         ids.add(alertId);
         return recent.append(alertId, rule, severity, key, loggedAtMs, json);
@@ -98,6 +108,9 @@ final class ChronicleAlertLog implements AlertLog {
 
     @Override
     public synchronized void close() {
+        if (toucher != null) {
+            toucher.close();
+        }
         appender.close();
         queue.close();
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vigil.connectors.InvalidSinkException;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkDeclarations;
+import dev.vigil.server.ingest.AckAfter;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -91,7 +92,22 @@ public final class ConfigResolver {
             new ConfigKey("checkpointIntervalMs", "VIGIL_CHECKPOINT_INTERVAL_MS", "--checkpoint-interval-ms", "MS",
                     ConfigKey.Kind.NON_NEGATIVE_LONG, "" + ServerConfig.DEFAULT_CHECKPOINT_INTERVAL_MS,
                     "Milliseconds between checkpoints of the engine state into the data folder (a restart loads the "
-                            + "latest and replays the ingest log after it); 0 for none."));
+                            + "latest and replays the ingest log after it); 0 for none."),
+            new ConfigKey("durability", "VIGIL_DURABILITY", "--durability", "log|none", ConfigKey.Kind.TEXT, "log",
+                    "log: every accepted event goes to the ingest log in the data folder before it is acknowledged, "
+                            + "and a restart resumes from the logs; none: logs in memory only, nothing survives a "
+                            + "restart (for comparisons and tests)."),
+            new ConfigKey("ackAfter", "VIGIL_ACK_AFTER", "--ack-after", "write|flush", ConfigKey.Kind.TEXT, "write",
+                    "When a batch is acknowledged: after its write to the ingest log (survives the process being "
+                            + "killed), or after the flush of the log to disk (survives a power cut; slower)."),
+            new ConfigKey("minFreeDiskMb", "VIGIL_MIN_FREE_DISK_MB", "--min-free-disk-mb", "MB",
+                    ConfigKey.Kind.NON_NEGATIVE_LONG, "" + Durability.DEFAULT_MIN_FREE_DISK_MB,
+                    "Free space the data folder keeps: below it ingestion pauses (batches refused, /ready not "
+                            + "ready) until space returns; 0 turns the check off."));
+
+    /** The allowed values of the settings that are one of a few words. */
+    private static final Map<String, List<String>> CHOICES = Map.of("durability", List.of("log", "none"),
+            "ackAfter", List.of("write", "flush"));
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -136,6 +152,9 @@ public final class ConfigResolver {
                 (Integer) values.get("shards"), (Long) values.get("watermarkDelayMs"),
                 (Long) values.get("sourceIdleTimeoutMs"), sinks,
                 tls((Path) values.get("tlsCert"), (Path) values.get("tlsKey")),
+                new Durability("log".equals(values.get("durability")),
+                        AckAfter.valueOf(((String) values.get("ackAfter")).toUpperCase(java.util.Locale.ROOT)),
+                        (Long) values.get("minFreeDiskMb")),
                 (Long) values.get("checkpointIntervalMs"), null);
     }
 
@@ -231,6 +250,11 @@ public final class ConfigResolver {
         if (kind == ConfigKey.Kind.TEXT) {
             if (text.isBlank()) {
                 throw wrong(key, origin, "\"" + text + "\"");
+            }
+            List<String> choices = CHOICES.get(key.key());
+            if (choices != null && !choices.contains(text)) {
+                throw new InvalidConfigException(origin + ": " + key.key() + " must be " + String.join(" or ", choices)
+                        + ", got \"" + text + "\"");
             }
             return text;
         }

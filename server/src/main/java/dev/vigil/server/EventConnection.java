@@ -3,6 +3,7 @@ package dev.vigil.server;
 import dev.vigil.server.ingest.EventSource;
 import dev.vigil.wire.InputLine;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -33,8 +34,12 @@ import java.util.List;
  * connection holds at most one pending batch. Reading also stops while the client does not read its
  * acknowledgements (the socket's write queue is full), so acknowledgements cannot pile up either.
  *
- * <p>A message is only acknowledged once it is queued: a client may forget everything up to the last {@code ack}
- * it received, and resend what follows after a disconnect.
+ * <p>A message is only acknowledged once it is queued and in the ingest log (flushed to disk first when the
+ * acknowledgement policy says so): a client may forget everything up to the last {@code ack} it received, and
+ * resend what follows after a disconnect. Acknowledgements go out in the order of the messages, also when some wait
+ * for a flush and later ones (empty, refused) need none ({@link PendingAcks}). When the ingest log cannot take a
+ * message (a failed write, a data folder below its free-space reserve) its acknowledgement says {@code "accepted":
+ * 0} with an error for the whole message; nothing of it was ingested, so the client sends it again later.
  *
  * <p>The connection is one source of event time ({@link dev.vigil.server.ingest.WatermarkTracker}); closing it
  * releases the streams it held back.
@@ -46,6 +51,8 @@ final class EventConnection {
     static final long RETRY_MS = 2;
     /** WebSocket close code 1009, for a frame over the size limit. */
     static final short MESSAGE_TOO_BIG = 1009;
+    /** Acknowledgements one connection may have waiting for the ingest log's flush before it stops reading. */
+    static final int MAX_WAITING_FOR_FLUSH = 256;
     /** A close reason is at most 123 bytes; ASCII reasons are cut at that many characters. */
     private static final int MAX_REASON_CHARS = 120;
 
@@ -64,6 +71,10 @@ final class EventConnection {
     private List<InputLine> pending;
     private JsonObject pendingAck;
     private boolean waitingForClient;
+    /** Reading stops while this many acknowledgements wait for a flush, so they cannot pile up. */
+    private boolean waitingForFlush;
+    private final PendingAcks acks = new PendingAcks(this::acknowledge);
+    private final Context context;
     private boolean closed;
     private final IntConsumer malformedElements;
     private final int maxEventsPerBatch;
@@ -79,6 +90,7 @@ final class EventConnection {
         this.ingest = ingest;
         this.source = source;
         this.frameLimitBytes = frameLimitBytes;
+        this.context = vertx.getOrCreateContext();
     }
 
     void start() {
@@ -156,18 +168,56 @@ final class EventConnection {
         JsonObject ack = new JsonObject().put("ack", number).put("accepted", frame.batch().size()).put("late", 0)
                 .put("errors", errors);
         if (frame.batch().isEmpty()) {
-            acknowledge(ack);
+            acks.ready(ack);
             return;
         }
         Ingest.Result result = ingest.accept(source, frame.batch());
         if (!result.busy()) {
-            acknowledge(ack.put("late", result.late()));
+            onAccepted(result, ack);
             return;
         }
         pending = frame.batch();
         pendingAck = ack;
         socket.pause();
         vertx.setTimer(RETRY_MS, ignored -> retry());
+    }
+
+    /**
+     * The batch was taken or refused. Refused (the ingest log could not write it): the whole message is not
+     * acknowledged, its error says why. Taken: acknowledged once the log says it is durable (at once, or after
+     * the flush that covers it), in the order of the messages.
+     */
+    private void onAccepted(Ingest.Result result, JsonObject ack) {
+        if (result.refused() != null) {
+            ack.getJsonArray("errors").add(new JsonObject().put("error", result.refused()));
+            acks.ready(ack.put("accepted", 0));
+            return;
+        }
+        ack.put("late", result.late());
+        PendingAcks.Entry entry = acks.waiting(ack);
+        ingest.whenDurable(result.position(), failure -> {
+            if (Vertx.currentContext() == context) {
+                onDurable(entry, failure);
+            } else {
+                context.runOnContext(ignored -> onDurable(entry, failure));
+            }
+        });
+        if (acks.waitingCount() >= MAX_WAITING_FOR_FLUSH && !waitingForFlush) {
+            waitingForFlush = true;
+            socket.pause();
+        }
+    }
+
+    private void onDurable(PendingAcks.Entry entry, String failure) {
+        if (failure != null) {
+            entry.ack().getJsonArray("errors").add(new JsonObject().put("error", failure));
+            entry.ack().put("accepted", 0);
+        }
+        acks.done(entry);
+        if (waitingForFlush && acks.waitingCount() < MAX_WAITING_FOR_FLUSH) {
+            waitingForFlush = false;
+            resumeIfFree();
+        }
     }
 
     private EventFrame decode(Buffer bytes) {
@@ -192,10 +242,10 @@ final class EventConnection {
             vertx.setTimer(RETRY_MS, ignored -> retry());
             return;
         }
-        JsonObject ack = pendingAck.put("late", result.late());
+        JsonObject ack = pendingAck;
         pending = null;
         pendingAck = null;
-        acknowledge(ack);
+        onAccepted(result, ack);
         resumeIfFree();
     }
 
@@ -215,7 +265,7 @@ final class EventConnection {
     }
 
     private void resumeIfFree() {
-        if (!closed && pending == null && !waitingForClient) {
+        if (!closed && pending == null && !waitingForClient && !waitingForFlush) {
             socket.resume();
         }
     }

@@ -3,6 +3,7 @@ package dev.vigil.server;
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.server.ingest.EventSource;
 import dev.vigil.wire.InputLine;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,9 @@ import java.util.function.IntConsumer;
 /**
  * {@code POST /v1/events}: NDJSON, one event or {@code {"watermark": ts}} per line, parsed exactly as
  * {@code vigil run} parses its input. Bad lines are reported with their line numbers; the good ones go to the
- * {@link Ingest} as one batch, in order, or not at all when a shard's queue is full (503, nothing accepted).
+ * {@link Ingest} as one batch, in order, or not at all when a shard's queue is full or the ingest log cannot take
+ * them (a failed write, a data folder below its free-space reserve): 503 with the reason, nothing accepted. The
+ * 202 is sent once the batch is in the ingest log, flushed to disk first when the acknowledgement policy says so.
  *
  * <p>The body is parsed on a worker thread (a 4 MiB body takes milliseconds); the parsed batch is then handed to
  * the ingest back on the event loop, which only numbers and routes it. Requests
@@ -82,10 +85,36 @@ final class EventsApi {
             if (!parsed.errors().isEmpty()) {
                 malformedLines.accept(parsed.errors().size());
             }
-            ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-                    .end(new JsonObject().put("accepted", parsed.batch().size()).put("late", result.late())
-                            .put("errors", parsed.errors()).encode());
+            if (result.refused() != null) {
+                Problems.send(ctx, 503, Problems.error(result.refused()).put("accepted", 0)
+                        .put("errors", parsed.errors()));
+                return;
+            }
+            JsonObject accepted = new JsonObject().put("accepted", parsed.batch().size()).put("late", result.late())
+                    .put("errors", parsed.errors());
+            if (parsed.batch().isEmpty()) {
+                respond(ctx, accepted, null);
+                return;
+            }
+            Context context = vertx.getOrCreateContext();
+            ingest.whenDurable(result.position(), failure -> {
+                if (Vertx.currentContext() == context) {
+                    respond(ctx, accepted, failure);
+                } else {
+                    context.runOnContext(ignored -> respond(ctx, accepted, failure));
+                }
+            });
         }).onFailure(ctx::fail);
+    }
+
+    /** 202 once the batch is as durable as the acknowledgement policy asks; 503 when its flush failed. */
+    private static void respond(RoutingContext ctx, JsonObject accepted, String flushFailure) {
+        if (flushFailure != null) {
+            Problems.send(ctx, 503, Problems.error(flushFailure).put("accepted", 0)
+                    .put("errors", accepted.getJsonArray("errors")));
+            return;
+        }
+        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(accepted.encode());
     }
 
     /** Sets how many events and watermarks one request may hold; a larger one is refused whole with 413. */

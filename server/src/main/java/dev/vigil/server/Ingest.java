@@ -7,6 +7,7 @@ import dev.vigil.server.durable.Checkpoint;
 import dev.vigil.server.durable.RuleText;
 import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.server.ingest.LogRecord;
+import dev.vigil.server.ingest.IngestLogException;
 import dev.vigil.server.ingest.EventSource;
 import dev.vigil.server.ingest.Routing;
 import dev.vigil.server.ingest.WatermarkTracker;
@@ -36,13 +37,30 @@ import java.util.function.LongSupplier;
  * <p><b>Thread-safe.</b>
  */
 final class Ingest {
-    /** What became of a batch. */
-    record Result(boolean busy, int events, int late) {
-        static final Result BUSY = new Result(true, 0, 0);
+    /**
+     * What became of a batch: queued ({@code position} in the ingest log, {@code late} of its {@code events} late),
+     * busy (a queue is full: nothing happened, offer it again), or refused (the ingest log did not take it:
+     * nothing happened, {@code refused} says why, for the sender).
+     */
+    record Result(boolean busy, int events, int late, String refused, long position) {
+        static final Result BUSY = new Result(true, 0, 0, null, 0);
+
+        Result(boolean busy, int events, int late) {
+            this(busy, events, late, null, 0);
+        }
+
+        static Result refused(String why) {
+            return new Result(false, 0, 0, why, 0);
+        }
     }
 
     /** The source of the watermark batches idle sources cause; no client can take it (source names have no '('). */
     static final String IDLE_SOURCE = "(idle sources)";
+
+    private static final byte NOT_AN_EVENT = 0;
+    private static final byte LATE = 1;
+    private static final byte ROUTED = 2;
+    private static final byte UNROUTED = 3;
 
     private final List<Shard> shards;
     private final IngestLog log;
@@ -55,6 +73,7 @@ final class Ingest {
     private final IngestCounters counters = new IngestCounters();
     private Routing routing;
     private long sequence;
+    private byte[] outcomes = new byte[256];
 
     Ingest(List<Shard> shards, IngestLog log, List<CompiledRule> initial, long defaultDelayMs,
             long idleTimeoutNanos, LongSupplier nanoClock) {
@@ -114,15 +133,26 @@ final class Ingest {
         time.close(source, nanoClock.getAsLong());
     }
 
-    /** Ingests a batch of events and watermarks in order, or nothing ({@link Result#BUSY}). */
+    /**
+     * Ingests a batch of events and watermarks in order, or nothing: {@link Result#BUSY} when a queue is full, a
+     * refusal when the ingest log does not take it (its data folder below the reserve, a failed write). A refused
+     * batch leaves no trace: no sequence number, no event time, no count, nothing queued.
+     */
     synchronized Result accept(EventSource source, List<InputLine> lines) {
+        String refusal = log.refusal();
+        if (refusal != null) {
+            return Result.refused(refusal);
+        }
         if (!everyShardHasRoom(lines.size())) {
             return Result.BUSY;
         }
         long now = nanoClock.getAsLong();
+        long firstSequence = sequence;
+        time.mark();
         time.heard(source, now);
         List<List<InputLine>> perShard = perShard();
         List<InputLine> logged = new ArrayList<>(lines.size());
+        byte[] outcomes = outcomes(lines.size());
         int events = 0;
         int late = 0;
         for (int i = 0; i < lines.size(); i++) {
@@ -130,11 +160,9 @@ final class Ingest {
             if (line instanceof InputLine.EventLine eventLine) {
                 events++;
                 Event decoded = eventLine.event();
-                IngestCounters.StreamCount count = counters.of(decoded.stream());
-                count.events++;
                 long number = ++sequence;   // late events take a number too, as lines do in vigil run
                 if (time.isLate(decoded.stream(), decoded.timestamp())) {
-                    count.late++;
+                    outcomes[i] = LATE;
                     late++;
                     continue;
                 }
@@ -143,17 +171,14 @@ final class Ingest {
                 logged.add(numbered);
                 time.observe(source, decoded.stream(), decoded.timestamp(), now);
                 long targets = routing.shardsFor(numbered.event());
-                if (targets == 0) {
-                    count.unrouted++;
-                } else {
-                    count.routed++;
-                }
+                outcomes[i] = targets == 0 ? UNROUTED : ROUTED;
                 for (int shard = 0; targets != 0; shard++, targets >>>= 1) {
                     if ((targets & 1) != 0) {
                         perShard.get(shard).add(numbered);
                     }
                 }
             } else if (line instanceof InputLine.WatermarkLine watermark) {
+                outcomes[i] = NOT_AN_EVENT;
                 time.explicit(source, watermark.stream(), watermark.timestamp(), now);   // logged as its effect below
             } else {
                 throw new IllegalArgumentException("a batch holds events and watermarks, not " + line);
@@ -164,9 +189,17 @@ final class Ingest {
             addToEvery(perShard, advanced);
             logged.add(advanced);   // what the shards got, so a replay needs no clock and no source state
         });
-        long position = log.append(source.name(), logged);
+        long position;
+        try {
+            position = log.append(source.name(), logged);
+        } catch (IngestLogException failed) {
+            sequence = firstSequence;   // as if the batch never came: the sender is told and may send it again
+            time.rollback();
+            return Result.refused(failed.getMessage());
+        }
+        count(lines, outcomes);
         submitEach(perShard, now, position);
-        return new Result(false, events, late);
+        return new Result(false, events, late, null, position);
     }
 
     /** Installs or replaces rules on every shard, between the same two events; false when a queue is full. */
@@ -224,6 +257,7 @@ final class Ingest {
             return;
         }
         long now = nanoClock.getAsLong();
+        time.mark();
         time.expireIdle(now);
         List<List<InputLine>> perShard = perShard();
         List<InputLine> advances = new ArrayList<>();
@@ -232,9 +266,17 @@ final class Ingest {
             addToEvery(perShard, advanced);
             advances.add(advanced);
         });
-        if (!advances.isEmpty()) {
-            submitEach(perShard, now, log.append(IDLE_SOURCE, advances));   // logged: idleness depends on the clock
+        if (advances.isEmpty()) {
+            return;
         }
+        long position;
+        try {
+            position = log.append(IDLE_SOURCE, advances);   // logged: idleness depends on the clock
+        } catch (IngestLogException failed) {
+            time.rollback();   // the shards got nothing: the next call tries again
+            return;
+        }
+        submitEach(perShard, now, position);
     }
 
     /**
@@ -384,6 +426,22 @@ final class Ingest {
         }
     }
 
+    /**
+     * Calls {@code then} once the batch at {@code position} is as durable as the acknowledgement policy asks
+     * ({@link IngestLog#whenDurable}); on the caller's thread or the log's flushing thread. Takes no lock.
+     */
+    void whenDurable(long position, IngestLog.Durable then) {
+        log.whenDurable(position, then);
+    }
+
+    /**
+     * Why the ingest log takes no batch now (its data folder is below the free-space reserve), or {@code null};
+     * for {@code /ready} and the metrics. Takes no lock.
+     */
+    String refusal() {
+        return log.refusal();
+    }
+
     /** Events of a stream passed on to the shards: on time, and read by some rule. */
     long routed(String stream) {
         return counters.routed(stream);
@@ -415,6 +473,30 @@ final class Ingest {
             }
         }
         return true;
+    }
+
+    /** A reusable array for what became of each line of a batch, counted once the log took the batch. */
+    private byte[] outcomes(int lines) {
+        if (outcomes.length < lines) {
+            outcomes = new byte[Math.max(lines, 2 * outcomes.length)];
+        }
+        return outcomes;
+    }
+
+    private void count(List<InputLine> lines, byte[] outcome) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (outcome[i] != NOT_AN_EVENT) {
+                IngestCounters.StreamCount count = counters.of(((InputLine.EventLine) lines.get(i)).event().stream());
+                count.events++;
+                if (outcome[i] == LATE) {
+                    count.late++;
+                } else if (outcome[i] == ROUTED) {
+                    count.routed++;
+                } else {
+                    count.unrouted++;
+                }
+            }
+        }
     }
 
     private List<List<InputLine>> perShard() {

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  * @param sinks the sinks declared in the configuration file ({@code "sinks"}), which rules name in {@code TO} or
  *     which attach themselves to rules
  * @param tls the certificate and key to serve HTTPS and WSS with, or {@code null} for plain HTTP
+ * @param durability whether the logs are kept in the data folder, when batches are acknowledged, and the free-space
+ *     reserve below which ingestion pauses
  * @param checkpointIntervalMs between two periodic checkpoints of the engine state into the data folder; 0 for none
  * @param fromSavepoint the savepoint (name in the data folder, or a file) to start from instead of the latest
  *     checkpoint, or {@code null}
@@ -36,7 +38,7 @@ import java.util.function.Consumer;
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
-        Tls tls, long checkpointIntervalMs, String fromSavepoint) {
+        Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
@@ -97,13 +99,16 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (checkpointIntervalMs < 0) {
             throw new IllegalArgumentException("checkpoint interval " + checkpointIntervalMs + " ms < 0");
         }
+        if (durability == null) {
+            throw new IllegalArgumentException("durability is required");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, DEFAULT_CHECKPOINT_INTERVAL_MS, null);
+                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -158,6 +163,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.fromSavepoint = savepoint);
     }
 
+    public ServerConfig withDurability(Durability kept) {
+        return copy(settings -> settings.durability = kept);
+    }
+
     public ServerConfig withWatermarkDelayMs(long delayMs) {
         return copy(settings -> settings.watermarkDelayMs = delayMs);
     }
@@ -191,6 +200,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         Tls tls;
         long checkpointIntervalMs;
         String fromSavepoint;
+        Durability durability;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -211,12 +221,13 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             tls = config.tls;
             checkpointIntervalMs = config.checkpointIntervalMs;
             fromSavepoint = config.fromSavepoint;
+            durability = config.durability;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                    sourceIdleTimeoutMs, sinks, tls, checkpointIntervalMs, fromSavepoint);
+                    sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint);
         }
     }
 }

@@ -101,6 +101,11 @@ final class ServerMetrics {
                     .strongReference(true)
                     .register(registry);
         }
+        Gauge.builder("vigil.ingest.paused", ingest, paused -> paused.refusal() == null ? 0 : 1)
+                .description("1 while the ingest log refuses batches (data folder below its free-space reserve, "
+                        + "or a failed flush), else 0")
+                .strongReference(true)
+                .register(registry);
         FunctionCounter.builder("vigil.unrouted.events", this, m -> m.snapshot.counters().unrouted())
                 .description("Events of streams no deployed rule reads: counted and ignored")
                 .register(registry);

@@ -222,11 +222,19 @@ final class ServerVerticle extends VerticleBase {
         return router.getRoutes();
     }
 
-    /** {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after. */
+    /**
+     * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, and
+     * while the ingest log refuses batches (the data folder below its free-space reserve), with that reason.
+     */
     private void ready(RoutingContext ctx) {
-        boolean up = ready && ingest.running();
+        String paused = ingest.refusal();
+        boolean up = ready && ingest.running() && paused == null;
+        JsonObject body = new JsonObject().put("status", up ? "ready" : "not ready");
+        if (paused != null) {
+            body.put("reason", paused);
+        }
         ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("status", up ? "ready" : "not ready").encode());
+                .end(body.encode());
     }
 
     /** A WebSocket upgrade subscribes to live alerts; a plain GET reads the alert history. */

@@ -11,6 +11,7 @@ import dev.vigil.server.durable.CheckpointStore;
 import dev.vigil.server.durable.ChronicleIngestLog;
 import dev.vigil.server.durable.RuleText;
 import dev.vigil.server.durable.UnreadableCheckpointException;
+import dev.vigil.server.durable.DiskReserve;
 import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.server.ingest.MemoryIngestLog;
 import io.vertx.core.Future;
@@ -59,20 +60,28 @@ public final class VigilServer {
 
     /** Loads the rules (on a worker), then listens; fails when the address cannot be bound. */
     public static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err) {
+        return start(vertx, config, err, DiskReserve.FreeSpace.FILE_SYSTEM);
+    }
+
+    /** As {@link #start(Vertx, ServerConfig, PrintWriter)}, reading the data folder's free space with {@code disk}. */
+    static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err, DiskReserve.FreeSpace disk) {
         AlertLog[] alertLog = new AlertLog[1];
         IngestLog[] ingestLog = new IngestLog[1];
         CheckpointStore[] store = new CheckpointStore[1];
         Restart[] restart = new Restart[1];
+        // durability none: the data folder still holds relative file sinks, but no log, checkpoint or savepoint
+        Path logs = config.durability().logs() ? config.dataDir() : null;
         return vertx.executeBlocking(() -> {
                     createDataDir(config.dataDir());
-                    alertLog[0] = openAlertLog(config.dataDir());
-                    ingestLog[0] = config.dataDir() == null ? new MemoryIngestLog()
-                            : ChronicleIngestLog.open(config.dataDir().resolve("ingest"));
-                    if (config.dataDir() != null) {
-                        store[0] = CheckpointStore.open(config.dataDir());
+                    alertLog[0] = openAlertLog(logs);
+                    ingestLog[0] = logs == null ? new MemoryIngestLog()
+                            : ChronicleIngestLog.open(logs.resolve("ingest"), config.durability().ackAfter(),
+                                    DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk, err), err);
+                    if (logs != null) {
+                        store[0] = CheckpointStore.open(logs);
                         restart[0] = restartPoint(store[0], config.fromSavepoint(), err);
                     } else if (config.fromSavepoint() != null) {
-                        throw new InvalidConfigException("--from-savepoint needs a data folder");
+                        throw new InvalidConfigException("--from-savepoint needs a data folder and durability log");
                     }
                     return RuleDirectory.load(config.rulesDir(), err, Instant.now(), SinkCatalog.of(config));
                 })

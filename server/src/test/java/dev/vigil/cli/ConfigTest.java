@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.server.ConfigKey;
 import dev.vigil.server.ConfigResolver;
+import dev.vigil.server.Durability;
 import dev.vigil.server.InvalidConfigException;
 import dev.vigil.server.ServerConfig;
 import java.io.IOException;
@@ -93,13 +94,13 @@ class ConfigTest {
         env.put("VIGIL_WATERMARK_DELAY_MS", "0");
         env.put("VIGIL_CHECKPOINT_INTERVAL_MS", "0");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
-                List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, 0, null), serve(env));
+                List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, Durability.DEFAULT, 0, null), serve(env));
     }
 
     @Test
     void everyKeyHasItsFlag() throws Exception {
         assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d"), List.of(), 300, 4, 50, 5,
-                        5_000, 900, List.of(), null, 60_000, "nightly"),
+                        5_000, 900, List.of(), null, Durability.DEFAULT, 60_000, "nightly"),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
                         "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50",
@@ -182,7 +183,8 @@ class ConfigTest {
         Path file = configFile("{\"port\": 9000, \"prot\": 1}");
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
-                + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, checkpointIntervalMs, sinks",
+                + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, checkpointIntervalMs, durability, ackAfter, "
+                + "minFreeDiskMb, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 

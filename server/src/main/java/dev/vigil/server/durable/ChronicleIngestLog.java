@@ -2,9 +2,13 @@ package dev.vigil.server.durable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.nfa.Event;
+import dev.vigil.server.ingest.AckAfter;
 import dev.vigil.server.ingest.IngestLog;
+import dev.vigil.server.ingest.IngestLogException;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.JsonCodec;
+import java.io.File;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import dev.vigil.server.ingest.LogRecord;
 import java.util.ArrayList;
@@ -27,7 +31,12 @@ import net.openhft.chronicle.wire.DocumentContext;
  * holds the origin, the rule text, the versions by rule name and the time; a removal the rule's name.
  * {@link Reader} reads them back.
  *
+ * <p>A write that fails (I/O error, closed queue, a fault in a mapped page) is rolled back and thrown as an
+ * {@link IngestLogException}. With {@link AckAfter#FLUSH} a {@link GroupCommit} thread forces the file to disk
+ * before batches are acknowledged; a {@link DiskReserve} refuses batches while the disk is nearly full.
+ *
  * <p><b>Not thread-safe:</b> appends come one at a time under the ingest's lock; a reader belongs to one thread.
+ * {@link #refusal} and {@link #whenDurable} are thread-safe.
  */
 public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private static final byte BATCH = 1;
@@ -40,36 +49,102 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
 
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
+    private final GroupCommit flusher;
+    private final DiskReserve reserve;
+    private final PageToucher toucher;
     private long lastPosition;
+    private File writing;
+    private volatile boolean closed;
 
-    private ChronicleIngestLog(ChronicleQueue queue) {
+    private ChronicleIngestLog(ChronicleQueue queue, AckAfter ackAfter, DiskReserve reserve, PrintWriter err) {
         this.queue = queue;
         this.appender = queue.createAppender();
         // opened on a worker, then used by whichever thread holds the ingest lock: the lock makes it one at a time
         this.appender.singleThreadedCheckDisabled(true);
         long last = queue.lastIndex();
         this.lastPosition = last < 0 ? 0 : last;
+        this.flusher = ackAfter == AckAfter.FLUSH ? new GroupCommit("vigil-ingest-flush") : null;
+        this.reserve = reserve;
+        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-ingest-pretouch", err) : null;
     }
 
-    /** Opens (or creates) the log in {@code folder}. */
+    /** Opens (or creates) the log in {@code folder}; batches are acknowledged once written, and never refused. */
     public static ChronicleIngestLog open(Path folder) {
+        return open(folder, AckAfter.WRITE, null, new PrintWriter(System.err, true));
+    }
+
+    /**
+     * Opens (or creates) the log in {@code folder}, acknowledging batches {@code ackAfter} the write or the flush,
+     * and refusing them while {@code reserve} (owned by the log from now on; {@code null} for none) says the disk
+     * is nearly full; trouble of its background threads is told on {@code err}.
+     */
+    public static ChronicleIngestLog open(Path folder, AckAfter ackAfter, DiskReserve reserve, PrintWriter err) {
         ChronicleSetup.apply();
-        return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).build());
+        return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).build(), ackAfter, reserve,
+                err);
     }
 
     @Override
     public long append(String source, List<InputLine> batch) {
-        try (DocumentContext document = appender.writingDocument()) {
-            Bytes<?> bytes = document.wire().bytes();
-            bytes.writeByte(BATCH);
-            Texts.write(bytes, source);
-            bytes.writeInt(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                writeLine(bytes, batch.get(i));
+        if (closed) {
+            throw new IngestLogException("ingest log write failed: the log is closed (the server is stopping)");
+        }
+        String failure = flusher == null ? null : flusher.failure();
+        if (failure != null) {
+            throw new IngestLogException(failure);
+        }
+        long end;
+        try {
+            DocumentContext document = appender.writingDocument();
+            try {
+                Bytes<?> bytes = document.wire().bytes();
+                bytes.writeByte(BATCH);
+                Texts.write(bytes, source);
+                bytes.writeInt(batch.size());
+                for (int i = 0; i < batch.size(); i++) {
+                    writeLine(bytes, batch.get(i));
+                }
+                end = bytes.writePosition();
+            } catch (RuntimeException | InternalError partly) {
+                document.rollbackOnClose();   // no half batch in the log
+                throw partly;
+            } finally {
+                document.close();
             }
+        } catch (RuntimeException | InternalError failed) {
+            // InternalError: how the JVM reports a fault in a mapped page (SIGBUS) it survived
+            throw new IngestLogException("ingest log write failed: " + failed, failed);
         }
         lastPosition = appender.lastIndexAppended();
+        if (flusher != null || toucher != null) {
+            File file = appender.currentFile();
+            if (flusher != null && file != writing) {
+                flusher.writingTo(file);
+            }
+            writing = file;
+            if (toucher != null) {
+                toucher.wrote(file, end);
+            }
+        }
         return lastPosition;
+    }
+
+    @Override
+    public String refusal() {
+        String failure = flusher == null ? null : flusher.failure();
+        if (failure != null) {
+            return failure;
+        }
+        return reserve == null ? null : reserve.refusal();
+    }
+
+    @Override
+    public void whenDurable(long position, Durable then) {
+        if (flusher == null) {
+            then.done(null);
+        } else {
+            flusher.whenFlushed(then);
+        }
     }
 
     @Override
@@ -144,8 +219,22 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         return new Reader(tailer);
     }
 
+    /** Flushes still waited for are done first; then the queue closes, and later appends fail. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (flusher != null) {
+            flusher.close();
+        }
+        if (reserve != null) {
+            reserve.close();
+        }
+        if (toucher != null) {
+            toucher.close();
+        }
         appender.close();
         queue.close();
     }

@@ -34,6 +34,7 @@ public final class WatermarkTracker {
     private final List<StreamTime> advanced = new ArrayList<>();
     private final List<EventSource> sources = new ArrayList<>();
     private int idleStreams;
+    private final Mark mark = new Mark();
 
     public WatermarkTracker(long idleTimeoutNanos) {
         if (idleTimeoutNanos < 1) {
@@ -290,6 +291,100 @@ public final class WatermarkTracker {
                 advanced.add(stream);
             }
             stream.watermark = watermark;
+        }
+    }
+
+    /**
+     * Remembers the event time of every source and stream, so {@link #rollback} can undo what a batch did to it
+     * when the batch is not taken after all (its ingest log write failed). Between the two, only {@link #heard},
+     * {@link #isLate}, {@link #observe}, {@link #explicit}, {@link #expireIdle} and {@link #drainAdvances} may be
+     * called. Allocates nothing once its arrays have grown to the number of sources and streams.
+     */
+    public void mark() {
+        mark.take();
+    }
+
+    /** Puts event time back where {@link #mark} found it: as if the batch since then never came. */
+    public void rollback() {
+        mark.restore();
+    }
+
+    /** The values a batch can change, kept in arrays reused from batch to batch. */
+    private final class Mark {
+        private final List<EventSource> markedSources = new ArrayList<>();
+        private final List<SourceStream> markedContributions = new ArrayList<>();
+        private final List<StreamTime> markedStreams = new ArrayList<>();
+        private final List<StreamTime> markedAdvanced = new ArrayList<>();
+        private long[] sourceValues = new long[8];
+        private long[] contributionValues = new long[16];
+        private long[] streamValues = new long[24];
+        private int markedIdleStreams;
+
+        void take() {
+            markedSources.clear();
+            markedContributions.clear();
+            markedStreams.clear();
+            markedAdvanced.clear();
+            markedAdvanced.addAll(advanced);
+            markedIdleStreams = idleStreams;
+            sourceValues = room(sourceValues, 3 * sources.size());
+            for (int i = 0; i < sources.size(); i++) {
+                EventSource source = sources.get(i);
+                markedSources.add(source);
+                sourceValues[3 * i] = source.lastActiveNanos;
+                sourceValues[3 * i + 1] = source.idle ? 1 : 0;
+                sourceValues[3 * i + 2] = source.explicitAll;
+                for (SourceStream contribution : source.streams.values()) {
+                    int at = 2 * markedContributions.size();
+                    contributionValues = room(contributionValues, at + 2);
+                    markedContributions.add(contribution);
+                    contributionValues[at] = contribution.maxSeen;
+                    contributionValues[at + 1] = contribution.explicit;
+                }
+            }
+            for (StreamTime stream : streams.values()) {
+                int at = 3 * markedStreams.size();
+                streamValues = room(streamValues, at + 3);
+                markedStreams.add(stream);
+                streamValues[at] = stream.watermark;
+                streamValues[at + 1] = stream.published;
+                streamValues[at + 2] = stream.idle ? 1 : 0;
+            }
+        }
+
+        void restore() {
+            for (int i = 0; i < markedSources.size(); i++) {
+                EventSource source = markedSources.get(i);
+                source.lastActiveNanos = sourceValues[3 * i];
+                source.idle = sourceValues[3 * i + 1] == 1;
+                source.explicitAll = sourceValues[3 * i + 2];
+                // contributions the batch created go again (a source's first event on a stream)
+                for (Iterator<SourceStream> created = source.streams.values().iterator(); created.hasNext(); ) {
+                    SourceStream contribution = created.next();
+                    if (!markedContributions.contains(contribution)) {
+                        created.remove();
+                        contribution.stream.participants.remove(contribution);
+                    }
+                }
+            }
+            for (int i = 0; i < markedContributions.size(); i++) {
+                markedContributions.get(i).maxSeen = contributionValues[2 * i];
+                markedContributions.get(i).explicit = contributionValues[2 * i + 1];
+            }
+            for (int i = 0; i < markedStreams.size(); i++) {
+                StreamTime stream = markedStreams.get(i);
+                stream.watermark = streamValues[3 * i];
+                stream.published = streamValues[3 * i + 1];
+                stream.idle = streamValues[3 * i + 2] == 1;
+            }
+            idleStreams = markedIdleStreams;
+            advanced.clear();
+            advanced.addAll(markedAdvanced);
+        }
+
+        private long[] room(long[] values, int needed) {
+            return values.length >= needed ? values : java.util.Arrays.copyOf(values, Math.max(needed,
+                    2 * values.length));
         }
     }
 }
