@@ -144,7 +144,12 @@ final class Checkpointer implements AutoCloseable {
         }
         stats = stats.completed(checkpoint, System.nanoTime() - started, longestPause);
         if (name == null) {
-            retainAfter.accept(store.oldestKeptPosition());
+            try {
+                retainAfter.accept(store.oldestKeptPosition());
+            } catch (RuntimeException failed) {   // the checkpoint stands; old log files stay until the next try
+                err.println("vigil serve: " + failed.getMessage());
+                err.flush();
+            }
         }
         return checkpoint;
     }

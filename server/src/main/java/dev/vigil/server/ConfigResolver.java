@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vigil.connectors.InvalidSinkException;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkDeclarations;
+import dev.vigil.server.durable.LogRetention;
 import dev.vigil.server.ingest.AckAfter;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -93,6 +94,14 @@ public final class ConfigResolver {
                     ConfigKey.Kind.NON_NEGATIVE_LONG, "" + ServerConfig.DEFAULT_CHECKPOINT_INTERVAL_MS,
                     "Milliseconds between checkpoints of the engine state into the data folder (a restart loads the "
                             + "latest and replays the ingest log after it); 0 for none."),
+            new ConfigKey("logRetentionMs", "VIGIL_LOG_RETENTION_MS", "--log-retention-ms", "MS",
+                    ConfigKey.Kind.NON_NEGATIVE_LONG, "" + ServerConfig.DEFAULT_LOG_RETENTION.retentionMs(),
+                    "How long the ingest log keeps events (in hourly files; backtests read them); what the kept "
+                            + "checkpoints need stays whatever its age; 0 for no limit."),
+            new ConfigKey("logRetentionBytes", "VIGIL_LOG_RETENTION_BYTES", "--log-retention-bytes", "BYTES",
+                    ConfigKey.Kind.NON_NEGATIVE_LONG, "0",
+                    "The ingest log's size budget: its oldest hourly files go while it is larger (never what the "
+                            + "kept checkpoints need); 0 for none."),
             new ConfigKey("durability", "VIGIL_DURABILITY", "--durability", "log|none", ConfigKey.Kind.TEXT, "log",
                     "log: every accepted event goes to the ingest log in the data folder before it is acknowledged, "
                             + "and a restart resumes from the logs; none: logs in memory only, nothing survives a "
@@ -155,7 +164,8 @@ public final class ConfigResolver {
                 new Durability("log".equals(values.get("durability")),
                         AckAfter.valueOf(((String) values.get("ackAfter")).toUpperCase(java.util.Locale.ROOT)),
                         (Long) values.get("minFreeDiskMb")),
-                (Long) values.get("checkpointIntervalMs"), null);
+                (Long) values.get("checkpointIntervalMs"), null,
+                new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")));
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */

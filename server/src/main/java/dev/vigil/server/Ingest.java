@@ -386,6 +386,14 @@ final class Ingest {
         return new Barrier(log.lastPosition(), sequence, watermarks, new ArrayList<>(ruleTexts.values()), states);
     }
 
+    /**
+     * Lets the ingest log drop old files, keeping what a recovery from the checkpoint at {@code neededPosition}
+     * replays; under the lock, so no append runs meanwhile. Returns the files deleted.
+     */
+    synchronized List<java.nio.file.Path> retainLog(long neededPosition) {
+        return log.retain(neededPosition, System.currentTimeMillis());
+    }
+
     /** The position of the last record in the ingest log. */
     synchronized long logPosition() {
         return log.lastPosition();

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.connectors.SinkDeclaration;
+import dev.vigil.server.durable.LogRetention;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -34,11 +35,12 @@ import java.util.function.Consumer;
  * @param checkpointIntervalMs between two periodic checkpoints of the engine state into the data folder; 0 for none
  * @param fromSavepoint the savepoint (name in the data folder, or a file) to start from instead of the latest
  *     checkpoint, or {@code null}
+ * @param logRetention how long and how much of the ingest log is kept (never what the checkpoints still need)
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
-        Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint) {
+        Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
@@ -61,6 +63,8 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             dev.vigil.server.ingest.Routing.MAX_SHARDS);
     public static final long DEFAULT_SOURCE_IDLE_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
+    /** The ingest log is kept a week (and what the checkpoints need), with no size budget. */
+    public static final LogRetention DEFAULT_LOG_RETENTION = new LogRetention(7L * 24 * 3_600_000, 0);
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -102,13 +106,16 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (durability == null) {
             throw new IllegalArgumentException("durability is required");
         }
+        if (logRetention == null) {
+            throw new IllegalArgumentException("log retention is required");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null);
+                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -159,6 +166,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.checkpointIntervalMs = intervalMs);
     }
 
+    public ServerConfig withLogRetention(LogRetention retention) {
+        return copy(settings -> settings.logRetention = retention);
+    }
+
     public ServerConfig withFromSavepoint(String savepoint) {
         return copy(settings -> settings.fromSavepoint = savepoint);
     }
@@ -200,6 +211,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         Tls tls;
         long checkpointIntervalMs;
         String fromSavepoint;
+        LogRetention logRetention;
         Durability durability;
 
         Copy(ServerConfig config) {
@@ -221,13 +233,15 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             tls = config.tls;
             checkpointIntervalMs = config.checkpointIntervalMs;
             fromSavepoint = config.fromSavepoint;
+            logRetention = config.logRetention;
             durability = config.durability;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                    sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint);
+                    sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
+                    logRetention);
         }
     }
 }

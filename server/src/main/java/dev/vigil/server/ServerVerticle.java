@@ -67,7 +67,14 @@ final class ServerVerticle extends VerticleBase {
         metrics.attach(ingest);
         if (checkpoints != null) {
             checkpointer = new Checkpointer(ingest, checkpoints, config.checkpointIntervalMs(), Clock.systemUTC(),
-                    err, position -> { });
+                    err, needed -> {
+                        List<java.nio.file.Path> deleted = ingest.retainLog(needed);
+                        if (!deleted.isEmpty()) {
+                            err.println("vigil serve: ingest log retention deleted " + deleted.size() + " file(s), "
+                                    + "the newest " + deleted.get(deleted.size() - 1).getFileName());
+                            err.flush();
+                        }
+                    });
         }
         ingest.start();
         AlertsApi history = new AlertsApi(alertLog);

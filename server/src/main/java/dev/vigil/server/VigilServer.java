@@ -76,7 +76,8 @@ public final class VigilServer {
                     alertLog[0] = openAlertLog(logs);
                     ingestLog[0] = logs == null ? new MemoryIngestLog()
                             : ChronicleIngestLog.open(logs.resolve("ingest"), config.durability().ackAfter(),
-                                    DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk, err), err);
+                                    DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk, err), err)
+                                    .retainWith(config.logRetention());
                     if (logs != null) {
                         store[0] = CheckpointStore.open(logs);
                         restart[0] = restartPoint(store[0], config.fromSavepoint(), err);

@@ -20,6 +20,9 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
 
 /**
  * The ingest log on a Chronicle Queue: one excerpt per accepted batch, written to memory-mapped files before the
@@ -47,8 +50,15 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private static final byte ALL_STREAMS = 0;
     private static final byte ONE_STREAM = 1;
 
+    /**
+     * One file per hour: the unit in which the log's old part is deleted ({@link LogRetention}). A data folder made
+     * with another roll cycle keeps its own (Chronicle reads it from the queue's metadata).
+     */
+    static final RollCycle ROLL_CYCLE = RollCycles.FAST_HOURLY;
+
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
+    private LogRetention retention = new LogRetention(0, 0);
     private final GroupCommit flusher;
     private final DiskReserve reserve;
     private final PageToucher toucher;
@@ -80,8 +90,48 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
      */
     public static ChronicleIngestLog open(Path folder, AckAfter ackAfter, DiskReserve reserve, PrintWriter err) {
         ChronicleSetup.apply();
-        return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).build(), ackAfter, reserve,
-                err);
+        return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE).build(),
+                ackAfter, reserve, err);
+    }
+
+    /** A log whose files roll by {@code clock}'s time, for tests of retention. */
+    static ChronicleIngestLog open(Path folder, TimeProvider clock) {
+        ChronicleSetup.apply();
+        return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE)
+                .timeProvider(clock).build(), AckAfter.WRITE, null, null);
+    }
+
+    /** Deletes old files by {@code policy} from now on ({@link #retain}); by default everything is kept. */
+    public ChronicleIngestLog retainWith(LogRetention policy) {
+        this.retention = policy;
+        return this;
+    }
+
+    /**
+     * Deletes the files the retention policy lets go, keeping everything a recovery from the checkpoint at
+     * {@code neededPosition} replays (0: no checkpoint yet, so nothing goes); returns the files deleted.
+     */
+    @Override
+    public List<Path> retain(long neededPosition, long nowMs) {
+        if (neededPosition <= 0 || closed) {
+            return List.of();
+        }
+        RollCycle rollCycle = queue.rollCycle();
+        List<Path> deleted = new ArrayList<>();
+        try {
+            for (Path file : retention.expired(queue.file().toPath(), rollCycle, rollCycle.toCycle(neededPosition),
+                    rollCycle.toCycle(queue.lastIndex()), nowMs)) {
+                if (java.nio.file.Files.deleteIfExists(file)) {
+                    deleted.add(file);
+                }
+            }
+        } catch (java.io.IOException failed) {
+            throw new IngestLogException("ingest log retention failed: " + failed.getMessage());
+        }
+        if (!deleted.isEmpty() && queue instanceof net.openhft.chronicle.queue.impl.single.SingleChronicleQueue single) {
+            single.refreshDirectoryListing();   // readers must not look for the deleted cycles
+        }
+        return deleted;
     }
 
     @Override

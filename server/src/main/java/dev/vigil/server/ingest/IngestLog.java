@@ -63,6 +63,14 @@ public interface IngestLog extends AutoCloseable {
         void done(String failure);
     }
 
+    /**
+     * Lets the log drop what its retention policy allows, keeping every record after {@code neededPosition} (the
+     * position the oldest kept checkpoint starts from; 0: keep everything); returns the files deleted.
+     */
+    default List<java.nio.file.Path> retain(long neededPosition, long nowMs) {
+        return List.of();
+    }
+
     /** The origin of rules deployed over HTTP. */
     String HTTP = "http";
 
