@@ -91,7 +91,11 @@ public final class ConfigResolver {
             new ConfigKey("checkpointIntervalMs", "VIGIL_CHECKPOINT_INTERVAL_MS", "--checkpoint-interval-ms", "MS",
                     ConfigKey.Kind.NON_NEGATIVE_LONG, "" + ServerConfig.DEFAULT_CHECKPOINT_INTERVAL_MS,
                     "Milliseconds between checkpoints of the engine state into the data folder (a restart loads the "
-                            + "latest and replays the ingest log after it); 0 for none."));
+                            + "latest and replays the ingest log after it); 0 for none."),
+            new ConfigKey("stateBackend", "VIGIL_STATE_BACKEND", "--state-backend", "heap|rocksdb",
+                    ConfigKey.Kind.TEXT, ServerConfig.StateBackend.HEAP.setting(),
+                    "Where engines keep per-key state: heap (fastest) or rocksdb (state larger than memory, in "
+                            + "<data>/state, emptied at start: checkpoints restore state)."));
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -136,7 +140,8 @@ public final class ConfigResolver {
                 (Integer) values.get("shards"), (Long) values.get("watermarkDelayMs"),
                 (Long) values.get("sourceIdleTimeoutMs"), sinks,
                 tls((Path) values.get("tlsCert"), (Path) values.get("tlsKey")),
-                (Long) values.get("checkpointIntervalMs"), null);
+                (Long) values.get("checkpointIntervalMs"), null,
+                ServerConfig.StateBackend.of((String) values.get("stateBackend")));
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */
@@ -231,6 +236,10 @@ public final class ConfigResolver {
         if (kind == ConfigKey.Kind.TEXT) {
             if (text.isBlank()) {
                 throw wrong(key, origin, "\"" + text + "\"");
+            }
+            if (key.key().equals("stateBackend") && ServerConfig.StateBackend.of(text) == null) {
+                throw new InvalidConfigException(origin + ": stateBackend must be heap or rocksdb, got \"" + text
+                        + "\"");
             }
             return text;
         }

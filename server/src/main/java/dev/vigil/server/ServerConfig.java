@@ -32,17 +32,45 @@ import java.util.function.Consumer;
  * @param checkpointIntervalMs between two periodic checkpoints of the engine state into the data folder; 0 for none
  * @param fromSavepoint the savepoint (name in the data folder, or a file) to start from instead of the latest
  *     checkpoint, or {@code null}
+ * @param stateBackend where the shards' engines keep per-key state: on the heap, or in RocksDB under
+ *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
-        Tls tls, long checkpointIntervalMs, String fromSavepoint) {
+        Tls tls, long checkpointIntervalMs, String fromSavepoint, StateBackend stateBackend) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
             if (certificate == null || key == null) {
                 throw new IllegalArgumentException("TLS needs a certificate and a key");
             }
+        }
+    }
+
+    /** Where engines keep per-key state; the names are those of the {@code stateBackend} setting. */
+    public enum StateBackend {
+        HEAP("heap"),
+        ROCKSDB("rocksdb");
+
+        private final String setting;
+
+        StateBackend(String setting) {
+            this.setting = setting;
+        }
+
+        public String setting() {
+            return setting;
+        }
+
+        /** The backend a setting names, or null when it names none. */
+        public static StateBackend of(String setting) {
+            for (StateBackend backend : values()) {
+                if (backend.setting.equals(setting)) {
+                    return backend;
+                }
+            }
+            return null;
         }
     }
 
@@ -97,13 +125,16 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (checkpointIntervalMs < 0) {
             throw new IllegalArgumentException("checkpoint interval " + checkpointIntervalMs + " ms < 0");
         }
+        if (stateBackend == null) {
+            throw new IllegalArgumentException("state backend is null");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, DEFAULT_CHECKPOINT_INTERVAL_MS, null);
+                null, DEFAULT_CHECKPOINT_INTERVAL_MS, null, StateBackend.HEAP);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -154,6 +185,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.checkpointIntervalMs = intervalMs);
     }
 
+    public ServerConfig withStateBackend(StateBackend backend) {
+        return copy(settings -> settings.stateBackend = backend);
+    }
+
     public ServerConfig withFromSavepoint(String savepoint) {
         return copy(settings -> settings.fromSavepoint = savepoint);
     }
@@ -191,6 +226,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         Tls tls;
         long checkpointIntervalMs;
         String fromSavepoint;
+        StateBackend stateBackend;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -211,12 +247,13 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             tls = config.tls;
             checkpointIntervalMs = config.checkpointIntervalMs;
             fromSavepoint = config.fromSavepoint;
+            stateBackend = config.stateBackend;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
-                    sourceIdleTimeoutMs, sinks, tls, checkpointIntervalMs, fromSavepoint);
+                    sourceIdleTimeoutMs, sinks, tls, checkpointIntervalMs, fromSavepoint, stateBackend);
         }
     }
 }
