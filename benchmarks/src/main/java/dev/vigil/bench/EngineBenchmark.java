@@ -7,8 +7,14 @@ import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.LateEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,6 +27,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -28,7 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Events per second through one {@link Engine} (one thread, so per core) on in-memory events; each invocation
  * runs the whole stream through a fresh engine and flushes it. Throughput is reported per event
  * ({@code @OperationsPerInvocation}), so {@code -prof gc}'s {@code gc.alloc.rate.norm} is bytes allocated per
- * event. Run: {@code mvn -B -Pbenchmarks -pl benchmarks -am package -DskipTests &&
+ * event. {@code state} compares the key-state backends: heap (the default) and RocksDB (a fresh database in a
+ * temporary folder per invocation). Run: {@code mvn -B -Pbenchmarks -pl benchmarks -am package -DskipTests &&
  * java -Xmx4g -jar benchmarks/target/benchmarks.jar EngineBenchmark -prof gc}.
  */
 @State(Scope.Benchmark)
@@ -43,6 +51,11 @@ public class EngineBenchmark {
     @Param({"W1:10000", "W3:1000"})
     String workload;
 
+    @Param({"heap", "rocksdb"})
+    String state;
+
+    private Path folder;
+
     private List<CompiledRule> rules;
     private Event[] events;
     private long matches;
@@ -52,12 +65,32 @@ public class EngineBenchmark {
         String[] parts = workload.split(":");
         rules = Workload.valueOf(parts[0]).rules();
         events = Workload.events(EVENTS, Integer.parseInt(parts[1]), 42L);
+        if (state.equals("rocksdb")) {
+            try {
+                folder = Files.createTempDirectory("vigil-bench-state");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void removeFolder() throws IOException {
+        if (folder != null) {
+            try (Stream<Path> paths = Files.walk(folder)) {
+                for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     @Benchmark
     @OperationsPerInvocation(EVENTS)
     public void stream(Blackhole blackhole) {
-        Engine engine = new Engine(rules, EngineConfig.defaults(), new EngineListener() {
+        EngineConfig config = folder == null ? EngineConfig.defaults()
+                : EngineConfig.defaults().withRocksDbState(folder.resolve("state"));
+        Engine engine = new Engine(rules, config, new EngineListener() {
             @Override
             public void onAlert(Alert alert) {
                 matches++;
@@ -73,5 +106,6 @@ public class EngineBenchmark {
             engine.offer(event);
         }
         engine.finish();
+        engine.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.nfa;
 
 import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.runtime.RocksDbState;
 import dev.vigil.nfa.runtime.RuleRuntime;
 import dev.vigil.nfa.runtime.StreamClock;
 import dev.vigil.nfa.state.EngineSnapshot;
@@ -28,12 +29,15 @@ import java.util.Map;
  * never reads a clock itself.
  *
  * <p><b>Keys.</b> State is per (rule, partition key), and a key holding nothing costs nothing. Independent
- * engines can own disjoint keys, which is how the server shards work.
+ * engines can own disjoint keys, which is how the server shards work. Key state lives on the heap, or in RocksDB
+ * when {@link EngineConfig#rocksDbState} names a folder; then {@link #close} the engine when done with it.
  *
  * <p><b>Not thread-safe:</b> one thread drives an engine.
  */
-public final class Engine {
+public final class Engine implements AutoCloseable {
     private final EngineConfig config;
+    /** The RocksDB database of the rules' key states; null when they are on the heap. */
+    private final RocksDbState rocksDb;
     private final EngineListener listener;
     private final List<RuleRuntime> rules = new ArrayList<>();
     private final Map<String, StreamClock> clocks = new LinkedHashMap<>();
@@ -51,6 +55,7 @@ public final class Engine {
             List<StreamClock> restoredClocks) {
         this.config = config;
         this.listener = listener;
+        this.rocksDb = config.rocksDbState() == null ? null : RocksDbState.open(config.rocksDbState());
         for (StreamClock clock : restoredClocks) {
             clocks.put(clock.stream(), clock);
         }
@@ -63,7 +68,7 @@ public final class Engine {
         }
         for (CompiledRule rule : compiled) {
             RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.slice(),
-                    listener);
+                    listener, rocksDb);
             rules.add(runtime);
             List<StreamClock> ruleClocks = new ArrayList<>();
             for (String stream : rule.streams()) {
@@ -86,7 +91,8 @@ public final class Engine {
      * watermark and its delay.
      */
     public void deploy(CompiledRule rule) {
-        RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.slice(), listener);
+        RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.slice(), listener,
+                rocksDb);
         RuleRuntime replaced = find(rule.name());
         if (replaced != null) {
             detach(replaced);
@@ -115,6 +121,7 @@ public final class Engine {
             return false;
         }
         detach(runtime);
+        runtime.discard();
         return true;
     }
 
@@ -165,7 +172,13 @@ public final class Engine {
         Engine engine = new Engine(rules, config, listener, snapshot.clocks());
         engine.unrouted = snapshot.unrouted();
         engine.processingTimeMs = snapshot.processingTimeMs();
-        List<RuleReset> reset = snapshot.restoreRules(engine.rules);
+        List<RuleReset> reset;
+        try {
+            reset = snapshot.restoreRules(engine.rules);
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         if (config.timeMode() == EngineConfig.TimeMode.EVENT && !reset.isEmpty()) {
             List<RuleRuntime> fresh = new ArrayList<>();
             for (RuleReset rule : reset) {
@@ -267,6 +280,14 @@ public final class Engine {
             }
         }
         return new EngineCounters(eventsByStream, lateByStream, unrouted, ruleCounters);
+    }
+
+    /** Releases the RocksDB state (its folder's content is then garbage); nothing to do for heap state. */
+    @Override
+    public void close() {
+        if (rocksDb != null) {
+            rocksDb.close();
+        }
     }
 
     private void advanceRules(List<RuleRuntime> affected) {

@@ -1,5 +1,7 @@
 package dev.vigil.nfa;
 
+import java.nio.file.Path;
+
 /**
  * How an {@link Engine} treats time and bounds state. Immutable; use the {@code with...} methods.
  *
@@ -10,9 +12,13 @@ package dev.vigil.nfa;
  * @param maxPartialMatchesPerKey bound on partial matches held per (rule, key); when exceeded the oldest
  *     are dropped and counted
  * @param slice the keys this engine owns; events of other keys are ignored (several engines share the work)
+ * @param rocksDbState null to keep key state on the heap (the default, fastest); else a folder, owned by the
+ *     engine and emptied when it starts, where a RocksDB database holds the rules' per-key partial matches (for
+ *     more state than fits in memory); waiting events, timers and clocks stay on the heap either way, and
+ *     snapshots are the same for both
  */
 public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, boolean watermarksFromInputOnly,
-        int maxPartialMatchesPerKey, KeySlice slice) {
+        int maxPartialMatchesPerKey, KeySlice slice, Path rocksDbState) {
 
     public enum TimeMode {
         EVENT,
@@ -38,28 +44,46 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
      * owned.
      */
     public static EngineConfig defaults() {
-        return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY, KeySlice.ALL);
+        return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY, KeySlice.ALL, null);
     }
 
     public EngineConfig withTimeMode(TimeMode mode) {
         return new EngineConfig(mode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                slice);
+                slice, rocksDbState);
     }
 
     public EngineConfig withDefaultWatermarkDelayMs(long delayMs) {
-        return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey, slice);
+        return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey, slice,
+                rocksDbState);
     }
 
     public EngineConfig withWatermarksFromInputOnly(boolean inputOnly) {
-        return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey, slice);
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey, slice,
+                rocksDbState);
     }
 
     public EngineConfig withSlice(KeySlice owned) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                owned);
+                owned, rocksDbState);
     }
 
     public EngineConfig withMaxPartialMatchesPerKey(int max) {
-        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max, slice);
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max, slice,
+                rocksDbState);
+    }
+
+    /** Key state in a RocksDB database in {@code folder} (emptied when the engine starts); see the class doc. */
+    public EngineConfig withRocksDbState(Path folder) {
+        if (folder == null) {
+            throw new IllegalArgumentException("RocksDB state folder is null");
+        }
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
+                slice, folder);
+    }
+
+    /** Key state on the heap (the default). */
+    public EngineConfig withHeapState() {
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
+                slice, null);
     }
 }

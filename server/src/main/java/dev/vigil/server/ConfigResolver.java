@@ -112,11 +112,16 @@ public final class ConfigResolver {
             new ConfigKey("minFreeDiskMb", "VIGIL_MIN_FREE_DISK_MB", "--min-free-disk-mb", "MB",
                     ConfigKey.Kind.NON_NEGATIVE_LONG, "" + Durability.DEFAULT_MIN_FREE_DISK_MB,
                     "Free space the data folder keeps: below it ingestion pauses (batches refused, /ready not "
-                            + "ready) until space returns; 0 turns the check off."));
+                            + "ready) until space returns; 0 turns the check off."),
+            new ConfigKey("stateBackend", "VIGIL_STATE_BACKEND", "--state-backend", "heap|rocksdb",
+                    ConfigKey.Kind.TEXT, ServerConfig.StateBackend.HEAP.setting(),
+                    "Where engines keep per-key state: heap (fastest) or rocksdb (state larger than memory, in "
+                            + "<data>/state, emptied at start: checkpoints restore state)."));
+
 
     /** The allowed values of the settings that are one of a few words. */
     private static final Map<String, List<String>> CHOICES = Map.of("durability", List.of("log", "none"),
-            "ackAfter", List.of("write", "flush"));
+            "ackAfter", List.of("write", "flush"), "stateBackend", List.of("heap", "rocksdb"));
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -165,7 +170,8 @@ public final class ConfigResolver {
                         AckAfter.valueOf(((String) values.get("ackAfter")).toUpperCase(java.util.Locale.ROOT)),
                         (Long) values.get("minFreeDiskMb")),
                 (Long) values.get("checkpointIntervalMs"), null,
-                new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")));
+                new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")),
+                ServerConfig.StateBackend.of((String) values.get("stateBackend")));
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */

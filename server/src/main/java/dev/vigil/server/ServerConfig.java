@@ -36,17 +36,46 @@ import java.util.function.Consumer;
  * @param fromSavepoint the savepoint (name in the data folder, or a file) to start from instead of the latest
  *     checkpoint, or {@code null}
  * @param logRetention how long and how much of the ingest log is kept (never what the checkpoints still need)
+ * @param stateBackend where the shards' engines keep per-key state: on the heap, or in RocksDB under
+ *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
-        Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention) {
+        Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
+        StateBackend stateBackend) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
             if (certificate == null || key == null) {
                 throw new IllegalArgumentException("TLS needs a certificate and a key");
             }
+        }
+    }
+
+    /** Where engines keep per-key state; the names are those of the {@code stateBackend} setting. */
+    public enum StateBackend {
+        HEAP("heap"),
+        ROCKSDB("rocksdb");
+
+        private final String setting;
+
+        StateBackend(String setting) {
+            this.setting = setting;
+        }
+
+        public String setting() {
+            return setting;
+        }
+
+        /** The backend a setting names, or null when it names none. */
+        public static StateBackend of(String setting) {
+            for (StateBackend backend : values()) {
+                if (backend.setting.equals(setting)) {
+                    return backend;
+                }
+            }
+            return null;
         }
     }
 
@@ -109,13 +138,16 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (logRetention == null) {
             throw new IllegalArgumentException("log retention is required");
         }
+        if (stateBackend == null) {
+            throw new IllegalArgumentException("state backend is null");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION);
+                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION, StateBackend.HEAP);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -170,6 +202,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.logRetention = retention);
     }
 
+    public ServerConfig withStateBackend(StateBackend backend) {
+        return copy(settings -> settings.stateBackend = backend);
+    }
+
     public ServerConfig withFromSavepoint(String savepoint) {
         return copy(settings -> settings.fromSavepoint = savepoint);
     }
@@ -213,6 +249,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         String fromSavepoint;
         LogRetention logRetention;
         Durability durability;
+        StateBackend stateBackend;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -235,13 +272,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             fromSavepoint = config.fromSavepoint;
             logRetention = config.logRetention;
             durability = config.durability;
+            stateBackend = config.stateBackend;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention);
+                    logRetention, stateBackend);
         }
     }
 }

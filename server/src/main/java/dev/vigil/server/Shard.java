@@ -176,6 +176,7 @@ public final class Shard {
                         ShardCommand command = batch.get(i);
                         if (command instanceof ShardCommand.Stop) {
                             counters = engine.counters();
+                            engine.close();   // frees the RocksDB state, if any
                             return;
                         }
                         handle(command);

@@ -197,8 +197,7 @@ public final class VigilServer {
         List<CompiledRule> rules = restart == null ? initial : restart.rules().rules();
         List<Shard> shards = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            EngineConfig engine = EngineConfig.defaults().withWatermarksFromInputOnly(true)
-                    .withSlice(new KeySlice(i, count));
+            EngineConfig engine = engineConfig(config, i, count);
             if (restart == null) {
                 shards.add(new Shard(i, config.queueCapacity(), initial, engine, alerts, err));
             } else {
@@ -214,6 +213,19 @@ public final class VigilServer {
             ingest.restore(restart.checkpoint(), rules);
         }
         return ingest;
+    }
+
+    /** Shard {@code shard}'s engine settings; RocksDB state goes to {@code <data>/state/shard-N}. */
+    private static EngineConfig engineConfig(ServerConfig config, int shard, int count) {
+        EngineConfig engine = EngineConfig.defaults().withWatermarksFromInputOnly(true)
+                .withSlice(new KeySlice(shard, count));
+        if (config.stateBackend() != ServerConfig.StateBackend.ROCKSDB) {
+            return engine;
+        }
+        if (config.dataDir() == null) {
+            throw new IllegalArgumentException("stateBackend rocksdb needs a data folder");
+        }
+        return engine.withRocksDbState(config.dataDir().resolve("state").resolve("shard-" + shard));
     }
 
     /** An engine with a checkpoint's state; rules whose shape changed start empty, reported to {@code err}. */

@@ -5,22 +5,30 @@ import dev.vigil.nfa.match.PartialMatches;
 /**
  * Everything one rule holds for one partition key: the NFA's partial matches, how many of the key's events
  * still wait for the watermark, and the earliest timer scheduled for it. A key with no partial matches and no
- * waiting events is removed from its table, so an idle key costs nothing.
+ * waiting events is removed from its {@link KeyStore}, so an idle key costs nothing.
+ *
+ * <p>The incarnation tells this state apart from an earlier state of the same key that went idle and was
+ * removed: a timer names a key and the incarnation it was set for, and fires only while that incarnation lives.
+ * (Timers cannot hold the state itself: the RocksDB store keeps it off the heap between two visits.)
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
 final class KeyState {
     final Object key;
     final PartialMatches partialMatches;
+    final long incarnation;
     int waitingEvents;
     long scheduledDeadline = Long.MAX_VALUE;
     /** The time the key's NFA was last advanced to, so that each timestamp advances it once. */
     long advancedTo = Long.MIN_VALUE;
     /** The release round in which the key last received events. */
     long round;
+    /** Scratch for {@link HeapKeyStore#visit}: the key's number plus one while a snapshot is written, else 0. */
+    int mark;
 
-    KeyState(Object key, PartialMatches partialMatches) {
+    KeyState(Object key, PartialMatches partialMatches, long incarnation) {
         this.key = key;
         this.partialMatches = partialMatches;
+        this.incarnation = incarnation;
     }
 }

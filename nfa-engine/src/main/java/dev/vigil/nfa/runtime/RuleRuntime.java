@@ -9,7 +9,6 @@ import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -27,6 +26,11 @@ import java.util.PriorityQueue;
  * <p>Released events are processed across keys in global (timestamp, arrival) order, so alerts come out in
  * event-time order, and the output is deterministic for a given input.
  *
+ * <p>Key states live in a {@link KeyStore} (heap or RocksDB); waiting events and timers stay on the heap (the
+ * watermark delay and the windows bound them) and name the key, not its state, so the RocksDB store can keep
+ * states out of memory between two visits. A timer also names the state's incarnation: it is stale, and skipped,
+ * once the key went idle and its state was removed, even if the key came back since.
+ *
  * <p><b>Not thread-safe:</b> owned by one engine, driven by one thread.
  */
 public final class RuleRuntime implements MatchOutput {
@@ -37,10 +41,12 @@ public final class RuleRuntime implements MatchOutput {
     private final AlertBuilder alerts;
     private final EngineListener listener;
 
-    // Package-private for RuleRuntimeState, which snapshots and restores them; replaced only by a restore.
-    HashMap<Object, KeyState> keys = new HashMap<>();
-    /** The most keys ever held at once: decides the table's capacity, so a restore can give it the same. */
+    // Package-private for RuleRuntimeState, which snapshots and restores them.
+    final KeyStore keys;
+    /** The most keys ever held at once: decides the heap table's capacity, so a restore can give it the same. */
     int maxKeys;
+    /** The last incarnation given to a new key state; not snapshotted (a restore numbers the states afresh). */
+    long incarnations;
     final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
     final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final ArrayList<KeyState> touched = new ArrayList<>();
@@ -56,14 +62,19 @@ public final class RuleRuntime implements MatchOutput {
     long evaluationErrors;
 
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
-        this(rule, maxPartialMatchesPerKey, KeySlice.ALL, listener);
+        this(rule, maxPartialMatchesPerKey, KeySlice.ALL, listener, null);
     }
 
-    /** A runtime that ignores the events of keys outside {@code slice}: another engine owns them. */
-    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, KeySlice slice, EngineListener listener) {
+    /**
+     * A runtime that ignores the events of keys outside {@code slice} (another engine owns them), keeping its key
+     * states on the heap, or in {@code rocksDb} when not null.
+     */
+    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, KeySlice slice, EngineListener listener,
+            RocksDbState rocksDb) {
         this.rule = rule;
         this.slice = slice;
         this.matcher = new Matcher(rule.nfa(), maxPartialMatchesPerKey);
+        this.keys = rocksDb == null ? new HeapKeyStore(matcher) : rocksDb.newKeyStore(matcher, rule.nfa());
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule);
         this.listener = listener;
@@ -87,7 +98,8 @@ public final class RuleRuntime implements MatchOutput {
         eventsIn++;
         KeyState state = stateOf(key);
         state.waitingEvents++;
-        waiting.add(new Waiting(event, state, arrivals++));
+        waiting.add(new Waiting(event, state.key, arrivals++));
+        keys.put(state);
     }
 
     /** Processing time: advances the key's time to {@code nowMs} and feeds the event at once, as Flink does. */
@@ -119,7 +131,7 @@ public final class RuleRuntime implements MatchOutput {
         round++;
         while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
             Waiting next = waiting.poll();
-            KeyState state = next.state;
+            KeyState state = keys.get(next.key);
             long timestamp = next.event.timestamp();
             current = state;
             if (state.round != round) {
@@ -148,12 +160,16 @@ public final class RuleRuntime implements MatchOutput {
     public void fireTimers(long time) {
         while (!timers.isEmpty() && timers.peek().deadline <= time) {
             Timer timer = timers.poll();
-            KeyState state = timer.state;
+            KeyState state = keys.get(timer.key);
+            if (state == null) {
+                continue;
+            }
+            if (state.incarnation != timer.incarnation) {   // stale: set for a state of the key since removed
+                keys.release(state);
+                continue;
+            }
             if (state.scheduledDeadline == timer.deadline) {
                 state.scheduledDeadline = Long.MAX_VALUE;
-            }
-            if (keys.get(state.key) != state) {
-                continue;
             }
             current = state;
             if (matcher.nextDeadline(state.partialMatches) <= time) {
@@ -168,33 +184,36 @@ public final class RuleRuntime implements MatchOutput {
     /**
      * Hot replacement: moves the events still waiting for the watermark to {@code successor}, in (timestamp,
      * arrival) order, keeping those of the streams it reads. This runtime is left without waiting events and is
-     * not used again; its partial matches are discarded with it.
+     * not used again: its key states are discarded ({@link #discard}).
      */
     public void handOverWaitingTo(RuleRuntime successor) {
         List<String> streams = successor.rule.streams();
         while (!waiting.isEmpty()) {
             Waiting next = waiting.poll();
-            next.state.waitingEvents--;
             if (streams.contains(next.event.stream())) {
                 successor.buffer(next.event);
             }
         }
+        discard();
+    }
+
+    /** Forgets every key state, waiting event and timer: the rule was removed (frees the RocksDB store's keys). */
+    public void discard() {
+        waiting.clear();
+        timers.clear();
+        keys.clear();
     }
 
     public RuleCounters counters() {
-        long held = 0;
-        for (KeyState state : keys.values()) {
-            held += matcher.partialMatchCount(state.partialMatches);
-        }
-        return new RuleCounters(rule.name(), eventsIn, matches, timeouts, held, keys.size(), dropped,
-                evaluationErrors);
+        return new RuleCounters(rule.name(), eventsIn, matches, timeouts, keys.partialMatchCount(), keys.size(),
+                dropped, evaluationErrors);
     }
 
     private KeyState stateOf(Object key) {
         KeyState state = keys.get(key);
         if (state == null) {
-            state = new KeyState(key, matcher.newState());
-            keys.put(key, state);
+            state = new KeyState(key, matcher.newState(), ++incarnations);
+            keys.add(state);
             if (keys.size() > maxKeys) {
                 maxKeys = keys.size();
             }
@@ -205,14 +224,15 @@ public final class RuleRuntime implements MatchOutput {
     /** Re-arms the key's timer, or forgets the key when it holds nothing. */
     private void settle(KeyState state) {
         if (state.waitingEvents == 0 && matcher.isIdle(state.partialMatches)) {
-            keys.remove(state.key);
+            keys.remove(state);
             return;
         }
         long deadline = matcher.nextDeadline(state.partialMatches);
         if (deadline != Long.MAX_VALUE && deadline < state.scheduledDeadline) {
             state.scheduledDeadline = deadline;
-            timers.add(new Timer(deadline, state, arrivals++));
+            timers.add(new Timer(deadline, state.key, state.incarnation, arrivals++));
         }
+        keys.put(state);
     }
 
     @Override
@@ -235,8 +255,8 @@ public final class RuleRuntime implements MatchOutput {
         listener.onPartialMatchesDropped(rule.name(), PartitionKey.external(current.key), count);
     }
 
-    /** An event waiting for the watermark; ordered by timestamp, then arrival. */
-    record Waiting(Event event, KeyState state, long arrival) implements Comparable<Waiting> {
+    /** An event waiting for the watermark (of {@code key}, as its state holds it); by timestamp, then arrival. */
+    record Waiting(Event event, Object key, long arrival) implements Comparable<Waiting> {
         @Override
         public int compareTo(Waiting other) {
             int byTime = Long.compare(event.timestamp(), other.event.timestamp());
@@ -244,8 +264,11 @@ public final class RuleRuntime implements MatchOutput {
         }
     }
 
-    /** A key to visit when the watermark reaches {@code deadline}; ties in scheduling order. */
-    record Timer(long deadline, KeyState state, long order) implements Comparable<Timer> {
+    /**
+     * A key to visit when the watermark reaches {@code deadline}, if its state is still of {@code incarnation};
+     * ties in scheduling order. A restored stale timer has a null key.
+     */
+    record Timer(long deadline, Object key, long incarnation, long order) implements Comparable<Timer> {
         @Override
         public int compareTo(Timer other) {
             int byTime = Long.compare(deadline, other.deadline);

@@ -27,6 +27,21 @@ final class IdentityNumbers {
         return size;
     }
 
+    /** Forgets every number (keeps the table unless it grew large). */
+    void clear() {
+        if (size == 0) {
+            return;
+        }
+        if (objects.length > 1024) {
+            objects = new Object[64];
+            numbers = new int[64];
+            shift = 32 - Integer.numberOfTrailingZeros(64);
+        } else {
+            Arrays.fill(objects, null);
+        }
+        size = 0;
+    }
+
     /** The number of {@code object}, or -1 when it has none. */
     int get(Object object) {
         int mask = objects.length - 1;

@@ -96,7 +96,8 @@ final class RuleStateReader {
         }
     }
 
-    private PartialMatches readPartialMatches(PartialMatchesGraph.Builder builder) throws IOException {
+    /** Reads one key's partial matches ({@code matches} in the format). */
+    PartialMatches readPartialMatches(PartialMatchesGraph.Builder builder) throws IOException {
         long nextSerial = in.readLong();
         boolean newStart = in.readBoolean();
         int timerCount = in.readCount("window timer count");

@@ -11,14 +11,13 @@ import java.io.IOException;
  * Writes one rule's section of a snapshot: its name and {@link RuleShape}, then its runtime state as
  * {@link RuleRuntimeState} visits it, each key's partial matches as {@link PartialMatchesGraph} visits them.
  * Key states are numbered in visiting order, so waiting events and timers name them by number; a timer of a
- * state no longer in the table (stale) gets no number.
+ * state no longer in the table (stale) gets no number. {@link KeyStateCodec} writes single keys with it.
  *
  * <p><b>Not thread-safe:</b> one per snapshot, used by the thread owning the engine.
  */
 final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesGraph.Visitor {
     private final SnapshotOutput out;
     private final PartialMatchesGraph graph = new PartialMatchesGraph();
-    private IdentityNumbers keys;
 
     RuleStateWriter(SnapshotOutput out) {
         this.out = out;
@@ -32,7 +31,6 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
         out.writeFixedLong(shape.partitionBy());
         out.writeFixedLong(shape.streams());
         RuleRuntimeState.visit(runtime, this);
-        keys = null;
     }
 
     @Override
@@ -51,13 +49,17 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
         out.writeVarInt(keyCount);
         out.writeVarInt(waiting);
         out.writeVarInt(timers);
-        keys = new IdentityNumbers(keyCount);
     }
 
     @Override
-    public void key(Object handle, Object key, int waitingEvents, long scheduledDeadline, long advancedTo,
-            long round, PartialMatches partialMatches) throws IOException {
-        keys.add(handle);
+    public void key(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
+            PartialMatches partialMatches) throws IOException {
+        writeKey(key, waitingEvents, scheduledDeadline, advancedTo, round, partialMatches);
+    }
+
+    /** One key: {@code key} in the format. */
+    void writeKey(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
+            PartialMatches partialMatches) throws IOException {
         out.writeKey(key);
         out.writeVarInt(waitingEvents);
         out.writeLong(scheduledDeadline);
@@ -67,20 +69,16 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
     }
 
     @Override
-    public void waiting(Event event, Object handle, long arrival) throws IOException {
-        int key = keys.get(handle);
-        if (key < 0) {
-            throw new IllegalStateException("a waiting event of rule state not in the key table: " + event);
-        }
+    public void waiting(Event event, int key, long arrival) throws IOException {
         out.writeEvent(event);
         out.writeVarInt(key);
         out.writeLong(arrival);
     }
 
     @Override
-    public void timer(long deadline, Object handle, long order) throws IOException {
+    public void timer(long deadline, int key, long order) throws IOException {
         out.writeLong(deadline);
-        out.writeVarInt(keys.get(handle) + 1);   // 0: stale
+        out.writeVarInt(key + 1);   // 0: stale
         out.writeLong(order);
     }
 

@@ -25,7 +25,7 @@ final class SnapshotInput {
     private static final int MAX_CHUNK = 1 << 20;
     private static final int MAX_LENGTH = 1 << 28;
 
-    private final DataInput in;
+    private DataInput in;
     private byte[] buffer = new byte[SnapshotOutput.CHUNK];
     private int position;
     private int limit;
@@ -37,6 +37,17 @@ final class SnapshotInput {
 
     SnapshotInput(DataInput in) {
         this.in = in;
+    }
+
+    /** Starts over on another input (one key's value after another), keeping the buffers. */
+    void reset(DataInput next) {
+        in = next;
+        position = 0;
+        limit = 0;
+        ended = false;
+        crc.reset();
+        events.clear();
+        names.clear();
     }
 
     /** Checks that the payload ends here and that its checksum is right. */

@@ -6,6 +6,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ final class SnapshotOutput {
     private final DataOutput out;
     private final byte[] buffer = new byte[CHUNK];
     private int position;
+    private boolean flushed;
     private final CRC32 crc = new CRC32();
     private final IdentityNumbers events;
     private final Map<String, Integer> names = new HashMap<>();
@@ -34,6 +36,28 @@ final class SnapshotOutput {
     SnapshotOutput(DataOutput out, int expectedEvents) {
         this.out = out;
         this.events = new IdentityNumbers(expectedEvents);
+    }
+
+    /** Starts over on an empty output: no chunk written, no event or name numbered (for one key after another). */
+    void reset() {
+        position = 0;
+        flushed = false;
+        crc.reset();
+        events.clear();
+        names.clear();
+    }
+
+    /**
+     * {@code prefix} followed by what was written since the last {@link #reset} (which must still be in the
+     * buffer), unframed: a key of a RocksDB state store.
+     */
+    byte[] unframed(byte[] prefix) {
+        if (flushed) {
+            throw new IllegalArgumentException("a partition key takes more than " + CHUNK + " bytes");
+        }
+        byte[] bytes = Arrays.copyOf(prefix, prefix.length + position);
+        System.arraycopy(buffer, 0, bytes, prefix.length, position);
+        return bytes;
     }
 
     /** Ends the chunk stream: a zero length, then the CRC-32 of every chunk's bytes. */
@@ -45,6 +69,7 @@ final class SnapshotOutput {
 
     private void flush() throws IOException {
         if (position > 0) {
+            flushed = true;
             crc.update(buffer, 0, position);
             out.writeInt(position);
             out.write(buffer, 0, position);

@@ -73,7 +73,9 @@ public final class SnapshotChain {
             apply(engine, step);
         }
         engine.finish();
-        return new Outcome(transcript.lines, transcript.alerts, engine.counters(), 0);
+        EngineCounters counters = engine.counters();
+        engine.close();
+        return new Outcome(transcript.lines, transcript.alerts, counters, 0);
     }
 
     /**
@@ -83,30 +85,46 @@ public final class SnapshotChain {
      */
     public static Outcome chained(List<CompiledRule> rules, EngineConfig config, List<Step> steps, long seed,
             double cutChance) {
+        return chained(rules, List.of(config), steps, seed, cutChance);
+    }
+
+    /**
+     * The chained run over several configs (state backends): the first engine has the first config, each cut
+     * restores into the next config, round robin. Each dropped engine is closed before the next opens, so configs
+     * may share a RocksDB folder. Snapshots must repeat byte for byte only when there is one config (a heap and a
+     * RocksDB engine visit their keys in different orders).
+     */
+    public static Outcome chained(List<CompiledRule> rules, List<EngineConfig> configs, List<Step> steps, long seed,
+            double cutChance) {
         Random random = new Random(seed);
         Transcript transcript = new Transcript();
-        Engine engine = new Engine(rules, config, transcript);
+        Engine engine = new Engine(rules, configs.get(0), transcript);
         int snapshots = 0;
         for (Step step : steps) {
             if (random.nextDouble() < cutChance) {
-                engine = cut(engine, rules, config, transcript);
                 snapshots++;
+                engine = cut(engine, rules, configs.get(snapshots % configs.size()), transcript, configs.size() == 1);
             }
             apply(engine, step);
         }
-        engine = cut(engine, rules, config, transcript);
+        snapshots++;
+        engine = cut(engine, rules, configs.get(snapshots % configs.size()), transcript, configs.size() == 1);
         engine.finish();
-        return new Outcome(transcript.lines, transcript.alerts, engine.counters(), snapshots + 1);
+        EngineCounters counters = engine.counters();
+        engine.close();
+        return new Outcome(transcript.lines, transcript.alerts, counters, snapshots);
     }
 
-    private static Engine cut(Engine engine, List<CompiledRule> rules, EngineConfig config, Transcript transcript) {
+    private static Engine cut(Engine engine, List<CompiledRule> rules, EngineConfig config, Transcript transcript,
+            boolean sameBytes) {
         byte[] bytes = snapshot(engine);
+        engine.close();
         Engine.Restored restored = restore(rules, config, transcript, bytes);
         if (!restored.reset().isEmpty()) {
             throw new AssertionError("restoring the same rules reset " + restored.reset());
         }
         byte[] again = snapshot(restored.engine());
-        if (!java.util.Arrays.equals(bytes, again)) {
+        if (sameBytes && !java.util.Arrays.equals(bytes, again)) {
             throw new AssertionError("snapshot of the restored engine differs from the snapshot it came from ("
                     + bytes.length + " vs " + again.length + " bytes)");
         }
