@@ -148,7 +148,7 @@ final class Ingest {
         }
         long now = nanoClock.getAsLong();
         long firstSequence = sequence;
-        time.mark();
+        time.mark(source);
         time.heard(source, now);
         List<List<InputLine>> perShard = perShard();
         List<InputLine> logged = new ArrayList<>(lines.size());

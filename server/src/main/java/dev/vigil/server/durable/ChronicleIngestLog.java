@@ -163,7 +163,8 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
             }
         } catch (RuntimeException | InternalError failed) {
             // InternalError: how the JVM reports a fault in a mapped page (SIGBUS) it survived
-            throw new IngestLogException("ingest log write failed: " + failed, failed);
+            throw new IngestLogException("ingest log write failed: " + (failed.getMessage() != null
+                    ? failed.getMessage() : failed.getClass().getSimpleName()), failed);
         }
         lastPosition = appender.lastIndexAppended();
         if (flusher != null || toucher != null) {

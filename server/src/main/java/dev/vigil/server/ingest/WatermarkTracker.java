@@ -301,7 +301,18 @@ public final class WatermarkTracker {
      * called. Allocates nothing once its arrays have grown to the number of sources and streams.
      */
     public void mark() {
-        mark.take();
+        mark.take(sources);
+    }
+
+    /**
+     * As {@link #mark()}, for a batch of one source: only that source's own values are kept (a batch changes no
+     * other source's), so the cost does not grow with the number of connections. Between this and
+     * {@link #rollback}, {@link #expireIdle} must not be called.
+     */
+    public void mark(EventSource source) {
+        mark.oneSource.clear();
+        mark.oneSource.add(source);
+        mark.take(mark.oneSource);
     }
 
     /** Puts event time back where {@link #mark} found it: as if the batch since then never came. */
@@ -312,6 +323,7 @@ public final class WatermarkTracker {
     /** The values a batch can change, kept in arrays reused from batch to batch. */
     private final class Mark {
         private final List<EventSource> markedSources = new ArrayList<>();
+        private final List<EventSource> oneSource = new ArrayList<>(1);
         private final List<SourceStream> markedContributions = new ArrayList<>();
         private final List<StreamTime> markedStreams = new ArrayList<>();
         private final List<StreamTime> markedAdvanced = new ArrayList<>();
@@ -320,16 +332,16 @@ public final class WatermarkTracker {
         private long[] streamValues = new long[24];
         private int markedIdleStreams;
 
-        void take() {
+        void take(List<EventSource> marked) {
             markedSources.clear();
             markedContributions.clear();
             markedStreams.clear();
             markedAdvanced.clear();
             markedAdvanced.addAll(advanced);
             markedIdleStreams = idleStreams;
-            sourceValues = room(sourceValues, 3 * sources.size());
-            for (int i = 0; i < sources.size(); i++) {
-                EventSource source = sources.get(i);
+            sourceValues = room(sourceValues, 3 * marked.size());
+            for (int i = 0; i < marked.size(); i++) {
+                EventSource source = marked.get(i);
                 markedSources.add(source);
                 sourceValues[3 * i] = source.lastActiveNanos;
                 sourceValues[3 * i + 1] = source.idle ? 1 : 0;
