@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.nfa.CompiledRule;
+import dev.vigil.server.durable.Checkpoint;
 import dev.vigil.server.durable.ChronicleIngestLog;
 import dev.vigil.server.durable.RuleText;
 import dev.vigil.server.ingest.IngestLog;
@@ -71,11 +72,15 @@ final class Recovery {
                 files.replaceAll((file, watched) -> without(watched, undeploy.name()));
             }
         }
-        err.println("vigil serve: recovered " + (from == null ? "" : "checkpoint " + from.checkpoint().id()
-                + " (log position " + position + "), then ") + batches + " event batches and " + registry.size()
+        err.println("vigil serve: recovered " + (from == null ? "" : describe(from.checkpoint()) + " (log position "
+                + position + "), then ") + batches + " event batches and " + registry.size()
                 + " rule(s) from the ingest log");
         err.flush();
         return files;
+    }
+
+    private static String describe(Checkpoint cut) {
+        return cut.name() == null ? "checkpoint " + cut.id() : "savepoint '" + cut.name() + "'";
     }
 
     /** The checkpoint's rules go in the registry as they were deployed (their shards already hold them). */
