@@ -120,7 +120,24 @@ public final class VigilServer {
                     }
                     return vertx.deployVerticle(verticle)
                             .map(id -> new VigilServer(vertx, verticle, id, initial.size()));
-                });
+                })
+                .recover(failed -> vertx.executeBlocking(() -> {
+                    // a server that does not start leaves no log open (and no file mapped)
+                    closeQuietly(ingestLog[0]);
+                    closeQuietly(alertLog[0]);
+                    return null;
+                }).transform(closed -> Future.failedFuture(failed)));
+    }
+
+    private static void closeQuietly(AutoCloseable log) {
+        if (log == null) {
+            return;
+        }
+        try {
+            log.close();
+        } catch (Exception alreadyFailing) {
+            // the start failed for another reason, which is the one to report
+        }
     }
 
     /**
