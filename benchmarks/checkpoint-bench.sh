@@ -36,10 +36,8 @@ rule=ck_hold
 work="$(mktemp -d)"
 pid=""
 poller=""
-beat=""
 cleanup() {
   if [[ -n "$poller" ]]; then kill "$poller" 2>/dev/null || true; wait "$poller" 2>/dev/null || true; fi
-  if [[ -n "$beat" ]]; then kill "$beat" 2>/dev/null || true; wait "$beat" 2>/dev/null || true; fi
   if [[ -n "$pid" ]]; then kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -58,9 +56,12 @@ RULE ck_hold
   DEFINE a AS t = 'a', b AS t = 'b';
 EOF
 
-base=1794000000000
-# Event time starts at a fixed instant; KEYS events 1 ms apart stay well inside the hour, so no partial match
-# times out. %.0f because mawk's %d stops at 2^31.
+# Event time: KEYS events 1 ms apart, well inside the hour, so no partial match times out, starting far in the
+# future (epoch ms 4e15): `vigil bench` stamps its own streams with the wall clock in MICROseconds (about 1.8e15),
+# and a stream whose sources have all been silent for the idle timeout (10 s) follows the furthest active stream
+# (WatermarkTracker); starting below the bench's time, `ck` would jump past every deadline and lose its partial
+# matches as soon as the bench runs. %.0f because mawk's %d stops at 2^31.
+base=4000000000000000
 awk -v n="$keys" -v base="$base" 'BEGIN {
   for (i = 0; i < n; i++) printf "{\"stream\":\"ck\",\"k\":\"k%07d\",\"t\":\"a\",\"ts\":%.0f}\n", i, base + i
   printf "{\"watermark\":%.0f,\"stream\":\"ck\"}\n", base + n
@@ -116,20 +117,6 @@ wait_checkpoint() {
   echo "$json"
 }
 
-# A stream whose every source has been silent for the idle timeout (10 s) follows the watermark of the busiest
-# stream (docs: WatermarkTracker), and `vigil bench` stamps its own streams with the wall clock in microseconds:
-# without a live source of its own, `ck` would jump an era ahead and every partial match would expire. So while the
-# bench runs, the loading source repeats its last watermark every 2 s (no event time moves).
-beat_start() {
-  ( while true; do
-      curl -s -o /dev/null --data-binary "{\"watermark\":$(( base + keys )),\"stream\":\"ck\"}" \
-          "$url/v1/events?source=ckload" || true
-      sleep 2
-    done ) &
-  beat=$!
-}
-beat_stop() { kill "$beat"; wait "$beat" 2>/dev/null || true; beat=""; }
-
 # bench OUT: the fixed-rate ingestion run, its JSON report into OUT; fails unless every event and alert arrived.
 bench() {
   java -jar "$jar" bench --url "$url" --rate "$bench_rate" --batch 10 --duration "$bench_duration" --warmup 5s \
@@ -152,9 +139,7 @@ for n in $(seq 1 "$runs"); do
   replay_ready_ms="$ready_ms"
   replay_full_ms="$(wait_partials)"
   replay_line="$(grep 'recovered' "$log" || true)"
-  beat_start
   bench "$work/bench-base-$n.json"
-  beat_stop
   [[ "$(partials)" == "$keys" ]] || fail "the bench run disturbed ck_hold: $(partials) partial matches left"
   kill9
   rm -rf "$data-copy"
@@ -165,9 +150,7 @@ for n in $(seq 1 "$runs"); do
   # every checkpoint taken while the bench runs, as /v1/checkpoints shows it (polled faster than they come)
   ( while true; do checkpoints; echo; sleep 0.25; done ) > "$work/during-$n.ndjson" 2> /dev/null &
   poller=$!
-  beat_start
   bench "$work/bench-ck-$n.json"
-  beat_stop
   kill "$poller"; wait "$poller" 2>/dev/null || true; poller=""
   [[ "$(partials)" == "$keys" ]] || fail "the bench run disturbed ck_hold: $(partials) partial matches left"
   after="$(jq -r .completed <<< "$(checkpoints)")"
