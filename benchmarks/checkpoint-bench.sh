@@ -42,7 +42,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM   # so that the EXIT trap runs on a signal too
+trap 'exit 130' INT TERM HUP PIPE   # so that the EXIT trap runs on a signal too
 mkdir "$work/rules"   # empty: only ck_hold (and the bench's own rule while it runs) is deployed
 
 cat > "$work/rule.cep" <<'EOF'
