@@ -62,6 +62,8 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private final GroupCommit flusher;
     private final DiskReserve reserve;
     private final PageToucher toucher;
+    private final PrintWriter err;
+    private final WriteTimes writeTimes = new WriteTimes();
     private long lastPosition;
     private File writing;
     private volatile boolean closed;
@@ -76,6 +78,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         this.flusher = ackAfter == AckAfter.FLUSH ? new GroupCommit("vigil-ingest-flush") : null;
         this.reserve = reserve;
         this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-ingest-pretouch", err) : null;
+        this.err = err;
     }
 
     /** Opens (or creates) the log in {@code folder}; batches are acknowledged once written, and never refused. */
@@ -144,6 +147,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
             throw new IngestLogException(failure);
         }
         long end;
+        long startNanos = System.nanoTime();
         try {
             DocumentContext document = appender.writingDocument();
             try {
@@ -166,6 +170,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
             throw new IngestLogException("ingest log write failed: " + (failed.getMessage() != null
                     ? failed.getMessage() : failed.getClass().getSimpleName()), failed);
         }
+        writeTimes.add(System.nanoTime() - startNanos);
         lastPosition = appender.lastIndexAppended();
         if (flusher != null || toucher != null) {
             File file = appender.currentFile();
@@ -270,13 +275,22 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         return new Reader(tailer);
     }
 
-    /** Flushes still waited for are done first; then the queue closes, and later appends fail. */
+    /**
+     * Flushes still waited for are done first; then the queue closes, and later appends fail. Says on the server's
+     * log how long batch writes took: the time the event loop spent in them, and in stalls over 1 ms.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (writeTimes.count > 0) {
+            synchronized (err) {
+                err.println("vigil serve: ingest log: " + writeTimes);
+                err.flush();
+            }
+        }
         if (flusher != null) {
             flusher.close();
         }
@@ -288,6 +302,33 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         }
         appender.close();
         queue.close();
+    }
+
+    /** The time batch writes took; one writer (under the ingest lock), read once at close. */
+    private static final class WriteTimes {
+        private static final long STALL_NANOS = 1_000_000;
+        long count;
+        long totalNanos;
+        long stalls;
+        long stalledNanos;
+        long longestNanos;
+
+        void add(long nanos) {
+            count++;
+            totalNanos += nanos;
+            longestNanos = Math.max(longestNanos, nanos);
+            if (nanos > STALL_NANOS) {
+                stalls++;
+                stalledNanos += nanos;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%,d batches written in %,d ms, %,d ms of it in %,d writes "
+                    + "over 1 ms (longest %.1f ms)", count, totalNanos / 1_000_000, stalledNanos / 1_000_000, stalls,
+                    longestNanos / 1e6);
+        }
     }
 
     /** Reads records in log order. */
