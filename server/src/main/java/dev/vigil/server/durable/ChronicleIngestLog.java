@@ -101,7 +101,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     static ChronicleIngestLog open(Path folder, TimeProvider clock) {
         ChronicleSetup.apply();
         return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE)
-                .timeProvider(clock).build(), AckAfter.WRITE, null, null);
+                .timeProvider(clock).build(), AckAfter.WRITE, null, new PrintWriter(System.err, true));
     }
 
     /** Deletes old files by {@code policy} from now on ({@link #retain}); by default everything is kept. */
