@@ -99,11 +99,7 @@ final class Replay {
                 }
                 engine.offer(event);
             } else if (line instanceof InputLine.WatermarkLine watermark) {
-                if (watermark.stream() == null) {
-                    engine.advanceWatermark(watermark.timestamp());
-                } else {
-                    engine.advanceWatermark(watermark.stream(), watermark.timestamp());
-                }
+                watermark.applyTo(engine);
             } else if (line instanceof InputLine.Malformed bad) {
                 malformed++;
                 problems.println("line " + lineNumber[0] + ": " + bad.message() + " (line skipped)");

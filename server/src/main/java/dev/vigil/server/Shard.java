@@ -253,11 +253,7 @@ public final class Shard {
             if (line instanceof InputLine.EventLine event) {
                 engine.offer(event.event());
             } else if (line instanceof InputLine.WatermarkLine watermark) {
-                if (watermark.stream() == null) {
-                    engine.advanceWatermark(watermark.timestamp());
-                } else {
-                    engine.advanceWatermark(watermark.stream(), watermark.timestamp());
-                }
+                watermark.applyTo(engine);
             } else {
                 throw new AssertionError(line);
             }

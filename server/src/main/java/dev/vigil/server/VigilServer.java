@@ -75,7 +75,7 @@ public final class VigilServer {
                     createDataDir(config.dataDir());
                     alertLog[0] = openAlertLog(logs);
                     ingestLog[0] = logs == null ? new MemoryIngestLog()
-                            : ChronicleIngestLog.open(logs.resolve("ingest"), config.durability().ackAfter(),
+                            : ChronicleIngestLog.open(logs.resolve(ChronicleIngestLog.FOLDER), config.durability().ackAfter(),
                                     DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk, err), err)
                                     .retainWith(config.logRetention());
                     if (logs != null) {
@@ -232,10 +232,17 @@ public final class VigilServer {
         return ingest;
     }
 
+    /**
+     * How the server's engines run, owning {@code slice} of the keys: on the watermarks the ingest sends (explicit
+     * watermarks only), with the default state bounds. A backtest runs its engine the same way, owning every key.
+     */
+    public static EngineConfig shardEngine(KeySlice slice) {
+        return EngineConfig.defaults().withWatermarksFromInputOnly(true).withSlice(slice);
+    }
+
     /** Shard {@code shard}'s engine settings; RocksDB state goes to {@code <data>/state/shard-N}. */
     private static EngineConfig engineConfig(ServerConfig config, int shard, int count) {
-        EngineConfig engine = EngineConfig.defaults().withWatermarksFromInputOnly(true)
-                .withSlice(new KeySlice(shard, count));
+        EngineConfig engine = shardEngine(new KeySlice(shard, count));
         if (config.stateBackend() != ServerConfig.StateBackend.ROCKSDB) {
             return engine;
         }

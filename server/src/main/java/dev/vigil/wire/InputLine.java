@@ -2,6 +2,7 @@ package dev.vigil.wire;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.EventDecoder;
 import java.util.Map;
@@ -26,7 +27,17 @@ public sealed interface InputLine {
     }
 
     /** @param stream the stream the watermark is for, or {@code null} for every stream */
-    record WatermarkLine(String stream, long timestamp) implements InputLine {}
+    /** An explicit watermark: for one stream, or for every stream when {@code stream} is null. */
+    record WatermarkLine(String stream, long timestamp) implements InputLine {
+        /** Advances {@code engine}'s watermark of this line's stream, or of every stream. */
+        public void applyTo(Engine engine) {
+            if (stream == null) {
+                engine.advanceWatermark(timestamp);
+            } else {
+                engine.advanceWatermark(stream, timestamp);
+            }
+        }
+    }
 
     record Blank() implements InputLine {}
 

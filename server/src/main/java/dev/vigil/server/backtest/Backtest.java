@@ -9,6 +9,7 @@ import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.nfa.Offer;
 import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.server.VigilServer;
 import dev.vigil.server.durable.IngestLogSnapshot;
 import dev.vigil.server.ingest.LogRecord;
 import dev.vigil.wire.InputLine;
@@ -45,12 +46,8 @@ public final class Backtest {
     /** The limit that never truncates (for a caller streaming alerts out, like {@code vigil backtest}). */
     public static final long NO_LIMIT = Long.MAX_VALUE;
 
-    /**
-     * The engine configuration of the live shards (see {@code VigilServer}) with every key owned: watermarks come
-     * from the log alone, state bounds are the same.
-     */
-    static final EngineConfig CONFIG = EngineConfig.defaults().withWatermarksFromInputOnly(true)
-            .withSlice(KeySlice.ALL);
+    /** The live shards' engine configuration, owning every key: a rule's state per key does not depend on slicing. */
+    static final EngineConfig CONFIG = VigilServer.shardEngine(KeySlice.ALL);
 
     /**
      * What a replay did.
@@ -115,11 +112,7 @@ public final class Backtest {
                     events++;
                 }
             } else if (line instanceof InputLine.WatermarkLine watermark) {
-                if (watermark.stream() == null) {
-                    engine.advanceWatermark(watermark.timestamp());
-                } else {
-                    engine.advanceWatermark(watermark.stream(), watermark.timestamp());
-                }
+                watermark.applyTo(engine);
             } else {
                 throw new AssertionError(line);
             }

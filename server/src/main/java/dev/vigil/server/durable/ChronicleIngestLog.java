@@ -56,6 +56,9 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
      */
     static final RollCycle ROLL_CYCLE = RollCycles.FAST_HOURLY;
 
+    /** The log's folder in the data folder. */
+    public static final String FOLDER = "ingest";
+
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
     private LogRetention retention = new LogRetention(0, 0);

@@ -28,7 +28,7 @@ public final class IngestLogSnapshot implements AutoCloseable {
 
     /** Opens the ingest log of the data folder {@code dataDir} (its {@code ingest/}, where the server writes it). */
     public static IngestLogSnapshot ofDataFolder(Path dataDir) throws NoSuchFileException {
-        return open(dataDir.resolve("ingest"));
+        return open(dataDir.resolve(ChronicleIngestLog.FOLDER));
     }
 
     /**
