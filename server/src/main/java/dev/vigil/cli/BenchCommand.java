@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
         description = {"Measure a running server (vigil serve): deploy the rule bench_seq over streams of its own, "
                 + "stream generated events over /v1/events, receive the rule's alerts on /v1/alerts, delete the "
                 + "rule, and report events acknowledged per second and event-to-alert latency (p50, p90, p99, "
-                + "p99.9, max; HdrHistogram). Other rules are not disturbed.",
+                + "p99.9, max; HdrHistogram). Other rules keep their state, but a stream with no active source follows the "
+                + "furthest active stream's time, which the bench's wall-clock timestamps push ahead: run it "
+                + "against a server whose other streams are being fed, or a spare one.",
             "Each message holds --batch events and a watermark at its own timestamp (event time is the wall clock "
                 + "in microseconds), so the engine releases its events at once; latency runs from the time a "
                 + "message was due to be sent (at a fixed --rate, its place in the schedule, so a server that "

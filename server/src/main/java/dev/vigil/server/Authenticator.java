@@ -72,13 +72,14 @@ final class Authenticator {
      * so a typo is not reported as a missing role.
      */
     static Role requiredRole(String path) {
-        if (under(path, "/v1/rules") || under(path, "/v1/savepoints") || under(path, "/v1/checkpoints")) {
+        if (under(path, "/v1/rules") || under(path, "/v1/savepoints")) {
             return Role.ADMIN;
         }
         if (under(path, "/v1/events")) {
             return Role.INGEST;
         }
-        if (under(path, "/v1/alerts") || under(path, "/metrics") || under(path, "/v1/backtest")) {
+        if (under(path, "/v1/alerts") || under(path, "/metrics") || under(path, "/v1/backtest")
+                || under(path, "/v1/checkpoints")) {
             return Role.READ;
         }
         return null;

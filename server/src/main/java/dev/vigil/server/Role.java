@@ -3,8 +3,8 @@ package dev.vigil.server;
 import java.util.Locale;
 
 /**
- * What a bearer token may do: {@code admin} manages rules (and may do everything), {@code ingest} sends events,
- * {@code read} reads alerts and metrics.
+ * What a bearer token may do: {@code admin} manages rules and savepoints (and may do everything), {@code ingest}
+ * sends events, {@code read} reads alerts, metrics and checkpoint statistics and runs backtests.
  */
 public enum Role {
     ADMIN, INGEST, READ;
