@@ -202,7 +202,6 @@ final class Ingest {
         return new Result(false, events, late, null, position);
     }
 
-    /** Installs or replaces rules on every shard, between the same two events; false when a queue is full. */
     /**
      * Installs or replaces rules on every shard, between the same two events, and logs the change (the rules'
      * text and where it came from, for a replay); false when a queue is full.
@@ -211,10 +210,7 @@ final class Ingest {
         if (!everyShardHasRoom(0)) {
             return false;
         }
-        for (CompiledRule rule : deployed) {
-            rules.put(rule.name(), rule);
-        }
-        recordTexts(deployed, origin, text, deployedAtMs);
+        install(deployed, origin, text, deployedAtMs);
         reroute(nanoClock.getAsLong());
         // A stream new to a shard's engine starts at no watermark: bring it to the streams' current time. (Every
         // advance is published with the same command, so none is lost for the shards' older streams either.)
@@ -238,8 +234,7 @@ final class Ingest {
         if (!everyShardHasRoom(0)) {
             return false;
         }
-        rules.remove(name);
-        ruleTexts.remove(name);
+        uninstall(name);
         reroute(nanoClock.getAsLong());
         log.appendUndeploy(name);
         for (Shard shard : shards) {
@@ -321,10 +316,7 @@ final class Ingest {
         while (true) {
             synchronized (this) {
                 if (everyShardHasRoom(0)) {
-                    for (CompiledRule rule : deployed) {
-                        rules.put(rule.name(), rule);
-                    }
-                    recordTexts(deployed, logged.origin(), logged.text(), logged.deployedAtMs());
+                    install(deployed, logged.origin(), logged.text(), logged.deployedAtMs());
                     reroute(nanoClock.getAsLong());
                     time.drainAdvances((stream, watermark) -> { });
                     for (InputLine.WatermarkLine watermark : watermarks) {
@@ -346,8 +338,7 @@ final class Ingest {
         while (true) {
             synchronized (this) {
                 if (everyShardHasRoom(0)) {
-                    rules.remove(name);
-                    ruleTexts.remove(name);
+                    uninstall(name);
                     reroute(nanoClock.getAsLong());
                     for (Shard shard : shards) {
                         shard.submit(new ShardCommand.Undeploy(name));
@@ -405,12 +396,11 @@ final class Ingest {
      */
     synchronized void restore(Checkpoint cut, List<CompiledRule> running) {
         sequence = cut.sequence();
-        for (CompiledRule rule : running) {
-            rules.put(rule.name(), rule);
-        }
         for (RuleText text : cut.rules()) {
-            if (rules.containsKey(text.name())) {
-                ruleTexts.put(text.name(), text);
+            for (CompiledRule rule : running) {
+                if (rule.name().equals(text.name())) {
+                    install(rule, text);   // rules that no longer compile are not running, and keep no text
+                }
             }
         }
         reroute(nanoClock.getAsLong());
@@ -427,11 +417,22 @@ final class Ingest {
         }
     }
 
-    private void recordTexts(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
+    /** The running rules and their texts change together, here and in {@link #uninstall}. */
+    private void install(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
         for (CompiledRule rule : deployed) {
-            ruleTexts.remove(rule.name());   // a redeployed rule moves to the end, as in the registry's order
-            ruleTexts.put(rule.name(), new RuleText(rule.name(), rule.version(), origin, text, deployedAtMs));
+            install(rule, new RuleText(rule.name(), rule.version(), origin, text, deployedAtMs));
         }
+    }
+
+    private void install(CompiledRule rule, RuleText text) {
+        rules.put(rule.name(), rule);
+        ruleTexts.remove(rule.name());   // a redeployed rule moves to the end, as in the registry's order
+        ruleTexts.put(rule.name(), text);
+    }
+
+    private void uninstall(String name) {
+        rules.remove(name);
+        ruleTexts.remove(name);
     }
 
     /**
