@@ -45,6 +45,8 @@ public final class Engine implements AutoCloseable {
     private final Map<RuleRuntime, List<StreamClock>> clocksByRule = new HashMap<>();
     private long unrouted;
     private long processingTimeMs = Long.MIN_VALUE;
+    /** The snapshot being written in slices, or null. */
+    private EngineSnapshot.Writer snapshotWriter;
 
     public Engine(List<CompiledRule> compiled, EngineConfig config, EngineListener listener) {
         this(compiled, config, listener, List.of());
@@ -91,6 +93,7 @@ public final class Engine implements AutoCloseable {
      * watermark and its delay.
      */
     public void deploy(CompiledRule rule) {
+        requireNoSnapshot("deploy rule " + rule.name());
         RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.slice(), listener,
                 rocksDb);
         RuleRuntime replaced = find(rule.name());
@@ -116,6 +119,7 @@ public final class Engine implements AutoCloseable {
      * no rule has that name. Stream clocks stay, so a rule deployed later continues from the same watermarks.
      */
     public boolean undeploy(String name) {
+        requireNoSnapshot("remove rule " + name);
         RuleRuntime runtime = find(name);
         if (runtime == null) {
             return false;
@@ -140,7 +144,66 @@ public final class Engine implements AutoCloseable {
      * the thread that drives the engine; it changes nothing. Events shared by rules and keys are written once.
      */
     public void snapshot(DataOutput out) throws IOException {
-        EngineSnapshot.write(out, config, unrouted, processingTimeMs, clocks.values(), rules);
+        startSnapshot(out);
+        continueSnapshot(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Starts writing a snapshot of the state as it is now (the same bytes {@link #snapshot} would write now), for
+     * a host that must not stop for the whole state: the stream clocks and counters are written at once, the keys
+     * over later {@link #continueSnapshot} calls, while events, watermarks and time go on in between. Copy on
+     * write, as Flink's state backends do: a heap key about to change is copied first (only keys touched before
+     * they are written cost a copy); RocksDB keys are read from a RocksDB snapshot. Rules cannot be deployed or
+     * removed until the snapshot is written or abandoned. Call it between two engine calls.
+     *
+     * @throws IllegalStateException a snapshot is already being written
+     */
+    public void startSnapshot(DataOutput out) throws IOException {
+        if (snapshotWriter != null) {
+            throw new IllegalStateException("a snapshot is already being written");
+        }
+        snapshotWriter = EngineSnapshot.start(out, config, unrouted, processingTimeMs, clocks.values(), rules);
+    }
+
+    /**
+     * Writes up to about {@code keys} more keys of the snapshot {@link #startSnapshot started}; true once it is
+     * complete (also when none is being written). A failure abandons the snapshot.
+     */
+    public boolean continueSnapshot(int keys) throws IOException {
+        if (snapshotWriter == null) {
+            return true;
+        }
+        boolean done;
+        try {
+            done = snapshotWriter.write(Math.max(1, keys));
+        } catch (IOException | RuntimeException e) {
+            snapshotWriter = null;
+            throw e;
+        }
+        if (done) {
+            snapshotWriter = null;
+        }
+        return done;
+    }
+
+    /** True while a snapshot is started and neither complete nor abandoned. */
+    public boolean snapshotInProgress() {
+        return snapshotWriter != null;
+    }
+
+    /** Drops the snapshot being written, if any: what it wrote so far is not a snapshot. */
+    public void abandonSnapshot() {
+        if (snapshotWriter != null) {
+            snapshotWriter.abandon();
+            snapshotWriter = null;
+        }
+    }
+
+    private void requireNoSnapshot(String change) {
+        if (snapshotWriter != null) {
+            throw new IllegalStateException("cannot " + change + " while a snapshot is being written: finish or"
+                    + " abandon it first");
+        }
     }
 
     /** An engine restored from a snapshot, and the rules that started without their state. */
@@ -285,6 +348,7 @@ public final class Engine implements AutoCloseable {
     /** Releases the RocksDB state (its folder's content is then garbage); nothing to do for heap state. */
     @Override
     public void close() {
+        abandonSnapshot();
         if (rocksDb != null) {
             rocksDb.close();
         }

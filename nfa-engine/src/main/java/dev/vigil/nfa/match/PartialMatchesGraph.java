@@ -106,6 +106,53 @@ public final class PartialMatchesGraph {
         }
     }
 
+    /**
+     * A copy of {@code state} that later changes to either do not reach: the same graph of new entries, nodes,
+     * edges and runs over the same events and versions (both immutable), so that visiting the copy gives exactly
+     * the calls visiting {@code state} gave. For copy-on-write snapshots: a key about to change is copied first.
+     *
+     * @param builder scratch, reusable from one copy to the next
+     */
+    public PartialMatches copy(PartialMatches state, Builder builder) {
+        try {
+            visit(state, new Copier(builder));
+        } catch (IOException impossible) {
+            throw new AssertionError("the copier writes nothing", impossible);
+        }
+        return builder.build();
+    }
+
+    /** Hands each call to a {@link Builder}. */
+    private record Copier(Builder builder) implements Visitor {
+        @Override
+        public void begin(long nextSerial, boolean newStart, long[] timers, int timerCount, int liveEntries,
+                int liveNodes, long lastTimestamp, int nextId, int entries, int nodes, int runs, int completed) {
+            builder.begin(nextSerial, newStart, timers, timerCount, liveEntries, liveNodes, lastTimestamp, nextId,
+                    entries, nodes, runs, completed);
+        }
+
+        @Override
+        public void entry(Event event, long timestamp, int id, int refs, boolean removed) {
+            builder.entry(event, timestamp, id, refs, removed);
+        }
+
+        @Override
+        public void node(int entry, int variable, int refs, boolean removed, int edges) {
+            builder.node(entry, variable, refs, removed, edges);
+        }
+
+        @Override
+        public void edge(int target, int[] version, int refs) {
+            builder.edge(target, version, refs);
+        }
+
+        @Override
+        public void run(boolean completed, int state, int node, int[] version, long startTs, long previousTs,
+                int startEvent, long serial) {
+            builder.run(completed, state, node, version, startTs, previousTs, startEvent, serial);
+        }
+    }
+
     private static void runs(boolean completed, RunQueue queue, Visitor visitor) throws IOException {
         for (int i = 0; i < queue.size(); i++) {
             Run run = queue.get(i);

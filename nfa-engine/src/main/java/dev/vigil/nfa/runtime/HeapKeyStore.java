@@ -1,8 +1,10 @@
 package dev.vigil.nfa.runtime;
 
 import dev.vigil.nfa.match.Matcher;
+import dev.vigil.nfa.match.PartialMatchesGraph;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 
 /**
  * The default {@link KeyStore}: a {@code HashMap} of live states, nothing to load or write back.
@@ -13,9 +15,15 @@ import java.util.HashMap;
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
-final class HeapKeyStore implements KeyStore, KeyStore.Numbers {
+final class HeapKeyStore implements KeyStore {
     private final Matcher matcher;
     private HashMap<Object, KeyState> keys = new HashMap<>();
+    /** The snapshot being written, or null. */
+    private HeapCapture capture;
+    /** Snapshots started so far: numbers them for {@link KeyState#savedIn}. */
+    private int captures;
+    private PartialMatchesGraph copier;
+    private PartialMatchesGraph.Builder builder;
 
     HeapKeyStore(Matcher matcher) {
         this.matcher = matcher;
@@ -23,7 +31,11 @@ final class HeapKeyStore implements KeyStore, KeyStore.Numbers {
 
     @Override
     public KeyState get(Object key) {
-        return keys.get(key);
+        KeyState state = keys.get(key);
+        if (capture != null && state != null) {
+            capture.beforeChange(state);
+        }
+        return state;
     }
 
     @Override
@@ -45,6 +57,9 @@ final class HeapKeyStore implements KeyStore, KeyStore.Numbers {
 
     @Override
     public void remove(KeyState state) {
+        if (capture != null) {
+            capture.beforeRemove(state);
+        }
         keys.remove(state.key);
     }
 
@@ -62,36 +77,106 @@ final class HeapKeyStore implements KeyStore, KeyStore.Numbers {
         return held;
     }
 
-    /** Numbers the states through their mark field: a million keys hash nothing more than their lookups. */
+    /**
+     * Copy-on-write, as Flink's heap state backend does: the capture holds the states of this moment in an array
+     * (no state is copied yet); a captured state not yet visited is copied when the runtime gets it, so about to
+     * change it ({@link #get}), and the copy is visited in its place. Whether a state is captured follows from its
+     * incarnation, not visited yet from {@link KeyState#savedIn}, its number is {@link KeyState#mark}: no pass
+     * over the keys marks or clears anything. A captured state removed during the capture is remembered by key
+     * for {@link Capture#numberOf}; removing is the only way a state leaves the table while a rule runs.
+     */
     @Override
-    public Numbers visit(Visitor visitor) throws IOException {
-        int number = 0;
-        try {
-            for (KeyState state : keys.values()) {
-                state.mark = ++number;
-                visitor.key(state);
+    public Capture capture(long lastIncarnation) {
+        if (capture != null) {
+            throw new IllegalStateException("a snapshot of rule states is already being written");
+        }
+        capture = new HeapCapture(keys.values().toArray(new KeyState[0]), ++captures, lastIncarnation);
+        return capture;
+    }
+
+    private final class HeapCapture implements Capture {
+        private final KeyState[] states;
+        private final int id;
+        private final long lastIncarnation;
+        private final IdentityHashMap<KeyState, KeyState> copies = new IdentityHashMap<>();
+        private final HashMap<Object, KeyState> removed = new HashMap<>();
+        private int next;
+
+        HeapCapture(KeyState[] states, int id, long lastIncarnation) {
+            this.states = states;
+            this.id = id;
+            this.lastIncarnation = lastIncarnation;
+        }
+
+        boolean holds(KeyState state) {
+            return state.incarnation <= lastIncarnation;
+        }
+
+        void beforeChange(KeyState state) {
+            if (holds(state) && state.savedIn != id) {
+                state.savedIn = id;
+                copies.put(state, copyOf(state));
             }
-        } catch (IOException | RuntimeException e) {
-            done();
-            throw e;
         }
-        return this;
+
+        void beforeRemove(KeyState state) {
+            if (holds(state)) {
+                removed.put(state.key, state);
+            }
+        }
+
+        @Override
+        public int size() {
+            return states.length;
+        }
+
+        @Override
+        public boolean visit(Visitor visitor, int max) throws IOException {
+            int end = (int) Math.min(states.length, (long) next + max);
+            while (next < end) {
+                KeyState state = states[next];
+                states[next] = null;   // the array no longer keeps a removed state alive
+                state.mark = ++next;
+                KeyState copy = copies.remove(state);
+                if (copy == null) {
+                    state.savedIn = id;
+                }
+                visitor.key(copy == null ? state : copy);
+            }
+            return next == states.length;
+        }
+
+        @Override
+        public int numberOf(Object key, long incarnation) {
+            KeyState state = removed.get(key);
+            if (state == null) {
+                state = keys.get(key);
+            }
+            if (state == null || !holds(state) || (incarnation != ANY && state.incarnation != incarnation)) {
+                return -1;
+            }
+            return state.mark - 1;
+        }
+
+        @Override
+        public void done() {
+            if (capture == this) {
+                capture = null;
+            }
+        }
     }
 
-    @Override
-    public int of(Object key, long incarnation) {
-        KeyState state = keys.get(key);
-        if (state == null || (incarnation != ANY && state.incarnation != incarnation)) {
-            return -1;
+    private KeyState copyOf(KeyState state) {
+        if (copier == null) {
+            copier = new PartialMatchesGraph();
+            builder = new PartialMatchesGraph.Builder(Integer.MAX_VALUE, Integer.MAX_VALUE);
         }
-        return state.mark - 1;
-    }
-
-    @Override
-    public void done() {
-        for (KeyState state : keys.values()) {
-            state.mark = 0;
-        }
+        KeyState copy = new KeyState(state.key, copier.copy(state.partialMatches, builder), state.incarnation);
+        copy.waitingEvents = state.waitingEvents;
+        copy.scheduledDeadline = state.scheduledDeadline;
+        copy.advancedTo = state.advancedTo;
+        copy.round = state.round;
+        return copy;
     }
 
     @Override

@@ -23,8 +23,13 @@ final class KeyState {
     long advancedTo = Long.MIN_VALUE;
     /** The release round in which the key last received events. */
     long round;
-    /** Scratch for {@link HeapKeyStore#visit}: the key's number plus one while a snapshot is written, else 0. */
+    /** Scratch for {@link HeapKeyStore}'s snapshots: the key's number in the latest snapshot that wrote it. */
     int mark;
+    /**
+     * Scratch for {@link HeapKeyStore}'s snapshots: the number of the latest snapshot that wrote this state or
+     * copied it before a change (0: none).
+     */
+    int savedIn;
 
     KeyState(Object key, PartialMatches partialMatches, long incarnation) {
         this.key = key;

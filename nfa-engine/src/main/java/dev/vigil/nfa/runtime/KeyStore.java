@@ -10,14 +10,14 @@ import java.io.IOException;
  * <p><b>Protocol.</b> A state got by {@link #get} or {@link #add} is live in memory until the runtime is done with
  * it: {@link #put} (changed, keep it), {@link #release} (unchanged) or {@link #remove} (idle, forget the key).
  * Within one engine call the same key always gives the same object. Between two engine calls no state is live,
- * which is when {@link #visit}, {@link #size} and {@link #partialMatchCount} are called. The heap store ignores the
+ * which is when {@link #capture}, {@link #size} and {@link #partialMatchCount} are called. The heap store ignores the
  * protocol (its states are always in memory); the RocksDB store loads on {@code get} and writes back on
  * {@code put}, as Flink's RocksDB state backend does.
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
 interface KeyStore {
-    /** Marks "any incarnation" for {@link Numbers#of}. */
+    /** Marks "any incarnation" for {@link Capture#numberOf}. */
     long ANY = Long.MIN_VALUE;
 
     /** The key's state, or null when the key holds nothing ({@code key} null: never a key, gives null). */
@@ -40,8 +40,14 @@ interface KeyStore {
     /** The partial matches held over every key. */
     long partialMatchCount();
 
-    /** Hands every state to {@code visitor} in the store's order and numbers them (0, 1, ...) in that order. */
-    Numbers visit(Visitor visitor) throws IOException;
+    /**
+     * Starts a snapshot of every state as it is at this moment, to be visited in slices between later engine
+     * calls ({@link Capture#visit}): what the runtime does in between does not reach the states visited. At most
+     * one capture at a time, started between two engine calls.
+     *
+     * @param lastIncarnation the last incarnation the runtime gave: states of later ones are not in the capture
+     */
+    Capture capture(long lastIncarnation) throws IOException;
 
     /** Before a restore: the most keys the table ever held, so the heap table can take the capacity it had. */
     void presize(int mostKeys);
@@ -49,19 +55,29 @@ interface KeyStore {
     /** Forgets every key: the rule is gone. */
     void clear();
 
-    /** Receives the states of a {@link #visit}. */
+    /** Receives the states of a {@link Capture#visit}. */
     interface Visitor {
         void key(KeyState state) throws IOException;
     }
 
-    /** The numbers a {@link #visit} gave the keys; valid until {@link #done}. */
-    interface Numbers {
-        /**
-         * The number of {@code key}'s state, or -1 when it has none or its state is not of {@code incarnation}
-         * ({@link #ANY} matches every incarnation).
-         */
-        int of(Object key, long incarnation);
+    /** A snapshot of a store's states being visited; see {@link #capture}. */
+    interface Capture {
+        /** The number of states captured. */
+        int size();
 
+        /**
+         * Hands up to {@code max} more captured states to {@code visitor} (as they were when captured), numbering
+         * them 0, 1, ... over the whole capture; true once every state has been handed over.
+         */
+        boolean visit(Visitor visitor, int max) throws IOException;
+
+        /**
+         * Once every state was visited: the number of {@code key}'s captured state, or -1 when the key had none or
+         * one of another incarnation than {@code incarnation} ({@link #ANY} matches every incarnation).
+         */
+        int numberOf(Object key, long incarnation);
+
+        /** Ends the capture, visited to the end or not; the store may start another. */
         void done();
     }
 }

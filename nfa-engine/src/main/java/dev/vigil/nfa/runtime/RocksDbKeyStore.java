@@ -11,6 +11,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -125,40 +126,72 @@ final class RocksDbKeyStore implements KeyStore {
         return count;
     }
 
-    /** Iterates the rule's keys in byte order; numbers them in a hash map (keys, not states, stay in memory). */
+    /**
+     * Iterates the rule's keys in byte order in a RocksDB snapshot taken now (as Flink's RocksDB backend does), so
+     * later writes do not reach the states visited; numbers the keys in a hash map (keys, not states, stay in
+     * memory until {@link Capture#done}).
+     */
     @Override
-    public Numbers visit(Visitor visitor) throws IOException {
+    public Capture capture(long lastIncarnation) {
         if (!live.isEmpty()) {
-            throw new IllegalStateException("visit during an engine call: " + live.size() + " key states live");
+            throw new IllegalStateException("capture during an engine call: " + live.size() + " key states live");
         }
-        Map<Object, long[]> numbers = new HashMap<>();
-        try (Slice upper = new Slice(nextPrefix);
-                ReadOptions reads = new ReadOptions().setIterateUpperBound(upper);
-                RocksIterator it = db.newIterator(reads)) {
-            for (it.seek(prefix); it.isValid(); it.next()) {
-                KeyState state = toState(codec.decode(it.value()));
-                numbers.put(state.key, new long[] {numbers.size(), state.incarnation});
-                visitor.key(state);
-            }
-            it.status();
-        } catch (RocksDBException e) {
-            throw new IOException("cannot read the RocksDB state: " + e.getMessage(), e);
-        }
-        return new Numbers() {
-            @Override
-            public int of(Object key, long incarnation) {
-                long[] number = numbers.get(key);
-                if (number == null || (incarnation != ANY && number[1] != incarnation)) {
-                    return -1;
-                }
-                return (int) number[0];
-            }
+        return new RocksDbCapture();
+    }
 
-            @Override
-            public void done() {
-                numbers.clear();
+    private final class RocksDbCapture implements Capture {
+        private final int size = RocksDbKeyStore.this.size;
+        private final Map<Object, long[]> numbers = new HashMap<>();
+        private final Snapshot snapshot = db.getSnapshot();
+        private final Slice upper = new Slice(nextPrefix);
+        private final ReadOptions reads = new ReadOptions().setSnapshot(snapshot).setIterateUpperBound(upper);
+        private final RocksIterator iterator = db.newIterator(reads);
+        private boolean closed;
+
+        RocksDbCapture() {
+            iterator.seek(prefix);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public boolean visit(Visitor visitor, int max) throws IOException {
+            try {
+                for (int n = 0; n < max && iterator.isValid(); n++, iterator.next()) {
+                    KeyState state = toState(codec.decode(iterator.value()));
+                    numbers.put(state.key, new long[] {numbers.size(), state.incarnation});
+                    visitor.key(state);
+                }
+                iterator.status();
+            } catch (RocksDBException e) {
+                throw new IOException("cannot read the RocksDB state: " + e.getMessage(), e);
             }
-        };
+            return !iterator.isValid();
+        }
+
+        @Override
+        public int numberOf(Object key, long incarnation) {
+            long[] number = numbers.get(key);
+            if (number == null || (incarnation != ANY && number[1] != incarnation)) {
+                return -1;
+            }
+            return (int) number[0];
+        }
+
+        @Override
+        public void done() {
+            if (!closed) {
+                closed = true;
+                numbers.clear();
+                iterator.close();
+                reads.close();
+                upper.close();
+                db.releaseSnapshot(snapshot);
+            }
+        }
     }
 
     @Override

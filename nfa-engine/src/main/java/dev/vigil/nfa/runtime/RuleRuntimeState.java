@@ -3,17 +3,16 @@ package dev.vigil.nfa.runtime;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.match.PartialMatches;
 import java.io.IOException;
-import java.util.Iterator;
 
 /**
- * The state of one {@link RuleRuntime} as plain values, for state snapshots: {@link #visit} hands it to a
+ * The state of one {@link RuleRuntime} as plain values, for state snapshots: a {@link #capture} hands it to a
  * {@link Visitor} (the codec in {@code dev.vigil.nfa.state} writes bytes), a {@link Restorer} puts the same
  * values back into a fresh runtime of the same rule. The byte format is not this class's business, and neither is
  * the backend: a snapshot of a heap runtime restores into a RocksDB one and back.
  *
  * <p><b>What is state.</b> The counters, the release round and arrival counter, the rule's watermark, every key
  * with its {@link PartialMatches}, the events waiting for the watermark and the timers. Scratch ({@code touched},
- * {@code current}) is empty between two engine calls, which is when snapshots are taken. Keys are numbered in
+ * {@code current}) is empty between two engine calls, which is when captures start. Keys are numbered in
  * visiting order; waiting events and timers name their key by that number. Incarnations are not state: a restore
  * numbers the states 1, 2, ... in visiting order.
  *
@@ -57,30 +56,75 @@ public final class RuleRuntimeState {
         void timer(long deadline, int key, long order) throws IOException;
     }
 
-    public static void visit(RuleRuntime runtime, Visitor visitor) throws IOException {
-        KeyStore keys = runtime.keys;
-        visitor.begin(runtime.round, runtime.arrivals, runtime.watermark, runtime.eventsIn, runtime.matches,
-                runtime.timeouts, runtime.dropped, runtime.evaluationErrors, runtime.maxKeys, keys.size(),
-                runtime.waiting.size(), runtime.timers.size());
-        KeyStore.Numbers numbers = keys.visit(state -> visitor.key(state.key, state.waitingEvents,
-                state.scheduledDeadline, state.advancedTo, state.round, state.partialMatches));
-        try {
-            // PriorityQueue's iterator walks its array in order.
-            for (Iterator<RuleRuntime.Waiting> it = runtime.waiting.iterator(); it.hasNext();) {
-                RuleRuntime.Waiting next = it.next();
-                int key = numbers.of(next.key(), KeyStore.ANY);
+    /**
+     * The runtime's state as it is now, to be handed to a visitor in slices while the runtime goes on
+     * ({@link KeyStore#capture}): counters and both queues are copied now (the queues as arrays of their immutable
+     * entries), the keys are visited as they were now. Between two engine calls only.
+     */
+    public static Capture capture(RuleRuntime runtime) throws IOException {
+        return new Capture(runtime);
+    }
+
+    /** See {@link #capture}: {@link #begin}, {@link #keys} until true, {@link #end}; {@link #done} in any case. */
+    public static final class Capture {
+        private final long round;
+        private final long arrivals;
+        private final long watermark;
+        private final long eventsIn;
+        private final long matches;
+        private final long timeouts;
+        private final long dropped;
+        private final long evaluationErrors;
+        private final int maxKeys;
+        private final RuleRuntime.Waiting[] waiting;
+        private final RuleRuntime.Timer[] timers;
+        private final KeyStore.Capture keys;
+
+        private Capture(RuleRuntime runtime) throws IOException {
+            round = runtime.round;
+            arrivals = runtime.arrivals;
+            watermark = runtime.watermark;
+            eventsIn = runtime.eventsIn;
+            matches = runtime.matches;
+            timeouts = runtime.timeouts;
+            dropped = runtime.dropped;
+            evaluationErrors = runtime.evaluationErrors;
+            maxKeys = runtime.maxKeys;
+            // PriorityQueue.toArray gives its array in order: the order a visit writes.
+            waiting = runtime.waiting.toArray(new RuleRuntime.Waiting[0]);
+            timers = runtime.timers.toArray(new RuleRuntime.Timer[0]);
+            keys = runtime.keys.capture(runtime.incarnations);
+        }
+
+        public void begin(Visitor visitor) throws IOException {
+            visitor.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, evaluationErrors,
+                    maxKeys, keys.size(), waiting.length, timers.length);
+        }
+
+        /** Visits up to {@code max} more keys; true once every key has been visited. */
+        public boolean keys(Visitor visitor, int max) throws IOException {
+            return keys.visit(state -> visitor.key(state.key, state.waitingEvents, state.scheduledDeadline,
+                    state.advancedTo, state.round, state.partialMatches), max);
+        }
+
+        /** After every key: the waiting events and the timers, which name their keys by number. */
+        public void end(Visitor visitor) throws IOException {
+            for (RuleRuntime.Waiting next : waiting) {
+                int key = keys.numberOf(next.key(), KeyStore.ANY);
                 if (key < 0) {
                     throw new IllegalStateException("a waiting event of a key not in the store: " + next.event());
                 }
                 visitor.waiting(next.event(), key, next.arrival());
             }
-            for (Iterator<RuleRuntime.Timer> it = runtime.timers.iterator(); it.hasNext();) {
-                RuleRuntime.Timer next = it.next();
-                int key = next.key() == null ? -1 : numbers.of(next.key(), next.incarnation());
+            for (RuleRuntime.Timer next : timers) {
+                int key = next.key() == null ? -1 : keys.numberOf(next.key(), next.incarnation());
                 visitor.timer(next.deadline(), key, next.order());
             }
-        } finally {
-            numbers.done();
+        }
+
+        /** Ends the capture: the store may start another. */
+        public void done() {
+            keys.done();
         }
     }
 

@@ -37,8 +37,13 @@ public final class EngineSnapshot {
 
     private EngineSnapshot() {}
 
-    /** Writes the engine's state: its settings that state depends on, counters, clocks (in order), rules. */
-    public static void write(DataOutput out, EngineConfig config, long unrouted, long processingTimeMs,
+    /**
+     * Starts writing the engine's state as it is now: settings that state depends on, counters and clocks (in
+     * order) are written at once, each rule is captured ({@link RuleRuntimeState#capture}); the returned writer
+     * writes the rules' keys in slices between later engine calls, and what it writes is the state of this
+     * moment whatever the engine does in between (as long as no rule is deployed or removed before it is done).
+     */
+    public static Writer start(DataOutput out, EngineConfig config, long unrouted, long processingTimeMs,
             Collection<StreamClock> clocks, List<RuleRuntime> rules) throws IOException {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
@@ -58,12 +63,84 @@ public final class EngineSnapshot {
             payload.writeLong(clock.late());
         }
         payload.writeVarInt(rules.size());
-        RuleStateWriter writer = new RuleStateWriter(payload);
-        for (RuleRuntime rule : rules) {
-            writer.write(rule);
+        List<RuleRuntimeState.Capture> captures = new ArrayList<>(rules.size());
+        try {
+            for (RuleRuntime rule : rules) {
+                captures.add(RuleRuntimeState.capture(rule));
+            }
+        } catch (IOException | RuntimeException e) {
+            captures.forEach(RuleRuntimeState.Capture::done);
+            throw e;
         }
-        payload.finish();
+        return new Writer(payload, List.copyOf(rules), captures);
     }
+
+    /**
+     * The rest of a snapshot {@link #start}ed: rule after rule, each one's keys in slices. Call {@link #write}
+     * between engine calls until it returns true, or {@link #abandon}.
+     */
+    public static final class Writer {
+        private final SnapshotOutput payload;
+        private final RuleStateWriter rules;
+        private final List<RuleRuntime> runtimes;
+        private final List<RuleRuntimeState.Capture> captures;
+        private int rule;
+        private boolean begun;
+        private boolean finished;
+
+        private Writer(SnapshotOutput payload, List<RuleRuntime> runtimes, List<RuleRuntimeState.Capture> captures) {
+            this.payload = payload;
+            this.rules = new RuleStateWriter(payload);
+            this.runtimes = runtimes;
+            this.captures = captures;
+        }
+
+        /**
+         * Writes up to about {@code keys} more keys (and the sections' other parts on the way); true once the
+         * whole snapshot is written, checksum included. A failure abandons the snapshot.
+         */
+        public boolean write(int keys) throws IOException {
+            try {
+                int budget = keys;
+                while (!finished && budget > 0) {
+                    if (rule == runtimes.size()) {
+                        payload.finish();
+                        finished = true;
+                        break;
+                    }
+                    RuleRuntimeState.Capture capture = captures.get(rule);
+                    if (!begun) {
+                        rules.begin(runtimes.get(rule), capture);
+                        begun = true;
+                    }
+                    int slice = Math.min(budget, SLICE_KEYS);
+                    budget -= slice;
+                    if (capture.keys(rules, slice)) {
+                        capture.end(rules);
+                        capture.done();
+                        rule++;
+                        begun = false;
+                    }
+                }
+                return finished;
+            } catch (IOException | RuntimeException e) {
+                abandon();
+                throw e;
+            }
+        }
+
+        /** Ends the captures of the rules not written yet; what was written is not a snapshot. */
+        public void abandon() {
+            for (int i = rule; i < captures.size(); i++) {
+                captures.get(i).done();
+            }
+            rule = captures.size();
+            finished = true;
+        }
+    }
+
+    /** Keys written between two checks of the budget (a rule's keys are visited in slices of at most this). */
+    private static final int SLICE_KEYS = 256;
 
     /**
      * Checks the header (magic, version, the engine settings the state depends on) and reads the clocks.

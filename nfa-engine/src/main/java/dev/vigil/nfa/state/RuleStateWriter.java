@@ -8,8 +8,8 @@ import dev.vigil.nfa.runtime.RuleRuntimeState;
 import java.io.IOException;
 
 /**
- * Writes one rule's section of a snapshot: its name and {@link RuleShape}, then its runtime state as
- * {@link RuleRuntimeState} visits it, each key's partial matches as {@link PartialMatchesGraph} visits them.
+ * Writes one rule's section of a snapshot: its name and {@link RuleShape}, then its runtime state as a
+ * {@link RuleRuntimeState.Capture} visits it (in slices: {@link EngineSnapshot.Writer} drives it), each key's partial matches as {@link PartialMatchesGraph} visits them.
  * Key states are numbered in visiting order, so waiting events and timers name them by number; a timer of a
  * state no longer in the table (stale) gets no number. {@link KeyStateCodec} writes single keys with it.
  *
@@ -23,14 +23,15 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
         this.out = out;
     }
 
-    void write(RuleRuntime runtime) throws IOException {
+    /** The start of a rule's section, up to its keys: name, shape and what {@code capture} holds besides keys. */
+    void begin(RuleRuntime runtime, RuleRuntimeState.Capture capture) throws IOException {
         out.writeName(runtime.rule().name());
         RuleShape shape = RuleShape.of(runtime.rule());
         out.writeFixedLong(shape.pattern());
         out.writeFixedLong(shape.conditions());
         out.writeFixedLong(shape.partitionBy());
         out.writeFixedLong(shape.streams());
-        RuleRuntimeState.visit(runtime, this);
+        capture.begin(this);
     }
 
     @Override

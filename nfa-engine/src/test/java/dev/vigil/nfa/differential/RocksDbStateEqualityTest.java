@@ -3,15 +3,9 @@ package dev.vigil.nfa.differential;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.dsl.RulePrinter;
-import dev.vigil.nfa.CompileResult;
-import dev.vigil.nfa.EngineConfig;
-import dev.vigil.nfa.Event;
-import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.state.SnapshotChain;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,25 +23,16 @@ class RocksDbStateEqualityTest {
         int compared = 0;
         int withAlerts = 0;
         for (long seed = 1; seed <= CASES; seed++) {
-            DiffCase diffCase = CaseGenerator.generate(seed);
-            CompileResult compiled = RuleCompiler.compile("case.cep", RulePrinter.print(diffCase.rule()));
-            if (!compiled.ok()) {
+            Optional<CompiledCase> generated = CompiledCase.of(seed);
+            if (generated.isEmpty()) {
                 continue;
             }
-            EngineConfig heap = EngineConfig.defaults().withDefaultWatermarkDelayMs(diffCase.watermarkDelayMs())
-                    .withMaxPartialMatchesPerKey(seed % 4 == 0 ? 4 : EngineConfig.DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY);
-            List<SnapshotChain.Step> steps = new ArrayList<>();
-            long sequence = 0;
-            for (CaseEvent event : diffCase.events()) {
-                steps.add(new SnapshotChain.Offer(
-                        new Event(CaseGenerator.STREAM, event.ts(), sequence++, event.fields())));
-            }
-            SnapshotChain.Outcome onHeap = SnapshotChain.straight(compiled.rules(), heap, steps);
-            SnapshotChain.Outcome inRocksDb = SnapshotChain.straight(compiled.rules(),
-                    heap.withRocksDbState(folder.resolve("state")), steps);
-            String rule = "seed " + seed + ":\n" + RulePrinter.print(diffCase.rule());
-            assertEquals(onHeap.transcript(), inRocksDb.transcript(), rule);
-            assertEquals(onHeap.counters(), inRocksDb.counters(), rule);
+            CompiledCase c = generated.get();
+            SnapshotChain.Outcome onHeap = SnapshotChain.straight(c.rules(), c.config(), c.steps());
+            SnapshotChain.Outcome inRocksDb = SnapshotChain.straight(c.rules(),
+                    c.config().withRocksDbState(folder.resolve("state")), c.steps());
+            assertEquals(onHeap.transcript(), inRocksDb.transcript(), c.description());
+            assertEquals(onHeap.counters(), inRocksDb.counters(), c.description());
             compared++;
             if (onHeap.alerts() > 0) {
                 withAlerts++;

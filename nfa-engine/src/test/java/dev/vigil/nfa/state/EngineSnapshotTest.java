@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCompiler;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -200,6 +204,54 @@ class EngineSnapshotTest {
 
         assertEquals(straight.transcript(), chained.transcript());
         assertEquals(straight.counters(), chained.counters());
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void slicedSnapshotsEqualTheSnapshotOfTheirStart(long seed) {
+        List<CompiledRule> rules = compile(RULES);
+        EngineConfig config = EngineConfig.defaults().withDefaultWatermarkDelayMs(seed % 3 * 3);
+        List<SnapshotChain.Step> steps = input(seed + 400, 600, config.defaultWatermarkDelayMs(), false);
+
+        SnapshotChain.Outcome sliced = SnapshotChain.sliced(rules, config, config, steps, seed, 0.1);
+
+        assertTrue(sliced.snapshots() > 10, "many sliced snapshots should complete, " + sliced.snapshots() + " did");
+        assertEquals(SnapshotChain.straight(rules, config, steps).transcript(), sliced.transcript());
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void slicedSnapshotsEqualTheSnapshotOfTheirStartInProcessingTime(long seed) {
+        List<CompiledRule> rules = compile(RULES);
+        EngineConfig config = EngineConfig.defaults().withTimeMode(EngineConfig.TimeMode.PROCESSING);
+        List<SnapshotChain.Step> steps = input(seed + 500, 400, 0, true);
+
+        SnapshotChain.Outcome sliced = SnapshotChain.sliced(rules, config, config, steps, seed, 0.1);
+
+        assertTrue(sliced.snapshots() > 5, "sliced snapshots should complete, " + sliced.snapshots() + " did");
+    }
+
+    @Test
+    void rulesDoNotChangeWhileASnapshotIsWritten() throws Exception {
+        List<CompiledRule> rules = compile(RULES);
+        SnapshotChain.Transcript transcript = new SnapshotChain.Transcript();
+        try (Engine engine = new Engine(rules, EngineConfig.defaults(), transcript)) {
+            for (SnapshotChain.Step step : input(9, 200, 0, false)) {
+                SnapshotChain.apply(engine, step);
+            }
+            engine.startSnapshot(new DataOutputStream(new ByteArrayOutputStream()));
+
+            assertThrowsClearly(IllegalStateException.class, "cannot remove rule abc while a snapshot is being written",
+                    () -> engine.undeploy("abc"));
+            assertThrowsClearly(IllegalStateException.class, "cannot deploy rule abc while a snapshot is being written",
+                    () -> engine.deploy(rules.get(0)));
+            assertThrowsClearly(IllegalStateException.class, "a snapshot is already being written",
+                    () -> SnapshotChain.snapshot(engine));
+            engine.abandonSnapshot();
+            assertTrue(engine.undeploy("abc"), "after abandoning, rules change again");
+            byte[] whole = SnapshotChain.snapshot(engine);
+            assertTrue(whole.length > 0 && !engine.snapshotInProgress(), "snapshots are taken again");
+        }
     }
 
     static void assertThrowsClearly(Class<? extends Throwable> type, String message, Runnable action) {

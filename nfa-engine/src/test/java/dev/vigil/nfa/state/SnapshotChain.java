@@ -115,6 +115,56 @@ public final class SnapshotChain {
         return new Outcome(transcript.lines, transcript.alerts, counters, snapshots);
     }
 
+    /**
+     * Sliced snapshots: two engines run every step; before a step, with probability {@code startChance} (when
+     * none is being written), the first is snapshotted at once and the second starts a snapshot that it writes a
+     * few keys at a time after each later step. Each sliced snapshot must equal, byte for byte, the snapshot the
+     * first engine took at its start, and both engines must report the same thing. Returns the second engine's
+     * outcome, {@code snapshots} counting the sliced snapshots completed.
+     */
+    public static Outcome sliced(List<CompiledRule> rules, EngineConfig config, EngineConfig slicedConfig,
+            List<Step> steps, long seed, double startChance) {
+        Random random = new Random(seed);
+        Transcript reference = new Transcript();
+        Transcript transcript = new Transcript();
+        Engine whole = new Engine(rules, config, reference);
+        Engine sliced = new Engine(rules, slicedConfig, transcript);
+        int snapshots = 0;
+        byte[] expected = null;
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        try {
+            for (Step step : steps) {
+                if (expected == null && random.nextDouble() < startChance) {
+                    expected = snapshot(whole);
+                    written.reset();
+                    sliced.startSnapshot(new DataOutputStream(written));
+                }
+                apply(whole, step);
+                apply(sliced, step);
+                if (expected != null && sliced.continueSnapshot(1 + random.nextInt(3))) {
+                    if (!java.util.Arrays.equals(expected, written.toByteArray())) {
+                        throw new AssertionError("a sliced snapshot differs from the snapshot of its start ("
+                                + written.size() + " vs " + expected.length + " bytes)");
+                    }
+                    snapshots++;
+                    expected = null;
+                }
+            }
+            sliced.abandonSnapshot();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        whole.finish();
+        sliced.finish();
+        if (!reference.lines.equals(transcript.lines)) {
+            throw new AssertionError("writing sliced snapshots changed what the engine reports");
+        }
+        EngineCounters counters = sliced.counters();
+        whole.close();
+        sliced.close();
+        return new Outcome(transcript.lines, transcript.alerts, counters, snapshots);
+    }
+
     private static Engine cut(Engine engine, List<CompiledRule> rules, EngineConfig config, Transcript transcript,
             boolean sameBytes) {
         byte[] bytes = snapshot(engine);
