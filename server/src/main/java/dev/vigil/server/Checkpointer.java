@@ -18,9 +18,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Takes checkpoints every interval and savepoints on request, on its own thread: sends the barrier through the
- * ingest door ({@link Ingest#checkpoint}), waits for every shard's state (each shard stops handling events only while
- * it writes its own state to memory) and for the alerts before the barrier to be logged, then writes the file and
- * lets the ingest log drop what no kept checkpoint needs.
+ * ingest door ({@link Ingest#checkpoint}), waits for every shard's state (each shard writes its own state to memory
+ * in short slices between event batches, see {@link ShardSnapshot}) and for the alerts before the barrier to be
+ * logged, then writes the file and lets the ingest log drop what no kept checkpoint needs.
  *
  * <p>A periodic checkpoint is skipped when nothing reached the door since the last one (the state cannot have
  * changed). A failed checkpoint is reported and counted; the previous one stays the latest.

@@ -8,8 +8,6 @@ import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.wire.InputLine;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -52,12 +50,18 @@ public final class Shard {
      */
     static final long SNAPSHOT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** The shortest and the longest time a shard writes its snapshot's keys between two command batches. */
+    static final long MIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private final int id;
     private final BlockingQueue<ShardCommand> commands;
     private final Engine engine;
     private final AlertSink alerts;
     /** The size of the last state written, to size the next one's buffer. */
     private int lastStateBytes = 1 << 16;
+    /** The checkpoint state being written between batches, or null. */
+    private ShardSnapshot snapshot;
     private final PrintWriter err;
     private final Thread thread;
     private volatile long failedCommands;
@@ -168,13 +172,16 @@ public final class Shard {
         boolean changed = false;
         try {
             while (true) {
-                ShardCommand first = commands.poll(SNAPSHOT_EVERY_NANOS, TimeUnit.NANOSECONDS);
+                ShardCommand first = snapshot != null ? commands.poll()
+                        : commands.poll(SNAPSHOT_EVERY_NANOS, TimeUnit.NANOSECONDS);
+                long cycleStarted = System.nanoTime();
                 if (first != null) {
                     batch.add(first);
                     commands.drainTo(batch, MAX_COMMANDS_PER_CYCLE - 1);
                     for (int i = 0; i < batch.size(); i++) {
                         ShardCommand command = batch.get(i);
                         if (command instanceof ShardCommand.Stop) {
+                            stopSnapshot();
                             counters = engine.counters();
                             engine.close();   // frees the RocksDB state, if any
                             return;
@@ -183,6 +190,12 @@ public final class Shard {
                     }
                     batch.clear();
                     changed = true;
+                }
+                if (snapshot != null) {
+                    // Half as long as the batches just handled took, within bounds: the snapshot gets a third of
+                    // a busy shard's time, and no slice stops the events for long.
+                    long cycle = System.nanoTime() - cycleStarted;
+                    continueSnapshot(Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, cycle / 2)));
                 }
                 long now = System.nanoTime();
                 if (changed && (first == null || now - snapshotAt >= SNAPSHOT_EVERY_NANOS)) {
@@ -207,14 +220,16 @@ public final class Shard {
                     queuedLines.addAndGet(-ingest.lines().size());   // also after a failure: the batch has left
                 }
             } else if (command instanceof ShardCommand.Deploy deploy) {
+                finishSnapshot();
                 for (CompiledRule rule : deploy.rules()) {
                     engine.deploy(rule);
                 }
                 onIngest(deploy.watermarks());
             } else if (command instanceof ShardCommand.Undeploy undeploy) {
+                finishSnapshot();
                 engine.undeploy(undeploy.name());
             } else if (command instanceof ShardCommand.Checkpoint checkpoint) {
-                snapshot(checkpoint);
+                startSnapshot(checkpoint);
             } else {
                 throw new AssertionError(command);
             }
@@ -228,23 +243,62 @@ public final class Shard {
     }
 
     /**
-     * Writes the engine's state to memory on this thread (the pause: the engine must not change while it is written),
-     * then lets the state go once the alerts published before it are logged. Writing to disk is the checkpointer's.
+     * Starts writing the engine's state for {@code checkpoint} (a previous checkpoint's state is finished first);
+     * the keys are written between later batches ({@link #continueSnapshot}).
      */
-    private void snapshot(ShardCommand.Checkpoint checkpoint) {
-        long started = System.nanoTime();
+    private void startSnapshot(ShardCommand.Checkpoint checkpoint) {
+        finishSnapshot();
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(lastStateBytes + lastStateBytes / 8);
-            DataOutputStream out = new DataOutputStream(bytes);
-            engine.snapshot(out);
-            out.flush();
-            byte[] state = bytes.toByteArray();
-            lastStateBytes = state.length;
-            ShardState written = new ShardState(state, System.nanoTime() - started);
-            alerts.afterEarlierAlerts(() -> checkpoint.state().complete(written));
+            snapshot = ShardSnapshot.start(engine, checkpoint, lastStateBytes + lastStateBytes / 8);
         } catch (IOException | RuntimeException failed) {
             checkpoint.state().completeExceptionally(failed);
         }
+    }
+
+    /** Writes the snapshot's keys for about {@code budgetNanos}, then hands the state on once it is complete. */
+    private void continueSnapshot(long budgetNanos) {
+        try {
+            if (snapshot.writeFor(budgetNanos)) {
+                handOver(snapshot);
+            }
+        } catch (IOException | RuntimeException failed) {
+            fail(failed);
+        }
+    }
+
+    /** Writes the rest of the snapshot being written, if any, now: before rules change or another checkpoint. */
+    private void finishSnapshot() {
+        if (snapshot == null) {
+            return;
+        }
+        try {
+            snapshot.finish();
+            handOver(snapshot);
+        } catch (IOException | RuntimeException failed) {
+            fail(failed);
+        }
+    }
+
+    /** Lets the state go once the alerts published before it are logged. Writing to disk is the checkpointer's. */
+    private void handOver(ShardSnapshot written) {
+        snapshot = null;
+        ShardState state = written.state();
+        lastStateBytes = state.state().length;
+        alerts.afterEarlierAlerts(() -> written.checkpoint().state().complete(state));
+    }
+
+    /** The shard stops: a checkpoint it was writing fails (the checkpointer keeps the previous one). */
+    private void stopSnapshot() {
+        if (snapshot != null) {
+            fail(new IllegalStateException("shard " + id + " stopped before its state was written"));
+        }
+    }
+
+    private void fail(Exception failed) {
+        ShardSnapshot failedSnapshot = snapshot;
+        snapshot = null;
+        engine.abandonSnapshot();
+        failedSnapshot.checkpoint().state().completeExceptionally(failed);
     }
 
     private void onIngest(List<? extends InputLine> lines) {
