@@ -18,6 +18,8 @@ import java.util.IdentityHashMap;
 final class HeapKeyStore implements KeyStore {
     private final Matcher matcher;
     private HashMap<Object, KeyState> keys = new HashMap<>();
+    /** Partial matches over every key, as of each key's last put or release. */
+    private long held;
     /** The snapshot being written, or null. */
     private HeapCapture capture;
     /** Snapshots started so far: numbers them for {@link KeyState#savedIn}. */
@@ -47,12 +49,19 @@ final class HeapKeyStore implements KeyStore {
 
     @Override
     public void put(KeyState state) {
-        // in memory already
+        recount(state);   // in memory already
     }
 
     @Override
     public void release(KeyState state) {
-        // in memory already
+        recount(state);
+    }
+
+    /** Keeps {@link #held} up to date: the runtime ends every change of a state with put, release or remove. */
+    private void recount(KeyState state) {
+        int now = matcher.partialMatchCount(state.partialMatches);
+        held += now - state.counted;
+        state.counted = now;
     }
 
     @Override
@@ -61,6 +70,7 @@ final class HeapKeyStore implements KeyStore {
             capture.beforeRemove(state);
         }
         keys.remove(state.key);
+        held -= state.counted;
     }
 
     @Override
@@ -68,12 +78,9 @@ final class HeapKeyStore implements KeyStore {
         return keys.size();
     }
 
+    /** A running sum, so that the server's frequent counter reads do not visit every key. */
     @Override
     public long partialMatchCount() {
-        long held = 0;
-        for (KeyState state : keys.values()) {
-            held += matcher.partialMatchCount(state.partialMatches);
-        }
         return held;
     }
 
@@ -191,5 +198,6 @@ final class HeapKeyStore implements KeyStore {
     @Override
     public void clear() {
         keys = new HashMap<>();
+        held = 0;
     }
 }

@@ -23,6 +23,8 @@ final class KeyState {
     long advancedTo = Long.MIN_VALUE;
     /** The release round in which the key last received events. */
     long round;
+    /** The partial matches {@link HeapKeyStore}'s running count holds for this state. */
+    int counted;
     /** Scratch for {@link HeapKeyStore}'s snapshots: the key's number in the latest snapshot that wrote it. */
     int mark;
     /**

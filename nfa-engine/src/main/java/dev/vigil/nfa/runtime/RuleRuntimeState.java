@@ -65,7 +65,10 @@ public final class RuleRuntimeState {
         return new Capture(runtime);
     }
 
-    /** See {@link #capture}: {@link #begin}, {@link #keys} until true, {@link #end}; {@link #done} in any case. */
+    /**
+     * See {@link #capture}: {@link #begin}, {@link #keys} until true, {@link #end} until true; {@link #done} in any
+     * case.
+     */
     public static final class Capture {
         private final long round;
         private final long arrivals;
@@ -79,6 +82,8 @@ public final class RuleRuntimeState {
         private final RuleRuntime.Waiting[] waiting;
         private final RuleRuntime.Timer[] timers;
         private final KeyStore.Capture keys;
+        private int nextWaiting;
+        private int nextTimer;
 
         private Capture(RuleRuntime runtime) throws IOException {
             round = runtime.round;
@@ -107,19 +112,28 @@ public final class RuleRuntimeState {
                     state.advancedTo, state.round, state.partialMatches), max);
         }
 
-        /** After every key: the waiting events and the timers, which name their keys by number. */
-        public void end(Visitor visitor) throws IOException {
-            for (RuleRuntime.Waiting next : waiting) {
+        /**
+         * After every key: up to {@code max} more of the waiting events, then of the timers (they name their keys
+         * by number); true once all are visited.
+         */
+        public boolean end(Visitor visitor, int max) throws IOException {
+            int budget = max;
+            for (; budget > 0 && nextWaiting < waiting.length; budget--) {
+                RuleRuntime.Waiting next = waiting[nextWaiting];
+                waiting[nextWaiting++] = null;
                 int key = keys.numberOf(next.key(), KeyStore.ANY);
                 if (key < 0) {
                     throw new IllegalStateException("a waiting event of a key not in the store: " + next.event());
                 }
                 visitor.waiting(next.event(), key, next.arrival());
             }
-            for (RuleRuntime.Timer next : timers) {
+            for (; budget > 0 && nextTimer < timers.length; budget--) {
+                RuleRuntime.Timer next = timers[nextTimer];
+                timers[nextTimer++] = null;
                 int key = next.key() == null ? -1 : keys.numberOf(next.key(), next.incarnation());
                 visitor.timer(next.deadline(), key, next.order());
             }
+            return nextWaiting == waiting.length && nextTimer == timers.length;
         }
 
         /** Ends the capture: the store may start another. */

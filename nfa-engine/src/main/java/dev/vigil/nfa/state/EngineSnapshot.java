@@ -86,6 +86,7 @@ public final class EngineSnapshot {
         private final List<RuleRuntimeState.Capture> captures;
         private int rule;
         private boolean begun;
+        private boolean keysDone;
         private boolean finished;
 
         private Writer(SnapshotOutput payload, List<RuleRuntime> runtimes, List<RuleRuntimeState.Capture> captures) {
@@ -96,8 +97,8 @@ public final class EngineSnapshot {
         }
 
         /**
-         * Writes up to about {@code keys} more keys (and the sections' other parts on the way); true once the
-         * whole snapshot is written, checksum included. A failure abandons the snapshot.
+         * Writes up to about {@code keys} more keys, waiting events or timers (and the sections' other parts on the
+         * way); true once the whole snapshot is written, checksum included. A failure abandons the snapshot.
          */
         public boolean write(int keys) throws IOException {
             try {
@@ -115,11 +116,13 @@ public final class EngineSnapshot {
                     }
                     int slice = Math.min(budget, SLICE_KEYS);
                     budget -= slice;
-                    if (capture.keys(rules, slice)) {
-                        capture.end(rules);
+                    if (!keysDone) {
+                        keysDone = capture.keys(rules, slice);
+                    } else if (capture.end(rules, slice)) {
                         capture.done();
                         rule++;
                         begun = false;
+                        keysDone = false;
                     }
                 }
                 return finished;
@@ -139,7 +142,7 @@ public final class EngineSnapshot {
         }
     }
 
-    /** Keys written between two checks of the budget (a rule's keys are visited in slices of at most this). */
+    /** Keys (or waiting events, or timers) written between two checks of the budget. */
     private static final int SLICE_KEYS = 256;
 
     /**

@@ -215,7 +215,7 @@ class EngineSnapshotTest {
 
         SnapshotChain.Outcome sliced = SnapshotChain.sliced(rules, config, config, steps, seed, 0.1);
 
-        assertTrue(sliced.snapshots() > 10, "many sliced snapshots should complete, " + sliced.snapshots() + " did");
+        assertTrue(sliced.snapshots() > 5, "sliced snapshots should complete, " + sliced.snapshots() + " did");
         assertEquals(SnapshotChain.straight(rules, config, steps).transcript(), sliced.transcript());
     }
 
