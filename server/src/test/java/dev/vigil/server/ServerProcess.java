@@ -81,7 +81,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The JVM flags of this test JVM that Chronicle Queue needs ({@code --add-opens}, {@code --add-exports}, -D). */
-    private static List<String> chronicleFlags() {
+    static List<String> chronicleFlags() {
         List<String> flags = new ArrayList<>();
         List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
         for (int i = 0; i < arguments.size(); i++) {
