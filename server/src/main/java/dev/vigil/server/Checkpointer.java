@@ -131,7 +131,7 @@ final class Checkpointer implements AutoCloseable {
         long longestPause = 0;
         for (CompletableFuture<ShardState> pending : barrier.states()) {
             ShardState state = pending.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            states.add(state.state());
+            states.add(state.state().toByteArray());
             longestPause = Math.max(longestPause, state.pauseNanos());
         }
         Checkpoint checkpoint = new Checkpoint(id, name, barrier.position(), clock.millis(),

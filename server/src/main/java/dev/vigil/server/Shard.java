@@ -59,8 +59,6 @@ public final class Shard {
     private final BlockingQueue<ShardCommand> commands;
     private final Engine engine;
     private final AlertSink alerts;
-    /** The size of the last state written, to size the next one's buffer. */
-    private int lastStateBytes = 1 << 16;
     /** The checkpoint state being written between batches, or null. */
     private ShardSnapshot snapshot;
     private final PrintWriter err;
@@ -251,7 +249,7 @@ public final class Shard {
     private void startSnapshot(ShardCommand.Checkpoint checkpoint) {
         finishSnapshot();
         try {
-            snapshot = ShardSnapshot.start(engine, checkpoint, lastStateBytes + lastStateBytes / 8);
+            snapshot = ShardSnapshot.start(engine, checkpoint);
         } catch (IOException | RuntimeException failed) {
             checkpoint.state().completeExceptionally(failed);
         }
@@ -285,7 +283,6 @@ public final class Shard {
     private void handOver(ShardSnapshot written) {
         snapshot = null;
         ShardState state = written.state();
-        lastStateBytes = state.state().length;
         alerts.afterEarlierAlerts(() -> written.checkpoint().state().complete(state));
     }
 

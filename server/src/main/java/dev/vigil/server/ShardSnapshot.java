@@ -1,7 +1,6 @@
 package dev.vigil.server;
 
 import dev.vigil.nfa.Engine;
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -19,20 +18,18 @@ final class ShardSnapshot {
 
     private final Engine engine;
     private final ShardCommand.Checkpoint checkpoint;
-    private final ByteArrayOutputStream bytes;
+    private final ChunkedBytes bytes = new ChunkedBytes();
     private long longestPauseNanos;
 
-    private ShardSnapshot(Engine engine, ShardCommand.Checkpoint checkpoint, int expectedBytes) {
+    private ShardSnapshot(Engine engine, ShardCommand.Checkpoint checkpoint) {
         this.engine = engine;
         this.checkpoint = checkpoint;
-        this.bytes = new ByteArrayOutputStream(expectedBytes);
     }
 
     /** Starts the engine's snapshot for {@code checkpoint}; the engine must not be writing another. */
-    static ShardSnapshot start(Engine engine, ShardCommand.Checkpoint checkpoint, int expectedBytes)
-            throws IOException {
+    static ShardSnapshot start(Engine engine, ShardCommand.Checkpoint checkpoint) throws IOException {
         long started = System.nanoTime();
-        ShardSnapshot snapshot = new ShardSnapshot(engine, checkpoint, expectedBytes);
+        ShardSnapshot snapshot = new ShardSnapshot(engine, checkpoint);
         engine.startSnapshot(new DataOutputStream(snapshot.bytes));
         snapshot.paused(System.nanoTime() - started);
         return snapshot;
@@ -60,7 +57,7 @@ final class ShardSnapshot {
 
     /** The state written; once {@link #writeFor} or {@link #finish} has returned true. */
     ShardState state() {
-        return new ShardState(bytes.toByteArray(), longestPauseNanos);
+        return new ShardState(bytes, longestPauseNanos);
     }
 
     private void paused(long nanos) {

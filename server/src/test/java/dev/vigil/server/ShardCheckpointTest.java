@@ -82,7 +82,7 @@ class ShardCheckpointTest {
                 public void onLateEvent(LateEvent late) {}
             };
             try (Engine restored = Engine.restore(rules, config, ignore,
-                    new DataInputStream(new ByteArrayInputStream(written.state()))).engine()) {
+                    new DataInputStream(new ByteArrayInputStream(written.state().toByteArray()))).engine()) {
                 assertEquals(KEYS, restored.counters().rules().get(0).partialMatches(),
                         "the state is the barrier's: every key still waits for its b");
             }
