@@ -47,6 +47,8 @@ public final class Engine implements AutoCloseable {
     private long processingTimeMs = Long.MIN_VALUE;
     /** The snapshot being written in slices, or null. */
     private EngineSnapshot.Writer snapshotWriter;
+    /** The distinct events the last complete snapshot wrote. */
+    private int lastSnapshotEvents;
 
     public Engine(List<CompiledRule> compiled, EngineConfig config, EngineListener listener) {
         this(compiled, config, listener, List.of());
@@ -162,7 +164,8 @@ public final class Engine implements AutoCloseable {
         if (snapshotWriter != null) {
             throw new IllegalStateException("a snapshot is already being written");
         }
-        snapshotWriter = EngineSnapshot.start(out, config, unrouted, processingTimeMs, clocks.values(), rules);
+        snapshotWriter = EngineSnapshot.start(out, config, unrouted, processingTimeMs, clocks.values(), rules,
+                lastSnapshotEvents);
     }
 
     /**
@@ -181,6 +184,7 @@ public final class Engine implements AutoCloseable {
             throw e;
         }
         if (done) {
+            lastSnapshotEvents = snapshotWriter.events();
             snapshotWriter = null;
         }
         return done;

@@ -101,6 +101,11 @@ public final class RuleRuntimeState {
             keys = runtime.keys.capture(runtime.incarnations);
         }
 
+        /** The keys and waiting events captured: at least the distinct events they hold, as a rule. */
+        public int heldItems() {
+            return keys.size() + waiting.length;
+        }
+
         public void begin(Visitor visitor) throws IOException {
             visitor.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, evaluationErrors,
                     maxKeys, keys.size(), waiting.length, timers.length);

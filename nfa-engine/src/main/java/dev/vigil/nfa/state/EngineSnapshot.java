@@ -42,12 +42,30 @@ public final class EngineSnapshot {
      * order) are written at once, each rule is captured ({@link RuleRuntimeState#capture}); the returned writer
      * writes the rules' keys in slices between later engine calls, and what it writes is the state of this
      * moment whatever the engine does in between (as long as no rule is deployed or removed before it is done).
+     *
+     * @param expectedEvents about how many distinct events the state holds (the last snapshot's count), or 0
      */
     public static Writer start(DataOutput out, EngineConfig config, long unrouted, long processingTimeMs,
-            Collection<StreamClock> clocks, List<RuleRuntime> rules) throws IOException {
+            Collection<StreamClock> clocks, List<RuleRuntime> rules, int expectedEvents) throws IOException {
+        List<RuleRuntimeState.Capture> captures = new ArrayList<>(rules.size());
+        try {
+            for (RuleRuntime rule : rules) {
+                captures.add(RuleRuntimeState.capture(rule));
+            }
+        } catch (IOException | RuntimeException e) {
+            captures.forEach(RuleRuntimeState.Capture::done);
+            throw e;
+        }
+        // The event table is sized up front: growing it rehashes every event numbered so far in one step, which
+        // would stop a shard for tens of milliseconds at a million events.
+        long held = 0;
+        for (RuleRuntimeState.Capture capture : captures) {
+            held += capture.heldItems();
+        }
+        int expected = (int) Math.min(1 << 26, Math.max(expectedEvents + (long) expectedEvents / 4, held));
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
-        SnapshotOutput payload = new SnapshotOutput(out, 1024);
+        SnapshotOutput payload = new SnapshotOutput(out, expected);
         payload.writeVarInt(config.timeMode().ordinal());
         payload.writeVarInt(config.slice().index());
         payload.writeVarInt(config.slice().count());
@@ -63,15 +81,6 @@ public final class EngineSnapshot {
             payload.writeLong(clock.late());
         }
         payload.writeVarInt(rules.size());
-        List<RuleRuntimeState.Capture> captures = new ArrayList<>(rules.size());
-        try {
-            for (RuleRuntime rule : rules) {
-                captures.add(RuleRuntimeState.capture(rule));
-            }
-        } catch (IOException | RuntimeException e) {
-            captures.forEach(RuleRuntimeState.Capture::done);
-            throw e;
-        }
         return new Writer(payload, List.copyOf(rules), captures);
     }
 
@@ -130,6 +139,11 @@ public final class EngineSnapshot {
                 abandon();
                 throw e;
             }
+        }
+
+        /** The events written so far (each once): a complete snapshot's count sizes the next one's table. */
+        public int events() {
+            return payload.eventCount();
         }
 
         /** Ends the captures of the rules not written yet; what was written is not a snapshot. */

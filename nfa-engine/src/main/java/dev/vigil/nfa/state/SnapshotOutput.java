@@ -38,6 +38,11 @@ final class SnapshotOutput {
         this.events = new IdentityNumbers(expectedEvents);
     }
 
+    /** The events written so far (each once). */
+    int eventCount() {
+        return events.size();
+    }
+
     /** Starts over on an empty output: no chunk written, no event or name numbered (for one key after another). */
     void reset() {
         position = 0;
