@@ -18,7 +18,7 @@
 #      checkpoint and how many batches were replayed after it.
 #
 # Usage: [KEYS=1000000] [RUNS=3] [HEAP=8g] [INTERVAL_MS=5000] [BENCH_DURATION=30s] [BENCH_RATE=10000]
-#        benchmarks/checkpoint-bench.sh
+#        [SERVER_JAVA_OPTS="-Xlog:gc:file=/tmp/gc-%p.log"] benchmarks/checkpoint-bench.sh
 # Prints one line of figures per run, then the median of each figure over the runs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,7 +76,8 @@ start() {
   log="$work/$3.log"
   started="$(now_ms)"
   : > "$log"   # before the server starts writing it, so that the loop below can read it at once
-  java "-Xmx$heap" -jar "$jar" serve --rules "$work/rules" --data "$1" --port 0 --checkpoint-interval-ms "$2" \
+  # shellcheck disable=SC2086
+  java "-Xmx$heap" ${SERVER_JAVA_OPTS:-} -jar "$jar" serve --rules "$work/rules" --data "$1" --port 0 --checkpoint-interval-ms "$2" \
       > "$log" 2>&1 &
   pid=$!
   local port=""
