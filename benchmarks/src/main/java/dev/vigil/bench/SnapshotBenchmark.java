@@ -34,9 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Checkpoint cost of one engine (one shard) holding {@code keys} keys, each with one partial match of
- * {@code a -> b WITHIN 1 HOUR} (one {@code a} per key, a window timer per key): {@code snapshot} is the time the
- * shard thread spends writing its state (the ingestion pause of a checkpoint), into a growable byte array as the
- * server's shard would; {@code restore} is the time to rebuild the engine from those bytes at start. The
+ * {@code a -> b WITHIN 1 HOUR} (one {@code a} per key, a window timer per key): {@code snapshot} is the time to
+ * write the whole state at once into a growable byte array (a shard's pause before checkpoints were sliced);
+ * {@code sliced} writes the same bytes as a shard now does, in steps between batches (see {@link #sliced});
+ * {@code restore} is the time to rebuild the engine from those bytes at start. The
  * {@code bytes} counter reports the snapshot's size. Single-shot: one operation is the whole state.
  *
  * <p>Run: {@code mvn -o -q -B -Pbenchmarks -pl benchmarks -am package -DskipTests &&
@@ -135,6 +136,39 @@ public class SnapshotBenchmark {
         size.bytes = out.size;
         return out.size;
     }
+
+    /** What a sliced snapshot stopped its engine for: the start, and the longest single step. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Stops {
+        public long startMicros;
+        public long longestStepMicros;
+    }
+
+    /**
+     * The snapshot as a shard writes it during a checkpoint: started at the barrier, then {@value #STEP_KEYS} keys
+     * at a time ({@code Engine.continueSnapshot}); the score is the whole writing time, the counters the
+     * start's and the longest step's (what a shard stops for at once).
+     */
+    @Benchmark
+    public int sliced(Size size, Stops stops) throws IOException {
+        out.size = 0;
+        long started = System.nanoTime();
+        engine.startSnapshot(new DataOutputStream(out));
+        stops.startMicros = (System.nanoTime() - started) / 1000;
+        long longest = 0;
+        boolean done;
+        do {
+            long step = System.nanoTime();
+            done = engine.continueSnapshot(STEP_KEYS);
+            longest = Math.max(longest, System.nanoTime() - step);
+        } while (!done);
+        stops.longestStepMicros = longest / 1000;
+        size.bytes = out.size;
+        return out.size;
+    }
+
+    private static final int STEP_KEYS = 256;
 
     @Benchmark
     public Engine restore() throws IOException {
