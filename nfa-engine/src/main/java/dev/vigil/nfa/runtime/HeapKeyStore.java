@@ -7,7 +7,8 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 
 /**
- * The default {@link KeyStore}: a {@code HashMap} of live states, nothing to load or write back.
+ * The default {@link KeyStore}: a {@code HashMap} of live states, nothing to load or write back; {@code put} and
+ * {@code release} only keep the partial-match count.
  *
  * <p>A restore refills the map, in the order a snapshot visited it, into a map of the capacity the snapshotted one
  * had ({@code HashMap} doubles past three quarters full and never shrinks, so its capacity follows from the most

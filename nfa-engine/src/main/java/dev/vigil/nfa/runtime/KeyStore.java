@@ -10,9 +10,10 @@ import java.io.IOException;
  * <p><b>Protocol.</b> A state got by {@link #get} or {@link #add} is live in memory until the runtime is done with
  * it: {@link #put} (changed, keep it), {@link #release} (unchanged) or {@link #remove} (idle, forget the key).
  * Within one engine call the same key always gives the same object. Between two engine calls no state is live,
- * which is when {@link #capture}, {@link #size} and {@link #partialMatchCount} are called. The heap store ignores the
- * protocol (its states are always in memory); the RocksDB store loads on {@code get} and writes back on
- * {@code put}, as Flink's RocksDB state backend does.
+ * which is when {@link #capture}, {@link #size} and {@link #partialMatchCount} are called. The heap store keeps its
+ * states in memory and uses the protocol only to keep its partial-match count (and, while a capture is written, to
+ * copy a state before it changes); the RocksDB store loads on {@code get} and writes back on {@code put}, as
+ * Flink's RocksDB state backend does.
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */

@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * Writes and reads a whole engine's state in the snapshot format (see {@code package-info.java}); called by
- * {@link dev.vigil.nfa.Engine#snapshot} and {@link dev.vigil.nfa.Engine#restore}, which own the engine's fields
- * and pass them in.
+ * {@link dev.vigil.nfa.Engine#startSnapshot} (and so {@link dev.vigil.nfa.Engine#snapshot}) and
+ * {@link dev.vigil.nfa.Engine#restore}, which own the engine's fields and pass them in.
  *
  * <p>Reading is in steps because the engine is built in between: {@link #read} checks the header and reads the
  * clocks; the engine builds its rules around those clocks; {@link Reader#restoreRules} fills the rules whose

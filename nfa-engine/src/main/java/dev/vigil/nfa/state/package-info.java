@@ -1,8 +1,9 @@
 /**
  * Engine state snapshots: {@link dev.vigil.nfa.Engine#snapshot} writes an engine's whole state to bytes,
  * {@link dev.vigil.nfa.Engine#restore} rebuilds an engine that continues exactly where the snapshotted one was
- * (same alerts, same ids, same order, same counters). The server takes one per shard at each checkpoint, on the
- * shard's thread (the ingestion pause), and restores them at start before replaying the ingest log.
+ * (same alerts, same ids, same order, same counters); {@link dev.vigil.nfa.Engine#startSnapshot} writes the same
+ * bytes in slices while the engine goes on (copy on write). The server takes one per shard at each checkpoint, in
+ * slices between event batches on the shard's thread, and restores them at start before replaying the ingest log.
  *
  * <p>Pipeline position: beside the runtime. {@link dev.vigil.nfa.state.EngineSnapshot} is the entry point;
  * the object graphs come from {@link dev.vigil.nfa.runtime.RuleRuntimeState} and
