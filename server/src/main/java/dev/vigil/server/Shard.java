@@ -268,14 +268,8 @@ public final class Shard {
 
     /** Writes the rest of the snapshot being written, if any, now: before rules change or another checkpoint. */
     private void finishSnapshot() {
-        if (snapshot == null) {
-            return;
-        }
-        try {
-            snapshot.finish();
-            handOver(snapshot);
-        } catch (IOException | RuntimeException failed) {
-            fail(failed);
+        if (snapshot != null) {
+            continueSnapshot(Long.MAX_VALUE);
         }
     }
 

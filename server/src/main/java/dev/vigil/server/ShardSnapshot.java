@@ -50,12 +50,7 @@ final class ShardSnapshot {
         return done;
     }
 
-    /** Writes the rest now (before a rule change, which must not happen during a snapshot). */
-    void finish() throws IOException {
-        writeFor(Long.MAX_VALUE);
-    }
-
-    /** The state written; once {@link #writeFor} or {@link #finish} has returned true. */
+    /** The state written; once {@link #writeFor} has returned true. */
     ShardState state() {
         return new ShardState(bytes, longestPauseNanos);
     }

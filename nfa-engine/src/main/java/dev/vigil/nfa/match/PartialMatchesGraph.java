@@ -115,42 +115,11 @@ public final class PartialMatchesGraph {
      */
     public PartialMatches copy(PartialMatches state, Builder builder) {
         try {
-            visit(state, new Copier(builder));
+            visit(state, builder);
         } catch (IOException impossible) {
-            throw new AssertionError("the copier writes nothing", impossible);
+            throw new AssertionError("a builder writes nothing", impossible);
         }
         return builder.build();
-    }
-
-    /** Hands each call to a {@link Builder}. */
-    private record Copier(Builder builder) implements Visitor {
-        @Override
-        public void begin(long nextSerial, boolean newStart, long[] timers, int timerCount, int liveEntries,
-                int liveNodes, long lastTimestamp, int nextId, int entries, int nodes, int runs, int completed) {
-            builder.begin(nextSerial, newStart, timers, timerCount, liveEntries, liveNodes, lastTimestamp, nextId,
-                    entries, nodes, runs, completed);
-        }
-
-        @Override
-        public void entry(Event event, long timestamp, int id, int refs, boolean removed) {
-            builder.entry(event, timestamp, id, refs, removed);
-        }
-
-        @Override
-        public void node(int entry, int variable, int refs, boolean removed, int edges) {
-            builder.node(entry, variable, refs, removed, edges);
-        }
-
-        @Override
-        public void edge(int target, int[] version, int refs) {
-            builder.edge(target, version, refs);
-        }
-
-        @Override
-        public void run(boolean completed, int state, int node, int[] version, long startTs, long previousTs,
-                int startEvent, long serial) {
-            builder.run(completed, state, node, version, startTs, previousTs, startEvent, serial);
-        }
     }
 
     private static void runs(boolean completed, RunQueue queue, Visitor visitor) throws IOException {
@@ -223,7 +192,7 @@ public final class PartialMatchesGraph {
      *
      * <p><b>Not thread-safe:</b> reusable for one key after another by one thread.
      */
-    public static final class Builder {
+    public static final class Builder implements Visitor {
         private final int stateCount;
         private final int variableCount;
         private PartialMatches state;
@@ -249,6 +218,7 @@ public final class PartialMatchesGraph {
             this.variableCount = variableCount;
         }
 
+        @Override
         public void begin(long nextSerial, boolean newStart, long[] timers, int timerCount, int liveEntries,
                 int liveNodes, long lastTimestamp, int nextId, int entries, int nodes, int runs, int completed) {
             check(entries >= 0 && nodes >= 0 && runs >= 1 && completed >= 0 && timerCount >= 0,
@@ -277,6 +247,7 @@ public final class PartialMatchesGraph {
             graphComplete = false;
         }
 
+        @Override
         public void entry(Event event, long timestamp, int id, int refs, boolean removed) {
             check(entryCount < entryTotal, "more entries than announced");
             SharedBuffer.Entry entry = new SharedBuffer.Entry(event, timestamp, id);
@@ -285,6 +256,7 @@ public final class PartialMatchesGraph {
             entries[entryCount++] = entry;
         }
 
+        @Override
         public void node(int entry, int variable, int refs, boolean removed, int edges) {
             check(entryCount == entryTotal, "node before every entry");
             check(nodeCount < nodeTotal, "more nodes than announced");
@@ -307,6 +279,7 @@ public final class PartialMatchesGraph {
             nodes[nodeCount++] = node;
         }
 
+        @Override
         public void edge(int target, int[] version, int refs) {
             check(nodeCount == nodeTotal, "edge before every node");
             while (edgesLeft == 0) {
@@ -321,6 +294,7 @@ public final class PartialMatchesGraph {
             edgesLeft--;
         }
 
+        @Override
         public void run(boolean completed, int state, int node, int[] version, long startTs, long previousTs,
                 int startEvent, long serial) {
             if (!graphComplete) {
