@@ -14,6 +14,7 @@ import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.server.ingest.EventSource;
 import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.server.ingest.IngestLogException;
+import dev.vigil.server.ingest.MemoryIngestLog;
 import dev.vigil.wire.InputLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -131,11 +132,14 @@ class IngestLogFailureTest {
         assertEquals(count, alerts.size());
     }
 
-    /** An ingest log that keeps each batch as text and fails the next append when told to. */
+    /**
+     * An ingest log that keeps each batch as text and fails the next append when told to; numbering is the
+     * in-memory log's.
+     */
     private static final class FailingLog implements IngestLog {
         final List<List<String>> batches = new ArrayList<>();
+        private final MemoryIngestLog numbering = new MemoryIngestLog();
         private String failure;
-        private long position;
 
         void failNext(String why) {
             failure = why;
@@ -157,23 +161,23 @@ class IngestLogFailureTest {
                 }
             }
             batches.add(lines);
-            return ++position;
+            return numbering.append(source, batch);
         }
 
         @Override
         public long appendDeploy(String origin, String text, Map<String, Integer> versions, long deployedAtMs,
                 List<InputLine.WatermarkLine> watermarks) {
-            return ++position;
+            return numbering.appendDeploy(origin, text, versions, deployedAtMs, watermarks);
         }
 
         @Override
         public long appendUndeploy(String name) {
-            return ++position;
+            return numbering.appendUndeploy(name);
         }
 
         @Override
         public long lastPosition() {
-            return position;
+            return numbering.lastPosition();
         }
     }
 }
