@@ -1,0 +1,147 @@
+package dev.vigil.bench.compare;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The side-by-side comparison in one command: every engine on every workload, each in its own JVM with the same
+ * heap, one after another on the same generated events; then one table with medians, min and max, matches (checked
+ * against Flink CEP's), peak heap and Vigil's ratio to each engine, and a second table of memory per key.
+ *
+ * <p>Options (all optional): {@code --engines vigil,flink,esper,floor}, {@code --scenarios W1:1000,W1:10000,...},
+ * {@code --events 2000000}, {@code --warmup 2}, {@code --runs 5}, {@code --heap 4g}, {@code --memory-keys 100000}
+ * ({@code 0} skips the memory table), {@code --seed 42}, {@code --out FILE} (the tables as Markdown, also printed).
+ */
+public final class Compare {
+    private static final String SCENARIOS = "W1:1000,W1:10000,W1:100000,W2:10000,W3:1000,W4:1000000,W5:100000";
+    private static final long CHILD_TIMEOUT_MINUTES = 60;
+
+    private final Map<String, String> options;
+
+    private Compare(Map<String, String> options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("engines", String.join(",", Engines.NAMES));
+        options.put("scenarios", SCENARIOS);
+        options.put("events", "2000000");
+        options.put("warmup", "2");
+        options.put("runs", "5");
+        options.put("heap", "4g");
+        options.put("memory-keys", "100000");
+        options.put("seed", "42");
+        options.put("out", "");
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i].startsWith("--") ? args[i].substring(2) : "";
+            if (!options.containsKey(name) || i + 1 == args.length) {
+                System.err.println("usage: Compare [--name value]..., names: " + options.keySet()
+                        + "; bad argument: " + args[i]);
+                System.exit(2);
+            }
+            options.put(name, args[++i]);
+        }
+        new Compare(options).run();
+    }
+
+    private void run() throws Exception {
+        List<String> engines = Arrays.asList(options.get("engines").split(","));
+        for (String engine : engines) {
+            Engines.byName(engine); // an unknown name fails before anything runs
+        }
+        int events = Integer.parseInt(options.get("events"));
+        StringBuilder report = new StringBuilder();
+        report.append(String.format("Side-by-side comparison, %s: %s events per workload, %s warm-up and %s measured"
+                        + " runs per engine, each engine in its own JVM with -Xms%s -Xmx%s; Java %s on %s, %d cores.%n%n",
+                LocalDate.now(), events, options.get("warmup"), options.get("runs"), options.get("heap"),
+                options.get("heap"), System.getProperty("java.version"), System.getProperty("os.name"),
+                Runtime.getRuntime().availableProcessors()));
+        Table throughput = new Table();
+        Table tenths = new Table();
+        for (String scenario : options.get("scenarios").split(",")) {
+            String[] parts = scenario.split(":");
+            Workload workload = Workload.valueOf(parts[0]);
+            int keys = Integer.parseInt(parts[1]);
+            Map<String, Map<String, String>> results = new LinkedHashMap<>();
+            for (String engine : engines) {
+                results.put(engine, child(engine, workload.name(), parts[1], String.valueOf(events),
+                        options.get("warmup"), options.get("runs"), options.get("seed")));
+            }
+            throughput.addScenario(workload, keys, results, events);
+            if (workload == Workload.W3) {
+                tenths.addTenths(workload, keys, results);
+            }
+        }
+        report.append(throughput.throughputMarkdown());
+        if (!tenths.isEmpty()) {
+            report.append("\nW3 as the stream grows (events/s over the first and the last 10% of it):\n\n");
+            report.append(tenths.tenthsMarkdown());
+        }
+        int memoryKeys = Integer.parseInt(options.get("memory-keys"));
+        if (memoryKeys > 0) {
+            Map<String, Map<String, String>> memory = new LinkedHashMap<>();
+            for (String engine : engines) {
+                if (!engine.equals("floor")) {
+                    memory.put(engine, child(engine, "--memory", String.valueOf(memoryKeys)));
+                }
+            }
+            report.append(String.format("%nHeap retained per key holding one W1 partial match (%d keys, one A each):"
+                    + "%n%n", memoryKeys));
+            report.append(Table.memoryMarkdown(memory));
+        }
+        System.out.println();
+        System.out.println(report);
+        if (!options.get("out").isEmpty()) {
+            Files.writeString(Path.of(options.get("out")), report.toString(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Runs {@link CompareRun} in a new JVM and returns its RESULT figures, or a status saying why there are none. */
+    private Map<String, String> child(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms" + options.get("heap"), "-Xmx" + options.get("heap"),
+                "-cp", System.getProperty("java.class.path"), CompareRun.class.getName()));
+        command.addAll(List.of(args));
+        System.err.println("== " + String.join(" ", List.of(args)));
+        Path out = Files.createTempFile("vigil-compare", ".out");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(out.toFile()).start();
+            if (!process.waitFor(CHILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly().waitFor();
+                return Map.of("status", "failed", "reason", "did not finish in " + CHILD_TIMEOUT_MINUTES + " minutes");
+            }
+            Map<String, String> result = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+                if (line.startsWith("RESULT\t")) {
+                    for (String field : line.substring(7).split("\t")) {
+                        int eq = field.indexOf('=');
+                        result.put(field.substring(0, eq), field.substring(eq + 1));
+                    }
+                } else {
+                    System.err.println(line);
+                }
+            }
+            if (process.exitValue() != 0 || result.isEmpty()) {
+                return Map.of("status", "failed", "reason", "exit code " + process.exitValue() + " (log above)");
+            }
+            System.err.println("   " + result);
+            return result;
+        } finally {
+            Files.delete(out);
+        }
+    }
+}
