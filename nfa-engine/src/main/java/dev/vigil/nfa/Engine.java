@@ -278,10 +278,12 @@ public final class Engine implements AutoCloseable {
             listener.onLateEvent(new LateEvent(event, clock.watermark(), lateReason(event, clock)));
             return Offer.LATE;
         }
+        // The clock first, so each rule knows the watermark this event leaves it at (see RuleRuntime.buffer).
+        boolean moved = !config.watermarksFromInputOnly() && clock.observe(event.timestamp());
         for (RuleRuntime rule : readers) {
-            rule.buffer(event);
+            rule.buffer(event, moved ? ruleWatermark(rule) : rule.watermark());
         }
-        if (!config.watermarksFromInputOnly() && clock.observe(event.timestamp())) {
+        if (moved) {
             advanceRules(readers);
         }
         return Offer.ACCEPTED;
@@ -360,12 +362,17 @@ public final class Engine implements AutoCloseable {
 
     private void advanceRules(List<RuleRuntime> affected) {
         for (RuleRuntime rule : affected) {
-            long ruleWatermark = Long.MAX_VALUE;
-            for (StreamClock clock : clocksByRule.get(rule)) {
-                ruleWatermark = Math.min(ruleWatermark, clock.watermark());
-            }
-            rule.advanceTo(ruleWatermark);
+            rule.advanceTo(ruleWatermark(rule));
         }
+    }
+
+    /** The watermark of a rule: the lowest of its streams'. */
+    private long ruleWatermark(RuleRuntime rule) {
+        long ruleWatermark = Long.MAX_VALUE;
+        for (StreamClock clock : clocksByRule.get(rule)) {
+            ruleWatermark = Math.min(ruleWatermark, clock.watermark());
+        }
+        return ruleWatermark;
     }
 
     private RuleRuntime find(String name) {

@@ -354,6 +354,41 @@ class EngineTest {
         assertEquals(2, out.alerts.get(0).version());
     }
 
+    /** Version 2 of ABC starts at b: an event that starts nothing in version 1 starts a match in version 2. */
+    private static final String STARTS_AT_B = """
+            RULE abc FROM events PARTITION BY key
+              PATTERN b -> c WITHIN 10 SECONDS
+              DEFINE b AS type = 'B', c AS type = 'C'
+            """;
+
+    @Test
+    void anEventSkippedOnArrivalStillWaitsForAReplacementRule() {
+        Recorder out = new Recorder();
+        Engine engine = new Engine(compile(ABC), EngineConfig.defaults(), out);
+        engine.offer(event("k", "B", 2, 3_000));   // k holds nothing and b cannot start ABC: skipped, watermark 2_999
+        engine.deploy(compile(STARTS_AT_B).get(0).withVersion(2));
+        engine.offer(event("k", "C", 3, 3_500));
+        engine.finish();
+        assertEquals(List.of("match k: b=2 c=3"), out.summary(),
+                "b=2 had not passed the watermark when the rule changed, so version 2 receives it");
+    }
+
+    @Test
+    void anEventSkippedOnArrivalIsInASnapshotAsAWaitingEvent() throws java.io.IOException {
+        Engine engine = new Engine(compile(ABC), EngineConfig.defaults(), new Recorder());
+        engine.offer(event("k", "B", 2, 3_000));   // skipped on arrival; the watermark (2_999) has not passed it
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        engine.snapshot(new java.io.DataOutputStream(bytes));
+
+        Recorder out = new Recorder();
+        Engine restored = Engine.restore(compile(STARTS_AT_B), EngineConfig.defaults(), out,
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))).engine();
+        restored.offer(event("k", "C", 3, 3_500));
+        restored.finish();
+        assertEquals(List.of("match k: b=2 c=3"), out.summary(),
+                "the changed rule receives the waiting b=2 from the snapshot, as on a hot deployment");
+    }
+
     @Test
     void anUndeployedRuleStopsMatchingAndItsStreamKeepsItsWatermark() {
         String other = """

@@ -17,6 +17,14 @@ public interface MatchOutput {
      */
     void onTimeout(MatchedEvents partial, long timeoutTimestamp);
 
+    /**
+     * Whether {@link #onTimeout} is of use. When not, a timed-out partial match is dropped without gathering its
+     * events (as Flink's NFA does when built without timeout handling); {@code onTimeout} is not called.
+     */
+    default boolean wantsTimeouts() {
+        return true;
+    }
+
     /** {@code count} partial matches were dropped because the key exceeded its partial-match bound. */
     void onPartialMatchesDropped(int count);
 }

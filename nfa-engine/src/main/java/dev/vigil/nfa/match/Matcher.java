@@ -60,6 +60,8 @@ public final class Matcher {
     private final int maxPartialMatches;
     private final SkipPruner pruner;
     private final ThreadLocal<Stepper> steppers;
+    /** The kind of each state, by state number: read for every run of every step. */
+    private final Nfa.Kind[] kinds;
 
     /**
      * @param maxPartialMatches the most partial matches a key may hold; beyond it the oldest are dropped
@@ -72,6 +74,10 @@ public final class Matcher {
         this.maxPartialMatches = maxPartialMatches;
         this.pruner = new SkipPruner(nfa.skip(), nfa.skipVariable());
         this.steppers = ThreadLocal.withInitial(() -> new Stepper(nfa));
+        this.kinds = new Nfa.Kind[nfa.states().size()];
+        for (int i = 0; i < kinds.length; i++) {
+            kinds[i] = nfa.state(i).kind();
+        }
     }
 
     public Nfa nfa() {
@@ -97,7 +103,7 @@ public final class Matcher {
         for (int i = 0; i < current.size(); i++) {
             Run run = current.get(i);
             stepper.step(run);
-            boolean fromStart = nfa.state(run.state).kind() == Nfa.Kind.START;
+            boolean fromStart = kinds[run.state] == Nfa.Kind.START;
             boolean discard = false;
             List<Run> retained = stepper.retained;
             retained.clear();
@@ -106,7 +112,7 @@ public final class Matcher {
                 if (fromStart && successor.startTs > 0) {
                     state.newStart = true;
                 }
-                Nfa.Kind kind = nfa.state(successor.state).kind();
+                Nfa.Kind kind = kinds[successor.state];
                 if (kind == Nfa.Kind.FINAL) {
                     potential.add(successor);
                 } else if (kind == Nfa.Kind.STOP) {
@@ -169,6 +175,10 @@ public final class Matcher {
                 potential.add(run);
                 continue;
             }
+            if (!out.wantsTimeouts()) {
+                state.buffer.release(run.node, run.version);
+                continue;
+            }
             if (timedOut == null) {
                 timedOut = new ArrayList<>();
                 timeoutTimestamps = new long[current.size()];
@@ -205,7 +215,7 @@ public final class Matcher {
     public int partialMatchCount(PartialMatches state) {
         int count = 0;
         for (int i = 0; i < state.runs.size(); i++) {
-            if (nfa.state(state.runs.get(i).state).kind() != Nfa.Kind.START) {
+            if (kinds[state.runs.get(i).state] != Nfa.Kind.START) {
                 count++;
             }
         }
@@ -214,7 +224,7 @@ public final class Matcher {
 
     /** Only the start run left and nothing buffered: the caller may forget the key. */
     public boolean isIdle(PartialMatches state) {
-        return state.runs.size() == 1 && nfa.state(state.runs.get(0).state).kind() == Nfa.Kind.START
+        return state.runs.size() == 1 && kinds[state.runs.get(0).state] == Nfa.Kind.START
                 && state.completed.size() == 0 && state.buffer.isEmpty();
     }
 
@@ -266,7 +276,7 @@ public final class Matcher {
         List<Run> candidates = new ArrayList<>(count);
         for (int i = 0; i < state.runs.size(); i++) {
             Run run = state.runs.get(i);
-            if (nfa.state(run.state).kind() != Nfa.Kind.START) {
+            if (kinds[run.state] != Nfa.Kind.START) {
                 candidates.add(run);
             }
         }

@@ -8,6 +8,8 @@ import dev.vigil.nfa.expr.EvaluationErrors;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
+import dev.vigil.nfa.match.PartialMatches;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -50,6 +52,14 @@ public final class RuleRuntime implements MatchOutput {
     final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
     final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final ArrayList<KeyState> touched = new ArrayList<>();
+    /**
+     * Events skipped on arrival ({@link #buffer(Event, long)}) that the watermark has not passed yet, in arrival
+     * order: kept so that a snapshot or a rule replacement sees them as waiting events, as if never skipped.
+     */
+    private final ArrayDeque<Waiting> skipped = new ArrayDeque<>();
+    /** A fresh key state on which an arriving event is tried out; replaced once an event changed it. */
+    private PartialMatches trial;
+    private final TrialOutput trialOutput = new TrialOutput();
     long round;
     long arrivals;
     long watermark = Long.MIN_VALUE;
@@ -96,10 +106,69 @@ public final class RuleRuntime implements MatchOutput {
             return;
         }
         eventsIn++;
-        KeyState state = stateOf(key);
+        hold(new Waiting(event, key, arrivals++));
+    }
+
+    /**
+     * As {@link #buffer(Event)}, knowing that the rule's watermark is at least {@code watermark} once the event is
+     * in. Most events of most rules reach a key holding nothing and cannot start a match there (an event of
+     * another type, a value below a threshold); creating the key's state, queueing the event and removing the
+     * state again at the watermark would be most of the work for them. Such an event is skipped at once when
+     * nothing can come before it in the key's order: the key has no state (so no events waiting and no partial
+     * matches), and every later event of it is later in time or arrives later at the same time ({@code watermark}
+     * is at least the event's time minus one). Whether it starts anything is decided by feeding it to a fresh
+     * trial state, the same code the release would run, so the outcome is the same; its evaluation errors count
+     * once either way.
+     */
+    public void buffer(Event event, long watermark) {
+        Object key = partitionKey.of(event);
+        if (!slice.owns(key)) {
+            return;
+        }
+        eventsIn++;
+        Waiting arrived = new Waiting(event, key, arrivals++);
+        if (event.timestamp() - 1 <= watermark && keys.get(key) == null && startsNothing(event)) {
+            if (event.timestamp() > watermark) {
+                skipped.add(arrived);
+            }
+            return;
+        }
+        hold(arrived);
+    }
+
+    private void hold(Waiting arrived) {
+        KeyState state = stateOf(arrived.key);
         state.waitingEvents++;
-        waiting.add(new Waiting(event, state.key, arrivals++));
+        waiting.add(arrived.key == state.key ? arrived : new Waiting(arrived.event, state.key, arrived.arrival));
         keys.put(state);
+    }
+
+    /** Whether the event, fed to a key holding nothing, leaves it holding nothing and reports nothing. */
+    private boolean startsNothing(Event event) {
+        long before = EvaluationErrors.drain();
+        if (trial == null) {
+            trial = matcher.newState();
+        }
+        trialOutput.reported = false;
+        matcher.process(trial, event, event.timestamp(), trialOutput);
+        long errors = EvaluationErrors.drain();
+        evaluationErrors += before;
+        if (!trialOutput.reported && matcher.isIdle(trial)) {
+            evaluationErrors += errors;   // counted here: the event is not evaluated again
+            return true;
+        }
+        trial = null;   // changed: the release evaluates the event again on the key's own state
+        return false;
+    }
+
+    /**
+     * Puts back the skipped events the watermark has not passed as waiting events, with their arrival numbers:
+     * before a snapshot or a rule replacement, which must see exactly what they would have seen without skipping.
+     */
+    void unskip() {
+        while (!skipped.isEmpty()) {
+            hold(skipped.poll());
+        }
     }
 
     /** Processing time: advances the key's time to {@code nowMs} and feeds the event at once, as Flink does. */
@@ -129,6 +198,9 @@ public final class RuleRuntime implements MatchOutput {
         }
         watermark = newWatermark;
         round++;
+        while (!skipped.isEmpty() && skipped.peek().event.timestamp() <= newWatermark) {
+            skipped.poll();   // released now: nothing would have happened
+        }
         while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
             Waiting next = waiting.poll();
             KeyState state = keys.get(next.key);
@@ -187,6 +259,7 @@ public final class RuleRuntime implements MatchOutput {
      * not used again: its key states are discarded ({@link #discard}).
      */
     public void handOverWaitingTo(RuleRuntime successor) {
+        unskip();
         List<String> streams = successor.rule.streams();
         while (!waiting.isEmpty()) {
             Waiting next = waiting.poll();
@@ -199,6 +272,7 @@ public final class RuleRuntime implements MatchOutput {
 
     /** Forgets every key state, waiting event and timer: the rule was removed (frees the RocksDB store's keys). */
     public void discard() {
+        skipped.clear();
         waiting.clear();
         timers.clear();
         keys.clear();
@@ -250,9 +324,34 @@ public final class RuleRuntime implements MatchOutput {
     }
 
     @Override
+    public boolean wantsTimeouts() {
+        return rule.reportsTimeouts();
+    }
+
+    @Override
     public void onPartialMatchesDropped(int count) {
         dropped += count;
         listener.onPartialMatchesDropped(rule.name(), PartitionKey.external(current.key), count);
+    }
+
+    /** Records whether an event fed to the trial state reported anything. */
+    private static final class TrialOutput implements MatchOutput {
+        boolean reported;
+
+        @Override
+        public void onMatch(MatchedEvents match) {
+            reported = true;
+        }
+
+        @Override
+        public void onTimeout(MatchedEvents partial, long timeoutTimestamp) {
+            reported = true;
+        }
+
+        @Override
+        public void onPartialMatchesDropped(int count) {
+            reported = true;
+        }
     }
 
     /** An event waiting for the watermark (of {@code key}, as its state holds it); by timestamp, then arrival. */

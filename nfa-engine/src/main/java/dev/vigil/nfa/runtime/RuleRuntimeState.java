@@ -86,6 +86,7 @@ public final class RuleRuntimeState {
         private int nextTimer;
 
         private Capture(RuleRuntime runtime) throws IOException {
+            runtime.unskip();
             round = runtime.round;
             arrivals = runtime.arrivals;
             watermark = runtime.watermark;
