@@ -60,6 +60,7 @@ public final class Matcher {
     private final int maxPartialMatches;
     private final SkipPruner pruner;
     private final ThreadLocal<Stepper> steppers;
+    private Stepper lastStepper;
     /** The kind of each state, by state number: read for every run of every step. */
     private final Nfa.Kind[] kinds;
 
@@ -84,6 +85,20 @@ public final class Matcher {
         return nfa;
     }
 
+    /**
+     * This thread's stepper. A matcher is usually driven by one thread: the last stepper handed out is tried
+     * first, which spares a thread-local lookup per step; it is used only by the thread that owns it.
+     */
+    private Stepper stepper() {
+        Stepper last = lastStepper;
+        if (last != null && last.owner == Thread.currentThread()) {
+            return last;
+        }
+        last = steppers.get();
+        lastStepper = last;
+        return last;
+    }
+
     /** A fresh key state: only the start run (Flink's {@code createInitialNFAState}). */
     public PartialMatches newState() {
         PartialMatches state = new PartialMatches();
@@ -93,7 +108,7 @@ public final class Matcher {
 
     /** Feeds one event (Flink's {@code NFA.process} followed by the operator's window-timer registration). */
     public void process(PartialMatches state, Event event, long timestamp, MatchOutput out) {
-        Stepper stepper = steppers.get();
+        Stepper stepper = stepper();
         stepper.begin(state, event, timestamp);
         RunQueue current = state.runs;
         RunQueue next = stepper.spare;
@@ -135,6 +150,7 @@ public final class Matcher {
         potential.clear();
         current.clear();
         state.runs = next;
+        state.heldRuns = -1;
         stepper.spare = current;
         stepper.end();
         if (nfa.windowMs() > 0 && state.newStart) {
@@ -152,7 +168,7 @@ public final class Matcher {
      * times out runs past their windows, completes trailing absences, releases held matches.
      */
     public void advanceTime(PartialMatches state, long timestamp, MatchOutput out) {
-        Stepper stepper = steppers.get();
+        Stepper stepper = stepper();
         RunQueue current = state.runs;
         RunQueue next = stepper.spare;
         next.clear();
@@ -191,6 +207,7 @@ public final class Matcher {
         potential.clear();
         current.clear();
         state.runs = next;
+        state.heldRuns = -1;
         stepper.spare = current;
         state.fireTimersUpTo(timestamp);
         state.newStart = false;
@@ -211,14 +228,21 @@ public final class Matcher {
         return isIdle(state) ? Long.MAX_VALUE : state.firstTimer();
     }
 
-    /** Runs held by the key other than the start run. */
+    /**
+     * Runs held by the key other than the start run. Counted once after each change: a key store asks on every
+     * write, also when only the key's waiting events changed.
+     */
     public int partialMatchCount(PartialMatches state) {
+        if (state.heldRuns >= 0) {
+            return state.heldRuns;
+        }
         int count = 0;
         for (int i = 0; i < state.runs.size(); i++) {
             if (kinds[state.runs.get(i).state] != Nfa.Kind.START) {
                 count++;
             }
         }
+        state.heldRuns = count;
         return count;
     }
 
@@ -286,6 +310,7 @@ public final class Matcher {
             state.buffer.release(run.node, run.version);
         }
         state.runs.removeAll(dropped);
+        state.heldRuns = -1;
         return dropped.size();
     }
 }

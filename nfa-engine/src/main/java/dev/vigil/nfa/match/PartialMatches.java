@@ -20,6 +20,8 @@ public final class PartialMatches {
     long nextSerial;
     /** Flink's {@code isNewStartPartialMatch}: a run started since the last {@code advanceTime}. */
     boolean newStart;
+    /** Runs other than the start run, once counted since the runs last changed; -1 until then. */
+    int heldRuns = -1;
     /** Pending window timers (first event + WITHIN), ascending, distinct. */
     private long[] timers = NO_TIMERS;
     private int timerCount;

@@ -15,6 +15,8 @@ import java.util.List;
  */
 final class Stepper {
     private final Nfa nfa;
+    /** The thread this stepper was made for (steppers are per thread). */
+    final Thread owner = Thread.currentThread();
     /** Successor runs of the run just stepped. */
     final List<Run> successors = new ArrayList<>();
     /** Successors kept by the current process call, in Flink's order (see {@link Matcher}). */
