@@ -23,6 +23,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * of input has flushed every window and emitted every match. So the start-up and shut-down of the MiniCluster
  * (about a second each) are not counted, while everything between the first event and the last match is: the
  * exchange between the tasks, the watermark delay, and the final flush.
+ *
+ * <p>Memory: {@link FlinkHarnessProbe}, the same {@code CepOperator} and heap state outside a job.
  */
 final class FlinkEngine implements ComparedEngine {
     private Workload workload;
@@ -68,8 +70,8 @@ final class FlinkEngine implements ComparedEngine {
     }
 
     @Override
-    public MemoryProbe memoryProbe() {
-        throw new UnsupportedOperationException("not written yet");
+    public MemoryProbe memoryProbe() throws Exception {
+        return new FlinkHarnessProbe();
     }
 
     /** The events' partition key. */
