@@ -20,9 +20,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Timing: the run starts when the source emits event 0 and passes the marks of {@link Run} when it emits the
  * events at 10% and 90%; it ends at the latest close of a pattern's process function, which comes after the end
- * of input has flushed every window and emitted every match. So the start-up and shut-down of the MiniCluster
- * (about a second each) are not counted, while everything between the first event and the last match is: the
- * exchange between the tasks, the watermark delay, and the final flush.
+ * of input has flushed every window and emitted every match. So the start-up and shut-down of the MiniCluster are
+ * not counted, while everything between the first event and the last match is: the exchange between the tasks, the
+ * watermark delay, and the final flush. The marks are the source's, and the source runs ahead of the matching (by
+ * the exchange's buffers, and by the events the CEP operator queues until the next watermark), so Flink's
+ * first-tenth rate is more the source's than the matcher's, and its last tenth carries the backlog; the whole
+ * run's rate is the figure to compare.
  *
  * <p>Memory: {@link FlinkHarnessProbe}, the same {@code CepOperator} and heap state outside a job.
  */
