@@ -18,12 +18,13 @@ import java.util.concurrent.TimeUnit;
  * heap, one after another on the same generated events; then one table with medians, min and max, matches (checked
  * against Flink CEP's), peak heap and Vigil's ratio to each engine, and a second table of memory per key.
  *
- * <p>Options (all optional): {@code --engines vigil,flink,esper,floor}, {@code --scenarios W1:1000,W1:10000,...},
- * {@code --events 2000000}, {@code --warmup 2}, {@code --runs 5}, {@code --heap 4g}, {@code --memory-keys 100000}
+ * <p>Options (all optional): {@code --engines vigil,flink,esper,floor}, {@code --scenarios W1:1000,W1:10000,...}
+ * (workload:keys, or workload:keys:events for a scenario with its own event count), {@code --events 2000000}, {@code --warmup 2}, {@code --runs 5}, {@code --heap 4g}, {@code --memory-keys 100000}
  * ({@code 0} skips the memory table), {@code --seed 42}, {@code --out FILE} (the tables as Markdown, also printed).
  */
 public final class Compare {
-    private static final String SCENARIOS = "W1:1000,W1:10000,W1:100000,W2:10000,W3:1000,W4:1000000,W5:100000";
+    private static final String SCENARIOS =
+            "W1:1000,W1:10000,W1:100000,W2:10000,W2:100000,W3:1000,W4:1000000:100000,W5:100000";
     private static final long CHILD_TIMEOUT_MINUTES = 60;
 
     private final Map<String, String> options;
@@ -63,7 +64,8 @@ public final class Compare {
         }
         int events = Integer.parseInt(options.get("events"));
         StringBuilder report = new StringBuilder();
-        report.append(String.format("Side-by-side comparison, %s: %s events per workload, %s warm-up and %s measured"
+        report.append(String.format("Side-by-side comparison, %s: %s events per workload (unless its row says"
+                        + " otherwise), %s warm-up and %s measured"
                         + " runs per engine, each engine in its own JVM with -Xms%s -Xmx%s; Java %s on %s, %d cores.%n%n",
                 LocalDate.now(), events, options.get("warmup"), options.get("runs"), options.get("heap"),
                 options.get("heap"), System.getProperty("java.version"), System.getProperty("os.name"),
@@ -74,12 +76,13 @@ public final class Compare {
             String[] parts = scenario.split(":");
             Workload workload = Workload.valueOf(parts[0]);
             int keys = Integer.parseInt(parts[1]);
+            int scenarioEvents = parts.length > 2 ? Integer.parseInt(parts[2]) : events;
             Map<String, Map<String, String>> results = new LinkedHashMap<>();
             for (String engine : engines) {
-                results.put(engine, child(engine, workload.name(), parts[1], String.valueOf(events),
+                results.put(engine, child(engine, workload.name(), parts[1], String.valueOf(scenarioEvents),
                         options.get("warmup"), options.get("runs"), options.get("seed")));
             }
-            throughput.addScenario(workload, keys, results, events);
+            throughput.addScenario(workload, keys, scenarioEvents, results);
             if (workload == Workload.W3) {
                 tenths.addTenths(workload, keys, results);
             }

@@ -15,18 +15,18 @@ final class Table {
         return rows.isEmpty();
     }
 
-    void addScenario(Workload workload, int keys, Map<String, Map<String, String>> results, int events) {
+    void addScenario(Workload workload, int keys, int events, Map<String, Map<String, String>> results) {
         Map<String, String> vigil = results.get("vigil");
         Map<String, String> flink = results.get("flink");
         Map<String, String> floor = results.get("floor");
         for (Map.Entry<String, Map<String, String>> entry : results.entrySet()) {
             String engine = entry.getKey();
             Map<String, String> result = entry.getValue();
-            String head = String.format("| %s | %,d | %s | ", workload, keys, engine);
+            String head = String.format("| %s | %,d | %,d | %s | ", workload, keys, events, engine);
             if (!ok(result)) {
                 String reason = result.get("status").equals("cannot") ? "cannot run" : "failed";
                 notes.add(String.format("%s, %s: %s: %s", workload, engine, reason, result.get("reason")));
-                rows.add(head + reason + " | | | | | | | |");
+                rows.add(head + reason + " | | | | | | | | |");
                 continue;
             }
             rows.add(head + String.join(" | ",
@@ -66,9 +66,9 @@ final class Table {
     }
 
     String throughputMarkdown() {
-        return "| workload | keys | engine | events/s (median) | min | max | matches | same matches as Flink CEP"
+        return "| workload | keys | events | engine | events/s (median) | min | max | matches | same matches as Flink CEP"
                 + " | peak heap | Vigil ÷ engine | share of floor |\n"
-                + "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n"
+                + "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n"
                 + String.join("\n", rows) + "\n" + notesMarkdown();
     }
 
