@@ -12,10 +12,11 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
  * W1's pattern in Flink's {@link CepOperator}, built as {@code CEP.pattern(keyed, pattern).process(f)} builds it
- * (no comparator, no late-data output, no timeout handling), inside Flink's keyed operator test harness with its
- * heap keyed state backend, the backend of the local job too. The harness rather than a job: the measurement is
- * deterministic, since every event has been processed when {@link #hold} returns, and no MiniCluster, network
- * buffers or in-flight records share the heap with the state being measured.
+ * (no comparator, no late-data output, no timeout handling), inside Flink's keyed operator test harness. The
+ * harness's MemoryStateBackend keeps keyed state and timers in the same HeapKeyedStateBackend as the job's default
+ * HashMapStateBackend. The harness rather than a job: the measurement is deterministic, since every event has been
+ * processed when {@link #hold} returns, and no MiniCluster, network buffers or in-flight records share the heap
+ * with the state being measured.
  *
  * <p><b>Not thread-safe:</b> the runner's thread drives it.
  */
