@@ -10,13 +10,17 @@ public interface ComparedEngine {
     String name();
 
     /** Why the engine cannot run the workload at all, or null when it can. */
-    String cannotRun(Workload workload);
+    default String cannotRun(Workload workload) {
+        return null;
+    }
 
     /**
      * How the engine's meaning of the workload differs from Flink CEP's (so its matches are not comparable), or null
      * when it is the same meaning.
      */
-    String differs(Workload workload);
+    default String differs(Workload workload) {
+        return null;
+    }
 
     void prepare(Workload workload, GeneratedStream stream) throws Exception;
 

@@ -37,16 +37,6 @@ final class EsperEngine implements ComparedEngine {
     }
 
     @Override
-    public String cannotRun(Workload workload) {
-        return null;
-    }
-
-    @Override
-    public String differs(Workload workload) {
-        return null;
-    }
-
-    @Override
     public void prepare(Workload workload, GeneratedStream stream) throws EPCompileException {
         this.workload = workload;
         compiled = compile(workload);

@@ -40,16 +40,6 @@ final class FlinkEngine implements ComparedEngine {
     }
 
     @Override
-    public String cannotRun(Workload workload) {
-        return null;
-    }
-
-    @Override
-    public String differs(Workload workload) {
-        return null;
-    }
-
-    @Override
     public void prepare(Workload workload, GeneratedStream stream) {
         this.workload = workload;
         rules = FlinkRules.of(workload);

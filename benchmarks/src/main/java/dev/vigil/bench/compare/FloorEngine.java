@@ -34,11 +34,6 @@ final class FloorEngine implements ComparedEngine {
     }
 
     @Override
-    public String differs(Workload workload) {
-        return null;
-    }
-
-    @Override
     public void prepare(Workload workload, GeneratedStream stream) {
         this.workload = workload;
         this.stream = stream;

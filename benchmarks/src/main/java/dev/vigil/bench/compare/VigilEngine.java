@@ -28,16 +28,6 @@ final class VigilEngine implements ComparedEngine {
         return "vigil";
     }
 
-    @Override
-    public String cannotRun(Workload workload) {
-        return null;
-    }
-
-    @Override
-    public String differs(Workload workload) {
-        return null;
-    }
-
     static String ruleText(Workload workload) {
         return switch (workload) {
             case W1 -> """

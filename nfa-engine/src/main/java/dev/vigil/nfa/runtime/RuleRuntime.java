@@ -126,14 +126,14 @@ public final class RuleRuntime implements MatchOutput {
             return;
         }
         eventsIn++;
-        Waiting arrived = new Waiting(event, key, arrivals++);
+        long arrival = arrivals++;
         if (event.timestamp() - 1 <= watermark && keys.get(key) == null && startsNothing(event)) {
             if (event.timestamp() > watermark) {
-                skipped.add(arrived);
+                skipped.add(new Waiting(event, key, arrival));
             }
             return;
         }
-        hold(arrived);
+        hold(new Waiting(event, key, arrival));
     }
 
     private void hold(Waiting arrived) {
@@ -152,7 +152,7 @@ public final class RuleRuntime implements MatchOutput {
         trialOutput.reported = false;
         matcher.process(trial, event, event.timestamp(), trialOutput);
         long errors = EvaluationErrors.drain();
-        evaluationErrors += before;
+        evaluationErrors += before;   // none in practice: every evaluation this runtime drives drains at its end
         if (!trialOutput.reported && matcher.isIdle(trial)) {
             evaluationErrors += errors;   // counted here: the event is not evaluated again
             return true;
