@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The {@code vigil} commands as a user runs them: exit codes, stdout, and the messages on stderr. */
 class CliTest {
@@ -38,20 +35,9 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-        List<String> outLines() {
-            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
-        }
-    }
 
-    private Result vigil(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun vigil(String... args) {
+        return CliRun.of(args);
     }
 
     private Path write(String name, String text) throws IOException {
@@ -62,7 +48,7 @@ class CliTest {
 
     @Test
     void checkAcceptsAValidFile() throws IOException {
-        Result result = vigil("check", write("ok.cep", RULE).toString());
+        CliRun result = vigil("check", write("ok.cep", RULE).toString());
         assertEquals(0, result.exit(), result.err());
         assertEquals("ok: 1 rule(s) in 1 file(s)\n", result.out());
     }
@@ -70,7 +56,7 @@ class CliTest {
     @Test
     void checkReportsMistakesWithPositionAndCaretAndExitsOne() throws IOException {
         Path file = write("bad.cep", "RULE r FROM s PATTERN a -> b\n  DEFINE c AS x > 1;\n");
-        Result result = vigil("check", file.toString());
+        CliRun result = vigil("check", file.toString());
         assertEquals(1, result.exit());
         assertTrue(result.err().startsWith(file + ":2:10: "), result.err());
         assertTrue(result.err().contains("  |   DEFINE c AS x > 1;\n  |          ^"), result.err());
@@ -79,7 +65,7 @@ class CliTest {
 
     @Test
     void checkReportsAMissingFileAndExitsTwo() {
-        Result result = vigil("check", dir.resolve("nope.cep").toString());
+        CliRun result = vigil("check", dir.resolve("nope.cep").toString());
         assertEquals(2, result.exit());
         assertTrue(result.err().contains("nope.cep: no such file"), result.err());
     }
@@ -98,7 +84,7 @@ class CliTest {
                 {"stream":"payments","card_id":"c2","amount":1.0,"ts":4000}
                 {"card_id":"c2","amount":1.0,"ts":4000}
                 """);
-        Result result = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString());
         assertEquals(0, result.exit(), result.err());
         List<String> alerts = result.outLines();
         assertEquals(2, alerts.size(), result.out());
@@ -130,8 +116,8 @@ class CliTest {
                 {"stream":"payments","card_id":"c1","amount":1.5,"ts":"2026-11-21T08:00:01Z"}
                 {"stream":"payments","card_id":"c1","amount":900.0,"ts":"2026-11-21T08:00:02Z"}
                 """);
-        Result first = vigil("run", "--rules", rules.toString(), "--events", events.toString());
-        Result second = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+        CliRun first = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+        CliRun second = vigil("run", "--rules", rules.toString(), "--events", events.toString());
         assertEquals(1, first.outLines().size(), first.err());
         assertEquals(first.out(), second.out());
     }
@@ -144,7 +130,7 @@ class CliTest {
                 {"stream":"payments","card_id":"c1","amount":1.0,"ts":5000}
                 """);
         Path late = dir.resolve("late.ndjson");
-        Result result = vigil("run", "--rules", rules.toString(), "--events", events.toString(), "--late",
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString(), "--late",
                 late.toString(), "--watermark-delay", "2s");
         assertEquals(0, result.exit(), result.err());
         List<String> lines = Files.readAllLines(late);
@@ -166,7 +152,7 @@ class CliTest {
                 {"stream":"payments","card_id":"c1","amount":999.0,"ts":1600}
                 {"stream":"payments","card_id":"c1","amount":1.0,"ts":1400}
                 """);
-        Result result = vigil("run", "--rules", rules.toString(), "--events", events.toString(), "--watermarks",
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString(), "--watermarks",
                 "input");
         assertEquals(0, result.exit(), result.err());
         assertTrue(result.err().contains("line 5: late event"), result.err());
@@ -177,11 +163,11 @@ class CliTest {
     @Test
     void explainPrintsTheAutomatonAsTextOrDot() throws IOException {
         Path rules = write("r.cep", RULE);
-        Result text = vigil("explain", rules.toString());
+        CliRun text = vigil("explain", rules.toString());
         assertEquals(0, text.exit(), text.err());
         assertTrue(text.out().startsWith("rule tiny_then_big\n"), text.out());
         assertTrue(text.out().contains("big"), text.out());
-        Result dot = vigil("explain", "--dot", rules.toString());
+        CliRun dot = vigil("explain", "--dot", rules.toString());
         assertEquals(0, dot.exit(), dot.err());
         assertTrue(dot.out().contains("digraph"), dot.out());
     }
@@ -189,7 +175,7 @@ class CliTest {
     @Test
     void aBadOptionValueIsAUsageErrorNotATrace() throws IOException {
         Path rules = write("r.cep", RULE);
-        Result result = vigil("run", "--rules", rules.toString(), "--watermark-delay", "soon");
+        CliRun result = vigil("run", "--rules", rules.toString(), "--watermark-delay", "soon");
         assertEquals(2, result.exit());
         assertTrue(result.err().contains("'soon' is not a duration"), result.err());
         assertFalse(result.err().contains("at dev.vigil"), result.err());

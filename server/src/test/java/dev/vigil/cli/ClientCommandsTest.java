@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code vigil send} and {@code vigil watch} against a real server on a loopback port: the README's walk-through
@@ -50,20 +49,20 @@ class ClientCommandsTest {
     @Test
     void sentEventsProduceTheExampleAlertsOnTheWatch() throws Exception {
         List<String> expected = Files.readAllLines(example().resolve("expected-alerts.ndjson"));
-        CompletableFuture<Run> watching = CompletableFuture.supplyAsync(
+        CompletableFuture<CliRun> watching = CompletableFuture.supplyAsync(
                 () -> run("watch", "--url", url, "--rule", "card_testing", "--count", "" + expected.size()));
         awaitSubscriber();
 
-        Run sent = run("send", "--url", url, "--batch", "7", example().resolve("events.ndjson").toString());
-        assertEquals(0, sent.exit, sent.err);
-        assertEquals("sent 40 lines in 6 messages: 40 accepted (0 late), 0 refused\n", sent.out);
+        CliRun sent = run("send", "--url", url, "--batch", "7", example().resolve("events.ndjson").toString());
+        assertEquals(0, sent.exit(), sent.err());
+        assertEquals("sent 40 lines in 6 messages: 40 accepted (0 late), 0 refused\n", sent.out());
         Path end = Files.writeString(dir.resolve("end.ndjson"), "{\"watermark\": " + Long.MAX_VALUE + "}\n");
-        assertEquals(0, run("send", "--url", url, end.toString()).exit);
+        assertEquals(0, run("send", "--url", url, end.toString()).exit());
 
-        Run watched = watching.get(20, TimeUnit.SECONDS);
-        assertEquals(0, watched.exit, watched.err);
+        CliRun watched = watching.get(20, TimeUnit.SECONDS);
+        assertEquals(0, watched.exit(), watched.err());
         List<String> ids = new ArrayList<>();
-        for (String line : watched.out.split("\n")) {
+        for (String line : watched.out().split("\n")) {
             ids.add(new JsonObject(line).getString("id"));
         }
         List<String> expectedIds = new ArrayList<>();
@@ -81,11 +80,11 @@ class ClientCommandsTest {
                 {not json
                 {"stream":"payments","ts":"2026-11-20T14:00:02Z","card_id":"c1","amount":1.5,"merchant":"m"}
                 """);
-        Run sent = run("send", "--url", url, "--batch", "2", events.toString());
-        assertEquals(1, sent.exit);
-        assertEquals("sent 4 lines in 2 messages: 2 accepted (0 late), 2 refused\n", sent.out);
-        assertTrue(sent.err.startsWith("line 2: "), sent.err);
-        assertTrue(sent.err.contains("\nline 3: invalid JSON"), sent.err);
+        CliRun sent = run("send", "--url", url, "--batch", "2", events.toString());
+        assertEquals(1, sent.exit());
+        assertEquals("sent 4 lines in 2 messages: 2 accepted (0 late), 2 refused\n", sent.out());
+        assertTrue(sent.err().startsWith("line 2: "), sent.err());
+        assertTrue(sent.err().contains("\nline 3: invalid JSON"), sent.err());
     }
 
     @Test
@@ -94,14 +93,14 @@ class ClientCommandsTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             unused = probe.getLocalPort();
         }
-        Run sent = run("send", "--url", "http://127.0.0.1:" + unused, example().resolve("events.ndjson").toString());
-        assertEquals(3, sent.exit, "as vigil bench: no server");
-        assertTrue(sent.err.startsWith("vigil send: cannot connect to ws://127.0.0.1:" + unused + "/v1/events"),
-                sent.err);
-        Run watched = run("watch", "--url", "ftp://nowhere");
-        assertEquals(2, watched.exit);
+        CliRun sent = run("send", "--url", "http://127.0.0.1:" + unused, example().resolve("events.ndjson").toString());
+        assertEquals(3, sent.exit(), "as vigil bench: no server");
+        assertTrue(sent.err().startsWith("vigil send: cannot connect to ws://127.0.0.1:" + unused + "/v1/events"),
+                sent.err());
+        CliRun watched = run("watch", "--url", "ftp://nowhere");
+        assertEquals(2, watched.exit());
         assertEquals("vigil watch: --url ftp://nowhere must look like http://host:port or https://host:port\n",
-                watched.err);
+                watched.err());
     }
 
     @Test
@@ -110,24 +109,16 @@ class ClientCommandsTest {
                         .withTokens(List.of(dev.vigil.server.AccessToken.parse("read:right-token"))),
                 new PrintWriter(new StringWriter())).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         try {
-            Run watched = run("watch", "--url", "http://127.0.0.1:" + guarded.port(), "--token", "wrong-token");
-            assertEquals(4, watched.exit, watched.err);
-            assertTrue(watched.err.contains("refused the connection: HTTP 401"), watched.err);
+            CliRun watched = run("watch", "--url", "http://127.0.0.1:" + guarded.port(), "--token", "wrong-token");
+            assertEquals(4, watched.exit(), watched.err());
+            assertTrue(watched.err().contains("refused the connection: HTTP 401"), watched.err());
         } finally {
             guarded.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Waits until the watch command's WebSocket is registered, so no alert is pushed before it listens. */

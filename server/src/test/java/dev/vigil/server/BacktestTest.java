@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.cli.Vigil;
+import dev.vigil.cli.CliRun;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Backtest ({@code POST /v1/backtest}, {@code vigil backtest}) replays the recorded ingest log through an isolated
@@ -271,30 +268,30 @@ class BacktestTest {
         long from = T0 + 3 * WINDOW_MS;
         long to = T0 + 9 * WINDOW_MS;
         JsonObject http = backtest(new JsonObject().put("rule", "abc").put("from", from).put("to", to));
-        String[] cli = vigil("backtest", "--data", data.toString(), "--rule", "abc", "--from",
+        CliRun cli = CliRun.of("backtest", "--data", data.toString(), "--rule", "abc", "--from",
                 Instant.ofEpochMilli(from).toString(), "--to", String.valueOf(to));
-        assertEquals("0", cli[0], cli[2]);
-        assertEquals(alerts(http), lines(cli[1]), "the same alerts in the same order");
-        assertTrue(cli[2].startsWith("vigil backtest: abc v1: " + http.getLong("eventsReplayed") + " events in ["
-                + from + ", " + to + ") replayed, " + alerts(http).size() + " alerts, 0 partial matches open"), cli[2]);
+        assertEquals(0, cli.exit(), cli.err());
+        assertEquals(alerts(http), lines(cli.out()), "the same alerts in the same order");
+        assertTrue(cli.err().startsWith("vigil backtest: abc v1: " + http.getLong("eventsReplayed") + " events in ["
+                + from + ", " + to + ") replayed, " + alerts(http).size() + " alerts, 0 partial matches open"), cli.err());
 
         Path file = temp.resolve("candidate.cep");
         String candidate = RULES.replace("amount >= 500", "amount >= 900");
         Files.writeString(file, candidate);
         JsonObject byText = backtest(new JsonObject().put("text", candidate));
-        String[] offline = vigil("backtest", "--data", data.toString(), "--rule-file", file.toString());
-        assertEquals("0", offline[0], offline[2]);
-        assertEquals(alerts(byText), lines(offline[1]), "rule files run as version 0, like text over HTTP");
+        CliRun offline = CliRun.of("backtest", "--data", data.toString(), "--rule-file", file.toString());
+        assertEquals(0, offline.exit(), offline.err());
+        assertEquals(alerts(byText), lines(offline.out()), "rule files run as version 0, like text over HTTP");
 
-        String[] unknown = vigil("backtest", "--data", data.toString(), "--rule", "nope");
-        assertEquals("2", unknown[0]);
-        assertTrue(unknown[2].contains("no rule named 'nope' was ever deployed"), unknown[2]);
-        String[] noLog = vigil("backtest", "--data", temp.resolve("elsewhere").toString(), "--rule", "abc");
-        assertEquals("2", noLog[0]);
-        assertTrue(noLog[2].contains("holds no ingest log"), noLog[2]);
-        String[] badTime = vigil("backtest", "--data", data.toString(), "--rule", "abc", "--from", "soon");
-        assertEquals("2", badTime[0]);
-        assertTrue(badTime[2].contains("'soon' is not a time"), badTime[2]);
+        CliRun unknown = CliRun.of("backtest", "--data", data.toString(), "--rule", "nope");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("no rule named 'nope' was ever deployed"), unknown.err());
+        CliRun noLog = CliRun.of("backtest", "--data", temp.resolve("elsewhere").toString(), "--rule", "abc");
+        assertEquals(2, noLog.exit());
+        assertTrue(noLog.err().contains("holds no ingest log"), noLog.err());
+        CliRun badTime = CliRun.of("backtest", "--data", data.toString(), "--rule", "abc", "--from", "soon");
+        assertEquals(2, badTime.exit());
+        assertTrue(badTime.err().contains("'soon' is not a time"), badTime.err());
     }
 
     // ------------------------------------------------------------------ input
@@ -430,14 +427,4 @@ class BacktestTest {
         return alerts;
     }
 
-    /** Runs {@code vigil} in this JVM: exit status, stdout, stderr. */
-    private static String[] vigil(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new String[] {String.valueOf(exit), out.toString(), err.toString()};
-    }
 }
