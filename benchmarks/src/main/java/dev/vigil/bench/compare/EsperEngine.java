@@ -51,19 +51,11 @@ final class EsperEngine implements ComparedEngine {
         MatchTally tally = new MatchTally();
         EPRuntime runtime = start(compiled, tally);
         EPEventService service = runtime.getEventService();
-        int n = events.length;
-        int tenth = Run.tenthIndex(n);
-        int ninetieth = Run.ninetiethIndex(n);
         long clock = service.getCurrentTime();
-        long start = System.nanoTime();
-        long tenthAt = 0;
-        long ninetiethAt = 0;
-        for (int i = 0; i < n; i++) {
-            if (i == tenth) {
-                tenthAt = System.nanoTime();
-            } else if (i == ninetieth) {
-                ninetiethAt = System.nanoTime();
-            }
+        Stopwatch stopwatch = new Stopwatch(events.length);
+        stopwatch.start();
+        for (int i = 0; i < events.length; i++) {
+            stopwatch.before(i);
             EsperEvent event = events[i];
             if (event.getTs() != clock) {
                 clock = event.getTs();
@@ -72,9 +64,9 @@ final class EsperEngine implements ComparedEngine {
             service.sendEventBean(event, EsperEvent.TYPE);
         }
         service.advanceTime(clock + EsperEpl.longestWindowMs(workload) + 1);
-        long end = System.nanoTime();
+        Run run = stopwatch.stop(tally);
         runtime.destroy();
-        return new Run(start, tenthAt, ninetiethAt, end, tally.count(), tally.fingerprint());
+        return run;
     }
 
     @Override

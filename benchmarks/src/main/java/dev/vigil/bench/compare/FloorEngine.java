@@ -45,17 +45,10 @@ final class FloorEngine implements ComparedEngine {
         HashMap<String, Partials> keys = new HashMap<>();
         boolean strict = workload == Workload.W2;
         int n = stream.size();
-        int tenth = Run.tenthIndex(n);
-        int ninetieth = Run.ninetiethIndex(n);
-        long start = System.nanoTime();
-        long tenthAt = 0;
-        long ninetiethAt = 0;
+        Stopwatch stopwatch = new Stopwatch(n);
+        stopwatch.start();
         for (int i = 0; i < n; i++) {
-            if (i == tenth) {
-                tenthAt = System.nanoTime();
-            } else if (i == ninetieth) {
-                ninetiethAt = System.nanoTime();
-            }
+            stopwatch.before(i);
             Partials partials = keys.get(stream.key(i));
             if (partials == null) {
                 partials = new Partials();
@@ -67,8 +60,7 @@ final class FloorEngine implements ComparedEngine {
                 partials.relaxed(i, stream.typeIndex(i), stream.value(i), stream.timestamp(i), tally);
             }
         }
-        long end = System.nanoTime();
-        return new Run(start, tenthAt, ninetiethAt, end, tally.count(), tally.fingerprint());
+        return stopwatch.stop(tally);
     }
 
     @Override

@@ -108,25 +108,16 @@ final class VigilEngine implements ComparedEngine {
     public Run run() {
         MatchTally tally = new MatchTally();
         Engine engine = new Engine(rules, EngineConfig.defaults(), new Tallying(tally, ruleIndex));
-        int n = events.length;
-        int tenth = Run.tenthIndex(n);
-        int ninetieth = Run.ninetiethIndex(n);
-        long start = System.nanoTime();
-        for (int i = 0; i < tenth; i++) {
-            engine.offer(events[i]);
-        }
-        long tenthAt = System.nanoTime();
-        for (int i = tenth; i < ninetieth; i++) {
-            engine.offer(events[i]);
-        }
-        long ninetiethAt = System.nanoTime();
-        for (int i = ninetieth; i < n; i++) {
+        Stopwatch stopwatch = new Stopwatch(events.length);
+        stopwatch.start();
+        for (int i = 0; i < events.length; i++) {
+            stopwatch.before(i);
             engine.offer(events[i]);
         }
         engine.finish();
-        long end = System.nanoTime();
+        Run run = stopwatch.stop(tally);
         engine.close();
-        return new Run(start, tenthAt, ninetiethAt, end, tally.count(), tally.fingerprint());
+        return run;
     }
 
     @Override
