@@ -106,7 +106,7 @@ public final class RuleRuntime implements MatchOutput {
             return;
         }
         eventsIn++;
-        hold(new Waiting(event, key, arrivals++));
+        hold(keys.get(key), new Waiting(event, key, arrivals++));
     }
 
     /**
@@ -127,17 +127,19 @@ public final class RuleRuntime implements MatchOutput {
         }
         eventsIn++;
         long arrival = arrivals++;
-        if (event.timestamp() - 1 <= watermark && keys.get(key) == null && startsNothing(event)) {
+        KeyState state = keys.get(key);
+        if (state == null && event.timestamp() - 1 <= watermark && startsNothing(event)) {
             if (event.timestamp() > watermark) {
                 skipped.add(new Waiting(event, key, arrival));
             }
             return;
         }
-        hold(new Waiting(event, key, arrival));
+        hold(state, new Waiting(event, key, arrival));
     }
 
-    private void hold(Waiting arrived) {
-        KeyState state = stateOf(arrived.key);
+    /** Queues an arrived event for the watermark on the key's state ({@code held}, or a new one when null). */
+    private void hold(KeyState held, Waiting arrived) {
+        KeyState state = held != null ? held : newState(arrived.key);
         state.waitingEvents++;
         waiting.add(arrived.key == state.key ? arrived : new Waiting(arrived.event, state.key, arrived.arrival));
         keys.put(state);
@@ -167,7 +169,8 @@ public final class RuleRuntime implements MatchOutput {
      */
     void unskip() {
         while (!skipped.isEmpty()) {
-            hold(skipped.poll());
+            Waiting next = skipped.poll();
+            hold(keys.get(next.key), next);
         }
     }
 
@@ -285,12 +288,14 @@ public final class RuleRuntime implements MatchOutput {
 
     private KeyState stateOf(Object key) {
         KeyState state = keys.get(key);
-        if (state == null) {
-            state = new KeyState(key, matcher.newState(), ++incarnations);
-            keys.add(state);
-            if (keys.size() > maxKeys) {
-                maxKeys = keys.size();
-            }
+        return state != null ? state : newState(key);
+    }
+
+    private KeyState newState(Object key) {
+        KeyState state = new KeyState(key, matcher.newState(), ++incarnations);
+        keys.add(state);
+        if (keys.size() > maxKeys) {
+            maxKeys = keys.size();
         }
         return state;
     }
