@@ -42,7 +42,6 @@ public final class Engine implements AutoCloseable {
     private final List<RuleRuntime> rules = new ArrayList<>();
     private final Map<String, StreamClock> clocks = new LinkedHashMap<>();
     private final Map<String, List<RuleRuntime>> rulesByStream = new HashMap<>();
-    private final Map<RuleRuntime, List<StreamClock>> clocksByRule = new HashMap<>();
     private long unrouted;
     private long processingTimeMs = Long.MIN_VALUE;
     /** The snapshot being written in slices, or null. */
@@ -80,7 +79,7 @@ public final class Engine implements AutoCloseable {
                 ruleClocks.add(clock);
                 rulesByStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(runtime);
             }
-            clocksByRule.put(runtime, ruleClocks);
+            runtime.readFrom(ruleClocks);
         }
     }
 
@@ -110,7 +109,7 @@ public final class Engine implements AutoCloseable {
             rulesByStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(runtime);
         }
         rules.add(runtime);
-        clocksByRule.put(runtime, ruleClocks);
+        runtime.readFrom(ruleClocks);
         if (config.timeMode() == EngineConfig.TimeMode.EVENT) {
             advanceRules(List.of(runtime));
         }
@@ -367,12 +366,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The watermark of a rule: the lowest of its streams'. */
-    private long ruleWatermark(RuleRuntime rule) {
-        long ruleWatermark = Long.MAX_VALUE;
-        for (StreamClock clock : clocksByRule.get(rule)) {
-            ruleWatermark = Math.min(ruleWatermark, clock.watermark());
-        }
-        return ruleWatermark;
+    private static long ruleWatermark(RuleRuntime rule) {
+        return rule.streamsWatermark();
     }
 
     private RuleRuntime find(String name) {
@@ -386,7 +381,6 @@ public final class Engine implements AutoCloseable {
 
     private void detach(RuleRuntime runtime) {
         rules.remove(runtime);
-        clocksByRule.remove(runtime);
         for (String stream : runtime.rule().streams()) {
             List<RuleRuntime> readers = rulesByStream.get(stream);
             if (readers != null) {

@@ -63,6 +63,8 @@ public final class Matcher {
     private Stepper lastStepper;
     /** The kind of each state, by state number: read for every run of every step. */
     private final Nfa.Kind[] kinds;
+    /** Whether {@link #startsNothing} can decide from the start guards alone (none of them reads the match). */
+    private final boolean screensStarts;
 
     /**
      * @param maxPartialMatches the most partial matches a key may hold; beyond it the oldest are dropped
@@ -79,6 +81,26 @@ public final class Matcher {
         for (int i = 0; i < kinds.length; i++) {
             kinds[i] = nfa.state(i).kind();
         }
+        this.screensStarts = !startGuardsReadMatch(nfa);
+    }
+
+    /** Whether a guard on an edge out of the start state, or of a state PROCEED edges lead to from it, reads the match. */
+    private static boolean startGuardsReadMatch(Nfa nfa) {
+        boolean[] seen = new boolean[nfa.states().size()];
+        ArrayList<Integer> open = new ArrayList<>(List.of(nfa.startState()));
+        seen[nfa.startState()] = true;
+        while (!open.isEmpty()) {
+            for (Nfa.Edge edge : nfa.state(open.remove(open.size() - 1)).edges()) {
+                if (edge.guard().readsMatch()) {
+                    return true;
+                }
+                if (edge.action() == Nfa.Action.PROCEED && !seen[edge.target()]) {
+                    seen[edge.target()] = true;
+                    open.add(edge.target());
+                }
+            }
+        }
+        return false;
     }
 
     public Nfa nfa() {
@@ -104,6 +126,28 @@ public final class Matcher {
         PartialMatches state = new PartialMatches();
         state.runs.add(new Run(nfa.startState(), null, Dewey.of(1), -1, -1, null, state.nextSerial()));
         return state;
+    }
+
+    /**
+     * Whether {@link #takesFromStart} decides what an event does to a key holding only the start run: none of the
+     * guards it evaluates reads the partial match.
+     */
+    public boolean screensStarts() {
+        return screensStarts;
+    }
+
+    /**
+     * Whether {@code event} enables a TAKE edge out of the start state. Fed to a key holding only the start run,
+     * an event that enables none leaves the key as idle as before and reports nothing: stepping the start run
+     * yields the start run alone unless a TAKE holds, and every match, timeout and dropped partial match follows
+     * a TAKE. The guards' evaluation errors are left for the caller to drain, as after {@link #process}.
+     * Only for matchers that {@link #screensStarts}.
+     */
+    public boolean takesFromStart(Event event) {
+        if (!screensStarts) {
+            throw new IllegalStateException("the start guards read the partial match");
+        }
+        return stepper().takesFromStart(event);
     }
 
     /** Feeds one event (Flink's {@code NFA.process} followed by the operator's window-timer registration). */

@@ -72,6 +72,17 @@ final class Stepper {
         return entry;
     }
 
+    /**
+     * Whether {@code candidate} enables a TAKE edge out of the start state (through PROCEED edges), evaluating
+     * the guards exactly as stepping the start run would; for NFAs whose start guards do not read the match.
+     */
+    boolean takesFromStart(Event candidate) {
+        event = candidate;
+        int takes = collectEdges(nfa.startState(), MatchView.EMPTY);
+        event = null;
+        return takes > 0;
+    }
+
     /** Fills {@link #successors} with the runs that follow {@code run} on the current event. */
     void step(Run run) {
         successors.clear();

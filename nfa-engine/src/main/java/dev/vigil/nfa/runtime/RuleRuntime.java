@@ -64,6 +64,8 @@ public final class RuleRuntime implements MatchOutput {
     long arrivals;
     long watermark = Long.MIN_VALUE;
     private KeyState current;
+    /** The clocks of the streams the rule reads (set by the engine): the rule's watermark is the lowest of theirs. */
+    private StreamClock[] clocks = new StreamClock[0];
 
     long eventsIn;
     long matches;
@@ -94,9 +96,22 @@ public final class RuleRuntime implements MatchOutput {
         return rule;
     }
 
-
     public long watermark() {
         return watermark;
+    }
+
+    /** Reads the watermarks of {@code streamClocks}, the clocks of the rule's streams. */
+    public void readFrom(List<StreamClock> streamClocks) {
+        clocks = streamClocks.toArray(new StreamClock[0]);
+    }
+
+    /** The lowest watermark of the rule's streams: where {@link #advanceTo} may go. */
+    public long streamsWatermark() {
+        long lowest = Long.MAX_VALUE;
+        for (StreamClock clock : clocks) {
+            lowest = Math.min(lowest, clock.watermark());
+        }
+        return lowest;
     }
 
     /** Event time: holds the event until the watermark passes its timestamp (events of keys it owns). */
@@ -117,7 +132,8 @@ public final class RuleRuntime implements MatchOutput {
      * nothing can come before it in the key's order: the key has no state (so no events waiting and no partial
      * matches), and every later event of it is later in time or arrives later at the same time ({@code watermark}
      * is at least the event's time minus one). Whether it starts anything is decided by feeding it to a fresh
-     * trial state, the same code the release would run, so the outcome is the same; its evaluation errors count
+     * trial state, the same code the release would run, so the outcome is the same (or, when the start guards do
+     * not read the match, by those guards alone: {@link Matcher#takesFromStart}); its evaluation errors count
      * once either way.
      */
     public void buffer(Event event, long watermark) {
@@ -148,19 +164,26 @@ public final class RuleRuntime implements MatchOutput {
     /** Whether the event, fed to a key holding nothing, leaves it holding nothing and reports nothing. */
     private boolean startsNothing(Event event) {
         long before = EvaluationErrors.drain();
-        if (trial == null) {
-            trial = matcher.newState();
+        boolean nothing;
+        if (matcher.screensStarts()) {
+            nothing = !matcher.takesFromStart(event);   // the start guards alone decide it
+        } else {
+            if (trial == null) {
+                trial = matcher.newState();
+            }
+            trialOutput.reported = false;
+            matcher.process(trial, event, event.timestamp(), trialOutput);
+            nothing = !trialOutput.reported && matcher.isIdle(trial);
+            if (!nothing) {
+                trial = null;   // changed: the release evaluates the event again on the key's own state
+            }
         }
-        trialOutput.reported = false;
-        matcher.process(trial, event, event.timestamp(), trialOutput);
         long errors = EvaluationErrors.drain();
         evaluationErrors += before;   // none in practice: every evaluation this runtime drives drains at its end
-        if (!trialOutput.reported && matcher.isIdle(trial)) {
+        if (nothing) {
             evaluationErrors += errors;   // counted here: the event is not evaluated again
-            return true;
         }
-        trial = null;   // changed: the release evaluates the event again on the key's own state
-        return false;
+        return nothing;
     }
 
     /**
