@@ -12,7 +12,6 @@ import dev.vigil.nfa.match.PartialMatches;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * Runs one rule over the keys of one engine (shard): buffers events until the watermark passes them, feeds
@@ -49,8 +48,8 @@ public final class RuleRuntime implements MatchOutput {
     int maxKeys;
     /** The last incarnation given to a new key state; not snapshotted (a restore numbers the states afresh). */
     long incarnations;
-    final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
-    final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    final NearlySortedQueue<Waiting> waiting = new NearlySortedQueue<>();
+    final NearlySortedQueue<Timer> timers = new NearlySortedQueue<>();
     private final ArrayList<KeyState> touched = new ArrayList<>();
     /**
      * Events skipped on arrival ({@link #buffer(Event, long)}) that the watermark has not passed yet, in arrival

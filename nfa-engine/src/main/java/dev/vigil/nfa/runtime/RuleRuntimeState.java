@@ -16,16 +16,16 @@ import java.io.IOException;
  * visiting order; waiting events and timers name their key by that number. Incarnations are not state: a restore
  * numbers the states 1, 2, ... in visiting order.
  *
- * <p><b>Orders kept.</b> Both queues are visited in array order; re-adding a valid heap's array in order to an
- * empty {@code PriorityQueue} moves nothing, so the restored heaps have the same layout (their poll order is
- * total anyway: arrival and timer order numbers are unique). The keys are visited in the store's order (see
+ * <p><b>Orders kept.</b> Both queues are visited in release order (their order is total: arrival and timer order
+ * numbers are unique); re-added in that order, a {@link NearlySortedQueue} holds them all in its FIFO and lists
+ * them the same way again. The keys are visited in the store's order (see
  * {@link HeapKeyStore} for how the heap store keeps it across a restore; the RocksDB store's is the byte order of
  * the keys, the same after a restore), so a second snapshot of a restored runtime has the same bytes. Key order
  * has no effect on output.
  *
  * <p><b>Stale timers.</b> A timer whose key's state has left the store (the key went idle, and may since have
  * come back with a new state) is skipped when it fires ({@link RuleRuntime#fireTimers}); its only effect is on
- * the dropped state itself. It is written with no key and restored as a timer of no key, so the timer heap, and
+ * the dropped state itself. It is written with no key and restored as a timer of no key, so the timer queue, and
  * what a later snapshot writes, stay as they were.
  *
  * <p><b>Not thread-safe:</b> used by the thread that owns the runtime, between two engine calls.
@@ -34,7 +34,7 @@ public final class RuleRuntimeState {
     private RuleRuntimeState() {}
 
     /**
-     * Receives one runtime's state: begin, keys (numbered 0, 1, ... in this order), waiting events (in heap array
+     * Receives one runtime's state: begin, keys (numbered 0, 1, ... in this order), waiting events (in release
      * order), timers (same).
      */
     public interface Visitor {
@@ -96,9 +96,9 @@ public final class RuleRuntimeState {
             dropped = runtime.dropped;
             evaluationErrors = runtime.evaluationErrors;
             maxKeys = runtime.maxKeys;
-            // PriorityQueue.toArray gives its array in order: the order a visit writes.
-            waiting = runtime.waiting.toArray(new RuleRuntime.Waiting[0]);
-            timers = runtime.timers.toArray(new RuleRuntime.Timer[0]);
+            // In release order: the order a visit writes, and the order a restore queues them in again.
+            waiting = runtime.waiting.toSortedArray(new RuleRuntime.Waiting[0]);
+            timers = runtime.timers.toSortedArray(new RuleRuntime.Timer[0]);
             keys = runtime.keys.capture(runtime.incarnations);
         }
 
