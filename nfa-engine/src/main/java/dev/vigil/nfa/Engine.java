@@ -280,7 +280,7 @@ public final class Engine implements AutoCloseable {
         // The clock first, so each rule knows the watermark this event leaves it at (see RuleRuntime.buffer).
         boolean moved = !config.watermarksFromInputOnly() && clock.observe(event.timestamp());
         for (RuleRuntime rule : readers) {
-            rule.buffer(event, moved ? ruleWatermark(rule) : rule.watermark());
+            rule.buffer(event, moved ? rule.streamsWatermark() : rule.watermark());
         }
         if (moved) {
             advanceRules(readers);
@@ -361,13 +361,8 @@ public final class Engine implements AutoCloseable {
 
     private void advanceRules(List<RuleRuntime> affected) {
         for (RuleRuntime rule : affected) {
-            rule.advanceTo(ruleWatermark(rule));
+            rule.advanceTo(rule.streamsWatermark());
         }
-    }
-
-    /** The watermark of a rule: the lowest of its streams'. */
-    private static long ruleWatermark(RuleRuntime rule) {
-        return rule.streamsWatermark();
     }
 
     private RuleRuntime find(String name) {

@@ -63,7 +63,7 @@ public final class Matcher {
     private Stepper lastStepper;
     /** The kind of each state, by state number: read for every run of every step. */
     private final Nfa.Kind[] kinds;
-    /** Whether {@link #startsNothing} can decide from the start guards alone (none of them reads the match). */
+    /** Whether {@link #takesFromStart} can decide from the start guards alone (none of them reads the match). */
     private final boolean screensStarts;
 
     /**
@@ -84,7 +84,7 @@ public final class Matcher {
         this.screensStarts = !startGuardsReadMatch(nfa);
     }
 
-    /** Whether a guard on an edge out of the start state, or of a state PROCEED edges lead to from it, reads the match. */
+    /** Whether a guard out of the start state, or out of a state PROCEED edges lead to from it, reads the match. */
     private static boolean startGuardsReadMatch(Nfa nfa) {
         boolean[] seen = new boolean[nfa.states().size()];
         ArrayList<Integer> open = new ArrayList<>(List.of(nfa.startState()));
@@ -212,6 +212,13 @@ public final class Matcher {
      * times out runs past their windows, completes trailing absences, releases held matches.
      */
     public void advanceTime(PartialMatches state, long timestamp, MatchOutput out) {
+        if (state.completed.size() == 0 && !anyRunDue(state.runs, timestamp)) {
+            // Nothing to time out or complete, and no held match to release: the runs would be queued again in
+            // array order, which rebuilds the same heap, so only the timers and the new-start flag change.
+            state.fireTimersUpTo(timestamp);
+            state.newStart = false;
+            return;
+        }
         Stepper stepper = stepper();
         RunQueue current = state.runs;
         RunQueue next = stepper.spare;
@@ -261,6 +268,22 @@ public final class Matcher {
                 out.onTimeout(timedOut.get(i), timeoutTimestamps[i]);
             }
         }
+    }
+
+    /** Whether a run's window or gap window has passed at {@code timestamp} (the runs advanceTime takes out). */
+    private boolean anyRunDue(RunQueue runs, long timestamp) {
+        long window = nfa.windowMs();
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            if (kinds[run.state] == Nfa.Kind.START) {
+                continue;
+            }
+            long gap = nfa.state(run.state).gapWindowMs();
+            if ((gap > 0 && timestamp - run.previousTs >= gap) || (window > 0 && timestamp - run.startTs >= window)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -21,12 +21,19 @@ public final class PartitionKey {
     public static final Object NULL = new FixedKey("null", 0);
 
     private final List<List<String>> paths;
+    /** The field's name when the key is one top-level field (the usual case), read without walking a path. */
+    private final String topLevelField;
 
     PartitionKey(List<List<String>> paths) {
         this.paths = paths;
+        this.topLevelField = paths.size() == 1 && paths.get(0).size() == 1 ? paths.get(0).get(0) : null;
     }
 
     Object of(Event event) {
+        if (topLevelField != null) {
+            Object value = event.field(topLevelField);
+            return value == null ? NULL : value;
+        }
         return of(paths, event);
     }
 
