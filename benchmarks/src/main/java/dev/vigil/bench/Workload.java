@@ -30,6 +30,12 @@ enum Workload {
             RULE w3 FROM events PARTITION BY key
               PATTERN a -> b+ -> c WITHIN 1 SECOND
               DEFINE a AS type = 'A', b AS type = 'B', c AS type = 'C'
+            """),
+    /** {@code a -> !b WITHIN 5 SECONDS}: an absence, complete when the window closes without a B. */
+    W5("""
+            RULE w5 FROM events PARTITION BY key
+              PATTERN a -> !b WITHIN 5 SECONDS
+              DEFINE a AS type = 'A', b AS type = 'B'
             """);
 
     private static final String[] TYPES = {"A", "B", "C", "D", "E"};
