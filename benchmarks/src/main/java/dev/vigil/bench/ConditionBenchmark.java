@@ -5,17 +5,10 @@ import dev.vigil.nfa.expr.MatchView;
 import dev.vigil.nfa.program.Guard;
 import dev.vigil.nfa.program.Nfa;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Condition evaluation: W1's compiled {@code DEFINE} conditions tested on one event, as an NFA edge tests them.
@@ -25,12 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * benchmarks/target/benchmarks.jar ConditionBenchmark -prof gc}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
-public class ConditionBenchmark {
+public class ConditionBenchmark extends MicroBenchmark {
     private Guard typeIsA;
     private Guard bAboveA;
     private Event a;

@@ -1,20 +1,14 @@
 package dev.vigil.nfa.match;
 
+import dev.vigil.bench.MicroBenchmark;
 import dev.vigil.nfa.Event;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The shared buffer alone (in the engine's package, since the buffer is internal): the calls one run makes as it
@@ -25,12 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * benchmarks/target/benchmarks.jar SharedBufferBenchmark -prof gc}.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
-public class SharedBufferBenchmark {
+public class SharedBufferBenchmark extends MicroBenchmark {
     private final Event[] events = new Event[3];
     private SharedBuffer completedBuffer;
     private SharedBuffer.Node completed;
