@@ -101,8 +101,10 @@ public final class DiskReserve implements AutoCloseable {
             }
             refusal = why;
         } else if (refusal != null) {
-            refusal = null;
+            // Said before ingestion resumes, as the pause is said before it starts: whoever sees the server ready
+            // again finds the message already written.
             say("data folder " + folder + " has " + usable / MB + " MB free again: ingestion resumed");
+            refusal = null;
         }
     }
 
