@@ -9,7 +9,6 @@ import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.match.PartialMatches;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +54,7 @@ public final class RuleRuntime implements MatchOutput {
      * Events skipped on arrival ({@link #buffer(Event, long)}) that the watermark has not passed yet, in arrival
      * order: kept so that a snapshot or a rule replacement sees them as waiting events, as if never skipped.
      */
-    private final ArrayDeque<Waiting> skipped = new ArrayDeque<>();
+    private final SkippedEvents skipped = new SkippedEvents();
     /** A fresh key state on which an arriving event is tried out; replaced once an event changed it. */
     private PartialMatches trial;
     private final TrialOutput trialOutput = new TrialOutput();
@@ -145,7 +144,7 @@ public final class RuleRuntime implements MatchOutput {
         KeyState state = keys.get(key);
         if (state == null && event.timestamp() - 1 <= watermark && startsNothing(event)) {
             if (event.timestamp() > watermark) {
-                skipped.add(new Waiting(event, key, arrival));
+                skipped.add(event, key, arrival);
             }
             return;
         }
@@ -190,10 +189,10 @@ public final class RuleRuntime implements MatchOutput {
      * before a snapshot or a rule replacement, which must see exactly what they would have seen without skipping.
      */
     void unskip() {
-        while (!skipped.isEmpty()) {
-            Waiting next = skipped.poll();
-            hold(keys.get(next.key), next);
+        for (int i = 0; i < skipped.size(); i++) {
+            hold(keys.get(skipped.key(i)), new Waiting(skipped.event(i), skipped.key(i), skipped.arrival(i)));
         }
+        skipped.clear();
     }
 
     /** Processing time: advances the key's time to {@code nowMs} and feeds the event at once, as Flink does. */
@@ -223,9 +222,7 @@ public final class RuleRuntime implements MatchOutput {
         }
         watermark = newWatermark;
         round++;
-        while (!skipped.isEmpty() && skipped.peek().event.timestamp() <= newWatermark) {
-            skipped.poll();   // released now: nothing would have happened
-        }
+        skipped.releaseUpTo(newWatermark);   // released now: nothing would have happened
         while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
             Waiting next = waiting.poll();
             KeyState state = keys.get(next.key);
