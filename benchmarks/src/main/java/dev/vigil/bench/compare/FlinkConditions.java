@@ -28,54 +28,34 @@ final class FlinkConditions {
         }
     }
 
-    /** {@code type = 'X' AND value >= min}. */
-    static final class TypeAndValueAtLeast extends SimpleCondition<FlinkEvent> {
-        private static final long serialVersionUID = 1L;
-        private final String type;
-        private final int min;
-
-        TypeAndValueAtLeast(String type, int min) {
-            this.type = type;
-            this.min = min;
-        }
-
-        @Override
-        public boolean filter(FlinkEvent event) {
-            return type.equals(event.type) && event.value >= min;
-        }
+    /** How {@link TypeAndValue} compares the event's value with its bound. */
+    enum Comparison {
+        AT_LEAST, ABOVE, BELOW
     }
 
-    /** {@code type = 'X' AND value > bound}. */
-    static final class TypeAndValueAbove extends SimpleCondition<FlinkEvent> {
+    /** {@code type = 'X' AND value >= bound}, {@code > bound} or {@code < bound}. */
+    static final class TypeAndValue extends SimpleCondition<FlinkEvent> {
         private static final long serialVersionUID = 1L;
         private final String type;
+        private final Comparison comparison;
         private final int bound;
 
-        TypeAndValueAbove(String type, int bound) {
+        TypeAndValue(String type, Comparison comparison, int bound) {
             this.type = type;
+            this.comparison = comparison;
             this.bound = bound;
         }
 
         @Override
         public boolean filter(FlinkEvent event) {
-            return type.equals(event.type) && event.value > bound;
-        }
-    }
-
-    /** {@code type = 'X' AND value < bound}. */
-    static final class TypeAndValueBelow extends SimpleCondition<FlinkEvent> {
-        private static final long serialVersionUID = 1L;
-        private final String type;
-        private final int bound;
-
-        TypeAndValueBelow(String type, int bound) {
-            this.type = type;
-            this.bound = bound;
-        }
-
-        @Override
-        public boolean filter(FlinkEvent event) {
-            return type.equals(event.type) && event.value < bound;
+            if (!type.equals(event.type)) {
+                return false;
+            }
+            return switch (comparison) {
+                case AT_LEAST -> event.value >= bound;
+                case ABOVE -> event.value > bound;
+                case BELOW -> event.value < bound;
+            };
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.vigil.bench.compare;
 
-import dev.vigil.bench.compare.FlinkConditions.TypeAndValueAbove;
+import dev.vigil.bench.compare.FlinkConditions.Comparison;
+import dev.vigil.bench.compare.FlinkConditions.TypeAndValue;
 import dev.vigil.bench.compare.FlinkConditions.TypeAndValueAboveEarlier;
-import dev.vigil.bench.compare.FlinkConditions.TypeAndValueAtLeast;
-import dev.vigil.bench.compare.FlinkConditions.TypeAndValueBelow;
 import dev.vigil.bench.compare.FlinkConditions.TypeIs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,16 +57,17 @@ final class FlinkRules {
             String second = GeneratedStream.TYPES[rule.second()];
             rules.add(switch (rule.kind()) {
                 case SEQUENCE -> new FlinkRule(rule.index(), List.of("x", "y", "z"),
-                        begin("x", new TypeAndValueAtLeast(first, rule.threshold()))
+                        begin("x", new TypeAndValue(first, Comparison.AT_LEAST, rule.threshold()))
                                 .followedBy("y").where(new TypeIs(second))
-                                .followedBy("z").where(new TypeAndValueAbove(GeneratedStream.TYPES[rule.third()], 50))
+                                .followedBy("z")
+                                .where(new TypeAndValue(GeneratedStream.TYPES[rule.third()], Comparison.ABOVE, 50))
                                 .within(Duration.ofHours(1)));
                 case STRICT_PAIR -> new FlinkRule(rule.index(), List.of("p", "q"),
                         begin("p", new TypeIs(first))
                                 .next("q").where(new TypeAndValueAboveEarlier(second, "p", rule.threshold()))
                                 .within(Duration.ofHours(12)));
                 case ABSENCE -> new FlinkRule(rule.index(), List.of("a"),
-                        begin("a", new TypeAndValueBelow(first, rule.threshold()))
+                        begin("a", new TypeAndValue(first, Comparison.BELOW, rule.threshold()))
                                 .notFollowedBy("b").where(new TypeIs(second))
                                 .within(Duration.ofSeconds(30)));
             });
