@@ -98,6 +98,7 @@ final class Stepper {
         int ignoreBranchesToVisit = ignores;
         int takesToSkip = Math.max(0, takes - 1);
         SharedBuffer buffer = key.buffer;
+        boolean kept = false;
         for (int i = 0; i < edgeCount; i++) {
             Nfa.State source = nfa.state(edgeSource[i]);
             Nfa.Edge edge = source.edges().get(edgeIndex[i]);
@@ -107,7 +108,15 @@ final class Stepper {
                 }
                 int[] version;
                 if (edge.target() == run.state) {
-                    version = Dewey.increase(run.version, selfIncrease(ignores, takes));
+                    int increase = selfIncrease(ignores, takes);
+                    if (increase == 0) {
+                        // The event passes the run by: its successor would equal it (versions are immutable), so
+                        // it stays, keeping its lock on the buffer and its creation serial.
+                        successors.add(run);
+                        kept = true;
+                        continue;
+                    }
+                    version = Dewey.increase(run.version, increase);
                 } else {
                     version = Dewey.addStage(Dewey.increase(run.version, takesToSkip + ignoreBranchesToVisit));
                     ignoreBranchesToVisit--;
@@ -138,7 +147,7 @@ final class Stepper {
                 successors.add(new Run(run.state, null, startVersion, -1, -1, null, key.nextSerial()));
             }
         }
-        if (run.node != null) {
+        if (run.node != null && !kept) {
             buffer.release(run.node, run.version);
         }
     }
