@@ -41,6 +41,29 @@ final class HeapKeyStore implements KeyStore {
         return state;
     }
 
+    /** The state itself: it stays the same object as long as its key lives. */
+    @Override
+    public Object handle(KeyState state) {
+        return state;
+    }
+
+    @Override
+    public KeyState find(Object handle) {
+        KeyState state = (KeyState) handle;
+        if (state.removed) {
+            return null;   // the key went idle since; a later state of it is another object
+        }
+        if (capture != null) {
+            capture.beforeChange(state);
+        }
+        return state;
+    }
+
+    @Override
+    public Object keyOf(Object handle) {
+        return ((KeyState) handle).key;
+    }
+
     @Override
     public void add(KeyState state) {
         if (keys.putIfAbsent(state.key, state) != null) {
@@ -71,6 +94,7 @@ final class HeapKeyStore implements KeyStore {
             capture.beforeRemove(state);
         }
         keys.remove(state.key);
+        state.removed = true;
         held -= state.counted;
     }
 

@@ -9,7 +9,8 @@ import dev.vigil.nfa.match.PartialMatches;
  *
  * <p>The incarnation tells this state apart from an earlier state of the same key that went idle and was
  * removed: a timer names a key and the incarnation it was set for, and fires only while that incarnation lives.
- * (Timers cannot hold the state itself: the RocksDB store keeps it off the heap between two visits.)
+ * (Timers hold the state itself only with the heap store, {@link KeyStore#handle}: the RocksDB store keeps it off
+ * the heap between two visits.)
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
@@ -23,6 +24,8 @@ final class KeyState {
     long advancedTo = Long.MIN_VALUE;
     /** The release round in which the key last received events. */
     long round;
+    /** Set by {@link HeapKeyStore} when the key went idle and left the table: waiting events no longer lead here. */
+    boolean removed;
     /** The partial matches {@link HeapKeyStore}'s running count holds for this state. */
     int counted;
     /** Scratch for {@link HeapKeyStore}'s snapshots: the key's number in the latest snapshot that wrote it. */

@@ -24,6 +24,18 @@ interface KeyStore {
     /** The key's state, or null when the key holds nothing ({@code key} null: never a key, gives null). */
     KeyState get(Object key);
 
+    /**
+     * What a waiting event or timer keeps to find {@code state} again ({@link #find}): the state itself when the
+     * store keeps its states in memory (no second lookup of the key), else the key.
+     */
+    Object handle(KeyState state);
+
+    /** The state {@code handle} leads to, as {@link #get} of its key gives it; null when the key holds nothing. */
+    KeyState find(Object handle);
+
+    /** The key {@code handle} names. */
+    Object keyOf(Object handle);
+
     /** Adds the state of a key that has none. */
     void add(KeyState state);
 

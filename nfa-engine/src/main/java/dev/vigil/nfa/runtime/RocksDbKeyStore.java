@@ -75,6 +75,22 @@ final class RocksDbKeyStore implements KeyStore {
         return state;
     }
 
+    /** The key: states do not stay in memory between two engine calls. */
+    @Override
+    public Object handle(KeyState state) {
+        return state.key;
+    }
+
+    @Override
+    public KeyState find(Object handle) {
+        return get(handle);
+    }
+
+    @Override
+    public Object keyOf(Object handle) {
+        return handle;
+    }
+
     @Override
     public void add(KeyState state) {
         if (live.putIfAbsent(state.key, state) != null) {

@@ -27,9 +27,10 @@ import java.util.List;
  * event-time order, and the output is deterministic for a given input.
  *
  * <p>Key states live in a {@link KeyStore} (heap or RocksDB); waiting events and timers stay on the heap (the
- * watermark delay and the windows bound them) and name the key, not its state, so the RocksDB store can keep
- * states out of memory between two visits. A timer also names the state's incarnation: it is stale, and skipped,
- * once the key went idle and its state was removed, even if the key came back since.
+ * watermark delay and the windows bound them) and keep the store's {@link KeyStore#handle} of the state: the state
+ * itself on the heap (no second lookup of the key), the key with RocksDB, which keeps states out of memory between
+ * two visits. A timer also names the state's incarnation: it is stale, and skipped, once the key went idle and its
+ * state was removed, even if the key came back since.
  *
  * <p><b>Not thread-safe:</b> owned by one engine, driven by one thread.
  */
@@ -119,7 +120,7 @@ public final class RuleRuntime implements MatchOutput {
             return;
         }
         eventsIn++;
-        hold(keys.get(key), new Waiting(event, key, arrivals++));
+        hold(keys.get(key), event, key, arrivals++);
     }
 
     /**
@@ -148,14 +149,14 @@ public final class RuleRuntime implements MatchOutput {
             }
             return;
         }
-        hold(state, new Waiting(event, key, arrival));
+        hold(state, event, key, arrival);
     }
 
     /** Queues an arrived event for the watermark on the key's state ({@code held}, or a new one when null). */
-    private void hold(KeyState held, Waiting arrived) {
-        KeyState state = held != null ? held : newState(arrived.key);
+    private void hold(KeyState held, Event event, Object key, long arrival) {
+        KeyState state = held != null ? held : newState(key);
         state.waitingEvents++;
-        waiting.add(arrived.key == state.key ? arrived : new Waiting(arrived.event, state.key, arrived.arrival));
+        waiting.add(new Waiting(event, keys.handle(state), arrival));
         keys.put(state);
     }
 
@@ -190,7 +191,7 @@ public final class RuleRuntime implements MatchOutput {
      */
     void unskip() {
         for (int i = 0; i < skipped.size(); i++) {
-            hold(keys.get(skipped.key(i)), new Waiting(skipped.event(i), skipped.key(i), skipped.arrival(i)));
+            hold(keys.get(skipped.key(i)), skipped.event(i), skipped.key(i), skipped.arrival(i));
         }
         skipped.clear();
     }
@@ -225,7 +226,7 @@ public final class RuleRuntime implements MatchOutput {
         skipped.releaseUpTo(newWatermark);   // released now: nothing would have happened
         while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
             Waiting next = waiting.poll();
-            KeyState state = keys.get(next.key);
+            KeyState state = keys.find(next.handle);
             long timestamp = next.event.timestamp();
             current = state;
             if (state.round != round) {
@@ -254,7 +255,7 @@ public final class RuleRuntime implements MatchOutput {
     public void fireTimers(long time) {
         while (!timers.isEmpty() && timers.peek().deadline <= time) {
             Timer timer = timers.poll();
-            KeyState state = keys.get(timer.key);
+            KeyState state = timer.handle == null ? null : keys.find(timer.handle);
             if (state == null) {
                 continue;
             }
@@ -328,7 +329,7 @@ public final class RuleRuntime implements MatchOutput {
         long deadline = matcher.nextDeadline(state.partialMatches);
         if (deadline != Long.MAX_VALUE && deadline < state.scheduledDeadline) {
             state.scheduledDeadline = deadline;
-            timers.add(new Timer(deadline, state.key, state.incarnation, arrivals++));
+            timers.add(new Timer(deadline, keys.handle(state), state.incarnation, arrivals++));
         }
         keys.put(state);
     }
@@ -378,8 +379,11 @@ public final class RuleRuntime implements MatchOutput {
         }
     }
 
-    /** An event waiting for the watermark (of {@code key}, as its state holds it); by timestamp, then arrival. */
-    record Waiting(Event event, Object key, long arrival) implements Comparable<Waiting> {
+    /**
+     * An event waiting for the watermark, with the {@link KeyStore#handle} of its key's state; by timestamp, then
+     * arrival.
+     */
+    record Waiting(Event event, Object handle, long arrival) implements Comparable<Waiting> {
         @Override
         public int compareTo(Waiting other) {
             int byTime = Long.compare(event.timestamp(), other.event.timestamp());
@@ -388,10 +392,10 @@ public final class RuleRuntime implements MatchOutput {
     }
 
     /**
-     * A key to visit when the watermark reaches {@code deadline}, if its state is still of {@code incarnation};
-     * ties in scheduling order. A restored stale timer has a null key.
+     * A key to visit when the watermark reaches {@code deadline}, if its state ({@link KeyStore#handle}) is still
+     * of {@code incarnation}; ties in scheduling order. A restored stale timer has a null handle.
      */
-    record Timer(long deadline, Object key, long incarnation, long order) implements Comparable<Timer> {
+    record Timer(long deadline, Object handle, long incarnation, long order) implements Comparable<Timer> {
         @Override
         public int compareTo(Timer other) {
             int byTime = Long.compare(deadline, other.deadline);

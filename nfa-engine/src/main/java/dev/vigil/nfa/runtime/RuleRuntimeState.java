@@ -82,6 +82,7 @@ public final class RuleRuntimeState {
         private final RuleRuntime.Waiting[] waiting;
         private final RuleRuntime.Timer[] timers;
         private final KeyStore.Capture keys;
+        private final KeyStore store;
         private int nextWaiting;
         private int nextTimer;
 
@@ -100,6 +101,7 @@ public final class RuleRuntimeState {
             waiting = runtime.waiting.toSortedArray(new RuleRuntime.Waiting[0]);
             timers = runtime.timers.toSortedArray(new RuleRuntime.Timer[0]);
             keys = runtime.keys.capture(runtime.incarnations);
+            store = runtime.keys;
         }
 
         /** The keys and waiting events captured: at least the distinct events they hold, as a rule. */
@@ -127,7 +129,7 @@ public final class RuleRuntimeState {
             for (; budget > 0 && nextWaiting < waiting.length; budget--) {
                 RuleRuntime.Waiting next = waiting[nextWaiting];
                 waiting[nextWaiting++] = null;
-                int key = keys.numberOf(next.key(), KeyStore.ANY);
+                int key = keys.numberOf(store.keyOf(next.handle()), KeyStore.ANY);
                 if (key < 0) {
                     throw new IllegalStateException("a waiting event of a key not in the store: " + next.event());
                 }
@@ -136,7 +138,8 @@ public final class RuleRuntimeState {
             for (; budget > 0 && nextTimer < timers.length; budget--) {
                 RuleRuntime.Timer next = timers[nextTimer];
                 timers[nextTimer++] = null;
-                int key = next.key() == null ? -1 : keys.numberOf(next.key(), next.incarnation());
+                int key = next.handle() == null ? -1
+                        : keys.numberOf(store.keyOf(next.handle()), next.incarnation());
                 visitor.timer(next.deadline(), key, next.order());
             }
             return nextWaiting == waiting.length && nextTimer == timers.length;
@@ -155,6 +158,8 @@ public final class RuleRuntimeState {
     public static final class Restorer {
         private final RuleRuntime runtime;
         private Object[] keys;
+        /** The {@link KeyStore#handle} of each key's restored state. */
+        private Object[] handles;
         private int[] waitingCounts;
         private int[] waitingSeen;
         private int keyCount;
@@ -180,6 +185,7 @@ public final class RuleRuntimeState {
             runtime.maxKeys = maxKeys;
             runtime.keys.presize(maxKeys);
             this.keys = new Object[keys];
+            this.handles = new Object[keys];
             waitingCounts = new int[keys];
             waitingSeen = new int[keys];
             keyCount = 0;
@@ -198,13 +204,14 @@ public final class RuleRuntimeState {
             runtime.keys.add(state);
             runtime.keys.put(state);
             waitingCounts[keyCount] = waitingEvents;
+            handles[keyCount] = runtime.keys.handle(state);
             keys[keyCount++] = key;
         }
 
         /** @param key the number of the key (visiting order) the event waits for */
         public void waiting(Event event, int key, long arrival) {
             check(key >= 0 && key < keyCount, "waiting event of key " + key + " outside 0.." + keyCount);
-            runtime.waiting.add(new RuleRuntime.Waiting(event, keys[key], arrival));
+            runtime.waiting.add(new RuleRuntime.Waiting(event, handles[key], arrival));
             waitingSeen[key]++;
         }
 
@@ -212,7 +219,7 @@ public final class RuleRuntimeState {
         public void timer(long deadline, int key, long order) {
             check(key >= -1 && key < keyCount, "timer of key " + key + " outside 0.." + keyCount);
             // Key number i got incarnation i + 1 (the runtime was fresh); a stale timer names no key.
-            runtime.timers.add(key >= 0 ? new RuleRuntime.Timer(deadline, keys[key], key + 1, order)
+            runtime.timers.add(key >= 0 ? new RuleRuntime.Timer(deadline, handles[key], key + 1, order)
                     : new RuleRuntime.Timer(deadline, null, 0, order));
         }
 
@@ -224,6 +231,7 @@ public final class RuleRuntimeState {
                         + " waiting events but " + waitingSeen[i] + " wait");
             }
             keys = null;
+            handles = null;
             waitingCounts = null;
             waitingSeen = null;
         }

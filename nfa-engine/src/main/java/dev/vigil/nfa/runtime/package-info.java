@@ -6,7 +6,7 @@
  * <p>Key state sits behind {@code KeyStore}: {@code HeapKeyStore} (a hash map, the default) or
  * {@code RocksDbKeyStore} (one RocksDB database per engine, {@link dev.vigil.nfa.runtime.RocksDbState}; each key's
  * state serialized by {@link dev.vigil.nfa.state.KeyStateCodec}, loaded when the key is touched and written back
- * when it settles). Waiting events and timers stay on the heap and name keys, not states. Snapshots are the same
- * for both backends.
+ * when it settles). Waiting events and timers stay on the heap and hold states (heap) or name keys (RocksDB).
+ * Snapshots are the same for both backends.
  */
 package dev.vigil.nfa.runtime;
