@@ -41,7 +41,8 @@ public final class Engine implements AutoCloseable {
     private final EngineListener listener;
     private final List<RuleRuntime> rules = new ArrayList<>();
     private final Map<String, StreamClock> clocks = new LinkedHashMap<>();
-    private final Map<String, List<RuleRuntime>> rulesByStream = new HashMap<>();
+    /** Per stream read by some rule: its clock and its readers, found with one lookup per event. */
+    private final Map<String, Route> routes = new HashMap<>();
     private long unrouted;
     private long processingTimeMs = Long.MIN_VALUE;
     /** The snapshot being written in slices, or null. */
@@ -77,7 +78,7 @@ public final class Engine implements AutoCloseable {
             for (String stream : rule.streams()) {
                 StreamClock clock = clocks.computeIfAbsent(stream, s -> new StreamClock(s, delays.get(s)));
                 ruleClocks.add(clock);
-                rulesByStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(runtime);
+                route(clock).readers.add(runtime);
             }
             runtime.readFrom(ruleClocks);
         }
@@ -105,8 +106,9 @@ public final class Engine implements AutoCloseable {
         List<StreamClock> ruleClocks = new ArrayList<>();
         for (String stream : rule.streams()) {
             long delay = rule.streamDelaysMs().getOrDefault(stream, config.defaultWatermarkDelayMs());
-            ruleClocks.add(clocks.computeIfAbsent(stream, s -> new StreamClock(s, delay)));
-            rulesByStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(runtime);
+            StreamClock clock = clocks.computeIfAbsent(stream, s -> new StreamClock(s, delay));
+            ruleClocks.add(clock);
+            route(clock).readers.add(runtime);
         }
         rules.add(runtime);
         runtime.readFrom(ruleClocks);
@@ -257,13 +259,13 @@ public final class Engine implements AutoCloseable {
 
     /** Offers one event. In event time it is buffered until the watermark passes it, unless it is late. */
     public Offer offer(Event event) {
-        String stream = event.stream();
-        List<RuleRuntime> readers = rulesByStream.get(stream);
-        if (readers == null) {
+        Route route = routes.get(event.stream());
+        if (route == null) {
             unrouted++;
             return Offer.UNROUTED;
         }
-        StreamClock clock = clocks.get(stream);
+        List<RuleRuntime> readers = route.readers;
+        StreamClock clock = route.clock;
         clock.countEvent();
         if (config.timeMode() == EngineConfig.TimeMode.PROCESSING) {
             long now = processingTimeMs == Long.MIN_VALUE ? event.timestamp() : processingTimeMs;
@@ -299,8 +301,9 @@ public final class Engine implements AutoCloseable {
     /** An explicit watermark for one stream; unknown streams are ignored. */
     public void advanceWatermark(String stream, long timestamp) {
         StreamClock clock = clocks.get(stream);
-        if (clock != null && clock.advanceTo(timestamp)) {
-            advanceRules(rulesByStream.get(stream));
+        Route route = routes.get(stream);
+        if (clock != null && clock.advanceTo(timestamp) && route != null) {
+            advanceRules(route.readers);
         }
     }
 
@@ -377,15 +380,22 @@ public final class Engine implements AutoCloseable {
     private void detach(RuleRuntime runtime) {
         rules.remove(runtime);
         for (String stream : runtime.rule().streams()) {
-            List<RuleRuntime> readers = rulesByStream.get(stream);
-            if (readers != null) {
-                readers.remove(runtime);
-                if (readers.isEmpty()) {
-                    rulesByStream.remove(stream);
+            Route route = routes.get(stream);
+            if (route != null) {
+                route.readers.remove(runtime);
+                if (route.readers.isEmpty()) {
+                    routes.remove(stream);
                 }
             }
         }
     }
+
+    private Route route(StreamClock clock) {
+        return routes.computeIfAbsent(clock.stream(), s -> new Route(clock, new ArrayList<>()));
+    }
+
+    /** A stream's clock and the rules reading it, in deployment order. */
+    private record Route(StreamClock clock, List<RuleRuntime> readers) {}
 
     private static String lateReason(Event event, StreamClock clock) {
         return "event time " + event.timestamp() + " is at or below the watermark " + clock.watermark()
