@@ -68,7 +68,7 @@ abstract class FieldAccess {
 
         TopLevel(String name) {
             super(name);
-            this.name = name;
+            this.name = name.intern();   // JSON parsers intern field names: the map's key compare is then ==
         }
 
         @Override
@@ -82,7 +82,7 @@ abstract class FieldAccess {
 
         Nested(List<String> path) {
             super(String.join(".", path));
-            this.path = List.copyOf(path);
+            this.path = path.stream().map(String::intern).toList();
         }
 
         @Override

@@ -26,7 +26,8 @@ public final class PartitionKey {
 
     PartitionKey(List<List<String>> paths) {
         this.paths = paths;
-        this.topLevelField = paths.size() == 1 && paths.get(0).size() == 1 ? paths.get(0).get(0) : null;
+        // Interned as JSON parsers intern field names: the event map's key compare is then ==.
+        this.topLevelField = paths.size() == 1 && paths.get(0).size() == 1 ? paths.get(0).get(0).intern() : null;
     }
 
     Object of(Event event) {
