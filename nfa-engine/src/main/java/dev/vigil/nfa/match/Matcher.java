@@ -59,6 +59,7 @@ public final class Matcher {
     private final Nfa nfa;
     private final int maxPartialMatches;
     private final SkipPruner pruner;
+    private final StartRuns startRuns;
     private final ThreadLocal<Stepper> steppers;
     private Stepper lastStepper;
     /** The kind of each state, by state number: read for every run of every step. */
@@ -76,7 +77,8 @@ public final class Matcher {
         }
         this.maxPartialMatches = maxPartialMatches;
         this.pruner = new SkipPruner(nfa.skip(), nfa.skipVariable());
-        this.steppers = ThreadLocal.withInitial(() -> new Stepper(nfa));
+        this.startRuns = new StartRuns(nfa.startState());
+        this.steppers = ThreadLocal.withInitial(() -> new Stepper(nfa, startRuns));
         this.kinds = new Nfa.Kind[nfa.states().size()];
         for (int i = 0; i < kinds.length; i++) {
             kinds[i] = nfa.state(i).kind();
@@ -124,7 +126,7 @@ public final class Matcher {
     /** A fresh key state: only the start run (Flink's {@code createInitialNFAState}). */
     public PartialMatches newState() {
         PartialMatches state = new PartialMatches();
-        state.runs.add(new Run(nfa.startState(), null, Dewey.of(1), -1, -1, null, state.nextSerial()));
+        state.runs.add(startRuns.first());
         return state;
     }
 
@@ -330,7 +332,7 @@ public final class Matcher {
     /** Flink's processMatchesAccordingToSkipStrategy; returns the released matches in order, or null. */
     private List<MatchedEvents> completeMatches(PartialMatches state, RunQueue potential, RunQueue partial) {
         List<MatchedEvents> matches = null;
-        RunQueue completed = state.completed;
+        RunQueue completed = potential.size() == 0 ? state.completed : state.completedToAdd();
         for (int i = 0; i < potential.size(); i++) {
             completed.add(potential.get(i));
         }

@@ -13,8 +13,12 @@ import java.util.Arrays;
 public final class PartialMatches {
     private static final long[] NO_TIMERS = new long[0];
 
+    /** The empty queue of held completed matches every key starts with; never added to. */
+    private static final RunQueue NO_COMPLETED = new RunQueue();
+
     RunQueue runs = new RunQueue();
-    final RunQueue completed = new RunQueue();
+    /** Completed matches held back by a skip strategy: {@link #NO_COMPLETED} until the first, as for most keys. */
+    RunQueue completed = NO_COMPLETED;
     final SharedBuffer buffer = new SharedBuffer();
     /** Creation counter of runs, for "oldest first" when the partial-match bound trips. */
     long nextSerial;
@@ -32,6 +36,14 @@ public final class PartialMatches {
         return nextSerial++;
     }
 
+    /** The queue of held completed matches, ready to be added to. */
+    RunQueue completedToAdd() {
+        if (completed == NO_COMPLETED) {
+            completed = new RunQueue();
+        }
+        return completed;
+    }
+
     void addTimer(long timestamp) {
         int at = Arrays.binarySearch(timers, 0, timerCount, timestamp);
         if (at >= 0) {
@@ -39,7 +51,7 @@ public final class PartialMatches {
         }
         at = -at - 1;
         if (timerCount == timers.length) {
-            timers = Arrays.copyOf(timers, Math.max(4, timerCount * 2));
+            timers = Arrays.copyOf(timers, Math.max(1, timerCount * 2));   // most keys hold one window
         }
         System.arraycopy(timers, at, timers, at + 1, timerCount - at);
         timers[at] = timestamp;

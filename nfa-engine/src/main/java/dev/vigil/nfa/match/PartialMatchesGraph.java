@@ -308,7 +308,7 @@ public final class PartialMatchesGraph {
             check(version.length > 0, "empty version");
             Run run = new Run(state, node < 0 ? null : nodes[node], version, startTs, previousTs,
                     startEvent < 0 ? null : entries[startEvent], serial);
-            RunQueue queue = completed ? this.state.completed : this.state.runs;
+            RunQueue queue = completed ? this.state.completedToAdd() : this.state.runs;
             check(queue.size() < (completed ? completedTotal : runTotal), "more runs than announced");
             queue.append(run);
         }

@@ -17,7 +17,7 @@ final class Run {
     final long previousTs;
     /** The first taken event, or null for the start run. */
     final SharedBuffer.Entry startEvent;
-    /** Creation order within the key, for dropping the oldest runs first. */
+    /** Creation order within the key, for dropping the oldest runs first; start runs: {@link StartRuns#SERIAL}. */
     final long serial;
 
     Run(int state, SharedBuffer.Node node, int[] version, long startTs, long previousTs,

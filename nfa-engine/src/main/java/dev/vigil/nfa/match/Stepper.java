@@ -38,8 +38,11 @@ final class Stepper {
     private final RunView sharedView;
     private RunView view;
 
-    Stepper(Nfa nfa) {
+    private final StartRuns startRuns;
+
+    Stepper(Nfa nfa, StartRuns startRuns) {
         this.nfa = nfa;
+        this.startRuns = startRuns;
         this.sharedView = nfa.readsMatch() ? new RunView(nfa.variables()) : null;
     }
 
@@ -143,8 +146,7 @@ final class Stepper {
                 // Nothing left the start state: it stays as it was (versions are immutable), so keep the run.
                 successors.add(run);
             } else {
-                int[] startVersion = Dewey.increase(run.version, increase);
-                successors.add(new Run(run.state, null, startVersion, -1, -1, null, key.nextSerial()));
+                successors.add(startRuns.next(run, increase));
             }
         }
         if (run.node != null && !kept) {
