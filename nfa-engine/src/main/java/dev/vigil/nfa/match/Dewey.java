@@ -14,8 +14,11 @@ final class Dewey {
         return new int[] {first};
     }
 
-    /** A copy with the last digit increased by {@code times}. */
+    /** A copy with the last digit increased by {@code times}; the version itself when {@code times} is 0. */
     static int[] increase(int[] version, int times) {
+        if (times == 0) {
+            return version;   // immutable: sharing it saves a copy per taken event
+        }
         int[] copy = Arrays.copyOf(version, version.length);
         copy[copy.length - 1] += times;
         return copy;

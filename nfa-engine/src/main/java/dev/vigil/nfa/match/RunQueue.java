@@ -31,7 +31,7 @@ final class RunQueue {
 
     void add(Run run) {
         if (size == items.length) {
-            items = Arrays.copyOf(items, Math.max(4, items.length * 2));
+            items = Arrays.copyOf(items, Math.max(2, items.length * 2));   // mostly the start run and one
         }
         siftUp(size++, run);
     }
@@ -39,7 +39,7 @@ final class RunQueue {
     /** Appends at the end of the array without sifting: restores a layout a snapshot recorded in array order. */
     void append(Run run) {
         if (size == items.length) {
-            items = Arrays.copyOf(items, Math.max(4, items.length * 2));
+            items = Arrays.copyOf(items, Math.max(2, items.length * 2));   // mostly the start run and one
         }
         items[size++] = run;
     }
