@@ -112,9 +112,10 @@ final class Stepper {
                 int[] version;
                 if (edge.target() == run.state) {
                     int increase = selfIncrease(ignores, takes);
-                    if (increase == 0) {
+                    if (increase == 0 && !kept) {
                         // The event passes the run by: its successor would equal it (versions are immutable), so
-                        // it stays, keeping its lock on the buffer and its creation serial.
+                        // it stays, keeping its lock on the buffer and its creation serial. Only once: a second
+                        // such edge makes a run of its own, with its own lock, as Flink does.
                         successors.add(run);
                         kept = true;
                         continue;
