@@ -193,11 +193,7 @@ public final class Matcher {
             }
         }
         List<MatchedEvents> matches = completeMatches(state, potential, next);
-        potential.clear();
-        current.clear();
-        state.runs = next;
-        state.heldRuns = -1;
-        stepper.spare = current;
+        replaceRuns(state, next, stepper);
         stepper.end();
         if (nfa.windowMs() > 0 && state.newStart) {
             state.addTimer(timestamp + nfa.windowMs());
@@ -257,11 +253,7 @@ public final class Matcher {
             state.buffer.release(run.node, run.version);
         }
         List<MatchedEvents> matches = completeMatches(state, potential, next);
-        potential.clear();
-        current.clear();
-        state.runs = next;
-        state.heldRuns = -1;
-        stepper.spare = current;
+        replaceRuns(state, next, stepper);
         state.fireTimersUpTo(timestamp);
         state.newStart = false;
         emit(matches, out);
@@ -378,8 +370,15 @@ public final class Matcher {
         for (Run run : dropped) {
             state.buffer.release(run.node, run.version);
         }
-        state.runs.removeAll(dropped);
-        state.heldRuns = -1;
+        state.dropRuns(dropped);
         return dropped.size();
+    }
+
+    /** Ends a pass over the key's runs: {@code next} become its runs, the old queue the stepper's spare. */
+    private static void replaceRuns(PartialMatches state, RunQueue next, Stepper stepper) {
+        stepper.potential.clear();
+        RunQueue previous = state.replaceRuns(next);
+        previous.clear();
+        stepper.spare = previous;
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.nfa.match;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The matching state of one key (Flink's {@code NFAState} plus its {@code SharedBuffer}): the runs in
@@ -24,7 +25,10 @@ public final class PartialMatches {
     long nextSerial;
     /** Flink's {@code isNewStartPartialMatch}: a run started since the last {@code advanceTime}. */
     boolean newStart;
-    /** Runs other than the start run, once counted since the runs last changed; -1 until then. */
+    /**
+     * Runs other than the start run, once counted since the runs last changed ({@link Matcher#partialMatchCount});
+     * -1 until then. Reset by the two ways the runs change, {@link #replaceRuns} and {@link #dropRuns}.
+     */
     int heldRuns = -1;
     /** Pending window timers (first event + WITHIN), ascending, distinct. */
     private long[] timers = NO_TIMERS;
@@ -34,6 +38,20 @@ public final class PartialMatches {
 
     long nextSerial() {
         return nextSerial++;
+    }
+
+    /** Makes {@code next} the runs; returns the queue they replace. */
+    RunQueue replaceRuns(RunQueue next) {
+        RunQueue previous = runs;
+        runs = next;
+        heldRuns = -1;
+        return previous;
+    }
+
+    /** Removes {@code dropped} from the runs. */
+    void dropRuns(List<Run> dropped) {
+        runs.removeAll(dropped);
+        heldRuns = -1;
     }
 
     /** The queue of held completed matches, ready to be added to. */
