@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.cli.Vigil;
+import dev.vigil.cli.CliRun;
 import dev.vigil.loadgen.BenchRule;
 import dev.vigil.loadgen.KeySequence;
 import io.vertx.core.Vertx;
@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /**
  * {@code vigil bench} against a real server: every event it sends is acknowledged, every alert its data implies
@@ -32,10 +31,10 @@ class BenchTest {
     @Test
     void everyEventIsAcknowledgedAndEveryAlertTheGeneratedDataImpliesArrives(Vertx vertx) throws Exception {
         try (RunningServer server = RunningServer.start(vertx)) {
-            Run run = bench("--url", "http://127.0.0.1:" + server.port(), "--events", "4000", "--warmup", "0",
+            CliRun run = bench("--url", "http://127.0.0.1:" + server.port(), "--events", "4000", "--warmup", "0",
                     "--batch", "50", "--keys", "200", "--connections", "2", "--seed", "7", "--json");
-            assertEquals(0, run.exit, run.err);
-            JsonObject result = new JsonObject(run.out);
+            assertEquals(0, run.exit(), run.err());
+            JsonObject result = new JsonObject(run.out());
             long expected = bAlerts(200, 2, 7, 2_000);
             assertTrue(expected > 100, "the data holds matches: " + expected);
             assertEquals(4_000, result.getLong("eventsSent"));
@@ -45,7 +44,7 @@ class BenchTest {
             assertEquals(expected, result.getLong("alertsExpected"));
             assertEquals(expected, result.getLong("alertsReceived"));
             assertEquals(expected, result.getJsonObject("latencyMs").getLong("count"), "every alert is timed");
-            assertTrue(result.getBoolean("complete"), run.out);
+            assertTrue(result.getBoolean("complete"), run.out());
             assertTrue(server.get("/metrics").body().contains(
                     "vigil_alerts_total{kind=\"match\",rule=\"bench_seq\"} " + expected + ".0"),
                     "the server counted the same alerts");
@@ -56,15 +55,15 @@ class BenchTest {
     @Test
     void atAFixedRateTheRunFollowsTheScheduleAndTimesEveryAlert(Vertx vertx) throws Exception {
         try (RunningServer server = RunningServer.start(vertx)) {
-            Run run = bench("--url", "http://127.0.0.1:" + server.port(), "--events", "3000", "--rate", "20000",
+            CliRun run = bench("--url", "http://127.0.0.1:" + server.port(), "--events", "3000", "--rate", "20000",
                     "--warmup", "0", "--batch", "10", "--keys", "100", "--seed", "3");
-            assertEquals(0, run.exit, run.err);
+            assertEquals(0, run.exit(), run.err());
             long expected = bAlerts(100, 1, 3, 3_000);
-            assertTrue(run.out.contains("alerts      expected " + String.format("%,d", expected) + "  received "
-                    + String.format("%,d", expected) + "\n"), run.out);
-            assertTrue(run.out.contains("(" + String.format("%,d", expected) + " alerts; frame sent to alert"),
-                    run.out);
-            double seconds = Double.parseDouble(run.out.replaceAll("(?s).*acknowledged in ([0-9.]+) s.*", "$1"));
+            assertTrue(run.out().contains("alerts      expected " + String.format("%,d", expected) + "  received "
+                    + String.format("%,d", expected) + "\n"), run.out());
+            assertTrue(run.out().contains("(" + String.format("%,d", expected) + " alerts; frame sent to alert"),
+                    run.out());
+            double seconds = Double.parseDouble(run.out().replaceAll("(?s).*acknowledged in ([0-9.]+) s.*", "$1"));
             assertTrue(seconds >= 0.14, "3000 events at 20,000/s take at least 0.15 s, took " + seconds);
         }
     }
@@ -75,10 +74,10 @@ class BenchTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Run run = bench("--url", "http://127.0.0.1:" + port, "--events", "10");
-        assertEquals(3, run.exit);
+        CliRun run = bench("--url", "http://127.0.0.1:" + port, "--events", "10");
+        assertEquals(3, run.exit());
         assertEquals("vigil bench: POST /v1/rules at http://127.0.0.1:" + port
-                + ": nothing answers there; is vigil serve running?\n", run.err);
+                + ": nothing answers there; is vigil serve running?\n", run.err());
     }
 
     @Test
@@ -87,15 +86,15 @@ class BenchTest {
                 .withTokens(List.of(AccessToken.parse("admin:s3cret")));
         VigilServer server = start(vertx, config);
         try {
-            Run refused = bench("--url", "http://127.0.0.1:" + server.port(), "--events", "10");
-            assertEquals(4, refused.exit);
-            assertTrue(refused.err.startsWith("vigil bench: POST /v1/rules answered 401: authentication required"),
-                    refused.err);
-            assertTrue(refused.err.endsWith("(no token given: pass --token)\n"), refused.err);
+            CliRun refused = bench("--url", "http://127.0.0.1:" + server.port(), "--events", "10");
+            assertEquals(4, refused.exit());
+            assertTrue(refused.err().startsWith("vigil bench: POST /v1/rules answered 401: authentication required"),
+                    refused.err());
+            assertTrue(refused.err().endsWith("(no token given: pass --token)\n"), refused.err());
 
-            Run admitted = bench("--url", "http://127.0.0.1:" + server.port(), "--token", "s3cret", "--events",
+            CliRun admitted = bench("--url", "http://127.0.0.1:" + server.port(), "--token", "s3cret", "--events",
                     "200", "--warmup", "0", "--keys", "20");
-            assertEquals(0, admitted.exit, admitted.err + admitted.out);
+            assertEquals(0, admitted.exit(), admitted.err() + admitted.out());
         } finally {
             server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
@@ -110,10 +109,10 @@ class BenchTest {
                     .POST(HttpRequest.BodyPublishers.ofString("RULE other FROM p PATTERN a DEFINE a AS x > 1"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(201, other.statusCode(), other.body());
-            Run run = bench("--url", "http://127.0.0.1:" + server.port(), "--events", "10");
-            assertEquals(5, run.exit);
-            assertTrue(run.err.startsWith("vigil bench: POST /v1/rules refused the bench rule (422): "), run.err);
-            assertFalse(run.err.contains("Exception"), run.err);
+            CliRun run = bench("--url", "http://127.0.0.1:" + server.port(), "--events", "10");
+            assertEquals(5, run.exit());
+            assertTrue(run.err().startsWith("vigil bench: POST /v1/rules refused the bench rule (422): "), run.err());
+            assertFalse(run.err().contains("Exception"), run.err());
         } finally {
             server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
@@ -121,10 +120,10 @@ class BenchTest {
 
     @Test
     void badOptionsAreUsageErrors() {
-        assertEquals(2, bench("--keys", "1", "--connections", "2").exit);
-        assertEquals(2, bench("--batch", "0").exit);
-        assertEquals(2, bench("--url", "ftp://127.0.0.1:8080").exit);
-        assertEquals(2, bench("--duration", "soon").exit);
+        assertEquals(2, bench("--keys", "1", "--connections", "2").exit());
+        assertEquals(2, bench("--batch", "0").exit());
+        assertEquals(2, bench("--url", "ftp://127.0.0.1:8080").exit());
+        assertEquals(2, bench("--duration", "soon").exit());
     }
 
     /** Matches the generated data must produce: the {@code b} events of the first {@code perConnection} events. */
@@ -139,19 +138,11 @@ class BenchTest {
         return alerts;
     }
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run bench(String... options) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Vigil.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
+    private static CliRun bench(String... options) {
         String[] args = new String[options.length + 1];
         args[0] = "bench";
         System.arraycopy(options, 0, args, 1, options.length);
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.of(args);
     }
 
     private static VigilServer start(Vertx vertx, ServerConfig config) throws Exception {
