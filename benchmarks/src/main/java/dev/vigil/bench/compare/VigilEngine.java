@@ -7,6 +7,7 @@ import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
+import dev.vigil.nfa.FieldNames;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.nfa.RuleCompiler;
 import java.util.HashMap;
@@ -19,6 +20,9 @@ import java.util.Map;
  * as in SQL), so that all three engines report every match.
  */
 final class VigilEngine implements ComparedEngine {
+    /** The generated events' fields, named once for all of them (the public API's compact event form). */
+    private static final FieldNames FIELDS = FieldNames.of("key", "type", "value");
+
     private List<CompiledRule> rules;
     private final Map<String, Integer> ruleIndex = new HashMap<>();
     private Event[] events;
@@ -101,7 +105,7 @@ final class VigilEngine implements ComparedEngine {
     }
 
     private static Event event(String key, String type, long value, long ts, long id) {
-        return new Event("events", ts, id, Map.of("key", key, "type", type, "value", value));
+        return new Event("events", ts, id, FIELDS.fields(key, type, value));
     }
 
     @Override
