@@ -7,18 +7,18 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 
 /**
- * The default {@link KeyStore}: a {@code HashMap} of live states, nothing to load or write back; {@code put} and
+ * The default {@link KeyStore}: a {@link KeyTable} of live states, nothing to load or write back; {@code put} and
  * {@code release} only keep the partial-match count.
  *
  * <p>A restore refills the map, in the order a snapshot visited it, into a map of the capacity the snapshotted one
- * had ({@code HashMap} doubles past three quarters full and never shrinks, so its capacity follows from the most
- * keys it ever held): the restored map iterates in the same order and a second snapshot has the same bytes.
+ * had (the table doubles past three quarters full and never shrinks, so its capacity follows from the most keys it
+ * ever held): the restored table iterates in the same order and a second snapshot has the same bytes.
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
 final class HeapKeyStore implements KeyStore {
     private final Matcher matcher;
-    private HashMap<Object, KeyState> keys = new HashMap<>();
+    private KeyTable keys = new KeyTable();
     /** Partial matches over every key, as of each key's last put or release. */
     private long held;
     /** The snapshot being written, or null. */
@@ -66,7 +66,7 @@ final class HeapKeyStore implements KeyStore {
 
     @Override
     public void add(KeyState state) {
-        if (keys.putIfAbsent(state.key, state) != null) {
+        if (!keys.add(state)) {
             throw new IllegalArgumentException("key " + state.key + " twice");
         }
     }
@@ -93,7 +93,7 @@ final class HeapKeyStore implements KeyStore {
         if (capture != null) {
             capture.beforeRemove(state);
         }
-        keys.remove(state.key);
+        keys.remove(state);
         state.removed = true;
         held -= state.counted;
     }
@@ -122,7 +122,7 @@ final class HeapKeyStore implements KeyStore {
         if (capture != null) {
             throw new IllegalStateException("a snapshot of rule states is already being written");
         }
-        capture = new HeapCapture(keys.values().toArray(new KeyState[0]), ++captures, lastIncarnation);
+        capture = new HeapCapture(keys.toArray(), ++captures, lastIncarnation);
         return capture;
     }
 
@@ -217,12 +217,12 @@ final class HeapKeyStore implements KeyStore {
         while (mostKeys > capacity / 4 * 3) {
             capacity *= 2;
         }
-        keys = new HashMap<>(capacity);
+        keys = new KeyTable(capacity);
     }
 
     @Override
     public void clear() {
-        keys = new HashMap<>();
+        keys = new KeyTable();
         held = 0;
     }
 }

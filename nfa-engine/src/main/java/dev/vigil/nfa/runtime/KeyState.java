@@ -35,6 +35,9 @@ final class KeyState {
      * copied it before a change (0: none).
      */
     int savedIn;
+    /** {@link KeyTable}'s: the key's spread hash, and the next state in the key's chain of the table. */
+    int hash;
+    KeyState next;
 
     KeyState(Object key, PartialMatches partialMatches, long incarnation) {
         this.key = key;
