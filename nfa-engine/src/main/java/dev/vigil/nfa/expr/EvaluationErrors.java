@@ -8,15 +8,22 @@ package dev.vigil.nfa.expr;
  *
  * <p>Compiled expressions are shared by every shard, so the count is kept per thread: the runtime of a rule
  * {@link #drain}s it after each piece of evaluation it drives and adds it to the rule's own counter. Recording
- * happens only on the error path; the normal path pays nothing.
+ * happens only on the error path; the normal path pays nothing (nor does draining, until the first error).
  */
 public final class EvaluationErrors {
     private static final ThreadLocal<long[]> COUNT = ThreadLocal.withInitial(() -> new long[1]);
+    /**
+     * Whether any thread ever recorded an error. Until then every count is zero and {@link #drain} skips the
+     * thread-local lookup (the runtime drains several times per event). A plain field is enough: a thread only
+     * drains its own count, and its own records set the flag before they count.
+     */
+    private static boolean everRecorded;
 
     private EvaluationErrors() {
     }
 
     static void record() {
+        everRecorded = true;
         COUNT.get()[0]++;
     }
 
@@ -33,6 +40,9 @@ public final class EvaluationErrors {
 
     /** The errors counted on this thread since the last call, and starts counting from zero. */
     public static long drain() {
+        if (!everRecorded) {
+            return 0;
+        }
         long[] count = COUNT.get();
         long errors = count[0];
         count[0] = 0;
