@@ -30,8 +30,12 @@ public final class PartialMatches {
      * -1 until then. Reset by the two ways the runs change, {@link #replaceRuns} and {@link #dropRuns}.
      */
     int heldRuns = -1;
-    /** Pending window timers (first event + WITHIN), ascending, distinct. */
-    private long[] timers = NO_TIMERS;
+    /**
+     * Pending window timers (first event + WITHIN), ascending, distinct: the first in a field of its own (most keys
+     * hold one partial match, so one timer: no array to reach on every visit), the others in an array.
+     */
+    private long firstTimer = Long.MAX_VALUE;
+    private long[] laterTimers = NO_TIMERS;
     private int timerCount;
 
     PartialMatches() {}
@@ -63,29 +67,51 @@ public final class PartialMatches {
     }
 
     void addTimer(long timestamp) {
-        int at = Arrays.binarySearch(timers, 0, timerCount, timestamp);
+        if (timerCount == 0) {
+            firstTimer = timestamp;
+            timerCount = 1;
+            return;
+        }
+        if (timestamp == firstTimer) {
+            return;
+        }
+        long later = timestamp;
+        if (timestamp < firstTimer) {
+            later = firstTimer;
+            firstTimer = timestamp;
+        }
+        int laterCount = timerCount - 1;
+        int at = Arrays.binarySearch(laterTimers, 0, laterCount, later);
         if (at >= 0) {
             return;
         }
         at = -at - 1;
-        if (timerCount == timers.length) {
-            timers = Arrays.copyOf(timers, Math.max(1, timerCount * 2));   // most keys hold one window
+        if (laterCount == laterTimers.length) {
+            laterTimers = Arrays.copyOf(laterTimers, Math.max(1, laterCount * 2));
         }
-        System.arraycopy(timers, at, timers, at + 1, timerCount - at);
-        timers[at] = timestamp;
+        System.arraycopy(laterTimers, at, laterTimers, at + 1, laterCount - at);
+        laterTimers[at] = later;
         timerCount++;
     }
 
     /** Drops the timers that a watermark at {@code timestamp} has fired. */
     void fireTimersUpTo(long timestamp) {
-        int fired = 0;
-        while (fired < timerCount && timers[fired] <= timestamp) {
+        if (timerCount == 0 || firstTimer > timestamp) {
+            return;
+        }
+        int laterCount = timerCount - 1;
+        int fired = 0;   // of the later timers
+        while (fired < laterCount && laterTimers[fired] <= timestamp) {
             fired++;
         }
-        if (fired > 0) {
-            System.arraycopy(timers, fired, timers, 0, timerCount - fired);
-            timerCount -= fired;
+        if (fired == laterCount) {
+            firstTimer = Long.MAX_VALUE;
+            timerCount = 0;
+            return;
         }
+        firstTimer = laterTimers[fired];
+        System.arraycopy(laterTimers, fired + 1, laterTimers, 0, laterCount - fired - 1);
+        timerCount -= fired + 1;
     }
 
     int timerCount() {
@@ -93,17 +119,18 @@ public final class PartialMatches {
     }
 
     long timer(int i) {
-        return timers[i];
+        return i == 0 ? firstTimer : laterTimers[i - 1];
     }
 
     /** Replaces the timers by those a snapshot recorded (ascending, distinct). */
     void restoreTimers(long[] ascending, int count) {
-        timers = count == 0 ? NO_TIMERS : Arrays.copyOf(ascending, count);
+        firstTimer = count == 0 ? Long.MAX_VALUE : ascending[0];
+        laterTimers = count <= 1 ? NO_TIMERS : Arrays.copyOfRange(ascending, 1, count);
         timerCount = count;
     }
 
     long firstTimer() {
-        return timerCount == 0 ? Long.MAX_VALUE : timers[0];
+        return timerCount == 0 ? Long.MAX_VALUE : firstTimer;
     }
 
     @Override
