@@ -2,7 +2,6 @@ package dev.vigil.nfa;
 
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,10 +30,6 @@ public final class FieldNames {
             interned[i] = name.intern();
         }
         return new FieldNames(interned);
-    }
-
-    public static FieldNames of(List<String> names) {
-        return of(names.toArray(new String[0]));
     }
 
     /**

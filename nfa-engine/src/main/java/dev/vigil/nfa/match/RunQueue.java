@@ -30,18 +30,20 @@ final class RunQueue {
     }
 
     void add(Run run) {
-        if (size == items.length) {
-            items = Arrays.copyOf(items, Math.max(2, items.length * 2));   // mostly the start run and one
-        }
+        makeRoom();
         siftUp(size++, run);
     }
 
     /** Appends at the end of the array without sifting: restores a layout a snapshot recorded in array order. */
     void append(Run run) {
+        makeRoom();
+        items[size++] = run;
+    }
+
+    private void makeRoom() {
         if (size == items.length) {
             items = Arrays.copyOf(items, Math.max(2, items.length * 2));   // mostly the start run and one
         }
-        items[size++] = run;
     }
 
     Run poll() {

@@ -213,11 +213,7 @@ final class HeapKeyStore implements KeyStore {
 
     @Override
     public void presize(int mostKeys) {
-        int capacity = 16;
-        while (mostKeys > capacity / 4 * 3) {
-            capacity *= 2;
-        }
-        keys = new KeyTable(capacity);
+        keys = KeyTable.grownTo(mostKeys);
     }
 
     @Override

@@ -33,6 +33,22 @@ final class KeyTable {
         slots = new KeyState[capacity];
     }
 
+    /**
+     * An empty table of the capacity a table that once held {@code mostKeys} states has (it grows past three
+     * quarters full and never shrinks): a restore refills it in the order the snapshotted table iterated.
+     */
+    static KeyTable grownTo(int mostKeys) {
+        int capacity = MIN_CAPACITY;
+        while (overfull(mostKeys, capacity)) {
+            capacity *= 2;
+        }
+        return new KeyTable(capacity);
+    }
+
+    private static boolean overfull(int size, int capacity) {
+        return size > capacity / 4 * 3;
+    }
+
     /** {@code HashMap}'s spread: the high half of the hash reaches the low bits that pick the slot. */
     static int spread(Object key) {
         int h = key.hashCode();
@@ -71,7 +87,7 @@ final class KeyTable {
             }
             last.next = state;
         }
-        if (++size > slots.length / 4 * 3) {
+        if (overfull(++size, slots.length)) {
             grow();
         }
         return true;

@@ -108,6 +108,18 @@ class KeyTableTest {
     }
 
     @Test
+    void aTableGrownToTheMostKeysHasTheCapacityTheTableGrewTo() {
+        KeyTable table = new KeyTable();
+        for (int i = 1; i <= 5_000; i++) {
+            table.add(state("k" + i));
+            if (i % 250 == 0 || i == 12 || i == 13) {
+                assertEquals(table.capacity(), KeyTable.grownTo(i).capacity(), "after " + i + " keys");
+            }
+        }
+        assertEquals(16, KeyTable.grownTo(0).capacity());
+    }
+
+    @Test
     void capacityIsAPowerOfTwoFromSixteen() {
         assertThrows(IllegalArgumentException.class, () -> new KeyTable(8));
         assertThrows(IllegalArgumentException.class, () -> new KeyTable(48));
