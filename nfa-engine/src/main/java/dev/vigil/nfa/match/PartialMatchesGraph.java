@@ -69,8 +69,8 @@ public final class PartialMatchesGraph {
             discover(state.completed);
             for (int i = 0; i < nodeCount; i++) {   // nodeCount grows while edges lead to new nodes
                 SharedBuffer.Node node = nodes[i];
-                for (int e = 0; e < node.edgeCount; e++) {
-                    discover(node.edges[e].target);
+                for (int e = 0; e < node.edgeCount(); e++) {
+                    discover(node.edgeTarget(e));
                 }
             }
             int timerCount = state.timerCount();
@@ -90,13 +90,13 @@ public final class PartialMatchesGraph {
             }
             for (int i = 0; i < nodeCount; i++) {
                 SharedBuffer.Node node = nodes[i];
-                visitor.node(node.entry.mark - 1, node.variable, node.refs, node.removed, node.edgeCount);
+                visitor.node(node.entry.mark - 1, node.variable, node.refs, node.removed, node.edgeCount());
             }
             for (int i = 0; i < nodeCount; i++) {
                 SharedBuffer.Node node = nodes[i];
-                for (int e = 0; e < node.edgeCount; e++) {
-                    SharedBuffer.Edge edge = node.edges[e];
-                    visitor.edge(edge.target == null ? -1 : edge.target.mark - 1, edge.version, edge.refs);
+                for (int e = 0; e < node.edgeCount(); e++) {
+                    SharedBuffer.Node target = node.edgeTarget(e);
+                    visitor.edge(target == null ? -1 : target.mark - 1, node.edgeVersion(e), node.edgeRefs(e));
                 }
             }
             runs(false, state.runs, visitor);
@@ -157,9 +157,9 @@ public final class PartialMatchesGraph {
         }
         entries[entryCount++] = entry;
         entry.mark = entryCount;
-        for (int i = 0; i < entry.nodeCount; i++) {
-            if (entry.nodes[i].mark == 0) {
-                number(entry.nodes[i]);
+        for (int i = 0; i < entry.nodeCount(); i++) {
+            if (entry.node(i).mark == 0) {
+                number(entry.node(i));
             }
         }
     }
@@ -268,12 +268,8 @@ public final class PartialMatchesGraph {
             SharedBuffer.Node node = new SharedBuffer.Node(owner, variable);
             node.refs = refs;
             node.removed = removed;
-            node.edges = new SharedBuffer.Edge[Math.max(2, edges)];
             if (!removed) {   // live nodes of an entry come in list order (see the class comment)
-                if (owner.nodeCount == owner.nodes.length) {
-                    owner.nodes = Arrays.copyOf(owner.nodes, Math.max(2, owner.nodeCount * 2));
-                }
-                owner.nodes[owner.nodeCount++] = node;
+                owner.addNode(node);
             }
             edgeCounts[nodeCount] = edges;
             nodes[nodeCount++] = node;
@@ -288,9 +284,7 @@ public final class PartialMatchesGraph {
             }
             check(target >= -1 && target < nodeTotal, "edge to node " + target + " outside 0.." + nodeTotal);
             SharedBuffer.Node node = nodes[edgeNode - 1];
-            SharedBuffer.Edge edge = new SharedBuffer.Edge(target < 0 ? null : nodes[target], version);
-            edge.refs = refs;
-            node.edges[node.edgeCount++] = edge;
+            node.addEdge(target < 0 ? null : nodes[target], version, refs);
             edgesLeft--;
         }
 

@@ -16,7 +16,11 @@ import java.util.List;
  * paths a later extraction sees. <b>Not thread-safe:</b> part of one key's {@link PartialMatches}.
  */
 final class SharedBuffer {
-    /** An event held by the buffer (Flink: an {@code EventId} and its locked value). */
+    /**
+     * An event held by the buffer (Flink: an {@code EventId} and its locked value), with its live nodes in
+     * order. Most events are bound to one variable: the first node is kept in a field, the later ones in an array
+     * made when a second comes.
+     */
     static final class Entry {
         final Event event;
         final long timestamp;
@@ -24,8 +28,9 @@ final class SharedBuffer {
         final int id;
         int refs;
         boolean removed;
-        Node[] nodes = EMPTY_NODES;
-        int nodeCount;
+        private Node firstNode;
+        private Node[] laterNodes = EMPTY_NODES;
+        private int nodeCount;
         /** 1-based number while a snapshot visits the key ({@link PartialMatchesGraph}), else 0. */
         int mark;
 
@@ -33,6 +38,47 @@ final class SharedBuffer {
             this.event = event;
             this.timestamp = timestamp;
             this.id = id;
+        }
+
+        int nodeCount() {
+            return nodeCount;
+        }
+
+        Node node(int i) {
+            return i == 0 ? firstNode : laterNodes[i - 1];
+        }
+
+        void addNode(Node node) {
+            if (nodeCount == 0) {
+                firstNode = node;
+            } else {
+                if (nodeCount - 1 == laterNodes.length) {
+                    laterNodes = Arrays.copyOf(laterNodes, Math.max(2, laterNodes.length * 2));
+                }
+                laterNodes[nodeCount - 1] = node;
+            }
+            nodeCount++;
+        }
+
+        /** Removes {@code node} from the list, keeping the others' order. */
+        private void removeNode(Node node) {
+            for (int i = 0; i < nodeCount; i++) {
+                if (node(i) == node) {
+                    for (int j = i; j < nodeCount - 1; j++) {
+                        setNode(j, node(j + 1));
+                    }
+                    setNode(--nodeCount, null);
+                    return;
+                }
+            }
+        }
+
+        private void setNode(int i, Node node) {
+            if (i == 0) {
+                firstNode = node;
+            } else {
+                laterNodes[i - 1] = node;
+            }
         }
 
         /** Flink's {@code EventId.compareTo}: by timestamp, then id. */
@@ -44,14 +90,21 @@ final class SharedBuffer {
         }
     }
 
-    /** An entry bound to a variable (Flink's {@code NodeId} + {@code SharedBufferNode}). */
+    /**
+     * An entry bound to a variable (Flink's {@code NodeId} + {@code SharedBufferNode}), with its edges in order.
+     * Most nodes have one edge (the run that took the event): it is kept in fields of the node, the later ones
+     * in an array made when a second comes, which saves two objects per held event.
+     */
     static final class Node {
         final Entry entry;
         final int variable;
         int refs;
         boolean removed;
-        Edge[] edges = new Edge[2];
-        int edgeCount;
+        private Node firstTarget;
+        private int[] firstVersion;
+        private int firstRefs;
+        private Edge[] laterEdges = NO_EDGES;
+        private int edgeCount;
         /** 1-based number while a snapshot visits the key ({@link PartialMatchesGraph}), else 0. */
         int mark;
 
@@ -59,21 +112,90 @@ final class SharedBuffer {
             this.entry = entry;
             this.variable = variable;
         }
+
+        int edgeCount() {
+            return edgeCount;
+        }
+
+        /** The node edge {@code i} leads to; null: the run's first event. */
+        Node edgeTarget(int i) {
+            return i == 0 ? firstTarget : laterEdges[i - 1].target;
+        }
+
+        int[] edgeVersion(int i) {
+            return i == 0 ? firstVersion : laterEdges[i - 1].version;
+        }
+
+        int edgeRefs(int i) {
+            return i == 0 ? firstRefs : laterEdges[i - 1].refs;
+        }
+
+        private void setEdgeRefs(int i, int refs) {
+            if (i == 0) {
+                firstRefs = refs;
+            } else {
+                laterEdges[i - 1].refs = refs;
+            }
+        }
+
+        void addEdge(Node target, int[] version, int refs) {
+            if (edgeCount == 0) {
+                firstTarget = target;
+                firstVersion = version;
+                firstRefs = refs;
+            } else {
+                if (edgeCount - 1 == laterEdges.length) {
+                    laterEdges = Arrays.copyOf(laterEdges, Math.max(2, laterEdges.length * 2));
+                }
+                laterEdges[edgeCount - 1] = new Edge(target, version, refs);
+            }
+            edgeCount++;
+        }
+
+        /** Moves edge {@code from} to the earlier position {@code to} (compacting after removals). */
+        private void moveEdge(int from, int to) {
+            if (from == to) {
+                return;
+            }
+            Edge moved = laterEdges[from - 1];
+            if (to == 0) {
+                firstTarget = moved.target;
+                firstVersion = moved.version;
+                firstRefs = moved.refs;
+            } else {
+                laterEdges[to - 1] = moved;
+            }
+        }
+
+        /** Keeps the first {@code count} edges. */
+        private void truncateEdges(int count) {
+            if (count == 0) {
+                firstTarget = null;
+                firstVersion = null;
+                firstRefs = 0;
+            }
+            if (edgeCount > 1) {
+                Arrays.fill(laterEdges, Math.max(0, count - 1), edgeCount - 1, null);
+            }
+            edgeCount = count;
+        }
     }
 
-    /** A link to the previous node of a run (null target: the run's first event). */
-    static final class Edge {
+    /** A link to the previous node of a run (null target: the run's first event): a node's second edge on. */
+    private static final class Edge {
         final Node target;
         final int[] version;
         int refs;
 
-        Edge(Node target, int[] version) {
+        Edge(Node target, int[] version, int refs) {
             this.target = target;
             this.version = version;
+            this.refs = refs;
         }
     }
 
     private static final Node[] EMPTY_NODES = new Node[0];
+    private static final Edge[] NO_EDGES = new Edge[0];
     private static final int[][] NO_VERSIONS = new int[0][];
 
     private int liveEntries;
@@ -135,24 +257,18 @@ final class SharedBuffer {
         }
         Node node = null;
         for (int i = 0; i < entry.nodeCount; i++) {
-            if (entry.nodes[i].variable == variable) {
-                node = entry.nodes[i];
+            if (entry.node(i).variable == variable) {
+                node = entry.node(i);
                 break;
             }
         }
         if (node == null) {
             node = new Node(entry, variable);
-            if (entry.nodeCount == entry.nodes.length) {
-                entry.nodes = Arrays.copyOf(entry.nodes, Math.max(2, entry.nodeCount * 2));
-            }
-            entry.nodes[entry.nodeCount++] = node;
+            entry.addNode(node);
             liveNodes++;
             entry.refs++;
         }
-        if (node.edgeCount == node.edges.length) {
-            node.edges = Arrays.copyOf(node.edges, node.edgeCount * 2);
-        }
-        node.edges[node.edgeCount++] = new Edge(previous, version);
+        node.addEdge(previous, version, 0);
         return node;
     }
 
@@ -163,9 +279,8 @@ final class SharedBuffer {
         }
         node.refs++;
         for (int i = 0; i < node.edgeCount; i++) {
-            Edge edge = node.edges[i];
-            if (Dewey.compatible(version, edge.version)) {
-                edge.refs++;
+            if (Dewey.compatible(version, node.edgeVersion(i))) {
+                node.setEdgeRefs(i, node.edgeRefs(i) + 1);
             }
         }
     }
@@ -191,28 +306,31 @@ final class SharedBuffer {
             }
             int w = 0;
             for (int i = 0; i < current.edgeCount; i++) {
-                Edge edge = current.edges[i];
-                if (Dewey.compatible(currentVersion, edge.version) && releaseCount(edge)) {
-                    if (edge.target != null) {
-                        push(top++, edge.target, edge.version);
+                int[] edgeVersion = current.edgeVersion(i);
+                if (Dewey.compatible(currentVersion, edgeVersion) && releaseCount(current, i)) {
+                    Node target = current.edgeTarget(i);
+                    if (target != null) {
+                        push(top++, target, edgeVersion);
                     }
                 } else {
-                    current.edges[w++] = edge;
+                    current.moveEdge(i, w++);
                 }
             }
-            Arrays.fill(current.edges, w, current.edgeCount, null);
-            current.edgeCount = w;
+            current.truncateEdges(w);
             if (current.refs <= 0 || --current.refs == 0) {
                 remove(current);
             }
         }
     }
 
-    private static boolean releaseCount(Edge edge) {
-        if (edge.refs <= 0) {
+    /** Unlocks edge {@code i} of {@code node}; true when it is no longer locked and goes. */
+    private static boolean releaseCount(Node node, int i) {
+        int refs = node.edgeRefs(i);
+        if (refs <= 0) {
             return true;
         }
-        return --edge.refs == 0;
+        node.setEdgeRefs(i, refs - 1);
+        return refs == 1;
     }
 
     private void push(int at, Node node, int[] version) {
@@ -228,13 +346,7 @@ final class SharedBuffer {
         node.removed = true;
         liveNodes--;
         Entry entry = node.entry;
-        for (int i = 0; i < entry.nodeCount; i++) {
-            if (entry.nodes[i] == node) {
-                System.arraycopy(entry.nodes, i + 1, entry.nodes, i, entry.nodeCount - i - 1);
-                entry.nodes[--entry.nodeCount] = null;
-                break;
-            }
-        }
+        entry.removeNode(node);
         release(entry);
     }
 
@@ -273,14 +385,15 @@ final class SharedBuffer {
             frame.path.add(frame.node);
             boolean first = true;
             for (int i = 0; i < frame.node.edgeCount; i++) {
-                Edge edge = frame.node.edges[i];
-                if (Dewey.compatible(frame.version, edge.version)) {
-                    if (edge.target != null && edge.target.removed) {
+                int[] edgeVersion = frame.node.edgeVersion(i);
+                if (Dewey.compatible(frame.version, edgeVersion)) {
+                    Node target = frame.node.edgeTarget(i);
+                    if (target != null && target.removed) {
                         throw new IllegalStateException("shared buffer edge to a removed node");
                     }
                     List<Node> path = first ? frame.path : new ArrayList<>(frame.path);
                     first = false;
-                    frames.add(new Frame(edge.target, edge.version, path));
+                    frames.add(new Frame(target, edgeVersion, path));
                 }
             }
         }
