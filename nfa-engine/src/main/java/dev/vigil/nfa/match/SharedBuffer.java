@@ -202,9 +202,6 @@ final class SharedBuffer {
     private int liveNodes;
     private long lastTimestamp = Long.MIN_VALUE;
     private int nextId;
-    // Scratch stacks of release(); allocated on first use, so a key that never releases a node pays nothing.
-    private Node[] nodeStack = EMPTY_NODES;
-    private int[][] versionStack = NO_VERSIONS;
 
     int liveEntries() {
         return liveEntries;
@@ -290,17 +287,24 @@ final class SharedBuffer {
      * and its target released in turn; a node reaching zero is removed with its entry's lock.
      */
     void release(Node node, int[] version) {
-        if (node == null) {
-            return;
-        }
-        int top = 0;
-        push(top++, node, version);
-        while (top > 0) {
-            top--;
-            Node current = nodeStack[top];
-            int[] currentVersion = versionStack[top];
-            nodeStack[top] = null;
-            versionStack[top] = null;
+        // Depth first with an explicit stack (a loop's path can be long), its top in locals: along a run's path a
+        // node releases one edge, so the rest of the stack is needed, and made, only where paths branch.
+        Node top = node;
+        int[] topVersion = version;
+        Node[] belowNodes = EMPTY_NODES;
+        int[][] belowVersions = NO_VERSIONS;
+        int below = 0;
+        while (top != null) {
+            Node current = top;
+            int[] currentVersion = topVersion;
+            if (below > 0) {
+                below--;
+                top = belowNodes[below];
+                topVersion = belowVersions[below];
+            } else {
+                top = null;
+                topVersion = null;
+            }
             if (current.removed) {
                 break; // Flink stops the whole release when it meets a removed node
             }
@@ -310,7 +314,17 @@ final class SharedBuffer {
                 if (Dewey.compatible(currentVersion, edgeVersion) && releaseCount(current, i)) {
                     Node target = current.edgeTarget(i);
                     if (target != null) {
-                        push(top++, target, edgeVersion);
+                        if (top != null) {
+                            if (below == belowNodes.length) {
+                                belowNodes = Arrays.copyOf(belowNodes, Math.max(4, below * 2));
+                                belowVersions = Arrays.copyOf(belowVersions, Math.max(4, below * 2));
+                            }
+                            belowNodes[below] = top;
+                            belowVersions[below] = topVersion;
+                            below++;
+                        }
+                        top = target;
+                        topVersion = edgeVersion;
                     }
                 } else {
                     current.moveEdge(i, w++);
@@ -331,15 +345,6 @@ final class SharedBuffer {
         }
         node.setEdgeRefs(i, refs - 1);
         return refs == 1;
-    }
-
-    private void push(int at, Node node, int[] version) {
-        if (at == nodeStack.length) {
-            nodeStack = Arrays.copyOf(nodeStack, Math.max(8, at * 2));
-            versionStack = Arrays.copyOf(versionStack, Math.max(8, at * 2));
-        }
-        nodeStack[at] = node;
-        versionStack[at] = version;
     }
 
     private void remove(Node node) {
