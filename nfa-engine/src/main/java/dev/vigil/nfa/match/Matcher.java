@@ -178,7 +178,7 @@ public final class Matcher {
                     potential.add(successor);
                 } else if (kind == Nfa.Kind.STOP) {
                     discard = true;
-                    state.buffer.release(successor.node, successor.version);
+                    state.release(successor.node, successor.version);
                 } else {
                     retained.add(successor);
                 }
@@ -186,7 +186,7 @@ public final class Matcher {
             for (int j = 0; j < retained.size(); j++) {
                 Run kept = retained.get(j);
                 if (discard) {
-                    state.buffer.release(kept.node, kept.version);
+                    state.release(kept.node, kept.version);
                 } else {
                     next.add(kept);
                 }
@@ -241,7 +241,7 @@ public final class Matcher {
                 continue;
             }
             if (!out.wantsTimeouts()) {
-                state.buffer.release(run.node, run.version);
+                state.release(run.node, run.version);
                 continue;
             }
             if (timedOut == null) {
@@ -249,8 +249,8 @@ public final class Matcher {
                 timeoutTimestamps = new long[current.size()];
             }
             timeoutTimestamps[timedOut.size()] = byGap ? run.previousTs + gap : run.startTs + nfa.windowMs();
-            timedOut.add(Materializer.current(state.buffer, nfa.variables(), run));
-            state.buffer.release(run.node, run.version);
+            timedOut.add(Materializer.current(state, nfa.variables(), run));
+            state.release(run.node, run.version);
         }
         List<MatchedEvents> matches = completeMatches(state, potential, next);
         replaceRuns(state, next, stepper);
@@ -310,7 +310,7 @@ public final class Matcher {
     /** Only the start run left and nothing buffered: the caller may forget the key. */
     public boolean isIdle(PartialMatches state) {
         return state.runs.size() == 1 && kinds[state.runs.get(0).state] == Nfa.Kind.START
-                && state.completed.size() == 0 && state.buffer.isEmpty();
+                && state.completed.size() == 0 && state.isEmpty();
     }
 
     private static void emit(List<MatchedEvents> matches, MatchOutput out) {
@@ -337,17 +337,17 @@ public final class Matcher {
                 }
             }
             completed.poll();
-            List<SharedBuffer.Node[]> paths = state.buffer.extract(earliest.node, earliest.version);
+            List<SharedBuffer.Node[]> paths = state.extract(earliest.node, earliest.version);
             if (paths.isEmpty()) {
                 throw new IllegalStateException("completed match without events: " + earliest);
             }
-            pruner.prune(partial, paths, state.buffer);
-            pruner.prune(completed, paths, state.buffer);
+            pruner.prune(partial, paths, state);
+            pruner.prune(completed, paths, state);
             if (matches == null) {
                 matches = new ArrayList<>(2);
             }
             matches.add(MatchedEvents.of(nfa.variables(), paths.get(0)));
-            state.buffer.release(earliest.node, earliest.version);
+            state.release(earliest.node, earliest.version);
         }
         return matches;
     }
@@ -368,7 +368,7 @@ public final class Matcher {
         candidates.sort(OLDEST_FIRST);
         List<Run> dropped = candidates.subList(0, count - maxPartialMatches);
         for (Run run : dropped) {
-            state.buffer.release(run.node, run.version);
+            state.release(run.node, run.version);
         }
         state.dropRuns(dropped);
         return dropped.size();

@@ -5,13 +5,14 @@ import java.util.List;
 
 /**
  * The matching state of one key (Flink's {@code NFAState} plus its {@code SharedBuffer}): the runs in
- * progress, the completed matches held back by a skip strategy, the shared buffer of their events, and the
- * window timers Flink's operator would have registered. Plain data without references to the {@code Nfa},
- * created by {@link Matcher#newState()}.
+ * progress, the completed matches held back by a skip strategy, the shared buffer of their events (this object
+ * is that buffer: {@link SharedBuffer} is its superclass, so a key costs one object, not two), and the window
+ * timers Flink's operator would have registered. Plain data without references to the {@code Nfa}, created by
+ * {@link Matcher#newState()}.
  *
  * <p><b>Not thread-safe:</b> owned by the one thread that owns the key.
  */
-public final class PartialMatches {
+public final class PartialMatches extends SharedBuffer {
     private static final long[] NO_TIMERS = new long[0];
 
     /** The empty queue of held completed matches every key starts with; never added to. */
@@ -20,7 +21,6 @@ public final class PartialMatches {
     RunQueue runs = new RunQueue();
     /** Completed matches held back by a skip strategy: {@link #NO_COMPLETED} until the first, as for most keys. */
     RunQueue completed = NO_COMPLETED;
-    final SharedBuffer buffer = new SharedBuffer();
     /** Creation counter of runs, for "oldest first" when the partial-match bound trips. */
     long nextSerial;
     /** Flink's {@code isNewStartPartialMatch}: a run started since the last {@code advanceTime}. */
@@ -136,6 +136,6 @@ public final class PartialMatches {
     @Override
     public String toString() {
         return "PartialMatches{runs=" + runs.size() + ", completed=" + completed.size() + ", nodes="
-                + buffer.nodeCount() + "}";
+                + nodeCount() + "}";
     }
 }

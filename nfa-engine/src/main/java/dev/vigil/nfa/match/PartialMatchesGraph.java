@@ -80,7 +80,7 @@ public final class PartialMatchesGraph {
             for (int i = 0; i < timerCount; i++) {
                 timers[i] = state.timer(i);
             }
-            SharedBuffer buffer = state.buffer;
+            SharedBuffer buffer = state;
             visitor.begin(state.nextSerial, state.newStart, timers, timerCount, buffer.liveEntries(),
                     buffer.nodeCount(), buffer.lastTimestamp(), buffer.nextId(), entryCount, nodeCount,
                     state.runs.size(), state.completed.size());
@@ -230,7 +230,7 @@ public final class PartialMatchesGraph {
             state.nextSerial = nextSerial;
             state.newStart = newStart;
             state.restoreTimers(timers, timerCount);
-            state.buffer.restore(liveEntries, liveNodes, lastTimestamp, nextId);
+            state.restore(liveEntries, liveNodes, lastTimestamp, nextId);
             this.entries = ensure(this.entries, entries);
             this.nodes = ensure(this.nodes, nodes);
             if (edgeCounts.length < nodes) {

@@ -13,9 +13,12 @@ import java.util.List;
  * a version, not a copy of its events.
  *
  * <p>Reference counts (lock/release) follow Flink's exactly, because when an edge is dropped decides which
- * paths a later extraction sees. <b>Not thread-safe:</b> part of one key's {@link PartialMatches}.
+ * paths a later extraction sees.
+ *
+ * <p>Abstract because a key's {@link PartialMatches} is its buffer too: one object per key rather than two (a
+ * header and a reference fewer on every key held). <b>Not thread-safe:</b> owned with the key.
  */
-final class SharedBuffer {
+abstract class SharedBuffer {
     /**
      * An event held by the buffer (Flink: an {@code EventId} and its locked value), with its live nodes in
      * order. Most events are bound to one variable: the first node is kept in a field, the later ones in an array
@@ -202,6 +205,8 @@ final class SharedBuffer {
     private int liveNodes;
     private long lastTimestamp = Long.MIN_VALUE;
     private int nextId;
+
+    SharedBuffer() {}
 
     int liveEntries() {
         return liveEntries;

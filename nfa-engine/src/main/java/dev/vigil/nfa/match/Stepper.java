@@ -53,14 +53,14 @@ final class Stepper {
         entry = null;
         view = sharedView;
         if (view != null) {
-            view.attach(state.buffer);
+            view.attach(state);
         }
     }
 
     /** Ends the process call: the event's own lock on its buffer entry is released (Flink's EventWrapper). */
     void end() {
         if (entry != null) {
-            key.buffer.release(entry);
+            key.release(entry);
         }
         key = null;
         event = null;
@@ -70,7 +70,7 @@ final class Stepper {
 
     private SharedBuffer.Entry entry() {
         if (entry == null) {
-            entry = key.buffer.register(event, timestamp);
+            entry = key.register(event, timestamp);
         }
         return entry;
     }
@@ -100,7 +100,7 @@ final class Stepper {
         int takeBranchesToVisit = Math.max(0, takes - 1);
         int ignoreBranchesToVisit = ignores;
         int takesToSkip = Math.max(0, takes - 1);
-        SharedBuffer buffer = key.buffer;
+        SharedBuffer buffer = key;
         boolean kept = false;
         for (int i = 0; i < edgeCount; i++) {
             Nfa.State source = nfa.state(edgeSource[i]);
@@ -158,7 +158,7 @@ final class Stepper {
     private void add(int state, SharedBuffer.Node node, int[] version, long startTs, long previousTs,
             SharedBuffer.Entry startEvent) {
         successors.add(new Run(state, node, version, startTs, previousTs, startEvent, key.nextSerial()));
-        key.buffer.lock(node, version);
+        key.lock(node, version);
     }
 
     /** Flink's calculateIncreasingSelfState. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * that order (Flink's order of paths depends on it).
  */
 class SharedBufferTest {
-    private final SharedBuffer buffer = new SharedBuffer();
+    private final SharedBuffer buffer = new PartialMatches();
 
     @Test
     void releasingAnEdgeKeepsTheOthersInOrder() {
