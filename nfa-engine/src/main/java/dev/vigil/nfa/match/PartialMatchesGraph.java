@@ -80,9 +80,8 @@ public final class PartialMatchesGraph {
             for (int i = 0; i < timerCount; i++) {
                 timers[i] = state.timer(i);
             }
-            SharedBuffer buffer = state;
-            visitor.begin(state.nextSerial, state.newStart, timers, timerCount, buffer.liveEntries(),
-                    buffer.nodeCount(), buffer.lastTimestamp(), buffer.nextId(), entryCount, nodeCount,
+            visitor.begin(state.nextSerial, state.newStart, timers, timerCount, state.liveEntries(),
+                    state.nodeCount(), state.lastTimestamp(), state.nextId(), entryCount, nodeCount,
                     state.runs.size(), state.completed.size());
             for (int i = 0; i < entryCount; i++) {
                 SharedBuffer.Entry entry = entries[i];

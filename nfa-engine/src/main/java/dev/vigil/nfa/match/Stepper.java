@@ -100,7 +100,6 @@ final class Stepper {
         int takeBranchesToVisit = Math.max(0, takes - 1);
         int ignoreBranchesToVisit = ignores;
         int takesToSkip = Math.max(0, takes - 1);
-        SharedBuffer buffer = key;
         boolean kept = false;
         for (int i = 0; i < edgeCount; i++) {
             Nfa.State source = nfa.state(edgeSource[i]);
@@ -131,7 +130,7 @@ final class Stepper {
                 int[] nextVersion = Dewey.addStage(currentVersion);
                 takeBranchesToVisit--;
                 SharedBuffer.Entry taken = entry();
-                SharedBuffer.Node node = buffer.put(source.variable(), taken, run.node, currentVersion);
+                SharedBuffer.Node node = key.put(source.variable(), taken, run.node, currentVersion);
                 long startTs = fromStart ? timestamp : run.startTs;
                 SharedBuffer.Entry startEvent = fromStart ? taken : run.startEvent;
                 add(edge.target(), node, nextVersion, startTs, timestamp, startEvent);
@@ -151,7 +150,7 @@ final class Stepper {
             }
         }
         if (run.node != null && !kept) {
-            buffer.release(run.node, run.version);
+            key.release(run.node, run.version);
         }
     }
 
