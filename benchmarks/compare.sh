@@ -6,6 +6,6 @@
 # Takes about an hour on a 2-core machine with the defaults; see docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+mvn -B -q -Pbenchmarks -pl benchmarks -am clean package -DskipTests   # clean: no class left over from older sources
 java -Xmx512m -cp benchmarks/target/benchmarks.jar dev.vigil.bench.compare.Compare \
   --out benchmarks/target/compare.md "$@"

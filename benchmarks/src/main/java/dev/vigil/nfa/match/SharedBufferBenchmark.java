@@ -33,7 +33,7 @@ public class SharedBufferBenchmark extends MicroBenchmark {
         for (int i = 0; i < events.length; i++) {
             events[i] = new Event("events", 1_000L + i, i, Map.of("key", "k1", "type", types[i], "value", (long) i));
         }
-        completedBuffer = new SharedBuffer();
+        completedBuffer = new PartialMatches();
         completedVersion = takeAll(completedBuffer);
         completed = lastNode;
     }
@@ -59,7 +59,7 @@ public class SharedBufferBenchmark extends MicroBenchmark {
     @Benchmark
     @OperationsPerInvocation(3)
     public boolean insertAndPrune() {
-        SharedBuffer buffer = new SharedBuffer();
+        SharedBuffer buffer = new PartialMatches();   // a key's buffer is its partial matches
         int[] version = takeAll(buffer);
         buffer.release(lastNode, version);
         if (!buffer.isEmpty()) {
