@@ -16,7 +16,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * One NFA step: W1's {@link Matcher} ({@code a -> b -> c WITHIN 10 SECONDS}, {@code b.value > a.value}) fed one
  * event on one key's state, without the runtime around it (no buffering, keys or timers). {@code ignored}: a D
- * event reaches a key whose run waits for b (relaxed contiguity: the run skips it, under a new version);
+ * event reaches a key whose run waits for b (relaxed contiguity: the run passes it by and stays as it is);
  * {@code match}: an A, a B and a C on a fresh key, so a run starts, advances and completes (per event, the match's
  * extraction included). Run: {@code java -jar benchmarks/target/benchmarks.jar StepBenchmark -prof gc}.
  */

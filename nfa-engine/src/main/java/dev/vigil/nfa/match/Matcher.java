@@ -227,16 +227,12 @@ public final class Matcher {
         long[] timeoutTimestamps = null;
         for (int i = 0; i < current.size(); i++) {
             Run run = current.get(i);
-            Nfa.State at = nfa.state(run.state);
-            long gap = at.gapWindowMs();
-            boolean start = at.kind() == Nfa.Kind.START;
-            boolean byGap = !start && gap > 0 && timestamp - run.previousTs >= gap;
-            boolean byWindow = !start && nfa.windowMs() > 0 && timestamp - run.startTs >= nfa.windowMs();
-            if (!byGap && !byWindow) {
+            boolean byGap = pastGap(run, timestamp);
+            if (!byGap && !pastWindow(run, timestamp)) {
                 next.add(run);
                 continue;
             }
-            if (at.kind() == Nfa.Kind.PENDING) {
+            if (kinds[run.state] == Nfa.Kind.PENDING) {
                 potential.add(run);
                 continue;
             }
@@ -248,7 +244,8 @@ public final class Matcher {
                 timedOut = new ArrayList<>();
                 timeoutTimestamps = new long[current.size()];
             }
-            timeoutTimestamps[timedOut.size()] = byGap ? run.previousTs + gap : run.startTs + nfa.windowMs();
+            timeoutTimestamps[timedOut.size()] = byGap
+                    ? run.previousTs + nfa.state(run.state).gapWindowMs() : run.startTs + nfa.windowMs();
             timedOut.add(Materializer.current(state, nfa.variables(), run));
             state.release(run.node, run.version);
         }
@@ -266,18 +263,25 @@ public final class Matcher {
 
     /** Whether a run's window or gap window has passed at {@code timestamp} (the runs advanceTime takes out). */
     private boolean anyRunDue(RunQueue runs, long timestamp) {
-        long window = nfa.windowMs();
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
-            if (kinds[run.state] == Nfa.Kind.START) {
-                continue;
-            }
-            long gap = nfa.state(run.state).gapWindowMs();
-            if ((gap > 0 && timestamp - run.previousTs >= gap) || (window > 0 && timestamp - run.startTs >= window)) {
+            if (pastGap(run, timestamp) || pastWindow(run, timestamp)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the run's gap window (its last event + its state's gap) has passed; never for the start run. */
+    private boolean pastGap(Run run, long timestamp) {
+        long gap = nfa.state(run.state).gapWindowMs();
+        return gap > 0 && kinds[run.state] != Nfa.Kind.START && timestamp - run.previousTs >= gap;
+    }
+
+    /** Whether the run's window (its first event + WITHIN) has passed; never for the start run. */
+    private boolean pastWindow(Run run, long timestamp) {
+        long window = nfa.windowMs();
+        return window > 0 && kinds[run.state] != Nfa.Kind.START && timestamp - run.startTs >= window;
     }
 
     /**

@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * The keys table of one {@link RuleRuntime}: partition key to {@link KeyState}. Two backends: {@link HeapKeyStore}
- * (a hash map; the default and fastest) and {@link RocksDbKeyStore} (states serialized in RocksDB, for more state
- * than fits in memory).
+ * (a hash table in memory; the default and fastest) and {@link RocksDbKeyStore} (states serialized in RocksDB, for
+ * more state than fits in memory).
  *
  * <p><b>Protocol.</b> A state got by {@link #get} or {@link #add} is live in memory until the runtime is done with
  * it: {@link #put} (changed, keep it), {@link #release} (unchanged) or {@link #remove} (idle, forget the key).

@@ -3,7 +3,7 @@
  * buffering until the watermark passes, timers and alert construction. Driven by {@link dev.vigil.nfa.Engine};
  * every class here is owned by one engine and one thread.
  *
- * <p>Key state sits behind {@code KeyStore}: {@code HeapKeyStore} (a hash map, the default) or
+ * <p>Key state sits behind {@code KeyStore}: {@code HeapKeyStore} (a hash table chained through the states, the default) or
  * {@code RocksDbKeyStore} (one RocksDB database per engine, {@link dev.vigil.nfa.runtime.RocksDbState}; each key's
  * state serialized by {@link dev.vigil.nfa.state.KeyStateCodec}, loaded when the key is touched and written back
  * when it settles). Waiting events and timers stay on the heap and hold states (heap) or name keys (RocksDB).
