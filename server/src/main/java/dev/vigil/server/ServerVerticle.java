@@ -163,6 +163,7 @@ final class ServerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         ready = false;
+        alerts.stopping();
         if (reloader != null) {
             reloader.stop();
         }
@@ -230,11 +231,15 @@ final class ServerVerticle extends VerticleBase {
     }
 
     /**
-     * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, and
-     * while the ingest log refuses batches (the data folder below its free-space reserve), with that reason.
+     * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, while
+     * the ingest log refuses batches (the data folder below its free-space reserve, or its disk full) and while the
+     * alert log refuses alerts, with that reason.
      */
     private void ready(RoutingContext ctx) {
         String paused = ingest.refusal();
+        if (paused == null) {
+            paused = alerts.refusal();
+        }
         boolean up = ready && ingest.running() && paused == null;
         JsonObject body = new JsonObject().put("status", up ? "ready" : "not ready");
         if (paused != null) {

@@ -34,8 +34,9 @@ import net.openhft.chronicle.queue.RollCycles;
  * holds the origin, the rule text, the versions by rule name and the time; a removal the rule's name.
  * {@link Reader} reads them back.
  *
- * <p>A write that fails (I/O error, closed queue, a fault in a mapped page) is rolled back and thrown as an
- * {@link IngestLogException}. With {@link AckAfter#FLUSH} a {@link GroupCommit} thread forces the file to disk
+ * <p>A record is encoded on the heap first; its disk space is then allocated ({@link LogSpace}: a full disk is a
+ * refused write, never a fault in a mapped page), and only then is it copied into the file. A write that fails
+ * (no space, I/O error, closed queue) leaves nothing in the log and is thrown as an {@link IngestLogException}. With {@link AckAfter#FLUSH} a {@link GroupCommit} thread forces the file to disk
  * before batches are acknowledged; a {@link DiskReserve} refuses batches while the disk is nearly full.
  *
  * <p><b>Not thread-safe:</b> appends come one at a time under the ingest's lock; a reader belongs to one thread.
@@ -66,6 +67,9 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private final DiskReserve reserve;
     private final PageToucher toucher;
     private final PrintWriter err;
+    private final LogSpace space = new LogSpace("ingest log");
+    /** A record is encoded here first: its exact length is then known before any byte goes to the mapped file. */
+    private final Bytes<?> scratch = Bytes.allocateElasticOnHeap(64 << 10);
     private final WriteTimes writeTimes = new WriteTimes();
     private long lastPosition;
     private File writing;
@@ -76,11 +80,13 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         this.appender = queue.createAppender();
         // opened on a worker, then used by whichever thread holds the ingest lock: the lock makes it one at a time
         this.appender.singleThreadedCheckDisabled(true);
+        this.scratch.singleThreadedCheckDisabled(true);
         long last = queue.lastIndex();
         this.lastPosition = last < 0 ? 0 : last;
         this.flusher = ackAfter == AckAfter.FLUSH ? new GroupCommit("vigil-ingest-flush") : null;
         this.reserve = reserve;
-        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-ingest-pretouch", err) : null;
+        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-ingest-pretouch", space, err) : null;
+        space.allocateWhole(new File(queue.file(), "metadata.cq4t"));
         this.err = err;
     }
 
@@ -142,39 +148,16 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
 
     @Override
     public long append(String source, List<InputLine> batch) {
-        if (closed) {
-            throw new IngestLogException("ingest log write failed: the log is closed (the server is stopping)");
-        }
-        String failure = flusher == null ? null : flusher.failure();
-        if (failure != null) {
-            throw new IngestLogException(failure);
-        }
-        long end;
+        checkWritable();
         long startNanos = System.nanoTime();
-        try {
-            DocumentContext document = appender.writingDocument();
-            try {
-                Bytes<?> bytes = document.wire().bytes();
-                bytes.writeByte(BATCH);
-                Texts.write(bytes, source);
-                bytes.writeInt(batch.size());
-                for (int i = 0; i < batch.size(); i++) {
-                    writeLine(bytes, batch.get(i));
-                }
-                end = bytes.writePosition();
-            } catch (RuntimeException | InternalError partly) {
-                document.rollbackOnClose();   // no half batch in the log
-                throw partly;
-            } finally {
-                document.close();
-            }
-        } catch (RuntimeException | InternalError failed) {
-            // InternalError: how the JVM reports a fault in a mapped page (SIGBUS) it survived
-            throw new IngestLogException("ingest log write failed: " + (failed.getMessage() != null
-                    ? failed.getMessage() : failed.getClass().getSimpleName()), failed);
+        Bytes<?> record = record(BATCH);
+        Texts.write(record, source);
+        record.writeInt(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            writeLine(record, batch.get(i));
         }
+        long end = write(record);
         writeTimes.add(System.nanoTime() - startNanos);
-        lastPosition = appender.lastIndexAppended();
         if (flusher != null || toucher != null) {
             File file = appender.currentFile();
             if (flusher != null && file != writing) {
@@ -188,11 +171,78 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         return lastPosition;
     }
 
+    private void checkWritable() {
+        if (closed) {
+            throw new IngestLogException("ingest log write failed: the log is closed (the server is stopping)");
+        }
+        String failure = flusher == null ? null : flusher.failure();
+        if (failure != null) {
+            throw new IngestLogException(failure);
+        }
+    }
+
+    /** The reused buffer a record is encoded in before it is written, holding its kind. */
+    private Bytes<?> record(byte kind) {
+        scratch.clear();
+        scratch.writeByte(kind);
+        return scratch;
+    }
+
+    /**
+     * Writes the encoded {@code record} as the log's next excerpt once its disk space is allocated
+     * ({@link LogSpace}), and returns the file offset after it; throws with nothing written when the space cannot
+     * be had or the write fails.
+     */
+    private long write(Bytes<?> record) {
+        try {
+            space.ensure(appender, record.readRemaining());
+        } catch (java.io.IOException full) {
+            throw new IngestLogException(full.getMessage() + "; nothing of the write was logged", full);
+        }
+        long end;
+        try {
+            DocumentContext document = appender.writingDocument();
+            try {
+                Bytes<?> bytes = document.wire().bytes();
+                bytes.write(record);
+                end = bytes.writePosition();
+            } catch (RuntimeException | InternalError partly) {
+                document.rollbackOnClose();   // no half record in the log
+                throw partly;
+            } finally {
+                document.close();
+            }
+        } catch (RuntimeException | InternalError failed) {
+            throw new IngestLogException("ingest log write failed: " + (failed.getMessage() != null
+                    ? failed.getMessage() : failed.getClass().getSimpleName()), failed);
+        }
+        lastPosition = appender.lastIndexAppended();
+        return end;
+    }
+
+    /**
+     * Makes sure a record of up to {@code bytes} can be written next (its disk space allocated), or throws with
+     * the reason; the ingest calls it before a rule change alters anything, so a change the log cannot take is
+     * refused whole.
+     */
+    @Override
+    public void makeRoom(long bytes) {
+        checkWritable();
+        try {
+            space.ensure(appender, bytes);
+        } catch (java.io.IOException full) {
+            throw new IngestLogException(full.getMessage(), full);
+        }
+    }
+
     @Override
     public String refusal() {
         String failure = flusher == null ? null : flusher.failure();
         if (failure != null) {
             return failure;
+        }
+        if (!space.retry()) {
+            return space.failure() + "; ingestion paused until space returns";
         }
         return reserve == null ? null : reserve.refusal();
     }
@@ -209,34 +259,30 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     @Override
     public long appendDeploy(String origin, String text, Map<String, Integer> versions, long deployedAtMs,
             List<InputLine.WatermarkLine> watermarks) {
-        try (DocumentContext document = appender.writingDocument()) {
-            Bytes<?> bytes = document.wire().bytes();
-            bytes.writeByte(DEPLOY);
-            Texts.write(bytes, origin);
-            Texts.write(bytes, text);
-            bytes.writeLong(deployedAtMs);
-            bytes.writeInt(versions.size());
-            for (Map.Entry<String, Integer> version : versions.entrySet()) {
-                Texts.write(bytes, version.getKey());
-                bytes.writeInt(version.getValue());
-            }
-            bytes.writeInt(watermarks.size());
-            for (InputLine.WatermarkLine watermark : watermarks) {
-                writeLine(bytes, watermark);
-            }
+        checkWritable();
+        Bytes<?> record = record(DEPLOY);
+        Texts.write(record, origin);
+        Texts.write(record, text);
+        record.writeLong(deployedAtMs);
+        record.writeInt(versions.size());
+        for (Map.Entry<String, Integer> version : versions.entrySet()) {
+            Texts.write(record, version.getKey());
+            record.writeInt(version.getValue());
         }
-        lastPosition = appender.lastIndexAppended();
+        record.writeInt(watermarks.size());
+        for (InputLine.WatermarkLine watermark : watermarks) {
+            writeLine(record, watermark);
+        }
+        write(record);
         return lastPosition;
     }
 
     @Override
     public long appendUndeploy(String name) {
-        try (DocumentContext document = appender.writingDocument()) {
-            Bytes<?> bytes = document.wire().bytes();
-            bytes.writeByte(UNDEPLOY);
-            Texts.write(bytes, name);
-        }
-        lastPosition = appender.lastIndexAppended();
+        checkWritable();
+        Bytes<?> record = record(UNDEPLOY);
+        Texts.write(record, name);
+        write(record);
         return lastPosition;
     }
 
@@ -305,6 +351,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         }
         appender.close();
         queue.close();
+        space.close();
     }
 
     /** The time batch writes took; one writer (under the ingest lock), read once at close. */
