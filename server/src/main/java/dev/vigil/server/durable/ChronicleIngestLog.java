@@ -354,6 +354,87 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         space.close();
     }
 
+    /**
+     * What {@link #repair} did: the records kept, and when the log was damaged, what was wrong where, how many
+     * readable records followed the damage (dropped with it), and where the damaged log was moved.
+     */
+    public record Repair(long kept, String damage, long droppedAfter, Path setAside) {}
+
+    /**
+     * Rebuilds the ingest log in {@code folder} from its records up to the first one that cannot be read, each at
+     * its own index (checkpoints name positions in the log), and moves the damaged log to {@code setAside}; a log
+     * without damage is left as it is. Not while a server uses the folder.
+     *
+     * @throws java.io.IOException when the files cannot be moved, or a record cannot keep its index
+     */
+    public static Repair repair(Path folder, Path setAside) throws java.io.IOException {
+        ChronicleSetup.apply();
+        Path rebuilt = folder.resolveSibling(folder.getFileName() + ".repairing");
+        deleteTree(rebuilt);
+        long kept = 0;
+        String damage = null;
+        long droppedAfter = 0;
+        net.openhft.chronicle.core.time.SetTimeProvider clock = new net.openhft.chronicle.core.time.SetTimeProvider();
+        try (ChronicleQueue damaged = ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE).build()) {
+            RollCycle cycles = damaged.rollCycle();
+            long epoch = damaged instanceof net.openhft.chronicle.queue.impl.single.SingleChronicleQueue single
+                    ? single.epoch() : 0;
+            try (ChronicleQueue copy = ChronicleQueue.singleBuilder(rebuilt.toFile()).rollCycle(cycles)
+                    .epoch(epoch).timeProvider(clock).build()) {
+                ExcerptAppender appender = copy.createAppender();
+                Reader reader = new Reader(damaged.createTailer());
+                Bytes<?> raw = Bytes.allocateElasticOnHeap(64 << 10);
+                while (true) {
+                    LogRecord record;
+                    try {
+                        record = reader.copyNext(raw);
+                    } catch (DamagedLogException bad) {
+                        damage = bad.getMessage().replaceFirst(";.*", "");
+                        break;
+                    }
+                    if (record == null) {
+                        break;
+                    }
+                    // the copy's clock stands at the record's cycle, so the record lands in a file of that cycle
+                    clock.currentTimeMillis(cycles.toCycle(record.position()) * (long) cycles.lengthInMillis() + epoch);
+                    try (DocumentContext document = appender.writingDocument()) {
+                        document.wire().bytes().write(raw);
+                    }
+                    if (appender.lastIndexAppended() != record.position()) {
+                        throw new java.io.IOException("cannot repair " + folder + ": the record at index "
+                                + record.position() + " would move to index " + appender.lastIndexAppended()
+                                + "; nothing was changed");
+                    }
+                    kept++;
+                }
+                if (damage != null) {
+                    droppedAfter = reader.skipReadable();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException failed) {
+            deleteTree(rebuilt);
+            throw failed;
+        }
+        if (damage == null) {
+            deleteTree(rebuilt);
+            return new Repair(kept, null, 0, null);
+        }
+        java.nio.file.Files.move(folder, setAside);
+        java.nio.file.Files.move(rebuilt, folder);
+        return new Repair(kept, damage, droppedAfter, setAside);
+    }
+
+    private static void deleteTree(Path tree) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(tree)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(tree)) {
+            for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                java.nio.file.Files.delete(file);
+            }
+        }
+    }
+
     /** The time batch writes took; one writer (under the ingest lock), read once at close. */
     private static final class WriteTimes {
         private static final long STALL_NANOS = 1_000_000;
@@ -384,49 +465,112 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     /** Reads records in log order. */
     public static final class Reader {
         private final ExcerptTailer tailer;
+        private long lastIndex = -1;
 
         // package-private: IngestLogSnapshot reads a read-only queue of its own through it
         Reader(ExcerptTailer tailer) {
             this.tailer = tailer;
         }
 
-        /** The next record, or {@code null} at the end of the log. */
+        /**
+         * The next record, or {@code null} at the end of the log.
+         *
+         * @throws DamagedLogException when the next record cannot be read (naming its file, index and byte)
+         */
         public LogRecord next() {
+            return read(null);
+        }
+
+        /** As {@link #next}, also copying the record's bytes into {@code raw} (cleared first). */
+        LogRecord copyNext(Bytes<?> raw) {
+            raw.clear();
+            return read(raw);
+        }
+
+        private LogRecord read(Bytes<?> raw) {
+            long index = -1;
+            long byteOffset = -1;
             try (DocumentContext document = tailer.readingDocument()) {
                 if (!document.isPresent()) {
                     return null;
                 }
+                index = document.index();
                 Bytes<?> bytes = document.wire().bytes();
-                byte kind = bytes.readByte();
-                if (kind == BATCH) {
-                    String source = Texts.read(bytes);
-                    int count = bytes.readInt();
-                    List<InputLine> lines = new ArrayList<>(count);
-                    for (int i = 0; i < count; i++) {
-                        lines.add(readLine(bytes));
-                    }
-                    return new LogRecord.Batch(document.index(), source, lines);
+                byteOffset = bytes.readPosition() - Integer.BYTES;
+                if (raw != null) {
+                    raw.write(bytes, bytes.readPosition(), bytes.readRemaining());
                 }
-                if (kind == DEPLOY) {
-                    String origin = Texts.read(bytes);
-                    String text = Texts.read(bytes);
-                    long deployedAtMs = bytes.readLong();
-                    int count = bytes.readInt();
-                    Map<String, Integer> versions = new LinkedHashMap<>();
-                    for (int i = 0; i < count; i++) {
-                        versions.put(Texts.read(bytes), bytes.readInt());
+                LogRecord record = decode(index, bytes);
+                lastIndex = index;
+                return record;
+            } catch (RuntimeException damaged) {
+                throw DamagedLogException.at(tailer.currentFile(), index, byteOffset, lastIndex, damaged);
+            }
+        }
+
+        /** Reads past the records that still have a readable header, counting them; stops at the first that has not. */
+        long skipReadable() {
+            long count = 0;
+            try {
+                while (true) {
+                    try (DocumentContext document = tailer.readingDocument()) {
+                        if (!document.isPresent()) {
+                            return count;
+                        }
+                        count++;
                     }
-                    int marks = bytes.readInt();
-                    List<InputLine.WatermarkLine> watermarks = new ArrayList<>(marks);
-                    for (int i = 0; i < marks; i++) {
-                        watermarks.add((InputLine.WatermarkLine) readLine(bytes));
-                    }
-                    return new LogRecord.Deploy(document.index(), origin, text, versions, deployedAtMs, watermarks);
                 }
-                if (kind == UNDEPLOY) {
-                    return new LogRecord.Undeploy(document.index(), Texts.read(bytes));
+            } catch (RuntimeException unreadable) {
+                return count;
+            }
+        }
+
+        /** The record at {@code index} from its bytes; throws on bytes that are not a whole record. */
+        static LogRecord decode(long index, Bytes<?> bytes) {
+            byte kind = bytes.readByte();
+            LogRecord record;
+            if (kind == BATCH) {
+                String source = Texts.read(bytes);
+                int count = bytes.readInt();
+                checkCount(count, bytes);
+                List<InputLine> lines = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    lines.add(readLine(bytes));
                 }
-                throw new IllegalStateException("ingest log: unknown record kind " + kind + " at " + document.index());
+                record = new LogRecord.Batch(index, source, lines);
+            } else if (kind == DEPLOY) {
+                String origin = Texts.read(bytes);
+                String text = Texts.read(bytes);
+                long deployedAtMs = bytes.readLong();
+                int count = bytes.readInt();
+                checkCount(count, bytes);
+                Map<String, Integer> versions = new LinkedHashMap<>();
+                for (int i = 0; i < count; i++) {
+                    versions.put(Texts.read(bytes), bytes.readInt());
+                }
+                int marks = bytes.readInt();
+                checkCount(marks, bytes);
+                List<InputLine.WatermarkLine> watermarks = new ArrayList<>(marks);
+                for (int i = 0; i < marks; i++) {
+                    watermarks.add((InputLine.WatermarkLine) readLine(bytes));
+                }
+                record = new LogRecord.Deploy(index, origin, text, versions, deployedAtMs, watermarks);
+            } else if (kind == UNDEPLOY) {
+                record = new LogRecord.Undeploy(index, Texts.read(bytes));
+            } else {
+                throw new IllegalStateException("unknown record kind " + kind);
+            }
+            if (bytes.readRemaining() != 0) {
+                throw new IllegalStateException(bytes.readRemaining() + " bytes after the record's end");
+            }
+            return record;
+        }
+
+        /** A count read from damaged bytes could ask for any amount of memory: it must fit in what is left. */
+        private static void checkCount(int count, Bytes<?> bytes) {
+            if (count < 0 || count > bytes.readRemaining()) {
+                throw new IllegalStateException("impossible count " + count + " with " + bytes.readRemaining()
+                        + " bytes left in the record");
             }
         }
 
@@ -442,15 +586,14 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                     return new InputLine.EventLine(new Event(stream, timestamp, sequence,
                             (Map<String, Object>) JsonCodec.parse(fields)));
                 } catch (JsonProcessingException corrupt) {
-                    throw new IllegalStateException("ingest log: unreadable event fields: " + corrupt.getMessage(),
-                            corrupt);
+                    throw new IllegalStateException("unreadable event fields: " + corrupt.getMessage(), corrupt);
                 }
             }
             if (kind == WATERMARK) {
                 String stream = bytes.readByte() == ONE_STREAM ? Texts.read(bytes) : null;
                 return new InputLine.WatermarkLine(stream, bytes.readLong());
             }
-            throw new IllegalStateException("ingest log: unknown line kind " + kind);
+            throw new IllegalStateException("unknown line kind " + kind);
         }
     }
 }
