@@ -88,7 +88,7 @@ final class WebhookSink implements Sink {
             return false;
         }
         Delivery delivery = new Delivery(alertId, json, 0);
-        if (Vertx.currentContext() == context) {
+        if (onOwnThread()) {
             enqueue(delivery);
         } else {
             context.runOnContext(ignored -> enqueue(delivery));
@@ -113,13 +113,35 @@ final class WebhookSink implements Sink {
         return counters.snapshot(pending.get());
     }
 
+    /**
+     * Stops on the sink's event loop, where its queue, timers and requests live, and waits (up to 10 s) until it
+     * has: a worker of the same context also sees that context as current, and shutting down from there raced the
+     * event loop still pumping (ConcurrentModificationException, requests on a closed client).
+     */
     @Override
     public void close() {
-        if (Vertx.currentContext() == context) {
+        if (onOwnThread()) {
             shutDown();
-        } else {
-            context.runOnContext(ignored -> shutDown());
+            return;
         }
+        java.util.concurrent.CountDownLatch down = new java.util.concurrent.CountDownLatch(1);
+        context.runOnContext(ignored -> {
+            try {
+                shutDown();
+            } finally {
+                down.countDown();
+            }
+        });
+        try {
+            down.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True on the sink's own event loop thread (not merely in its context, which a worker thread shares). */
+    private boolean onOwnThread() {
+        return Vertx.currentContext() == context && io.vertx.core.Context.isOnEventLoopThread();
     }
 
     private void shutDown() {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Vigil: complex event processing rules. Write rules, check them, run them over events.",
         subcommands = {CheckCommand.class, RunCommand.class, ExplainCommand.class, ServeCommand.class,
             SendCommand.class, WatchCommand.class, BenchCommand.class, BacktestCommand.class,
+            RepairLogCommand.class,
             CommandLine.HelpCommand.class})
 public final class Vigil implements Runnable {
     /** Exit status for rule files with mistakes. */

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.server.durable.ChronicleSetup;
+import dev.vigil.server.durable.LogSpace;
 import dev.vigil.server.durable.PageToucher;
 import dev.vigil.server.durable.Texts;
 import java.nio.file.Path;
@@ -29,13 +30,19 @@ final class ChronicleAlertLog implements AlertLog {
     private final Set<String> ids;
     /** Faults the file's pages in ahead of the event loop, which writes the alerts ({@link PageToucher}). */
     private final PageToucher toucher;
+    /** Allocates the file's disk space before an alert is written into the map ({@link LogSpace}). */
+    private final LogSpace space = new LogSpace("alert log");
+    /** An alert is encoded here first, so its length is known before any byte goes to the mapped file. */
+    private final Bytes<?> scratch = Bytes.allocateElasticOnHeap(4 << 10);
 
     private ChronicleAlertLog(ChronicleQueue queue, MemoryAlertLog recent, Set<String> ids) {
         this.queue = queue;
-        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-alert-pretouch",
+        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-alert-pretouch", space,
                 new java.io.PrintWriter(System.err, true)) : null;
+        space.allocateWhole(new java.io.File(queue.file(), "metadata.cq4t"));
         this.appender = queue.createAppender();
         this.appender.singleThreadedCheckDisabled(true);   // opened on a worker, then used under this log's lock
+        this.scratch.singleThreadedCheckDisabled(true);
         this.recent = recent;
         this.ids = ids;
     }
@@ -65,18 +72,26 @@ final class ChronicleAlertLog implements AlertLog {
         return new ChronicleAlertLog(queue, recent, ids);
     }
 
+    /** @throws AlertLogException when the alert cannot be written (its disk is full): nothing of it is logged */
     @Override
     public synchronized LoggedAlert append(String alertId, String rule, String severity, String key,
             long loggedAtMs, String json) {
+        scratch.clear();
+        scratch.writeLong(loggedAtMs);
+        Texts.write(scratch, alertId);
+        Texts.write(scratch, rule);
+        Texts.write(scratch, severity);   // null for an alert without one
+        Texts.write(scratch, key);
+        Texts.write(scratch, json);
+        try {
+            space.ensure(appender, scratch.readRemaining());
+        } catch (java.io.IOException full) {
+            throw new AlertLogException(full.getMessage(), full);
+        }
         long end;
         try (DocumentContext document = appender.writingDocument()) {
             Bytes<?> bytes = document.wire().bytes();
-            bytes.writeLong(loggedAtMs);
-            Texts.write(bytes, alertId);
-            Texts.write(bytes, rule);
-            Texts.write(bytes, severity);   // null for an alert without one
-            Texts.write(bytes, key);
-            Texts.write(bytes, json);
+            bytes.write(scratch);
             end = bytes.writePosition();
         }
         if (toucher != null) {
@@ -113,5 +128,6 @@ final class ChronicleAlertLog implements AlertLog {
         }
         appender.close();
         queue.close();
+        space.close();
     }
 }

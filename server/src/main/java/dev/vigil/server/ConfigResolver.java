@@ -112,7 +112,8 @@ public final class ConfigResolver {
             new ConfigKey("minFreeDiskMb", "VIGIL_MIN_FREE_DISK_MB", "--min-free-disk-mb", "MB",
                     ConfigKey.Kind.NON_NEGATIVE_LONG, "" + Durability.DEFAULT_MIN_FREE_DISK_MB,
                     "Free space the data folder keeps: below it ingestion pauses (batches refused, /ready not "
-                            + "ready) until space returns; 0 turns the check off."),
+                            + "ready) until space returns; 0: no early pause, batches are refused only once the disk "
+                            + "cannot hold them (nothing acknowledged is lost either way)."),
             new ConfigKey("stateBackend", "VIGIL_STATE_BACKEND", "--state-backend", "heap|rocksdb",
                     ConfigKey.Kind.TEXT, ServerConfig.StateBackend.HEAP.setting(),
                     "Where engines keep per-key state: heap (fastest) or rocksdb (state larger than memory, in "

@@ -202,13 +202,21 @@ final class Ingest {
         return new Result(false, events, late, null, position);
     }
 
+    /** Why a rule change was not made while a shard's queue is full. */
+    static final String BUSY = "the engine is busy; retry later";
+
     /**
      * Installs or replaces rules on every shard, between the same two events, and logs the change (the rules'
-     * text and where it came from, for a replay); false when a queue is full.
+     * text and where it came from, for a replay). Returns null when done, else why nothing changed: {@link #BUSY}
+     * (a queue is full), or the ingest log's refusal (its disk is full: a change that is not logged is not made).
      */
-    synchronized boolean deploy(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
+    synchronized String deploy(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
         if (!everyShardHasRoom(0)) {
-            return false;
+            return BUSY;
+        }
+        String refused = makeRoom(RULE_CHANGE_BYTES + 3L * (origin.length() + text.length()));
+        if (refused != null) {
+            return refused;
         }
         install(deployed, origin, text, deployedAtMs);
         reroute(nanoClock.getAsLong());
@@ -226,13 +234,17 @@ final class Ingest {
         for (Shard shard : shards) {
             shard.submit(command);
         }
-        return true;
+        return null;
     }
 
-    /** Removes a rule from every shard; false when a queue is full. */
-    synchronized boolean undeploy(String name) {
+    /** Removes a rule from every shard; returns null when done, else why nothing changed (as {@link #deploy}). */
+    synchronized String undeploy(String name) {
         if (!everyShardHasRoom(0)) {
-            return false;
+            return BUSY;
+        }
+        String refused = makeRoom(RULE_CHANGE_BYTES + 3L * name.length());
+        if (refused != null) {
+            return refused;
         }
         uninstall(name);
         reroute(nanoClock.getAsLong());
@@ -240,7 +252,23 @@ final class Ingest {
         for (Shard shard : shards) {
             shard.submit(new ShardCommand.Undeploy(name));
         }
-        return true;
+        return null;
+    }
+
+    /**
+     * A rule change's record beyond its texts: versions and the stream watermarks, a few dozen bytes per stream
+     * ({@link IngestLog#makeRoom} adds a margin of its own).
+     */
+    private static final long RULE_CHANGE_BYTES = 64L << 10;
+
+    /** Null when the ingest log can take a rule change of {@code bytes}; else why not. */
+    private String makeRoom(long bytes) {
+        try {
+            log.makeRoom(bytes);
+            return null;
+        } catch (IngestLogException refused) {
+            return refused.getMessage();
+        }
     }
 
     /**

@@ -199,9 +199,10 @@ final class RuleReloader {
             return;
         }
         java.time.Instant now = clock.instant();
-        if (!deploy.isEmpty()
-                && !ingest.deploy(deploy, changed.file().toString(), changed.text(), now.toEpochMilli())) {
-            err.println("vigil serve: " + changed.file() + ": the engine is busy; retrying on the next scan");
+        String refused = deploy.isEmpty() ? null
+                : ingest.deploy(deploy, changed.file().toString(), changed.text(), now.toEpochMilli());
+        if (refused != null) {
+            err.println("vigil serve: " + changed.file() + ": " + refused + "; retrying on the next scan");
             return;
         }
         registry.declare(result.streams());
@@ -230,10 +231,11 @@ final class RuleReloader {
             if (registry.get(name) == null) {
                 continue;
             }
-            if (ingest.undeploy(name)) {
+            String refused = ingest.undeploy(name);
+            if (refused == null) {
                 registry.remove(name);
             } else {
-                err.println("vigil serve: the engine is busy; rule '" + name + "' stays deployed");
+                err.println("vigil serve: " + refused + "; rule '" + name + "' stays deployed");
                 kept.add(name);
             }
         }

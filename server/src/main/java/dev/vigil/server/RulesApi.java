@@ -154,8 +154,9 @@ final class RulesApi {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;
         }
-        if (!ingest.undeploy(name)) {
-            busy(ctx);
+        String refused = ingest.undeploy(name);
+        if (refused != null) {
+            refuse(ctx, refused);
             return;
         }
         registry.remove(name);
@@ -164,14 +165,20 @@ final class RulesApi {
 
     /** Answers 503 with Retry-After: a shard's queue is full. */
     static void busy(RoutingContext ctx) {
+        refuse(ctx, Ingest.BUSY);
+    }
+
+    /** Answers 503 with Retry-After and why the change was not made (a full queue, an ingest log that refuses). */
+    static void refuse(RoutingContext ctx, String why) {
         ctx.response().putHeader("Retry-After", "1");
-        Problems.send(ctx, 503, Problems.error("the engine is busy; retry later"));
+        Problems.send(ctx, 503, Problems.error(why));
     }
 
     private boolean deploy(RoutingContext ctx, List<CompiledRule> rules, CompileResult result, String source) {
         java.time.Instant now = clock.instant();
-        if (!ingest.deploy(rules, IngestLog.HTTP, source, now.toEpochMilli())) {
-            busy(ctx);
+        String refused = ingest.deploy(rules, IngestLog.HTTP, source, now.toEpochMilli());
+        if (refused != null) {
+            refuse(ctx, refused);
             return false;
         }
         registry.declare(result.streams());

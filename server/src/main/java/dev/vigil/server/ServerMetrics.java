@@ -103,7 +103,7 @@ final class ServerMetrics {
         }
         Gauge.builder("vigil.ingest.paused", ingest, paused -> paused.refusal() == null ? 0 : 1)
                 .description("1 while the ingest log refuses batches (data folder below its free-space reserve, "
-                        + "or a failed flush), else 0")
+                        + "its disk full, or a failed flush), else 0")
                 .strongReference(true)
                 .register(registry);
         FunctionCounter.builder("vigil.unrouted.events", this, m -> m.snapshot.counters().unrouted())
@@ -119,6 +119,10 @@ final class ServerMetrics {
                 .register(registry);
         Gauge.builder("vigil.alerts.pending", hub, AlertHub::pendingAlerts)
                 .description("Alerts rendered by the shards, waiting for the event loop to log and push them")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("vigil.alert.log.refusing", hub, refusing -> refusing.refusal() == null ? 0 : 1)
+                .description("1 while the alert log refuses alerts (its disk full): alerts are held, else 0")
                 .strongReference(true)
                 .register(registry);
         slowSubscribers = Counter.builder("vigil.slow.alert.subscribers")

@@ -163,28 +163,57 @@ final class ServerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         ready = false;
+        alerts.stopping();
         if (reloader != null) {
             reloader.stop();
         }
         vertx.cancelTimer(idleTimer);
-        // Shards finish what they hold, their last alerts are pushed (log, subscribers, sinks), then sinks close.
+        // Shards finish what they hold, their last alerts are pushed (log, subscribers, sinks), then sinks close. Each
+        // step goes on whatever the one before it threw: every sink and both logs are closed, failures reported.
+        List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         return vertx.executeBlocking(() -> {
             if (checkpointer != null) {
-                checkpointer.close();
+                attempt("closing the checkpointer", checkpointer::close, failures);
             }
-            ingest.stop();
+            attempt("stopping the shards", ingest::stop, failures);
             return null;
-        }).compose(stopped -> alerts.whenPushed(vertx)).compose(pushed -> {
-            List<Sink> closing = sinks.detachAll();
+        }).compose(stopped -> alerts.whenPushed(vertx)).transform(pushed -> {
+            if (pushed.failed()) {
+                failures.add("pushing the last alerts: " + pushed.cause());
+            }
+            Map<String, Sink> closing = sinks.detachAll();
             return vertx.executeBlocking(() -> {
-                for (Sink sink : closing) {
-                    sink.close();
+                for (Map.Entry<String, Sink> sink : closing.entrySet()) {
+                    attempt("closing sink '" + sink.getKey() + "'", sink.getValue()::close, failures);
                 }
-                alertLog.close();
-                ingest.closeLog();
+                attempt("closing the alert log", alertLog::close, failures);
+                attempt("closing the ingest log", ingest::closeLog, failures);
+                if (!failures.isEmpty()) {
+                    throw new IllegalStateException(failures.size() + " step(s) of the stop failed: "
+                            + String.join("; ", failures));
+                }
                 return null;
             });
         });
+    }
+
+    /** Runs one step of the stop; a failure is said on stderr (one line) and collected, and the stop goes on. */
+    private void attempt(String step, Step action, List<String> failures) {
+        try {
+            action.run();
+        } catch (Exception | Error failed) {   // whatever one step throws, the next ones still run
+            String said = step + " failed: " + failed;
+            failures.add(said);
+            synchronized (err) {
+                err.println("vigil serve: " + said);
+                err.flush();
+            }
+        }
+    }
+
+    /** A step of the stop. */
+    private interface Step {
+        void run() throws Exception;
     }
 
     /** Reloads the rules folder while running, starting from the files loaded at start; call before deploying. */
@@ -230,11 +259,15 @@ final class ServerVerticle extends VerticleBase {
     }
 
     /**
-     * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, and
-     * while the ingest log refuses batches (the data folder below its free-space reserve), with that reason.
+     * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, while
+     * the ingest log refuses batches (the data folder below its free-space reserve, or its disk full) and while the
+     * alert log refuses alerts, with that reason.
      */
     private void ready(RoutingContext ctx) {
         String paused = ingest.refusal();
+        if (paused == null) {
+            paused = alerts.refusal();
+        }
         boolean up = ready && ingest.running() && paused == null;
         JsonObject body = new JsonObject().put("status", up ? "ready" : "not ready");
         if (paused != null) {

@@ -114,13 +114,13 @@ final class SinkRouter {
     }
 
     /**
-     * Takes every open sink away for closing, on the event loop; the caller closes them off it (closing waits for
+     * Takes every open sink away for closing (by name), on the event loop; the caller closes them off it (closing waits for
      * file and log sinks to write what they hold; webhooks drop, and count, what is queued).
      */
-    List<Sink> detachAll() {
-        List<Sink> sinks = new ArrayList<>();
+    Map<String, Sink> detachAll() {
+        Map<String, Sink> sinks = new java.util.LinkedHashMap<>();
         for (Open sink : open.values()) {
-            sinks.add(sink.sink);
+            sinks.put(sink.binding.name(), sink.sink);
         }
         open.clear();
         byRule.clear();

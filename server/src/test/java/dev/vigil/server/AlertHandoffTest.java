@@ -31,6 +31,7 @@ class AlertHandoffTest {
             }
             received.add(item);
             all.countDown();
+            return true;
         }, bug -> { });
         List<CompletableFuture<Void>> producers = new ArrayList<>();
         for (long producer = 0; producer < 2; producer++) {
@@ -87,6 +88,7 @@ class AlertHandoffTest {
                 throw new IllegalStateException("item " + n);
             }
             received.add(n);
+            return true;
         }, bug -> failures.add(bug.getMessage()));
         for (int n = 0; n < 20; n++) {
             put(handoff, n);

@@ -83,7 +83,7 @@ class IngestTest {
         assertTrue(refused.busy());
         assertEquals(Map.of("payments", 1L), ingest.counters().eventsByStream(), "the refused events left no count");
         assertEquals(999, ingest.watermark("payments"), "nor moved time");
-        assertFalse(ingest.deploy(RuleCompiler.compile("more.cep",
+        assertEquals(Ingest.BUSY, ingest.deploy(RuleCompiler.compile("more.cep",
                 "RULE more FROM payments PATTERN a DEFINE a AS amount > 5").rules(), "http", "RULE more ...", 0),
                 "a rule change waits too");
 

@@ -55,8 +55,17 @@ final class ServerProcess implements AutoCloseable {
      * listens.
      */
     static ServerProcess start(String name, Path folder, Path rules, Path data) throws IOException {
+        return start(name, folder, rules, data, List.of(), List.of());
+    }
+
+    /**
+     * As {@link #start(String, Path, Path, Path)}, the JVM run by {@code launcher} (a command and its arguments
+     * before {@code java}, such as {@code nsenter}; empty for none), with {@code serveArgs} after the usual ones.
+     */
+    static ServerProcess start(String name, Path folder, Path rules, Path data, List<String> launcher,
+            List<String> serveArgs) throws IOException {
         Path tmp = Files.createDirectories(folder.resolve("tmp"));
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(chronicleFlags());
@@ -66,6 +75,7 @@ final class ServerProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Vigil",
                 "serve", "--host", "127.0.0.1", "--port", "0", "--rules", rules.toString(),
                 "--data", data.toString(), "--shards", "2", "--checkpoint-interval-ms", "" + CHECKPOINT_INTERVAL_MS));
+        command.addAll(serveArgs);
         Path out = folder.resolve(name + ".out");
         Path err = folder.resolve(name + ".err");
         Process process = new ProcessBuilder(command).directory(folder.toFile())

@@ -34,8 +34,9 @@ import net.openhft.chronicle.queue.RollCycles;
  * holds the origin, the rule text, the versions by rule name and the time; a removal the rule's name.
  * {@link Reader} reads them back.
  *
- * <p>A write that fails (I/O error, closed queue, a fault in a mapped page) is rolled back and thrown as an
- * {@link IngestLogException}. With {@link AckAfter#FLUSH} a {@link GroupCommit} thread forces the file to disk
+ * <p>A record is encoded on the heap first; its disk space is then allocated ({@link LogSpace}: a full disk is a
+ * refused write, never a fault in a mapped page), and only then is it copied into the file. A write that fails
+ * (no space, I/O error, closed queue) leaves nothing in the log and is thrown as an {@link IngestLogException}. With {@link AckAfter#FLUSH} a {@link GroupCommit} thread forces the file to disk
  * before batches are acknowledged; a {@link DiskReserve} refuses batches while the disk is nearly full.
  *
  * <p><b>Not thread-safe:</b> appends come one at a time under the ingest's lock; a reader belongs to one thread.
@@ -66,6 +67,9 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private final DiskReserve reserve;
     private final PageToucher toucher;
     private final PrintWriter err;
+    private final LogSpace space = new LogSpace("ingest log");
+    /** A record is encoded here first: its exact length is then known before any byte goes to the mapped file. */
+    private final Bytes<?> scratch = Bytes.allocateElasticOnHeap(64 << 10);
     private final WriteTimes writeTimes = new WriteTimes();
     private long lastPosition;
     private File writing;
@@ -76,11 +80,13 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         this.appender = queue.createAppender();
         // opened on a worker, then used by whichever thread holds the ingest lock: the lock makes it one at a time
         this.appender.singleThreadedCheckDisabled(true);
+        this.scratch.singleThreadedCheckDisabled(true);
         long last = queue.lastIndex();
         this.lastPosition = last < 0 ? 0 : last;
         this.flusher = ackAfter == AckAfter.FLUSH ? new GroupCommit("vigil-ingest-flush") : null;
         this.reserve = reserve;
-        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-ingest-pretouch", err) : null;
+        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-ingest-pretouch", space, err) : null;
+        space.allocateWhole(new File(queue.file(), "metadata.cq4t"));
         this.err = err;
     }
 
@@ -142,39 +148,16 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
 
     @Override
     public long append(String source, List<InputLine> batch) {
-        if (closed) {
-            throw new IngestLogException("ingest log write failed: the log is closed (the server is stopping)");
-        }
-        String failure = flusher == null ? null : flusher.failure();
-        if (failure != null) {
-            throw new IngestLogException(failure);
-        }
-        long end;
+        checkWritable();
         long startNanos = System.nanoTime();
-        try {
-            DocumentContext document = appender.writingDocument();
-            try {
-                Bytes<?> bytes = document.wire().bytes();
-                bytes.writeByte(BATCH);
-                Texts.write(bytes, source);
-                bytes.writeInt(batch.size());
-                for (int i = 0; i < batch.size(); i++) {
-                    writeLine(bytes, batch.get(i));
-                }
-                end = bytes.writePosition();
-            } catch (RuntimeException | InternalError partly) {
-                document.rollbackOnClose();   // no half batch in the log
-                throw partly;
-            } finally {
-                document.close();
-            }
-        } catch (RuntimeException | InternalError failed) {
-            // InternalError: how the JVM reports a fault in a mapped page (SIGBUS) it survived
-            throw new IngestLogException("ingest log write failed: " + (failed.getMessage() != null
-                    ? failed.getMessage() : failed.getClass().getSimpleName()), failed);
+        Bytes<?> record = record(BATCH);
+        Texts.write(record, source);
+        record.writeInt(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            writeLine(record, batch.get(i));
         }
+        long end = write(record);
         writeTimes.add(System.nanoTime() - startNanos);
-        lastPosition = appender.lastIndexAppended();
         if (flusher != null || toucher != null) {
             File file = appender.currentFile();
             if (flusher != null && file != writing) {
@@ -188,11 +171,78 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         return lastPosition;
     }
 
+    private void checkWritable() {
+        if (closed) {
+            throw new IngestLogException("ingest log write failed: the log is closed (the server is stopping)");
+        }
+        String failure = flusher == null ? null : flusher.failure();
+        if (failure != null) {
+            throw new IngestLogException(failure);
+        }
+    }
+
+    /** The reused buffer a record is encoded in before it is written, holding its kind. */
+    private Bytes<?> record(byte kind) {
+        scratch.clear();
+        scratch.writeByte(kind);
+        return scratch;
+    }
+
+    /**
+     * Writes the encoded {@code record} as the log's next excerpt once its disk space is allocated
+     * ({@link LogSpace}), and returns the file offset after it; throws with nothing written when the space cannot
+     * be had or the write fails.
+     */
+    private long write(Bytes<?> record) {
+        try {
+            space.ensure(appender, record.readRemaining());
+        } catch (java.io.IOException full) {
+            throw new IngestLogException(full.getMessage() + "; nothing of the write was logged", full);
+        }
+        long end;
+        try {
+            DocumentContext document = appender.writingDocument();
+            try {
+                Bytes<?> bytes = document.wire().bytes();
+                bytes.write(record);
+                end = bytes.writePosition();
+            } catch (RuntimeException | InternalError partly) {
+                document.rollbackOnClose();   // no half record in the log
+                throw partly;
+            } finally {
+                document.close();
+            }
+        } catch (RuntimeException | InternalError failed) {
+            throw new IngestLogException("ingest log write failed: " + (failed.getMessage() != null
+                    ? failed.getMessage() : failed.getClass().getSimpleName()), failed);
+        }
+        lastPosition = appender.lastIndexAppended();
+        return end;
+    }
+
+    /**
+     * Makes sure a record of up to {@code bytes} can be written next (its disk space allocated), or throws with
+     * the reason; the ingest calls it before a rule change alters anything, so a change the log cannot take is
+     * refused whole.
+     */
+    @Override
+    public void makeRoom(long bytes) {
+        checkWritable();
+        try {
+            space.ensure(appender, bytes);
+        } catch (java.io.IOException full) {
+            throw new IngestLogException(full.getMessage(), full);
+        }
+    }
+
     @Override
     public String refusal() {
         String failure = flusher == null ? null : flusher.failure();
         if (failure != null) {
             return failure;
+        }
+        if (!space.retry()) {
+            return space.failure() + "; ingestion paused until space returns";
         }
         return reserve == null ? null : reserve.refusal();
     }
@@ -209,34 +259,30 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     @Override
     public long appendDeploy(String origin, String text, Map<String, Integer> versions, long deployedAtMs,
             List<InputLine.WatermarkLine> watermarks) {
-        try (DocumentContext document = appender.writingDocument()) {
-            Bytes<?> bytes = document.wire().bytes();
-            bytes.writeByte(DEPLOY);
-            Texts.write(bytes, origin);
-            Texts.write(bytes, text);
-            bytes.writeLong(deployedAtMs);
-            bytes.writeInt(versions.size());
-            for (Map.Entry<String, Integer> version : versions.entrySet()) {
-                Texts.write(bytes, version.getKey());
-                bytes.writeInt(version.getValue());
-            }
-            bytes.writeInt(watermarks.size());
-            for (InputLine.WatermarkLine watermark : watermarks) {
-                writeLine(bytes, watermark);
-            }
+        checkWritable();
+        Bytes<?> record = record(DEPLOY);
+        Texts.write(record, origin);
+        Texts.write(record, text);
+        record.writeLong(deployedAtMs);
+        record.writeInt(versions.size());
+        for (Map.Entry<String, Integer> version : versions.entrySet()) {
+            Texts.write(record, version.getKey());
+            record.writeInt(version.getValue());
         }
-        lastPosition = appender.lastIndexAppended();
+        record.writeInt(watermarks.size());
+        for (InputLine.WatermarkLine watermark : watermarks) {
+            writeLine(record, watermark);
+        }
+        write(record);
         return lastPosition;
     }
 
     @Override
     public long appendUndeploy(String name) {
-        try (DocumentContext document = appender.writingDocument()) {
-            Bytes<?> bytes = document.wire().bytes();
-            bytes.writeByte(UNDEPLOY);
-            Texts.write(bytes, name);
-        }
-        lastPosition = appender.lastIndexAppended();
+        checkWritable();
+        Bytes<?> record = record(UNDEPLOY);
+        Texts.write(record, name);
+        write(record);
         return lastPosition;
     }
 
@@ -305,6 +351,88 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         }
         appender.close();
         queue.close();
+        space.close();
+    }
+
+    /**
+     * What {@link #repair} did: the records kept, and when the log was damaged, what was wrong where, how many
+     * readable records followed the damage (dropped with it), and where the damaged log was moved.
+     */
+    public record Repair(long kept, String damage, long droppedAfter, Path setAside) {}
+
+    /**
+     * Rebuilds the ingest log in {@code folder} from its records up to the first one that cannot be read, each at
+     * its own index (checkpoints name positions in the log), and moves the damaged log to {@code setAside}; a log
+     * without damage is left as it is. Not while a server uses the folder.
+     *
+     * @throws java.io.IOException when the files cannot be moved, or a record cannot keep its index
+     */
+    public static Repair repair(Path folder, Path setAside) throws java.io.IOException {
+        ChronicleSetup.apply();
+        Path rebuilt = folder.resolveSibling(folder.getFileName() + ".repairing");
+        deleteTree(rebuilt);
+        long kept = 0;
+        String damage = null;
+        long droppedAfter = 0;
+        net.openhft.chronicle.core.time.SetTimeProvider clock = new net.openhft.chronicle.core.time.SetTimeProvider();
+        try (ChronicleQueue damaged = ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE).build()) {
+            RollCycle cycles = damaged.rollCycle();
+            long epoch = damaged instanceof net.openhft.chronicle.queue.impl.single.SingleChronicleQueue single
+                    ? single.epoch() : 0;
+            try (ChronicleQueue copy = ChronicleQueue.singleBuilder(rebuilt.toFile()).rollCycle(cycles)
+                    .epoch(epoch).timeProvider(clock).build()) {
+                ExcerptAppender appender = copy.createAppender();
+                Reader reader = new Reader(damaged.createTailer());
+                Bytes<?> raw = Bytes.allocateElasticOnHeap(64 << 10);
+                while (true) {
+                    LogRecord record;
+                    try {
+                        record = reader.copyNext(raw);
+                    } catch (DamagedLogException bad) {
+                        damage = bad.getMessage().replaceFirst(";.*", "");
+                        break;
+                    }
+                    if (record == null) {
+                        break;
+                    }
+                    // the copy's clock stands at the record's cycle, so the record lands in a file of that cycle
+                    clock.currentTimeMillis(cycles.toCycle(record.position()) * (long) cycles.lengthInMillis() + epoch);
+                    try (DocumentContext document = appender.writingDocument()) {
+                        document.wire().bytes().write(raw);
+                    }
+                    if (appender.lastIndexAppended() != record.position()) {
+                        throw new java.io.IOException("cannot repair " + folder + ": the record at index "
+                                + record.position() + " would move to index " + appender.lastIndexAppended()
+                                + "; nothing was changed");
+                    }
+                    kept++;
+                }
+                if (damage != null) {
+                    droppedAfter = reader.skipReadable();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException failed) {
+            deleteTree(rebuilt);
+            throw failed;
+        }
+        if (damage == null) {
+            deleteTree(rebuilt);
+            return new Repair(kept, null, 0, null);
+        }
+        java.nio.file.Files.move(folder, setAside);
+        java.nio.file.Files.move(rebuilt, folder);
+        return new Repair(kept, damage, droppedAfter, setAside);
+    }
+
+    private static void deleteTree(Path tree) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(tree)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(tree)) {
+            for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                java.nio.file.Files.delete(file);
+            }
+        }
     }
 
     /** The time batch writes took; one writer (under the ingest lock), read once at close. */
@@ -337,49 +465,112 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     /** Reads records in log order. */
     public static final class Reader {
         private final ExcerptTailer tailer;
+        private long lastIndex = -1;
 
         // package-private: IngestLogSnapshot reads a read-only queue of its own through it
         Reader(ExcerptTailer tailer) {
             this.tailer = tailer;
         }
 
-        /** The next record, or {@code null} at the end of the log. */
+        /**
+         * The next record, or {@code null} at the end of the log.
+         *
+         * @throws DamagedLogException when the next record cannot be read (naming its file, index and byte)
+         */
         public LogRecord next() {
+            return read(null);
+        }
+
+        /** As {@link #next}, also copying the record's bytes into {@code raw} (cleared first). */
+        LogRecord copyNext(Bytes<?> raw) {
+            raw.clear();
+            return read(raw);
+        }
+
+        private LogRecord read(Bytes<?> raw) {
+            long index = -1;
+            long byteOffset = -1;
             try (DocumentContext document = tailer.readingDocument()) {
                 if (!document.isPresent()) {
                     return null;
                 }
+                index = document.index();
                 Bytes<?> bytes = document.wire().bytes();
-                byte kind = bytes.readByte();
-                if (kind == BATCH) {
-                    String source = Texts.read(bytes);
-                    int count = bytes.readInt();
-                    List<InputLine> lines = new ArrayList<>(count);
-                    for (int i = 0; i < count; i++) {
-                        lines.add(readLine(bytes));
-                    }
-                    return new LogRecord.Batch(document.index(), source, lines);
+                byteOffset = bytes.readPosition() - Integer.BYTES;
+                if (raw != null) {
+                    raw.write(bytes, bytes.readPosition(), bytes.readRemaining());
                 }
-                if (kind == DEPLOY) {
-                    String origin = Texts.read(bytes);
-                    String text = Texts.read(bytes);
-                    long deployedAtMs = bytes.readLong();
-                    int count = bytes.readInt();
-                    Map<String, Integer> versions = new LinkedHashMap<>();
-                    for (int i = 0; i < count; i++) {
-                        versions.put(Texts.read(bytes), bytes.readInt());
+                LogRecord record = decode(index, bytes);
+                lastIndex = index;
+                return record;
+            } catch (RuntimeException damaged) {
+                throw DamagedLogException.at(tailer.currentFile(), index, byteOffset, lastIndex, damaged);
+            }
+        }
+
+        /** Reads past the records that still have a readable header, counting them; stops at the first that has not. */
+        long skipReadable() {
+            long count = 0;
+            try {
+                while (true) {
+                    try (DocumentContext document = tailer.readingDocument()) {
+                        if (!document.isPresent()) {
+                            return count;
+                        }
+                        count++;
                     }
-                    int marks = bytes.readInt();
-                    List<InputLine.WatermarkLine> watermarks = new ArrayList<>(marks);
-                    for (int i = 0; i < marks; i++) {
-                        watermarks.add((InputLine.WatermarkLine) readLine(bytes));
-                    }
-                    return new LogRecord.Deploy(document.index(), origin, text, versions, deployedAtMs, watermarks);
                 }
-                if (kind == UNDEPLOY) {
-                    return new LogRecord.Undeploy(document.index(), Texts.read(bytes));
+            } catch (RuntimeException unreadable) {
+                return count;
+            }
+        }
+
+        /** The record at {@code index} from its bytes; throws on bytes that are not a whole record. */
+        static LogRecord decode(long index, Bytes<?> bytes) {
+            byte kind = bytes.readByte();
+            LogRecord record;
+            if (kind == BATCH) {
+                String source = Texts.read(bytes);
+                int count = bytes.readInt();
+                checkCount(count, bytes);
+                List<InputLine> lines = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    lines.add(readLine(bytes));
                 }
-                throw new IllegalStateException("ingest log: unknown record kind " + kind + " at " + document.index());
+                record = new LogRecord.Batch(index, source, lines);
+            } else if (kind == DEPLOY) {
+                String origin = Texts.read(bytes);
+                String text = Texts.read(bytes);
+                long deployedAtMs = bytes.readLong();
+                int count = bytes.readInt();
+                checkCount(count, bytes);
+                Map<String, Integer> versions = new LinkedHashMap<>();
+                for (int i = 0; i < count; i++) {
+                    versions.put(Texts.read(bytes), bytes.readInt());
+                }
+                int marks = bytes.readInt();
+                checkCount(marks, bytes);
+                List<InputLine.WatermarkLine> watermarks = new ArrayList<>(marks);
+                for (int i = 0; i < marks; i++) {
+                    watermarks.add((InputLine.WatermarkLine) readLine(bytes));
+                }
+                record = new LogRecord.Deploy(index, origin, text, versions, deployedAtMs, watermarks);
+            } else if (kind == UNDEPLOY) {
+                record = new LogRecord.Undeploy(index, Texts.read(bytes));
+            } else {
+                throw new IllegalStateException("unknown record kind " + kind);
+            }
+            if (bytes.readRemaining() != 0) {
+                throw new IllegalStateException(bytes.readRemaining() + " bytes after the record's end");
+            }
+            return record;
+        }
+
+        /** A count read from damaged bytes could ask for any amount of memory: it must fit in what is left. */
+        private static void checkCount(int count, Bytes<?> bytes) {
+            if (count < 0 || count > bytes.readRemaining()) {
+                throw new IllegalStateException("impossible count " + count + " with " + bytes.readRemaining()
+                        + " bytes left in the record");
             }
         }
 
@@ -395,15 +586,14 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                     return new InputLine.EventLine(new Event(stream, timestamp, sequence,
                             (Map<String, Object>) JsonCodec.parse(fields)));
                 } catch (JsonProcessingException corrupt) {
-                    throw new IllegalStateException("ingest log: unreadable event fields: " + corrupt.getMessage(),
-                            corrupt);
+                    throw new IllegalStateException("unreadable event fields: " + corrupt.getMessage(), corrupt);
                 }
             }
             if (kind == WATERMARK) {
                 String stream = bytes.readByte() == ONE_STREAM ? Texts.read(bytes) : null;
                 return new InputLine.WatermarkLine(stream, bytes.readLong());
             }
-            throw new IllegalStateException("ingest log: unknown line kind " + kind);
+            throw new IllegalStateException("unknown line kind " + kind);
         }
     }
 }

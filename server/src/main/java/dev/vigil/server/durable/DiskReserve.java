@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #PROBE_MS} ms, and below the reserve ({@code minFreeDiskMb}) the ingest log refuses batches with
  * {@link #refusal} until space returns, when it takes them again by itself.
  *
- * <p>Why before the disk is full, not when a write fails: the logs write through memory-mapped files, and a write
- * into a mapped page the file system cannot back kills the JVM with SIGBUS instead of raising an error. The
- * reserve is a few times the size of the chunk the queue maps ahead, so the writes already under way (and rule
- * changes and alerts, which are not refused) still find room.
+ * <p>Why before the disk is full, although a write the disk cannot hold is refused anyway ({@link LogSpace}): a
+ * pause said in advance, with a reason on {@code /ready}, is easier to act on than refusals, and the reserve keeps
+ * room for what should not be refused: rule changes, alerts and checkpoints. A reserve of 0 turns the early pause
+ * off; the logs then refuse writes only once their disk is full, and nothing acknowledged is lost either way.
  *
  * <p><b>Thread-safe:</b> the probe writes one volatile field; any thread reads it.
  */

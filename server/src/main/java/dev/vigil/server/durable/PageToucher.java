@@ -39,13 +39,18 @@ public final class PageToucher implements AutoCloseable {
             ByteOrder.nativeOrder());
 
     private final Thread thread;
+    private final LogSpace space;
     private final PrintWriter err;
     private volatile File file;
     private volatile long position;
     private volatile boolean closed;
 
-    /** Starts the toucher's thread, named {@code name}; trouble (it then stops) is told on {@code err}. */
-    public PageToucher(String name, PrintWriter err) {
+    /**
+     * Starts the toucher's thread, named {@code name}, touching only pages {@code space} has allocated (a page the
+     * file system cannot back would fault); trouble (it then stops) is told on {@code err}.
+     */
+    public PageToucher(String name, LogSpace space, PrintWriter err) {
+        this.space = space;
         this.err = err;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -83,7 +88,8 @@ public final class PageToucher implements AutoCloseable {
                     touched = 0;
                 }
                 long from = Math.max(touched, position & -PAGE);
-                long to = Math.min(position + AHEAD_BYTES, channel.size() & -PAGE);
+                long to = Math.min(Math.min(position + AHEAD_BYTES, channel.size()), space.allocatedUpTo(current))
+                        & -PAGE;
                 if (from >= to) {
                     LockSupport.parkNanos(IDLE_NANOS);
                     continue;
@@ -98,7 +104,7 @@ public final class PageToucher implements AutoCloseable {
                     touched = page + PAGE;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InternalError e) {
             // only an optimisation: the writer faults its pages in itself from now on
             synchronized (err) {
                 err.println("vigil serve: ingest log page toucher stopped: " + e);

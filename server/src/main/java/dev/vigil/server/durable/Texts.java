@@ -29,6 +29,9 @@ public final class Texts {
         if (length < 0) {
             return null;
         }
+        if (length > bytes.readRemaining()) {   // damaged bytes: never allocate what is not there
+            throw new IllegalStateException("a text of " + length + " bytes with " + bytes.readRemaining() + " left");
+        }
         byte[] utf8 = new byte[length];
         bytes.read(utf8);
         return new String(utf8, StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@
  * own so the event loop never waits for the disk: {@link dev.vigil.server.durable.GroupCommit} forces the file to
  * disk for batches acknowledged after a flush, {@link dev.vigil.server.durable.PageToucher} faults pages in ahead
  * of the writer, and {@link dev.vigil.server.durable.DiskReserve} pauses ingestion while the data folder is below
- * its free-space reserve.
+ * its free-space reserve. {@link dev.vigil.server.durable.LogSpace} allocates each log's disk space before a record
+ * is written into the memory map, so a full disk refuses the write instead of faulting.
  */
 package dev.vigil.server.durable;

@@ -33,6 +33,14 @@ public interface IngestLog extends AutoCloseable {
     long appendDeploy(String origin, String text, Map<String, Integer> versions, long deployedAtMs,
             List<InputLine.WatermarkLine> watermarks);
 
+    /**
+     * Makes sure a record of up to {@code bytes} can be written next, or throws {@link IngestLogException} with the
+     * reason (a full disk): called before a rule change alters anything, so a change the log cannot take is refused
+     * whole rather than half made.
+     */
+    default void makeRoom(long bytes) {
+    }
+
     /** Records that the rule {@code name} was removed. */
     long appendUndeploy(String name);
 
