@@ -1,0 +1,132 @@
+package dev.vigil.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What the HTTP and WebSocket decoders would let through and the server must refuse, sent byte by byte over a
+ * loopback socket to a real server: transfer codings it does not implement, WebSocket frames with reserved bits,
+ * bodies that are not UTF-8.
+ */
+@ExtendWith(VertxExtension.class)
+class StrictProtocolTest {
+    private static final String EVENT = "{\"stream\": \"payments\", \"card\": \"c1\", \"amount\": 1, \"ts\": 1000}";
+    private RunningServer server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /**
+     * Netty reads a request whose only transfer coding is unknown as one without a body, and would read the body
+     * as the next request: the server refuses the request and closes the connection (RFC 9112, section 6.1).
+     */
+    @Test
+    void anUnknownTransferCodingIs501AndTheConnectionIsClosed(Vertx vertx) throws Exception {
+        server = RunningServer.start(vertx);
+        for (String coding : new String[] {"xchunked", "gzip, chunked", "chunked, identity"}) {
+            try (RawConnection raw = new RawConnection(server.port())) {
+                byte[] chunk = EVENT.getBytes(StandardCharsets.UTF_8);
+                raw.write("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+                        + "Transfer-Encoding: " + coding + "\r\n\r\n" + Integer.toHexString(chunk.length) + "\r\n"
+                        + EVENT + "\r\n0\r\n\r\n");
+                RawConnection.Response response = raw.readResponse();
+                assertEquals(501, response.status(), coding + ": " + response.body());
+                assertEquals("application/json", response.headers().get("content-type"));
+                String error = new JsonObject(response.body()).getString("error");
+                assertTrue(error.contains("Transfer-Encoding '" + coding + "'") && error.contains("chunked"), error);
+                assertTrue(raw.closedByServer(), "the body's bytes must not be read as another request");
+            }
+        }
+        assertTrue(server.get("/metrics").body().contains("vigil_requests_refused_total{reason=\"transfer_encoding\"} 3.0"),
+                server.get("/metrics").body());
+    }
+
+    @Test
+    void chunkedBodiesAreStillRead(Vertx vertx) throws Exception {
+        server = RunningServer.start(vertx);
+        try (RawConnection raw = new RawConnection(server.port())) {
+            byte[] chunk = EVENT.getBytes(StandardCharsets.UTF_8);
+            raw.write("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+                    + "Transfer-Encoding: Chunked\r\n\r\n" + Integer.toHexString(chunk.length) + "\r\n" + EVENT
+                    + "\r\n0\r\n\r\n");
+            RawConnection.Response response = raw.readResponse();
+            assertEquals(202, response.status(), response.body());
+            assertEquals(1, new JsonObject(response.body()).getInteger("accepted"));
+        }
+    }
+
+    /** No extension is negotiated, so every frame with RSV1, RSV2 or RSV3 set is a protocol error (RFC 6455, 5.2). */
+    @Test
+    void aWebSocketFrameWithAReservedBitSetIsClosedWith1002(Vertx vertx) throws Exception {
+        server = RunningServer.start(vertx);
+        for (String path : new String[] {"/v1/events", "/v1/alerts"}) {
+            for (int rsv : new int[] {0x40, 0x20, 0x10}) {
+                try (RawConnection raw = new RawConnection(server.port())) {
+                    RawConnection.Response upgraded = raw.upgrade(path, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+                    assertEquals(101, upgraded.status(), upgraded.body());
+                    assertEquals(null, upgraded.headers().get("sec-websocket-extensions"), "no extension negotiated");
+                    raw.frame(0x80 | rsv | 0x1, EVENT.getBytes(StandardCharsets.UTF_8));
+                    RawConnection.Frame answer = raw.readFrame();
+                    assertEquals(0x8, answer.opcode(), path + " rsv " + rsv + ": a close frame, not an acknowledgement: "
+                            + new String(answer.payload(), StandardCharsets.UTF_8));
+                    assertEquals(1002, answer.closeCode(), path + " rsv " + rsv);
+                    assertTrue(raw.closedByServer());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRuleBodyThatIsNotUtf8Is400WithItsLineAndOffset(Vertx vertx) throws Exception {
+        server = RunningServer.start(vertx);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes("RULE big FROM payments\n  PATTERN x\n  DEFINE x AS merchant = 'caf".getBytes(StandardCharsets.UTF_8));
+        body.write(0xE9);   // 'é' in Latin-1: not UTF-8
+        body.writeBytes("'\n".getBytes(StandardCharsets.UTF_8));
+        try (RawConnection raw = new RawConnection(server.port())) {
+            RawConnection.Response response = raw.request("POST", "/v1/rules", "Content-Type: text/plain\r\n",
+                    body.toByteArray());
+            assertEquals(400, response.status(), response.body());
+            JsonObject error = new JsonObject(response.body());
+            assertEquals(3, error.getInteger("line"));
+            assertEquals(64, error.getInteger("offset"));
+            assertEquals("the body is not valid UTF-8: line 3, byte 30 of the line (offset 64 of the body) "
+                    + "starts an invalid sequence (0xE9 0x27); send UTF-8", error.getString("error"));
+        }
+        assertEquals("[]", server.get("/v1/rules").body(), "nothing was deployed");
+    }
+
+    @Test
+    void anEventBodyThatIsNotUtf8Is400AndNothingOfItIsAccepted(Vertx vertx) throws Exception {
+        server = RunningServer.start(vertx);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes((EVENT + "\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes("{\"stream\": \"payments\", \"card\": \"".getBytes(StandardCharsets.UTF_8));
+        body.write(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});   // an encoded surrogate: never valid
+        body.writeBytes("\", \"ts\": 1}\n".getBytes(StandardCharsets.UTF_8));
+        try (RawConnection raw = new RawConnection(server.port())) {
+            RawConnection.Response response = raw.request("POST", "/v1/events", "Content-Type: application/x-ndjson\r\n",
+                    body.toByteArray());
+            assertEquals(400, response.status(), response.body());
+            JsonObject error = new JsonObject(response.body());
+            assertEquals(2, error.getInteger("line"));
+            assertEquals(EVENT.length() + 1 + 32, error.getInteger("offset"));
+            assertTrue(error.getString("error").startsWith("the body is not valid UTF-8: line 2, byte 33 of the line"),
+                    error.encode());
+        }
+        assertTrue(server.get("/metrics").body().contains("vigil_requests_refused_total{reason=\"utf8\"} 1.0"));
+    }
+}
