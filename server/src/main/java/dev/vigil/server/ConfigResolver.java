@@ -116,12 +116,21 @@ public final class ConfigResolver {
             new ConfigKey("stateBackend", "VIGIL_STATE_BACKEND", "--state-backend", "heap|rocksdb",
                     ConfigKey.Kind.TEXT, ServerConfig.StateBackend.HEAP.setting(),
                     "Where engines keep per-key state: heap (fastest) or rocksdb (state larger than memory, in "
-                            + "<data>/state, emptied at start: checkpoints restore state)."));
+                            + "<data>/state, emptied at start: checkpoints restore state)."),
+            new ConfigKey("allowedOrigins", "VIGIL_ALLOWED_ORIGINS", "--allowed-origins", "ORIGINS",
+                    ConfigKey.Kind.LIST, null,
+                    "Origins (https://ops.example.com) besides the server's own whose web pages may change the "
+                            + "server and open its WebSockets; browsers from any other origin are refused (403)."));
 
 
     /** The allowed values of the settings that are one of a few words. */
     private static final Map<String, List<String>> CHOICES = Map.of("durability", List.of("log", "none"),
             "ackAfter", List.of("write", "flush"), "stateBackend", List.of("heap", "rocksdb"));
+
+    /** What is wrong with one entry of a list setting, or null. */
+    private static final Map<String, java.util.function.Function<String, String>> LIST_ENTRY_PROBLEMS = Map.of(
+            "allowedOrigins", origin -> CrossSiteGuard.normalize(origin) != null ? null : "'" + origin
+                    + "' is not an origin: http:// or https://, a host and an optional port, nothing after");
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -158,6 +167,7 @@ public final class ConfigResolver {
                 throw new InvalidConfigException(configFile + ": " + invalid.getMessage());
             }
         }
+        ServerConfig.Security security = new ServerConfig.Security(list(values, "allowedOrigins"));
         return new ServerConfig((String) values.get("host"), (Integer) values.get("port"),
                 (Path) values.get("rules"), (Integer) values.get("queueCapacity"),
                 (Long) values.get("bodyLimitBytes"), (Integer) values.get("frameLimitBytes"),
@@ -171,7 +181,13 @@ public final class ConfigResolver {
                         (Long) values.get("minFreeDiskMb")),
                 (Long) values.get("checkpointIntervalMs"), null,
                 new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")),
-                ServerConfig.StateBackend.of((String) values.get("stateBackend")));
+                ServerConfig.StateBackend.of((String) values.get("stateBackend")), security);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> list(Map<String, Object> values, String key) {
+        Object list = values.get(key);
+        return list == null ? List.of() : (List<String>) list;
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */
@@ -247,7 +263,18 @@ public final class ConfigResolver {
 
     private static Object parseJson(ConfigKey key, Object value, Path configFile) throws InvalidConfigException {
         String origin = configFile + ": key '" + key.key() + "'";
-        if (key.kind() == ConfigKey.Kind.TEXT || key.kind() == ConfigKey.Kind.PATH) {
+        if (key.kind() == ConfigKey.Kind.LIST && value instanceof List<?> array) {
+            List<String> entries = new ArrayList<>();
+            for (Object entry : array) {
+                if (!(entry instanceof String text)) {
+                    throw wrong(key, origin, Json.encode(value));
+                }
+                entries.add(text);
+            }
+            return parseText(key, String.join(",", entries), origin, null);
+        }
+        if (key.kind() == ConfigKey.Kind.TEXT || key.kind() == ConfigKey.Kind.PATH
+                || key.kind() == ConfigKey.Kind.LIST) {
             if (!(value instanceof String text)) {
                 throw wrong(key, origin, Json.encode(value));
             }
@@ -273,6 +300,19 @@ public final class ConfigResolver {
                         + ", got \"" + text + "\"");
             }
             return text;
+        }
+        if (kind == ConfigKey.Kind.LIST) {
+            List<String> entries = new ArrayList<>();
+            for (String entry : text.split(",")) {
+                if (!entry.isBlank()) {
+                    String problem = LIST_ENTRY_PROBLEMS.get(key.key()).apply(entry.strip());
+                    if (problem != null) {
+                        throw new InvalidConfigException(origin + ": " + key.key() + ": " + problem);
+                    }
+                    entries.add(entry.strip());
+                }
+            }
+            return List.copyOf(entries);
         }
         if (kind == ConfigKey.Kind.PATH) {
             if (text.isBlank()) {

@@ -38,12 +38,40 @@ import java.util.function.Consumer;
  * @param logRetention how long and how much of the ingest log is kept (never what the checkpoints still need)
  * @param stateBackend where the shards' engines keep per-key state: on the heap, or in RocksDB under
  *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
+ * @param security what web pages may reach
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend) {
+        StateBackend stateBackend, Security security) {
+    /**
+     * What web pages may reach (docs/security.md).
+     *
+     * @param allowedOrigins origins besides the server's own whose pages may change the server and open its
+     *     WebSockets, as {@code scheme://host:port}
+     */
+    public record Security(List<String> allowedOrigins) {
+        public static final Security DEFAULT = new Security(List.of());
+
+        public Security {
+            List<String> origins = new java.util.ArrayList<>();
+            for (String origin : allowedOrigins) {
+                String normalized = CrossSiteGuard.normalize(origin);
+                if (normalized == null) {
+                    throw new IllegalArgumentException("'" + origin + "' is not an origin (http:// or https://, a "
+                            + "host and an optional port, nothing after)");
+                }
+                origins.add(normalized);
+            }
+            allowedOrigins = List.copyOf(origins);
+        }
+
+        public Security withAllowedOrigins(List<String> origins) {
+            return new Security(origins);
+        }
+    }
+
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
@@ -141,13 +169,17 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (stateBackend == null) {
             throw new IllegalArgumentException("state backend is null");
         }
+        if (security == null) {
+            throw new IllegalArgumentException("security is null (Security.DEFAULT for the defaults)");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION, StateBackend.HEAP);
+                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION,
+                StateBackend.HEAP, Security.DEFAULT);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -214,6 +246,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.durability = kept);
     }
 
+    public ServerConfig withSecurity(Security kept) {
+        return copy(settings -> settings.security = kept);
+    }
+
     public ServerConfig withWatermarkDelayMs(long delayMs) {
         return copy(settings -> settings.watermarkDelayMs = delayMs);
     }
@@ -250,6 +286,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         LogRetention logRetention;
         Durability durability;
         StateBackend stateBackend;
+        Security security;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -273,13 +310,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             logRetention = config.logRetention;
             durability = config.durability;
             stateBackend = config.stateBackend;
+            security = config.security;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend);
+                    logRetention, stateBackend, security);
         }
     }
 }

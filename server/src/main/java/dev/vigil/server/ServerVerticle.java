@@ -92,6 +92,8 @@ final class ServerVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         StrictRequests strict = new StrictRequests(metrics::refused);
         router.route().handler(strict::transferEncoding);
+        router.route().handler(new CrossSiteGuard(config.security().allowedOrigins(), !config.tokens().isEmpty(),
+                metrics::refused)::handle);
         router.route().handler(new Authenticator(config.tokens())::handle);
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
         router.get("/ready").handler(this::ready);
