@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.connectors.SinkDeclaration;
+import dev.vigil.connectors.WebhookHosts;
 import dev.vigil.server.durable.LogRetention;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +18,8 @@ import java.util.function.Consumer;
  * @param frameLimitBytes largest WebSocket message (one frame, or the fragments of one message) accepted on
  *     {@code /v1/events}; larger ones are refused
  * @param dataDir the server's data folder, created at start when missing: the ingest log ({@code ingest/}), the
- *     alert log ({@code alerts/}) and relative file sinks live there; {@code null} for none (tests: both logs stay
- *     in memory and a restart starts afresh)
+ *     alert log ({@code alerts/}) and the files of sinks named in rule text ({@code sinks/}) live there;
+ *     {@code null} for none (tests: both logs stay in memory and a restart starts afresh)
  * @param tokens the bearer tokens accepted and their roles; empty: nothing is enforced (keep to loopback then)
  * @param ruleTextLimitBytes largest rule request body ({@code POST}/{@code PUT} on {@code /v1/rules}); larger: 413
  * @param maxRules rules the server runs at most; a deployment beyond it gets 422
@@ -38,7 +39,7 @@ import java.util.function.Consumer;
  * @param logRetention how long and how much of the ingest log is kept (never what the checkpoints still need)
  * @param stateBackend where the shards' engines keep per-key state: on the heap, or in RocksDB under
  *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
- * @param security what web pages may reach
+ * @param security what web pages, and the sinks rule text names, may reach
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
@@ -46,13 +47,19 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
         StateBackend stateBackend, Security security) {
     /**
-     * What web pages may reach (docs/security.md).
+     * What web pages, and the sinks named in rule text, may reach (docs/security.md).
      *
      * @param allowedOrigins origins besides the server's own whose pages may change the server and open its
      *     WebSockets, as {@code scheme://host:port}
+     * @param sinkDir the folder file sinks named in rule text write under; {@code null}: {@code <data>/sinks}, and
+     *     none without a data folder
+     * @param webhookAllowedHosts entries of {@link WebhookHosts} that webhooks named in rule text may post to
+     *     although the defaults deny them ({@code loopback}, an address, a CIDR block, a name)
+     * @param webhookDeniedHosts entries they may not post to, besides the defaults
      */
-    public record Security(List<String> allowedOrigins) {
-        public static final Security DEFAULT = new Security(List.of());
+    public record Security(List<String> allowedOrigins, Path sinkDir, List<String> webhookAllowedHosts,
+            List<String> webhookDeniedHosts) {
+        public static final Security DEFAULT = new Security(List.of(), null, List.of(), List.of());
 
         public Security {
             List<String> origins = new java.util.ArrayList<>();
@@ -65,10 +72,30 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
                 origins.add(normalized);
             }
             allowedOrigins = List.copyOf(origins);
+            webhookAllowedHosts = List.copyOf(webhookAllowedHosts);
+            webhookDeniedHosts = List.copyOf(webhookDeniedHosts);
+            WebhookHosts.of(webhookAllowedHosts, webhookDeniedHosts);   // throws for an entry that is none
         }
 
         public Security withAllowedOrigins(List<String> origins) {
-            return new Security(origins);
+            return new Security(origins, sinkDir, webhookAllowedHosts, webhookDeniedHosts);
+        }
+
+        public Security withSinkDir(Path dir) {
+            return new Security(allowedOrigins, dir, webhookAllowedHosts, webhookDeniedHosts);
+        }
+
+        public Security withWebhookHosts(List<String> allowed, List<String> denied) {
+            return new Security(allowedOrigins, sinkDir, allowed, denied);
+        }
+
+        /** The folder file sinks named in rule text write under: {@code sinkDir}, else {@code <data>/sinks}. */
+        public Path sinkFolder(Path dataDir) {
+            return sinkDir != null ? sinkDir : dataDir == null ? null : dataDir.resolve("sinks");
+        }
+
+        public WebhookHosts webhookHosts() {
+            return WebhookHosts.of(webhookAllowedHosts, webhookDeniedHosts);
         }
     }
 
