@@ -38,7 +38,8 @@ final class StrictRequests {
     void transferEncoding(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         List<String> codings = request.headers().getAll("Transfer-Encoding");
-        if (codings.isEmpty() || codings.size() == 1 && codings.get(0).strip().toLowerCase(Locale.ROOT).equals("chunked")) {
+        if (codings.isEmpty()
+                || codings.size() == 1 && codings.get(0).strip().toLowerCase(Locale.ROOT).equals("chunked")) {
             ctx.next();
             return;
         }

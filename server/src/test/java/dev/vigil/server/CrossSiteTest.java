@@ -47,7 +47,8 @@ class CrossSiteTest {
         JsonObject error = new JsonObject(response.body());
         assertEquals("request from origin 'http://evil.example' refused: it is not this server's origin "
                 + "(http://127.0.0.1:" + server.port() + ") nor listed in allowedOrigins (--allowed-origins, "
-                + "VIGIL_ALLOWED_ORIGINS); a page of another site may not change this server", error.getString("error"));
+                + "VIGIL_ALLOWED_ORIGINS); a page of another site may not change this server",
+                error.getString("error"));
         assertEquals(EVIL, error.getString("origin"));
         assertEquals("allowedOrigins", error.getString("setting"));
         assertEquals("[]", server.get("/v1/rules").body());

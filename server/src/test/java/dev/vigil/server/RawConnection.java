@@ -72,7 +72,8 @@ final class RawConnection implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String header = line(); !header.isEmpty(); header = line()) {
             int colon = header.indexOf(':');
-            headers.put(header.substring(0, colon).strip().toLowerCase(Locale.ROOT), header.substring(colon + 1).strip());
+            headers.put(header.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    header.substring(colon + 1).strip());
         }
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -84,7 +85,7 @@ final class RawConnection implements AutoCloseable {
             in.readFully(bytes);
             body.write(bytes);
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            for (int size = Integer.parseInt(line().strip(), 16); size > 0; size = Integer.parseInt(line().strip(), 16)) {
+            for (int size = chunkSize(); size > 0; size = chunkSize()) {
                 byte[] chunk = new byte[size];
                 in.readFully(chunk);
                 body.write(chunk);
@@ -137,6 +138,10 @@ final class RawConnection implements AutoCloseable {
         } catch (SocketException reset) {
             return true;
         }
+    }
+
+    private int chunkSize() throws IOException {
+        return Integer.parseInt(line().strip(), 16);
     }
 
     private String line() throws IOException {

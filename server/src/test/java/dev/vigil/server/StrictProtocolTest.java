@@ -50,8 +50,8 @@ class StrictProtocolTest {
                 assertTrue(raw.closedByServer(), "the body's bytes must not be read as another request");
             }
         }
-        assertTrue(server.get("/metrics").body().contains("vigil_requests_refused_total{reason=\"transfer_encoding\"} 3.0"),
-                server.get("/metrics").body());
+        String metrics = server.get("/metrics").body();
+        assertTrue(metrics.contains("vigil_requests_refused_total{reason=\"transfer_encoding\"} 3.0"), metrics);
     }
 
     @Test
@@ -75,13 +75,14 @@ class StrictProtocolTest {
         for (String path : new String[] {"/v1/events", "/v1/alerts"}) {
             for (int rsv : new int[] {0x40, 0x20, 0x10}) {
                 try (RawConnection raw = new RawConnection(server.port())) {
-                    RawConnection.Response upgraded = raw.upgrade(path, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+                    RawConnection.Response upgraded = raw.upgrade(path,
+                            "Sec-WebSocket-Extensions: permessage-deflate\r\n");
                     assertEquals(101, upgraded.status(), upgraded.body());
                     assertEquals(null, upgraded.headers().get("sec-websocket-extensions"), "no extension negotiated");
                     raw.frame(0x80 | rsv | 0x1, EVENT.getBytes(StandardCharsets.UTF_8));
                     RawConnection.Frame answer = raw.readFrame();
-                    assertEquals(0x8, answer.opcode(), path + " rsv " + rsv + ": a close frame, not an acknowledgement: "
-                            + new String(answer.payload(), StandardCharsets.UTF_8));
+                    assertEquals(0x8, answer.opcode(), path + " rsv " + rsv + ": a close frame, not an "
+                            + "acknowledgement: " + new String(answer.payload(), StandardCharsets.UTF_8));
                     assertEquals(1002, answer.closeCode(), path + " rsv " + rsv);
                     assertTrue(raw.closedByServer());
                 }
@@ -93,7 +94,8 @@ class StrictProtocolTest {
     void aRuleBodyThatIsNotUtf8Is400WithItsLineAndOffset(Vertx vertx) throws Exception {
         server = RunningServer.start(vertx);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes("RULE big FROM payments\n  PATTERN x\n  DEFINE x AS merchant = 'caf".getBytes(StandardCharsets.UTF_8));
+        body.writeBytes("RULE big FROM payments\n  PATTERN x\n  DEFINE x AS merchant = 'caf"
+                .getBytes(StandardCharsets.UTF_8));
         body.write(0xE9);   // 'é' in Latin-1: not UTF-8
         body.writeBytes("'\n".getBytes(StandardCharsets.UTF_8));
         try (RawConnection raw = new RawConnection(server.port())) {
@@ -118,8 +120,8 @@ class StrictProtocolTest {
         body.write(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});   // an encoded surrogate: never valid
         body.writeBytes("\", \"ts\": 1}\n".getBytes(StandardCharsets.UTF_8));
         try (RawConnection raw = new RawConnection(server.port())) {
-            RawConnection.Response response = raw.request("POST", "/v1/events", "Content-Type: application/x-ndjson\r\n",
-                    body.toByteArray());
+            RawConnection.Response response = raw.request("POST", "/v1/events",
+                    "Content-Type: application/x-ndjson\r\n", body.toByteArray());
             assertEquals(400, response.status(), response.body());
             JsonObject error = new JsonObject(response.body());
             assertEquals(2, error.getInteger("line"));
