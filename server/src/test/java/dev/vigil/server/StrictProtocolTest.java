@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -88,6 +89,37 @@ class StrictProtocolTest {
                 }
             }
         }
+    }
+
+    /** RFC 3629: what Java's strict decoder refuses, the check refuses, at the same first byte. */
+    @Test
+    void theUtf8CheckRefusesOverlongFormsSurrogatesAndCodePointsAboveTheLast() {
+        assertEquals(-1, malformedAt("ASCII, é, € and 😀 are fine"));
+        assertEquals(1, malformedAt("a", 0xC0, 0x80));            // overlong '\0'
+        assertEquals(1, malformedAt("a", 0xE0, 0x80, 0x80));      // overlong
+        assertEquals(1, malformedAt("a", 0xF0, 0x80, 0x80, 0x80)); // overlong
+        assertEquals(1, malformedAt("a", 0xED, 0xBF, 0xBF));      // a surrogate, U+DFFF
+        assertEquals(1, malformedAt("a", 0xF4, 0x90, 0x80, 0x80)); // U+110000
+        assertEquals(1, malformedAt("a", 0xF5, 0x80, 0x80, 0x80));
+        assertEquals(1, malformedAt("a", 0x80));                  // a continuation byte alone
+        assertEquals(2, malformedAt("ab", 0xE2, 0x82));           // cut short by the end of the body
+        for (int[] bytes : new int[][] {{0xC0, 0x80}, {0xED, 0xBF, 0xBF}, {0xF4, 0x90, 0x80, 0x80}, {0xE2, 0x82}}) {
+            byte[] raw = new byte[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                raw[i] = (byte) bytes[i];
+            }
+            assertThrows(java.nio.charset.CharacterCodingException.class, () -> StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(raw)), "Java's decoder agrees");
+        }
+    }
+
+    private static int malformedAt(String prefix, int... tail) {
+        byte[] head = prefix.getBytes(StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(head, head.length + tail.length);
+        for (int i = 0; i < tail.length; i++) {
+            body[head.length + i] = (byte) tail[i];
+        }
+        return StrictRequests.firstMalformed(body, 0, body.length);
     }
 
     @Test
