@@ -6,6 +6,8 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -25,6 +27,10 @@ import java.util.stream.Stream;
  *
  * <p>A line longer than {@code maxBytes} is written alone in its file rather than lost.
  *
+ * <p>Given a confining folder, the file is only opened once every folder on its way, symbolic links resolved, is
+ * inside it (checked before a missing folder is created, so nothing is created outside it either), and the file
+ * itself is opened without following a symbolic link: a link planted in the folder cannot send alerts elsewhere.
+ *
  * <p><b>Not thread-safe:</b> owned by one file sink's writer thread.
  */
 final class RotatingFile {
@@ -32,6 +38,7 @@ final class RotatingFile {
             .withZone(ZoneOffset.UTC);
 
     private final Path path;
+    private final Path folder;
     private final long maxBytes;
     private final long rotateEveryMs;
     private final int maxFiles;
@@ -45,8 +52,22 @@ final class RotatingFile {
     private long bytes;
     private long openedAtMs;
 
-    RotatingFile(SinkSpec.File spec, Clock clock) {
+    /** Refuses to open a file outside the confining folder; not worth retrying until the links change. */
+    static final class OutsideFolderException extends IOException {
+        OutsideFolderException(String message) {
+            super(message);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
+
+    /** @param folder the folder the file must stay in, symbolic links resolved; {@code null}: anywhere */
+    RotatingFile(SinkSpec.File spec, Clock clock, Path folder) {
         this.path = spec.path();
+        this.folder = folder;
         this.maxBytes = spec.maxBytes();
         this.rotateEveryMs = spec.rotateEveryMs();
         this.maxFiles = spec.maxFiles();
@@ -95,13 +116,48 @@ final class RotatingFile {
 
     private void open() throws IOException {
         Path parent = path.toAbsolutePath().getParent();
+        if (folder != null) {
+            staysInFolder(parent);
+        }
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(path, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE), StandardCharsets.UTF_8), 64 << 10);
+        OpenOption[] options = {StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE};
+        if (folder != null) {
+            staysInFolder(parent);   // again: a folder may have been swapped for a link meanwhile
+            options = new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS};
+        }
+        try {
+            out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(path, options),
+                    StandardCharsets.UTF_8), 64 << 10);
+        } catch (IOException link) {   // ELOOP: "Too many levels of symbolic links"
+            if (folder != null && Files.isSymbolicLink(path)) {
+                throw new OutsideFolderException("refused to write " + path + ": it is a symbolic link, and a sink "
+                        + "named in rule text writes only to files inside " + folder);
+            }
+            throw link;
+        }
         bytes = Files.size(path);
         openedAtMs = clock.millis();
+    }
+
+    /**
+     * Throws unless {@code dir}'s deepest existing ancestor (itself, when it exists), symbolic links resolved, is
+     * inside the folder; the parts still missing are then created inside it.
+     */
+    private void staysInFolder(Path dir) throws IOException {
+        Files.createDirectories(folder);
+        Path root = folder.toRealPath();
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        Path real = existing == null ? null : existing.toRealPath();
+        if (real == null || !real.startsWith(root)) {
+            throw new OutsideFolderException("refused to write " + path + ": its folder leads to " + real
+                    + " through a symbolic link, outside " + root + ", where sinks named in rule text write");
+        }
     }
 
     private void rotate() throws IOException {

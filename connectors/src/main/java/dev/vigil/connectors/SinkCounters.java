@@ -8,6 +8,8 @@ final class SinkCounters {
     final AtomicLong failed = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
+    /** Alerts not sent because the target is outside what the sink may reach (also counted as dropped). */
+    final AtomicLong refused = new AtomicLong();
     private volatile String lastError;
 
     /** Counts a failed attempt and remembers why. */
@@ -17,6 +19,7 @@ final class SinkCounters {
     }
 
     SinkStats snapshot(int queued) {
-        return new SinkStats(delivered.get(), failed.get(), retries.get(), dropped.get(), queued, lastError);
+        return new SinkStats(delivered.get(), failed.get(), retries.get(), dropped.get(), queued, lastError,
+                refused.get());
     }
 }

@@ -15,11 +15,16 @@ public final class Sinks {
      * @param log where a log sink writes (the server's standard output)
      */
     public static Sink open(SinkSpec spec, Vertx vertx, Clock clock, PrintStream log) {
+        return open(spec, vertx, clock, log, Confinement.NONE);
+    }
+
+    /** Opens a sink that may reach only what {@code confinement} allows (a sink named in rule text). */
+    public static Sink open(SinkSpec spec, Vertx vertx, Clock clock, PrintStream log, Confinement confinement) {
         if (spec instanceof SinkSpec.Webhook webhook) {
-            return new WebhookSink(webhook, vertx);
+            return new WebhookSink(webhook, vertx, confinement.webhookHosts(), WebhookSink.SYSTEM_RESOLVER);
         }
         if (spec instanceof SinkSpec.File file) {
-            return new FileSink(file, clock).start();
+            return new FileSink(file, clock, confinement.fileFolder()).start();
         }
         if (spec instanceof SinkSpec.Log logSpec) {
             return new LogSink(logSpec, log, clock).start();

@@ -1,6 +1,7 @@
 package dev.vigil.connectors;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -9,6 +10,10 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,12 +36,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Every attempt carries {@code Idempotency-Key: <alert id>}: a timed-out request may still have reached the
  * receiver, so a retry can deliver twice, and the receiver de-duplicates by the key.
  *
+ * <p>A webhook named in rule text checks where it connects ({@link WebhookHosts}): it resolves the URL's host itself
+ * (on a worker thread, again after {@link #ADDRESS_TTL_MS} or a failed attempt), judges every address the name has,
+ * and connects to the address it judged, keeping the name for the {@code Host} header and TLS. A refused address
+ * drops the alert without retry, counted as refused. Redirects are never followed.
+ *
  * <p><b>Threading:</b> confined to the Vert.x context it was created on (the server's event loop): the HTTP client,
  * the queue and the timers live there and nothing blocks. {@link #offer} from another thread reserves room at
  * once and hands the alert over with {@code runOnContext}.
  */
 final class WebhookSink implements Sink {
+    /** How long a resolved and judged address is used before the host is resolved again (the JVM's DNS cache). */
+    static final long ADDRESS_TTL_MS = 30_000;
+    /** The status of an attempt never sent because the address was refused: not retried. */
+    private static final int REFUSED = -1;
+
+    /** Looks a host up: every address it has. */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    static final Resolver SYSTEM_RESOLVER = InetAddress::getAllByName;
+
     private final SinkSpec.Webhook spec;
+    private final WebhookHosts hosts;
+    private final Resolver resolver;
+    /** The address last judged and how old it is; only on the context. */
+    private SocketAddress judged;
+    private long judgedAtMs;
     private final Vertx vertx;
     private final Context context;
     private final HttpClient client;
@@ -69,9 +96,16 @@ final class WebhookSink implements Sink {
         }
     }
 
-    /** Call on a Vert.x context (an event loop): that is where the sink will run. */
+    /** Call on a Vert.x context (an event loop): that is where the sink will run. No address is refused. */
     WebhookSink(SinkSpec.Webhook spec, Vertx vertx) {
+        this(spec, vertx, WebhookHosts.ANY, SYSTEM_RESOLVER);
+    }
+
+    /** A sink connecting only where {@code hosts} allows, resolving names with {@code resolver}. */
+    WebhookSink(SinkSpec.Webhook spec, Vertx vertx, WebhookHosts hosts, Resolver resolver) {
         this.spec = spec;
+        this.hosts = hosts;
+        this.resolver = resolver;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.origin = spec.url().getScheme() + "://" + spec.url().getHost()
@@ -193,7 +227,7 @@ final class WebhookSink implements Sink {
         for (Map.Entry<String, String> header : spec.headers().entrySet()) {
             options.putHeader(header.getKey(), header.getValue());
         }
-        client.request(options)
+        server().compose(address -> client.request(address == null ? options : options.setServer(address)))
                 .compose(request -> {
                     attempt.request = request;
                     if (attempt.finished) {
@@ -206,13 +240,53 @@ final class WebhookSink implements Sink {
                     if (done.succeeded()) {
                         HttpClientResponse response = done.result();
                         finish(attempt, response.statusCode(), null, response.getHeader("Retry-After"));
+                    } else if (done.cause() instanceof RefusedAddress refused) {
+                        counters.refused.incrementAndGet();
+                        finish(attempt, REFUSED, refused.getMessage(), null);
                     } else {
+                        judged = null;   // the next attempt resolves again: the host may have moved
                         finish(attempt, 0, String.valueOf(done.cause().getMessage()), null);
                     }
                 });
     }
 
-    /** An attempt ended: {@code status} 0 means no answer, and {@code error} says why. */
+    /** The address to connect to, resolved and judged; null to let the client resolve (nothing is checked). */
+    private Future<SocketAddress> server() {
+        if (!hosts.checks()) {
+            return Future.succeededFuture();
+        }
+        long now = System.currentTimeMillis();
+        if (judged != null && now - judgedAtMs < ADDRESS_TTL_MS) {
+            return Future.succeededFuture(judged);
+        }
+        String host = spec.url().getHost();
+        int port = spec.url().getPort() >= 0 ? spec.url().getPort()
+                : "https".equalsIgnoreCase(spec.url().getScheme()) ? 443 : 80;
+        return vertx.executeBlocking(() -> {
+            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            InetAddress[] addresses = resolver.resolve(bare);
+            for (InetAddress address : addresses) {
+                String refusal = hosts.refusalOf(host, address);
+                if (refusal != null) {
+                    throw new RefusedAddress("refused: " + refusal + "; a webhook named in rule text may not post "
+                            + "there unless webhookAllowedHosts lists it");
+                }
+            }
+            return SocketAddress.inetSocketAddress(new InetSocketAddress(addresses[0], port));
+        }, false).onSuccess(address -> {
+            judged = address;
+            judgedAtMs = now;
+        });
+    }
+
+    /** The host resolved to an address the sink may not connect to. */
+    private static final class RefusedAddress extends Exception {
+        RefusedAddress(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** An attempt ended: {@code status} 0 means no answer, {@link #REFUSED} no attempt, and {@code error} says why. */
     private void finish(Attempt attempt, int status, String error, String retryAfter) {
         if (attempt.finished) {
             return;
@@ -224,7 +298,7 @@ final class WebhookSink implements Sink {
             counters.delivered.incrementAndGet();
             pending.decrementAndGet();
         } else {
-            counters.failed(status == 0 ? "POST " + origin + ": " + error : "POST " + origin + ": HTTP " + status);
+            counters.failed(status <= 0 ? "POST " + origin + ": " + error : "POST " + origin + ": HTTP " + status);
             boolean retryable = status == 0 || status == 429 || status >= 500;
             if (retryable && attempt.delivery.attempts() < spec.maxRetries() && !closed) {
                 retryLater(attempt.delivery.next(), retryAfter);

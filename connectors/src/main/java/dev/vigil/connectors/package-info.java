@@ -12,7 +12,9 @@
  *   <li>file: NDJSON appended by the sink's own writer thread, rotated by size and age;</li>
  *   <li>log: one line per alert on a stream (the server's standard output), from its own thread.</li>
  * </ul>
- * {@link dev.vigil.connectors.SinkDeclarations} reads sink declarations of a JSON configuration file.
+ * {@link dev.vigil.connectors.SinkDeclarations} reads sink declarations of a JSON configuration file. A sink named
+ * in rule text is opened with a {@link dev.vigil.connectors.Confinement}: its file stays in one folder, its webhook
+ * connects only to addresses {@link dev.vigil.connectors.WebhookHosts} allows.
  *
  * <p>Called by the server's {@code SinkRouter}; depends on Vert.x core and Jackson only (never on the server, the
  * engine or the language). <b>Threading:</b> {@code offer} and {@code stats} from any thread; see each sink.

@@ -1,6 +1,7 @@
 package dev.vigil.connectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The NDJSON file sink: every alert one valid line, rotated by size and by age, nothing lost. */
+/**
+ * The NDJSON file sink: every alert one valid line, rotated by size and by age, nothing lost; confined to a folder,
+ * it never follows a symbolic link out of it.
+ */
 class FileSinkTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -129,6 +133,53 @@ class FileSinkTest {
         sink.close();
         assertEquals(1_000, Files.readAllLines(file).size());
         assertEquals(new SinkStats(1_000, 0, 0, 0, 0, null), sink.stats());
+    }
+
+    // a sink confined to a folder: links planted after the deployment, on a folder on the way or on the file
+    // itself, cannot make it write (or create folders) elsewhere
+
+    @Test
+    void aFileInsideTheFolderIsWritten() throws Exception {
+        Path folder = dir.resolve("sinks");
+        Sink sink = openIn(folder, folder.resolve("a/b/alerts.ndjson"));
+        assertTrue(sink.offer("1", "r", "{\"id\":\"1\"}"));
+        Await.until(() -> sink.stats().delivered() == 1, sink::stats);
+        assertEquals(List.of("{\"id\":\"1\"}"), Files.readAllLines(folder.resolve("a/b/alerts.ndjson")));
+    }
+
+    @Test
+    void aFolderOnTheWayThatLinksOutsideIsRefusedAndNothingIsCreatedThere() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("sinks"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.createSymbolicLink(folder.resolve("out"), outside);
+        Sink sink = openIn(folder, folder.resolve("out/deeper/alerts.ndjson"));
+        assertTrue(sink.offer("1", "r", "{\"id\":\"1\"}"));
+        assertTrue(sink.offer("2", "r", "{\"id\":\"2\"}"));
+        Await.until(() -> sink.stats().dropped() == 2, sink::stats);
+        assertEquals(2, sink.stats().refused());
+        assertTrue(sink.stats().lastError().contains("symbolic link"), sink.stats().lastError());
+        assertFalse(Files.exists(outside.resolve("deeper")), "no folder was created outside");
+    }
+
+    @Test
+    void aFileThatIsALinkIsNotFollowed() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("sinks"));
+        Path target = dir.resolve("passwd");
+        Files.writeString(target, "root\n");
+        Files.createSymbolicLink(folder.resolve("alerts.ndjson"), target);
+        Sink sink = openIn(folder, folder.resolve("alerts.ndjson"));
+        assertTrue(sink.offer("1", "r", "{\"id\":\"1\"}"));
+        Await.until(() -> sink.stats().dropped() == 1, sink::stats);
+        assertEquals(1, sink.stats().refused());
+        assertEquals("root\n", Files.readString(target));
+    }
+
+    /** A sink confined to {@code folder}, as a file sink named in rule text is. */
+    private Sink openIn(Path folder, Path file) {
+        Sink sink = Sinks.open(SinkSpec.File.at(file), null, clock, System.out,
+                new Confinement(folder, WebhookHosts.ANY));
+        sinks.add(sink);
+        return sink;
     }
 
     private Sink open(SinkSpec.File spec) {

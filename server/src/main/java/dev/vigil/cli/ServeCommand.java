@@ -45,6 +45,9 @@ import java.util.concurrent.Callable;
                 + "\"rules\": [\"card_testing\"]}}",
             "Rules send to them with TO fraud_hook, or to inline sinks: TO webhook 'https://...', "
                 + "file 'a.ndjson', log.",
+            "Inline files stay under sinkDir; inline webhooks may not post to this machine or cloud metadata "
+                + "addresses unless webhookAllowedHosts allows them. Web pages may only act from allowedOrigins. "
+                + "See docs/security.md.",
             "Tokens are not a file key: give them with --token or VIGIL_TOKENS only.",
             "Unknown keys and wrong values stop the server with exit status 2."})
 final class ServeCommand implements Callable<Integer> {

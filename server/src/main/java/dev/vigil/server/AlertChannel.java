@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
@@ -39,10 +40,18 @@ sealed interface AlertChannel {
             socket.close(AlertHub.TOO_SLOW, reason);
         }
 
+        /** A frame the decoder refuses (reserved bits, too large...) closes the socket with the decoder's code. */
         @Override
         public void whenGone(Runnable action) {
             socket.closeHandler(ignored -> action.run());
-            socket.exceptionHandler(ignored -> action.run());
+            socket.exceptionHandler(error -> {
+                if (error instanceof CorruptedWebSocketFrameException corrupted && !socket.isClosed()) {
+                    String reason = String.valueOf(corrupted.getMessage());
+                    socket.close((short) corrupted.closeStatus().code(),
+                            reason.length() > 120 ? reason.substring(0, 120) : reason);
+                }
+                action.run();
+            });
         }
     }
 

@@ -21,7 +21,8 @@ public record ConfigKey(String key, String env, String flag, String paramLabel, 
         POSITIVE_INT("an integer in 1.." + Integer.MAX_VALUE),
         POSITIVE_LONG("an integer in 1.." + Long.MAX_VALUE),
         NON_NEGATIVE_LONG("an integer in 0.." + Long.MAX_VALUE),
-        PATH("a path (a string)");
+        PATH("a path (a string)"),
+        LIST("a comma-separated list (in the file, a string or an array of strings)");
 
         private final String expected;
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vigil.connectors.InvalidSinkException;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkDeclarations;
+import dev.vigil.connectors.WebhookHosts;
 import dev.vigil.server.durable.LogRetention;
 import dev.vigil.server.ingest.AckAfter;
 import io.vertx.core.json.DecodeException;
@@ -55,8 +56,8 @@ public final class ConfigResolver {
             new ConfigKey("rules", "VIGIL_RULES", "--rules", "DIR", ConfigKey.Kind.PATH, "rules-examples",
                     "Folder whose .cep files (recursively) are deployed at start and reloaded when they change."),
             new ConfigKey("data", "VIGIL_DATA", "--data", "DIR", ConfigKey.Kind.PATH, ServerConfig.DEFAULT_DATA_DIR,
-                    "Data folder, created if missing: the ingest and alert logs (a restart resumes from them) and "
-                            + "relative file sinks."),
+                    "Data folder, created if missing: the ingest and alert logs (a restart resumes from them) and, "
+                            + "under sinks/, the files of sinks named in rule text."),
             new ConfigKey("queueCapacity", "VIGIL_QUEUE_CAPACITY", "--queue-capacity", "N",
                     ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_QUEUE_CAPACITY,
                     "Commands (event batches, rule changes) a shard queues, holding about 65,536 events at most, "
@@ -117,12 +118,34 @@ public final class ConfigResolver {
             new ConfigKey("stateBackend", "VIGIL_STATE_BACKEND", "--state-backend", "heap|rocksdb",
                     ConfigKey.Kind.TEXT, ServerConfig.StateBackend.HEAP.setting(),
                     "Where engines keep per-key state: heap (fastest) or rocksdb (state larger than memory, in "
-                            + "<data>/state, emptied at start: checkpoints restore state)."));
+                            + "<data>/state, emptied at start: checkpoints restore state)."),
+            new ConfigKey("allowedOrigins", "VIGIL_ALLOWED_ORIGINS", "--allowed-origins", "ORIGINS",
+                    ConfigKey.Kind.LIST, null,
+                    "Origins (https://ops.example.com) besides the server's own whose web pages may change the "
+                            + "server and open its WebSockets; browsers from any other origin are refused (403)."),
+            new ConfigKey("sinkDir", "VIGIL_SINK_DIR", "--sink-dir", "DIR", ConfigKey.Kind.PATH, null,
+                    "Folder that file sinks named in rule text (TO file 'x.ndjson') write under; default "
+                            + "<data>/sinks. Their paths must be relative and stay inside it."),
+            new ConfigKey("webhookAllowedHosts", "VIGIL_WEBHOOK_ALLOWED_HOSTS", "--webhook-allowed-hosts", "HOSTS",
+                    ConfigKey.Kind.LIST, null,
+                    "Hosts webhooks named in rule text may post to although denied by default (loopback, "
+                            + "link-local, metadata): loopback, an address, a CIDR block, a name or *.domain."),
+            new ConfigKey("webhookDeniedHosts", "VIGIL_WEBHOOK_DENIED_HOSTS", "--webhook-denied-hosts", "HOSTS",
+                    ConfigKey.Kind.LIST, null,
+                    "Hosts webhooks named in rule text may not post to, besides the defaults: private, an "
+                            + "address, a CIDR block, a name or *.domain."));
 
 
     /** The allowed values of the settings that are one of a few words. */
     private static final Map<String, List<String>> CHOICES = Map.of("durability", List.of("log", "none"),
             "ackAfter", List.of("write", "flush"), "stateBackend", List.of("heap", "rocksdb"));
+
+    /** What is wrong with one entry of a list setting, or null. */
+    private static final Map<String, java.util.function.Function<String, String>> LIST_ENTRY_PROBLEMS = Map.of(
+            "allowedOrigins", origin -> CrossSiteGuard.normalize(origin) != null ? null : "'" + origin
+                    + "' is not an origin: http:// or https://, a host and an optional port, nothing after",
+            "webhookAllowedHosts", WebhookHosts::problem,
+            "webhookDeniedHosts", WebhookHosts::problem);
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -159,6 +182,8 @@ public final class ConfigResolver {
                 throw new InvalidConfigException(configFile + ": " + invalid.getMessage());
             }
         }
+        ServerConfig.Security security = new ServerConfig.Security(list(values, "allowedOrigins"),
+                (Path) values.get("sinkDir"), list(values, "webhookAllowedHosts"), list(values, "webhookDeniedHosts"));
         return new ServerConfig((String) values.get("host"), (Integer) values.get("port"),
                 (Path) values.get("rules"), (Integer) values.get("queueCapacity"),
                 (Long) values.get("bodyLimitBytes"), (Integer) values.get("frameLimitBytes"),
@@ -172,7 +197,13 @@ public final class ConfigResolver {
                         (Long) values.get("minFreeDiskMb")),
                 (Long) values.get("checkpointIntervalMs"), null,
                 new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")),
-                ServerConfig.StateBackend.of((String) values.get("stateBackend")));
+                ServerConfig.StateBackend.of((String) values.get("stateBackend")), security);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> list(Map<String, Object> values, String key) {
+        Object list = values.get(key);
+        return list == null ? List.of() : (List<String>) list;
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */
@@ -248,7 +279,18 @@ public final class ConfigResolver {
 
     private static Object parseJson(ConfigKey key, Object value, Path configFile) throws InvalidConfigException {
         String origin = configFile + ": key '" + key.key() + "'";
-        if (key.kind() == ConfigKey.Kind.TEXT || key.kind() == ConfigKey.Kind.PATH) {
+        if (key.kind() == ConfigKey.Kind.LIST && value instanceof List<?> array) {
+            List<String> entries = new ArrayList<>();
+            for (Object entry : array) {
+                if (!(entry instanceof String text)) {
+                    throw wrong(key, origin, Json.encode(value));
+                }
+                entries.add(text);
+            }
+            return parseText(key, String.join(",", entries), origin, null);
+        }
+        if (key.kind() == ConfigKey.Kind.TEXT || key.kind() == ConfigKey.Kind.PATH
+                || key.kind() == ConfigKey.Kind.LIST) {
             if (!(value instanceof String text)) {
                 throw wrong(key, origin, Json.encode(value));
             }
@@ -274,6 +316,19 @@ public final class ConfigResolver {
                         + ", got \"" + text + "\"");
             }
             return text;
+        }
+        if (kind == ConfigKey.Kind.LIST) {
+            List<String> entries = new ArrayList<>();
+            for (String entry : text.split(",")) {
+                if (!entry.isBlank()) {
+                    String problem = LIST_ENTRY_PROBLEMS.get(key.key()).apply(entry.strip());
+                    if (problem != null) {
+                        throw new InvalidConfigException(origin + ": " + key.key() + ": " + problem);
+                    }
+                    entries.add(entry.strip());
+                }
+            }
+            return List.copyOf(entries);
         }
         if (kind == ConfigKey.Kind.PATH) {
             if (text.isBlank()) {

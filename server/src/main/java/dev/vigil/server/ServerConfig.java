@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.connectors.SinkDeclaration;
+import dev.vigil.connectors.WebhookHosts;
 import dev.vigil.server.durable.LogRetention;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +18,8 @@ import java.util.function.Consumer;
  * @param frameLimitBytes largest WebSocket message (one frame, or the fragments of one message) accepted on
  *     {@code /v1/events}; larger ones are refused
  * @param dataDir the server's data folder, created at start when missing: the ingest log ({@code ingest/}), the
- *     alert log ({@code alerts/}) and relative file sinks live there; {@code null} for none (tests: both logs stay
- *     in memory and a restart starts afresh)
+ *     alert log ({@code alerts/}) and the files of sinks named in rule text ({@code sinks/}) live there;
+ *     {@code null} for none (tests: both logs stay in memory and a restart starts afresh)
  * @param tokens the bearer tokens accepted and their roles; empty: nothing is enforced (keep to loopback then)
  * @param ruleTextLimitBytes largest rule request body ({@code POST}/{@code PUT} on {@code /v1/rules}); larger: 413
  * @param maxRules rules the server runs at most; a deployment beyond it gets 422
@@ -38,12 +39,66 @@ import java.util.function.Consumer;
  * @param logRetention how long and how much of the ingest log is kept (never what the checkpoints still need)
  * @param stateBackend where the shards' engines keep per-key state: on the heap, or in RocksDB under
  *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
+ * @param security what web pages, and the sinks rule text names, may reach
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend) {
+        StateBackend stateBackend, Security security) {
+    /**
+     * What web pages, and the sinks named in rule text, may reach (docs/security.md).
+     *
+     * @param allowedOrigins origins besides the server's own whose pages may change the server and open its
+     *     WebSockets, as {@code scheme://host:port}
+     * @param sinkDir the folder file sinks named in rule text write under; {@code null}: {@code <data>/sinks}, and
+     *     none without a data folder
+     * @param webhookAllowedHosts entries of {@link WebhookHosts} that webhooks named in rule text may post to
+     *     although the defaults deny them ({@code loopback}, an address, a CIDR block, a name)
+     * @param webhookDeniedHosts entries they may not post to, besides the defaults
+     */
+    public record Security(List<String> allowedOrigins, Path sinkDir, List<String> webhookAllowedHosts,
+            List<String> webhookDeniedHosts) {
+        public static final Security DEFAULT = new Security(List.of(), null, List.of(), List.of());
+
+        public Security {
+            List<String> origins = new java.util.ArrayList<>();
+            for (String origin : allowedOrigins) {
+                String normalized = CrossSiteGuard.normalize(origin);
+                if (normalized == null) {
+                    throw new IllegalArgumentException("'" + origin + "' is not an origin (http:// or https://, a "
+                            + "host and an optional port, nothing after)");
+                }
+                origins.add(normalized);
+            }
+            allowedOrigins = List.copyOf(origins);
+            webhookAllowedHosts = List.copyOf(webhookAllowedHosts);
+            webhookDeniedHosts = List.copyOf(webhookDeniedHosts);
+            WebhookHosts.of(webhookAllowedHosts, webhookDeniedHosts);   // throws for an entry that is none
+        }
+
+        public Security withAllowedOrigins(List<String> origins) {
+            return new Security(origins, sinkDir, webhookAllowedHosts, webhookDeniedHosts);
+        }
+
+        public Security withSinkDir(Path dir) {
+            return new Security(allowedOrigins, dir, webhookAllowedHosts, webhookDeniedHosts);
+        }
+
+        public Security withWebhookHosts(List<String> allowed, List<String> denied) {
+            return new Security(allowedOrigins, sinkDir, allowed, denied);
+        }
+
+        /** The folder file sinks named in rule text write under: {@code sinkDir}, else {@code <data>/sinks}. */
+        public Path sinkFolder(Path dataDir) {
+            return sinkDir != null ? sinkDir : dataDir == null ? null : dataDir.resolve("sinks");
+        }
+
+        public WebhookHosts webhookHosts() {
+            return WebhookHosts.of(webhookAllowedHosts, webhookDeniedHosts);
+        }
+    }
+
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
@@ -141,13 +196,17 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (stateBackend == null) {
             throw new IllegalArgumentException("state backend is null");
         }
+        if (security == null) {
+            throw new IllegalArgumentException("security is null (Security.DEFAULT for the defaults)");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION, StateBackend.HEAP);
+                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION,
+                StateBackend.HEAP, Security.DEFAULT);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -214,6 +273,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.durability = kept);
     }
 
+    public ServerConfig withSecurity(Security kept) {
+        return copy(settings -> settings.security = kept);
+    }
+
     public ServerConfig withWatermarkDelayMs(long delayMs) {
         return copy(settings -> settings.watermarkDelayMs = delayMs);
     }
@@ -250,6 +313,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         LogRetention logRetention;
         Durability durability;
         StateBackend stateBackend;
+        Security security;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -273,13 +337,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             logRetention = config.logRetention;
             durability = config.durability;
             stateBackend = config.stateBackend;
+            security = config.security;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend);
+                    logRetention, stateBackend, security);
         }
     }
 }

@@ -90,6 +90,10 @@ final class ServerVerticle extends VerticleBase {
         Limits limits = new Limits(config);
 
         Router router = Router.router(vertx);
+        StrictRequests strict = new StrictRequests(metrics::refused);
+        router.route().handler(strict::transferEncoding);
+        router.route().handler(new CrossSiteGuard(config.security().allowedOrigins(), !config.tokens().isEmpty(),
+                metrics::refused)::handle);
         router.route().handler(new Authenticator(config.tokens())::handle);
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
         router.get("/ready").handler(this::ready);
@@ -100,6 +104,7 @@ final class ServerVerticle extends VerticleBase {
                 metrics::malformed, config.maxEventsPerBatch())::connect);
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
+        router.route("/v1/*").handler(strict::utf8Body);
         router.route("/v1/rules*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(limits::ruleText);
         router.post("/v1/rules/validate").handler(rules::validate);
         router.post("/v1/rules").handler(rules::create);
@@ -127,9 +132,12 @@ final class ServerVerticle extends VerticleBase {
         router.errorHandler(500, problems::render);
 
         // No HTTP/2 upgrade over clear text: the API is HTTP/1.1 and WebSocket, and a client asking for h2c
-        // (java.net.http does by default) could stall on large responses.
+        // (java.net.http does by default) could stall on large responses. No WebSocket extension (compression) is
+        // negotiated, so a frame with a reserved bit set is a protocol error (RFC 6455, 5.2): close 1002.
         HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                 .setHttp2ClearTextEnabled(false)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setMaxWebSocketFrameSize(config.frameLimitBytes())
                 .setMaxWebSocketMessageSize(config.frameLimitBytes());
         if (config.tls() != null) {

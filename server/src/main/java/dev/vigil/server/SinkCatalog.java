@@ -1,7 +1,9 @@
 package dev.vigil.server;
 
+import dev.vigil.connectors.Confinement;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkSpec;
+import dev.vigil.connectors.WebhookHosts;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.SinkRef;
 import dev.vigil.dsl.parse.Diagnostics;
@@ -20,28 +22,50 @@ import java.util.Map;
 
 /**
  * The sinks the server knows: those declared in its configuration, by name, and the rules' inline ones. Answers
- * two questions, both pure: does a rule name only configured sinks ({@link #check}, before a deployment), and
- * which sinks does a deployed rule send to ({@link #bindingsOf}).
+ * two questions: may a rule name its sinks ({@link #check}, before a deployment: only configured names, and inline
+ * targets the server lets rule text reach), and which sinks does a deployed rule send to ({@link #bindingsOf}).
  *
- * <p><b>Thread-safe:</b> immutable; {@link #check} runs on compile workers.
+ * <p>Rule text is written by whoever holds an admin token, the configuration by the operator, so inline sinks are
+ * confined ({@link Confinement}, judged by {@link InlineTargets}): a refused target is a diagnostic at its literal,
+ * like any other mistake in rule text. Configured sinks go anywhere.
+ *
+ * <p><b>Thread-safe:</b> immutable; {@link #check} runs on compile workers (it reads the file system to resolve
+ * links).
  */
 final class SinkCatalog {
     /** A sink as rules use it: the name metrics and rule status show, and how to open it. */
     record Binding(String name, SinkSpec spec, boolean configured) {}
 
     private final Map<String, SinkDeclaration> configured = new LinkedHashMap<>();
-    private final Path dataDir;
+    private final Confinement confinement;
+    private final InlineTargets inline;
 
-    /** @param dataDir where relative paths of inline file sinks go; {@code null}: the working directory */
-    SinkCatalog(List<SinkDeclaration> declarations, Path dataDir) {
+    /**
+     * @param sinkFolder where inline file sinks write, under their relative paths; {@code null}: rule text may not
+     *     name files
+     */
+    SinkCatalog(List<SinkDeclaration> declarations, Path sinkFolder) {
+        this(declarations, sinkFolder, WebhookHosts.of(List.of(), List.of()));
+    }
+
+    /** @param webhookHosts where inline webhooks may post */
+    SinkCatalog(List<SinkDeclaration> declarations, Path sinkFolder, WebhookHosts webhookHosts) {
         for (SinkDeclaration declaration : declarations) {
             configured.put(declaration.name(), declaration);
         }
-        this.dataDir = dataDir;
+        this.confinement = new Confinement(sinkFolder == null ? null : sinkFolder.toAbsolutePath().normalize(),
+                webhookHosts);
+        this.inline = new InlineTargets(confinement);
     }
 
     static SinkCatalog of(ServerConfig config) {
-        return new SinkCatalog(config.sinks(), config.dataDir());
+        ServerConfig.Security security = config.security();
+        return new SinkCatalog(config.sinks(), security.sinkFolder(config.dataDir()), security.webhookHosts());
+    }
+
+    /** What the inline sinks of rules may reach, for opening them. */
+    Confinement confinement() {
+        return confinement;
     }
 
     List<SinkDeclaration> declarations() {
@@ -61,6 +85,11 @@ final class SinkCatalog {
             for (SinkRef sink : rule.source().sinks()) {
                 if (sink.isNamed() && !configured.containsKey(sink.word())) {
                     diagnostics.error(sink.span(), unknown(sink.word()));
+                } else if (sink.target() != null) {
+                    String refusal = inline.refusal(sink);
+                    if (refusal != null) {
+                        diagnostics.error(InlineTargets.literal(text, sink), refusal);
+                    }
                 }
             }
         }
@@ -116,9 +145,12 @@ final class SinkCatalog {
             return new Binding("webhook:" + url.getHost() + "#" + hash(sink.target()), SinkSpec.Webhook.to(url),
                     false);
         }
-        Path path = Path.of(sink.target());
-        Path resolved = path.isAbsolute() || dataDir == null ? path : dataDir.resolve(path);
-        return new Binding("file:" + resolved.normalize(), SinkSpec.File.at(resolved), false);
+        Path folder = confinement.fileFolder();
+        if (folder == null) {
+            throw new IllegalStateException("a rule naming an inline file was deployed past SinkCatalog.check");
+        }
+        Path resolved = folder.resolve(sink.target()).normalize();
+        return new Binding("file:" + resolved, SinkSpec.File.at(resolved), false);
     }
 
     private static String hash(String text) {

@@ -14,8 +14,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The {@code /metrics} meters of each open sink, tagged {@code sink=<name>, type=<type>}: counters of delivered
- * alerts, failed attempts, retries and dropped alerts, and a gauge of the alerts queued. The meters read the sink's
- * {@link Sink#stats} when scraped; nothing is recorded per alert.
+ * alerts, failed attempts, retries, dropped and refused alerts, and a gauge of the alerts queued. The meters read
+ * the sink's {@link Sink#stats} when scraped; nothing is recorded per alert.
  *
  * <p><b>Not thread-safe:</b> confined to the server's event loop, like the {@link SinkRouter} that calls it.
  */
@@ -37,6 +37,8 @@ final class SinkMeters {
                 SinkStats::retries));
         meters.add(counter("vigil.sink.dropped", "Alerts a sink gave up: queue full, refused, out of retries", name,
                 type, sink, SinkStats::dropped));
+        meters.add(counter("vigil.sink.refused", "Alerts a sink named in rule text did not send: its target "
+                + "resolved to a denied address or led out of the sink folder", name, type, sink, SinkStats::refused));
         meters.add(Gauge.builder("vigil.sink.queue.depth", sink, s -> s.stats().queued())
                 .description("Alerts a sink holds: waiting, in flight or waiting to retry")
                 .tag("sink", name).tag("type", type).strongReference(true).register(registry));

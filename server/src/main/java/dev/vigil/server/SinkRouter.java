@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.connectors.Confinement;
 import dev.vigil.connectors.Sink;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkSpec;
@@ -108,7 +109,7 @@ final class SinkRouter {
             list.add(new JsonObject().put("name", sink.binding.name()).put("type", sink.binding.spec().type())
                     .put("configured", sink.binding.configured()).put("delivered", stats.delivered())
                     .put("failed", stats.failed()).put("retries", stats.retries()).put("dropped", stats.dropped())
-                    .put("queued", stats.queued()).put("lastError", stats.lastError()));
+                    .put("queued", stats.queued()).put("refused", stats.refused()).put("lastError", stats.lastError()));
         }
         return list;
     }
@@ -155,7 +156,8 @@ final class SinkRouter {
 
     private Open openSink(SinkCatalog.Binding binding) {
         SinkSpec spec = binding.spec();
-        Open sink = new Open(binding, Sinks.open(spec, vertx, clock, out));
+        Open sink = new Open(binding, Sinks.open(spec, vertx, clock, out,
+                binding.configured() ? Confinement.NONE : catalog.confinement()));
         open.put(binding.name(), sink);
         meters.register(binding.name(), spec.type(), sink.sink);
         return sink;

@@ -96,23 +96,64 @@ class ConfigTest {
         env.put("VIGIL_CHECKPOINT_INTERVAL_MS", "0");
         env.put("VIGIL_LOG_RETENTION_MS", "3600000");
         env.put("VIGIL_STATE_BACKEND", "rocksdb");
+        env.put("VIGIL_ALLOWED_ORIGINS", "https://ops.example.com, http://localhost:3000");
+        env.put("VIGIL_SINK_DIR", "/var/lib/vigil-sinks");
+        env.put("VIGIL_WEBHOOK_ALLOWED_HOSTS", "loopback");
+        env.put("VIGIL_WEBHOOK_DENIED_HOSTS", "private,*.internal");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
                 List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, Durability.DEFAULT, 0, null,
-                new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB), serve(env));
+                new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB, new ServerConfig.Security(
+                        List.of("https://ops.example.com:443", "http://localhost:3000"),
+                        Path.of("/var/lib/vigil-sinks"), List.of("loopback"), List.of("private", "*.internal"))),
+                serve(env));
     }
 
     @Test
     void everyKeyHasItsFlag() throws Exception {
         assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d"), List.of(), 300, 4, 50, 5,
                         5_000, 900, List.of(), null, Durability.DEFAULT, 60_000, "nightly",
-                        new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB),
+                        new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB,
+                        new ServerConfig.Security(List.of("http://127.0.0.1:3000"), Path.of("s"),
+                                List.of("10.1.2.3", "hooks.internal"), List.of("10.0.0.0/8"))),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
+                        "--allowed-origins", "http://127.0.0.1:3000", "--sink-dir", "s",
+                        "--webhook-allowed-hosts", "10.1.2.3,hooks.internal", "--webhook-denied-hosts", "10.0.0.0/8",
                         "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
                         "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50",
                         "--shards", "5", "--source-idle-timeout-ms", "900",
                         "--watermark-delay-ms", "5000", "--checkpoint-interval-ms", "60000",
                         "--from-savepoint", "nightly", "--log-retention-ms", "1000",
                         "--log-retention-bytes", "5000000", "--state-backend", "rocksdb"));
+    }
+
+    @Test
+    void allowedOriginsComeAsTextOrArraysAndAreNormalized() throws Exception {
+        assertEquals(ServerConfig.Security.DEFAULT, serve(Map.of()).security());
+        Path file = configFile("{\"allowedOrigins\": [\"https://ops.example.com:8443\", \"HTTP://Localhost\"]}");
+        assertEquals(List.of("https://ops.example.com:8443", "http://localhost:80"),
+                serve(Map.of("VIGIL_CONFIG", file.toString())).security().allowedOrigins());
+        assertEquals("--allowed-origins: allowedOrigins: 'ops.example.com' is not an origin: http:// or https://, a "
+                + "host and an optional port, nothing after",
+                problem(Map.of(), "--allowed-origins", "ops.example.com"));
+        assertEquals(file + ": key 'allowedOrigins': allowedOrigins must be a comma-separated list (in the "
+                + "file, a string or an array of strings), got [1]", problem(Map.of("VIGIL_CONFIG",
+                configFile("{\"allowedOrigins\": [1]}").toString())));
+    }
+
+    @Test
+    void sinkFolderAndWebhookHostsAreSafeByDefaultAndListsComeAsTextOrArrays() throws Exception {
+        ServerConfig defaults = serve(Map.of());
+        assertEquals(Path.of("data/sinks"), defaults.security().sinkFolder(defaults.dataDir()));
+        assertEquals(List.of(), defaults.security().webhookAllowedHosts());
+        Path file = configFile("{\"sinkDir\": \"out\", \"webhookAllowedHosts\": \"loopback, [::1]\", "
+                + "\"webhookDeniedHosts\": [\"private\"]}");
+        assertEquals(new ServerConfig.Security(List.of(), dir.resolve("out"), List.of("loopback", "[::1]"),
+                List.of("private")), serve(Map.of("VIGIL_CONFIG", file.toString())).security());
+        assertEquals("environment variable VIGIL_WEBHOOK_ALLOWED_HOSTS: webhookAllowedHosts: '10.0.0.0/33' has no "
+                + "valid prefix length (0..32)", problem(Map.of("VIGIL_WEBHOOK_ALLOWED_HOSTS", "10.0.0.0/33")));
+        assertEquals(file + ": key 'webhookDeniedHosts': webhookDeniedHosts must be a comma-separated list (in the "
+                + "file, a string or an array of strings), got [1]", problem(Map.of("VIGIL_CONFIG",
+                configFile("{\"webhookDeniedHosts\": [1]}").toString())));
     }
 
     @Test
@@ -200,7 +241,8 @@ class ConfigTest {
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
                 + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, checkpointIntervalMs, logRetentionMs, "
-                + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, sinks",
+                + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, allowedOrigins, sinkDir, "
+                + "webhookAllowedHosts, webhookDeniedHosts, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 

@@ -246,7 +246,7 @@ class BacktestTest {
 
     @Test
     void aBacktestLeavesLiveStateTheAlertLogAndSinksAlone() throws Exception {
-        Path sink = data.resolve("out/abc.ndjson");
+        Path sink = data.resolve("sinks/out/abc.ndjson");
         long abcAlerts = liveAbc.size();
         awaitLines(sink, abcAlerts);
         JsonObject countersBefore = counters("abc", sent.size());
@@ -260,7 +260,8 @@ class BacktestTest {
         assertEquals(countersBefore, counters("abc", sent.size()), "the live rule's counters");
         assertEquals(logBefore, ids(all()), "the alert log");
         assertEquals(sinkBefore, Files.readAllLines(sink), "the live rule's file sink");
-        assertFalse(Files.exists(data.resolve("out/candidate.ndjson")), "the candidate's own sink was never opened");
+        assertFalse(Files.exists(data.resolve("sinks/out/candidate.ndjson")),
+                "the candidate's own sink was never opened");
     }
 
     @Test

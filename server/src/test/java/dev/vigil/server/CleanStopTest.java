@@ -47,7 +47,7 @@ class CleanStopTest {
         assertEquals(202, posted.statusCode(), posted.body());
         server.close();   // at once: most alerts are still in the shards' queues or on their way
 
-        List<String> lines = Files.readAllLines(data.resolve("stop.ndjson"));
+        List<String> lines = Files.readAllLines(data.resolve("sinks/stop.ndjson"));
         Set<Integer> numbers = new HashSet<>();
         for (String line : lines) {
             numbers.add(new JsonObject(line).getJsonObject("fields").getInteger("n"));

@@ -66,7 +66,7 @@ class SinksTest {
     @Test
     void aRulePostedWithAnInlineWebhookDeliversEveryAlertToTheReceiver(Vertx vertx) throws Exception {
         int port = receiver(vertx, 3);   // every third request answers 503 first: retried
-        RunningServer server = server(vertx, List.of());
+        RunningServer server = server(vertx, List.of(), List.of("loopback"));   // the receiver is on 127.0.0.1
         deploy(server, "RULE big FROM payments PARTITION BY card PATTERN b DEFINE b AS amount >= 500\n"
                 + "  TO webhook 'http://127.0.0.1:" + port + "/hooks/fraud?token=s3cret'");
         feed(server);
@@ -203,7 +203,7 @@ class SinksTest {
         deploy(server, "RULE a FROM payments PATTERN x DEFINE x AS amount >= 500 TO file 'out/alerts.ndjson'");
         deploy(server, "RULE b FROM payments PATTERN x DEFINE x AS amount < 500 TO FILE 'out/alerts.ndjson'");
         feed(server);
-        Path file = dir.resolve("data/out/alerts.ndjson");   // relative inline paths are in the data folder
+        Path file = dir.resolve("data/sinks/out/alerts.ndjson");   // inline paths are in the data folder's sinks/
         awaitTrue(() -> lines(file).size() == 4, () -> lines(file));
         String name = "file:" + file.normalize();
         assertEquals(4.0, meter(server.get("/metrics").body(), "vigil_sink_delivered_total", name));
@@ -217,8 +217,15 @@ class SinksTest {
     // ------------------------------------------------------------------ helpers
 
     private RunningServer server(Vertx vertx, List<SinkDeclaration> sinks) throws Exception {
+        return server(vertx, sinks, List.of());
+    }
+
+    /** A server whose rules may name webhooks on {@code webhookAllowedHosts} (loopback is denied by default). */
+    private RunningServer server(Vertx vertx, List<SinkDeclaration> sinks, List<String> webhookAllowedHosts)
+            throws Exception {
         RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null)
-                .withDataDir(dir.resolve("data")).withSinks(sinks));
+                .withDataDir(dir.resolve("data")).withSinks(sinks).withSecurity(ServerConfig.Security.DEFAULT
+                        .withWebhookHosts(webhookAllowedHosts, List.of())));
         closing.add(server);
         return server;
     }
@@ -250,12 +257,13 @@ class SinksTest {
         return port;
     }
 
-    private static void deploy(RunningServer server, String rule) throws Exception {
+    static void deploy(RunningServer server, String rule) throws Exception {
         HttpResponse<String> response = server.send("POST", "/v1/rules", "text/plain", rule);
         assertEquals(201, response.statusCode(), response.body());
     }
 
-    private static void feed(RunningServer server) throws Exception {
+    /** Sends events making three alerts of a rule {@code amount >= 500}. */
+    static void feed(RunningServer server) throws Exception {
         HttpResponse<String> response = server.send("POST", "/v1/events", "application/x-ndjson", EVENTS);
         assertEquals(202, response.statusCode(), response.body());
     }
@@ -303,7 +311,7 @@ class SinksTest {
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
-    private static List<String> lines(Path file) {
+    static List<String> lines(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file) : List.of();
         } catch (java.io.IOException e) {
@@ -311,7 +319,7 @@ class SinksTest {
         }
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier done, java.util.function.Supplier<Object> state) {
+    static void awaitTrue(java.util.function.BooleanSupplier done, java.util.function.Supplier<Object> state) {
         long deadline = System.nanoTime() + RunningServer.TIMEOUT.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
