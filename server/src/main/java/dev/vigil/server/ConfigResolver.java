@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vigil.connectors.InvalidSinkException;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkDeclarations;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.server.durable.LogRetention;
 import dev.vigil.server.ingest.AckAfter;
 import io.vertx.core.json.DecodeException;
@@ -116,7 +117,34 @@ public final class ConfigResolver {
             new ConfigKey("stateBackend", "VIGIL_STATE_BACKEND", "--state-backend", "heap|rocksdb",
                     ConfigKey.Kind.TEXT, ServerConfig.StateBackend.HEAP.setting(),
                     "Where engines keep per-key state: heap (fastest) or rocksdb (state larger than memory, in "
-                            + "<data>/state, emptied at start: checkpoints restore state)."));
+                            + "<data>/state, emptied at start: checkpoints restore state)."),
+            new ConfigKey(CompileLimits.NESTING_DEPTH, "VIGIL_MAX_NESTING_DEPTH", "--max-nesting-depth", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNestingDepth(),
+                    "Levels rule text may nest (parentheses, NOT, calls, groups, each operator of a chain); deeper "
+                            + "text is refused with a diagnostic (docs/rule-language.md, Limits)."),
+            new ConfigKey(CompileLimits.REPEAT_COUNT, "VIGIL_MAX_REPEAT_COUNT", "--max-repeat-count", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxRepeatCount(),
+                    "Largest count of a quantifier ({n}, {n,}, {n,m}): each repetition is a state of the NFA."),
+            new ConfigKey(CompileLimits.NFA_STATES, "VIGIL_MAX_NFA_STATES", "--max-nfa-states", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNfaStates(),
+                    "States one rule's NFA may have; a larger rule is refused."),
+            new ConfigKey(CompileLimits.NFA_TRANSITIONS, "VIGIL_MAX_NFA_TRANSITIONS", "--max-nfa-transitions", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNfaTransitions(),
+                    "Transitions one rule's NFA may have; a larger rule is refused."),
+            new ConfigKey(CompileLimits.COMPILE_TIMEOUT, "VIGIL_COMPILE_TIMEOUT_MS", "--compile-timeout-ms", "MS",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + CompileLimits.DEFAULTS.compileTimeoutMs(),
+                    "Milliseconds one rule may take to compile; a slower one is refused."),
+            new ConfigKey("compileThreads", "VIGIL_COMPILE_THREADS", "--compile-threads", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.RuleWork.DEFAULT_COMPILE_THREADS,
+                    "Threads compiling rule text sent over HTTP; with " + CompilePool.QUEUED_PER_THREAD
+                            + " requests queued per thread, more get 503 with Retry-After."),
+            new ConfigKey("backtestTimeoutMs", "VIGIL_BACKTEST_TIMEOUT_MS", "--backtest-timeout-ms", "MS",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_TIMEOUT_MS,
+                    "Milliseconds a backtest may run; then it stops and answers what it found (truncated)."),
+            new ConfigKey("backtestMaxEvents", "VIGIL_BACKTEST_MAX_EVENTS", "--backtest-max-events", "N",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_MAX_EVENTS,
+                    "Events of the ingest log a backtest may read; then it stops and answers what it found "
+                            + "(truncated)."));
 
 
     /** The allowed values of the settings that are one of a few words. */
@@ -171,7 +199,12 @@ public final class ConfigResolver {
                         (Long) values.get("minFreeDiskMb")),
                 (Long) values.get("checkpointIntervalMs"), null,
                 new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")),
-                ServerConfig.StateBackend.of((String) values.get("stateBackend")));
+                ServerConfig.StateBackend.of((String) values.get("stateBackend")),
+                new ServerConfig.RuleWork(new CompileLimits((Integer) values.get(CompileLimits.NESTING_DEPTH),
+                        (Integer) values.get(CompileLimits.REPEAT_COUNT), (Integer) values.get(CompileLimits.NFA_STATES),
+                        (Integer) values.get(CompileLimits.NFA_TRANSITIONS),
+                        (Long) values.get(CompileLimits.COMPILE_TIMEOUT)), (Integer) values.get("compileThreads"),
+                        (Long) values.get("backtestTimeoutMs"), (Long) values.get("backtestMaxEvents")));
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.connectors.SinkDeclaration;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.server.durable.LogRetention;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,17 +39,47 @@ import java.util.function.Consumer;
  * @param logRetention how long and how much of the ingest log is kept (never what the checkpoints still need)
  * @param stateBackend where the shards' engines keep per-key state: on the heap, or in RocksDB under
  *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
+ * @param ruleWork what one rule text may cost to compile and one backtest to run
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend) {
+        StateBackend stateBackend, RuleWork ruleWork) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
             if (certificate == null || key == null) {
                 throw new IllegalArgumentException("TLS needs a certificate and a key");
+            }
+        }
+    }
+
+    /**
+     * What rule text may cost the server: every text it compiles (rules API, validate, backtest, rules folder,
+     * recovery) is held to {@code compile}; HTTP compiles run on a pool of {@code compileThreads} threads, which
+     * refuses work beyond a short queue (503); a backtest stops after {@code backtestTimeoutMs} or
+     * {@code backtestMaxEvents} events read from the log, answering what it found so far.
+     */
+    public record RuleWork(CompileLimits compile, int compileThreads, long backtestTimeoutMs, long backtestMaxEvents) {
+        public static final int DEFAULT_COMPILE_THREADS = 2;
+        public static final long DEFAULT_BACKTEST_TIMEOUT_MS = 60_000;
+        public static final long DEFAULT_BACKTEST_MAX_EVENTS = 10_000_000;
+        public static final RuleWork DEFAULT = new RuleWork(CompileLimits.DEFAULTS, DEFAULT_COMPILE_THREADS,
+                DEFAULT_BACKTEST_TIMEOUT_MS, DEFAULT_BACKTEST_MAX_EVENTS);
+
+        public RuleWork {
+            if (compile == null) {
+                throw new IllegalArgumentException("compile limits are required");
+            }
+            if (compileThreads < 1) {
+                throw new IllegalArgumentException("compile threads " + compileThreads + " < 1");
+            }
+            if (backtestTimeoutMs < 1) {
+                throw new IllegalArgumentException("backtest timeout " + backtestTimeoutMs + " ms < 1");
+            }
+            if (backtestMaxEvents < 1) {
+                throw new IllegalArgumentException("backtest max events " + backtestMaxEvents + " < 1");
             }
         }
     }
@@ -141,13 +172,17 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (stateBackend == null) {
             throw new IllegalArgumentException("state backend is null");
         }
+        if (ruleWork == null) {
+            throw new IllegalArgumentException("rule work limits are required");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION, StateBackend.HEAP);
+                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION, StateBackend.HEAP,
+                RuleWork.DEFAULT);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -214,6 +249,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.durability = kept);
     }
 
+    public ServerConfig withRuleWork(RuleWork limits) {
+        return copy(settings -> settings.ruleWork = limits);
+    }
+
     public ServerConfig withWatermarkDelayMs(long delayMs) {
         return copy(settings -> settings.watermarkDelayMs = delayMs);
     }
@@ -250,6 +289,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         LogRetention logRetention;
         Durability durability;
         StateBackend stateBackend;
+        RuleWork ruleWork;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -273,13 +313,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             logRetention = config.logRetention;
             durability = config.durability;
             stateBackend = config.stateBackend;
+            ruleWork = config.ruleWork;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend);
+                    logRetention, stateBackend, ruleWork);
         }
     }
 }

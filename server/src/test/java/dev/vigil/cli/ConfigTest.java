@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.server.ConfigKey;
 import dev.vigil.server.ConfigResolver;
 import dev.vigil.server.Durability;
@@ -96,17 +97,30 @@ class ConfigTest {
         env.put("VIGIL_CHECKPOINT_INTERVAL_MS", "0");
         env.put("VIGIL_LOG_RETENTION_MS", "3600000");
         env.put("VIGIL_STATE_BACKEND", "rocksdb");
+        env.put("VIGIL_MAX_NESTING_DEPTH", "11");
+        env.put("VIGIL_MAX_REPEAT_COUNT", "12");
+        env.put("VIGIL_MAX_NFA_STATES", "13");
+        env.put("VIGIL_MAX_NFA_TRANSITIONS", "14");
+        env.put("VIGIL_COMPILE_TIMEOUT_MS", "15");
+        env.put("VIGIL_COMPILE_THREADS", "3");
+        env.put("VIGIL_BACKTEST_TIMEOUT_MS", "16");
+        env.put("VIGIL_BACKTEST_MAX_EVENTS", "17");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
                 List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, Durability.DEFAULT, 0, null,
-                new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB), serve(env));
+                new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB,
+                new ServerConfig.RuleWork(new CompileLimits(11, 12, 13, 14, 15), 3, 16, 17)), serve(env));
     }
 
     @Test
     void everyKeyHasItsFlag() throws Exception {
         assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d"), List.of(), 300, 4, 50, 5,
                         5_000, 900, List.of(), null, Durability.DEFAULT, 60_000, "nightly",
-                        new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB),
+                        new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB,
+                        new ServerConfig.RuleWork(new CompileLimits(21, 22, 23, 24, 25), 4, 26, 27)),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
+                        "--max-nesting-depth", "21", "--max-repeat-count", "22", "--max-nfa-states", "23",
+                        "--max-nfa-transitions", "24", "--compile-timeout-ms", "25", "--compile-threads", "4",
+                        "--backtest-timeout-ms", "26", "--backtest-max-events", "27",
                         "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
                         "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50",
                         "--shards", "5", "--source-idle-timeout-ms", "900",
@@ -200,7 +214,9 @@ class ConfigTest {
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
                 + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, checkpointIntervalMs, logRetentionMs, "
-                + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, sinks",
+                + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, maxNestingDepth, "
+                + "maxRepeatCount, maxNfaStates, maxNfaTransitions, compileTimeoutMs, compileThreads, "
+                + "backtestTimeoutMs, backtestMaxEvents, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 
