@@ -8,10 +8,12 @@ import dev.vigil.nfa.program.Nfa;
 import dev.vigil.nfa.program.PatternVariables;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /*
  * NfaCompiler builds exactly the state graph Flink CEP 1.20's NFACompiler builds for the equivalent Pattern
@@ -210,23 +212,34 @@ public final class NfaCompiler {
         return nots;
     }
 
-    /** Flink's copyWithoutTransitiveNots: taking an optional step's event lifts earlier notFollowedBy. */
+    /**
+     * Flink's copyWithoutTransitiveNots: taking an optional step's event lifts earlier notFollowedBy. Flink compares
+     * each stop state's name with every lifted step's; a set of the names gives the same copy without the product
+     * of the two counts.
+     */
     private StateGraph.Node copyWithoutTransitiveNots(StateGraph.Node sink) {
         List<Step> nots = currentNots();
         if (nots.isEmpty() || !current.optional) {
             return sink;
         }
+        Set<String> lifted = new HashSet<>();
+        for (Step not : nots) {
+            lifted.add(not.name);
+        }
+        return copyWithout(sink, lifted);
+    }
+
+    private StateGraph.Node copyWithout(StateGraph.Node sink, Set<String> lifted) {
         StateGraph.Node copy = graph.create(sink.name, sink.kind, sink.variable);
         for (StateGraph.Arc arc : new ArrayList<>(sink.arcs)) {
+            budget.tick();
             if (arc.action == Nfa.Action.PROCEED) {
                 StateGraph.Node target = arc.target;
                 boolean remove = false;
                 if (target.isStop()) {
-                    for (Step not : nots) {
-                        remove |= target.name.equals(not.name);
-                    }
+                    remove = lifted.contains(target.name);
                 } else {
-                    target = copyWithoutTransitiveNots(arc.target);
+                    target = copyWithout(arc.target, lifted);
                 }
                 if (!remove) {
                     copy.add(arc.action, target, arc.guard);
