@@ -54,7 +54,8 @@ public record Diagnostic(String file, Span span, String message, String sourceLi
             String after = to < line.length() ? "..." : "";
             int width = Math.max(1, Math.min(span.length(), Math.max(1, to - start)));
             out.append('\n').append("  | ").append(before).append(line, from, to).append(after);
-            out.append('\n').append("  | ").append(" ".repeat(before.length() + start - from)).append("^".repeat(width));
+            out.append('\n').append("  | ").append(" ".repeat(before.length() + start - from))
+                    .append("^".repeat(width));
         }
         return out.toString();
     }

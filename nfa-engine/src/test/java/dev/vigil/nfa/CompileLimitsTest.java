@@ -70,7 +70,8 @@ class CompileLimitsTest {
     void nestingTooDeepForTheThreadsStackIsADiagnosticNotAStackOverflow() throws InterruptedException {
         // a limit set far too high for the stack: the compile still ends with a diagnostic
         CompileLimits unwise = new CompileLimits(1_000_000, 1000, 10_000, 50_000, 5_000);
-        String rule = "RULE r FROM s PATTERN a DEFINE a AS " + "abs(".repeat(20_000) + "x" + ")".repeat(20_000) + " > 1";
+        String rule = "RULE r FROM s PATTERN a DEFINE a AS " + "abs(".repeat(20_000) + "x" + ")".repeat(20_000)
+                + " > 1";
         CompileResult[] result = new CompileResult[1];
         Throwable[] thrown = new Throwable[1];
         Thread small = new Thread(null, () -> {

@@ -201,7 +201,8 @@ public final class ConfigResolver {
                 new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")),
                 ServerConfig.StateBackend.of((String) values.get("stateBackend")),
                 new ServerConfig.RuleWork(new CompileLimits((Integer) values.get(CompileLimits.NESTING_DEPTH),
-                        (Integer) values.get(CompileLimits.REPEAT_COUNT), (Integer) values.get(CompileLimits.NFA_STATES),
+                        (Integer) values.get(CompileLimits.REPEAT_COUNT),
+                        (Integer) values.get(CompileLimits.NFA_STATES),
                         (Integer) values.get(CompileLimits.NFA_TRANSITIONS),
                         (Long) values.get(CompileLimits.COMPILE_TIMEOUT)), (Integer) values.get("compileThreads"),
                         (Long) values.get("backtestTimeoutMs"), (Long) values.get("backtestMaxEvents")));

@@ -181,8 +181,8 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION, StateBackend.HEAP,
-                RuleWork.DEFAULT);
+                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION,
+                StateBackend.HEAP, RuleWork.DEFAULT);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {

@@ -67,7 +67,8 @@ public final class Budget {
 
     void chargeTransition() {
         if (++transitions > maxTransitions) {
-            throw new Exceeded(CompileLimits.NFA_TRANSITIONS, "compiles to more than " + maxTransitions + " NFA transitions");
+            throw new Exceeded(CompileLimits.NFA_TRANSITIONS, "compiles to more than " + maxTransitions
+                    + " NFA transitions");
         }
         tick();
     }
