@@ -9,8 +9,18 @@ package dev.vigil.dsl;
  * @param span where the mistake is
  * @param message what is wrong and, where it helps, what was expected
  * @param sourceLine the full text of the line {@code span.line()}, without its line terminator
+ * @param limit the setting whose bound the text exceeds ({@link ParseLimits#NESTING_DEPTH}, ...), or null for a
+ *     mistake in the text itself
  */
-public record Diagnostic(String file, Span span, String message, String sourceLine) {
+public record Diagnostic(String file, Span span, String message, String sourceLine, String limit) {
+    /** Characters of a long source line shown, and how many of them before the mistake. */
+    private static final int MAX_SHOWN = 160;
+    private static final int SHOWN_BEFORE = 60;
+
+    /** A mistake in the text itself. */
+    public Diagnostic(String file, Span span, String message, String sourceLine) {
+        this(file, span, message, sourceLine, null);
+    }
 
     public int line() {
         return span.line();
@@ -36,9 +46,16 @@ public record Diagnostic(String file, Span span, String message, String sourceLi
         if (sourceLine != null) {
             String line = sourceLine.replace('\t', ' ');
             int start = Math.min(span.column() - 1, line.length());
-            int width = Math.max(1, Math.min(span.length(), Math.max(1, line.length() - start)));
-            out.append('\n').append("  | ").append(line);
-            out.append('\n').append("  | ").append(" ".repeat(start)).append("^".repeat(width));
+            // a long line is shown around the mistake, so a one-line text of megabytes is not repeated per mistake
+            int from = line.length() <= MAX_SHOWN ? 0 : Math.max(0, Math.min(start - SHOWN_BEFORE,
+                    line.length() - MAX_SHOWN));
+            int to = Math.min(line.length(), from + MAX_SHOWN);
+            String before = from > 0 ? "..." : "";
+            String after = to < line.length() ? "..." : "";
+            int width = Math.max(1, Math.min(span.length(), Math.max(1, to - start)));
+            out.append('\n').append("  | ").append(before).append(line, from, to).append(after);
+            out.append('\n').append("  | ").append(" ".repeat(before.length() + start - from))
+                    .append("^".repeat(width));
         }
         return out.toString();
     }

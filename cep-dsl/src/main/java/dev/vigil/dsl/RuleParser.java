@@ -24,13 +24,20 @@ public final class RuleParser {
     private RuleParser() {}
 
     /**
+     * Parses and checks under {@link ParseLimits#DEFAULTS}.
+     *
      * @param fileName how diagnostics name the file (for example {@code fraud.cep})
      * @param text the whole rule file
      */
     public static ParseResult parse(String fileName, String text) {
+        return parse(fileName, text, ParseLimits.DEFAULTS);
+    }
+
+    /** As {@link #parse(String, String)}, with text beyond {@code limits} refused by a diagnostic naming the limit. */
+    public static ParseResult parse(String fileName, String text, ParseLimits limits) {
         Diagnostics diagnostics = new Diagnostics(fileName, text);
-        RuleFile file = SyntaxReader.read(fileName, text, diagnostics);
-        Checker.check(file, diagnostics);
+        RuleFile file = SyntaxReader.read(fileName, text, diagnostics, limits);
+        Checker.check(file, diagnostics, limits);
         if (diagnostics.isEmpty()) {
             return new ParseResult(file, List.of());
         }

@@ -23,7 +23,7 @@ class RoundTripPropertyTest {
             RuleFile original = new RandomAst(seed).file();
             String text = RulePrinter.print(original);
             Diagnostics diagnostics = new Diagnostics("random.cep", text);
-            RuleFile reread = SyntaxReader.read("random.cep", text, diagnostics);
+            RuleFile reread = SyntaxReader.read("random.cep", text, diagnostics, ParseLimits.DEFAULTS);
             long failingSeed = seed;
             assertTrue(diagnostics.isEmpty(), () -> "seed " + failingSeed + " printed text that does not read:\n"
                     + text + "\n" + diagnostics.sorted().stream().map(Diagnostic::render)

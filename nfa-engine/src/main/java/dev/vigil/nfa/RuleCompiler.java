@@ -1,6 +1,7 @@
 package dev.vigil.nfa;
 
 import dev.vigil.dsl.ParseResult;
+import dev.vigil.dsl.Span;
 import dev.vigil.dsl.RuleParser;
 import dev.vigil.dsl.parse.Diagnostics;
 import dev.vigil.dsl.ast.FieldPath;
@@ -8,6 +9,7 @@ import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.RuleFile;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.ast.VarDef;
+import dev.vigil.nfa.compile.Budget;
 import dev.vigil.nfa.compile.NfaCompiler;
 import dev.vigil.nfa.expr.Condition;
 import dev.vigil.nfa.expr.ExpressionCompiler;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The whole compile pipeline in one place: rule text → checked AST ({@code cep-dsl}) → per variable compiled
@@ -26,43 +29,86 @@ import java.util.Map;
  * <p>The DSL checker has already rejected every mistake an author can make; anything the engine's compilers
  * still refuse is a bug, reported as a diagnostic at the rule (never a stack trace) so one bad rule does not
  * hide the others.
+ *
+ * <p>Every compile runs under {@link CompileLimits}: the rule language bounds nesting and quantifier counts, the
+ * NFA compiler bounds each rule's states, transitions and time. A rule beyond a limit gets a diagnostic at the rule
+ * naming the limit. So compiling any text ends, in time about linear in its length, and never with a stack
+ * overflow: the limits keep recursion shallow, and should a thread's stack still be too small the compile reports
+ * that as a diagnostic too.
  */
 public final class RuleCompiler {
     private RuleCompiler() {}
 
-    /** Parses, checks and compiles rule text. */
+    /** Parses, checks and compiles rule text under {@link CompileLimits#DEFAULTS}. */
     public static CompileResult compile(String fileName, String text) {
-        ParseResult parsed = RuleParser.parse(fileName, text);
-        if (!parsed.ok()) {
-            return new CompileResult(List.of(), List.of(), parsed.diagnostics());
+        return compile(fileName, text, CompileLimits.DEFAULTS);
+    }
+
+    /** Parses, checks and compiles rule text; what exceeds {@code limits} is refused with a diagnostic. */
+    public static CompileResult compile(String fileName, String text, CompileLimits limits) {
+        return compile(fileName, text, limits, System::nanoTime);
+    }
+
+    /** As {@link #compile(String, String, CompileLimits)}, timing each rule's compile with {@code nanoClock}. */
+    static CompileResult compile(String fileName, String text, CompileLimits limits, LongSupplier nanoClock) {
+        try {
+            ParseResult parsed = RuleParser.parse(fileName, text, limits.parseLimits());
+            if (!parsed.ok()) {
+                return new CompileResult(List.of(), List.of(), parsed.diagnostics());
+            }
+            return compile(parsed.file(), text, limits, nanoClock);
+        } catch (StackOverflowError tooDeep) {
+            // not reached under the limits on a thread with the JVM's default stack; reported, never thrown
+            Diagnostics diagnostics = new Diagnostics(fileName, text);
+            diagnostics.exceeded(Span.NONE, "the text nests too deeply to compile on this thread's stack; lower "
+                    + "its nesting (" + CompileLimits.NESTING_DEPTH + " is " + limits.maxNestingDepth() + ")",
+                    CompileLimits.NESTING_DEPTH);
+            return new CompileResult(List.of(), List.of(), diagnostics.sorted());
+        } catch (RuntimeException bug) {
+            Diagnostics diagnostics = new Diagnostics(fileName, text);
+            diagnostics.error(Span.NONE, "internal error reading the rule text: " + bug
+                    + " (please report this with the rule text)");
+            return new CompileResult(List.of(), List.of(), diagnostics.sorted());
         }
-        return compile(parsed.file(), text);
     }
 
-    /** Compiles an already checked AST. */
+    /** Compiles an already checked AST under {@link CompileLimits#DEFAULTS}. */
     public static CompileResult compile(RuleFile file) {
-        return compile(file, null);
+        return compile(file, null, CompileLimits.DEFAULTS, System::nanoTime);
     }
 
-    private static CompileResult compile(RuleFile file, String text) {
+    private static CompileResult compile(RuleFile file, String text, CompileLimits limits, LongSupplier nanoClock) {
         Map<String, StreamDecl> streams = new HashMap<>();
         for (StreamDecl stream : file.streams()) {
             streams.putIfAbsent(stream.name(), stream);
         }
         List<CompiledRule> rules = new ArrayList<>();
-        Diagnostics bugs = new Diagnostics(file.fileName(), text == null ? "" : text);
+        Diagnostics problems = new Diagnostics(file.fileName(), text == null ? "" : text);
         for (Rule rule : file.rules()) {
+            Budget budget = new Budget(limits.maxNfaStates(), limits.maxNfaTransitions(), limits.compileTimeoutMs(),
+                    nanoClock);
             try {
-                rules.add(compileRule(rule, streams));
+                rules.add(compileRule(rule, streams, budget));
+            } catch (Budget.Exceeded exceeded) {
+                problems.exceeded(rule.span(), "rule '" + rule.name() + "' " + exceeded.getMessage() + " ("
+                        + exceeded.limit() + ")" + advice(exceeded.limit()), exceeded.limit());
             } catch (RuntimeException bug) {
-                bugs.error(rule.span(), "internal error compiling rule '" + rule.name() + "': " + bug.getMessage()
+                problems.error(rule.span(), "internal error compiling rule '" + rule.name() + "': " + bug.getMessage()
                         + " (please report this with the rule text)");
             }
         }
-        return new CompileResult(rules, file.streams(), bugs.sorted());
+        return new CompileResult(rules, file.streams(), problems.sorted());
     }
 
-    static CompiledRule compileRule(Rule rule, Map<String, StreamDecl> streams) {
+    private static String advice(String limit) {
+        if (limit.equals(CompileLimits.COMPILE_TIMEOUT)) {
+            return "; make the pattern smaller (fewer stages, lower counts)";
+        }
+        return ": Flink CEP makes one state per stage and per repetition of a counted quantifier, and groups repeat "
+                + "their bodies; use fewer stages or lower counts (+ and * loop in one state)";
+    }
+
+    static CompiledRule compileRule(Rule rule, Map<String, StreamDecl> streams, Budget budget) {
         List<String> variables = PatternVariables.of(rule.pattern());
         ExpressionCompiler expressions = new ExpressionCompiler(variables);
 
@@ -80,7 +126,7 @@ public final class RuleCompiler {
         }
         long withinMs = rule.within() == null ? -1 : rule.within().millis();
         long gapWithinMs = rule.gapWithin() == null ? -1 : rule.gapWithin().millis();
-        Nfa nfa = NfaCompiler.compile(rule.pattern(), conditions, untils, withinMs, gapWithinMs, rule.skip());
+        Nfa nfa = NfaCompiler.compile(rule.pattern(), conditions, untils, withinMs, gapWithinMs, rule.skip(), budget);
 
         Map<String, Long> delays = new LinkedHashMap<>();
         for (String stream : rule.from()) {

@@ -1,7 +1,9 @@
 package dev.vigil.cli;
 
 import dev.vigil.dsl.Diagnostic;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompiledRule;
+import dev.vigil.server.ServerConfig;
 import dev.vigil.server.backtest.Backtest;
 import dev.vigil.server.backtest.LoggedRule;
 import dev.vigil.server.backtest.TimeRange;
@@ -17,6 +19,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,10 +36,15 @@ import picocli.CommandLine.TypeConversionException;
             "Give rule files to try (their rules run as version 0), or the name of a rule the server deployed (its "
                 + "latest deployment in the log, at its version: alert ids equal the live ones). Events outside "
                 + "[--from, --to) are skipped; the recorded watermarks all apply, and the replay ends at the last "
-                + "one (partial matches still open are counted, not flushed). A running server may use the folder."})
+                + "one (partial matches still open are counted, not flushed). A running server may use the folder.",
+            "Like the server's, a backtest stops after --timeout-ms or --max-events events read from the log, and "
+                + "says so (truncated) with the alerts it found."})
 final class BacktestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    CompileLimitOptions compileLimits;
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "The server's data folder (vigil serve --data; the default there is ./data).")
@@ -66,6 +74,16 @@ final class BacktestCommand implements Callable<Integer> {
             description = "Stop after N alerts (the summary says truncated when there were more; default: no limit).")
     Long limit;
 
+    @Option(names = "--max-events", paramLabel = "N",
+            defaultValue = "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_MAX_EVENTS,
+            description = "Stop after reading N events of the log (default: ${DEFAULT-VALUE}).")
+    long maxEvents;
+
+    @Option(names = "--timeout-ms", paramLabel = "MS",
+            defaultValue = "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_TIMEOUT_MS,
+            description = "Stop after MS milliseconds of replay (default: ${DEFAULT-VALUE}).")
+    long timeoutMs;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -73,6 +91,14 @@ final class BacktestCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         if (limit != null && limit < 1) {
             err.println("vigil backtest: --limit must be at least 1, got " + limit);
+            return Vigil.EXIT_USAGE;
+        }
+        if (maxEvents < 1 || timeoutMs < 1) {
+            err.println("vigil backtest: --max-events and --timeout-ms must be at least 1");
+            return Vigil.EXIT_USAGE;
+        }
+        CompileLimits limits = compileLimits.limits(err, "backtest");
+        if (limits == null) {
             return Vigil.EXIT_USAGE;
         }
         long fromMs = from == null ? Long.MIN_VALUE : from;
@@ -84,11 +110,12 @@ final class BacktestCommand implements Callable<Integer> {
         TimeRange range = new TimeRange(fromMs, toMs);
         try (IngestLogSnapshot log = IngestLogSnapshot.ofDataFolder(data)) {
             List<CompiledRule> rules = new ArrayList<>();
-            int status = candidate.rule != null ? logged(log, err, rules) : fromFiles(err, rules);
+            int status = candidate.rule != null ? logged(log, err, rules, limits) : fromFiles(err, rules, limits);
             if (status != 0) {
                 return status;
             }
-            Backtest.Summary summary = new Backtest(rules, range, limit == null ? Backtest.NO_LIMIT : limit)
+            Backtest.Summary summary = new Backtest(rules, range, limit == null ? Backtest.NO_LIMIT : limit,
+                    new Backtest.Bounds(maxEvents, timeoutMs, () -> false), System::nanoTime)
                     .run(log, alert -> out.println(JsonCodec.alert(alert)));
             out.flush();
             err.println(render(rules, range, summary));
@@ -101,8 +128,8 @@ final class BacktestCommand implements Callable<Integer> {
     }
 
     /** The rule named {@code --rule} as last deployed in the log; 0, or the exit status after saying why not. */
-    private int logged(IngestLogSnapshot log, PrintWriter err, List<CompiledRule> rules) {
-        LoggedRule.Lookup lookup = LoggedRule.find(log, candidate.rule);
+    private int logged(IngestLogSnapshot log, PrintWriter err, List<CompiledRule> rules, CompileLimits limits) {
+        LoggedRule.Lookup lookup = LoggedRule.find(log, candidate.rule, limits);
         if (lookup instanceof LoggedRule.Found found) {
             rules.add(found.rule());
             return 0;
@@ -124,8 +151,8 @@ final class BacktestCommand implements Callable<Integer> {
     }
 
     /** The rules of {@code --rule-file}, at version 0; 0, or the exit status after reporting their mistakes. */
-    private int fromFiles(PrintWriter err, List<CompiledRule> rules) {
-        RuleFiles loaded = RuleFiles.load(candidate.ruleFiles);
+    private int fromFiles(PrintWriter err, List<CompiledRule> rules, CompileLimits limits) {
+        RuleFiles loaded = RuleFiles.load(candidate.ruleFiles, limits);
         int status = loaded.report(err);
         if (status != 0) {
             return status;
@@ -146,9 +173,25 @@ final class BacktestCommand implements Callable<Integer> {
             names.add(rule.name() + " v" + rule.version());
         }
         return "vigil backtest: " + String.join(", ", names) + ": " + summary.eventsReplayed() + " events in "
-                + range + " replayed, " + summary.alerts() + " alerts" + (summary.truncated() ? " (truncated: "
-                + "more followed the limit)" : "") + ", " + summary.openPartialMatches()
+                + range + " replayed, " + summary.alerts() + " alerts" + truncation(summary) + ", "
+                + summary.openPartialMatches()
                 + " partial matches open at the end, log read to position " + summary.lastPosition();
+    }
+
+    private static String truncation(Backtest.Summary summary) {
+        if (summary.stoppedBy() == null) {
+            return "";
+        }
+        switch (summary.stoppedBy()) {
+            case ALERTS:
+                return " (truncated: more followed the limit)";
+            case EVENTS:
+                return " (truncated: stopped after " + summary.eventsRead() + " events read, --max-events)";
+            case TIME:
+                return " (truncated: stopped after --timeout-ms)";
+            default:
+                return " (truncated: cancelled)";
+        }
     }
 
     /** Reads {@code --from}/{@code --to} as {@link TimeRange#instant} does. */

@@ -1,9 +1,11 @@
 package dev.vigil.cli;
 
+import dev.vigil.nfa.CompileLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,12 +17,19 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    CompileLimitOptions compileLimits;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rule files (.cep) to check.")
     List<Path> files;
 
     @Override
     public Integer call() {
-        RuleFiles loaded = RuleFiles.load(files);
+        CompileLimits limits = compileLimits.limits(spec.commandLine().getErr(), "check");
+        if (limits == null) {
+            return Vigil.EXIT_USAGE;
+        }
+        RuleFiles loaded = RuleFiles.load(files, limits);
         int status = loaded.report(spec.commandLine().getErr());
         if (status == 0) {
             spec.commandLine().getOut().println("ok: " + loaded.rules().size() + " rule(s) in " + files.size()

@@ -2,10 +2,12 @@ package dev.vigil.cli;
 
 import dev.vigil.nfa.CompiledRule;
 import java.io.PrintWriter;
+import dev.vigil.nfa.CompileLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -18,6 +20,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    CompileLimitOptions compileLimits;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rule files (.cep) to explain.")
     List<Path> files;
 
@@ -26,7 +31,11 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RuleFiles loaded = RuleFiles.load(files);
+        CompileLimits limits = compileLimits.limits(spec.commandLine().getErr(), "explain");
+        if (limits == null) {
+            return Vigil.EXIT_USAGE;
+        }
+        RuleFiles loaded = RuleFiles.load(files, limits);
         int status = loaded.report(spec.commandLine().getErr());
         if (status != 0) {
             return status;

@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.dsl.Diagnostic;
 import dev.vigil.dsl.ast.StreamDecl;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
@@ -23,7 +24,8 @@ import java.util.List;
 record RuleFiles(List<CompiledRule> rules, List<StreamDecl> streams, List<Diagnostic> diagnostics,
         List<String> ioErrors) {
 
-    static RuleFiles load(List<Path> files) {
+    /** Reads and compiles {@code files} under {@code limits}. */
+    static RuleFiles load(List<Path> files, CompileLimits limits) {
         List<CompiledRule> rules = new ArrayList<>();
         List<StreamDecl> streams = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
@@ -42,7 +44,7 @@ record RuleFiles(List<CompiledRule> rules, List<StreamDecl> streams, List<Diagno
                 ioErrors.add(file + ": cannot read: " + e.getMessage());
                 continue;
             }
-            CompileResult result = RuleCompiler.compile(file.toString(), text);
+            CompileResult result = RuleCompiler.compile(file.toString(), text, limits);
             rules.addAll(result.rules());
             streams.addAll(result.streams());
             diagnostics.addAll(result.diagnostics());

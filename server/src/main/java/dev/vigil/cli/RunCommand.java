@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EventDecoder;
 import java.io.BufferedReader;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +36,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    CompileLimitOptions compileLimits;
 
     @Option(names = "--rules", arity = "1..*", required = true, paramLabel = "FILE",
             description = "Rule files (.cep).")
@@ -76,7 +81,11 @@ final class RunCommand implements Callable<Integer> {
             err.println("vigil run: --max-partial-matches must be at least 1, got " + maxPartialMatches);
             return Vigil.EXIT_USAGE;
         }
-        RuleFiles loaded = RuleFiles.load(ruleFiles);
+        CompileLimits limits = compileLimits.limits(err, "run");
+        if (limits == null) {
+            return Vigil.EXIT_USAGE;
+        }
+        RuleFiles loaded = RuleFiles.load(ruleFiles, limits);
         int status = loaded.report(err);
         if (status != 0) {
             return status;

@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import dev.vigil.dsl.Diagnostic;
 import dev.vigil.nfa.Alert;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
@@ -25,8 +26,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its deployed version, so alert ids equal the live ones) or new rule text (version 0, which no deployment has), and
  * answers with the alerts they would have produced ({@link Backtest}).
  *
- * <p>Only one backtest runs at a time (another is answered 503 with {@code Retry-After}): a replay reads the whole
- * log and takes a core, which the live shards need more.
+ * <p>Only one backtest runs at a time (another is answered 503 with {@code Retry-After}, counted): a replay reads the
+ * whole log and takes a core, which the live shards need more. Each is bounded ({@link ServerConfig.RuleWork}): its
+ * text compiles under the server's compile limits, and the replay stops after {@code backtestTimeoutMs} or
+ * {@code backtestMaxEvents} events read, answering what it found with {@code truncated} and {@code stoppedBy}; when
+ * the client goes away it stops at once. The slot is freed whenever the worker returns, however the backtest ended.
  *
  * <p><b>Threading:</b> the handler runs on the event loop and only reads the body and the {@link RuleRegistry};
  * compiling, replaying and rendering run on a worker.
@@ -39,14 +43,24 @@ final class BacktestApi {
     private final RuleRegistry registry;
     private final Path dataDir;
     private final int ruleTextLimitBytes;
+    private final ServerConfig.RuleWork work;
+    private final RuleWorkMeters meters;
     private final AtomicBoolean running = new AtomicBoolean();
 
     /** @param dataDir the server's data folder, or null when it runs without one (nothing is recorded then) */
-    BacktestApi(Vertx vertx, RuleRegistry registry, Path dataDir, int ruleTextLimitBytes) {
+    BacktestApi(Vertx vertx, RuleRegistry registry, Path dataDir, int ruleTextLimitBytes, ServerConfig.RuleWork work,
+            RuleWorkMeters meters) {
         this.vertx = vertx;
         this.registry = registry;
         this.dataDir = dataDir;
         this.ruleTextLimitBytes = ruleTextLimitBytes;
+        this.work = work;
+        this.meters = meters;
+    }
+
+    /** Whether a backtest holds the slot now (for tests: a finished one must have freed it). */
+    boolean running() {
+        return running.get();
     }
 
     void post(RoutingContext ctx) {
@@ -87,12 +101,16 @@ final class BacktestApi {
             return;
         }
         if (!running.compareAndSet(false, true)) {
+            meters.backtestBusy();
             ctx.response().putHeader("Retry-After", "1");
             Problems.send(ctx, 503, Problems.error("a backtest is already running; retry when it is done"));
             return;
         }
         List<CompiledRule> rules = deployed;
-        vertx.executeBlocking(() -> run(request, rules), false)
+        AtomicBoolean gone = new AtomicBoolean();
+        ctx.response().closeHandler(closed -> gone.set(true));   // the client went away: stop replaying for it
+        Backtest.Bounds bounds = new Backtest.Bounds(work.backtestMaxEvents(), work.backtestTimeoutMs(), gone::get);
+        vertx.executeBlocking(() -> run(request, rules, bounds), false)
                 .onComplete(done -> running.set(false))
                 .onSuccess(outcome -> answer(ctx, outcome))
                 .onFailure(ctx::fail);
@@ -110,10 +128,12 @@ final class BacktestApi {
     private record Replayed(String json) implements Outcome {}
 
     /** On a worker: compiles the text when there is one, then replays and renders the answer. */
-    private Outcome run(BacktestRequest request, List<CompiledRule> deployed) throws Exception {
+    private Outcome run(BacktestRequest request, List<CompiledRule> deployed, Backtest.Bounds bounds) throws Exception {
         List<CompiledRule> rules = deployed;
         if (rules == null) {
-            CompileResult result = RuleCompiler.compile(RulesApi.REQUEST_FILE, request.text());
+            CompileLimits limits = work.compile();
+            CompileResult result = RuleCompiler.compile(RulesApi.REQUEST_FILE, request.text(), limits);
+            meters.compiled(result);
             if (!result.ok()) {
                 return new DoesNotCompile(result.diagnostics());
             }
@@ -128,9 +148,13 @@ final class BacktestApi {
         List<Alert> alerts = new ArrayList<>();
         Backtest.Summary summary;
         try (IngestLogSnapshot log = IngestLogSnapshot.ofDataFolder(dataDir)) {
-            summary = new Backtest(rules, request.range(), request.limit()).run(log, alerts::add);
+            summary = new Backtest(rules, request.range(), request.limit(), bounds, System::nanoTime)
+                    .run(log, alerts::add);
         } catch (NoSuchFileException missing) {
             return new NoLog();
+        }
+        if (summary.stoppedBy() != null) {
+            meters.backtestStopped(summary.stoppedBy().json());
         }
         return new Replayed(render(rules, request.range(), summary, alerts));
     }
@@ -155,7 +179,9 @@ final class BacktestApi {
 
     /**
      * The answer: {@code rules} (name and version), {@code from} and {@code to} (epoch ms, null when open), counts,
-     * and {@code alerts}, each the alert object subscribers receive, in the order the engine emitted them.
+     * {@code truncated} and {@code stoppedBy} ({@code alerts}, {@code events}, {@code time}, or null when the whole
+     * log was replayed), and {@code alerts}, each the alert object subscribers receive, in the order the engine
+     * emitted them.
      */
     static String render(List<CompiledRule> rules, TimeRange range, Backtest.Summary summary, List<Alert> alerts) {
         JsonArray names = new JsonArray();
@@ -166,8 +192,10 @@ final class BacktestApi {
                 .put("from", range.hasFrom() ? range.fromMs() : null)
                 .put("to", range.hasTo() ? range.toMs() : null)
                 .put("eventsReplayed", summary.eventsReplayed())
+                .put("eventsRead", summary.eventsRead())
                 .put("openPartialMatches", summary.openPartialMatches())
                 .put("truncated", summary.truncated())
+                .put("stoppedBy", summary.stoppedBy() == null ? null : summary.stoppedBy().json())
                 .put("logPosition", summary.lastPosition());
         String encoded = head.encode();
         StringBuilder json = new StringBuilder(encoded.length() + 16 + alerts.size() * 256)

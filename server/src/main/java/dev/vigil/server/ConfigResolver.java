@@ -7,6 +7,7 @@ import dev.vigil.connectors.InvalidSinkException;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkDeclarations;
 import dev.vigil.connectors.WebhookHosts;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.server.durable.LogRetention;
 import dev.vigil.server.ingest.AckAfter;
 import io.vertx.core.json.DecodeException;
@@ -133,7 +134,34 @@ public final class ConfigResolver {
             new ConfigKey("webhookDeniedHosts", "VIGIL_WEBHOOK_DENIED_HOSTS", "--webhook-denied-hosts", "HOSTS",
                     ConfigKey.Kind.LIST, null,
                     "Hosts webhooks named in rule text may not post to, besides the defaults: private, an "
-                            + "address, a CIDR block, a name or *.domain."));
+                            + "address, a CIDR block, a name or *.domain."),
+            new ConfigKey(CompileLimits.NESTING_DEPTH, "VIGIL_MAX_NESTING_DEPTH", "--max-nesting-depth", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNestingDepth(),
+                    "Levels rule text may nest (parentheses, NOT, calls, groups, each operator of a chain); deeper "
+                            + "text is refused with a diagnostic (docs/rule-language.md, Limits)."),
+            new ConfigKey(CompileLimits.REPEAT_COUNT, "VIGIL_MAX_REPEAT_COUNT", "--max-repeat-count", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxRepeatCount(),
+                    "Largest count of a quantifier ({n}, {n,}, {n,m}): each repetition is a state of the NFA."),
+            new ConfigKey(CompileLimits.NFA_STATES, "VIGIL_MAX_NFA_STATES", "--max-nfa-states", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNfaStates(),
+                    "States one rule's NFA may have; a larger rule is refused."),
+            new ConfigKey(CompileLimits.NFA_TRANSITIONS, "VIGIL_MAX_NFA_TRANSITIONS", "--max-nfa-transitions", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNfaTransitions(),
+                    "Transitions one rule's NFA may have; a larger rule is refused."),
+            new ConfigKey(CompileLimits.COMPILE_TIMEOUT, "VIGIL_COMPILE_TIMEOUT_MS", "--compile-timeout-ms", "MS",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + CompileLimits.DEFAULTS.compileTimeoutMs(),
+                    "Milliseconds one rule may take to compile; a slower one is refused."),
+            new ConfigKey("compileThreads", "VIGIL_COMPILE_THREADS", "--compile-threads", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.RuleWork.DEFAULT_COMPILE_THREADS,
+                    "Threads compiling rule text sent over HTTP; with " + CompilePool.QUEUED_PER_THREAD
+                            + " requests queued per thread, more get 503 with Retry-After."),
+            new ConfigKey("backtestTimeoutMs", "VIGIL_BACKTEST_TIMEOUT_MS", "--backtest-timeout-ms", "MS",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_TIMEOUT_MS,
+                    "Milliseconds a backtest may run; then it stops and answers what it found (truncated)."),
+            new ConfigKey("backtestMaxEvents", "VIGIL_BACKTEST_MAX_EVENTS", "--backtest-max-events", "N",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_MAX_EVENTS,
+                    "Events of the ingest log a backtest may read; then it stops and answers what it found "
+                            + "(truncated)."));
 
 
     /** The allowed values of the settings that are one of a few words. */
@@ -197,7 +225,13 @@ public final class ConfigResolver {
                         (Long) values.get("minFreeDiskMb")),
                 (Long) values.get("checkpointIntervalMs"), null,
                 new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")),
-                ServerConfig.StateBackend.of((String) values.get("stateBackend")), security);
+                ServerConfig.StateBackend.of((String) values.get("stateBackend")), security,
+                new ServerConfig.RuleWork(new CompileLimits((Integer) values.get(CompileLimits.NESTING_DEPTH),
+                        (Integer) values.get(CompileLimits.REPEAT_COUNT),
+                        (Integer) values.get(CompileLimits.NFA_STATES),
+                        (Integer) values.get(CompileLimits.NFA_TRANSITIONS),
+                        (Long) values.get(CompileLimits.COMPILE_TIMEOUT)), (Integer) values.get("compileThreads"),
+                        (Long) values.get("backtestTimeoutMs"), (Long) values.get("backtestMaxEvents")));
     }
 
     @SuppressWarnings("unchecked")

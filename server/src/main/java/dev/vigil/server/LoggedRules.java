@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.dsl.ast.StreamDecl;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
@@ -27,10 +28,10 @@ record LoggedRules(List<CompiledRule> rules, List<StreamDecl> streams, List<Stri
         problems = List.copyOf(problems);
     }
 
-    /** The rules named in {@code versions} from one deployment's text. */
-    static LoggedRules compile(String origin, String text, Map<String, Integer> versions) {
+    /** The rules named in {@code versions} from one deployment's text, compiled under the server's limits. */
+    static LoggedRules compile(String origin, String text, Map<String, Integer> versions, CompileLimits limits) {
         String file = origin.equals(IngestLog.HTTP) ? "request" : origin;
-        CompileResult result = RuleCompiler.compile(file, text);
+        CompileResult result = RuleCompiler.compile(file, text, limits);
         List<CompiledRule> rules = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Integer> wanted : versions.entrySet()) {
@@ -52,7 +53,7 @@ record LoggedRules(List<CompiledRule> rules, List<StreamDecl> streams, List<Stri
     }
 
     /** A checkpoint's rules, each text compiled once, in the checkpoint's order. */
-    static LoggedRules compile(List<RuleText> texts) {
+    static LoggedRules compile(List<RuleText> texts, CompileLimits limits) {
         Map<List<String>, Map<String, Integer>> byText = new LinkedHashMap<>();
         for (RuleText text : texts) {
             byText.computeIfAbsent(List.of(text.origin(), text.text()), key -> new LinkedHashMap<>())
@@ -62,7 +63,7 @@ record LoggedRules(List<CompiledRule> rules, List<StreamDecl> streams, List<Stri
         List<StreamDecl> streams = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<List<String>, Map<String, Integer>> group : byText.entrySet()) {
-            LoggedRules part = compile(group.getKey().get(0), group.getKey().get(1), group.getValue());
+            LoggedRules part = compile(group.getKey().get(0), group.getKey().get(1), group.getValue(), limits);
             for (CompiledRule rule : part.rules) {
                 compiled.put(rule.name(), rule);
             }

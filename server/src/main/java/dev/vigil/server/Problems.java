@@ -14,6 +14,9 @@ import java.util.UUID;
  * to the server's stderr, never to the client).
  */
 final class Problems {
+    /** Diagnostics listed in one answer; a text with more gets a count of the rest. */
+    static final int MAX_DIAGNOSTICS = 100;
+
     private final PrintWriter err;
 
     Problems(PrintWriter err) {
@@ -32,13 +35,25 @@ final class Problems {
                 .end(body.encode());
     }
 
+    /**
+     * 400's body for rule text with mistakes: the first {@value #MAX_DIAGNOSTICS} diagnostics (each with
+     * {@code limit} when it is a compile limit that was passed), and how many more there were.
+     */
     static JsonObject diagnostics(List<Diagnostic> diagnostics) {
         JsonArray list = new JsonArray();
-        for (Diagnostic diagnostic : diagnostics) {
-            list.add(new JsonObject().put("line", diagnostic.line()).put("column", diagnostic.column())
-                    .put("message", diagnostic.message()).put("rendered", diagnostic.render()));
+        for (Diagnostic diagnostic : diagnostics.subList(0, Math.min(MAX_DIAGNOSTICS, diagnostics.size()))) {
+            JsonObject item = new JsonObject().put("line", diagnostic.line()).put("column", diagnostic.column())
+                    .put("message", diagnostic.message()).put("rendered", diagnostic.render());
+            if (diagnostic.limit() != null) {
+                item.put("limit", diagnostic.limit());
+            }
+            list.add(item);
         }
-        return error("rule does not compile").put("diagnostics", list);
+        JsonObject body = error("rule does not compile").put("diagnostics", list);
+        if (diagnostics.size() > MAX_DIAGNOSTICS) {
+            body.put("diagnosticsOmitted", diagnostics.size() - MAX_DIAGNOSTICS);
+        }
+        return body;
     }
 
     /** The router's failure and error handler: whatever went wrong, the client gets JSON. */

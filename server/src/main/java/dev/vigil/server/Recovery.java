@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.server.durable.Checkpoint;
 import dev.vigil.server.durable.ChronicleIngestLog;
@@ -32,19 +33,22 @@ final class Recovery {
     private final RuleRegistry registry;
     private final PrintWriter err;
     private final Restart from;
+    private final CompileLimits limits;
 
     /**
      * @param from the checkpoint the shards and the door were restored from (replay goes on after its position), or
      *     null to replay the whole log
+     * @param limits what the logged rule texts compile under: the server's
      */
     Recovery(Context eventLoop, ChronicleIngestLog log, Ingest ingest, RuleRegistry registry, PrintWriter err,
-            Restart from) {
+            Restart from, CompileLimits limits) {
         this.eventLoop = eventLoop;
         this.log = log;
         this.ingest = ingest;
         this.registry = registry;
         this.err = err;
         this.from = from;
+        this.limits = limits;
     }
 
     /**
@@ -108,7 +112,7 @@ final class Recovery {
     }
 
     private void replay(LogRecord.Deploy deploy, Map<Path, RuleReloader.WatchedFile> files) throws Exception {
-        LoggedRules compiled = LoggedRules.compile(deploy.origin(), deploy.text(), deploy.versions());
+        LoggedRules compiled = LoggedRules.compile(deploy.origin(), deploy.text(), deploy.versions(), limits);
         for (String problem : compiled.problems()) {
             err.println("vigil serve: recovery: " + problem);
         }

@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import dev.vigil.dsl.Diagnostic;
 import dev.vigil.dsl.ast.StreamDecl;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
@@ -23,7 +24,8 @@ import java.util.stream.Stream;
 /**
  * Loads the rule files found at start: every {@code *.cep} file under a folder, recursively, in path order. A
  * file with any mistake is reported with the usual positioned diagnostics and skipped whole; a rule whose name
- * an earlier file already used is reported and skipped. Problems never stop the server from starting.
+ * an earlier file already used is reported and skipped. Files compile under the server's compile limits, and a
+ * file beyond one is reported like any other mistake. Problems in files never stop the server from starting.
  *
  * @param rules the rules to deploy, with their file's text as source
  * @param files every file read, with the rules deployed from it: where {@link RuleReloader} starts from
@@ -31,7 +33,7 @@ import java.util.stream.Stream;
 record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams,
         Map<Path, RuleReloader.WatchedFile> files) {
 
-    static RuleDirectory load(Path folder, PrintWriter err, Instant now, SinkCatalog sinks) {
+    static RuleDirectory load(Path folder, PrintWriter err, Instant now, SinkCatalog sinks, CompileLimits limits) {
         List<DeployedRule> rules = new ArrayList<>();
         List<StreamDecl> streams = new ArrayList<>();
         if (folder == null) {
@@ -51,7 +53,8 @@ record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams,
                 err.println("vigil serve: " + file + ": cannot read (" + e.getMessage() + "); skipped");
                 continue;
             }
-            CompileResult result = sinks.check(file.toString(), text, RuleCompiler.compile(file.toString(), text));
+            CompileResult result = sinks.check(file.toString(), text,
+                    RuleCompiler.compile(file.toString(), text, limits));
             if (!result.ok()) {
                 for (Diagnostic diagnostic : result.diagnostics()) {
                     err.println(diagnostic.render());

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.dsl.Diagnostic;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
  * {@code *.cep} files and compiles those whose text changed; back on the event loop a changed file's rules are
  * deployed as new versions (the same path as {@code PUT /v1/rules/{name}}), rules the file no longer declares and
  * the rules of deleted files are undeployed, and new files are deployed. A file that does not compile is reported
- * with its diagnostics and its previous rules keep running.
+ * with its diagnostics (once per change of its text) and its previous rules keep running; a file never stops the
+ * others from being read and deployed. Files compile under the server's compile limits.
  *
  * <p>A periodic scan, not a {@code WatchService}: it needs no thread of its own, sees changes on every file system
  * (a WatchService misses some, e.g. on network mounts or through symbolic links) and compares text, not modification
@@ -62,6 +64,8 @@ final class RuleReloader {
     private final PrintWriter err;
     private final Map<Path, WatchedFile> files;
     private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
+    private CompileLimits limits = CompileLimits.DEFAULTS;
+    private RuleWorkMeters meters;
     private final SinkCatalog sinks;
     private long timerId = -1;
     private boolean scanning;
@@ -85,6 +89,13 @@ final class RuleReloader {
         return this;
     }
 
+    /** Compiles files under {@code compileLimits}, counting refusals in {@code counted} (null: not counted). */
+    RuleReloader compileWith(CompileLimits compileLimits, RuleWorkMeters counted) {
+        limits = compileLimits;
+        meters = counted;
+        return this;
+    }
+
     /** Starts scanning; call on the server's event loop. */
     RuleReloader start() {
         timerId = vertx.setPeriodic(INTERVAL_MS, id -> scan());
@@ -103,7 +114,8 @@ final class RuleReloader {
         scanning = true;
         Map<Path, String> seen = new HashMap<>();
         files.forEach((file, watched) -> seen.put(file, watched.text()));
-        vertx.executeBlocking(() -> changes(folder, seen)).onComplete(done -> {
+        CompileLimits compileLimits = limits;
+        vertx.executeBlocking(() -> changes(folder, seen, compileLimits), false).onComplete(done -> {
             scanning = false;
             if (stopped) {
                 return;
@@ -121,7 +133,7 @@ final class RuleReloader {
     }
 
     /** The files under {@code folder} whose text differs from {@code seen} (compiled), and the vanished ones. */
-    static List<FileChange> changes(Path folder, Map<Path, String> seen) throws IOException {
+    static List<FileChange> changes(Path folder, Map<Path, String> seen, CompileLimits limits) throws IOException {
         List<Path> present = new ArrayList<>();
         if (Files.isDirectory(folder)) {
             try (Stream<Path> walk = Files.walk(folder)) {
@@ -138,7 +150,7 @@ final class RuleReloader {
                 continue; // being replaced, or not text: the next scan sees how it ends up
             }
             if (!text.equals(seen.get(file))) {
-                changes.add(new Changed(file, text, RuleCompiler.compile(file.toString(), text)));
+                changes.add(new Changed(file, text, RuleCompiler.compile(file.toString(), text, limits)));
             }
         }
         Set<Path> still = new HashSet<>(present);
@@ -163,6 +175,9 @@ final class RuleReloader {
             return;
         }
         Changed changed = (Changed) change;
+        if (meters != null) {
+            meters.compiled(changed.result());
+        }
         CompileResult result = sinks.check(changed.file().toString(), changed.text(), changed.result());
         if (!result.ok()) {
             for (Diagnostic diagnostic : result.diagnostics()) {

@@ -4,7 +4,6 @@ import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.server.ingest.IngestLog;
 import dev.vigil.nfa.EngineCounters;
-import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.runtime.RuleCounters;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -18,11 +17,13 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * {@code /v1/rules}: compiles rule text on a worker thread, then, back on the event loop, checks names, numbers
- * the versions, submits the change to every shard and records it in the {@link RuleRegistry}. The registry changes
- * only when the shards accepted the command, so what {@code GET} shows is what runs (or is queued to run).
+ * {@code /v1/rules}: compiles rule text on the {@link CompilePool} (under the server's compile limits; 503 with
+ * {@code Retry-After} when every compiler is busy), then, back on the event loop, checks names, numbers the
+ * versions, submits the change to every shard and records it in the {@link RuleRegistry}. The registry changes
+ * only when the shards accepted the command, so what {@code GET} shows is what runs (or is queued to run). No lock
+ * is held while compiling.
  *
- * <p><b>Threading:</b> handlers run on the server's event loop; only {@link RuleCompiler} runs on a worker.
+ * <p><b>Threading:</b> handlers run on the server's event loop; only the compile runs on a pool thread.
  */
 final class RulesApi {
     /** The file name diagnostics show for rule text received over HTTP. */
@@ -32,14 +33,16 @@ final class RulesApi {
     private final RuleRegistry registry;
     private final Ingest ingest;
     private final Clock clock;
+    private final CompilePool compiler;
     private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
     private SinkRouter sinks;
 
-    RulesApi(Vertx vertx, RuleRegistry registry, Ingest ingest, Clock clock) {
+    RulesApi(Vertx vertx, RuleRegistry registry, Ingest ingest, Clock clock, CompilePool compiler) {
         this.vertx = vertx;
         this.registry = registry;
         this.ingest = ingest;
         this.clock = clock;
+        this.compiler = compiler;
     }
 
     /** {@code POST /v1/rules}: deploys every rule of the text; 409 when any name is taken, deploying none. */
@@ -123,7 +126,14 @@ final class RulesApi {
             if (checkCompiled(ctx, result)) {
                 then.accept(source, result);
             }
-        }).onFailure(ctx::fail);
+        }).onFailure(failed -> {
+            if (failed instanceof CompilePool.Busy) {
+                ctx.response().putHeader("Retry-After", "1");
+                Problems.send(ctx, 503, Problems.error("every rule compiler is busy; retry later"));
+            } else {
+                ctx.fail(failed);
+            }
+        });
     }
 
     void list(RoutingContext ctx) {
@@ -190,8 +200,8 @@ final class RulesApi {
 
     private io.vertx.core.Future<CompileResult> compile(String source) {
         SinkCatalog catalog = sinks == null ? new SinkCatalog(List.of(), null) : sinks.catalog();
-        return vertx.executeBlocking(() -> catalog.check(REQUEST_FILE, source,
-                RuleCompiler.compile(REQUEST_FILE, source)));
+        return compiler.compile(vertx.getOrCreateContext(), REQUEST_FILE, source,
+                result -> catalog.check(REQUEST_FILE, source, result));
     }
 
     /** Sends 400 with the diagnostics, or for text without rules; true when the result can be used. */

@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.WebhookHosts;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.server.durable.LogRetention;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,12 +41,13 @@ import java.util.function.Consumer;
  * @param stateBackend where the shards' engines keep per-key state: on the heap, or in RocksDB under
  *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
  * @param security what web pages, and the sinks rule text names, may reach
+ * @param ruleWork what one rule text may cost to compile and one backtest to run
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend, Security security) {
+        StateBackend stateBackend, Security security, RuleWork ruleWork) {
     /**
      * What web pages, and the sinks named in rule text, may reach (docs/security.md).
      *
@@ -104,6 +106,35 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         public Tls {
             if (certificate == null || key == null) {
                 throw new IllegalArgumentException("TLS needs a certificate and a key");
+            }
+        }
+    }
+
+    /**
+     * What rule text may cost the server: every text it compiles (rules API, validate, backtest, rules folder,
+     * recovery) is held to {@code compile}; HTTP compiles run on a pool of {@code compileThreads} threads, which
+     * refuses work beyond a short queue (503); a backtest stops after {@code backtestTimeoutMs} or
+     * {@code backtestMaxEvents} events read from the log, answering what it found so far.
+     */
+    public record RuleWork(CompileLimits compile, int compileThreads, long backtestTimeoutMs, long backtestMaxEvents) {
+        public static final int DEFAULT_COMPILE_THREADS = 2;
+        public static final long DEFAULT_BACKTEST_TIMEOUT_MS = 60_000;
+        public static final long DEFAULT_BACKTEST_MAX_EVENTS = 10_000_000;
+        public static final RuleWork DEFAULT = new RuleWork(CompileLimits.DEFAULTS, DEFAULT_COMPILE_THREADS,
+                DEFAULT_BACKTEST_TIMEOUT_MS, DEFAULT_BACKTEST_MAX_EVENTS);
+
+        public RuleWork {
+            if (compile == null) {
+                throw new IllegalArgumentException("compile limits are required");
+            }
+            if (compileThreads < 1) {
+                throw new IllegalArgumentException("compile threads " + compileThreads + " < 1");
+            }
+            if (backtestTimeoutMs < 1) {
+                throw new IllegalArgumentException("backtest timeout " + backtestTimeoutMs + " ms < 1");
+            }
+            if (backtestMaxEvents < 1) {
+                throw new IllegalArgumentException("backtest max events " + backtestMaxEvents + " < 1");
             }
         }
     }
@@ -199,6 +230,9 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (security == null) {
             throw new IllegalArgumentException("security is null (Security.DEFAULT for the defaults)");
         }
+        if (ruleWork == null) {
+            throw new IllegalArgumentException("rule work limits are required");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
@@ -206,7 +240,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
                 null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION,
-                StateBackend.HEAP, Security.DEFAULT);
+                StateBackend.HEAP, Security.DEFAULT, RuleWork.DEFAULT);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -277,6 +311,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.security = kept);
     }
 
+    public ServerConfig withRuleWork(RuleWork limits) {
+        return copy(settings -> settings.ruleWork = limits);
+    }
+
     public ServerConfig withWatermarkDelayMs(long delayMs) {
         return copy(settings -> settings.watermarkDelayMs = delayMs);
     }
@@ -314,6 +352,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         Durability durability;
         StateBackend stateBackend;
         Security security;
+        RuleWork ruleWork;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -338,13 +377,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             durability = config.durability;
             stateBackend = config.stateBackend;
             security = config.security;
+            ruleWork = config.ruleWork;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend, security);
+                    logRetention, stateBackend, security, ruleWork);
         }
     }
 }

@@ -22,7 +22,7 @@ import java.util.List;
 
 /**
  * The HTTP and WebSocket shell: one route per line, each handler translating HTTP into registry updates and
- * ingest calls. Nothing here blocks the event loop: compilation runs on a worker, the shards are fed with
+ * ingest calls. Nothing here blocks the event loop: compilation runs on its own pool, the shards are fed with
  * non-blocking offers, alerts arrive through {@link AlertHub}.
  */
 final class ServerVerticle extends VerticleBase {
@@ -44,6 +44,7 @@ final class ServerVerticle extends VerticleBase {
     private Router router;
     private SinkRouter sinks;
     private AlertHub alerts;
+    private CompilePool compiler;
 
     /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */
     interface IngestFactory {
@@ -78,7 +79,9 @@ final class ServerVerticle extends VerticleBase {
         }
         ingest.start();
         AlertsApi history = new AlertsApi(alertLog);
-        RulesApi rules = new RulesApi(vertx, registry, ingest, Clock.systemUTC());
+        RuleWorkMeters work = new RuleWorkMeters(metrics.registry());
+        compiler = new CompilePool(config.ruleWork().compile(), config.ruleWork().compileThreads(), work);
+        RulesApi rules = new RulesApi(vertx, registry, ingest, Clock.systemUTC(), compiler);
         sinks = new SinkRouter(vertx, SinkCatalog.of(config), Clock.systemUTC(), System.out, err,
                 new SinkMeters(metrics.registry())).start(registry);
         alerts.sendTo(sinks);
@@ -116,7 +119,7 @@ final class ServerVerticle extends VerticleBase {
         router.get("/v1/alerts/stream").handler(ctx -> AlertStream.open(ctx, alerts, history));
         router.get("/v1/rules/:name/nfa").handler(new NfaApi(registry)::get);
         router.post("/v1/backtest").handler(new BacktestApi(vertx, registry, config.dataDir(),
-                config.ruleTextLimitBytes())::post);
+                config.ruleTextLimitBytes(), config.ruleWork(), work)::post);
         router.get("/v1/openapi").handler(OpenApi.load()::serve);
         SavepointsApi savepoints = new SavepointsApi(vertx, checkpoints, checkpointer);
         router.post("/v1/savepoints").handler(savepoints::create);
@@ -147,7 +150,8 @@ final class ServerVerticle extends VerticleBase {
         }
         server = vertx.createHttpServer(options).requestHandler(router);
         Future<Void> rulesReady = recoveryLog == null ? Future.succeededFuture()
-                : vertx.executeBlocking(() -> new Recovery(context, recoveryLog, ingest, registry, err, restart)
+                : vertx.executeBlocking(() -> new Recovery(context, recoveryLog, ingest, registry, err, restart,
+                                config.ruleWork().compile())
                                 .replay())
                         .map(files -> {
                             watchedFiles = files;
@@ -162,7 +166,8 @@ final class ServerVerticle extends VerticleBase {
             }
             if (watchedFiles != null && config.rulesDir() != null) {
                 reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
-                        watchedFiles, sinks.catalog()).limitRules(config.maxRules()).start();
+                        watchedFiles, sinks.catalog()).limitRules(config.maxRules())
+                        .compileWith(config.ruleWork().compile(), work).start();
             }
             return server.listen();
         }).onSuccess(listening -> ready = true);
@@ -174,6 +179,9 @@ final class ServerVerticle extends VerticleBase {
         alerts.stopping();
         if (reloader != null) {
             reloader.stop();
+        }
+        if (compiler != null) {
+            compiler.close();
         }
         vertx.cancelTimer(idleTimer);
         // Shards finish what they hold, their last alerts are pushed (log, subscribers, sinks), then sinks close. Each

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
@@ -80,11 +81,12 @@ public final class VigilServer {
                                     .retainWith(config.logRetention());
                     if (logs != null) {
                         store[0] = CheckpointStore.open(logs);
-                        restart[0] = restartPoint(store[0], config.fromSavepoint(), err);
+                        restart[0] = restartPoint(store[0], config.fromSavepoint(), config.ruleWork().compile(), err);
                     } else if (config.fromSavepoint() != null) {
                         throw new InvalidConfigException("--from-savepoint needs a data folder and durability log");
                     }
-                    return RuleDirectory.load(config.rulesDir(), err, Instant.now(), SinkCatalog.of(config));
+                    return RuleDirectory.load(config.rulesDir(), err, Instant.now(), SinkCatalog.of(config),
+                            config.ruleWork().compile());
                 })
                 .compose(directory -> {
                     if (directory.rules().size() > config.maxRules()) {
@@ -144,7 +146,7 @@ public final class VigilServer {
      * The savepoint asked for, else the newest checkpoint that reads back whole (damaged newer ones are reported),
      * with its rules compiled again; null when there is none.
      */
-    private static Restart restartPoint(CheckpointStore store, String savepoint, PrintWriter err)
+    private static Restart restartPoint(CheckpointStore store, String savepoint, CompileLimits limits, PrintWriter err)
             throws IOException, InvalidConfigException {
         Checkpoint cut;
         if (savepoint != null) {
@@ -161,7 +163,7 @@ public final class VigilServer {
         if (cut == null) {
             return null;
         }
-        LoggedRules rules = LoggedRules.compile(cut.rules());
+        LoggedRules rules = LoggedRules.compile(cut.rules(), limits);
         for (String problem : rules.problems()) {
             err.println("vigil serve: restoring " + (savepoint != null ? "savepoint '" + savepoint + "'"
                     : "checkpoint " + cut.id()) + ": " + problem);

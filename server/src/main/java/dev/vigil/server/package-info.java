@@ -10,8 +10,9 @@
  * ({@link dev.vigil.server.AlertChannel}, each with its {@link dev.vigil.server.AlertFilter}) and the rule's sinks
  * ({@link dev.vigil.server.SinkRouter}: webhooks, files, the log, from module {@code connectors}; which sinks a
  * rule may name and gets is the {@link dev.vigil.server.SinkCatalog}'s answer). Rules go
- * {@link dev.vigil.server.RulesApi} (compile on a worker, then register on the event loop) → a deploy command to
- * the shard; {@link dev.vigil.server.RuleReloader} does the same for the rules folder's files when they change.
+ * {@link dev.vigil.server.RulesApi} (compile on the {@link dev.vigil.server.CompilePool} under the server's compile
+ * limits, then register on the event loop) → a deploy command to the shard; {@link dev.vigil.server.RuleReloader}
+ * does the same for the rules folder's files when they change.
  * {@link dev.vigil.server.ConfigResolver} builds the {@link dev.vigil.server.ServerConfig} from flags,
  * {@code VIGIL_*} variables and the JSON configuration file.
  *

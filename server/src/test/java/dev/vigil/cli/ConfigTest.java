@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.server.ConfigKey;
 import dev.vigil.server.ConfigResolver;
 import dev.vigil.server.Durability;
@@ -100,12 +101,20 @@ class ConfigTest {
         env.put("VIGIL_SINK_DIR", "/var/lib/vigil-sinks");
         env.put("VIGIL_WEBHOOK_ALLOWED_HOSTS", "loopback");
         env.put("VIGIL_WEBHOOK_DENIED_HOSTS", "private,*.internal");
+        env.put("VIGIL_MAX_NESTING_DEPTH", "11");
+        env.put("VIGIL_MAX_REPEAT_COUNT", "12");
+        env.put("VIGIL_MAX_NFA_STATES", "13");
+        env.put("VIGIL_MAX_NFA_TRANSITIONS", "14");
+        env.put("VIGIL_COMPILE_TIMEOUT_MS", "15");
+        env.put("VIGIL_COMPILE_THREADS", "3");
+        env.put("VIGIL_BACKTEST_TIMEOUT_MS", "16");
+        env.put("VIGIL_BACKTEST_MAX_EVENTS", "17");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
                 List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, Durability.DEFAULT, 0, null,
                 new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB, new ServerConfig.Security(
                         List.of("https://ops.example.com:443", "http://localhost:3000"),
-                        Path.of("/var/lib/vigil-sinks"), List.of("loopback"), List.of("private", "*.internal"))),
-                serve(env));
+                        Path.of("/var/lib/vigil-sinks"), List.of("loopback"), List.of("private", "*.internal")),
+                new ServerConfig.RuleWork(new CompileLimits(11, 12, 13, 14, 15), 3, 16, 17)), serve(env));
     }
 
     @Test
@@ -114,10 +123,14 @@ class ConfigTest {
                         5_000, 900, List.of(), null, Durability.DEFAULT, 60_000, "nightly",
                         new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB,
                         new ServerConfig.Security(List.of("http://127.0.0.1:3000"), Path.of("s"),
-                                List.of("10.1.2.3", "hooks.internal"), List.of("10.0.0.0/8"))),
+                                List.of("10.1.2.3", "hooks.internal"), List.of("10.0.0.0/8")),
+                        new ServerConfig.RuleWork(new CompileLimits(21, 22, 23, 24, 25), 4, 26, 27)),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--allowed-origins", "http://127.0.0.1:3000", "--sink-dir", "s",
                         "--webhook-allowed-hosts", "10.1.2.3,hooks.internal", "--webhook-denied-hosts", "10.0.0.0/8",
+                        "--max-nesting-depth", "21", "--max-repeat-count", "22", "--max-nfa-states", "23",
+                        "--max-nfa-transitions", "24", "--compile-timeout-ms", "25", "--compile-threads", "4",
+                        "--backtest-timeout-ms", "26", "--backtest-max-events", "27",
                         "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
                         "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50",
                         "--shards", "5", "--source-idle-timeout-ms", "900",
@@ -242,7 +255,9 @@ class ConfigTest {
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
                 + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, checkpointIntervalMs, logRetentionMs, "
                 + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, allowedOrigins, sinkDir, "
-                + "webhookAllowedHosts, webhookDeniedHosts, sinks",
+                + "webhookAllowedHosts, webhookDeniedHosts, maxNestingDepth, "
+                + "maxRepeatCount, maxNfaStates, maxNfaTransitions, compileTimeoutMs, compileThreads, "
+                + "backtestTimeoutMs, backtestMaxEvents, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 

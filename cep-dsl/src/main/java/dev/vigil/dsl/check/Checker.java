@@ -1,5 +1,6 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.ParseLimits;
 import dev.vigil.dsl.ast.FieldDecl;
 import dev.vigil.dsl.ast.FieldType;
 import dev.vigil.dsl.ast.Rule;
@@ -15,12 +16,13 @@ import java.util.Set;
 /**
  * Semantic checks of a rule file that parsed: duplicate names, stream declarations, and each rule through
  * {@link RuleChecker}. Every problem is reported; nothing stops at the first. Called by {@code RuleParser}
- * after the syntax pass, on the statements that had no syntax error.
+ * after the syntax pass, on the statements that had no syntax error. A rule nested deeper than
+ * {@link ParseLimits#maxNestingDepth} is reported as such and checked no further ({@link NestingDepth}).
  */
 public final class Checker {
     private Checker() {}
 
-    public static void check(RuleFile file, Diagnostics out) {
+    public static void check(RuleFile file, Diagnostics out, ParseLimits limits) {
         Map<String, StreamDecl> declared = new LinkedHashMap<>();
         for (StreamDecl stream : file.streams()) {
             if (declared.putIfAbsent(stream.name(), stream) != null) {
@@ -29,12 +31,14 @@ public final class Checker {
             stream(stream, out);
         }
         Set<String> rules = new HashSet<>();
-        RuleChecker checker = new RuleChecker(out, declared);
+        RuleChecker checker = new RuleChecker(out, declared, limits);
         for (Rule rule : file.rules()) {
             if (!rules.add(rule.name())) {
                 out.error(rule.span(), "rule '" + rule.name() + "' is defined twice; rule names must be unique");
             }
-            checker.check(rule);
+            if (!NestingDepth.exceeded(rule, limits.maxNestingDepth(), out)) {
+                checker.check(rule);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.ParseLimits;
 import dev.vigil.dsl.RulePrinter;
 import dev.vigil.dsl.ast.Pattern.Contiguity;
 import dev.vigil.dsl.ast.Pattern.Quantifier;
@@ -29,14 +30,18 @@ import java.util.Set;
  *   <li>a GREEDY optional loop with UNTIL after a notFollowedBy with only optional stages between them, which
  *       Flink builds into an NFA that fails with a NullPointerException (or does not build at all).
  * </ul>
+ * It also bounds the counts of quantifiers ({@link ParseLimits#maxRepeatCount}): Flink unrolls {@code times(n)}
+ * into n states, so a count is the size of the automaton, and a count in the millions would exhaust the compiler.
  */
 final class PatternChecker {
     private final Diagnostics out;
     private final Set<String> seen = new HashSet<>();
+    private final int maxRepeatCount;
     private Rule rule;
 
-    PatternChecker(Diagnostics out) {
+    PatternChecker(Diagnostics out, int maxRepeatCount) {
         this.out = out;
+        this.maxRepeatCount = maxRepeatCount;
     }
 
     void check(Rule rule) {
@@ -122,6 +127,13 @@ final class PatternChecker {
     /** {@code operator}: the contiguity written before the stage, which a loop's events follow by default. */
     private void quantifier(Stage stage, Contiguity operator) {
         Quantifier q = stage.quantifier();
+        int count = Math.max(q.min(), q.max());
+        if (count > maxRepeatCount) {
+            out.exceeded(q.span(), "quantifier " + text(stage) + " counts to " + count + ", over the limit of "
+                    + maxRepeatCount + " (" + ParseLimits.REPEAT_COUNT + "): Flink CEP unrolls a counted quantifier "
+                    + "into one state per repetition; lower the count (+ and * loop in one state whatever the "
+                    + "number of events)", ParseLimits.REPEAT_COUNT);
+        }
         boolean repeats = q.max() == Quantifier.UNBOUNDED || q.max() > 1;
         if (q.inner() != null && !repeats) {
             out.error(q.span(), innerName(q.inner()) + " applies only to a quantifier that repeats; "

@@ -1,5 +1,6 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.ParseLimits;
 import dev.vigil.dsl.RulePrinter;
 import dev.vigil.dsl.ast.AfterMatchSkip;
 import dev.vigil.dsl.ast.EmitField;
@@ -23,15 +24,17 @@ import java.util.Set;
 final class RuleChecker {
     private final Diagnostics out;
     private final Map<String, StreamDecl> declared;
+    private final ParseLimits limits;
 
-    RuleChecker(Diagnostics out, Map<String, StreamDecl> declared) {
+    RuleChecker(Diagnostics out, Map<String, StreamDecl> declared, ParseLimits limits) {
         this.out = out;
         this.declared = declared;
+        this.limits = limits;
     }
 
     void check(Rule rule) {
         RuleScope scope = new RuleScope(rule, declared);
-        new PatternChecker(out).check(rule);
+        new PatternChecker(out, limits.maxRepeatCount()).check(rule);
         ExpressionChecker expressions = new ExpressionChecker(out, scope);
         defines(rule, scope, expressions);
         skip(rule.skip(), scope);

@@ -6,6 +6,7 @@ import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.ast.VarDef;
 import dev.vigil.dsl.parse.Suggestions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ final class RuleScope {
     final Rule rule;
     final Map<String, StreamDecl> declared;
     final Map<String, Variable> variables = new LinkedHashMap<>();
+    /** Each variable's first definition, as {@link Rule#define} finds it, without its scan per lookup. */
+    private final Map<String, VarDef> definitions = new HashMap<>();
     /** Fields of an event of any FROM stream, or {@code null} when some FROM stream is not declared. */
     final FieldSet fromFields;
 
@@ -29,6 +32,9 @@ final class RuleScope {
         this.rule = rule;
         this.declared = declared;
         collect(rule.pattern(), false);
+        for (VarDef def : rule.defines()) {
+            definitions.putIfAbsent(def.name(), def);
+        }
         List<StreamDecl> from = new ArrayList<>();
         for (String stream : rule.from()) {
             if (declared.containsKey(stream)) {
@@ -54,7 +60,7 @@ final class RuleScope {
 
     /** Fields of the events {@code variable} accepts, or {@code null} when they are not known. */
     FieldSet fieldsOf(String variable) {
-        VarDef def = rule.define(variable);
+        VarDef def = definitions.get(variable);
         if (def != null && def.stream() != null) {
             StreamDecl stream = declared.get(def.stream());
             return stream == null ? null : FieldSet.of(stream);

@@ -14,6 +14,12 @@ import java.util.Set;
  * way. <b>Not thread-safe:</b> one instance per {@code RuleParser.parse} call.
  */
 public final class Diagnostics {
+    /**
+     * Longer messages are cut: messages quote the text (names, stages), and a quote of a huge name must not make
+     * every diagnostic about it huge.
+     */
+    static final int MAX_MESSAGE_CHARS = 2_000;
+
     private final String fileName;
     private final String[] lines;
     private final Set<Diagnostic> found = new LinkedHashSet<>();
@@ -26,7 +32,18 @@ public final class Diagnostics {
 
     /** Records a mistake at {@code span}; the same message at the same place is kept once. */
     public void error(Span span, String message) {
-        found.add(new Diagnostic(fileName, span, message, line(span.line())));
+        found.add(new Diagnostic(fileName, span, bounded(message), line(span.line())));
+    }
+
+    /** Records that the text exceeds the bound of setting {@code limit} at {@code span}. */
+    public void exceeded(Span span, String message, String limit) {
+        found.add(new Diagnostic(fileName, span, bounded(message), line(span.line()), limit));
+    }
+
+    private static String bounded(String message) {
+        return message.length() <= MAX_MESSAGE_CHARS ? message
+                : message.substring(0, MAX_MESSAGE_CHARS) + "... (" + (message.length() - MAX_MESSAGE_CHARS)
+                        + " more characters)";
     }
 
     /** Text of the 1-based line {@code number} without its terminator, or "" past the end. */

@@ -8,14 +8,29 @@ import java.util.Locale;
 
 /** Close-name suggestions ("did you mean ...") and readable lists, shared by every pass that reports. */
 public final class Suggestions {
+    /**
+     * Longer names get no suggestion: a "did you mean" helps with typing slips in short names, and the edit
+     * distance's table is quadratic in the names' length.
+     */
+    static final int MAX_SUGGESTED_LENGTH = 64;
+    /** A list in a message names at most this many items, and about this many characters, then counts the rest. */
+    static final int MAX_LISTED = 50;
+    static final int MAX_LISTED_CHARS = 1_000;
+
     private Suggestions() {}
 
     /** Candidates within a small edit distance of {@code name} (case-insensitive), closest first. */
     public static List<String> closest(String name, Collection<String> candidates) {
         String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.length() > MAX_SUGGESTED_LENGTH) {
+            return List.of();
+        }
         int limit = Math.max(1, Math.min(3, lower.length() / 3));
         List<String> close = new ArrayList<>();
         for (String candidate : candidates) {
+            if (candidate.length() > MAX_SUGGESTED_LENGTH) {
+                continue;
+            }
             String c = candidate.toLowerCase(Locale.ROOT);
             boolean prefix = lower.length() >= 3 && c.length() >= 3 && (c.startsWith(lower) || lower.startsWith(c));
             int d = distance(lower, c);
@@ -27,9 +42,20 @@ public final class Suggestions {
         return close.size() > 3 ? close.subList(0, 3) : close;
     }
 
-    /** "a, b or c" (with {@code lastJoiner} "or") or "a, b and c". */
+    /**
+     * "a, b or c" (with {@code lastJoiner} "or") or "a, b and c"; a long list ends "..., x and 180 more", so that a
+     * message stays readable and small whatever the text it is about.
+     */
     public static String list(Collection<String> items, String lastJoiner) {
         List<String> all = new ArrayList<>(items);
+        int shown = 0;
+        int chars = 0;
+        while (shown < all.size() && shown < MAX_LISTED && chars <= MAX_LISTED_CHARS) {
+            chars += all.get(shown++).length() + 2;
+        }
+        if (shown < all.size()) {
+            return String.join(", ", all.subList(0, shown)) + " " + lastJoiner + " " + (all.size() - shown) + " more";
+        }
         if (all.size() <= 1) {
             return all.isEmpty() ? "" : all.get(0);
         }

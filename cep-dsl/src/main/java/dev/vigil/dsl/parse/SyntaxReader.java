@@ -1,5 +1,6 @@
 package dev.vigil.dsl.parse;
 
+import dev.vigil.dsl.ParseLimits;
 import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.RuleFile;
@@ -21,34 +22,31 @@ import org.antlr.v4.runtime.tree.ParseTree;
 /**
  * Reads rule text into an unchecked AST: lexes, parses and builds every statement that has no syntax error.
  * Statements with one are left out of the result, so the checker never sees half-parsed input, while
- * mistakes in the other statements are still found in the same run. Called by {@code RuleParser}.
+ * mistakes in the other statements are still found in the same run. Text nested deeper than
+ * {@link ParseLimits#maxNestingDepth} is not parsed further: its one diagnostic names the limit and where it was
+ * passed ({@link DepthLimitedParser}). Called by {@code RuleParser}.
  */
 public final class SyntaxReader {
     private SyntaxReader() {}
 
     /** The statements of {@code text} that parse; every mistake found so far is added to {@code diagnostics}. */
-    public static RuleFile read(String fileName, String text, Diagnostics diagnostics) {
+    public static RuleFile read(String fileName, String text, Diagnostics diagnostics, ParseLimits limits) {
         SyntaxErrors errors = new SyntaxErrors(diagnostics);
         CepLexer lexer = new CepLexer(CharStreams.fromString(text, fileName));
         lexer.removeErrorListeners();
         lexer.addErrorListener(errors);
         CommonTokenStream tokens = new CommonTokenStream(lexer);
-        CepParser parser = new CepParser(tokens);
+        CepParser parser = new DepthLimitedParser(tokens, limits.maxNestingDepth());
         parser.removeErrorListeners();
         CepParser.RuleFileContext tree;
-        // Two-stage parse: the fast SLL mode settles almost every input; only when it fails is the text
-        // parsed again in full LL mode with error reporting and recovery, so messages are never SLL's.
-        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
-        parser.setErrorHandler(new BailErrorStrategy());
         try {
-            tree = parser.ruleFile();
-        } catch (ParseCancellationException e) {
-            tokens.seek(0);
-            parser.reset();
-            parser.addErrorListener(errors);
-            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
-            parser.setErrorHandler(new StatementRecovery());
-            tree = parser.ruleFile();
+            tree = parse(parser, tokens, errors);
+        } catch (DepthLimitedParser.TooDeep deep) {
+            diagnostics.exceeded(new Spans(diagnostics).of(deep.opening), "nested more than "
+                    + limits.maxNestingDepth() + " levels deep (" + ParseLimits.NESTING_DEPTH + "): parentheses, "
+                    + "NOT, unary minus, function calls, IN lists and pattern groups each open a level; "
+                    + "write the rule flatter", ParseLimits.NESTING_DEPTH);
+            return new RuleFile(fileName, List.of(), List.of());
         }
 
         AstBuilder builder = new AstBuilder(diagnostics);
@@ -71,6 +69,25 @@ public final class SyntaxReader {
             }
         }
         return new RuleFile(fileName, streams, rules);
+    }
+
+    /**
+     * Two-stage parse: the fast SLL mode settles almost every input; only when it fails is the text parsed again
+     * in full LL mode with error reporting and recovery, so messages are never SLL's.
+     */
+    private static CepParser.RuleFileContext parse(CepParser parser, CommonTokenStream tokens, SyntaxErrors errors) {
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+        parser.setErrorHandler(new BailErrorStrategy());
+        try {
+            return parser.ruleFile();
+        } catch (ParseCancellationException e) {
+            tokens.seek(0);
+            parser.reset();
+            parser.addErrorListener(errors);
+            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+            parser.setErrorHandler(new StatementRecovery());
+            return parser.ruleFile();
+        }
     }
 
     private static boolean broken(ParserRuleContext statement, List<Span> errorPositions) {

@@ -8,10 +8,12 @@ import dev.vigil.nfa.program.Nfa;
 import dev.vigil.nfa.program.PatternVariables;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /*
  * NfaCompiler builds exactly the state graph Flink CEP 1.20's NFACompiler builds for the equivalent Pattern
@@ -41,8 +43,10 @@ import java.util.Objects;
 public final class NfaCompiler {
     static final String END_STATE_NAME = "$endState$";
 
-    private final StateGraph graph = new StateGraph();
+    private final StateGraph graph;
+    private final Budget budget;
     private final Map<String, StateGraph.Node> stopStates = new HashMap<>();
+    private final Map<Step, List<Step>> notsBefore = new IdentityHashMap<>();
     private final Map<Step, Boolean> firstOfLoop = new IdentityHashMap<>();
     private final Map<String, StateGraph.Node> originalStates = new HashMap<>();
     private long windowMs;
@@ -50,8 +54,16 @@ public final class NfaCompiler {
     private Step current;
     private Step following;
 
-    private NfaCompiler(Step last) {
+    private NfaCompiler(Step last, Budget budget) {
         this.current = last;
+        this.budget = budget;
+        this.graph = new StateGraph(budget);
+    }
+
+    /** As {@link #compile(Pattern, Map, Map, long, long, AfterMatchSkip, Budget)} with no bound. */
+    public static Nfa compile(Pattern pattern, Map<String, Condition> conditions, Map<String, Condition> untils,
+            long withinMs, long gapWithinMs, AfterMatchSkip skip) {
+        return compile(pattern, conditions, untils, withinMs, gapWithinMs, skip, Budget.unlimited());
     }
 
     /**
@@ -59,15 +71,16 @@ public final class NfaCompiler {
      * @param untils the {@code UNTIL} condition per looping variable
      * @param withinMs the {@code FIRST_AND_LAST} window, -1 for none
      * @param gapWithinMs the {@code PREVIOUS_AND_CURRENT} window put on every stage, -1 for none
+     * @param budget the states, transitions and time the NFA may cost; {@link Budget.Exceeded} when it costs more
      */
     public static Nfa compile(Pattern pattern, Map<String, Condition> conditions, Map<String, Condition> untils,
-            long withinMs, long gapWithinMs, AfterMatchSkip skip) {
+            long withinMs, long gapWithinMs, AfterMatchSkip skip, Budget budget) {
         Objects.requireNonNull(skip, "skip");
         List<String> variables = PatternVariables.of(pattern);
         Step last = StepChain.build(pattern, variables, conditions, untils, Math.max(0, withinMs),
                 Math.max(0, gapWithinMs));
         int skipVariable = skipVariable(skip, last, variables);
-        NfaCompiler compiler = new NfaCompiler(last);
+        NfaCompiler compiler = new NfaCompiler(last, budget);
         compiler.compileGraph(last);
         return new Nfa(compiler.graph.freeze(), compiler.windowMs, skip.kind(), skipVariable, variables);
     }
@@ -106,6 +119,7 @@ public final class NfaCompiler {
     private StateGraph.Node middleStates(StateGraph.Node sink) {
         StateGraph.Node lastSink = sink;
         while (current.previous != null) {
+            budget.tick();
             if (current.consuming == Step.Consuming.NOT_FOLLOW) {
                 if ((current.gapMs > 0 || windowMs > 0) && lastSink.isFinal()) {
                     StateGraph.Node pending = stepState(Nfa.Kind.PENDING, true);
@@ -174,37 +188,58 @@ public final class NfaCompiler {
         return stop;
     }
 
-    /** Flink's getCurrentNotCondition: notFollowedBy steps reachable backwards through optional steps. */
+    /**
+     * Flink's getCurrentNotCondition: notFollowedBy steps reachable backwards through optional steps. Remembered
+     * per step (it depends on nothing else): Flink walks back for every state it makes, which is quadratic in a
+     * long run of optional steps.
+     */
     private List<Step> currentNots() {
+        List<Step> known = notsBefore.get(current);
+        if (known != null) {
+            return known;
+        }
         List<Step> nots = new ArrayList<>();
         Step step = current;
         while (step.previous != null
                 && (step.previous.optional || step.previous.consuming == Step.Consuming.NOT_FOLLOW)) {
+            budget.tick();
             step = step.previous;
             if (step.consuming == Step.Consuming.NOT_FOLLOW) {
                 nots.add(step);
             }
         }
+        notsBefore.put(current, nots);
         return nots;
     }
 
-    /** Flink's copyWithoutTransitiveNots: taking an optional step's event lifts earlier notFollowedBy. */
+    /**
+     * Flink's copyWithoutTransitiveNots: taking an optional step's event lifts earlier notFollowedBy. Flink compares
+     * each stop state's name with every lifted step's; a set of the names gives the same copy without the product
+     * of the two counts.
+     */
     private StateGraph.Node copyWithoutTransitiveNots(StateGraph.Node sink) {
         List<Step> nots = currentNots();
         if (nots.isEmpty() || !current.optional) {
             return sink;
         }
+        Set<String> lifted = new HashSet<>();
+        for (Step not : nots) {
+            lifted.add(not.name);
+        }
+        return copyWithout(sink, lifted);
+    }
+
+    private StateGraph.Node copyWithout(StateGraph.Node sink, Set<String> lifted) {
         StateGraph.Node copy = graph.create(sink.name, sink.kind, sink.variable);
         for (StateGraph.Arc arc : new ArrayList<>(sink.arcs)) {
+            budget.tick();
             if (arc.action == Nfa.Action.PROCEED) {
                 StateGraph.Node target = arc.target;
                 boolean remove = false;
                 if (target.isStop()) {
-                    for (Step not : nots) {
-                        remove |= target.name.equals(not.name);
-                    }
+                    remove = lifted.contains(target.name);
                 } else {
-                    target = copyWithoutTransitiveNots(arc.target);
+                    target = copyWithout(arc.target, lifted);
                 }
                 if (!remove) {
                     copy.add(arc.action, target, arc.guard);

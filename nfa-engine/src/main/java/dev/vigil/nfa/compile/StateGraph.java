@@ -3,13 +3,16 @@ package dev.vigil.nfa.compile;
 import dev.vigil.nfa.program.Guard;
 import dev.vigil.nfa.program.Nfa;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The mutable state graph {@link NfaCompiler} builds (Flink's {@code State}/{@code StateTransition} objects
- * while compiling), with Flink's unique state naming; frozen into an {@link Nfa} at the end.
+ * while compiling), with Flink's unique state naming; frozen into an {@link Nfa} at the end. Every state and
+ * transition is charged to the compile's {@link Budget}.
  */
 final class StateGraph {
     /** Separator of Flink's unique internal state names ({@code NFAStateNameHandler.STATE_NAME_DELIM}). */
@@ -23,12 +26,14 @@ final class StateGraph {
         final int variable;
         long gapMs;
         final List<Arc> arcs = new ArrayList<>();
+        private final Budget budget;
 
-        Node(int id, String name, Nfa.Kind kind, int variable) {
+        Node(int id, String name, Nfa.Kind kind, int variable, Budget budget) {
             this.id = id;
             this.name = name;
             this.kind = kind;
             this.variable = variable;
+            this.budget = budget;
         }
 
         boolean isFinal() {
@@ -40,6 +45,7 @@ final class StateGraph {
         }
 
         void add(Nfa.Action action, Node target, Guard guard) {
+            budget.chargeTransition();
             arcs.add(new Arc(action, this, target, guard));
         }
 
@@ -73,16 +79,31 @@ final class StateGraph {
 
     private final List<Node> nodes = new ArrayList<>();
     private final Set<String> usedNames = new HashSet<>();
+    /**
+     * Per base name, a counter below which every {@code baseName:n} is taken. Names are never freed, so the first
+     * free n only grows: starting the search there gives Flink's names without Flink's scan from 0, which made
+     * {@code a{n}} cost n² (n states named a, a:0, a:1, ...).
+     */
+    private final Map<String, Integer> takenBelow = new HashMap<>();
+    private final Budget budget;
+
+    StateGraph(Budget budget) {
+        this.budget = budget;
+    }
 
     /** A new state named {@code baseName}, or {@code baseName:n} for the first free n (Flink's naming). */
     Node create(String baseName, Nfa.Kind kind, int variable) {
+        budget.chargeState();
         String name = baseName;
-        int counter = 0;
-        while (usedNames.contains(name)) {
-            name = baseName + DELIMITER + counter++;
+        int counter = takenBelow.getOrDefault(baseName, 0);
+        if (usedNames.contains(name)) {
+            do {
+                name = baseName + DELIMITER + counter++;
+            } while (usedNames.contains(name));
+            takenBelow.put(baseName, counter);
         }
         usedNames.add(name);
-        Node node = new Node(nodes.size(), name, kind, variable);
+        Node node = new Node(nodes.size(), name, kind, variable, budget);
         nodes.add(node);
         return node;
     }

@@ -3,6 +3,7 @@ package dev.vigil.nfa.compile;
 import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.nfa.expr.Condition;
 import dev.vigil.nfa.program.Guard;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.Set;
  * {@code allowCombinations()}.
  */
 final class StepChain {
-    private final List<String> variables;
+    private final Map<String, Integer> variables = new HashMap<>();
     private final Map<String, Condition> conditions;
     private final Map<String, Condition> untils;
     private final long gapMs;
@@ -31,7 +32,9 @@ final class StepChain {
 
     private StepChain(List<String> variables, Map<String, Condition> conditions, Map<String, Condition> untils,
             long gapMs) {
-        this.variables = variables;
+        for (int i = 0; i < variables.size(); i++) {
+            this.variables.putIfAbsent(variables.get(i), i);
+        }
         this.conditions = conditions;
         this.untils = untils;
         this.gapMs = gapMs;
@@ -115,7 +118,7 @@ final class StepChain {
         if (!seen.add(name) || name.equals(Step.GROUP_NAME) || name.equals(NfaCompiler.END_STATE_NAME)) {
             throw reject(stage, "variable " + name + " appears more than once");
         }
-        int index = variables.indexOf(name);
+        int index = variables.getOrDefault(name, -1);
         Condition condition = conditions.get(name);
         Guard take = new Guard.Defined(index, name, condition == null ? Condition.TRUE : condition);
         Condition untilCondition = untils.get(name);

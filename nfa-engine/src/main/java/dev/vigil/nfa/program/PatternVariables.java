@@ -1,8 +1,9 @@
 package dev.vigil.nfa.program;
 
 import dev.vigil.dsl.ast.Pattern;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The numbering of pattern variables used everywhere a variable is an {@code int}: index = first appearance
@@ -13,18 +14,16 @@ public final class PatternVariables {
 
     /** The variable names of {@code pattern}, each once, in order of first appearance. */
     public static List<String> of(Pattern pattern) {
-        List<String> names = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
         collect(pattern, names);
         return List.copyOf(names);
     }
 
-    private static void collect(Pattern pattern, List<String> names) {
+    private static void collect(Pattern pattern, Set<String> names) {
         for (Pattern.Stage stage : pattern.stages()) {
             Pattern.Element element = stage.element();
             if (element instanceof Pattern.Variable variable) {
-                if (!names.contains(variable.name())) {
-                    names.add(variable.name());
-                }
+                names.add(variable.name());
             } else if (element instanceof Pattern.Group group) {
                 collect(group.body(), names);
             } else {

@@ -14,7 +14,9 @@ import dev.vigil.server.durable.IngestLogSnapshot;
 import dev.vigil.server.ingest.LogRecord;
 import dev.vigil.wire.InputLine;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Replays a snapshot of the ingest log through one fresh engine that holds only the candidate rules, and hands
@@ -38,7 +40,9 @@ import java.util.function.Consumer;
  * to the caller (a rule's {@code TO} sinks are ignored), so live state, the alert log and sinks are never touched.
  *
  * <p>Bounded: the log is streamed record by record; after {@code limit} alerts the next one marks the result
- * truncated and the replay stops at the end of that record. The engine's state is bounded per key as live.
+ * truncated and the replay stops at the end of that record. {@link Bounds} stop it too, at once: after a number of
+ * events read from the log, after a time, or when the caller cancels (its client went away); the summary says which
+ * ({@link Stop}). The engine's state is bounded per key as live.
  *
  * <p><b>Not thread-safe:</b> {@link #run} runs on the calling thread, which must not be an event loop.
  */
@@ -49,24 +53,85 @@ public final class Backtest {
     /** The live shards' engine configuration, owning every key: a rule's state per key does not depend on slicing. */
     static final EngineConfig CONFIG = VigilServer.shardEngine(KeySlice.ALL);
 
+    /** Why a replay ended before the end of the log. */
+    public enum Stop {
+        /** An alert beyond the limit was produced. */
+        ALERTS("alerts"),
+        /** {@link Bounds#maxEventsRead} events were read. */
+        EVENTS("events"),
+        /** {@link Bounds#timeoutMs} passed. */
+        TIME("time"),
+        /** The caller cancelled (the client went away). */
+        CANCELLED("cancelled");
+
+        private final String json;
+
+        Stop(String json) {
+            this.json = json;
+        }
+
+        /** The word answers and metrics use. */
+        public String json() {
+            return json;
+        }
+    }
+
+    /**
+     * What besides the alert limit ends a replay early.
+     *
+     * @param maxEventsRead events read from the log at most (in the range or not)
+     * @param timeoutMs how long the replay may run, from {@link #run}
+     * @param cancelled true once the caller no longer wants the answer; read every few hundred events
+     */
+    public record Bounds(long maxEventsRead, long timeoutMs, BooleanSupplier cancelled) {
+        /** No bound but the alert limit. */
+        public static final Bounds NONE = new Bounds(Long.MAX_VALUE, Long.MAX_VALUE, () -> false);
+
+        public Bounds {
+            if (maxEventsRead < 1 || timeoutMs < 1) {
+                throw new IllegalArgumentException("bounds " + maxEventsRead + " events, " + timeoutMs + " ms < 1");
+            }
+        }
+    }
+
     /**
      * What a replay did.
      *
      * @param eventsReplayed events of the range the candidates read (events of other streams are skipped)
+     * @param eventsRead events read from the log, in the range or not
      * @param alerts alerts handed to the caller
-     * @param openPartialMatches partial matches the candidates still hold at the end of the snapshot
-     * @param truncated true when an alert beyond the limit was produced: the replay stopped there
-     * @param lastPosition the log position of the last record replayed (0 when none)
+     * @param openPartialMatches partial matches the candidates still hold where the replay ended
+     * @param stoppedBy why the replay ended before the end of the snapshot, or null when it read it all
+     * @param lastPosition the log position of the last record replayed, in part when it stopped by events, time or
+     *     cancel (0 when none)
      */
-    public record Summary(long eventsReplayed, long alerts, long openPartialMatches, boolean truncated,
-            long lastPosition) {}
+    public record Summary(long eventsReplayed, long eventsRead, long alerts, long openPartialMatches, Stop stoppedBy,
+            long lastPosition) {
+        /** True when the replay did not reach the end of the log: the alerts are those found up to where it ended. */
+        public boolean truncated() {
+            return stoppedBy != null;
+        }
+    }
+
+    /** Events read between two looks at the clock and the cancel flag. */
+    private static final int CHECK_EVERY = 256;
 
     private final List<CompiledRule> rules;
     private final TimeRange range;
     private final long limit;
+    private final Bounds bounds;
+    private final LongSupplier nanoClock;
 
     /** @param limit alerts handed out at most, from 1 ({@link #NO_LIMIT}: all) */
     public Backtest(List<CompiledRule> rules, TimeRange range, long limit) {
+        this(rules, range, limit, Bounds.NONE, System::nanoTime);
+    }
+
+    /**
+     * @param limit alerts handed out at most, from 1 ({@link #NO_LIMIT}: all)
+     * @param nanoClock a monotonic clock ({@code System::nanoTime}) for {@link Bounds#timeoutMs}
+     */
+    public Backtest(List<CompiledRule> rules, TimeRange range, long limit, Bounds bounds, LongSupplier nanoClock) {
         if (rules.isEmpty()) {
             throw new IllegalArgumentException("a backtest needs at least one rule");
         }
@@ -76,40 +141,64 @@ public final class Backtest {
         this.rules = List.copyOf(rules);
         this.range = range;
         this.limit = limit;
+        this.bounds = bounds;
+        this.nanoClock = nanoClock;
     }
 
-    /** Replays {@code log} from its first record to its last; {@code alerts} gets each alert as it comes. */
+    /** Replays {@code log} from its first record to its last, or until a bound; {@code alerts} gets each alert. */
     public Summary run(IngestLogSnapshot log, Consumer<Alert> alerts) {
-        Collector collector = new Collector(alerts, limit);
-        Engine engine = new Engine(rules, CONFIG, collector);
+        Replay replay = new Replay(new Collector(alerts, limit), nanoClock.getAsLong());
+        Engine engine = new Engine(rules, CONFIG, replay.collector);
         IngestLogSnapshot.Records records = log.records();
-        long events = 0;
         long lastPosition = 0;
-        for (LogRecord record = records.next(); record != null && !collector.truncated; record = records.next()) {
+        for (LogRecord record = records.next(); record != null && replay.stop == null; record = records.next()) {
             lastPosition = record.position();
             if (record instanceof LogRecord.Batch batch) {
-                events += replay(engine, batch.lines());
+                replay(engine, batch.lines(), replay);
             } else if (record instanceof LogRecord.Deploy deploy) {
-                replay(engine, deploy.watermarks());   // what every shard got with a deployment
+                replay(engine, deploy.watermarks(), replay);   // what every shard got with a deployment
             } else if (!(record instanceof LogRecord.Undeploy)) {
                 throw new AssertionError(record);
+            }
+            if (replay.stop == null && replay.collector.truncated) {
+                replay.stop = Stop.ALERTS;
             }
         }
         long open = 0;
         for (RuleCounters counters : engine.counters().rules()) {
             open += counters.partialMatches();
         }
-        return new Summary(events, collector.handedOut, open, collector.truncated, lastPosition);
+        return new Summary(replay.events, replay.read, replay.collector.handedOut, open, replay.stop, lastPosition);
     }
 
-    /** Feeds one record's lines; returns how many events of the range the rules read. */
-    private long replay(Engine engine, List<? extends InputLine> lines) {
-        long events = 0;
+    /** Where a replay is: events read and replayed, and why it stopped, if it did. */
+    private static final class Replay {
+        final Collector collector;
+        final long startNanos;
+        long read;
+        long events;
+        Stop stop;
+
+        Replay(Collector collector, long startNanos) {
+            this.collector = collector;
+            this.startNanos = startNanos;
+        }
+    }
+
+    /** Feeds one record's lines, counting into {@code replay}; stops at once when a bound is reached. */
+    private void replay(Engine engine, List<? extends InputLine> lines, Replay replay) {
         for (int i = 0; i < lines.size(); i++) {
             InputLine line = lines.get(i);
             if (line instanceof InputLine.EventLine eventLine) {
+                if (replay.read == bounds.maxEventsRead()) {
+                    replay.stop = Stop.EVENTS;
+                    return;
+                }
+                if (++replay.read % CHECK_EVERY == 0 && (replay.stop = outOfTime(replay)) != null) {
+                    return;
+                }
                 if (range.contains(eventLine.event().timestamp()) && engine.offer(eventLine.event()) != Offer.UNROUTED) {
-                    events++;
+                    replay.events++;
                 }
             } else if (line instanceof InputLine.WatermarkLine watermark) {
                 watermark.applyTo(engine);
@@ -117,7 +206,18 @@ public final class Backtest {
                 throw new AssertionError(line);
             }
         }
-        return events;
+        if (replay.stop == null) {
+            replay.stop = outOfTime(replay);   // also between records: a log of many small batches
+        }
+    }
+
+    /** {@link Stop#CANCELLED} or {@link Stop#TIME} when the replay must end now, else null. */
+    private Stop outOfTime(Replay replay) {
+        if (bounds.cancelled().getAsBoolean()) {
+            return Stop.CANCELLED;
+        }
+        long elapsedMs = (nanoClock.getAsLong() - replay.startNanos) / 1_000_000L;
+        return elapsedMs >= bounds.timeoutMs() ? Stop.TIME : null;
     }
 
     /** Passes alerts on up to the limit; the first one beyond it marks the replay truncated. */

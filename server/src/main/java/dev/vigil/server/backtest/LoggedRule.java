@@ -1,6 +1,7 @@
 package dev.vigil.server.backtest;
 
 import dev.vigil.dsl.Diagnostic;
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
@@ -30,8 +31,8 @@ public final class LoggedRule {
     private LoggedRule() {
     }
 
-    /** Reads the whole snapshot for the latest deployment of {@code name}. */
-    public static Lookup find(IngestLogSnapshot log, String name) {
+    /** Reads the whole snapshot for the latest deployment of {@code name}, compiled under {@code limits}. */
+    public static Lookup find(IngestLogSnapshot log, String name, CompileLimits limits) {
         IngestLogSnapshot.Records records = log.records();
         LogRecord.Deploy latest = null;
         for (LogRecord record = records.next(); record != null; record = records.next()) {
@@ -44,7 +45,7 @@ public final class LoggedRule {
         }
         // the file name diagnostics showed when it was deployed: the rule file's path, or "request" over HTTP
         String file = latest.origin().equals(IngestLog.HTTP) ? "request" : latest.origin();
-        CompileResult result = RuleCompiler.compile(file, latest.text());
+        CompileResult result = RuleCompiler.compile(file, latest.text(), limits);
         for (CompiledRule rule : result.rules()) {
             if (rule.name().equals(name) && result.ok()) {
                 return new Found(rule.withVersion(latest.versions().get(name)), latest.position());

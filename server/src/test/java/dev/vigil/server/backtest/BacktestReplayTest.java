@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +87,59 @@ class BacktestReplayTest {
     }
 
     @Test
+    void aReplayStopsAfterTheEventsItMayRead() throws Exception {
+        writeThreeBatches();
+        Replayed two = replay(rule(EVERY_A, 0), new Backtest.Bounds(2, Long.MAX_VALUE, () -> false), () -> 0L);
+        assertEquals(List.of("match every_a v0 k1 {n=1}", "match every_a v0 k2 {n=2}"), two.alerts,
+                "k3's event is the third: never read");
+        assertEquals(Backtest.Stop.EVENTS, two.summary.stoppedBy());
+        assertTrue(two.summary.truncated());
+        assertEquals(2, two.summary.eventsRead());
+
+        Replayed all = replay(rule(EVERY_A, 0), new Backtest.Bounds(3, Long.MAX_VALUE, () -> false), () -> 0L);
+        assertEquals(null, all.summary.stoppedBy(), "exactly the bound: the whole log");
+        assertEquals(3, all.alerts.size());
+    }
+
+    @Test
+    void aReplayStopsWhenItsTimeIsUp() throws Exception {
+        writeThreeBatches();
+        AtomicLong nanos = new AtomicLong();
+        // each reading is a second later: the look after the first record finds the second's timeout passed
+        Replayed replayed = replay(rule(EVERY_A, 0), new Backtest.Bounds(Long.MAX_VALUE, 1_000, () -> false),
+                () -> nanos.getAndAdd(1_000_000_000L));
+        assertEquals(Backtest.Stop.TIME, replayed.summary.stoppedBy());
+        assertEquals(2, replayed.summary.eventsRead(), "the first record, then no more");
+        assertEquals(2, replayed.alerts.size());
+    }
+
+    @Test
+    void aReplayStopsWhenItsCallerCancels() throws Exception {
+        writeThreeBatches();
+        AtomicBoolean gone = new AtomicBoolean();
+        List<String> alerts = new ArrayList<>();
+        try (IngestLogSnapshot snapshot = IngestLogSnapshot.open(folder)) {
+            Backtest.Summary summary = new Backtest(List.of(rule(EVERY_A, 0)), TimeRange.ALL, Backtest.NO_LIMIT,
+                    new Backtest.Bounds(Long.MAX_VALUE, Long.MAX_VALUE, gone::get), () -> 0L)
+                    .run(snapshot, alert -> {
+                        alerts.add(String.valueOf(alert.key()));
+                        gone.set(true);   // the client went away while the first alert was written to it
+                    });
+            assertEquals(Backtest.Stop.CANCELLED, summary.stoppedBy());
+            assertEquals(2, summary.eventsRead());
+        }
+        assertEquals(List.of("k1", "k2"), alerts, "the record under way ends, nothing after it is read");
+    }
+
+    private void writeThreeBatches() {
+        try (ChronicleIngestLog log = ChronicleIngestLog.open(folder)) {
+            log.append("src", List.of(event(1, "k1", "a", 1_000), event(2, "k2", "a", 1_001), watermark(2_000)));
+            log.append("src", List.of(event(3, "k3", "a", 3_000), watermark(4_000)));
+            log.append("src", List.of(watermark(5_000)));
+        }
+    }
+
+    @Test
     void aRuleIsFoundAtItsLatestLoggedDeploymentEvenWhenRemovedSince() throws Exception {
         long latest;
         try (ChronicleIngestLog log = ChronicleIngestLog.open(folder)) {
@@ -95,13 +151,13 @@ class BacktestReplayTest {
                     0, List.of());
         }
         try (IngestLogSnapshot snapshot = IngestLogSnapshot.open(folder)) {
-            LoggedRule.Found ab = (LoggedRule.Found) LoggedRule.find(snapshot, "ab");
+            LoggedRule.Found ab = (LoggedRule.Found) LoggedRule.find(snapshot, "ab", dev.vigil.nfa.CompileLimits.DEFAULTS);
             assertEquals(4, ab.rule().version());
             assertEquals(latest, ab.position());
-            LoggedRule.Found everyA = (LoggedRule.Found) LoggedRule.find(snapshot, "every_a");
+            LoggedRule.Found everyA = (LoggedRule.Found) LoggedRule.find(snapshot, "every_a", dev.vigil.nfa.CompileLimits.DEFAULTS);
             assertEquals(1, everyA.rule().version(), "one rule of a file's text");
-            assertEquals(new LoggedRule.NeverDeployed("nope"), LoggedRule.find(snapshot, "nope"));
-            LoggedRule.NoLongerCompiles stale = (LoggedRule.NoLongerCompiles) LoggedRule.find(snapshot, "stale");
+            assertEquals(new LoggedRule.NeverDeployed("nope"), LoggedRule.find(snapshot, "nope", dev.vigil.nfa.CompileLimits.DEFAULTS));
+            LoggedRule.NoLongerCompiles stale = (LoggedRule.NoLongerCompiles) LoggedRule.find(snapshot, "stale", dev.vigil.nfa.CompileLimits.DEFAULTS);
             assertTrue(stale.diagnostics().get(0).render().startsWith("request:1:"),
                     stale.diagnostics().get(0).render());
         }
@@ -109,6 +165,16 @@ class BacktestReplayTest {
 
     /** What a replay gave: each alert as "kind rule vVersion key fields", and the summary. */
     private record Replayed(List<String> alerts, Backtest.Summary summary) {}
+
+    private Replayed replay(CompiledRule rule, Backtest.Bounds bounds, LongSupplier nanoClock) throws Exception {
+        List<String> alerts = new ArrayList<>();
+        try (IngestLogSnapshot snapshot = IngestLogSnapshot.open(folder)) {
+            Backtest.Summary summary = new Backtest(List.of(rule), TimeRange.ALL, Backtest.NO_LIMIT, bounds, nanoClock)
+                    .run(snapshot, (Alert alert) -> alerts.add(alert.kind().json() + " " + alert.rule() + " v"
+                            + alert.version() + " " + alert.key() + " " + alert.fields()));
+            return new Replayed(alerts, summary);
+        }
+    }
 
     private Replayed replay(CompiledRule rule, TimeRange range, long limit) throws Exception {
         List<String> alerts = new ArrayList<>();

@@ -1,0 +1,59 @@
+package dev.vigil.server;
+
+import dev.vigil.dsl.Diagnostic;
+import dev.vigil.nfa.CompileResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The {@code /metrics} counters of the bounds on rule work ({@link ServerConfig.RuleWork}): rule texts refused for
+ * passing a compile limit (tagged {@code limit=<setting>}), compile requests refused because every compiler was busy,
+ * backtests refused because one was running, and backtests stopped before the end of the log (tagged
+ * {@code reason=time|events|alerts|cancelled}).
+ *
+ * <p><b>Thread-safe:</b> Micrometer's counters are.
+ */
+final class RuleWorkMeters {
+    private final MeterRegistry registry;
+    private final Counter compileBusy;
+    private final Counter backtestBusy;
+
+    RuleWorkMeters(MeterRegistry registry) {
+        this.registry = registry;
+        this.compileBusy = Counter.builder("vigil.rule.compiles.busy")
+                .description("Rule compile requests refused (503) because every compile thread and its queue were busy")
+                .register(registry);
+        this.backtestBusy = Counter.builder("vigil.backtests.busy")
+                .description("Backtests refused (503) because another was running")
+                .register(registry);
+    }
+
+    /** Counts each limit {@code result} was refused for (once per text and limit). */
+    void compiled(CompileResult result) {
+        Set<String> limits = new HashSet<>();
+        for (Diagnostic diagnostic : result.diagnostics()) {
+            if (diagnostic.limit() != null && limits.add(diagnostic.limit())) {
+                Counter.builder("vigil.rule.compile.limits")
+                        .description("Rule texts refused for passing a compile limit, by limit")
+                        .tag("limit", diagnostic.limit()).register(registry).increment();
+            }
+        }
+    }
+
+    void compileBusy() {
+        compileBusy.increment();
+    }
+
+    void backtestBusy() {
+        backtestBusy.increment();
+    }
+
+    /** Counts a backtest that ended before the end of the log, for {@code reason}. */
+    void backtestStopped(String reason) {
+        Counter.builder("vigil.backtests.stopped")
+                .description("Backtests stopped before the end of the ingest log, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.vigil.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.nfa.CompileLimits;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code POST /v1/backtest} is bounded: its rule text compiles under the server's limits (a count that never
+ * compiled is refused at once, and the next backtest runs), a replay stops after the events it may read and says so,
+ * and a finished backtest, however it ended, frees the one slot. Requests have the client's timeout, so a backtest
+ * that never ends fails the test.
+ */
+@ExtendWith(VertxExtension.class)
+class BacktestBoundsTest {
+    private static final String EVERY_A = "RULE every_a FROM tx PARTITION BY key PATTERN a DEFINE a AS kind = 'a'";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void textThatNeverCompiledIsRefusedAtOnceAndTheNextBacktestRuns(Vertx vertx) throws Exception {
+        try (RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null)
+                .withDataDir(dir.resolve("data")))) {
+            ingest(server, 5);
+            HttpResponse<String> refused = backtest(server, new JsonObject()
+                    .put("text", "RULE r FROM tx PATTERN fail{2147483647,} DEFINE fail AS kind = 'x'"));
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertEquals(CompileLimits.REPEAT_COUNT, new JsonObject(refused.body()).getJsonArray("diagnostics")
+                    .getJsonObject(0).getString("limit"));
+            HttpResponse<String> next = backtest(server, new JsonObject().put("text", EVERY_A));
+            assertEquals(200, next.statusCode(), next.body());
+            JsonObject answer = new JsonObject(next.body());
+            assertEquals(5, answer.getJsonArray("alerts").size());
+            assertFalse(answer.getBoolean("truncated"));
+            assertEquals(null, answer.getString("stoppedBy"));
+        }
+    }
+
+    @Test
+    void aReplayStopsAfterTheEventsItMayReadAndSaysSo(Vertx vertx) throws Exception {
+        ServerConfig.RuleWork work = new ServerConfig.RuleWork(CompileLimits.DEFAULTS, 1, 60_000, 3);
+        try (RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null)
+                .withDataDir(dir.resolve("data")).withRuleWork(work))) {
+            ingest(server, 5);
+            for (int i = 0; i < 2; i++) {   // the slot is free again after each
+                HttpResponse<String> response = backtest(server, new JsonObject().put("text", EVERY_A));
+                assertEquals(200, response.statusCode(), response.body());
+                JsonObject answer = new JsonObject(response.body());
+                assertTrue(answer.getBoolean("truncated"), response.body());
+                assertEquals("events", answer.getString("stoppedBy"));
+                assertEquals(3, answer.getLong("eventsRead"));
+            }
+            assertTrue(server.get("/metrics").body().contains("vigil_backtests_stopped_total{reason=\"events\"} 2.0"));
+        }
+    }
+
+    /** Events of keys k0, k1, ..., each an 'a' followed by a watermark past it, one batch each. */
+    private static void ingest(RunningServer server, int events) throws Exception {
+        server.send("POST", "/v1/rules", "text/plain", EVERY_A);   // routes the stream: its events are logged
+        for (int i = 0; i < events; i++) {
+            HttpResponse<String> posted = server.send("POST", "/v1/events", "application/x-ndjson",
+                    "{\"stream\": \"tx\", \"key\": \"k" + i + "\", \"kind\": \"a\", \"ts\": "
+                            + (10_000 * i + 1_000) + "}\n"
+                            + "{\"watermark\": " + (10_000 * i + 2_000) + "}\n");
+            assertEquals(202, posted.statusCode(), posted.body());
+        }
+    }
+
+    private static HttpResponse<String> backtest(RunningServer server, JsonObject body) throws Exception {
+        return server.send("POST", "/v1/backtest", "application/json", body.encode());
+    }
+}
