@@ -116,7 +116,16 @@ public final class ConfigResolver {
             new ConfigKey("stateBackend", "VIGIL_STATE_BACKEND", "--state-backend", "heap|rocksdb",
                     ConfigKey.Kind.TEXT, ServerConfig.StateBackend.HEAP.setting(),
                     "Where engines keep per-key state: heap (fastest) or rocksdb (state larger than memory, in "
-                            + "<data>/state, emptied at start: checkpoints restore state)."));
+                            + "<data>/state, emptied at start: checkpoints restore state)."),
+            new ConfigKey("maxWorkPerEvent", "VIGIL_MAX_WORK_PER_EVENT", "--max-work-per-event", "N",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.Work.DEFAULT.maxWorkPerEvent(),
+                    "Work one event may cost a rule's key (runs stepped and created, shared-buffer edges examined, "
+                            + "events copied into matches); beyond it the key's partial matches are dropped, counted "
+                            + "and logged."),
+            new ConfigKey("stuckShardMs", "VIGIL_STUCK_SHARD_MS", "--stuck-shard-ms", "MS",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.Work.DEFAULT.stuckShardMs(),
+                    "Milliseconds a shard may stay on one command (an event batch, a deployment) before /ready "
+                            + "answers 503 naming it."));
 
 
     /** The allowed values of the settings that are one of a few words. */
@@ -171,7 +180,8 @@ public final class ConfigResolver {
                         (Long) values.get("minFreeDiskMb")),
                 (Long) values.get("checkpointIntervalMs"), null,
                 new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")),
-                ServerConfig.StateBackend.of((String) values.get("stateBackend")));
+                ServerConfig.StateBackend.of((String) values.get("stateBackend")),
+                new ServerConfig.Work((Long) values.get("maxWorkPerEvent"), (Long) values.get("stuckShardMs")));
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */

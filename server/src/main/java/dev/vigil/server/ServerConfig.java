@@ -38,17 +38,39 @@ import java.util.function.Consumer;
  * @param logRetention how long and how much of the ingest log is kept (never what the checkpoints still need)
  * @param stateBackend where the shards' engines keep per-key state: on the heap, or in RocksDB under
  *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
+ * @param work the bound on the engine's work per event and key, and when a busy shard counts as stuck
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend) {
+        StateBackend stateBackend, Work work) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
             if (certificate == null || key == null) {
                 throw new IllegalArgumentException("TLS needs a certificate and a key");
+            }
+        }
+    }
+
+    /**
+     * CPU bounds of the shards.
+     *
+     * @param maxWorkPerEvent the engine's work bound per event and key
+     *     ({@link dev.vigil.nfa.EngineConfig#maxWorkPerEvent})
+     * @param stuckShardMs how long a shard may stay on one command (an event batch, a deployment) before
+     *     {@code /ready} reports it stuck
+     */
+    public record Work(long maxWorkPerEvent, long stuckShardMs) {
+        public static final Work DEFAULT = new Work(dev.vigil.nfa.EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, 30_000);
+
+        public Work {
+            if (maxWorkPerEvent < 1) {
+                throw new IllegalArgumentException("max work per event " + maxWorkPerEvent + " < 1");
+            }
+            if (stuckShardMs < 1) {
+                throw new IllegalArgumentException("stuck shard time " + stuckShardMs + " ms < 1");
             }
         }
     }
@@ -141,13 +163,17 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (stateBackend == null) {
             throw new IllegalArgumentException("state backend is null");
         }
+        if (work == null) {
+            throw new IllegalArgumentException("work bounds are null");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION, StateBackend.HEAP);
+                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION,
+                StateBackend.HEAP, Work.DEFAULT);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -206,6 +232,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.stateBackend = backend);
     }
 
+    public ServerConfig withWork(Work bounds) {
+        return copy(settings -> settings.work = bounds);
+    }
+
     public ServerConfig withFromSavepoint(String savepoint) {
         return copy(settings -> settings.fromSavepoint = savepoint);
     }
@@ -250,6 +280,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         LogRetention logRetention;
         Durability durability;
         StateBackend stateBackend;
+        Work work;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -273,13 +304,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             logRetention = config.logRetention;
             durability = config.durability;
             stateBackend = config.stateBackend;
+            work = config.work;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend);
+                    logRetention, stateBackend, work);
         }
     }
 }

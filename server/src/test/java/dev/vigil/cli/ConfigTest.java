@@ -96,23 +96,28 @@ class ConfigTest {
         env.put("VIGIL_CHECKPOINT_INTERVAL_MS", "0");
         env.put("VIGIL_LOG_RETENTION_MS", "3600000");
         env.put("VIGIL_STATE_BACKEND", "rocksdb");
+        env.put("VIGIL_MAX_WORK_PER_EVENT", "5000");
+        env.put("VIGIL_STUCK_SHARD_MS", "200");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
                 List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, Durability.DEFAULT, 0, null,
-                new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB), serve(env));
+                new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB, new ServerConfig.Work(5_000, 200)),
+                serve(env));
     }
 
     @Test
     void everyKeyHasItsFlag() throws Exception {
         assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d"), List.of(), 300, 4, 50, 5,
                         5_000, 900, List.of(), null, Durability.DEFAULT, 60_000, "nightly",
-                        new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB),
+                        new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB,
+                        new ServerConfig.Work(7_000, 300)),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
                         "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50",
                         "--shards", "5", "--source-idle-timeout-ms", "900",
                         "--watermark-delay-ms", "5000", "--checkpoint-interval-ms", "60000",
                         "--from-savepoint", "nightly", "--log-retention-ms", "1000",
-                        "--log-retention-bytes", "5000000", "--state-backend", "rocksdb"));
+                        "--log-retention-bytes", "5000000", "--state-backend", "rocksdb",
+                        "--max-work-per-event", "7000", "--stuck-shard-ms", "300"));
     }
 
     @Test
@@ -200,7 +205,7 @@ class ConfigTest {
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
                 + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, checkpointIntervalMs, logRetentionMs, "
-                + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, sinks",
+                + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, maxWorkPerEvent, stuckShardMs, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 
