@@ -179,7 +179,8 @@ public final class Matcher {
      */
     public void process(PartialMatches state, Event event, long timestamp, MatchOutput out) {
         if (!processWithinBound(state, event, timestamp, out)) {
-            processWithinBound(state, event, timestamp, out);   // only the start run now: cannot trip again
+            // Only the start run now, so a few units; should a tiny bound trip again, the key just stays empty.
+            processWithinBound(state, event, timestamp, out);
         }
     }
 
