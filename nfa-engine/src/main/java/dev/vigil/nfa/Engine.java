@@ -71,8 +71,8 @@ public final class Engine implements AutoCloseable {
             }
         }
         for (CompiledRule rule : compiled) {
-            RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.slice(),
-                    listener, rocksDb);
+            RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
+                    config.slice(), listener, rocksDb);
             rules.add(runtime);
             List<StreamClock> ruleClocks = new ArrayList<>();
             for (String stream : rule.streams()) {
@@ -96,8 +96,8 @@ public final class Engine implements AutoCloseable {
      */
     public void deploy(CompiledRule rule) {
         requireNoSnapshot("deploy rule " + rule.name());
-        RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.slice(), listener,
-                rocksDb);
+        RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
+                config.slice(), listener, rocksDb);
         RuleRuntime replaced = find(rule.name());
         if (replaced != null) {
             detach(replaced);

@@ -11,6 +11,10 @@ import java.nio.file.Path;
  *     time; event timestamps do not
  * @param maxPartialMatchesPerKey bound on partial matches held per (rule, key); when exceeded the oldest
  *     are dropped and counted
+ * @param maxWorkPerEvent bound on the work one event (or one advance of time) may cost a (rule, key): runs stepped
+ *     and created, shared-buffer edges examined, events copied into matches
+ *     ({@link dev.vigil.nfa.match.Matcher#process}); when exceeded the key's partial matches are all dropped and
+ *     counted
  * @param slice the keys this engine owns; events of other keys are ignored (several engines share the work)
  * @param rocksDbState null to keep key state on the heap (the default, fastest); else a folder, owned by the
  *     engine and emptied when it starts, where a RocksDB database holds the rules' per-key partial matches (for
@@ -18,7 +22,7 @@ import java.nio.file.Path;
  *     snapshots are the same for both
  */
 public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, boolean watermarksFromInputOnly,
-        int maxPartialMatchesPerKey, KeySlice slice, Path rocksDbState) {
+        int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice, Path rocksDbState) {
 
     public enum TimeMode {
         EVENT,
@@ -26,6 +30,11 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
     }
 
     public static final int DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY = 10_000;
+    /**
+     * Some milliseconds of one core per event and key at most; an ordinary rule does a few units per partial match
+     * (docs/semantics.md, "Work bound").
+     */
+    public static final long DEFAULT_MAX_WORK_PER_EVENT = 1_000_000;
 
     public EngineConfig {
         if (defaultWatermarkDelayMs < 0) {
@@ -34,42 +43,51 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
         if (maxPartialMatchesPerKey < 1) {
             throw new IllegalArgumentException("max partial matches per key " + maxPartialMatchesPerKey + " < 1");
         }
+        if (maxWorkPerEvent < 1) {
+            throw new IllegalArgumentException("max work per event " + maxWorkPerEvent + " < 1");
+        }
         if (slice == null) {
             throw new IllegalArgumentException("slice is null");
         }
     }
 
     /**
-     * Event time, no watermark delay, watermarks from event timestamps, 10,000 partial matches per key, every key
-     * owned.
+     * Event time, no watermark delay, watermarks from event timestamps, 10,000 partial matches per key, 1,000,000
+     * units of work per event and key, every key owned.
      */
     public static EngineConfig defaults() {
-        return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY, KeySlice.ALL, null);
+        return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY,
+                DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, null);
     }
 
     public EngineConfig withTimeMode(TimeMode mode) {
         return new EngineConfig(mode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                slice, rocksDbState);
+                maxWorkPerEvent, slice, rocksDbState);
     }
 
     public EngineConfig withDefaultWatermarkDelayMs(long delayMs) {
-        return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey, slice,
-                rocksDbState);
+        return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey, maxWorkPerEvent,
+                slice, rocksDbState);
     }
 
     public EngineConfig withWatermarksFromInputOnly(boolean inputOnly) {
-        return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey, slice,
-                rocksDbState);
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey, maxWorkPerEvent,
+                slice, rocksDbState);
     }
 
     public EngineConfig withSlice(KeySlice owned) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                owned, rocksDbState);
+                maxWorkPerEvent, owned, rocksDbState);
     }
 
     public EngineConfig withMaxPartialMatchesPerKey(int max) {
-        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max, slice,
-                rocksDbState);
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max, maxWorkPerEvent,
+                slice, rocksDbState);
+    }
+
+    public EngineConfig withMaxWorkPerEvent(long max) {
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
+                max, slice, rocksDbState);
     }
 
     /** Key state in a RocksDB database in {@code folder} (emptied when the engine starts); see the class doc. */
@@ -78,12 +96,12 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
             throw new IllegalArgumentException("RocksDB state folder is null");
         }
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                slice, folder);
+                maxWorkPerEvent, slice, folder);
     }
 
     /** Key state on the heap (the default). */
     public EngineConfig withHeapState() {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                slice, null);
+                maxWorkPerEvent, slice, null);
     }
 }

@@ -11,4 +11,11 @@ public interface EngineListener {
      * {@code key} were dropped. Default: ignored (the engine counts them anyway).
      */
     default void onPartialMatchesDropped(String rule, Object key, int count) {}
+
+    /**
+     * An event (or an advance of time) needed more work on {@code key} than the rule's work bound
+     * ({@link EngineConfig#maxWorkPerEvent}) and the key's {@code count} partial matches were all dropped. Default:
+     * ignored (the engine counts it anyway).
+     */
+    default void onWorkBoundExceeded(String rule, Object key, int count) {}
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.runtime.RuleCounters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ class EngineTest {
         final List<Alert> alerts = new ArrayList<>();
         final List<LateEvent> late = new ArrayList<>();
         final List<String> dropped = new ArrayList<>();
+        final List<String> overWorkBound = new ArrayList<>();
 
         @Override
         public void onAlert(Alert alert) {
@@ -43,6 +45,11 @@ class EngineTest {
         @Override
         public void onPartialMatchesDropped(String rule, Object key, int count) {
             dropped.add(rule + "/" + key + "/" + count);
+        }
+
+        @Override
+        public void onWorkBoundExceeded(String rule, Object key, int count) {
+            overWorkBound.add(rule + "/" + key + "/" + count);
         }
 
         /** Alerts as "kind key: var=values ..." lines, values being the events' `value` fields. */
@@ -315,6 +322,38 @@ class EngineTest {
         assertEquals(List.of("match k: a=2 b=4", "match k: a=3 b=4"), out.summary());
         assertEquals(List.of("many/k/1"), out.dropped);
         assertEquals(1, engine.counters().rules().get(0).droppedPartialMatches());
+    }
+
+    /**
+     * Issue 16, item 11: every b doubles the partial matches of a ->> b+ ->> c on the one key, and at the bound of
+     * 10,000 each event cost seconds, growing with the square of the bound (these 60 events took minutes). The work
+     * bound drops the key's partial matches once an event costs more than a million units, so they never reach the
+     * partial-match bound. Counters, not time, are asserted.
+     */
+    @Test
+    void aHotKeyOfASkipTillAnyLoopTripsTheWorkBoundInsteadOfFreezing() {
+        String rule = """
+                RULE hot FROM events PARTITION BY key
+                  PATTERN a ->> b+ ->> c
+                  DEFINE a AS type = 'A', b AS type = 'B', c AS type = 'C'
+                """;
+        Recorder out = new Recorder();
+        Engine engine = new Engine(compile(rule), EngineConfig.defaults(), out);
+        engine.offer(event("k", "A", 0, 1_000));
+        for (int i = 1; i < 60; i++) {
+            engine.offer(event("k", "B", i, 1_000 + i));
+        }
+        engine.offer(event("k", "C", 60, 1_060));
+        engine.finish();
+        RuleCounters counters = engine.counters().rules().get(0);
+        assertEquals(1, counters.workBoundTrips(), "the first trip empties the key; b's start nothing after it");
+        assertEquals(List.of(), out.dropped, "the partial-match bound of 10,000 is never reached");
+        assertEquals(1, out.overWorkBound.size());
+        int dropped = Integer.parseInt(out.overWorkBound.get(0).split("/")[2]);
+        assertTrue(dropped > 1_000 && dropped < 10_000, "dropped " + dropped);
+        assertEquals(dropped, counters.droppedPartialMatches());
+        assertEquals(0, counters.partialMatches());
+        assertEquals(List.of(), out.alerts, "the c came after the a's partial matches were dropped");
     }
 
     @Test

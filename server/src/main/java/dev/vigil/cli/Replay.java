@@ -82,6 +82,13 @@ final class Replay {
                 problems.println("line " + lineNumber[0] + ": rule " + rule + ", key " + key + ": dropped " + count
                         + " oldest partial match(es) (bound of " + config.maxPartialMatchesPerKey() + " per key)");
             }
+
+            @Override
+            public void onWorkBoundExceeded(String rule, Object key, int count) {
+                problems.println("line " + lineNumber[0] + ": rule " + rule + ", key " + key + ": an event needed more"
+                        + " than " + config.maxWorkPerEvent() + " units of work; dropped the key's " + count
+                        + " partial match(es) (work bound per event and key)");
+            }
         };
         Engine engine = new Engine(rules, config, listener);
         long malformed = 0;

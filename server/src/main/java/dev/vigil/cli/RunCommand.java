@@ -74,6 +74,13 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxPartialMatches;
 
+    @Option(names = "--max-work-per-event", paramLabel = "N",
+            defaultValue = "" + EngineConfig.DEFAULT_MAX_WORK_PER_EVENT,
+            description = "Bound on the work one event may cost a rule's key (runs stepped and created, shared-buffer "
+                    + "edges examined, events copied into matches); beyond it the key's partial matches are all "
+                    + "dropped (default: ${DEFAULT-VALUE}).")
+    long maxWorkPerEvent;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -83,6 +90,10 @@ final class RunCommand implements Callable<Integer> {
         }
         CompileLimits limits = compileLimits.limits(err, "run");
         if (limits == null) {
+            return Vigil.EXIT_USAGE;
+        }
+        if (maxWorkPerEvent < 1) {
+            err.println("vigil run: --max-work-per-event must be at least 1, got " + maxWorkPerEvent);
             return Vigil.EXIT_USAGE;
         }
         RuleFiles loaded = RuleFiles.load(ruleFiles, limits);
@@ -95,7 +106,8 @@ final class RunCommand implements Callable<Integer> {
                         : EngineConfig.TimeMode.EVENT)
                 .withDefaultWatermarkDelayMs(watermarkDelayMs)
                 .withWatermarksFromInputOnly(watermarks == WatermarkSource.input)
-                .withMaxPartialMatchesPerKey(maxPartialMatches);
+                .withMaxPartialMatchesPerKey(maxPartialMatches)
+                .withMaxWorkPerEvent(maxWorkPerEvent);
         EventDecoder decoder = new EventDecoder(loaded.streams(), time == TimeChoice.event);
         Replay replay = new Replay(loaded.rules(), decoder, config, System::currentTimeMillis);
 

@@ -29,7 +29,7 @@ import java.util.function.LongConsumer;
  */
 final class Checkpointer implements AutoCloseable {
     /** How long the barrier may wait for room in the shards' queues, and for the shards to reach it. */
-    private static final long BARRIER_TIMEOUT_MS = 60_000;
+    static final long BARRIER_TIMEOUT_MS = 60_000;
 
     private final Ingest ingest;
     private final CheckpointStore store;
@@ -37,6 +37,7 @@ final class Checkpointer implements AutoCloseable {
     private final Clock clock;
     private final PrintWriter err;
     private final LongConsumer retainAfter;
+    private final long barrierTimeoutMs;
     private final ScheduledExecutorService thread;
     private long nextId = 1;
     private long lastPosition = -1;
@@ -48,6 +49,13 @@ final class Checkpointer implements AutoCloseable {
      */
     Checkpointer(Ingest ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
             LongConsumer retainAfter) {
+        this(ingest, store, intervalMs, clock, err, retainAfter, BARRIER_TIMEOUT_MS);
+    }
+
+    /** @param barrierTimeoutMs how long the barrier may wait for room in the queues and for the shards to reach it */
+    Checkpointer(Ingest ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
+            LongConsumer retainAfter, long barrierTimeoutMs) {
+        this.barrierTimeoutMs = barrierTimeoutMs;
         this.ingest = ingest;
         this.store = store;
         this.intervalMs = intervalMs;
@@ -108,10 +116,16 @@ final class Checkpointer implements AutoCloseable {
         try {
             take(null);
         } catch (Exception failed) {
-            stats = stats.failed(failed.getMessage());
-            err.println("vigil serve: checkpoint failed (the previous one stays the latest): " + failed.getMessage());
+            stats = stats.failed(describe(failed));
+            err.println("vigil serve: checkpoint failed (the previous one stays the latest): " + describe(failed));
             err.flush();
         }
+    }
+
+    /** A failure's message, or its kind when it has none (a bare exception must never read "null"). */
+    static String describe(Throwable failed) {
+        String message = failed.getMessage();
+        return message == null || message.isBlank() ? failed.getClass().getSimpleName() : message;
     }
 
     /** One checkpoint, or a savepoint when {@code name} is set. */
@@ -119,18 +133,28 @@ final class Checkpointer implements AutoCloseable {
             TimeoutException {
         long id = nextId++;
         long started = System.nanoTime();
-        long deadline = started + TimeUnit.MILLISECONDS.toNanos(BARRIER_TIMEOUT_MS);
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(barrierTimeoutMs);
         Ingest.Barrier barrier;
         while ((barrier = ingest.checkpoint(id)) == null) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("the shards' queues stayed full for " + BARRIER_TIMEOUT_MS / 1000 + " s");
+                throw new TimeoutException("the shards' queues stayed full for " + barrierTimeoutMs + " ms");
             }
             Thread.sleep(5);
         }
         List<byte[]> states = new ArrayList<>(barrier.states().size());
         long longestPause = 0;
-        for (CompletableFuture<ShardState> pending : barrier.states()) {
-            ShardState state = pending.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        for (int shard = 0; shard < barrier.states().size(); shard++) {
+            ShardState state;
+            try {
+                state = barrier.states().get(shard).get(Math.max(1, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+            } catch (TimeoutException late) {
+                throw new TimeoutException("shard " + shard + " did not reach the barrier of checkpoint " + id
+                        + " within " + barrierTimeoutMs + " ms" + busy(shard));
+            } catch (ExecutionException failed) {
+                throw new IOException("shard " + shard + " could not write its state for checkpoint " + id + ": "
+                        + describe(failed.getCause()), failed.getCause());
+            }
             states.add(state.state().toByteArray());
             longestPause = Math.max(longestPause, state.pauseNanos());
         }
@@ -152,6 +176,21 @@ final class Checkpointer implements AutoCloseable {
             }
         }
         return checkpoint;
+    }
+
+    /** What a shard late for the barrier is doing, as far as known. */
+    private String busy(int shard) {
+        if (shard >= ingest.shards().size()) {
+            return "";
+        }
+        Shard late = ingest.shards().get(shard);
+        String stuck = late.stuckReason();
+        if (stuck != null) {
+            return " (" + stuck + ")";
+        }
+        double seconds = late.commandSeconds();
+        return seconds > 0 ? String.format(java.util.Locale.ROOT, " (it has been on one command for %.1f s)", seconds)
+                : "";
     }
 
     /** Stops taking checkpoints; waits for one being taken. */

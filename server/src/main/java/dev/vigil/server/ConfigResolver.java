@@ -161,7 +161,16 @@ public final class ConfigResolver {
             new ConfigKey("backtestMaxEvents", "VIGIL_BACKTEST_MAX_EVENTS", "--backtest-max-events", "N",
                     ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_MAX_EVENTS,
                     "Events of the ingest log a backtest may read; then it stops and answers what it found "
-                            + "(truncated)."));
+                            + "(truncated)."),
+            new ConfigKey("maxWorkPerEvent", "VIGIL_MAX_WORK_PER_EVENT", "--max-work-per-event", "N",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.Work.DEFAULT.maxWorkPerEvent(),
+                    "Work one event may cost a rule's key (runs stepped and created, shared-buffer edges examined, "
+                            + "events copied into matches); beyond it the key's partial matches are dropped, counted "
+                            + "and logged."),
+            new ConfigKey("stuckShardMs", "VIGIL_STUCK_SHARD_MS", "--stuck-shard-ms", "MS",
+                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.Work.DEFAULT.stuckShardMs(),
+                    "Milliseconds a shard may stay on one command (an event batch, a deployment) before /ready "
+                            + "answers 503 naming it."));
 
 
     /** The allowed values of the settings that are one of a few words. */
@@ -231,7 +240,8 @@ public final class ConfigResolver {
                         (Integer) values.get(CompileLimits.NFA_STATES),
                         (Integer) values.get(CompileLimits.NFA_TRANSITIONS),
                         (Long) values.get(CompileLimits.COMPILE_TIMEOUT)), (Integer) values.get("compileThreads"),
-                        (Long) values.get("backtestTimeoutMs"), (Long) values.get("backtestMaxEvents")));
+                        (Long) values.get("backtestTimeoutMs"), (Long) values.get("backtestMaxEvents")),
+                new ServerConfig.Work((Long) values.get("maxWorkPerEvent"), (Long) values.get("stuckShardMs")));
     }
 
     @SuppressWarnings("unchecked")

@@ -93,6 +93,18 @@ final class Ingest {
         return shards;
     }
 
+    /** Why some shard counts as stuck ({@link Shard#stuckReason}), or null; for {@code /ready}. Takes no lock. */
+    String stuckShards() {
+        String reasons = null;
+        for (Shard shard : shards) {
+            String reason = shard.stuckReason();
+            if (reason != null) {
+                reasons = reasons == null ? reason : reasons + "; " + reason;
+            }
+        }
+        return reasons;
+    }
+
     void start() {
         for (Shard shard : shards) {
             shard.start();

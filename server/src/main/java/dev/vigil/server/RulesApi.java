@@ -284,6 +284,7 @@ final class RulesApi {
                 .put("partialMatches", found == null ? 0 : found.partialMatches())
                 .put("keys", found == null ? 0 : found.keys())
                 .put("droppedPartialMatches", found == null ? 0 : found.droppedPartialMatches())
+                .put("workBoundExceeded", found == null ? 0 : found.workBoundTrips())
                 .put("evaluationErrors", found == null ? 0 : found.evaluationErrors())
                 .put("lateEventsByStream", late);
     }

@@ -67,7 +67,8 @@ final class SavepointsApi {
                     Problems.send(ctx, 409, Problems.error("a savepoint named '" + name + "' exists").put("name", name));
                 } else {
                     Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
-                    Problems.send(ctx, 500, Problems.error("the savepoint could not be taken: " + cause.getMessage())
+                    Problems.send(ctx, 500, Problems.error("the savepoint could not be taken: "
+                                    + Checkpointer.describe(cause))
                             .put("name", name));
                 }
             }));

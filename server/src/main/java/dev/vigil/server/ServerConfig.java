@@ -42,12 +42,13 @@ import java.util.function.Consumer;
  *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
  * @param security what web pages, and the sinks rule text names, may reach
  * @param ruleWork what one rule text may cost to compile and one backtest to run
+ * @param work the bound on the engine's work per event and key, and when a busy shard counts as stuck
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend, Security security, RuleWork ruleWork) {
+        StateBackend stateBackend, Security security, RuleWork ruleWork, Work work) {
     /**
      * What web pages, and the sinks named in rule text, may reach (docs/security.md).
      *
@@ -135,6 +136,27 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             }
             if (backtestMaxEvents < 1) {
                 throw new IllegalArgumentException("backtest max events " + backtestMaxEvents + " < 1");
+            }
+        }
+    }
+
+    /**
+     * CPU bounds of the shards.
+     *
+     * @param maxWorkPerEvent the engine's work bound per event and key
+     *     ({@link dev.vigil.nfa.EngineConfig#maxWorkPerEvent})
+     * @param stuckShardMs how long a shard may stay on one command (an event batch, a deployment) before
+     *     {@code /ready} reports it stuck
+     */
+    public record Work(long maxWorkPerEvent, long stuckShardMs) {
+        public static final Work DEFAULT = new Work(dev.vigil.nfa.EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, 30_000);
+
+        public Work {
+            if (maxWorkPerEvent < 1) {
+                throw new IllegalArgumentException("max work per event " + maxWorkPerEvent + " < 1");
+            }
+            if (stuckShardMs < 1) {
+                throw new IllegalArgumentException("stuck shard time " + stuckShardMs + " ms < 1");
             }
         }
     }
@@ -233,6 +255,9 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (ruleWork == null) {
             throw new IllegalArgumentException("rule work limits are required");
         }
+        if (work == null) {
+            throw new IllegalArgumentException("work bounds are null");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
@@ -240,7 +265,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
                 null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION,
-                StateBackend.HEAP, Security.DEFAULT, RuleWork.DEFAULT);
+                StateBackend.HEAP, Security.DEFAULT, RuleWork.DEFAULT, Work.DEFAULT);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -299,6 +324,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.stateBackend = backend);
     }
 
+    public ServerConfig withWork(Work bounds) {
+        return copy(settings -> settings.work = bounds);
+    }
+
     public ServerConfig withFromSavepoint(String savepoint) {
         return copy(settings -> settings.fromSavepoint = savepoint);
     }
@@ -353,6 +382,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         StateBackend stateBackend;
         Security security;
         RuleWork ruleWork;
+        Work work;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -378,13 +408,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             stateBackend = config.stateBackend;
             security = config.security;
             ruleWork = config.ruleWork;
+            work = config.work;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend, security, ruleWork);
+                    logRetention, stateBackend, security, ruleWork, work);
         }
     }
 }

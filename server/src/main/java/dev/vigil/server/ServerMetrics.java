@@ -69,6 +69,8 @@ final class ServerMetrics {
     private final Set<String> streamsRegistered = new HashSet<>();
     private final Map<String, Meter> partialMatchGauges = new HashMap<>();
     private final Map<String, Meter> evaluationErrorCounters = new HashMap<>();
+    private final Map<String, Meter> droppedCounters = new HashMap<>();
+    private final Map<String, Meter> workBoundCounters = new HashMap<>();
 
     ServerMetrics() {
         this.malformed = Counter.builder("vigil.malformed.events")
@@ -98,11 +100,13 @@ final class ServerMetrics {
         }
         this.ingest = ingest;
         for (Shard shard : ingest.shards()) {
-            Gauge.builder("vigil.shard.queue.depth", shard, Shard::queueDepth)
-                    .description("Commands (event batches, rule changes) waiting in the shard's queue")
-                    .tag("shard", Integer.toString(shard.id()))
-                    .strongReference(true)
-                    .register(registry);
+            shardGauge("vigil.shard.queue.depth", shard, Shard::queueDepth,
+                    "Commands (event batches, rule changes) waiting in the shard's queue");
+            shardGauge("vigil.shard.command.seconds", shard, Shard::commandSeconds,
+                    "How long the shard has been on the command it is handling (0 between commands)");
+            shardGauge("vigil.shard.stuck", shard, stuck -> stuck.stuckReason() == null ? 0 : 1,
+                    "1 while the shard has been on one command longer than stuckShardMs (then /ready answers 503), "
+                            + "else 0");
         }
         Gauge.builder("vigil.ingest.paused", ingest, paused -> paused.refusal() == null ? 0 : 1)
                 .description("1 while the ingest log refuses batches (data folder below its free-space reserve, "
@@ -112,6 +116,12 @@ final class ServerMetrics {
         FunctionCounter.builder("vigil.unrouted.events", this, m -> m.snapshot.counters().unrouted())
                 .description("Events of streams no deployed rule reads: counted and ignored")
                 .register(registry);
+    }
+
+    private void shardGauge(String name, Shard shard, java.util.function.ToDoubleFunction<Shard> value,
+            String description) {
+        Gauge.builder(name, shard, value).description(description).tag("shard", Integer.toString(shard.id()))
+                .strongReference(true).register(registry);
     }
 
     /** Reports the hub's live alert subscribers (WebSocket and event stream) and counts the slow ones it drops. */
@@ -225,6 +235,16 @@ final class ServerMetrics {
                         .description("Expressions that met data of the wrong kind or divided by zero, by rule "
                                 + "(since the rule's current version)")
                         .tag("rule", name).register(registry));
+                droppedCounters.put(name, FunctionCounter.builder("vigil.dropped.partial.matches", this,
+                                m -> m.snapshot.rule(name, RuleCounters::droppedPartialMatches))
+                        .description("Partial matches dropped by the partial-match bound per key or the work bound "
+                                + "per event, by rule (since the rule's current version)")
+                        .tag("rule", name).register(registry));
+                workBoundCounters.put(name, FunctionCounter.builder("vigil.work.bound.exceeded", this,
+                                m -> m.snapshot.rule(name, RuleCounters::workBoundTrips))
+                        .description("Events that needed more work on a key than maxWorkPerEvent (the key's partial "
+                                + "matches were dropped): a rule whose cost per event is anomalous, by rule")
+                        .tag("rule", name).register(registry));
             }
         }
         partialMatchGauges.entrySet().removeIf(entry -> {
@@ -233,6 +253,8 @@ final class ServerMetrics {
             }
             registry.remove(entry.getValue());
             registry.remove(evaluationErrorCounters.remove(entry.getKey()));
+            registry.remove(droppedCounters.remove(entry.getKey()));
+            registry.remove(workBoundCounters.remove(entry.getKey()));
             return true;
         });
     }

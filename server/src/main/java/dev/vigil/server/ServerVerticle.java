@@ -276,18 +276,20 @@ final class ServerVerticle extends VerticleBase {
 
     /**
      * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, while
-     * the ingest log refuses batches (the data folder below its free-space reserve, or its disk full) and while the
-     * alert log refuses alerts, with that reason.
+     * the ingest log refuses batches (the data folder below its free-space reserve, or its disk full), while the
+     * alert log refuses alerts, and while a shard is stuck on one command (longer than {@code stuckShardMs}), with
+     * that reason.
      */
     private void ready(RoutingContext ctx) {
         String paused = ingest.refusal();
         if (paused == null) {
             paused = alerts.refusal();
         }
-        boolean up = ready && ingest.running() && paused == null;
+        String stuck = ingest.stuckShards();
+        boolean up = ready && ingest.running() && paused == null && stuck == null;
         JsonObject body = new JsonObject().put("status", up ? "ready" : "not ready");
-        if (paused != null) {
-            body.put("reason", paused);
+        if (paused != null || stuck != null) {
+            body.put("reason", paused == null ? stuck : stuck == null ? paused : paused + "; " + stuck);
         }
         ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
                 .end(body.encode());

@@ -16,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * One engine thread: owns an {@link Engine} and is the only thread that touches it.
@@ -32,6 +33,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the events of other keys, so state per (rule, key) lives in one shard. The shard trusts its input: {@link Ingest}
  * routes events, decides which are late and sends the stream watermarks (the engine uses explicit watermarks
  * only). A bug in the engine is reported with its command and counted; the shard goes on with the next command.
+ *
+ * <p>Watching. The counters are published every {@link #SNAPSHOT_EVERY_NANOS}, also in the middle of a long batch
+ * (checked every {@link #LINES_BETWEEN_CLOCK_READS} lines: no clock read, lock or allocation per event). The shard
+ * records when it took the command it is on (one volatile write per command), so other threads can tell a shard
+ * that has been on one command for longer than its stuck threshold ({@link #stuckReason}, for {@code /ready} and
+ * the metrics). An event over the engine's work bound is logged, at most once per {@link #LOG_EVERY_NANOS}, with
+ * the rule and key, which a stuck report names too.
  *
  * <p><b>Thread-safe</b> at its public surface ({@link #submit}, {@link #stop}, counters); the engine inside is
  * confined to the shard thread.
@@ -55,6 +63,15 @@ public final class Shard {
     static final long MIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** Lines of a batch between two looks at the clock (for publishing the counters in a long batch). */
+    static final int LINES_BETWEEN_CLOCK_READS = 256;
+    /** The least time between two log lines about events over the work bound. */
+    static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long a shard may stay on one command before it counts as stuck, unless configured. */
+    static final long DEFAULT_STUCK_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** {@link #commandStartedNanos} between commands. */
+    private static final long IDLE = Long.MIN_VALUE;
+
     private final int id;
     private final BlockingQueue<ShardCommand> commands;
     private final Engine engine;
@@ -68,6 +85,20 @@ public final class Shard {
     private volatile EngineCounters counters;
     private volatile long position;
     private final AtomicLong queuedLines = new AtomicLong();
+    private final LongSupplier nanoClock;
+    private final long stuckNanos;
+    /** The clock when the shard took the command it is on, or {@link #IDLE}; written by the shard thread only. */
+    private volatile long commandStartedNanos = IDLE;
+    /** The command being handled (described only for a stuck report). */
+    private volatile ShardCommand currentCommand;
+    /** "rule R, key K" of the latest event over the work bound, or null. */
+    private volatile String lastOverWorkBound;
+    /** Events over the work bound since the last log line about them (shard thread only). */
+    private long unloggedOverWorkBound;
+    private long overWorkBoundLoggedAt;
+    private boolean overWorkBoundLogged;
+    /** When the counters were last published (shard thread only). */
+    private long countersAt;
 
     /** Builds a shard's engine around the listener the shard gives it: fresh, or restored from a checkpoint. */
     @FunctionalInterface
@@ -81,7 +112,18 @@ public final class Shard {
     }
 
     Shard(int id, int queueCapacity, EngineFactory engines, AlertSink alerts, PrintWriter err) {
+        this(id, queueCapacity, engines, alerts, err, System::nanoTime, DEFAULT_STUCK_NANOS);
+    }
+
+    /**
+     * @param nanoClock {@code System.nanoTime} but in tests: when commands start, when counters are due
+     * @param stuckNanos how long the shard may stay on one command before {@link #stuckReason} reports it
+     */
+    Shard(int id, int queueCapacity, EngineFactory engines, AlertSink alerts, PrintWriter err, LongSupplier nanoClock,
+            long stuckNanos) {
         this.id = id;
+        this.nanoClock = nanoClock;
+        this.stuckNanos = stuckNanos;
         this.commands = new ArrayBlockingQueue<>(queueCapacity);
         this.err = err;
         this.alerts = alerts;
@@ -95,9 +137,15 @@ public final class Shard {
             public void onLateEvent(LateEvent late) {
                 // never called: the ingest drops late events before they reach a shard
             }
+
+            @Override
+            public void onWorkBoundExceeded(String rule, Object key, int count) {
+                overWorkBound(rule, key, count);
+            }
         });
         this.thread = new Thread(this::run, "vigil-shard-" + id);
         this.counters = engine.counters();
+        this.countersAt = nanoClock.getAsLong();
     }
 
     void start() {
@@ -160,6 +208,34 @@ public final class Shard {
         return counters;
     }
 
+    /**
+     * Why this shard counts as stuck at {@code nowNanos} (of its clock): it has been on one command for longer than
+     * its threshold; or null. Read by any thread, without locks.
+     */
+    String stuckReason(long nowNanos) {
+        long started = commandStartedNanos;
+        if (started == IDLE || nowNanos - started <= stuckNanos) {
+            return null;
+        }
+        String overBound = lastOverWorkBound;
+        ShardCommand command = currentCommand;
+        return "shard " + id + " has been handling " + (command == null ? "a command" : describe(command)) + " for "
+                + TimeUnit.NANOSECONDS.toSeconds(nowNanos - started) + " s (stuck after "
+                + TimeUnit.NANOSECONDS.toMillis(stuckNanos) + " ms)"
+                + (overBound == null ? "" : "; the latest event over the work bound was of " + overBound);
+    }
+
+    /** {@link #stuckReason} now. */
+    String stuckReason() {
+        return stuckReason(nanoClock.getAsLong());
+    }
+
+    /** Seconds the shard has been on its current command, 0 between commands; for the metrics. */
+    double commandSeconds() {
+        long started = commandStartedNanos;
+        return started == IDLE ? 0 : Math.max(0, nanoClock.getAsLong() - started) / 1e9;
+    }
+
     /** True from {@link #start} until the thread ends. */
     boolean running() {
         return thread.isAlive();
@@ -167,7 +243,6 @@ public final class Shard {
 
     private void run() {
         List<ShardCommand> batch = new ArrayList<>(MAX_COMMANDS_PER_CYCLE);
-        long snapshotAt = System.nanoTime();
         boolean changed = false;
         try {
             while (true) {
@@ -185,7 +260,11 @@ public final class Shard {
                             engine.close();   // frees the RocksDB state, if any
                             return;
                         }
+                        currentCommand = command;
+                        commandStartedNanos = nanoClock.getAsLong();
                         handle(command);
+                        commandStartedNanos = IDLE;
+                        currentCommand = null;
                     }
                     batch.clear();
                     changed = true;
@@ -196,11 +275,10 @@ public final class Shard {
                     long cycle = System.nanoTime() - cycleStarted;
                     continueSnapshot(Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, cycle / 2)));
                 }
-                long now = System.nanoTime();
+                long now = nanoClock.getAsLong();
                 boolean idle = first == null && snapshot == null;   // while writing state, no command is no idle
-                if (changed && (idle || now - snapshotAt >= SNAPSHOT_EVERY_NANOS)) {
-                    counters = engine.counters();
-                    snapshotAt = now;
+                if (changed && (idle || now - countersAt >= SNAPSHOT_EVERY_NANOS)) {
+                    publishCounters(now);
                     changed = false;
                 }
             }
@@ -294,8 +372,49 @@ public final class Shard {
         failedSnapshot.checkpoint().state().completeExceptionally(failed);
     }
 
+    private void publishCounters(long now) {
+        counters = engine.counters();
+        countersAt = now;
+    }
+
+    private static String describe(ShardCommand command) {
+        if (command instanceof ShardCommand.Ingest ingest) {
+            return "one event batch (" + ingest.lines().size() + " lines)";
+        } else if (command instanceof ShardCommand.Deploy deploy) {
+            return "one rule deployment (" + deploy.rules().size() + " rules)";
+        } else if (command instanceof ShardCommand.Checkpoint checkpoint) {
+            return "checkpoint " + checkpoint.id();
+        }
+        return "one " + command.getClass().getSimpleName();
+    }
+
+    /** Remembers and logs (rate-limited) an event over the work bound. */
+    private void overWorkBound(String rule, Object key, int dropped) {
+        String where = "rule " + rule + ", key " + key;
+        lastOverWorkBound = where;
+        long now = nanoClock.getAsLong();
+        if (overWorkBoundLogged && now - overWorkBoundLoggedAt < LOG_EVERY_NANOS) {
+            unloggedOverWorkBound++;
+            return;
+        }
+        err.println("vigil serve: shard " + id + ": " + where + ": an event needed more work than the bound per event"
+                + " and key (maxWorkPerEvent); the key's " + dropped + " partial match(es) were dropped"
+                + (unloggedOverWorkBound == 0 ? "" : " (" + unloggedOverWorkBound + " more such event(s) since the "
+                        + "last report)"));
+        err.flush();
+        overWorkBoundLogged = true;
+        overWorkBoundLoggedAt = now;
+        unloggedOverWorkBound = 0;
+    }
+
     private void onIngest(List<? extends InputLine> lines) {
         for (int i = 0; i < lines.size(); i++) {
+            if (i % LINES_BETWEEN_CLOCK_READS == LINES_BETWEEN_CLOCK_READS - 1) {
+                long now = nanoClock.getAsLong();
+                if (now - countersAt >= SNAPSHOT_EVERY_NANOS) {
+                    publishCounters(now);   // a long batch keeps the counters fresh
+                }
+            }
             InputLine line = lines.get(i);
             if (line instanceof InputLine.EventLine event) {
                 engine.offer(event.event());

@@ -218,12 +218,14 @@ public final class VigilServer {
         for (int i = 0; i < count; i++) {
             EngineConfig engine = engineConfig(config, i, count);
             if (restart == null) {
-                shards.add(new Shard(i, config.queueCapacity(), initial, engine, alerts, err));
+                shards.add(new Shard(i, config.queueCapacity(), listener -> new Engine(initial, engine, listener),
+                        alerts, err, System::nanoTime, TimeUnit.MILLISECONDS.toNanos(config.work().stuckShardMs())));
             } else {
                 byte[] state = restart.checkpoint().shards().get(i);
                 boolean report = i == 0;   // every shard holds every rule: say what was reset once
                 shards.add(new Shard(i, config.queueCapacity(),
-                        listener -> restoredEngine(rules, engine, listener, state, report ? err : null), alerts, err));
+                        listener -> restoredEngine(rules, engine, listener, state, report ? err : null), alerts, err,
+                        System::nanoTime, TimeUnit.MILLISECONDS.toNanos(config.work().stuckShardMs())));
             }
         }
         Ingest ingest = new Ingest(shards, log, rules, config.watermarkDelayMs(),
@@ -244,7 +246,8 @@ public final class VigilServer {
 
     /** Shard {@code shard}'s engine settings; RocksDB state goes to {@code <data>/state/shard-N}. */
     private static EngineConfig engineConfig(ServerConfig config, int shard, int count) {
-        EngineConfig engine = shardEngine(new KeySlice(shard, count));
+        EngineConfig engine = shardEngine(new KeySlice(shard, count))
+                .withMaxWorkPerEvent(config.work().maxWorkPerEvent());
         if (config.stateBackend() != ServerConfig.StateBackend.ROCKSDB) {
             return engine;
         }

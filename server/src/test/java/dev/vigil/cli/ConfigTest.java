@@ -109,12 +109,15 @@ class ConfigTest {
         env.put("VIGIL_COMPILE_THREADS", "3");
         env.put("VIGIL_BACKTEST_TIMEOUT_MS", "16");
         env.put("VIGIL_BACKTEST_MAX_EVENTS", "17");
+        env.put("VIGIL_MAX_WORK_PER_EVENT", "5000");
+        env.put("VIGIL_STUCK_SHARD_MS", "200");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
                 List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, Durability.DEFAULT, 0, null,
                 new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB, new ServerConfig.Security(
                         List.of("https://ops.example.com:443", "http://localhost:3000"),
                         Path.of("/var/lib/vigil-sinks"), List.of("loopback"), List.of("private", "*.internal")),
-                new ServerConfig.RuleWork(new CompileLimits(11, 12, 13, 14, 15), 3, 16, 17)), serve(env));
+                new ServerConfig.RuleWork(new CompileLimits(11, 12, 13, 14, 15), 3, 16, 17),
+                new ServerConfig.Work(5_000, 200)), serve(env));
     }
 
     @Test
@@ -124,7 +127,8 @@ class ConfigTest {
                         new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB,
                         new ServerConfig.Security(List.of("http://127.0.0.1:3000"), Path.of("s"),
                                 List.of("10.1.2.3", "hooks.internal"), List.of("10.0.0.0/8")),
-                        new ServerConfig.RuleWork(new CompileLimits(21, 22, 23, 24, 25), 4, 26, 27)),
+                        new ServerConfig.RuleWork(new CompileLimits(21, 22, 23, 24, 25), 4, 26, 27),
+                        new ServerConfig.Work(7_000, 300)),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--allowed-origins", "http://127.0.0.1:3000", "--sink-dir", "s",
                         "--webhook-allowed-hosts", "10.1.2.3,hooks.internal", "--webhook-denied-hosts", "10.0.0.0/8",
@@ -136,7 +140,8 @@ class ConfigTest {
                         "--shards", "5", "--source-idle-timeout-ms", "900",
                         "--watermark-delay-ms", "5000", "--checkpoint-interval-ms", "60000",
                         "--from-savepoint", "nightly", "--log-retention-ms", "1000",
-                        "--log-retention-bytes", "5000000", "--state-backend", "rocksdb"));
+                        "--log-retention-bytes", "5000000", "--state-backend", "rocksdb",
+                        "--max-work-per-event", "7000", "--stuck-shard-ms", "300"));
     }
 
     @Test
@@ -257,7 +262,7 @@ class ConfigTest {
                 + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, allowedOrigins, sinkDir, "
                 + "webhookAllowedHosts, webhookDeniedHosts, maxNestingDepth, "
                 + "maxRepeatCount, maxNfaStates, maxNfaTransitions, compileTimeoutMs, compileThreads, "
-                + "backtestTimeoutMs, backtestMaxEvents, sinks",
+                + "backtestTimeoutMs, backtestMaxEvents, maxWorkPerEvent, stuckShardMs, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 

@@ -27,4 +27,13 @@ public interface MatchOutput {
 
     /** {@code count} partial matches were dropped because the key exceeded its partial-match bound. */
     void onPartialMatchesDropped(int count);
+
+    /**
+     * A call needed more work on the key than the work bound allows ({@link Matcher#process}): the key's
+     * {@code count} partial and held matches were all dropped, and nothing else of the call is reported. Default:
+     * reported as dropped partial matches.
+     */
+    default void onWorkBoundExceeded(int count) {
+        onPartialMatchesDropped(count);
+    }
 }

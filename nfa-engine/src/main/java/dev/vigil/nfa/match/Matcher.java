@@ -58,6 +58,7 @@ public final class Matcher {
 
     private final Nfa nfa;
     private final int maxPartialMatches;
+    private final long maxWork;
     private final SkipPruner pruner;
     private final StartRuns startRuns;
     private final ThreadLocal<Stepper> steppers;
@@ -68,14 +69,29 @@ public final class Matcher {
     private final boolean screensStarts;
 
     /**
+     * A matcher without a work bound.
+     *
      * @param maxPartialMatches the most partial matches a key may hold; beyond it the oldest are dropped
      */
     public Matcher(Nfa nfa, int maxPartialMatches) {
+        this(nfa, maxPartialMatches, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxPartialMatches the most partial matches a key may hold; beyond it the oldest are dropped
+     * @param maxWork the most work ({@link WorkMeter}) one call may do on one key; beyond it the key's partial
+     *     matches are all dropped (see {@link #process})
+     */
+    public Matcher(Nfa nfa, int maxPartialMatches, long maxWork) {
         this.nfa = Objects.requireNonNull(nfa, "nfa");
         if (maxPartialMatches < 1) {
             throw new IllegalArgumentException("maxPartialMatches " + maxPartialMatches + " is below 1");
         }
+        if (maxWork < 1) {
+            throw new IllegalArgumentException("maxWork " + maxWork + " is below 1");
+        }
         this.maxPartialMatches = maxPartialMatches;
+        this.maxWork = maxWork;
         this.pruner = new SkipPruner(nfa.skip(), nfa.skipVariable());
         this.startRuns = new StartRuns(nfa.startState());
         this.steppers = ThreadLocal.withInitial(() -> new Stepper(nfa, startRuns));
@@ -152,10 +168,27 @@ public final class Matcher {
         return stepper().takesFromStart(event);
     }
 
-    /** Feeds one event (Flink's {@code NFA.process} followed by the operator's window-timer registration). */
+    /**
+     * Feeds one event (Flink's {@code NFA.process} followed by the operator's window-timer registration).
+     *
+     * <p>Work bound: when the call does more work on the key than the matcher's bound ({@link WorkMeter}), the key
+     * drops every partial match and held match it has (reported through
+     * {@link MatchOutput#onWorkBoundExceeded}; the matches this event completed go with them), and the event then
+     * meets the emptied key, where it may start a partial match. Dropping them all at once costs nothing per run,
+     * where releasing them one by one would cost as much as stepping them.
+     */
     public void process(PartialMatches state, Event event, long timestamp, MatchOutput out) {
+        if (!processWithinBound(state, event, timestamp, out)) {
+            // Only the start run now, so a few units; should a tiny bound trip again, the key just stays empty.
+            processWithinBound(state, event, timestamp, out);
+        }
+    }
+
+    /** {@link #process}; false when the work bound tripped: the key was emptied, nothing else emitted. */
+    private boolean processWithinBound(PartialMatches state, Event event, long timestamp, MatchOutput out) {
         Stepper stepper = stepper();
         stepper.begin(state, event, timestamp);
+        WorkMeter work = stepper.work;
         RunQueue current = state.runs;
         RunQueue next = stepper.spare;
         next.clear();
@@ -178,7 +211,7 @@ public final class Matcher {
                     potential.add(successor);
                 } else if (kind == Nfa.Kind.STOP) {
                     discard = true;
-                    state.release(successor.node, successor.version);
+                    work.used += state.release(successor.node, successor.version);
                 } else {
                     retained.add(successor);
                 }
@@ -186,28 +219,51 @@ public final class Matcher {
             for (int j = 0; j < retained.size(); j++) {
                 Run kept = retained.get(j);
                 if (discard) {
-                    state.release(kept.node, kept.version);
+                    work.used += state.release(kept.node, kept.version);
                 } else {
                     next.add(kept);
                 }
             }
+            if (work.used > maxWork) {
+                return dropAll(state, stepper, out);
+            }
         }
-        List<MatchedEvents> matches = completeMatches(state, potential, next);
+        List<MatchedEvents> matches = completeMatches(state, potential, next, work);
+        if (matches == OVER_BOUND) {
+            return dropAll(state, stepper, out);
+        }
         replaceRuns(state, next, stepper);
         stepper.end();
         if (nfa.windowMs() > 0 && state.newStart) {
             state.addTimer(timestamp + nfa.windowMs());
         }
-        int dropped = enforceBound(state);
+        int dropped = enforceBound(state, work);
+        if (dropped < 0) {
+            return dropAll(state, stepper, out);
+        }
         emit(matches, out);
         if (dropped > 0) {
             out.onPartialMatchesDropped(dropped);
         }
+        return true;
+    }
+
+    /**
+     * The work bound tripped: drops every partial match and held match of the key at once and reports how many;
+     * returns false.
+     */
+    private boolean dropAll(PartialMatches state, Stepper stepper, MatchOutput out) {
+        int dropped = partialMatchCount(state) + state.completed.size();
+        stepper.abandon();
+        state.dropAll(startRuns.first());
+        out.onWorkBoundExceeded(dropped);
+        return false;
     }
 
     /**
      * Tells the key that no event older than {@code timestamp} will come (Flink's {@code NFA.advanceTime}):
-     * times out runs past their windows, completes trailing absences, releases held matches.
+     * times out runs past their windows, completes trailing absences, releases held matches. Past the work bound
+     * the key drops everything as in {@link #process}, and the timeouts and matches of the call go with it.
      */
     public void advanceTime(PartialMatches state, long timestamp, MatchOutput out) {
         if (state.completed.size() == 0 && !anyRunDue(state.runs, timestamp)) {
@@ -218,6 +274,8 @@ public final class Matcher {
             return;
         }
         Stepper stepper = stepper();
+        WorkMeter work = stepper.work;
+        work.used = 0;
         RunQueue current = state.runs;
         RunQueue next = stepper.spare;
         next.clear();
@@ -227,6 +285,10 @@ public final class Matcher {
         long[] timeoutTimestamps = null;
         for (int i = 0; i < current.size(); i++) {
             Run run = current.get(i);
+            work.used++;
+            if (work.used > maxWork) {
+                break;
+            }
             boolean byGap = pastGap(run, timestamp);
             if (!byGap && !pastWindow(run, timestamp)) {
                 next.add(run);
@@ -237,7 +299,7 @@ public final class Matcher {
                 continue;
             }
             if (!out.wantsTimeouts()) {
-                state.release(run.node, run.version);
+                work.used += state.release(run.node, run.version);
                 continue;
             }
             if (timedOut == null) {
@@ -246,10 +308,16 @@ public final class Matcher {
             }
             timeoutTimestamps[timedOut.size()] = byGap
                     ? run.previousTs + nfa.state(run.state).gapWindowMs() : run.startTs + nfa.windowMs();
-            timedOut.add(Materializer.current(state, nfa.variables(), run));
-            state.release(run.node, run.version);
+            timedOut.add(Materializer.current(state, nfa.variables(), run, work));
+            work.used += state.release(run.node, run.version);
         }
-        List<MatchedEvents> matches = completeMatches(state, potential, next);
+        List<MatchedEvents> matches = work.used > maxWork ? OVER_BOUND : completeMatches(state, potential, next, work);
+        if (matches == OVER_BOUND) {
+            dropAll(state, stepper, out);
+            state.fireTimersUpTo(timestamp);
+            state.newStart = false;
+            return;
+        }
         replaceRuns(state, next, stepper);
         state.fireTimersUpTo(timestamp);
         state.newStart = false;
@@ -325,8 +393,15 @@ public final class Matcher {
         }
     }
 
-    /** Flink's processMatchesAccordingToSkipStrategy; returns the released matches in order, or null. */
-    private List<MatchedEvents> completeMatches(PartialMatches state, RunQueue potential, RunQueue partial) {
+    /** What {@link #completeMatches} returns when the work bound tripped on the way. */
+    private static final List<MatchedEvents> OVER_BOUND = java.util.Collections.unmodifiableList(new ArrayList<>());
+
+    /**
+     * Flink's processMatchesAccordingToSkipStrategy; returns the released matches in order, or null, or
+     * {@link #OVER_BOUND}.
+     */
+    private List<MatchedEvents> completeMatches(PartialMatches state, RunQueue potential, RunQueue partial,
+            WorkMeter work) {
         List<MatchedEvents> matches = null;
         RunQueue completed = potential.size() == 0 ? state.completed : state.completedToAdd();
         for (int i = 0; i < potential.size(); i++) {
@@ -345,19 +420,26 @@ public final class Matcher {
             if (paths.isEmpty()) {
                 throw new IllegalStateException("completed match without events: " + earliest);
             }
-            pruner.prune(partial, paths, state);
-            pruner.prune(completed, paths, state);
+            work.used += SharedBuffer.extractionWork(paths);
+            pruner.prune(partial, paths, state, work);
+            pruner.prune(completed, paths, state, work);
             if (matches == null) {
                 matches = new ArrayList<>(2);
             }
             matches.add(MatchedEvents.of(nfa.variables(), paths.get(0)));
-            state.release(earliest.node, earliest.version);
+            work.used += state.release(earliest.node, earliest.version);
+            if (work.used > maxWork) {
+                return OVER_BOUND;
+            }
         }
         return matches;
     }
 
-    /** Drops the oldest partial matches (by first event time, then creation) beyond the bound; returns how many. */
-    private int enforceBound(PartialMatches state) {
+    /**
+     * Drops the oldest partial matches (by first event time, then creation) beyond the bound; returns how many, or
+     * -1 when the work bound tripped on the way.
+     */
+    private int enforceBound(PartialMatches state, WorkMeter work) {
         int count = partialMatchCount(state);
         if (count <= maxPartialMatches) {
             return 0;
@@ -371,8 +453,13 @@ public final class Matcher {
         }
         candidates.sort(OLDEST_FIRST);
         List<Run> dropped = candidates.subList(0, count - maxPartialMatches);
-        for (Run run : dropped) {
-            state.release(run.node, run.version);
+        work.used += state.runs.size();
+        for (int i = 0; i < dropped.size(); i++) {
+            Run run = dropped.get(i);
+            work.used += 1 + state.release(run.node, run.version);
+            if (work.used > maxWork) {
+                return -1;
+            }
         }
         state.dropRuns(dropped);
         return dropped.size();

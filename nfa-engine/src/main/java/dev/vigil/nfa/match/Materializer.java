@@ -8,12 +8,16 @@ final class Materializer {
 
     private Materializer() {}
 
-    /** The events of {@code run}; Flink insists a run has exactly one path (none for the start run). */
-    static MatchedEvents current(SharedBuffer buffer, List<String> variables, Run run) {
+    /**
+     * The events of {@code run}, the extraction's work added to {@code work}; Flink insists a run has exactly one
+     * path (none for the start run).
+     */
+    static MatchedEvents current(SharedBuffer buffer, List<String> variables, Run run, WorkMeter work) {
         if (run.node == null) {
             return MatchedEvents.of(variables, NO_NODES);
         }
         List<SharedBuffer.Node[]> paths = buffer.extract(run.node, run.version);
+        work.used += SharedBuffer.extractionWork(paths);
         if (paths.isEmpty()) {
             return MatchedEvents.of(variables, NO_NODES);
         }

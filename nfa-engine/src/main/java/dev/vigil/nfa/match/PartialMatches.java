@@ -58,6 +58,18 @@ public final class PartialMatches extends SharedBuffer {
         heldRuns = -1;
     }
 
+    /**
+     * Drops every run but {@code start} and every held completed match, and forgets the buffer
+     * ({@link SharedBuffer#forgetAll}): the work bound tripped. The event numbering, run serials and timers stay.
+     */
+    void dropAll(Run start) {
+        runs.clear();
+        runs.add(start);
+        completed = NO_COMPLETED;
+        heldRuns = -1;
+        forgetAll();
+    }
+
     /** The queue of held completed matches, ready to be added to. */
     RunQueue completedToAdd() {
         if (completed == NO_COMPLETED) {

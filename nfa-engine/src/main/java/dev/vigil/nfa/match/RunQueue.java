@@ -65,13 +65,18 @@ final class RunQueue {
         size = 0;
     }
 
-    /** PriorityQueue.removeAll: drop every run equal to one in {@code runs}, keep order, re-heapify. */
+    /**
+     * PriorityQueue.removeAll: drop every run equal to one in {@code runs}, keep order, re-heapify. Equality is by
+     * value ({@link Run#sameAs}), as Flink's; more than a few runs are looked up by a hash of their values, so
+     * dropping k of n runs costs O(n + k), not O(n * k) (the partial-match bound drops thousands at once).
+     */
     void removeAll(List<Run> runs) {
+        RunLookup lookup = runs.size() <= LINEAR_LOOKUP ? null : new RunLookup(runs);
         int w = 0;
         boolean removed = false;
         for (int i = 0; i < size; i++) {
             Run item = items[i];
-            if (contains(runs, item)) {
+            if (lookup != null ? lookup.contains(item) : contains(runs, item)) {
                 removed = true;
             } else {
                 items[w++] = item;
@@ -87,6 +92,9 @@ final class RunQueue {
         }
     }
 
+    /** Up to this many runs to remove are compared one by one: no table to build for the usual one or two. */
+    private static final int LINEAR_LOOKUP = 8;
+
     private static boolean contains(List<Run> runs, Run run) {
         for (int i = 0; i < runs.size(); i++) {
             if (runs.get(i).sameAs(run)) {
@@ -94,6 +102,45 @@ final class RunQueue {
             }
         }
         return false;
+    }
+
+    /** An open-addressing table of runs by a hash of the values {@link Run#sameAs} compares. */
+    private static final class RunLookup {
+        private final List<Run> runs;
+        /** Index into {@code runs} + 1; 0: free. */
+        private final int[] slots;
+        private final int mask;
+
+        RunLookup(List<Run> runs) {
+            this.runs = runs;
+            int capacity = Integer.highestOneBit(Math.max(4, runs.size()) * 2 - 1) << 1;
+            slots = new int[capacity];
+            mask = capacity - 1;
+            for (int i = 0; i < runs.size(); i++) {
+                int slot = hash(runs.get(i)) & mask;
+                while (slots[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                slots[slot] = i + 1;
+            }
+        }
+
+        boolean contains(Run run) {
+            int slot = hash(run) & mask;
+            for (int at; (at = slots[slot]) != 0; slot = (slot + 1) & mask) {
+                if (runs.get(at - 1).sameAs(run)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static int hash(Run run) {
+            int h = run.state * 31 + Arrays.hashCode(run.version);
+            h = h * 31 + Long.hashCode(run.startTs);
+            h = h * 31 + Long.hashCode(run.previousTs);
+            return h ^ (h >>> 16);
+        }
     }
 
     private void siftUp(int k, Run x) {

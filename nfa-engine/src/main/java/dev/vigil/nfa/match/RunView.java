@@ -10,12 +10,14 @@ import java.util.List;
  */
 final class RunView implements MatchView {
     private final List<String> variables;
+    private final WorkMeter work;
     private SharedBuffer buffer;
     private Run run;
     private MatchedEvents events;
 
-    RunView(List<String> variables) {
+    RunView(List<String> variables, WorkMeter work) {
         this.variables = variables;
+        this.work = work;
     }
 
     /** Points the view at another key's buffer; one view serves every process call of its stepper. */
@@ -32,7 +34,7 @@ final class RunView implements MatchView {
 
     private MatchedEvents events() {
         if (events == null) {
-            events = Materializer.current(buffer, variables, run);
+            events = Materializer.current(buffer, variables, run, work);
         }
         return events;
     }

@@ -274,10 +274,13 @@ abstract class SharedBuffer {
         return node;
     }
 
-    /** Flink's {@code lockNode}: the node and its edges compatible with {@code version}. */
-    void lock(Node node, int[] version) {
+    /**
+     * Flink's {@code lockNode}: the node and its edges compatible with {@code version}. Returns the edges examined
+     * (the work, see {@link WorkMeter}): every edge of the node, as Flink's.
+     */
+    int lock(Node node, int[] version) {
         if (node == null || node.removed) {
-            return;
+            return 0;
         }
         node.refs++;
         for (int i = 0; i < node.edgeCount; i++) {
@@ -285,13 +288,15 @@ abstract class SharedBuffer {
                 node.setEdgeRefs(i, node.edgeRefs(i) + 1);
             }
         }
+        return node.edgeCount;
     }
 
     /**
      * Flink's {@code releaseNode}: unlock the node and its compatible edges; an edge reaching zero is dropped
-     * and its target released in turn; a node reaching zero is removed with its entry's lock.
+     * and its target released in turn; a node reaching zero is removed with its entry's lock. Returns the edges
+     * examined (the work, see {@link WorkMeter}).
      */
-    void release(Node node, int[] version) {
+    int release(Node node, int[] version) {
         // Depth first with an explicit stack (a loop's path can be long), its top in locals: along a run's path a
         // node releases one edge, so the rest of the stack is needed, and made, only where paths branch.
         Node top = node;
@@ -299,6 +304,7 @@ abstract class SharedBuffer {
         Node[] belowNodes = EMPTY_NODES;
         int[][] belowVersions = NO_VERSIONS;
         int below = 0;
+        int examined = 0;
         while (top != null) {
             Node current = top;
             int[] currentVersion = topVersion;
@@ -314,6 +320,7 @@ abstract class SharedBuffer {
                 break; // Flink stops the whole release when it meets a removed node
             }
             int w = 0;
+            examined += current.edgeCount;
             for (int i = 0; i < current.edgeCount; i++) {
                 int[] edgeVersion = current.edgeVersion(i);
                 if (Dewey.compatible(currentVersion, edgeVersion) && releaseCount(current, i)) {
@@ -340,6 +347,7 @@ abstract class SharedBuffer {
                 remove(current);
             }
         }
+        return examined;
     }
 
     /** Unlocks edge {@code i} of {@code node}; true when it is no longer locked and goes. */
@@ -408,6 +416,27 @@ abstract class SharedBuffer {
             }
         }
         return paths;
+    }
+
+    /** The work of extracting {@code paths} (see {@link WorkMeter}): every edge of every node on them. */
+    static long extractionWork(List<Node[]> paths) {
+        long work = 0;
+        for (int i = 0; i < paths.size(); i++) {
+            Node[] path = paths.get(i);
+            for (Node node : path) {
+                work += 1 + node.edgeCount;
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Forgets every entry and node: the key's runs are dropped wholesale ({@link PartialMatches#dropAll}), and what
+     * they held goes to the garbage collector instead of being released run by run. The event numbering is kept.
+     */
+    void forgetAll() {
+        liveEntries = 0;
+        liveNodes = 0;
     }
 
     private record Frame(Node node, int[] version, List<Node> path) {}

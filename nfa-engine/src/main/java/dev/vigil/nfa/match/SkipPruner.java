@@ -22,7 +22,8 @@ final class SkipPruner {
         return kind != AfterMatchSkip.Kind.NO_SKIP;
     }
 
-    void prune(RunQueue runs, List<SharedBuffer.Node[]> match, SharedBuffer buffer) {
+    /** Prunes {@code runs} after {@code match}; the releases' work is added to {@code work}. */
+    void prune(RunQueue runs, List<SharedBuffer.Node[]> match, SharedBuffer buffer, WorkMeter work) {
         if (!skips()) {
             return;
         }
@@ -30,11 +31,12 @@ final class SkipPruner {
         if (pruning == null) {
             return;
         }
+        work.used += runs.size();
         List<Run> discard = null;
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
             if (run.startEvent != null && shouldPrune(run.startEvent, pruning)) {
-                buffer.release(run.node, run.version);
+                work.used += buffer.release(run.node, run.version);
                 if (discard == null) {
                     discard = new ArrayList<>();
                 }

@@ -23,6 +23,8 @@ final class Stepper {
     final List<Run> retained = new ArrayList<>();
     final RunQueue potential = new RunQueue();
     RunQueue spare = new RunQueue();
+    /** The work of the current call on its key, against the work bound ({@link Matcher}). */
+    final WorkMeter work = new WorkMeter();
 
     private int[] edgeSource = new int[8];
     private int[] edgeIndex = new int[8];
@@ -43,7 +45,7 @@ final class Stepper {
     Stepper(Nfa nfa, StartRuns startRuns) {
         this.nfa = nfa;
         this.startRuns = startRuns;
-        this.sharedView = nfa.readsMatch() ? new RunView(nfa.variables()) : null;
+        this.sharedView = nfa.readsMatch() ? new RunView(nfa.variables(), work) : null;
     }
 
     void begin(PartialMatches state, Event current, long eventTimestamp) {
@@ -51,10 +53,26 @@ final class Stepper {
         event = current;
         timestamp = eventTimestamp;
         entry = null;
+        work.used = 0;
         view = sharedView;
         if (view != null) {
             view.attach(state);
         }
+    }
+
+    /**
+     * Ends the process call without touching the key: its runs and buffer were dropped wholesale (the work bound
+     * tripped), so the event's entry is not released, and the successors made so far are forgotten.
+     */
+    void abandon() {
+        successors.clear();
+        retained.clear();
+        potential.clear();
+        spare.clear();
+        key = null;
+        event = null;
+        entry = null;
+        view = null;
     }
 
     /** Ends the process call: the event's own lock on its buffer entry is released (Flink's EventWrapper). */
@@ -89,6 +107,7 @@ final class Stepper {
     /** Fills {@link #successors} with the runs that follow {@code run} on the current event. */
     void step(Run run) {
         successors.clear();
+        work.used++;
         MatchView match = MatchView.EMPTY;
         if (view != null) {
             view.reset(run);
@@ -130,6 +149,9 @@ final class Stepper {
                 int[] nextVersion = Dewey.addStage(currentVersion);
                 takeBranchesToVisit--;
                 SharedBuffer.Entry taken = entry();
+                if (run.node != null) {
+                    work.used += run.node.edgeCount();   // put locks the run's node
+                }
                 SharedBuffer.Node node = key.put(source.variable(), taken, run.node, currentVersion);
                 long startTs = fromStart ? timestamp : run.startTs;
                 SharedBuffer.Entry startEvent = fromStart ? taken : run.startEvent;
@@ -150,14 +172,14 @@ final class Stepper {
             }
         }
         if (run.node != null && !kept) {
-            key.release(run.node, run.version);
+            work.used += key.release(run.node, run.version);
         }
     }
 
     private void add(int state, SharedBuffer.Node node, int[] version, long startTs, long previousTs,
             SharedBuffer.Entry startEvent) {
         successors.add(new Run(state, node, version, startTs, previousTs, startEvent, key.nextSerial()));
-        key.lock(node, version);
+        work.used += 1 + key.lock(node, version);
     }
 
     /** Flink's calculateIncreasingSelfState. */

@@ -6,9 +6,12 @@ package dev.vigil.nfa.runtime;
  * @param eventsIn events routed to the rule (buffered or processed)
  * @param partialMatches partial matches held now, over all keys
  * @param keys keys with state now
- * @param droppedPartialMatches partial matches dropped because a key exceeded the bound
+ * @param droppedPartialMatches partial matches dropped because a key exceeded the partial-match bound or an event
+ *     the work bound
+ * @param workBoundTrips events (and advances of time) whose work on a key passed the work bound, each dropping
+ *     that key's partial matches: a rule whose cost per event is anomalous
  * @param evaluationErrors expressions that met data of the wrong kind or divided by zero
  *     ({@link dev.vigil.nfa.expr.EvaluationErrors})
  */
 public record RuleCounters(String rule, long eventsIn, long matches, long timeouts, long partialMatches,
-        long keys, long droppedPartialMatches, long evaluationErrors) {}
+        long keys, long droppedPartialMatches, long workBoundTrips, long evaluationErrors) {}

@@ -1,6 +1,7 @@
 package dev.vigil.nfa.runtime;
 
 import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
@@ -70,21 +71,23 @@ public final class RuleRuntime implements MatchOutput {
     long matches;
     long timeouts;
     long dropped;
+    /** Calls whose work on a key passed the work bound (their key's partial matches are counted in dropped). */
+    long workBoundTrips;
     long evaluationErrors;
 
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
-        this(rule, maxPartialMatchesPerKey, KeySlice.ALL, listener, null);
+        this(rule, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener, null);
     }
 
     /**
      * A runtime that ignores the events of keys outside {@code slice} (another engine owns them), keeping its key
      * states on the heap, or in {@code rocksDb} when not null.
      */
-    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, KeySlice slice, EngineListener listener,
-            RocksDbState rocksDb) {
+    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice,
+            EngineListener listener, RocksDbState rocksDb) {
         this.rule = rule;
         this.slice = slice;
-        this.matcher = new Matcher(rule.nfa(), maxPartialMatchesPerKey);
+        this.matcher = new Matcher(rule.nfa(), maxPartialMatchesPerKey, maxWorkPerEvent);
         this.keys = rocksDb == null ? new HeapKeyStore(matcher) : rocksDb.newKeyStore(matcher, rule.nfa());
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule);
@@ -303,7 +306,7 @@ public final class RuleRuntime implements MatchOutput {
 
     public RuleCounters counters() {
         return new RuleCounters(rule.name(), eventsIn, matches, timeouts, keys.partialMatchCount(), keys.size(),
-                dropped, evaluationErrors);
+                dropped, workBoundTrips, evaluationErrors);
     }
 
     private KeyState stateOf(Object key) {
@@ -357,6 +360,13 @@ public final class RuleRuntime implements MatchOutput {
     public void onPartialMatchesDropped(int count) {
         dropped += count;
         listener.onPartialMatchesDropped(rule.name(), PartitionKey.external(current.key), count);
+    }
+
+    @Override
+    public void onWorkBoundExceeded(int count) {
+        dropped += count;
+        workBoundTrips++;
+        listener.onWorkBoundExceeded(rule.name(), PartitionKey.external(current.key), count);
     }
 
     /** Records whether an event fed to the trial state reported anything. */

@@ -39,7 +39,8 @@ public final class RuleRuntimeState {
      */
     public interface Visitor {
         void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-                long dropped, long evaluationErrors, int maxKeys, int keys, int waiting, int timers)
+                long dropped, long workBoundTrips, long evaluationErrors, int maxKeys, int keys, int waiting,
+                int timers)
                 throws IOException;
 
         /**
@@ -77,6 +78,7 @@ public final class RuleRuntimeState {
         private final long matches;
         private final long timeouts;
         private final long dropped;
+        private final long workBoundTrips;
         private final long evaluationErrors;
         private final int maxKeys;
         private final RuleRuntime.Waiting[] waiting;
@@ -95,6 +97,7 @@ public final class RuleRuntimeState {
             matches = runtime.matches;
             timeouts = runtime.timeouts;
             dropped = runtime.dropped;
+            workBoundTrips = runtime.workBoundTrips;
             evaluationErrors = runtime.evaluationErrors;
             maxKeys = runtime.maxKeys;
             // In release order: the order a visit writes, and the order a restore queues them in again.
@@ -110,8 +113,8 @@ public final class RuleRuntimeState {
         }
 
         public void begin(Visitor visitor) throws IOException {
-            visitor.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, evaluationErrors,
-                    maxKeys, keys.size(), waiting.length, timers.length);
+            visitor.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, workBoundTrips,
+                    evaluationErrors, maxKeys, keys.size(), waiting.length, timers.length);
         }
 
         /** Visits up to {@code max} more keys; true once every key has been visited. */
@@ -172,7 +175,7 @@ public final class RuleRuntimeState {
         }
 
         public void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-                long dropped, long evaluationErrors, int maxKeys, int keys) {
+                long dropped, long workBoundTrips, long evaluationErrors, int maxKeys, int keys) {
             check(keys >= 0 && maxKeys >= keys, "key count " + keys + " above the most keys ever " + maxKeys);
             runtime.round = round;
             runtime.arrivals = arrivals;
@@ -181,6 +184,7 @@ public final class RuleRuntimeState {
             runtime.matches = matches;
             runtime.timeouts = timeouts;
             runtime.dropped = dropped;
+            runtime.workBoundTrips = workBoundTrips;
             runtime.evaluationErrors = evaluationErrors;
             runtime.maxKeys = maxKeys;
             runtime.keys.presize(maxKeys);

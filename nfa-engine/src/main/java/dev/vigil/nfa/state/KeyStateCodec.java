@@ -32,7 +32,7 @@ public final class KeyStateCodec {
     private final SnapshotOutput out = new SnapshotOutput(new DataOutputStream(bytes), 16);
     private final RuleStateWriter writer = new RuleStateWriter(out);
     private final SnapshotInput in = new SnapshotInput(null);
-    private final RuleStateReader reader = new RuleStateReader(in);
+    private final RuleStateReader reader = new RuleStateReader(in, EngineSnapshot.VERSION);
     private final PartialMatchesGraph.Builder builder;
 
     /** @param nfa the rule's NFA, which bounds state and variable numbers on reading */

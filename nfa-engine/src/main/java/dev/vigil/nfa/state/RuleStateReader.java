@@ -25,10 +25,13 @@ final class RuleStateReader {
             .comparingLong((WaitingEvent w) -> w.event().timestamp()).thenComparingLong(WaitingEvent::arrival);
 
     private final SnapshotInput in;
+    /** The snapshot's format version ({@link EngineSnapshot#VERSION} or older). */
+    private final int version;
     private long[] timers = new long[4];
 
-    RuleStateReader(SnapshotInput in) {
+    RuleStateReader(SnapshotInput in, int version) {
         this.in = in;
+        this.version = version;
     }
 
     /** Restores the section into {@code restorer}; the rule's NFA bounds state and variable numbers. */
@@ -53,14 +56,15 @@ final class RuleStateReader {
         long matches = in.readLong();
         long timeouts = in.readLong();
         long dropped = in.readLong();
+        long workBoundTrips = version >= 2 ? in.readLong() : 0;
         long evaluationErrors = in.readLong();
         int maxKeys = in.readCount("most keys");
         int keys = in.readCount("key count");
         int waiting = in.readCount("waiting-event count");
         int timerCount = in.readCount("timer count");
         if (restorer != null) {
-            restorer.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, evaluationErrors,
-                    maxKeys, keys);
+            restorer.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, workBoundTrips,
+                    evaluationErrors, maxKeys, keys);
         }
         for (int i = 0; i < keys; i++) {
             Object key = in.readKey();

@@ -36,7 +36,8 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
 
     @Override
     public void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-            long dropped, long evaluationErrors, int maxKeys, int keyCount, int waiting, int timers)
+            long dropped, long workBoundTrips, long evaluationErrors, int maxKeys, int keyCount, int waiting,
+            int timers)
             throws IOException {
         out.writeLong(round);
         out.writeLong(arrivals);
@@ -45,6 +46,7 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
         out.writeLong(matches);
         out.writeLong(timeouts);
         out.writeLong(dropped);
+        out.writeLong(workBoundTrips);
         out.writeLong(evaluationErrors);
         out.writeVarInt(maxKeys);
         out.writeVarInt(keyCount);

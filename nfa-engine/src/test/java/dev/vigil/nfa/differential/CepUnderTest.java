@@ -9,8 +9,9 @@ interface CepUnderTest {
     /**
      * @param rule the rule as this implementation saw it (Flink API calls, or Vigil rule text)
      * @param droppedPartialMatches partial matches dropped by a state bound (Flink has none: 0)
+     * @param overWorkBound events whose work on a key passed the work bound (Flink has none: 0)
      */
-    record Ran(Outcome outcome, String rule, int droppedPartialMatches) implements Result {}
+    record Ran(Outcome outcome, String rule, int droppedPartialMatches, int overWorkBound) implements Result {}
 
     /** @param reason the error, as the implementation worded it */
     record Rejected(String reason, String rule) implements Result {}

@@ -348,6 +348,59 @@ class MatcherTest {
         }
 
         @Test
+        void anEventOverTheWorkBoundDropsEveryPartialMatchOfItsKeyAndMeetsTheEmptiedKey() {
+            // Every b doubles the runs (each takes it and each skips it): stepping them costs more with each b.
+            String events = "a b b b b b b ab b c";
+            Scenario unbounded = Scenario.pattern("a ->> b+ ->> c").events(events);
+            assertEquals(255 + 1, unbounded.output().size(), "every combination of a1's b's, and a8 b9 c10");
+            Scenario bounded = Scenario.pattern("a ->> b+ ->> c").maxWork(400).events(events);
+            // The fifth b costs more than 400: the key's 23 partial matches go, and that b meets an empty key (it
+            // starts nothing); ab starts a run there again, which b and c complete.
+            assertEquals(List.of("over work bound: dropped 23", "a8 b9 c10"), bounded.output());
+            assertEquals(3, bounded.matcher().partialMatchCount(bounded.state()), "a8's runs go on");
+        }
+
+        @Test
+        void belowTheWorkBoundMatchingIsUnchanged() {
+            String events = "a b b b b b b ab b c";
+            assertEquals(Scenario.pattern("a ->> b+ ->> c").events(events).output(),
+                    Scenario.pattern("a ->> b+ ->> c").maxWork(1_000_000).events(events).output());
+        }
+
+        @Test
+        void heldCompletedMatchesGoWithTheirKeyOverTheWorkBound() {
+            Condition aboveA = new Condition() {
+                @Override
+                public boolean test(Event event, MatchView match) {
+                    return event.field("name").equals("b") && match.count(0) == 1
+                            && (Long) event.field("value") > (Long) match.event(0, 0).field("value");
+                }
+            };
+            String events = "a5 a1 b3 a1 a1 a1 a1 a1 a1 a1 a1 a1 a1 a1 a1 a1";
+            // Skip past last event holds a1 b3 back while a5, which started before it, is still partial.
+            Scenario unbounded = Scenario.pattern("a ->> b").define("b", aboveA)
+                    .skip(AfterMatchSkip.Kind.PAST_LAST_EVENT).events(events);
+            assertEquals(1, unbounded.state().completed.size());
+            Scenario bounded = Scenario.pattern("a ->> b").define("b", aboveA)
+                    .skip(AfterMatchSkip.Kind.PAST_LAST_EVENT).maxWork(14).events(events);
+            // Each a1 adds a run; when their steps pass 14 units the 12 partial matches and the held match go.
+            assertEquals(List.of("over work bound: dropped 13"), bounded.output());
+            assertEquals(0, bounded.state().completed.size());
+            assertEquals(3, bounded.matcher().partialMatchCount(bounded.state()),
+                    "the a1 that tripped the bound started afresh on the emptied key, and the two after it");
+        }
+
+        @Test
+        void timeoutsOverTheWorkBoundAreDroppedWithTheirKey() {
+            Scenario scenario = Scenario.pattern("a ->> b").within(100).maxWork(20).events("a a a a a a a a a a");
+            scenario.advanceTo(1_000);
+            assertEquals(List.of("over work bound: dropped 10"), scenario.output());
+            assertTrue(scenario.matcher().isIdle(scenario.state()));
+            Scenario unbounded = Scenario.pattern("a ->> b").within(100).events("a a a a a a a a a a").advanceTo(1_000);
+            assertEquals(10, unbounded.output().size(), "ten timeouts without the bound");
+        }
+
+        @Test
         void aKeyWithOnlyTheStartRunIsIdle() {
             Scenario scenario = Scenario.pattern("a b");
             assertTrue(scenario.matcher().isIdle(scenario.state()));

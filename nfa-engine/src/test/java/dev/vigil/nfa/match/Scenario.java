@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code value} field, the timestamp defaults to the 1-based position. Events are fed as Flink's CepOperator
  * feeds them in event time: {@code advanceTime(ts)} before the events of each timestamp, then
  * {@code process}. Output lines: a match is its events in match-map order as letter+position
- * ({@code a1 b2 b3}), a timeout {@code timeout@T a1}, a bound trip {@code dropped N}.
+ * ({@code a1 b2 b3}), a timeout {@code timeout@T a1}, a bound trip {@code dropped N}, a work-bound trip
+ * {@code over work bound: dropped N}.
  */
 final class Scenario implements MatchOutput {
     private final String pattern;
@@ -31,6 +32,7 @@ final class Scenario implements MatchOutput {
     private long gapMs = -1;
     private AfterMatchSkip skip = new AfterMatchSkip(AfterMatchSkip.Kind.NO_SKIP, null, Span.NONE);
     private int maxPartialMatches = 10_000;
+    private long maxWork = Long.MAX_VALUE;
     private Matcher matcher;
     private PartialMatches state;
     private final List<String> output = new ArrayList<>();
@@ -86,6 +88,11 @@ final class Scenario implements MatchOutput {
         return this;
     }
 
+    Scenario maxWork(long max) {
+        maxWork = max;
+        return this;
+    }
+
     Nfa nfa() {
         return matcher().nfa();
     }
@@ -97,7 +104,7 @@ final class Scenario implements MatchOutput {
                 all.putIfAbsent(name, letters(name));
             }
             Nfa nfa = NfaCompiler.compile(MiniPattern.parse(pattern), all, untils, withinMs, gapMs, skip);
-            matcher = new Matcher(nfa, maxPartialMatches);
+            matcher = new Matcher(nfa, maxPartialMatches, maxWork);
             state = matcher.newState();
         }
         return matcher;
@@ -173,6 +180,11 @@ final class Scenario implements MatchOutput {
     @Override
     public void onPartialMatchesDropped(int count) {
         output.add("dropped " + count);
+    }
+
+    @Override
+    public void onWorkBoundExceeded(int count) {
+        output.add("over work bound: dropped " + count);
     }
 
     private String render(MatchedEvents match) {
