@@ -433,14 +433,9 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                     if (kept == 0) {
                         clock.currentTimeMillis(System.currentTimeMillis());
                     }
-                    raw.clear();
-                    raw.writeByte(REPAIRED);
-                    raw.writeLong(REPAIR_SKIPPED_NUMBERS);
-                    Texts.write(raw, "dropped " + damage.replaceFirst("^ingest log damaged: ", "") + ", and the "
-                            + droppedAfter + " readable record(s) after it; the damaged log was moved to " + setAside);
-                    try (DocumentContext document = appender.writingDocument()) {
-                        document.wire().bytes().write(raw);
-                    }
+                    appendRepaired(appender, raw, "dropped " + damage.replaceFirst("^ingest log damaged: ", "")
+                            + ", and the " + droppedAfter + " readable record(s) after it; the damaged log was "
+                            + "moved to " + setAside);
                 }
             }
         } catch (java.io.IOException | RuntimeException failed) {
@@ -460,6 +455,17 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         java.nio.file.Files.move(folder, setAside);
         java.nio.file.Files.move(rebuilt, folder);
         return new Repair(kept, lastKept, damage, droppedAfter, setAside);
+    }
+
+    /** Appends the record of a repair: event numbering skips {@link #REPAIR_SKIPPED_NUMBERS} there. */
+    private static void appendRepaired(ExcerptAppender appender, Bytes<?> scratch, String note) {
+        scratch.clear();
+        scratch.writeByte(REPAIRED);
+        scratch.writeLong(REPAIR_SKIPPED_NUMBERS);
+        Texts.write(scratch, note);
+        try (DocumentContext document = appender.writingDocument()) {
+            document.wire().bytes().write(scratch);
+        }
     }
 
     private static void deleteTree(Path tree) throws java.io.IOException {
