@@ -1,11 +1,16 @@
 package dev.vigil.cli;
 
+import dev.vigil.server.durable.Checkpoint;
+import dev.vigil.server.durable.CheckpointStore;
 import dev.vigil.server.durable.ChronicleIngestLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,15 +19,24 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil repair-log}: keeps every readable record of a damaged ingest log (a zeroed, garbled or cut tail)
- * and sets the damaged log aside, so a server that stopped with {@code ingest log damaged: ...} starts again.
+ * and sets the damaged log aside, so a server that stopped with {@code ingest log damaged: ...} starts again. The
+ * checkpoints and savepoints taken after the last kept record are set aside too: records written after the repair
+ * take the dropped positions, so a recovery from one of them would skip those records.
  */
 @Command(name = "repair-log", mixinStandardHelpOptions = true,
         description = {"Repair the ingest log of a data folder whose tail is damaged (the server then refuses to "
                 + "start with 'ingest log damaged: ...'): every record before the first unreadable one is kept, at "
-                + "its own position, and the damaged log is moved to <data>/ingest.damaged-<time> (nothing is "
-                + "deleted). Says what it kept and what it dropped. Run it while no server uses the folder.",
-            "Exit status: 0 repaired, or nothing to repair; 2 bad usage or the repair failed (nothing changed)."})
+                + "its own position, and the damaged log is moved to <data>/ingest.damaged-<time>. Checkpoints and "
+                + "savepoints taken after the last kept record are moved to <data>/checkpoints.after-damage-<time> "
+                + "(nothing is deleted): the server starts from the newest checkpoint left, or replays the whole "
+                + "log. Says what it kept, dropped and moved. Run it while no server uses the folder.",
+            "Exit status: 0 repaired, or nothing to repair; 2 bad usage or the repair failed (the damaged log is "
+                + "left in place)."})
 final class RepairLogCommand implements Callable<Integer> {
+    /** Why a checkpoint after the last kept record is moved, as the output says it. */
+    private static final String UNSAFE = "records written from now on take the dropped positions, and a recovery "
+            + "from it would skip them";
+
     @Spec
     CommandSpec spec;
 
@@ -39,22 +53,41 @@ final class RepairLogCommand implements Callable<Integer> {
             err.println("vigil repair-log: no ingest log in " + data + " (no folder " + log + ")");
             return Vigil.EXIT_USAGE;
         }
-        Path setAside = data.resolve(ChronicleIngestLog.FOLDER + ".damaged-"
-                + Instant.now().toString().replace(':', '-'));
+        String time = Instant.now().toString().replace(':', '-');
+        Path setAside = data.resolve(ChronicleIngestLog.FOLDER + ".damaged-" + time);
+        Path checkpointsAside = data.resolve("checkpoints.after-damage-" + time);
+        List<CheckpointStore.SetAside> moved = new ArrayList<>();
         ChronicleIngestLog.Repair repair;
         try {
-            repair = ChronicleIngestLog.repair(log, setAside);
+            repair = ChronicleIngestLog.repair(log, setAside,
+                    lastKept -> moved.addAll(CheckpointStore.open(data).setAsideAfter(lastKept, checkpointsAside)));
         } catch (IOException | RuntimeException failed) {
-            err.println("vigil repair-log: " + failed.getMessage());
+            err.println("vigil repair-log: " + failed.getMessage() + (Files.isDirectory(checkpointsAside)
+                    ? "; the damaged log is still in place; checkpoints already set aside are in " + checkpointsAside
+                    : ""));
             return Vigil.EXIT_USAGE;
         }
         if (repair.damage() == null) {
             out.println("vigil repair-log: " + log + " is not damaged: all " + repair.kept()
                     + " records read back; nothing changed");
-        } else {
-            out.println("vigil repair-log: kept " + repair.kept() + " records of " + log + "; dropped "
-                    + repair.damage().replaceFirst("^ingest log damaged: ", "") + ", and the " + repair.droppedAfter()
-                    + " readable record(s) after it; the damaged log is in " + repair.setAside());
+            return 0;
+        }
+        out.println("vigil repair-log: kept " + repair.kept() + " records of " + log + "; dropped "
+                + repair.damage().replaceFirst("^ingest log damaged: ", "") + ", and the " + repair.droppedAfter()
+                + " readable record(s) after it; the damaged log is in " + repair.setAside());
+        for (CheckpointStore.SetAside file : moved) {
+            out.println("vigil repair-log: moved " + data.relativize(file.from()) + " (log position "
+                    + file.position() + ") to " + file.to().getParent() + ": it was taken after the last kept record"
+                    + " (log position " + repair.lastKept() + "); " + UNSAFE);
+        }
+        try {
+            Optional<Checkpoint> next = CheckpointStore.open(data).latestCheckpoint(unreadable -> { });
+            out.println(next.isPresent()
+                    ? "vigil repair-log: the server will start from checkpoint " + next.get().id() + " (log position "
+                        + next.get().position() + ") and replay the log after it"
+                    : "vigil repair-log: no checkpoint is left: the server will replay the whole log");
+        } catch (IOException unlisted) {
+            err.println("vigil repair-log: cannot list the checkpoints left: " + unlisted.getMessage());
         }
         return 0;
     }

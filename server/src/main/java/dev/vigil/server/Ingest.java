@@ -373,6 +373,14 @@ final class Ingest {
         }
     }
 
+    /**
+     * Recovery: where {@code vigil repair-log} dropped records, event numbers skip {@code count}, so new events'
+     * alerts never take the ids of the dropped events' alerts (which the alert log holds).
+     */
+    synchronized void replayRepair(long count) {
+        sequence += count;
+    }
+
     /** Recovery: removes a logged rule from every shard; not logged again. */
     void replayUndeploy(String name) throws InterruptedException {
         while (true) {

@@ -74,6 +74,11 @@ final class Recovery {
                 onEventLoop(() -> registry.remove(undeploy.name()));
                 ingest.replayUndeploy(undeploy.name());
                 files.replaceAll((file, watched) -> without(watched, undeploy.name()));
+            } else if (record instanceof LogRecord.Repaired repaired) {
+                ingest.replayRepair(repaired.skippedNumbers());
+                err.println("vigil serve: recovery: the ingest log was repaired at position "
+                        + repaired.position() + ": " + repaired.note() + "; event numbers skip "
+                        + repaired.skippedNumbers() + " there");
             }
         }
         err.println("vigil serve: recovered " + (from == null ? "" : describe(from.checkpoint()) + " (log position "

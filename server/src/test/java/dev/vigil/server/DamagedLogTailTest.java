@@ -133,8 +133,12 @@ class DamagedLogTailTest {
         List<Long> numbers = new ArrayList<>();
         ChronicleIngestLog.Reader reader = log.readAfter(0);
         for (LogRecord record = reader.next(); record != null; record = reader.next()) {
-            InputLine.EventLine line = (InputLine.EventLine) ((LogRecord.Batch) record).lines().get(0);
-            numbers.add(((Number) line.event().fields().get("n")).longValue());
+            if (record instanceof LogRecord.Batch batch) {
+                InputLine.EventLine line = (InputLine.EventLine) batch.lines().get(0);
+                numbers.add(((Number) line.event().fields().get("n")).longValue());
+            } else {
+                assertTrue(record instanceof LogRecord.Repaired, "only batches and the repair's record: " + record);
+            }
         }
         return numbers;
     }
@@ -147,7 +151,8 @@ class DamagedLogTailTest {
         return numbers;
     }
 
-    private static int indexOf(byte[] bytes, byte[] part) {
+    /** Where {@code part} last occurs in {@code bytes}, or -1. */
+    static int indexOf(byte[] bytes, byte[] part) {
         for (int i = bytes.length - part.length; i >= 0; i--) {
             if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
                 return i;

@@ -157,7 +157,7 @@ public final class Backtest {
                 replay(engine, batch.lines(), replay);
             } else if (record instanceof LogRecord.Deploy deploy) {
                 replay(engine, deploy.watermarks(), replay);   // what every shard got with a deployment
-            } else if (!(record instanceof LogRecord.Undeploy)) {
+            } else if (!(record instanceof LogRecord.Undeploy) && !(record instanceof LogRecord.Repaired)) {
                 throw new AssertionError(record);
             }
             if (replay.stop == null && replay.collector.truncated) {

@@ -127,6 +127,44 @@ public final class CheckpointStore {
         return oldest == Long.MAX_VALUE ? 0 : oldest;
     }
 
+    /** A checkpoint or savepoint {@link #setAsideAfter} moved: where it was, where it is now, and its position. */
+    public record SetAside(Path from, Path to, long position) {}
+
+    /**
+     * Moves every checkpoint and savepoint whose log position lies after {@code lastPosition} into {@code folder}
+     * (created when something is moved), keeping their file names; returns them, checkpoints first. After a
+     * repair dropped the log's records after {@code lastPosition}, new records take the dropped positions, so a
+     * recovery from such a file would skip them. A file whose header cannot be read stays: recovery does not use it.
+     */
+    public synchronized List<SetAside> setAsideAfter(long lastPosition, Path folder) throws IOException {
+        List<SetAside> moved = new ArrayList<>();
+        List<Path> files = checkpointFiles();
+        java.util.Collections.reverse(files);   // oldest first
+        List<Path> savepointFiles = list(savepoints, SAVEPOINT_SUFFIX);
+        savepointFiles.sort(Comparator.naturalOrder());
+        files.addAll(savepointFiles);
+        for (Path file : files) {
+            long position;
+            try {
+                position = CheckpointFormat.readHeader(file).position();
+            } catch (UnreadableCheckpointException unreadable) {
+                continue;
+            }
+            if (position > lastPosition) {
+                Files.createDirectories(folder);
+                Path to = folder.resolve(file.getFileName());
+                Files.move(file, to);
+                moved.add(new SetAside(file, to, position));
+            }
+        }
+        if (!moved.isEmpty()) {
+            syncFolder(checkpoints);
+            syncFolder(savepoints);
+            syncFolder(folder);
+        }
+        return moved;
+    }
+
     /** Writes a savepoint under its name; fails when one of that name exists. */
     public synchronized Path writeSavepoint(Checkpoint savepoint) throws IOException {
         Path file = savepointFile(savepoint.name());

@@ -31,8 +31,8 @@ import net.openhft.chronicle.queue.RollCycles;
  *
  * <p>An excerpt starts with its kind. A batch holds the source's name and the lines in order: an event as stream,
  * timestamp, sequence and its fields as JSON text; a watermark as stream (or none) and timestamp. A deployment
- * holds the origin, the rule text, the versions by rule name and the time; a removal the rule's name.
- * {@link Reader} reads them back.
+ * holds the origin, the rule text, the versions by rule name and the time; a removal the rule's name; a repair
+ * ({@link #repair}) how many event numbers to skip and what it dropped. {@link Reader} reads them back.
  *
  * <p>A record is encoded on the heap first; its disk space is then allocated ({@link LogSpace}: a full disk is a
  * refused write, never a fault in a mapped page), and only then is it copied into the file. A write that fails
@@ -46,6 +46,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private static final byte BATCH = 1;
     private static final byte DEPLOY = 2;
     private static final byte UNDEPLOY = 3;
+    private static final byte REPAIRED = 4;
     private static final byte EVENT = 1;
     private static final byte WATERMARK = 2;
     private static final byte ALL_STREAMS = 0;
@@ -59,6 +60,13 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
 
     /** The log's folder in the data folder. */
     public static final String FOLDER = "ingest";
+
+    /**
+     * The event numbers a repair skips, so the alerts of events accepted after the repair never take the ids of the
+     * dropped events' alerts, which the alert log already holds: more than the dropped part of a log can have used
+     * unless it held over 25 TiB (every event takes at least 25 bytes in the log).
+     */
+    public static final long REPAIR_SKIPPED_NUMBERS = 1L << 40;
 
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -355,23 +363,35 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     }
 
     /**
-     * What {@link #repair} did: the records kept, and when the log was damaged, what was wrong where, how many
-     * readable records followed the damage (dropped with it), and where the damaged log was moved.
+     * What {@link #repair} did: the records kept and the position of the last of them (0: none), and when the log
+     * was damaged, what was wrong where, how many readable records followed the damage (dropped with it), and
+     * where the damaged log was moved.
      */
-    public record Repair(long kept, String damage, long droppedAfter, Path setAside) {}
+    public record Repair(long kept, long lastKept, String damage, long droppedAfter, Path setAside) {}
+
+    /** What must happen before a repaired log replaces the damaged one, given the last kept record's position. */
+    @FunctionalInterface
+    public interface BeforeReplacing {
+        void keptUpTo(long lastKept) throws java.io.IOException;
+    }
 
     /**
      * Rebuilds the ingest log in {@code folder} from its records up to the first one that cannot be read, each at
-     * its own index (checkpoints name positions in the log), and moves the damaged log to {@code setAside}; a log
-     * without damage is left as it is. Not while a server uses the folder.
+     * its own index (checkpoints name positions in the log), followed by a repair record: event numbering skips
+     * {@link #REPAIR_SKIPPED_NUMBERS} there, as the dropped records had used numbers whose alerts are logged. Runs
+     * {@code beforeReplacing} (the caller sets aside the checkpoints the repair makes unsafe), and moves the damaged
+     * log to {@code setAside}; a log without damage is left as it is. Not while a server uses the folder.
      *
-     * @throws java.io.IOException when the files cannot be moved, or a record cannot keep its index
+     * @throws java.io.IOException when the files cannot be moved, a record cannot keep its index, or
+     *     {@code beforeReplacing} fails (the damaged log then stays where it is)
      */
-    public static Repair repair(Path folder, Path setAside) throws java.io.IOException {
+    public static Repair repair(Path folder, Path setAside, BeforeReplacing beforeReplacing)
+            throws java.io.IOException {
         ChronicleSetup.apply();
         Path rebuilt = folder.resolveSibling(folder.getFileName() + ".repairing");
         deleteTree(rebuilt);
         long kept = 0;
+        long lastKept = 0;
         String damage = null;
         long droppedAfter = 0;
         net.openhft.chronicle.core.time.SetTimeProvider clock = new net.openhft.chronicle.core.time.SetTimeProvider();
@@ -406,9 +426,16 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                                 + "; nothing was changed");
                     }
                     kept++;
+                    lastKept = record.position();
                 }
                 if (damage != null) {
                     droppedAfter = reader.skipReadable();
+                    if (kept == 0) {
+                        clock.currentTimeMillis(System.currentTimeMillis());
+                    }
+                    appendRepaired(appender, raw, "dropped " + damage.replaceFirst("^ingest log damaged: ", "")
+                            + ", and the " + droppedAfter + " readable record(s) after it; the damaged log was "
+                            + "moved to " + setAside);
                 }
             }
         } catch (java.io.IOException | RuntimeException failed) {
@@ -417,11 +444,28 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         }
         if (damage == null) {
             deleteTree(rebuilt);
-            return new Repair(kept, null, 0, null);
+            return new Repair(kept, lastKept, null, 0, null);
+        }
+        try {
+            beforeReplacing.keptUpTo(lastKept);
+        } catch (java.io.IOException | RuntimeException failed) {
+            deleteTree(rebuilt);
+            throw failed;
         }
         java.nio.file.Files.move(folder, setAside);
         java.nio.file.Files.move(rebuilt, folder);
-        return new Repair(kept, damage, droppedAfter, setAside);
+        return new Repair(kept, lastKept, damage, droppedAfter, setAside);
+    }
+
+    /** Appends the record of a repair: event numbering skips {@link #REPAIR_SKIPPED_NUMBERS} there. */
+    private static void appendRepaired(ExcerptAppender appender, Bytes<?> scratch, String note) {
+        scratch.clear();
+        scratch.writeByte(REPAIRED);
+        scratch.writeLong(REPAIR_SKIPPED_NUMBERS);
+        Texts.write(scratch, note);
+        try (DocumentContext document = appender.writingDocument()) {
+            document.wire().bytes().write(scratch);
+        }
     }
 
     private static void deleteTree(Path tree) throws java.io.IOException {
@@ -557,6 +601,9 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                 record = new LogRecord.Deploy(index, origin, text, versions, deployedAtMs, watermarks);
             } else if (kind == UNDEPLOY) {
                 record = new LogRecord.Undeploy(index, Texts.read(bytes));
+            } else if (kind == REPAIRED) {
+                long skipped = bytes.readLong();
+                record = new LogRecord.Repaired(index, skipped, Texts.read(bytes));
             } else {
                 throw new IllegalStateException("unknown record kind " + kind);
             }
@@ -586,7 +633,9 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                     return new InputLine.EventLine(new Event(stream, timestamp, sequence,
                             (Map<String, Object>) JsonCodec.parse(fields)));
                 } catch (JsonProcessingException corrupt) {
-                    throw new IllegalStateException("unreadable event fields: " + corrupt.getMessage(), corrupt);
+                    // the message without Jackson's location, which is on a line of its own
+                    throw new IllegalStateException("unreadable event fields: " + corrupt.getOriginalMessage(),
+                            corrupt);
                 }
             }
             if (kind == WATERMARK) {

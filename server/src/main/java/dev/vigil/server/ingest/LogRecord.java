@@ -17,4 +17,10 @@ public sealed interface LogRecord {
 
     /** A rule removed. */
     record Undeploy(long position, String name) implements LogRecord {}
+
+    /**
+     * Where {@code vigil repair-log} dropped the damaged part of the log ({@code note} says what): event numbering
+     * skips {@code skippedNumbers} here, so later events' alerts never take the ids of the dropped events' alerts.
+     */
+    record Repaired(long position, long skippedNumbers, String note) implements LogRecord {}
 }

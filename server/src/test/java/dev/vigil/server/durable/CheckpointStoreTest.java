@@ -132,6 +132,29 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void checkpointsAndSavepointsAfterAPositionAreMovedAsideAndTheOthersStay() throws Exception {
+        CheckpointStore store = CheckpointStore.open(data);
+        store.writeSavepoint(checkpoint(1, 200).named("at-the-last-kept"));
+        store.writeSavepoint(checkpoint(2, 201).named("after-it"));
+        store.writeCheckpoint(checkpoint(3, 150));
+        store.writeCheckpoint(checkpoint(4, 300));
+        Files.writeString(data.resolve("savepoints").resolve("garbage.vsp"), "not a checkpoint");
+        Path aside = data.resolve("aside");
+
+        List<CheckpointStore.SetAside> moved = store.setAsideAfter(200, aside);
+
+        assertEquals(List.of("checkpoint-00000000000000000004.vcp 300", "after-it.vsp 201"), moved.stream()
+                .map(file -> file.from().getFileName() + " " + file.position()).toList(), "checkpoints first");
+        assertEquals(List.of("after-it.vsp", "checkpoint-00000000000000000004.vcp"), names(aside));
+        assertEquals(List.of("checkpoint-00000000000000000003.vcp"), names(data.resolve("checkpoints")));
+        assertEquals(List.of("at-the-last-kept.vsp", "garbage.vsp"), names(data.resolve("savepoints")),
+                "a savepoint at the position stays, one that cannot be read is not used and stays");
+        assertEquals(3, store.latestCheckpoint(fail()).orElseThrow().id());
+        assertEquals(List.of(), store.setAsideAfter(200, data.resolve("again")), "nothing left to move");
+        assertFalse(Files.exists(data.resolve("again")), "no folder when nothing is moved");
+    }
+
+    @Test
     void savepointNamesAreCheckedWithAReason() {
         assertNull(CheckpointStore.invalidSavepointName("nightly-2026.11.21_a"));
         assertEquals("a savepoint needs a name", CheckpointStore.invalidSavepointName(""));
