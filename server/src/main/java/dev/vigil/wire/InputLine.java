@@ -101,7 +101,7 @@ public sealed interface InputLine {
         if (object.containsKey("watermark") && WATERMARK_KEYS.containsAll(object.keySet())) {
             Long timestamp = EventDecoder.toEpochMillis(object.get("watermark"));
             if (timestamp == null) {
-                return new Malformed("field 'watermark' must be epoch milliseconds or ISO-8601 text");
+                return new Malformed(EventDecoder.timeProblem("watermark", object.get("watermark")));
             }
             Object stream = object.get("stream");
             if (stream != null && !(stream instanceof String)) {

@@ -109,6 +109,31 @@ class CliTest {
     }
 
     @Test
+    void runRefusesEventTimesOutsideTheAcceptedRangeLineByLineAndGoesOn() throws IOException {
+        Path rules = write("r.cep", RULE);
+        Path events = write("e.ndjson", """
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":1000}
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":"+292278994-08-17T07:12:55.808Z"}
+                {"watermark":"+999999999-12-31T23:59:59Z"}
+                {"watermark":9223372036854775806}
+                {"stream":"payments","card_id":"c1","amount":1.5,"ts":2000}
+                {"stream":"payments","card_id":"c1","amount":900.0,"ts":3000}
+                """);
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+
+        assertEquals(0, result.exit(), "not 70 (an internal error): " + result.err());
+        assertEquals(1, result.outLines().size(), result.err());
+        assertEquals(3000, JSON.readTree(result.outLines().get(0)).get("end").asLong(),
+                "the refused watermarks did not end time before the last events");
+        String range = "outside the accepted event times 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z";
+        assertTrue(result.err().contains("line 2: field 'ts' is " + range), result.err());
+        assertTrue(result.err().contains("line 3: field 'watermark' is " + range), result.err());
+        assertTrue(result.err().contains("line 4: field 'watermark' is " + range), result.err());
+        assertTrue(result.err().contains("3 events, 1 alerts (1 matches, 0 timeouts), 0 late, 3 malformed"),
+                result.err());
+    }
+
+    @Test
     void runIsDeterministic() throws IOException {
         Path rules = write("r.cep", RULE);
         Path events = write("e.ndjson", """
