@@ -41,7 +41,20 @@ public sealed interface InputLine {
 
     record Blank() implements InputLine {}
 
-    record Malformed(String message) implements InputLine {}
+    /**
+     * A line that is refused, and why; the reason is cut to {@link #MAX_MESSAGE_CHARS}, so an answer listing
+     * refused lines never echoes huge input.
+     */
+    record Malformed(String message) implements InputLine {
+        public Malformed {
+            if (message.length() > MAX_MESSAGE_CHARS) {
+                message = message.substring(0, MAX_MESSAGE_CHARS - 3) + "...";
+            }
+        }
+    }
+
+    /** The longest reason a refused line gets. */
+    int MAX_MESSAGE_CHARS = 300;
 
     Set<String> WATERMARK_KEYS = Set.of("watermark", "stream");
 
@@ -59,11 +72,17 @@ public sealed interface InputLine {
         return classify(json, lineNumber, decoder, text);
     }
 
-    /** How a JSON syntax error reads for a sender: {@code what}, the column when known, and Jackson's reason. */
+    /**
+     * How a JSON error reads for a sender: {@code what} ({@code invalid JSON}...), the column when known, and
+     * Jackson's reason; a number no event can hold is said as such, naming its field.
+     */
     static String invalidJson(String what, JsonProcessingException e) {
+        if (e instanceof JsonTree.UnsupportedNumber) {
+            return e.getOriginalMessage();
+        }
         JsonLocation at = e.getLocation();
         String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
-        return what + column + ": " + e.getOriginalMessage();
+        return what + column + ": " + JsonTree.reason(e);
     }
 
     /**

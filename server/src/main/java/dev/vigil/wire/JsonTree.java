@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,12 +12,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads one JSON value into plain Java values straight from Jackson's streaming parser: objects as
  * {@code LinkedHashMap} (a repeated key keeps its last value), arrays as {@code ArrayList}, integers as
- * {@code Long} (one out of its range is an error), other numbers as {@code Double}, and strings, booleans and
- * null. Anything after the value is an error.
+ * {@code Long}, other numbers as {@code Double} (rounded to the nearest; {@code -0.0} stays negative zero), and
+ * strings, booleans and null. Anything after the value is an error, and so is a number no event can hold
+ * ({@link UnsupportedNumber}): an integer beyond 64 bits, or one like {@code 1e400} that only an infinite double
+ * could hold. Jackson's default read constraints bound the rest: nesting at most 1,000 deep, numbers at most 1,000
+ * characters, strings at most 20,000,000.
  *
  * <p>Why not {@code ObjectMapper.readValue(text, Object.class)}: it gives the same values but sets up a
  * deserialization context for every call, which cost more than the parsing itself for one small event; this
@@ -58,9 +63,18 @@ final class JsonTree {
             case VALUE_STRING:
                 return parser.getText();
             case VALUE_NUMBER_INT:
-                return parser.getLongValue();   // out of range of long: an error, as event fields are longs
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    throw new UnsupportedNumber(parser, "integer " + shortText(parser) + " is outside the 64-bit "
+                            + "range (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ")");
+                }
+                return parser.getLongValue();
             case VALUE_NUMBER_FLOAT:
-                return parser.getDoubleValue();
+                double number = parser.getDoubleValue();
+                if (Double.isInfinite(number)) {
+                    throw new UnsupportedNumber(parser, "number " + shortText(parser) + " is beyond the range of a "
+                            + "64-bit double (magnitude at most " + Double.MAX_VALUE + ")");
+                }
+                return number;
             case VALUE_TRUE:
                 return Boolean.TRUE;
             case VALUE_FALSE:
@@ -71,6 +85,53 @@ final class JsonTree {
                 throw new JsonParseException(parser, "Unexpected token " + token);
         }
     }
+
+    /** A number's text for a message: long numbers are cut (Jackson allows up to 1,000 digits). */
+    private static String shortText(JsonParser parser) throws IOException {
+        String text = parser.getText();
+        return text.length() <= 40 ? text : text.substring(0, 20) + "..." + text.substring(text.length() - 10)
+                + " (" + text.length() + " characters)";
+    }
+
+    /**
+     * A number JSON allows but an event cannot hold: an integer beyond 64 bits or a number beyond the range of a
+     * double (JSON itself has no NaN or infinity, so none can be made of it). Read as a value error, not as a
+     * syntax error: {@link #getOriginalMessage()} names the field.
+     */
+    static final class UnsupportedNumber extends JsonParseException {
+        UnsupportedNumber(JsonParser parser, String problem) {
+            super(parser, where(parser.getParsingContext()) + problem);
+        }
+
+        /** {@code field 'a.b': }, {@code field '[2].amount': } in an array, or nothing for a value on its own. */
+        private static String where(JsonStreamContext context) {
+            StringBuilder path = new StringBuilder();
+            for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+                String step = at.inArray() ? "[" + at.getCurrentIndex() + "]" : String.valueOf(at.getCurrentName());
+                path.insert(0, path.length() == 0 || path.charAt(0) == '[' ? step : step + ".");
+            }
+            return path.length() == 0 ? "" : "field '" + path + "': ";
+        }
+    }
+
+    /**
+     * Jackson's reason for a parse error without what only speaks to a Jackson user: which feature would allow the
+     * input, which constraint method limits it, and the redacted source in a start marker (its column stays).
+     */
+    static String reason(JsonProcessingException e) {
+        String reason = e.getOriginalMessage();
+        if (reason == null) {
+            return "unreadable";
+        }
+        reason = CONSTRAINT_METHOD.matcher(reason).replaceAll("");
+        reason = START_MARKER.matcher(reason).replaceAll("(opened at column $1)");
+        return FEATURE_HINT.matcher(reason).replaceAll("");
+    }
+
+    private static final Pattern FEATURE_HINT = Pattern.compile(": enable `[A-Za-z_.]+` to allow");
+    private static final Pattern START_MARKER =
+            Pattern.compile("\\(start marker at \\[Source: [^\\]]*?; line: \\d+, column: (\\d+)\\]\\)");
+    private static final Pattern CONSTRAINT_METHOD = Pattern.compile(", from `StreamReadConstraints\\.\\w+\\(\\)`");
 
     private static Map<String, Object> object(JsonParser parser) throws IOException {
         Map<String, Object> object = new LinkedHashMap<>();
