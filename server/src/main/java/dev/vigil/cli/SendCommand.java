@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Stream NDJSON events to a running server over the WebSocket /v1/events, --batch lines per "
                 + "message, waiting for each acknowledgement. Refused lines are printed on stderr with their line "
-                + "number; a summary goes to stdout.",
+                + "number (the first " + SendCommand.MAX_REPORTED + "); a summary with every count goes to stdout.",
             "Exit status: 0 every line accepted; 1 a line refused, or the connection lost on the way; 2 bad usage or "
                 + "an unreadable file; 3 no server answers; 4 the server refuses the token."})
 final class SendCommand implements Callable<Integer> {
@@ -64,7 +64,13 @@ final class SendCommand implements Callable<Integer> {
             description = "Lines per WebSocket message (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    /** The most refusals printed on stderr; the summary counts them all. */
+    static final int MAX_REPORTED = 100;
+    /** The longest refusal printed. */
+    static final int MAX_REPORT_CHARS = 400;
+
     private long accepted;
+    private long reported;
     private long late;
     private long refused;
 
@@ -125,6 +131,9 @@ final class SendCommand implements Callable<Integer> {
             return Vigil.EXIT_USAGE;
         }
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        if (reported > MAX_REPORTED) {
+            err.println("vigil send: " + (reported - MAX_REPORTED) + " more refusal(s) not printed");
+        }
         out.println("sent " + lines + " lines in " + messages + " messages: " + accepted + " accepted (" + late
                 + " late), " + refused + " refused");
         return refused == 0 ? 0 : Vigil.EXIT_RULE_ERRORS;
@@ -154,19 +163,34 @@ final class SendCommand implements Callable<Integer> {
         accepted += ack.getInteger("accepted", 0);
         late += ack.getInteger("late", 0);
         JsonArray errors = ack.getJsonArray("errors", new JsonArray());
+        String lines = "lines " + firstLine + "-" + (firstLine + frame.size() - 1) + ": ";
+        boolean wholeMessage = false;
+        int listed = 0;
         for (int i = 0; i < errors.size(); i++) {
             JsonObject error = errors.getJsonObject(i);
             Integer index = error.getInteger("index");
             if (index == null) {
-                refused += frame.size();
-                err.println("lines " + firstLine + "-" + (firstLine + frame.size() - 1) + ": "
-                        + error.getString("error"));
+                wholeMessage = true;
+                report(err, lines + error.getString("error"));
             } else {
-                refused++;
-                err.println("line " + (firstLine + index) + ": " + error.getString("error"));
+                listed++;
+                report(err, "line " + (firstLine + index) + ": " + error.getString("error"));
             }
         }
+        int refusedLines = ack.getInteger("refused", listed);   // servers before the count listed every line
+        if (refusedLines > listed) {
+            report(err, lines + (refusedLines - listed) + " more refused line(s) the server did not list");
+        }
+        refused += wholeMessage ? frame.size() : refusedLines;
         return null;
+    }
+
+    /** Prints one refusal, cut to a line's worth; beyond {@link #MAX_REPORTED} only counts it. */
+    private void report(PrintWriter err, String refusal) {
+        if (reported++ < MAX_REPORTED) {
+            err.println(refusal.length() <= MAX_REPORT_CHARS ? refusal
+                    : refusal.substring(0, MAX_REPORT_CHARS - 3) + "...");
+        }
     }
 
     private static String ended(TextMessages acks, Exception failure) {

@@ -56,12 +56,27 @@ public sealed interface InputLine {
     /** The longest reason a refused line gets. */
     int MAX_MESSAGE_CHARS = 300;
 
+    /** A line refused as invalid JSON whose reason was not wanted. */
+    Malformed UNREAD = new Malformed("invalid JSON");
+
     Set<String> WATERMARK_KEYS = Set.of("watermark", "stream");
 
     /** Classifies one line; {@code lineNumber} becomes the event's sequence (alert ids depend on it). */
     static InputLine parse(String text, long lineNumber, EventDecoder decoder) {
+        return parse(text, lineNumber, decoder, true);
+    }
+
+    /**
+     * As {@link #parse(String, long, EventDecoder)}; without {@code reasonWanted} a line that is certainly not
+     * JSON is refused as {@link #UNREAD} without parsing it, which costs no parser exception (for a host that
+     * lists the reasons of only the first refused lines).
+     */
+    static InputLine parse(String text, long lineNumber, EventDecoder decoder, boolean reasonWanted) {
         if (text.isBlank()) {
             return new Blank();
+        }
+        if (!reasonWanted && JsonSyntax.refuses(text)) {
+            return UNREAD;
         }
         Object json;
         try {

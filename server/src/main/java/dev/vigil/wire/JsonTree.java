@@ -123,9 +123,13 @@ final class JsonTree {
         if (reason == null) {
             return "unreadable";
         }
-        reason = CONSTRAINT_METHOD.matcher(reason).replaceAll("");
-        reason = START_MARKER.matcher(reason).replaceAll("(opened at column $1)");
-        return FEATURE_HINT.matcher(reason).replaceAll("");
+        if (reason.contains("StreamReadConstraints")) {
+            reason = CONSTRAINT_METHOD.matcher(reason).replaceAll("");
+        }
+        if (reason.contains("start marker")) {
+            reason = START_MARKER.matcher(reason).replaceAll("(opened at column $1)");
+        }
+        return reason.contains("enable `") ? FEATURE_HINT.matcher(reason).replaceAll("") : reason;
     }
 
     private static final Pattern FEATURE_HINT = Pattern.compile(": enable `[A-Za-z_.]+` to allow");

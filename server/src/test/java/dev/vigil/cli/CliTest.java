@@ -134,6 +134,31 @@ class CliTest {
     }
 
     @Test
+    void runReportsEveryBadLineButNeverEchoesHugeInput() throws IOException {
+        Path rules = write("r.cep", """
+                RULE pairs FROM clicks PARTITION BY user PATTERN a ->> b DEFINE a AS n = 1, b AS n = 2;
+                """);
+        String hugeKey = "u".repeat(100_000);
+        Path events = write("e.ndjson", "{\"stream\":\"clicks\",\"ts\":1,\"n\": " + "x".repeat(100_000) + "}\n"
+                + "{\"stream\":\"clicks\",\"ts\":\"" + "9".repeat(100_000) + "\"}\n"
+                + "{\"stream\":\"clicks\",\"ts\":2,\"n\":1,\"user\":\"" + hugeKey + "\"}\n"
+                + "{\"stream\":\"clicks\",\"ts\":3,\"n\":1,\"user\":\"" + hugeKey + "\"}\n");
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString(),
+                "--max-partial-matches", "1");
+        assertEquals(0, result.exit(), result.err().substring(0, Math.min(2_000, result.err().length())));
+        List<String> lines = result.err().lines().toList();
+        assertTrue(lines.get(0).startsWith("line 1: invalid JSON, column "), lines.get(0));
+        assertTrue(lines.get(0).contains(": Unrecognized token 'xxx"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("line 2: field 'ts' must be epoch milliseconds or ISO-8601 text"),
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("line 4: rule pairs, key uuu"), lines.get(2));
+        assertTrue(lines.get(2).endsWith(": dropped 1 oldest partial match(es) (bound of 1 per key)"), lines.get(2));
+        for (String line : lines) {
+            assertTrue(line.length() < 400, "a line of " + line.length() + " characters on stderr");
+        }
+    }
+
+    @Test
     void runIsDeterministic() throws IOException {
         Path rules = write("r.cep", RULE);
         Path events = write("e.ndjson", """

@@ -105,6 +105,21 @@ class ClientCommandsTest {
     }
 
     @Test
+    void manyRefusedLinesAreCountedButOnlyTheFirstArePrinted() throws Exception {
+        String good = "{\"stream\":\"payments\",\"ts\":\"2026-11-20T14:00:00Z\",\"card_id\":\"c1\",\"amount\":1.0}\n";
+        Path events = Files.writeString(dir.resolve("events.ndjson"), good + "{\n".repeat(1_000) + good);
+        CliRun sent = run("send", "--url", url, "--batch", "500", events.toString());
+        assertEquals(1, sent.exit(), sent.err());
+        assertEquals("sent 1002 lines in 3 messages: 2 accepted (0 late), 1000 refused\n", sent.out());
+        List<String> printed = sent.err().lines().toList();
+        assertEquals(SendCommand.MAX_REPORTED + 1, printed.size(), sent.err());
+        assertTrue(printed.get(0).startsWith("line 2: invalid JSON"), printed.get(0));
+        assertTrue(printed.get(99).startsWith("line 101: invalid JSON"), printed.get(99));
+        assertTrue(printed.get(100).startsWith("vigil send: "), printed.get(100));
+        assertTrue(printed.get(100).endsWith(" more refusal(s) not printed"), printed.get(100));
+    }
+
+    @Test
     void aServerThatIsNotThereIsSaidPlainly() throws Exception {
         int unused;
         try (ServerSocket probe = new ServerSocket(0)) {

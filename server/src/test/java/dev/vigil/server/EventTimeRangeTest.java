@@ -25,13 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class EventTimeRangeTest {
-    private static final String RULE = """
-            RULE small_then_big FROM payments PARTITION BY card
-              PATTERN small -> big
-              DEFINE small AS amount < 2, big AS amount >= 500
-            """;
-    private static final String SMALL = "{\"stream\": \"payments\", \"card\": \"c1\", \"amount\": 1, \"ts\": 1000}";
-    private static final String BIG = "{\"stream\": \"payments\", \"card\": \"c1\", \"amount\": 900, \"ts\": 2000}";
+    private static final String RULE = SmallThenBig.RULE;
+    private static final String SMALL = SmallThenBig.SMALL;
+    private static final String BIG = SmallThenBig.BIG;
     private static final String[] OUT_OF_RANGE = {
         "{\"stream\": \"payments\", \"card\": \"c1\", \"amount\": 5, \"ts\": \"+292278994-08-17T07:12:55.808Z\"}",
         "{\"stream\": \"payments\", \"card\": \"c1\", \"amount\": 5, \"ts\": \"+999999999-12-31T23:59:59Z\"}",
