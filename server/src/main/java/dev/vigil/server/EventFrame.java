@@ -43,7 +43,7 @@ record EventFrame(List<InputLine> batch, List<ElementError> errors, int refused)
         }
         Object json;
         try {
-            json = JsonCodec.parse(text);
+            json = JsonCodec.parseInput(text);
         } catch (JsonProcessingException e) {
             return refused(InputLine.invalidJson("invalid JSON array", e));
         }

@@ -80,7 +80,7 @@ public sealed interface InputLine {
         }
         Object json;
         try {
-            json = JsonCodec.parse(text);
+            json = JsonCodec.parseInput(text);
         } catch (JsonProcessingException e) {
             return new Malformed(invalidJson("invalid JSON", e));
         }
@@ -92,7 +92,7 @@ public sealed interface InputLine {
      * Jackson's reason; a number no event can hold is said as such, naming its field.
      */
     static String invalidJson(String what, JsonProcessingException e) {
-        if (e instanceof JsonTree.UnsupportedNumber) {
+        if (e instanceof JsonTree.UnusableValue) {
             return e.getOriginalMessage();
         }
         JsonLocation at = e.getLocation();

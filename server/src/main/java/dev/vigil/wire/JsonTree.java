@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
  * {@code LinkedHashMap} (a repeated key keeps its last value), arrays as {@code ArrayList}, integers as
  * {@code Long}, other numbers as {@code Double} (rounded to the nearest; {@code -0.0} stays negative zero), and
  * strings, booleans and null. Anything after the value is an error, and so is a number no event can hold
- * ({@link UnsupportedNumber}): an integer beyond 64 bits, or one like {@code 1e400} that only an infinite double
+ * ({@link UnusableValue}): an integer beyond 64 bits, or one like {@code 1e400} that only an infinite double
  * could hold. Jackson's default read constraints bound the rest: nesting at most 1,000 deep, numbers at most 1,000
- * characters, strings at most 20,000,000.
+ * characters, strings at most 20,000,000. Input events ({@link #parseInput}) nest at most
+ * {@link JsonCodec#MAX_EVENT_DEPTH} levels, so that an alert, which holds its events three levels down, and every
+ * reader of it stay within Jackson's 1,000.
  *
  * <p>Why not {@code ObjectMapper.readValue(text, Object.class)}: it gives the same values but sets up a
  * deserialization context for every call, which cost more than the parsing itself for one small event; this
@@ -35,13 +37,28 @@ final class JsonTree {
     private JsonTree() {
     }
 
+    /** Any JSON value, nested up to Jackson's limit (what the server wrote itself, read again). */
     static Object parse(String text) throws JsonProcessingException {
+        return parse(text, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Input: an event, or a JSON array of events, each nesting at most {@code maxEventDepth} levels (the event object
+     * is the first).
+     */
+    static Object parseInput(String text, int maxEventDepth) throws JsonProcessingException {
+        return parse(text, maxEventDepth);
+    }
+
+    private static Object parse(String text, int maxEventDepth) throws JsonProcessingException {
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new JsonParseException(parser, "No content: the text holds no JSON value");
             }
-            Object value = value(parser, first);
+            // the elements of an array at the top are events, as a value at the top is
+            Object value = first == JsonToken.START_ARRAY ? array(parser, 0, maxEventDepth)
+                    : value(parser, first, 1, maxEventDepth);
             JsonToken after = parser.nextToken();
             if (after != null) {
                 throw new JsonParseException(parser, "Trailing token (of type " + after + ") found after value");
@@ -54,24 +71,24 @@ final class JsonTree {
         }
     }
 
-    private static Object value(JsonParser parser, JsonToken token) throws IOException {
+    private static Object value(JsonParser parser, JsonToken token, int depth, int maxDepth) throws IOException {
         switch (token) {
             case START_OBJECT:
-                return object(parser);
+                return object(parser, depth, maxDepth);
             case START_ARRAY:
-                return array(parser);
+                return array(parser, depth, maxDepth);
             case VALUE_STRING:
                 return parser.getText();
             case VALUE_NUMBER_INT:
                 if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    throw new UnsupportedNumber(parser, "integer " + shortText(parser) + " is outside the 64-bit "
+                    throw new UnusableValue(parser, 10, "integer " + shortText(parser) + " is outside the 64-bit "
                             + "range (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ")");
                 }
                 return parser.getLongValue();
             case VALUE_NUMBER_FLOAT:
                 double number = parser.getDoubleValue();
                 if (Double.isInfinite(number)) {
-                    throw new UnsupportedNumber(parser, "number " + shortText(parser) + " is beyond the range of a "
+                    throw new UnusableValue(parser, 10, "number " + shortText(parser) + " is beyond the range of a "
                             + "64-bit double (magnitude at most " + Double.MAX_VALUE + ")");
                 }
                 return number;
@@ -94,23 +111,30 @@ final class JsonTree {
     }
 
     /**
-     * A number JSON allows but an event cannot hold: an integer beyond 64 bits or a number beyond the range of a
-     * double (JSON itself has no NaN or infinity, so none can be made of it). Read as a value error, not as a
-     * syntax error: {@link #getOriginalMessage()} names the field.
+     * A value JSON allows but an event cannot hold: an integer beyond 64 bits, a number beyond the range of a double
+     * (JSON itself has no NaN or infinity, so none can be made of it), nesting deeper than events may. Read as a
+     * value error, not as a syntax error: {@link #getOriginalMessage()} names the field.
      */
-    static final class UnsupportedNumber extends JsonParseException {
-        UnsupportedNumber(JsonParser parser, String problem) {
-            super(parser, where(parser.getParsingContext()) + problem);
+    static final class UnusableValue extends JsonParseException {
+        /** @param steps how many steps of the field's path to name at most */
+        UnusableValue(JsonParser parser, int steps, String problem) {
+            super(parser, where(parser.getParsingContext(), steps) + problem);
         }
 
         /** {@code field 'a.b': }, {@code field '[2].amount': } in an array, or nothing for a value on its own. */
-        private static String where(JsonStreamContext context) {
-            StringBuilder path = new StringBuilder();
+        private static String where(JsonStreamContext context, int steps) {
+            List<String> path = new ArrayList<>();
             for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
-                String step = at.inArray() ? "[" + at.getCurrentIndex() + "]" : String.valueOf(at.getCurrentName());
-                path.insert(0, path.length() == 0 || path.charAt(0) == '[' ? step : step + ".");
+                path.add(0, at.inArray() ? "[" + at.getCurrentIndex() + "]" : String.valueOf(at.getCurrentName()));
             }
-            return path.length() == 0 ? "" : "field '" + path + "': ";
+            StringBuilder field = new StringBuilder();
+            for (int i = 0; i < Math.min(steps, path.size()); i++) {
+                field.append(i == 0 || path.get(i).startsWith("[") ? "" : ".").append(path.get(i));
+            }
+            if (path.size() > steps) {
+                field.append("...");
+            }
+            return field.length() == 0 ? "" : "field '" + field + "': ";
         }
     }
 
@@ -137,21 +161,30 @@ final class JsonTree {
             Pattern.compile("\\(start marker at \\[Source: [^\\]]*?; line: \\d+, column: (\\d+)\\]\\)");
     private static final Pattern CONSTRAINT_METHOD = Pattern.compile(", from `StreamReadConstraints\\.\\w+\\(\\)`");
 
-    private static Map<String, Object> object(JsonParser parser) throws IOException {
+    private static Map<String, Object> object(JsonParser parser, int depth, int maxDepth) throws IOException {
+        tooDeep(parser, depth, maxDepth);
         Map<String, Object> object = new LinkedHashMap<>();
         String name;
         while ((name = parser.nextFieldName()) != null) {
-            object.put(name, value(parser, parser.nextToken()));
+            object.put(name, value(parser, parser.nextToken(), depth + 1, maxDepth));
         }
         return object;
     }
 
-    private static List<Object> array(JsonParser parser) throws IOException {
+    private static List<Object> array(JsonParser parser, int depth, int maxDepth) throws IOException {
+        tooDeep(parser, depth, maxDepth);
         List<Object> array = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            array.add(value(parser, token));
+            array.add(value(parser, token, depth + 1, maxDepth));
         }
         return array;
+    }
+
+    private static void tooDeep(JsonParser parser, int depth, int maxDepth) throws UnusableValue {
+        if (depth > maxDepth) {
+            throw new UnusableValue(parser, 3, "objects and arrays nest deeper than the " + maxDepth
+                    + " levels an event may have");
+        }
     }
 }

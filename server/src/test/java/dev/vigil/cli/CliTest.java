@@ -159,6 +159,18 @@ class CliTest {
     }
 
     @Test
+    void anEventNestedAsDeepAsEventsMayBeStillMakesAnAlert() throws IOException {
+        Path rules = write("r.cep", "RULE any FROM s PATTERN a DEFINE a AS TRUE;\n");
+        Path events = write("e.ndjson", "{\"stream\":\"s\",\"ts\":1,\"deep\":" + "[".repeat(99) + "]".repeat(99)
+                + "}\n{\"stream\":\"s\",\"ts\":2,\"deeper\":" + "[".repeat(997) + "]".repeat(997) + "}\n");
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+        assertEquals(0, result.exit(), "not an internal error rendering the alert: " + result.err());
+        assertEquals(1, result.outLines().size());
+        assertTrue(result.err().startsWith("line 2: field 'deeper[0][0]...': objects and arrays nest deeper than the "
+                + "100 levels an event may have (line skipped)"), result.err());
+    }
+
+    @Test
     void runIsDeterministic() throws IOException {
         Path rules = write("r.cep", RULE);
         Path events = write("e.ndjson", """

@@ -88,7 +88,7 @@ class JsonTreeTest {
         for (String notJson : List.of("NaN", "Infinity", "-Infinity", "+1", "01", ".5", "1.")) {
             JsonProcessingException refused = assertThrows(JsonProcessingException.class,
                     () -> JsonTree.parse("{\"a\":" + notJson + "}"), notJson);
-            assertTrue(!(refused instanceof JsonTree.UnsupportedNumber), notJson + " is not JSON at all");
+            assertTrue(!(refused instanceof JsonTree.UnusableValue), notJson + " is not JSON at all");
             assertTrue(!JsonTree.reason(refused).contains("enable `"), "no Jackson feature hint: "
                     + JsonTree.reason(refused));
         }
@@ -100,6 +100,21 @@ class JsonTreeTest {
         assertEquals(1000, depth(JsonTree.parse("[".repeat(1000) + "]".repeat(1000))), "1,000 levels are read");
     }
 
+    @Test
+    void inputEventsNestAtMostAHundredLevels() throws Exception {
+        String deepest = "{\"a\":" + "[".repeat(99) + "]".repeat(99) + "}";
+        assertEquals(99, depth(((Map<?, ?>) JsonTree.parseInput(deepest, 100)).get("a")), "100 levels with the event");
+        assertEquals(99, depth(((Map<?, ?>) ((List<?>) JsonTree.parseInput("[" + deepest + "]", 100)).get(0))
+                .get("a")), "the same event in an array of events");
+        String tooDeep = "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        JsonProcessingException refused = assertThrows(JsonTree.UnusableValue.class,
+                () -> JsonTree.parseInput(tooDeep, 100));
+        assertEquals("field 'a[0][0]...': objects and arrays nest deeper than the 100 levels an event may have",
+                refused.getOriginalMessage());
+        assertThrows(JsonTree.UnusableValue.class, () -> JsonTree.parseInput("[1, " + tooDeep + "]", 100));
+        assertEquals(100, depth(JsonTree.parse("[".repeat(100) + "]".repeat(100))), "other JSON: Jackson's limit");
+    }
+
     private static int depth(Object value) {
         int depth = 0;
         for (Object at = value; at instanceof List<?> list; at = list.isEmpty() ? null : list.get(0)) {
@@ -109,7 +124,7 @@ class JsonTreeTest {
     }
 
     private static String refusal(String json) {
-        JsonProcessingException refused = assertThrows(JsonTree.UnsupportedNumber.class, () -> JsonTree.parse(json));
+        JsonProcessingException refused = assertThrows(JsonTree.UnusableValue.class, () -> JsonTree.parse(json));
         return refused.getOriginalMessage();
     }
 
