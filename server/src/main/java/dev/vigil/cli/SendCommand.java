@@ -71,6 +71,8 @@ final class SendCommand implements Callable<Integer> {
 
     private long accepted;
     private long reported;
+    /** Refused lines whose reason was not printed: beyond {@link #MAX_REPORTED}, or not listed by the server. */
+    private long unprinted;
     private long late;
     private long refused;
 
@@ -131,8 +133,8 @@ final class SendCommand implements Callable<Integer> {
             return Vigil.EXIT_USAGE;
         }
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-        if (reported > MAX_REPORTED) {
-            err.println("vigil send: " + (reported - MAX_REPORTED) + " more refusal(s) not printed");
+        if (unprinted > 0) {
+            err.println("vigil send: " + unprinted + " more refused line(s) not printed; the summary counts them");
         }
         out.println("sent " + lines + " lines in " + messages + " messages: " + accepted + " accepted (" + late
                 + " late), " + refused + " refused");
@@ -171,25 +173,28 @@ final class SendCommand implements Callable<Integer> {
             Integer index = error.getInteger("index");
             if (index == null) {
                 wholeMessage = true;
-                report(err, lines + error.getString("error"));
+                report(err, lines + error.getString("error"), frame.size());
             } else {
                 listed++;
-                report(err, "line " + (firstLine + index) + ": " + error.getString("error"));
+                report(err, "line " + (firstLine + index) + ": " + error.getString("error"), 1);
             }
         }
         int refusedLines = ack.getInteger("refused", listed);   // servers before the count listed every line
-        if (refusedLines > listed) {
-            report(err, lines + (refusedLines - listed) + " more refused line(s) the server did not list");
-        }
+        unprinted += Math.max(0, refusedLines - listed);   // the server listed only the first ones
         refused += wholeMessage ? frame.size() : refusedLines;
         return null;
     }
 
-    /** Prints one refusal, cut to a line's worth; beyond {@link #MAX_REPORTED} only counts it. */
-    private void report(PrintWriter err, String refusal) {
+    /**
+     * Prints one refusal (of {@code lines} lines), cut to a line's worth; beyond {@link #MAX_REPORTED} only counts
+     * its lines.
+     */
+    private void report(PrintWriter err, String refusal, int lines) {
         if (reported++ < MAX_REPORTED) {
             err.println(refusal.length() <= MAX_REPORT_CHARS ? refusal
                     : refusal.substring(0, MAX_REPORT_CHARS - 3) + "...");
+        } else {
+            unprinted += lines;
         }
     }
 
