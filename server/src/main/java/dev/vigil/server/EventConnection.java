@@ -31,11 +31,12 @@ import java.util.List;
  * decoded strictly as UTF-8, split by {@link EventFrame}, and offered to the shards' bounded queues without
  * blocking. A message of many lines is read on a worker while the connection stops reading, since thousands of
  * refused lines cost milliseconds; a small one on the event loop. When a queue is full the connection stops
- * reading ({@code pause()}): the operating system's socket buffer then fills and TCP slows the client down. A timer on the event loop offers the same batch again
- * every {@link #RETRY_MS} ms; once it is queued the acknowledgement goes out and reading resumes. So an
- * acknowledged element is queued exactly once, none is dropped, the event loop never blocks, and each
- * connection holds at most one pending batch. Reading also stops while the client does not read its
- * acknowledgements (the socket's write queue is full), so acknowledgements cannot pile up either.
+ * reading ({@code pause()}): the operating system's socket buffer then fills and TCP slows the client down. A
+ * timer on the event loop offers the same batch again every {@link #RETRY_MS} ms; once it is queued the
+ * acknowledgement goes out and reading resumes. So an acknowledged element is queued exactly once, none is
+ * dropped, the event loop never blocks, and each connection holds at most one pending batch. Reading also stops
+ * while the client does not read its acknowledgements (the socket's write queue is full), so acknowledgements
+ * cannot pile up either.
  *
  * <p>A message is only acknowledged once it is queued and in the ingest log (flushed to disk first when the
  * acknowledgement policy says so): a client may forget everything up to the last {@code ack} it received, and
@@ -176,8 +177,8 @@ final class EventConnection {
             if (closed) {
                 return;   // never acknowledged, so the client still holds these events
             }
-            onParsed(number, parsed.succeeded() ? parsed.result()
-                    : EventFrame.refused("the message could not be read (" + parsed.cause() + "); send it again"));
+            onParsed(number, parsed.succeeded() ? parsed.result()   // a failure is a bug: the decoder throws nothing
+                    : EventFrame.refused("the server could not read the message; nothing of it was ingested"));
             resumeIfFree();
         });
     }

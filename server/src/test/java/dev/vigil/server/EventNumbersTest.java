@@ -45,7 +45,8 @@ class EventNumbersTest {
             assertEquals(new JsonObject().put("line", 2).put("error", "field 'amount': number 1e400 is beyond the "
                     + "range of a 64-bit double (magnitude at most 1.7976931348623157E308)"), errors.getJsonObject(0));
             assertEquals(new JsonObject().put("line", 3).put("error", "field 'id': integer 123456789012345678901 is "
-                    + "outside the 64-bit range (-9223372036854775808 to 9223372036854775807)"), errors.getJsonObject(1));
+                    + "outside the 64-bit range (-9223372036854775808 to 9223372036854775807)"),
+                    errors.getJsonObject(1));
             assertEquals(4, errors.getJsonObject(2).getInteger("line"));
             assertEquals(3, errors.size(), answer.encode());
 
