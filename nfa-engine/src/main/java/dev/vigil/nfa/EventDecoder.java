@@ -1,6 +1,7 @@
 package dev.vigil.nfa;
 
 import dev.vigil.dsl.ast.FieldDecl;
+import dev.vigil.dsl.ast.FieldType;
 import dev.vigil.dsl.ast.StreamDecl;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -17,7 +18,9 @@ import java.util.Map;
  * the line or position it came from and go on.
  *
  * <p>Every event names its {@code stream}. Its event time is the declared {@code EVENT TIME} field, else
- * {@code ts}: epoch milliseconds or ISO-8601 text ({@code 2026-11-21T08:00:00Z}; without an offset, UTC).
+ * {@code ts}: epoch milliseconds or ISO-8601 text ({@code 2026-11-21T08:00:00Z}; without an offset, UTC), within
+ * the accepted range of {@link EventTime} (years 0001 to 9999), which keeps every later time computation far from
+ * the ends of {@code long}.
  * Declared fields must have their declared type when present; absent fields are null; undeclared fields are
  * kept as they are.
  */
@@ -29,6 +32,13 @@ public final class EventDecoder {
 
     /** @param field the field at fault, or {@code null} when the object as a whole is wrong */
     public record Invalid(String field, String message) implements Decoded {}
+
+    /** What {@link #epochMillis} returns for a value that is no time; outside the accepted range, as is the next. */
+    private static final long NOT_A_TIME = Long.MIN_VALUE;
+    /** What {@link #epochMillis} returns for a time outside {@link EventTime}'s range. */
+    private static final long OUT_OF_RANGE = Long.MAX_VALUE;
+    private static final long MIN_SECOND = Math.floorDiv(EventTime.MIN_MS, 1000) - 1;
+    private static final long MAX_SECOND = Math.floorDiv(EventTime.MAX_MS, 1000) + 1;
 
     private final Map<String, StreamDecl> declarations = new HashMap<>();
     private final boolean timestampRequired;
@@ -65,12 +75,10 @@ public final class EventDecoder {
             }
             timestamp = Long.MIN_VALUE;
         } else {
-            Long parsed = toEpochMillis(time);
-            if (parsed == null) {
-                return new Invalid(timeField, "field '" + timeField
-                        + "' must be epoch milliseconds or ISO-8601 text, got " + describe(time));
+            timestamp = epochMillis(time);
+            if (timestamp == NOT_A_TIME || timestamp == OUT_OF_RANGE) {
+                return new Invalid(timeField, timeProblem(timeField, time));
             }
-            timestamp = parsed;
         }
         if (declaration != null) {
             for (FieldDecl field : declaration.fields()) {
@@ -88,8 +96,11 @@ public final class EventDecoder {
         if (value == null || hasType(field, value)) {
             return null;
         }
-        return "field '" + field.path().dotted() + "' of stream '" + stream + "' must be " + field.type() + ", got "
-                + describe(value);
+        String name = field.path().dotted();
+        if (field.type() == FieldType.TIMESTAMP && epochMillis(value) == OUT_OF_RANGE) {
+            return "field '" + name + "' of stream '" + stream + "' is a TIMESTAMP " + outsideRange(value);
+        }
+        return "field '" + name + "' of stream '" + stream + "' must be " + field.type() + ", got " + describe(value);
     }
 
     private static boolean hasType(FieldDecl field, Object value) {
@@ -99,34 +110,80 @@ public final class EventDecoder {
                     || value instanceof java.math.BigInteger;
             case DOUBLE -> value instanceof Number;
             case BOOLEAN -> value instanceof Boolean;
-            case TIMESTAMP -> toEpochMillis(value) != null;
+            case TIMESTAMP -> {
+                long millis = epochMillis(value);
+                yield millis != NOT_A_TIME && millis != OUT_OF_RANGE;
+            }
         };
     }
 
-    /** Epoch milliseconds from an integral number or ISO-8601 text, or null when it is neither. */
+    /**
+     * Epoch milliseconds from an integral number or ISO-8601 text within the accepted range ({@link EventTime}),
+     * or null when it is not one ({@link #timeProblem} says why).
+     */
     public static Long toEpochMillis(Object value) {
-        if (value instanceof Long || value instanceof Integer) {
-            return ((Number) value).longValue();
+        long millis = epochMillis(value);
+        return millis == NOT_A_TIME || millis == OUT_OF_RANGE ? null : millis;
+    }
+
+    /** Why {@code value} of {@code field} is no event time: what {@link #toEpochMillis} refused, for a sender. */
+    public static String timeProblem(String field, Object value) {
+        if (epochMillis(value) == OUT_OF_RANGE) {
+            return "field '" + field + "' is " + outsideRange(value);
         }
-        if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
-            return d.longValue();
+        return "field '" + field + "' must be epoch milliseconds or ISO-8601 text, got " + describe(value);
+    }
+
+    private static String outsideRange(Object value) {
+        return "outside the accepted event times " + EventTime.RANGE + ", got " + describe(value);
+    }
+
+    /**
+     * Epoch milliseconds, {@link #NOT_A_TIME} for a value that is neither a whole number nor ISO-8601 text, or
+     * {@link #OUT_OF_RANGE} for a time outside {@link EventTime}'s range. Never throws: no time is converted to
+     * milliseconds before it is known to fit.
+     */
+    private static long epochMillis(Object value) {
+        if (value instanceof Long || value instanceof Integer) {
+            long millis = ((Number) value).longValue();
+            return EventTime.accepted(millis) ? millis : OUT_OF_RANGE;
+        }
+        if (value instanceof Double d) {
+            if (d.isNaN() || d.isInfinite() || d != Math.rint(d)) {
+                return NOT_A_TIME;
+            }
+            return d >= EventTime.MIN_MS && d <= EventTime.MAX_MS ? d.longValue() : OUT_OF_RANGE;
         }
         if (value instanceof String text) {
+            Instant instant = instant(text);
+            if (instant == null) {
+                return NOT_A_TIME;
+            }
+            // seconds first: toEpochMilli overflows far beyond the range (years up to 1e9 parse)
+            if (instant.getEpochSecond() < MIN_SECOND || instant.getEpochSecond() > MAX_SECOND) {
+                return OUT_OF_RANGE;
+            }
+            long millis = instant.toEpochMilli();
+            return EventTime.accepted(millis) ? millis : OUT_OF_RANGE;
+        }
+        return NOT_A_TIME;
+    }
+
+    /** ISO-8601 text as an instant: with Z, with an offset, or without one (UTC); null when it is none of them. */
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException notInstant) {
             try {
-                return Instant.parse(text).toEpochMilli();
-            } catch (DateTimeParseException notInstant) {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException notOffset) {
                 try {
-                    return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-                } catch (DateTimeParseException notOffset) {
-                    try {
-                        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC).toEpochMilli();
-                    } catch (DateTimeParseException notLocal) {
-                        return null;
-                    }
+                    return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException notLocal) {
+                    return null;
                 }
             }
         }
-        return null;
     }
 
     private static Object fieldAt(Map<String, Object> json, List<String> path) {

@@ -95,4 +95,59 @@ class EventDecoderTest {
                 .event();
         assertEquals(Long.MIN_VALUE, event.timestamp());
     }
+
+    @Test
+    void eventTimesFromYear1ToYear9999AreAcceptedAsMillisAndAsText() {
+        assertEquals(EventTime.MIN_MS, valid(json("stream", "clicks", "ts", "0001-01-01T00:00:00Z")).timestamp());
+        assertEquals(EventTime.MIN_MS, valid(json("stream", "clicks", "ts", EventTime.MIN_MS)).timestamp());
+        assertEquals(EventTime.MAX_MS, valid(json("stream", "clicks", "ts", "9999-12-31T23:59:59.999Z")).timestamp());
+        assertEquals(EventTime.MAX_MS, valid(json("stream", "clicks", "ts", EventTime.MAX_MS)).timestamp());
+        assertEquals(EventTime.MAX_MS, valid(json("stream", "clicks", "ts", (double) EventTime.MAX_MS)).timestamp());
+        assertEquals(EventTime.MAX_MS, valid(json("stream", "clicks", "ts", "9999-12-31T23:59:59.999")).timestamp());
+        assertEquals(EventTime.MAX_MS, valid(json("stream", "clicks", "ts", "+10000-01-01T00:59:59.999+01:00"))
+                .timestamp(), "the range is in UTC");
+    }
+
+    @Test
+    void eventTimesOutsideTheRangeAreRefusedNamingTheFieldInsteadOfOverflowing() {
+        String range = "outside the accepted event times 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z "
+                + "(-62135596800000 to 253402300799999 ms), got ";
+        assertEquals(new EventDecoder.Invalid("ts", "field 'ts' is " + range
+                + "text \"+292278994-08-17T07:12:55.808Z\""),
+                invalid(json("stream", "clicks", "ts", "+292278994-08-17T07:12:55.808Z")));
+        assertEquals("field 'ts' is " + range + "text \"+999999999-12-31T23:59:59Z\"",
+                invalid(json("stream", "clicks", "ts", "+999999999-12-31T23:59:59Z")).message());
+        assertEquals("field 'ts' is " + range + "text \"+10000-01-01T01:00:00+01:00\"",
+                invalid(json("stream", "clicks", "ts", "+10000-01-01T01:00:00+01:00")).message());
+        assertEquals("field 'ts' is " + range + "text \"0000-12-31T23:59:59.999\"",
+                invalid(json("stream", "clicks", "ts", "0000-12-31T23:59:59.999")).message());
+        assertEquals("field 'ts' is " + range + "number 9223372036854775806",
+                invalid(json("stream", "clicks", "ts", Long.MAX_VALUE - 1)).message());
+        assertEquals("field 'ts' is " + range + "number " + (EventTime.MAX_MS + 1),
+                invalid(json("stream", "clicks", "ts", EventTime.MAX_MS + 1)).message());
+        assertEquals("field 'ts' is " + range + "number " + (EventTime.MIN_MS - 1),
+                invalid(json("stream", "clicks", "ts", EventTime.MIN_MS - 1)).message());
+        assertEquals("field 'ts' is " + range + "number -9.223372036854776E18",
+                invalid(json("stream", "clicks", "ts", (double) Long.MIN_VALUE)).message());
+        assertEquals("field 'at' is " + range + "number -9223372036854775808",
+                invalid(json("stream", "logins", "at", Long.MIN_VALUE)).message());
+        assertEquals("field 'ts' must be epoch milliseconds or ISO-8601 text, got number 1.5",
+                invalid(json("stream", "clicks", "ts", 1.5)).message());
+        assertEquals("field 'ts' must be epoch milliseconds or ISO-8601 text, got number NaN",
+                invalid(json("stream", "clicks", "ts", Double.NaN)).message());
+    }
+
+    @Test
+    void timestampFieldsOutsideTheRangeAreRefusedToo() {
+        EventDecoder withTimestamp = new EventDecoder(RuleParser.parse("s.cep", """
+                STREAM orders (placed TIMESTAMP, ts TIMESTAMP);
+                """).orThrow().streams(), true);
+        EventDecoder.Decoded decoded = withTimestamp.decode(json("stream", "orders", "ts", 1L,
+                "placed", "+292278994-08-17T07:12:55.808Z"), 1);
+        assertEquals(new EventDecoder.Invalid("placed", "field 'placed' of stream 'orders' is a TIMESTAMP outside the "
+                + "accepted event times " + EventTime.RANGE + ", got text \"+292278994-08-17T07:12:55.808Z\""),
+                decoded);
+        assertEquals(null, EventDecoder.toEpochMillis("+292278994-08-17T07:12:55.808Z"),
+                "hosts reading times from query parameters get null, not an exception");
+    }
 }

@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
                 + "furthest active stream's time, which the bench's wall-clock timestamps push ahead: run it "
                 + "against a server whose other streams are being fed, or a spare one.",
             "Each message holds --batch events and a watermark at its own timestamp (event time is the wall clock "
-                + "in microseconds), so the engine releases its events at once; latency runs from the time a "
-                + "message was due to be sent (at a fixed --rate, its place in the schedule, so a server that "
-                + "stalls the client is charged for the stall) to the alert's arrival. One key in ten completes "
+                + "in milliseconds, strictly increasing per connection), so the engine releases its events at "
+                + "once; latency runs from the time a message was due to be sent (at a fixed --rate, its place "
+                + "in the schedule, so a server that stalls the client is charged for the stall) to the alert's "
+                + "arrival. One key in ten completes "
                 + "the rule's pattern 'a b'; the others only start partial matches."},
         footer = {"", "Examples:",
             "  vigil bench --batch 1000 --connections 2     # throughput: as fast as acknowledged",

@@ -48,6 +48,14 @@ final class Replay {
         this.clock = clock;
     }
 
+    /** A key as a problem line shows it: a key is any value of the input, so a long one is cut. */
+    static String shortKey(Object key) {
+        String text = String.valueOf(key);
+        return text.length() <= MAX_KEY_CHARS ? text : text.substring(0, MAX_KEY_CHARS - 3) + "...";
+    }
+
+    private static final int MAX_KEY_CHARS = 200;
+
     /**
      * @param alerts where alert lines go
      * @param lateOut where late-event lines go, or {@code null} to report them on {@code problems}
@@ -79,8 +87,9 @@ final class Replay {
 
             @Override
             public void onPartialMatchesDropped(String rule, Object key, int count) {
-                problems.println("line " + lineNumber[0] + ": rule " + rule + ", key " + key + ": dropped " + count
-                        + " oldest partial match(es) (bound of " + config.maxPartialMatchesPerKey() + " per key)");
+                problems.println("line " + lineNumber[0] + ": rule " + rule + ", key " + shortKey(key) + ": dropped "
+                        + count + " oldest partial match(es) (bound of " + config.maxPartialMatchesPerKey()
+                        + " per key)");
             }
 
             @Override

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Stream NDJSON events to a running server over the WebSocket /v1/events, --batch lines per "
                 + "message, waiting for each acknowledgement. Refused lines are printed on stderr with their line "
-                + "number; a summary goes to stdout.",
+                + "number (the first " + SendCommand.MAX_REPORTED + "); a summary with every count goes to stdout.",
             "Exit status: 0 every line accepted; 1 a line refused, or the connection lost on the way; 2 bad usage or "
                 + "an unreadable file; 3 no server answers; 4 the server refuses the token."})
 final class SendCommand implements Callable<Integer> {
@@ -64,7 +64,15 @@ final class SendCommand implements Callable<Integer> {
             description = "Lines per WebSocket message (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    /** The most refusals printed on stderr; the summary counts them all. */
+    static final int MAX_REPORTED = 100;
+    /** The longest refusal printed. */
+    static final int MAX_REPORT_CHARS = 400;
+
     private long accepted;
+    private long reported;
+    /** Refused lines whose reason was not printed: beyond {@link #MAX_REPORTED}, or not listed by the server. */
+    private long unprinted;
     private long late;
     private long refused;
 
@@ -125,6 +133,9 @@ final class SendCommand implements Callable<Integer> {
             return Vigil.EXIT_USAGE;
         }
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        if (unprinted > 0) {
+            err.println("vigil send: " + unprinted + " more refused line(s) not printed; the summary counts them");
+        }
         out.println("sent " + lines + " lines in " + messages + " messages: " + accepted + " accepted (" + late
                 + " late), " + refused + " refused");
         return refused == 0 ? 0 : Vigil.EXIT_RULE_ERRORS;
@@ -154,19 +165,37 @@ final class SendCommand implements Callable<Integer> {
         accepted += ack.getInteger("accepted", 0);
         late += ack.getInteger("late", 0);
         JsonArray errors = ack.getJsonArray("errors", new JsonArray());
+        String lines = "lines " + firstLine + "-" + (firstLine + frame.size() - 1) + ": ";
+        boolean wholeMessage = false;
+        int listed = 0;
         for (int i = 0; i < errors.size(); i++) {
             JsonObject error = errors.getJsonObject(i);
             Integer index = error.getInteger("index");
             if (index == null) {
-                refused += frame.size();
-                err.println("lines " + firstLine + "-" + (firstLine + frame.size() - 1) + ": "
-                        + error.getString("error"));
+                wholeMessage = true;
+                report(err, lines + error.getString("error"), frame.size());
             } else {
-                refused++;
-                err.println("line " + (firstLine + index) + ": " + error.getString("error"));
+                listed++;
+                report(err, "line " + (firstLine + index) + ": " + error.getString("error"), 1);
             }
         }
+        int refusedLines = ack.getInteger("refused", listed);   // servers before the count listed every line
+        unprinted += Math.max(0, refusedLines - listed);   // the server listed only the first ones
+        refused += wholeMessage ? frame.size() : refusedLines;
         return null;
+    }
+
+    /**
+     * Prints one refusal (of {@code lines} lines), cut to a line's worth; beyond {@link #MAX_REPORTED} only counts
+     * its lines.
+     */
+    private void report(PrintWriter err, String refusal, int lines) {
+        if (reported++ < MAX_REPORTED) {
+            err.println(refusal.length() <= MAX_REPORT_CHARS ? refusal
+                    : refusal.substring(0, MAX_REPORT_CHARS - 3) + "...");
+        } else {
+            unprinted += lines;
+        }
     }
 
     private static String ended(TextMessages acks, Exception failure) {

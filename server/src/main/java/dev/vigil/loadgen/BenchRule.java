@@ -25,7 +25,7 @@ public final class BenchRule {
         StringBuilder text = new StringBuilder("-- vigil bench: a, then b as the key's next event\n");
         StringBuilder from = new StringBuilder();
         for (int c = 0; c < connections; c++) {
-            // event time in microseconds: the rule has no window and no delay, so the unit only sets resolution
+            // event time in milliseconds; the rule has no window and no delay
             text.append("STREAM ").append(stream(c))
                     .append(" (k STRING, t STRING, s LONG, ts TIMESTAMP) EVENT TIME ts WATERMARK DELAY 0 SECONDS;\n");
             from.append(c == 0 ? "" : ", ").append(stream(c));

@@ -52,7 +52,7 @@ final class EventSender implements WebSocket.Listener {
     private volatile String failure;
     private volatile boolean closing;
     private volatile long eventsSent;
-    private long lastTimestampMicros;
+    private long lastTimestampMs;
     private WebSocket socket;
 
     private EventSender(int connection, KeySequence keys, EventClock clock, int inFlight) {
@@ -120,22 +120,25 @@ final class EventSender implements WebSocket.Listener {
     }
 
     /**
-     * Sends a last watermark at {@code timestampMicros} (at least this connection's last timestamp) and waits for its
+     * Sends a last watermark at {@code timestampMs} (at least this connection's last timestamp) and waits for its
      * acknowledgement, so that the rule, which waits for its slowest stream, can release every other
      * connection's last events.
      */
-    void finish(long timestampMicros) throws BenchException {
+    void finish(long timestampMs) throws BenchException {
         acquireWindow();
         frame.clear();
-        frame.watermark(Math.max(timestampMicros, lastTimestampMicros));
+        frame.watermark(Math.max(timestampMs, lastTimestampMs));
         transmit(new SentFrame(0, false));
         awaitAcknowledgements();
     }
 
-    /** Strictly increasing per connection, so that a message's watermark never makes the next message late. */
+    /**
+     * Strictly increasing per connection, so that a message's watermark never makes the next message late: the
+     * wall clock's millisecond, or one more than the last message's when a connection sends faster than that.
+     */
     private long nextTimestamp() {
-        lastTimestampMicros = Math.max(clock.micros(), lastTimestampMicros + 1);
-        return lastTimestampMicros;
+        lastTimestampMs = Math.max(clock.millis(), lastTimestampMs + 1);
+        return lastTimestampMs;
     }
 
     private void transmit(SentFrame sent) throws BenchException {
@@ -295,9 +298,9 @@ final class EventSender implements WebSocket.Listener {
         return firstRefusal;
     }
 
-    /** The last event timestamp sent, in microseconds. */
-    long lastTimestampMicros() {
-        return lastTimestampMicros;
+    /** The last event timestamp sent, in milliseconds. */
+    long lastTimestampMs() {
+        return lastTimestampMs;
     }
 
     long expectedAlerts() {

@@ -25,18 +25,18 @@ final class FrameText {
     }
 
     /**
-     * One event: {@code {"stream":..,"k":"k<key>","t":"<type>","s":<sentNanos>,"ts":<tsMicros>}}.
+     * One event: {@code {"stream":..,"k":"k<key>","t":"<type>","s":<sentNanos>,"ts":<tsMs>}}.
      *
      * @param sentNanos when the message is meant to be sent, in nanoseconds since the run started
      */
-    void event(int key, char type, long sentNanos, long tsMicros) {
+    void event(int key, char type, long sentNanos, long tsMs) {
         text.append(eventStart).append(key).append("\",\"t\":\"").append(type).append("\",\"s\":").append(sentNanos)
-                .append(",\"ts\":").append(tsMicros).append("}\n");
+                .append(",\"ts\":").append(tsMs).append("}\n");
     }
 
-    /** The watermark line {@code {"watermark":<tsMicros>,"stream":..}} for this stream. */
-    void watermark(long tsMicros) {
-        text.append(watermarkStart).append(tsMicros).append(watermarkEnd);
+    /** The watermark line {@code {"watermark":<tsMs>,"stream":..}} for this stream. */
+    void watermark(long tsMs) {
+        text.append(watermarkStart).append(tsMs).append(watermarkEnd);
     }
 
     /** The message built so far; valid until the next {@link #clear()}. */

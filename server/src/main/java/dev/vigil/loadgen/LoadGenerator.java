@@ -88,7 +88,7 @@ public final class LoadGenerator {
             awaitSenders(sending, senders, zero, progress);
             long lastTimestamp = 0;
             for (EventSender sender : senders) {
-                lastTimestamp = Math.max(lastTimestamp, sender.lastTimestampMicros());
+                lastTimestamp = Math.max(lastTimestamp, sender.lastTimestampMs());
             }
             for (EventSender sender : senders) {
                 sender.finish(lastTimestamp);

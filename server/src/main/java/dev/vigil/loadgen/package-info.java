@@ -12,7 +12,8 @@
  * <p>Measurement. Every event carries the time its frame was meant to be sent, which the rule copies into its
  * alert; the latency of an alert is its arrival minus that time. At a fixed rate the intended time comes from the
  * schedule, not from when the frame actually left, so a server that stalls the client is charged for the whole
- * stall (no coordinated omission). Event time is the wall clock in microseconds, and each frame ends with a
+ * stall (no coordinated omission). Event time is the wall clock in milliseconds (strictly increasing per
+ * connection, so one more than the last frame's when a connection sends faster), and each frame ends with a
  * watermark at its own timestamp, so the engine releases a frame's events as soon as it has read them: the
  * latency is the server's work and I/O, not a wait for event time to pass.
  *

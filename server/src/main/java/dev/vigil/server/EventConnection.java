@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.nfa.EventDecoder;
 import dev.vigil.server.ingest.EventSource;
 import dev.vigil.wire.InputLine;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -20,19 +21,22 @@ import java.util.List;
 /**
  * One client of the {@code /v1/events} WebSocket: turns each message it sends into one batch for the
  * {@link Ingest} and answers it with one acknowledgement,
- * {@code {"ack": n, "accepted": k, "late": l, "errors": [{"index": i, "error": "..."}]}}, where {@code n} numbers
- * the client's messages from 1 and {@code l} counts the accepted events that were late (at or below their
- * stream's watermark: counted, never matched).
+ * {@code {"ack": n, "accepted": k, "late": l, "refused": r, "errors": [{"index": i, "error": "..."}]}}, where
+ * {@code n} numbers the client's messages from 1, {@code l} counts the accepted events that were late (at or below
+ * their stream's watermark: counted, never matched), and {@code r} the refused elements, of which {@code errors}
+ * lists the first {@link EventFrame#MAX_LISTED_ERRORS}.
  *
  * <p>Design. A message is read frame by frame (a message may be fragmented), its size checked as it grows, so a
  * client can never make the server hold more than {@code frameLimitBytes} of one message. The message is
  * decoded strictly as UTF-8, split by {@link EventFrame}, and offered to the shards' bounded queues without
- * blocking. When a queue is full the connection stops reading ({@code pause()}): the operating system's
- * socket buffer then fills and TCP slows the client down. A timer on the event loop offers the same batch again
- * every {@link #RETRY_MS} ms; once it is queued the acknowledgement goes out and reading resumes. So an
- * acknowledged element is queued exactly once, none is dropped, the event loop never blocks, and each
- * connection holds at most one pending batch. Reading also stops while the client does not read its
- * acknowledgements (the socket's write queue is full), so acknowledgements cannot pile up either.
+ * blocking. A message of many lines is read on a worker while the connection stops reading, since thousands of
+ * refused lines cost milliseconds; a small one on the event loop. When a queue is full the connection stops
+ * reading ({@code pause()}): the operating system's socket buffer then fills and TCP slows the client down. A
+ * timer on the event loop offers the same batch again every {@link #RETRY_MS} ms; once it is queued the
+ * acknowledgement goes out and reading resumes. So an acknowledged element is queued exactly once, none is
+ * dropped, the event loop never blocks, and each connection holds at most one pending batch. Reading also stops
+ * while the client does not read its acknowledgements (the socket's write queue is full), so acknowledgements
+ * cannot pile up either.
  *
  * <p>A message is only acknowledged once it is queued and in the ingest log (flushed to disk first when the
  * acknowledgement policy says so): a client may forget everything up to the last {@code ack} it received, and
@@ -53,6 +57,10 @@ final class EventConnection {
     static final short MESSAGE_TOO_BIG = 1009;
     /** Acknowledgements one connection may have waiting for the ingest log's flush before it stops reading. */
     static final int MAX_WAITING_FOR_FLUSH = 256;
+    /** Messages with more lines than this are read on a worker ({@link #manyLines}). */
+    static final int MAX_LINES_ON_EVENT_LOOP = 64;
+    /** Messages larger than this are read on a worker ({@link #manyLines}). */
+    static final int MAX_BYTES_ON_EVENT_LOOP = 16 * 1024;
     /** A close reason is at most 123 bytes; ASCII reasons are cut at that many characters. */
     private static final int MAX_REASON_CHARS = 120;
 
@@ -69,6 +77,8 @@ final class EventConnection {
     /** Why the message being received is refused (binary, too large); null when it is not. */
     private String refusal;
     private List<InputLine> pending;
+    /** True while a worker reads the last message: reading stops meanwhile, so messages are answered in order. */
+    private boolean parsing;
     private JsonObject pendingAck;
     private boolean waitingForClient;
     /** Reading stops while this many acknowledgements wait for a flush, so they cannot pile up. */
@@ -122,8 +132,8 @@ final class EventConnection {
     }
 
     private void onFrame(WebSocketFrame frame) {
-        if (pending != null) {
-            throw new IllegalStateException("frame delivered while the connection waits for the shards");
+        if (pending != null || parsing) {
+            throw new IllegalStateException("frame delivered while the connection waits for the shards or a worker");
         }
         if (frame.isText() || frame.isBinary()) {
             message = frame.isText() ? Buffer.buffer() : null;
@@ -147,26 +157,74 @@ final class EventConnection {
 
     private void onMessage() {
         long number = ++messages;
-        EventFrame frame = refusal != null ? EventFrame.refused(refusal) : decode(message);
+        Buffer bytes = message;
+        String refused = refusal;
+        message = null;
+        refusal = null;
+        if (refused != null) {
+            onParsed(number, EventFrame.refused(refused));
+            return;
+        }
+        EventDecoder decoder = registry.decoder();
+        if (!manyLines(bytes)) {
+            onParsed(number, decode(bytes, decoder));
+            return;
+        }
+        parsing = true;
+        socket.pause();
+        vertx.executeBlocking(() -> decode(bytes, decoder), false).onComplete(parsed -> {
+            parsing = false;
+            if (closed) {
+                return;   // never acknowledged, so the client still holds these events
+            }
+            onParsed(number, parsed.succeeded() ? parsed.result()   // a failure is a bug: the decoder throws nothing
+                    : EventFrame.refused("the server could not read the message; nothing of it was ingested"));
+            resumeIfFree();
+        });
+    }
+
+    /**
+     * Whether reading the message may take long enough to hold the event loop up: more than
+     * {@link #MAX_LINES_ON_EVENT_LOOP} lines or {@link #MAX_BYTES_ON_EVENT_LOOP} bytes. A refused line costs
+     * microseconds (a parse error is an exception), so a message of thousands of tiny broken lines is read on a
+     * worker; one event per message, the common case, is read at once.
+     */
+    private static boolean manyLines(Buffer bytes) {
+        if (bytes.length() > MAX_BYTES_ON_EVENT_LOOP) {
+            return true;
+        }
+        int lines = 1;
+        for (int i = 0; i < bytes.length(); i++) {
+            if (bytes.getByte(i) == '\n' && ++lines > MAX_LINES_ON_EVENT_LOOP) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Acknowledges a read message at once (nothing to ingest, refused) or offers its batch to the shards. */
+    private void onParsed(long number, EventFrame parsed) {
+        EventFrame frame = parsed;
         if (frame.batch().size() > maxEventsPerBatch) {
             frame = EventFrame.refused("message holds " + frame.batch().size() + " events and watermarks; the limit "
                     + "(maxEventsPerBatch) is " + maxEventsPerBatch);
         }
-        message = null;
-        refusal = null;
         JsonArray errors = new JsonArray();
+        int wholeMessage = 0;
         for (EventFrame.ElementError error : frame.errors()) {
             JsonObject json = new JsonObject();
             if (error.index() >= 0) {
                 json.put("index", error.index());
+            } else {
+                wholeMessage++;
             }
             errors.add(json.put("error", error.error()));
         }
-        if (!errors.isEmpty()) {
-            malformedElements.accept(errors.size());
+        if (frame.refused() + wholeMessage > 0) {
+            malformedElements.accept(frame.refused() + wholeMessage);
         }
         JsonObject ack = new JsonObject().put("ack", number).put("accepted", frame.batch().size()).put("late", 0)
-                .put("errors", errors);
+                .put("refused", frame.refused()).put("errors", errors);
         if (frame.batch().isEmpty()) {
             acks.ready(ack);
             return;
@@ -220,7 +278,8 @@ final class EventConnection {
         }
     }
 
-    private EventFrame decode(Buffer bytes) {
+    /** The message as UTF-8 text, split and classified; on the event loop or a worker. */
+    private static EventFrame decode(Buffer bytes, EventDecoder decoder) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -229,7 +288,7 @@ final class EventConnection {
         } catch (CharacterCodingException e) {
             return EventFrame.refused("text frame is not valid UTF-8");
         }
-        return EventFrame.parse(text, registry.decoder());
+        return EventFrame.parse(text, decoder);
     }
 
     private void retry() {
@@ -265,7 +324,7 @@ final class EventConnection {
     }
 
     private void resumeIfFree() {
-        if (!closed && pending == null && !waitingForClient && !waitingForFlush) {
+        if (!closed && pending == null && !parsing && !waitingForClient && !waitingForFlush) {
             socket.resume();
         }
     }

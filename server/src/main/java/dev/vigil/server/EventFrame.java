@@ -8,18 +8,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One text frame received on the {@code /v1/events} WebSocket, split into its elements and classified: a JSON
- * array of events (its first non-blank character is {@code [}), or NDJSON, one event or watermark per line (a
- * frame holding one JSON object is one line of NDJSON).
+ * One body of events split into its elements and classified: a WebSocket text message (a JSON array of events
+ * when its first non-blank character is {@code [}, else NDJSON, one event or watermark per line; a message holding
+ * one JSON object is one line of NDJSON), or a {@code POST /v1/events} body (always NDJSON).
  *
  * <p>Elements are numbered from 0: the position in the array, or the line in the NDJSON text. The good elements
- * form the {@code batch}, in order; each bad one is reported by its index. A frame whose JSON array does not
- * parse has one error with index {@code -1}: nothing of it is usable.
+ * form the {@code batch}, in order; each bad one is refused by its index. A frame whose JSON array does not parse
+ * has one error with index {@code -1}: nothing of it is usable.
+ *
+ * <p>Refusals are counted, but only the first {@link #MAX_LISTED_ERRORS} are kept with their reasons (each cut to
+ * {@link InputLine#MAX_MESSAGE_CHARS}): a body of 2 million broken lines is answered with 100 reasons and a
+ * count, not with a reason per line, so an answer never grows with the number of refused lines.
  *
  * @param batch the events and watermarks to ingest, in frame order
- * @param errors the elements that were refused, by index
+ * @param errors the first refused elements by index, and an error for the whole frame (index -1) if any
+ * @param refused how many elements were refused by index, listed in {@code errors} or not
  */
-record EventFrame(List<InputLine> batch, List<ElementError> errors) {
+record EventFrame(List<InputLine> batch, List<ElementError> errors, int refused) {
+    /** How many refused elements an answer lists with their reasons; the rest are only counted. */
+    static final int MAX_LISTED_ERRORS = 100;
+
     /** An element that was refused; {@code index} -1 stands for the whole frame. */
     record ElementError(int index, String error) {}
 
@@ -28,31 +36,36 @@ record EventFrame(List<InputLine> batch, List<ElementError> errors) {
         errors = List.copyOf(errors);
     }
 
-    /** Splits and classifies {@code text}; events are numbered later, in log order, by {@link Ingest}. */
+    /** Splits and classifies a WebSocket message; events are numbered later, in log order, by {@link Ingest}. */
     static EventFrame parse(String text, EventDecoder decoder) {
-        List<InputLine> batch = new ArrayList<>();
-        List<ElementError> errors = new ArrayList<>();
-        if (startsArray(text)) {
-            Object json;
-            try {
-                json = JsonCodec.parse(text);
-            } catch (JsonProcessingException e) {
-                errors.add(new ElementError(-1, InputLine.invalidJson("invalid JSON array", e)));
-                return new EventFrame(batch, errors);
-            }
-            List<?> elements = (List<?>) json;
-            for (int i = 0; i < elements.size(); i++) {
-                add(InputLine.classify(elements.get(i), 0, decoder), i, batch, errors);
-            }
-            return new EventFrame(batch, errors);
+        if (!startsArray(text)) {
+            return lines(text, decoder);
         }
-        InputLine.eachLine(text, (line, index) -> add(InputLine.parse(line, 0, decoder), index, batch, errors));
-        return new EventFrame(batch, errors);
+        Object json;
+        try {
+            json = JsonCodec.parseInput(text);
+        } catch (JsonProcessingException e) {
+            return refused(InputLine.invalidJson("invalid JSON array", e));
+        }
+        Elements elements = new Elements();
+        List<?> array = (List<?>) json;
+        for (int i = 0; i < array.size(); i++) {
+            elements.add(InputLine.classify(array.get(i), 0, decoder), i);
+        }
+        return elements.frame();
+    }
+
+    /** Splits and classifies NDJSON text, one element per line (a {@code POST /v1/events} body). */
+    static EventFrame lines(String text, EventDecoder decoder) {
+        Elements elements = new Elements();
+        InputLine.eachLine(text, (line, index) -> elements.add(InputLine.parse(line, 0, decoder,
+                elements.refused < MAX_LISTED_ERRORS), index));
+        return elements.frame();
     }
 
     /** A frame that was refused as a whole (binary, not UTF-8, too large). */
     static EventFrame refused(String error) {
-        return new EventFrame(List.of(), List.of(new ElementError(-1, error)));
+        return new EventFrame(List.of(), List.of(new ElementError(-1, error)), 0);
     }
 
     private static boolean startsArray(String text) {
@@ -65,13 +78,26 @@ record EventFrame(List<InputLine> batch, List<ElementError> errors) {
         return false;
     }
 
-    private static void add(InputLine line, int index, List<InputLine> batch, List<ElementError> errors) {
-        if (line instanceof InputLine.Malformed malformed) {
-            errors.add(new ElementError(index, malformed.message()));
-        } else if (line instanceof InputLine.EventLine || line instanceof InputLine.WatermarkLine) {
-            batch.add(line);
-        } else if (!(line instanceof InputLine.Blank)) {
-            throw new AssertionError(line);
+    /** Gathers the classified elements: the batch, the first refusals, the count of all. */
+    private static final class Elements {
+        private final List<InputLine> batch = new ArrayList<>();
+        private final List<ElementError> errors = new ArrayList<>();
+        private int refused;
+
+        void add(InputLine line, int index) {
+            if (line instanceof InputLine.Malformed malformed) {
+                if (refused++ < MAX_LISTED_ERRORS) {
+                    errors.add(new ElementError(index, malformed.message()));
+                }
+            } else if (line instanceof InputLine.EventLine || line instanceof InputLine.WatermarkLine) {
+                batch.add(line);
+            } else if (!(line instanceof InputLine.Blank)) {
+                throw new AssertionError(line);
+            }
+        }
+
+        EventFrame frame() {
+            return new EventFrame(batch, errors, refused);
         }
     }
 }

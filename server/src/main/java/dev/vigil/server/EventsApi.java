@@ -2,21 +2,19 @@ package dev.vigil.server;
 
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.server.ingest.EventSource;
-import dev.vigil.wire.InputLine;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
  * {@code POST /v1/events}: NDJSON, one event or {@code {"watermark": ts}} per line, parsed exactly as
- * {@code vigil run} parses its input. Bad lines are reported with their line numbers; the good ones go to the
+ * {@code vigil run} parses its input. Bad lines are counted and the first {@link EventFrame#MAX_LISTED_ERRORS} are
+ * reported with their line numbers, so the answer stays small whatever the body holds; the good ones go to the
  * {@link Ingest} as one batch, in order, or not at all when a shard's queue is full or the ingest log cannot take
  * them (a failed write, a data folder below its free-space reserve): 503 with the reason, nothing accepted. The
  * 202 is sent once the batch is in the ingest log, flushed to disk first when the acknowledgement policy says so.
@@ -39,9 +37,6 @@ final class EventsApi {
     private final IntConsumer malformedLines;
     private final Map<String, EventSource> sources = new HashMap<>();
     private int maxEventsPerBatch = ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH;
-
-    /** A parsed body: the batch and the refused lines. */
-    private record Parsed(List<InputLine> batch, JsonArray errors) {}
 
     /** @param malformedLines counts input lines rejected as malformed (the server's metrics) */
     EventsApi(Vertx vertx, RuleRegistry registry, Ingest ingest, IntConsumer malformedLines) {
@@ -69,7 +64,7 @@ final class EventsApi {
         String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
         EventDecoder decoder = registry.decoder();
         EventSource from = source;
-        vertx.executeBlocking(() -> parse(body, decoder), false).onSuccess(parsed -> {
+        vertx.executeBlocking(() -> EventFrame.lines(body, decoder), false).onSuccess(parsed -> {
             if (parsed.batch().size() > maxEventsPerBatch) {
                 Problems.send(ctx, 413, Limits.exceeded("the request holds " + parsed.batch().size()
                         + " events and watermarks; the limit is " + maxEventsPerBatch + " per batch",
@@ -82,16 +77,17 @@ final class EventsApi {
                 RulesApi.busy(ctx);
                 return;
             }
-            if (!parsed.errors().isEmpty()) {
-                malformedLines.accept(parsed.errors().size());
+            if (parsed.refused() > 0) {
+                malformedLines.accept(parsed.refused());
             }
+            JsonArray errors = lineErrors(parsed);
             if (result.refused() != null) {
                 Problems.send(ctx, 503, Problems.error(result.refused()).put("accepted", 0)
-                        .put("errors", parsed.errors()));
+                        .put("refused", parsed.refused()).put("errors", errors));
                 return;
             }
             JsonObject accepted = new JsonObject().put("accepted", parsed.batch().size()).put("late", result.late())
-                    .put("errors", parsed.errors());
+                    .put("refused", parsed.refused()).put("errors", errors);
             if (parsed.batch().isEmpty()) {
                 respond(ctx, accepted, null);
                 return;
@@ -111,7 +107,7 @@ final class EventsApi {
     private static void respond(RoutingContext ctx, JsonObject accepted, String flushFailure) {
         if (flushFailure != null) {
             Problems.send(ctx, 503, Problems.error(flushFailure).put("accepted", 0)
-                    .put("errors", accepted.getJsonArray("errors")));
+                    .put("refused", accepted.getInteger("refused")).put("errors", accepted.getJsonArray("errors")));
             return;
         }
         ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(accepted.encode());
@@ -122,17 +118,12 @@ final class EventsApi {
         maxEventsPerBatch = max;
     }
 
-    private static Parsed parse(String body, EventDecoder decoder) {
-        List<InputLine> batch = new ArrayList<>();
+    /** The refused lines the answer lists (at most {@link EventFrame#MAX_LISTED_ERRORS}), numbered from 1. */
+    private static JsonArray lineErrors(EventFrame parsed) {
         JsonArray errors = new JsonArray();
-        InputLine.eachLine(body, (text, index) -> {
-            InputLine line = InputLine.parse(text, 0, decoder);
-            if (line instanceof InputLine.Malformed malformed) {
-                errors.add(new JsonObject().put("line", index + 1).put("error", malformed.message()));
-            } else if (line instanceof InputLine.EventLine || line instanceof InputLine.WatermarkLine) {
-                batch.add(line);
-            }
-        });
-        return new Parsed(batch, errors);
+        for (EventFrame.ElementError error : parsed.errors()) {
+            errors.add(new JsonObject().put("line", error.index() + 1).put("error", error.error()));
+        }
+        return errors;
     }
 }

@@ -18,13 +18,14 @@ import java.util.Objects;
  * versions they had, so a recovered server runs the same rules under the same versions (alert ids include them).
  *
  * @param rules the rules compiled, at their recorded versions
- * @param streams the stream declarations of their texts
+ * @param declarations the stream declarations of their texts, each with the rules deployed from it
  * @param problems one line per rule that could not be compiled again (its state is lost)
  */
-record LoggedRules(List<CompiledRule> rules, List<StreamDecl> streams, List<String> problems) {
+record LoggedRules(List<CompiledRule> rules, List<RuleRegistry.Declarations> declarations,
+        List<String> problems) {
     LoggedRules {
         rules = List.copyOf(rules);
-        streams = List.copyOf(streams);
+        declarations = List.copyOf(declarations);
         problems = List.copyOf(problems);
     }
 
@@ -49,7 +50,10 @@ record LoggedRules(List<CompiledRule> rules, List<StreamDecl> streams, List<Stri
                 rules.add(found.withVersion(wanted.getValue()));
             }
         }
-        return new LoggedRules(rules, result.ok() ? result.streams() : List.of(), problems);
+        List<String> names = new ArrayList<>();
+        rules.forEach(rule -> names.add(rule.name()));
+        List<StreamDecl> streams = result.ok() ? result.streams() : List.of();
+        return new LoggedRules(rules, List.of(new RuleRegistry.Declarations(streams, names, file)), problems);
     }
 
     /** A checkpoint's rules, each text compiled once, in the checkpoint's order. */
@@ -60,14 +64,14 @@ record LoggedRules(List<CompiledRule> rules, List<StreamDecl> streams, List<Stri
                     .put(text.name(), text.version());
         }
         Map<String, CompiledRule> compiled = new LinkedHashMap<>();
-        List<StreamDecl> streams = new ArrayList<>();
+        List<RuleRegistry.Declarations> declarations = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<List<String>, Map<String, Integer>> group : byText.entrySet()) {
             LoggedRules part = compile(group.getKey().get(0), group.getKey().get(1), group.getValue(), limits);
             for (CompiledRule rule : part.rules) {
                 compiled.put(rule.name(), rule);
             }
-            streams.addAll(part.streams);
+            declarations.addAll(part.declarations);
             problems.addAll(part.problems);
         }
         List<CompiledRule> ordered = new ArrayList<>();
@@ -77,6 +81,6 @@ record LoggedRules(List<CompiledRule> rules, List<StreamDecl> streams, List<Stri
                 ordered.add(Objects.requireNonNull(rule));
             }
         }
-        return new LoggedRules(ordered, streams, problems);
+        return new LoggedRules(ordered, declarations, problems);
     }
 }

@@ -99,7 +99,7 @@ final class Recovery {
             texts.put(text.name(), text);
         }
         onEventLoop(() -> {
-            registry.declare(from.rules().streams());
+            from.rules().declarations().forEach(registry::declare);
             for (CompiledRule rule : from.rules().rules()) {
                 RuleText text = texts.get(rule.name());
                 registry.put(new DeployedRule(rule, text.text(), Instant.ofEpochMilli(text.deployedAtMs())));
@@ -127,7 +127,7 @@ final class Recovery {
         }
         Instant deployedAt = Instant.ofEpochMilli(deploy.deployedAtMs());
         onEventLoop(() -> {
-            registry.declare(compiled.streams());
+            compiled.declarations().forEach(registry::declare);
             for (CompiledRule rule : rules) {
                 registry.put(new DeployedRule(rule, deploy.text(), deployedAt));
             }

@@ -1,7 +1,6 @@
 package dev.vigil.server;
 
 import dev.vigil.dsl.Diagnostic;
-import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
@@ -23,27 +22,30 @@ import java.util.stream.Stream;
 
 /**
  * Loads the rule files found at start: every {@code *.cep} file under a folder, recursively, in path order. A
- * file with any mistake is reported with the usual positioned diagnostics and skipped whole; a rule whose name
- * an earlier file already used is reported and skipped. Files compile under the server's compile limits, and a
- * file beyond one is reported like any other mistake. Problems in files never stop the server from starting.
+ * file with any mistake is reported with the usual positioned diagnostics and skipped whole; so is a file that
+ * declares a stream differently from an earlier file (the diagnostic names both); a rule whose name an earlier
+ * file already used is reported and skipped. Files compile under the server's compile limits, and a file beyond
+ * one is reported like any other mistake. Problems in files never stop the server from starting.
  *
  * @param rules the rules to deploy, with their file's text as source
+ * @param declarations each deployed file's stream declarations, with the rules deployed from it
  * @param files every file read, with the rules deployed from it: where {@link RuleReloader} starts from
  */
-record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams,
+record RuleDirectory(List<DeployedRule> rules, List<RuleRegistry.Declarations> declarations,
         Map<Path, RuleReloader.WatchedFile> files) {
 
     static RuleDirectory load(Path folder, PrintWriter err, Instant now, SinkCatalog sinks, CompileLimits limits) {
         List<DeployedRule> rules = new ArrayList<>();
-        List<StreamDecl> streams = new ArrayList<>();
+        List<RuleRegistry.Declarations> declarations = new ArrayList<>();
         if (folder == null) {
-            return new RuleDirectory(rules, streams, Map.of());
+            return new RuleDirectory(rules, declarations, Map.of());
         }
         if (!Files.isDirectory(folder)) {
             err.println("vigil serve: rules folder " + folder + " does not exist; starting without rules");
-            return new RuleDirectory(rules, streams, Map.of());
+            return new RuleDirectory(rules, declarations, Map.of());
         }
         Set<String> names = new HashSet<>();
+        RuleRegistry declared = new RuleRegistry();   // the declarations of the files taken so far
         Map<Path, RuleReloader.WatchedFile> files = new HashMap<>();
         for (Path file : ruleFiles(folder)) {
             String text;
@@ -63,7 +65,15 @@ record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams,
                 files.put(file, new RuleReloader.WatchedFile(text, List.of()));
                 continue;
             }
-            streams.addAll(result.streams());
+            List<StreamConflict> conflicts = declared.conflicts(result.streams(), List.of());
+            if (!conflicts.isEmpty()) {
+                for (StreamConflict conflict : conflicts) {
+                    err.println(conflict.diagnostic(file.toString(), text).render());
+                }
+                err.println("vigil serve: " + file + " skipped: it declares a stream differently from another file");
+                files.put(file, new RuleReloader.WatchedFile(text, List.of()));
+                continue;
+            }
             List<String> deployed = new ArrayList<>();
             for (CompiledRule rule : result.rules()) {
                 if (!names.add(rule.name())) {
@@ -75,9 +85,13 @@ record RuleDirectory(List<DeployedRule> rules, List<StreamDecl> streams,
                 deployed.add(rule.name());
             }
             files.put(file, new RuleReloader.WatchedFile(text, deployed));
+            RuleRegistry.Declarations fileDeclarations = new RuleRegistry.Declarations(result.streams(), deployed,
+                    file.toString());
+            declared.declare(fileDeclarations);
+            declarations.add(fileDeclarations);
         }
         err.flush();
-        return new RuleDirectory(List.copyOf(rules), List.copyOf(streams), Map.copyOf(files));
+        return new RuleDirectory(List.copyOf(rules), List.copyOf(declarations), Map.copyOf(files));
     }
 
     private static List<Path> ruleFiles(Path folder) {

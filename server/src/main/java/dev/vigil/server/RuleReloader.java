@@ -199,6 +199,18 @@ final class RuleReloader {
             }
             deploy.add(rule.withVersion(registry.nextVersion(rule.name())));
         }
+        Set<String> replacing = new HashSet<>(old.rules());
+        replacing.addAll(names);
+        List<StreamConflict> conflicts = registry.conflicts(result.streams(), replacing);
+        if (!conflicts.isEmpty()) {
+            for (StreamConflict conflict : conflicts) {
+                err.println(conflict.diagnostic(changed.file().toString(), changed.text()).render());
+            }
+            err.println("vigil serve: " + changed.file() + " declares a stream differently from running rules; "
+                    + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
+            files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
+            return;
+        }
         int after = registry.size();   // rules running once this file's change is applied
         for (CompiledRule rule : deploy) {
             after += registry.get(rule.name()) == null ? 1 : 0;
@@ -220,7 +232,7 @@ final class RuleReloader {
             err.println("vigil serve: " + changed.file() + ": " + refused + "; retrying on the next scan");
             return;
         }
-        registry.declare(result.streams());
+        registry.declare(result.streams(), new ArrayList<>(names), changed.file().toString());
         for (CompiledRule rule : deploy) {
             registry.put(new DeployedRule(rule, changed.text(), now));
         }

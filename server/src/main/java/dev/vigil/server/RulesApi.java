@@ -45,7 +45,10 @@ final class RulesApi {
         this.compiler = compiler;
     }
 
-    /** {@code POST /v1/rules}: deploys every rule of the text; 409 when any name is taken, deploying none. */
+    /**
+     * {@code POST /v1/rules}: deploys every rule of the text; 409 when any name is taken or a stream is declared
+     * differently by running rules, deploying none.
+     */
     void create(RoutingContext ctx) {
         withCompiled(ctx, (source, result) -> {
             Set<String> names = new HashSet<>();
@@ -55,6 +58,9 @@ final class RulesApi {
                             + "/v1/rules/" + rule.name() + " to replace it").put("name", rule.name()));
                     return;
                 }
+            }
+            if (conflicting(ctx, result, List.of())) {
+                return;
             }
             if (registry.size() + names.size() > maxRules) {
                 Problems.send(ctx, 422, Limits.exceeded("deploying " + names.size() + " rule(s) would exceed the "
@@ -99,6 +105,9 @@ final class RulesApi {
             }
             if (registry.get(name) == null) {
                 Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
+                return;
+            }
+            if (conflicting(ctx, result, List.of(name))) {
                 return;
             }
             CompiledRule rule = result.rules().get(0).withVersion(registry.nextVersion(name));
@@ -191,10 +200,28 @@ final class RulesApi {
             refuse(ctx, refused);
             return false;
         }
-        registry.declare(result.streams());
+        List<String> names = new ArrayList<>();
+        rules.forEach(rule -> names.add(rule.name()));
+        registry.declare(result.streams(), names, REQUEST_FILE);
         for (CompiledRule rule : rules) {
             registry.put(new DeployedRule(rule, source, now));
         }
+        return true;
+    }
+
+    /**
+     * Answers 409 when the text declares a stream differently from the declaration in force, which rules other
+     * than {@code replacing} hold: the error names them, the stream and the line of the declaration.
+     */
+    private boolean conflicting(RoutingContext ctx, CompileResult result, List<String> replacing) {
+        List<StreamConflict> conflicts = registry.conflicts(result.streams(), replacing);
+        if (conflicts.isEmpty()) {
+            return false;
+        }
+        StreamConflict first = conflicts.get(0);
+        Problems.send(ctx, 409, Problems.error(first.message()).put("stream", first.declared().name())
+                .put("rules", new JsonArray(first.holders())).put("line", first.declared().span().line())
+                .put("column", first.declared().span().column()));
         return true;
     }
 

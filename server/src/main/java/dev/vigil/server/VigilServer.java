@@ -99,7 +99,7 @@ public final class VigilServer {
                     List<RuleText> initialTexts = new ArrayList<>();
                     boolean recovering = ingestLog[0].lastPosition() > 0 || restart[0] != null;
                     if (!recovering) {
-                        registry.declare(directory.streams());
+                        directory.declarations().forEach(registry::declare);
                         for (DeployedRule rule : directory.rules()) {
                             registry.put(rule);
                             initial.add(rule.rule());

@@ -41,29 +41,63 @@ public sealed interface InputLine {
 
     record Blank() implements InputLine {}
 
-    record Malformed(String message) implements InputLine {}
+    /**
+     * A line that is refused, and why; the reason is cut to {@link #MAX_MESSAGE_CHARS}, so an answer listing
+     * refused lines never echoes huge input.
+     */
+    record Malformed(String message) implements InputLine {
+        public Malformed {
+            if (message.length() > MAX_MESSAGE_CHARS) {
+                message = message.substring(0, MAX_MESSAGE_CHARS - 3) + "...";
+            }
+        }
+    }
+
+    /** The longest reason a refused line gets. */
+    int MAX_MESSAGE_CHARS = 300;
+
+    /** A line refused as invalid JSON whose reason was not wanted. */
+    Malformed UNREAD = new Malformed("invalid JSON");
 
     Set<String> WATERMARK_KEYS = Set.of("watermark", "stream");
 
     /** Classifies one line; {@code lineNumber} becomes the event's sequence (alert ids depend on it). */
     static InputLine parse(String text, long lineNumber, EventDecoder decoder) {
+        return parse(text, lineNumber, decoder, true);
+    }
+
+    /**
+     * As {@link #parse(String, long, EventDecoder)}; without {@code reasonWanted} a line that is certainly not
+     * JSON is refused as {@link #UNREAD} without parsing it, which costs no parser exception (for a host that
+     * lists the reasons of only the first refused lines).
+     */
+    static InputLine parse(String text, long lineNumber, EventDecoder decoder, boolean reasonWanted) {
         if (text.isBlank()) {
             return new Blank();
         }
+        if (!reasonWanted && JsonSyntax.refuses(text)) {
+            return UNREAD;
+        }
         Object json;
         try {
-            json = JsonCodec.parse(text);
+            json = JsonCodec.parseInput(text);
         } catch (JsonProcessingException e) {
             return new Malformed(invalidJson("invalid JSON", e));
         }
         return classify(json, lineNumber, decoder, text);
     }
 
-    /** How a JSON syntax error reads for a sender: {@code what}, the column when known, and Jackson's reason. */
+    /**
+     * How a JSON error reads for a sender: {@code what} ({@code invalid JSON}...), the column when known, and
+     * Jackson's reason; a number no event can hold is said as such, naming its field.
+     */
     static String invalidJson(String what, JsonProcessingException e) {
+        if (e instanceof JsonTree.UnusableValue) {
+            return e.getOriginalMessage();
+        }
         JsonLocation at = e.getLocation();
         String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
-        return what + column + ": " + e.getOriginalMessage();
+        return what + column + ": " + JsonTree.reason(e);
     }
 
     /**
@@ -101,7 +135,7 @@ public sealed interface InputLine {
         if (object.containsKey("watermark") && WATERMARK_KEYS.containsAll(object.keySet())) {
             Long timestamp = EventDecoder.toEpochMillis(object.get("watermark"));
             if (timestamp == null) {
-                return new Malformed("field 'watermark' must be epoch milliseconds or ISO-8601 text");
+                return new Malformed(EventDecoder.timeProblem("watermark", object.get("watermark")));
             }
             Object stream = object.get("stream");
             if (stream != null && !(stream instanceof String)) {

@@ -23,8 +23,20 @@ public final class JsonCodec {
 
     private JsonCodec() {}
 
+    /**
+     * How many levels of objects and arrays an input event may nest, the event object being the first: well within
+     * Jackson's 1,000, which an alert holding the event three levels down, and whoever reads the alert, must keep.
+     */
+    public static final int MAX_EVENT_DEPTH = 100;
+
+    /** Any JSON value, nested up to Jackson's limit of 1,000 levels (what the server wrote itself, read again). */
     public static Object parse(String text) throws JsonProcessingException {
         return JsonTree.parse(text);
+    }
+
+    /** Input: an event, or an array of events, nested at most {@link #MAX_EVENT_DEPTH} levels each. */
+    public static Object parseInput(String text) throws JsonProcessingException {
+        return JsonTree.parseInput(text, MAX_EVENT_DEPTH);
     }
 
     /** The alert as its one-line JSON object (the contract in docs/alerts.md). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,12 +12,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads one JSON value into plain Java values straight from Jackson's streaming parser: objects as
  * {@code LinkedHashMap} (a repeated key keeps its last value), arrays as {@code ArrayList}, integers as
- * {@code Long} (one out of its range is an error), other numbers as {@code Double}, and strings, booleans and
- * null. Anything after the value is an error.
+ * {@code Long}, other numbers as {@code Double} (rounded to the nearest; {@code -0.0} stays negative zero), and
+ * strings, booleans and null. Anything after the value is an error, and so is a number no event can hold
+ * ({@link UnusableValue}): an integer beyond 64 bits, or one like {@code 1e400} that only an infinite double
+ * could hold. Jackson's default read constraints bound the rest: nesting at most 1,000 deep, numbers at most 1,000
+ * characters, strings at most 20,000,000. Input events ({@link #parseInput}) nest at most
+ * {@link JsonCodec#MAX_EVENT_DEPTH} levels, so that an alert, which holds its events three levels down, and every
+ * reader of it stay within Jackson's 1,000.
  *
  * <p>Why not {@code ObjectMapper.readValue(text, Object.class)}: it gives the same values but sets up a
  * deserialization context for every call, which cost more than the parsing itself for one small event; this
@@ -30,13 +37,28 @@ final class JsonTree {
     private JsonTree() {
     }
 
+    /** Any JSON value, nested up to Jackson's limit (what the server wrote itself, read again). */
     static Object parse(String text) throws JsonProcessingException {
+        return parse(text, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Input: an event, or a JSON array of events, each nesting at most {@code maxEventDepth} levels (the event object
+     * is the first).
+     */
+    static Object parseInput(String text, int maxEventDepth) throws JsonProcessingException {
+        return parse(text, maxEventDepth);
+    }
+
+    private static Object parse(String text, int maxEventDepth) throws JsonProcessingException {
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new JsonParseException(parser, "No content: the text holds no JSON value");
             }
-            Object value = value(parser, first);
+            // the elements of an array at the top are events, as a value at the top is
+            Object value = first == JsonToken.START_ARRAY ? array(parser, 0, maxEventDepth)
+                    : value(parser, first, 1, maxEventDepth);
             JsonToken after = parser.nextToken();
             if (after != null) {
                 throw new JsonParseException(parser, "Trailing token (of type " + after + ") found after value");
@@ -49,18 +71,27 @@ final class JsonTree {
         }
     }
 
-    private static Object value(JsonParser parser, JsonToken token) throws IOException {
+    private static Object value(JsonParser parser, JsonToken token, int depth, int maxDepth) throws IOException {
         switch (token) {
             case START_OBJECT:
-                return object(parser);
+                return object(parser, depth, maxDepth);
             case START_ARRAY:
-                return array(parser);
+                return array(parser, depth, maxDepth);
             case VALUE_STRING:
                 return parser.getText();
             case VALUE_NUMBER_INT:
-                return parser.getLongValue();   // out of range of long: an error, as event fields are longs
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    throw new UnusableValue(parser, 10, "integer " + shortText(parser) + " is outside the 64-bit "
+                            + "range (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ")");
+                }
+                return parser.getLongValue();
             case VALUE_NUMBER_FLOAT:
-                return parser.getDoubleValue();
+                double number = parser.getDoubleValue();
+                if (Double.isInfinite(number)) {
+                    throw new UnusableValue(parser, 10, "number " + shortText(parser) + " is beyond the range of a "
+                            + "64-bit double (magnitude at most " + Double.MAX_VALUE + ")");
+                }
+                return number;
             case VALUE_TRUE:
                 return Boolean.TRUE;
             case VALUE_FALSE:
@@ -72,21 +103,88 @@ final class JsonTree {
         }
     }
 
-    private static Map<String, Object> object(JsonParser parser) throws IOException {
+    /** A number's text for a message: long numbers are cut (Jackson allows up to 1,000 digits). */
+    private static String shortText(JsonParser parser) throws IOException {
+        String text = parser.getText();
+        return text.length() <= 40 ? text : text.substring(0, 20) + "..." + text.substring(text.length() - 10)
+                + " (" + text.length() + " characters)";
+    }
+
+    /**
+     * A value JSON allows but an event cannot hold: an integer beyond 64 bits, a number beyond the range of a double
+     * (JSON itself has no NaN or infinity, so none can be made of it), nesting deeper than events may. Read as a
+     * value error, not as a syntax error: {@link #getOriginalMessage()} names the field.
+     */
+    static final class UnusableValue extends JsonParseException {
+        /** @param steps how many steps of the field's path to name at most */
+        UnusableValue(JsonParser parser, int steps, String problem) {
+            super(parser, where(parser.getParsingContext(), steps) + problem);
+        }
+
+        /** {@code field 'a.b': }, {@code field '[2].amount': } in an array, or nothing for a value on its own. */
+        private static String where(JsonStreamContext context, int steps) {
+            List<String> path = new ArrayList<>();
+            for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+                path.add(0, at.inArray() ? "[" + at.getCurrentIndex() + "]" : String.valueOf(at.getCurrentName()));
+            }
+            StringBuilder field = new StringBuilder();
+            for (int i = 0; i < Math.min(steps, path.size()); i++) {
+                field.append(i == 0 || path.get(i).startsWith("[") ? "" : ".").append(path.get(i));
+            }
+            if (path.size() > steps) {
+                field.append("...");
+            }
+            return field.length() == 0 ? "" : "field '" + field + "': ";
+        }
+    }
+
+    /**
+     * Jackson's reason for a parse error without what only speaks to a Jackson user: which feature would allow the
+     * input, which constraint method limits it, and the redacted source in a start marker (its column stays).
+     */
+    static String reason(JsonProcessingException e) {
+        String reason = e.getOriginalMessage();
+        if (reason == null) {
+            return "unreadable";
+        }
+        if (reason.contains("StreamReadConstraints")) {
+            reason = CONSTRAINT_METHOD.matcher(reason).replaceAll("");
+        }
+        if (reason.contains("start marker")) {
+            reason = START_MARKER.matcher(reason).replaceAll("(opened at column $1)");
+        }
+        return reason.contains("enable `") ? FEATURE_HINT.matcher(reason).replaceAll("") : reason;
+    }
+
+    private static final Pattern FEATURE_HINT = Pattern.compile(": enable `[A-Za-z_.]+` to allow");
+    private static final Pattern START_MARKER =
+            Pattern.compile("\\(start marker at \\[Source: [^\\]]*?; line: \\d+, column: (\\d+)\\]\\)");
+    private static final Pattern CONSTRAINT_METHOD = Pattern.compile(", from `StreamReadConstraints\\.\\w+\\(\\)`");
+
+    private static Map<String, Object> object(JsonParser parser, int depth, int maxDepth) throws IOException {
+        tooDeep(parser, depth, maxDepth);
         Map<String, Object> object = new LinkedHashMap<>();
         String name;
         while ((name = parser.nextFieldName()) != null) {
-            object.put(name, value(parser, parser.nextToken()));
+            object.put(name, value(parser, parser.nextToken(), depth + 1, maxDepth));
         }
         return object;
     }
 
-    private static List<Object> array(JsonParser parser) throws IOException {
+    private static List<Object> array(JsonParser parser, int depth, int maxDepth) throws IOException {
+        tooDeep(parser, depth, maxDepth);
         List<Object> array = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            array.add(value(parser, token));
+            array.add(value(parser, token, depth + 1, maxDepth));
         }
         return array;
+    }
+
+    private static void tooDeep(JsonParser parser, int depth, int maxDepth) throws UnusableValue {
+        if (depth > maxDepth) {
+            throw new UnusableValue(parser, 3, "objects and arrays nest deeper than the " + maxDepth
+                    + " levels an event may have");
+        }
     }
 }

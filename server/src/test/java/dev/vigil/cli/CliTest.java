@@ -109,6 +109,68 @@ class CliTest {
     }
 
     @Test
+    void runRefusesEventTimesOutsideTheAcceptedRangeLineByLineAndGoesOn() throws IOException {
+        Path rules = write("r.cep", RULE);
+        Path events = write("e.ndjson", """
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":1000}
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":"+292278994-08-17T07:12:55.808Z"}
+                {"watermark":"+999999999-12-31T23:59:59Z"}
+                {"watermark":9223372036854775806}
+                {"stream":"payments","card_id":"c1","amount":1.5,"ts":2000}
+                {"stream":"payments","card_id":"c1","amount":900.0,"ts":3000}
+                """);
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+
+        assertEquals(0, result.exit(), "not 70 (an internal error): " + result.err());
+        assertEquals(1, result.outLines().size(), result.err());
+        assertEquals(3000, JSON.readTree(result.outLines().get(0)).get("end").asLong(),
+                "the refused watermarks did not end time before the last events");
+        String range = "outside the accepted event times 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z";
+        assertTrue(result.err().contains("line 2: field 'ts' is " + range), result.err());
+        assertTrue(result.err().contains("line 3: field 'watermark' is " + range), result.err());
+        assertTrue(result.err().contains("line 4: field 'watermark' is " + range), result.err());
+        assertTrue(result.err().contains("3 events, 1 alerts (1 matches, 0 timeouts), 0 late, 3 malformed"),
+                result.err());
+    }
+
+    @Test
+    void runReportsEveryBadLineButNeverEchoesHugeInput() throws IOException {
+        Path rules = write("r.cep", """
+                RULE pairs FROM clicks PARTITION BY user PATTERN a ->> b DEFINE a AS n = 1, b AS n = 2;
+                """);
+        String hugeKey = "u".repeat(100_000);
+        Path events = write("e.ndjson", "{\"stream\":\"clicks\",\"ts\":1,\"n\": " + "x".repeat(100_000) + "}\n"
+                + "{\"stream\":\"clicks\",\"ts\":\"" + "9".repeat(100_000) + "\"}\n"
+                + "{\"stream\":\"clicks\",\"ts\":2,\"n\":1,\"user\":\"" + hugeKey + "\"}\n"
+                + "{\"stream\":\"clicks\",\"ts\":3,\"n\":1,\"user\":\"" + hugeKey + "\"}\n");
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString(),
+                "--max-partial-matches", "1");
+        assertEquals(0, result.exit(), result.err().substring(0, Math.min(2_000, result.err().length())));
+        List<String> lines = result.err().lines().toList();
+        assertTrue(lines.get(0).startsWith("line 1: invalid JSON, column "), lines.get(0));
+        assertTrue(lines.get(0).contains(": Unrecognized token 'xxx"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("line 2: field 'ts' must be epoch milliseconds or ISO-8601 text"),
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("line 4: rule pairs, key uuu"), lines.get(2));
+        assertTrue(lines.get(2).endsWith(": dropped 1 oldest partial match(es) (bound of 1 per key)"), lines.get(2));
+        for (String line : lines) {
+            assertTrue(line.length() < 400, "a line of " + line.length() + " characters on stderr");
+        }
+    }
+
+    @Test
+    void anEventNestedAsDeepAsEventsMayBeStillMakesAnAlert() throws IOException {
+        Path rules = write("r.cep", "RULE any FROM s PATTERN a DEFINE a AS TRUE;\n");
+        Path events = write("e.ndjson", "{\"stream\":\"s\",\"ts\":1,\"deep\":" + "[".repeat(99) + "]".repeat(99)
+                + "}\n{\"stream\":\"s\",\"ts\":2,\"deeper\":" + "[".repeat(997) + "]".repeat(997) + "}\n");
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+        assertEquals(0, result.exit(), "not an internal error rendering the alert: " + result.err());
+        assertEquals(1, result.outLines().size());
+        assertTrue(result.err().startsWith("line 2: field 'deeper[0][0]...': objects and arrays nest deeper than the "
+                + "100 levels an event may have (line skipped)"), result.err());
+    }
+
+    @Test
     void runIsDeterministic() throws IOException {
         Path rules = write("r.cep", RULE);
         Path events = write("e.ndjson", """

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.EventTime;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import io.vertx.core.Vertx;
@@ -56,7 +57,7 @@ class ClientCommandsTest {
         CliRun sent = run("send", "--url", url, "--batch", "7", example().resolve("events.ndjson").toString());
         assertEquals(0, sent.exit(), sent.err());
         assertEquals("sent 40 lines in 6 messages: 40 accepted (0 late), 0 refused\n", sent.out());
-        Path end = Files.writeString(dir.resolve("end.ndjson"), "{\"watermark\": " + Long.MAX_VALUE + "}\n");
+        Path end = Files.writeString(dir.resolve("end.ndjson"), "{\"watermark\": " + EventTime.MAX_MS + "}\n");
         assertEquals(0, run("send", "--url", url, end.toString()).exit());
 
         CliRun watched = watching.get(20, TimeUnit.SECONDS);
@@ -85,6 +86,36 @@ class ClientCommandsTest {
         assertEquals("sent 4 lines in 2 messages: 2 accepted (0 late), 2 refused\n", sent.out());
         assertTrue(sent.err().startsWith("line 2: "), sent.err());
         assertTrue(sent.err().contains("\nline 3: invalid JSON"), sent.err());
+    }
+
+    @Test
+    void aLineWithATimeBeyondTheRangeIsRefusedAndTheSendGoesOn() throws Exception {
+        Path events = Files.writeString(dir.resolve("events.ndjson"), """
+                {"stream":"payments","ts":"2026-11-20T14:00:00Z","card_id":"c1","amount":1.0,"merchant":"m"}
+                {"stream":"payments","ts":"+292278994-08-17T07:12:55.808Z","card_id":"c1","amount":1.0,"merchant":"m"}
+                {"watermark":"+999999999-12-31T23:59:59Z"}
+                {"stream":"payments","ts":"2026-11-20T14:00:02Z","card_id":"c1","amount":1.5,"merchant":"m"}
+                """);
+        CliRun sent = run("send", "--url", url, events.toString());
+        assertEquals(1, sent.exit(), sent.err());
+        assertEquals("sent 4 lines in 1 messages: 2 accepted (0 late), 2 refused\n", sent.out());
+        assertTrue(sent.err().startsWith("line 2: field 'ts' is outside the accepted event times"), sent.err());
+        assertTrue(sent.err().contains("\nline 3: field 'watermark' is outside the accepted event times"),
+                sent.err());
+    }
+
+    @Test
+    void manyRefusedLinesAreCountedButOnlyTheFirstArePrinted() throws Exception {
+        String good = "{\"stream\":\"payments\",\"ts\":\"2026-11-20T14:00:00Z\",\"card_id\":\"c1\",\"amount\":1.0}\n";
+        Path events = Files.writeString(dir.resolve("events.ndjson"), good + "{\n".repeat(1_000) + good);
+        CliRun sent = run("send", "--url", url, "--batch", "500", events.toString());
+        assertEquals(1, sent.exit(), sent.err());
+        assertEquals("sent 1002 lines in 3 messages: 2 accepted (0 late), 1000 refused\n", sent.out());
+        List<String> printed = sent.err().lines().toList();
+        assertEquals(SendCommand.MAX_REPORTED + 1, printed.size(), sent.err());
+        assertTrue(printed.get(0).startsWith("line 2: invalid JSON"), printed.get(0));
+        assertTrue(printed.get(99).startsWith("line 101: invalid JSON"), printed.get(99));
+        assertEquals("vigil send: 900 more refused line(s) not printed; the summary counts them", printed.get(100));
     }
 
     @Test

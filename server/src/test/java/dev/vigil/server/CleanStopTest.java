@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vigil.nfa.EventTime;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -42,7 +43,7 @@ class CleanStopTest {
             events.append("{\"stream\":\"payments\",\"card\":\"c").append(n % 50).append("\",\"amount\":1,\"n\":")
                     .append(n).append(",\"ts\":").append(1_000 + n).append("}\n");
         }
-        events.append("{\"watermark\": ").append(Long.MAX_VALUE).append("}");
+        events.append("{\"watermark\": ").append(EventTime.MAX_MS).append("}");
         HttpResponse<String> posted = server.send("POST", "/v1/events", "application/x-ndjson", events.toString());
         assertEquals(202, posted.statusCode(), posted.body());
         server.close();   // at once: most alerts are still in the shards' queues or on their way

@@ -28,11 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * none twice, none missing.
  *
  * <p>Two runs of {@code vigil serve} in JVMs of their own ({@link ServerProcess}) read one seeded stream
- * ({@link EventBatches}: 30,000 events over 200 keys, in batches of 100, then a final watermark at
- * {@code Long.MAX_VALUE}). The reference run takes it without interruption. The crash run sends the same batches,
- * keeping count of the acknowledged ones (202); at the moments of a seeded {@link KillPlan} (12 kills, one after
- * the final watermark) it kills the server, starts a new one on the same data folder and a new port, deploys the
- * rules again (201, or 409 where the server kept them) and resends from the first unacknowledged batch.
+ * ({@link EventBatches}: 30,000 events over 200 keys, in batches of 100, then a final watermark at the latest
+ * accepted time, {@code EventTime.MAX_MS}). The reference run takes it without interruption. The crash run sends
+ * the same batches, keeping count of the acknowledged ones (202); at the moments of a seeded {@link KillPlan} (12
+ * kills, one after the final watermark) it kills the server, starts a new one on the same data folder and a new
+ * port, deploys the rules again (201, or 409 where the server kept them) and resends from the first unacknowledged
+ * batch.
  *
  * <p><b>Every acknowledged event is accounted for through the alerts</b>, not through counters ({@code eventsIn}
  * and {@code vigil_events_in_total} start from zero in each process): the rule {@code crash_chunks} puts every

@@ -1,12 +1,13 @@
 package dev.vigil.server;
 
+import dev.vigil.nfa.EventTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
  * A fixed, seeded event stream cut into NDJSON request bodies for {@code POST /v1/events}; the last body is the
- * final {@code {"watermark": Long.MAX_VALUE}}, which releases everything still pending.
+ * final {@code {"watermark": EventTime.MAX_MS}} (the latest accepted time), which releases everything still pending.
  *
  * <p>Each event is {@code {"stream":"crash","key":"k042","kind":"a","n":17,"ts":...}}: {@code n} numbers the events
  * from 0 in sending order, so an alert's events tell which input events it covers. Event time moves 0..19 ms per
@@ -53,7 +54,7 @@ final class EventBatches {
                 body.setLength(0);
             }
         }
-        bodies.add("{\"watermark\":" + Long.MAX_VALUE + "}\n");
+        bodies.add("{\"watermark\":" + EventTime.MAX_MS + "}\n");
         return new EventBatches(bodies, events);
     }
 

@@ -265,7 +265,7 @@ class EventSocketTest {
     }
 
     private static JsonObject ack(int number, int accepted) {
-        return new JsonObject().put("ack", number).put("accepted", accepted).put("late", 0)
+        return new JsonObject().put("ack", number).put("accepted", accepted).put("late", 0).put("refused", 0)
                 .put("errors", new JsonArray());
     }
 

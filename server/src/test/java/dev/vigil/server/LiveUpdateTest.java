@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.EventTime;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -103,7 +104,7 @@ class LiveUpdateTest {
                 }
                 socket.sendText(ndjson, true).get(RunningServer.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             }
-            socket.sendText("{\"watermark\": " + Long.MAX_VALUE + "}", true)
+            socket.sendText("{\"watermark\": " + EventTime.MAX_MS + "}", true)
                     .get(RunningServer.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -3,6 +3,7 @@ package dev.vigil.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.EventTime;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -101,7 +102,7 @@ class RocksDbStateServerTest {
                 .filter(line -> !line.isBlank()).count();
         try (RunningServer server = RunningServer.start(vertx, config)) {
             post(server, Files.readString(example.resolve("events.ndjson")).stripTrailing());
-            post(server, "{\"watermark\": " + Long.MAX_VALUE + "}");
+            post(server, "{\"watermark\": " + EventTime.MAX_MS + "}");
             String body = server.pollUntil("/v1/alerts?limit=1000", alerts -> new JsonArray(alerts).size() >= expected);
             TreeSet<String> texts = new TreeSet<>();
             for (Object alert : new JsonArray(body)) {

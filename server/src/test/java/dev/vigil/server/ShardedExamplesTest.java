@@ -3,6 +3,7 @@ package dev.vigil.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.EventTime;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -97,7 +98,7 @@ class ShardedExamplesTest {
             assertEquals(lineCount(example.resolve("expected-late.ndjson")),
                     new JsonObject(posted.body()).getInteger("late"), posted.body());
             HttpResponse<String> end = server.send("POST", "/v1/events", "application/x-ndjson",
-                    "{\"watermark\": " + Long.MAX_VALUE + "}");
+                    "{\"watermark\": " + EventTime.MAX_MS + "}");
             assertEquals(202, end.statusCode(), end.body());
             String body = server.pollUntil("/v1/alerts?limit=1000",
                     alerts -> new JsonArray(alerts).size() >= expected.size());

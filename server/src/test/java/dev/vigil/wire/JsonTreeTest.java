@@ -60,6 +60,74 @@ class JsonTreeTest {
         assertTrue(refused.getOriginalMessage() != null && !refused.getOriginalMessage().isBlank());
     }
 
+    @Test
+    void numbersNoEventCanHoldAreRefusedNamingTheirField() {
+        assertEquals("field 'amount': number 1e400 is beyond the range of a 64-bit double (magnitude at most "
+                + "1.7976931348623157E308)", refusal("{\"amount\":1e400}"));
+        assertEquals("field 'd.x[1]': number -1E999 is beyond the range of a 64-bit double (magnitude at most "
+                + "1.7976931348623157E308)", refusal("{\"d\":{\"x\":[1,-1E999]}}"));
+        assertEquals("field '[2].ts': integer 9223372036854775808 is outside the 64-bit range "
+                + "(-9223372036854775808 to 9223372036854775807)", refusal("[1, {}, {\"ts\": 9223372036854775808}]"));
+        assertEquals("field 'id': integer 12345678901234567890...1234567890 (60 characters) is outside the 64-bit "
+                + "range (-9223372036854775808 to 9223372036854775807)",
+                refusal("{\"id\":" + "1234567890".repeat(6) + "}"), "a long number is cut in the message");
+        assertEquals("number 1e400 is beyond the range of a 64-bit double (magnitude at most 1.7976931348623157E308)",
+                refusal("1e400"));
+    }
+
+    @Test
+    void otherNumberEdgesAreDecidedPlainly() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parsed = (Map<String, Object>) JsonTree.parse(
+                "{\"a\":-0,\"b\":-0.0,\"c\":1e-400,\"d\":9223372036854775807,\"e\":-9223372036854775808}");
+        assertEquals(0L, parsed.get("a"), "-0 is the integer 0");
+        assertEquals(-0.0, parsed.get("b"), "-0.0 stays a negative zero double (equal to 0 in conditions)");
+        assertEquals(0.0, parsed.get("c"), "a decimal below the smallest double rounds to 0, as any decimal rounds");
+        assertEquals(Long.MAX_VALUE, parsed.get("d"));
+        assertEquals(Long.MIN_VALUE, parsed.get("e"));
+        for (String notJson : List.of("NaN", "Infinity", "-Infinity", "+1", "01", ".5", "1.")) {
+            JsonProcessingException refused = assertThrows(JsonProcessingException.class,
+                    () -> JsonTree.parse("{\"a\":" + notJson + "}"), notJson);
+            assertTrue(!(refused instanceof JsonTree.UnusableValue), notJson + " is not JSON at all");
+            assertTrue(!JsonTree.reason(refused).contains("enable `"), "no Jackson feature hint: "
+                    + JsonTree.reason(refused));
+        }
+        assertEquals("Unexpected end-of-input: expected close marker for Object (opened at column 1)",
+                JsonTree.reason(assertThrows(JsonProcessingException.class, () -> JsonTree.parse("{"))));
+        assertEquals("Document nesting depth (1001) exceeds the maximum allowed (1000)",
+                JsonTree.reason(assertThrows(JsonProcessingException.class,
+                        () -> JsonTree.parse("[".repeat(1001) + "]".repeat(1001)))));
+        assertEquals(1000, depth(JsonTree.parse("[".repeat(1000) + "]".repeat(1000))), "1,000 levels are read");
+    }
+
+    @Test
+    void inputEventsNestAtMostAHundredLevels() throws Exception {
+        String deepest = "{\"a\":" + "[".repeat(99) + "]".repeat(99) + "}";
+        assertEquals(99, depth(((Map<?, ?>) JsonTree.parseInput(deepest, 100)).get("a")), "100 levels with the event");
+        assertEquals(99, depth(((Map<?, ?>) ((List<?>) JsonTree.parseInput("[" + deepest + "]", 100)).get(0))
+                .get("a")), "the same event in an array of events");
+        String tooDeep = "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        JsonProcessingException refused = assertThrows(JsonTree.UnusableValue.class,
+                () -> JsonTree.parseInput(tooDeep, 100));
+        assertEquals("field 'a[0][0]...': objects and arrays nest deeper than the 100 levels an event may have",
+                refused.getOriginalMessage());
+        assertThrows(JsonTree.UnusableValue.class, () -> JsonTree.parseInput("[1, " + tooDeep + "]", 100));
+        assertEquals(100, depth(JsonTree.parse("[".repeat(100) + "]".repeat(100))), "other JSON: Jackson's limit");
+    }
+
+    private static int depth(Object value) {
+        int depth = 0;
+        for (Object at = value; at instanceof List<?> list; at = list.isEmpty() ? null : list.get(0)) {
+            depth++;
+        }
+        return depth;
+    }
+
+    private static String refusal(String json) {
+        JsonProcessingException refused = assertThrows(JsonTree.UnusableValue.class, () -> JsonTree.parse(json));
+        return refused.getOriginalMessage();
+    }
+
     private static Object randomValue(Random random, int depth) {
         int kind = random.nextInt(depth > 3 ? 5 : 7);
         switch (kind) {

@@ -1,6 +1,7 @@
 package dev.vigil.nfa.match;
 
 import dev.vigil.nfa.Event;
+import dev.vigil.nfa.EventTime;
 import dev.vigil.nfa.program.Nfa;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -235,7 +236,7 @@ public final class Matcher {
         replaceRuns(state, next, stepper);
         stepper.end();
         if (nfa.windowMs() > 0 && state.newStart) {
-            state.addTimer(timestamp + nfa.windowMs());
+            state.addTimer(EventTime.plus(timestamp, nfa.windowMs()));
         }
         int dropped = enforceBound(state, work);
         if (dropped < 0) {
@@ -306,8 +307,8 @@ public final class Matcher {
                 timedOut = new ArrayList<>();
                 timeoutTimestamps = new long[current.size()];
             }
-            timeoutTimestamps[timedOut.size()] = byGap
-                    ? run.previousTs + nfa.state(run.state).gapWindowMs() : run.startTs + nfa.windowMs();
+            timeoutTimestamps[timedOut.size()] = byGap ? EventTime.plus(run.previousTs,
+                    nfa.state(run.state).gapWindowMs()) : EventTime.plus(run.startTs, nfa.windowMs());
             timedOut.add(Materializer.current(state, nfa.variables(), run, work));
             work.used += state.release(run.node, run.version);
         }
@@ -343,13 +344,26 @@ public final class Matcher {
     /** Whether the run's gap window (its last event + its state's gap) has passed; never for the start run. */
     private boolean pastGap(Run run, long timestamp) {
         long gap = nfa.state(run.state).gapWindowMs();
-        return gap > 0 && kinds[run.state] != Nfa.Kind.START && timestamp - run.previousTs >= gap;
+        return gap > 0 && kinds[run.state] != Nfa.Kind.START
+                && reached(timestamp, EventTime.plus(run.previousTs, gap));
     }
 
     /** Whether the run's window (its first event + WITHIN) has passed; never for the start run. */
     private boolean pastWindow(Run run, long timestamp) {
         long window = nfa.windowMs();
-        return window > 0 && kinds[run.state] != Nfa.Kind.START && timestamp - run.startTs >= window;
+        return window > 0 && kinds[run.state] != Nfa.Kind.START
+                && reached(timestamp, EventTime.plus(run.startTs, window));
+    }
+
+    /**
+     * Whether time has reached a deadline. Flink tests {@code timestamp - start >= window}, which wraps around for
+     * times near the ends of {@code long} (the end of input, {@code Long.MAX_VALUE}, minus a first event before
+     * 1970); a deadline saturated by {@link EventTime#plus} is the same test wherever that difference fits. A
+     * deadline of {@code Long.MAX_VALUE} lies beyond the range of {@code long}: it is never reached, not even by the
+     * end of input, as no timer is ever set for it ({@link #nextDeadline}), like a rule without a window.
+     */
+    private static boolean reached(long timestamp, long deadline) {
+        return deadline != Long.MAX_VALUE && timestamp >= deadline;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
+import dev.vigil.nfa.EventTime;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.expr.EvaluationErrors;
 import dev.vigil.nfa.match.MatchOutput;
@@ -146,7 +147,7 @@ public final class RuleRuntime implements MatchOutput {
         eventsIn++;
         long arrival = arrivals++;
         KeyState state = keys.get(key);
-        if (state == null && event.timestamp() - 1 <= watermark && startsNothing(event)) {
+        if (state == null && EventTime.minus(event.timestamp(), 1) <= watermark && startsNothing(event)) {
             if (event.timestamp() > watermark) {
                 skipped.add(event, key, arrival);
             }

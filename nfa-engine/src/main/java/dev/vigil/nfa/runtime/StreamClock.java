@@ -1,12 +1,16 @@
 package dev.vigil.nfa.runtime;
 
+import dev.vigil.nfa.EventTime;
+
 /**
  * The event-time clock of one stream: the largest timestamp seen and the watermark derived from it, and the
  * stream's event and late-event counts.
  *
  * <p>The watermark follows Flink's bounded-out-of-orderness generator: {@code max seen − delay − 1}, so with no
  * delay two events with the same timestamp are both on time, and an event is late when its timestamp is at or
- * below the watermark. An explicit watermark only ever moves the clock forward.
+ * below the watermark. An explicit watermark only ever moves the clock forward. The subtraction saturates
+ * ({@link EventTime#watermarkAfter}): a delay reaching below the range of {@code long} leaves no watermark, as the
+ * server's sources compute it.
  *
  * <p><b>Not thread-safe:</b> owned by one engine.
  */
@@ -73,8 +77,7 @@ public final class StreamClock {
             return false;
         }
         maxSeen = timestamp;
-        long derived = timestamp - delayMs - 1;
-        return advanceTo(derived < timestamp ? derived : Long.MIN_VALUE);
+        return advanceTo(EventTime.watermarkAfter(timestamp, delayMs));
     }
 
     /** Moves the watermark to {@code timestamp} if that is later; returns true when it moved. */

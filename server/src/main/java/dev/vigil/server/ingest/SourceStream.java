@@ -1,5 +1,7 @@
 package dev.vigil.server.ingest;
 
+import dev.vigil.nfa.EventTime;
+
 /** What one source contributed to one stream: its largest timestamp and its explicit watermark. */
 final class SourceStream {
     final EventSource source;
@@ -12,9 +14,12 @@ final class SourceStream {
         this.stream = stream;
     }
 
-    /** {@code max seen − delay − 1}, raised by the source's explicit watermarks. */
+    /**
+     * {@code max seen − delay − 1}, raised by the source's explicit watermarks. The subtraction saturates as the
+     * engine's does ({@link EventTime#watermarkAfter}): a delay reaching below the range of {@code long} leaves no
+     * watermark instead of wrapping to the end of time.
+     */
     long watermark(long delayMs) {
-        long derived = maxSeen == Long.MIN_VALUE ? Long.MIN_VALUE : maxSeen - delayMs - 1;
-        return Math.max(derived, Math.max(explicit, source.explicitAll));
+        return Math.max(EventTime.watermarkAfter(maxSeen, delayMs), Math.max(explicit, source.explicitAll));
     }
 }

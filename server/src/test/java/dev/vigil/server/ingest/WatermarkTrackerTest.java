@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.EventTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -151,5 +152,30 @@ class WatermarkTrackerTest {
         time.observe(source, "audit", 5_000, 0);
         assertEquals(Long.MIN_VALUE, time.watermark("audit"));
         assertFalse(time.isLate("audit", Long.MIN_VALUE));
+    }
+
+    @Test
+    void atBothEndsOfTheAcceptedRangeTheWatermarkIsMaxSeenMinusDelayMinusOne() {
+        EventSource source = time.open("a", 0);
+        time.observe(source, "payments", EventTime.MIN_MS, 0);
+        time.observe(source, "logins", EventTime.MIN_MS, 0);
+        assertEquals(EventTime.MIN_MS - 1, time.watermark("payments"));
+        assertEquals(EventTime.MIN_MS - 101, time.watermark("logins"));
+        time.observe(source, "payments", EventTime.MAX_MS, 0);
+        assertEquals(EventTime.MAX_MS - 1, time.watermark("payments"));
+        assertFalse(time.isLate("payments", EventTime.MAX_MS));
+    }
+
+    @Test
+    void aDelayReachingBelowTheRangeOfLongLeavesNoWatermarkInsteadOfWrappingToTheEndOfTime() {
+        time.track(Map.of("payments", Long.MAX_VALUE), 0);
+        EventSource source = time.open("a", 0);
+        time.observe(source, "payments", -1_000, 0);   // -1000 - MAX - 1 used to wrap to about +MAX
+        assertEquals(Long.MIN_VALUE, time.watermark("payments"));
+        assertFalse(time.isLate("payments", EventTime.MIN_MS), "no event is late before there is a watermark");
+        time.observe(source, "payments", EventTime.MAX_MS, 0);
+        assertEquals(EventTime.MAX_MS - Long.MAX_VALUE - 1, time.watermark("payments"), "no wrap: far in the past");
+        time.explicit(source, "payments", EventTime.MAX_MS, 0);
+        assertEquals(EventTime.MAX_MS, time.watermark("payments"), "explicit watermarks still move it");
     }
 }
