@@ -11,4 +11,11 @@ public interface EngineListener {
      * {@code key} were dropped. Default: ignored (the engine counts them anyway).
      */
     default void onPartialMatchesDropped(String rule, Object key, int count) {}
+
+    /**
+     * A bound on keys holding partial matches tripped (the rule's, or the engine's over every rule) and {@code key},
+     * the rule's key that had held partial matches the longest, lost its {@code partialMatches} of them. Default:
+     * ignored (the engine counts evicted keys and their partial matches anyway).
+     */
+    default void onKeyEvicted(String rule, Object key, int partialMatches) {}
 }

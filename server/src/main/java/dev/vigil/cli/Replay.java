@@ -82,6 +82,13 @@ final class Replay {
                 problems.println("line " + lineNumber[0] + ": rule " + rule + ", key " + key + ": dropped " + count
                         + " oldest partial match(es) (bound of " + config.maxPartialMatchesPerKey() + " per key)");
             }
+
+            @Override
+            public void onKeyEvicted(String rule, Object key, int partialMatches) {
+                problems.println("line " + lineNumber[0] + ": rule " + rule + ", key " + key + ": evicted with "
+                        + partialMatches + " partial match(es) (bound of " + config.keyBounds().maxKeysPerRule()
+                        + " keys holding partial matches per rule, " + config.keyBounds().maxKeys() + " in all)");
+            }
         };
         Engine engine = new Engine(rules, config, listener);
         long malformed = 0;

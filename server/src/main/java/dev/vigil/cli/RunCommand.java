@@ -69,11 +69,21 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxPartialMatches;
 
+    @Option(names = "--max-keys", paramLabel = "N",
+            description = "Bound on keys holding partial matches, per rule and in all; beyond it the key that has "
+                    + "held them the longest loses them, reported on stderr (default: half of this JVM's heap at "
+                    + "2 KiB a key, ${DEFAULT-VALUE}).")
+    int maxKeys = EngineConfig.KeyBounds.forHeap(Runtime.getRuntime().maxMemory()).maxKeys();
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         if (maxPartialMatches < 1) {
             err.println("vigil run: --max-partial-matches must be at least 1, got " + maxPartialMatches);
+            return Vigil.EXIT_USAGE;
+        }
+        if (maxKeys < 1) {
+            err.println("vigil run: --max-keys must be at least 1, got " + maxKeys);
             return Vigil.EXIT_USAGE;
         }
         RuleFiles loaded = RuleFiles.load(ruleFiles);
@@ -86,7 +96,8 @@ final class RunCommand implements Callable<Integer> {
                         : EngineConfig.TimeMode.EVENT)
                 .withDefaultWatermarkDelayMs(watermarkDelayMs)
                 .withWatermarksFromInputOnly(watermarks == WatermarkSource.input)
-                .withMaxPartialMatchesPerKey(maxPartialMatches);
+                .withMaxPartialMatchesPerKey(maxPartialMatches)
+                .withKeyBounds(new EngineConfig.KeyBounds(maxKeys, maxKeys));
         EventDecoder decoder = new EventDecoder(loaded.streams(), time == TimeChoice.event);
         Replay replay = new Replay(loaded.rules(), decoder, config, System::currentTimeMillis);
 

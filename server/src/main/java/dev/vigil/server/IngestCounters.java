@@ -62,6 +62,7 @@ final class IngestCounters {
     private static RuleCounters sum(RuleCounters a, RuleCounters b) {
         return new RuleCounters(a.rule(), a.eventsIn() + b.eventsIn(), a.matches() + b.matches(),
                 a.timeouts() + b.timeouts(), a.partialMatches() + b.partialMatches(), a.keys() + b.keys(),
-                a.droppedPartialMatches() + b.droppedPartialMatches(), a.evaluationErrors() + b.evaluationErrors());
+                a.droppedPartialMatches() + b.droppedPartialMatches(), a.evaluationErrors() + b.evaluationErrors(),
+                a.evictedKeys() + b.evictedKeys());
     }
 }

@@ -6,9 +6,12 @@ package dev.vigil.nfa.runtime;
  * @param eventsIn events routed to the rule (buffered or processed)
  * @param partialMatches partial matches held now, over all keys
  * @param keys keys with state now
- * @param droppedPartialMatches partial matches dropped because a key exceeded the bound
+ * @param droppedPartialMatches partial matches dropped by a state bound: beyond the bound per key, or with their
+ *     key when it was evicted
  * @param evaluationErrors expressions that met data of the wrong kind or divided by zero
  *     ({@link dev.vigil.nfa.expr.EvaluationErrors})
+ * @param evictedKeys keys whose partial matches were dropped because too many keys held some (the bound on keys
+ *     per rule or per engine)
  */
 public record RuleCounters(String rule, long eventsIn, long matches, long timeouts, long partialMatches,
-        long keys, long droppedPartialMatches, long evaluationErrors) {}
+        long keys, long droppedPartialMatches, long evaluationErrors, long evictedKeys) {}

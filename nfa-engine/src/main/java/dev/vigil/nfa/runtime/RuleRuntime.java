@@ -32,6 +32,12 @@ import java.util.List;
  * two visits. A timer also names the state's incarnation: it is stale, and skipped, once the key went idle and its
  * state was removed, even if the key came back since.
  *
+ * <p><b>Key bound.</b> At most {@link KeyBudget#maxPerRule} keys hold partial matches: after each call that
+ * released events or fired timers, the keys that have held partial matches the longest (without a break) are
+ * evicted while more hold some ({@link #evictOldest}). Events are released in event-time order, so these are the
+ * keys whose oldest partial matches are oldest, give or take the key whose first run completed while a later one
+ * was under way. Keys whose events only wait for the watermark are not counted: the watermark delay bounds them.
+ *
  * <p><b>Not thread-safe:</b> owned by one engine, driven by one thread.
  */
 public final class RuleRuntime implements MatchOutput {
@@ -41,6 +47,7 @@ public final class RuleRuntime implements MatchOutput {
     private final KeySlice slice;
     private final AlertBuilder alerts;
     private final EngineListener listener;
+    private final KeyBudget budget;
 
     // Package-private for RuleRuntimeState, which snapshots and restores them.
     final KeyStore keys;
@@ -70,22 +77,26 @@ public final class RuleRuntime implements MatchOutput {
     long matches;
     long timeouts;
     long dropped;
+    long evictedKeys;
     long evaluationErrors;
 
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
-        this(rule, maxPartialMatchesPerKey, KeySlice.ALL, listener, null);
+        this(rule, maxPartialMatchesPerKey, KeySlice.ALL, listener, null, KeyBudget.unbounded());
     }
 
     /**
      * A runtime that ignores the events of keys outside {@code slice} (another engine owns them), keeping its key
-     * states on the heap, or in {@code rocksDb} when not null.
+     * states on the heap, or in {@code rocksDb} when not null, and its keys holding partial matches within
+     * {@code budget}'s bound per rule (and counted in it: the engine enforces its total).
      */
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, KeySlice slice, EngineListener listener,
-            RocksDbState rocksDb) {
+            RocksDbState rocksDb, KeyBudget budget) {
         this.rule = rule;
         this.slice = slice;
+        this.budget = budget;
         this.matcher = new Matcher(rule.nfa(), maxPartialMatchesPerKey);
-        this.keys = rocksDb == null ? new HeapKeyStore(matcher) : rocksDb.newKeyStore(matcher, rule.nfa());
+        this.keys = rocksDb == null ? new HeapKeyStore(matcher, budget)
+                : rocksDb.newKeyStore(matcher, rule.nfa(), budget);
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule);
         this.listener = listener;
@@ -209,6 +220,7 @@ public final class RuleRuntime implements MatchOutput {
         matcher.process(state.partialMatches, event, nowMs, this);
         settle(state);
         evaluationErrors += EvaluationErrors.drain();
+        keepWithinBound();
     }
 
     /**
@@ -274,6 +286,44 @@ public final class RuleRuntime implements MatchOutput {
             settle(state);
         }
         evaluationErrors += EvaluationErrors.drain();   // conditions and EMIT values evaluated since the last drain
+        keepWithinBound();
+    }
+
+    /** Evicts while more keys hold partial matches than the rule's bound allows. */
+    private void keepWithinBound() {
+        while (keys.holders() > budget.maxPerRule() && evictOldest()) {
+            // one key per turn, oldest first
+        }
+    }
+
+    /**
+     * Evicts the key that has held partial matches the longest: they are dropped, counted (in
+     * {@code droppedPartialMatches} and {@code evictedKeys}) and reported ({@link EngineListener#onKeyEvicted}).
+     * Its events still waiting for the watermark stay, and are matched when released as the events of a key with no
+     * history. False when no key holds partial matches. Not during an engine call (the engine calls it between).
+     */
+    public boolean evictOldest() {
+        KeyState state = keys.oldestHolder();
+        if (state == null) {
+            return false;
+        }
+        int lost = matcher.partialMatchCount(state.partialMatches);
+        state.partialMatches = matcher.newState();
+        state.scheduledDeadline = Long.MAX_VALUE;   // a timer set for the dropped matches finds nothing due
+        evictedKeys++;
+        dropped += lost;
+        listener.onKeyEvicted(rule.name(), PartitionKey.external(state.key), lost);
+        if (state.waitingEvents == 0) {
+            keys.remove(state);
+        } else {
+            keys.put(state);
+        }
+        return true;
+    }
+
+    /** The keys holding partial matches now. */
+    public int keysHoldingMatches() {
+        return keys.holders();
     }
 
     /**
@@ -303,7 +353,7 @@ public final class RuleRuntime implements MatchOutput {
 
     public RuleCounters counters() {
         return new RuleCounters(rule.name(), eventsIn, matches, timeouts, keys.partialMatchCount(), keys.size(),
-                dropped, evaluationErrors);
+                dropped, evaluationErrors, evictedKeys);
     }
 
     private KeyState stateOf(Object key) {

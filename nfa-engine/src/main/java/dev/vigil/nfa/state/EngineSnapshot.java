@@ -32,8 +32,10 @@ import java.util.Map;
 public final class EngineSnapshot {
     /** "VGSN": the first four bytes of every snapshot. */
     public static final int MAGIC = 0x5647534E;
-    /** The format written; a reader accepts exactly the versions it knows. */
-    public static final int VERSION = 1;
+    /** The format written; a reader accepts exactly the versions it knows: this one and 1. */
+    public static final int VERSION = 2;
+    /** The oldest format read (version 1 lacks what eviction keeps: see {@link RuleStateReader}). */
+    static final int OLDEST_VERSION = 1;
 
     private EngineSnapshot() {}
 
@@ -178,9 +180,9 @@ public final class EngineSnapshot {
             throw new SnapshotFormatException("not an engine snapshot: it starts with 0x" + Integer.toHexString(magic)
                     + ", not 0x" + Integer.toHexString(MAGIC));
         }
-        if (version != VERSION) {
+        if (version < OLDEST_VERSION || version > VERSION) {
             throw new SnapshotFormatException("engine snapshot format version " + version
-                    + " is not supported: this engine reads version " + VERSION);
+                    + " is not supported: this engine reads versions " + OLDEST_VERSION + " to " + VERSION);
         }
         SnapshotInput input = new SnapshotInput(in);
         return guarded(() -> {
@@ -215,7 +217,7 @@ public final class EngineSnapshot {
                 }
                 clocks.add(StreamClock.restored(stream, delayMs, maxSeen, watermark, events, late));
             }
-            return new Reader(input, unrouted, processingTimeMs, clocks);
+            return new Reader(input, version, unrouted, processingTimeMs, clocks);
         });
     }
 
@@ -226,12 +228,15 @@ public final class EngineSnapshot {
     /** The rest of a snapshot after its header and clocks. */
     public static final class Reader {
         private final SnapshotInput input;
+        private final int version;
         private final long unrouted;
         private final long processingTimeMs;
         private final List<StreamClock> clocks;
 
-        private Reader(SnapshotInput input, long unrouted, long processingTimeMs, List<StreamClock> clocks) {
+        private Reader(SnapshotInput input, int version, long unrouted, long processingTimeMs,
+                List<StreamClock> clocks) {
             this.input = input;
+            this.version = version;
             this.unrouted = unrouted;
             this.processingTimeMs = processingTimeMs;
             this.clocks = clocks;
@@ -266,7 +271,7 @@ public final class EngineSnapshot {
             Map<RuleRuntime, String> reasons = new IdentityHashMap<>();
             Map<RuleRuntime, List<RuleStateReader.WaitingEvent>> handOver = new IdentityHashMap<>();
             guarded(() -> {
-                RuleStateReader reader = new RuleStateReader(input);
+                RuleStateReader reader = new RuleStateReader(input, version);
                 int count = input.readCount("rule count");
                 for (int i = 0; i < count; i++) {
                     String name = input.readName();

@@ -36,8 +36,8 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
 
     @Override
     public void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-            long dropped, long evaluationErrors, int maxKeys, int keyCount, int waiting, int timers)
-            throws IOException {
+            long dropped, long evictedKeys, long evaluationErrors, int maxKeys, int keyCount, int waiting,
+            int timers) throws IOException {
         out.writeLong(round);
         out.writeLong(arrivals);
         out.writeLong(watermark);
@@ -45,6 +45,7 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
         out.writeLong(matches);
         out.writeLong(timeouts);
         out.writeLong(dropped);
+        out.writeLong(evictedKeys);
         out.writeLong(evaluationErrors);
         out.writeVarInt(maxKeys);
         out.writeVarInt(keyCount);
@@ -54,18 +55,19 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
 
     @Override
     public void key(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
-            PartialMatches partialMatches) throws IOException {
-        writeKey(key, waitingEvents, scheduledDeadline, advancedTo, round, partialMatches);
+            long heldSince, PartialMatches partialMatches) throws IOException {
+        writeKey(key, waitingEvents, scheduledDeadline, advancedTo, round, heldSince, partialMatches);
     }
 
     /** One key: {@code key} in the format. */
     void writeKey(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
-            PartialMatches partialMatches) throws IOException {
+            long heldSince, PartialMatches partialMatches) throws IOException {
         out.writeKey(key);
         out.writeVarInt(waitingEvents);
         out.writeLong(scheduledDeadline);
         out.writeLong(advancedTo);
         out.writeLong(round);
+        out.writeLong(heldSince);
         graph.visit(partialMatches, this);
     }
 

@@ -10,9 +10,9 @@
  * {@link dev.vigil.nfa.match.PartialMatchesGraph}, which know their packages' internals; this package only knows
  * bytes. Threading: a snapshot is written and read by the thread that owns the engine; nothing here is shared.
  *
- * <h2>Format, version 1</h2>
+ * <h2>Format, version 2</h2>
  * <pre>
- * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (1)    big-endian, through DataOutput
+ * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (2)    big-endian, through DataOutput
  *             chunk* , int 0 , int CRC-32 of every chunk's payload
  * chunk     = int length (1 .. 2^20), payload bytes               the payloads concatenated form the body
  * body      = varint timeMode, varint sliceIndex, varint sliceCount, long unrouted, long processingTimeMs,
@@ -20,9 +20,10 @@
  * clock     = name stream, long delayMs, long maxSeen, long watermark, long events, long late
  * rule      = name, fixed64 * 4 (RuleShape: pattern, conditions, partition key, streams),
  *             long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts, long dropped,
- *             long evaluationErrors, varint maxKeys, varint keys, varint waiting, varint timers,
+ *             long evictedKeys, long evaluationErrors, varint maxKeys, varint keys, varint waiting, varint timers,
  *             key * keys, waiting * waiting, timer * timers
- * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round, matches
+ * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round,
+ *             long heldSince (0: no partial match; else the key's place in the order of eviction), matches
  * waiting   = event, varint key number (0-based, order of the keys above), long arrival
  * timer     = long deadline, varint key number + 1 (0: a stale timer, see RuleRuntimeState), long order
  * matches   = long nextSerial, bool newStart, varint n, long timer * n, varint liveEntries, varint liveNodes,
@@ -47,9 +48,12 @@
  * varint    = unsigned LEB128;  long = zigzag LEB128;  bool = one byte 0 or 1;  fixed64 = 8 bytes big-endian
  * </pre>
  *
- * <p>Compatibility: a reader accepts only the version it writes; a change to the format bumps
- * {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}, and an older snapshot is then rejected with a message that
- * names both versions (the server falls back to replaying the ingest log). Corrupt content is reported as
+ * <p>Version 1 lacked {@code evictedKeys} and {@code heldSince}; it is still read (as 0 and 0: the keys holding
+ * partial matches are then ordered for eviction as they are visited), so savepoints of earlier builds restore.
+ *
+ * <p>Compatibility: a change to the format bumps {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}; a reader
+ * accepts the versions it knows, and another is rejected with a message that names them (the server falls back to
+ * replaying the ingest log). Corrupt content is reported as
  * {@link dev.vigil.nfa.state.SnapshotFormatException}: structural checks catch most damage while reading, and
  * the checksum catches the rest before any restored state is used.
  */

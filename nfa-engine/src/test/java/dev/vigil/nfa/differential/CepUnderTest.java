@@ -8,9 +8,10 @@ interface CepUnderTest {
 
     /**
      * @param rule the rule as this implementation saw it (Flink API calls, or Vigil rule text)
-     * @param droppedPartialMatches partial matches dropped by a state bound (Flink has none: 0)
+     * @param droppedPartialMatches partial matches dropped by the per-key bound (Flink has none: 0)
+     * @param evictedKeys keys evicted by the bound on keys holding partial matches (Flink has none: 0)
      */
-    record Ran(Outcome outcome, String rule, int droppedPartialMatches) implements Result {}
+    record Ran(Outcome outcome, String rule, int droppedPartialMatches, int evictedKeys) implements Result {}
 
     /** @param reason the error, as the implementation worded it */
     record Rejected(String reason, String rule) implements Result {}

@@ -69,7 +69,7 @@ final class VigilCep implements CepUnderTest {
             engine.offer(new Event(CaseGenerator.STREAM, event.ts(), sequence++, event.fields()));
         }
         engine.finish();
-        return new Ran(outcome, text, listener.dropped);
+        return new Ran(outcome, text, listener.dropped, listener.evicted);
     }
 
     private static String diagnostics(List<Diagnostic> diagnostics) {
@@ -84,6 +84,7 @@ final class VigilCep implements CepUnderTest {
     private static final class Listener implements EngineListener {
         private final Outcome outcome;
         int dropped;
+        int evicted;
 
         Listener(Outcome outcome) {
             this.outcome = outcome;
@@ -116,6 +117,11 @@ final class VigilCep implements CepUnderTest {
         @Override
         public void onPartialMatchesDropped(String rule, Object key, int count) {
             dropped += count;
+        }
+
+        @Override
+        public void onKeyEvicted(String rule, Object key, int partialMatches) {
+            evicted++;   // never with the default bounds on a few keys
         }
     }
 }

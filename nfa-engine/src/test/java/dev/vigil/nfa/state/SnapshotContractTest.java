@@ -222,12 +222,12 @@ class SnapshotContractTest {
     }
 
     @Test
-    void anotherFormatVersionIsRejectedNamingBothVersions() {
+    void anotherFormatVersionIsRejectedNamingTheVersionsRead() {
         byte[] bytes = SnapshotChain.snapshot(engineWithState(ABC, new SnapshotChain.Transcript()));
         ByteBuffer.wrap(bytes).putInt(4, 99);
         SnapshotFormatException thrown = assertThrows(SnapshotFormatException.class,
                 () -> restore(ABC, config(), new SnapshotChain.Transcript(), bytes));
-        assertEquals("engine snapshot format version 99 is not supported: this engine reads version 1",
+        assertEquals("engine snapshot format version 99 is not supported: this engine reads versions 1 to 2",
                 thrown.getMessage());
     }
 
