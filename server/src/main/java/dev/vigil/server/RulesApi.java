@@ -268,6 +268,7 @@ final class RulesApi {
                 .put("keys", found == null ? 0 : found.keys())
                 .put("droppedPartialMatches", found == null ? 0 : found.droppedPartialMatches())
                 .put("evaluationErrors", found == null ? 0 : found.evaluationErrors())
+                .put("evictedKeys", found == null ? 0 : found.evictedKeys())
                 .put("lateEventsByStream", late);
     }
 

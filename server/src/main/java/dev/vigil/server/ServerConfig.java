@@ -38,12 +38,13 @@ import java.util.function.Consumer;
  * @param logRetention how long and how much of the ingest log is kept (never what the checkpoints still need)
  * @param stateBackend where the shards' engines keep per-key state: on the heap, or in RocksDB under
  *     {@code <data>/state/shard-N} (emptied at start: checkpoints restore the state)
+ * @param memory the bounds on keys holding partial matches and the heap occupancy at which ingestion pauses
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend) {
+        StateBackend stateBackend, MemoryLimits memory) {
     /** HTTPS and WSS with this PEM certificate chain and private key. */
     public record Tls(Path certificate, Path key) {
         public Tls {
@@ -141,13 +142,17 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (stateBackend == null) {
             throw new IllegalArgumentException("state backend is null");
         }
+        if (memory == null) {
+            throw new IllegalArgumentException("memory limits are null");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
         return new ServerConfig(host, port, rulesDir, DEFAULT_QUEUE_CAPACITY, DEFAULT_BODY_LIMIT_BYTES,
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
-                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION, StateBackend.HEAP);
+                null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION, StateBackend.HEAP,
+                MemoryLimits.defaults());
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -218,6 +223,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.watermarkDelayMs = delayMs);
     }
 
+    public ServerConfig withMemory(MemoryLimits limits) {
+        return copy(settings -> settings.memory = limits);
+    }
+
     private ServerConfig copy(Consumer<Copy> change) {
         Copy copy = new Copy(this);
         change.accept(copy);
@@ -250,6 +259,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         LogRetention logRetention;
         Durability durability;
         StateBackend stateBackend;
+        MemoryLimits memory;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -273,13 +283,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             logRetention = config.logRetention;
             durability = config.durability;
             stateBackend = config.stateBackend;
+            memory = config.memory;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend);
+                    logRetention, stateBackend, memory);
         }
     }
 }

@@ -69,6 +69,7 @@ final class ServerMetrics {
     private final Set<String> streamsRegistered = new HashSet<>();
     private final Map<String, Meter> partialMatchGauges = new HashMap<>();
     private final Map<String, Meter> evaluationErrorCounters = new HashMap<>();
+    private final Map<String, Meter> evictedKeyCounters = new HashMap<>();
 
     ServerMetrics() {
         this.malformed = Counter.builder("vigil.malformed.events")
@@ -108,6 +109,22 @@ final class ServerMetrics {
                 .register(registry);
         FunctionCounter.builder("vigil.unrouted.events", this, m -> m.snapshot.counters().unrouted())
                 .description("Events of streams no deployed rule reads: counted and ignored")
+                .register(registry);
+    }
+
+    /** Reports the memory guard's pause and counts its pauses and the batches refused meanwhile. */
+    void watchMemory(MemoryGuard memory) {
+        Gauge.builder("vigil.memory.paused", memory, guard -> guard.pausedReason() == null ? 0 : 1)
+                .description("1 while ingestion is paused because the heap is nearly full after garbage collection "
+                        + "(heapPausePercent), else 0")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("vigil.memory.pauses", memory, MemoryGuard::pauses)
+                .description("Times ingestion paused because the heap was nearly full after garbage collection")
+                .register(registry);
+        FunctionCounter.builder("vigil.memory.refused.batches", memory, MemoryGuard::refusedBatches)
+                .description("Event batches refused (503, or a WebSocket message held back) while ingestion was "
+                        + "paused for memory")
                 .register(registry);
     }
 
@@ -204,6 +221,11 @@ final class ServerMetrics {
                         .description("Expressions that met data of the wrong kind or divided by zero, by rule "
                                 + "(since the rule's current version)")
                         .tag("rule", name).register(registry));
+                evictedKeyCounters.put(name, FunctionCounter.builder("vigil.evicted.keys", this,
+                                m -> m.snapshot.rule(name, RuleCounters::evictedKeys))
+                        .description("Keys whose partial matches were dropped because more keys held some than "
+                                + "maxKeysPerRule or maxKeys allow, by rule (since the rule's current version)")
+                        .tag("rule", name).register(registry));
             }
         }
         partialMatchGauges.entrySet().removeIf(entry -> {
@@ -212,6 +234,7 @@ final class ServerMetrics {
             }
             registry.remove(entry.getValue());
             registry.remove(evaluationErrorCounters.remove(entry.getKey()));
+            registry.remove(evictedKeyCounters.remove(entry.getKey()));
             return true;
         });
     }

@@ -34,6 +34,8 @@ final class ServerVerticle extends VerticleBase {
     private HttpServer server;
     private Ingest ingest;
     private long idleTimer = -1;
+    private long memoryTimer = -1;
+    private MemoryGuard.Heap heap = MemoryGuard.jvm();
     private volatile boolean ready;
     private Map<Path, RuleReloader.WatchedFile> watchedFiles;
     private ChronicleIngestLog recoveryLog;
@@ -65,6 +67,18 @@ final class ServerVerticle extends VerticleBase {
         alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
         ingest = ingests.create(alerts);
         metrics.attach(ingest);
+        MemoryGuard memory = new MemoryGuard(config.memory().heapPausePercent(), config.memory().heapResumePercent(),
+                heap, err);
+        ingest.pauseWhenMemoryIsShort(memory);
+        metrics.watchMemory(memory);
+        memoryTimer = vertx.setPeriodic(MemoryGuard.CHECK_EVERY_MS, ignored -> {
+            if (memory.check(System.nanoTime())) {
+                vertx.executeBlocking(() -> {
+                    heap.collect();
+                    return null;
+                }, false);
+            }
+        });
         if (checkpoints != null) {
             checkpointer = new Checkpointer(ingest, checkpoints, config.checkpointIntervalMs(), Clock.systemUTC(),
                     err, needed -> {
@@ -167,6 +181,7 @@ final class ServerVerticle extends VerticleBase {
             reloader.stop();
         }
         vertx.cancelTimer(idleTimer);
+        vertx.cancelTimer(memoryTimer);
         // Shards finish what they hold, their last alerts are pushed (log, subscribers, sinks), then sinks close.
         return vertx.executeBlocking(() -> {
             if (checkpointer != null) {
@@ -202,6 +217,11 @@ final class ServerVerticle extends VerticleBase {
         this.watchedFiles = Map.of();
     }
 
+    /** Reads the heap for the memory guard from {@code reading} instead of the JVM (tests); call before deploying. */
+    void readHeapWith(MemoryGuard.Heap reading) {
+        this.heap = reading;
+    }
+
     /** Takes checkpoints into {@code store} once running (and serves the savepoint API); call before deploying. */
     void checkpointTo(CheckpointStore store) {
         this.checkpoints = store;
@@ -231,10 +251,14 @@ final class ServerVerticle extends VerticleBase {
 
     /**
      * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, and
-     * while the ingest log refuses batches (the data folder below its free-space reserve), with that reason.
+     * while ingestion is paused (the ingest log refuses batches: the data folder below its free-space reserve; or
+     * the heap is nearly full), with that reason.
      */
     private void ready(RoutingContext ctx) {
         String paused = ingest.refusal();
+        if (paused == null) {
+            paused = ingest.memoryPressure();
+        }
         boolean up = ready && ingest.running() && paused == null;
         JsonObject body = new JsonObject().put("status", up ? "ready" : "not ready");
         if (paused != null) {

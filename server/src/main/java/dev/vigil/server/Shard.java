@@ -11,7 +11,9 @@ import dev.vigil.wire.InputLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,8 @@ public final class Shard {
     /** The shortest and the longest time a shard writes its snapshot's keys between two command batches. */
     static final long MIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Evicted keys are logged at once, then at most this often: a flood of keys evicts one per new key. */
+    static final long EVICTION_REPORT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int id;
     private final BlockingQueue<ShardCommand> commands;
@@ -68,6 +72,10 @@ public final class Shard {
     private volatile EngineCounters counters;
     private volatile long position;
     private final AtomicLong queuedLines = new AtomicLong();
+    /** Keys evicted per rule since the last report, and when that went out (shard thread only). */
+    private final Map<String, long[]> evictedSinceReport = new LinkedHashMap<>();
+    private boolean evictionsReported;
+    private long evictionsReportedAt;
 
     /** Builds a shard's engine around the listener the shard gives it: fresh, or restored from a checkpoint. */
     @FunctionalInterface
@@ -94,6 +102,11 @@ public final class Shard {
             @Override
             public void onLateEvent(LateEvent late) {
                 // never called: the ingest drops late events before they reach a shard
+            }
+
+            @Override
+            public void onKeyEvicted(String rule, Object key, int partialMatches) {
+                evictedSinceReport.computeIfAbsent(rule, name -> new long[1])[0]++;
             }
         });
         this.thread = new Thread(this::run, "vigil-shard-" + id);
@@ -197,6 +210,9 @@ public final class Shard {
                     continueSnapshot(Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, cycle / 2)));
                 }
                 long now = System.nanoTime();
+                if (!evictedSinceReport.isEmpty()) {
+                    reportEvictions(now);
+                }
                 boolean idle = first == null && snapshot == null;   // while writing state, no command is no idle
                 if (changed && (idle || now - snapshotAt >= SNAPSHOT_EVERY_NANOS)) {
                     counters = engine.counters();
@@ -207,6 +223,27 @@ public final class Shard {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Logs the keys evicted since the last report: at once the first time, then at most once a minute. */
+    private void reportEvictions(long now) {
+        if (evictionsReported && now - evictionsReportedAt < EVICTION_REPORT_EVERY_NANOS) {
+            return;
+        }
+        StringBuilder rules = new StringBuilder();
+        long total = 0;
+        for (Map.Entry<String, long[]> rule : evictedSinceReport.entrySet()) {
+            rules.append(rules.length() == 0 ? "" : ", ").append(rule.getKey()).append(' ').append(rule.getValue()[0]);
+            total += rule.getValue()[0];
+        }
+        err.println("vigil serve: shard " + id + ": evicted " + total + " key(s) holding partial matches"
+                + (evictionsReported ? " since the last report" : "") + " (" + rules + "): more keys held "
+                + "partial matches than maxKeysPerRule or maxKeys allow (split between the shards), so those holding "
+                + "them the longest lost them; see evictedKeys in the rules' status");
+        err.flush();
+        evictedSinceReport.clear();
+        evictionsReported = true;
+        evictionsReportedAt = now;
     }
 
     private void handle(ShardCommand command) {

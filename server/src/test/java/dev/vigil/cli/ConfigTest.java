@@ -9,6 +9,7 @@ import dev.vigil.server.ConfigKey;
 import dev.vigil.server.ConfigResolver;
 import dev.vigil.server.Durability;
 import dev.vigil.server.InvalidConfigException;
+import dev.vigil.server.MemoryLimits;
 import dev.vigil.server.durable.LogRetention;
 import dev.vigil.server.ServerConfig;
 import java.io.IOException;
@@ -96,23 +97,30 @@ class ConfigTest {
         env.put("VIGIL_CHECKPOINT_INTERVAL_MS", "0");
         env.put("VIGIL_LOG_RETENTION_MS", "3600000");
         env.put("VIGIL_STATE_BACKEND", "rocksdb");
+        env.put("VIGIL_MAX_KEYS", "1000");
+        env.put("VIGIL_MAX_KEYS_PER_RULE", "600");
+        env.put("VIGIL_HEAP_PAUSE_PERCENT", "0");
+        env.put("VIGIL_HEAP_RESUME_PERCENT", "0");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
                 List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, Durability.DEFAULT, 0, null,
-                new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB), serve(env));
+                new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB, new MemoryLimits(1_000, 600, 0, 0)),
+                serve(env));
     }
 
     @Test
     void everyKeyHasItsFlag() throws Exception {
         assertEquals(new ServerConfig("::1", 0, Path.of("r"), 7, 100, 200, Path.of("d"), List.of(), 300, 4, 50, 5,
                         5_000, 900, List.of(), null, Durability.DEFAULT, 60_000, "nightly",
-                        new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB),
+                        new LogRetention(1_000, 5_000_000), ServerConfig.StateBackend.ROCKSDB,
+                        new MemoryLimits(2_000, 700, 60, 50)),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
                         "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50",
                         "--shards", "5", "--source-idle-timeout-ms", "900",
                         "--watermark-delay-ms", "5000", "--checkpoint-interval-ms", "60000",
                         "--from-savepoint", "nightly", "--log-retention-ms", "1000",
-                        "--log-retention-bytes", "5000000", "--state-backend", "rocksdb"));
+                        "--log-retention-bytes", "5000000", "--state-backend", "rocksdb", "--max-keys", "2000",
+                        "--max-keys-per-rule", "700", "--heap-pause-percent", "60", "--heap-resume-percent", "50"));
     }
 
     @Test
@@ -123,6 +131,22 @@ class ConfigTest {
                         .stateBackend());
         assertEquals("--state-backend: stateBackend must be heap or rocksdb, got \"disk\"",
                 problem(Map.of(), "--state-backend", "disk"));
+    }
+
+    @Test
+    void keyBoundsDefaultToTheHeapAndHeapPercentagesAreChecked() throws Exception {
+        ServerConfig defaults = serve(Map.of());
+        long expected = Runtime.getRuntime().maxMemory() / 2_048 / 2;
+        assertEquals(Math.min(Integer.MAX_VALUE, expected), defaults.memory().maxKeys());
+        assertEquals(defaults.memory().maxKeys(), defaults.memory().maxKeysPerRule());
+        assertEquals(90, defaults.memory().heapPausePercent());
+        assertEquals(80, defaults.memory().heapResumePercent());
+        assertEquals("--heap-pause-percent: heapPausePercent must be an integer in 0..100, got 101",
+                problem(Map.of(), "--heap-pause-percent", "101"));
+        assertEquals("heapResumePercent (85) must be below heapPausePercent (85), so that a pause ends only once "
+                + "memory was freed", problem(Map.of("VIGIL_HEAP_RESUME_PERCENT", "85"), "--heap-pause-percent", "85"));
+        assertEquals("--max-keys: maxKeys must be an integer in 1.." + Integer.MAX_VALUE + ", got 0",
+                problem(Map.of(), "--max-keys", "0"));
     }
 
     @Test
@@ -200,7 +224,8 @@ class ConfigTest {
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
                 + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, checkpointIntervalMs, logRetentionMs, "
-                + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, sinks",
+                + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, maxKeys, maxKeysPerRule, "
+                + "heapPausePercent, heapResumePercent, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 
