@@ -111,6 +111,9 @@ final class Checkpointer implements AutoCloseable {
             stats = stats.failed(failed.getMessage());
             err.println("vigil serve: checkpoint failed (the previous one stays the latest): " + failed.getMessage());
             err.flush();
+        } catch (OutOfMemoryError fatal) {
+            FatalErrors.check(fatal);   // the executor would swallow it and stop checkpointing
+            throw fatal;
         }
     }
 
