@@ -82,6 +82,12 @@ final class HeapKeyStore implements KeyStore {
         return ((KeyState) handle).key;
     }
 
+    /** The handle is the state itself: a removed one is gone for good. */
+    @Override
+    public boolean holds(Object handle, long incarnation) {
+        return !((KeyState) handle).removed;
+    }
+
     @Override
     public void add(KeyState state) {
         if (!keys.add(state)) {

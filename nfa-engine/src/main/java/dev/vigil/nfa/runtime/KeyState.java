@@ -16,7 +16,11 @@ import dev.vigil.nfa.match.PartialMatches;
  */
 final class KeyState {
     final Object key;
-    /** Replaced by a fresh state when the key is evicted ({@link RuleRuntime#evictOldest}). */
+    /**
+     * Replaced by a fresh state when the key is evicted with events still waiting ({@link RuleRuntime#evictOldest});
+     * null once an evicted key left its store (nothing reads a removed state: a stale timer would only keep the
+     * dropped matches alive).
+     */
     PartialMatches partialMatches;
     final long incarnation;
     int waitingEvents;

@@ -41,6 +41,12 @@ interface KeyStore {
     /** The key {@code handle} names. */
     Object keyOf(Object handle);
 
+    /**
+     * Whether the state of incarnation {@code incarnation} that {@code handle} was taken from is still the key's:
+     * false once it left the store (a timer set for it is stale). Between two engine calls.
+     */
+    boolean holds(Object handle, long incarnation);
+
     /** Adds the state of a key that has none. */
     void add(KeyState state);
 

@@ -112,6 +112,17 @@ final class RocksDbKeyStore implements KeyStore {
         return handle;
     }
 
+    /** Reads the key's state: it holds when there is one of the same incarnation. */
+    @Override
+    public boolean holds(Object handle, long incarnation) {
+        KeyState state = get(handle);
+        if (state == null) {
+            return false;
+        }
+        release(state);
+        return state.incarnation == incarnation;
+    }
+
     @Override
     public void add(KeyState state) {
         if (live.putIfAbsent(state.key, state) != null) {

@@ -38,6 +38,12 @@ import java.util.List;
  * keys whose oldest partial matches are oldest, give or take the key whose first run completed while a later one
  * was under way. Keys whose events only wait for the watermark are not counted: the watermark delay bounds them.
  *
+ * <p><b>Stale timers.</b> A key removed before its timer is due (idle, or evicted) leaves the timer in the queue
+ * until its deadline, which may be a window (an hour) away: a flood of keys would fill the queue with them however
+ * few keys hold state. Removals that leave a timer behind are counted, and once they are more than half the queue,
+ * the stale timers are taken out in one pass (amortized constant time per removal). A stale timer does nothing when
+ * it fires, so taking it out early changes no output.
+ *
  * <p><b>Not thread-safe:</b> owned by one engine, driven by one thread.
  */
 public final class RuleRuntime implements MatchOutput {
@@ -58,6 +64,8 @@ public final class RuleRuntime implements MatchOutput {
     final NearlySortedQueue<Waiting> waiting = new NearlySortedQueue<>();
     final NearlySortedQueue<Timer> timers = new NearlySortedQueue<>();
     private final ArrayList<KeyState> touched = new ArrayList<>();
+    /** Removals that left a timer in the queue since it was last cleared of stale ones (not snapshotted). */
+    private int staleTimers;
     /**
      * Events skipped on arrival ({@link #buffer(Event, long)}) that the watermark has not passed yet, in arrival
      * order: kept so that a snapshot or a rule replacement sees them as waiting events, as if never skipped.
@@ -289,12 +297,22 @@ public final class RuleRuntime implements MatchOutput {
         keepWithinBound();
     }
 
-    /** Evicts while more keys hold partial matches than the rule's bound allows. */
+    /**
+     * Evicts while more keys hold partial matches than the rule's bound allows; clears the timer queue of stale
+     * timers once they are most of it.
+     */
     private void keepWithinBound() {
         while (keys.holders() > budget.maxPerRule() && evictOldest()) {
             // one key per turn, oldest first
         }
+        if (staleTimers > MIN_STALE_TIMERS && staleTimers > timers.size() / 2) {
+            timers.removeIf(timer -> timer.handle == null || !keys.holds(timer.handle, timer.incarnation));
+            staleTimers = 0;
+        }
     }
+
+    /** Stale timers are left alone below this many: a pass over a small queue is not worth its time. */
+    private static final int MIN_STALE_TIMERS = 1_024;
 
     /**
      * Evicts the key that has held partial matches the longest: they are dropped, counted (in
@@ -308,22 +326,36 @@ public final class RuleRuntime implements MatchOutput {
             return false;
         }
         int lost = matcher.partialMatchCount(state.partialMatches);
-        state.partialMatches = matcher.newState();
-        state.scheduledDeadline = Long.MAX_VALUE;   // a timer set for the dropped matches finds nothing due
         evictedKeys++;
         dropped += lost;
         listener.onKeyEvicted(rule.name(), PartitionKey.external(state.key), lost);
         if (state.waitingEvents == 0) {
-            keys.remove(state);
+            remove(state);
+            state.partialMatches = null;   // a stale timer keeps the state, not its dropped matches
         } else {
+            state.partialMatches = matcher.newState();
+            state.scheduledDeadline = Long.MAX_VALUE;   // a timer set for the dropped matches finds nothing due
             keys.put(state);
         }
         return true;
     }
 
+    /** Forgets the key, counting the timer it leaves behind. */
+    private void remove(KeyState state) {
+        if (state.scheduledDeadline != Long.MAX_VALUE) {
+            staleTimers++;
+        }
+        keys.remove(state);
+    }
+
     /** The keys holding partial matches now. */
     public int keysHoldingMatches() {
         return keys.holders();
+    }
+
+    /** Timers in the queue, stale ones included (for tests of the queue's bound). */
+    int queuedTimers() {
+        return timers.size();
     }
 
     /**
@@ -348,6 +380,7 @@ public final class RuleRuntime implements MatchOutput {
         skipped.clear();
         waiting.clear();
         timers.clear();
+        staleTimers = 0;
         keys.clear();
     }
 
@@ -373,7 +406,7 @@ public final class RuleRuntime implements MatchOutput {
     /** Re-arms the key's timer, or forgets the key when it holds nothing. */
     private void settle(KeyState state) {
         if (state.waitingEvents == 0 && matcher.isIdle(state.partialMatches)) {
-            keys.remove(state);
+            remove(state);
             return;
         }
         long deadline = matcher.nextDeadline(state.partialMatches);
