@@ -16,25 +16,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * Pauses ingestion while the heap is nearly full, before it runs out. The bound on keys keeps per-key state within
  * half the heap by default, but partial matches per key, queued batches, alerts and waiting events can still fill
  * it; an {@link OutOfMemoryError} would end the process (see {@link FatalErrors}). So the guard reads, a few times
- * a second, how much of the heap was in use right after the latest garbage collection (what survived it, plus old
- * garbage no collection has reached yet); at {@code heapPausePercent} of the most the heap may grow to it pauses
- * ingestion, and once a later collection leaves less than {@code heapResumePercent} it resumes. The gap between the
+ * a second, how much of the heap was in use right after the latest garbage collection. That includes garbage in the
+ * old generation no collection has reached yet (a flood of evicted keys makes plenty), so a reading at
+ * {@code heapPausePercent} of the most the heap may grow to is first checked: the guard asks for a full collection
+ * ({@link Heap#collect}, run by the caller off the event loop), and pauses ingestion only if the heap is still that
+ * full after it. Once a later collection leaves less than {@code heapResumePercent} it resumes; the gap between the
  * two keeps it from flapping.
  *
  * <p>While paused, {@link Ingest#accept} refuses batches as busy: {@code POST /v1/events} gets 503 with
  * {@code Retry-After} and the reason, WebSocket sources stop being read until it resumes, {@code /ready} answers
  * 503 with the reason, and the metrics count pauses and refused batches. Rule changes, checkpoints and the shards
- * go on: the shards drain their queues, and windows that close free state. A paused server allocates little, so
- * collections become rare and the reading stale: after {@link #COLLECT_EVERY_NANOS} without one the guard asks for a
- * full collection (the caller runs {@link Heap#collect} off the event loop), which measures exactly what is live.
- * With {@code -XX:+DisableExplicitGC} that request does nothing, and a pause then ends only with a collection the
- * JVM runs by itself.
+ * go on: the shards drain their queues, and windows that close free state. While paused the guard asks for a full
+ * collection every {@link #COLLECT_EVERY_NANOS}, as the young collections a paused server still makes do not reach
+ * the old generation, where freed state lies. With {@code -XX:+DisableExplicitGC} those requests do nothing: a
+ * reading then pauses without the check, and a pause ends only with a collection the JVM runs by itself.
  *
  * <p><b>Threading:</b> {@link #check} on one thread (the server's event loop timer); {@link #pausedReason} and the
  * counters from any thread.
  */
 final class MemoryGuard {
-    /** While paused, a full collection is asked for when none ran for this long. */
+    /** While paused, a full collection is asked for this often; at most as often to check a high reading. */
     static final long COLLECT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** How often the server checks. */
     static final long CHECK_EVERY_MS = 200;
@@ -49,9 +50,6 @@ final class MemoryGuard {
         /** The most the heap may grow to, in bytes. */
         long max();
 
-        /** Collections so far, of every collector: tells whether one ran since the last look. */
-        long collections();
-
         /** Runs a full collection; blocks for its duration, so never on an event loop. */
         void collect();
     }
@@ -65,8 +63,13 @@ final class MemoryGuard {
     private final AtomicLong refusedBatches = new AtomicLong();
     private long pausedAtNanos;
     private long refusedAtPause;
-    private long collectionsSeen;
-    private long collectionSeenAtNanos;
+    /** Where the check of a high reading stands: none, its full collection running, or returned. */
+    private enum Check { NONE, COLLECTING, COLLECTED }
+
+    private Check checking = Check.NONE;
+    /** When a full collection was last asked for (checking a high reading, or during a pause), if ever. */
+    private boolean collectionAsked;
+    private long collectionAskedAtNanos;
 
     /**
      * @param pausePercent heap in use after a collection at which ingestion pauses; 0 turns the guard off
@@ -79,22 +82,24 @@ final class MemoryGuard {
         this.err = err;
     }
 
-    /** Looks at the heap; true when the caller should run {@link Heap#collect} (off the event loop) now. */
+    /**
+     * Looks at the heap; true when the caller should run {@link Heap#collect} off the event loop now, and call
+     * {@link #collected} when it returns.
+     */
     boolean check(long nowNanos) {
-        if (pausePercent == 0) {
-            return false;
-        }
-        long collections = heap.collections();
-        if (collections != collectionsSeen) {
-            collectionsSeen = collections;
-            collectionSeenAtNanos = nowNanos;
+        if (pausePercent == 0 || checking == Check.COLLECTING) {
+            return false;   // off, or the asked-for collection is still running
         }
         long used = heap.usedAfterCollection();
         long max = heap.max();
         int percent = (int) Math.min(100, used * 100 / Math.max(1, max));
         if (pausedReason == null) {
-            if (percent >= pausePercent) {
-                pause(percent, used, max, nowNanos);
+            if (percent < pausePercent) {
+                checking = Check.NONE;   // below, or a full collection showed the reading was mostly garbage
+            } else if (checking == Check.COLLECTED) {
+                pause(percent, used, max, nowNanos);   // still this full after a full collection
+            } else if (!collectionAsked || nowNanos - collectionAskedAtNanos >= COLLECT_EVERY_NANOS) {
+                return ask(nowNanos);
             }
             return false;
         }
@@ -102,11 +107,19 @@ final class MemoryGuard {
             resume(percent, nowNanos);
             return false;
         }
-        if (nowNanos - collectionSeenAtNanos >= COLLECT_EVERY_NANOS) {
-            collectionSeenAtNanos = nowNanos;   // one request per interval, whether or not it runs
-            return true;
-        }
-        return false;
+        return nowNanos - collectionAskedAtNanos >= COLLECT_EVERY_NANOS && ask(nowNanos);
+    }
+
+    private boolean ask(long nowNanos) {
+        collectionAsked = true;
+        collectionAskedAtNanos = nowNanos;
+        checking = Check.COLLECTING;
+        return true;
+    }
+
+    /** The collection {@link #check} asked for has returned (or did nothing: explicit collections are off). */
+    void collected() {
+        checking = Check.COLLECTED;   // the next reading is of that collection, or of a later one
     }
 
     private void pause(int percent, long used, long max, long nowNanos) {
@@ -116,7 +129,7 @@ final class MemoryGuard {
         pauses.incrementAndGet();
         pausedAtNanos = nowNanos;
         refusedAtPause = refusedBatches.get();
-        collectionSeenAtNanos = nowNanos;
+        checking = Check.NONE;
         err.println("vigil serve: " + pausedReason + " (batches get 503 with Retry-After, WebSocket sources are not "
                 + "read, /ready is not ready)");
         err.flush();
@@ -124,6 +137,7 @@ final class MemoryGuard {
 
     private void resume(int percent, long nowNanos) {
         pausedReason = null;
+        checking = Check.NONE;
         err.println("vigil serve: memory: the heap is " + percent + "% full after garbage collection, below "
                 + "heapResumePercent " + resumePercent + "%: ingestion resumes after "
                 + TimeUnit.NANOSECONDS.toSeconds(nowNanos - pausedAtNanos) + " s paused, "
@@ -193,15 +207,6 @@ final class MemoryGuard {
             @Override
             public long max() {
                 return Runtime.getRuntime().maxMemory();
-            }
-
-            @Override
-            public long collections() {
-                long count = 0;
-                for (com.sun.management.GarbageCollectorMXBean collector : collectors) {
-                    count += Math.max(0, collector.getCollectionCount());
-                }
-                return count;
             }
 
             @Override

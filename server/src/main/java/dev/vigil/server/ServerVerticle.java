@@ -76,7 +76,7 @@ final class ServerVerticle extends VerticleBase {
                 vertx.executeBlocking(() -> {
                     heap.collect();
                     return null;
-                }, false);
+                }, false).onComplete(done -> memory.collected());
             }
         });
         if (checkpoints != null) {

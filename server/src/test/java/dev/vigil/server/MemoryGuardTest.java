@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,15 +12,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The memory guard's decisions on a stepped heap reading and a stepped clock: when it pauses, why it says so, that
- * it does not flap between its two thresholds, that a pause without collections asks for one, and that it resumes.
+ * The memory guard's decisions on a stepped heap reading and a stepped clock: a high reading is checked with a full
+ * collection before it pauses, the guard says why it paused, does not flap between its two thresholds, asks for a
+ * full collection every few seconds while paused, and resumes.
  */
 class MemoryGuardTest {
-    /** A heap the test sets: bytes used after the latest collection, of 1,000 MiB; collections so far. */
+    /** A heap the test sets: MiB used after the latest collection, of 1,000 MiB; full collections asked for. */
     static final class SteppedHeap implements MemoryGuard.Heap {
         volatile long usedMib;
-        volatile long collections;
-        volatile int collectRequests;
+        volatile int collections;
 
         @Override
         public long usedAfterCollection() {
@@ -32,13 +33,7 @@ class MemoryGuardTest {
         }
 
         @Override
-        public long collections() {
-            return collections;
-        }
-
-        @Override
         public void collect() {
-            collectRequests++;
             collections++;
         }
     }
@@ -49,13 +44,15 @@ class MemoryGuardTest {
     private long now;
 
     @Test
-    void pausesAtThePauseThresholdAndSaysWhy() {
+    void pausesWhenAFullCollectionLeavesTheHeapAsFullAndSaysWhy() {
         heap.usedMib = 899;
         assertFalse(guard.check(now));
-        assertNull(guard.pausedReason());
         heap.usedMib = 900;
-        heap.collections = 1;
-        guard.check(now);
+        assertTrue(guard.check(now += 1), "a reading at the threshold is checked with a full collection first");
+        assertFalse(guard.check(now += 1), "nothing is decided while the collection runs");
+        assertNull(guard.pausedReason());
+        guard.collected();
+        assertFalse(guard.check(now += 1));
         assertEquals("memory: the heap is 90% full after garbage collection (900 MiB of 1000 MiB; heapPausePercent 90):"
                 + " ingestion is paused until it is below 80%", guard.pausedReason());
         assertEquals(1, guard.pauses());
@@ -63,23 +60,34 @@ class MemoryGuardTest {
     }
 
     @Test
-    void staysPausedBetweenTheThresholdsAndResumesBelowTheLowerOne() {
+    void aHighReadingThatAFullCollectionClearsDoesNotPause() {
+        heap.usedMib = 950;   // mostly garbage the young collections did not reach
+        assertTrue(guard.check(now));
+        heap.usedMib = 600;
+        guard.collected();
+        assertFalse(guard.check(now += 1));
+        assertNull(guard.pausedReason());
         heap.usedMib = 950;
-        guard.check(now);
+        assertFalse(guard.check(now += 1), "one full collection per interval at most");
+        assertNull(guard.pausedReason());
+        assertTrue(guard.check(now += MemoryGuard.COLLECT_EVERY_NANOS));
+        assertEquals(0, guard.pauses());
+    }
+
+    @Test
+    void staysPausedBetweenTheThresholdsAndResumesBelowTheLowerOne() {
+        pause();
         guard.refused();
         guard.refused();
         heap.usedMib = 850;
-        heap.collections++;
         guard.check(now += TimeUnit.SECONDS.toNanos(1));
-        assertTrue(guard.pausedReason() != null, "85% is between the thresholds: still paused");
+        assertNotNull(guard.pausedReason(), "85% is between the thresholds: still paused");
         heap.usedMib = 799;
-        heap.collections++;
         guard.check(now += TimeUnit.SECONDS.toNanos(2));
         assertNull(guard.pausedReason());
         assertTrue(log.toString().contains("vigil serve: memory: the heap is 79% full after garbage collection, below "
                 + "heapResumePercent 80%: ingestion resumes after 3 s paused, 2 batch(es) refused"), log.toString());
         heap.usedMib = 850;
-        heap.collections++;
         guard.check(now += 1);
         assertNull(guard.pausedReason(), "85% is between the thresholds: still running");
         assertEquals(1, guard.pauses());
@@ -87,18 +95,14 @@ class MemoryGuardTest {
     }
 
     @Test
-    void aPauseWithoutCollectionsAsksForOneEveryFewSeconds() {
-        heap.usedMib = 950;
-        assertFalse(guard.check(now));
-        assertFalse(guard.check(now += MemoryGuard.COLLECT_EVERY_NANOS - 1));
-        assertTrue(guard.check(now += 1), "no collection for the interval: ask for one");
-        assertFalse(guard.check(now += 1), "asked once per interval");
-        heap.collect();   // what the server does when asked; the heap is still full
+    void whilePausedAFullCollectionIsAskedForEveryFewSeconds() {
+        pause();
+        long pausedAt = now;
+        assertFalse(guard.check(now = pausedAt + MemoryGuard.COLLECT_EVERY_NANOS - 2));
+        assertTrue(guard.check(now += 2), "the young collections of a paused server do not reach old state");
         assertFalse(guard.check(now += 1));
-        assertFalse(guard.check(now += MemoryGuard.COLLECT_EVERY_NANOS - 1));
-        assertTrue(guard.check(now += 1), "the interval runs from the last collection");
-        heap.usedMib = 100;
-        heap.collect();
+        heap.usedMib = 100;   // rules were deleted, windows closed
+        guard.collected();
         assertFalse(guard.check(now += 1));
         assertNull(guard.pausedReason());
     }
@@ -110,5 +114,14 @@ class MemoryGuardTest {
         assertFalse(off.check(now));
         assertNull(off.pausedReason());
         assertEquals("", log.toString());
+    }
+
+    /** 95% full after a full collection: paused at {@link #now}. */
+    private void pause() {
+        heap.usedMib = 950;
+        assertTrue(guard.check(now));
+        guard.collected();
+        guard.check(now);
+        assertNotNull(guard.pausedReason());
     }
 }
