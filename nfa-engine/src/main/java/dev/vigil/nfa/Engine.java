@@ -64,7 +64,7 @@ public final class Engine implements AutoCloseable {
             List<StreamClock> restoredClocks) {
         this.config = config;
         this.listener = listener;
-        this.budget = new KeyBudget(config.keyBounds().maxKeysPerRule(), config.keyBounds().maxKeys());
+        this.budget = new KeyBudget(config.keyBounds());
         this.rocksDb = config.rocksDbState() == null ? null : RocksDbState.open(config.rocksDbState());
         for (StreamClock clock : restoredClocks) {
             clocks.put(clock.stream(), clock);

@@ -30,6 +30,9 @@ public final class FatalErrors {
     private static final String MESSAGE = "vigil serve: out of memory: exiting with status " + EXIT_OUT_OF_MEMORY
             + " so that a supervisor restarts the server; recovery replays the ingest log";
 
+    /** Causes looked through: a chain may loop back on itself. */
+    private static final int MAX_CAUSES = 32;
+
     private static volatile PrintStream installedOn;
 
     private FatalErrors() {}
@@ -57,12 +60,10 @@ public final class FatalErrors {
         if (err == null) {
             return;
         }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
             if (cause instanceof OutOfMemoryError) {
                 halt(err, cause, thread);
-            }
-            if (cause.getCause() == cause) {
-                return;
             }
         }
     }

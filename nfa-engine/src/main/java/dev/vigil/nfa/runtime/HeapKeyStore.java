@@ -16,9 +16,9 @@ import java.util.IdentityHashMap;
  * had (the table doubles past three quarters full and never shrinks, so its capacity follows from the most keys it
  * ever held): the restored table iterates in the same order and a second snapshot has the same bytes.
  *
- * <p>The keys holding partial matches are also on a doubly linked list through their states, oldest holder first
- * ({@link KeyState#olderHolder}): joining and leaving cost a few pointer writes, eviction takes the head. A
- * restore links them in the order of their {@link KeyState#heldSince}.
+ * <p>The keys holding partial matches are also queued in the order they began to hold them ({@link HolderQueue}):
+ * joining appends, leaving only clears the state's {@link KeyState#heldSince}, eviction takes the oldest still
+ * current. A restore queues them in the order of the {@code heldSince} they had.
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
@@ -34,15 +34,14 @@ final class HeapKeyStore implements KeyStore {
     private int captures;
     private PartialMatchesGraph copier;
     private PartialMatchesGraph.Builder builder;
-    /** The keys holding partial matches: the one holding them the longest, the latest, how many. */
-    private KeyState oldestHolder;
-    private KeyState newestHolder;
+    /** The keys holding partial matches, oldest first, and how many. */
+    private final HolderQueue holderQueue = new HolderQueue();
     private int holders;
     /** The last {@link KeyState#heldSince} given. */
     private long lastHeldSince;
     /** From {@link #presize} to {@link #finishRestore}: holders keep the {@link KeyState#heldSince} restored. */
     private boolean restoring;
-    /** Restored holders with their {@link KeyState#heldSince}, linked in that order by {@link #finishRestore}. */
+    /** Restored holders with their {@link KeyState#heldSince}, queued in that order by {@link #finishRestore}. */
     private ArrayList<KeyState> restoredHolders;
 
     HeapKeyStore(Matcher matcher, KeyBudget budget) {
@@ -133,38 +132,14 @@ final class HeapKeyStore implements KeyStore {
             return;
         }
         state.heldSince = ++lastHeldSince;
-        link(state);
+        holderQueue.add(state);
     }
 
-    private void link(KeyState state) {
-        state.olderHolder = newestHolder;
-        state.newerHolder = null;
-        if (newestHolder == null) {
-            oldestHolder = state;
-        } else {
-            newestHolder.newerHolder = state;
-        }
-        newestHolder = state;
-    }
-
+    /** The key holds no partial match any more: its entry in the queue goes stale. */
     private void leave(KeyState state) {
         holders--;
         budget.holding--;
         state.heldSince = 0;
-        KeyState older = state.olderHolder;
-        KeyState newer = state.newerHolder;
-        if (older == null) {
-            oldestHolder = newer;
-        } else {
-            older.newerHolder = newer;
-        }
-        if (newer == null) {
-            newestHolder = older;
-        } else {
-            newer.olderHolder = older;
-        }
-        state.olderHolder = null;
-        state.newerHolder = null;
     }
 
     @Override
@@ -174,7 +149,7 @@ final class HeapKeyStore implements KeyStore {
 
     @Override
     public KeyState oldestHolder() {
-        KeyState state = oldestHolder;
+        KeyState state = holderQueue.oldest();
         if (state != null && capture != null) {
             capture.beforeChange(state);
         }
@@ -189,7 +164,7 @@ final class HeapKeyStore implements KeyStore {
         }
         restoredHolders.sort(Comparator.comparingLong(state -> state.heldSince));
         for (KeyState state : restoredHolders) {
-            link(state);
+            holderQueue.add(state);
             lastHeldSince = Math.max(lastHeldSince, state.heldSince);
         }
         restoredHolders = null;
@@ -335,8 +310,7 @@ final class HeapKeyStore implements KeyStore {
         held = 0;
         budget.holding -= holders;
         holders = 0;
-        oldestHolder = null;
-        newestHolder = null;
+        holderQueue.clear();
         restoredHolders = null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.vigil.nfa.runtime;
 
+import dev.vigil.nfa.EngineConfig;
+
 /**
  * The bounds on keys holding partial matches in one engine, per rule and over every rule, and the count over every
  * rule: the key stores add to it when a key begins to hold partial matches and take from it when it stops, so the
@@ -17,18 +19,14 @@ public final class KeyBudget {
     /** Keys holding partial matches over every rule of the engine. */
     long holding;
 
-    public KeyBudget(int maxPerRule, int maxTotal) {
-        if (maxPerRule < 1 || maxTotal < 1) {
-            throw new IllegalArgumentException("key bounds " + maxPerRule + " per rule, " + maxTotal
-                    + " in all: each must be at least 1");
-        }
-        this.maxPerRule = maxPerRule;
-        this.maxTotal = maxTotal;
+    public KeyBudget(EngineConfig.KeyBounds bounds) {
+        this.maxPerRule = bounds.maxKeysPerRule();
+        this.maxTotal = bounds.maxKeys();
     }
 
     /** A budget no input reaches: for a runtime on its own (tests, tools). */
     public static KeyBudget unbounded() {
-        return new KeyBudget(Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return new KeyBudget(EngineConfig.KeyBounds.unbounded());
     }
 
     public int maxPerRule() {

@@ -46,9 +46,6 @@ final class KeyState {
      * restore keeps the order.
      */
     long heldSince;
-    /** {@link HeapKeyStore}'s list of the keys holding partial matches, oldest first: the neighbours. */
-    KeyState olderHolder;
-    KeyState newerHolder;
     /** {@link KeyTable}'s: the key's spread hash, and the next state in the key's chain of the table. */
     int hash;
     KeyState next;

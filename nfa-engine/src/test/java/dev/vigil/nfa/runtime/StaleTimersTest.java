@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.Alert;
 import dev.vigil.nfa.CompileResult;
+import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
@@ -60,7 +61,7 @@ class StaleTimersTest {
         assertTrue(compiled.ok(), compiled.diagnostics().toString());
         try (RocksDbState rocksDb = store.equals("heap") ? null : RocksDbState.open(folder.resolve("state"))) {
             RuleRuntime runtime = new RuleRuntime(compiled.rules().get(0), 10_000, KeySlice.ALL, listener, rocksDb,
-                    new KeyBudget(BOUND, Integer.MAX_VALUE));
+                    new KeyBudget(new EngineConfig.KeyBounds(BOUND, Integer.MAX_VALUE)));
             int mostTimers = 0;
             for (int key = 0; key < KEYS; key++) {
                 runtime.buffer(event("k" + key, "A", 1 + key));
