@@ -47,6 +47,9 @@ import java.util.List;
  * <p><b>Not thread-safe:</b> owned by one engine, driven by one thread.
  */
 public final class RuleRuntime implements MatchOutput {
+    /** Stale timers are left alone below this many: a pass over a small queue is not worth its time. */
+    private static final int MIN_STALE_TIMERS = 1_024;
+
     private final CompiledRule rule;
     private final Matcher matcher;
     private final PartitionKey partitionKey;
@@ -310,9 +313,6 @@ public final class RuleRuntime implements MatchOutput {
             staleTimers = 0;
         }
     }
-
-    /** Stale timers are left alone below this many: a pass over a small queue is not worth its time. */
-    private static final int MIN_STALE_TIMERS = 1_024;
 
     /**
      * Evicts the key that has held partial matches the longest: they are dropped, counted (in
