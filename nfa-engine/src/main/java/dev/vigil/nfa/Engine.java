@@ -1,5 +1,6 @@
 package dev.vigil.nfa;
 
+import dev.vigil.nfa.runtime.KeyBudget;
 import dev.vigil.nfa.runtime.RuleCounters;
 import dev.vigil.nfa.runtime.RocksDbState;
 import dev.vigil.nfa.runtime.RuleRuntime;
@@ -30,7 +31,9 @@ import java.util.Map;
  *
  * <p><b>Keys.</b> State is per (rule, partition key), and a key holding nothing costs nothing. Independent
  * engines can own disjoint keys, which is how the server shards work. Key state lives on the heap, or in RocksDB
- * when {@link EngineConfig#rocksDbState} names a folder; then {@link #close} the engine when done with it.
+ * when {@link EngineConfig#rocksDbState} names a folder; then {@link #close} the engine when done with it. The keys
+ * holding partial matches are bounded per rule and in all ({@link EngineConfig.KeyBounds}): after each call the
+ * engine evicts the keys that have held partial matches the longest until both bounds hold.
  *
  * <p><b>Not thread-safe:</b> one thread drives an engine.
  */
@@ -39,6 +42,8 @@ public final class Engine implements AutoCloseable {
     /** The RocksDB database of the rules' key states; null when they are on the heap. */
     private final RocksDbState rocksDb;
     private final EngineListener listener;
+    /** The keys holding partial matches over every rule, and the bounds on them. */
+    private final KeyBudget budget;
     private final List<RuleRuntime> rules = new ArrayList<>();
     private final Map<String, StreamClock> clocks = new LinkedHashMap<>();
     /** Per stream read by some rule: its clock and its readers, found with one lookup per event. */
@@ -59,6 +64,7 @@ public final class Engine implements AutoCloseable {
             List<StreamClock> restoredClocks) {
         this.config = config;
         this.listener = listener;
+        this.budget = new KeyBudget(config.keyBounds());
         this.rocksDb = config.rocksDbState() == null ? null : RocksDbState.open(config.rocksDbState());
         for (StreamClock clock : restoredClocks) {
             clocks.put(clock.stream(), clock);
@@ -72,7 +78,7 @@ public final class Engine implements AutoCloseable {
         }
         for (CompiledRule rule : compiled) {
             RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
-                    config.slice(), listener, rocksDb);
+                    config.slice(), listener, rocksDb, budget);
             rules.add(runtime);
             List<StreamClock> ruleClocks = new ArrayList<>();
             for (String stream : rule.streams()) {
@@ -97,7 +103,7 @@ public final class Engine implements AutoCloseable {
     public void deploy(CompiledRule rule) {
         requireNoSnapshot("deploy rule " + rule.name());
         RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
-                config.slice(), listener, rocksDb);
+                config.slice(), listener, rocksDb, budget);
         RuleRuntime replaced = find(rule.name());
         if (replaced != null) {
             detach(replaced);
@@ -272,6 +278,7 @@ public final class Engine implements AutoCloseable {
             for (RuleRuntime rule : readers) {
                 rule.processNow(event, now);
             }
+            keepWithinBudget();
             return Offer.ACCEPTED;
         }
         if (event.timestamp() <= clock.watermark()) {
@@ -317,6 +324,7 @@ public final class Engine implements AutoCloseable {
             for (RuleRuntime rule : rules) {
                 rule.fireTimers(nowMs);
             }
+            keepWithinBudget();
         }
     }
 
@@ -326,6 +334,7 @@ public final class Engine implements AutoCloseable {
             for (RuleRuntime rule : rules) {
                 rule.fireTimers(Long.MAX_VALUE);
             }
+            keepWithinBudget();
             return;
         }
         advanceWatermark(Long.MAX_VALUE);
@@ -365,6 +374,25 @@ public final class Engine implements AutoCloseable {
     private void advanceRules(List<RuleRuntime> affected) {
         for (RuleRuntime rule : affected) {
             rule.advanceTo(rule.streamsWatermark());
+        }
+        keepWithinBudget();
+    }
+
+    /**
+     * While more keys hold partial matches than the engine's total allows, the rule holding the most (the first
+     * in deployment order among equals) evicts its oldest. Each rule keeps its own bound as it runs.
+     */
+    private void keepWithinBudget() {
+        while (budget.overTotal()) {
+            RuleRuntime largest = null;
+            for (RuleRuntime rule : rules) {
+                if (largest == null || rule.keysHoldingMatches() > largest.keysHoldingMatches()) {
+                    largest = rule;
+                }
+            }
+            if (largest == null || !largest.evictOldest()) {
+                return;
+            }
         }
     }
 

@@ -20,9 +20,11 @@ import java.nio.file.Path;
  *     engine and emptied when it starts, where a RocksDB database holds the rules' per-key partial matches (for
  *     more state than fits in memory); waiting events, timers and clocks stay on the heap either way, and
  *     snapshots are the same for both
+ * @param keyBounds bounds on the keys holding partial matches, per rule and over every rule; beyond them the keys
+ *     that have held partial matches the longest are evicted (see {@link KeyBounds})
  */
 public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, boolean watermarksFromInputOnly,
-        int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice, Path rocksDbState) {
+        int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice, Path rocksDbState, KeyBounds keyBounds) {
 
     public enum TimeMode {
         EVENT,
@@ -35,6 +37,60 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
      * (docs/semantics.md, "Work bound").
      */
     public static final long DEFAULT_MAX_WORK_PER_EVENT = 1_000_000;
+
+    /**
+     * How many keys of one engine may hold partial matches: {@code maxKeysPerRule} per rule, {@code maxKeys} over
+     * every rule. When a release or a timer leaves more, the key that has held partial matches the longest (without
+     * a break) loses them, until the bound holds again: in the rule over its own bound, else in the rule holding
+     * the most keys (so a rule flooded with keys loses state before the rules beside it). Evicted keys and their
+     * partial matches are counted ({@link dev.vigil.nfa.runtime.RuleCounters#evictedKeys}) and reported
+     * ({@link EngineListener#onKeyEvicted}). Flink CEP has no such bound: results differ only when it trips.
+     */
+    public record KeyBounds(int maxKeysPerRule, int maxKeys) {
+        /**
+         * Heap a key holding one partial match takes in a running server, rounded up: the engine alone retains
+         * 610-754 bytes (docs/performance.md, memory per key); a server retained 1.1 KB per key for events of five
+         * JSON fields (heap after full collections, 200,000 keys of {@code a -> b WITHIN 1 HOUR}), and issue 16 saw
+         * about 1.6 KB; larger events take more.
+         */
+        public static final long BYTES_PER_KEY = 2_048;
+        /** The share of the heap the default bounds let key state take, in percent. */
+        public static final int HEAP_PERCENT = 50;
+
+        public KeyBounds {
+            if (maxKeysPerRule < 1 || maxKeys < 1) {
+                throw new IllegalArgumentException("key bounds " + maxKeysPerRule + " per rule, " + maxKeys
+                        + " in all: each must be at least 1");
+            }
+        }
+
+        /**
+         * The default for a heap of {@code maxHeapBytes} ({@link Runtime#maxMemory}): keys enough to fill
+         * {@link #HEAP_PERCENT} of it at {@link #BYTES_PER_KEY}, per rule and in all.
+         */
+        public static KeyBounds forHeap(long maxHeapBytes) {
+            long keys = Math.max(1, maxHeapBytes / BYTES_PER_KEY * HEAP_PERCENT / 100);
+            int bound = (int) Math.min(Integer.MAX_VALUE, keys);
+            return new KeyBounds(bound, bound);
+        }
+
+        /** No bound that input can reach (tests, tools that must match Flink CEP at any size). */
+        public static KeyBounds unbounded() {
+            return new KeyBounds(Integer.MAX_VALUE, Integer.MAX_VALUE);
+        }
+
+        /**
+         * One engine's share when {@code engines} engines split the keys (the server's shards): each bound divided,
+         * rounded up.
+         */
+        public KeyBounds perEngine(int engines) {
+            return new KeyBounds(share(maxKeysPerRule, engines), share(maxKeys, engines));
+        }
+
+        private static int share(int bound, int engines) {
+            return bound == Integer.MAX_VALUE ? bound : (int) ((bound + (long) engines - 1) / engines);
+        }
+    }
 
     public EngineConfig {
         if (defaultWatermarkDelayMs < 0) {
@@ -49,45 +105,48 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
         if (slice == null) {
             throw new IllegalArgumentException("slice is null");
         }
+        if (keyBounds == null) {
+            throw new IllegalArgumentException("key bounds are null");
+        }
     }
 
     /**
      * Event time, no watermark delay, watermarks from event timestamps, 10,000 partial matches per key, 1,000,000
-     * units of work per event and key, every key owned.
+     * units of work per event and key, every key owned, keys bounded by this JVM's heap ({@link KeyBounds#forHeap}).
      */
     public static EngineConfig defaults() {
         return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY,
-                DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, null);
+                DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, null, KeyBounds.forHeap(Runtime.getRuntime().maxMemory()));
     }
 
     public EngineConfig withTimeMode(TimeMode mode) {
         return new EngineConfig(mode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, rocksDbState);
+                maxWorkPerEvent, slice, rocksDbState, keyBounds);
     }
 
     public EngineConfig withDefaultWatermarkDelayMs(long delayMs) {
         return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey, maxWorkPerEvent,
-                slice, rocksDbState);
+                slice, rocksDbState, keyBounds);
     }
 
     public EngineConfig withWatermarksFromInputOnly(boolean inputOnly) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey, maxWorkPerEvent,
-                slice, rocksDbState);
+                slice, rocksDbState, keyBounds);
     }
 
     public EngineConfig withSlice(KeySlice owned) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, owned, rocksDbState);
+                maxWorkPerEvent, owned, rocksDbState, keyBounds);
     }
 
     public EngineConfig withMaxPartialMatchesPerKey(int max) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max, maxWorkPerEvent,
-                slice, rocksDbState);
+                slice, rocksDbState, keyBounds);
     }
 
     public EngineConfig withMaxWorkPerEvent(long max) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                max, slice, rocksDbState);
+                max, slice, rocksDbState, keyBounds);
     }
 
     /** Key state in a RocksDB database in {@code folder} (emptied when the engine starts); see the class doc. */
@@ -96,12 +155,18 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
             throw new IllegalArgumentException("RocksDB state folder is null");
         }
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, folder);
+                maxWorkPerEvent, slice, folder, keyBounds);
     }
 
     /** Key state on the heap (the default). */
     public EngineConfig withHeapState() {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, null);
+                maxWorkPerEvent, slice, null, keyBounds);
+    }
+
+    /** Bounds on the keys holding partial matches; see {@link KeyBounds}. */
+    public EngineConfig withKeyBounds(KeyBounds bounds) {
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
+                maxWorkPerEvent, slice, rocksDbState, bounds);
     }
 }

@@ -18,4 +18,11 @@ public interface EngineListener {
      * ignored (the engine counts it anyway).
      */
     default void onWorkBoundExceeded(String rule, Object key, int count) {}
+
+    /**
+     * A bound on keys holding partial matches tripped (the rule's, or the engine's over every rule) and {@code key},
+     * the rule's key that had held partial matches the longest, lost its {@code partialMatches} of them. Default:
+     * ignored (the engine counts evicted keys and their partial matches anyway).
+     */
+    default void onKeyEvicted(String rule, Object key, int partialMatches) {}
 }

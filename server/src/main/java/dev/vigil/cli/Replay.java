@@ -98,6 +98,13 @@ final class Replay {
                         + " than " + config.maxWorkPerEvent() + " units of work; dropped the key's " + count
                         + " partial match(es) (work bound per event and key)");
             }
+
+            @Override
+            public void onKeyEvicted(String rule, Object key, int partialMatches) {
+                problems.println("line " + lineNumber[0] + ": rule " + rule + ", key " + key + ": evicted with "
+                        + partialMatches + " partial match(es) (bound of " + config.keyBounds().maxKeysPerRule()
+                        + " keys holding partial matches per rule, " + config.keyBounds().maxKeys() + " in all)");
+            }
         };
         Engine engine = new Engine(rules, config, listener);
         long malformed = 0;

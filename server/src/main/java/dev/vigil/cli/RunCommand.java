@@ -81,6 +81,12 @@ final class RunCommand implements Callable<Integer> {
                     + "dropped (default: ${DEFAULT-VALUE}).")
     long maxWorkPerEvent;
 
+    @Option(names = "--max-keys", paramLabel = "N",
+            description = "Bound on keys holding partial matches, per rule and in all; beyond it the key that has "
+                    + "held them the longest loses them, reported on stderr (default: half of this JVM's heap at "
+                    + "2 KiB a key, ${DEFAULT-VALUE}).")
+    int maxKeys = EngineConfig.KeyBounds.forHeap(Runtime.getRuntime().maxMemory()).maxKeys();
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -96,6 +102,10 @@ final class RunCommand implements Callable<Integer> {
             err.println("vigil run: --max-work-per-event must be at least 1, got " + maxWorkPerEvent);
             return Vigil.EXIT_USAGE;
         }
+        if (maxKeys < 1) {
+            err.println("vigil run: --max-keys must be at least 1, got " + maxKeys);
+            return Vigil.EXIT_USAGE;
+        }
         RuleFiles loaded = RuleFiles.load(ruleFiles, limits);
         int status = loaded.report(err);
         if (status != 0) {
@@ -107,7 +117,8 @@ final class RunCommand implements Callable<Integer> {
                 .withDefaultWatermarkDelayMs(watermarkDelayMs)
                 .withWatermarksFromInputOnly(watermarks == WatermarkSource.input)
                 .withMaxPartialMatchesPerKey(maxPartialMatches)
-                .withMaxWorkPerEvent(maxWorkPerEvent);
+                .withMaxWorkPerEvent(maxWorkPerEvent)
+                .withKeyBounds(new EngineConfig.KeyBounds(maxKeys, maxKeys));
         EventDecoder decoder = new EventDecoder(loaded.streams(), time == TimeChoice.event);
         Replay replay = new Replay(loaded.rules(), decoder, config, System::currentTimeMillis);
 

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.server.AccessToken;
 import dev.vigil.server.ConfigKey;
 import dev.vigil.server.ConfigResolver;
+import dev.vigil.server.FatalErrors;
 import dev.vigil.server.InvalidConfigException;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
@@ -97,7 +98,14 @@ final class ServeCommand implements Callable<Integer> {
             err.println(warning);
             err.flush();
         }
+        FatalErrors.install(System.err);   // an OutOfMemoryError anywhere ends the process: a supervisor restarts it
         Vertx vertx = Vertx.vertx();
+        vertx.exceptionHandler(failure -> {
+            FatalErrors.check(failure);
+            err.println("vigil serve: unhandled exception on " + Thread.currentThread().getName() + ": " + failure);
+            failure.printStackTrace(err);
+            err.flush();
+        });
         VigilServer server;
         String scheme = resolved.tls() == null ? "http" : "https";
         try {

@@ -119,6 +119,9 @@ final class Checkpointer implements AutoCloseable {
             stats = stats.failed(describe(failed));
             err.println("vigil serve: checkpoint failed (the previous one stays the latest): " + describe(failed));
             err.flush();
+        } catch (OutOfMemoryError fatal) {
+            FatalErrors.check(fatal);   // the executor would swallow it and stop checkpointing
+            throw fatal;
         }
     }
 

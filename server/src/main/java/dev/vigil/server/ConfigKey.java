@@ -21,6 +21,7 @@ public record ConfigKey(String key, String env, String flag, String paramLabel, 
         POSITIVE_INT("an integer in 1.." + Integer.MAX_VALUE),
         POSITIVE_LONG("an integer in 1.." + Long.MAX_VALUE),
         NON_NEGATIVE_LONG("an integer in 0.." + Long.MAX_VALUE),
+        PERCENT("an integer in 0..100"),
         PATH("a path (a string)"),
         LIST("a comma-separated list (in the file, a string or an array of strings)");
 

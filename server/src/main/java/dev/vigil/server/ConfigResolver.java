@@ -170,7 +170,24 @@ public final class ConfigResolver {
             new ConfigKey("stuckShardMs", "VIGIL_STUCK_SHARD_MS", "--stuck-shard-ms", "MS",
                     ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.Work.DEFAULT.stuckShardMs(),
                     "Milliseconds a shard may stay on one command (an event batch, a deployment) before /ready "
-                            + "answers 503 naming it."));
+                            + "answers 503 naming it."),
+            new ConfigKey("maxKeys", "VIGIL_MAX_KEYS", "--max-keys", "N", ConfigKey.Kind.POSITIVE_INT,
+                    "" + MemoryLimits.defaults().maxKeys(),
+                    "Keys holding partial matches over every rule, split evenly between the shards; beyond it the "
+                            + "keys holding them the longest lose them (evicted, counted); default: half of this "
+                            + "JVM's heap at 2 KiB a key."),
+            new ConfigKey("maxKeysPerRule", "VIGIL_MAX_KEYS_PER_RULE", "--max-keys-per-rule", "N",
+                    ConfigKey.Kind.POSITIVE_INT, "" + MemoryLimits.defaults().maxKeysPerRule(),
+                    "Keys holding partial matches in one rule (split between the shards, evicted beyond it, "
+                            + "oldest first); default: as maxKeys."),
+            new ConfigKey("heapPausePercent", "VIGIL_HEAP_PAUSE_PERCENT", "--heap-pause-percent", "PERCENT",
+                    ConfigKey.Kind.PERCENT, "" + MemoryLimits.DEFAULT_HEAP_PAUSE_PERCENT,
+                    "Heap in use after garbage collection at which ingestion pauses (batches get 503, WebSockets "
+                            + "stop being read, /ready not ready) before the heap runs out; 0 turns it off."),
+            new ConfigKey("heapResumePercent", "VIGIL_HEAP_RESUME_PERCENT", "--heap-resume-percent", "PERCENT",
+                    ConfigKey.Kind.PERCENT, "" + MemoryLimits.DEFAULT_HEAP_RESUME_PERCENT,
+                    "Heap in use after garbage collection below which a paused ingestion resumes; below "
+                            + "heapPausePercent."));
 
 
     /** The allowed values of the settings that are one of a few words. */
@@ -241,13 +258,26 @@ public final class ConfigResolver {
                         (Integer) values.get(CompileLimits.NFA_TRANSITIONS),
                         (Long) values.get(CompileLimits.COMPILE_TIMEOUT)), (Integer) values.get("compileThreads"),
                         (Long) values.get("backtestTimeoutMs"), (Long) values.get("backtestMaxEvents")),
-                new ServerConfig.Work((Long) values.get("maxWorkPerEvent"), (Long) values.get("stuckShardMs")));
+                new ServerConfig.Work((Long) values.get("maxWorkPerEvent"), (Long) values.get("stuckShardMs")),
+                memory(values));
     }
 
     @SuppressWarnings("unchecked")
     private static List<String> list(Map<String, Object> values, String key) {
         Object list = values.get(key);
         return list == null ? List.of() : (List<String>) list;
+    }
+
+    /** The memory settings; the resume percentage must be below the pause percentage (when the pause is on). */
+    private static MemoryLimits memory(Map<String, Object> values) throws InvalidConfigException {
+        int pause = (Integer) values.get("heapPausePercent");
+        int resume = (Integer) values.get("heapResumePercent");
+        if (pause > 0 && resume >= pause) {
+            throw new InvalidConfigException("heapResumePercent (" + resume + ") must be below heapPausePercent ("
+                    + pause + "), so that a pause ends only once memory was freed");
+        }
+        return new MemoryLimits((Integer) values.get("maxKeys"), (Integer) values.get("maxKeysPerRule"), pause,
+                resume);
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */
@@ -395,7 +425,8 @@ public final class ConfigResolver {
         if (kind == ConfigKey.Kind.PORT && (value < 0 || value > 65_535)
                 || kind == ConfigKey.Kind.POSITIVE_INT && (value < 1 || value > Integer.MAX_VALUE)
                 || kind == ConfigKey.Kind.POSITIVE_LONG && value < 1
-                || kind == ConfigKey.Kind.NON_NEGATIVE_LONG && value < 0) {
+                || kind == ConfigKey.Kind.NON_NEGATIVE_LONG && value < 0
+                || kind == ConfigKey.Kind.PERCENT && (value < 0 || value > 100)) {
             throw wrong(key, origin, text.trim());
         }
         if (kind == ConfigKey.Kind.POSITIVE_LONG || kind == ConfigKey.Kind.NON_NEGATIVE_LONG) {

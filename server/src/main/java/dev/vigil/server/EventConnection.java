@@ -53,6 +53,8 @@ import java.util.List;
 final class EventConnection {
     /** How often a paused connection offers its pending batch again; short, since a shard drains fast. */
     static final long RETRY_MS = 2;
+    /** How often it does while ingestion is paused for memory ({@link MemoryGuard}), which lasts longer. */
+    static final long MEMORY_RETRY_MS = 100;
     /** WebSocket close code 1009, for a frame over the size limit. */
     static final short MESSAGE_TOO_BIG = 1009;
     /** Acknowledgements one connection may have waiting for the ingest log's flush before it stops reading. */
@@ -237,7 +239,7 @@ final class EventConnection {
         pending = frame.batch();
         pendingAck = ack;
         socket.pause();
-        vertx.setTimer(RETRY_MS, ignored -> retry());
+        vertx.setTimer(retryMs(result), ignored -> retry());
     }
 
     /**
@@ -298,7 +300,7 @@ final class EventConnection {
         }
         Ingest.Result result = ingest.accept(source, pending);
         if (result.busy()) {
-            vertx.setTimer(RETRY_MS, ignored -> retry());
+            vertx.setTimer(retryMs(result), ignored -> retry());
             return;
         }
         JsonObject ack = pendingAck;
@@ -306,6 +308,10 @@ final class EventConnection {
         pendingAck = null;
         onAccepted(result, ack);
         resumeIfFree();
+    }
+
+    private static long retryMs(Ingest.Result busy) {
+        return busy.refused() != null ? MEMORY_RETRY_MS : RETRY_MS;
     }
 
     private void acknowledge(JsonObject ack) {

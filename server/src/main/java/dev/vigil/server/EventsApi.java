@@ -15,8 +15,9 @@ import java.util.function.IntConsumer;
  * {@code POST /v1/events}: NDJSON, one event or {@code {"watermark": ts}} per line, parsed exactly as
  * {@code vigil run} parses its input. Bad lines are counted and the first {@link EventFrame#MAX_LISTED_ERRORS} are
  * reported with their line numbers, so the answer stays small whatever the body holds; the good ones go to the
- * {@link Ingest} as one batch, in order, or not at all when a shard's queue is full or the ingest log cannot take
- * them (a failed write, a data folder below its free-space reserve): 503 with the reason, nothing accepted. The
+ * {@link Ingest} as one batch, in order, or not at all when a shard's queue is full, the heap is nearly full
+ * ({@link MemoryGuard}) or the ingest log cannot take them (a failed write, a data folder below its free-space
+ * reserve): 503 with the reason, nothing accepted. The
  * 202 is sent once the batch is in the ingest log, flushed to disk first when the acknowledgement policy says so.
  *
  * <p>The body is parsed on a worker thread (a 4 MiB body takes milliseconds); the parsed batch is then handed to
@@ -73,6 +74,12 @@ final class EventsApi {
             }
             Ingest.Result result = parsed.batch().isEmpty() ? new Ingest.Result(false, 0, 0)
                     : ingest.accept(from, parsed.batch());
+            if (result.busy() && result.refused() != null) {
+                ctx.response().putHeader("Retry-After", "" + MemoryGuard.RETRY_AFTER_SECONDS);
+                Problems.send(ctx, 503, Problems.error(result.refused()).put("accepted", 0)
+                        .put("errors", parsed.errors()));
+                return;
+            }
             if (result.busy()) {
                 RulesApi.busy(ctx);
                 return;

@@ -39,11 +39,17 @@ import java.util.function.LongSupplier;
 final class Ingest {
     /**
      * What became of a batch: queued ({@code position} in the ingest log, {@code late} of its {@code events} late),
-     * busy (a queue is full: nothing happened, offer it again), or refused (the ingest log did not take it:
-     * nothing happened, {@code refused} says why, for the sender).
+     * busy (a queue is full, or memory is short and {@code refused} says so: nothing happened, offer it again
+     * later), or refused (the ingest log did not take it: nothing happened, {@code refused} says why, for the
+     * sender).
      */
     record Result(boolean busy, int events, int late, String refused, long position) {
         static final Result BUSY = new Result(true, 0, 0, null, 0);
+
+        /** Busy until the memory guard resumes ingestion; {@code why} for the sender. */
+        static Result paused(String why) {
+            return new Result(true, 0, 0, why, 0);
+        }
 
         Result(boolean busy, int events, int late) {
             this(busy, events, late, null, 0);
@@ -72,6 +78,8 @@ final class Ingest {
     private final Map<String, RuleText> ruleTexts = new LinkedHashMap<>();
     private final IngestCounters counters = new IngestCounters();
     private Routing routing;
+    /** Pauses ingestion while the heap is nearly full; null: never (set before the sources open). */
+    private volatile MemoryGuard memory;
     private long sequence;
     private byte[] outcomes = new byte[256];
 
@@ -154,6 +162,11 @@ final class Ingest {
         String refusal = log.refusal();
         if (refusal != null) {
             return Result.refused(refusal);
+        }
+        String pressure = memoryPressure();
+        if (pressure != null) {
+            memory.refused();
+            return Result.paused(pressure);
         }
         if (!everyShardHasRoom(lines.size())) {
             return Result.BUSY;
@@ -497,6 +510,17 @@ final class Ingest {
      */
     String refusal() {
         return log.refusal();
+    }
+
+    /** Refuses batches as busy while {@code guard} says memory is short. */
+    void pauseWhenMemoryIsShort(MemoryGuard guard) {
+        memory = guard;
+    }
+
+    /** Why ingestion is paused for memory ({@link MemoryGuard}), or {@code null}; for {@code /ready}. No lock. */
+    String memoryPressure() {
+        MemoryGuard guard = memory;
+        return guard == null ? null : guard.pausedReason();
     }
 
     /** Events of a stream passed on to the shards: on time, and read by some rule. */

@@ -60,6 +60,9 @@ final class Problems {
     void render(RoutingContext ctx) {
         int status = ctx.statusCode();
         Throwable failure = ctx.failure();
+        if (failure != null) {
+            FatalErrors.check(failure);   // a worker ran out of memory: the process ends (vigil serve)
+        }
         if (status == 404) {
             send(ctx, 404, error("no such resource").put("path", ctx.request().path()));
         } else if (status == 405) {

@@ -313,6 +313,7 @@ final class RulesApi {
                 .put("droppedPartialMatches", found == null ? 0 : found.droppedPartialMatches())
                 .put("workBoundExceeded", found == null ? 0 : found.workBoundTrips())
                 .put("evaluationErrors", found == null ? 0 : found.evaluationErrors())
+                .put("evictedKeys", found == null ? 0 : found.evictedKeys())
                 .put("lateEventsByStream", late);
     }
 

@@ -43,12 +43,13 @@ import java.util.function.Consumer;
  * @param security what web pages, and the sinks rule text names, may reach
  * @param ruleWork what one rule text may cost to compile and one backtest to run
  * @param work the bound on the engine's work per event and key, and when a busy shard counts as stuck
+ * @param memory the bounds on keys holding partial matches and the heap occupancy at which ingestion pauses
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend, Security security, RuleWork ruleWork, Work work) {
+        StateBackend stateBackend, Security security, RuleWork ruleWork, Work work, MemoryLimits memory) {
     /**
      * What web pages, and the sinks named in rule text, may reach (docs/security.md).
      *
@@ -258,6 +259,9 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (work == null) {
             throw new IllegalArgumentException("work bounds are null");
         }
+        if (memory == null) {
+            throw new IllegalArgumentException("memory limits are null");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
@@ -265,7 +269,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
                 null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION,
-                StateBackend.HEAP, Security.DEFAULT, RuleWork.DEFAULT, Work.DEFAULT);
+                StateBackend.HEAP, Security.DEFAULT, RuleWork.DEFAULT, Work.DEFAULT, MemoryLimits.defaults());
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -348,6 +352,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.watermarkDelayMs = delayMs);
     }
 
+    public ServerConfig withMemory(MemoryLimits limits) {
+        return copy(settings -> settings.memory = limits);
+    }
+
     private ServerConfig copy(Consumer<Copy> change) {
         Copy copy = new Copy(this);
         change.accept(copy);
@@ -383,6 +391,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         Security security;
         RuleWork ruleWork;
         Work work;
+        MemoryLimits memory;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -409,13 +418,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             security = config.security;
             ruleWork = config.ruleWork;
             work = config.work;
+            memory = config.memory;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend, security, ruleWork, work);
+                    logRetention, stateBackend, security, ruleWork, work, memory);
         }
     }
 }

@@ -71,6 +71,7 @@ final class ServerMetrics {
     private final Map<String, Meter> evaluationErrorCounters = new HashMap<>();
     private final Map<String, Meter> droppedCounters = new HashMap<>();
     private final Map<String, Meter> workBoundCounters = new HashMap<>();
+    private final Map<String, Meter> evictedKeyCounters = new HashMap<>();
 
     ServerMetrics() {
         this.malformed = Counter.builder("vigil.malformed.events")
@@ -122,6 +123,22 @@ final class ServerMetrics {
             String description) {
         Gauge.builder(name, shard, value).description(description).tag("shard", Integer.toString(shard.id()))
                 .strongReference(true).register(registry);
+    }
+
+    /** Reports the memory guard's pause and counts its pauses and the batches refused meanwhile. */
+    void watchMemory(MemoryGuard memory) {
+        Gauge.builder("vigil.memory.paused", memory, guard -> guard.pausedReason() == null ? 0 : 1)
+                .description("1 while ingestion is paused because the heap is nearly full after garbage collection "
+                        + "(heapPausePercent), else 0")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("vigil.memory.pauses", memory, MemoryGuard::pauses)
+                .description("Times ingestion paused because the heap was nearly full after garbage collection")
+                .register(registry);
+        FunctionCounter.builder("vigil.memory.refused.batches", memory, MemoryGuard::refusedBatches)
+                .description("Event batches refused (503, or a WebSocket message held back) while ingestion was "
+                        + "paused for memory")
+                .register(registry);
     }
 
     /** Reports the hub's live alert subscribers (WebSocket and event stream) and counts the slow ones it drops. */
@@ -237,13 +254,18 @@ final class ServerMetrics {
                         .tag("rule", name).register(registry));
                 droppedCounters.put(name, FunctionCounter.builder("vigil.dropped.partial.matches", this,
                                 m -> m.snapshot.rule(name, RuleCounters::droppedPartialMatches))
-                        .description("Partial matches dropped by the partial-match bound per key or the work bound "
-                                + "per event, by rule (since the rule's current version)")
+                        .description("Partial matches dropped by the partial-match bound per key, the work bound "
+                                + "per event or the eviction of their key, by rule (since the rule's current version)")
                         .tag("rule", name).register(registry));
                 workBoundCounters.put(name, FunctionCounter.builder("vigil.work.bound.exceeded", this,
                                 m -> m.snapshot.rule(name, RuleCounters::workBoundTrips))
                         .description("Events that needed more work on a key than maxWorkPerEvent (the key's partial "
                                 + "matches were dropped): a rule whose cost per event is anomalous, by rule")
+                        .tag("rule", name).register(registry));
+                evictedKeyCounters.put(name, FunctionCounter.builder("vigil.evicted.keys", this,
+                                m -> m.snapshot.rule(name, RuleCounters::evictedKeys))
+                        .description("Keys whose partial matches were dropped because more keys held some than "
+                                + "maxKeysPerRule or maxKeys allow, by rule (since the rule's current version)")
                         .tag("rule", name).register(registry));
             }
         }
@@ -255,6 +277,7 @@ final class ServerMetrics {
             registry.remove(evaluationErrorCounters.remove(entry.getKey()));
             registry.remove(droppedCounters.remove(entry.getKey()));
             registry.remove(workBoundCounters.remove(entry.getKey()));
+            registry.remove(evictedKeyCounters.remove(entry.getKey()));
             return true;
         });
     }

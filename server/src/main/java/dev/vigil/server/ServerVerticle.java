@@ -34,6 +34,8 @@ final class ServerVerticle extends VerticleBase {
     private HttpServer server;
     private Ingest ingest;
     private long idleTimer = -1;
+    private long memoryTimer = -1;
+    private MemoryGuard.Heap heap = MemoryGuard.jvm();
     private volatile boolean ready;
     private Map<Path, RuleReloader.WatchedFile> watchedFiles;
     private ChronicleIngestLog recoveryLog;
@@ -66,6 +68,18 @@ final class ServerVerticle extends VerticleBase {
         alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
         ingest = ingests.create(alerts);
         metrics.attach(ingest);
+        MemoryGuard memory = new MemoryGuard(config.memory().heapPausePercent(), config.memory().heapResumePercent(),
+                heap, err);
+        ingest.pauseWhenMemoryIsShort(memory);
+        metrics.watchMemory(memory);
+        memoryTimer = vertx.setPeriodic(MemoryGuard.CHECK_EVERY_MS, ignored -> {
+            if (memory.check(System.nanoTime())) {
+                vertx.executeBlocking(() -> {
+                    heap.collect();
+                    return null;
+                }, false).onComplete(done -> memory.collected());
+            }
+        });
         if (checkpoints != null) {
             checkpointer = new Checkpointer(ingest, checkpoints, config.checkpointIntervalMs(), Clock.systemUTC(),
                     err, needed -> {
@@ -184,6 +198,7 @@ final class ServerVerticle extends VerticleBase {
             compiler.close();
         }
         vertx.cancelTimer(idleTimer);
+        vertx.cancelTimer(memoryTimer);
         // Shards finish what they hold, their last alerts are pushed (log, subscribers, sinks), then sinks close. Each
         // step goes on whatever the one before it threw: every sink and both logs are closed, failures reported.
         List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -247,6 +262,11 @@ final class ServerVerticle extends VerticleBase {
         this.watchedFiles = Map.of();
     }
 
+    /** Reads the heap for the memory guard from {@code reading} instead of the JVM (tests); call before deploying. */
+    void readHeapWith(MemoryGuard.Heap reading) {
+        this.heap = reading;
+    }
+
     /** Takes checkpoints into {@code store} once running (and serves the savepoint API); call before deploying. */
     void checkpointTo(CheckpointStore store) {
         this.checkpoints = store;
@@ -276,12 +296,15 @@ final class ServerVerticle extends VerticleBase {
 
     /**
      * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, while
-     * the ingest log refuses batches (the data folder below its free-space reserve, or its disk full), while the
-     * alert log refuses alerts, and while a shard is stuck on one command (longer than {@code stuckShardMs}), with
-     * that reason.
+     * ingestion is paused (the ingest log refuses batches: the data folder below its free-space reserve, or its disk
+     * full; or the heap is nearly full), while the alert log refuses alerts, and while a shard is stuck on one
+     * command (longer than {@code stuckShardMs}), with that reason.
      */
     private void ready(RoutingContext ctx) {
         String paused = ingest.refusal();
+        if (paused == null) {
+            paused = ingest.memoryPressure();
+        }
         if (paused == null) {
             paused = alerts.refusal();
         }

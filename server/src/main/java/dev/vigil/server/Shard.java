@@ -11,7 +11,9 @@ import dev.vigil.wire.InputLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,8 @@ public final class Shard {
     /** The shortest and the longest time a shard writes its snapshot's keys between two command batches. */
     static final long MIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Evicted keys are logged at once, then at most this often: a flood of keys evicts one per new key. */
+    static final long EVICTION_REPORT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /** Lines of a batch between two looks at the clock (for publishing the counters in a long batch). */
     static final int LINES_BETWEEN_CLOCK_READS = 256;
@@ -99,6 +103,10 @@ public final class Shard {
     private boolean overWorkBoundLogged;
     /** When the counters were last published (shard thread only). */
     private long countersAt;
+    /** Keys evicted per rule since the last report, and when that went out (shard thread only). */
+    private final Map<String, long[]> evictedSinceReport = new LinkedHashMap<>();
+    private boolean evictionsReported;
+    private long evictionsReportedAt;
 
     /** Builds a shard's engine around the listener the shard gives it: fresh, or restored from a checkpoint. */
     @FunctionalInterface
@@ -141,6 +149,11 @@ public final class Shard {
             @Override
             public void onWorkBoundExceeded(String rule, Object key, int count) {
                 overWorkBound(rule, key, count);
+            }
+
+            @Override
+            public void onKeyEvicted(String rule, Object key, int partialMatches) {
+                evictedSinceReport.computeIfAbsent(rule, name -> new long[1])[0]++;
             }
         });
         this.thread = new Thread(this::run, "vigil-shard-" + id);
@@ -276,6 +289,9 @@ public final class Shard {
                     continueSnapshot(Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, cycle / 2)));
                 }
                 long now = nanoClock.getAsLong();
+                if (!evictedSinceReport.isEmpty()) {
+                    reportEvictions(now);
+                }
                 boolean idle = first == null && snapshot == null;   // while writing state, no command is no idle
                 if (changed && (idle || now - countersAt >= SNAPSHOT_EVERY_NANOS)) {
                     publishCounters(now);
@@ -285,6 +301,27 @@ public final class Shard {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Logs the keys evicted since the last report: at once the first time, then at most once a minute. */
+    private void reportEvictions(long now) {
+        if (evictionsReported && now - evictionsReportedAt < EVICTION_REPORT_EVERY_NANOS) {
+            return;
+        }
+        StringBuilder rules = new StringBuilder();
+        long total = 0;
+        for (Map.Entry<String, long[]> rule : evictedSinceReport.entrySet()) {
+            rules.append(rules.length() == 0 ? "" : ", ").append(rule.getKey()).append(' ').append(rule.getValue()[0]);
+            total += rule.getValue()[0];
+        }
+        err.println("vigil serve: shard " + id + ": evicted " + total + " key(s) holding partial matches"
+                + (evictionsReported ? " since the last report" : "") + " (" + rules + "): more keys held "
+                + "partial matches than maxKeysPerRule or maxKeys allow (split between the shards), so those holding "
+                + "them the longest lost them; see evictedKeys in the rules' status");
+        err.flush();
+        evictedSinceReport.clear();
+        evictionsReported = true;
+        evictionsReportedAt = now;
     }
 
     private void handle(ShardCommand command) {

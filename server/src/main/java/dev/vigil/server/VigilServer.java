@@ -66,6 +66,16 @@ public final class VigilServer {
 
     /** As {@link #start(Vertx, ServerConfig, PrintWriter)}, reading the data folder's free space with {@code disk}. */
     static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err, DiskReserve.FreeSpace disk) {
+        return start(vertx, config, err, disk, MemoryGuard.jvm());
+    }
+
+    /** As {@link #start(Vertx, ServerConfig, PrintWriter)}, reading the heap for the memory guard with {@code heap}. */
+    static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err, MemoryGuard.Heap heap) {
+        return start(vertx, config, err, DiskReserve.FreeSpace.FILE_SYSTEM, heap);
+    }
+
+    private static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err,
+            DiskReserve.FreeSpace disk, MemoryGuard.Heap heap) {
         AlertLog[] alertLog = new AlertLog[1];
         IngestLog[] ingestLog = new IngestLog[1];
         CheckpointStore[] store = new CheckpointStore[1];
@@ -120,6 +130,7 @@ public final class VigilServer {
                     if (store[0] != null) {
                         verticle.checkpointTo(store[0]);
                     }
+                    verticle.readHeapWith(heap);
                     return vertx.deployVerticle(verticle)
                             .map(id -> new VigilServer(vertx, verticle, id, initial.size()));
                 })
@@ -244,10 +255,14 @@ public final class VigilServer {
         return EngineConfig.defaults().withWatermarksFromInputOnly(true).withSlice(slice);
     }
 
-    /** Shard {@code shard}'s engine settings; RocksDB state goes to {@code <data>/state/shard-N}. */
+    /**
+     * Shard {@code shard}'s engine settings: its share of the key bounds; RocksDB state goes to
+     * {@code <data>/state/shard-N}.
+     */
     private static EngineConfig engineConfig(ServerConfig config, int shard, int count) {
         EngineConfig engine = shardEngine(new KeySlice(shard, count))
-                .withMaxWorkPerEvent(config.work().maxWorkPerEvent());
+                .withMaxWorkPerEvent(config.work().maxWorkPerEvent())
+                .withKeyBounds(config.memory().keyBoundsPerShard(count));
         if (config.stateBackend() != ServerConfig.StateBackend.ROCKSDB) {
             return engine;
         }

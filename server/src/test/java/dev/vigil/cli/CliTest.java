@@ -171,6 +171,24 @@ class CliTest {
     }
 
     @Test
+    void runEvictsTheKeyHoldingPartialMatchesTheLongestBeyondMaxKeysAndSaysSo() throws IOException {
+        Path rules = write("r.cep", RULE);
+        Path events = write("e.ndjson", """
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":"2026-11-21T08:00:00Z"}
+                {"stream":"payments","card_id":"c2","amount":1.0,"ts":"2026-11-21T08:00:01Z"}
+                {"stream":"payments","card_id":"c2","amount":1.5,"ts":"2026-11-21T08:00:02Z"}
+                {"stream":"payments","card_id":"c2","amount":900.0,"ts":"2026-11-21T08:00:03Z"}
+                """);
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString(), "--max-keys", "1");
+        assertEquals(0, result.exit(), result.err());
+        assertTrue(result.err().contains("line 3: rule tiny_then_big, key c1: evicted with 1 partial match(es) "
+                + "(bound of 1 keys holding partial matches per rule, 1 in all)"), result.err());
+        List<String> alerts = result.out().lines().toList();
+        assertEquals(1, alerts.size(), result.out());   // c1's partial match was evicted: no timeout for it
+        assertEquals("c2", JSON.readTree(alerts.get(0)).get("key").asText());
+    }
+
+    @Test
     void runIsDeterministic() throws IOException {
         Path rules = write("r.cep", RULE);
         Path events = write("e.ndjson", """

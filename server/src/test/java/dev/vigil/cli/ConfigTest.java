@@ -10,6 +10,7 @@ import dev.vigil.server.ConfigKey;
 import dev.vigil.server.ConfigResolver;
 import dev.vigil.server.Durability;
 import dev.vigil.server.InvalidConfigException;
+import dev.vigil.server.MemoryLimits;
 import dev.vigil.server.durable.LogRetention;
 import dev.vigil.server.ServerConfig;
 import java.io.IOException;
@@ -111,13 +112,17 @@ class ConfigTest {
         env.put("VIGIL_BACKTEST_MAX_EVENTS", "17");
         env.put("VIGIL_MAX_WORK_PER_EVENT", "5000");
         env.put("VIGIL_STUCK_SHARD_MS", "200");
+        env.put("VIGIL_MAX_KEYS", "1000");
+        env.put("VIGIL_MAX_KEYS_PER_RULE", "600");
+        env.put("VIGIL_HEAP_PAUSE_PERCENT", "0");
+        env.put("VIGIL_HEAP_RESUME_PERCENT", "0");
         assertEquals(new ServerConfig("::1", 0, Path.of("my-rules"), 7, 100, 200, Path.of("/var/lib/vigil"),
                 List.of(), 300, 4, 50, 3, 0, 2_500, List.of(), null, Durability.DEFAULT, 0, null,
                 new LogRetention(3_600_000, 0), ServerConfig.StateBackend.ROCKSDB, new ServerConfig.Security(
                         List.of("https://ops.example.com:443", "http://localhost:3000"),
                         Path.of("/var/lib/vigil-sinks"), List.of("loopback"), List.of("private", "*.internal")),
                 new ServerConfig.RuleWork(new CompileLimits(11, 12, 13, 14, 15), 3, 16, 17),
-                new ServerConfig.Work(5_000, 200)), serve(env));
+                new ServerConfig.Work(5_000, 200), new MemoryLimits(1_000, 600, 0, 0)), serve(env));
     }
 
     @Test
@@ -128,7 +133,7 @@ class ConfigTest {
                         new ServerConfig.Security(List.of("http://127.0.0.1:3000"), Path.of("s"),
                                 List.of("10.1.2.3", "hooks.internal"), List.of("10.0.0.0/8")),
                         new ServerConfig.RuleWork(new CompileLimits(21, 22, 23, 24, 25), 4, 26, 27),
-                        new ServerConfig.Work(7_000, 300)),
+                        new ServerConfig.Work(7_000, 300), new MemoryLimits(2_000, 700, 60, 50)),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--allowed-origins", "http://127.0.0.1:3000", "--sink-dir", "s",
                         "--webhook-allowed-hosts", "10.1.2.3,hooks.internal", "--webhook-denied-hosts", "10.0.0.0/8",
@@ -141,7 +146,8 @@ class ConfigTest {
                         "--watermark-delay-ms", "5000", "--checkpoint-interval-ms", "60000",
                         "--from-savepoint", "nightly", "--log-retention-ms", "1000",
                         "--log-retention-bytes", "5000000", "--state-backend", "rocksdb",
-                        "--max-work-per-event", "7000", "--stuck-shard-ms", "300"));
+                        "--max-work-per-event", "7000", "--stuck-shard-ms", "300", "--max-keys", "2000",
+                        "--max-keys-per-rule", "700", "--heap-pause-percent", "60", "--heap-resume-percent", "50"));
     }
 
     @Test
@@ -182,6 +188,22 @@ class ConfigTest {
                         .stateBackend());
         assertEquals("--state-backend: stateBackend must be heap or rocksdb, got \"disk\"",
                 problem(Map.of(), "--state-backend", "disk"));
+    }
+
+    @Test
+    void keyBoundsDefaultToTheHeapAndHeapPercentagesAreChecked() throws Exception {
+        ServerConfig defaults = serve(Map.of());
+        long expected = Runtime.getRuntime().maxMemory() / 2_048 / 2;
+        assertEquals(Math.min(Integer.MAX_VALUE, expected), defaults.memory().maxKeys());
+        assertEquals(defaults.memory().maxKeys(), defaults.memory().maxKeysPerRule());
+        assertEquals(90, defaults.memory().heapPausePercent());
+        assertEquals(80, defaults.memory().heapResumePercent());
+        assertEquals("--heap-pause-percent: heapPausePercent must be an integer in 0..100, got 101",
+                problem(Map.of(), "--heap-pause-percent", "101"));
+        assertEquals("heapResumePercent (85) must be below heapPausePercent (85), so that a pause ends only once "
+                + "memory was freed", problem(Map.of("VIGIL_HEAP_RESUME_PERCENT", "85"), "--heap-pause-percent", "85"));
+        assertEquals("--max-keys: maxKeys must be an integer in 1.." + Integer.MAX_VALUE + ", got 0",
+                problem(Map.of(), "--max-keys", "0"));
     }
 
     @Test
@@ -262,7 +284,8 @@ class ConfigTest {
                 + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, allowedOrigins, sinkDir, "
                 + "webhookAllowedHosts, webhookDeniedHosts, maxNestingDepth, "
                 + "maxRepeatCount, maxNfaStates, maxNfaTransitions, compileTimeoutMs, compileThreads, "
-                + "backtestTimeoutMs, backtestMaxEvents, maxWorkPerEvent, stuckShardMs, sinks",
+                + "backtestTimeoutMs, backtestMaxEvents, maxWorkPerEvent, stuckShardMs, maxKeys, maxKeysPerRule, "
+                + "heapPausePercent, heapResumePercent, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
 

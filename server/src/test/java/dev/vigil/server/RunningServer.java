@@ -24,8 +24,9 @@ final class RunningServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final StringWriter err = new StringWriter();
 
-    private RunningServer(Vertx vertx, ServerConfig config) throws Exception {
-        this.server = VigilServer.start(vertx, config, new PrintWriter(err, true))
+    private RunningServer(Vertx vertx, ServerConfig config, MemoryGuard.Heap heap) throws Exception {
+        PrintWriter log = new PrintWriter(err, true);
+        this.server = (heap == null ? VigilServer.start(vertx, config, log) : VigilServer.start(vertx, config, log, heap))
                 .toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -36,7 +37,12 @@ final class RunningServer implements AutoCloseable {
 
     /** Starts a server as configured; use port 0 on 127.0.0.1. */
     static RunningServer start(Vertx vertx, ServerConfig config) throws Exception {
-        return new RunningServer(vertx, config);
+        return new RunningServer(vertx, config, null);
+    }
+
+    /** Starts a server as configured whose memory guard reads {@code heap} instead of the JVM's. */
+    static RunningServer start(Vertx vertx, ServerConfig config, MemoryGuard.Heap heap) throws Exception {
+        return new RunningServer(vertx, config, heap);
     }
 
     HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {

@@ -3,6 +3,8 @@ package dev.vigil.nfa.runtime;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.match.PartialMatchesGraph;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 
@@ -14,10 +16,15 @@ import java.util.IdentityHashMap;
  * had (the table doubles past three quarters full and never shrinks, so its capacity follows from the most keys it
  * ever held): the restored table iterates in the same order and a second snapshot has the same bytes.
  *
+ * <p>The keys holding partial matches are also queued in the order they began to hold them ({@link HolderQueue}):
+ * joining appends, leaving only clears the state's {@link KeyState#heldSince}, eviction takes the oldest still
+ * current. A restore queues them in the order of the {@code heldSince} they had.
+ *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
 final class HeapKeyStore implements KeyStore {
     private final Matcher matcher;
+    private final KeyBudget budget;
     private KeyTable keys = new KeyTable();
     /** Partial matches over every key, as of each key's last put or release. */
     private long held;
@@ -27,9 +34,19 @@ final class HeapKeyStore implements KeyStore {
     private int captures;
     private PartialMatchesGraph copier;
     private PartialMatchesGraph.Builder builder;
+    /** The keys holding partial matches, oldest first, and how many. */
+    private final HolderQueue holderQueue = new HolderQueue();
+    private int holders;
+    /** The last {@link KeyState#heldSince} given. */
+    private long lastHeldSince;
+    /** From {@link #presize} to {@link #finishRestore}: holders keep the {@link KeyState#heldSince} restored. */
+    private boolean restoring;
+    /** Restored holders with their {@link KeyState#heldSince}, queued in that order by {@link #finishRestore}. */
+    private ArrayList<KeyState> restoredHolders;
 
-    HeapKeyStore(Matcher matcher) {
+    HeapKeyStore(Matcher matcher, KeyBudget budget) {
         this.matcher = matcher;
+        this.budget = budget;
     }
 
     @Override
@@ -64,6 +81,12 @@ final class HeapKeyStore implements KeyStore {
         return ((KeyState) handle).key;
     }
 
+    /** The handle is the state itself: a removed one is gone for good. */
+    @Override
+    public boolean holds(Object handle, long incarnation) {
+        return !((KeyState) handle).removed;
+    }
+
     @Override
     public void add(KeyState state) {
         if (!keys.add(state)) {
@@ -81,11 +104,70 @@ final class HeapKeyStore implements KeyStore {
         recount(state);
     }
 
-    /** Keeps {@link #held} up to date: the runtime ends every change of a state with put, release or remove. */
+    /**
+     * Keeps {@link #held} and the holders up to date: the runtime ends every change of a state with put, release
+     * or remove.
+     */
     private void recount(KeyState state) {
+        int before = state.counted;
         int now = matcher.partialMatchCount(state.partialMatches);
-        held += now - state.counted;
+        held += now - before;
         state.counted = now;
+        if (before == 0 && now > 0) {
+            join(state);
+        } else if (before > 0 && now == 0) {
+            leave(state);
+        }
+    }
+
+    /** The key begins to hold partial matches: it becomes the newest holder (a restored one waits for its turn). */
+    private void join(KeyState state) {
+        holders++;
+        budget.holding++;
+        if (restoring && state.heldSince != 0) {
+            if (restoredHolders == null) {
+                restoredHolders = new ArrayList<>();
+            }
+            restoredHolders.add(state);
+            return;
+        }
+        state.heldSince = ++lastHeldSince;
+        holderQueue.add(state);
+    }
+
+    /** The key holds no partial match any more: its entry in the queue goes stale. */
+    private void leave(KeyState state) {
+        holders--;
+        budget.holding--;
+        state.heldSince = 0;
+    }
+
+    @Override
+    public int holders() {
+        return holders;
+    }
+
+    @Override
+    public KeyState oldestHolder() {
+        KeyState state = holderQueue.oldest();
+        if (state != null && capture != null) {
+            capture.beforeChange(state);
+        }
+        return state;
+    }
+
+    @Override
+    public void finishRestore() {
+        restoring = false;
+        if (restoredHolders == null) {
+            return;
+        }
+        restoredHolders.sort(Comparator.comparingLong(state -> state.heldSince));
+        for (KeyState state : restoredHolders) {
+            holderQueue.add(state);
+            lastHeldSince = Math.max(lastHeldSince, state.heldSince);
+        }
+        restoredHolders = null;
     }
 
     @Override
@@ -96,6 +178,10 @@ final class HeapKeyStore implements KeyStore {
         keys.remove(state);
         state.removed = true;
         held -= state.counted;
+        if (state.counted > 0) {
+            leave(state);
+        }
+        state.counted = 0;
     }
 
     @Override
@@ -208,17 +294,23 @@ final class HeapKeyStore implements KeyStore {
         copy.scheduledDeadline = state.scheduledDeadline;
         copy.advancedTo = state.advancedTo;
         copy.round = state.round;
+        copy.heldSince = state.heldSince;
         return copy;
     }
 
     @Override
     public void presize(int mostKeys) {
         keys = KeyTable.grownTo(mostKeys);
+        restoring = true;
     }
 
     @Override
     public void clear() {
         keys = new KeyTable();
         held = 0;
+        budget.holding -= holders;
+        holders = 0;
+        holderQueue.clear();
+        restoredHolders = null;
     }
 }

@@ -16,7 +16,12 @@ import dev.vigil.nfa.match.PartialMatches;
  */
 final class KeyState {
     final Object key;
-    final PartialMatches partialMatches;
+    /**
+     * Replaced by a fresh state when the key is evicted with events still waiting ({@link RuleRuntime#evictOldest});
+     * null once an evicted key left its store (nothing reads a removed state: a stale timer would only keep the
+     * dropped matches alive).
+     */
+    PartialMatches partialMatches;
     final long incarnation;
     int waitingEvents;
     long scheduledDeadline = Long.MAX_VALUE;
@@ -35,6 +40,12 @@ final class KeyState {
      * copied it before a change (0: none).
      */
     int savedIn;
+    /**
+     * While the key holds partial matches: when it began to, as a number that grows with each key that begins
+     * (its place in the order of eviction, {@link KeyStore#oldestHolder}); 0 while it holds none. Snapshotted, so a
+     * restore keeps the order.
+     */
+    long heldSince;
     /** {@link KeyTable}'s: the key's spread hash, and the next state in the key's chain of the table. */
     int hash;
     KeyState next;

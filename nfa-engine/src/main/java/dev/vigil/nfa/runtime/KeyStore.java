@@ -15,6 +15,11 @@ import java.io.IOException;
  * copy a state before it changes); the RocksDB store loads on {@code get} and writes back on {@code put}, as
  * Flink's RocksDB state backend does.
  *
+ * <p><b>Holders.</b> A store also keeps the keys holding partial matches in the order they began to hold them
+ * (without a break), for eviction ({@link #oldestHolder}), and counts them, here and in the engine's
+ * {@link KeyBudget}. A key joins on the {@code put} or {@code release} that finds it holding partial matches after
+ * none, and leaves on the one that finds none, or on {@code remove}; no per-event work beyond that comparison.
+ *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
 interface KeyStore {
@@ -36,6 +41,12 @@ interface KeyStore {
     /** The key {@code handle} names. */
     Object keyOf(Object handle);
 
+    /**
+     * Whether the state of incarnation {@code incarnation} that {@code handle} was taken from is still the key's:
+     * false once it left the store (a timer set for it is stale). Between two engine calls.
+     */
+    boolean holds(Object handle, long incarnation);
+
     /** Adds the state of a key that has none. */
     void add(KeyState state);
 
@@ -49,6 +60,15 @@ interface KeyStore {
     void remove(KeyState state);
 
     int size();
+
+    /** The keys holding partial matches. */
+    int holders();
+
+    /**
+     * The state of the key that has held partial matches the longest, live as {@link #get} gives it; null when no
+     * key holds any. Between two engine calls' key changes only (no state live).
+     */
+    KeyState oldestHolder();
 
     /** The partial matches held over every key. */
     long partialMatchCount();
@@ -64,6 +84,12 @@ interface KeyStore {
 
     /** Before a restore: the most keys the table ever held, so the heap table can take the capacity it had. */
     void presize(int mostKeys);
+
+    /**
+     * After a restore added every key (keys holding partial matches with the {@link KeyState#heldSince} they had,
+     * or 0 when the snapshot had none): the holders take their order from those numbers.
+     */
+    void finishRestore();
 
     /** Forgets every key: the rule is gone. */
     void clear();

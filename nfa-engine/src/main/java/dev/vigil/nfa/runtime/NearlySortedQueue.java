@@ -62,6 +62,12 @@ final class NearlySortedQueue<T extends Comparable<? super T>> {
         outOfOrder.clear();
     }
 
+    /** Removes every element {@code gone} accepts, keeping the others in their order; takes time in the size. */
+    void removeIf(java.util.function.Predicate<? super T> gone) {
+        inOrder.removeIf(gone);
+        outOfOrder.removeIf(gone);
+    }
+
     /** Every element, lowest first: the FIFO (in order already) merged with the heap's elements sorted. */
     T[] toSortedArray(T[] empty) {
         T[] fifo = inOrder.toArray(empty);

@@ -24,6 +24,12 @@ import org.rocksdb.WriteOptions;
  * <p>The partial-match count is kept as a running sum (counted at write-back, subtracted at load), so the server's
  * frequent counter reads cost nothing.
  *
+ * <p>The keys holding partial matches are indexed in RocksDB too, in the order they began to hold them: under the
+ * rule's index prefix (its number with the top bit set, outside every rule's state range) the big-endian
+ * {@link KeyState#heldSince} leads to the key's state. A key joining or leaving costs one write more; the oldest
+ * holder is the first entry from the last one found (every entry before it is gone, so the seek skips their
+ * tombstones).
+ *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
 final class RocksDbKeyStore implements KeyStore {
@@ -31,19 +37,31 @@ final class RocksDbKeyStore implements KeyStore {
     private final WriteOptions writes;
     private final byte[] prefix;
     private final byte[] nextPrefix;
+    private final byte[] holdersPrefix;
+    private final byte[] nextHoldersPrefix;
     private final Matcher matcher;
+    private final KeyBudget budget;
     private final KeyStateCodec codec;
     private final HashMap<Object, KeyState> live = new HashMap<>();
     private int size;
     /** Partial matches of the keys not live. */
     private long held;
+    private int holders;
+    /** The last {@link KeyState#heldSince} given, and the one the oldest holder had when last looked up. */
+    private long lastHeldSince;
+    private long oldestHeldSince;
+    /** From {@link #presize} to {@link #finishRestore}: holders keep the {@link KeyState#heldSince} restored. */
+    private boolean restoring;
 
-    RocksDbKeyStore(RocksDB db, WriteOptions writes, int rule, Matcher matcher, Nfa nfa) {
+    RocksDbKeyStore(RocksDB db, WriteOptions writes, int rule, Matcher matcher, Nfa nfa, KeyBudget budget) {
         this.db = db;
         this.writes = writes;
         this.prefix = prefix(rule);
         this.nextPrefix = prefix(rule + 1);
+        this.holdersPrefix = prefix(rule | 0x8000_0000);
+        this.nextHoldersPrefix = prefix((rule | 0x8000_0000) + 1);
         this.matcher = matcher;
+        this.budget = budget;
         this.codec = new KeyStateCodec(nfa);
     }
 
@@ -66,11 +84,14 @@ final class RocksDbKeyStore implements KeyStore {
         } catch (RocksDBException e) {
             throw RocksDbState.failure("read the state of key " + key, e);
         }
-        if (value == null) {
-            return null;
-        }
-        state = toState(codec.decode(value));
-        held -= matcher.partialMatchCount(state.partialMatches);
+        return value == null ? null : load(value);
+    }
+
+    /** Makes the stored {@code value} of a key not live a live state. */
+    private KeyState load(byte[] value) {
+        KeyState state = toState(codec.decode(value));
+        state.counted = matcher.partialMatchCount(state.partialMatches);
+        held -= state.counted;
         live.put(state.key, state);
         return state;
     }
@@ -91,6 +112,17 @@ final class RocksDbKeyStore implements KeyStore {
         return handle;
     }
 
+    /** Reads the key's state: it holds when there is one of the same incarnation. */
+    @Override
+    public boolean holds(Object handle, long incarnation) {
+        KeyState state = get(handle);
+        if (state == null) {
+            return false;
+        }
+        release(state);
+        return state.incarnation == incarnation;
+    }
+
     @Override
     public void add(KeyState state) {
         if (live.putIfAbsent(state.key, state) != null) {
@@ -101,19 +133,27 @@ final class RocksDbKeyStore implements KeyStore {
 
     @Override
     public void put(KeyState state) {
-        byte[] value = codec.encode(state.key, state.waitingEvents, state.scheduledDeadline, state.advancedTo,
-                state.round, state.incarnation, state.partialMatches);
+        int now = matcher.partialMatchCount(state.partialMatches);
+        byte[] key = codec.key(prefix, state.key);
         try {
-            db.put(writes, codec.key(prefix, state.key), value);
+            if (state.counted == 0 && now > 0) {
+                join(state, key);
+            } else if (state.counted > 0 && now == 0) {
+                leave(state);
+            }
+            byte[] value = codec.encode(state.key, state.waitingEvents, state.scheduledDeadline, state.advancedTo,
+                    state.round, state.heldSince, state.incarnation, state.partialMatches);
+            db.put(writes, key, value);
         } catch (RocksDBException e) {
             throw RocksDbState.failure("write the state of key " + state.key, e);
         }
+        state.counted = now;
         release(state);
     }
 
     @Override
     public void release(KeyState state) {
-        held += matcher.partialMatchCount(state.partialMatches);
+        held += state.counted;
         live.remove(state.key);
     }
 
@@ -122,10 +162,84 @@ final class RocksDbKeyStore implements KeyStore {
         live.remove(state.key);
         size--;
         try {
+            if (state.counted > 0) {
+                leave(state);
+            }
             db.delete(writes, codec.key(prefix, state.key));
         } catch (RocksDBException e) {
             throw RocksDbState.failure("delete the state of key " + state.key, e);
         }
+    }
+
+    /** The key begins to hold partial matches: indexed under its {@link KeyState#heldSince}, new or restored. */
+    private void join(KeyState state, byte[] key) throws RocksDBException {
+        if (restoring && state.heldSince != 0) {
+            lastHeldSince = Math.max(lastHeldSince, state.heldSince);
+        } else {
+            state.heldSince = ++lastHeldSince;
+        }
+        db.put(writes, holderKey(state.heldSince), key);
+        holders++;
+        budget.holding++;
+    }
+
+    private void leave(KeyState state) throws RocksDBException {
+        db.delete(writes, holderKey(state.heldSince));
+        state.heldSince = 0;
+        holders--;
+        budget.holding--;
+    }
+
+    private byte[] holderKey(long heldSince) {
+        byte[] key = new byte[holdersPrefix.length + Long.BYTES];
+        System.arraycopy(holdersPrefix, 0, key, 0, holdersPrefix.length);
+        for (int i = 0; i < Long.BYTES; i++) {
+            key[holdersPrefix.length + i] = (byte) (heldSince >>> (8 * (Long.BYTES - 1 - i)));
+        }
+        return key;
+    }
+
+    @Override
+    public int holders() {
+        return holders;
+    }
+
+    @Override
+    public KeyState oldestHolder() {
+        if (holders == 0) {
+            return null;
+        }
+        if (!live.isEmpty()) {
+            throw new IllegalStateException("eviction during an engine call: " + live.size() + " key states live");
+        }
+        byte[] stateKey;
+        try (Slice upper = new Slice(nextHoldersPrefix);
+                ReadOptions reads = new ReadOptions().setIterateUpperBound(upper);
+                RocksIterator iterator = db.newIterator(reads)) {
+            iterator.seek(holderKey(oldestHeldSince));
+            if (!iterator.isValid()) {
+                iterator.status();
+                throw new IllegalStateException(holders + " keys hold partial matches but none is indexed");
+            }
+            byte[] found = iterator.key();
+            oldestHeldSince = 0;
+            for (int i = holdersPrefix.length; i < found.length; i++) {
+                oldestHeldSince = oldestHeldSince << 8 | (found[i] & 0xFF);
+            }
+            stateKey = iterator.value();
+        } catch (RocksDBException e) {
+            throw RocksDbState.failure("find the oldest key holding partial matches", e);
+        }
+        byte[] value;
+        try {
+            value = db.get(stateKey);
+        } catch (RocksDBException e) {
+            throw RocksDbState.failure("read the oldest key holding partial matches", e);
+        }
+        if (value == null) {
+            throw new IllegalStateException("the index of keys holding partial matches names a key with no state");
+        }
+        return load(value);
     }
 
     @Override
@@ -212,7 +326,12 @@ final class RocksDbKeyStore implements KeyStore {
 
     @Override
     public void presize(int mostKeys) {
-        // RocksDB needs no capacity
+        restoring = true;   // RocksDB needs no capacity
+    }
+
+    @Override
+    public void finishRestore() {
+        restoring = false;   // the index orders the restored holders already
     }
 
     @Override
@@ -220,8 +339,12 @@ final class RocksDbKeyStore implements KeyStore {
         live.clear();
         size = 0;
         held = 0;
+        budget.holding -= holders;
+        holders = 0;
+        oldestHeldSince = 0;
         try {
             db.deleteRange(writes, prefix, nextPrefix);
+            db.deleteRange(writes, holdersPrefix, nextHoldersPrefix);
         } catch (RocksDBException e) {
             throw RocksDbState.failure("delete the state of a removed rule", e);
         }
@@ -233,6 +356,7 @@ final class RocksDbKeyStore implements KeyStore {
         state.scheduledDeadline = decoded.scheduledDeadline();
         state.advancedTo = decoded.advancedTo();
         state.round = decoded.round();
+        state.heldSince = decoded.heldSince();
         return state;
     }
 }

@@ -63,8 +63,8 @@ public final class RocksDbState implements AutoCloseable {
     }
 
     /** A store for one rule runtime, under a rule number no other store of this database has. */
-    KeyStore newKeyStore(Matcher matcher, Nfa nfa) {
-        return new RocksDbKeyStore(db, writes, nextRule++, matcher, nfa);
+    KeyStore newKeyStore(Matcher matcher, Nfa nfa, KeyBudget budget) {
+        return new RocksDbKeyStore(db, writes, nextRule++, matcher, nfa, budget);
     }
 
     @Override

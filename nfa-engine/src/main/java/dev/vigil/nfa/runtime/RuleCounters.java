@@ -6,12 +6,14 @@ package dev.vigil.nfa.runtime;
  * @param eventsIn events routed to the rule (buffered or processed)
  * @param partialMatches partial matches held now, over all keys
  * @param keys keys with state now
- * @param droppedPartialMatches partial matches dropped because a key exceeded the partial-match bound or an event
- *     the work bound
+ * @param droppedPartialMatches partial matches dropped by a state bound: beyond the bound per key, with their key
+ *     when it was evicted, or when an event passed the work bound
  * @param workBoundTrips events (and advances of time) whose work on a key passed the work bound, each dropping
  *     that key's partial matches: a rule whose cost per event is anomalous
  * @param evaluationErrors expressions that met data of the wrong kind or divided by zero
  *     ({@link dev.vigil.nfa.expr.EvaluationErrors})
+ * @param evictedKeys keys whose partial matches were dropped because too many keys held some (the bound on keys
+ *     per rule or per engine)
  */
 public record RuleCounters(String rule, long eventsIn, long matches, long timeouts, long partialMatches,
-        long keys, long droppedPartialMatches, long workBoundTrips, long evaluationErrors) {}
+        long keys, long droppedPartialMatches, long workBoundTrips, long evaluationErrors, long evictedKeys) {}

@@ -34,15 +34,31 @@ import java.util.List;
  * two visits. A timer also names the state's incarnation: it is stale, and skipped, once the key went idle and its
  * state was removed, even if the key came back since.
  *
+ * <p><b>Key bound.</b> At most {@link KeyBudget#maxPerRule} keys hold partial matches: after each call that
+ * released events or fired timers, the keys that have held partial matches the longest (without a break) are
+ * evicted while more hold some ({@link #evictOldest}). Events are released in event-time order, so these are the
+ * keys whose oldest partial matches are oldest, give or take the key whose first run completed while a later one
+ * was under way. Keys whose events only wait for the watermark are not counted: the watermark delay bounds them.
+ *
+ * <p><b>Stale timers.</b> A key removed before its timer is due (idle, or evicted) leaves the timer in the queue
+ * until its deadline, which may be a window (an hour) away: a flood of keys would fill the queue with them however
+ * few keys hold state. Removals that leave a timer behind are counted, and once they are more than half the queue,
+ * the stale timers are taken out in one pass (amortized constant time per removal). A stale timer does nothing when
+ * it fires, so taking it out early changes no output.
+ *
  * <p><b>Not thread-safe:</b> owned by one engine, driven by one thread.
  */
 public final class RuleRuntime implements MatchOutput {
+    /** Stale timers are left alone below this many: a pass over a small queue is not worth its time. */
+    private static final int MIN_STALE_TIMERS = 1_024;
+
     private final CompiledRule rule;
     private final Matcher matcher;
     private final PartitionKey partitionKey;
     private final KeySlice slice;
     private final AlertBuilder alerts;
     private final EngineListener listener;
+    private final KeyBudget budget;
 
     // Package-private for RuleRuntimeState, which snapshots and restores them.
     final KeyStore keys;
@@ -53,6 +69,8 @@ public final class RuleRuntime implements MatchOutput {
     final NearlySortedQueue<Waiting> waiting = new NearlySortedQueue<>();
     final NearlySortedQueue<Timer> timers = new NearlySortedQueue<>();
     private final ArrayList<KeyState> touched = new ArrayList<>();
+    /** Removals that left a timer in the queue since it was last cleared of stale ones (not snapshotted). */
+    private int staleTimers;
     /**
      * Events skipped on arrival ({@link #buffer(Event, long)}) that the watermark has not passed yet, in arrival
      * order: kept so that a snapshot or a rule replacement sees them as waiting events, as if never skipped.
@@ -74,22 +92,27 @@ public final class RuleRuntime implements MatchOutput {
     long dropped;
     /** Calls whose work on a key passed the work bound (their key's partial matches are counted in dropped). */
     long workBoundTrips;
+    long evictedKeys;
     long evaluationErrors;
 
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
-        this(rule, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener, null);
+        this(rule, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener, null,
+                KeyBudget.unbounded());
     }
 
     /**
      * A runtime that ignores the events of keys outside {@code slice} (another engine owns them), keeping its key
-     * states on the heap, or in {@code rocksDb} when not null.
+     * states on the heap, or in {@code rocksDb} when not null, and its keys holding partial matches within
+     * {@code budget}'s bound per rule (and counted in it: the engine enforces its total).
      */
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice,
-            EngineListener listener, RocksDbState rocksDb) {
+            EngineListener listener, RocksDbState rocksDb, KeyBudget budget) {
         this.rule = rule;
         this.slice = slice;
+        this.budget = budget;
         this.matcher = new Matcher(rule.nfa(), maxPartialMatchesPerKey, maxWorkPerEvent);
-        this.keys = rocksDb == null ? new HeapKeyStore(matcher) : rocksDb.newKeyStore(matcher, rule.nfa());
+        this.keys = rocksDb == null ? new HeapKeyStore(matcher, budget)
+                : rocksDb.newKeyStore(matcher, rule.nfa(), budget);
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule);
         this.listener = listener;
@@ -213,6 +236,7 @@ public final class RuleRuntime implements MatchOutput {
         matcher.process(state.partialMatches, event, nowMs, this);
         settle(state);
         evaluationErrors += EvaluationErrors.drain();
+        keepWithinBound();
     }
 
     /**
@@ -278,6 +302,65 @@ public final class RuleRuntime implements MatchOutput {
             settle(state);
         }
         evaluationErrors += EvaluationErrors.drain();   // conditions and EMIT values evaluated since the last drain
+        keepWithinBound();
+    }
+
+    /**
+     * Evicts while more keys hold partial matches than the rule's bound allows; clears the timer queue of stale
+     * timers once they are most of it.
+     */
+    private void keepWithinBound() {
+        while (keys.holders() > budget.maxPerRule() && evictOldest()) {
+            // one key per turn, oldest first
+        }
+        if (staleTimers > MIN_STALE_TIMERS && staleTimers > timers.size() / 2) {
+            timers.removeIf(timer -> timer.handle == null || !keys.holds(timer.handle, timer.incarnation));
+            staleTimers = 0;
+        }
+    }
+
+    /**
+     * Evicts the key that has held partial matches the longest: they are dropped, counted (in
+     * {@code droppedPartialMatches} and {@code evictedKeys}) and reported ({@link EngineListener#onKeyEvicted}).
+     * Its events still waiting for the watermark stay, and are matched when released as the events of a key with no
+     * history. False when no key holds partial matches. Not during an engine call (the engine calls it between).
+     */
+    public boolean evictOldest() {
+        KeyState state = keys.oldestHolder();
+        if (state == null) {
+            return false;
+        }
+        int lost = matcher.partialMatchCount(state.partialMatches);
+        evictedKeys++;
+        dropped += lost;
+        listener.onKeyEvicted(rule.name(), PartitionKey.external(state.key), lost);
+        if (state.waitingEvents == 0) {
+            remove(state);
+            state.partialMatches = null;   // a stale timer keeps the state, not its dropped matches
+        } else {
+            state.partialMatches = matcher.newState();
+            state.scheduledDeadline = Long.MAX_VALUE;   // a timer set for the dropped matches finds nothing due
+            keys.put(state);
+        }
+        return true;
+    }
+
+    /** Forgets the key, counting the timer it leaves behind. */
+    private void remove(KeyState state) {
+        if (state.scheduledDeadline != Long.MAX_VALUE) {
+            staleTimers++;
+        }
+        keys.remove(state);
+    }
+
+    /** The keys holding partial matches now. */
+    public int keysHoldingMatches() {
+        return keys.holders();
+    }
+
+    /** Timers in the queue, stale ones included (for tests of the queue's bound). */
+    int queuedTimers() {
+        return timers.size();
     }
 
     /**
@@ -302,12 +385,13 @@ public final class RuleRuntime implements MatchOutput {
         skipped.clear();
         waiting.clear();
         timers.clear();
+        staleTimers = 0;
         keys.clear();
     }
 
     public RuleCounters counters() {
         return new RuleCounters(rule.name(), eventsIn, matches, timeouts, keys.partialMatchCount(), keys.size(),
-                dropped, workBoundTrips, evaluationErrors);
+                dropped, workBoundTrips, evaluationErrors, evictedKeys);
     }
 
     private KeyState stateOf(Object key) {
@@ -327,7 +411,7 @@ public final class RuleRuntime implements MatchOutput {
     /** Re-arms the key's timer, or forgets the key when it holds nothing. */
     private void settle(KeyState state) {
         if (state.waitingEvents == 0 && matcher.isIdle(state.partialMatches)) {
-            keys.remove(state);
+            remove(state);
             return;
         }
         long deadline = matcher.nextDeadline(state.partialMatches);

@@ -11,7 +11,8 @@ import java.io.IOException;
  * the backend: a snapshot of a heap runtime restores into a RocksDB one and back.
  *
  * <p><b>What is state.</b> The counters, the release round and arrival counter, the rule's watermark, every key
- * with its {@link PartialMatches}, the events waiting for the watermark and the timers. Scratch ({@code touched},
+ * with its {@link PartialMatches} and its place in the order of eviction ({@link KeyState#heldSince}), the events
+ * waiting for the watermark and the timers. Scratch ({@code touched},
  * {@code current}) is empty between two engine calls, which is when captures start. Keys are numbered in
  * visiting order; waiting events and timers name their key by that number. Incarnations are not state: a restore
  * numbers the states 1, 2, ... in visiting order.
@@ -39,16 +40,16 @@ public final class RuleRuntimeState {
      */
     public interface Visitor {
         void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-                long dropped, long workBoundTrips, long evaluationErrors, int maxKeys, int keys, int waiting,
-                int timers)
-                throws IOException;
+                long dropped, long workBoundTrips, long evictedKeys, long evaluationErrors, int maxKeys, int keys,
+                int waiting, int timers) throws IOException;
 
         /**
          * @param key the key as the engine holds it ({@link PartitionKey#GLOBAL} and {@link PartitionKey#NULL}
          *     for the global and the null key)
+         * @param heldSince 0 when the key holds no partial match, else its place in the order of eviction
          */
         void key(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
-                PartialMatches partialMatches) throws IOException;
+                long heldSince, PartialMatches partialMatches) throws IOException;
 
         /** @param key the number of the key the event waits for */
         void waiting(Event event, int key, long arrival) throws IOException;
@@ -79,6 +80,7 @@ public final class RuleRuntimeState {
         private final long timeouts;
         private final long dropped;
         private final long workBoundTrips;
+        private final long evictedKeys;
         private final long evaluationErrors;
         private final int maxKeys;
         private final RuleRuntime.Waiting[] waiting;
@@ -98,6 +100,7 @@ public final class RuleRuntimeState {
             timeouts = runtime.timeouts;
             dropped = runtime.dropped;
             workBoundTrips = runtime.workBoundTrips;
+            evictedKeys = runtime.evictedKeys;
             evaluationErrors = runtime.evaluationErrors;
             maxKeys = runtime.maxKeys;
             // In release order: the order a visit writes, and the order a restore queues them in again.
@@ -113,14 +116,14 @@ public final class RuleRuntimeState {
         }
 
         public void begin(Visitor visitor) throws IOException {
-            visitor.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, workBoundTrips,
+            visitor.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, workBoundTrips, evictedKeys,
                     evaluationErrors, maxKeys, keys.size(), waiting.length, timers.length);
         }
 
         /** Visits up to {@code max} more keys; true once every key has been visited. */
         public boolean keys(Visitor visitor, int max) throws IOException {
             return keys.visit(state -> visitor.key(state.key, state.waitingEvents, state.scheduledDeadline,
-                    state.advancedTo, state.round, state.partialMatches), max);
+                    state.advancedTo, state.round, state.heldSince, state.partialMatches), max);
         }
 
         /**
@@ -175,7 +178,7 @@ public final class RuleRuntimeState {
         }
 
         public void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-                long dropped, long workBoundTrips, long evaluationErrors, int maxKeys, int keys) {
+                long dropped, long workBoundTrips, long evictedKeys, long evaluationErrors, int maxKeys, int keys) {
             check(keys >= 0 && maxKeys >= keys, "key count " + keys + " above the most keys ever " + maxKeys);
             runtime.round = round;
             runtime.arrivals = arrivals;
@@ -185,6 +188,7 @@ public final class RuleRuntimeState {
             runtime.timeouts = timeouts;
             runtime.dropped = dropped;
             runtime.workBoundTrips = workBoundTrips;
+            runtime.evictedKeys = evictedKeys;
             runtime.evaluationErrors = evaluationErrors;
             runtime.maxKeys = maxKeys;
             runtime.keys.presize(maxKeys);
@@ -195,16 +199,21 @@ public final class RuleRuntimeState {
             keyCount = 0;
         }
 
-        /** Adds the next key; {@code key} as the engine holds it. */
+        /**
+         * Adds the next key; {@code key} as the engine holds it, {@code heldSince} its place in the order of eviction
+         * (0: none recorded; the holders without one are ordered as they come).
+         */
         public void key(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
-                PartialMatches partialMatches) {
+                long heldSince, PartialMatches partialMatches) {
             check(keyCount < keys.length, "more keys than announced");
             check(waitingEvents >= 0, "negative waiting-event count");
+            check(heldSince >= 0, "negative place in the order of eviction");
             KeyState state = new KeyState(key, partialMatches, ++runtime.incarnations);
             state.waitingEvents = waitingEvents;
             state.scheduledDeadline = scheduledDeadline;
             state.advancedTo = advancedTo;
             state.round = round;
+            state.heldSince = heldSince;
             runtime.keys.add(state);
             runtime.keys.put(state);
             waitingCounts[keyCount] = waitingEvents;
@@ -230,6 +239,7 @@ public final class RuleRuntimeState {
         /** Checks that every announced key came and that waiting counts agree with the waiting events. */
         public void finish() {
             check(keyCount == keys.length, "fewer keys than announced");
+            runtime.keys.finishRestore();
             for (int i = 0; i < keyCount; i++) {
                 check(waitingSeen[i] == waitingCounts[i], "key " + keys[i] + " counts " + waitingCounts[i]
                         + " waiting events but " + waitingSeen[i] + " wait");

@@ -32,9 +32,12 @@ import java.util.Map;
 public final class EngineSnapshot {
     /** "VGSN": the first four bytes of every snapshot. */
     public static final int MAGIC = 0x5647534E;
-    /** The format written; a reader accepts exactly the versions it knows. */
+    /** The format written; a reader accepts exactly the versions it knows: this one and 1. */
     public static final int VERSION = 2;
-    /** The oldest format read: version 1 lacks the rules' work-bound counter, which restores as 0. */
+    /**
+     * The oldest format read: version 1 lacks the rules' work-bound and eviction counters (restored as 0) and each
+     * key's place in the order of eviction (see {@link RuleStateReader}).
+     */
     public static final int OLDEST_VERSION = 1;
 
     private EngineSnapshot() {}

@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
  * One key's state of one rule to bytes and back, in the snapshot format's pieces: the RocksDB state store keeps
  * each key's state under its key's bytes. A value is the chunk stream of a snapshot (so it has a CRC-32) whose
  * body is the {@code key} production of the format (key value, waiting-event count, scheduled deadline, advanced
- * time, round, matches) followed by {@code long incarnation}; a key is the {@code keyValue} production, unframed,
+ * time, round, held since, matches) followed by {@code long incarnation}; a key is the {@code keyValue} production, unframed,
  * after a caller's prefix. Events are numbered within one value: each key's value stands alone.
  *
  * <p>Equal keys give equal bytes, as the store needs: every key type has one tag, numbers keep their type (as
@@ -26,7 +26,7 @@ import java.io.UncheckedIOException;
 public final class KeyStateCodec {
     /** A key's state as read back. */
     public record Decoded(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
-            long incarnation, PartialMatches partialMatches) {}
+            long heldSince, long incarnation, PartialMatches partialMatches) {}
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);   // reset keeps its buffer
     private final SnapshotOutput out = new SnapshotOutput(new DataOutputStream(bytes), 16);
@@ -52,11 +52,11 @@ public final class KeyStateCodec {
     }
 
     public byte[] encode(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
-            long incarnation, PartialMatches partialMatches) {
+            long heldSince, long incarnation, PartialMatches partialMatches) {
         try {
             bytes.reset();
             out.reset();
-            writer.writeKey(key, waitingEvents, scheduledDeadline, advancedTo, round, partialMatches);
+            writer.writeKey(key, waitingEvents, scheduledDeadline, advancedTo, round, heldSince, partialMatches);
             out.writeLong(incarnation);
             out.finish();
             return bytes.toByteArray();
@@ -74,10 +74,11 @@ public final class KeyStateCodec {
             long scheduledDeadline = in.readLong();
             long advancedTo = in.readLong();
             long round = in.readLong();
+            long heldSince = in.readLong();
             PartialMatches partialMatches = reader.readPartialMatches(builder);
             long incarnation = in.readLong();
             in.finish();
-            return new Decoded(key, waitingEvents, scheduledDeadline, advancedTo, round, incarnation,
+            return new Decoded(key, waitingEvents, scheduledDeadline, advancedTo, round, heldSince, incarnation,
                     partialMatches);
         } catch (SnapshotFormatException corrupt) {
             throw new UncheckedIOException(corrupt);

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Reads one rule's state section (after its name and shape) as {@link RuleStateWriter} wrote it, into a
  * {@link RuleRuntimeState.Restorer}, or, for a rule whose state is not used, only through to its end, keeping its
- * waiting events so they can be handed to the rule's new version.
+ * waiting events so they can be handed to the rule's new version. Reads format 1 too, which had no evicted-key
+ * count (0) and no {@code heldSince} per key (0: the restore orders the holders as it visits them).
  *
  * <p><b>Not thread-safe:</b> one per restore.
  */
@@ -25,7 +26,7 @@ final class RuleStateReader {
             .comparingLong((WaitingEvent w) -> w.event().timestamp()).thenComparingLong(WaitingEvent::arrival);
 
     private final SnapshotInput in;
-    /** The snapshot's format version ({@link EngineSnapshot#VERSION} or older). */
+    /** The snapshot's format version ({@link EngineSnapshot#VERSION} or an older one it reads). */
     private final int version;
     private long[] timers = new long[4];
 
@@ -57,6 +58,7 @@ final class RuleStateReader {
         long timeouts = in.readLong();
         long dropped = in.readLong();
         long workBoundTrips = version >= 2 ? in.readLong() : 0;
+        long evictedKeys = version >= 2 ? in.readLong() : 0;
         long evaluationErrors = in.readLong();
         int maxKeys = in.readCount("most keys");
         int keys = in.readCount("key count");
@@ -64,6 +66,7 @@ final class RuleStateReader {
         int timerCount = in.readCount("timer count");
         if (restorer != null) {
             restorer.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, workBoundTrips,
+                    evictedKeys,
                     evaluationErrors, maxKeys, keys);
         }
         for (int i = 0; i < keys; i++) {
@@ -72,9 +75,10 @@ final class RuleStateReader {
             long scheduledDeadline = in.readLong();
             long advancedTo = in.readLong();
             long keyRound = in.readLong();
+            long heldSince = version >= 2 ? in.readLong() : 0;
             PartialMatches partialMatches = readPartialMatches(builder);
             if (restorer != null) {
-                restorer.key(key, waitingEvents, scheduledDeadline, advancedTo, keyRound, partialMatches);
+                restorer.key(key, waitingEvents, scheduledDeadline, advancedTo, keyRound, heldSince, partialMatches);
             }
         }
         for (int i = 0; i < waiting; i++) {

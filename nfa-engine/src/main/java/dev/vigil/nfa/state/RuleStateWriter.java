@@ -36,9 +36,8 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
 
     @Override
     public void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-            long dropped, long workBoundTrips, long evaluationErrors, int maxKeys, int keyCount, int waiting,
-            int timers)
-            throws IOException {
+            long dropped, long workBoundTrips, long evictedKeys, long evaluationErrors, int maxKeys, int keyCount,
+            int waiting, int timers) throws IOException {
         out.writeLong(round);
         out.writeLong(arrivals);
         out.writeLong(watermark);
@@ -47,6 +46,7 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
         out.writeLong(timeouts);
         out.writeLong(dropped);
         out.writeLong(workBoundTrips);
+        out.writeLong(evictedKeys);
         out.writeLong(evaluationErrors);
         out.writeVarInt(maxKeys);
         out.writeVarInt(keyCount);
@@ -56,18 +56,19 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
 
     @Override
     public void key(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
-            PartialMatches partialMatches) throws IOException {
-        writeKey(key, waitingEvents, scheduledDeadline, advancedTo, round, partialMatches);
+            long heldSince, PartialMatches partialMatches) throws IOException {
+        writeKey(key, waitingEvents, scheduledDeadline, advancedTo, round, heldSince, partialMatches);
     }
 
     /** One key: {@code key} in the format. */
     void writeKey(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
-            PartialMatches partialMatches) throws IOException {
+            long heldSince, PartialMatches partialMatches) throws IOException {
         out.writeKey(key);
         out.writeVarInt(waitingEvents);
         out.writeLong(scheduledDeadline);
         out.writeLong(advancedTo);
         out.writeLong(round);
+        out.writeLong(heldSince);
         graph.visit(partialMatches, this);
     }
 

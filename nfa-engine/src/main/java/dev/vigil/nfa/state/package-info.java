@@ -20,10 +20,11 @@
  * clock     = name stream, long delayMs, long maxSeen, long watermark, long events, long late
  * rule      = name, fixed64 * 4 (RuleShape: pattern, conditions, partition key, streams),
  *             long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts, long dropped,
- *             long workBoundTrips (not in version 1), long evaluationErrors, varint maxKeys, varint keys,
+ *             long workBoundTrips, long evictedKeys, long evaluationErrors, varint maxKeys, varint keys,
  *             varint waiting, varint timers,
  *             key * keys, waiting * waiting, timer * timers
- * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round, matches
+ * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round,
+ *             long heldSince (0: no partial match; else the key's place in the order of eviction), matches
  * waiting   = event, varint key number (0-based, order of the keys above), long arrival
  * timer     = long deadline, varint key number + 1 (0: a stale timer, see RuleRuntimeState), long order
  * matches   = long nextSerial, bool newStart, varint n, long timer * n, varint liveEntries, varint liveNodes,
@@ -48,10 +49,13 @@
  * varint    = unsigned LEB128;  long = zigzag LEB128;  bool = one byte 0 or 1;  fixed64 = 8 bytes big-endian
  * </pre>
  *
- * <p>Compatibility: a reader accepts the version it writes and version 1 (whose rules lack
- * {@code workBoundTrips}: restored as 0); a change to the format bumps
- * {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}, and a version no longer read is rejected with a message that
- * names it and the versions read (the server falls back to replaying the ingest log). Corrupt content is reported as
+ * <p>Version 1 lacked {@code workBoundTrips}, {@code evictedKeys} and {@code heldSince}; it is still read (as 0, 0
+ * and 0: the keys holding partial matches are then ordered for eviction as they are visited), so savepoints of
+ * earlier builds restore.
+ *
+ * <p>Compatibility: a change to the format bumps {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}; a reader
+ * accepts the versions it knows, and another is rejected with a message that names them (the server falls back to
+ * replaying the ingest log). Corrupt content is reported as
  * {@link dev.vigil.nfa.state.SnapshotFormatException}: structural checks catch most damage while reading, and
  * the checksum catches the rest before any restored state is used.
  */

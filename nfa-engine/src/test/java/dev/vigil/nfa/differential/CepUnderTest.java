@@ -10,8 +10,10 @@ interface CepUnderTest {
      * @param rule the rule as this implementation saw it (Flink API calls, or Vigil rule text)
      * @param droppedPartialMatches partial matches dropped by a state bound (Flink has none: 0)
      * @param overWorkBound events whose work on a key passed the work bound (Flink has none: 0)
+     * @param evictedKeys keys evicted by the bound on keys holding partial matches (Flink has none: 0)
      */
-    record Ran(Outcome outcome, String rule, int droppedPartialMatches, int overWorkBound) implements Result {}
+    record Ran(Outcome outcome, String rule, int droppedPartialMatches, int overWorkBound, int evictedKeys)
+            implements Result {}
 
     /** @param reason the error, as the implementation worded it */
     record Rejected(String reason, String rule) implements Result {}

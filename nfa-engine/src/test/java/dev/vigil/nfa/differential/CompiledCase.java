@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * A generated differential case ready for Vigil's engine alone: its rule compiled, the engine settings it asks for
- * (watermark delay; a tight partial-match bound on every fourth seed) and its events as engine steps. For the
+ * (watermark delay; a tight partial-match bound on every fourth seed; tight bounds on keys holding partial matches,
+ * per rule or in all, on two seeds in five, so that keys are evicted) and its events as engine steps. For the
  * tests that compare Vigil with itself (state backends, snapshots) over the differential test's cases.
  *
  * @param description the seed and the rule's text, for assertion messages
@@ -29,7 +30,9 @@ record CompiledCase(String description, List<CompiledRule> rules, EngineConfig c
             return Optional.empty();
         }
         EngineConfig config = EngineConfig.defaults().withDefaultWatermarkDelayMs(diffCase.watermarkDelayMs())
-                .withMaxPartialMatchesPerKey(seed % 4 == 0 ? 4 : EngineConfig.DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY);
+                .withMaxPartialMatchesPerKey(seed % 4 == 0 ? 4 : EngineConfig.DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY)
+                .withKeyBounds(seed % 5 == 1 ? new EngineConfig.KeyBounds(1, 3)
+                        : seed % 5 == 2 ? new EngineConfig.KeyBounds(3, 1) : EngineConfig.KeyBounds.unbounded());
         List<SnapshotChain.Step> steps = new ArrayList<>();
         long sequence = 0;
         for (CaseEvent event : diffCase.events()) {

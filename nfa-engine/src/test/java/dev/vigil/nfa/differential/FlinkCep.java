@@ -64,7 +64,7 @@ final class FlinkCep implements CepUnderTest {
 
         try {
             return new Ran(run(pattern, nfa, timeouts, diffCase.watermarkDelayMs(), diffCase.events()),
-                    calls.toString(), 0, 0);
+                    calls.toString(), 0, 0, 0);
         } catch (Exception e) {
             // The operator harness wraps failures inside Flink's NFA in checked exceptions: unwrap them all.
             Throwable root = e;

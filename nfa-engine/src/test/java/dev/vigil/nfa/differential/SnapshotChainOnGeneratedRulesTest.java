@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * conditions reading the partial match), each over its generated keyed stream. A chain of engines restored from
  * each other's snapshots at random points must report exactly what one uninterrupted heap engine reports, whether
  * the chain keeps key state on the heap, in RocksDB, or alternates (a heap snapshot restored into RocksDB and
- * back).
+ * back); also where tight bounds on keys evict them, so a restored engine evicts in the order the first would
+ * have.
  */
 class SnapshotChainOnGeneratedRulesTest {
     private static final int CASES = 300;
@@ -28,6 +29,7 @@ class SnapshotChainOnGeneratedRulesTest {
     void restoredChainsMatchTheUninterruptedEngineOnGeneratedRules(String backends, @TempDir Path folder) {
         int compared = 0;
         int withAlerts = 0;
+        int withEvictions = 0;
         for (long seed = 1; seed <= CASES; seed++) {
             Optional<CompiledCase> generated = CompiledCase.of(seed);
             if (generated.isEmpty()) {
@@ -47,9 +49,13 @@ class SnapshotChainOnGeneratedRulesTest {
             if (straight.alerts() > 0) {
                 withAlerts++;
             }
+            if (straight.counters().rules().get(0).evictedKeys() > 0) {
+                withEvictions++;
+            }
         }
         assertTrue(compared > CASES / 2, "most generated rules should compile, " + compared + " did");
         assertTrue(withAlerts > compared / 3, "many cases should alert, " + withAlerts + " did");
+        assertTrue(withEvictions > compared / 10, "some cases should evict keys, " + withEvictions + " did");
     }
 
     /**

@@ -69,7 +69,7 @@ final class VigilCep implements CepUnderTest {
             engine.offer(new Event(CaseGenerator.STREAM, event.ts(), sequence++, event.fields()));
         }
         engine.finish();
-        return new Ran(outcome, text, listener.dropped, listener.overWorkBound);
+        return new Ran(outcome, text, listener.dropped, listener.overWorkBound, listener.evicted);
     }
 
     private static String diagnostics(List<Diagnostic> diagnostics) {
@@ -85,6 +85,7 @@ final class VigilCep implements CepUnderTest {
         private final Outcome outcome;
         int dropped;
         int overWorkBound;
+        int evicted;
 
         Listener(Outcome outcome) {
             this.outcome = outcome;
@@ -123,6 +124,11 @@ final class VigilCep implements CepUnderTest {
         public void onWorkBoundExceeded(String rule, Object key, int count) {
             dropped += count;
             overWorkBound++;
+        }
+
+        @Override
+        public void onKeyEvicted(String rule, Object key, int partialMatches) {
+            evicted++;   // never with the default bounds on a few keys
         }
     }
 }

@@ -58,6 +58,11 @@ public final class SnapshotChain {
         public void onPartialMatchesDropped(String rule, Object key, int count) {
             lines.add("dropped " + rule + " " + key + " " + count);
         }
+
+        @Override
+        public void onKeyEvicted(String rule, Object key, int partialMatches) {
+            lines.add("evicted " + rule + " " + key + " " + partialMatches);
+        }
     }
 
     /** What a run reported, and the engine's counters at the end. */
