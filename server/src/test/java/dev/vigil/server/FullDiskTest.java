@@ -3,6 +3,7 @@ package dev.vigil.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.EventTime;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -101,7 +102,7 @@ class FullDiskTest {
                             + accepted.body());
                 }
                 HttpResponse<String> time = server.send("POST", "/v1/events", "application/x-ndjson",
-                        "{\"watermark\": " + Long.MAX_VALUE + "}");
+                        "{\"watermark\": " + EventTime.MAX_MS + "}");
                 assertEquals(202, time.statusCode(), "the last events match once time passes them: " + time.body());
                 awaitAlerts(server);
                 server.kill();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkSpec;
+import dev.vigil.nfa.EventTime;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -66,7 +67,7 @@ class StopWithStalledWebhookTest {
                 events.append("{\"stream\":\"payments\",\"card\":\"c").append(n % 20).append("\",\"amount\":1,\"n\":")
                         .append(n).append(",\"ts\":").append(1_000 + n).append("}\n");
             }
-            events.append("{\"watermark\": ").append(Long.MAX_VALUE).append("}");
+            events.append("{\"watermark\": ").append(EventTime.MAX_MS).append("}");
             HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
                     .header("Content-Type", "application/x-ndjson")
                     .POST(HttpRequest.BodyPublishers.ofString(events.toString())).build(),
