@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads and compiles rule files. Unreadable files and mistakes in rules are collected, not thrown, so a user sees
@@ -30,6 +32,7 @@ record RuleFiles(List<CompiledRule> rules, List<StreamDecl> streams, List<Diagno
         List<StreamDecl> streams = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<String> ioErrors = new ArrayList<>();
+        Map<String, Declared> declared = new HashMap<>();
         for (Path file : files) {
             String text;
             try {
@@ -45,11 +48,43 @@ record RuleFiles(List<CompiledRule> rules, List<StreamDecl> streams, List<Diagno
                 continue;
             }
             CompileResult result = RuleCompiler.compile(file.toString(), text, limits);
-            rules.addAll(result.rules());
-            streams.addAll(result.streams());
+            List<Diagnostic> conflicts = conflicts(file.toString(), text, result.streams(), declared);
             diagnostics.addAll(result.diagnostics());
+            diagnostics.addAll(conflicts);
+            if (conflicts.isEmpty()) {
+                rules.addAll(result.rules());
+                streams.addAll(result.streams());
+            }
         }
         return new RuleFiles(rules, streams, diagnostics, ioErrors);
+    }
+
+    /** A stream's first declaration and the file that made it. */
+    private record Declared(StreamDecl declaration, String file) {}
+
+    /**
+     * Where {@code file}'s declarations disagree with those of earlier files (events of a stream are read against
+     * one declaration, as the server holds one); records the declarations of a file that agrees.
+     */
+    private static List<Diagnostic> conflicts(String file, String text, List<StreamDecl> declarations,
+            Map<String, Declared> declared) {
+        List<Diagnostic> conflicts = new ArrayList<>();
+        for (StreamDecl declaration : declarations) {
+            Declared first = declared.get(declaration.name());
+            String difference = first == null ? null : declaration.differenceFrom(first.declaration());
+            if (difference != null) {
+                String line = text.lines().skip(declaration.span().line() - 1).findFirst().orElse(null);
+                conflicts.add(new Diagnostic(file, declaration.span(), "stream '" + declaration.name()
+                        + "' is already declared differently in " + first.file() + ":" + first.declaration().span()
+                        + ": " + difference + "; declare it the same way, or name the stream differently", line));
+            }
+        }
+        if (conflicts.isEmpty()) {
+            for (StreamDecl declaration : declarations) {
+                declared.putIfAbsent(declaration.name(), new Declared(declaration, file));
+            }
+        }
+        return conflicts;
     }
 
     boolean ok() {

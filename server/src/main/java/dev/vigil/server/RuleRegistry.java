@@ -108,7 +108,7 @@ final class RuleRegistry {
             }
             List<String> others = new ArrayList<>(inForce.holders());
             others.removeAll(replacing);
-            String difference = StreamConflict.difference(declared, inForce.declaration());
+            String difference = declared.differenceFrom(inForce.declaration());
             if (!others.isEmpty() && difference != null) {
                 conflicts.add(new StreamConflict(declared, inForce.declaration(), inForce.origin(), others,
                         difference));
@@ -128,7 +128,7 @@ final class RuleRegistry {
         if (!deployed.isEmpty()) {
             for (StreamDecl declaration : declarations) {
                 Declared inForce = streams.get(declaration.name());
-                if (inForce != null && StreamConflict.difference(declaration, inForce.declaration()) == null) {
+                if (inForce != null && declaration.differenceFrom(inForce.declaration()) == null) {
                     inForce.holders().addAll(deployed);
                 } else {
                     streams.put(declaration.name(), new Declared(declaration, origin, new LinkedHashSet<>(deployed)));

@@ -64,6 +64,33 @@ class CliTest {
     }
 
     @Test
+    void filesThatDeclareAStreamDifferentlyAreRefusedAsTheServerRefusesThem() throws IOException {
+        Path first = write("a.cep", """
+                STREAM logins (user STRING, at TIMESTAMP) EVENT TIME at;
+                RULE a FROM logins PARTITION BY user PATTERN x DEFINE x AS TRUE;
+                """);
+        Path second = write("b.cep", """
+                STREAM logins (user STRING, ts TIMESTAMP);
+                RULE b FROM logins PARTITION BY user PATTERN x DEFINE x AS TRUE;
+                """);
+        Path same = write("c.cep", """
+                STREAM logins (user STRING, at TIMESTAMP) EVENT TIME at WATERMARK DELAY 1 SECOND;
+                RULE c FROM logins PARTITION BY user PATTERN x DEFINE x AS TRUE;
+                """);
+        CliRun checked = vigil("check", first.toString(), second.toString(), same.toString());
+        assertEquals(1, checked.exit(), checked.err());
+        assertTrue(checked.err().startsWith(second + ":1:8: stream 'logins' is already declared differently in "
+                + first + ":1:8: its event time field is 'ts' here, 'at' there"), checked.err());
+        assertEquals(1, checked.err().lines().filter(line -> line.contains("declared differently")).count(),
+                "the same declaration with another watermark delay agrees: " + checked.err());
+
+        Path events = write("e.ndjson", "{\"stream\":\"logins\",\"user\":\"u\",\"at\":1000}\n");
+        CliRun run = vigil("run", "--rules", first.toString(), "--rules", second.toString(), "--events",
+                events.toString());
+        assertEquals(1, run.exit(), "not a run where the first declaration silently wins: " + run.err());
+    }
+
+    @Test
     void checkReportsAMissingFileAndExitsTwo() {
         CliRun result = vigil("check", dir.resolve("nope.cep").toString());
         assertEquals(2, result.exit());
