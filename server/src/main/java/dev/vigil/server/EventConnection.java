@@ -11,9 +11,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntConsumer;
 import java.util.List;
@@ -282,15 +279,12 @@ final class EventConnection {
 
     /** The message as UTF-8 text, split and classified; on the event loop or a worker. */
     private static EventFrame decode(Buffer bytes, EventDecoder decoder) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.getBytes()))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return EventFrame.refused("text frame is not valid UTF-8");
+        byte[] raw = bytes.getBytes();
+        Utf8.Malformed malformed = Utf8.firstMalformed(raw, 0, raw.length);
+        if (malformed != null) {
+            return EventFrame.refused("text message is not valid UTF-8: " + malformed.describe("message"));
         }
-        return EventFrame.parse(text, decoder);
+        return EventFrame.parse(new String(raw, StandardCharsets.UTF_8), decoder);
     }
 
     private void retry() {

@@ -66,79 +66,13 @@ final class StrictRequests {
         byte[] bytes = buf.hasArray() ? buf.array() : ByteBufUtil.getBytes(buf);
         int from = buf.hasArray() ? buf.arrayOffset() + buf.readerIndex() : 0;
         int to = from + body.length();
-        int at = firstMalformed(bytes, from, to);
-        if (at < 0) {
+        Utf8.Malformed malformed = Utf8.firstMalformed(bytes, from, to);
+        if (malformed == null) {
             ctx.next();
             return;
         }
-        int line = 1;
-        int lineStart = from;
-        for (int i = from; i < at; i++) {
-            if (bytes[i] == '\n') {
-                line++;
-                lineStart = i + 1;
-            }
-        }
-        StringBuilder shown = new StringBuilder();
-        int end = Math.min(to, at - validLength(bytes, at, to));
-        for (int i = at; i < end; i++) {
-            shown.append(i == at ? "" : " ").append(String.format("0x%02X", bytes[i] & 0xFF));
-        }
-        int offset = at - from;
         refused.accept("utf8");
-        Problems.send(ctx, 400, Problems.error("the body is not valid UTF-8: line " + line + ", byte "
-                + (at - lineStart + 1) + " of the line (offset " + offset + " of the body) starts an invalid "
-                + "sequence (" + shown + "); send UTF-8").put("line", line).put("offset", offset));
-    }
-
-    /** The index of the first malformed UTF-8 sequence in {@code bytes[from..to)}, or -1 when there is none. */
-    static int firstMalformed(byte[] bytes, int from, int to) {
-        int i = from;
-        while (i < to) {
-            if (bytes[i] >= 0) {
-                i++;   // ASCII
-                continue;
-            }
-            int sequence = validLength(bytes, i, to);
-            if (sequence < 0) {
-                return i;
-            }
-            i += sequence;
-        }
-        return -1;
-    }
-
-    /**
-     * The length of the valid multi-byte sequence at {@code at}; when it is malformed, minus the number of bytes
-     * up to and including the first that makes it so (the lead byte alone when it can start none, or at the end).
-     */
-    private static int validLength(byte[] bytes, int at, int to) {
-        int lead = bytes[at] & 0xFF;
-        int length;
-        int min = 0x80;
-        int max = 0xBF;   // the range of the second byte; the others are always 0x80..0xBF
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            min = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
-            max = lead == 0xED ? 0x9F : 0xBF;   // no surrogates
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            min = lead == 0xF0 ? 0x90 : 0x80;   // no overlong forms
-            max = lead == 0xF4 ? 0x8F : 0xBF;   // nothing above U+10FFFF
-        } else {
-            return -1;   // a continuation byte, an overlong lead (0xC0, 0xC1) or 0xF5..0xFF
-        }
-        for (int k = 1; k < length; k++) {
-            if (at + k >= to) {
-                return -k;
-            }
-            int next = bytes[at + k] & 0xFF;
-            if (next < (k == 1 ? min : 0x80) || next > (k == 1 ? max : 0xBF)) {
-                return -(k + 1);
-            }
-        }
-        return length;
+        Problems.send(ctx, 400, Problems.error("the body is not valid UTF-8: " + malformed.describe("body")
+                + "; send UTF-8").put("line", malformed.line()).put("offset", malformed.offset()));
     }
 }

@@ -119,7 +119,7 @@ class StrictProtocolTest {
         for (int i = 0; i < tail.length; i++) {
             body[head.length + i] = (byte) tail[i];
         }
-        return StrictRequests.firstMalformed(body, 0, body.length);
+        return Utf8.firstMalformedAt(body, 0, body.length);
     }
 
     @Test
