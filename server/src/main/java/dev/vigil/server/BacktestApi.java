@@ -56,6 +56,7 @@ final class BacktestApi {
         this.ruleTextLimitBytes = ruleTextLimitBytes;
         this.work = work;
         this.meters = meters;
+        meters.backtestRunning(running);
     }
 
     /** Whether a backtest holds the slot now (for tests: a finished one must have freed it). */

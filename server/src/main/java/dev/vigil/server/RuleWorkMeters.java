@@ -3,14 +3,16 @@ package dev.vigil.server;
 import dev.vigil.dsl.Diagnostic;
 import dev.vigil.nfa.CompileResult;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code /metrics} counters of the bounds on rule work ({@link ServerConfig.RuleWork}): rule texts refused for
  * passing a compile limit (tagged {@code limit=<setting>}), compile requests refused because every compiler was busy,
- * backtests refused because one was running, and backtests stopped before the end of the log (tagged
+ * backtests running now and refused because one was running, and backtests stopped before the end of the log (tagged
  * {@code reason=time|events|alerts|cancelled}).
  *
  * <p><b>Thread-safe:</b> Micrometer's counters are.
@@ -44,6 +46,12 @@ final class RuleWorkMeters {
 
     void compileBusy() {
         compileBusy.increment();
+    }
+
+    /** Shows {@code running} (whether a backtest holds the slot) as the gauge {@code vigil_backtests_running}, 1 or 0. */
+    void backtestRunning(AtomicBoolean running) {
+        Gauge.builder("vigil.backtests.running", running, held -> held.get() ? 1 : 0)
+                .description("Backtests running now (at most one runs at a time)").register(registry);
     }
 
     void backtestBusy() {
