@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil check FILE...}: validates rule files; exit 0 when all are valid, 1 with positioned errors. */
 @Command(name = "check", mixinStandardHelpOptions = true,

@@ -1,17 +1,17 @@
 package dev.vigil.cli;
 
+import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompiledRule;
 import java.io.PrintWriter;
-import dev.vigil.nfa.CompileLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil explain FILE}: prints each rule's compiled NFA as text, or as Graphviz DOT with {@code --dot}. */
 @Command(name = "explain", mixinStandardHelpOptions = true,

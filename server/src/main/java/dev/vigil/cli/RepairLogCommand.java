@@ -1,8 +1,8 @@
 package dev.vigil.cli;
 
-import dev.vigil.server.durable.Checkpoint;
-import dev.vigil.server.durable.CheckpointStore;
-import dev.vigil.server.durable.ChronicleIngestLog;
+import dev.vigil.server.checkpoint.Checkpoint;
+import dev.vigil.server.checkpoint.CheckpointStore;
+import dev.vigil.server.log.ChronicleIngestLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package dev.vigil.cli;
 
-import dev.vigil.server.AccessToken;
-import dev.vigil.server.ConfigKey;
-import dev.vigil.server.ConfigResolver;
-import dev.vigil.server.FatalErrors;
-import dev.vigil.server.InvalidConfigException;
-import dev.vigil.server.ServerConfig;
+import dev.vigil.server.config.FatalErrors;
 import dev.vigil.server.VigilServer;
+import dev.vigil.server.config.AccessToken;
+import dev.vigil.server.config.ConfigKey;
+import dev.vigil.server.config.ConfigResolver;
+import dev.vigil.server.config.InvalidConfigException;
+import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,16 +15,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import java.util.concurrent.Callable;
+import picocli.CommandLine;
 
 /**
  * {@code vigil serve}: the rules server. Deploys the rule files of a folder, then serves the HTTP API until

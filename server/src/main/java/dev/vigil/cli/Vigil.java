@@ -1,8 +1,8 @@
 package dev.vigil.cli;
 
-import dev.vigil.server.durable.ChronicleSetup;
-import picocli.CommandLine;
+import dev.vigil.server.log.ChronicleSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code vigil} command line: {@code check}, {@code run} and {@code explain} rule files, {@code serve} them,

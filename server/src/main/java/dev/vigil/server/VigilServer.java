@@ -7,14 +7,32 @@ import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleReset;
-import dev.vigil.server.durable.Checkpoint;
-import dev.vigil.server.durable.CheckpointStore;
-import dev.vigil.server.durable.ChronicleIngestLog;
-import dev.vigil.server.durable.RuleText;
-import dev.vigil.server.durable.UnreadableCheckpointException;
-import dev.vigil.server.durable.DiskReserve;
-import dev.vigil.server.ingest.IngestLog;
-import dev.vigil.server.ingest.MemoryIngestLog;
+import dev.vigil.server.alerts.SinkCatalog;
+import dev.vigil.server.checkpoint.Checkpoint;
+import dev.vigil.server.checkpoint.CheckpointStore;
+import dev.vigil.server.checkpoint.Checkpointer;
+import dev.vigil.server.checkpoint.LoggedRules;
+import dev.vigil.server.checkpoint.Restart;
+import dev.vigil.server.checkpoint.UnreadableCheckpointException;
+import dev.vigil.server.config.InvalidConfigException;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.http.ServerVerticle;
+import dev.vigil.server.log.AlertLog;
+import dev.vigil.server.log.ChronicleAlertLog;
+import dev.vigil.server.log.ChronicleIngestLog;
+import dev.vigil.server.log.DiskReserve;
+import dev.vigil.server.log.IngestLog;
+import dev.vigil.server.log.MemoryAlertLog;
+import dev.vigil.server.log.MemoryIngestLog;
+import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleDirectory;
+import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.RuleReloader;
+import dev.vigil.server.rules.RuleText;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.MemoryGuard;
+import dev.vigil.server.shard.AlertSink;
+import dev.vigil.server.shard.Shard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
@@ -248,19 +266,11 @@ public final class VigilServer {
     }
 
     /**
-     * How the server's engines run, owning {@code slice} of the keys: on the watermarks the ingest sends (explicit
-     * watermarks only), with the default state bounds. A backtest runs its engine the same way, owning every key.
-     */
-    public static EngineConfig shardEngine(KeySlice slice) {
-        return EngineConfig.defaults().withWatermarksFromInputOnly(true).withSlice(slice);
-    }
-
-    /**
      * Shard {@code shard}'s engine settings: its share of the key bounds; RocksDB state goes to
      * {@code <data>/state/shard-N}.
      */
     private static EngineConfig engineConfig(ServerConfig config, int shard, int count) {
-        EngineConfig engine = shardEngine(new KeySlice(shard, count))
+        EngineConfig engine = Shard.engineConfig(new KeySlice(shard, count))
                 .withMaxWorkPerEvent(config.work().maxWorkPerEvent())
                 .withKeyBounds(config.memory().keyBoundsPerShard(count));
         if (config.stateBackend() != ServerConfig.StateBackend.ROCKSDB) {
@@ -309,12 +319,6 @@ public final class VigilServer {
         } catch (IOException e) {
             throw new IOException("cannot create data folder " + dataDir + ": " + e, e);
         }
-    }
-
-    /** This server's version, as its jar's manifest says ("development build" when run from classes). */
-    static String version() {
-        String version = VigilServer.class.getPackage().getImplementationVersion();
-        return version == null ? "development build" : version;
     }
 
     /** The port actually bound (useful with port 0). */

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.EventTime;
-import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
+import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -137,7 +137,7 @@ class ClientCommandsTest {
     @Test
     void aRefusedTokenEndsWithStatus4() throws Exception {
         VigilServer guarded = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null)
-                        .withTokens(List.of(dev.vigil.server.AccessToken.parse("read:right-token"))),
+                        .withTokens(List.of(dev.vigil.server.config.AccessToken.parse("read:right-token"))),
                 new PrintWriter(new StringWriter())).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         try {
             CliRun watched = run("watch", "--url", "http://127.0.0.1:" + guarded.port(), "--token", "wrong-token");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.server.AccessToken;
+import dev.vigil.server.config.AccessToken;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.server.alerts.AlertFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -35,9 +36,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link AlertFilter} serves both.
  */
 @ExtendWith(VertxExtension.class)
-class AlertFilterTest {
+public class AlertFilterTest {
     /** Three rules fire on every big payment: two severities, a single key, a composite key and no key. */
-    static final String RULES = """
+    public static final String RULES = """
             RULE high_big SEVERITY high FROM payments PARTITION BY card
               PATTERN b DEFINE b AS amount >= 500;
 
@@ -47,13 +48,13 @@ class AlertFilterTest {
             RULE plain FROM payments
               PATTERN b DEFINE b AS amount >= 500
             """;
-    static final String EVENTS = """
+    public static final String EVENTS = """
             {"stream": "payments", "card": "c1", "region": "eu", "amount": 900, "ts": 1000}
             {"stream": "payments", "card": "c2", "region": "us", "amount": 700, "ts": 1100}
             {"watermark": 2000}
             """;
     /** One more alert per rule, after the first six: a subscriber that sees it has seen everything before it. */
-    static final String MARKER = """
+    public static final String MARKER = """
             {"stream": "payments", "card": "c1", "region": "eu", "amount": 950, "ts": 3000}
             {"watermark": 4000}
             """;

@@ -1,5 +1,7 @@
 package dev.vigil.server;
 
+import dev.vigil.server.config.AccessToken;
+import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

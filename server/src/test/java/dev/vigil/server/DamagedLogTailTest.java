@@ -1,12 +1,13 @@
 package dev.vigil.server;
 
+import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.cli.Vigil;
 import dev.vigil.nfa.Event;
-import dev.vigil.server.durable.ChronicleIngestLog;
-import dev.vigil.server.ingest.LogRecord;
+import dev.vigil.server.log.ChronicleIngestLog;
+import dev.vigil.server.log.LogRecord;
 import dev.vigil.wire.InputLine;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;

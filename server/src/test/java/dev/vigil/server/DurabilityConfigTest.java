@@ -1,9 +1,12 @@
 package dev.vigil.server;
 
+import dev.vigil.server.config.ConfigResolver;
+import dev.vigil.server.config.Durability;
+import dev.vigil.server.config.InvalidConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.vigil.server.ingest.AckAfter;
+import dev.vigil.server.log.AckAfter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

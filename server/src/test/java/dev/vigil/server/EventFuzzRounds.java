@@ -1,5 +1,7 @@
 package dev.vigil.server;
 
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.source.EventFrame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.vigil.server;
 
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.shard.Shard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,10 +13,10 @@ import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.server.ingest.EventSource;
-import dev.vigil.server.ingest.IngestLog;
-import dev.vigil.server.ingest.IngestLogException;
-import dev.vigil.server.ingest.MemoryIngestLog;
+import dev.vigil.server.log.IngestLog;
+import dev.vigil.server.log.IngestLogException;
+import dev.vigil.server.log.MemoryIngestLog;
+import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.wire.InputLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,5 +1,7 @@
 package dev.vigil.server;
 
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.shard.Shard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +13,8 @@ import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.runtime.RuleCounters;
-import dev.vigil.server.ingest.MemoryIngestLog;
-import dev.vigil.server.ingest.EventSource;
+import dev.vigil.server.log.MemoryIngestLog;
+import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.wire.InputLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;

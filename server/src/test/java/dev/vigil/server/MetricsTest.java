@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.server.shard.AcceptTimes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.vigil.server;
 
+import dev.vigil.server.config.FatalErrors;
+import dev.vigil.server.sequencer.MemoryGuard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vigil.cli.CliRun;

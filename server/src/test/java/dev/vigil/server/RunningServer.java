@@ -1,5 +1,9 @@
 package dev.vigil.server;
 
+import dev.vigil.server.checkpoint.Checkpointer;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.MemoryGuard;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Vertx;

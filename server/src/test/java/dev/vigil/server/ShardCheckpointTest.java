@@ -1,5 +1,8 @@
 package dev.vigil.server;
 
+import dev.vigil.server.shard.Shard;
+import dev.vigil.server.shard.ShardCommand;
+import dev.vigil.server.shard.ShardState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
 package dev.vigil.server;
 
+import dev.vigil.server.checkpoint.Checkpointer;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.shard.Shard;
+import dev.vigil.server.shard.ShardCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +14,8 @@ import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.runtime.RuleCounters;
-import dev.vigil.server.durable.CheckpointStore;
-import dev.vigil.server.ingest.MemoryIngestLog;
+import dev.vigil.server.checkpoint.CheckpointStore;
+import dev.vigil.server.log.MemoryIngestLog;
 import dev.vigil.wire.InputLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,5 +1,8 @@
 package dev.vigil.server;
 
+import dev.vigil.server.config.ConfigResolver;
+import dev.vigil.server.config.InvalidConfigException;
+import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

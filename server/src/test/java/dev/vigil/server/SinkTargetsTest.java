@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.server.config.ServerConfig;
 import static dev.vigil.server.SinksTest.awaitTrue;
 import static dev.vigil.server.SinksTest.deploy;
 import static dev.vigil.server.SinksTest.feed;

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.wire.Utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

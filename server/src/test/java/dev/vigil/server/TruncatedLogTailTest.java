@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.server.durable.ChronicleIngestLog;
-import dev.vigil.server.durable.TornAppend;
-import dev.vigil.server.ingest.LogRecord;
+import dev.vigil.server.log.ChronicleIngestLog;
+import dev.vigil.server.log.LogRecord;
+import dev.vigil.server.log.TornAppend;
 import dev.vigil.wire.InputLine;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -9,9 +9,9 @@ import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.nfa.Offer;
 import dev.vigil.nfa.runtime.RuleCounters;
-import dev.vigil.server.VigilServer;
-import dev.vigil.server.durable.IngestLogSnapshot;
-import dev.vigil.server.ingest.LogRecord;
+import dev.vigil.server.shard.Shard;
+import dev.vigil.server.log.IngestLogSnapshot;
+import dev.vigil.server.log.LogRecord;
 import dev.vigil.wire.InputLine;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -51,7 +51,7 @@ public final class Backtest {
     public static final long NO_LIMIT = Long.MAX_VALUE;
 
     /** The live shards' engine configuration, owning every key: a rule's state per key does not depend on slicing. */
-    static final EngineConfig CONFIG = VigilServer.shardEngine(KeySlice.ALL);
+    static final EngineConfig CONFIG = Shard.engineConfig(KeySlice.ALL);
 
     /** Why a replay ended before the end of the log. */
     public enum Stop {

@@ -5,9 +5,9 @@ import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.server.durable.IngestLogSnapshot;
-import dev.vigil.server.ingest.IngestLog;
-import dev.vigil.server.ingest.LogRecord;
+import dev.vigil.server.log.IngestLog;
+import dev.vigil.server.log.IngestLogSnapshot;
+import dev.vigil.server.log.LogRecord;
 import java.util.List;
 
 /**

@@ -1,9 +1,0 @@
-package dev.vigil.server;
-
-import dev.vigil.server.durable.Checkpoint;
-
-/**
- * Where a restarting server starts from: a checkpoint (or savepoint) and its rules compiled again. The shards'
- * engines and the ingest door are restored from it; the ingest log is replayed after its position.
- */
-record Restart(Checkpoint checkpoint, LoggedRules rules) {}

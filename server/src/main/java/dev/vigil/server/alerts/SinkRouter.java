@@ -1,0 +1,178 @@
+package dev.vigil.server.alerts;
+
+import dev.vigil.connectors.Confinement;
+import dev.vigil.connectors.Sink;
+import dev.vigil.connectors.SinkDeclaration;
+import dev.vigil.connectors.SinkSpec;
+import dev.vigil.connectors.SinkStats;
+import dev.vigil.connectors.Sinks;
+import dev.vigil.nfa.Alert;
+import dev.vigil.server.metrics.SinkMeters;
+import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends each alert to its rule's sinks. Configured sinks are opened at start and live as long as the server;
+ * an inline sink ({@code TO webhook '...'}) is opened when the first rule naming it is deployed, shared by every
+ * rule that names an equal one, and closed when the last of them goes away. The router follows deployments through
+ * the {@link RuleRegistry}, so rules from the rules folder and from the HTTP API are treated alike. After a
+ * {@code PUT}, alerts of the old version still in flight go to the new version's sinks.
+ *
+ * <p>{@link #deliver} only offers the alert to each sink, which returns at once: a slow or failing sink drops and
+ * counts what it cannot queue, and never delays the alert log, subscribers or other sinks.
+ *
+ * <p><b>Not thread-safe:</b> confined to the server's event loop, except {@link #close}, which waits for writer
+ * threads and so runs on a worker.
+ */
+public final class SinkRouter {
+    /** An open sink and the rules that send to it. */
+    private static final class Open {
+        final SinkCatalog.Binding binding;
+        final Sink sink;
+        int rules;
+
+        Open(SinkCatalog.Binding binding, Sink sink) {
+            this.binding = binding;
+            this.sink = sink;
+        }
+    }
+
+    private final Vertx vertx;
+    private final SinkCatalog catalog;
+    private final Clock clock;
+    private final PrintStream out;
+    private final PrintWriter err;
+    private final SinkMeters meters;
+    private final Map<String, Open> open = new HashMap<>();            // by sink name
+    private final Map<String, List<Open>> byRule = new HashMap<>();    // by rule name
+    private long offerBugs;
+
+    /**
+     * @param out where {@code log} sinks write (the server's standard output)
+     * @param err where sink bugs are reported
+     */
+    public SinkRouter(Vertx vertx, SinkCatalog catalog, Clock clock, PrintStream out, PrintWriter err, SinkMeters meters) {
+        this.vertx = vertx;
+        this.catalog = catalog;
+        this.clock = clock;
+        this.out = out;
+        this.err = err;
+        this.meters = meters;
+    }
+
+    /** Opens the configured sinks, binds the rules already deployed and follows the registry from now on. */
+    public SinkRouter start(RuleRegistry registry) {
+        for (SinkDeclaration declaration : catalog.declarations()) {
+            openSink(new SinkCatalog.Binding(declaration.name(), declaration.spec(), true));
+        }
+        for (DeployedRule rule : registry.all()) {
+            changed(rule.name(), null, rule);
+        }
+        registry.listen(this::changed);
+        return this;
+    }
+
+    public SinkCatalog catalog() {
+        return catalog;
+    }
+
+    /** Offers the alert (rendered as {@code json}) to every sink of its rule; returns at once. */
+    void deliver(Alert alert, String json) {
+        List<Open> sinks = byRule.get(alert.rule());
+        if (sinks == null) {
+            return;
+        }
+        for (int i = 0; i < sinks.size(); i++) {
+            try {
+                sinks.get(i).sink.offer(alert.id(), alert.rule(), json);
+            } catch (RuntimeException bug) {   // one broken sink must not cost the others their alert
+                if (offerBugs++ == 0) {
+                    bug.printStackTrace(err);
+                    err.flush();
+                }
+            }
+        }
+    }
+
+    /** {@code GET /v1/rules/{name}}: the rule's sinks and their counters (shared sinks count every rule's alerts). */
+    public JsonArray status(String rule) {
+        JsonArray list = new JsonArray();
+        for (Open sink : byRule.getOrDefault(rule, List.of())) {
+            SinkStats stats = sink.sink.stats();
+            list.add(new JsonObject().put("name", sink.binding.name()).put("type", sink.binding.spec().type())
+                    .put("configured", sink.binding.configured()).put("delivered", stats.delivered())
+                    .put("failed", stats.failed()).put("retries", stats.retries()).put("dropped", stats.dropped())
+                    .put("queued", stats.queued()).put("refused", stats.refused()).put("lastError", stats.lastError()));
+        }
+        return list;
+    }
+
+    /**
+     * Takes every open sink away for closing (by name), on the event loop; the caller closes them off it (closing waits for
+     * file and log sinks to write what they hold; webhooks drop, and count, what is queued).
+     */
+    public Map<String, Sink> detachAll() {
+        Map<String, Sink> sinks = new java.util.LinkedHashMap<>();
+        for (Open sink : open.values()) {
+            sinks.put(sink.binding.name(), sink.sink);
+        }
+        open.clear();
+        byRule.clear();
+        return sinks;
+    }
+
+    private void changed(String rule, DeployedRule before, DeployedRule after) {
+        List<Open> previous = byRule.remove(rule);
+        if (after != null) {
+            List<Open> bound = new ArrayList<>();
+            for (SinkCatalog.Binding binding : catalog.bindingsOf(after.rule().source())) {
+                Open sink = open.get(binding.name());
+                if (sink == null) {
+                    sink = openSink(binding);
+                }
+                sink.rules++;
+                bound.add(sink);
+            }
+            if (!bound.isEmpty()) {
+                byRule.put(rule, List.copyOf(bound));
+            }
+        }
+        if (previous != null) {
+            for (Open sink : previous) {
+                sink.rules--;
+                if (sink.rules == 0 && !sink.binding.configured()) {
+                    closeInline(sink);
+                }
+            }
+        }
+    }
+
+    private Open openSink(SinkCatalog.Binding binding) {
+        SinkSpec spec = binding.spec();
+        Open sink = new Open(binding, Sinks.open(spec, vertx, clock, out,
+                binding.configured() ? Confinement.NONE : catalog.confinement()));
+        open.put(binding.name(), sink);
+        meters.register(binding.name(), spec.type(), sink.sink);
+        return sink;
+    }
+
+    /** An inline sink no rule names any more: its meters go, and it closes off the event loop. */
+    private void closeInline(Open sink) {
+        open.remove(sink.binding.name());
+        meters.remove(sink.binding.name());
+        vertx.executeBlocking(() -> {
+            sink.sink.close();
+            return null;
+        });
+    }
+}

@@ -1,0 +1,213 @@
+package dev.vigil.server.checkpoint;
+
+import dev.vigil.server.config.FatalErrors;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.shard.Shard;
+import dev.vigil.server.shard.ShardSnapshot;
+import dev.vigil.server.shard.ShardState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+
+/**
+ * Takes checkpoints every interval and savepoints on request, on its own thread: sends the barrier through the
+ * ingest door ({@link Ingest#checkpoint}), waits for every shard's state (each shard writes its own state to memory
+ * in short slices between event batches, see {@link ShardSnapshot}) and for the alerts before the barrier to be
+ * logged, then writes the file and lets the ingest log drop what no kept checkpoint needs.
+ *
+ * <p>A periodic checkpoint is skipped when nothing reached the door since the last one (the state cannot have
+ * changed). A failed checkpoint is reported and counted; the previous one stays the latest.
+ *
+ * <p><b>Thread-safe:</b> all work runs on the checkpointer's one thread; statistics are immutable snapshots.
+ */
+public final class Checkpointer implements AutoCloseable {
+    /** How long the barrier may wait for room in the shards' queues, and for the shards to reach it. */
+    static final long BARRIER_TIMEOUT_MS = 60_000;
+
+    private final Ingest ingest;
+    private final CheckpointStore store;
+    private final long intervalMs;
+    private final Clock clock;
+    private final PrintWriter err;
+    private final LongConsumer retainAfter;
+    private final long barrierTimeoutMs;
+    private final ScheduledExecutorService thread;
+    private long nextId = 1;
+    private long lastPosition = -1;
+    private volatile CheckpointStats stats;
+
+    /**
+     * @param intervalMs between two periodic checkpoints; 0 for savepoints only
+     * @param retainAfter told the oldest log position a kept checkpoint needs, after each checkpoint
+     */
+    public Checkpointer(Ingest ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
+            LongConsumer retainAfter) {
+        this(ingest, store, intervalMs, clock, err, retainAfter, BARRIER_TIMEOUT_MS);
+    }
+
+    /** @param barrierTimeoutMs how long the barrier may wait for room in the queues and for the shards to reach it */
+    public Checkpointer(Ingest ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
+            LongConsumer retainAfter, long barrierTimeoutMs) {
+        this.barrierTimeoutMs = barrierTimeoutMs;
+        this.ingest = ingest;
+        this.store = store;
+        this.intervalMs = intervalMs;
+        this.clock = clock;
+        this.err = err;
+        this.retainAfter = retainAfter;
+        this.stats = CheckpointStats.none(intervalMs);
+        this.thread = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread named = new Thread(task, "vigil-checkpoint");
+            named.setDaemon(true);
+            return named;
+        });
+    }
+
+    /** Starts the periodic checkpoints (none when the interval is 0). */
+    public Checkpointer start() {
+        thread.execute(() -> {
+            try {
+                nextId = store.nextId();
+            } catch (IOException unreadable) {
+                err.println("vigil serve: cannot list the checkpoints folder: " + unreadable.getMessage());
+                err.flush();
+            }
+        });
+        if (intervalMs > 0) {
+            thread.scheduleWithFixedDelay(this::periodic, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    public CheckpointStats stats() {
+        return stats;
+    }
+
+    /** Takes a savepoint named {@code name}; completes with its header, or with the reason it failed. */
+    public CompletableFuture<CheckpointFormat.Header> savepoint(String name) {
+        CompletableFuture<CheckpointFormat.Header> done = new CompletableFuture<>();
+        thread.execute(() -> {
+            try {
+                Checkpoint taken = take(name);
+                done.complete(store.savepoint(taken.name()).orElseThrow());
+            } catch (Exception failed) {
+                done.completeExceptionally(failed);
+            }
+        });
+        return done;
+    }
+
+    /** Takes a checkpoint now (when the state changed since the last); completes when it is on disk. */
+    public CompletableFuture<Void> checkpointNow() {
+        return CompletableFuture.runAsync(this::periodic, thread);
+    }
+
+    private void periodic() {
+        if (ingest.logPosition() == lastPosition) {
+            return;
+        }
+        try {
+            take(null);
+        } catch (Exception failed) {
+            stats = stats.failed(describe(failed));
+            err.println("vigil serve: checkpoint failed (the previous one stays the latest): " + describe(failed));
+            err.flush();
+        } catch (OutOfMemoryError fatal) {
+            FatalErrors.check(fatal);   // the executor would swallow it and stop checkpointing
+            throw fatal;
+        }
+    }
+
+    /** A failure's message, or its kind when it has none (a bare exception must never read "null"). */
+    public static String describe(Throwable failed) {
+        String message = failed.getMessage();
+        return message == null || message.isBlank() ? failed.getClass().getSimpleName() : message;
+    }
+
+    /** One checkpoint, or a savepoint when {@code name} is set. */
+    private Checkpoint take(String name) throws IOException, InterruptedException, ExecutionException,
+            TimeoutException {
+        long id = nextId++;
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(barrierTimeoutMs);
+        Ingest.Barrier barrier;
+        while ((barrier = ingest.checkpoint(id)) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the shards' queues stayed full for " + barrierTimeoutMs + " ms");
+            }
+            Thread.sleep(5);
+        }
+        List<byte[]> states = new ArrayList<>(barrier.states().size());
+        long longestPause = 0;
+        for (int shard = 0; shard < barrier.states().size(); shard++) {
+            ShardState state;
+            try {
+                state = barrier.states().get(shard).get(Math.max(1, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+            } catch (TimeoutException late) {
+                throw new TimeoutException("shard " + shard + " did not reach the barrier of checkpoint " + id
+                        + " within " + barrierTimeoutMs + " ms" + busy(shard));
+            } catch (ExecutionException failed) {
+                throw new IOException("shard " + shard + " could not write its state for checkpoint " + id + ": "
+                        + describe(failed.getCause()), failed.getCause());
+            }
+            states.add(state.state().toByteArray());
+            longestPause = Math.max(longestPause, state.pauseNanos());
+        }
+        Checkpoint checkpoint = new Checkpoint(id, name, barrier.position(), clock.millis(),
+                serverVersion(), barrier.sequence(), barrier.watermarks(), barrier.rules(), states);
+        if (name == null) {
+            store.writeCheckpoint(checkpoint);
+            lastPosition = barrier.position();
+        } else {
+            store.writeSavepoint(checkpoint);
+        }
+        stats = stats.completed(checkpoint, System.nanoTime() - started, longestPause);
+        if (name == null) {
+            try {
+                retainAfter.accept(store.oldestKeptPosition());
+            } catch (RuntimeException failed) {   // the checkpoint stands; old log files stay until the next try
+                err.println("vigil serve: " + failed.getMessage());
+                err.flush();
+            }
+        }
+        return checkpoint;
+    }
+
+    /** What a shard late for the barrier is doing, as far as known. */
+    private String busy(int shard) {
+        if (shard >= ingest.shards().size()) {
+            return "";
+        }
+        Shard late = ingest.shards().get(shard);
+        String stuck = late.stuckReason();
+        if (stuck != null) {
+            return " (" + stuck + ")";
+        }
+        double seconds = late.commandSeconds();
+        return seconds > 0 ? String.format(java.util.Locale.ROOT, " (it has been on one command for %.1f s)", seconds)
+                : "";
+    }
+
+    /** Stops taking checkpoints; waits for one being taken. */
+    @Override
+    public void close() throws InterruptedException {
+        thread.shutdown();
+        thread.awaitTermination(BARRIER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** This server's version, as its jar's manifest says ("development build" when run from classes). */
+    static String serverVersion() {
+        String version = Checkpointer.class.getPackage().getImplementationVersion();
+        return version == null ? "development build" : version;
+    }
+}

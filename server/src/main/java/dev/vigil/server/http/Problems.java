@@ -1,0 +1,86 @@
+package dev.vigil.server.http;
+
+import dev.vigil.server.config.FatalErrors;
+import dev.vigil.dsl.Diagnostic;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Renders every error response as JSON {@code {"error": "...", ...}}: mistakes in rule text become 400 with
+ * positioned diagnostics, HTTP-level problems their 4xx, and bugs a 500 carrying a log id (the stack trace goes
+ * to the server's stderr, never to the client).
+ */
+public final class Problems {
+    /** Diagnostics listed in one answer; a text with more gets a count of the rest. */
+    static final int MAX_DIAGNOSTICS = 100;
+
+    private final PrintWriter err;
+
+    Problems(PrintWriter err) {
+        this.err = err;
+    }
+
+    public static JsonObject error(String message) {
+        return new JsonObject().put("error", message);
+    }
+
+    public static void send(RoutingContext ctx, int status, JsonObject body) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(body.encode());
+    }
+
+    /**
+     * 400's body for rule text with mistakes: the first {@value #MAX_DIAGNOSTICS} diagnostics (each with
+     * {@code limit} when it is a compile limit that was passed), and how many more there were.
+     */
+    static JsonObject diagnostics(List<Diagnostic> diagnostics) {
+        JsonArray list = new JsonArray();
+        for (Diagnostic diagnostic : diagnostics.subList(0, Math.min(MAX_DIAGNOSTICS, diagnostics.size()))) {
+            JsonObject item = new JsonObject().put("line", diagnostic.line()).put("column", diagnostic.column())
+                    .put("message", diagnostic.message()).put("rendered", diagnostic.render());
+            if (diagnostic.limit() != null) {
+                item.put("limit", diagnostic.limit());
+            }
+            list.add(item);
+        }
+        JsonObject body = error("rule does not compile").put("diagnostics", list);
+        if (diagnostics.size() > MAX_DIAGNOSTICS) {
+            body.put("diagnosticsOmitted", diagnostics.size() - MAX_DIAGNOSTICS);
+        }
+        return body;
+    }
+
+    /** The router's failure and error handler: whatever went wrong, the client gets JSON. */
+    void render(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        Throwable failure = ctx.failure();
+        if (failure != null) {
+            FatalErrors.check(failure);   // a worker ran out of memory: the process ends (vigil serve)
+        }
+        if (status == 404) {
+            send(ctx, 404, error("no such resource").put("path", ctx.request().path()));
+        } else if (status == 405) {
+            send(ctx, 405, error("method " + ctx.request().method() + " not allowed on " + ctx.request().path()));
+        } else if (status == 413) {
+            send(ctx, 413, error("request body too large"));
+        } else if (status >= 400 && status < 500) {
+            send(ctx, status, error("bad request"));
+        } else {
+            String logId = UUID.randomUUID().toString();
+            err.println("vigil serve: internal error " + logId + " on " + ctx.request().method() + " "
+                    + ctx.request().path() + (failure == null ? " (status " + status + ")" : ": " + failure));
+            if (failure != null) {
+                failure.printStackTrace(err);
+            }
+            err.flush();
+            send(ctx, 500, error("internal error; the server log has the details").put("logId", logId));
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package dev.vigil.server.http;
+
+import dev.vigil.nfa.CompileResult;
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.EngineCounters;
+import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.server.alerts.SinkCatalog;
+import dev.vigil.server.alerts.SinkRouter;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.log.IngestLog;
+import dev.vigil.server.rules.CompilePool;
+import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.StreamConflict;
+import dev.vigil.server.sequencer.Ingest;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * {@code /v1/rules}: compiles rule text on the {@link CompilePool} (under the server's compile limits; 503 with
+ * {@code Retry-After} when every compiler is busy), then, back on the event loop, checks names, numbers the
+ * versions, submits the change to every shard and records it in the {@link RuleRegistry}. The registry changes
+ * only when the shards accepted the command, so what {@code GET} shows is what runs (or is queued to run). No lock
+ * is held while compiling.
+ *
+ * <p><b>Threading:</b> handlers run on the server's event loop; only the compile runs on a pool thread.
+ */
+public final class RulesApi {
+    /** The file name diagnostics show for rule text received over HTTP. */
+    public static final String REQUEST_FILE = "request";
+
+    private final Vertx vertx;
+    private final RuleRegistry registry;
+    private final Ingest ingest;
+    private final Clock clock;
+    private final CompilePool compiler;
+    private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
+    private SinkRouter sinks;
+
+    RulesApi(Vertx vertx, RuleRegistry registry, Ingest ingest, Clock clock, CompilePool compiler) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.ingest = ingest;
+        this.clock = clock;
+        this.compiler = compiler;
+    }
+
+    /**
+     * {@code POST /v1/rules}: deploys every rule of the text; 409 when any name is taken or a stream is declared
+     * differently by running rules, deploying none.
+     */
+    void create(RoutingContext ctx) {
+        withCompiled(ctx, (source, result) -> {
+            Set<String> names = new HashSet<>();
+            for (CompiledRule rule : result.rules()) {
+                if (registry.get(rule.name()) != null || !names.add(rule.name())) {
+                    Problems.send(ctx, 409, Problems.error("rule '" + rule.name() + "' already exists; use PUT "
+                            + "/v1/rules/" + rule.name() + " to replace it").put("name", rule.name()));
+                    return;
+                }
+            }
+            if (conflicting(ctx, result, List.of())) {
+                return;
+            }
+            if (registry.size() + names.size() > maxRules) {
+                Problems.send(ctx, 422, Limits.exceeded("deploying " + names.size() + " rule(s) would exceed the "
+                        + "limit of " + maxRules + " rules per server; delete rules first", "maxRules", maxRules,
+                        registry.size() + names.size()));
+                return;
+            }
+            List<CompiledRule> versioned = new ArrayList<>();
+            for (CompiledRule rule : result.rules()) {
+                versioned.add(rule.withVersion(registry.nextVersion(rule.name())));
+            }
+            if (deploy(ctx, versioned, result, source)) {
+                send(ctx, 201, summaries(versioned));
+            }
+        });
+    }
+
+    /** Sets how many rules the server runs at most; a {@code POST} beyond it deploys nothing and answers 422. */
+    void limitRules(int max) {
+        maxRules = max;
+    }
+
+    /** Refuses rules whose {@code TO} names an unconfigured sink, and shows each rule's sinks in its status. */
+    void useSinks(SinkRouter router) {
+        sinks = router;
+    }
+
+    /** {@code PUT /v1/rules/{name}}: the text must define exactly that rule; it replaces the running version. */
+    void replace(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        if (registry.get(name) == null) {
+            Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
+            return;
+        }
+        withCompiled(ctx, (source, result) -> {
+            if (result.rules().size() != 1 || !result.rules().get(0).name().equals(name)) {
+                List<String> found = new ArrayList<>();
+                result.rules().forEach(rule -> found.add(rule.name()));
+                Problems.send(ctx, 400, Problems.error("the body of PUT /v1/rules/" + name
+                        + " must define exactly the rule '" + name + "'").put("rules", new JsonArray(found)));
+                return;
+            }
+            if (registry.get(name) == null) {
+                Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
+                return;
+            }
+            if (conflicting(ctx, result, List.of(name))) {
+                return;
+            }
+            CompiledRule rule = result.rules().get(0).withVersion(registry.nextVersion(name));
+            if (deploy(ctx, List.of(rule), result, source)) {
+                send(ctx, 200, summary(rule));
+            }
+        });
+    }
+
+    /** {@code POST /v1/rules/validate}: compiles without deploying. */
+    void validate(RoutingContext ctx) {
+        withCompiled(ctx, (source, result) -> send(ctx, 200, summaries(result.rules())));
+    }
+
+    /**
+     * Reads the request's rule text, compiles it on a worker and, back on the event loop, hands text and result to
+     * {@code then} when the text compiled to at least one rule; otherwise answers 400 with the diagnostics.
+     */
+    private void withCompiled(RoutingContext ctx, BiConsumer<String, CompileResult> then) {
+        String source = source(ctx);
+        if (source == null) {
+            return;
+        }
+        compile(source).onSuccess(result -> {
+            if (checkCompiled(ctx, result)) {
+                then.accept(source, result);
+            }
+        }).onFailure(failed -> {
+            if (failed instanceof CompilePool.Busy) {
+                ctx.response().putHeader("Retry-After", "1");
+                Problems.send(ctx, 503, Problems.error("every rule compiler is busy; retry later"));
+            } else {
+                ctx.fail(failed);
+            }
+        });
+    }
+
+    void list(RoutingContext ctx) {
+        JsonArray rules = new JsonArray();
+        EngineCounters counters = ingest.counters();
+        for (DeployedRule rule : registry.all()) {
+            rules.add(summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
+                    .put("counters", counters(rule.rule(), counters)));
+        }
+        send(ctx, 200, rules.encode());
+    }
+
+    void get(RoutingContext ctx) {
+        DeployedRule rule = registry.get(ctx.pathParam("name"));
+        if (rule == null) {
+            Problems.send(ctx, 404, Problems.error("no rule named '" + ctx.pathParam("name") + "'")
+                    .put("name", ctx.pathParam("name")));
+            return;
+        }
+        send(ctx, 200, summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
+                .put("counters", counters(rule.rule(), ingest.counters())).put("source", rule.source())
+                .put("sinks", sinks == null ? new JsonArray() : sinks.status(rule.name())).encode());
+    }
+
+    void delete(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        if (registry.get(name) == null) {
+            Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
+            return;
+        }
+        String refused = ingest.undeploy(name);
+        if (refused != null) {
+            refuse(ctx, refused);
+            return;
+        }
+        registry.remove(name);
+        ctx.response().setStatusCode(204).end();
+    }
+
+    /** Answers 503 with Retry-After: a shard's queue is full. */
+    public static void busy(RoutingContext ctx) {
+        refuse(ctx, Ingest.BUSY);
+    }
+
+    /** Answers 503 with Retry-After and why the change was not made (a full queue, an ingest log that refuses). */
+    static void refuse(RoutingContext ctx, String why) {
+        ctx.response().putHeader("Retry-After", "1");
+        Problems.send(ctx, 503, Problems.error(why));
+    }
+
+    private boolean deploy(RoutingContext ctx, List<CompiledRule> rules, CompileResult result, String source) {
+        java.time.Instant now = clock.instant();
+        String refused = ingest.deploy(rules, IngestLog.HTTP, source, now.toEpochMilli());
+        if (refused != null) {
+            refuse(ctx, refused);
+            return false;
+        }
+        List<String> names = new ArrayList<>();
+        rules.forEach(rule -> names.add(rule.name()));
+        registry.declare(result.streams(), names, REQUEST_FILE);
+        for (CompiledRule rule : rules) {
+            registry.put(new DeployedRule(rule, source, now));
+        }
+        return true;
+    }
+
+    /**
+     * Answers 409 when the text declares a stream differently from the declaration in force, which rules other
+     * than {@code replacing} hold: the error names them, the stream and the line of the declaration.
+     */
+    private boolean conflicting(RoutingContext ctx, CompileResult result, List<String> replacing) {
+        List<StreamConflict> conflicts = registry.conflicts(result.streams(), replacing);
+        if (conflicts.isEmpty()) {
+            return false;
+        }
+        StreamConflict first = conflicts.get(0);
+        Problems.send(ctx, 409, Problems.error(first.message()).put("stream", first.declared().name())
+                .put("rules", new JsonArray(first.holders())).put("line", first.declared().span().line())
+                .put("column", first.declared().span().column()));
+        return true;
+    }
+
+    private io.vertx.core.Future<CompileResult> compile(String source) {
+        SinkCatalog catalog = sinks == null ? new SinkCatalog(List.of(), null) : sinks.catalog();
+        return compiler.compile(vertx.getOrCreateContext(), REQUEST_FILE, source,
+                result -> catalog.check(REQUEST_FILE, source, result));
+    }
+
+    /** Sends 400 with the diagnostics, or for text without rules; true when the result can be used. */
+    private static boolean checkCompiled(RoutingContext ctx, CompileResult result) {
+        if (!result.ok()) {
+            Problems.send(ctx, 400, Problems.diagnostics(result.diagnostics()));
+            return false;
+        }
+        if (result.rules().isEmpty()) {
+            Problems.send(ctx, 400, Problems.error("the text declares no RULE"));
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The rule text of a request: the body as it is, or the {@code source} field when the body is JSON. Sends
+     * 400 and returns null when a JSON body has no string {@code source}.
+     */
+    private static String source(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+        if (contentType == null || !contentType.toLowerCase().contains("json")) {
+            return body;
+        }
+        JsonObject json;
+        try {
+            json = new JsonObject(body);
+        } catch (RuntimeException notAnObject) {
+            Problems.send(ctx, 400, Problems.error("a JSON body must be an object {\"source\": \"rule text\"}"));
+            return null;
+        }
+        if (!(json.getValue("source") instanceof String source)) {
+            Problems.send(ctx, 400, Problems.error("a JSON body needs a string field 'source' with the rule text"));
+            return null;
+        }
+        return source;
+    }
+
+    /** One rule's summary for a single rule, a JSON array for several (a file may declare several rules). */
+    private static String summaries(List<CompiledRule> rules) {
+        if (rules.size() == 1) {
+            return summary(rules.get(0)).encode();
+        }
+        JsonArray list = new JsonArray();
+        for (CompiledRule rule : rules) {
+            list.add(summary(rule));
+        }
+        return list.encode();
+    }
+
+    private static JsonObject summary(CompiledRule rule) {
+        JsonArray partitionBy = new JsonArray();
+        for (List<String> path : rule.partitionBy()) {
+            partitionBy.add(String.join(".", path));
+        }
+        return new JsonObject().put("name", rule.name()).put("version", rule.version())
+                .put("streams", new JsonArray(rule.streams())).put("partitionBy", partitionBy)
+                .put("severity", rule.severity());
+    }
+
+    /**
+     * A rule's counters summed over the shards' latest snapshots (zeros until they have run the rule), plus the late
+     * events of the streams it reads. After a {@code PUT} they count from the new version's deployment.
+     */
+    private static JsonObject counters(CompiledRule rule, EngineCounters engine) {
+        RuleCounters found = null;
+        for (RuleCounters candidate : engine.rules()) {
+            if (candidate.rule().equals(rule.name())) {
+                found = candidate;
+            }
+        }
+        JsonObject late = new JsonObject();
+        for (String stream : rule.streams()) {
+            late.put(stream, engine.lateByStream().getOrDefault(stream, 0L));
+        }
+        return new JsonObject().put("eventsIn", found == null ? 0 : found.eventsIn())
+                .put("matches", found == null ? 0 : found.matches())
+                .put("timeouts", found == null ? 0 : found.timeouts())
+                .put("partialMatches", found == null ? 0 : found.partialMatches())
+                .put("keys", found == null ? 0 : found.keys())
+                .put("droppedPartialMatches", found == null ? 0 : found.droppedPartialMatches())
+                .put("workBoundExceeded", found == null ? 0 : found.workBoundTrips())
+                .put("evaluationErrors", found == null ? 0 : found.evaluationErrors())
+                .put("evictedKeys", found == null ? 0 : found.evictedKeys())
+                .put("lateEventsByStream", late);
+    }
+
+    private static void send(RoutingContext ctx, int status, JsonObject body) {
+        send(ctx, status, body.encode());
+    }
+
+    private static void send(RoutingContext ctx, int status, String json) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json);
+    }
+}

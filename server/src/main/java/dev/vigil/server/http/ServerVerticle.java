@@ -1,0 +1,368 @@
+package dev.vigil.server.http;
+
+import dev.vigil.connectors.Sink;
+import dev.vigil.server.alerts.AlertHub;
+import dev.vigil.server.alerts.SinkCatalog;
+import dev.vigil.server.alerts.SinkRouter;
+import dev.vigil.server.checkpoint.CheckpointStore;
+import dev.vigil.server.checkpoint.Checkpointer;
+import dev.vigil.server.checkpoint.Recovery;
+import dev.vigil.server.checkpoint.Restart;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.log.AlertLog;
+import dev.vigil.server.log.ChronicleIngestLog;
+import dev.vigil.server.metrics.RuleWorkMeters;
+import dev.vigil.server.metrics.ServerMetrics;
+import dev.vigil.server.metrics.SinkMeters;
+import dev.vigil.server.rules.CompilePool;
+import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.RuleReloader;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.MemoryGuard;
+import dev.vigil.server.shard.AlertSink;
+import dev.vigil.server.source.EventSocket;
+import dev.vigil.server.source.EventsApi;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP and WebSocket shell: one route per line, each handler translating HTTP into registry updates and
+ * ingest calls. Nothing here blocks the event loop: compilation runs on its own pool, the shards are fed with
+ * non-blocking offers, alerts arrive through {@link AlertHub}.
+ */
+public final class ServerVerticle extends VerticleBase {
+    private final ServerConfig config;
+    private final RuleRegistry registry;
+    private final AlertLog alertLog;
+    private final IngestFactory ingests;
+    private final PrintWriter err;
+    private HttpServer server;
+    private Ingest ingest;
+    private long idleTimer = -1;
+    private long memoryTimer = -1;
+    private MemoryGuard.Heap heap = MemoryGuard.jvm();
+    private volatile boolean ready;
+    private Map<Path, RuleReloader.WatchedFile> watchedFiles;
+    private ChronicleIngestLog recoveryLog;
+    private Restart restart;
+    private CheckpointStore checkpoints;
+    private Checkpointer checkpointer;
+    private RuleReloader reloader;
+    private Router router;
+    private SinkRouter sinks;
+    private AlertHub alerts;
+    private CompilePool compiler;
+
+    /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */
+    public interface IngestFactory {
+        Ingest create(AlertSink alerts);
+    }
+
+    public ServerVerticle(ServerConfig config, RuleRegistry registry, AlertLog alertLog, IngestFactory ingests,
+            PrintWriter err) {
+        this.config = config;
+        this.registry = registry;
+        this.alertLog = alertLog;
+        this.ingests = ingests;
+        this.err = err;
+    }
+
+    @Override
+    public Future<?> start() {
+        ServerMetrics metrics = new ServerMetrics();
+        alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
+        ingest = ingests.create(alerts);
+        metrics.attach(ingest);
+        MemoryGuard memory = new MemoryGuard(config.memory().heapPausePercent(), config.memory().heapResumePercent(),
+                heap, err);
+        ingest.pauseWhenMemoryIsShort(memory);
+        metrics.watchMemory(memory);
+        memoryTimer = vertx.setPeriodic(MemoryGuard.CHECK_EVERY_MS, ignored -> {
+            if (memory.check(System.nanoTime())) {
+                vertx.executeBlocking(() -> {
+                    heap.collect();
+                    return null;
+                }, false).onComplete(done -> memory.collected());
+            }
+        });
+        if (checkpoints != null) {
+            checkpointer = new Checkpointer(ingest, checkpoints, config.checkpointIntervalMs(), Clock.systemUTC(),
+                    err, needed -> {
+                        List<java.nio.file.Path> deleted = ingest.retainLog(needed);
+                        if (!deleted.isEmpty()) {
+                            err.println("vigil serve: ingest log retention deleted " + deleted.size() + " file(s), "
+                                    + "the newest " + deleted.get(deleted.size() - 1).getFileName());
+                            err.flush();
+                        }
+                    });
+        }
+        ingest.start();
+        AlertsApi history = new AlertsApi(alertLog);
+        RuleWorkMeters work = new RuleWorkMeters(metrics.registry());
+        compiler = new CompilePool(config.ruleWork().compile(), config.ruleWork().compileThreads(), work);
+        RulesApi rules = new RulesApi(vertx, registry, ingest, Clock.systemUTC(), compiler);
+        sinks = new SinkRouter(vertx, SinkCatalog.of(config), Clock.systemUTC(), System.out, err,
+                new SinkMeters(metrics.registry())).start(registry);
+        alerts.sendTo(sinks);
+        rules.useSinks(sinks);
+        EventsApi events = new EventsApi(vertx, registry, ingest, metrics::malformed);
+        Problems problems = new Problems(err);
+        rules.limitRules(config.maxRules());
+        events.limitBatch(config.maxEventsPerBatch());
+        Limits limits = new Limits(config);
+
+        Router router = Router.router(vertx);
+        StrictRequests strict = new StrictRequests(metrics::refused);
+        router.route().handler(strict::transferEncoding);
+        router.route().handler(new CrossSiteGuard(config.security().allowedOrigins(), !config.tokens().isEmpty(),
+                metrics::refused)::handle);
+        router.route().handler(new Authenticator(config.tokens())::handle);
+        router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
+        router.get("/ready").handler(this::ready);
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts, history));
+        router.get("/v1/events").handler(new EventSocket(vertx, registry, ingest, config.frameLimitBytes(),
+                metrics::malformed, config.maxEventsPerBatch())::connect);
+        router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
+        router.route("/v1/*").handler(strict::utf8Body);
+        router.route("/v1/rules*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(limits::ruleText);
+        router.post("/v1/rules/validate").handler(rules::validate);
+        router.post("/v1/rules").handler(rules::create);
+        router.get("/v1/rules").handler(rules::list);
+        router.get("/v1/rules/:name").handler(rules::get);
+        router.put("/v1/rules/:name").handler(rules::replace);
+        router.delete("/v1/rules/:name").handler(rules::delete);
+        router.post("/v1/events").handler(events::post);
+        router.get("/v1/alerts/stream").handler(ctx -> AlertStream.open(ctx, alerts, history));
+        router.get("/v1/rules/:name/nfa").handler(new NfaApi(registry)::get);
+        router.post("/v1/backtest").handler(new BacktestApi(vertx, registry, config.dataDir(),
+                config.ruleTextLimitBytes(), config.ruleWork(), work)::post);
+        router.get("/v1/openapi").handler(OpenApi.load()::serve);
+        SavepointsApi savepoints = new SavepointsApi(vertx, checkpoints, checkpointer);
+        router.post("/v1/savepoints").handler(savepoints::create);
+        router.get("/v1/savepoints").handler(savepoints::list);
+        router.get("/v1/savepoints/:name").handler(savepoints::get);
+        router.delete("/v1/savepoints/:name").handler(savepoints::delete);
+        router.get("/v1/checkpoints").handler(savepoints::checkpoints);
+        this.router = router;
+        router.route().failureHandler(problems::render);
+        router.errorHandler(404, problems::render);
+        router.errorHandler(405, problems::render);
+        router.errorHandler(413, problems::render);
+        router.errorHandler(500, problems::render);
+
+        // No HTTP/2 upgrade over clear text: the API is HTTP/1.1 and WebSocket, and a client asking for h2c
+        // (java.net.http does by default) could stall on large responses. No WebSocket extension (compression) is
+        // negotiated, so a frame with a reserved bit set is a protocol error (RFC 6455, 5.2): close 1002.
+        HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                .setHttp2ClearTextEnabled(false)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setMaxWebSocketFrameSize(config.frameLimitBytes())
+                .setMaxWebSocketMessageSize(config.frameLimitBytes());
+        if (config.tls() != null) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(config.tls().certificate().toString())
+                    .setKeyPath(config.tls().key().toString()));
+        }
+        server = vertx.createHttpServer(options).requestHandler(router);
+        Future<Void> rulesReady = recoveryLog == null ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> new Recovery(context, recoveryLog, ingest, registry, err, restart,
+                                config.ruleWork().compile())
+                                .replay())
+                        .map(files -> {
+                            watchedFiles = files;
+                            return null;
+                        });
+        return rulesReady.compose(recovered -> {
+            // only now: idleness is decided by the clock, and a replay must give the shards only what the log holds
+            idleTimer = vertx.setPeriodic(idleCheckMs(config.sourceIdleTimeoutMs()),
+                    ignored -> ingest.expireIdleSources());
+            if (checkpointer != null) {
+                checkpointer.start();   // after the replay: a checkpoint cuts what the log says
+            }
+            if (watchedFiles != null && config.rulesDir() != null) {
+                reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
+                        watchedFiles, sinks.catalog()).limitRules(config.maxRules())
+                        .compileWith(config.ruleWork().compile(), work).start();
+            }
+            return server.listen();
+        }).onSuccess(listening -> ready = true);
+    }
+
+    @Override
+    public Future<?> stop() {
+        ready = false;
+        alerts.stopping();
+        if (reloader != null) {
+            reloader.stop();
+        }
+        if (compiler != null) {
+            compiler.close();
+        }
+        vertx.cancelTimer(idleTimer);
+        vertx.cancelTimer(memoryTimer);
+        // Shards finish what they hold, their last alerts are pushed (log, subscribers, sinks), then sinks close. Each
+        // step goes on whatever the one before it threw: every sink and both logs are closed, failures reported.
+        List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        return vertx.executeBlocking(() -> {
+            if (checkpointer != null) {
+                attempt("closing the checkpointer", checkpointer::close, failures);
+            }
+            attempt("stopping the shards", ingest::stop, failures);
+            return null;
+        }).compose(stopped -> alerts.whenPushed(vertx)).transform(pushed -> {
+            if (pushed.failed()) {
+                failures.add("pushing the last alerts: " + pushed.cause());
+            }
+            Map<String, Sink> closing = sinks.detachAll();
+            return vertx.executeBlocking(() -> {
+                for (Map.Entry<String, Sink> sink : closing.entrySet()) {
+                    attempt("closing sink '" + sink.getKey() + "'", sink.getValue()::close, failures);
+                }
+                attempt("closing the alert log", alertLog::close, failures);
+                attempt("closing the ingest log", ingest::closeLog, failures);
+                if (!failures.isEmpty()) {
+                    throw new IllegalStateException(failures.size() + " step(s) of the stop failed: "
+                            + String.join("; ", failures));
+                }
+                return null;
+            });
+        });
+    }
+
+    /** Runs one step of the stop; a failure is said on stderr (one line) and collected, and the stop goes on. */
+    private void attempt(String step, Step action, List<String> failures) {
+        try {
+            action.run();
+        } catch (Exception | Error failed) {   // whatever one step throws, the next ones still run
+            String said = step + " failed: " + failed;
+            failures.add(said);
+            synchronized (err) {
+                err.println("vigil serve: " + said);
+                err.flush();
+            }
+        }
+    }
+
+    /** A step of the stop. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Reloads the rules folder while running, starting from the files loaded at start; call before deploying. */
+    public void watchRules(Map<Path, RuleReloader.WatchedFile> loaded) {
+        this.watchedFiles = loaded;
+    }
+
+    /**
+     * Rebuilds rules and state from {@code log} before listening ({@link Recovery}); the rules folder's reload
+     * then starts from the files as the log deployed them. Call before deploying.
+     */
+    public void recoverFrom(ChronicleIngestLog log, Restart from) {
+        this.recoveryLog = log;
+        this.restart = from;
+        this.watchedFiles = Map.of();
+    }
+
+    /** Reads the heap for the memory guard from {@code reading} instead of the JVM (tests); call before deploying. */
+    public void readHeapWith(MemoryGuard.Heap reading) {
+        this.heap = reading;
+    }
+
+    /** Takes checkpoints into {@code store} once running (and serves the savepoint API); call before deploying. */
+    public void checkpointTo(CheckpointStore store) {
+        this.checkpoints = store;
+    }
+
+    public Checkpointer checkpointer() {
+        return checkpointer;
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    public Ingest ingest() {
+        return ingest;
+    }
+
+    /** Idle sources are looked for a few times per timeout, at most every 10 ms and at least every second. */
+    static long idleCheckMs(long idleTimeoutMs) {
+        return Math.max(10, Math.min(1_000, idleTimeoutMs / 4));
+    }
+
+    /** The router's routes, for the test that checks the OpenAPI file describes each. */
+    public List<Route> routes() {
+        return router.getRoutes();
+    }
+
+    /**
+     * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, while
+     * ingestion is paused (the ingest log refuses batches: the data folder below its free-space reserve, or its disk
+     * full; or the heap is nearly full), while the alert log refuses alerts, and while a shard is stuck on one
+     * command (longer than {@code stuckShardMs}), with that reason.
+     */
+    private void ready(RoutingContext ctx) {
+        String paused = ingest.refusal();
+        if (paused == null) {
+            paused = ingest.memoryPressure();
+        }
+        if (paused == null) {
+            paused = alerts.refusal();
+        }
+        String stuck = ingest.stuckShards();
+        boolean up = ready && ingest.running() && paused == null && stuck == null;
+        JsonObject body = new JsonObject().put("status", up ? "ready" : "not ready");
+        if (paused != null || stuck != null) {
+            body.put("reason", paused == null ? stuck : stuck == null ? paused : paused + "; " + stuck);
+        }
+        ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                .end(body.encode());
+    }
+
+    /** A WebSocket upgrade subscribes to live alerts; a plain GET reads the alert history. */
+    private static void subscribe(RoutingContext ctx, AlertHub alerts, AlertsApi history) {
+        if (!ctx.request().canUpgradeToWebSocket()) {
+            history.history(ctx);
+            return;
+        }
+        AlertsApi.Subscription subscription = history.subscription(ctx);
+        if (subscription != null) {
+            ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, subscription.filter(),
+                    subscription.after()));
+        }
+    }
+
+    /**
+     * {@code curl --data-binary} labels rule text and NDJSON as a form; the API never takes forms, so such a body
+     * is read as text instead of being decoded as form fields (which Vert.x bounds to 1 KiB).
+     */
+    private static void formBodyAsText(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+            ctx.request().headers().set("Content-Type", "text/plain; charset=utf-8");
+        }
+        ctx.next();
+    }
+
+    private static void json(RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}

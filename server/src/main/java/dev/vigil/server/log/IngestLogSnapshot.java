@@ -1,0 +1,95 @@
+package dev.vigil.server.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import net.openhft.chronicle.queue.ChronicleQueue;
+
+/**
+ * The ingest log as it stood when opened, read-only: what a backtest replays. It may be opened beside a server
+ * that keeps appending to the same folder (in this process or another: Chronicle Queue readers map the files
+ * without taking them over), and its records end at the last one written before {@link #open} returned, so a
+ * replay ends even while events keep arriving.
+ *
+ * <p><b>Not thread-safe:</b> one thread opens it, reads it and closes it.
+ */
+public final class IngestLogSnapshot implements AutoCloseable {
+    private final ChronicleQueue queue;   // null: the folder holds no record yet
+    private final long endPosition;
+
+    private IngestLogSnapshot(ChronicleQueue queue, long endPosition) {
+        this.queue = queue;
+        this.endPosition = endPosition;
+    }
+
+    /** Opens the ingest log of the data folder {@code dataDir} (its {@code ingest/}, where the server writes it). */
+    public static IngestLogSnapshot ofDataFolder(Path dataDir) throws NoSuchFileException {
+        return open(dataDir.resolve(ChronicleIngestLog.FOLDER));
+    }
+
+    /**
+     * Opens the ingest log in {@code folder} (the data folder's {@code ingest/}) for reading.
+     *
+     * @throws NoSuchFileException when there is no such folder: no server ever wrote a log there
+     */
+    public static IngestLogSnapshot open(Path folder) throws NoSuchFileException {
+        if (!Files.isDirectory(folder)) {
+            throw new NoSuchFileException(folder.toString(), null, "no ingest log");
+        }
+        if (!holdsQueueFiles(folder)) {
+            return new IngestLogSnapshot(null, 0);   // created by a server that has not logged anything yet
+        }
+        ChronicleSetup.apply();
+        ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.toFile()).readOnly(true).build();
+        long last = queue.lastIndex();
+        return new IngestLogSnapshot(queue, last < 0 ? 0 : last);
+    }
+
+    private static boolean holdsQueueFiles(Path folder) {
+        try (DirectoryStream<Path> cycles = Files.newDirectoryStream(folder, "*.cq4")) {
+            return cycles.iterator().hasNext();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the ingest log folder " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The position of the last record this snapshot holds; 0 when it holds none. */
+    public long endPosition() {
+        return endPosition;
+    }
+
+    /** A reader of the records from the first to {@link #endPosition}, in log order; each call starts again. */
+    public Records records() {
+        return new Records(queue == null ? null : new ChronicleIngestLog.Reader(queue.createTailer()), endPosition);
+    }
+
+    @Override
+    public void close() {
+        if (queue != null) {
+            queue.close();
+        }
+    }
+
+    /** Reads a snapshot's records in order. */
+    public static final class Records {
+        private final ChronicleIngestLog.Reader reader;
+        private final long endPosition;
+
+        private Records(ChronicleIngestLog.Reader reader, long endPosition) {
+            this.reader = reader;
+            this.endPosition = endPosition;
+        }
+
+        /** The next record, or {@code null} after the snapshot's last one. */
+        public LogRecord next() {
+            if (reader == null) {
+                return null;
+            }
+            LogRecord record = reader.next();
+            return record == null || record.position() > endPosition ? null : record;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.vigil.server.log;
+
+import dev.vigil.wire.InputLine;
+import java.util.List;
+import java.util.Map;
+
+/** One record of the ingest log, read back for recovery. */
+public sealed interface LogRecord {
+    long position();
+
+    /** Numbered events and the stream watermarks sent with them. */
+    record Batch(long position, String source, List<InputLine> lines) implements LogRecord {}
+
+    /** Rules deployed from {@code text} (from {@code origin}: {@link IngestLog#HTTP} or a rule file's path). */
+    record Deploy(long position, String origin, String text, Map<String, Integer> versions, long deployedAtMs,
+            List<InputLine.WatermarkLine> watermarks) implements LogRecord {}
+
+    /** A rule removed. */
+    record Undeploy(long position, String name) implements LogRecord {}
+
+    /**
+     * Where {@code vigil repair-log} dropped the damaged part of the log ({@code note} says what): event numbering
+     * skips {@code skippedNumbers} here, so later events' alerts never take the ids of the dropped events' alerts.
+     */
+    record Repaired(long position, long skippedNumbers, String note) implements LogRecord {}
+}

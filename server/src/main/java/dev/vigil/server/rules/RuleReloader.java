@@ -1,0 +1,279 @@
+package dev.vigil.server.rules;
+
+import dev.vigil.dsl.Diagnostic;
+import dev.vigil.nfa.CompileLimits;
+import dev.vigil.nfa.CompileResult;
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.RuleCompiler;
+import dev.vigil.server.alerts.SinkCatalog;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.metrics.RuleWorkMeters;
+import dev.vigil.server.sequencer.Ingest;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Keeps the running rules in step with the rules folder: every {@link #INTERVAL_MS} a worker rereads the folder's
+ * {@code *.cep} files and compiles those whose text changed; back on the event loop a changed file's rules are
+ * deployed as new versions (the same path as {@code PUT /v1/rules/{name}}), rules the file no longer declares and
+ * the rules of deleted files are undeployed, and new files are deployed. A file that does not compile is reported
+ * with its diagnostics (once per change of its text) and its previous rules keep running; a file never stops the
+ * others from being read and deployed. Files compile under the server's compile limits.
+ *
+ * <p>A periodic scan, not a {@code WatchService}: it needs no thread of its own, sees changes on every file system
+ * (a WatchService misses some, e.g. on network mounts or through symbolic links) and compares text, not modification
+ * times, so an edit within the same clock tick is not missed. A file owns the rule names it deployed; a name
+ * already deployed by another file or over HTTP is reported and skipped. When a shard's queue is full the change
+ * is retried on the next scan.
+ *
+ * <p><b>Threading:</b> confined to the server's event loop, except {@link #changes}, which runs on a worker.
+ */
+public final class RuleReloader {
+    static final long INTERVAL_MS = 1_000;
+
+    /** What the reloader knows of a file: the text it last saw and the rules deployed from it. */
+    public record WatchedFile(String text, List<String> rules) {
+        public WatchedFile {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /** A difference between the folder and what was last seen. */
+    sealed interface FileChange {
+        Path file();
+    }
+
+    record Changed(Path file, String text, CompileResult result) implements FileChange {}
+
+    record Removed(Path file) implements FileChange {}
+
+    private final Vertx vertx;
+    private final Path folder;
+    private final RuleRegistry registry;
+    private final Ingest ingest;
+    private final Clock clock;
+    private final PrintWriter err;
+    private final Map<Path, WatchedFile> files;
+    private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
+    private CompileLimits limits = CompileLimits.DEFAULTS;
+    private RuleWorkMeters meters;
+    private final SinkCatalog sinks;
+    private long timerId = -1;
+    private boolean scanning;
+    private boolean stopped;
+
+    public RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, Ingest ingest, Clock clock, PrintWriter err,
+            Map<Path, WatchedFile> loaded, SinkCatalog sinks) {
+        this.vertx = vertx;
+        this.folder = folder;
+        this.registry = registry;
+        this.ingest = ingest;
+        this.clock = clock;
+        this.err = err;
+        this.files = new HashMap<>(loaded);
+        this.sinks = sinks;
+    }
+
+    /** Sets how many rules the server runs at most; a file whose new rules would exceed it is not deployed. */
+    public RuleReloader limitRules(int max) {
+        maxRules = max;
+        return this;
+    }
+
+    /** Compiles files under {@code compileLimits}, counting refusals in {@code counted} (null: not counted). */
+    public RuleReloader compileWith(CompileLimits compileLimits, RuleWorkMeters counted) {
+        limits = compileLimits;
+        meters = counted;
+        return this;
+    }
+
+    /** Starts scanning; call on the server's event loop. */
+    public RuleReloader start() {
+        timerId = vertx.setPeriodic(INTERVAL_MS, id -> scan());
+        return this;
+    }
+
+    public void stop() {
+        stopped = true;
+        vertx.cancelTimer(timerId);
+    }
+
+    private void scan() {
+        if (scanning || stopped) {
+            return;
+        }
+        scanning = true;
+        Map<Path, String> seen = new HashMap<>();
+        files.forEach((file, watched) -> seen.put(file, watched.text()));
+        CompileLimits compileLimits = limits;
+        vertx.executeBlocking(() -> changes(folder, seen, compileLimits), false).onComplete(done -> {
+            scanning = false;
+            if (stopped) {
+                return;
+            }
+            if (done.failed()) {
+                err.println("vigil serve: cannot scan rules folder " + folder + ": " + done.cause().getMessage());
+                err.flush();
+                return;
+            }
+            for (FileChange change : done.result()) {
+                apply(change);
+            }
+            err.flush();
+        });
+    }
+
+    /** The files under {@code folder} whose text differs from {@code seen} (compiled), and the vanished ones. */
+    static List<FileChange> changes(Path folder, Map<Path, String> seen, CompileLimits limits) throws IOException {
+        List<Path> present = new ArrayList<>();
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> walk = Files.walk(folder)) {
+                walk.filter(file -> file.getFileName().toString().endsWith(".cep") && Files.isRegularFile(file))
+                        .sorted().forEach(present::add);
+            }
+        }
+        List<FileChange> changes = new ArrayList<>();
+        for (Path file : present) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException unreadable) {
+                continue; // being replaced, or not text: the next scan sees how it ends up
+            }
+            if (!text.equals(seen.get(file))) {
+                changes.add(new Changed(file, text, RuleCompiler.compile(file.toString(), text, limits)));
+            }
+        }
+        Set<Path> still = new HashSet<>(present);
+        for (Path file : seen.keySet()) {
+            if (!still.contains(file)) {
+                changes.add(new Removed(file));
+            }
+        }
+        return changes;
+    }
+
+    private void apply(FileChange change) {
+        WatchedFile old = files.getOrDefault(change.file(), new WatchedFile(null, List.of()));
+        if (change instanceof Removed) {
+            List<String> kept = undeploy(old.rules());
+            if (kept.isEmpty()) {
+                files.remove(change.file());
+            } else {
+                files.put(change.file(), new WatchedFile(null, kept));
+            }
+            err.println("vigil serve: " + change.file() + " was removed; undeployed " + describe(old.rules()));
+            return;
+        }
+        Changed changed = (Changed) change;
+        if (meters != null) {
+            meters.compiled(changed.result());
+        }
+        CompileResult result = sinks.check(changed.file().toString(), changed.text(), changed.result());
+        if (!result.ok()) {
+            for (Diagnostic diagnostic : result.diagnostics()) {
+                err.println(diagnostic.render());
+            }
+            err.println("vigil serve: " + changed.file() + " does not compile; "
+                    + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
+            files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
+            return;
+        }
+        List<CompiledRule> deploy = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (CompiledRule rule : result.rules()) {
+            boolean takenElsewhere = registry.get(rule.name()) != null && !old.rules().contains(rule.name());
+            if (takenElsewhere || !names.add(rule.name())) {
+                err.println("vigil serve: " + changed.file() + ": rule '" + rule.name()
+                        + "' is already deployed by another file or over HTTP; skipped");
+                continue;
+            }
+            deploy.add(rule.withVersion(registry.nextVersion(rule.name())));
+        }
+        Set<String> replacing = new HashSet<>(old.rules());
+        replacing.addAll(names);
+        List<StreamConflict> conflicts = registry.conflicts(result.streams(), replacing);
+        if (!conflicts.isEmpty()) {
+            for (StreamConflict conflict : conflicts) {
+                err.println(conflict.diagnostic(changed.file().toString(), changed.text()).render());
+            }
+            err.println("vigil serve: " + changed.file() + " declares a stream differently from running rules; "
+                    + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
+            files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
+            return;
+        }
+        int after = registry.size();   // rules running once this file's change is applied
+        for (CompiledRule rule : deploy) {
+            after += registry.get(rule.name()) == null ? 1 : 0;
+        }
+        for (String name : old.rules()) {
+            after -= !names.contains(name) && registry.get(name) != null ? 1 : 0;   // undeployed with the change
+        }
+        if (after > maxRules) {
+            err.println("vigil serve: " + changed.file() + ": deploying it would run " + after
+                    + " rules, over the limit of " + maxRules + " (maxRules); "
+                    + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
+            files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
+            return;
+        }
+        java.time.Instant now = clock.instant();
+        String refused = deploy.isEmpty() ? null
+                : ingest.deploy(deploy, changed.file().toString(), changed.text(), now.toEpochMilli());
+        if (refused != null) {
+            err.println("vigil serve: " + changed.file() + ": " + refused + "; retrying on the next scan");
+            return;
+        }
+        registry.declare(result.streams(), new ArrayList<>(names), changed.file().toString());
+        for (CompiledRule rule : deploy) {
+            registry.put(new DeployedRule(rule, changed.text(), now));
+        }
+        List<String> dropped = new ArrayList<>(old.rules());
+        dropped.removeAll(names);
+        List<String> owned = new ArrayList<>(names);
+        owned.addAll(undeploy(dropped));
+        files.put(changed.file(), new WatchedFile(changed.text(), owned));
+        StringBuilder report = new StringBuilder("vigil serve: reloaded " + changed.file() + ":");
+        for (CompiledRule rule : deploy) {
+            report.append(" deployed ").append(rule.name()).append(" version ").append(rule.version()).append(';');
+        }
+        if (!dropped.isEmpty()) {
+            report.append(" undeployed ").append(describe(dropped));
+        }
+        err.println(report);
+    }
+
+    /** Undeploys the rules still deployed; returns those the busy shards could not take. */
+    private List<String> undeploy(List<String> names) {
+        List<String> kept = new ArrayList<>();
+        for (String name : names) {
+            if (registry.get(name) == null) {
+                continue;
+            }
+            String refused = ingest.undeploy(name);
+            if (refused == null) {
+                registry.remove(name);
+            } else {
+                err.println("vigil serve: " + refused + "; rule '" + name + "' stays deployed");
+                kept.add(name);
+            }
+        }
+        return kept;
+    }
+
+    private static String describe(List<String> names) {
+        return names.isEmpty() ? "no rules" : String.join(", ", names);
+    }
+}

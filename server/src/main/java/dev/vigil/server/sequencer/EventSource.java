@@ -1,0 +1,31 @@
+package dev.vigil.server.sequencer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One producer of events, as the {@link WatermarkTracker} sees it: a WebSocket connection, or a named HTTP source.
+ * Its state is the tracker's to change; other code only holds it to say whose batch it ingests.
+ */
+public final class EventSource {
+    final String name;
+    final Map<String, SourceStream> streams = new HashMap<>();
+    long lastActiveNanos;
+    boolean idle;
+    boolean closed;
+    /** The source's watermark for every stream, from its {@code {"watermark": ts}} messages. */
+    long explicitAll = Long.MIN_VALUE;
+
+    EventSource(String name, long nowNanos) {
+        this.name = name;
+        this.lastActiveNanos = nowNanos;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    boolean active() {
+        return !idle && !closed;
+    }
+}

@@ -1,0 +1,607 @@
+package dev.vigil.server.sequencer;
+
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.EngineCounters;
+import dev.vigil.nfa.Event;
+import dev.vigil.server.checkpoint.Checkpoint;
+import dev.vigil.server.checkpoint.Recovery;
+import dev.vigil.server.log.IngestLog;
+import dev.vigil.server.log.IngestLogException;
+import dev.vigil.server.log.LogRecord;
+import dev.vigil.server.rules.RuleText;
+import dev.vigil.server.shard.Shard;
+import dev.vigil.server.shard.ShardCommand;
+import dev.vigil.server.shard.ShardState;
+import dev.vigil.wire.InputLine;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * The one door into the shards: every event batch, watermark and rule change passes here, in one total order
+ * (the ingest log's), so every shard sees rule changes between the same two events and the same time.
+ *
+ * <p>For a batch from a source it: checks that every shard's queue has room (else nothing happens and the caller
+ * answers "busy" — no partial batch is ever queued); numbers the events in log order (alert ids and timestamp
+ * ties depend on it); drops late events (at or below their stream's watermark, decided here from every source's
+ * time by the {@link WatermarkTracker}, so shards agree); appends the batch to the {@link IngestLog}; sends each
+ * event to the shards owning its keys ({@link Routing}); and sends every stream watermark that advanced to every
+ * shard. Shards run their engines on explicit watermarks only.
+ *
+ * <p>The lock is taken once per batch or rule change, never per event, and is held for the time it takes to number
+ * and route one batch; it makes the queue-room check and the offers that follow one step. Counters are read
+ * without it.
+ *
+ * <p><b>Thread-safe.</b>
+ */
+public final class Ingest {
+    /**
+     * What became of a batch: queued ({@code position} in the ingest log, {@code late} of its {@code events} late),
+     * busy (a queue is full, or memory is short and {@code refused} says so: nothing happened, offer it again
+     * later), or refused (the ingest log did not take it: nothing happened, {@code refused} says why, for the
+     * sender).
+     */
+    public record Result(boolean busy, int events, int late, String refused, long position) {
+        static final Result BUSY = new Result(true, 0, 0, null, 0);
+
+        /** Busy until the memory guard resumes ingestion; {@code why} for the sender. */
+        static Result paused(String why) {
+            return new Result(true, 0, 0, why, 0);
+        }
+
+        public Result(boolean busy, int events, int late) {
+            this(busy, events, late, null, 0);
+        }
+
+        static Result refused(String why) {
+            return new Result(false, 0, 0, why, 0);
+        }
+    }
+
+    /** The source of the watermark batches idle sources cause; no client can take it (source names have no '('). */
+    static final String IDLE_SOURCE = "(idle sources)";
+
+    private static final byte NOT_AN_EVENT = 0;
+    private static final byte LATE = 1;
+    private static final byte ROUTED = 2;
+    private static final byte UNROUTED = 3;
+
+    private final List<Shard> shards;
+    private final IngestLog log;
+    private final WatermarkTracker time;
+    private final LongSupplier nanoClock;
+    private final long defaultDelayMs;
+    private final Map<String, CompiledRule> rules = new LinkedHashMap<>();
+    /** The text and origin each running rule was deployed from: what a checkpoint keeps of the rules. */
+    private final Map<String, RuleText> ruleTexts = new LinkedHashMap<>();
+    private final IngestCounters counters = new IngestCounters();
+    private Routing routing;
+    /** Pauses ingestion while the heap is nearly full; null: never (set before the sources open). */
+    private volatile MemoryGuard memory;
+    private long sequence;
+    private byte[] outcomes = new byte[256];
+
+    public Ingest(List<Shard> shards, IngestLog log, List<CompiledRule> initial, long defaultDelayMs,
+            long idleTimeoutNanos, LongSupplier nanoClock) {
+        this.shards = List.copyOf(shards);
+        this.log = log;
+        this.nanoClock = nanoClock;
+        this.defaultDelayMs = defaultDelayMs;
+        this.time = new WatermarkTracker(idleTimeoutNanos);
+        for (CompiledRule rule : initial) {
+            rules.put(rule.name(), rule);
+        }
+        this.routing = Routing.of(rules.values(), shards.size(), defaultDelayMs);
+        time.track(routing.delaysByStream(), nanoClock.getAsLong());
+    }
+
+    public List<Shard> shards() {
+        return shards;
+    }
+
+    /** Why some shard counts as stuck ({@link Shard#stuckReason}), or null; for {@code /ready}. Takes no lock. */
+    public String stuckShards() {
+        String reasons = null;
+        for (Shard shard : shards) {
+            String reason = shard.stuckReason();
+            if (reason != null) {
+                reasons = reasons == null ? reason : reasons + "; " + reason;
+            }
+        }
+        return reasons;
+    }
+
+    public void start() {
+        for (Shard shard : shards) {
+            shard.start();
+        }
+    }
+
+    /** Closes the ingest log; after {@link #stop}. */
+    public synchronized void closeLog() {
+        try {
+            log.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the ingest log: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops every shard after the commands it holds; not for event-loop threads. */
+    public void stop() throws InterruptedException {
+        for (Shard shard : shards) {
+            shard.stop();
+        }
+    }
+
+    public boolean running() {
+        for (Shard shard : shards) {
+            if (!shard.running()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public synchronized EventSource openSource(String name) {
+        return time.open(name, nanoClock.getAsLong());
+    }
+
+    /** The source went away: it stops holding the watermark of its streams back. */
+    public synchronized void closeSource(EventSource source) {
+        time.close(source, nanoClock.getAsLong());
+    }
+
+    /**
+     * Ingests a batch of events and watermarks in order, or nothing: {@link Result#BUSY} when a queue is full, a
+     * refusal when the ingest log does not take it (its data folder below the reserve, a failed write). A refused
+     * batch leaves no trace: no sequence number, no event time, no count, nothing queued.
+     */
+    public synchronized Result accept(EventSource source, List<InputLine> lines) {
+        String refusal = log.refusal();
+        if (refusal != null) {
+            return Result.refused(refusal);
+        }
+        String pressure = memoryPressure();
+        if (pressure != null) {
+            memory.refused();
+            return Result.paused(pressure);
+        }
+        if (!everyShardHasRoom(lines.size())) {
+            return Result.BUSY;
+        }
+        long now = nanoClock.getAsLong();
+        long firstSequence = sequence;
+        time.mark(source);
+        time.heard(source, now);
+        List<List<InputLine>> perShard = perShard();
+        List<InputLine> logged = new ArrayList<>(lines.size());
+        byte[] outcomes = outcomes(lines.size());
+        int events = 0;
+        int late = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            InputLine line = lines.get(i);
+            if (line instanceof InputLine.EventLine eventLine) {
+                events++;
+                Event decoded = eventLine.event();
+                long number = ++sequence;   // late events take a number too, as lines do in vigil run
+                if (time.isLate(decoded.stream(), decoded.timestamp())) {
+                    outcomes[i] = LATE;
+                    late++;
+                    continue;
+                }
+                InputLine.EventLine numbered = new InputLine.EventLine(new Event(decoded.stream(),
+                        decoded.timestamp(), number, decoded.fields()), eventLine.text());
+                logged.add(numbered);
+                time.observe(source, decoded.stream(), decoded.timestamp(), now);
+                long targets = routing.shardsFor(numbered.event());
+                outcomes[i] = targets == 0 ? UNROUTED : ROUTED;
+                for (int shard = 0; targets != 0; shard++, targets >>>= 1) {
+                    if ((targets & 1) != 0) {
+                        perShard.get(shard).add(numbered);
+                    }
+                }
+            } else if (line instanceof InputLine.WatermarkLine watermark) {
+                outcomes[i] = NOT_AN_EVENT;
+                time.explicit(source, watermark.stream(), watermark.timestamp(), now);   // logged as its effect below
+            } else {
+                throw new IllegalArgumentException("a batch holds events and watermarks, not " + line);
+            }
+        }
+        time.drainAdvances((stream, watermark) -> {
+            InputLine.WatermarkLine advanced = new InputLine.WatermarkLine(stream, watermark);
+            addToEvery(perShard, advanced);
+            logged.add(advanced);   // what the shards got, so a replay needs no clock and no source state
+        });
+        long position;
+        try {
+            position = log.append(source.name(), logged);
+        } catch (IngestLogException failed) {
+            sequence = firstSequence;   // as if the batch never came: the sender is told and may send it again
+            time.rollback();
+            return Result.refused(failed.getMessage());
+        }
+        count(lines, outcomes);
+        submitEach(perShard, now, position);
+        return new Result(false, events, late, null, position);
+    }
+
+    /** Why a rule change was not made while a shard's queue is full. */
+    public static final String BUSY = "the engine is busy; retry later";
+
+    /**
+     * Installs or replaces rules on every shard, between the same two events, and logs the change (the rules'
+     * text and where it came from, for a replay). Returns null when done, else why nothing changed: {@link #BUSY}
+     * (a queue is full), or the ingest log's refusal (its disk is full: a change that is not logged is not made).
+     */
+    public synchronized String deploy(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
+        if (!everyShardHasRoom(0)) {
+            return BUSY;
+        }
+        String refused = makeRoom(RULE_CHANGE_BYTES + 3L * (origin.length() + text.length()));
+        if (refused != null) {
+            return refused;
+        }
+        install(deployed, origin, text, deployedAtMs);
+        reroute(nanoClock.getAsLong());
+        // A stream new to a shard's engine starts at no watermark: bring it to the streams' current time. (Every
+        // advance is published with the same command, so none is lost for the shards' older streams either.)
+        time.drainAdvances((stream, watermark) -> { });
+        List<InputLine.WatermarkLine> watermarks = new ArrayList<>();
+        time.currentWatermarks((stream, watermark) -> watermarks.add(new InputLine.WatermarkLine(stream, watermark)));
+        Map<String, Integer> versions = new LinkedHashMap<>();
+        for (CompiledRule rule : deployed) {
+            versions.put(rule.name(), rule.version());
+        }
+        log.appendDeploy(origin, text, versions, deployedAtMs, watermarks);
+        ShardCommand.Deploy command = new ShardCommand.Deploy(deployed, watermarks);
+        for (Shard shard : shards) {
+            shard.submit(command);
+        }
+        return null;
+    }
+
+    /** Removes a rule from every shard; returns null when done, else why nothing changed (as {@link #deploy}). */
+    public synchronized String undeploy(String name) {
+        if (!everyShardHasRoom(0)) {
+            return BUSY;
+        }
+        String refused = makeRoom(RULE_CHANGE_BYTES + 3L * name.length());
+        if (refused != null) {
+            return refused;
+        }
+        uninstall(name);
+        reroute(nanoClock.getAsLong());
+        log.appendUndeploy(name);
+        for (Shard shard : shards) {
+            shard.submit(new ShardCommand.Undeploy(name));
+        }
+        return null;
+    }
+
+    /**
+     * A rule change's record beyond its texts: versions and the stream watermarks, a few dozen bytes per stream
+     * ({@link IngestLog#makeRoom} adds a margin of its own).
+     */
+    private static final long RULE_CHANGE_BYTES = 64L << 10;
+
+    /** Null when the ingest log can take a rule change of {@code bytes}; else why not. */
+    private String makeRoom(long bytes) {
+        try {
+            log.makeRoom(bytes);
+            return null;
+        } catch (IngestLogException refused) {
+            return refused.getMessage();
+        }
+    }
+
+    /**
+     * Lets sources silent for longer than the idle timeout stop holding time back, and sends the watermarks that
+     * moved; call periodically. Skipped while a queue is full (the next call catches up).
+     */
+    public synchronized void expireIdleSources() {
+        if (!everyShardHasRoom(0)) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        time.mark();
+        time.expireIdle(now);
+        List<List<InputLine>> perShard = perShard();
+        List<InputLine> advances = new ArrayList<>();
+        time.drainAdvances((stream, watermark) -> {
+            InputLine.WatermarkLine advanced = new InputLine.WatermarkLine(stream, watermark);
+            addToEvery(perShard, advanced);
+            advances.add(advanced);
+        });
+        if (advances.isEmpty()) {
+            return;
+        }
+        long position;
+        try {
+            position = log.append(IDLE_SOURCE, advances);   // logged: idleness depends on the clock
+        } catch (IngestLogException failed) {
+            time.rollback();   // the shards got nothing: the next call tries again
+            return;
+        }
+        submitEach(perShard, now, position);
+    }
+
+    /**
+     * Recovery: gives the shards a logged batch again, as they got it (numbered events routed by key, the stream
+     * watermarks to every shard), waiting while a queue is full; nothing is logged again. Not for an event loop.
+     */
+    public void replayBatch(List<InputLine> lines) throws InterruptedException {
+        while (true) {
+            synchronized (this) {
+                if (everyShardHasRoom(lines.size())) {
+                    List<List<InputLine>> perShard = perShard();
+                    for (InputLine line : lines) {
+                        if (line instanceof InputLine.EventLine eventLine) {
+                            Event event = eventLine.event();
+                            sequence = Math.max(sequence, event.sequence());
+                            IngestCounters.StreamCount count = counters.of(event.stream());
+                            count.events++;
+                            long targets = routing.shardsFor(event);
+                            count.routed += targets == 0 ? 0 : 1;
+                            count.unrouted += targets == 0 ? 1 : 0;
+                            for (int shard = 0; targets != 0; shard++, targets >>>= 1) {
+                                if ((targets & 1) != 0) {
+                                    perShard.get(shard).add(line);
+                                }
+                            }
+                        } else if (line instanceof InputLine.WatermarkLine watermark) {
+                            time.restore(watermark.stream(), watermark.timestamp());
+                            addToEvery(perShard, watermark);
+                        }
+                    }
+                    submitEach(perShard, nanoClock.getAsLong(), log.lastPosition());
+                    return;
+                }
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Recovery: installs logged rules on every shard with the watermarks they got then; not logged again. */
+    public void replayDeploy(List<CompiledRule> deployed, LogRecord.Deploy logged) throws InterruptedException {
+        List<InputLine.WatermarkLine> watermarks = logged.watermarks();
+        while (true) {
+            synchronized (this) {
+                if (everyShardHasRoom(0)) {
+                    install(deployed, logged.origin(), logged.text(), logged.deployedAtMs());
+                    reroute(nanoClock.getAsLong());
+                    time.drainAdvances((stream, watermark) -> { });
+                    for (InputLine.WatermarkLine watermark : watermarks) {
+                        time.restore(watermark.stream(), watermark.timestamp());
+                    }
+                    ShardCommand.Deploy command = new ShardCommand.Deploy(deployed, watermarks);
+                    for (Shard shard : shards) {
+                        shard.submit(command);
+                    }
+                    return;
+                }
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /**
+     * Recovery: where {@code vigil repair-log} dropped records, event numbers skip {@code count}, so new events'
+     * alerts never take the ids of the dropped events' alerts (which the alert log holds).
+     */
+    public synchronized void replayRepair(long count) {
+        sequence += count;
+    }
+
+    /** Recovery: removes a logged rule from every shard; not logged again. */
+    public void replayUndeploy(String name) throws InterruptedException {
+        while (true) {
+            synchronized (this) {
+                if (everyShardHasRoom(0)) {
+                    uninstall(name);
+                    reroute(nanoClock.getAsLong());
+                    for (Shard shard : shards) {
+                        shard.submit(new ShardCommand.Undeploy(name));
+                    }
+                    return;
+                }
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /**
+     * What a checkpoint needs from the door, taken in one step with the barrier it sends: the log position every
+     * command queued so far came from, the numbering, the stream watermarks and the rules' texts. The shards' states
+     * follow through {@code states}, each taken when its shard reaches the barrier.
+     */
+    public record Barrier(long position, long sequence, Map<String, Long> watermarks, List<RuleText> rules,
+            List<CompletableFuture<ShardState>> states) {}
+
+    /**
+     * Sends every shard a checkpoint barrier after the commands queued so far; null when a queue is full (try again
+     * shortly: nothing was sent).
+     */
+    public synchronized Barrier checkpoint(long id) {
+        if (!everyShardHasRoom(0)) {
+            return null;
+        }
+        Map<String, Long> watermarks = new LinkedHashMap<>();
+        time.currentWatermarks(watermarks::put);
+        List<CompletableFuture<ShardState>> states = new ArrayList<>(shards.size());
+        for (Shard shard : shards) {
+            CompletableFuture<ShardState> state = new CompletableFuture<>();
+            states.add(state);
+            shard.submit(new ShardCommand.Checkpoint(id, state));
+        }
+        return new Barrier(log.lastPosition(), sequence, watermarks, new ArrayList<>(ruleTexts.values()), states);
+    }
+
+    /**
+     * Lets the ingest log drop old files, keeping what a recovery from the checkpoint at {@code neededPosition}
+     * replays; under the lock, so no append runs meanwhile. Returns the files deleted.
+     */
+    public synchronized List<java.nio.file.Path> retainLog(long neededPosition) {
+        return log.retain(neededPosition, System.currentTimeMillis());
+    }
+
+    /** The position of the last record in the ingest log. */
+    public synchronized long logPosition() {
+        return log.lastPosition();
+    }
+
+    /**
+     * Recovery from a checkpoint, before anything else reaches the door: the rules running at the cut (the shards'
+     * engines were restored with them), the numbering and the stream watermarks.
+     */
+    public synchronized void restore(Checkpoint cut, List<CompiledRule> running) {
+        sequence = cut.sequence();
+        for (RuleText text : cut.rules()) {
+            for (CompiledRule rule : running) {
+                if (rule.name().equals(text.name())) {
+                    install(rule, text);   // rules that no longer compile are not running, and keep no text
+                }
+            }
+        }
+        reroute(nanoClock.getAsLong());
+        time.drainAdvances((stream, watermark) -> { });
+        for (Map.Entry<String, Long> watermark : cut.watermarks().entrySet()) {
+            time.restore(watermark.getKey(), watermark.getValue());
+        }
+    }
+
+    /** Records, for the first start, the texts the rules folder's rules came from. */
+    public synchronized void recordInitialTexts(List<RuleText> texts) {
+        for (RuleText text : texts) {
+            ruleTexts.put(text.name(), text);
+        }
+    }
+
+    /** The running rules and their texts change together, here and in {@link #uninstall}. */
+    private void install(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
+        for (CompiledRule rule : deployed) {
+            install(rule, new RuleText(rule.name(), rule.version(), origin, text, deployedAtMs));
+        }
+    }
+
+    private void install(CompiledRule rule, RuleText text) {
+        rules.put(rule.name(), rule);
+        ruleTexts.remove(rule.name());   // a redeployed rule moves to the end, as in the registry's order
+        ruleTexts.put(rule.name(), text);
+    }
+
+    private void uninstall(String name) {
+        rules.remove(name);
+        ruleTexts.remove(name);
+    }
+
+    /**
+     * Calls {@code then} once the batch at {@code position} is as durable as the acknowledgement policy asks
+     * ({@link IngestLog#whenDurable}); on the caller's thread or the log's flushing thread. Takes no lock.
+     */
+    public void whenDurable(long position, IngestLog.Durable then) {
+        log.whenDurable(position, then);
+    }
+
+    /**
+     * Why the ingest log takes no batch now (its data folder is below the free-space reserve), or {@code null};
+     * for {@code /ready} and the metrics. Takes no lock.
+     */
+    public String refusal() {
+        return log.refusal();
+    }
+
+    /** Refuses batches as busy while {@code guard} says memory is short. */
+    public void pauseWhenMemoryIsShort(MemoryGuard guard) {
+        memory = guard;
+    }
+
+    /** Why ingestion is paused for memory ({@link MemoryGuard}), or {@code null}; for {@code /ready}. No lock. */
+    public String memoryPressure() {
+        MemoryGuard guard = memory;
+        return guard == null ? null : guard.pausedReason();
+    }
+
+    /** Events of a stream passed on to the shards: on time, and read by some rule. */
+    public long routed(String stream) {
+        return counters.routed(stream);
+    }
+
+    /** A stream's current watermark ({@code Long.MIN_VALUE} before any). */
+    public synchronized long watermark(String stream) {
+        return time.watermark(stream);
+    }
+
+    /**
+     * Every shard's latest counters summed per rule, with the per-stream counts of this door: events in, late,
+     * and events no rule reads.
+     */
+    public EngineCounters counters() {
+        return counters.with(shards);
+    }
+
+    private void reroute(long now) {
+        routing = Routing.of(rules.values(), shards.size(), defaultDelayMs);
+        time.track(routing.delaysByStream(), now);
+    }
+
+    /** True when every shard takes one more command of up to {@code lines} lines (the whole batch may go to one). */
+    private boolean everyShardHasRoom(int lines) {
+        for (Shard shard : shards) {
+            if (!shard.hasRoom(1, lines)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A reusable array for what became of each line of a batch, counted once the log took the batch. */
+    private byte[] outcomes(int lines) {
+        if (outcomes.length < lines) {
+            outcomes = new byte[Math.max(lines, 2 * outcomes.length)];
+        }
+        return outcomes;
+    }
+
+    private void count(List<InputLine> lines, byte[] outcome) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (outcome[i] != NOT_AN_EVENT) {
+                IngestCounters.StreamCount count = counters.of(((InputLine.EventLine) lines.get(i)).event().stream());
+                count.events++;
+                if (outcome[i] == LATE) {
+                    count.late++;
+                } else if (outcome[i] == ROUTED) {
+                    count.routed++;
+                } else {
+                    count.unrouted++;
+                }
+            }
+        }
+    }
+
+    private List<List<InputLine>> perShard() {
+        List<List<InputLine>> lists = new ArrayList<>(shards.size());
+        for (int i = 0; i < shards.size(); i++) {
+            lists.add(new ArrayList<>());
+        }
+        return lists;
+    }
+
+    private static void addToEvery(List<List<InputLine>> perShard, InputLine line) {
+        for (List<InputLine> list : perShard) {
+            list.add(line);
+        }
+    }
+
+    /** Queues each shard's part; room was checked under the same lock, so no offer fails. */
+    private void submitEach(List<List<InputLine>> perShard, long acceptedAtNanos, long position) {
+        for (int i = 0; i < shards.size(); i++) {
+            List<InputLine> lines = perShard.get(i);
+            if (!lines.isEmpty() && !shards.get(i).submit(new ShardCommand.Ingest(lines, acceptedAtNanos, position))) {
+                throw new IllegalStateException("shard " + i + " refused a batch after room was checked");
+            }
+        }
+    }
+}

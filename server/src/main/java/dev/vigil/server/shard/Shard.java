@@ -1,0 +1,475 @@
+package dev.vigil.server.shard;
+
+import dev.vigil.nfa.Alert;
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.Engine;
+import dev.vigil.nfa.EngineConfig;
+import dev.vigil.nfa.KeySlice;
+import dev.vigil.nfa.EngineCounters;
+import dev.vigil.nfa.EngineListener;
+import dev.vigil.nfa.LateEvent;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.wire.InputLine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * One engine thread: owns an {@link Engine} and is the only thread that touches it.
+ *
+ * <p>Design. Other threads talk to a shard only through {@link #submit}, a non-blocking offer to a bounded queue
+ * of {@link ShardCommand}s (many producers, one consumer); a full queue is the server's backpressure signal (HTTP
+ * 503), so memory stays bounded whatever clients do. The thread takes one command, then drains up to
+ * {@link #MAX_COMMANDS_PER_CYCLE} more, handling each to completion: rule changes therefore happen between two
+ * event batches, and a batch is never split by a deploy. Commands are handled in queue order, so events posted
+ * after a deploy was acknowledged are seen by the new rule. Alerts leave through an {@link AlertSink} that never
+ * blocks, so a slow subscriber never slows the engine.
+ *
+ * <p>Several shards share the work by key: each engine owns a {@link dev.vigil.nfa.KeySlice} and ignores
+ * the events of other keys, so state per (rule, key) lives in one shard. The shard trusts its input: {@link Ingest}
+ * routes events, decides which are late and sends the stream watermarks (the engine uses explicit watermarks
+ * only). A bug in the engine is reported with its command and counted; the shard goes on with the next command.
+ *
+ * <p>Watching. The counters are published every {@link #SNAPSHOT_EVERY_NANOS}, also in the middle of a long batch
+ * (checked every {@link #LINES_BETWEEN_CLOCK_READS} lines: no clock read, lock or allocation per event). The shard
+ * records when it took the command it is on (one volatile write per command), so other threads can tell a shard
+ * that has been on one command for longer than its stuck threshold ({@link #stuckReason}, for {@code /ready} and
+ * the metrics). An event over the engine's work bound is logged, at most once per {@link #LOG_EVERY_NANOS}, with
+ * the rule and key, which a stuck report names too.
+ *
+ * <p><b>Thread-safe</b> at its public surface ({@link #submit}, {@link #stop}, counters); the engine inside is
+ * confined to the shard thread.
+ */
+public final class Shard {
+    static final int MAX_COMMANDS_PER_CYCLE = 64;
+    /**
+     * Events and watermarks a shard's queue holds at most (beyond the commands bound): enough to keep the engine
+     * busy between two batches, few enough that queued events do not outlive young collections (a queue of a
+     * million events made the garbage collector the bottleneck).
+     */
+    static final int MAX_QUEUED_LINES = 65_536;
+    /**
+     * How often the counters are snapshot while the shard is busy (and once it falls idle): a snapshot once visited
+     * every key holding state, which made taking one per batch half of a busy shard's work; the stores now keep
+     * running sums, and the interval still saves building a snapshot per batch.
+     */
+    static final long SNAPSHOT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** The shortest and the longest time a shard writes its snapshot's keys between two command batches. */
+    static final long MIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Evicted keys are logged at once, then at most this often: a flood of keys evicts one per new key. */
+    static final long EVICTION_REPORT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    /** Lines of a batch between two looks at the clock (for publishing the counters in a long batch). */
+    static final int LINES_BETWEEN_CLOCK_READS = 256;
+    /** The least time between two log lines about events over the work bound. */
+    public static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long a shard may stay on one command before it counts as stuck, unless configured. */
+    static final long DEFAULT_STUCK_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** {@link #commandStartedNanos} between commands. */
+    private static final long IDLE = Long.MIN_VALUE;
+
+    private final int id;
+    private final BlockingQueue<ShardCommand> commands;
+    private final Engine engine;
+    private final AlertSink alerts;
+    /** The checkpoint state being written between batches, or null. */
+    private ShardSnapshot snapshot;
+    private final PrintWriter err;
+    private final Thread thread;
+    private volatile long failedCommands;
+    private final AcceptTimes acceptTimes = new AcceptTimes();
+    private volatile EngineCounters counters;
+    private volatile long position;
+    private final AtomicLong queuedLines = new AtomicLong();
+    private final LongSupplier nanoClock;
+    private final long stuckNanos;
+    /** The clock when the shard took the command it is on, or {@link #IDLE}; written by the shard thread only. */
+    private volatile long commandStartedNanos = IDLE;
+    /** The command being handled (described only for a stuck report). */
+    private volatile ShardCommand currentCommand;
+    /** "rule R, key K" of the latest event over the work bound, or null. */
+    private volatile String lastOverWorkBound;
+    /** Events over the work bound since the last log line about them (shard thread only). */
+    private long unloggedOverWorkBound;
+    private long overWorkBoundLoggedAt;
+    private boolean overWorkBoundLogged;
+    /** When the counters were last published (shard thread only). */
+    private long countersAt;
+    /** Keys evicted per rule since the last report, and when that went out (shard thread only). */
+    private final Map<String, long[]> evictedSinceReport = new LinkedHashMap<>();
+    private boolean evictionsReported;
+    private long evictionsReportedAt;
+
+    /** Builds a shard's engine around the listener the shard gives it: fresh, or restored from a checkpoint. */
+    @FunctionalInterface
+    public interface EngineFactory {
+        Engine create(EngineListener listener);
+    }
+
+    public Shard(int id, int queueCapacity, List<CompiledRule> rules, EngineConfig config, AlertSink alerts,
+            PrintWriter err) {
+        this(id, queueCapacity, listener -> new Engine(rules, config, listener), alerts, err);
+    }
+
+    public Shard(int id, int queueCapacity, EngineFactory engines, AlertSink alerts, PrintWriter err) {
+        this(id, queueCapacity, engines, alerts, err, System::nanoTime, DEFAULT_STUCK_NANOS);
+    }
+
+    /**
+     * How the server's engines run, owning {@code slice} of the keys: on the watermarks the ingest sends (explicit
+     * watermarks only), with the default state bounds. A backtest runs its engine the same way, owning every key.
+     */
+    public static EngineConfig engineConfig(KeySlice slice) {
+        return EngineConfig.defaults().withWatermarksFromInputOnly(true).withSlice(slice);
+    }
+
+    /**
+     * @param nanoClock {@code System.nanoTime} but in tests: when commands start, when counters are due
+     * @param stuckNanos how long the shard may stay on one command before {@link #stuckReason} reports it
+     */
+    public Shard(int id, int queueCapacity, EngineFactory engines, AlertSink alerts, PrintWriter err, LongSupplier nanoClock,
+            long stuckNanos) {
+        this.id = id;
+        this.nanoClock = nanoClock;
+        this.stuckNanos = stuckNanos;
+        this.commands = new ArrayBlockingQueue<>(queueCapacity);
+        this.err = err;
+        this.alerts = alerts;
+        this.engine = engines.create(new EngineListener() {
+            @Override
+            public void onAlert(Alert alert) {
+                alerts.publish(alert, acceptTimes.acceptedAt(alert));
+            }
+
+            @Override
+            public void onLateEvent(LateEvent late) {
+                // never called: the ingest drops late events before they reach a shard
+            }
+
+            @Override
+            public void onWorkBoundExceeded(String rule, Object key, int count) {
+                overWorkBound(rule, key, count);
+            }
+
+            @Override
+            public void onKeyEvicted(String rule, Object key, int partialMatches) {
+                evictedSinceReport.computeIfAbsent(rule, name -> new long[1])[0]++;
+            }
+        });
+        this.thread = new Thread(this::run, "vigil-shard-" + id);
+        this.counters = engine.counters();
+        this.countersAt = nanoClock.getAsLong();
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues a command without blocking; false when the queue is full (the caller answers 503). */
+    public boolean submit(ShardCommand command) {
+        int lines = command instanceof ShardCommand.Ingest ingest ? ingest.lines().size() : 0;
+        queuedLines.addAndGet(lines);
+        if (commands.offer(command)) {
+            return true;
+        }
+        queuedLines.addAndGet(-lines);
+        return false;
+    }
+
+    /** Stops the thread after the commands already queued and waits for it; not for event-loop threads. */
+    public void stop() throws InterruptedException {
+        if (!thread.isAlive()) {
+            return;
+        }
+        commands.put(new ShardCommand.Stop());
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public int queueDepth() {
+        return commands.size();
+    }
+
+    /**
+     * True when the queue takes {@code commands} more commands holding {@code lines} events and watermarks: the
+     * queue is bounded in commands and in the lines they hold ({@link #MAX_QUEUED_LINES}), so its memory does not
+     * depend on the batch size. An empty queue takes any batch, however large.
+     */
+    public boolean hasRoom(int commands, int lines) {
+        long queued = queuedLines.get();
+        return this.commands.remainingCapacity() >= commands
+                && (queued == 0 || queued + lines <= MAX_QUEUED_LINES);
+    }
+
+    /** The ingest log position of the last batch this shard has handled. */
+    public long position() {
+        return position;
+    }
+
+    public long failedCommands() {
+        return failedCommands;
+    }
+
+    /**
+     * The engine's counters, at most {@link #SNAPSHOT_EVERY_NANOS} old while the shard is busy and up to date soon
+     * after it falls idle: an immutable snapshot, read without locks.
+     */
+    public EngineCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Why this shard counts as stuck at {@code nowNanos} (of its clock): it has been on one command for longer than
+     * its threshold; or null. Read by any thread, without locks.
+     */
+    public String stuckReason(long nowNanos) {
+        long started = commandStartedNanos;
+        if (started == IDLE || nowNanos - started <= stuckNanos) {
+            return null;
+        }
+        String overBound = lastOverWorkBound;
+        ShardCommand command = currentCommand;
+        return "shard " + id + " has been handling " + (command == null ? "a command" : describe(command)) + " for "
+                + TimeUnit.NANOSECONDS.toSeconds(nowNanos - started) + " s (stuck after "
+                + TimeUnit.NANOSECONDS.toMillis(stuckNanos) + " ms)"
+                + (overBound == null ? "" : "; the latest event over the work bound was of " + overBound);
+    }
+
+    /** {@link #stuckReason} now. */
+    public String stuckReason() {
+        return stuckReason(nanoClock.getAsLong());
+    }
+
+    /** Seconds the shard has been on its current command, 0 between commands; for the metrics. */
+    public double commandSeconds() {
+        long started = commandStartedNanos;
+        return started == IDLE ? 0 : Math.max(0, nanoClock.getAsLong() - started) / 1e9;
+    }
+
+    /** True from {@link #start} until the thread ends. */
+    public boolean running() {
+        return thread.isAlive();
+    }
+
+    private void run() {
+        List<ShardCommand> batch = new ArrayList<>(MAX_COMMANDS_PER_CYCLE);
+        boolean changed = false;
+        try {
+            while (true) {
+                ShardCommand first = snapshot != null ? commands.poll()
+                        : commands.poll(SNAPSHOT_EVERY_NANOS, TimeUnit.NANOSECONDS);
+                long cycleStarted = System.nanoTime();
+                if (first != null) {
+                    batch.add(first);
+                    commands.drainTo(batch, MAX_COMMANDS_PER_CYCLE - 1);
+                    for (int i = 0; i < batch.size(); i++) {
+                        ShardCommand command = batch.get(i);
+                        if (command instanceof ShardCommand.Stop) {
+                            stopSnapshot();
+                            counters = engine.counters();
+                            engine.close();   // frees the RocksDB state, if any
+                            return;
+                        }
+                        currentCommand = command;
+                        commandStartedNanos = nanoClock.getAsLong();
+                        handle(command);
+                        commandStartedNanos = IDLE;
+                        currentCommand = null;
+                    }
+                    batch.clear();
+                    changed = true;
+                }
+                if (snapshot != null) {
+                    // Half as long as the batches just handled took, within bounds: the snapshot gets a third of
+                    // a busy shard's time, and no slice stops the events for long.
+                    long cycle = System.nanoTime() - cycleStarted;
+                    continueSnapshot(Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, cycle / 2)));
+                }
+                long now = nanoClock.getAsLong();
+                if (!evictedSinceReport.isEmpty()) {
+                    reportEvictions(now);
+                }
+                boolean idle = first == null && snapshot == null;   // while writing state, no command is no idle
+                if (changed && (idle || now - countersAt >= SNAPSHOT_EVERY_NANOS)) {
+                    publishCounters(now);
+                    changed = false;
+                }
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Logs the keys evicted since the last report: at once the first time, then at most once a minute. */
+    private void reportEvictions(long now) {
+        if (evictionsReported && now - evictionsReportedAt < EVICTION_REPORT_EVERY_NANOS) {
+            return;
+        }
+        StringBuilder rules = new StringBuilder();
+        long total = 0;
+        for (Map.Entry<String, long[]> rule : evictedSinceReport.entrySet()) {
+            rules.append(rules.length() == 0 ? "" : ", ").append(rule.getKey()).append(' ').append(rule.getValue()[0]);
+            total += rule.getValue()[0];
+        }
+        err.println("vigil serve: shard " + id + ": evicted " + total + " key(s) holding partial matches"
+                + (evictionsReported ? " since the last report" : "") + " (" + rules + "): more keys held "
+                + "partial matches than maxKeysPerRule or maxKeys allow (split between the shards), so those holding "
+                + "them the longest lost them; see evictedKeys in the rules' status");
+        err.flush();
+        evictedSinceReport.clear();
+        evictionsReported = true;
+        evictionsReportedAt = now;
+    }
+
+    private void handle(ShardCommand command) {
+        try {
+            if (command instanceof ShardCommand.Ingest ingest) {
+                try {
+                    acceptTimes.record(ingest.lines(), ingest.acceptedAtNanos());
+                    onIngest(ingest.lines());
+                    position = ingest.position();
+                } finally {
+                    queuedLines.addAndGet(-ingest.lines().size());   // also after a failure: the batch has left
+                }
+            } else if (command instanceof ShardCommand.Deploy deploy) {
+                finishSnapshot();
+                for (CompiledRule rule : deploy.rules()) {
+                    engine.deploy(rule);
+                }
+                onIngest(deploy.watermarks());
+            } else if (command instanceof ShardCommand.Undeploy undeploy) {
+                finishSnapshot();
+                engine.undeploy(undeploy.name());
+            } else if (command instanceof ShardCommand.Checkpoint checkpoint) {
+                startSnapshot(checkpoint);
+            } else {
+                throw new AssertionError(command);
+            }
+        } catch (RuntimeException bug) {
+            failedCommands++;
+            err.println("vigil serve: shard " + id + ": internal error handling " + command.getClass().getSimpleName()
+                    + ": " + bug);
+            bug.printStackTrace(err);
+            err.flush();
+        }
+    }
+
+    /**
+     * Starts writing the engine's state for {@code checkpoint} (a previous checkpoint's state is finished first);
+     * the keys are written between later batches ({@link #continueSnapshot}).
+     */
+    private void startSnapshot(ShardCommand.Checkpoint checkpoint) {
+        finishSnapshot();
+        try {
+            snapshot = ShardSnapshot.start(engine, checkpoint);
+        } catch (IOException | RuntimeException failed) {
+            checkpoint.state().completeExceptionally(failed);
+        }
+    }
+
+    /** Writes the snapshot's keys for about {@code budgetNanos}, then hands the state on once it is complete. */
+    private void continueSnapshot(long budgetNanos) {
+        try {
+            if (snapshot.writeFor(budgetNanos)) {
+                handOver(snapshot);
+            }
+        } catch (IOException | RuntimeException failed) {
+            fail(failed);
+        }
+    }
+
+    /** Writes the rest of the snapshot being written, if any, now: before rules change or another checkpoint. */
+    private void finishSnapshot() {
+        if (snapshot != null) {
+            continueSnapshot(Long.MAX_VALUE);
+        }
+    }
+
+    /** Lets the state go once the alerts published before it are logged. Writing to disk is the checkpointer's. */
+    private void handOver(ShardSnapshot written) {
+        snapshot = null;
+        ShardState state = written.state();
+        alerts.afterEarlierAlerts(() -> written.checkpoint().state().complete(state));
+    }
+
+    /** The shard stops: a checkpoint it was writing fails (the checkpointer keeps the previous one). */
+    private void stopSnapshot() {
+        if (snapshot != null) {
+            fail(new IllegalStateException("shard " + id + " stopped before its state was written"));
+        }
+    }
+
+    private void fail(Exception failed) {
+        ShardSnapshot failedSnapshot = snapshot;
+        snapshot = null;
+        engine.abandonSnapshot();
+        failedSnapshot.checkpoint().state().completeExceptionally(failed);
+    }
+
+    private void publishCounters(long now) {
+        counters = engine.counters();
+        countersAt = now;
+    }
+
+    private static String describe(ShardCommand command) {
+        if (command instanceof ShardCommand.Ingest ingest) {
+            return "one event batch (" + ingest.lines().size() + " lines)";
+        } else if (command instanceof ShardCommand.Deploy deploy) {
+            return "one rule deployment (" + deploy.rules().size() + " rules)";
+        } else if (command instanceof ShardCommand.Checkpoint checkpoint) {
+            return "checkpoint " + checkpoint.id();
+        }
+        return "one " + command.getClass().getSimpleName();
+    }
+
+    /** Remembers and logs (rate-limited) an event over the work bound. */
+    private void overWorkBound(String rule, Object key, int dropped) {
+        String where = "rule " + rule + ", key " + key;
+        lastOverWorkBound = where;
+        long now = nanoClock.getAsLong();
+        if (overWorkBoundLogged && now - overWorkBoundLoggedAt < LOG_EVERY_NANOS) {
+            unloggedOverWorkBound++;
+            return;
+        }
+        err.println("vigil serve: shard " + id + ": " + where + ": an event needed more work than the bound per event"
+                + " and key (maxWorkPerEvent); the key's " + dropped + " partial match(es) were dropped"
+                + (unloggedOverWorkBound == 0 ? "" : " (" + unloggedOverWorkBound + " more such event(s) since the "
+                        + "last report)"));
+        err.flush();
+        overWorkBoundLogged = true;
+        overWorkBoundLoggedAt = now;
+        unloggedOverWorkBound = 0;
+    }
+
+    private void onIngest(List<? extends InputLine> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (i % LINES_BETWEEN_CLOCK_READS == LINES_BETWEEN_CLOCK_READS - 1) {
+                long now = nanoClock.getAsLong();
+                if (now - countersAt >= SNAPSHOT_EVERY_NANOS) {
+                    publishCounters(now);   // a long batch keeps the counters fresh
+                }
+            }
+            InputLine line = lines.get(i);
+            if (line instanceof InputLine.EventLine event) {
+                engine.offer(event.event());
+            } else if (line instanceof InputLine.WatermarkLine watermark) {
+                watermark.applyTo(engine);
+            } else {
+                throw new AssertionError(line);
+            }
+        }
+    }
+}

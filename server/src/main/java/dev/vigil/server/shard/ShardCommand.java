@@ -1,0 +1,50 @@
+package dev.vigil.server.shard;
+
+import dev.vigil.nfa.CompiledRule;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.wire.InputLine;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** What other threads ask of a {@link Shard}; carried by its bounded queue and handled in arrival order. */
+public sealed interface ShardCommand {
+    /**
+     * Events and watermarks in input order; only {@code EventLine}s and {@code WatermarkLine}s.
+     *
+     * @param acceptedAtNanos {@code System.nanoTime()} when the server accepted the batch: where event-to-alert
+     *     latency is measured from
+     * @param position the ingest log position of the batch these lines came from
+     */
+    record Ingest(List<InputLine> lines, long acceptedAtNanos, long position) implements ShardCommand {
+        public Ingest {
+            lines = List.copyOf(lines);
+            for (InputLine line : lines) {
+                if (!(line instanceof InputLine.EventLine) && !(line instanceof InputLine.WatermarkLine)) {
+                    throw new IllegalArgumentException("a shard ingests events and watermarks, not " + line);
+                }
+            }
+        }
+    }
+
+    /**
+     * Installs the rules, replacing running rules of the same names, between two events, then applies the
+     * watermarks: the current time of the streams the rules read, which a stream new to the engine lacks.
+     */
+    record Deploy(List<CompiledRule> rules, List<InputLine.WatermarkLine> watermarks) implements ShardCommand {
+        public Deploy {
+            rules = List.copyOf(rules);
+            watermarks = List.copyOf(watermarks);
+        }
+    }
+
+    record Undeploy(String name) implements ShardCommand {}
+
+    /**
+     * A checkpoint barrier: the shard writes its engine's whole state as it stands after every command queued before
+     * this one, and completes {@code state} once the alerts it published before are logged.
+     */
+    record Checkpoint(long id, CompletableFuture<ShardState> state) implements ShardCommand {}
+
+    /** Ends the shard's thread after the commands queued before it. */
+    record Stop() implements ShardCommand {}
+}

@@ -1,0 +1,104 @@
+package dev.vigil.server.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vigil.nfa.EventDecoder;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.wire.InputLine;
+import dev.vigil.wire.JsonCodec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One body of events split into its elements and classified: a WebSocket text message (a JSON array of events
+ * when its first non-blank character is {@code [}, else NDJSON, one event or watermark per line; a message holding
+ * one JSON object is one line of NDJSON), or a {@code POST /v1/events} body (always NDJSON).
+ *
+ * <p>Elements are numbered from 0: the position in the array, or the line in the NDJSON text. The good elements
+ * form the {@code batch}, in order; each bad one is refused by its index. A frame whose JSON array does not parse
+ * has one error with index {@code -1}: nothing of it is usable.
+ *
+ * <p>Refusals are counted, but only the first {@link #MAX_LISTED_ERRORS} are kept with their reasons (each cut to
+ * {@link InputLine#MAX_MESSAGE_CHARS}): a body of 2 million broken lines is answered with 100 reasons and a
+ * count, not with a reason per line, so an answer never grows with the number of refused lines.
+ *
+ * @param batch the events and watermarks to ingest, in frame order
+ * @param errors the first refused elements by index, and an error for the whole frame (index -1) if any
+ * @param refused how many elements were refused by index, listed in {@code errors} or not
+ */
+public record EventFrame(List<InputLine> batch, List<ElementError> errors, int refused) {
+    /** How many refused elements an answer lists with their reasons; the rest are only counted. */
+    public static final int MAX_LISTED_ERRORS = 100;
+
+    /** An element that was refused; {@code index} -1 stands for the whole frame. */
+    public record ElementError(int index, String error) {}
+
+    public EventFrame {
+        batch = List.copyOf(batch);
+        errors = List.copyOf(errors);
+    }
+
+    /** Splits and classifies a WebSocket message; events are numbered later, in log order, by {@link Ingest}. */
+    public static EventFrame parse(String text, EventDecoder decoder) {
+        if (!startsArray(text)) {
+            return lines(text, decoder);
+        }
+        Object json;
+        try {
+            json = JsonCodec.parseInput(text);
+        } catch (JsonProcessingException e) {
+            return refused(InputLine.invalidJson("invalid JSON array", e));
+        }
+        Elements elements = new Elements();
+        List<?> array = (List<?>) json;
+        for (int i = 0; i < array.size(); i++) {
+            elements.add(InputLine.classify(array.get(i), 0, decoder), i);
+        }
+        return elements.frame();
+    }
+
+    /** Splits and classifies NDJSON text, one element per line (a {@code POST /v1/events} body). */
+    public static EventFrame lines(String text, EventDecoder decoder) {
+        Elements elements = new Elements();
+        InputLine.eachLine(text, (line, index) -> elements.add(InputLine.parse(line, 0, decoder,
+                elements.refused < MAX_LISTED_ERRORS), index));
+        return elements.frame();
+    }
+
+    /** A frame that was refused as a whole (binary, not UTF-8, too large). */
+    static EventFrame refused(String error) {
+        return new EventFrame(List.of(), List.of(new ElementError(-1, error)), 0);
+    }
+
+    private static boolean startsArray(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '[';
+            }
+        }
+        return false;
+    }
+
+    /** Gathers the classified elements: the batch, the first refusals, the count of all. */
+    private static final class Elements {
+        private final List<InputLine> batch = new ArrayList<>();
+        private final List<ElementError> errors = new ArrayList<>();
+        private int refused;
+
+        void add(InputLine line, int index) {
+            if (line instanceof InputLine.Malformed malformed) {
+                if (refused++ < MAX_LISTED_ERRORS) {
+                    errors.add(new ElementError(index, malformed.message()));
+                }
+            } else if (line instanceof InputLine.EventLine || line instanceof InputLine.WatermarkLine) {
+                batch.add(line);
+            } else if (!(line instanceof InputLine.Blank)) {
+                throw new AssertionError(line);
+            }
+        }
+
+        EventFrame frame() {
+            return new EventFrame(batch, errors, refused);
+        }
+    }
+}

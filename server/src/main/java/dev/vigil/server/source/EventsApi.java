@@ -1,0 +1,143 @@
+package dev.vigil.server.source;
+
+import dev.vigil.nfa.EventDecoder;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.http.Limits;
+import dev.vigil.server.http.Problems;
+import dev.vigil.server.http.RulesApi;
+import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.sequencer.EventSource;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.MemoryGuard;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * {@code POST /v1/events}: NDJSON, one event or {@code {"watermark": ts}} per line, parsed exactly as
+ * {@code vigil run} parses its input. Bad lines are counted and the first {@link EventFrame#MAX_LISTED_ERRORS} are
+ * reported with their line numbers, so the answer stays small whatever the body holds; the good ones go to the
+ * {@link Ingest} as one batch, in order, or not at all when a shard's queue is full, the heap is nearly full
+ * ({@link MemoryGuard}) or the ingest log cannot take them (a failed write, a data folder below its free-space
+ * reserve): 503 with the reason, nothing accepted. The
+ * 202 is sent once the batch is in the ingest log, flushed to disk first when the acknowledgement policy says so.
+ *
+ * <p>The body is parsed on a worker thread (a 4 MiB body takes milliseconds); the parsed batch is then handed to
+ * the ingest back on the event loop, which only numbers and routes it. Requests
+ * are sources of event time named by {@code ?source=}, by default all one source, {@code http}; a client posting
+ * from several processes should name each, so a slow one holds the watermark back instead of making a fast one's
+ * events late. At most {@link #MAX_HTTP_SOURCES} names are tracked.
+ *
+ * <p><b>Threading:</b> {@link #post} and the ingest on the server's event loop; parsing on a worker.
+ */
+public final class EventsApi {
+    static final int MAX_HTTP_SOURCES = 256;
+    static final String DEFAULT_SOURCE = "http";
+
+    private final Vertx vertx;
+    private final RuleRegistry registry;
+    private final Ingest ingest;
+    private final IntConsumer malformedLines;
+    private final Map<String, EventSource> sources = new HashMap<>();
+    private int maxEventsPerBatch = ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH;
+
+    /** @param malformedLines counts input lines rejected as malformed (the server's metrics) */
+    public EventsApi(Vertx vertx, RuleRegistry registry, Ingest ingest, IntConsumer malformedLines) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.ingest = ingest;
+        this.malformedLines = malformedLines;
+    }
+
+    public void post(RoutingContext ctx) {
+        String name = EventSocket.sourceName(ctx, DEFAULT_SOURCE);
+        if (name == null) {
+            return;
+        }
+        EventSource source = sources.get(name);
+        if (source == null) {
+            if (sources.size() >= MAX_HTTP_SOURCES) {
+                Problems.send(ctx, 429, Problems.error("too many HTTP event sources (" + MAX_HTTP_SOURCES
+                        + "); reuse a source name or stream over the WebSocket").put("parameter", "source"));
+                return;
+            }
+            source = ingest.openSource(name);
+            sources.put(name, source);
+        }
+        String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+        EventDecoder decoder = registry.decoder();
+        EventSource from = source;
+        vertx.executeBlocking(() -> EventFrame.lines(body, decoder), false).onSuccess(parsed -> {
+            if (parsed.batch().size() > maxEventsPerBatch) {
+                Problems.send(ctx, 413, Limits.exceeded("the request holds " + parsed.batch().size()
+                        + " events and watermarks; the limit is " + maxEventsPerBatch + " per batch",
+                        "maxEventsPerBatch", maxEventsPerBatch, parsed.batch().size()));
+                return;
+            }
+            Ingest.Result result = parsed.batch().isEmpty() ? new Ingest.Result(false, 0, 0)
+                    : ingest.accept(from, parsed.batch());
+            if (result.busy() && result.refused() != null) {
+                ctx.response().putHeader("Retry-After", "" + MemoryGuard.RETRY_AFTER_SECONDS);
+                Problems.send(ctx, 503, Problems.error(result.refused()).put("accepted", 0)
+                        .put("errors", parsed.errors()));
+                return;
+            }
+            if (result.busy()) {
+                RulesApi.busy(ctx);
+                return;
+            }
+            if (parsed.refused() > 0) {
+                malformedLines.accept(parsed.refused());
+            }
+            JsonArray errors = lineErrors(parsed);
+            if (result.refused() != null) {
+                Problems.send(ctx, 503, Problems.error(result.refused()).put("accepted", 0)
+                        .put("refused", parsed.refused()).put("errors", errors));
+                return;
+            }
+            JsonObject accepted = new JsonObject().put("accepted", parsed.batch().size()).put("late", result.late())
+                    .put("refused", parsed.refused()).put("errors", errors);
+            if (parsed.batch().isEmpty()) {
+                respond(ctx, accepted, null);
+                return;
+            }
+            Context context = vertx.getOrCreateContext();
+            ingest.whenDurable(result.position(), failure -> {
+                if (Vertx.currentContext() == context) {
+                    respond(ctx, accepted, failure);
+                } else {
+                    context.runOnContext(ignored -> respond(ctx, accepted, failure));
+                }
+            });
+        }).onFailure(ctx::fail);
+    }
+
+    /** 202 once the batch is as durable as the acknowledgement policy asks; 503 when its flush failed. */
+    private static void respond(RoutingContext ctx, JsonObject accepted, String flushFailure) {
+        if (flushFailure != null) {
+            Problems.send(ctx, 503, Problems.error(flushFailure).put("accepted", 0)
+                    .put("refused", accepted.getInteger("refused")).put("errors", accepted.getJsonArray("errors")));
+            return;
+        }
+        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(accepted.encode());
+    }
+
+    /** Sets how many events and watermarks one request may hold; a larger one is refused whole with 413. */
+    public void limitBatch(int max) {
+        maxEventsPerBatch = max;
+    }
+
+    /** The refused lines the answer lists (at most {@link EventFrame#MAX_LISTED_ERRORS}), numbered from 1. */
+    private static JsonArray lineErrors(EventFrame parsed) {
+        JsonArray errors = new JsonArray();
+        for (EventFrame.ElementError error : parsed.errors()) {
+            errors.add(new JsonObject().put("line", error.index() + 1).put("error", error.error()));
+        }
+        return errors;
+    }
+}

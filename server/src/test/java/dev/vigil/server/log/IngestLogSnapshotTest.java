@@ -1,0 +1,65 @@
+package dev.vigil.server.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.vigil.nfa.Event;
+import dev.vigil.wire.InputLine;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A snapshot reads the ingest log beside its writer, read-only, and ends where the log ended when it was opened, so
+ * a replay of a log that keeps growing ends.
+ */
+class IngestLogSnapshotTest {
+    @TempDir
+    Path folder;
+
+    @Test
+    void aSnapshotEndsAtTheRecordLastWrittenBeforeItOpenedWhileTheWriterGoesOn() throws Exception {
+        try (ChronicleIngestLog log = ChronicleIngestLog.open(folder)) {
+            long deployed = log.appendDeploy("http", "RULE r FROM s PATTERN a", Map.of("r", 1), 7, List.of());
+            long first = log.append("src", List.of(event(1, 100), new InputLine.WatermarkLine("s", 99)));
+            try (IngestLogSnapshot snapshot = IngestLogSnapshot.open(folder)) {
+                long later = log.append("src", List.of(event(2, 200)));   // after the snapshot was opened
+
+                assertEquals(first, snapshot.endPosition());
+                assertEquals(List.of(deployed, first), positions(snapshot.records()));
+                assertEquals(List.of(deployed, first), positions(snapshot.records()), "each reading starts again");
+                try (IngestLogSnapshot next = IngestLogSnapshot.open(folder)) {
+                    assertEquals(List.of(deployed, first, later), positions(next.records()), "a new one sees it");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFolderWithoutQueueFilesIsAnEmptyLogAndAMissingFolderIsNoLog() throws Exception {
+        Files.createDirectories(folder.resolve("ingest"));
+        try (IngestLogSnapshot empty = IngestLogSnapshot.ofDataFolder(folder)) {
+            assertEquals(0, empty.endPosition());
+            assertNull(empty.records().next());
+        }
+        assertThrows(NoSuchFileException.class, () -> IngestLogSnapshot.open(folder.resolve("nothing-here")));
+    }
+
+    private static List<Long> positions(IngestLogSnapshot.Records records) {
+        List<Long> positions = new ArrayList<>();
+        for (LogRecord record = records.next(); record != null; record = records.next()) {
+            positions.add(record.position());
+        }
+        return positions;
+    }
+
+    private static InputLine event(long sequence, long ts) {
+        return new InputLine.EventLine(new Event("s", ts, sequence, Map.of("n", sequence)));
+    }
+}
