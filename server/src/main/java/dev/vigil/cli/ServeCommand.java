@@ -1,10 +1,10 @@
 package dev.vigil.cli;
 
-import dev.vigil.server.config.FatalErrors;
 import dev.vigil.server.VigilServer;
 import dev.vigil.server.config.AccessToken;
 import dev.vigil.server.config.ConfigKey;
 import dev.vigil.server.config.ConfigResolver;
+import dev.vigil.server.config.FatalErrors;
 import dev.vigil.server.config.InvalidConfigException;
 import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;

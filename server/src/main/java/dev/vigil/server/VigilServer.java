@@ -7,7 +7,6 @@ import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleReset;
-import dev.vigil.server.alerts.SinkCatalog;
 import dev.vigil.server.checkpoint.Checkpoint;
 import dev.vigil.server.checkpoint.CheckpointStore;
 import dev.vigil.server.checkpoint.Checkpointer;
@@ -29,10 +28,13 @@ import dev.vigil.server.rules.RuleDirectory;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleReloader;
 import dev.vigil.server.rules.RuleText;
+import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.MemoryGuard;
 import dev.vigil.server.shard.AlertSink;
 import dev.vigil.server.shard.Shard;
+import dev.vigil.server.source.EventSocket;
+import dev.vigil.server.source.EventsApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
@@ -138,6 +140,12 @@ public final class VigilServer {
                         Ingest ingest = ingest(config, ingestLog[0], initial, restart[0], alerts, err);
                         ingest.recordInitialTexts(initialTexts);
                         return ingest;
+                    }, (loop, ingest, malformed) -> {
+                        EventsApi post = new EventsApi(loop, registry, ingest, malformed);
+                        post.limitBatch(config.maxEventsPerBatch());
+                        EventSocket socket = new EventSocket(loop, registry, ingest, config.frameLimitBytes(),
+                                malformed, config.maxEventsPerBatch());
+                        return new ServerVerticle.SourceRoutes(post::post, socket::connect);
                     }, err);
                     if (recovering) {
                         // rules and state from the checkpoint and the log after it
@@ -260,7 +268,8 @@ public final class VigilServer {
         Ingest ingest = new Ingest(shards, log, rules, config.watermarkDelayMs(),
                 TimeUnit.MILLISECONDS.toNanos(config.sourceIdleTimeoutMs()), System::nanoTime);
         if (restart != null) {
-            ingest.restore(restart.checkpoint(), rules);
+            Checkpoint cut = restart.checkpoint();
+            ingest.restore(cut.sequence(), cut.watermarks(), cut.rules(), rules);
         }
         return ingest;
     }

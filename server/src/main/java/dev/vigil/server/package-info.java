@@ -7,9 +7,9 @@
  * bounded command queue → {@link dev.vigil.server.shard.Shard} (engine thread) → {@link dev.vigil.server.alerts.AlertHub}
  * (back on the event loop: appended to the {@link dev.vigil.server.log.AlertLog}, counted in the
  * {@link dev.vigil.server.metrics.ServerMetrics}) → WebSocket and Server-Sent Events subscribers
- * ({@link dev.vigil.server.alerts.AlertChannel}, each with its {@link dev.vigil.server.alerts.AlertFilter}) and the rule's sinks
+ * ({@link dev.vigil.server.alerts.AlertChannel}, each with its {@link dev.vigil.server.log.AlertFilter}) and the rule's sinks
  * ({@link dev.vigil.server.alerts.SinkRouter}: webhooks, files, the log, from module {@code connectors}; which sinks a
- * rule may name and gets is the {@link dev.vigil.server.alerts.SinkCatalog}'s answer). Rules go
+ * rule may name and gets is the {@link dev.vigil.server.rules.SinkCatalog}'s answer). Rules go
  * {@link dev.vigil.server.http.RulesApi} (compile on the {@link dev.vigil.server.rules.CompilePool} under the server's compile
  * limits, then register on the event loop) → a deploy command to the shard; {@link dev.vigil.server.rules.RuleReloader}
  * does the same for the rules folder's files when they change.

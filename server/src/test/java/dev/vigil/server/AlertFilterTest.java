@@ -1,6 +1,6 @@
 package dev.vigil.server;
 
-import dev.vigil.server.alerts.AlertFilter;
+import dev.vigil.server.log.AlertFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,6 +1,6 @@
 package dev.vigil.server;
 
-import dev.vigil.server.alerts.AlertFilter;
+import dev.vigil.server.log.AlertFilter;
 import dev.vigil.server.log.AlertLog;
 import dev.vigil.server.log.MemoryAlertLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,6 +1,5 @@
 package dev.vigil.server;
 
-import dev.vigil.server.AlertFilterTest;
 import static dev.vigil.server.AlertFilterTest.await;
 import static dev.vigil.server.AlertFilterTest.encode;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,10 +1,10 @@
 package dev.vigil.server.alerts;
 
-import dev.vigil.server.http.Problems;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 
 /**
  * One live alert subscriber's connection, as {@link AlertHub} writes to it: a WebSocket (one alert per text
@@ -77,7 +77,7 @@ sealed interface AlertChannel {
          */
         @Override
         public void disconnect(String reason) {
-            request.response().write("event: error\ndata: " + Problems.error(reason).encode() + "\n\n");
+            request.response().write("event: error\ndata: " + new JsonObject().put("error", reason).encode() + "\n\n");
             request.connection().close();
         }
 

@@ -1,13 +1,14 @@
 package dev.vigil.server.alerts;
 
 import dev.vigil.nfa.Alert;
-import dev.vigil.server.http.AlertsApi;
+import dev.vigil.server.log.AlertFilter;
 import dev.vigil.server.log.AlertLog;
 import dev.vigil.server.log.AlertLogException;
 import dev.vigil.server.metrics.ServerMetrics;
 import dev.vigil.server.shard.AcceptTimes;
 import dev.vigil.server.shard.AlertSink;
 import dev.vigil.wire.JsonCodec;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,6 +40,9 @@ import java.util.List;
  * <p><b>Threading:</b> {@link #publish} from any thread; everything else on the server's event loop.
  */
 public final class AlertHub implements AlertSink {
+    /** A subscription's resume point when none was given: alerts from now on. */
+    public static final long FROM_NOW = -1;
+
     /** WebSocket close code 1008 (policy violation), used for subscribers that cannot keep up. */
     static final short TOO_SLOW = 1008;
 
@@ -83,7 +87,18 @@ public final class AlertHub implements AlertSink {
                     bug.printStackTrace(err);
                     err.flush();
                 });
-        metrics.watchAlertSubscribers(this);
+        Gauge.builder("vigil.alert.subscribers", this, AlertHub::subscriberCount)
+                .description("Live alert subscribers (WebSocket and Server-Sent Events)")
+                .strongReference(true)
+                .register(metrics.registry());
+        Gauge.builder("vigil.alerts.pending", this, AlertHub::pendingAlerts)
+                .description("Alerts rendered by the shards, waiting for the event loop to log and push them")
+                .strongReference(true)
+                .register(metrics.registry());
+        Gauge.builder("vigil.alert.log.refusing", this, refusing -> refusing.refusal() == null ? 0 : 1)
+                .description("1 while the alert log refuses alerts (its disk full): alerts are held, else 0")
+                .strongReference(true)
+                .register(metrics.registry());
     }
 
     @Override
@@ -167,12 +182,12 @@ public final class AlertHub implements AlertSink {
 
     /** Registers a WebSocket subscriber receiving the alerts that pass {@code filter}. */
     public void subscribe(ServerWebSocket socket, AlertFilter filter) {
-        subscribe(socket, filter, AlertsApi.FROM_NOW);
+        subscribe(socket, filter, FROM_NOW);
     }
 
     /**
      * Registers a WebSocket subscriber, first sending it the logged alerts numbered above {@code afterNumber}
-     * ({@link AlertsApi#FROM_NOW}: none): both on the event loop, so the resumed stream has no gap and no repeat.
+     * ({@link #FROM_NOW}: none): both on the event loop, so the resumed stream has no gap and no repeat.
      */
     public void subscribe(ServerWebSocket socket, AlertFilter filter, long afterNumber) {
         subscribe(new AlertChannel.WebSocket(socket), filter, afterNumber);
@@ -184,7 +199,7 @@ public final class AlertHub implements AlertSink {
     }
 
     private void subscribe(AlertChannel channel, AlertFilter filter) {
-        subscribe(channel, filter, AlertsApi.FROM_NOW);
+        subscribe(channel, filter, FROM_NOW);
     }
 
     private void subscribe(AlertChannel channel, AlertFilter filter, long afterNumber) {

@@ -10,6 +10,7 @@ import dev.vigil.nfa.Alert;
 import dev.vigil.server.metrics.SinkMeters;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.SinkCatalog;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

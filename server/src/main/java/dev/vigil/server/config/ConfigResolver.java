@@ -8,11 +8,9 @@ import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkDeclarations;
 import dev.vigil.connectors.WebhookHosts;
 import dev.vigil.nfa.CompileLimits;
-import dev.vigil.server.http.CrossSiteGuard;
 import dev.vigil.server.http.Limits;
 import dev.vigil.server.log.AckAfter;
 import dev.vigil.server.log.LogRetention;
-import dev.vigil.server.rules.CompilePool;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -156,7 +154,7 @@ public final class ConfigResolver {
                     "Milliseconds one rule may take to compile; a slower one is refused."),
             new ConfigKey("compileThreads", "VIGIL_COMPILE_THREADS", "--compile-threads", "N",
                     ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.RuleWork.DEFAULT_COMPILE_THREADS,
-                    "Threads compiling rule text sent over HTTP; with " + CompilePool.QUEUED_PER_THREAD
+                    "Threads compiling rule text sent over HTTP; with " + ServerConfig.RuleWork.QUEUED_PER_THREAD
                             + " requests queued per thread, more get 503 with Retry-After."),
             new ConfigKey("backtestTimeoutMs", "VIGIL_BACKTEST_TIMEOUT_MS", "--backtest-timeout-ms", "MS",
                     ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_TIMEOUT_MS,
@@ -199,7 +197,7 @@ public final class ConfigResolver {
 
     /** What is wrong with one entry of a list setting, or null. */
     private static final Map<String, java.util.function.Function<String, String>> LIST_ENTRY_PROBLEMS = Map.of(
-            "allowedOrigins", origin -> CrossSiteGuard.normalize(origin) != null ? null : "'" + origin
+            "allowedOrigins", origin -> WebOrigin.normalize(origin) != null ? null : "'" + origin
                     + "' is not an origin: http:// or https://, a host and an optional port, nothing after",
             "webhookAllowedHosts", WebhookHosts::problem,
             "webhookDeniedHosts", WebhookHosts::problem);

@@ -3,7 +3,6 @@ package dev.vigil.server.config;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.WebhookHosts;
 import dev.vigil.nfa.CompileLimits;
-import dev.vigil.server.http.CrossSiteGuard;
 import dev.vigil.server.log.LogRetention;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,7 +68,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         public Security {
             List<String> origins = new java.util.ArrayList<>();
             for (String origin : allowedOrigins) {
-                String normalized = CrossSiteGuard.normalize(origin);
+                String normalized = WebOrigin.normalize(origin);
                 if (normalized == null) {
                     throw new IllegalArgumentException("'" + origin + "' is not an origin (http:// or https://, a "
                             + "host and an optional port, nothing after)");
@@ -123,6 +122,8 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         public static final int DEFAULT_COMPILE_THREADS = 2;
         public static final long DEFAULT_BACKTEST_TIMEOUT_MS = 60_000;
         public static final long DEFAULT_BACKTEST_MAX_EVENTS = 10_000_000;
+        /** Compile requests that may wait per compile thread; more get 503. */
+        public static final int QUEUED_PER_THREAD = 4;
         public static final RuleWork DEFAULT = new RuleWork(CompileLimits.DEFAULTS, DEFAULT_COMPILE_THREADS,
                 DEFAULT_BACKTEST_TIMEOUT_MS, DEFAULT_BACKTEST_MAX_EVENTS);
 
@@ -194,12 +195,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
     public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
     public static final long DEFAULT_BODY_LIMIT_BYTES = 4L << 20;
     public static final int DEFAULT_FRAME_LIMIT_BYTES = 1 << 20;
+    /** Shards are addressed by the bits of a {@code long} (the sequencer's routing). */
+    public static final int MAX_SHARDS = 64;
     public static final String DEFAULT_DATA_DIR = "data";
     public static final int DEFAULT_RULE_TEXT_LIMIT_BYTES = 64 << 10;
     public static final int DEFAULT_MAX_RULES = 1_000;
     public static final int DEFAULT_MAX_EVENTS_PER_BATCH = 10_000;
     public static final int DEFAULT_SHARDS = Math.min(Runtime.getRuntime().availableProcessors(),
-            dev.vigil.server.sequencer.Routing.MAX_SHARDS);
+            MAX_SHARDS);
     public static final long DEFAULT_SOURCE_IDLE_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
     /** The ingest log is kept a week (and what the checkpoints need), with no size budget. */
@@ -228,9 +231,9 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (maxEventsPerBatch < 1) {
             throw new IllegalArgumentException("max events per batch " + maxEventsPerBatch + " < 1");
         }
-        if (shards < 1 || shards > dev.vigil.server.sequencer.Routing.MAX_SHARDS) {
+        if (shards < 1 || shards > MAX_SHARDS) {
             throw new IllegalArgumentException("shards " + shards + " outside 1.."
-                    + dev.vigil.server.sequencer.Routing.MAX_SHARDS);
+                    + MAX_SHARDS);
         }
         if (watermarkDelayMs < 0) {
             throw new IllegalArgumentException("watermark delay " + watermarkDelayMs + " ms < 0");

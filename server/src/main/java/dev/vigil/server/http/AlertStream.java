@@ -1,7 +1,7 @@
 package dev.vigil.server.http;
 
-import dev.vigil.server.alerts.AlertFilter;
 import dev.vigil.server.alerts.AlertHub;
+import dev.vigil.server.log.AlertFilter;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 

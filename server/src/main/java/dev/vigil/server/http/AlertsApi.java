@@ -1,7 +1,8 @@
 package dev.vigil.server.http;
 
 import dev.vigil.nfa.EventDecoder;
-import dev.vigil.server.alerts.AlertFilter;
+import dev.vigil.server.alerts.AlertHub;
+import dev.vigil.server.log.AlertFilter;
 import dev.vigil.server.log.AlertLog;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -46,12 +47,12 @@ public final class AlertsApi {
         }
         AlertFilter filter = wanted.filter();
         long after = wanted.after();
-        if (after != FROM_NOW && sinceText != null) {
+        if (after != AlertHub.FROM_NOW && sinceText != null) {
             Problems.send(ctx, 400, Problems.error("give either 'since' or 'after', not both")
                     .put("parameter", "after"));
             return;
         }
-        List<AlertLog.LoggedAlert> alerts = after == FROM_NOW ? log.since(since, limit, filter)
+        List<AlertLog.LoggedAlert> alerts = after == AlertHub.FROM_NOW ? log.since(since, limit, filter)
                 : log.afterId(after, limit, filter);
         StringBuilder json = new StringBuilder(64 + alerts.size() * 256).append('[');
         for (int i = 0; i < alerts.size(); i++) {
@@ -82,14 +83,12 @@ public final class AlertsApi {
         return after == REFUSED ? null : new Subscription(filter, after);
     }
 
-    /** {@link #resumePoint}: no {@code after} was given. */
-    public static final long FROM_NOW = -1;
     /** {@link #resumePoint}: the request was answered with an error. */
     static final long REFUSED = -2;
 
     /**
      * Where a reader resumes: the log number of the alert named by {@code ?after=<alert id>} (or, for an event
-     * stream, the {@code Last-Event-ID} header), {@link #FROM_NOW} without one, {@link #REFUSED} after answering
+     * stream, the {@code Last-Event-ID} header), {@link #AlertHub.FROM_NOW} without one, {@link #REFUSED} after answering
      * 404 for an alert the log does not hold (unknown, or older than the alerts kept).
      */
     long resumePoint(RoutingContext ctx) {
@@ -98,7 +97,7 @@ public final class AlertsApi {
             after = ctx.request().getHeader("Last-Event-ID");
         }
         if (after == null) {
-            return FROM_NOW;
+            return AlertHub.FROM_NOW;
         }
         long number = log.numberOf(after);
         if (number < 0) {

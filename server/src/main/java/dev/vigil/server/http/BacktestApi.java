@@ -137,7 +137,7 @@ final class BacktestApi {
         List<CompiledRule> rules = deployed;
         if (rules == null) {
             CompileLimits limits = work.compile();
-            CompileResult result = RuleCompiler.compile(RulesApi.REQUEST_FILE, request.text(), limits);
+            CompileResult result = RuleCompiler.compile(RuleRegistry.REQUEST_FILE, request.text(), limits);
             meters.compiled(result);
             if (!result.ok()) {
                 return new DoesNotCompile(result.diagnostics());

@@ -1,10 +1,9 @@
 package dev.vigil.server.http;
 
+import dev.vigil.server.config.WebOrigin;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -52,7 +51,7 @@ public final class CrossSiteGuard {
     private final Consumer<String> refused;
 
     /**
-     * @param allowedOrigins normalized origins ({@link #normalize}) besides the server's own
+     * @param allowedOrigins normalized origins ({@link WebOrigin#normalize}) besides the server's own
      * @param tokens whether bearer tokens are configured
      * @param refused counts a refusal by its reason
      */
@@ -105,30 +104,9 @@ public final class CrossSiteGuard {
         ctx.next();
     }
 
-    /**
-     * An origin as {@code scheme://host:port} (lower case, the port always written), or null when {@code text} is
-     * not an {@code http} or {@code https} origin ({@code null}, {@code file://}, a path, a query...).
-     */
-    public static String normalize(String text) {
-        URI uri;
-        try {
-            uri = new URI(text.strip());
-        } catch (URISyntaxException e) {
-            return null;
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getRawUserInfo() != null
-                || uri.getRawQuery() != null || uri.getRawFragment() != null
-                || uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
-            return null;
-        }
-        int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
-    }
-
     /** Whether {@code origin} is listed, or names the same host and port as the {@code Host} header. */
     private boolean allowed(String origin, String host) {
-        String normalized = normalize(origin);
+        String normalized = WebOrigin.normalize(origin);
         if (normalized == null) {
             return false;   // "null" (sandboxed frames, files), extensions, nonsense
         }

@@ -1,7 +1,7 @@
 package dev.vigil.server.http;
 
-import dev.vigil.server.config.FatalErrors;
 import dev.vigil.dsl.Diagnostic;
+import dev.vigil.server.config.FatalErrors;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -4,13 +4,13 @@ import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.runtime.RuleCounters;
-import dev.vigil.server.alerts.SinkCatalog;
 import dev.vigil.server.alerts.SinkRouter;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.rules.CompilePool;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.rules.StreamConflict;
 import dev.vigil.server.sequencer.Ingest;
 import io.vertx.core.Vertx;
@@ -34,9 +34,6 @@ import java.util.function.BiConsumer;
  * <p><b>Threading:</b> handlers run on the server's event loop; only the compile runs on a pool thread.
  */
 public final class RulesApi {
-    /** The file name diagnostics show for rule text received over HTTP. */
-    public static final String REQUEST_FILE = "request";
-
     private final Vertx vertx;
     private final RuleRegistry registry;
     private final Ingest ingest;
@@ -210,7 +207,7 @@ public final class RulesApi {
         }
         List<String> names = new ArrayList<>();
         rules.forEach(rule -> names.add(rule.name()));
-        registry.declare(result.streams(), names, REQUEST_FILE);
+        registry.declare(result.streams(), names, RuleRegistry.REQUEST_FILE);
         for (CompiledRule rule : rules) {
             registry.put(new DeployedRule(rule, source, now));
         }
@@ -235,8 +232,8 @@ public final class RulesApi {
 
     private io.vertx.core.Future<CompileResult> compile(String source) {
         SinkCatalog catalog = sinks == null ? new SinkCatalog(List.of(), null) : sinks.catalog();
-        return compiler.compile(vertx.getOrCreateContext(), REQUEST_FILE, source,
-                result -> catalog.check(REQUEST_FILE, source, result));
+        return compiler.compile(vertx.getOrCreateContext(), RuleRegistry.REQUEST_FILE, source,
+                result -> catalog.check(RuleRegistry.REQUEST_FILE, source, result));
     }
 
     /** Sends 400 with the diagnostics, or for text without rules; true when the result can be used. */

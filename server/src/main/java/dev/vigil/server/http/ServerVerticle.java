@@ -2,7 +2,6 @@ package dev.vigil.server.http;
 
 import dev.vigil.connectors.Sink;
 import dev.vigil.server.alerts.AlertHub;
-import dev.vigil.server.alerts.SinkCatalog;
 import dev.vigil.server.alerts.SinkRouter;
 import dev.vigil.server.checkpoint.CheckpointStore;
 import dev.vigil.server.checkpoint.Checkpointer;
@@ -17,13 +16,14 @@ import dev.vigil.server.metrics.SinkMeters;
 import dev.vigil.server.rules.CompilePool;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleReloader;
+import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.MemoryGuard;
 import dev.vigil.server.shard.AlertSink;
-import dev.vigil.server.source.EventSocket;
-import dev.vigil.server.source.EventsApi;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -38,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The HTTP and WebSocket shell: one route per line, each handler translating HTTP into registry updates and
@@ -49,6 +50,7 @@ public final class ServerVerticle extends VerticleBase {
     private final RuleRegistry registry;
     private final AlertLog alertLog;
     private final IngestFactory ingests;
+    private final SourceFactory sources;
     private final PrintWriter err;
     private HttpServer server;
     private Ingest ingest;
@@ -72,12 +74,21 @@ public final class ServerVerticle extends VerticleBase {
         Ingest create(AlertSink alerts);
     }
 
+    /** The event sources' two doors: {@code POST /v1/events} and the {@code /v1/events} WebSocket. */
+    public record SourceRoutes(Handler<RoutingContext> post, Handler<RoutingContext> socket) {}
+
+    /** Builds the event sources' routes once the sequencer exists; {@code malformed} counts refused lines. */
+    public interface SourceFactory {
+        SourceRoutes create(Vertx vertx, Ingest ingest, IntConsumer malformed);
+    }
+
     public ServerVerticle(ServerConfig config, RuleRegistry registry, AlertLog alertLog, IngestFactory ingests,
-            PrintWriter err) {
+            SourceFactory sources, PrintWriter err) {
         this.config = config;
         this.registry = registry;
         this.alertLog = alertLog;
         this.ingests = ingests;
+        this.sources = sources;
         this.err = err;
     }
 
@@ -86,11 +97,12 @@ public final class ServerVerticle extends VerticleBase {
         ServerMetrics metrics = new ServerMetrics();
         alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
         ingest = ingests.create(alerts);
-        metrics.attach(ingest);
+        metrics.attach(ingest::counters, ingest::routed);
+        ingest.registerMeters(metrics.registry());
         MemoryGuard memory = new MemoryGuard(config.memory().heapPausePercent(), config.memory().heapResumePercent(),
                 heap, err);
         ingest.pauseWhenMemoryIsShort(memory);
-        metrics.watchMemory(memory);
+        memory.registerMeters(metrics.registry());
         memoryTimer = vertx.setPeriodic(MemoryGuard.CHECK_EVERY_MS, ignored -> {
             if (memory.check(System.nanoTime())) {
                 vertx.executeBlocking(() -> {
@@ -119,10 +131,9 @@ public final class ServerVerticle extends VerticleBase {
                 new SinkMeters(metrics.registry())).start(registry);
         alerts.sendTo(sinks);
         rules.useSinks(sinks);
-        EventsApi events = new EventsApi(vertx, registry, ingest, metrics::malformed);
+        SourceRoutes events = sources.create(vertx, ingest, metrics::malformed);
         Problems problems = new Problems(err);
         rules.limitRules(config.maxRules());
-        events.limitBatch(config.maxEventsPerBatch());
         Limits limits = new Limits(config);
 
         Router router = Router.router(vertx);
@@ -136,8 +147,7 @@ public final class ServerVerticle extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts, history));
-        router.get("/v1/events").handler(new EventSocket(vertx, registry, ingest, config.frameLimitBytes(),
-                metrics::malformed, config.maxEventsPerBatch())::connect);
+        router.get("/v1/events").handler(events.socket());
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.route("/v1/*").handler(strict::utf8Body);
@@ -148,7 +158,7 @@ public final class ServerVerticle extends VerticleBase {
         router.get("/v1/rules/:name").handler(rules::get);
         router.put("/v1/rules/:name").handler(rules::replace);
         router.delete("/v1/rules/:name").handler(rules::delete);
-        router.post("/v1/events").handler(events::post);
+        router.post("/v1/events").handler(events.post());
         router.get("/v1/alerts/stream").handler(ctx -> AlertStream.open(ctx, alerts, history));
         router.get("/v1/rules/:name/nfa").handler(new NfaApi(registry)::get);
         router.post("/v1/backtest").handler(new BacktestApi(vertx, registry, config.dataDir(),

@@ -1,6 +1,5 @@
 package dev.vigil.server.log;
 
-import dev.vigil.server.alerts.AlertFilter;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

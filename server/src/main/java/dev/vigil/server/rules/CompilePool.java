@@ -3,6 +3,7 @@ package dev.vigil.server.rules;
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.RuleCompiler;
+import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.metrics.RuleWorkMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,8 +28,6 @@ import java.util.function.UnaryOperator;
  * <p><b>Thread-safe.</b> Results are delivered on the context of the caller.
  */
 public final class CompilePool implements AutoCloseable {
-    /** Requests queued per thread before the pool refuses. */
-    public static final int QUEUED_PER_THREAD = 4;
     private static final long STACK_BYTES = 8L << 20;
 
     /** The pool was full: nothing was compiled. */
@@ -49,7 +48,7 @@ public final class CompilePool implements AutoCloseable {
         this.meters = meters;
         AtomicInteger numbers = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(threadCount, threadCount, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(threadCount * QUEUED_PER_THREAD), work -> {
+                new ArrayBlockingQueue<>(threadCount * ServerConfig.RuleWork.QUEUED_PER_THREAD), work -> {
                     Thread thread = new Thread(null, work, "vigil-compile-" + numbers.incrementAndGet(), STACK_BYTES);
                     thread.setDaemon(true);
                     return thread;

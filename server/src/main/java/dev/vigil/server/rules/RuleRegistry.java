@@ -2,7 +2,6 @@ package dev.vigil.server.rules;
 
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.nfa.EventDecoder;
-import dev.vigil.server.http.RulesApi;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,6 +30,9 @@ import java.util.Set;
  * <p><b>Not thread-safe:</b> confined to the server's event loop.
  */
 public final class RuleRegistry {
+    /** The origin (file name in diagnostics) of rule text received over HTTP. */
+    public static final String REQUEST_FILE = "request";
+
     private final Map<String, DeployedRule> rules = new LinkedHashMap<>();
     private final Map<String, Integer> lastVersions = new HashMap<>();
     private final Map<String, Declared> streams = new LinkedHashMap<>();
@@ -119,7 +121,7 @@ public final class RuleRegistry {
     }
 
     /**
-     * Records the declarations of a text from {@code origin} (a rule file, or {@link RulesApi#REQUEST_FILE}) and
+     * Records the declarations of a text from {@code origin} (a rule file, or {@link #REQUEST_FILE}) and
      * the rules deployed from it, which now hold them and no longer hold what they held before. A declaration that
      * disagrees with the one in force replaces it (deployments check {@link #conflicts} first; a recovery replays
      * what was once deployed as it was).

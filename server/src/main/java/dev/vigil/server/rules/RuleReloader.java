@@ -5,10 +5,8 @@ import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.server.alerts.SinkCatalog;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.metrics.RuleWorkMeters;
-import dev.vigil.server.sequencer.Ingest;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,7 +61,7 @@ public final class RuleReloader {
     private final Vertx vertx;
     private final Path folder;
     private final RuleRegistry registry;
-    private final Ingest ingest;
+    private final RuleChanges ingest;
     private final Clock clock;
     private final PrintWriter err;
     private final Map<Path, WatchedFile> files;
@@ -75,7 +73,7 @@ public final class RuleReloader {
     private boolean scanning;
     private boolean stopped;
 
-    public RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, Ingest ingest, Clock clock, PrintWriter err,
+    public RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, RuleChanges ingest, Clock clock, PrintWriter err,
             Map<Path, WatchedFile> loaded, SinkCatalog sinks) {
         this.vertx = vertx;
         this.folder = folder;

@@ -2,7 +2,6 @@ package dev.vigil.server.rules;
 
 import dev.vigil.dsl.Diagnostic;
 import dev.vigil.dsl.ast.StreamDecl;
-import dev.vigil.server.http.RulesApi;
 import java.util.List;
 
 /**
@@ -14,7 +13,7 @@ import java.util.List;
  *
  * @param declared the declaration being deployed
  * @param inForce the declaration in force
- * @param origin where {@code inForce} was deployed from: a rule file, or {@link RulesApi#REQUEST_FILE}
+ * @param origin where {@code inForce} was deployed from: a rule file, or {@link RuleRegistry#REQUEST_FILE}
  * @param holders the running rules deployed with {@code inForce}, other than those the deployment replaces
  * @param difference the first way they differ, in words
  */
@@ -26,7 +25,7 @@ public record StreamConflict(StreamDecl declared, StreamDecl inForce, String ori
 
     /** What the author is told: the stream, where it is declared otherwise, by which rules, and how it differs. */
     public String message() {
-        String where = origin.equals(RulesApi.REQUEST_FILE) ? "over HTTP" : "in " + origin + ":" + inForce.span();
+        String where = origin.equals(RuleRegistry.REQUEST_FILE) ? "over HTTP" : "in " + origin + ":" + inForce.span();
         return "stream '" + declared.name() + "' is already declared differently " + where + ", with the running "
                 + (holders.size() == 1 ? "rule " : "rules ") + String.join(", ", holders) + ": " + difference
                 + "; declare it the same way, or name the stream differently";

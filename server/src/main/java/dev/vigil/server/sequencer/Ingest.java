@@ -3,16 +3,18 @@ package dev.vigil.server.sequencer;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.Event;
-import dev.vigil.server.checkpoint.Checkpoint;
 import dev.vigil.server.checkpoint.Recovery;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.IngestLogException;
 import dev.vigil.server.log.LogRecord;
+import dev.vigil.server.rules.RuleChanges;
 import dev.vigil.server.rules.RuleText;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.shard.ShardCommand;
 import dev.vigil.server.shard.ShardState;
 import dev.vigil.wire.InputLine;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +39,7 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Thread-safe.</b>
  */
-public final class Ingest {
+public final class Ingest implements RuleChanges {
     /**
      * What became of a batch: queued ({@code position} in the ingest log, {@code late} of its {@code events} late),
      * busy (a queue is full, or memory is short and {@code refused} says so: nothing happened, offer it again
@@ -236,6 +238,7 @@ public final class Ingest {
      * text and where it came from, for a replay). Returns null when done, else why nothing changed: {@link #BUSY}
      * (a queue is full), or the ingest log's refusal (its disk is full: a change that is not logged is not made).
      */
+    @Override
     public synchronized String deploy(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
         if (!everyShardHasRoom(0)) {
             return BUSY;
@@ -264,6 +267,7 @@ public final class Ingest {
     }
 
     /** Removes a rule from every shard; returns null when done, else why nothing changed (as {@link #deploy}). */
+    @Override
     public synchronized String undeploy(String name) {
         if (!everyShardHasRoom(0)) {
             return BUSY;
@@ -454,11 +458,13 @@ public final class Ingest {
 
     /**
      * Recovery from a checkpoint, before anything else reaches the door: the rules running at the cut (the shards'
-     * engines were restored with them), the numbering and the stream watermarks.
+     * engines were restored with them; {@code texts} are the checkpoint's, of which {@code running} compiled), the
+     * numbering ({@code sequence}, the last event number) and the stream watermarks.
      */
-    public synchronized void restore(Checkpoint cut, List<CompiledRule> running) {
-        sequence = cut.sequence();
-        for (RuleText text : cut.rules()) {
+    public synchronized void restore(long sequence, Map<String, Long> watermarks, List<RuleText> texts,
+            List<CompiledRule> running) {
+        this.sequence = sequence;
+        for (RuleText text : texts) {
             for (CompiledRule rule : running) {
                 if (rule.name().equals(text.name())) {
                     install(rule, text);   // rules that no longer compile are not running, and keep no text
@@ -467,7 +473,7 @@ public final class Ingest {
         }
         reroute(nanoClock.getAsLong());
         time.drainAdvances((stream, watermark) -> { });
-        for (Map.Entry<String, Long> watermark : cut.watermarks().entrySet()) {
+        for (Map.Entry<String, Long> watermark : watermarks.entrySet()) {
             time.restore(watermark.getKey(), watermark.getValue());
         }
     }
@@ -522,6 +528,18 @@ public final class Ingest {
     public String memoryPressure() {
         MemoryGuard guard = memory;
         return guard == null ? null : guard.pausedReason();
+    }
+
+    /** Shows whether the ingest log refuses batches, and each shard's gauges, on {@code registry}. */
+    public void registerMeters(MeterRegistry registry) {
+        Gauge.builder("vigil.ingest.paused", this, paused -> paused.refusal() == null ? 0 : 1)
+                .description("1 while the ingest log refuses batches (data folder below its free-space reserve, "
+                        + "its disk full, or a failed flush), else 0")
+                .strongReference(true)
+                .register(registry);
+        for (Shard shard : shards) {
+            shard.registerMeters(registry);
+        }
     }
 
     /** Events of a stream passed on to the shards: on time, and read by some rule. */

@@ -1,6 +1,9 @@
 package dev.vigil.server.sequencer;
 
 import dev.vigil.server.config.FatalErrors;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -154,6 +157,22 @@ public final class MemoryGuard {
     /** Counts a batch refused because of the pause. */
     void refused() {
         refusedBatches.incrementAndGet();
+    }
+
+    /** Shows the pause and counts pauses and the batches refused meanwhile, on {@code registry}. */
+    public void registerMeters(MeterRegistry registry) {
+        Gauge.builder("vigil.memory.paused", this, guard -> guard.pausedReason() == null ? 0 : 1)
+                .description("1 while ingestion is paused because the heap is nearly full after garbage collection "
+                        + "(heapPausePercent), else 0")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("vigil.memory.pauses", this, MemoryGuard::pauses)
+                .description("Times ingestion paused because the heap was nearly full after garbage collection")
+                .register(registry);
+        FunctionCounter.builder("vigil.memory.refused.batches", this, MemoryGuard::refusedBatches)
+                .description("Event batches refused (503, or a WebSocket message held back) while ingestion was "
+                        + "paused for memory")
+                .register(registry);
     }
 
     public long pauses() {

@@ -3,6 +3,7 @@ package dev.vigil.server.sequencer;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
+import dev.vigil.server.config.ServerConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,9 +18,6 @@ import java.util.Map;
  * <p>Immutable: rebuilt whenever the deployed rules change.
  */
 public final class Routing {
-    /** Shards are addressed by the bits of a {@code long}. */
-    public static final int MAX_SHARDS = 64;
-
     private final int shards;
     private final Map<String, List<List<List<String>>>> keysByStream;
     private final Map<String, Long> delaysByStream;
@@ -36,8 +34,8 @@ public final class Routing {
      * declares for it, else {@code defaultDelayMs}.
      */
     public static Routing of(Collection<CompiledRule> rules, int shards, long defaultDelayMs) {
-        if (shards < 1 || shards > MAX_SHARDS) {
-            throw new IllegalArgumentException("shards " + shards + " outside 1.." + MAX_SHARDS);
+        if (shards < 1 || shards > ServerConfig.MAX_SHARDS) {
+            throw new IllegalArgumentException("shards " + shards + " outside 1.." + ServerConfig.MAX_SHARDS);
         }
         Map<String, List<List<List<String>>>> keys = new HashMap<>();
         Map<String, Long> delays = new HashMap<>();

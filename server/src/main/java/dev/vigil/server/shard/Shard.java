@@ -4,12 +4,13 @@ import dev.vigil.nfa.Alert;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
-import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.EngineListener;
+import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.LateEvent;
-import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.wire.InputLine;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One engine thread: owns an {@link Engine} and is the only thread that touches it.
@@ -34,7 +36,7 @@ import java.util.function.LongSupplier;
  * blocks, so a slow subscriber never slows the engine.
  *
  * <p>Several shards share the work by key: each engine owns a {@link dev.vigil.nfa.KeySlice} and ignores
- * the events of other keys, so state per (rule, key) lives in one shard. The shard trusts its input: {@link Ingest}
+ * the events of other keys, so state per (rule, key) lives in one shard. The shard trusts its input: the sequencer
  * routes events, decides which are late and sends the stream watermarks (the engine uses explicit watermarks
  * only). A bug in the engine is reported with its command and counted; the shard goes on with the next command.
  *
@@ -257,6 +259,21 @@ public final class Shard {
     public double commandSeconds() {
         long started = commandStartedNanos;
         return started == IDLE ? 0 : Math.max(0, nanoClock.getAsLong() - started) / 1e9;
+    }
+
+    /** Shows this shard's queue depth, time on its command and whether it is stuck on {@code registry}. */
+    public void registerMeters(MeterRegistry registry) {
+        gauge(registry, "vigil.shard.queue.depth", Shard::queueDepth,
+                "Commands (event batches, rule changes) waiting in the shard's queue");
+        gauge(registry, "vigil.shard.command.seconds", Shard::commandSeconds,
+                "How long the shard has been on the command it is handling (0 between commands)");
+        gauge(registry, "vigil.shard.stuck", stuck -> stuck.stuckReason() == null ? 0 : 1,
+                "1 while the shard has been on one command longer than stuckShardMs (then /ready answers 503), else 0");
+    }
+
+    private void gauge(MeterRegistry registry, String name, ToDoubleFunction<Shard> value, String description) {
+        Gauge.builder(name, this, value).description(description).tag("shard", Integer.toString(id))
+                .strongReference(true).register(registry);
     }
 
     /** True from {@link #start} until the thread ends. */

@@ -1,7 +1,6 @@
 package dev.vigil.server.shard;
 
 import dev.vigil.nfa.CompiledRule;
-import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.wire.InputLine;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,6 @@
 package dev.vigil.server.rules;
 
+import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.metrics.RuleWorkMeters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -52,7 +53,7 @@ class CompilePoolTest {
             CountDownLatch release = new CountDownLatch(1);
             Context context = vertx.getOrCreateContext();
             List<Future<CompileResult>> accepted = new ArrayList<>();
-            for (int i = 0; i < 1 + CompilePool.QUEUED_PER_THREAD; i++) {   // one running, the rest queued
+            for (int i = 0; i < 1 + ServerConfig.RuleWork.QUEUED_PER_THREAD; i++) {   // one running, the rest queued
                 accepted.add(pool.compile(context, "held.cep", RULE, held(release)));
             }
             Future<CompileResult> refused = pool.compile(context, "one-too-many.cep", RULE, UnaryOperator.identity());

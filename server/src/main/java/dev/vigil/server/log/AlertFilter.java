@@ -1,4 +1,4 @@
-package dev.vigil.server.alerts;
+package dev.vigil.server.log;
 
 import dev.vigil.wire.JsonCodec;
 import io.vertx.core.MultiMap;

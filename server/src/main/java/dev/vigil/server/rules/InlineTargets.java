@@ -1,4 +1,4 @@
-package dev.vigil.server.alerts;
+package dev.vigil.server.rules;
 
 import dev.vigil.connectors.Confinement;
 import dev.vigil.connectors.WebhookHosts;

@@ -1,4 +1,4 @@
-package dev.vigil.server.alerts;
+package dev.vigil.server.rules;
 
 import dev.vigil.connectors.Confinement;
 import dev.vigil.connectors.SinkDeclaration;
@@ -35,7 +35,7 @@ import java.util.Map;
  */
 public final class SinkCatalog {
     /** A sink as rules use it: the name metrics and rule status show, and how to open it. */
-    record Binding(String name, SinkSpec spec, boolean configured) {}
+    public record Binding(String name, SinkSpec spec, boolean configured) {}
 
     private final Map<String, SinkDeclaration> configured = new LinkedHashMap<>();
     private final Confinement confinement;
@@ -65,11 +65,11 @@ public final class SinkCatalog {
     }
 
     /** What the inline sinks of rules may reach, for opening them. */
-    Confinement confinement() {
+    public Confinement confinement() {
         return confinement;
     }
 
-    List<SinkDeclaration> declarations() {
+    public List<SinkDeclaration> declarations() {
         return List.copyOf(configured.values());
     }
 
@@ -112,7 +112,7 @@ public final class SinkCatalog {
      * The sinks of a deployed rule, each once: its {@code TO} clause in the order written, then the configured
      * sinks attached to it by their {@code "rules"} list.
      */
-    List<Binding> bindingsOf(Rule rule) {
+    public List<Binding> bindingsOf(Rule rule) {
         Map<String, Binding> out = new LinkedHashMap<>();
         for (SinkRef sink : rule.sinks()) {
             Binding binding = sink.isNamed() ? configured(configured.get(sink.word())) : inline(sink);
