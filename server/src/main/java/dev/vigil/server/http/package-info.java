@@ -1,0 +1,10 @@
+/**
+ * The HTTP shell: {@link dev.vigil.server.http.ServerVerticle} holds the routes, one per line; the {@code *Api}
+ * classes translate requests into registry, sequencer, log and checkpoint calls; every request first meets the
+ * strict-protocol checks ({@link dev.vigil.server.http.StrictRequests}), the cross-site guard
+ * ({@link dev.vigil.server.http.CrossSiteGuard}) and the {@link dev.vigil.server.http.Authenticator}; errors answer as
+ * JSON problems ({@link dev.vigil.server.http.Problems}, {@link dev.vigil.server.http.Limits}).
+ *
+ * <p><b>Threads:</b> the event loop; blocking work (backtests, savepoints) on workers.
+ */
+package dev.vigil.server.http;
