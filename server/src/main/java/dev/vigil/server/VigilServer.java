@@ -46,6 +46,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,6 +97,7 @@ public final class VigilServer {
 
     private static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err,
             DiskReserve.FreeSpace disk, MemoryGuard.Heap heap) {
+        Clock clock = Clock.systemUTC();   // the one wall clock, handed to every stage that reads the time
         AlertLog[] alertLog = new AlertLog[1];
         IngestLog[] ingestLog = new IngestLog[1];
         CheckpointStore[] store = new CheckpointStore[1];
@@ -115,7 +117,7 @@ public final class VigilServer {
                     } else if (config.fromSavepoint() != null) {
                         throw new InvalidConfigException("--from-savepoint needs a data folder and durability log");
                     }
-                    return RuleDirectory.load(config.rulesDir(), err, Instant.now(), SinkCatalog.of(config),
+                    return RuleDirectory.load(config.rulesDir(), err, clock.instant(), SinkCatalog.of(config),
                             config.ruleWork().compile());
                 })
                 .compose(directory -> {
@@ -146,7 +148,7 @@ public final class VigilServer {
                         EventSocket socket = new EventSocket(loop, registry, ingest, config.frameLimitBytes(),
                                 malformed, config.maxEventsPerBatch());
                         return new ServerVerticle.SourceRoutes(post::post, socket::connect);
-                    }, err);
+                    }, clock, err);
                     if (recovering) {
                         // rules and state from the checkpoint and the log after it
                         verticle.recoverFrom((ChronicleIngestLog) ingestLog[0], restart[0]);

@@ -51,6 +51,8 @@ public final class ServerVerticle extends VerticleBase {
     private final AlertLog alertLog;
     private final IngestFactory ingests;
     private final SourceFactory sources;
+    /** The one wall clock: deploy times, alert times, checkpoint times. */
+    private final Clock clock;
     private final PrintWriter err;
     private HttpServer server;
     private Ingest ingest;
@@ -83,8 +85,9 @@ public final class ServerVerticle extends VerticleBase {
     }
 
     public ServerVerticle(ServerConfig config, RuleRegistry registry, AlertLog alertLog, IngestFactory ingests,
-            SourceFactory sources, PrintWriter err) {
+            SourceFactory sources, Clock clock, PrintWriter err) {
         this.config = config;
+        this.clock = clock;
         this.registry = registry;
         this.alertLog = alertLog;
         this.ingests = ingests;
@@ -95,7 +98,7 @@ public final class ServerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         ServerMetrics metrics = new ServerMetrics();
-        alerts = new AlertHub(context, alertLog, metrics, Clock.systemUTC(), err);
+        alerts = new AlertHub(context, alertLog, metrics, clock, err);
         ingest = ingests.create(alerts);
         metrics.attach(ingest::counters, ingest::routed);
         ingest.registerMeters(metrics.registry());
@@ -112,7 +115,7 @@ public final class ServerVerticle extends VerticleBase {
             }
         });
         if (checkpoints != null) {
-            checkpointer = new Checkpointer(ingest, checkpoints, config.checkpointIntervalMs(), Clock.systemUTC(),
+            checkpointer = new Checkpointer(ingest, checkpoints, config.checkpointIntervalMs(), clock,
                     err, needed -> {
                         List<java.nio.file.Path> deleted = ingest.retainLog(needed);
                         if (!deleted.isEmpty()) {
@@ -126,8 +129,8 @@ public final class ServerVerticle extends VerticleBase {
         AlertsApi history = new AlertsApi(alertLog);
         RuleWorkMeters work = new RuleWorkMeters(metrics.registry());
         compiler = new CompilePool(config.ruleWork().compile(), config.ruleWork().compileThreads(), work);
-        RulesApi rules = new RulesApi(vertx, registry, ingest, Clock.systemUTC(), compiler);
-        sinks = new SinkRouter(vertx, SinkCatalog.of(config), Clock.systemUTC(), System.out, err,
+        RulesApi rules = new RulesApi(vertx, registry, ingest, clock, compiler);
+        sinks = new SinkRouter(vertx, SinkCatalog.of(config), clock, System.out, err,
                 new SinkMeters(metrics.registry())).start(registry);
         alerts.sendTo(sinks);
         rules.useSinks(sinks);
@@ -208,7 +211,7 @@ public final class ServerVerticle extends VerticleBase {
                 checkpointer.start();   // after the replay: a checkpoint cuts what the log says
             }
             if (watchedFiles != null && config.rulesDir() != null) {
-                reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, Clock.systemUTC(), err,
+                reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, clock, err,
                         watchedFiles, sinks.catalog()).limitRules(config.maxRules())
                         .compileWith(config.ruleWork().compile(), work).start();
             }
