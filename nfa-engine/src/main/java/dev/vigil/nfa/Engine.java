@@ -69,13 +69,7 @@ public final class Engine implements AutoCloseable {
         for (StreamClock clock : restoredClocks) {
             clocks.put(clock.stream(), clock);
         }
-        Map<String, Long> delays = new HashMap<>();
-        for (CompiledRule rule : compiled) {
-            for (String stream : rule.streams()) {
-                long declared = rule.streamDelaysMs().getOrDefault(stream, config.defaultWatermarkDelayMs());
-                delays.merge(stream, declared, Math::max);
-            }
-        }
+        Map<String, Long> delays = StreamDelays.merge(compiled, config.defaultWatermarkDelayMs());
         for (CompiledRule rule : compiled) {
             RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
                     config.slice(), listener, rocksDb, budget);
@@ -111,7 +105,7 @@ public final class Engine implements AutoCloseable {
         }
         List<StreamClock> ruleClocks = new ArrayList<>();
         for (String stream : rule.streams()) {
-            long delay = rule.streamDelaysMs().getOrDefault(stream, config.defaultWatermarkDelayMs());
+            long delay = StreamDelays.of(rule, stream, config.defaultWatermarkDelayMs());
             StreamClock clock = clocks.computeIfAbsent(stream, s -> new StreamClock(s, delay));
             ruleClocks.add(clock);
             route(clock).readers.add(runtime);
