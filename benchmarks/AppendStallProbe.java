@@ -1,4 +1,4 @@
-import dev.vigil.server.durable.PageToucher;
+import dev.vigil.server.log.PageToucher;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,16 +1,15 @@
 package dev.vigil.dsl;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The catalogue of built-in functions of the rule language: name, number of arguments, what each argument
- * must be and what the result is. The checker validates calls against it; the engine implements exactly
- * these functions with these semantics.
+ * The catalogue of built-in functions of the rule language, the only one: name, number of arguments, what each
+ * argument must be and what the result is. The checker validates calls against it; the engine builds each
+ * {@link Signature} constant with the semantics below, and its exhaustive {@code switch} over the constants
+ * makes a function listed here but not implemented there a compile error.
  *
  * <p>Common rules: names are case-insensitive (the AST holds them upper-cased); every function except
  * {@code COALESCE}, {@code GREATEST} and {@code LEAST} returns null when an argument is null or of the wrong type at run time, and never throws
@@ -82,22 +81,126 @@ public final class Functions {
     }
 
     /**
-     * One function.
-     *
-     * @param name upper-case name as it appears in the AST
-     * @param params the parameters in order; for a variadic function the last one repeats
-     * @param minArgs fewest arguments accepted
-     * @param maxArgs most arguments accepted, or {@link #VARIADIC}
-     * @param usage how the documentation writes a call, e.g. {@code SUBSTRING(s, start[, len])}
-     * @param summary one sentence for the documentation
+     * One function: the catalogue's entries are this enum's constants, in documentation order. The engine maps
+     * each constant to its implementation with a {@code switch} that names every constant, so a function added
+     * here without an implementation there does not compile.
      */
-    public record Signature(String name, Category category, List<Param> params, int minArgs, int maxArgs,
-            Result result, String usage, String summary) {
-        public Signature {
-            params = List.copyOf(params);
-            if (params.isEmpty() || minArgs < 1 || (maxArgs != VARIADIC && maxArgs < minArgs)) {
-                throw new IllegalArgumentException("bad signature for " + name);
+    public enum Signature {
+        LOWER(Category.STRING, List.of(Param.STRING), 1, 1, Result.STRING, "LOWER(s)", "s in lower case"),
+        UPPER(Category.STRING, List.of(Param.STRING), 1, 1, Result.STRING, "UPPER(s)", "s in upper case"),
+        LENGTH(Category.STRING, List.of(Param.STRING), 1, 1, Result.LONG, "LENGTH(s)", "number of characters of s"),
+        TRIM(Category.STRING, List.of(Param.STRING), 1, 1, Result.STRING, "TRIM(s)",
+                "s without leading and trailing white space"),
+        SUBSTRING(Category.STRING, List.of(Param.STRING, Param.NUMBER, Param.NUMBER), 2, 3, Result.STRING,
+                "SUBSTRING(s, start[, len])", "len characters of s from position start (1-based); to the end without len"),
+        CONCAT(Category.STRING, List.of(Param.ANY), 2, VARIADIC, Result.STRING, "CONCAT(a, b, ...)",
+                "the text of all arguments joined"),
+        STARTS_WITH(Category.STRING, List.of(Param.STRING, Param.STRING), 2, 2, Result.BOOLEAN, "STARTS_WITH(s, p)",
+                "whether s begins with p"),
+        ENDS_WITH(Category.STRING, List.of(Param.STRING, Param.STRING), 2, 2, Result.BOOLEAN, "ENDS_WITH(s, p)",
+                "whether s ends with p"),
+        CONTAINS(Category.STRING, List.of(Param.STRING, Param.STRING), 2, 2, Result.BOOLEAN, "CONTAINS(s, p)",
+                "whether p occurs in s"),
+        REPLACE(Category.STRING, List.of(Param.STRING, Param.STRING, Param.STRING), 3, 3, Result.STRING,
+                "REPLACE(s, from, to)", "s with every occurrence of the text from replaced by to"),
+        ABS(Category.MATH, List.of(Param.NUMBER), 1, 1, Result.SAME_AS_FIRST, "ABS(x)", "absolute value of x"),
+        ROUND(Category.MATH, List.of(Param.NUMBER, Param.NUMBER), 1, 2, Result.SAME_AS_FIRST, "ROUND(x[, digits])",
+                "x rounded half away from zero to digits decimals (default 0)"),
+        FLOOR(Category.MATH, List.of(Param.NUMBER), 1, 1, Result.LONG, "FLOOR(x)",
+                "largest whole number not above x"),
+        CEIL(Category.MATH, List.of(Param.NUMBER), 1, 1, Result.LONG, "CEIL(x)",
+                "smallest whole number not below x"),
+        SQRT(Category.MATH, List.of(Param.NUMBER), 1, 1, Result.DOUBLE, "SQRT(x)", "square root of x"),
+        POWER(Category.MATH, List.of(Param.NUMBER, Param.NUMBER), 2, 2, Result.DOUBLE, "POWER(x, y)",
+                "x raised to the power y"),
+        LN(Category.MATH, List.of(Param.NUMBER), 1, 1, Result.DOUBLE, "LN(x)", "natural logarithm of x"),
+        LOG10(Category.MATH, List.of(Param.NUMBER), 1, 1, Result.DOUBLE, "LOG10(x)", "base-10 logarithm of x"),
+        EXP(Category.MATH, List.of(Param.NUMBER), 1, 1, Result.DOUBLE, "EXP(x)", "e raised to the power x"),
+        GREATEST(Category.MATH, List.of(Param.ANY), 2, VARIADIC, Result.COMMON, "GREATEST(a, b, ...)",
+                "the largest argument"),
+        LEAST(Category.MATH, List.of(Param.ANY), 2, VARIADIC, Result.COMMON, "LEAST(a, b, ...)",
+                "the smallest argument"),
+        COALESCE(Category.GENERAL, List.of(Param.ANY), 2, VARIADIC, Result.COMMON, "COALESCE(a, b, ...)",
+                "the first argument that is not null"),
+        GEO_DISTANCE(Category.GEO, List.of(Param.NUMBER, Param.NUMBER, Param.NUMBER, Param.NUMBER), 4, 4,
+                Result.DOUBLE, "GEO_DISTANCE(lat1, lon1, lat2, lon2)", "great-circle distance in kilometres"),
+        COUNT(Category.AGGREGATE, List.of(Param.VARIABLE), 1, 1, Result.LONG, "COUNT(v)",
+                "number of events v has accepted"),
+        FIRST(Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.FIELD, "FIRST(v.f)",
+                "field f of v's first event"),
+        LAST(Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.FIELD, "LAST(v.f)",
+                "field f of v's last event (same as v.f)"),
+        SUM(Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.SUM, "SUM(v.f)",
+                "sum of field f over v's events"),
+        AVG(Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.DOUBLE, "AVG(v.f)",
+                "average of field f over v's events"),
+        MIN(Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.FIELD, "MIN(v.f)",
+                "smallest value of field f over v's events"),
+        MAX(Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.FIELD, "MAX(v.f)",
+                "largest value of field f over v's events");
+
+        private final Category category;
+        private final List<Param> params;
+        private final int minArgs;
+        private final int maxArgs;
+        private final Result result;
+        private final String usage;
+        private final String summary;
+
+        /**
+         * @param params the parameters in order; for a variadic function the last one repeats
+         * @param minArgs fewest arguments accepted
+         * @param maxArgs most arguments accepted, or {@link #VARIADIC}
+         * @param usage how the documentation writes a call, e.g. {@code SUBSTRING(s, start[, len])}
+         * @param summary one sentence for the documentation
+         */
+        Signature(Category category, List<Param> params, int minArgs, int maxArgs, Result result, String usage,
+                String summary) {
+            if (params.isEmpty() || minArgs < 1 || (maxArgs != VARIADIC && maxArgs < minArgs)
+                    || (category == Category.AGGREGATE) != (params.get(0) == Param.VARIABLE
+                            || params.get(0) == Param.VARIABLE_FIELD)) {
+                throw new IllegalArgumentException("bad signature for " + name());
             }
+            this.category = category;
+            this.params = params;
+            this.minArgs = minArgs;
+            this.maxArgs = maxArgs;
+            this.result = result;
+            this.usage = usage;
+            this.summary = summary;
+        }
+
+        public Category category() {
+            return category;
+        }
+
+        /** The parameters in order; for a variadic function the last one repeats. */
+        public List<Param> params() {
+            return params;
+        }
+
+        /** Fewest arguments accepted. */
+        public int minArgs() {
+            return minArgs;
+        }
+
+        /** Most arguments accepted, or {@link #VARIADIC}. */
+        public int maxArgs() {
+            return maxArgs;
+        }
+
+        public Result result() {
+            return result;
+        }
+
+        /** How the documentation writes a call, e.g. {@code SUBSTRING(s, start[, len])}. */
+        public String usage() {
+            return usage;
+        }
+
+        /** One sentence for the documentation. */
+        public String summary() {
+            return summary;
         }
 
         /** The parameter the {@code index}-th (0-based) argument must satisfy. */
@@ -131,68 +234,12 @@ public final class Functions {
     private static final Map<String, Signature> BY_NAME = new LinkedHashMap<>();
 
     static {
-        Param s = Param.STRING;
-        Param n = Param.NUMBER;
-        Param any = Param.ANY;
-        add("LOWER", Category.STRING, List.of(s), 1, 1, Result.STRING, "LOWER(s)", "s in lower case");
-        add("UPPER", Category.STRING, List.of(s), 1, 1, Result.STRING, "UPPER(s)", "s in upper case");
-        add("LENGTH", Category.STRING, List.of(s), 1, 1, Result.LONG, "LENGTH(s)", "number of characters of s");
-        add("TRIM", Category.STRING, List.of(s), 1, 1, Result.STRING, "TRIM(s)",
-                "s without leading and trailing white space");
-        add("SUBSTRING", Category.STRING, List.of(s, n, n), 2, 3, Result.STRING, "SUBSTRING(s, start[, len])",
-                "len characters of s from position start (1-based); to the end without len");
-        add("CONCAT", Category.STRING, List.of(any), 2, VARIADIC, Result.STRING, "CONCAT(a, b, ...)",
-                "the text of all arguments joined");
-        add("STARTS_WITH", Category.STRING, List.of(s, s), 2, 2, Result.BOOLEAN, "STARTS_WITH(s, p)",
-                "whether s begins with p");
-        add("ENDS_WITH", Category.STRING, List.of(s, s), 2, 2, Result.BOOLEAN, "ENDS_WITH(s, p)",
-                "whether s ends with p");
-        add("CONTAINS", Category.STRING, List.of(s, s), 2, 2, Result.BOOLEAN, "CONTAINS(s, p)",
-                "whether p occurs in s");
-        add("REPLACE", Category.STRING, List.of(s, s, s), 3, 3, Result.STRING, "REPLACE(s, from, to)",
-                "s with every occurrence of the text from replaced by to");
-        add("ABS", Category.MATH, List.of(n), 1, 1, Result.SAME_AS_FIRST, "ABS(x)", "absolute value of x");
-        add("ROUND", Category.MATH, List.of(n, n), 1, 2, Result.SAME_AS_FIRST, "ROUND(x[, digits])",
-                "x rounded half away from zero to digits decimals (default 0)");
-        add("FLOOR", Category.MATH, List.of(n), 1, 1, Result.LONG, "FLOOR(x)",
-                "largest whole number not above x");
-        add("CEIL", Category.MATH, List.of(n), 1, 1, Result.LONG, "CEIL(x)",
-                "smallest whole number not below x");
-        add("SQRT", Category.MATH, List.of(n), 1, 1, Result.DOUBLE, "SQRT(x)", "square root of x");
-        add("POWER", Category.MATH, List.of(n, n), 2, 2, Result.DOUBLE, "POWER(x, y)", "x raised to the power y");
-        add("LN", Category.MATH, List.of(n), 1, 1, Result.DOUBLE, "LN(x)", "natural logarithm of x");
-        add("LOG10", Category.MATH, List.of(n), 1, 1, Result.DOUBLE, "LOG10(x)", "base-10 logarithm of x");
-        add("EXP", Category.MATH, List.of(n), 1, 1, Result.DOUBLE, "EXP(x)", "e raised to the power x");
-        add("GREATEST", Category.MATH, List.of(any), 2, VARIADIC, Result.COMMON, "GREATEST(a, b, ...)",
-                "the largest argument");
-        add("LEAST", Category.MATH, List.of(any), 2, VARIADIC, Result.COMMON, "LEAST(a, b, ...)",
-                "the smallest argument");
-        add("COALESCE", Category.GENERAL, List.of(any), 2, VARIADIC, Result.COMMON, "COALESCE(a, b, ...)",
-                "the first argument that is not null");
-        add("GEO_DISTANCE", Category.GEO, List.of(n, n, n, n), 4, 4, Result.DOUBLE,
-                "GEO_DISTANCE(lat1, lon1, lat2, lon2)", "great-circle distance in kilometres");
-        add("COUNT", Category.AGGREGATE, List.of(Param.VARIABLE), 1, 1, Result.LONG, "COUNT(v)",
-                "number of events v has accepted");
-        add("FIRST", Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.FIELD, "FIRST(v.f)",
-                "field f of v's first event");
-        add("LAST", Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.FIELD, "LAST(v.f)",
-                "field f of v's last event (same as v.f)");
-        add("SUM", Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.SUM, "SUM(v.f)",
-                "sum of field f over v's events");
-        add("AVG", Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.DOUBLE, "AVG(v.f)",
-                "average of field f over v's events");
-        add("MIN", Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.FIELD, "MIN(v.f)",
-                "smallest value of field f over v's events");
-        add("MAX", Category.AGGREGATE, List.of(Param.VARIABLE_FIELD), 1, 1, Result.FIELD, "MAX(v.f)",
-                "largest value of field f over v's events");
+        for (Signature signature : Signature.values()) {
+            BY_NAME.put(signature.name(), signature);
+        }
     }
 
     private Functions() {}
-
-    private static void add(String name, Category category, List<Param> params, int min, int max, Result result,
-            String usage, String summary) {
-        BY_NAME.put(name, new Signature(name, category, params, min, max, result, usage, summary));
-    }
 
     /** The function called {@code name} (any case), or {@code null} when there is none. */
     public static Signature lookup(String name) {
@@ -201,7 +248,7 @@ public final class Functions {
 
     /** Every function, in documentation order. */
     public static List<Signature> all() {
-        return Collections.unmodifiableList(new ArrayList<>(BY_NAME.values()));
+        return List.of(Signature.values());
     }
 
     /** Upper-case names of every function, in documentation order. */

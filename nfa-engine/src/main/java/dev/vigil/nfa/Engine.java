@@ -6,6 +6,7 @@ import dev.vigil.nfa.runtime.RocksDbState;
 import dev.vigil.nfa.runtime.RuleRuntime;
 import dev.vigil.nfa.runtime.StreamClock;
 import dev.vigil.nfa.state.EngineSnapshot;
+import dev.vigil.nfa.state.Replacement;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -69,13 +70,7 @@ public final class Engine implements AutoCloseable {
         for (StreamClock clock : restoredClocks) {
             clocks.put(clock.stream(), clock);
         }
-        Map<String, Long> delays = new HashMap<>();
-        for (CompiledRule rule : compiled) {
-            for (String stream : rule.streams()) {
-                long declared = rule.streamDelaysMs().getOrDefault(stream, config.defaultWatermarkDelayMs());
-                delays.merge(stream, declared, Math::max);
-            }
-        }
+        Map<String, Long> delays = StreamDelays.merge(compiled, config.defaultWatermarkDelayMs());
         for (CompiledRule rule : compiled) {
             RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
                     config.slice(), listener, rocksDb, budget);
@@ -93,8 +88,11 @@ public final class Engine implements AutoCloseable {
     /**
      * Installs a rule between two events, or replaces the running rule of the same name (hot deployment).
      *
-     * <p>A replaced rule's partial matches are discarded: the new version starts with no run, and alerts of the
-     * old version that were not complete when it was replaced never come. Events the old version had buffered
+     * <p>A replaced rule's partial matches follow the {@link dev.vigil.nfa.state.Replacement} policy, the same as
+     * for a restore: kept when the new version's pattern, conditions, key and streams are the old one's (only
+     * {@code SEVERITY}, {@code EMIT} or sinks changed, say), and the new version goes on where the old one was;
+     * otherwise dropped and counted ({@code partialMatchesDroppedOnReplace}): the new version starts with no run,
+     * alerts of the old version that were not complete never come, and the events the old version had buffered
      * but not yet matched (they wait for the watermark) are handed to the new version, in their order, when it
      * reads their stream: every event is matched by exactly one version. A stream first read by this rule gets
      * a clock with the rule's declared delay (else the default); a stream already read keeps its clock, its
@@ -107,11 +105,11 @@ public final class Engine implements AutoCloseable {
         RuleRuntime replaced = find(rule.name());
         if (replaced != null) {
             detach(replaced);
-            replaced.handOverWaitingTo(runtime);
+            Replacement.deploy(replaced, runtime);
         }
         List<StreamClock> ruleClocks = new ArrayList<>();
         for (String stream : rule.streams()) {
-            long delay = rule.streamDelaysMs().getOrDefault(stream, config.defaultWatermarkDelayMs());
+            long delay = StreamDelays.of(rule, stream, config.defaultWatermarkDelayMs());
             StreamClock clock = clocks.computeIfAbsent(stream, s -> new StreamClock(s, delay));
             ruleClocks.add(clock);
             route(clock).readers.add(runtime);
@@ -227,9 +225,10 @@ public final class Engine implements AutoCloseable {
     /**
      * An engine with {@code rules} installed (in that order) and the state of {@code in} (written by
      * {@link #snapshot}) for each rule whose compiled shape is unchanged; rules new or changed since the snapshot
-     * start empty and are reported. Given the rules in the snapshotted engine's order ({@link #ruleNames()}),
-     * the restored engine continues exactly as the snapshotted one would have: same alerts, same ids, same
-     * order, same counters.
+     * start empty and are reported (a changed rule counts the partial matches it dropped: the
+     * {@link dev.vigil.nfa.state.Replacement} policy, as on {@link #deploy}). Given the rules in the snapshotted
+     * engine's order ({@link #ruleNames()}), the restored engine continues exactly as the snapshotted one would
+     * have: same alerts, same ids, same order, same counters.
      *
      * <p>The snapshot's stream clocks are kept with their watermarks and delays (a clock keeps its delay, as on a
      * hot deployment); streams only the new rules read get fresh clocks. A changed rule receives the events its

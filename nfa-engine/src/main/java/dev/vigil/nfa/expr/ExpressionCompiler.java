@@ -1,5 +1,6 @@
 package dev.vigil.nfa.expr;
 
+import dev.vigil.dsl.Functions;
 import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.Expr;
 import dev.vigil.dsl.ast.Expr.BinaryOp;
@@ -146,22 +147,23 @@ public final class ExpressionCompiler {
     }
 
     private Node call(Expr.Call call) {
-        FunctionCatalog.Function function = FunctionCatalog.lookup(call.function());
+        Functions.Signature function = Functions.lookup(call.function());
         if (function == null) {
             throw rejected("call " + call.function(), call.span(), "no such function");
         }
         if (!function.accepts(call.args().size())) {
             throw rejected("call " + call.function(), call.span(),
-                    "takes " + function.arity() + " arguments, not " + call.args().size());
+                    "takes " + FunctionNodes.arity(function) + " arguments, not " + call.args().size());
         }
-        if (function.isAggregate()) {
-            return aggregate(call);
+        FunctionNodes.Builder builder = FunctionNodes.of(function);
+        if (builder instanceof FunctionNodes.AggregateBuilder aggregate) {
+            return aggregate(call, function, aggregate);
         }
-        return function.builder().build(compileAll(call.args()));
+        return ((FunctionNodes.ScalarBuilder) builder).build(compileAll(call.args()));
     }
 
     /** {@code COUNT(v)}, {@code COUNT(v.f)}, and FIRST, LAST, SUM, AVG, MIN, MAX of {@code v.f}. */
-    private Node aggregate(Expr.Call call) {
+    private Node aggregate(Expr.Call call, Functions.Signature function, FunctionNodes.AggregateBuilder builder) {
         String name = call.function();
         Expr arg = call.args().get(0);
         Integer variable = arg instanceof Expr.Ref ref ? numbers.get(ref.path().get(0)) : null;
@@ -171,30 +173,12 @@ public final class ExpressionCompiler {
         List<String> path = ((Expr.Ref) arg).path();
         String variableName = path.get(0);
         if (path.size() == 1) {
-            if (name.equals("COUNT")) {
-                return new Aggregates.Count(variable, variableName, null);
+            if (function.param(0) == Functions.Param.VARIABLE) {
+                return builder.build(variable, variableName, null);
             }
             throw rejected("call " + name, call.span(), "needs a field: " + name + "(" + variableName + ".field)");
         }
-        FieldAccess field = FieldAccess.of(path.subList(1, path.size()));
-        switch (name) {
-            case "COUNT":
-                return new Aggregates.Count(variable, variableName, field);
-            case "FIRST":
-                return new Aggregates.First(variable, variableName, field);
-            case "LAST":
-                return new Aggregates.Last(variable, variableName, field);
-            case "SUM":
-                return new Aggregates.Sum(variable, variableName, field);
-            case "AVG":
-                return new Aggregates.Avg(variable, variableName, field);
-            case "MIN":
-                return Aggregates.Extreme.min(variable, variableName, field);
-            case "MAX":
-                return Aggregates.Extreme.max(variable, variableName, field);
-            default:
-                throw new AssertionError(name);
-        }
+        return builder.build(variable, variableName, FieldAccess.of(path.subList(1, path.size())));
     }
 
     private Node binary(Expr.Binary binary) {

@@ -14,6 +14,10 @@ package dev.vigil.nfa.runtime;
  *     ({@link dev.vigil.nfa.expr.EvaluationErrors})
  * @param evictedKeys keys whose partial matches were dropped because too many keys held some (the bound on keys
  *     per rule or per engine)
+ * @param partialMatchesDroppedOnReplace partial matches the rule's previous version held when this version replaced
+ *     it with a changed pattern, conditions, key or streams ({@link dev.vigil.nfa.state.Replacement}); a version
+ *     that kept them carries the count on
  */
 public record RuleCounters(String rule, long eventsIn, long matches, long timeouts, long partialMatches,
-        long keys, long droppedPartialMatches, long workBoundTrips, long evaluationErrors, long evictedKeys) {}
+        long keys, long droppedPartialMatches, long workBoundTrips, long evaluationErrors, long evictedKeys,
+        long partialMatchesDroppedOnReplace) {}

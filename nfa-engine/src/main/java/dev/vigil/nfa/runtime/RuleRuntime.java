@@ -60,14 +60,15 @@ public final class RuleRuntime implements MatchOutput {
     private final EngineListener listener;
     private final KeyBudget budget;
 
-    // Package-private for RuleRuntimeState, which snapshots and restores them.
-    final KeyStore keys;
+    // Package-private for RuleRuntimeState, which snapshots and restores them; not final: a new version of the
+    // rule with the same shape takes them over (takeOver).
+    KeyStore keys;
     /** The most keys ever held at once: decides the heap table's capacity, so a restore can give it the same. */
     int maxKeys;
     /** The last incarnation given to a new key state; not snapshotted (a restore numbers the states afresh). */
     long incarnations;
-    final NearlySortedQueue<Waiting> waiting = new NearlySortedQueue<>();
-    final NearlySortedQueue<Timer> timers = new NearlySortedQueue<>();
+    NearlySortedQueue<Waiting> waiting = new NearlySortedQueue<>();
+    NearlySortedQueue<Timer> timers = new NearlySortedQueue<>();
     private final ArrayList<KeyState> touched = new ArrayList<>();
     /** Removals that left a timer in the queue since it was last cleared of stale ones (not snapshotted). */
     private int staleTimers;
@@ -94,6 +95,8 @@ public final class RuleRuntime implements MatchOutput {
     long workBoundTrips;
     long evictedKeys;
     long evaluationErrors;
+    /** Partial matches of replaced versions of the rule that this version could not take over. */
+    long droppedOnReplace;
 
     public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
         this(rule, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener, null,
@@ -364,12 +367,14 @@ public final class RuleRuntime implements MatchOutput {
     }
 
     /**
-     * Hot replacement: moves the events still waiting for the watermark to {@code successor}, in (timestamp,
-     * arrival) order, keeping those of the streams it reads. This runtime is left without waiting events and is
-     * not used again: its key states are discarded ({@link #discard}).
+     * Hot replacement that drops state ({@link dev.vigil.nfa.state.Replacement}): moves the events still waiting for
+     * the watermark to {@code successor}, in (timestamp, arrival) order, keeping those of the streams it reads, and
+     * counts this runtime's partial matches in the successor's {@code partialMatchesDroppedOnReplace}. This runtime
+     * is left without waiting events and is not used again: its key states are discarded ({@link #discard}).
      */
     public void handOverWaitingTo(RuleRuntime successor) {
         unskip();
+        successor.countDroppedOnReplace(keys.partialMatchCount());
         List<String> streams = successor.rule.streams();
         while (!waiting.isEmpty()) {
             Waiting next = waiting.poll();
@@ -378,6 +383,50 @@ public final class RuleRuntime implements MatchOutput {
             }
         }
         discard();
+    }
+
+    /**
+     * Hot replacement that keeps state ({@link dev.vigil.nfa.state.Replacement}): this runtime, fresh, takes over
+     * everything {@code predecessor} holds, as a restore from its snapshot would: the key store with every key's
+     * partial matches, the events waiting for the watermark, the timers, the watermark, the release round and the
+     * counters. The store changes hands, so this costs nothing per key; {@code predecessor} is not used again.
+     *
+     * <p>Sound only when the two versions have the same {@code RuleShape}: partial matches hold state and variable
+     * numbers, which then mean the same states and variables, and conditions that built them are the same. The
+     * store keeps the predecessor's matcher, which it uses only to count partial matches by the kind of their state.
+     */
+    public void takeOver(RuleRuntime predecessor) {
+        if (keys.size() != 0 || !waiting.isEmpty() || !timers.isEmpty() || skipped.size() != 0) {
+            throw new IllegalStateException("rule " + rule.name() + " already has state");
+        }
+        keys = predecessor.keys;
+        waiting = predecessor.waiting;
+        timers = predecessor.timers;
+        for (int i = 0; i < predecessor.skipped.size(); i++) {
+            skipped.add(predecessor.skipped.event(i), predecessor.skipped.key(i), predecessor.skipped.arrival(i));
+        }
+        maxKeys = predecessor.maxKeys;
+        incarnations = predecessor.incarnations;
+        staleTimers = predecessor.staleTimers;
+        round = predecessor.round;
+        arrivals = predecessor.arrivals;
+        watermark = predecessor.watermark;
+        eventsIn = predecessor.eventsIn;
+        matches = predecessor.matches;
+        timeouts = predecessor.timeouts;
+        dropped = predecessor.dropped;
+        workBoundTrips = predecessor.workBoundTrips;
+        evictedKeys = predecessor.evictedKeys;
+        evaluationErrors = predecessor.evaluationErrors;
+        droppedOnReplace = predecessor.droppedOnReplace;
+        predecessor.keys = null;   // used again, it would fail at once rather than corrupt the successor's state
+        predecessor.waiting = null;
+        predecessor.timers = null;
+    }
+
+    /** Counts partial matches a replaced version of the rule held that this version does not have. */
+    public void countDroppedOnReplace(long partialMatches) {
+        droppedOnReplace += partialMatches;
     }
 
     /** Forgets every key state, waiting event and timer: the rule was removed (frees the RocksDB store's keys). */
@@ -391,7 +440,7 @@ public final class RuleRuntime implements MatchOutput {
 
     public RuleCounters counters() {
         return new RuleCounters(rule.name(), eventsIn, matches, timeouts, keys.partialMatchCount(), keys.size(),
-                dropped, workBoundTrips, evaluationErrors, evictedKeys);
+                dropped, workBoundTrips, evaluationErrors, evictedKeys, droppedOnReplace);
     }
 
     private KeyState stateOf(Object key) {

@@ -40,8 +40,8 @@ public final class RuleRuntimeState {
      */
     public interface Visitor {
         void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-                long dropped, long workBoundTrips, long evictedKeys, long evaluationErrors, int maxKeys, int keys,
-                int waiting, int timers) throws IOException;
+                long dropped, long workBoundTrips, long evictedKeys, long evaluationErrors, long droppedOnReplace,
+                int maxKeys, int keys, int waiting, int timers) throws IOException;
 
         /**
          * @param key the key as the engine holds it ({@link PartitionKey#GLOBAL} and {@link PartitionKey#NULL}
@@ -82,6 +82,7 @@ public final class RuleRuntimeState {
         private final long workBoundTrips;
         private final long evictedKeys;
         private final long evaluationErrors;
+        private final long droppedOnReplace;
         private final int maxKeys;
         private final RuleRuntime.Waiting[] waiting;
         private final RuleRuntime.Timer[] timers;
@@ -102,6 +103,7 @@ public final class RuleRuntimeState {
             workBoundTrips = runtime.workBoundTrips;
             evictedKeys = runtime.evictedKeys;
             evaluationErrors = runtime.evaluationErrors;
+            droppedOnReplace = runtime.droppedOnReplace;
             maxKeys = runtime.maxKeys;
             // In release order: the order a visit writes, and the order a restore queues them in again.
             waiting = runtime.waiting.toSortedArray(new RuleRuntime.Waiting[0]);
@@ -117,7 +119,7 @@ public final class RuleRuntimeState {
 
         public void begin(Visitor visitor) throws IOException {
             visitor.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, workBoundTrips, evictedKeys,
-                    evaluationErrors, maxKeys, keys.size(), waiting.length, timers.length);
+                    evaluationErrors, droppedOnReplace, maxKeys, keys.size(), waiting.length, timers.length);
         }
 
         /** Visits up to {@code max} more keys; true once every key has been visited. */
@@ -178,7 +180,8 @@ public final class RuleRuntimeState {
         }
 
         public void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-                long dropped, long workBoundTrips, long evictedKeys, long evaluationErrors, int maxKeys, int keys) {
+                long dropped, long workBoundTrips, long evictedKeys, long evaluationErrors, long droppedOnReplace,
+                int maxKeys, int keys) {
             check(keys >= 0 && maxKeys >= keys, "key count " + keys + " above the most keys ever " + maxKeys);
             runtime.round = round;
             runtime.arrivals = arrivals;
@@ -190,6 +193,7 @@ public final class RuleRuntimeState {
             runtime.workBoundTrips = workBoundTrips;
             runtime.evictedKeys = evictedKeys;
             runtime.evaluationErrors = evaluationErrors;
+            runtime.droppedOnReplace = droppedOnReplace;
             runtime.maxKeys = maxKeys;
             runtime.keys.presize(maxKeys);
             this.keys = new Object[keys];

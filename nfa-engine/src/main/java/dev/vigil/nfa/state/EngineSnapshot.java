@@ -32,11 +32,12 @@ import java.util.Map;
 public final class EngineSnapshot {
     /** "VGSN": the first four bytes of every snapshot. */
     public static final int MAGIC = 0x5647534E;
-    /** The format written; a reader accepts exactly the versions it knows: this one and 1. */
-    public static final int VERSION = 2;
+    /** The format written; a reader accepts exactly the versions it knows: this one, 2 and 1. */
+    public static final int VERSION = 3;
     /**
      * The oldest format read: version 1 lacks the rules' work-bound and eviction counters (restored as 0) and each
-     * key's place in the order of eviction (see {@link RuleStateReader}).
+     * key's place in the order of eviction (see {@link RuleStateReader}); versions 1 and 2 lack the count of partial
+     * matches dropped on replacement (restored as 0).
      */
     public static final int OLDEST_VERSION = 1;
 
@@ -262,8 +263,9 @@ public final class EngineSnapshot {
         /**
          * Restores the rules whose name and {@link RuleShape} match a rule in the snapshot, reads past the others,
          * checks the checksum, then hands the waiting events of each changed rule's old version to it (those of
-         * the streams it reads, in release order). Returns the rules (of {@code runtimes}, in their order) that
-         * start without their old state, with the reason; the input is left after the snapshot.
+         * the streams it reads, in release order) and counts the partial matches it dropped: the
+         * {@link Replacement} policy, as on a hot deployment. Returns the rules (of {@code runtimes}, in their
+         * order) that start without their old state, with the reason; the input is left after the snapshot.
          *
          * @param runtimes fresh runtimes (no event seen yet)
          */
@@ -273,7 +275,7 @@ public final class EngineSnapshot {
                 byName.putIfAbsent(runtime.rule().name(), runtime);
             }
             Map<RuleRuntime, String> reasons = new IdentityHashMap<>();
-            Map<RuleRuntime, List<RuleStateReader.WaitingEvent>> handOver = new IdentityHashMap<>();
+            Map<RuleRuntime, RuleStateReader.Skipped> handOver = new IdentityHashMap<>();
             guarded(() -> {
                 RuleStateReader reader = new RuleStateReader(input, version);
                 int count = input.readCount("rule count");
@@ -282,15 +284,15 @@ public final class EngineSnapshot {
                     RuleShape shape = new RuleShape(input.readFixedLong(), input.readFixedLong(),
                             input.readFixedLong(), input.readFixedLong());
                     RuleRuntime runtime = byName.remove(name);
-                    String difference = runtime == null ? null : RuleShape.of(runtime.rule()).differenceFrom(shape);
+                    String difference = runtime == null ? null : Replacement.difference(shape, runtime.rule());
                     if (runtime != null && difference == null) {
                         reader.restore(new RuleRuntimeState.Restorer(runtime), runtime.rule().nfa());
                         reasons.put(runtime, null);
                     } else {
-                        List<RuleStateReader.WaitingEvent> waiting = reader.skip();
+                        RuleStateReader.Skipped skipped = reader.skip();
                         if (runtime != null) {
-                            reasons.put(runtime, difference);
-                            handOver.put(runtime, waiting);
+                            reasons.put(runtime, difference + " since the snapshot");
+                            handOver.put(runtime, skipped);
                         }
                     }
                 }
@@ -303,8 +305,10 @@ public final class EngineSnapshot {
                     resets.add(new RuleReset(runtime.rule().name(), "not in the snapshot"));
                 } else if (reasons.get(runtime) != null) {
                     resets.add(new RuleReset(runtime.rule().name(), reasons.get(runtime)));
+                    RuleStateReader.Skipped skipped = handOver.get(runtime);
+                    runtime.countDroppedOnReplace(skipped.partialMatches());
                     List<String> streams = runtime.rule().streams();
-                    for (RuleStateReader.WaitingEvent waiting : handOver.get(runtime)) {
+                    for (RuleStateReader.WaitingEvent waiting : skipped.waiting()) {
                         Event event = waiting.event();
                         if (streams.contains(event.stream())) {
                             runtime.buffer(event);

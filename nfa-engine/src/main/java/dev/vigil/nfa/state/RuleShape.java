@@ -9,9 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * What a rule's state means, as four fingerprints: a snapshot stores them per rule, and a restore gives a rule
- * its state back only when all four are unchanged; otherwise the rule starts empty and the first difference is
- * reported.
+ * What a rule's state means, as four fingerprints: a new version of a rule keeps the old version's partial
+ * matches only when all four are unchanged ({@link Replacement}, for hot deployment and restore alike); a snapshot
+ * stores them per rule, so a restore compares the rule with the version the snapshot holds.
  *
  * <ul>
  *   <li>{@code pattern}: the NFA as {@link dev.vigil.nfa.program.Nfa#describe()} prints it: states (runs hold
@@ -44,19 +44,19 @@ record RuleShape(long pattern, long conditions, long partitionBy, long streams) 
                 digest(rule.partitionBy().toString()), digest(rule.streams().toString()));
     }
 
-    /** Why {@code snapshot}'s state does not fit a rule of this shape, or null when it fits. */
-    String differenceFrom(RuleShape snapshot) {
-        if (pattern != snapshot.pattern) {
-            return "its pattern changed since the snapshot";
+    /** Why the state of a rule of shape {@code before} does not fit a rule of this shape, or null when it fits. */
+    String differenceFrom(RuleShape before) {
+        if (pattern != before.pattern) {
+            return "its pattern changed";
         }
-        if (conditions != snapshot.conditions) {
-            return "its conditions changed since the snapshot";
+        if (conditions != before.conditions) {
+            return "its conditions changed";
         }
-        if (partitionBy != snapshot.partitionBy) {
-            return "its PARTITION BY changed since the snapshot";
+        if (partitionBy != before.partitionBy) {
+            return "its PARTITION BY changed";
         }
-        if (streams != snapshot.streams) {
-            return "its streams (FROM) changed since the snapshot";
+        if (streams != before.streams) {
+            return "its streams (FROM) changed";
         }
         return null;
     }

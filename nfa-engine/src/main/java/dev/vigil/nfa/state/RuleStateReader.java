@@ -14,13 +14,20 @@ import java.util.List;
  * Reads one rule's state section (after its name and shape) as {@link RuleStateWriter} wrote it, into a
  * {@link RuleRuntimeState.Restorer}, or, for a rule whose state is not used, only through to its end, keeping its
  * waiting events so they can be handed to the rule's new version. Reads format 1 too, which had no evicted-key
- * count (0) and no {@code heldSince} per key (0: the restore orders the holders as it visits them).
+ * count (0) and no {@code heldSince} per key (0: the restore orders the holders as it visits them), and formats 1
+ * and 2, which had no count of partial matches dropped on replacement (0).
  *
  * <p><b>Not thread-safe:</b> one per restore.
  */
 final class RuleStateReader {
     /** An event a discarded rule still held for the watermark, with its arrival number. */
     record WaitingEvent(Event event, long arrival) {}
+
+    /**
+     * What a section read past held that outlives it: its waiting events, in release order, and the number of its
+     * partial matches (to be counted as dropped).
+     */
+    record Skipped(List<WaitingEvent> waiting, long partialMatches) {}
 
     private static final Comparator<WaitingEvent> RELEASE_ORDER = Comparator
             .comparingLong((WaitingEvent w) -> w.event().timestamp()).thenComparingLong(WaitingEvent::arrival);
@@ -29,6 +36,13 @@ final class RuleStateReader {
     /** The snapshot's format version ({@link EngineSnapshot#VERSION} or an older one it reads). */
     private final int version;
     private long[] timers = new long[4];
+    /**
+     * The partial matches read so far: runs under way that took an event. A run without an event is a key's start
+     * run, the only kind at the NFA's start state (no edge leads back to it), so this is the count the matcher
+     * gives ({@code Matcher.partialMatchCount}: runs not at the start state) without the NFA, which a section read
+     * past does not have.
+     */
+    private long partialMatchesRead;
 
     RuleStateReader(SnapshotInput in, int version) {
         this.in = in;
@@ -40,12 +54,13 @@ final class RuleStateReader {
         read(restorer, new PartialMatchesGraph.Builder(nfa.states().size(), nfa.variables().size()), null);
     }
 
-    /** Reads past the section; returns its waiting events in the order the rule would have released them. */
-    List<WaitingEvent> skip() throws IOException {
+    /** Reads past the section; returns its waiting events, in the order the rule would have released them. */
+    Skipped skip() throws IOException {
         List<WaitingEvent> waiting = new ArrayList<>();
+        long before = partialMatchesRead;
         read(null, new PartialMatchesGraph.Builder(Integer.MAX_VALUE, Integer.MAX_VALUE), waiting);
         waiting.sort(RELEASE_ORDER);
-        return waiting;
+        return new Skipped(waiting, partialMatchesRead - before);
     }
 
     private void read(RuleRuntimeState.Restorer restorer, PartialMatchesGraph.Builder builder,
@@ -60,14 +75,14 @@ final class RuleStateReader {
         long workBoundTrips = version >= 2 ? in.readLong() : 0;
         long evictedKeys = version >= 2 ? in.readLong() : 0;
         long evaluationErrors = in.readLong();
+        long droppedOnReplace = version >= 3 ? in.readLong() : 0;
         int maxKeys = in.readCount("most keys");
         int keys = in.readCount("key count");
         int waiting = in.readCount("waiting-event count");
         int timerCount = in.readCount("timer count");
         if (restorer != null) {
             restorer.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, workBoundTrips,
-                    evictedKeys,
-                    evaluationErrors, maxKeys, keys);
+                    evictedKeys, evaluationErrors, droppedOnReplace, maxKeys, keys);
         }
         for (int i = 0; i < keys; i++) {
             Object key = in.readKey();
@@ -154,6 +169,9 @@ final class RuleStateReader {
             long startTs = in.readLong();
             long previousTs = in.readLong();
             int startEvent = in.readCount("entry number") - 1;
+            if (i < runs && node >= 0) {
+                partialMatchesRead++;
+            }
             builder.run(i >= runs, state, node, version, startTs, previousTs, startEvent, in.readLong());
         }
         return builder.build();

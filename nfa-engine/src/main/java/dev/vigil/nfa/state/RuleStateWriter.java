@@ -36,8 +36,8 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
 
     @Override
     public void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
-            long dropped, long workBoundTrips, long evictedKeys, long evaluationErrors, int maxKeys, int keyCount,
-            int waiting, int timers) throws IOException {
+            long dropped, long workBoundTrips, long evictedKeys, long evaluationErrors, long droppedOnReplace,
+            int maxKeys, int keyCount, int waiting, int timers) throws IOException {
         out.writeLong(round);
         out.writeLong(arrivals);
         out.writeLong(watermark);
@@ -48,6 +48,7 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
         out.writeLong(workBoundTrips);
         out.writeLong(evictedKeys);
         out.writeLong(evaluationErrors);
+        out.writeLong(droppedOnReplace);
         out.writeVarInt(maxKeys);
         out.writeVarInt(keyCount);
         out.writeVarInt(waiting);

@@ -10,9 +10,9 @@
  * {@link dev.vigil.nfa.match.PartialMatchesGraph}, which know their packages' internals; this package only knows
  * bytes. Threading: a snapshot is written and read by the thread that owns the engine; nothing here is shared.
  *
- * <h2>Format, version 2</h2>
+ * <h2>Format, version 3</h2>
  * <pre>
- * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (2)    big-endian, through DataOutput
+ * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (3)    big-endian, through DataOutput
  *             chunk* , int 0 , int CRC-32 of every chunk's payload
  * chunk     = int length (1 .. 2^20), payload bytes               the payloads concatenated form the body
  * body      = varint timeMode, varint sliceIndex, varint sliceCount, long unrouted, long processingTimeMs,
@@ -20,7 +20,8 @@
  * clock     = name stream, long delayMs, long maxSeen, long watermark, long events, long late
  * rule      = name, fixed64 * 4 (RuleShape: pattern, conditions, partition key, streams),
  *             long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts, long dropped,
- *             long workBoundTrips, long evictedKeys, long evaluationErrors, varint maxKeys, varint keys,
+ *             long workBoundTrips, long evictedKeys, long evaluationErrors, long droppedOnReplace,
+ *             varint maxKeys, varint keys,
  *             varint waiting, varint timers,
  *             key * keys, waiting * waiting, timer * timers
  * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round,
@@ -51,7 +52,8 @@
  *
  * <p>Version 1 lacked {@code workBoundTrips}, {@code evictedKeys} and {@code heldSince}; it is still read (as 0, 0
  * and 0: the keys holding partial matches are then ordered for eviction as they are visited), so savepoints of
- * earlier builds restore.
+ * earlier builds restore. Versions 1 and 2 lacked {@code droppedOnReplace} (partial matches of replaced versions
+ * the rule did not keep, see {@link dev.vigil.nfa.state.Replacement}); it is read as 0.
  *
  * <p>Compatibility: a change to the format bumps {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}; a reader
  * accepts the versions it knows, and another is rejected with a message that names them (the server falls back to

@@ -210,7 +210,7 @@ public final class SnapshotChain {
         }
     }
 
-    static void apply(Engine engine, Step step) {
+    public static void apply(Engine engine, Step step) {
         if (step instanceof Offer offer) {
             engine.offer(offer.event());
         } else if (step instanceof Watermark watermark) {

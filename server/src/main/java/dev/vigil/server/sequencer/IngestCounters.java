@@ -64,6 +64,7 @@ final class IngestCounters {
         return new RuleCounters(a.rule(), a.eventsIn() + b.eventsIn(), a.matches() + b.matches(),
                 a.timeouts() + b.timeouts(), a.partialMatches() + b.partialMatches(), a.keys() + b.keys(),
                 a.droppedPartialMatches() + b.droppedPartialMatches(), a.workBoundTrips() + b.workBoundTrips(),
-                a.evaluationErrors() + b.evaluationErrors(), a.evictedKeys() + b.evictedKeys());
+                a.evaluationErrors() + b.evaluationErrors(), a.evictedKeys() + b.evictedKeys(),
+                a.partialMatchesDroppedOnReplace() + b.partialMatchesDroppedOnReplace());
     }
 }

@@ -3,6 +3,7 @@ package dev.vigil.server.sequencer;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
+import dev.vigil.nfa.StreamDelays;
 import dev.vigil.server.config.ServerConfig;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,27 +31,25 @@ public final class Routing {
     }
 
     /**
-     * The routing of {@code rules} over {@code shards} shards; a stream's watermark delay is the largest any rule
-     * declares for it, else {@code defaultDelayMs}.
+     * The routing of {@code rules} over {@code shards} shards; the streams' watermark delays are the engine's
+     * ({@link StreamDelays#merge}).
      */
     public static Routing of(Collection<CompiledRule> rules, int shards, long defaultDelayMs) {
         if (shards < 1 || shards > ServerConfig.MAX_SHARDS) {
             throw new IllegalArgumentException("shards " + shards + " outside 1.." + ServerConfig.MAX_SHARDS);
         }
         Map<String, List<List<List<String>>>> keys = new HashMap<>();
-        Map<String, Long> delays = new HashMap<>();
         for (CompiledRule rule : rules) {
             for (String stream : rule.streams()) {
                 List<List<List<String>>> streamKeys = keys.computeIfAbsent(stream, s -> new ArrayList<>());
                 if (!streamKeys.contains(rule.partitionBy())) {
                     streamKeys.add(rule.partitionBy());
                 }
-                delays.merge(stream, rule.streamDelaysMs().getOrDefault(stream, defaultDelayMs), Math::max);
             }
         }
         Map<String, List<List<List<String>>>> frozen = new HashMap<>();
         keys.forEach((stream, list) -> frozen.put(stream, List.copyOf(list)));
-        return new Routing(shards, Map.copyOf(frozen), Map.copyOf(delays));
+        return new Routing(shards, Map.copyOf(frozen), StreamDelays.merge(rules, defaultDelayMs));
     }
 
     /** The shards that need {@code event}, one bit each (bit {@code i} for shard {@code i}); 0 when no rule reads it. */
