@@ -31,6 +31,7 @@ import dev.vigil.server.rules.RuleText;
 import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.MemoryGuard;
+import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.server.shard.AlertSink;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.source.EventSocket;
@@ -141,7 +142,8 @@ public final class VigilServer {
                     ServerVerticle verticle = new ServerVerticle(config, registry, alertLog[0], alerts -> {
                         Ingest ingest = ingest(config, ingestLog[0], initial, restart[0], alerts, err);
                         ingest.recordInitialTexts(initialTexts);
-                        return ingest;
+                        return new SequencerProxy(ingest, System::nanoTime,
+                                SequencerProxy.idleCheckNanos(config.sourceIdleTimeoutMs()), err);
                     }, (loop, ingest, malformed) -> {
                         EventsApi post = new EventsApi(loop, registry, ingest, malformed);
                         post.limitBatch(config.maxEventsPerBatch());
@@ -342,7 +344,7 @@ public final class VigilServer {
     }
 
     /** The shards and their door, for tests in this package. */
-    Ingest ingest() {
+    SequencerProxy ingest() {
         return verticle.ingest();
     }
 

@@ -1,10 +1,10 @@
 package dev.vigil.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.vigil.server.log.AlertFilter;
 import dev.vigil.server.log.AlertLog;
 import dev.vigil.server.log.MemoryAlertLog;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,5 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.AccessToken;
-import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.cli.CliRun;
 import dev.vigil.loadgen.BenchRule;
 import dev.vigil.loadgen.KeySequence;
+import dev.vigil.server.config.AccessToken;
+import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

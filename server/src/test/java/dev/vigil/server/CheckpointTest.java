@@ -1,12 +1,12 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.server.checkpoint.Checkpoint;
 import dev.vigil.server.checkpoint.CheckpointFormat;
 import dev.vigil.server.checkpoint.CheckpointStore;
+import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.rules.RuleText;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,10 +1,10 @@
 package dev.vigil.server;
 
-import dev.vigil.server.log.MemoryAlertLog;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.server.log.MemoryAlertLog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.AccessToken;
-import dev.vigil.server.config.Role;
-import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.server.config.AccessToken;
+import dev.vigil.server.config.Role;
+import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

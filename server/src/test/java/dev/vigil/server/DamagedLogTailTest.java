@@ -1,11 +1,11 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.cli.Vigil;
 import dev.vigil.nfa.Event;
+import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.ChronicleIngestLog;
 import dev.vigil.server.log.LogRecord;
 import dev.vigil.wire.InputLine;

@@ -1,11 +1,11 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.ConfigResolver;
-import dev.vigil.server.config.Durability;
-import dev.vigil.server.config.InvalidConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.vigil.server.config.ConfigResolver;
+import dev.vigil.server.config.Durability;
+import dev.vigil.server.config.InvalidConfigException;
 import dev.vigil.server.log.AckAfter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.ServerConfig;
-import dev.vigil.server.source.EventFrame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.cli.CliRun;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.source.EventFrame;
 import dev.vigil.wire.InputLine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

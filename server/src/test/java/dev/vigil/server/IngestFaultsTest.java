@@ -1,11 +1,11 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.Durability;
-import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.server.config.Durability;
+import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.AckAfter;
 import dev.vigil.server.log.DiskReserve;
 import io.vertx.core.Vertx;

@@ -1,7 +1,5 @@
 package dev.vigil.server;
 
-import dev.vigil.server.sequencer.Ingest;
-import dev.vigil.server.shard.Shard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,6 +15,8 @@ import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.IngestLogException;
 import dev.vigil.server.log.MemoryIngestLog;
 import dev.vigil.server.sequencer.EventSource;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.shard.Shard;
 import dev.vigil.wire.InputLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -40,6 +40,7 @@ class IngestLogFailureTest {
     private final List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
     private final FailingLog log = new FailingLog();
     private Ingest ingest;
+    private java.util.function.LongSupplier clock = System::nanoTime;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -49,11 +50,11 @@ class IngestLogFailureTest {
     @Test
     void aFailedWriteIsRefusedWithTheLogsReasonAndNothingReachesTheShards() throws Exception {
         ingest = ingest();
-        EventSource source = ingest.openSource("test");
+        EventSource source = open("test");
         log.failNext("disk on fire");
 
         Ingest.Result refused = ingest.accept(source, List.of(event("c1", 1, 1_000), event("c1", 9, 1_001),
-                new InputLine.WatermarkLine(null, 5_000)));
+                new InputLine.WatermarkLine(null, 5_000)), now());
 
         assertFalse(refused.busy());
         assertEquals("disk on fire", refused.refused());
@@ -66,15 +67,15 @@ class IngestLogFailureTest {
     @Test
     void aBatchSentAgainAfterAFailedWriteIsLoggedExactlyAsIfTheFirstSendHadNeverHappened() throws Exception {
         ingest = ingest();
-        EventSource source = ingest.openSource("test");
-        assertNull(ingest.accept(source, List.of(event("c1", 1, 1_000))).refused());
+        EventSource source = open("test");
+        assertNull(ingest.accept(source, List.of(event("c1", 1, 1_000)), now()).refused());
         List<InputLine> second = List.of(event("c1", 9, 2_000), event("c2", 1, 500),
                 new InputLine.WatermarkLine(null, 3_000));
 
         log.failNext("no space left on device");
-        assertEquals("no space left on device", ingest.accept(source, second).refused());
+        assertEquals("no space left on device", ingest.accept(source, second, now()).refused());
         assertEquals(999, ingest.watermark("payments"), "the failed batch's watermark was taken back");
-        Ingest.Result resent = ingest.accept(source, second);
+        Ingest.Result resent = ingest.accept(source, second, now());
 
         assertNull(resent.refused());
         assertEquals(1, resent.late(), "c2 at 500 is late against the first batch's time, as on a first send");
@@ -92,17 +93,17 @@ class IngestLogFailureTest {
     void aFailedWriteOfIdleSourcesWatermarksIsTriedAgainOnTheNextCheck() throws Exception {
         long[] now = {0};
         ingest = ingest(() -> now[0]);
-        EventSource quiet = ingest.openSource("quiet");
-        EventSource busy = ingest.openSource("busy");
-        assertNull(ingest.accept(quiet, List.of(event("c1", 1, 1_000))).refused());
-        assertNull(ingest.accept(busy, List.of(event("c2", 1, 5_000))).refused());
+        EventSource quiet = open("quiet");
+        EventSource busy = open("busy");
+        assertNull(ingest.accept(quiet, List.of(event("c1", 1, 1_000)), now()).refused());
+        assertNull(ingest.accept(busy, List.of(event("c2", 1, 5_000)), now()).refused());
         assertEquals(999, ingest.watermark("payments"), "held back by the quiet source");
 
         now[0] = TimeUnit.SECONDS.toNanos(61);
         log.failNext("write failed");
-        ingest.expireIdleSources();
+        ingest.expireIdleSources(now[0]);
         assertEquals(999, ingest.watermark("payments"), "the idle advance was not logged, so not taken");
-        ingest.expireIdleSources();
+        ingest.expireIdleSources(now[0]);
 
         assertEquals(4_999, ingest.watermark("payments"));
         assertEquals(List.of("watermark payments 4999"), log.batches.get(2));
@@ -112,7 +113,18 @@ class IngestLogFailureTest {
         return ingest(System::nanoTime);
     }
 
+    private long now() {
+        return clock.getAsLong();
+    }
+
+    private EventSource open(String name) {
+        EventSource source = EventSource.named(name);
+        ingest.openSource(source, now());
+        return source;
+    }
+
     private Ingest ingest(java.util.function.LongSupplier clock) {
+        this.clock = clock;
         List<CompiledRule> rules = RuleCompiler.compile("rules.cep", RULES).rules();
         List<Shard> shards = new ArrayList<>();
         for (int i = 0; i < 2; i++) {

@@ -1,7 +1,5 @@
 package dev.vigil.server;
 
-import dev.vigil.server.sequencer.Ingest;
-import dev.vigil.server.shard.Shard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +13,8 @@ import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.runtime.RuleCounters;
 import dev.vigil.server.log.MemoryIngestLog;
 import dev.vigil.server.sequencer.EventSource;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.shard.Shard;
 import dev.vigil.wire.InputLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,13 +44,13 @@ class IngestTest {
     void eachRuleSeesEveryEventOnceInTheShardOwningItsKey() throws Exception {
         ingest = ingest(3, 64);
         ingest.start();
-        EventSource source = ingest.openSource("test");
+        EventSource source = open("test");
         List<InputLine> batch = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             batch.add(event("card-" + i % 40, "shop-" + i % 7, 1_000 + i));
         }
         batch.add(new InputLine.WatermarkLine(null, Long.MAX_VALUE));
-        Ingest.Result result = ingest.accept(source, batch);
+        Ingest.Result result = ingest.accept(source, batch, now());
         assertFalse(result.busy());
         assertEquals(300, result.events());
         awaitAlerts(600);
@@ -79,24 +79,34 @@ class IngestTest {
     @Test
     void aBatchMeetingAFullQueueIsRefusedWholeAndLeavesNoTrace() throws Exception {
         ingest = ingest(2, 1);   // not started: nothing drains the queues
-        EventSource source = ingest.openSource("test");
-        assertFalse(ingest.accept(source, List.of(event("c1", "s1", 1_000))).busy());
-        Ingest.Result refused = ingest.accept(source, List.of(event("c2", "s2", 2_000), event("c3", "s3", 3_000)));
+        EventSource source = open("test");
+        assertFalse(ingest.accept(source, List.of(event("c1", "s1", 1_000)), now()).busy());
+        Ingest.Result refused = ingest.accept(source, List.of(event("c2", "s2", 2_000), event("c3", "s3", 3_000)), now());
         assertTrue(refused.busy());
         assertEquals(Map.of("payments", 1L), ingest.counters().eventsByStream(), "the refused events left no count");
         assertEquals(999, ingest.watermark("payments"), "nor moved time");
         assertEquals(Ingest.BUSY, ingest.deploy(RuleCompiler.compile("more.cep",
-                "RULE more FROM payments PATTERN a DEFINE a AS amount > 5").rules(), "http", "RULE more ...", 0),
+                "RULE more FROM payments PATTERN a DEFINE a AS amount > 5").rules(), "http", "RULE more ...", 0, now()),
                 "a rule change waits too");
 
         ingest.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Ingest.Result accepted;
         do {
-            accepted = ingest.accept(source, List.of(event("c2", "s2", 2_000), event("c3", "s3", 3_000)));
+            accepted = ingest.accept(source, List.of(event("c2", "s2", 2_000), event("c3", "s3", 3_000)), now());
         } while (accepted.busy() && System.nanoTime() < deadline);
         assertFalse(accepted.busy());
         assertEquals(Map.of("payments", 3L), ingest.counters().eventsByStream());
+    }
+
+    private static long now() {
+        return System.nanoTime();
+    }
+
+    private EventSource open(String name) {
+        EventSource source = EventSource.named(name);
+        ingest.openSource(source, now());
+        return source;
     }
 
     private Ingest ingest(int shards, int queueCapacity) {

@@ -1,12 +1,12 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.ServerConfig;
-import dev.vigil.server.sequencer.MemoryGuardTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.sequencer.MemoryGuardTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

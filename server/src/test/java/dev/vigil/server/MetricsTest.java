@@ -1,10 +1,10 @@
 package dev.vigil.server;
 
-import dev.vigil.server.shard.AcceptTimes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.Event;
+import dev.vigil.server.shard.AcceptTimes;
 import dev.vigil.wire.InputLine;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,11 +1,11 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.FatalErrors;
-import dev.vigil.server.sequencer.MemoryGuard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.vigil.server.config.FatalErrors;
+import dev.vigil.server.sequencer.MemoryGuard;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;

@@ -1,11 +1,11 @@
 package dev.vigil.server;
 
-import dev.vigil.server.checkpoint.Checkpointer;
-import dev.vigil.server.config.ServerConfig;
-import dev.vigil.server.sequencer.Ingest;
-import dev.vigil.server.sequencer.MemoryGuard;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.vigil.server.checkpoint.Checkpointer;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.sequencer.MemoryGuard;
+import dev.vigil.server.sequencer.SequencerProxy;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -84,7 +84,7 @@ final class RunningServer implements AutoCloseable {
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    Ingest ingest() {
+    SequencerProxy ingest() {
         return server.ingest();
     }
 

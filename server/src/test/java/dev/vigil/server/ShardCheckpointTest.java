@@ -1,8 +1,5 @@
 package dev.vigil.server;
 
-import dev.vigil.server.shard.Shard;
-import dev.vigil.server.shard.ShardCommand;
-import dev.vigil.server.shard.ShardState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +12,9 @@ import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.nfa.RuleCompiler;
+import dev.vigil.server.shard.Shard;
+import dev.vigil.server.shard.ShardCommand;
+import dev.vigil.server.shard.ShardState;
 import dev.vigil.wire.InputLine;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;

@@ -1,9 +1,5 @@
 package dev.vigil.server;
 
-import dev.vigil.server.checkpoint.Checkpointer;
-import dev.vigil.server.sequencer.Ingest;
-import dev.vigil.server.shard.Shard;
-import dev.vigil.server.shard.ShardCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +11,12 @@ import dev.vigil.nfa.Event;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.runtime.RuleCounters;
 import dev.vigil.server.checkpoint.CheckpointStore;
+import dev.vigil.server.checkpoint.Checkpointer;
 import dev.vigil.server.log.MemoryIngestLog;
+import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.SequencerProxy;
+import dev.vigil.server.shard.Shard;
+import dev.vigil.server.shard.ShardCommand;
 import dev.vigil.wire.InputLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -166,8 +167,11 @@ class ShardWatchTest {
         Ingest ingest = new Ingest(List.of(shard), new MemoryIngestLog(),
                 RuleCompiler.compile("rules.cep", RULES).rules(), 0, TimeUnit.SECONDS.toNanos(60), System::nanoTime);
         StringWriter err = new StringWriter();
-        try (Checkpointer checkpointer = new Checkpointer(ingest, CheckpointStore.open(data), 0, Clock.systemUTC(),
-                new PrintWriter(err, true), position -> { }, 100)) {
+        SequencerProxy sequencer = new SequencerProxy(ingest, System::nanoTime, TimeUnit.SECONDS.toNanos(1),
+                new PrintWriter(err, true));
+        sequencer.startSequencer();   // the shard runs already
+        try (Checkpointer checkpointer = new Checkpointer(sequencer, CheckpointStore.open(data), 0,
+                Clock.systemUTC(), new PrintWriter(err, true), position -> { }, 100)) {
             checkpointer.checkpointNow().get(60, TimeUnit.SECONDS);
             String expected = "shard 0 did not reach the barrier of checkpoint 1 within 100 ms (shard 0 has been"
                     + " handling one event batch (" + batch.size() + " lines) for 2 s (stuck after 1000 ms); the"
@@ -176,6 +180,7 @@ class ShardWatchTest {
             assertEquals("vigil serve: checkpoint failed (the previous one stays the latest): " + expected,
                     err.toString().strip());
         }
+        sequencer.stopSequencer();
     }
 
     @Test

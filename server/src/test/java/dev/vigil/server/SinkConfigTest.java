@@ -1,13 +1,13 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.ConfigResolver;
-import dev.vigil.server.config.InvalidConfigException;
-import dev.vigil.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkSpec;
+import dev.vigil.server.config.ConfigResolver;
+import dev.vigil.server.config.InvalidConfigException;
+import dev.vigil.server.config.ServerConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

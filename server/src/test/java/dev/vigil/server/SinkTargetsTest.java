@@ -1,6 +1,5 @@
 package dev.vigil.server;
 
-import dev.vigil.server.config.ServerConfig;
 import static dev.vigil.server.SinksTest.awaitTrue;
 import static dev.vigil.server.SinksTest.deploy;
 import static dev.vigil.server.SinksTest.feed;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;

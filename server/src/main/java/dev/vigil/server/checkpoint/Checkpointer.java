@@ -2,6 +2,7 @@ package dev.vigil.server.checkpoint;
 
 import dev.vigil.server.config.FatalErrors;
 import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.shard.ShardSnapshot;
 import dev.vigil.server.shard.ShardState;
@@ -33,7 +34,7 @@ public final class Checkpointer implements AutoCloseable {
     /** How long the barrier may wait for room in the shards' queues, and for the shards to reach it. */
     static final long BARRIER_TIMEOUT_MS = 60_000;
 
-    private final Ingest ingest;
+    private final SequencerProxy ingest;
     private final CheckpointStore store;
     private final long intervalMs;
     private final Clock clock;
@@ -49,13 +50,13 @@ public final class Checkpointer implements AutoCloseable {
      * @param intervalMs between two periodic checkpoints; 0 for savepoints only
      * @param retainAfter told the oldest log position a kept checkpoint needs, after each checkpoint
      */
-    public Checkpointer(Ingest ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
+    public Checkpointer(SequencerProxy ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
             LongConsumer retainAfter) {
         this(ingest, store, intervalMs, clock, err, retainAfter, BARRIER_TIMEOUT_MS);
     }
 
     /** @param barrierTimeoutMs how long the barrier may wait for room in the queues and for the shards to reach it */
-    public Checkpointer(Ingest ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
+    public Checkpointer(SequencerProxy ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
             LongConsumer retainAfter, long barrierTimeoutMs) {
         this.barrierTimeoutMs = barrierTimeoutMs;
         this.ingest = ingest;
@@ -140,11 +141,10 @@ public final class Checkpointer implements AutoCloseable {
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(barrierTimeoutMs);
         Ingest.Barrier barrier;
-        while ((barrier = ingest.checkpoint(id)) == null) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("the shards' queues stayed full for " + barrierTimeoutMs + " ms");
-            }
-            Thread.sleep(5);
+        try {
+            barrier = ingest.barrier(id).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException full) {
+            throw new TimeoutException("the shards' queues stayed full for " + barrierTimeoutMs + " ms");
         }
         List<byte[]> states = new ArrayList<>(barrier.states().size());
         long longestPause = 0;

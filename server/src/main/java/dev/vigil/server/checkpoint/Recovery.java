@@ -9,7 +9,7 @@ import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleReloader;
 import dev.vigil.server.rules.RuleText;
-import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.SequencerProxy;
 import io.vertx.core.Context;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,7 +32,9 @@ import java.util.concurrent.CompletableFuture;
 public final class Recovery {
     private final Context eventLoop;
     private final ChronicleIngestLog log;
-    private final Ingest ingest;
+    private final SequencerProxy ingest;
+    /** Completed with the first failure of a replayed record. */
+    private final CompletableFuture<Void> failed = new CompletableFuture<>();
     private final RuleRegistry registry;
     private final PrintWriter err;
     private final Restart from;
@@ -43,7 +45,7 @@ public final class Recovery {
      *     null to replay the whole log
      * @param limits what the logged rule texts compile under: the server's
      */
-    public Recovery(Context eventLoop, ChronicleIngestLog log, Ingest ingest, RuleRegistry registry, PrintWriter err,
+    public Recovery(Context eventLoop, ChronicleIngestLog log, SequencerProxy ingest, RuleRegistry registry, PrintWriter err,
             Restart from, CompileLimits limits) {
         this.eventLoop = eventLoop;
         this.log = log;
@@ -69,20 +71,24 @@ public final class Recovery {
         long batches = 0;
         for (LogRecord record = reader.next(); record != null; record = reader.next()) {
             if (record instanceof LogRecord.Batch batch) {
-                ingest.replayBatch(batch.lines());
+                ingest.replay(batch, List.of(), failed);
                 batches++;
             } else if (record instanceof LogRecord.Deploy deploy) {
                 replay(deploy, files);
             } else if (record instanceof LogRecord.Undeploy undeploy) {
                 onEventLoop(() -> registry.remove(undeploy.name()));
-                ingest.replayUndeploy(undeploy.name());
+                ingest.replay(undeploy, List.of(), failed);
                 files.replaceAll((file, watched) -> without(watched, undeploy.name()));
             } else if (record instanceof LogRecord.Repaired repaired) {
-                ingest.replayRepair(repaired.skippedNumbers());
+                ingest.replay(repaired, List.of(), failed);
                 err.println("vigil serve: recovery: the ingest log was repaired at position "
                         + repaired.position() + ": " + repaired.note() + "; event numbers skip "
                         + repaired.skippedNumbers() + " there");
             }
+        }
+        ingest.sync(true).get();   // every record replayed; from now on idle sources expire by the clock
+        if (failed.isCompletedExceptionally()) {
+            failed.get();   // throws the replay's failure: a server that cannot replay its log does not start
         }
         err.println("vigil serve: recovered " + (from == null ? "" : describe(from.checkpoint()) + " (log position "
                 + position + "), then ") + batches + " event batches and " + registry.size()
@@ -135,7 +141,7 @@ public final class Recovery {
                 registry.put(new DeployedRule(rule, deploy.text(), deployedAt));
             }
         });
-        ingest.replayDeploy(rules, deploy);
+        ingest.replay(deploy, rules, failed);
         if (!deploy.origin().equals(IngestLog.HTTP)) {
             files.put(Path.of(deploy.origin()),
                     new RuleReloader.WatchedFile(deploy.text(), new ArrayList<>(deploy.versions().keySet())));

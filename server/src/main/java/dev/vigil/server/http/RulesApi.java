@@ -9,10 +9,13 @@ import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.rules.CompilePool;
 import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleChangeGate;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.rules.StreamConflict;
 import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.SequencerProxy;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * {@code /v1/rules}: compiles rule text on the {@link CompilePool} (under the server's compile limits; 503 with
@@ -36,13 +40,13 @@ import java.util.function.BiConsumer;
 public final class RulesApi {
     private final Vertx vertx;
     private final RuleRegistry registry;
-    private final Ingest ingest;
+    private final SequencerProxy ingest;
     private final Clock clock;
     private final CompilePool compiler;
     private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
     private SinkRouter sinks;
 
-    RulesApi(Vertx vertx, RuleRegistry registry, Ingest ingest, Clock clock, CompilePool compiler) {
+    RulesApi(Vertx vertx, RuleRegistry registry, SequencerProxy ingest, Clock clock, CompilePool compiler) {
         this.vertx = vertx;
         this.registry = registry;
         this.ingest = ingest;
@@ -55,32 +59,44 @@ public final class RulesApi {
      * differently by running rules, deploying none.
      */
     void create(RoutingContext ctx) {
-        withCompiled(ctx, (source, result) -> {
+        withCompiled(ctx, (source, result) -> change(ctx, () -> {
             Set<String> names = new HashSet<>();
             for (CompiledRule rule : result.rules()) {
                 if (registry.get(rule.name()) != null || !names.add(rule.name())) {
                     Problems.send(ctx, 409, Problems.error("rule '" + rule.name() + "' already exists; use PUT "
                             + "/v1/rules/" + rule.name() + " to replace it").put("name", rule.name()));
-                    return;
+                    return null;
                 }
             }
             if (conflicting(ctx, result, List.of())) {
-                return;
+                return null;
             }
             if (registry.size() + names.size() > maxRules) {
                 Problems.send(ctx, 422, Limits.exceeded("deploying " + names.size() + " rule(s) would exceed the "
                         + "limit of " + maxRules + " rules per server; delete rules first", "maxRules", maxRules,
                         registry.size() + names.size()));
-                return;
+                return null;
             }
             List<CompiledRule> versioned = new ArrayList<>();
             for (CompiledRule rule : result.rules()) {
                 versioned.add(rule.withVersion(registry.nextVersion(rule.name())));
             }
-            if (deploy(ctx, versioned, result, source)) {
-                send(ctx, 201, summaries(versioned));
-            }
-        });
+            return deploy(ctx, versioned, result, source).onSuccess(deployed -> {
+                if (deployed) {
+                    send(ctx, 201, summaries(versioned));
+                }
+            });
+        }));
+    }
+
+    /**
+     * Runs a rule change once the changes before it are done ({@link RuleRegistry#change}); 503 when too many wait.
+     */
+    private void change(RoutingContext ctx, Supplier<Future<?>> change) {
+        if (!registry.change(change)) {
+            refuse(ctx, "too many rule changes are waiting (" + RuleChangeGate.MAX_WAITING
+                    + "); retry later");
+        }
     }
 
     /** Sets how many rules the server runs at most; a {@code POST} beyond it deploys nothing and answers 422. */
@@ -100,26 +116,28 @@ public final class RulesApi {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;
         }
-        withCompiled(ctx, (source, result) -> {
+        withCompiled(ctx, (source, result) -> change(ctx, () -> {
             if (result.rules().size() != 1 || !result.rules().get(0).name().equals(name)) {
                 List<String> found = new ArrayList<>();
                 result.rules().forEach(rule -> found.add(rule.name()));
                 Problems.send(ctx, 400, Problems.error("the body of PUT /v1/rules/" + name
                         + " must define exactly the rule '" + name + "'").put("rules", new JsonArray(found)));
-                return;
+                return null;
             }
             if (registry.get(name) == null) {
                 Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
-                return;
+                return null;
             }
             if (conflicting(ctx, result, List.of(name))) {
-                return;
+                return null;
             }
             CompiledRule rule = result.rules().get(0).withVersion(registry.nextVersion(name));
-            if (deploy(ctx, List.of(rule), result, source)) {
-                send(ctx, 200, summary(rule));
-            }
-        });
+            return deploy(ctx, List.of(rule), result, source).onSuccess(deployed -> {
+                if (deployed) {
+                    send(ctx, 200, summary(rule));
+                }
+            });
+        }));
     }
 
     /** {@code POST /v1/rules/validate}: compiles without deploying. */
@@ -178,13 +196,20 @@ public final class RulesApi {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;
         }
-        String refused = ingest.undeploy(name);
-        if (refused != null) {
-            refuse(ctx, refused);
-            return;
-        }
-        registry.remove(name);
-        ctx.response().setStatusCode(204).end();
+        change(ctx, () -> {
+            if (registry.get(name) == null) {   // deleted while this change waited
+                Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
+                return null;
+            }
+            return ingest.undeploy(name).onSuccess(refused -> {
+                if (refused != null) {
+                    refuse(ctx, refused);
+                    return;
+                }
+                registry.remove(name);
+                ctx.response().setStatusCode(204).end();
+            });
+        });
     }
 
     /** Answers 503 with Retry-After: a shard's queue is full. */
@@ -198,20 +223,23 @@ public final class RulesApi {
         Problems.send(ctx, 503, Problems.error(why));
     }
 
-    private boolean deploy(RoutingContext ctx, List<CompiledRule> rules, CompileResult result, String source) {
+    /** Deploys {@code rules} and registers them; completes with false after answering 503 when not deployed. */
+    private Future<Boolean> deploy(RoutingContext ctx, List<CompiledRule> rules, CompileResult result,
+            String source) {
         java.time.Instant now = clock.instant();
-        String refused = ingest.deploy(rules, IngestLog.HTTP, source, now.toEpochMilli());
-        if (refused != null) {
-            refuse(ctx, refused);
-            return false;
-        }
-        List<String> names = new ArrayList<>();
-        rules.forEach(rule -> names.add(rule.name()));
-        registry.declare(result.streams(), names, RuleRegistry.REQUEST_FILE);
-        for (CompiledRule rule : rules) {
-            registry.put(new DeployedRule(rule, source, now));
-        }
-        return true;
+        return ingest.deploy(rules, IngestLog.HTTP, source, now.toEpochMilli()).map(refused -> {
+            if (refused != null) {
+                refuse(ctx, refused);
+                return false;
+            }
+            List<String> names = new ArrayList<>();
+            rules.forEach(rule -> names.add(rule.name()));
+            registry.declare(result.streams(), names, RuleRegistry.REQUEST_FILE);
+            for (CompiledRule rule : rules) {
+                registry.put(new DeployedRule(rule, source, now));
+            }
+            return true;
+        });
     }
 
     /**

@@ -17,8 +17,8 @@ import dev.vigil.server.rules.CompilePool;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleReloader;
 import dev.vigil.server.rules.SinkCatalog;
-import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.MemoryGuard;
+import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.server.shard.AlertSink;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -55,8 +55,7 @@ public final class ServerVerticle extends VerticleBase {
     private final Clock clock;
     private final PrintWriter err;
     private HttpServer server;
-    private Ingest ingest;
-    private long idleTimer = -1;
+    private SequencerProxy ingest;
     private long memoryTimer = -1;
     private MemoryGuard.Heap heap = MemoryGuard.jvm();
     private volatile boolean ready;
@@ -73,7 +72,7 @@ public final class ServerVerticle extends VerticleBase {
 
     /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */
     public interface IngestFactory {
-        Ingest create(AlertSink alerts);
+        SequencerProxy create(AlertSink alerts);
     }
 
     /** The event sources' two doors: {@code POST /v1/events} and the {@code /v1/events} WebSocket. */
@@ -81,7 +80,7 @@ public final class ServerVerticle extends VerticleBase {
 
     /** Builds the event sources' routes once the sequencer exists; {@code malformed} counts refused lines. */
     public interface SourceFactory {
-        SourceRoutes create(Vertx vertx, Ingest ingest, IntConsumer malformed);
+        SourceRoutes create(Vertx vertx, SequencerProxy ingest, IntConsumer malformed);
     }
 
     public ServerVerticle(ServerConfig config, RuleRegistry registry, AlertLog alertLog, IngestFactory ingests,
@@ -117,7 +116,7 @@ public final class ServerVerticle extends VerticleBase {
         if (checkpoints != null) {
             checkpointer = new Checkpointer(ingest, checkpoints, config.checkpointIntervalMs(), clock,
                     err, needed -> {
-                        List<java.nio.file.Path> deleted = ingest.retainLog(needed);
+                        List<java.nio.file.Path> deleted = ingest.retainLog(needed).join();   // checkpoint thread
                         if (!deleted.isEmpty()) {
                             err.println("vigil serve: ingest log retention deleted " + deleted.size() + " file(s), "
                                     + "the newest " + deleted.get(deleted.size() - 1).getFileName());
@@ -205,8 +204,7 @@ public final class ServerVerticle extends VerticleBase {
                         });
         return rulesReady.compose(recovered -> {
             // only now: idleness is decided by the clock, and a replay must give the shards only what the log holds
-            idleTimer = vertx.setPeriodic(idleCheckMs(config.sourceIdleTimeoutMs()),
-                    ignored -> ingest.expireIdleSources());
+            ingest.goLive();
             if (checkpointer != null) {
                 checkpointer.start();   // after the replay: a checkpoint cuts what the log says
             }
@@ -229,7 +227,6 @@ public final class ServerVerticle extends VerticleBase {
         if (compiler != null) {
             compiler.close();
         }
-        vertx.cancelTimer(idleTimer);
         vertx.cancelTimer(memoryTimer);
         // Shards finish what they hold, their last alerts are pushed (log, subscribers, sinks), then sinks close. Each
         // step goes on whatever the one before it threw: every sink and both logs are closed, failures reported.
@@ -238,7 +235,7 @@ public final class ServerVerticle extends VerticleBase {
             if (checkpointer != null) {
                 attempt("closing the checkpointer", checkpointer::close, failures);
             }
-            attempt("stopping the shards", ingest::stop, failures);
+            attempt("stopping the sequencer and the shards", ingest::stop, failures);
             return null;
         }).compose(stopped -> alerts.whenPushed(vertx)).transform(pushed -> {
             if (pushed.failed()) {
@@ -312,13 +309,8 @@ public final class ServerVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    public Ingest ingest() {
+    public SequencerProxy ingest() {
         return ingest;
-    }
-
-    /** Idle sources are looked for a few times per timeout, at most every 10 ms and at least every second. */
-    static long idleCheckMs(long idleTimeoutMs) {
-        return Math.max(10, Math.min(1_000, idleTimeoutMs / 4));
     }
 
     /** The router's routes, for the test that checks the OpenAPI file describes each. */

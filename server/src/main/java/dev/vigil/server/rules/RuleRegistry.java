@@ -38,6 +38,15 @@ public final class RuleRegistry {
     private final Map<String, Declared> streams = new LinkedHashMap<>();
     private EventDecoder decoder = new EventDecoder(List.of(), true);
     private Listener listener = (name, before, after) -> {};
+    private final RuleChangeGate changes = new RuleChangeGate();
+
+    /**
+     * Runs a rule change ({@link RuleChangeGate}) once the changes before it are done; false, running nothing, when
+     * too many wait. Every change to the deployed rules goes through here.
+     */
+    public boolean change(java.util.function.Supplier<io.vertx.core.Future<?>> change) {
+        return changes.run(change);
+    }
 
     /** Told of every deployment, replacement ({@code before} and {@code after}) and removal ({@code after} null). */
     public interface Listener {

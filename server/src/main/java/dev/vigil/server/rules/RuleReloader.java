@@ -7,6 +7,7 @@ import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.metrics.RuleWorkMeters;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -127,10 +128,17 @@ public final class RuleReloader {
                 err.flush();
                 return;
             }
-            for (FileChange change : done.result()) {
-                apply(change);
+            List<FileChange> changes = done.result();
+            if (changes.isEmpty()) {
+                return;
             }
-            err.flush();
+            scanning = true;   // until the changes are applied: the next scan compares with what they leave
+            if (!registry.change(() -> applyInOrder(changes, 0).onComplete(applied -> {
+                scanning = false;
+                err.flush();
+            }))) {
+                scanning = false;   // too many rule changes wait: the next scan finds these files changed again
+            }
         });
     }
 
@@ -164,17 +172,26 @@ public final class RuleReloader {
         return changes;
     }
 
-    private void apply(FileChange change) {
+    /** Applies {@code changes} from {@code index} on, each once the one before it is done. */
+    private Future<Void> applyInOrder(List<FileChange> changes, int index) {
+        if (index == changes.size() || stopped) {
+            return Future.succeededFuture();
+        }
+        return apply(changes.get(index)).compose(applied -> applyInOrder(changes, index + 1));
+    }
+
+    private Future<Void> apply(FileChange change) {
         WatchedFile old = files.getOrDefault(change.file(), new WatchedFile(null, List.of()));
         if (change instanceof Removed) {
-            List<String> kept = undeploy(old.rules());
-            if (kept.isEmpty()) {
-                files.remove(change.file());
-            } else {
-                files.put(change.file(), new WatchedFile(null, kept));
-            }
-            err.println("vigil serve: " + change.file() + " was removed; undeployed " + describe(old.rules()));
-            return;
+            return undeploy(old.rules()).map(kept -> {
+                if (kept.isEmpty()) {
+                    files.remove(change.file());
+                } else {
+                    files.put(change.file(), new WatchedFile(null, kept));
+                }
+                err.println("vigil serve: " + change.file() + " was removed; undeployed " + describe(old.rules()));
+                return null;
+            });
         }
         Changed changed = (Changed) change;
         if (meters != null) {
@@ -188,7 +205,7 @@ public final class RuleReloader {
             err.println("vigil serve: " + changed.file() + " does not compile; "
                     + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
-            return;
+            return Future.succeededFuture();
         }
         List<CompiledRule> deploy = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
@@ -211,7 +228,7 @@ public final class RuleReloader {
             err.println("vigil serve: " + changed.file() + " declares a stream differently from running rules; "
                     + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
-            return;
+            return Future.succeededFuture();
         }
         int after = registry.size();   // rules running once this file's change is applied
         for (CompiledRule rule : deploy) {
@@ -225,48 +242,58 @@ public final class RuleReloader {
                     + " rules, over the limit of " + maxRules + " (maxRules); "
                     + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
-            return;
+            return Future.succeededFuture();
         }
         java.time.Instant now = clock.instant();
-        String refused = deploy.isEmpty() ? null
+        Future<String> deployed = deploy.isEmpty() ? Future.succeededFuture()
                 : ingest.deploy(deploy, changed.file().toString(), changed.text(), now.toEpochMilli());
-        if (refused != null) {
-            err.println("vigil serve: " + changed.file() + ": " + refused + "; retrying on the next scan");
-            return;
-        }
-        registry.declare(result.streams(), new ArrayList<>(names), changed.file().toString());
-        for (CompiledRule rule : deploy) {
-            registry.put(new DeployedRule(rule, changed.text(), now));
-        }
-        List<String> dropped = new ArrayList<>(old.rules());
-        dropped.removeAll(names);
-        List<String> owned = new ArrayList<>(names);
-        owned.addAll(undeploy(dropped));
-        files.put(changed.file(), new WatchedFile(changed.text(), owned));
-        StringBuilder report = new StringBuilder("vigil serve: reloaded " + changed.file() + ":");
-        for (CompiledRule rule : deploy) {
-            report.append(" deployed ").append(rule.name()).append(" version ").append(rule.version()).append(';');
-        }
-        if (!dropped.isEmpty()) {
-            report.append(" undeployed ").append(describe(dropped));
-        }
-        err.println(report);
+        return deployed.compose(refused -> {
+            if (refused != null) {
+                err.println("vigil serve: " + changed.file() + ": " + refused + "; retrying on the next scan");
+                return Future.succeededFuture();
+            }
+            registry.declare(result.streams(), new ArrayList<>(names), changed.file().toString());
+            for (CompiledRule rule : deploy) {
+                registry.put(new DeployedRule(rule, changed.text(), now));
+            }
+            List<String> dropped = new ArrayList<>(old.rules());
+            dropped.removeAll(names);
+            return undeploy(dropped).map(kept -> {
+                List<String> owned = new ArrayList<>(names);
+                owned.addAll(kept);
+                files.put(changed.file(), new WatchedFile(changed.text(), owned));
+                StringBuilder report = new StringBuilder("vigil serve: reloaded " + changed.file() + ":");
+                for (CompiledRule rule : deploy) {
+                    report.append(" deployed ").append(rule.name()).append(" version ").append(rule.version())
+                            .append(';');
+                }
+                if (!dropped.isEmpty()) {
+                    report.append(" undeployed ").append(describe(dropped));
+                }
+                err.println(report);
+                return null;
+            });
+        });
     }
 
-    /** Undeploys the rules still deployed; returns those the busy shards could not take. */
-    private List<String> undeploy(List<String> names) {
-        List<String> kept = new ArrayList<>();
+    /** Undeploys the rules still deployed, one after the other; completes with those the busy shards kept. */
+    private Future<List<String>> undeploy(List<String> names) {
+        Future<List<String>> kept = Future.succeededFuture(new ArrayList<>());
         for (String name : names) {
-            if (registry.get(name) == null) {
-                continue;
-            }
-            String refused = ingest.undeploy(name);
-            if (refused == null) {
-                registry.remove(name);
-            } else {
-                err.println("vigil serve: " + refused + "; rule '" + name + "' stays deployed");
-                kept.add(name);
-            }
+            kept = kept.compose(keeping -> {
+                if (registry.get(name) == null) {
+                    return Future.succeededFuture(keeping);
+                }
+                return ingest.undeploy(name).map(refused -> {
+                    if (refused == null) {
+                        registry.remove(name);
+                    } else {
+                        err.println("vigil serve: " + refused + "; rule '" + name + "' stays deployed");
+                        keeping.add(name);
+                    }
+                    return keeping;
+                });
+            });
         }
         return kept;
     }

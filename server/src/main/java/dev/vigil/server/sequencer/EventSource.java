@@ -16,9 +16,16 @@ public final class EventSource {
     /** The source's watermark for every stream, from its {@code {"watermark": ts}} messages. */
     long explicitAll = Long.MIN_VALUE;
 
-    EventSource(String name, long nowNanos) {
+    EventSource(String name) {
         this.name = name;
-        this.lastActiveNanos = nowNanos;
+    }
+
+    /**
+     * A new source named {@code name}; the sequencer starts tracking it when its open command arrives, before any
+     * batch of it (commands of one producer stay in order).
+     */
+    public static EventSource named(String name) {
+        return new EventSource(name);
     }
 
     public String name() {

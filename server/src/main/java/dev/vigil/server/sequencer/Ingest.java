@@ -3,11 +3,9 @@ package dev.vigil.server.sequencer;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.Event;
-import dev.vigil.server.checkpoint.Recovery;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.IngestLogException;
 import dev.vigil.server.log.LogRecord;
-import dev.vigil.server.rules.RuleChanges;
 import dev.vigil.server.rules.RuleText;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.shard.ShardCommand;
@@ -23,31 +21,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * The one door into the shards: every event batch, watermark and rule change passes here, in one total order
- * (the ingest log's), so every shard sees rule changes between the same two events and the same time.
+ * The sequencer's state: the one door into the shards. Every event batch, watermark and rule change passes here, in
+ * one total order (the ingest log's), so every shard sees rule changes between the same two events and the same time.
  *
  * <p>For a batch from a source it: checks that every shard's queue has room (else nothing happens and the caller
- * answers "busy" — no partial batch is ever queued); numbers the events in log order (alert ids and timestamp
+ * waits — no partial batch is ever queued); numbers the events in log order (alert ids and timestamp
  * ties depend on it); drops late events (at or below their stream's watermark, decided here from every source's
  * time by the {@link WatermarkTracker}, so shards agree); appends the batch to the {@link IngestLog}; sends each
  * event to the shards owning its keys ({@link Routing}); and sends every stream watermark that advanced to every
  * shard. Shards run their engines on explicit watermarks only.
  *
- * <p>The lock is taken once per batch or rule change, never per event, and is held for the time it takes to number
- * and route one batch; it makes the queue-room check and the offers that follow one step. Counters are read
- * without it.
+ * <p>Every method that changes it takes the time ({@code now}, of the sequencer's clock) from its caller: the
+ * {@link Sequencer} reads its clock once per duty cycle.
  *
- * <p><b>Thread-safe.</b>
+ * <p><b>Not thread-safe:</b> one writer, the {@link Sequencer}'s thread (and, before that thread starts, the set-up
+ * that restores it). Counters, {@link #logPosition}, the refusals and the shards' state are read from any thread.
  */
-public final class Ingest implements RuleChanges {
+public final class Ingest {
     /**
      * What became of a batch: queued ({@code position} in the ingest log, {@code late} of its {@code events} late),
-     * busy (a queue is full, or memory is short and {@code refused} says so: nothing happened, offer it again
-     * later), or refused (the ingest log did not take it: nothing happened, {@code refused} says why, for the
+     * busy (a queue is full — the sequencer's, or a shard's when offered directly — or memory is short and
+     * {@code refused} says so: nothing happened, offer it again later), or refused (the ingest log did not take it: nothing happened, {@code refused} says why, for the
      * sender).
      */
     public record Result(boolean busy, int events, int late, String refused, long position) {
-        static final Result BUSY = new Result(true, 0, 0, null, 0);
+        public static final Result BUSY = new Result(true, 0, 0, null, 0);
 
         /** Busy until the memory guard resumes ingestion; {@code why} for the sender. */
         static Result paused(String why) {
@@ -84,6 +82,8 @@ public final class Ingest implements RuleChanges {
     /** Pauses ingestion while the heap is nearly full; null: never (set before the sources open). */
     private volatile MemoryGuard memory;
     private long sequence;
+    /** The ingest log's last position, published after every append for readers on other threads. */
+    private volatile long logPosition;
     private byte[] outcomes = new byte[256];
 
     public Ingest(List<Shard> shards, IngestLog log, List<CompiledRule> initial, long defaultDelayMs,
@@ -98,6 +98,7 @@ public final class Ingest implements RuleChanges {
         }
         this.routing = Routing.of(rules.values(), shards.size(), defaultDelayMs);
         time.track(routing.delaysByStream(), nanoClock.getAsLong());
+        this.logPosition = log.lastPosition();
     }
 
     public List<Shard> shards() {
@@ -123,7 +124,7 @@ public final class Ingest implements RuleChanges {
     }
 
     /** Closes the ingest log; after {@link #stop}. */
-    public synchronized void closeLog() {
+    public void closeLog() {
         try {
             log.close();
         } catch (Exception e) {
@@ -147,13 +148,28 @@ public final class Ingest implements RuleChanges {
         return true;
     }
 
-    public synchronized EventSource openSource(String name) {
-        return time.open(name, nanoClock.getAsLong());
+    /** Starts tracking {@code source}'s time. */
+    public void openSource(EventSource source, long now) {
+        time.open(source, now);
     }
 
     /** The source went away: it stops holding the watermark of its streams back. */
-    public synchronized void closeSource(EventSource source) {
-        time.close(source, nanoClock.getAsLong());
+    public void closeSource(EventSource source, long now) {
+        time.close(source, now);
+    }
+
+    /**
+     * Null while memory is not short; else counts a refused batch and returns the busy result that says why (the
+     * memory guard's pause), for the sender. Any thread.
+     */
+    public Result pausedForMemory() {
+        MemoryGuard guard = memory;
+        String pressure = guard == null ? null : guard.pausedReason();
+        if (pressure == null) {
+            return null;
+        }
+        guard.refused();
+        return Result.paused(pressure);
     }
 
     /**
@@ -161,20 +177,14 @@ public final class Ingest implements RuleChanges {
      * refusal when the ingest log does not take it (its data folder below the reserve, a failed write). A refused
      * batch leaves no trace: no sequence number, no event time, no count, nothing queued.
      */
-    public synchronized Result accept(EventSource source, List<InputLine> lines) {
+    public Result accept(EventSource source, List<InputLine> lines, long now) {
         String refusal = log.refusal();
         if (refusal != null) {
             return Result.refused(refusal);
         }
-        String pressure = memoryPressure();
-        if (pressure != null) {
-            memory.refused();
-            return Result.paused(pressure);
-        }
         if (!everyShardHasRoom(lines.size())) {
             return Result.BUSY;
         }
-        long now = nanoClock.getAsLong();
         long firstSequence = sequence;
         time.mark(source);
         time.heard(source, now);
@@ -225,6 +235,7 @@ public final class Ingest implements RuleChanges {
             time.rollback();
             return Result.refused(failed.getMessage());
         }
+        logPosition = position;
         count(lines, outcomes);
         submitEach(perShard, now, position);
         return new Result(false, events, late, null, position);
@@ -238,8 +249,7 @@ public final class Ingest implements RuleChanges {
      * text and where it came from, for a replay). Returns null when done, else why nothing changed: {@link #BUSY}
      * (a queue is full), or the ingest log's refusal (its disk is full: a change that is not logged is not made).
      */
-    @Override
-    public synchronized String deploy(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
+    public String deploy(List<CompiledRule> deployed, String origin, String text, long deployedAtMs, long now) {
         if (!everyShardHasRoom(0)) {
             return BUSY;
         }
@@ -248,7 +258,7 @@ public final class Ingest implements RuleChanges {
             return refused;
         }
         install(deployed, origin, text, deployedAtMs);
-        reroute(nanoClock.getAsLong());
+        reroute(now);
         // A stream new to a shard's engine starts at no watermark: bring it to the streams' current time. (Every
         // advance is published with the same command, so none is lost for the shards' older streams either.)
         time.drainAdvances((stream, watermark) -> { });
@@ -259,6 +269,7 @@ public final class Ingest implements RuleChanges {
             versions.put(rule.name(), rule.version());
         }
         log.appendDeploy(origin, text, versions, deployedAtMs, watermarks);
+        logPosition = log.lastPosition();
         ShardCommand.Deploy command = new ShardCommand.Deploy(deployed, watermarks);
         for (Shard shard : shards) {
             shard.submit(command);
@@ -267,8 +278,7 @@ public final class Ingest implements RuleChanges {
     }
 
     /** Removes a rule from every shard; returns null when done, else why nothing changed (as {@link #deploy}). */
-    @Override
-    public synchronized String undeploy(String name) {
+    public String undeploy(String name, long now) {
         if (!everyShardHasRoom(0)) {
             return BUSY;
         }
@@ -277,8 +287,9 @@ public final class Ingest implements RuleChanges {
             return refused;
         }
         uninstall(name);
-        reroute(nanoClock.getAsLong());
+        reroute(now);
         log.appendUndeploy(name);
+        logPosition = log.lastPosition();
         for (Shard shard : shards) {
             shard.submit(new ShardCommand.Undeploy(name));
         }
@@ -305,11 +316,10 @@ public final class Ingest implements RuleChanges {
      * Lets sources silent for longer than the idle timeout stop holding time back, and sends the watermarks that
      * moved; call periodically. Skipped while a queue is full (the next call catches up).
      */
-    public synchronized void expireIdleSources() {
+    public void expireIdleSources(long now) {
         if (!everyShardHasRoom(0)) {
             return;
         }
-        long now = nanoClock.getAsLong();
         time.mark();
         time.expireIdle(now);
         List<List<InputLine>> perShard = perShard();
@@ -334,86 +344,78 @@ public final class Ingest implements RuleChanges {
 
     /**
      * Recovery: gives the shards a logged batch again, as they got it (numbered events routed by key, the stream
-     * watermarks to every shard), waiting while a queue is full; nothing is logged again. Not for an event loop.
+     * watermarks to every shard); nothing is logged again. False when a shard's queue has no room (nothing happened:
+     * the sequencer tries again).
      */
-    public void replayBatch(List<InputLine> lines) throws InterruptedException {
-        while (true) {
-            synchronized (this) {
-                if (everyShardHasRoom(lines.size())) {
-                    List<List<InputLine>> perShard = perShard();
-                    for (InputLine line : lines) {
-                        if (line instanceof InputLine.EventLine eventLine) {
-                            Event event = eventLine.event();
-                            sequence = Math.max(sequence, event.sequence());
-                            IngestCounters.StreamCount count = counters.of(event.stream());
-                            count.events++;
-                            long targets = routing.shardsFor(event);
-                            count.routed += targets == 0 ? 0 : 1;
-                            count.unrouted += targets == 0 ? 1 : 0;
-                            for (int shard = 0; targets != 0; shard++, targets >>>= 1) {
-                                if ((targets & 1) != 0) {
-                                    perShard.get(shard).add(line);
-                                }
-                            }
-                        } else if (line instanceof InputLine.WatermarkLine watermark) {
-                            time.restore(watermark.stream(), watermark.timestamp());
-                            addToEvery(perShard, watermark);
-                        }
-                    }
-                    submitEach(perShard, nanoClock.getAsLong(), log.lastPosition());
-                    return;
-                }
-            }
-            Thread.sleep(1);
+    public boolean replayBatch(List<InputLine> lines, long now) {
+        if (!everyShardHasRoom(lines.size())) {
+            return false;
         }
+        List<List<InputLine>> perShard = perShard();
+        for (InputLine line : lines) {
+            if (line instanceof InputLine.EventLine eventLine) {
+                Event event = eventLine.event();
+                sequence = Math.max(sequence, event.sequence());
+                IngestCounters.StreamCount count = counters.of(event.stream());
+                count.events++;
+                long targets = routing.shardsFor(event);
+                count.routed += targets == 0 ? 0 : 1;
+                count.unrouted += targets == 0 ? 1 : 0;
+                for (int shard = 0; targets != 0; shard++, targets >>>= 1) {
+                    if ((targets & 1) != 0) {
+                        perShard.get(shard).add(line);
+                    }
+                }
+            } else if (line instanceof InputLine.WatermarkLine watermark) {
+                time.restore(watermark.stream(), watermark.timestamp());
+                addToEvery(perShard, watermark);
+            }
+        }
+        submitEach(perShard, now, log.lastPosition());
+        return true;
     }
 
-    /** Recovery: installs logged rules on every shard with the watermarks they got then; not logged again. */
-    public void replayDeploy(List<CompiledRule> deployed, LogRecord.Deploy logged) throws InterruptedException {
-        List<InputLine.WatermarkLine> watermarks = logged.watermarks();
-        while (true) {
-            synchronized (this) {
-                if (everyShardHasRoom(0)) {
-                    install(deployed, logged.origin(), logged.text(), logged.deployedAtMs());
-                    reroute(nanoClock.getAsLong());
-                    time.drainAdvances((stream, watermark) -> { });
-                    for (InputLine.WatermarkLine watermark : watermarks) {
-                        time.restore(watermark.stream(), watermark.timestamp());
-                    }
-                    ShardCommand.Deploy command = new ShardCommand.Deploy(deployed, watermarks);
-                    for (Shard shard : shards) {
-                        shard.submit(command);
-                    }
-                    return;
-                }
-            }
-            Thread.sleep(1);
+    /**
+     * Recovery: installs logged rules on every shard with the watermarks they got then; not logged again. False when
+     * a shard's queue has no room (nothing happened).
+     */
+    public boolean replayDeploy(List<CompiledRule> deployed, LogRecord.Deploy logged, long now) {
+        if (!everyShardHasRoom(0)) {
+            return false;
         }
+        List<InputLine.WatermarkLine> watermarks = logged.watermarks();
+        install(deployed, logged.origin(), logged.text(), logged.deployedAtMs());
+        reroute(now);
+        time.drainAdvances((stream, watermark) -> { });
+        for (InputLine.WatermarkLine watermark : watermarks) {
+            time.restore(watermark.stream(), watermark.timestamp());
+        }
+        ShardCommand.Deploy command = new ShardCommand.Deploy(deployed, watermarks);
+        for (Shard shard : shards) {
+            shard.submit(command);
+        }
+        return true;
     }
 
     /**
      * Recovery: where {@code vigil repair-log} dropped records, event numbers skip {@code count}, so new events'
      * alerts never take the ids of the dropped events' alerts (which the alert log holds).
      */
-    public synchronized void replayRepair(long count) {
+    public void replayRepair(long count) {
         sequence += count;
     }
 
-    /** Recovery: removes a logged rule from every shard; not logged again. */
-    public void replayUndeploy(String name) throws InterruptedException {
-        while (true) {
-            synchronized (this) {
-                if (everyShardHasRoom(0)) {
-                    uninstall(name);
-                    reroute(nanoClock.getAsLong());
-                    for (Shard shard : shards) {
-                        shard.submit(new ShardCommand.Undeploy(name));
-                    }
-                    return;
-                }
-            }
-            Thread.sleep(1);
+    /** Recovery: removes a logged rule from every shard; not logged again. False when a queue has no room. */
+    public boolean replayUndeploy(String name, long now) {
+        if (!everyShardHasRoom(0)) {
+            return false;
         }
+        uninstall(name);
+        reroute(now);
+        for (Shard shard : shards) {
+            shard.submit(new ShardCommand.Undeploy(name));
+        }
+        return true;
     }
 
     /**
@@ -428,7 +430,7 @@ public final class Ingest implements RuleChanges {
      * Sends every shard a checkpoint barrier after the commands queued so far; null when a queue is full (try again
      * shortly: nothing was sent).
      */
-    public synchronized Barrier checkpoint(long id) {
+    public Barrier checkpoint(long id) {
         if (!everyShardHasRoom(0)) {
             return null;
         }
@@ -445,15 +447,15 @@ public final class Ingest implements RuleChanges {
 
     /**
      * Lets the ingest log drop old files, keeping what a recovery from the checkpoint at {@code neededPosition}
-     * replays; under the lock, so no append runs meanwhile. Returns the files deleted.
+     * replays; on the sequencer's thread, so no append runs meanwhile. Returns the files deleted.
      */
-    public synchronized List<java.nio.file.Path> retainLog(long neededPosition) {
+    public List<java.nio.file.Path> retainLog(long neededPosition) {
         return log.retain(neededPosition, System.currentTimeMillis());
     }
 
-    /** The position of the last record in the ingest log. */
-    public synchronized long logPosition() {
-        return log.lastPosition();
+    /** The position of the last record in the ingest log; any thread. */
+    public long logPosition() {
+        return logPosition;
     }
 
     /**
@@ -461,7 +463,7 @@ public final class Ingest implements RuleChanges {
      * engines were restored with them; {@code texts} are the checkpoint's, of which {@code running} compiled), the
      * numbering ({@code sequence}, the last event number) and the stream watermarks.
      */
-    public synchronized void restore(long sequence, Map<String, Long> watermarks, List<RuleText> texts,
+    public void restore(long sequence, Map<String, Long> watermarks, List<RuleText> texts,
             List<CompiledRule> running) {
         this.sequence = sequence;
         for (RuleText text : texts) {
@@ -479,7 +481,7 @@ public final class Ingest implements RuleChanges {
     }
 
     /** Records, for the first start, the texts the rules folder's rules came from. */
-    public synchronized void recordInitialTexts(List<RuleText> texts) {
+    public void recordInitialTexts(List<RuleText> texts) {
         for (RuleText text : texts) {
             ruleTexts.put(text.name(), text);
         }
@@ -548,7 +550,7 @@ public final class Ingest implements RuleChanges {
     }
 
     /** A stream's current watermark ({@code Long.MIN_VALUE} before any). */
-    public synchronized long watermark(String stream) {
+    public long watermark(String stream) {
         return time.watermark(stream);
     }
 

@@ -45,9 +45,15 @@ public final class WatermarkTracker {
 
     /** Starts tracking a source. */
     public EventSource open(String name, long nowNanos) {
-        EventSource source = new EventSource(name, nowNanos);
-        sources.add(source);
+        EventSource source = new EventSource(name);
+        open(source, nowNanos);
         return source;
+    }
+
+    /** Starts tracking {@code source}, made by its connection ({@link EventSource#named}). */
+    public void open(EventSource source, long nowNanos) {
+        source.lastActiveNanos = nowNanos;
+        sources.add(source);
     }
 
     /** A source that went away stops holding its streams back at once. */

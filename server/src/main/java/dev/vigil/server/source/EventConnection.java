@@ -5,6 +5,7 @@ import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.MemoryGuard;
+import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.Utf8;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -21,7 +22,7 @@ import java.util.function.IntConsumer;
 
 /**
  * One client of the {@code /v1/events} WebSocket: turns each message it sends into one batch for the
- * {@link Ingest} and answers it with one acknowledgement,
+ * sequencer and answers it with one acknowledgement,
  * {@code {"ack": n, "accepted": k, "late": l, "refused": r, "errors": [{"index": i, "error": "..."}]}}, where
  * {@code n} numbers the client's messages from 1, {@code l} counts the accepted events that were late (at or below
  * their stream's watermark: counted, never matched), and {@code r} the refused elements, of which {@code errors}
@@ -29,15 +30,16 @@ import java.util.function.IntConsumer;
  *
  * <p>Design. A message is read frame by frame (a message may be fragmented), its size checked as it grows, so a
  * client can never make the server hold more than {@code frameLimitBytes} of one message. The message is
- * decoded strictly as UTF-8, split by {@link EventFrame}, and offered to the shards' bounded queues without
+ * decoded strictly as UTF-8, split by {@link EventFrame}, and offered to the sequencer's bounded queue without
  * blocking. A message of many lines is read on a worker while the connection stops reading, since thousands of
- * refused lines cost milliseconds; a small one on the event loop. When a queue is full the connection stops
- * reading ({@code pause()}): the operating system's socket buffer then fills and TCP slows the client down. A
- * timer on the event loop offers the same batch again every {@link #RETRY_MS} ms; once it is queued the
- * acknowledgement goes out and reading resumes. So an acknowledged element is queued exactly once, none is
- * dropped, the event loop never blocks, and each connection holds at most one pending batch. Reading also stops
- * while the client does not read its acknowledgements (the socket's write queue is full), so acknowledgements
- * cannot pile up either.
+ * refused lines cost milliseconds; a small one on the event loop. Once a batch is queued the connection reads on:
+ * the sequencer keeps one source's batches in order and answers each in turn, so several messages may be on their
+ * way at once (at most {@link #MAX_WAITING_FOR_FLUSH}). When the queue is full the connection stops reading
+ * ({@code pause()}): the operating system's socket buffer then fills and TCP slows the client down. A timer on the
+ * event loop offers the same batch again every {@link #RETRY_MS} ms; once it is queued reading resumes. So an
+ * acknowledged element is queued exactly once, none is dropped, the event loop never blocks, and each connection
+ * holds at most one batch that is not queued. Reading also stops while the client does not read its
+ * acknowledgements (the socket's write queue is full), so acknowledgements cannot pile up either.
  *
  * <p>A message is only acknowledged once it is queued and in the ingest log (flushed to disk first when the
  * acknowledgement policy says so): a client may forget everything up to the last {@code ack} it received, and
@@ -70,7 +72,7 @@ public final class EventConnection {
     private final Vertx vertx;
     private final ServerWebSocket socket;
     private final RuleRegistry registry;
-    private final Ingest ingest;
+    private final SequencerProxy ingest;
     private final EventSource source;
     private final int frameLimitBytes;
 
@@ -92,7 +94,7 @@ public final class EventConnection {
     private final IntConsumer malformedElements;
     private final int maxEventsPerBatch;
 
-    EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, Ingest ingest,
+    EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, SequencerProxy ingest,
             EventSource source, int frameLimitBytes, IntConsumer malformedElements,
             int maxEventsPerBatch) {
         this.maxEventsPerBatch = maxEventsPerBatch;
@@ -232,30 +234,46 @@ public final class EventConnection {
             acks.ready(ack);
             return;
         }
-        Ingest.Result result = ingest.accept(source, frame.batch());
-        if (!result.busy()) {
-            onAccepted(result, ack);
+        Ingest.Result busy = offer(frame.batch(), ack);
+        if (busy == null) {
             return;
         }
         pending = frame.batch();
         pendingAck = ack;
         socket.pause();
-        vertx.setTimer(retryMs(result), ignored -> retry());
+        vertx.setTimer(retryMs(busy), ignored -> retry());
     }
 
     /**
-     * The batch was taken or refused. Refused (the ingest log could not write it): the whole message is not
-     * acknowledged, its error says why. Taken: acknowledged once the log says it is durable (at once, or after
+     * Offers {@code batch} to the sequencer; null when it was queued (its acknowledgement then waits, in message
+     * order, for the sequencer's answer), else the busy result that says why not (nothing queued).
+     */
+    private Ingest.Result offer(List<InputLine> batch, JsonObject ack) {
+        PendingAcks.Entry[] entry = new PendingAcks.Entry[1];
+        Ingest.Result busy = ingest.offer(source, batch,
+                result -> context.runOnContext(ignored -> onTaken(entry[0], result)));
+        if (busy != null) {
+            return busy;
+        }
+        entry[0] = acks.waiting(ack);   // before the answer: it comes on this event loop, after this turn
+        if (acks.waitingCount() >= MAX_WAITING_FOR_FLUSH && !waitingForFlush) {
+            waitingForFlush = true;
+            socket.pause();
+        }
+        return null;
+    }
+
+    /**
+     * The sequencer took the batch or refused it. Refused (the ingest log could not write it): the whole message is
+     * not acknowledged, its error says why. Taken: acknowledged once the log says it is durable (at once, or after
      * the flush that covers it), in the order of the messages.
      */
-    private void onAccepted(Ingest.Result result, JsonObject ack) {
+    private void onTaken(PendingAcks.Entry entry, Ingest.Result result) {
         if (result.refused() != null) {
-            ack.getJsonArray("errors").add(new JsonObject().put("error", result.refused()));
-            acks.ready(ack.put("accepted", 0));
+            onDurable(entry, result.refused());
             return;
         }
-        ack.put("late", result.late());
-        PendingAcks.Entry entry = acks.waiting(ack);
+        entry.ack().put("late", result.late());
         ingest.whenDurable(result.position(), failure -> {
             if (Vertx.currentContext() == context) {
                 onDurable(entry, failure);
@@ -263,10 +281,6 @@ public final class EventConnection {
                 context.runOnContext(ignored -> onDurable(entry, failure));
             }
         });
-        if (acks.waitingCount() >= MAX_WAITING_FOR_FLUSH && !waitingForFlush) {
-            waitingForFlush = true;
-            socket.pause();
-        }
     }
 
     private void onDurable(PendingAcks.Entry entry, String failure) {
@@ -296,15 +310,13 @@ public final class EventConnection {
             pending = null;   // never acknowledged, so the client still holds these events
             return;
         }
-        Ingest.Result result = ingest.accept(source, pending);
-        if (result.busy()) {
-            vertx.setTimer(retryMs(result), ignored -> retry());
+        Ingest.Result busy = offer(pending, pendingAck);
+        if (busy != null) {
+            vertx.setTimer(retryMs(busy), ignored -> retry());
             return;
         }
-        JsonObject ack = pendingAck;
         pending = null;
         pendingAck = null;
-        onAccepted(result, ack);
         resumeIfFree();
     }
 

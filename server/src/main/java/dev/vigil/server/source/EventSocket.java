@@ -2,7 +2,8 @@ package dev.vigil.server.source;
 
 import dev.vigil.server.http.Problems;
 import dev.vigil.server.rules.RuleRegistry;
-import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.EventSource;
+import dev.vigil.server.sequencer.SequencerProxy;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.IntConsumer;
@@ -20,10 +21,12 @@ import java.util.regex.Pattern;
 public final class EventSocket {
     /** What a source name may look like: it shows up in logs and metrics. */
     static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /** WebSocket close code 1013, try again later: the sequencer's queue was full at the connect. */
+    static final short TRY_AGAIN_LATER = 1013;
 
     private final Vertx vertx;
     private final RuleRegistry registry;
-    private final Ingest ingest;
+    private final SequencerProxy ingest;
     private final int frameLimitBytes;
     private final IntConsumer malformedElements;
     private final int maxEventsPerBatch;
@@ -33,7 +36,7 @@ public final class EventSocket {
      * @param malformedElements counts elements rejected as malformed (the server's metrics)
      * @param maxEventsPerBatch events and watermarks one message may hold; a larger message is refused whole
      */
-    public EventSocket(Vertx vertx, RuleRegistry registry, Ingest ingest, int frameLimitBytes,
+    public EventSocket(Vertx vertx, RuleRegistry registry, SequencerProxy ingest, int frameLimitBytes,
             IntConsumer malformedElements, int maxEventsPerBatch) {
         this.vertx = vertx;
         this.registry = registry;
@@ -53,8 +56,15 @@ public final class EventSocket {
         if (source == null) {
             return;
         }
-        ctx.request().toWebSocket().onSuccess(socket -> new EventConnection(vertx, socket, registry, ingest,
-                ingest.openSource(source), frameLimitBytes, malformedElements, maxEventsPerBatch).start());
+        ctx.request().toWebSocket().onSuccess(socket -> {
+            EventSource opened = ingest.openSource(source);
+            if (opened == null) {
+                socket.close(TRY_AGAIN_LATER, "the server is busy; connect again shortly");
+                return;
+            }
+            new EventConnection(vertx, socket, registry, ingest, opened, frameLimitBytes, malformedElements,
+                    maxEventsPerBatch).start();
+        });
     }
 
     /** The {@code source} query parameter, or {@code fallback}; answers 400 and returns null when it is malformed. */

@@ -9,6 +9,7 @@ import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.MemoryGuard;
+import dev.vigil.server.sequencer.SequencerProxy;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -41,13 +42,13 @@ public final class EventsApi {
 
     private final Vertx vertx;
     private final RuleRegistry registry;
-    private final Ingest ingest;
+    private final SequencerProxy ingest;
     private final IntConsumer malformedLines;
     private final Map<String, EventSource> sources = new HashMap<>();
     private int maxEventsPerBatch = ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH;
 
     /** @param malformedLines counts input lines rejected as malformed (the server's metrics) */
-    public EventsApi(Vertx vertx, RuleRegistry registry, Ingest ingest, IntConsumer malformedLines) {
+    public EventsApi(Vertx vertx, RuleRegistry registry, SequencerProxy ingest, IntConsumer malformedLines) {
         this.vertx = vertx;
         this.registry = registry;
         this.ingest = ingest;
@@ -67,6 +68,10 @@ public final class EventsApi {
                 return;
             }
             source = ingest.openSource(name);
+            if (source == null) {
+                RulesApi.busy(ctx);
+                return;
+            }
             sources.put(name, source);
         }
         String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
@@ -79,42 +84,51 @@ public final class EventsApi {
                         "maxEventsPerBatch", maxEventsPerBatch, parsed.batch().size()));
                 return;
             }
-            Ingest.Result result = parsed.batch().isEmpty() ? new Ingest.Result(false, 0, 0)
-                    : ingest.accept(from, parsed.batch());
-            if (result.busy() && result.refused() != null) {
+            if (parsed.batch().isEmpty()) {
+                accepted(ctx, parsed, new Ingest.Result(false, 0, 0));
+                return;
+            }
+            Context context = vertx.getOrCreateContext();
+            Ingest.Result result = ingest.offer(from, parsed.batch(),
+                    taken -> context.runOnContext(ignored -> accepted(ctx, parsed, taken)));
+            if (result == null) {
+                return;   // queued: answered once the sequencer has taken it
+            }
+            if (result.refused() != null) {
                 ctx.response().putHeader("Retry-After", "" + MemoryGuard.RETRY_AFTER_SECONDS);
                 Problems.send(ctx, 503, Problems.error(result.refused()).put("accepted", 0)
                         .put("errors", parsed.errors()));
                 return;
             }
-            if (result.busy()) {
-                RulesApi.busy(ctx);
-                return;
-            }
-            if (parsed.refused() > 0) {
-                malformedLines.accept(parsed.refused());
-            }
-            JsonArray errors = lineErrors(parsed);
-            if (result.refused() != null) {
-                Problems.send(ctx, 503, Problems.error(result.refused()).put("accepted", 0)
-                        .put("refused", parsed.refused()).put("errors", errors));
-                return;
-            }
-            JsonObject accepted = new JsonObject().put("accepted", parsed.batch().size()).put("late", result.late())
-                    .put("refused", parsed.refused()).put("errors", errors);
-            if (parsed.batch().isEmpty()) {
-                respond(ctx, accepted, null);
-                return;
-            }
-            Context context = vertx.getOrCreateContext();
-            ingest.whenDurable(result.position(), failure -> {
-                if (Vertx.currentContext() == context) {
-                    respond(ctx, accepted, failure);
-                } else {
-                    context.runOnContext(ignored -> respond(ctx, accepted, failure));
-                }
-            });
+            RulesApi.busy(ctx);
         }).onFailure(ctx::fail);
+    }
+
+    /** The sequencer took the batch ({@code result}) or refused it; answers once it is durable. */
+    private void accepted(RoutingContext ctx, EventFrame parsed, Ingest.Result result) {
+        if (parsed.refused() > 0) {
+            malformedLines.accept(parsed.refused());
+        }
+        JsonArray errors = lineErrors(parsed);
+        if (result.refused() != null) {
+            Problems.send(ctx, 503, Problems.error(result.refused()).put("accepted", 0)
+                    .put("refused", parsed.refused()).put("errors", errors));
+            return;
+        }
+        JsonObject accepted = new JsonObject().put("accepted", parsed.batch().size()).put("late", result.late())
+                .put("refused", parsed.refused()).put("errors", errors);
+        if (parsed.batch().isEmpty()) {
+            respond(ctx, accepted, null);
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        ingest.whenDurable(result.position(), failure -> {
+            if (Vertx.currentContext() == context) {
+                respond(ctx, accepted, failure);
+            } else {
+                context.runOnContext(ignored -> respond(ctx, accepted, failure));
+            }
+        });
     }
 
     /** 202 once the batch is as durable as the acknowledgement policy asks; 503 when its flush failed. */

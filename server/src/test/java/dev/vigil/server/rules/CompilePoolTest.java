@@ -1,13 +1,13 @@
 package dev.vigil.server.rules;
 
-import dev.vigil.server.config.ServerConfig;
-import dev.vigil.server.metrics.RuleWorkMeters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.metrics.RuleWorkMeters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
