@@ -325,7 +325,8 @@ public final class RulesApi {
 
     /**
      * A rule's counters summed over the shards' latest snapshots (zeros until they have run the rule), plus the late
-     * events of the streams it reads. After a {@code PUT} they count from the new version's deployment.
+     * events of the streams it reads. After a {@code PUT} they count from the new version's deployment, unless it
+     * kept the old version's partial matches (the engine's replacement policy): then they go on.
      */
     private static JsonObject counters(CompiledRule rule, EngineCounters engine) {
         RuleCounters found = null;
@@ -347,6 +348,7 @@ public final class RulesApi {
                 .put("workBoundExceeded", found == null ? 0 : found.workBoundTrips())
                 .put("evaluationErrors", found == null ? 0 : found.evaluationErrors())
                 .put("evictedKeys", found == null ? 0 : found.evictedKeys())
+                .put("partialMatchesDroppedOnReplace", found == null ? 0 : found.partialMatchesDroppedOnReplace())
                 .put("lateEventsByStream", late);
     }
 

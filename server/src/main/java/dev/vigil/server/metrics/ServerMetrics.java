@@ -75,6 +75,9 @@ public final class ServerMetrics {
     private final Map<String, Meter> droppedCounters = new HashMap<>();
     private final Map<String, Meter> workBoundCounters = new HashMap<>();
     private final Map<String, Meter> evictedKeyCounters = new HashMap<>();
+    private final Map<String, Meter> droppedOnReplaceCounters = new HashMap<>();
+    /** When a rule's counters start from zero: a version that kept its predecessor's partial matches counts on. */
+    private static final String AFRESH = "its deployment, or a replacement that dropped its partial matches";
 
     public ServerMetrics() {
         this.malformed = Counter.builder("vigil.malformed.events")
@@ -204,12 +207,12 @@ public final class ServerMetrics {
                 evaluationErrorCounters.put(name, FunctionCounter.builder("vigil.evaluation.errors", this,
                                 m -> m.snapshot.rule(name, RuleCounters::evaluationErrors))
                         .description("Expressions that met data of the wrong kind or divided by zero, by rule "
-                                + "(since the rule's current version)")
+                                + "(since " + AFRESH + ")")
                         .tag("rule", name).register(registry));
                 droppedCounters.put(name, FunctionCounter.builder("vigil.dropped.partial.matches", this,
                                 m -> m.snapshot.rule(name, RuleCounters::droppedPartialMatches))
                         .description("Partial matches dropped by the partial-match bound per key, the work bound "
-                                + "per event or the eviction of their key, by rule (since the rule's current version)")
+                                + "per event or the eviction of their key, by rule (since " + AFRESH + ")")
                         .tag("rule", name).register(registry));
                 workBoundCounters.put(name, FunctionCounter.builder("vigil.work.bound.exceeded", this,
                                 m -> m.snapshot.rule(name, RuleCounters::workBoundTrips))
@@ -219,7 +222,12 @@ public final class ServerMetrics {
                 evictedKeyCounters.put(name, FunctionCounter.builder("vigil.evicted.keys", this,
                                 m -> m.snapshot.rule(name, RuleCounters::evictedKeys))
                         .description("Keys whose partial matches were dropped because more keys held some than "
-                                + "maxKeysPerRule or maxKeys allow, by rule (since the rule's current version)")
+                                + "maxKeysPerRule or maxKeys allow, by rule (since " + AFRESH + ")")
+                        .tag("rule", name).register(registry));
+                droppedOnReplaceCounters.put(name, FunctionCounter.builder("vigil.partial.matches.dropped.on.replace",
+                                this, m -> m.snapshot.rule(name, RuleCounters::partialMatchesDroppedOnReplace))
+                        .description("Partial matches of a replaced version of the rule that its new version did not "
+                                + "keep (a changed pattern, condition, key or stream), by rule")
                         .tag("rule", name).register(registry));
             }
         }
@@ -232,6 +240,7 @@ public final class ServerMetrics {
             registry.remove(droppedCounters.remove(entry.getKey()));
             registry.remove(workBoundCounters.remove(entry.getKey()));
             registry.remove(evictedKeyCounters.remove(entry.getKey()));
+            registry.remove(droppedOnReplaceCounters.remove(entry.getKey()));
             return true;
         });
     }
