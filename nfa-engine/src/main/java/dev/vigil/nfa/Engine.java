@@ -1,7 +1,6 @@
 package dev.vigil.nfa;
 
 import dev.vigil.nfa.runtime.KeyBudget;
-import dev.vigil.nfa.runtime.RuleCounters;
 import dev.vigil.nfa.runtime.RocksDbState;
 import dev.vigil.nfa.runtime.RuleRuntime;
 import dev.vigil.nfa.runtime.StreamClock;

@@ -43,7 +43,7 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
      * every rule. When a release or a timer leaves more, the key that has held partial matches the longest (without
      * a break) loses them, until the bound holds again: in the rule over its own bound, else in the rule holding
      * the most keys (so a rule flooded with keys loses state before the rules beside it). Evicted keys and their
-     * partial matches are counted ({@link dev.vigil.nfa.runtime.RuleCounters#evictedKeys}) and reported
+     * partial matches are counted ({@link RuleCounters#evictedKeys}) and reported
      * ({@link EngineListener#onKeyEvicted}). Flink CEP has no such bound: results differ only when it trips.
      */
     public record KeyBounds(int maxKeysPerRule, int maxKeys) {

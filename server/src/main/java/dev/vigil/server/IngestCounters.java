@@ -1,7 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.nfa.EngineCounters;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

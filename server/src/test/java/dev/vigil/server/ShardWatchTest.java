@@ -9,7 +9,7 @@ import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.server.durable.CheckpointStore;
 import dev.vigil.server.ingest.MemoryIngestLog;
 import dev.vigil.wire.InputLine;

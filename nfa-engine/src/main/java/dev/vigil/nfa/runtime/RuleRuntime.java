@@ -6,6 +6,7 @@ import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.EventTime;
 import dev.vigil.nfa.KeySlice;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.nfa.expr.EvaluationErrors;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;

@@ -8,7 +8,7 @@ import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.nfa.Offer;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.server.VigilServer;
 import dev.vigil.server.durable.IngestLogSnapshot;
 import dev.vigil.server.ingest.LogRecord;
