@@ -1,9 +1,9 @@
 package dev.vigil.nfa;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.ParseResult;
-import dev.vigil.dsl.Span;
 import dev.vigil.dsl.RuleParser;
-import dev.vigil.dsl.parse.Diagnostics;
+import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.FieldPath;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.RuleFile;
