@@ -76,8 +76,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         for (CompiledRule rule : compiled) {
-            RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
-                    config.slice(), listener, rocksDb, budget);
+            RuleRuntime runtime = newRuntime(rule);
             rules.add(runtime);
             List<StreamClock> ruleClocks = new ArrayList<>();
             for (String stream : rule.streams()) {
@@ -101,8 +100,7 @@ public final class Engine implements AutoCloseable {
      */
     public void deploy(CompiledRule rule) {
         requireNoSnapshot("deploy rule " + rule.name());
-        RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
-                config.slice(), listener, rocksDb, budget);
+        RuleRuntime runtime = newRuntime(rule);
         RuleRuntime replaced = find(rule.name());
         if (replaced != null) {
             detach(replaced);
@@ -393,6 +391,11 @@ public final class Engine implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    private RuleRuntime newRuntime(CompiledRule rule) {
+        return new RuleRuntime(rule, rule.program(), config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
+                config.slice(), listener, rocksDb, budget);
     }
 
     private RuleRuntime find(String name) {

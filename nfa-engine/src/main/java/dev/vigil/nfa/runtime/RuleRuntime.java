@@ -12,6 +12,7 @@ import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.match.PartialMatches;
+import dev.vigil.nfa.program.RuleProgram;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,6 +55,7 @@ public final class RuleRuntime implements MatchOutput {
     private static final int MIN_STALE_TIMERS = 1_024;
 
     private final CompiledRule rule;
+    private final RuleProgram program;
     private final Matcher matcher;
     private final PartitionKey partitionKey;
     private final KeySlice slice;
@@ -96,9 +98,9 @@ public final class RuleRuntime implements MatchOutput {
     long evictedKeys;
     long evaluationErrors;
 
-    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
-        this(rule, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener, null,
-                KeyBudget.unbounded());
+    public RuleRuntime(CompiledRule rule, RuleProgram program, int maxPartialMatchesPerKey, EngineListener listener) {
+        this(rule, program, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener,
+                null, KeyBudget.unbounded());
     }
 
     /**
@@ -106,21 +108,27 @@ public final class RuleRuntime implements MatchOutput {
      * states on the heap, or in {@code rocksDb} when not null, and its keys holding partial matches within
      * {@code budget}'s bound per rule (and counted in it: the engine enforces its total).
      */
-    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice,
-            EngineListener listener, RocksDbState rocksDb, KeyBudget budget) {
+    public RuleRuntime(CompiledRule rule, RuleProgram program, int maxPartialMatchesPerKey, long maxWorkPerEvent,
+            KeySlice slice, EngineListener listener, RocksDbState rocksDb, KeyBudget budget) {
         this.rule = rule;
+        this.program = program;
         this.slice = slice;
         this.budget = budget;
-        this.matcher = new Matcher(rule.nfa(), maxPartialMatchesPerKey, maxWorkPerEvent);
+        this.matcher = new Matcher(program.nfa(), maxPartialMatchesPerKey, maxWorkPerEvent);
         this.keys = rocksDb == null ? new HeapKeyStore(matcher, budget)
-                : rocksDb.newKeyStore(matcher, rule.nfa(), budget);
+                : rocksDb.newKeyStore(matcher, program.nfa(), budget);
         this.partitionKey = new PartitionKey(rule.partitionBy());
-        this.alerts = new AlertBuilder(rule);
+        this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
     }
 
     public CompiledRule rule() {
         return rule;
+    }
+
+    /** What the runtime runs: the rule's NFA and compiled {@code EMIT} expressions. */
+    public RuleProgram program() {
+        return program;
     }
 
     public long watermark() {

@@ -284,7 +284,7 @@ public final class EngineSnapshot {
                     RuleRuntime runtime = byName.remove(name);
                     String difference = runtime == null ? null : RuleShape.of(runtime.rule()).differenceFrom(shape);
                     if (runtime != null && difference == null) {
-                        reader.restore(new RuleRuntimeState.Restorer(runtime), runtime.rule().nfa());
+                        reader.restore(new RuleRuntimeState.Restorer(runtime), runtime.program().nfa());
                         reasons.put(runtime, null);
                     } else {
                         List<RuleStateReader.WaitingEvent> waiting = reader.skip();

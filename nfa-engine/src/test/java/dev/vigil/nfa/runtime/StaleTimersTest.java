@@ -10,6 +10,7 @@ import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.LateEvent;
+import dev.vigil.nfa.Programs;
 import dev.vigil.nfa.RuleCompiler;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class StaleTimersTest {
         CompileResult compiled = RuleCompiler.compile("pair.cep", PAIR);
         assertTrue(compiled.ok(), compiled.diagnostics().toString());
         try (RocksDbState rocksDb = store.equals("heap") ? null : RocksDbState.open(folder.resolve("state"))) {
-            RuleRuntime runtime = new RuleRuntime(compiled.rules().get(0), 10_000,
+            RuleRuntime runtime = new RuleRuntime(compiled.rules().get(0), Programs.of(compiled.rules().get(0)), 10_000,
                     EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener, rocksDb,
                     new KeyBudget(new EngineConfig.KeyBounds(BOUND, Integer.MAX_VALUE)));
             int mostTimers = 0;
