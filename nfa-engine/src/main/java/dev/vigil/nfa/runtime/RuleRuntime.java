@@ -30,11 +30,11 @@ import java.util.List;
  * <p>Released events are processed across keys in global (timestamp, arrival) order, so alerts come out in
  * event-time order, and the output is deterministic for a given input.
  *
- * <p>Key states live in a {@link KeyStore} (heap or RocksDB); waiting events and timers stay on the heap (the
- * watermark delay and the windows bound them) and keep the store's {@link KeyStore#handle} of the state: the state
- * itself on the heap (no second lookup of the key), the key with RocksDB, which keeps states out of memory between
- * two visits. A timer also names the state's incarnation: it is stale, and skipped, once the key went idle and its
- * state was removed, even if the key came back since.
+ * <p>Key states live in a {@link KeyStateStore} (heap or serialized); waiting events and timers stay on the heap
+ * (the watermark delay and the windows bound them) and keep the store's {@link KeyStateStore#handle} of the state:
+ * the state itself on the heap (no second lookup of the key), the key with a serialized store, which keeps states
+ * out of memory between two visits. A timer also names the state's incarnation: it is stale, and skipped, once the
+ * key went idle and its state was removed, even if the key came back since.
  *
  * <p><b>Key bound.</b> At most {@link KeyBudget#maxPerRule} keys hold partial matches: after each call that
  * released events or fired timers, the keys that have held partial matches the longest (without a break) are
@@ -64,7 +64,7 @@ public final class RuleRuntime implements MatchOutput {
     private final KeyBudget budget;
 
     // Package-private for RuleRuntimeState, which snapshots and restores them.
-    final KeyStore keys;
+    final KeyStateStore keys;
     /** The most keys ever held at once: decides the heap table's capacity, so a restore can give it the same. */
     int maxKeys;
     /** The last incarnation given to a new key state; not snapshotted (a restore numbers the states afresh). */
@@ -100,23 +100,22 @@ public final class RuleRuntime implements MatchOutput {
 
     public RuleRuntime(CompiledRule rule, RuleProgram program, int maxPartialMatchesPerKey, EngineListener listener) {
         this(rule, program, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener,
-                null, KeyBudget.unbounded());
+                KeyStorage.heap(), KeyBudget.unbounded());
     }
 
     /**
      * A runtime that ignores the events of keys outside {@code slice} (another engine owns them), keeping its key
-     * states on the heap, or in {@code rocksDb} when not null, and its keys holding partial matches within
+     * states where {@code storage} says (the heap, or a key store), and its keys holding partial matches within
      * {@code budget}'s bound per rule (and counted in it: the engine enforces its total).
      */
     public RuleRuntime(CompiledRule rule, RuleProgram program, int maxPartialMatchesPerKey, long maxWorkPerEvent,
-            KeySlice slice, EngineListener listener, RocksDbState rocksDb, KeyBudget budget) {
+            KeySlice slice, EngineListener listener, KeyStorage storage, KeyBudget budget) {
         this.rule = rule;
         this.program = program;
         this.slice = slice;
         this.budget = budget;
         this.matcher = new Matcher(program.nfa(), maxPartialMatchesPerKey, maxWorkPerEvent);
-        this.keys = rocksDb == null ? new HeapKeyStore(matcher, budget)
-                : rocksDb.newKeyStore(matcher, program.nfa(), budget);
+        this.keys = storage.newStore(matcher, program.nfa(), budget);
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
@@ -389,7 +388,7 @@ public final class RuleRuntime implements MatchOutput {
         discard();
     }
 
-    /** Forgets every key state, waiting event and timer: the rule was removed (frees the RocksDB store's keys). */
+    /** Forgets every key state, waiting event and timer: the rule was removed (frees the key store's keys). */
     public void discard() {
         skipped.clear();
         waiting.clear();
@@ -484,7 +483,7 @@ public final class RuleRuntime implements MatchOutput {
     }
 
     /**
-     * An event waiting for the watermark, with the {@link KeyStore#handle} of its key's state; by timestamp, then
+     * An event waiting for the watermark, with the {@link KeyStateStore#handle} of its key's state; by timestamp, then
      * arrival.
      */
     record Waiting(Event event, Object handle, long arrival) implements Comparable<Waiting> {
@@ -496,7 +495,7 @@ public final class RuleRuntime implements MatchOutput {
     }
 
     /**
-     * A key to visit when the watermark reaches {@code deadline}, if its state ({@link KeyStore#handle}) is still
+     * A key to visit when the watermark reaches {@code deadline}, if its state ({@link KeyStateStore#handle}) is still
      * of {@code incarnation}; ties in scheduling order. A restored stale timer has a null handle.
      */
     record Timer(long deadline, Object handle, long incarnation, long order) implements Comparable<Timer> {
