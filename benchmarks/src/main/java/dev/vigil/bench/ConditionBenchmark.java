@@ -1,82 +1,48 @@
 package dev.vigil.bench;
 
+import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.Event;
-import dev.vigil.nfa.expr.MatchView;
-import dev.vigil.nfa.program.Guard;
-import dev.vigil.nfa.program.Nfa;
-import java.util.Map;
+import dev.vigil.nfa.Offer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Condition evaluation: W1's compiled {@code DEFINE} conditions tested on one event, as an NFA edge tests them.
- * {@code typeMatches}/{@code typeDiffers}: {@code a AS type = 'A'} on an A and on a D event (the test every event
- * of a key without state gets); {@code relative}: {@code b AS type = 'B' AND value > a.value} on a B, with the
- * partial match holding an A (a field of the event against a field of an earlier one). Run: {@code java -jar
- * benchmarks/target/benchmarks.jar ConditionBenchmark -prof gc}.
+ * Condition evaluation as the engine meets it, through its public API: W1 ({@code a -> b -> c}, {@code a AS type =
+ * 'A'}, {@code b AS type = 'B' AND value > a.value}) in an engine in processing time ({@link EngineProbe}), one event
+ * per operation that changes no state, so each costs the routing, the key's lookup, the NFA steps and the
+ * conditions. {@code typeDiffers}: a D on a key without state ({@code type = 'A'} fails on the trial run);
+ * {@code relative}: a B whose value is below the bound A's on a key whose run waits for b ({@code type = 'B'} holds,
+ * {@code value > a.value} fails: a field of the event against a field of an earlier one), where
+ * {@link StepBenchmark#ignored} offers a D. Run: {@code java -jar benchmarks/target/benchmarks.jar
+ * ConditionBenchmark -prof gc}.
  */
-@State(Scope.Benchmark)
+@State(Scope.Thread)
 public class ConditionBenchmark extends MicroBenchmark {
-    private Guard typeIsA;
-    private Guard bAboveA;
-    private Event a;
-    private Event b;
+    private Engine engine;
     private Event d;
-    private MatchView holdingA;
+    private Event lowB;
 
     @Setup
-    public void compile() {
-        Nfa nfa = Workload.W1.rules().get(0).nfa();
-        typeIsA = takeGuard(nfa, "a");
-        bAboveA = takeGuard(nfa, "b");
-        a = event("A", 10);
-        b = event("B", 20);
-        d = event("D", 30);
-        Event bound = a;
-        holdingA = new MatchView() {
-            @Override
-            public int count(int variable) {
-                return variable == 0 ? 1 : 0;
-            }
-
-            @Override
-            public Event event(int variable, int index) {
-                return bound;
-            }
-        };
-    }
-
-    /** The guard of the edge that takes an event for {@code variable}: its DEFINE condition. */
-    static Guard takeGuard(Nfa nfa, String variable) {
-        for (Nfa.State state : nfa.states()) {
-            for (Nfa.Edge edge : state.edges()) {
-                if (edge.action() == Nfa.Action.TAKE && edge.guard() instanceof Guard.Defined defined
-                        && defined.name().equals(variable)) {
-                    return edge.guard();
-                }
-            }
+    public void start(Blackhole blackhole) {
+        engine = EngineProbe.start(Workload.W1, blackhole);
+        EngineProbe.offer(engine, EngineProbe.event("k1", "A", 10, 1_000));
+        d = EngineProbe.event("k2", "D", 30, 1_001);
+        lowB = EngineProbe.event("k1", "B", 5, 1_002);
+        if (engine.counters().rules().get(0).partialMatches() != 1) {
+            throw new IllegalStateException("the A started no run: " + engine.counters());
         }
-        throw new IllegalStateException("no edge takes " + variable + " in " + nfa.describe());
-    }
-
-    private static Event event(String type, long value) {
-        return new Event("events", 1_000L + value, value, Map.of("key", "k1", "type", type, "value", value));
     }
 
     @Benchmark
-    public boolean typeMatches() {
-        return typeIsA.test(a, MatchView.EMPTY);
+    public Offer typeDiffers() {
+        return engine.offer(d);
     }
 
     @Benchmark
-    public boolean typeDiffers() {
-        return typeIsA.test(d, MatchView.EMPTY);
-    }
-
-    @Benchmark
-    public boolean relative() {
-        return bAboveA.test(b, holdingA);
+    public Offer relative() {
+        return engine.offer(lowB);
     }
 }

@@ -8,7 +8,7 @@ import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;

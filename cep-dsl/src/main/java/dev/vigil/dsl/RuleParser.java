@@ -2,7 +2,6 @@ package dev.vigil.dsl;
 
 import dev.vigil.dsl.ast.RuleFile;
 import dev.vigil.dsl.check.Checker;
-import dev.vigil.dsl.parse.Diagnostics;
 import dev.vigil.dsl.parse.SyntaxReader;
 import java.util.List;
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.dsl.ast.RuleFile;
-import dev.vigil.dsl.parse.Diagnostics;
 import dev.vigil.dsl.parse.SyntaxReader;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

@@ -1,43 +1,113 @@
 package dev.vigil.nfa;
 
 import dev.vigil.dsl.ast.Rule;
-import dev.vigil.nfa.expr.ValueExpression;
-import dev.vigil.nfa.program.Nfa;
+import dev.vigil.nfa.program.RuleProgram;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * One rule ready to run: its NFA (shared by every key and shard), its partition key, and its
- * compiled {@code EMIT} expressions. Immutable; built by {@link RuleCompiler}.
- *
- * @param streams the streams the rule reads ({@code FROM})
- * @param partitionBy the field paths forming the key; empty for one global key
- * @param streamDelaysMs declared watermark delays of the streams the rule reads (undeclared streams absent)
- * @param emit the {@code EMIT} fields of match alerts
- * @param timeoutEmit the {@code ON TIMEOUT EMIT} fields, or {@code null} when timeouts are not reported
+ * One rule ready to run: what it reads, its partition key, its source, and (inside, not in its public shape) the
+ * NFA shared by every key and shard and its compiled {@code EMIT} expressions. Immutable; built by
+ * {@link RuleCompiler}, run by {@link Engine}; {@link #automaton()} shows what it compiled to.
  */
-public record CompiledRule(String name, int version, String severity, List<String> streams,
-        List<List<String>> partitionBy, Map<String, Long> streamDelaysMs, Nfa nfa,
-        List<EmitField> emit, List<EmitField> timeoutEmit, Rule source) {
+public final class CompiledRule {
+    private final String name;
+    private final int version;
+    private final String severity;
+    private final List<String> streams;
+    private final List<List<String>> partitionBy;
+    private final Map<String, Long> streamDelaysMs;
+    private final Rule source;
+    private final RuleProgram program;
+    /** Built on first request; immutable, so a race only builds it twice. */
+    private Automaton automaton;
 
-    /** A compiled {@code name = expression}. */
-    public record EmitField(String name, ValueExpression expression) {}
+    CompiledRule(String name, int version, String severity, List<String> streams, List<List<String>> partitionBy,
+            Map<String, Long> streamDelaysMs, Rule source, RuleProgram program) {
+        this.name = name;
+        this.version = version;
+        this.severity = severity;
+        this.streams = List.copyOf(streams);
+        this.partitionBy = partitionBy.stream().map(List::copyOf).toList();
+        this.streamDelaysMs = Map.copyOf(streamDelaysMs);
+        this.source = source;
+        this.program = program;
+    }
 
-    public CompiledRule {
-        streams = List.copyOf(streams);
-        partitionBy = partitionBy.stream().map(List::copyOf).toList();
-        streamDelaysMs = Map.copyOf(streamDelaysMs);
-        emit = List.copyOf(emit);
-        timeoutEmit = timeoutEmit == null ? null : List.copyOf(timeoutEmit);
+    public String name() {
+        return name;
+    }
+
+    /** The version number; 1 from the compiler, set by the host that numbers deployments ({@link #withVersion}). */
+    public int version() {
+        return version;
+    }
+
+    public String severity() {
+        return severity;
+    }
+
+    /** The streams the rule reads ({@code FROM}). */
+    public List<String> streams() {
+        return streams;
+    }
+
+    /** The field paths forming the key; empty for one global key. */
+    public List<List<String>> partitionBy() {
+        return partitionBy;
+    }
+
+    /** Declared watermark delays of the streams the rule reads (undeclared streams absent). */
+    public Map<String, Long> streamDelaysMs() {
+        return streamDelaysMs;
+    }
+
+    /** The checked AST the rule was compiled from. */
+    public Rule source() {
+        return source;
     }
 
     /** The same rule under another version number (the server numbers deployments). */
     public CompiledRule withVersion(int newVersion) {
-        return new CompiledRule(name, newVersion, severity, streams, partitionBy, streamDelaysMs, nfa, emit,
-                timeoutEmit, source);
+        return new CompiledRule(name, newVersion, severity, streams, partitionBy, streamDelaysMs, source, program);
     }
 
+    /** Whether a partial match that times out is reported ({@code ON TIMEOUT EMIT}). */
     public boolean reportsTimeouts() {
-        return timeoutEmit != null;
+        return program.timeoutEmit() != null;
+    }
+
+    /** The automaton the rule compiled to, to show ({@code vigil explain}); see {@link Automaton}. */
+    public Automaton automaton() {
+        Automaton shown = automaton;
+        if (shown == null) {
+            shown = Automaton.of(program.nfa());
+            automaton = shown;
+        }
+        return shown;
+    }
+
+    /** What the engine runs: for the engine, which hands it to the rule's runtime. */
+    RuleProgram program() {
+        return program;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CompiledRule other && name.equals(other.name) && version == other.version
+                && Objects.equals(severity, other.severity) && streams.equals(other.streams)
+                && partitionBy.equals(other.partitionBy) && streamDelaysMs.equals(other.streamDelaysMs)
+                && Objects.equals(source, other.source) && program.equals(other.program);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, version, severity, streams, partitionBy, streamDelaysMs, source, program);
+    }
+
+    @Override
+    public String toString() {
+        return "CompiledRule[" + name + " version " + version + "]";
     }
 }

@@ -1,11 +1,11 @@
 package dev.vigil.nfa;
 
 import dev.vigil.nfa.runtime.KeyBudget;
-import dev.vigil.nfa.runtime.RuleCounters;
-import dev.vigil.nfa.runtime.RocksDbState;
+import dev.vigil.nfa.runtime.KeyStorage;
 import dev.vigil.nfa.runtime.RuleRuntime;
 import dev.vigil.nfa.runtime.StreamClock;
 import dev.vigil.nfa.state.EngineSnapshot;
+import dev.vigil.nfa.state.KeyStateCodec;
 import dev.vigil.nfa.state.Replacement;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -31,8 +31,9 @@ import java.util.Map;
  * never reads a clock itself.
  *
  * <p><b>Keys.</b> State is per (rule, partition key), and a key holding nothing costs nothing. Independent
- * engines can own disjoint keys, which is how the server shards work. Key state lives on the heap, or in RocksDB
- * when {@link EngineConfig#rocksDbState} names a folder; then {@link #close} the engine when done with it. The keys
+ * engines can own disjoint keys, which is how the server shards work. Key state lives on the heap, or serialized
+ * in a {@link KeyStore} (RocksDB when {@link EngineConfig#rocksDbState} names a folder, or the host's own,
+ * {@link EngineConfig#keyStore}); then {@link #close} the engine when done with it. The keys
  * holding partial matches are bounded per rule and in all ({@link EngineConfig.KeyBounds}): after each call the
  * engine evicts the keys that have held partial matches the longest until both bounds hold.
  *
@@ -40,8 +41,8 @@ import java.util.Map;
  */
 public final class Engine implements AutoCloseable {
     private final EngineConfig config;
-    /** The RocksDB database of the rules' key states; null when they are on the heap. */
-    private final RocksDbState rocksDb;
+    /** Where the rules keep their key states: the heap, or a key store the engine owns. */
+    private final KeyStorage storage;
     private final EngineListener listener;
     /** The keys holding partial matches over every rule, and the bounds on them. */
     private final KeyBudget budget;
@@ -66,14 +67,13 @@ public final class Engine implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.budget = new KeyBudget(config.keyBounds());
-        this.rocksDb = config.rocksDbState() == null ? null : RocksDbState.open(config.rocksDbState());
+        this.storage = storage(config);
         for (StreamClock clock : restoredClocks) {
             clocks.put(clock.stream(), clock);
         }
         Map<String, Long> delays = StreamDelays.merge(compiled, config.defaultWatermarkDelayMs());
         for (CompiledRule rule : compiled) {
-            RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
-                    config.slice(), listener, rocksDb, budget);
+            RuleRuntime runtime = newRuntime(rule);
             rules.add(runtime);
             List<StreamClock> ruleClocks = new ArrayList<>();
             for (String stream : rule.streams()) {
@@ -100,8 +100,7 @@ public final class Engine implements AutoCloseable {
      */
     public void deploy(CompiledRule rule) {
         requireNoSnapshot("deploy rule " + rule.name());
-        RuleRuntime runtime = new RuleRuntime(rule, config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
-                config.slice(), listener, rocksDb, budget);
+        RuleRuntime runtime = newRuntime(rule);
         RuleRuntime replaced = find(rule.name());
         if (replaced != null) {
             detach(replaced);
@@ -361,13 +360,11 @@ public final class Engine implements AutoCloseable {
         return new EngineCounters(eventsByStream, lateByStream, unrouted, ruleCounters);
     }
 
-    /** Releases the RocksDB state (its folder's content is then garbage); nothing to do for heap state. */
+    /** Closes the key store (its content, a RocksDB folder's, is then garbage); nothing to do for heap state. */
     @Override
     public void close() {
         abandonSnapshot();
-        if (rocksDb != null) {
-            rocksDb.close();
-        }
+        storage.close();
     }
 
     private void advanceRules(List<RuleRuntime> affected) {
@@ -393,6 +390,22 @@ public final class Engine implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    private RuleRuntime newRuntime(CompiledRule rule) {
+        return new RuleRuntime(rule, rule.program(), config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
+                config.slice(), listener, storage, budget);
+    }
+
+    private static KeyStorage storage(EngineConfig config) {
+        if (config.keyStore() != null) {
+            return KeyStorage.serialized(config.keyStore().get(), KeyStateCodec::new);
+        }
+        if (config.rocksDbState() != null) {
+            return KeyStorage.serialized(KeyStores.open(KeyStoreProvider.ROCKSDB, config.rocksDbState()),
+                    KeyStateCodec::new);
+        }
+        return KeyStorage.heap();
     }
 
     private RuleRuntime find(String name) {

@@ -1,6 +1,7 @@
 package dev.vigil.nfa;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * How an {@link Engine} treats time and bounds state. Immutable; use the {@code with...} methods.
@@ -16,15 +17,19 @@ import java.nio.file.Path;
  *     ({@link dev.vigil.nfa.match.Matcher#process}); when exceeded the key's partial matches are all dropped and
  *     counted
  * @param slice the keys this engine owns; events of other keys are ignored (several engines share the work)
- * @param rocksDbState null to keep key state on the heap (the default, fastest); else a folder, owned by the
- *     engine and emptied when it starts, where a RocksDB database holds the rules' per-key partial matches (for
- *     more state than fits in memory); waiting events, timers and clocks stay on the heap either way, and
- *     snapshots are the same for both
+ * @param rocksDbState null to keep key state on the heap (the default, fastest) or in {@code keyStore}; else a
+ *     folder, owned by the engine and emptied when it starts, where a RocksDB database holds the rules' per-key
+ *     partial matches (for more state than fits in memory; needs module {@code nfa-rocksdb} on the class or module
+ *     path, which provides the store); waiting events, timers and clocks stay on the heap either way, and
+ *     snapshots are the same for all
  * @param keyBounds bounds on the keys holding partial matches, per rule and over every rule; beyond them the keys
  *     that have held partial matches the longest are evicted (see {@link KeyBounds})
+ * @param keyStore null, or what opens the host's {@link KeyStore} for each engine made with this config (the engine
+ *     closes it); key state is then serialized into that store (see {@link KeyStore})
  */
 public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, boolean watermarksFromInputOnly,
-        int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice, Path rocksDbState, KeyBounds keyBounds) {
+        int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice, Path rocksDbState, KeyBounds keyBounds,
+        Supplier<KeyStore> keyStore) {
 
     public enum TimeMode {
         EVENT,
@@ -43,7 +48,7 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
      * every rule. When a release or a timer leaves more, the key that has held partial matches the longest (without
      * a break) loses them, until the bound holds again: in the rule over its own bound, else in the rule holding
      * the most keys (so a rule flooded with keys loses state before the rules beside it). Evicted keys and their
-     * partial matches are counted ({@link dev.vigil.nfa.runtime.RuleCounters#evictedKeys}) and reported
+     * partial matches are counted ({@link RuleCounters#evictedKeys}) and reported
      * ({@link EngineListener#onKeyEvicted}). Flink CEP has no such bound: results differ only when it trips.
      */
     public record KeyBounds(int maxKeysPerRule, int maxKeys) {
@@ -108,6 +113,9 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
         if (keyBounds == null) {
             throw new IllegalArgumentException("key bounds are null");
         }
+        if (rocksDbState != null && keyStore != null) {
+            throw new IllegalArgumentException("key state goes either to RocksDB or to a key store, not both");
+        }
     }
 
     /**
@@ -116,37 +124,38 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
      */
     public static EngineConfig defaults() {
         return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY,
-                DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, null, KeyBounds.forHeap(Runtime.getRuntime().maxMemory()));
+                DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, null, KeyBounds.forHeap(Runtime.getRuntime().maxMemory()),
+                null);
     }
 
     public EngineConfig withTimeMode(TimeMode mode) {
         return new EngineConfig(mode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, rocksDbState, keyBounds);
+                maxWorkPerEvent, slice, rocksDbState, keyBounds, keyStore);
     }
 
     public EngineConfig withDefaultWatermarkDelayMs(long delayMs) {
         return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey, maxWorkPerEvent,
-                slice, rocksDbState, keyBounds);
+                slice, rocksDbState, keyBounds, keyStore);
     }
 
     public EngineConfig withWatermarksFromInputOnly(boolean inputOnly) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey, maxWorkPerEvent,
-                slice, rocksDbState, keyBounds);
+                slice, rocksDbState, keyBounds, keyStore);
     }
 
     public EngineConfig withSlice(KeySlice owned) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, owned, rocksDbState, keyBounds);
+                maxWorkPerEvent, owned, rocksDbState, keyBounds, keyStore);
     }
 
     public EngineConfig withMaxPartialMatchesPerKey(int max) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max, maxWorkPerEvent,
-                slice, rocksDbState, keyBounds);
+                slice, rocksDbState, keyBounds, keyStore);
     }
 
     public EngineConfig withMaxWorkPerEvent(long max) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                max, slice, rocksDbState, keyBounds);
+                max, slice, rocksDbState, keyBounds, keyStore);
     }
 
     /** Key state in a RocksDB database in {@code folder} (emptied when the engine starts); see the class doc. */
@@ -155,18 +164,30 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
             throw new IllegalArgumentException("RocksDB state folder is null");
         }
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, folder, keyBounds);
+                maxWorkPerEvent, slice, folder, keyBounds, null);
+    }
+
+    /**
+     * Key state serialized into the {@link KeyStore} that {@code opener} gives each engine made with this config: a
+     * host keeping key state in its own state backend.
+     */
+    public EngineConfig withKeyStore(Supplier<KeyStore> opener) {
+        if (opener == null) {
+            throw new IllegalArgumentException("key store opener is null");
+        }
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
+                maxWorkPerEvent, slice, null, keyBounds, opener);
     }
 
     /** Key state on the heap (the default). */
     public EngineConfig withHeapState() {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, null, keyBounds);
+                maxWorkPerEvent, slice, null, keyBounds, null);
     }
 
     /** Bounds on the keys holding partial matches; see {@link KeyBounds}. */
     public EngineConfig withKeyBounds(KeyBounds bounds) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, rocksDbState, bounds);
+                maxWorkPerEvent, slice, rocksDbState, bounds, keyStore);
     }
 }

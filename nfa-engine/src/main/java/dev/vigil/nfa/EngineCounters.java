@@ -1,6 +1,5 @@
 package dev.vigil.nfa;
 
-import dev.vigil.nfa.runtime.RuleCounters;
 import java.util.List;
 import java.util.Map;
 

@@ -1,9 +1,9 @@
 package dev.vigil.nfa;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.ParseResult;
-import dev.vigil.dsl.Span;
 import dev.vigil.dsl.RuleParser;
-import dev.vigil.dsl.parse.Diagnostics;
+import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.FieldPath;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.RuleFile;
@@ -15,6 +15,7 @@ import dev.vigil.nfa.expr.Condition;
 import dev.vigil.nfa.expr.ExpressionCompiler;
 import dev.vigil.nfa.program.Nfa;
 import dev.vigil.nfa.program.PatternVariables;
+import dev.vigil.nfa.program.RuleProgram;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -139,17 +140,16 @@ public final class RuleCompiler {
         for (FieldPath path : rule.partitionBy()) {
             partitionBy.add(path.segments());
         }
-        return new CompiledRule(rule.name(), 1, rule.severity(), rule.from(), partitionBy, delays, nfa,
-                emitFields(rule.emit(), expressions), rule.timeoutEmit() == null ? null
-                        : emitFields(rule.timeoutEmit(), expressions),
-                rule);
+        return new CompiledRule(rule.name(), 1, rule.severity(), rule.from(), partitionBy, delays, rule,
+                new RuleProgram(nfa, emitFields(rule.emit(), expressions), rule.timeoutEmit() == null ? null
+                        : emitFields(rule.timeoutEmit(), expressions)));
     }
 
-    private static List<CompiledRule.EmitField> emitFields(List<dev.vigil.dsl.ast.EmitField> fields,
+    private static List<RuleProgram.EmitField> emitFields(List<dev.vigil.dsl.ast.EmitField> fields,
             ExpressionCompiler expressions) {
-        List<CompiledRule.EmitField> compiled = new ArrayList<>(fields.size());
+        List<RuleProgram.EmitField> compiled = new ArrayList<>(fields.size());
         for (dev.vigil.dsl.ast.EmitField field : fields) {
-            compiled.add(new CompiledRule.EmitField(field.name(), expressions.value(field.expression())));
+            compiled.add(new RuleProgram.EmitField(field.name(), expressions.value(field.expression())));
         }
         return compiled;
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.nfa.runtime.RuleCounters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -3,7 +3,6 @@ package dev.vigil.nfa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.nfa.runtime.RuleCounters;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -21,8 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The bound on keys holding partial matches ({@link EngineConfig.KeyBounds}): per rule and per engine, the key that
- * has held partial matches the longest loses them first, counted and reported; with the heap store and RocksDB alike,
- * and in the same order after a restore. Time is an input: explicit watermarks release the events.
+ * has held partial matches the longest loses them first, counted and reported; with the heap store and a key store
+ * alike ({@link #stored}), and in the same order after a restore. Time is an input: explicit watermarks release the
+ * events.
  */
 class KeyBoundTest {
     private static final String PAIR = """
@@ -63,7 +63,7 @@ class KeyBoundTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"heap", "rocksdb"})
+    @ValueSource(strings = {"heap", "stored"})
     void aRuleOverItsBoundEvictsTheKeyHoldingPartialMatchesTheLongest(String store) {
         Recorder out = new Recorder();
         try (Engine engine = new Engine(compile(PAIR), config(store, 2, 100), out)) {
@@ -102,7 +102,7 @@ class KeyBoundTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"heap", "rocksdb"})
+    @ValueSource(strings = {"heap", "stored"})
     void overTheEngineBoundTheRuleHoldingTheMostKeysEvictsItsOldest(String store) {
         Recorder out = new Recorder();
         List<CompiledRule> rules = new ArrayList<>(compile(PAIR));
@@ -124,7 +124,7 @@ class KeyBoundTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"heap", "rocksdb"})
+    @ValueSource(strings = {"heap", "stored"})
     void eventsStillWaitingForTheWatermarkStayWithAnEvictedKey(String store) {
         Recorder out = new Recorder();
         try (Engine engine = new Engine(compile(PAIR), config(store, 2, 100), out)) {
@@ -145,7 +145,7 @@ class KeyBoundTest {
     }
 
     @ParameterizedTest(name = "heap snapshot restored into {0}")
-    @ValueSource(strings = {"heap", "rocksdb"})
+    @ValueSource(strings = {"heap", "stored"})
     void aRestoredEngineEvictsInTheOrderTheSnapshottedOneWould(String store) throws IOException {
         Recorder before = new Recorder();
         byte[] snapshot;
@@ -182,7 +182,12 @@ class KeyBoundTest {
     private EngineConfig config(String store, int perRule, int total) {
         EngineConfig config = EngineConfig.defaults().withWatermarksFromInputOnly(true)
                 .withKeyBounds(new EngineConfig.KeyBounds(perRule, total));
-        return store.equals("heap") ? config : config.withRocksDbState(folder.resolve("state-" + ++folders));
+        return store.equals("heap") ? config : stored(config, folder.resolve("state-" + ++folders));
+    }
+
+    /** Key state in a key store: in memory here, in RocksDB in module nfa-rocksdb's subclass. */
+    EngineConfig stored(EngineConfig config, Path folder) {
+        return config.withKeyStore(MemoryKeyStore::new);
     }
 
     /** Offers the event and releases it at once. */

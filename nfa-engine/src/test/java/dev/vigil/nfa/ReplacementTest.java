@@ -3,7 +3,6 @@ package dev.vigil.nfa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.nfa.runtime.RuleCounters;
 import dev.vigil.nfa.state.SnapshotChain;
 import java.util.LinkedHashMap;
 import java.util.List;

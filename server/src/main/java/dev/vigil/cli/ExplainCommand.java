@@ -43,10 +43,10 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (CompiledRule rule : loaded.rules()) {
             if (dot) {
-                out.print(rule.nfa().toDot());
+                out.print(rule.automaton().dot());
             } else {
                 out.println("rule " + rule.name());
-                out.print(rule.nfa().describe());
+                out.print(rule.automaton().text());
                 out.println();
             }
         }

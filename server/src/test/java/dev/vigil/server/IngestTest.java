@@ -10,7 +10,7 @@ import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.server.log.MemoryIngestLog;
 import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.server.sequencer.Ingest;

@@ -3,9 +3,9 @@ package dev.vigil.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.Automaton;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.nfa.program.Nfa;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,31 +41,31 @@ class NfaApiTest {
     @Test
     void theJsonHasTheStatesEdgesTextAndDotOfTheCompiledRule() throws Exception {
         deploy(RULE);
-        Nfa expected = compile(RULE);
+        Automaton expected = compile(RULE);
         HttpResponse<String> response = server.get("/v1/rules/small_then_big/nfa");
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
         JsonObject nfa = new JsonObject(response.body());
         assertEquals("small_then_big", nfa.getString("name"));
         assertEquals(1, nfa.getInteger("version"));
-        assertEquals(expected.describe(), nfa.getString("text"), "the same text as vigil explain");
-        assertEquals(expected.toDot(), nfa.getString("dot"));
+        assertEquals(expected.text(), nfa.getString("text"), "the same text as vigil explain");
+        assertEquals(expected.dot(), nfa.getString("dot"));
         assertEquals(10_000L, nfa.getLong("windowMs"));
         assertEquals(new JsonArray().add("small").add("big"), nfa.getJsonArray("variables"));
 
         JsonArray states = nfa.getJsonArray("states");
         assertEquals(expected.states().size(), states.size());
         assertEquals("start", states.getJsonObject(nfa.getInteger("start")).getString("kind"));
-        for (Nfa.State state : expected.states()) {
+        for (Automaton.State state : expected.states()) {
             JsonObject shown = states.getJsonObject(state.id());
             assertEquals(state.name(), shown.getString("name"));
             JsonArray edges = shown.getJsonArray("edges");
             assertEquals(state.edges().size(), edges.size(), shown.encode());
             for (int i = 0; i < edges.size(); i++) {
-                Nfa.Edge edge = state.edges().get(i);
+                Automaton.Edge edge = state.edges().get(i);
                 assertEquals(edge.target(), edges.getJsonObject(i).getInteger("target"));
-                assertEquals(edge.action().name().toLowerCase(), edges.getJsonObject(i).getString("action"));
-                assertEquals(edge.guard().toString(), edges.getJsonObject(i).getString("guard"));
+                assertEquals(edge.action(), edges.getJsonObject(i).getString("action"));
+                assertEquals(edge.guard(), edges.getJsonObject(i).getString("guard"));
             }
         }
     }
@@ -80,7 +80,7 @@ class NfaApiTest {
         HttpResponse<String> dot = server.get("/v1/rules/small_then_big/nfa?format=dot");
         assertEquals(200, dot.statusCode(), dot.body());
         assertTrue(dot.headers().firstValue("Content-Type").orElse("").startsWith("text/vnd.graphviz"));
-        assertEquals(compile(replaced).toDot(), dot.body());
+        assertEquals(compile(replaced).dot(), dot.body());
         assertTrue(dot.body().startsWith("digraph nfa {"), dot.body());
         assertEquals(2, new JsonObject(server.get("/v1/rules/small_then_big/nfa").body()).getInteger("version"));
     }
@@ -101,9 +101,9 @@ class NfaApiTest {
         assertEquals(201, deployed.statusCode(), deployed.body());
     }
 
-    private static Nfa compile(String rule) {
+    private static Automaton compile(String rule) {
         CompileResult result = RuleCompiler.compile("request", rule);
         assertTrue(result.ok(), result.diagnostics().toString());
-        return result.rules().get(0).nfa();
+        return result.rules().get(0).automaton();
     }
 }

@@ -9,7 +9,7 @@ import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.server.checkpoint.CheckpointStore;
 import dev.vigil.server.checkpoint.Checkpointer;
 import dev.vigil.server.log.MemoryIngestLog;

@@ -1,8 +1,8 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.Functions;
 import dev.vigil.dsl.ast.Expr;
-import dev.vigil.dsl.parse.Diagnostics;
 
 /**
  * Checks calls of the aggregate functions, whose argument is not a value but a pattern variable

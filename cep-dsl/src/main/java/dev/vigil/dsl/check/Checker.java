@@ -1,12 +1,12 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.ParseLimits;
 import dev.vigil.dsl.ast.FieldDecl;
 import dev.vigil.dsl.ast.FieldType;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.RuleFile;
 import dev.vigil.dsl.ast.StreamDecl;
-import dev.vigil.dsl.parse.Diagnostics;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

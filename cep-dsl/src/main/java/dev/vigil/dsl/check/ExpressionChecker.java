@@ -1,11 +1,11 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.Functions;
 import dev.vigil.dsl.RulePrinter;
+import dev.vigil.dsl.Suggestions;
 import dev.vigil.dsl.ast.Expr.LiteralKind;
 import dev.vigil.dsl.ast.Expr;
-import dev.vigil.dsl.parse.Diagnostics;
-import dev.vigil.dsl.parse.Suggestions;
 import java.util.List;
 import java.util.regex.PatternSyntaxException;
 

@@ -1,8 +1,8 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.Suggestions;
 import dev.vigil.dsl.ast.FieldDecl;
 import dev.vigil.dsl.ast.StreamDecl;
-import dev.vigil.dsl.parse.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

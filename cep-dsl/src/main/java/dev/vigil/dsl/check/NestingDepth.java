@@ -1,12 +1,12 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.ParseLimits;
 import dev.vigil.dsl.ast.EmitField;
 import dev.vigil.dsl.ast.Expr;
 import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.VarDef;
-import dev.vigil.dsl.parse.Diagnostics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.vigil.dsl.check;
 
-import dev.vigil.dsl.ast.Expr;
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.ast.Expr.BinaryOp;
 import dev.vigil.dsl.ast.Expr.LiteralKind;
-import dev.vigil.dsl.parse.Diagnostics;
+import dev.vigil.dsl.ast.Expr;
 
 /**
  * Typing rules of the operators, given the types of their operands: comparisons need comparable operands

@@ -1,5 +1,6 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.ParseLimits;
 import dev.vigil.dsl.RulePrinter;
 import dev.vigil.dsl.ast.Pattern.Contiguity;
@@ -7,7 +8,6 @@ import dev.vigil.dsl.ast.Pattern.Quantifier;
 import dev.vigil.dsl.ast.Pattern.Stage;
 import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Rule;
-import dev.vigil.dsl.parse.Diagnostics;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,9 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.ParseLimits;
 import dev.vigil.dsl.RulePrinter;
+import dev.vigil.dsl.Suggestions;
 import dev.vigil.dsl.ast.AfterMatchSkip;
 import dev.vigil.dsl.ast.EmitField;
 import dev.vigil.dsl.ast.Expr;
@@ -10,8 +12,6 @@ import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.ast.VarDef;
-import dev.vigil.dsl.parse.Diagnostics;
-import dev.vigil.dsl.parse.Suggestions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

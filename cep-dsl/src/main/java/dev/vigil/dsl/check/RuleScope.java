@@ -1,10 +1,10 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.Suggestions;
 import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.ast.VarDef;
-import dev.vigil.dsl.parse.Suggestions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

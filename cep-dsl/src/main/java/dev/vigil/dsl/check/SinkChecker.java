@@ -1,8 +1,8 @@
 package dev.vigil.dsl.check;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.SinkRef;
-import dev.vigil.dsl.parse.Diagnostics;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashSet;

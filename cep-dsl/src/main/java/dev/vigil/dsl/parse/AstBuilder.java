@@ -1,5 +1,6 @@
 package dev.vigil.dsl.parse;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.AfterMatchSkip;
 import dev.vigil.dsl.ast.EmitField;

@@ -1,5 +1,6 @@
 package dev.vigil.dsl.parse;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.Span;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;

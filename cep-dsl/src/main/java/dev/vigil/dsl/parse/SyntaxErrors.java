@@ -1,6 +1,8 @@
 package dev.vigil.dsl.parse;
 
+import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.Span;
+import dev.vigil.dsl.Suggestions;
 import dev.vigil.dsl.grammar.CepLexer;
 import dev.vigil.dsl.grammar.CepParser;
 import java.util.ArrayList;

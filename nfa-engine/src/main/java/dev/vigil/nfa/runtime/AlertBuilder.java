@@ -4,6 +4,7 @@ import dev.vigil.nfa.Alert;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.match.MatchedEvents;
+import dev.vigil.nfa.program.RuleProgram;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,10 +27,12 @@ import java.util.Map;
 final class AlertBuilder {
     private static final HexFormat HEX = HexFormat.of();
     private final CompiledRule rule;
+    private final RuleProgram program;
     private final MessageDigest sha256;
 
-    AlertBuilder(CompiledRule rule) {
+    AlertBuilder(CompiledRule rule, RuleProgram program) {
         this.rule = rule;
+        this.program = program;
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -38,19 +41,19 @@ final class AlertBuilder {
     }
 
     Alert match(Object key, MatchedEvents match) {
-        return build(Alert.Kind.MATCH, key, match, -1, rule.emit());
+        return build(Alert.Kind.MATCH, key, match, -1, program.emit());
     }
 
     Alert timeout(Object key, MatchedEvents partial, long timeoutAt) {
-        return build(Alert.Kind.TIMEOUT, key, partial, timeoutAt, rule.timeoutEmit());
+        return build(Alert.Kind.TIMEOUT, key, partial, timeoutAt, program.timeoutEmit());
     }
 
     private Alert build(Alert.Kind kind, Object key, MatchedEvents match, long timeoutAt,
-            List<CompiledRule.EmitField> emit) {
+            List<RuleProgram.EmitField> emit) {
         Map<String, List<Event>> events = match.asMap();
         Event last = lastEvent(events);
         Map<String, Object> fields = new LinkedHashMap<>();
-        for (CompiledRule.EmitField field : emit) {
+        for (RuleProgram.EmitField field : emit) {
             fields.put(field.name(), field.expression().evaluate(last, match));
         }
         Object externalKey = PartitionKey.external(key);

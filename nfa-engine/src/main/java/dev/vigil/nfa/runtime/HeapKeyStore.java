@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 
 /**
- * The default {@link KeyStore}: a {@link KeyTable} of live states, nothing to load or write back; {@code put} and
+ * The default {@link KeyStateStore}: a {@link KeyTable} of live states, nothing to load or write back; {@code put} and
  * {@code release} only keep the partial-match count.
  *
  * <p>A restore refills the map, in the order a snapshot visited it, into a map of the capacity the snapshotted one
@@ -22,7 +22,7 @@ import java.util.IdentityHashMap;
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
-final class HeapKeyStore implements KeyStore {
+final class HeapKeyStore implements KeyStateStore {
     private final Matcher matcher;
     private final KeyBudget budget;
     private KeyTable keys = new KeyTable();

@@ -5,12 +5,12 @@ import dev.vigil.nfa.match.PartialMatches;
 /**
  * Everything one rule holds for one partition key: the NFA's partial matches, how many of the key's events
  * still wait for the watermark, and the earliest timer scheduled for it. A key with no partial matches and no
- * waiting events is removed from its {@link KeyStore}, so an idle key costs nothing.
+ * waiting events is removed from its {@link KeyStateStore}, so an idle key costs nothing.
  *
  * <p>The incarnation tells this state apart from an earlier state of the same key that went idle and was
  * removed: a timer names a key and the incarnation it was set for, and fires only while that incarnation lives.
- * (Timers hold the state itself only with the heap store, {@link KeyStore#handle}: the RocksDB store keeps it off
- * the heap between two visits.)
+ * (Timers hold the state itself only with the heap store, {@link KeyStateStore#handle}: the serialized store keeps
+ * it off the heap between two visits.)
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
@@ -42,8 +42,8 @@ final class KeyState {
     int savedIn;
     /**
      * While the key holds partial matches: when it began to, as a number that grows with each key that begins
-     * (its place in the order of eviction, {@link KeyStore#oldestHolder}); 0 while it holds none. Snapshotted, so a
-     * restore keeps the order.
+     * (its place in the order of eviction, {@link KeyStateStore#oldestHolder}); 0 while it holds none. Snapshotted,
+     * so a restore keeps the order.
      */
     long heldSince;
     /** {@link KeyTable}'s: the key's spread hash, and the next state in the key's chain of the table. */

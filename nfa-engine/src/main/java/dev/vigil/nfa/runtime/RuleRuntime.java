@@ -6,11 +6,13 @@ import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.EventTime;
 import dev.vigil.nfa.KeySlice;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.nfa.expr.EvaluationErrors;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.match.PartialMatches;
+import dev.vigil.nfa.program.RuleProgram;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,11 +30,11 @@ import java.util.List;
  * <p>Released events are processed across keys in global (timestamp, arrival) order, so alerts come out in
  * event-time order, and the output is deterministic for a given input.
  *
- * <p>Key states live in a {@link KeyStore} (heap or RocksDB); waiting events and timers stay on the heap (the
- * watermark delay and the windows bound them) and keep the store's {@link KeyStore#handle} of the state: the state
- * itself on the heap (no second lookup of the key), the key with RocksDB, which keeps states out of memory between
- * two visits. A timer also names the state's incarnation: it is stale, and skipped, once the key went idle and its
- * state was removed, even if the key came back since.
+ * <p>Key states live in a {@link KeyStateStore} (heap or serialized); waiting events and timers stay on the heap
+ * (the watermark delay and the windows bound them) and keep the store's {@link KeyStateStore#handle} of the state:
+ * the state itself on the heap (no second lookup of the key), the key with a serialized store, which keeps states
+ * out of memory between two visits. A timer also names the state's incarnation: it is stale, and skipped, once the
+ * key went idle and its state was removed, even if the key came back since.
  *
  * <p><b>Key bound.</b> At most {@link KeyBudget#maxPerRule} keys hold partial matches: after each call that
  * released events or fired timers, the keys that have held partial matches the longest (without a break) are
@@ -53,6 +55,7 @@ public final class RuleRuntime implements MatchOutput {
     private static final int MIN_STALE_TIMERS = 1_024;
 
     private final CompiledRule rule;
+    private final RuleProgram program;
     private final Matcher matcher;
     private final PartitionKey partitionKey;
     private final KeySlice slice;
@@ -62,7 +65,7 @@ public final class RuleRuntime implements MatchOutput {
 
     // Package-private for RuleRuntimeState, which snapshots and restores them; not final: a new version of the
     // rule with the same shape takes them over (takeOver).
-    KeyStore keys;
+    KeyStateStore keys;
     /** The most keys ever held at once: decides the heap table's capacity, so a restore can give it the same. */
     int maxKeys;
     /** The last incarnation given to a new key state; not snapshotted (a restore numbers the states afresh). */
@@ -98,31 +101,36 @@ public final class RuleRuntime implements MatchOutput {
     /** Partial matches of replaced versions of the rule that this version could not take over. */
     long droppedOnReplace;
 
-    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, EngineListener listener) {
-        this(rule, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener, null,
-                KeyBudget.unbounded());
+    public RuleRuntime(CompiledRule rule, RuleProgram program, int maxPartialMatchesPerKey, EngineListener listener) {
+        this(rule, program, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener,
+                KeyStorage.heap(), KeyBudget.unbounded());
     }
 
     /**
      * A runtime that ignores the events of keys outside {@code slice} (another engine owns them), keeping its key
-     * states on the heap, or in {@code rocksDb} when not null, and its keys holding partial matches within
+     * states where {@code storage} says (the heap, or a key store), and its keys holding partial matches within
      * {@code budget}'s bound per rule (and counted in it: the engine enforces its total).
      */
-    public RuleRuntime(CompiledRule rule, int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice,
-            EngineListener listener, RocksDbState rocksDb, KeyBudget budget) {
+    public RuleRuntime(CompiledRule rule, RuleProgram program, int maxPartialMatchesPerKey, long maxWorkPerEvent,
+            KeySlice slice, EngineListener listener, KeyStorage storage, KeyBudget budget) {
         this.rule = rule;
+        this.program = program;
         this.slice = slice;
         this.budget = budget;
-        this.matcher = new Matcher(rule.nfa(), maxPartialMatchesPerKey, maxWorkPerEvent);
-        this.keys = rocksDb == null ? new HeapKeyStore(matcher, budget)
-                : rocksDb.newKeyStore(matcher, rule.nfa(), budget);
+        this.matcher = new Matcher(program.nfa(), maxPartialMatchesPerKey, maxWorkPerEvent);
+        this.keys = storage.newStore(matcher, program.nfa(), budget);
         this.partitionKey = new PartitionKey(rule.partitionBy());
-        this.alerts = new AlertBuilder(rule);
+        this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
     }
 
     public CompiledRule rule() {
         return rule;
+    }
+
+    /** What the runtime runs: the rule's NFA and compiled {@code EMIT} expressions. */
+    public RuleProgram program() {
+        return program;
     }
 
     public long watermark() {
@@ -429,7 +437,7 @@ public final class RuleRuntime implements MatchOutput {
         droppedOnReplace += partialMatches;
     }
 
-    /** Forgets every key state, waiting event and timer: the rule was removed (frees the RocksDB store's keys). */
+    /** Forgets every key state, waiting event and timer: the rule was removed (frees the key store's keys). */
     public void discard() {
         skipped.clear();
         waiting.clear();
@@ -524,7 +532,7 @@ public final class RuleRuntime implements MatchOutput {
     }
 
     /**
-     * An event waiting for the watermark, with the {@link KeyStore#handle} of its key's state; by timestamp, then
+     * An event waiting for the watermark, with the {@link KeyStateStore#handle} of its key's state; by timestamp, then
      * arrival.
      */
     record Waiting(Event event, Object handle, long arrival) implements Comparable<Waiting> {
@@ -536,7 +544,7 @@ public final class RuleRuntime implements MatchOutput {
     }
 
     /**
-     * A key to visit when the watermark reaches {@code deadline}, if its state ({@link KeyStore#handle}) is still
+     * A key to visit when the watermark reaches {@code deadline}, if its state ({@link KeyStateStore#handle}) is still
      * of {@code incarnation}; ties in scheduling order. A restored stale timer has a null handle.
      */
     record Timer(long deadline, Object handle, long incarnation, long order) implements Comparable<Timer> {

@@ -8,7 +8,7 @@ import java.io.IOException;
  * The state of one {@link RuleRuntime} as plain values, for state snapshots: a {@link #capture} hands it to a
  * {@link Visitor} (the codec in {@code dev.vigil.nfa.state} writes bytes), a {@link Restorer} puts the same
  * values back into a fresh runtime of the same rule. The byte format is not this class's business, and neither is
- * the backend: a snapshot of a heap runtime restores into a RocksDB one and back.
+ * the backend: a snapshot of a heap runtime restores into a serialized one and back.
  *
  * <p><b>What is state.</b> The counters, the release round and arrival counter, the rule's watermark, every key
  * with its {@link PartialMatches} and its place in the order of eviction ({@link KeyState#heldSince}), the events
@@ -20,7 +20,7 @@ import java.io.IOException;
  * <p><b>Orders kept.</b> Both queues are visited in release order (their order is total: arrival and timer order
  * numbers are unique); re-added in that order, a {@link NearlySortedQueue} holds them all in its FIFO and lists
  * them the same way again. The keys are visited in the store's order (see
- * {@link HeapKeyStore} for how the heap store keeps it across a restore; the RocksDB store's is the byte order of
+ * {@link HeapKeyStore} for how the heap store keeps it across a restore; the serialized store's is the byte order of
  * the keys, the same after a restore), so a second snapshot of a restored runtime has the same bytes. Key order
  * has no effect on output.
  *
@@ -60,7 +60,7 @@ public final class RuleRuntimeState {
 
     /**
      * The runtime's state as it is now, to be handed to a visitor in slices while the runtime goes on
-     * ({@link KeyStore#capture}): counters and both queues are copied now (the queues as arrays of their immutable
+     * ({@link KeyStateStore#capture}): counters and both queues are copied now (the queues as arrays of their immutable
      * entries), the keys are visited as they were now. Between two engine calls only.
      */
     public static Capture capture(RuleRuntime runtime) throws IOException {
@@ -86,8 +86,8 @@ public final class RuleRuntimeState {
         private final int maxKeys;
         private final RuleRuntime.Waiting[] waiting;
         private final RuleRuntime.Timer[] timers;
-        private final KeyStore.Capture keys;
-        private final KeyStore store;
+        private final KeyStateStore.Capture keys;
+        private final KeyStateStore store;
         private int nextWaiting;
         private int nextTimer;
 
@@ -137,7 +137,7 @@ public final class RuleRuntimeState {
             for (; budget > 0 && nextWaiting < waiting.length; budget--) {
                 RuleRuntime.Waiting next = waiting[nextWaiting];
                 waiting[nextWaiting++] = null;
-                int key = keys.numberOf(store.keyOf(next.handle()), KeyStore.ANY);
+                int key = keys.numberOf(store.keyOf(next.handle()), KeyStateStore.ANY);
                 if (key < 0) {
                     throw new IllegalStateException("a waiting event of a key not in the store: " + next.event());
                 }
@@ -166,7 +166,7 @@ public final class RuleRuntimeState {
     public static final class Restorer {
         private final RuleRuntime runtime;
         private Object[] keys;
-        /** The {@link KeyStore#handle} of each key's restored state. */
+        /** The {@link KeyStateStore#handle} of each key's restored state. */
         private Object[] handles;
         private int[] waitingCounts;
         private int[] waitingSeen;

@@ -3,10 +3,10 @@
  * buffering until the watermark passes, timers and alert construction. Driven by {@link dev.vigil.nfa.Engine};
  * every class here is owned by one engine and one thread.
  *
- * <p>Key state sits behind {@code KeyStore}: {@code HeapKeyStore} (a hash table chained through the states, the default) or
- * {@code RocksDbKeyStore} (one RocksDB database per engine, {@link dev.vigil.nfa.runtime.RocksDbState}; each key's
- * state serialized by {@link dev.vigil.nfa.state.KeyStateCodec}, loaded when the key is touched and written back
- * when it settles). Waiting events and timers stay on the heap and hold states (heap) or name keys (RocksDB).
- * Snapshots are the same for both backends.
+ * <p>Key state sits behind {@code KeyStateStore}: {@code HeapKeyStore} (a hash table chained through the states,
+ * the default) or {@code SerializedKeyStore} (one {@link dev.vigil.nfa.KeyStore} per engine, RocksDB or a host's,
+ * chosen by {@code KeyStorage}; each key's state serialized by a {@code KeyStateFormat}, the snapshot format's
+ * pieces, loaded when the key is touched and written back when it settles). Waiting events and timers stay on the
+ * heap and hold states (heap) or name keys (serialized). Snapshots are the same for both backends.
  */
 package dev.vigil.nfa.runtime;

@@ -286,7 +286,7 @@ public final class EngineSnapshot {
                     RuleRuntime runtime = byName.remove(name);
                     String difference = runtime == null ? null : Replacement.difference(shape, runtime.rule());
                     if (runtime != null && difference == null) {
-                        reader.restore(new RuleRuntimeState.Restorer(runtime), runtime.rule().nfa());
+                        reader.restore(new RuleRuntimeState.Restorer(runtime), runtime.program().nfa());
                         reasons.put(runtime, null);
                     } else {
                         RuleStateReader.Skipped skipped = reader.skip();

@@ -3,6 +3,7 @@ package dev.vigil.nfa.state;
 import dev.vigil.nfa.match.PartialMatches;
 import dev.vigil.nfa.match.PartialMatchesGraph;
 import dev.vigil.nfa.program.Nfa;
+import dev.vigil.nfa.runtime.KeyStateFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -11,11 +12,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One key's state of one rule to bytes and back, in the snapshot format's pieces: the RocksDB state store keeps
- * each key's state under its key's bytes. A value is the chunk stream of a snapshot (so it has a CRC-32) whose
+ * One key's state of one rule to bytes and back, in the snapshot format's pieces: a {@link dev.vigil.nfa.KeyStore}
+ * keeps each key's state under its key's bytes. A value is the chunk stream of a snapshot (so it has a CRC-32) whose
  * body is the {@code key} production of the format (key value, waiting-event count, scheduled deadline, advanced
- * time, round, held since, matches) followed by {@code long incarnation}; a key is the {@code keyValue} production, unframed,
- * after a caller's prefix. Events are numbered within one value: each key's value stands alone.
+ * time, round, held since, matches) followed by {@code long incarnation}; a key is the {@code keyValue} production,
+ * unframed, after a caller's prefix. Events are numbered within one value: each key's value stands alone.
  *
  * <p>Equal keys give equal bytes, as the store needs: every key type has one tag, numbers keep their type (as
  * {@code equals} does). One exception, documented: a key that is a JSON object encodes its fields in arrival
@@ -23,11 +24,7 @@ import java.io.UncheckedIOException;
  *
  * <p><b>Not thread-safe:</b> one per store; buffers are reused from one key to the next.
  */
-public final class KeyStateCodec {
-    /** A key's state as read back. */
-    public record Decoded(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
-            long heldSince, long incarnation, PartialMatches partialMatches) {}
-
+public final class KeyStateCodec implements KeyStateFormat {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);   // reset keeps its buffer
     private final SnapshotOutput out = new SnapshotOutput(new DataOutputStream(bytes), 16);
     private final RuleStateWriter writer = new RuleStateWriter(out);
@@ -40,7 +37,7 @@ public final class KeyStateCodec {
         this.builder = new PartialMatchesGraph.Builder(nfa.states().size(), nfa.variables().size());
     }
 
-    /** {@code prefix} followed by the key's bytes. */
+    @Override
     public byte[] key(byte[] prefix, Object key) {
         try {
             out.reset();
@@ -51,6 +48,7 @@ public final class KeyStateCodec {
         }
     }
 
+    @Override
     public byte[] encode(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
             long heldSince, long incarnation, PartialMatches partialMatches) {
         try {
@@ -66,6 +64,7 @@ public final class KeyStateCodec {
     }
 
     /** @throws UncheckedIOException with a {@link SnapshotFormatException}: corrupt or truncated bytes */
+    @Override
     public Decoded decode(byte[] value) {
         try {
             in.reset(new DataInputStream(new ByteArrayInputStream(value)));

@@ -40,7 +40,7 @@ record RuleShape(long pattern, long conditions, long partitionBy, long streams) 
                         .append(def.until() == null ? "" : RulePrinter.print(def.until())).append('\n');
             }
         }
-        return new RuleShape(digest(rule.nfa().describe()), digest(conditions.toString()),
+        return new RuleShape(digest(rule.automaton().text()), digest(conditions.toString()),
                 digest(rule.partitionBy().toString()), digest(rule.streams().toString()));
     }
 

@@ -54,7 +54,7 @@ final class SnapshotOutput {
 
     /**
      * {@code prefix} followed by what was written since the last {@link #reset} (which must still be in the
-     * buffer), unframed: a key of a RocksDB state store.
+     * buffer), unframed: a key of a serialized state store ({@link dev.vigil.nfa.KeyStore}).
      */
     byte[] unframed(byte[] prefix) {
         if (flushed) {

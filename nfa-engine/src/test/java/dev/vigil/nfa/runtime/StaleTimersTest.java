@@ -9,8 +9,12 @@ import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeySlice;
+import dev.vigil.nfa.KeyStore;
 import dev.vigil.nfa.LateEvent;
+import dev.vigil.nfa.MemoryKeyStore;
+import dev.vigil.nfa.Programs;
 import dev.vigil.nfa.RuleCompiler;
+import dev.vigil.nfa.state.KeyStateCodec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +41,7 @@ class StaleTimersTest {
     Path folder;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"heap", "rocksdb"})
+    @ValueSource(strings = {"heap", "stored"})
     void aFloodOfKeysLeavesTheTimerQueueBoundedAndTheOutputAsIs(String store) {
         List<String> alerts = new ArrayList<>();
         int[] evicted = new int[1];
@@ -59,9 +63,10 @@ class StaleTimersTest {
         };
         CompileResult compiled = RuleCompiler.compile("pair.cep", PAIR);
         assertTrue(compiled.ok(), compiled.diagnostics().toString());
-        try (RocksDbState rocksDb = store.equals("heap") ? null : RocksDbState.open(folder.resolve("state"))) {
-            RuleRuntime runtime = new RuleRuntime(compiled.rules().get(0), 10_000,
-                    EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener, rocksDb,
+        try (KeyStorage storage = store.equals("heap") ? KeyStorage.heap()
+                : KeyStorage.serialized(stored(folder.resolve("state")), KeyStateCodec::new)) {
+            RuleRuntime runtime = new RuleRuntime(compiled.rules().get(0), Programs.of(compiled.rules().get(0)), 10_000,
+                    EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener, storage,
                     new KeyBudget(new EngineConfig.KeyBounds(BOUND, Integer.MAX_VALUE)));
             int mostTimers = 0;
             for (int key = 0; key < KEYS; key++) {
@@ -78,6 +83,11 @@ class StaleTimersTest {
             // without the clearing every key's timer stays for the hour: 20,000
             assertTrue(mostTimers <= 2 * (BOUND + 1_025), "at most " + mostTimers + " timers were queued");
         }
+    }
+
+    /** A key store: in memory here, RocksDB in module nfa-rocksdb's subclass. */
+    KeyStore stored(Path folder) {
+        return new MemoryKeyStore();
     }
 
     private static Event event(String key, String type, long ts) {

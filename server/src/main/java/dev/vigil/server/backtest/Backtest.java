@@ -8,7 +8,7 @@ import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.nfa.Offer;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.server.log.IngestLogSnapshot;
 import dev.vigil.server.log.LogRecord;
 import dev.vigil.server.shard.Shard;

@@ -1,18 +1,17 @@
 package dev.vigil.server.http;
 
-import dev.vigil.nfa.program.Nfa;
+import dev.vigil.nfa.Automaton;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 
 /**
  * {@code GET /v1/rules/{name}/nfa}: the compiled automaton of a running rule, as JSON (its states and edges, plus
  * the {@code vigil explain} text and the Graphviz source) or, with {@code ?format=dot}, as Graphviz text.
  *
- * <p><b>Threading:</b> runs on the server's event loop; the {@link Nfa} is immutable.
+ * <p><b>Threading:</b> runs on the server's event loop; the {@link Automaton} is immutable.
  */
 final class NfaApi {
     static final String DOT_CONTENT_TYPE = "text/vnd.graphviz; charset=utf-8";
@@ -31,9 +30,9 @@ final class NfaApi {
             return;
         }
         String format = ctx.queryParams().get("format");
-        Nfa nfa = rule.rule().nfa();
+        Automaton nfa = rule.rule().automaton();
         if ("dot".equals(format)) {
-            ctx.response().putHeader("Content-Type", DOT_CONTENT_TYPE).end(nfa.toDot());
+            ctx.response().putHeader("Content-Type", DOT_CONTENT_TYPE).end(nfa.dot());
         } else if (format == null || "json".equals(format)) {
             ctx.response().putHeader("Content-Type", "application/json")
                     .end(json(rule.name(), rule.version(), nfa).encode());
@@ -44,18 +43,18 @@ final class NfaApi {
     }
 
     /** The automaton as JSON; state ids are list positions, so an edge's {@code target} indexes {@code states}. */
-    static JsonObject json(String name, int version, Nfa nfa) {
+    static JsonObject json(String name, int version, Automaton nfa) {
         JsonArray states = new JsonArray();
-        for (Nfa.State state : nfa.states()) {
+        for (Automaton.State state : nfa.states()) {
             JsonArray edges = new JsonArray();
-            for (Nfa.Edge edge : state.edges()) {
-                edges.add(new JsonObject().put("action", lower(edge.action())).put("target", edge.target())
-                        .put("guard", edge.guard().toString()));
+            for (Automaton.Edge edge : state.edges()) {
+                edges.add(new JsonObject().put("action", edge.action()).put("target", edge.target())
+                        .put("guard", edge.guard()));
             }
             JsonObject described = new JsonObject().put("id", state.id()).put("name", state.name())
-                    .put("kind", lower(state.kind()));
-            if (state.variable() >= 0) {
-                described.put("variable", nfa.variables().get(state.variable()));
+                    .put("kind", state.kind());
+            if (state.variable() != null) {
+                described.put("variable", state.variable());
             }
             if (state.gapWindowMs() > 0) {
                 described.put("gapWindowMs", state.gapWindowMs());
@@ -63,18 +62,13 @@ final class NfaApi {
             states.add(described.put("edges", edges));
         }
         JsonObject json = new JsonObject().put("name", name).put("version", version)
-                .put("start", nfa.startState()).put("skip", nfa.skip().name());
+                .put("start", nfa.start()).put("skip", nfa.skip().name());
         if (nfa.windowMs() > 0) {
             json.put("windowMs", nfa.windowMs());
         }
-        if (nfa.skipVariable() >= 0) {
-            json.put("skipVariable", nfa.variables().get(nfa.skipVariable()));
+        if (nfa.skipVariable() != null) {
+            json.put("skipVariable", nfa.skipVariable());
         }
         return json.put("variables", new JsonArray(nfa.variables())).put("states", states)
-                .put("text", nfa.describe()).put("dot", nfa.toDot());
-    }
-
-    private static String lower(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
-    }
-}
+                .put("text", nfa.text()).put("dot", nfa.dot());
+    }}

@@ -3,7 +3,7 @@ package dev.vigil.server.http;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.server.alerts.SinkRouter;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.IngestLog;

@@ -2,7 +2,7 @@ package dev.vigil.server.metrics;
 
 import dev.vigil.nfa.Alert;
 import dev.vigil.nfa.EngineCounters;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.server.shard.AcceptTimes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,7 +1,7 @@
 package dev.vigil.server.sequencer;
 
 import dev.vigil.nfa.EngineCounters;
-import dev.vigil.nfa.runtime.RuleCounters;
+import dev.vigil.nfa.RuleCounters;
 import dev.vigil.server.shard.Shard;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

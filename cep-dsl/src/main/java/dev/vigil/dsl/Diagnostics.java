@@ -1,7 +1,5 @@
-package dev.vigil.dsl.parse;
+package dev.vigil.dsl;
 
-import dev.vigil.dsl.Diagnostic;
-import dev.vigil.dsl.Span;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -11,7 +9,9 @@ import java.util.Set;
 /**
  * Collects the diagnostics of one rule file, attaching the file name and the source line each one points
  * at. Shared by the syntax listener, the AST builder and the checker so that all of them report the same
- * way. <b>Not thread-safe:</b> one instance per {@code RuleParser.parse} call.
+ * way; public so that a host checking more of a rule text than the language does (the engine's compile bounds,
+ * the server's sink names) reports its findings the same way too. <b>Not thread-safe:</b> one instance per
+ * rule text checked.
  */
 public final class Diagnostics {
     /**

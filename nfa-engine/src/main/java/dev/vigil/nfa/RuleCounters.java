@@ -1,4 +1,4 @@
-package dev.vigil.nfa.runtime;
+package dev.vigil.nfa;
 
 /**
  * A snapshot of one rule's counters in one engine.
@@ -10,8 +10,8 @@ package dev.vigil.nfa.runtime;
  *     when it was evicted, or when an event passed the work bound
  * @param workBoundTrips events (and advances of time) whose work on a key passed the work bound, each dropping
  *     that key's partial matches: a rule whose cost per event is anomalous
- * @param evaluationErrors expressions that met data of the wrong kind or divided by zero
- *     ({@link dev.vigil.nfa.expr.EvaluationErrors})
+ * @param evaluationErrors expressions that met data of the wrong kind or divided by zero (each yields
+ *     null or false, as documented, and the rule goes on)
  * @param evictedKeys keys whose partial matches were dropped because too many keys held some (the bound on keys
  *     per rule or per engine)
  * @param partialMatchesDroppedOnReplace partial matches the rule's previous version held when this version replaced

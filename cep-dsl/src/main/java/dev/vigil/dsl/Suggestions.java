@@ -1,4 +1,4 @@
-package dev.vigil.dsl.parse;
+package dev.vigil.dsl;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -6,7 +6,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** Close-name suggestions ("did you mean ...") and readable lists, shared by every pass that reports. */
+/**
+ * Close-name suggestions ("did you mean ...") and readable lists, shared by every pass that reports, and by hosts
+ * whose own messages name configured things (the server's sinks).
+ */
 public final class Suggestions {
     /**
      * Longer names get no suggestion: a "did you mean" helps with typing slips in short names, and the edit

@@ -4,15 +4,15 @@ import java.io.IOException;
 
 /**
  * The keys table of one {@link RuleRuntime}: partition key to {@link KeyState}. Two backends: {@link HeapKeyStore}
- * (a hash table in memory; the default and fastest) and {@link RocksDbKeyStore} (states serialized in RocksDB, for
- * more state than fits in memory).
+ * (a hash table in memory; the default and fastest) and {@link SerializedKeyStore} (states serialized in a host's
+ * {@link dev.vigil.nfa.KeyStore}: RocksDB, for more state than fits in memory).
  *
  * <p><b>Protocol.</b> A state got by {@link #get} or {@link #add} is live in memory until the runtime is done with
  * it: {@link #put} (changed, keep it), {@link #release} (unchanged) or {@link #remove} (idle, forget the key).
  * Within one engine call the same key always gives the same object. Between two engine calls no state is live,
  * which is when {@link #capture}, {@link #size} and {@link #partialMatchCount} are called. The heap store keeps its
  * states in memory and uses the protocol only to keep its partial-match count (and, while a capture is written, to
- * copy a state before it changes); the RocksDB store loads on {@code get} and writes back on {@code put}, as
+ * copy a state before it changes); the serialized store loads on {@code get} and writes back on {@code put}, as
  * Flink's RocksDB state backend does.
  *
  * <p><b>Holders.</b> A store also keeps the keys holding partial matches in the order they began to hold them
@@ -22,7 +22,7 @@ import java.io.IOException;
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
-interface KeyStore {
+interface KeyStateStore {
     /** Marks "any incarnation" for {@link Capture#numberOf}. */
     long ANY = Long.MIN_VALUE;
 

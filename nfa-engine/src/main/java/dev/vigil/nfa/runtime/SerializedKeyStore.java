@@ -1,30 +1,24 @@
 package dev.vigil.nfa.runtime;
 
+import dev.vigil.nfa.KeyStore;
 import dev.vigil.nfa.match.Matcher;
-import dev.vigil.nfa.program.Nfa;
-import dev.vigil.nfa.state.KeyStateCodec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
-import org.rocksdb.Snapshot;
-import org.rocksdb.WriteOptions;
 
 /**
- * A {@link KeyStore} in RocksDB, for more key state than fits in memory: each key's state is serialized
- * ({@link KeyStateCodec}) under the rule's four-byte number followed by the key's bytes. As in Flink's RocksDB
- * backend, a state is read when the key is touched and written back when it settles; between two engine calls
- * no state is in memory, only the counts. No cache: a key touched twice in one engine call stays live in between
- * (the {@code live} map), which covers the events of one watermark's release.
+ * A {@link KeyStateStore} in a host's {@link KeyStore} (RocksDB, for more key state than fits in memory): each key's
+ * state is serialized ({@link KeyStateFormat}) under the rule's four-byte number followed by the key's bytes. As in
+ * Flink's RocksDB backend, a state is read when the key is touched and written back when it settles; between two
+ * engine calls no state is in memory, only the counts. No cache: a key touched twice in one engine call stays live
+ * in between (the {@code live} map), which covers the events of one watermark's release. One {@code KeyStore} holds
+ * every rule of an engine, each under its own number ({@link KeyStorage}).
  *
  * <p>The partial-match count is kept as a running sum (counted at write-back, subtracted at load), so the server's
  * frequent counter reads cost nothing.
  *
- * <p>The keys holding partial matches are indexed in RocksDB too, in the order they began to hold them: under the
+ * <p>The keys holding partial matches are indexed in the store too, in the order they began to hold them: under the
  * rule's index prefix (its number with the top bit set, outside every rule's state range) the big-endian
  * {@link KeyState#heldSince} leads to the key's state. A key joining or leaving costs one write more; the oldest
  * holder is the first entry from the last one found (every entry before it is gone, so the seek skips their
@@ -32,16 +26,15 @@ import org.rocksdb.WriteOptions;
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
-final class RocksDbKeyStore implements KeyStore {
-    private final RocksDB db;
-    private final WriteOptions writes;
+final class SerializedKeyStore implements KeyStateStore {
+    private final KeyStore store;
     private final byte[] prefix;
     private final byte[] nextPrefix;
     private final byte[] holdersPrefix;
     private final byte[] nextHoldersPrefix;
     private final Matcher matcher;
     private final KeyBudget budget;
-    private final KeyStateCodec codec;
+    private final KeyStateFormat codec;
     private final HashMap<Object, KeyState> live = new HashMap<>();
     private int size;
     /** Partial matches of the keys not live. */
@@ -53,16 +46,15 @@ final class RocksDbKeyStore implements KeyStore {
     /** From {@link #presize} to {@link #finishRestore}: holders keep the {@link KeyState#heldSince} restored. */
     private boolean restoring;
 
-    RocksDbKeyStore(RocksDB db, WriteOptions writes, int rule, Matcher matcher, Nfa nfa, KeyBudget budget) {
-        this.db = db;
-        this.writes = writes;
+    SerializedKeyStore(KeyStore store, int rule, Matcher matcher, KeyStateFormat codec, KeyBudget budget) {
+        this.store = store;
         this.prefix = prefix(rule);
         this.nextPrefix = prefix(rule + 1);
         this.holdersPrefix = prefix(rule | 0x8000_0000);
         this.nextHoldersPrefix = prefix((rule | 0x8000_0000) + 1);
         this.matcher = matcher;
         this.budget = budget;
-        this.codec = new KeyStateCodec(nfa);
+        this.codec = codec;
     }
 
     private static byte[] prefix(int rule) {
@@ -80,9 +72,9 @@ final class RocksDbKeyStore implements KeyStore {
         }
         byte[] value;
         try {
-            value = db.get(codec.key(prefix, key));
-        } catch (RocksDBException e) {
-            throw RocksDbState.failure("read the state of key " + key, e);
+            value = store.get(codec.key(prefix, key));
+        } catch (UncheckedIOException e) {
+            throw failure("read the state of key " + key, e);
         }
         return value == null ? null : load(value);
     }
@@ -143,9 +135,9 @@ final class RocksDbKeyStore implements KeyStore {
             }
             byte[] value = codec.encode(state.key, state.waitingEvents, state.scheduledDeadline, state.advancedTo,
                     state.round, state.heldSince, state.incarnation, state.partialMatches);
-            db.put(writes, key, value);
-        } catch (RocksDBException e) {
-            throw RocksDbState.failure("write the state of key " + state.key, e);
+            store.put(key, value);
+        } catch (UncheckedIOException e) {
+            throw failure("write the state of key " + state.key, e);
         }
         state.counted = now;
         release(state);
@@ -165,26 +157,26 @@ final class RocksDbKeyStore implements KeyStore {
             if (state.counted > 0) {
                 leave(state);
             }
-            db.delete(writes, codec.key(prefix, state.key));
-        } catch (RocksDBException e) {
-            throw RocksDbState.failure("delete the state of key " + state.key, e);
+            store.delete(codec.key(prefix, state.key));
+        } catch (UncheckedIOException e) {
+            throw failure("delete the state of key " + state.key, e);
         }
     }
 
     /** The key begins to hold partial matches: indexed under its {@link KeyState#heldSince}, new or restored. */
-    private void join(KeyState state, byte[] key) throws RocksDBException {
+    private void join(KeyState state, byte[] key) {
         if (restoring && state.heldSince != 0) {
             lastHeldSince = Math.max(lastHeldSince, state.heldSince);
         } else {
             state.heldSince = ++lastHeldSince;
         }
-        db.put(writes, holderKey(state.heldSince), key);
+        store.put(holderKey(state.heldSince), key);
         holders++;
         budget.holding++;
     }
 
-    private void leave(KeyState state) throws RocksDBException {
-        db.delete(writes, holderKey(state.heldSince));
+    private void leave(KeyState state) {
+        store.delete(holderKey(state.heldSince));
         state.heldSince = 0;
         holders--;
         budget.holding--;
@@ -212,29 +204,25 @@ final class RocksDbKeyStore implements KeyStore {
         if (!live.isEmpty()) {
             throw new IllegalStateException("eviction during an engine call: " + live.size() + " key states live");
         }
-        byte[] stateKey;
-        try (Slice upper = new Slice(nextHoldersPrefix);
-                ReadOptions reads = new ReadOptions().setIterateUpperBound(upper);
-                RocksIterator iterator = db.newIterator(reads)) {
-            iterator.seek(holderKey(oldestHeldSince));
-            if (!iterator.isValid()) {
-                iterator.status();
-                throw new IllegalStateException(holders + " keys hold partial matches but none is indexed");
-            }
-            byte[] found = iterator.key();
-            oldestHeldSince = 0;
-            for (int i = holdersPrefix.length; i < found.length; i++) {
-                oldestHeldSince = oldestHeldSince << 8 | (found[i] & 0xFF);
-            }
-            stateKey = iterator.value();
-        } catch (RocksDBException e) {
-            throw RocksDbState.failure("find the oldest key holding partial matches", e);
+        KeyStore.Entry oldest;
+        try {
+            oldest = store.first(holderKey(oldestHeldSince), nextHoldersPrefix);
+        } catch (UncheckedIOException e) {
+            throw failure("find the oldest key holding partial matches", e);
+        }
+        if (oldest == null) {
+            throw new IllegalStateException(holders + " keys hold partial matches but none is indexed");
+        }
+        byte[] found = oldest.key();
+        oldestHeldSince = 0;
+        for (int i = holdersPrefix.length; i < found.length; i++) {
+            oldestHeldSince = oldestHeldSince << 8 | (found[i] & 0xFF);
         }
         byte[] value;
         try {
-            value = db.get(stateKey);
-        } catch (RocksDBException e) {
-            throw RocksDbState.failure("read the oldest key holding partial matches", e);
+            value = store.get(oldest.value());
+        } catch (UncheckedIOException e) {
+            throw failure("read the oldest key holding partial matches", e);
         }
         if (value == null) {
             throw new IllegalStateException("the index of keys holding partial matches names a key with no state");
@@ -257,29 +245,33 @@ final class RocksDbKeyStore implements KeyStore {
     }
 
     /**
-     * Iterates the rule's keys in byte order in a RocksDB snapshot taken now (as Flink's RocksDB backend does), so
-     * later writes do not reach the states visited; numbers the keys in a hash map (keys, not states, stay in
-     * memory until {@link Capture#done}).
+     * Iterates the rule's keys in byte order in a {@link KeyStore#scan} opened now (a RocksDB snapshot, as Flink's
+     * RocksDB backend takes), so later writes do not reach the states visited; numbers the keys in a hash map (keys,
+     * not states, stay in memory until {@link Capture#done}).
      */
     @Override
     public Capture capture(long lastIncarnation) {
         if (!live.isEmpty()) {
             throw new IllegalStateException("capture during an engine call: " + live.size() + " key states live");
         }
-        return new RocksDbCapture();
+        try {
+            return new StoreCapture(store.scan(prefix, nextPrefix));
+        } catch (UncheckedIOException e) {
+            throw failure("start a snapshot of the key states", e);
+        }
     }
 
-    private final class RocksDbCapture implements Capture {
-        private final int size = RocksDbKeyStore.this.size;
+    private final class StoreCapture implements Capture {
+        private final int size = SerializedKeyStore.this.size;
         private final Map<Object, long[]> numbers = new HashMap<>();
-        private final Snapshot snapshot = db.getSnapshot();
-        private final Slice upper = new Slice(nextPrefix);
-        private final ReadOptions reads = new ReadOptions().setSnapshot(snapshot).setIterateUpperBound(upper);
-        private final RocksIterator iterator = db.newIterator(reads);
+        private final KeyStore.Scan scan;
+        /** The entry to visit next; null before the first visit and after the last entry. */
+        private KeyStore.Entry next;
+        private boolean started;
         private boolean closed;
 
-        RocksDbCapture() {
-            iterator.seek(prefix);
+        StoreCapture(KeyStore.Scan scan) {
+            this.scan = scan;
         }
 
         @Override
@@ -290,16 +282,19 @@ final class RocksDbKeyStore implements KeyStore {
         @Override
         public boolean visit(Visitor visitor, int max) throws IOException {
             try {
-                for (int n = 0; n < max && iterator.isValid(); n++, iterator.next()) {
-                    KeyState state = toState(codec.decode(iterator.value()));
+                if (!started) {
+                    started = true;
+                    next = scan.next();
+                }
+                for (int n = 0; n < max && next != null; n++, next = scan.next()) {
+                    KeyState state = toState(codec.decode(next.value()));
                     numbers.put(state.key, new long[] {numbers.size(), state.incarnation});
                     visitor.key(state);
                 }
-                iterator.status();
-            } catch (RocksDBException e) {
-                throw new IOException("cannot read the RocksDB state: " + e.getMessage(), e);
+            } catch (UncheckedIOException e) {
+                throw new IOException("cannot read the key states: " + e.getCause().getMessage(), e.getCause());
             }
-            return !iterator.isValid();
+            return next == null;
         }
 
         @Override
@@ -316,17 +311,14 @@ final class RocksDbKeyStore implements KeyStore {
             if (!closed) {
                 closed = true;
                 numbers.clear();
-                iterator.close();
-                reads.close();
-                upper.close();
-                db.releaseSnapshot(snapshot);
+                scan.close();
             }
         }
     }
 
     @Override
     public void presize(int mostKeys) {
-        restoring = true;   // RocksDB needs no capacity
+        restoring = true;   // a store needs no capacity
     }
 
     @Override
@@ -343,14 +335,14 @@ final class RocksDbKeyStore implements KeyStore {
         holders = 0;
         oldestHeldSince = 0;
         try {
-            db.deleteRange(writes, prefix, nextPrefix);
-            db.deleteRange(writes, holdersPrefix, nextHoldersPrefix);
-        } catch (RocksDBException e) {
-            throw RocksDbState.failure("delete the state of a removed rule", e);
+            store.deleteRange(prefix, nextPrefix);
+            store.deleteRange(holdersPrefix, nextHoldersPrefix);
+        } catch (UncheckedIOException e) {
+            throw failure("delete the state of a removed rule", e);
         }
     }
 
-    private static KeyState toState(KeyStateCodec.Decoded decoded) {
+    private static KeyState toState(KeyStateFormat.Decoded decoded) {
         KeyState state = new KeyState(decoded.key(), decoded.partialMatches(), decoded.incarnation());
         state.waitingEvents = decoded.waitingEvents();
         state.scheduledDeadline = decoded.scheduledDeadline();
@@ -358,5 +350,14 @@ final class RocksDbKeyStore implements KeyStore {
         state.round = decoded.round();
         state.heldSince = decoded.heldSince();
         return state;
+    }
+
+    /**
+     * The store failed under the engine: the engine cannot go on (an I/O failure, typically a full disk). Says what
+     * the engine was doing, which the store's own message cannot.
+     */
+    private static UncheckedIOException failure(String doing, UncheckedIOException e) {
+        IOException cause = e.getCause();
+        return new UncheckedIOException(new IOException("cannot " + doing + ": " + cause.getMessage(), cause));
     }
 }

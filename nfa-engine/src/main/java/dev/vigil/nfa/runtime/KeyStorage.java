@@ -1,0 +1,51 @@
+package dev.vigil.nfa.runtime;
+
+import dev.vigil.nfa.KeyStore;
+import dev.vigil.nfa.match.Matcher;
+import dev.vigil.nfa.program.Nfa;
+import java.util.function.Function;
+
+/**
+ * Where the rule runtimes of one engine keep their key states: on the heap ({@link HeapKeyStore}, the default), or
+ * serialized into a host's {@link KeyStore} ({@link SerializedKeyStore}), where every rule of the engine has its own
+ * four-byte number. Owns the store: {@link #close} closes it.
+ *
+ * <p><b>Not thread-safe:</b> owned by one engine.
+ */
+public final class KeyStorage implements AutoCloseable {
+    private static final KeyStorage HEAP = new KeyStorage(null, null);
+
+    private final KeyStore store;
+    private final Function<Nfa, KeyStateFormat> formats;
+    private int nextRule;
+
+    private KeyStorage(KeyStore store, Function<Nfa, KeyStateFormat> formats) {
+        this.store = store;
+        this.formats = formats;
+    }
+
+    public static KeyStorage heap() {
+        return HEAP;
+    }
+
+    /** Key states serialized into {@code store}, each rule's with the format {@code formats} gives for its NFA. */
+    public static KeyStorage serialized(KeyStore store, Function<Nfa, KeyStateFormat> formats) {
+        return new KeyStorage(store, formats);
+    }
+
+    /** A store for one rule runtime; a serialized one under a rule number no other store of this storage has. */
+    KeyStateStore newStore(Matcher matcher, Nfa nfa, KeyBudget budget) {
+        if (store == null) {
+            return new HeapKeyStore(matcher, budget);
+        }
+        return new SerializedKeyStore(store, nextRule++, matcher, formats.apply(nfa), budget);
+    }
+
+    /** Closes the key store, if any; its content is garbage then. */
+    @Override
+    public void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+}

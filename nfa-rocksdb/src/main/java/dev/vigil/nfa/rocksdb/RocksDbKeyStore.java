@@ -1,0 +1,196 @@
+package dev.vigil.nfa.rocksdb;
+
+import dev.vigil.nfa.KeyStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One engine's {@link KeyStore} in a RocksDB database, for more key state than fits in memory: every rule of the
+ * engine keeps its keys in it under its own number. The state is working memory, not a durable copy: checkpoints
+ * (engine snapshots) and the ingest log make state durable, so the folder is emptied when it is opened and writes
+ * skip RocksDB's write-ahead log. Scans read a RocksDB snapshot, as Flink's RocksDB state backend does.
+ *
+ * <p><b>Not thread-safe:</b> owned by one engine, which {@link #close}s it.
+ */
+public final class RocksDbKeyStore implements KeyStore {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path folder;
+    private final Options options;
+    private final WriteOptions writes;
+    private final RocksDB db;
+
+    private RocksDbKeyStore(Path folder, Options options, WriteOptions writes, RocksDB db) {
+        this.folder = folder;
+        this.options = options;
+        this.writes = writes;
+        this.db = db;
+    }
+
+    /** Opens a database in {@code folder}, deleting whatever the folder held (state of an earlier run). */
+    public static RocksDbKeyStore open(Path folder) {
+        try {
+            empty(folder);
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the RocksDB state folder " + folder + ": " + e, e);
+        }
+        Options options = new Options().setCreateIfMissing(true);
+        WriteOptions writes = new WriteOptions().setDisableWAL(true);
+        try {
+            return new RocksDbKeyStore(folder, options, writes, RocksDB.open(options, folder.toString()));
+        } catch (RocksDBException e) {
+            writes.close();
+            options.close();
+            throw failure("cannot open the RocksDB state in " + folder + ": ", e);
+        }
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw failure("", e);
+        }
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        try {
+            db.put(writes, key, value);
+        } catch (RocksDBException e) {
+            throw failure("", e);
+        }
+    }
+
+    @Override
+    public void delete(byte[] key) {
+        try {
+            db.delete(writes, key);
+        } catch (RocksDBException e) {
+            throw failure("", e);
+        }
+    }
+
+    @Override
+    public void deleteRange(byte[] from, byte[] to) {
+        try {
+            db.deleteRange(writes, from, to);
+        } catch (RocksDBException e) {
+            throw failure("", e);
+        }
+    }
+
+    @Override
+    public Entry first(byte[] from, byte[] to) {
+        try (Slice upper = new Slice(to);
+                ReadOptions reads = new ReadOptions().setIterateUpperBound(upper);
+                RocksIterator iterator = db.newIterator(reads)) {
+            iterator.seek(from);
+            if (!iterator.isValid()) {
+                iterator.status();
+                return null;
+            }
+            return new Entry(iterator.key(), iterator.value());
+        } catch (RocksDBException e) {
+            throw failure("", e);
+        }
+    }
+
+    @Override
+    public Scan scan(byte[] from, byte[] to) {
+        return new SnapshotScan(from, to);
+    }
+
+    /** The entries of a range in the RocksDB snapshot taken when the scan opened. */
+    private final class SnapshotScan implements Scan {
+        private final Snapshot snapshot = db.getSnapshot();
+        private final Slice upper;
+        private final ReadOptions reads;
+        private final RocksIterator iterator;
+        private boolean closed;
+
+        SnapshotScan(byte[] from, byte[] to) {
+            upper = new Slice(to);
+            reads = new ReadOptions().setSnapshot(snapshot).setIterateUpperBound(upper);
+            iterator = db.newIterator(reads);
+            iterator.seek(from);
+        }
+
+        @Override
+        public Entry next() {
+            if (closed) {
+                return null;
+            }
+            if (!iterator.isValid()) {
+                try {
+                    iterator.status();
+                } catch (RocksDBException e) {
+                    throw failure("", e);
+                }
+                return null;
+            }
+            Entry entry = new Entry(iterator.key(), iterator.value());
+            iterator.next();
+            return entry;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                iterator.close();
+                reads.close();
+                upper.close();
+                db.releaseSnapshot(snapshot);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        writes.close();
+        options.close();
+    }
+
+    /**
+     * RocksDB failed under the engine: the engine cannot go on (an I/O failure, typically a full disk); the engine
+     * adds what it was doing.
+     */
+    private static UncheckedIOException failure(String context, RocksDBException e) {
+        return new UncheckedIOException(new IOException(context + e.getMessage(), e));
+    }
+
+    private static void empty(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                if (!path.equals(folder)) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+}
