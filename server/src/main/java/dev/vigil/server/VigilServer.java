@@ -150,17 +150,10 @@ public final class VigilServer {
                         EventSocket socket = new EventSocket(loop, registry, ingest, config.frameLimitBytes(),
                                 malformed, config.maxEventsPerBatch());
                         return new ServerVerticle.SourceRoutes(post::post, socket::connect);
-                    }, clock, err);
-                    if (recovering) {
-                        // rules and state from the checkpoint and the log after it
-                        verticle.recoverFrom((ChronicleIngestLog) ingestLog[0], restart[0]);
-                    } else {
-                        verticle.watchRules(directory.files());
-                    }
-                    if (store[0] != null) {
-                        verticle.checkpointTo(store[0]);
-                    }
-                    verticle.readHeapWith(heap);
+                    }, new ServerVerticle.Start(directory.files(),
+                            // recovering: rules and state from the checkpoint and the log after it
+                            recovering ? (ChronicleIngestLog) ingestLog[0] : null, restart[0], store[0], heap),
+                            clock, err);
                     return vertx.deployVerticle(verticle)
                             .map(id -> new VigilServer(vertx, verticle, id, initial.size()));
                 })

@@ -57,18 +57,23 @@ public final class ServerVerticle extends VerticleBase {
     private HttpServer server;
     private SequencerProxy ingest;
     private long memoryTimer = -1;
-    private MemoryGuard.Heap heap = MemoryGuard.jvm();
+    private final Start from;
     private volatile boolean ready;
-    private Map<Path, RuleReloader.WatchedFile> watchedFiles;
-    private ChronicleIngestLog recoveryLog;
-    private Restart restart;
-    private CheckpointStore checkpoints;
     private Checkpointer checkpointer;
     private RuleReloader reloader;
     private Router router;
     private SinkRouter sinks;
     private AlertHub alerts;
     private CompilePool compiler;
+
+    /**
+     * What the server starts from: the rules folder's files as loaded ({@code rulesFolder}), or, when
+     * {@code recoveryLog} is set, the ingest log to replay after {@code restart} (a checkpoint or savepoint, or null
+     * for the whole log), after which the folder's reload starts from the files as the log deployed them; where
+     * checkpoints go ({@code checkpoints}, null without a data folder); and how the memory guard reads the heap.
+     */
+    public record Start(Map<Path, RuleReloader.WatchedFile> rulesFolder, ChronicleIngestLog recoveryLog,
+            Restart restart, CheckpointStore checkpoints, MemoryGuard.Heap heap) {}
 
     /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */
     public interface IngestFactory {
@@ -84,8 +89,9 @@ public final class ServerVerticle extends VerticleBase {
     }
 
     public ServerVerticle(ServerConfig config, RuleRegistry registry, AlertLog alertLog, IngestFactory ingests,
-            SourceFactory sources, Clock clock, PrintWriter err) {
+            SourceFactory sources, Start from, Clock clock, PrintWriter err) {
         this.config = config;
+        this.from = from;
         this.clock = clock;
         this.registry = registry;
         this.alertLog = alertLog;
@@ -102,19 +108,19 @@ public final class ServerVerticle extends VerticleBase {
         metrics.attach(ingest::counters, ingest::routed);
         ingest.registerMeters(metrics.registry());
         MemoryGuard memory = new MemoryGuard(config.memory().heapPausePercent(), config.memory().heapResumePercent(),
-                heap, err);
+                from.heap(), err);
         ingest.pauseWhenMemoryIsShort(memory);
         memory.registerMeters(metrics.registry());
         memoryTimer = vertx.setPeriodic(MemoryGuard.CHECK_EVERY_MS, ignored -> {
             if (memory.check(System.nanoTime())) {
                 vertx.executeBlocking(() -> {
-                    heap.collect();
+                    from.heap().collect();
                     return null;
                 }, false).onComplete(done -> memory.collected());
             }
         });
-        if (checkpoints != null) {
-            checkpointer = new Checkpointer(ingest, checkpoints, config.checkpointIntervalMs(), clock,
+        if (from.checkpoints() != null) {
+            checkpointer = new Checkpointer(ingest, from.checkpoints(), config.checkpointIntervalMs(), clock,
                     err, needed -> {
                         List<java.nio.file.Path> deleted = ingest.retainLog(needed).join();   // checkpoint thread
                         if (!deleted.isEmpty()) {
@@ -166,7 +172,7 @@ public final class ServerVerticle extends VerticleBase {
         router.post("/v1/backtest").handler(new BacktestApi(vertx, registry, config.dataDir(),
                 config.ruleTextLimitBytes(), config.ruleWork(), work)::post);
         router.get("/v1/openapi").handler(OpenApi.load()::serve);
-        SavepointsApi savepoints = new SavepointsApi(vertx, checkpoints, checkpointer);
+        SavepointsApi savepoints = new SavepointsApi(vertx, from.checkpoints(), checkpointer);
         router.post("/v1/savepoints").handler(savepoints::create);
         router.get("/v1/savepoints").handler(savepoints::list);
         router.get("/v1/savepoints/:name").handler(savepoints::get);
@@ -194,15 +200,11 @@ public final class ServerVerticle extends VerticleBase {
                     .setKeyPath(config.tls().key().toString()));
         }
         server = vertx.createHttpServer(options).requestHandler(router);
-        Future<Void> rulesReady = recoveryLog == null ? Future.succeededFuture()
-                : vertx.executeBlocking(() -> new Recovery(context, recoveryLog, ingest, registry, err, restart,
-                                config.ruleWork().compile())
-                                .replay())
-                        .map(files -> {
-                            watchedFiles = files;
-                            return null;
-                        });
-        return rulesReady.compose(recovered -> {
+        Future<Map<Path, RuleReloader.WatchedFile>> rulesReady = from.recoveryLog() == null
+                ? Future.succeededFuture(from.rulesFolder())
+                : vertx.executeBlocking(() -> new Recovery(context, from.recoveryLog(), ingest, registry, err,
+                        from.restart(), config.ruleWork().compile()).replay());
+        return rulesReady.compose(watchedFiles -> {
             // only now: idleness is decided by the clock, and a replay must give the shards only what the log holds
             ingest.goLive();
             if (checkpointer != null) {
@@ -274,31 +276,6 @@ public final class ServerVerticle extends VerticleBase {
     /** A step of the stop. */
     private interface Step {
         void run() throws Exception;
-    }
-
-    /** Reloads the rules folder while running, starting from the files loaded at start; call before deploying. */
-    public void watchRules(Map<Path, RuleReloader.WatchedFile> loaded) {
-        this.watchedFiles = loaded;
-    }
-
-    /**
-     * Rebuilds rules and state from {@code log} before listening ({@link Recovery}); the rules folder's reload
-     * then starts from the files as the log deployed them. Call before deploying.
-     */
-    public void recoverFrom(ChronicleIngestLog log, Restart from) {
-        this.recoveryLog = log;
-        this.restart = from;
-        this.watchedFiles = Map.of();
-    }
-
-    /** Reads the heap for the memory guard from {@code reading} instead of the JVM (tests); call before deploying. */
-    public void readHeapWith(MemoryGuard.Heap reading) {
-        this.heap = reading;
-    }
-
-    /** Takes checkpoints into {@code store} once running (and serves the savepoint API); call before deploying. */
-    public void checkpointTo(CheckpointStore store) {
-        this.checkpoints = store;
     }
 
     public Checkpointer checkpointer() {

@@ -2,14 +2,10 @@ package dev.vigil.server.source;
 
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.server.rules.RuleRegistry;
-import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.server.sequencer.Ingest;
-import dev.vigil.server.sequencer.MemoryGuard;
-import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.Utf8;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -36,7 +32,7 @@ import java.util.function.IntConsumer;
  * the sequencer keeps one source's batches in order and answers each in turn, so several messages may be on their
  * way at once (at most {@link #MAX_WAITING_FOR_FLUSH}). When the queue is full the connection stops reading
  * ({@code pause()}): the operating system's socket buffer then fills and TCP slows the client down. A timer on the
- * event loop offers the same batch again every {@link #RETRY_MS} ms; once it is queued reading resumes. So an
+ * event loop offers the same batch again shortly ({@link Source#retryMs}); once it is queued reading resumes. So an
  * acknowledged element is queued exactly once, none is dropped, the event loop never blocks, and each connection
  * holds at most one batch that is not queued. Reading also stops while the client does not read its
  * acknowledgements (the socket's write queue is full), so acknowledgements cannot pile up either.
@@ -48,16 +44,12 @@ import java.util.function.IntConsumer;
  * message (a failed write, a data folder below its free-space reserve) its acknowledgement says {@code "accepted":
  * 0} with an error for the whole message; nothing of it was ingested, so the client sends it again later.
  *
- * <p>The connection is one source of event time ({@link dev.vigil.server.sequencer.WatermarkTracker}); closing it
+ * <p>The connection is one {@link Source}, also of event time ({@link dev.vigil.server.sequencer.WatermarkTracker}); closing it
  * releases the streams it held back.
  *
  * <p><b>Not thread-safe:</b> runs on the server's event loop.
  */
 public final class EventConnection {
-    /** How often a paused connection offers its pending batch again; short, since a shard drains fast. */
-    static final long RETRY_MS = 2;
-    /** How often it does while ingestion is paused for memory ({@link MemoryGuard}), which lasts longer. */
-    static final long MEMORY_RETRY_MS = 100;
     /** WebSocket close code 1009, for a frame over the size limit. */
     static final short MESSAGE_TOO_BIG = 1009;
     /** Acknowledgements one connection may have waiting for the ingest log's flush before it stops reading. */
@@ -72,8 +64,7 @@ public final class EventConnection {
     private final Vertx vertx;
     private final ServerWebSocket socket;
     private final RuleRegistry registry;
-    private final SequencerProxy ingest;
-    private final EventSource source;
+    private final Source source;
     private final int frameLimitBytes;
 
     private long messages;
@@ -89,23 +80,19 @@ public final class EventConnection {
     /** Reading stops while this many acknowledgements wait for a flush, so they cannot pile up. */
     private boolean waitingForFlush;
     private final PendingAcks acks = new PendingAcks(this::acknowledge);
-    private final Context context;
     private boolean closed;
     private final IntConsumer malformedElements;
     private final int maxEventsPerBatch;
 
-    EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, SequencerProxy ingest,
-            EventSource source, int frameLimitBytes, IntConsumer malformedElements,
-            int maxEventsPerBatch) {
+    EventConnection(Vertx vertx, ServerWebSocket socket, RuleRegistry registry, Source source, int frameLimitBytes,
+            IntConsumer malformedElements, int maxEventsPerBatch) {
         this.maxEventsPerBatch = maxEventsPerBatch;
         this.malformedElements = malformedElements;
         this.vertx = vertx;
         this.socket = socket;
         this.registry = registry;
-        this.ingest = ingest;
         this.source = source;
         this.frameLimitBytes = frameLimitBytes;
-        this.context = vertx.getOrCreateContext();
     }
 
     void start() {
@@ -132,7 +119,7 @@ public final class EventConnection {
     private void onClose() {
         if (!closed) {
             closed = true;
-            ingest.closeSource(source);
+            source.close();
         }
     }
 
@@ -241,17 +228,16 @@ public final class EventConnection {
         pending = frame.batch();
         pendingAck = ack;
         socket.pause();
-        vertx.setTimer(retryMs(busy), ignored -> retry());
+        vertx.setTimer(Source.retryMs(busy), ignored -> retry());
     }
 
     /**
      * Offers {@code batch} to the sequencer; null when it was queued (its acknowledgement then waits, in message
-     * order, for the sequencer's answer), else the busy result that says why not (nothing queued).
+     * order, for the answer), else the busy result that says why not (nothing queued).
      */
     private Ingest.Result offer(List<InputLine> batch, JsonObject ack) {
         PendingAcks.Entry[] entry = new PendingAcks.Entry[1];
-        Ingest.Result busy = ingest.offer(source, batch,
-                result -> context.runOnContext(ignored -> onTaken(entry[0], result)));
+        Ingest.Result busy = source.offer(batch, outcome -> onAnswered(entry[0], outcome));
         if (busy != null) {
             return busy;
         }
@@ -264,29 +250,16 @@ public final class EventConnection {
     }
 
     /**
-     * The sequencer took the batch or refused it. Refused (the ingest log could not write it): the whole message is
-     * not acknowledged, its error says why. Taken: acknowledged once the log says it is durable (at once, or after
-     * the flush that covers it), in the order of the messages.
+     * The batch was accepted (it is as durable as the acknowledgement policy asks) or refused (the ingest log could
+     * not write it, or its flush failed): a refused message is not acknowledged, its error says why. Acknowledgements
+     * go out in the order of the messages.
      */
-    private void onTaken(PendingAcks.Entry entry, Ingest.Result result) {
-        if (result.refused() != null) {
-            onDurable(entry, result.refused());
-            return;
-        }
-        entry.ack().put("late", result.late());
-        ingest.whenDurable(result.position(), failure -> {
-            if (Vertx.currentContext() == context) {
-                onDurable(entry, failure);
-            } else {
-                context.runOnContext(ignored -> onDurable(entry, failure));
-            }
-        });
-    }
-
-    private void onDurable(PendingAcks.Entry entry, String failure) {
-        if (failure != null) {
-            entry.ack().getJsonArray("errors").add(new JsonObject().put("error", failure));
+    private void onAnswered(PendingAcks.Entry entry, Source.Outcome outcome) {
+        if (outcome.refused() != null) {
+            entry.ack().getJsonArray("errors").add(new JsonObject().put("error", outcome.refused()));
             entry.ack().put("accepted", 0);
+        } else {
+            entry.ack().put("late", outcome.late());
         }
         acks.done(entry);
         if (waitingForFlush && acks.waitingCount() < MAX_WAITING_FOR_FLUSH) {
@@ -312,16 +285,12 @@ public final class EventConnection {
         }
         Ingest.Result busy = offer(pending, pendingAck);
         if (busy != null) {
-            vertx.setTimer(retryMs(busy), ignored -> retry());
+            vertx.setTimer(Source.retryMs(busy), ignored -> retry());
             return;
         }
         pending = null;
         pendingAck = null;
         resumeIfFree();
-    }
-
-    private static long retryMs(Ingest.Result busy) {
-        return busy.refused() != null ? MEMORY_RETRY_MS : RETRY_MS;
     }
 
     private void acknowledge(JsonObject ack) {

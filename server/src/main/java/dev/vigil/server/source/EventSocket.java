@@ -2,7 +2,6 @@ package dev.vigil.server.source;
 
 import dev.vigil.server.http.Problems;
 import dev.vigil.server.rules.RuleRegistry;
-import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.server.sequencer.SequencerProxy;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -57,12 +56,12 @@ public final class EventSocket {
             return;
         }
         ctx.request().toWebSocket().onSuccess(socket -> {
-            EventSource opened = ingest.openSource(source);
+            Source opened = Source.open(ingest, source, vertx.getOrCreateContext());
             if (opened == null) {
                 socket.close(TRY_AGAIN_LATER, "the server is busy; connect again shortly");
                 return;
             }
-            new EventConnection(vertx, socket, registry, ingest, opened, frameLimitBytes, malformedElements,
+            new EventConnection(vertx, socket, registry, opened, frameLimitBytes, malformedElements,
                     maxEventsPerBatch).start();
         });
     }

@@ -6,11 +6,9 @@ import dev.vigil.server.http.Limits;
 import dev.vigil.server.http.Problems;
 import dev.vigil.server.http.RulesApi;
 import dev.vigil.server.rules.RuleRegistry;
-import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.MemoryGuard;
 import dev.vigil.server.sequencer.SequencerProxy;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,19 +20,19 @@ import java.util.function.IntConsumer;
 /**
  * {@code POST /v1/events}: NDJSON, one event or {@code {"watermark": ts}} per line, parsed exactly as
  * {@code vigil run} parses its input. Bad lines are counted and the first {@link EventFrame#MAX_LISTED_ERRORS} are
- * reported with their line numbers, so the answer stays small whatever the body holds; the good ones go to the
- * {@link Ingest} as one batch, in order, or not at all when a shard's queue is full, the heap is nearly full
- * ({@link MemoryGuard}) or the ingest log cannot take them (a failed write, a data folder below its free-space
- * reserve): 503 with the reason, nothing accepted. The
- * 202 is sent once the batch is in the ingest log, flushed to disk first when the acknowledgement policy says so.
+ * reported with their line numbers, so the answer stays small whatever the body holds; the good ones are offered to
+ * the sequencer as one batch of the request's {@link Source}, in order, or not at all when its queue is full, the
+ * heap is nearly full ({@link MemoryGuard}) or the ingest log cannot take them (a failed write, a data folder below
+ * its free-space reserve): 503 with the reason, nothing accepted. The 202 is sent once the batch is in the ingest
+ * log, flushed to disk first when the acknowledgement policy says so.
  *
- * <p>The body is parsed on a worker thread (a 4 MiB body takes milliseconds); the parsed batch is then handed to
- * the ingest back on the event loop, which only numbers and routes it. Requests
+ * <p>The body is parsed on a worker thread (a 4 MiB body takes milliseconds); the parsed batch is then offered back
+ * on the event loop. Requests
  * are sources of event time named by {@code ?source=}, by default all one source, {@code http}; a client posting
  * from several processes should name each, so a slow one holds the watermark back instead of making a fast one's
  * events late. At most {@link #MAX_HTTP_SOURCES} names are tracked.
  *
- * <p><b>Threading:</b> {@link #post} and the ingest on the server's event loop; parsing on a worker.
+ * <p><b>Threading:</b> {@link #post} and the answers on the server's event loop; parsing on a worker.
  */
 public final class EventsApi {
     static final int MAX_HTTP_SOURCES = 256;
@@ -44,7 +42,7 @@ public final class EventsApi {
     private final RuleRegistry registry;
     private final SequencerProxy ingest;
     private final IntConsumer malformedLines;
-    private final Map<String, EventSource> sources = new HashMap<>();
+    private final Map<String, Source> sources = new HashMap<>();
     private int maxEventsPerBatch = ServerConfig.DEFAULT_MAX_EVENTS_PER_BATCH;
 
     /** @param malformedLines counts input lines rejected as malformed (the server's metrics) */
@@ -60,14 +58,14 @@ public final class EventsApi {
         if (name == null) {
             return;
         }
-        EventSource source = sources.get(name);
+        Source source = sources.get(name);
         if (source == null) {
             if (sources.size() >= MAX_HTTP_SOURCES) {
                 Problems.send(ctx, 429, Problems.error("too many HTTP event sources (" + MAX_HTTP_SOURCES
                         + "); reuse a source name or stream over the WebSocket").put("parameter", "source"));
                 return;
             }
-            source = ingest.openSource(name);
+            source = Source.open(ingest, name, vertx.getOrCreateContext());
             if (source == null) {
                 RulesApi.busy(ctx);
                 return;
@@ -76,7 +74,7 @@ public final class EventsApi {
         }
         String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
         EventDecoder decoder = registry.decoder();
-        EventSource from = source;
+        Source from = source;
         vertx.executeBlocking(() -> EventFrame.lines(body, decoder), false).onSuccess(parsed -> {
             if (parsed.batch().size() > maxEventsPerBatch) {
                 Problems.send(ctx, 413, Limits.exceeded("the request holds " + parsed.batch().size()
@@ -85,14 +83,12 @@ public final class EventsApi {
                 return;
             }
             if (parsed.batch().isEmpty()) {
-                accepted(ctx, parsed, new Ingest.Result(false, 0, 0));
+                answer(ctx, parsed, new Source.Outcome(0, null));
                 return;
             }
-            Context context = vertx.getOrCreateContext();
-            Ingest.Result result = ingest.offer(from, parsed.batch(),
-                    taken -> context.runOnContext(ignored -> accepted(ctx, parsed, taken)));
+            Ingest.Result result = from.offer(parsed.batch(), outcome -> answer(ctx, parsed, outcome));
             if (result == null) {
-                return;   // queued: answered once the sequencer has taken it
+                return;   // queued: answered once accepted or refused
             }
             if (result.refused() != null) {
                 ctx.response().putHeader("Retry-After", "" + MemoryGuard.RETRY_AFTER_SECONDS);
@@ -104,41 +100,20 @@ public final class EventsApi {
         }).onFailure(ctx::fail);
     }
 
-    /** The sequencer took the batch ({@code result}) or refused it; answers once it is durable. */
-    private void accepted(RoutingContext ctx, EventFrame parsed, Ingest.Result result) {
+    /** 202 once the batch is accepted (as durable as the acknowledgement policy asks), 503 when it was refused. */
+    private void answer(RoutingContext ctx, EventFrame parsed, Source.Outcome outcome) {
         if (parsed.refused() > 0) {
             malformedLines.accept(parsed.refused());
         }
         JsonArray errors = lineErrors(parsed);
-        if (result.refused() != null) {
-            Problems.send(ctx, 503, Problems.error(result.refused()).put("accepted", 0)
+        if (outcome.refused() != null) {
+            Problems.send(ctx, 503, Problems.error(outcome.refused()).put("accepted", 0)
                     .put("refused", parsed.refused()).put("errors", errors));
             return;
         }
-        JsonObject accepted = new JsonObject().put("accepted", parsed.batch().size()).put("late", result.late())
-                .put("refused", parsed.refused()).put("errors", errors);
-        if (parsed.batch().isEmpty()) {
-            respond(ctx, accepted, null);
-            return;
-        }
-        Context context = vertx.getOrCreateContext();
-        ingest.whenDurable(result.position(), failure -> {
-            if (Vertx.currentContext() == context) {
-                respond(ctx, accepted, failure);
-            } else {
-                context.runOnContext(ignored -> respond(ctx, accepted, failure));
-            }
-        });
-    }
-
-    /** 202 once the batch is as durable as the acknowledgement policy asks; 503 when its flush failed. */
-    private static void respond(RoutingContext ctx, JsonObject accepted, String flushFailure) {
-        if (flushFailure != null) {
-            Problems.send(ctx, 503, Problems.error(flushFailure).put("accepted", 0)
-                    .put("refused", accepted.getInteger("refused")).put("errors", accepted.getJsonArray("errors")));
-            return;
-        }
-        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(accepted.encode());
+        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(new JsonObject()
+                .put("accepted", parsed.batch().size()).put("late", outcome.late()).put("refused", parsed.refused())
+                .put("errors", errors).encode());
     }
 
     /** Sets how many events and watermarks one request may hold; a larger one is refused whole with 413. */
