@@ -47,8 +47,12 @@ import java.util.function.ToDoubleFunction;
  * the metrics). An event over the engine's work bound is logged, at most once per {@link #LOG_EVERY_NANOS}, with
  * the rule and key, which a stuck report names too.
  *
+ * <p>Duty cycle. The thread waits for a command (or, while writing a snapshot, does not wait), then runs one
+ * cycle: commands, a slice of the snapshot, the eviction report and the counters when due by its clock. Tests run
+ * the same cycle without the thread ({@link #doWork}) and with a clock of their own.
+ *
  * <p><b>Thread-safe</b> at its public surface ({@link #submit}, {@link #stop}, counters); the engine inside is
- * confined to the shard thread.
+ * confined to the shard thread (or the one thread that calls {@link #doWork} when the shard is not started).
  */
 public final class Shard {
     static final int MAX_COMMANDS_PER_CYCLE = 64;
@@ -107,6 +111,10 @@ public final class Shard {
     private boolean overWorkBoundLogged;
     /** When the counters were last published (shard thread only). */
     private long countersAt;
+    /** Whether commands were handled since the counters were last published (shard thread only). */
+    private boolean changedSinceCounters;
+    /** The commands of the current duty cycle (shard thread only). */
+    private final List<ShardCommand> cycleBatch = new ArrayList<>(MAX_COMMANDS_PER_CYCLE);
     /** Keys evicted per rule since the last report, and when that went out (shard thread only). */
     private final Map<String, long[]> evictedSinceReport = new LinkedHashMap<>();
     private boolean evictionsReported;
@@ -281,53 +289,76 @@ public final class Shard {
         return thread.isAlive();
     }
 
+    /** The shard thread: a duty cycle after each wait for a command (none while writing a snapshot). */
     private void run() {
-        List<ShardCommand> batch = new ArrayList<>(MAX_COMMANDS_PER_CYCLE);
-        boolean changed = false;
         try {
             while (true) {
                 ShardCommand first = snapshot != null ? commands.poll()
                         : commands.poll(SNAPSHOT_EVERY_NANOS, TimeUnit.NANOSECONDS);
-                long cycleStarted = System.nanoTime();
-                if (first != null) {
-                    batch.add(first);
-                    commands.drainTo(batch, MAX_COMMANDS_PER_CYCLE - 1);
-                    for (int i = 0; i < batch.size(); i++) {
-                        ShardCommand command = batch.get(i);
-                        if (command instanceof ShardCommand.Stop) {
-                            stopSnapshot();
-                            counters = engine.counters();
-                            engine.close();   // frees the RocksDB state, if any
-                            return;
-                        }
-                        currentCommand = command;
-                        commandStartedNanos = nanoClock.getAsLong();
-                        handle(command);
-                        commandStartedNanos = IDLE;
-                        currentCommand = null;
-                    }
-                    batch.clear();
-                    changed = true;
-                }
-                if (snapshot != null) {
-                    // Half as long as the batches just handled took, within bounds: the snapshot gets a third of
-                    // a busy shard's time, and no slice stops the events for long.
-                    long cycle = System.nanoTime() - cycleStarted;
-                    continueSnapshot(Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, cycle / 2)));
-                }
-                long now = nanoClock.getAsLong();
-                if (!evictedSinceReport.isEmpty()) {
-                    reportEvictions(now);
-                }
-                boolean idle = first == null && snapshot == null;   // while writing state, no command is no idle
-                if (changed && (idle || now - countersAt >= SNAPSHOT_EVERY_NANOS)) {
-                    publishCounters(now);
-                    changed = false;
+                if (cycle(first) < 0) {
+                    return;
                 }
             }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * One duty cycle without waiting, for tests that step a shard with their own clock instead of starting its
+     * thread: the commands queued (up to {@link #MAX_COMMANDS_PER_CYCLE}), a slice of the snapshot being written,
+     * the eviction report and the counters when due. Returns the commands handled, or -1 once stopped.
+     */
+    public int doWork() {
+        return cycle(commands.poll());
+    }
+
+    /**
+     * A duty cycle from {@code first} (null: no command came): {@code first} and up to
+     * {@link #MAX_COMMANDS_PER_CYCLE} - 1 more, each to completion; then a slice of the snapshot being written; then,
+     * by the shard's clock, the eviction report and the counters. Returns the commands handled, -1 after a stop.
+     */
+    private int cycle(ShardCommand first) {
+        long cycleStarted = System.nanoTime();
+        int handled = 0;
+        if (first != null) {
+            cycleBatch.add(first);
+            commands.drainTo(cycleBatch, MAX_COMMANDS_PER_CYCLE - 1);
+            for (int i = 0; i < cycleBatch.size(); i++) {
+                ShardCommand command = cycleBatch.get(i);
+                if (command instanceof ShardCommand.Stop) {
+                    cycleBatch.clear();
+                    stopSnapshot();
+                    counters = engine.counters();
+                    engine.close();   // frees the RocksDB state, if any
+                    return -1;
+                }
+                currentCommand = command;
+                commandStartedNanos = nanoClock.getAsLong();
+                handle(command);
+                commandStartedNanos = IDLE;
+                currentCommand = null;
+                handled++;
+            }
+            cycleBatch.clear();
+            changedSinceCounters = true;
+        }
+        if (snapshot != null) {
+            // Half as long as the batches just handled took, within bounds: the snapshot gets a third of a busy
+            // shard's time, and no slice stops the events for long.
+            long cycle = System.nanoTime() - cycleStarted;
+            continueSnapshot(Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, cycle / 2)));
+        }
+        long now = nanoClock.getAsLong();
+        if (!evictedSinceReport.isEmpty()) {
+            reportEvictions(now);
+        }
+        boolean idle = first == null && snapshot == null;   // while writing state, no command is no idle
+        if (changedSinceCounters && (idle || now - countersAt >= SNAPSHOT_EVERY_NANOS)) {
+            publishCounters(now);
+            changedSinceCounters = false;
+        }
+        return handled;
     }
 
     /** Logs the keys evicted since the last report: at once the first time, then at most once a minute. */
