@@ -96,73 +96,115 @@ public final class VigilServer {
         return start(vertx, config, err, DiskReserve.FreeSpace.FILE_SYSTEM, heap);
     }
 
+    /**
+     * The composition, top to bottom: on a worker, the data folder, the logs, the restart point and the rules folder
+     * ({@link Opened#open}); then, on the event loop, the rules registry, the sequencer and its shards, the sources,
+     * and the verticle that holds the alert fan-out and the HTTP routes ({@link #deploy}). A start that fails leaves
+     * no log open.
+     */
     private static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err,
             DiskReserve.FreeSpace disk, MemoryGuard.Heap heap) {
         Clock clock = Clock.systemUTC();   // the one wall clock, handed to every stage that reads the time
-        AlertLog[] alertLog = new AlertLog[1];
-        IngestLog[] ingestLog = new IngestLog[1];
-        CheckpointStore[] store = new CheckpointStore[1];
-        Restart[] restart = new Restart[1];
-        // durability none: the data folder still holds relative file sinks, but no log, checkpoint or savepoint
-        Path logs = config.durability().logs() ? config.dataDir() : null;
-        return vertx.executeBlocking(() -> {
-                    createDataDir(config.dataDir());
-                    alertLog[0] = openAlertLog(logs);
-                    ingestLog[0] = logs == null ? new MemoryIngestLog()
-                            : ChronicleIngestLog.open(logs.resolve(ChronicleIngestLog.FOLDER), config.durability().ackAfter(),
-                                    DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk, err), err)
-                                    .retainWith(config.logRetention());
-                    if (logs != null) {
-                        store[0] = CheckpointStore.open(logs);
-                        restart[0] = restartPoint(store[0], config.fromSavepoint(), config.ruleWork().compile(), err);
-                    } else if (config.fromSavepoint() != null) {
-                        throw new InvalidConfigException("--from-savepoint needs a data folder and durability log");
-                    }
-                    return RuleDirectory.load(config.rulesDir(), err, clock.instant(), SinkCatalog.of(config),
-                            config.ruleWork().compile());
-                })
-                .compose(directory -> {
-                    if (directory.rules().size() > config.maxRules()) {
-                        return Future.failedFuture(new InvalidConfigException("the rules folder " + config.rulesDir()
-                                + " holds " + directory.rules().size() + " rules, over the limit of "
-                                + config.maxRules() + " (maxRules)"));
-                    }
-                    RuleRegistry registry = new RuleRegistry();
-                    List<CompiledRule> initial = new ArrayList<>();
-                    List<RuleText> initialTexts = new ArrayList<>();
-                    boolean recovering = ingestLog[0].lastPosition() > 0 || restart[0] != null;
-                    if (!recovering) {
-                        directory.declarations().forEach(registry::declare);
-                        for (DeployedRule rule : directory.rules()) {
-                            registry.put(rule);
-                            initial.add(rule.rule());
-                        }
-                        initialTexts.addAll(logInitialRules(ingestLog[0], directory, registry));
-                    }
-                    ServerVerticle verticle = new ServerVerticle(config, registry, alertLog[0], alerts -> {
-                        Ingest ingest = ingest(config, ingestLog[0], initial, restart[0], alerts, err);
-                        ingest.recordInitialTexts(initialTexts);
-                        return new SequencerProxy(ingest, System::nanoTime,
-                                SequencerProxy.idleCheckNanos(config.sourceIdleTimeoutMs()), err);
-                    }, (loop, ingest, malformed) -> {
-                        EventsApi post = new EventsApi(loop, registry, ingest, malformed);
-                        post.limitBatch(config.maxEventsPerBatch());
-                        EventSocket socket = new EventSocket(loop, registry, ingest, config.frameLimitBytes(),
-                                malformed, config.maxEventsPerBatch());
-                        return new ServerVerticle.SourceRoutes(post::post, socket::connect);
-                    }, new ServerVerticle.Start(directory.files(),
-                            // recovering: rules and state from the checkpoint and the log after it
-                            recovering ? (ChronicleIngestLog) ingestLog[0] : null, restart[0], store[0], heap),
-                            clock, err);
-                    return vertx.deployVerticle(verticle)
-                            .map(id -> new VigilServer(vertx, verticle, id, initial.size()));
-                })
-                .recover(failed -> vertx.executeBlocking(() -> {
-                    // a server that does not start leaves no log open (and no file mapped)
-                    closeQuietly(ingestLog[0]);
-                    closeQuietly(alertLog[0]);
-                    return null;
-                }).transform(closed -> Future.failedFuture(failed)));
+        return vertx.executeBlocking(() -> Opened.open(config, disk, clock, err))
+                .compose(opened -> deploy(vertx, config, opened, heap, clock, err)
+                        .recover(failed -> vertx.executeBlocking(() -> {
+                            opened.close();   // no log left open (and no file mapped)
+                            return null;
+                        }).transform(closed -> Future.failedFuture(failed))));
+    }
+
+    /**
+     * What a start opens before anything runs: both logs, the checkpoint store and the point to restart from (a
+     * checkpoint or savepoint; null for a first start, or without a data folder), and the rules folder as loaded.
+     */
+    private record Opened(AlertLog alertLog, IngestLog ingestLog, CheckpointStore store, Restart restart,
+            RuleDirectory rules) {
+        /** Opens them in order; whatever was opened is closed again when a later step fails. */
+        static Opened open(ServerConfig config, DiskReserve.FreeSpace disk, Clock clock, PrintWriter err)
+                throws Exception {
+            createDataDir(config.dataDir());
+            // durability none: the data folder still holds relative file sinks, but no log, checkpoint or savepoint
+            Path logs = config.durability().logs() ? config.dataDir() : null;
+            AlertLog alertLog = null;
+            IngestLog ingestLog = null;
+            try {
+                alertLog = openAlertLog(logs);
+                ingestLog = logs == null ? new MemoryIngestLog()
+                        : ChronicleIngestLog.open(logs.resolve(ChronicleIngestLog.FOLDER),
+                                config.durability().ackAfter(),
+                                DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk, err), err)
+                                .retainWith(config.logRetention());
+                CheckpointStore store = null;
+                Restart restart = null;
+                if (logs != null) {
+                    store = CheckpointStore.open(logs);
+                    restart = restartPoint(store, config.fromSavepoint(), config.ruleWork().compile(), err);
+                } else if (config.fromSavepoint() != null) {
+                    throw new InvalidConfigException("--from-savepoint needs a data folder and durability log");
+                }
+                RuleDirectory rules = RuleDirectory.load(config.rulesDir(), err, clock.instant(), SinkCatalog.of(config),
+                        config.ruleWork().compile());
+                if (rules.rules().size() > config.maxRules()) {
+                    throw new InvalidConfigException("the rules folder " + config.rulesDir() + " holds "
+                            + rules.rules().size() + " rules, over the limit of " + config.maxRules() + " (maxRules)");
+                }
+                return new Opened(alertLog, ingestLog, store, restart, rules);
+            } catch (Exception failed) {
+                closeQuietly(ingestLog);
+                closeQuietly(alertLog);
+                throw failed;
+            }
+        }
+
+        /** A first start has an empty ingest log and no checkpoint; otherwise the log is replayed. */
+        boolean recovering() {
+            return ingestLog.lastPosition() > 0 || restart != null;
+        }
+
+        void close() {
+            closeQuietly(ingestLog);
+            closeQuietly(alertLog);
+        }
+    }
+
+    /**
+     * Wires the stages over what was opened and deploys the verticle: the registry (the folder's rules on a first
+     * start; recovery fills it otherwise), the shards and their sequencer once the verticle's context exists (alerts
+     * are delivered there), the sources' routes, and what the verticle starts from.
+     */
+    private static Future<VigilServer> deploy(Vertx vertx, ServerConfig config, Opened opened,
+            MemoryGuard.Heap heap, Clock clock, PrintWriter err) {
+        RuleRegistry registry = new RuleRegistry();
+        List<CompiledRule> initial = new ArrayList<>();
+        List<RuleText> initialTexts = new ArrayList<>();
+        boolean recovering = opened.recovering();
+        if (!recovering) {
+            opened.rules().declarations().forEach(registry::declare);
+            for (DeployedRule rule : opened.rules().rules()) {
+                registry.put(rule);
+                initial.add(rule.rule());
+            }
+            initialTexts.addAll(logInitialRules(opened.ingestLog(), opened.rules(), registry));
+        }
+        ServerVerticle.IngestFactory sequencer = alerts -> {
+            Ingest ingest = ingest(config, opened.ingestLog(), initial, opened.restart(), alerts, err);
+            ingest.recordInitialTexts(initialTexts);
+            return new SequencerProxy(ingest, System::nanoTime,
+                    SequencerProxy.idleCheckNanos(config.sourceIdleTimeoutMs()), err);
+        };
+        ServerVerticle.SourceFactory sources = (loop, ingest, malformed) -> {
+            EventsApi post = new EventsApi(loop, registry, ingest, malformed);
+            post.limitBatch(config.maxEventsPerBatch());
+            EventSocket socket = new EventSocket(loop, registry, ingest, config.frameLimitBytes(), malformed,
+                    config.maxEventsPerBatch());
+            return new ServerVerticle.SourceRoutes(post::post, socket::connect);
+        };
+        // recovering: rules and state from the checkpoint and the log after it
+        ServerVerticle.Start from = new ServerVerticle.Start(opened.rules().files(),
+                recovering ? opened.ingestLog() : null, opened.restart(), opened.store(), heap);
+        ServerVerticle verticle = new ServerVerticle(config, registry, opened.alertLog(), sequencer, sources, from,
+                clock, err);
+        return vertx.deployVerticle(verticle).map(id -> new VigilServer(vertx, verticle, id, initial.size()));
     }
 
     private static void closeQuietly(AutoCloseable log) {
@@ -206,10 +248,6 @@ public final class VigilServer {
         return new Restart(cut, rules);
     }
 
-    /**
-     * The shards, each owning one slice of the keys and running on explicit watermarks from the ingest, which
-     * numbers, routes and times every event.
-     */
     /**
      * The rules deployed from the folder at a first start go in the ingest log like every later change; returns
      * their texts, which checkpoints keep.

@@ -151,6 +151,11 @@ class IngestLogFailureTest {
      * in-memory log's.
      */
     private static final class FailingLog implements IngestLog {
+        @Override
+        public Reader readAfter(long position) {
+            return () -> null;
+        }
+
         final List<List<String>> batches = new ArrayList<>();
         private final MemoryIngestLog numbering = new MemoryIngestLog();
         private String failure;

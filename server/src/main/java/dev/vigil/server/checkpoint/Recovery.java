@@ -2,7 +2,6 @@ package dev.vigil.server.checkpoint;
 
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompiledRule;
-import dev.vigil.server.log.ChronicleIngestLog;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.LogRecord;
 import dev.vigil.server.rules.DeployedRule;
@@ -31,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Recovery {
     private final Context eventLoop;
-    private final ChronicleIngestLog log;
+    private final IngestLog log;
     private final SequencerProxy ingest;
     /** Completed with the first failure of a replayed record. */
     private final CompletableFuture<Void> failed = new CompletableFuture<>();
@@ -45,7 +44,7 @@ public final class Recovery {
      *     null to replay the whole log
      * @param limits what the logged rule texts compile under: the server's
      */
-    public Recovery(Context eventLoop, ChronicleIngestLog log, SequencerProxy ingest, RuleRegistry registry, PrintWriter err,
+    public Recovery(Context eventLoop, IngestLog log, SequencerProxy ingest, RuleRegistry registry, PrintWriter err,
             Restart from, CompileLimits limits) {
         this.eventLoop = eventLoop;
         this.log = log;
@@ -67,7 +66,7 @@ public final class Recovery {
             position = from.checkpoint().position();
             registerCheckpointRules(files);
         }
-        ChronicleIngestLog.Reader reader = log.readAfter(position);
+        IngestLog.Reader reader = log.readAfter(position);
         long batches = 0;
         for (LogRecord record = reader.next(); record != null; record = reader.next()) {
             if (record instanceof LogRecord.Batch batch) {

@@ -9,7 +9,7 @@ import dev.vigil.server.checkpoint.Recovery;
 import dev.vigil.server.checkpoint.Restart;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.AlertLog;
-import dev.vigil.server.log.ChronicleIngestLog;
+import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.metrics.RuleWorkMeters;
 import dev.vigil.server.metrics.ServerMetrics;
 import dev.vigil.server.metrics.SinkMeters;
@@ -72,7 +72,7 @@ public final class ServerVerticle extends VerticleBase {
      * for the whole log), after which the folder's reload starts from the files as the log deployed them; where
      * checkpoints go ({@code checkpoints}, null without a data folder); and how the memory guard reads the heap.
      */
-    public record Start(Map<Path, RuleReloader.WatchedFile> rulesFolder, ChronicleIngestLog recoveryLog,
+    public record Start(Map<Path, RuleReloader.WatchedFile> rulesFolder, IngestLog recoveryLog,
             Restart restart, CheckpointStore checkpoints, MemoryGuard.Heap heap) {}
 
     /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */

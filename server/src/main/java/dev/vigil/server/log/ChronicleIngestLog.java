@@ -317,6 +317,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     }
 
     /** A reader of the records after {@code position} (0: from the first), in order. */
+    @Override
     public Reader readAfter(long position) {
         ExcerptTailer tailer = queue.createTailer();
         if (position > 0 && !tailer.moveToIndex(position + 1)) {
@@ -503,7 +504,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     }
 
     /** Reads records in log order. */
-    public static final class Reader {
+    public static final class Reader implements IngestLog.Reader {
         private final ExcerptTailer tailer;
         private long lastIndex = -1;
 
@@ -517,6 +518,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
          *
          * @throws DamagedLogException when the next record cannot be read (naming its file, index and byte)
          */
+        @Override
         public LogRecord next() {
             return read(null);
         }

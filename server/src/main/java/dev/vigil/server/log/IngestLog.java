@@ -85,4 +85,16 @@ public interface IngestLog extends AutoCloseable {
     @Override
     default void close() {
     }
+
+    /**
+     * The records after {@code position}, in log order, for recovery to replay; a log kept only in memory holds none
+     * after a start.
+     */
+    Reader readAfter(long position);
+
+    /** Reads records in log order. */
+    interface Reader {
+        /** The next record, or {@code null} at the end of the log. */
+        LogRecord next();
+    }
 }

@@ -31,4 +31,10 @@ public final class MemoryIngestLog implements IngestLog {
     public long lastPosition() {
         return position;
     }
+
+    /** Nothing to replay: what was in memory went with the process. */
+    @Override
+    public Reader readAfter(long position) {
+        return () -> null;
+    }
 }
