@@ -12,9 +12,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@link PageToucher}: appends {@code count} excerpts of 8 KiB (about one batch of 100 events) at {@code rate}
  * per second to a queue in a fresh temporary folder, and reports the time spent in appends slower than 1 ms.
  *
- * <p>Run (after {@code mvn -o -q -B -DskipTests package -pl server -am}) with the JVM options of
+ * <p>Run (after {@code mvn -o -q -B -DskipTests package -pl cli -am}) with the JVM options of
  * {@code vigil.jvm.args} in the root {@code pom.xml} (Chronicle's opens and exports), as {@code $JVM_ARGS}:
- * {@code java $JVM_ARGS -cp server/target/vigil.jar benchmarks/AppendStallProbe.java touch|none [rate] [count]}.
+ * {@code java $JVM_ARGS -cp cli/target/vigil.jar benchmarks/AppendStallProbe.java touch|none [rate] [count]}.
  */
 public class AppendStallProbe {
     public static void main(String[] args) throws Exception {

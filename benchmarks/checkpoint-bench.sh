@@ -22,7 +22,7 @@
 # Prints one line of figures per run, then the median of each figure over the runs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/server/target/vigil.jar"
+jar="$root/cli/target/vigil.jar"
 keys="${KEYS:-1000000}"
 runs="${RUNS:-3}"
 heap="${HEAP:-8g}"
@@ -31,7 +31,7 @@ bench_duration="${BENCH_DURATION:-30s}"
 bench_rate="${BENCH_RATE:-10000}"
 rule=ck_hold
 
-(cd "$root" && mvn -o -q -B -DskipTests package -pl server -am)
+(cd "$root" && mvn -o -q -B -DskipTests package -pl cli -am)
 
 work="$(mktemp -d)"
 pid=""

@@ -11,8 +11,8 @@
 #   SERVER_JAVA_OPTS  JVM options of the server, e.g. -Dvigil.pretouch=false
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/server/target/vigil.jar"
-[ -n "${SKIP_BUILD:-}" ] || (cd "$root" && mvn -o -q -B -DskipTests package -pl server -am)
+jar="$root/cli/target/vigil.jar"
+[ -n "${SKIP_BUILD:-}" ] || (cd "$root" && mvn -o -q -B -DskipTests package -pl cli -am)
 rules="$(mktemp -d)"
 trap 'rm -rf "$rules"' EXIT
 

@@ -3,23 +3,18 @@ package dev.vigil.server;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded, bounded fuzzing of the event input in the default build ({@link EventFuzz} makes the lines and holds the
- * invariants; {@link EventDecoderFuzzRun} runs the same for minutes in the {@code fuzz} profile): thousands of
- * mutated and hostile lines through the decoder, through {@code POST /v1/events} and the {@code /v1/events}
- * WebSocket of a server running every example, and through {@code vigil run}. Every line is accepted or refused
- * with an error of its own, no request fails, every message is acknowledged, and the valid lines of a request are
- * kept.
+ * invariants; {@code EventDecoderFuzzRun} runs the same for minutes in the {@code fuzz} profile, and
+ * {@code EventRunFuzzTest} in the {@code cli} module sends such lines through {@code vigil run}): thousands of
+ * mutated and hostile lines through the decoder, and through {@code POST /v1/events} and the {@code /v1/events}
+ * WebSocket of a server running every example. Every line is accepted or refused with an error of its own, no
+ * request fails, every message is acknowledged, and the valid lines of a request are kept.
  */
 class EventDecoderFuzzTest {
     private static final long SEED = 16;
-
-    @TempDir
-    Path dir;
 
     @Test
     void mutatedLinesAreAcceptedOrRefusedOneByOneByTheDecoder() {
@@ -30,7 +25,7 @@ class EventDecoderFuzzTest {
 
     /** Not under the Vert.x extension, whose 60-second limit a loaded machine could reach. */
     @Test
-    void mutatedLinesThroughARealServerAndVigilRun() throws Exception {
+    void mutatedLinesThroughARealServer() throws Exception {
         EventFuzz fuzz = new EventFuzz(SEED + 1, 4_000);
         Vertx vertx = Vertx.vertx();
         try (RunningServer server = RunningServer.start(vertx, EventFuzzRounds.serverConfig())) {
@@ -40,6 +35,5 @@ class EventDecoderFuzzTest {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
-        EventFuzzRounds.run(dir, fuzz, 2_000);
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.cli.CliRun;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.source.EventFrame;
 import dev.vigil.wire.InputLine;
@@ -16,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +24,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The rounds of the event-input fuzzing, shared by the bounded test in the default build
- * ({@link EventDecoderFuzzTest}) and the long run of the {@code fuzz} profile ({@link EventDecoderFuzzRun}): lines
- * through the decoder, bodies through {@code POST /v1/events}, messages through the {@code /v1/events}
- * WebSocket, a file through {@code vigil run}. Each answer is compared with what the decoder makes of the same
- * text: every line accepted or refused with its own error, the valid lines of a request kept, no 500, no message
- * left unacknowledged.
+ * ({@link EventDecoderFuzzTest}) and the long run of the {@code fuzz} profile ({@code EventDecoderFuzzRun}, in the
+ * {@code cli} module, which adds the {@code vigil run} round): lines through the decoder, bodies through
+ * {@code POST /v1/events}, messages through the {@code /v1/events} WebSocket. Each answer is compared with what the
+ * decoder makes of the same text: every line accepted or refused with its own error, the valid lines of a request
+ * kept, no 500, no message left unacknowledged.
  */
 final class EventFuzzRounds {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -109,23 +106,6 @@ final class EventFuzzRounds {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
-    /** {@code vigil run} over a file of {@code lines} lines with every example's rules: it reads it all. */
-    static void run(Path dir, EventFuzz fuzz, int lines) throws Exception {
-        Path events = dir.resolve("fuzz.ndjson");
-        Files.write(events, fuzz.withInvalidUtf8(fuzz.lines(lines)));
-        List<String> args = new ArrayList<>(List.of("run", "--watermark-delay", "5s", "--events", events.toString(),
-                "--rules"));
-        for (Path folder : EventFuzz.exampleFolders()) {
-            args.add(folder.resolve("rule.cep").toString());
-        }
-        CliRun run = CliRun.of(args.toArray(String[]::new));
-        assertEquals(0, run.exit(), () -> shown(run.err()));
-        for (String line : run.err().lines().toList()) {
-            assertTrue(line.length() < 500, () -> "a stderr line of " + line.length() + " characters: " + shown(line));
-        }
-        assertTrue(run.err().contains("vigil run: "), () -> shown(run.err()));
-    }
-
     /** After the rounds: the server answers, its shards run, its alerts render, it reported no internal error. */
     static void assertServerWell(RunningServer server) throws Exception {
         assertEquals(200, server.get("/health").statusCode());
@@ -168,7 +148,7 @@ final class EventFuzzRounds {
         return numbers;
     }
 
-    private static String shown(String text) {
+    static String shown(String text) {
         return text.length() <= 2_000 ? text : text.substring(0, 2_000) + "... (" + text.length() + " characters)";
     }
 }

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The memory-pressure pause through a real server on a loopback port, its heap reading stepped by the test (the
- * guard's own reading of the JVM is exercised by {@link OutOfMemoryTest}): a nearly full heap makes {@code /ready}
- * say why, refuses HTTP batches with 503 and Retry-After, holds a WebSocket message back without acknowledging it,
- * and counts it all; a collection that frees memory resumes everything, and the held message is then taken.
+ * guard's own reading of the JVM is exercised by {@code OutOfMemoryTest}, in the cli module): a nearly full heap
+ * makes {@code /ready} say why, refuses HTTP batches with 503 and Retry-After, holds a WebSocket message back
+ * without acknowledging it, and counts it all; a collection that frees memory resumes everything, and the held
+ * message is then taken.
  */
 @ExtendWith(VertxExtension.class)
 class MemoryPressureTest {

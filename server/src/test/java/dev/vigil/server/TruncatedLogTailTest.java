@@ -50,7 +50,7 @@ class TruncatedLogTailTest {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ServerProcess.chronicleFlags());
+        command.addAll(ChildJvm.chronicleFlags());
         command.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-cp", System.getProperty("java.class.path"), TornAppend.class.getName(), log.toString(),
                 "" + COMPLETE));

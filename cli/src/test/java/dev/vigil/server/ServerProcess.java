@@ -1,7 +1,6 @@
 package dev.vigil.server;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +20,9 @@ import java.util.regex.Pattern;
  * folder, its port read from its {@code listening on} line, its stdout and stderr in files kept for the failure
  * report.
  *
- * <p>The child runs the test's own JVM and classpath, with the flags Chronicle Queue needs (surefire passes them
- * to this JVM as {@code vigil.jvm.args}, so they are copied from this JVM's arguments). Its temporary files go to a
- * folder under the test's, so a killed child leaves nothing behind in {@code /tmp}.
+ * <p>The child runs the test's own JVM and classpath, with the flags Chronicle Queue needs
+ * ({@link ChildJvm#chronicleFlags}). Its temporary files go to a folder under the test's, so a killed child leaves
+ * nothing behind in {@code /tmp}.
  *
  * <p><b>Not thread-safe:</b> used by the test thread only.
  */
@@ -68,7 +67,7 @@ final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(chronicleFlags());
+        command.addAll(ChildJvm.chronicleFlags());
         // a small, quick-starting JVM: the machine running the build may have two cores; no hsperfdata file in /tmp
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-Djava.io.tmpdir=" + tmp, "-Dvertx.cacheDirBase=" + tmp.resolve("vertx-cache"),
@@ -88,23 +87,6 @@ final class ServerProcess implements AutoCloseable {
             throw failure;
         }
         return server;
-    }
-
-    /** The JVM flags of this test JVM that Chronicle Queue needs ({@code --add-opens}, {@code --add-exports}, -D). */
-    static List<String> chronicleFlags() {
-        List<String> flags = new ArrayList<>();
-        List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        for (int i = 0; i < arguments.size(); i++) {
-            String argument = arguments.get(i);
-            if (argument.startsWith("--add-opens=") || argument.startsWith("--add-exports=")
-                    || argument.startsWith("-Dchronicle.") || argument.startsWith("-Dorg.slf4j.")) {
-                flags.add(argument);
-            } else if ((argument.equals("--add-opens") || argument.equals("--add-exports")) && i + 1 < arguments.size()) {
-                flags.add(argument);
-                flags.add(arguments.get(++i));
-            }
-        }
-        return flags;
     }
 
     private int awaitPort() throws IOException {

@@ -153,7 +153,7 @@ class OutOfMemoryTest {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ServerProcess.chronicleFlags());
+        command.addAll(ChildJvm.chronicleFlags());
         command.addAll(List.of(heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-Djava.io.tmpdir=" + tmp, "-Dvertx.cacheDirBase=" + tmp.resolve("vertx-cache"),
                 "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Vigil",

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The long event-input fuzz run, outside the default build: {@code mvn -B -Pfuzz -pl server -am verify
+ * The long event-input fuzz run, outside the default build: {@code mvn -B -Pfuzz -pl cli -am verify
  * -Dvigil.fuzz.minutes=N [-Dvigil.fuzz.seed=S]} (docs/fuzzing.md, "Event input"). Round after round, each with a
  * seed of its own (the first from {@code vigil.fuzz.seed}, else from the clock), it sends mutated and hostile
  * lines through the decoder, a real server's {@code POST /v1/events} and WebSocket, and {@code vigil run}, with
@@ -49,7 +49,7 @@ class EventDecoderFuzzRun {
                     EventFuzz serverFuzz = new EventFuzz(seed, 8_000);
                     EventFuzzRounds.post(server, serverFuzz, 20, 500);
                     EventFuzzRounds.send(server, serverFuzz, 20, 100);
-                    EventFuzzRounds.run(dir, serverFuzz, 5_000);
+                    EventFuzzCommandRound.run(dir, serverFuzz, 5_000);
                     lines += 20 * 500 + 20 * 100 + 5_000;
                 } catch (AssertionError | Exception failed) {
                     findings.add("seed " + seed + ": " + failed);
