@@ -1,13 +1,11 @@
 package dev.vigil.wire;
 
-import dev.vigil.server.http.StrictRequests;
-import dev.vigil.server.source.EventConnection;
 
 /**
  * Strict UTF-8 (RFC 3629: no overlong forms, no encoded surrogates, nothing above U+10FFFF) over bytes as they
  * arrived, and where the first malformed sequence starts, in the words a sender can act on: its line, its byte in
- * that line and its offset. Both doors for text use it: HTTP bodies ({@link StrictRequests}) and WebSocket messages
- * ({@link EventConnection}); the JDK's decoders would replace what is malformed (or, reporting, say only that
+ * that line and its offset. Both doors for text use it: HTTP bodies ({@code StrictRequests}) and WebSocket messages
+ * ({@code EventConnection}); the JDK's decoders would replace what is malformed (or, reporting, say only that
  * something is).
  *
  * <p><b>Thread-safe:</b> stateless; one pass over the bytes, allocating nothing unless they are malformed.

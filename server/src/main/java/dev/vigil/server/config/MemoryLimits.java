@@ -1,13 +1,12 @@
 package dev.vigil.server.config;
 
 import dev.vigil.nfa.EngineConfig;
-import dev.vigil.server.sequencer.MemoryGuard;
 
 /**
  * How the server keeps its heap from filling: bounds on the keys holding partial matches (split evenly between
  * the shards; beyond them the keys that have held partial matches the longest are evicted, see
  * {@link EngineConfig.KeyBounds}), and the heap occupancy after garbage collection at which ingestion pauses and
- * below which it resumes ({@link MemoryGuard}).
+ * below which it resumes ({@code MemoryGuard}).
  *
  * @param maxKeys keys holding partial matches over every rule
  * @param maxKeysPerRule keys holding partial matches in one rule

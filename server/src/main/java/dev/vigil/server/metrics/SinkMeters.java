@@ -2,7 +2,6 @@ package dev.vigil.server.metrics;
 
 import dev.vigil.connectors.Sink;
 import dev.vigil.connectors.SinkStats;
-import dev.vigil.server.alerts.SinkRouter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -18,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  * alerts, failed attempts, retries, dropped and refused alerts, and a gauge of the alerts queued. The meters read
  * the sink's {@link Sink#stats} when scraped; nothing is recorded per alert.
  *
- * <p><b>Not thread-safe:</b> confined to the server's event loop, like the {@link SinkRouter} that calls it.
+ * <p><b>Not thread-safe:</b> confined to the server's event loop, like the {@code SinkRouter} that calls it.
  */
 public final class SinkMeters {
     private final MeterRegistry registry;

@@ -5,7 +5,6 @@ import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.server.http.Problems;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
