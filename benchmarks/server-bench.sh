@@ -44,7 +44,7 @@ run() {   # one server in mode $1, one bench run with the options in $BENCH
   java -jar "$jar" bench --url "http://127.0.0.1:$port" --duration "${DURATION:-15s}" --warmup 5s $BENCH \
       | grep -E '^(throughput|latency|alerts)' || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  grep -E 'ingest log:' "$log" || true   # the time the event loop spent writing batches, said at a clean stop
+  grep -E 'ingest log:' "$log" || true   # the time the sequencer spent writing batches, said at a clean stop
   rm -rf "$log" "$data"
 }
 

@@ -62,8 +62,9 @@ public final class ConfigResolver {
                             + "under sinks/, the files of sinks named in rule text."),
             new ConfigKey("queueCapacity", "VIGIL_QUEUE_CAPACITY", "--queue-capacity", "N",
                     ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.DEFAULT_QUEUE_CAPACITY,
-                    "Commands (event batches, rule changes) a shard queues, holding about 65,536 events at most, "
-                            + "before the server answers busy (503, or a paused WebSocket)."),
+                    "Commands (event batches, rule changes) a shard queues, holding about 65,536 events at most; "
+                            + "when full, batches wait in the sequencer's queue, and then the server answers busy "
+                            + "(503, or a paused WebSocket)."),
             new ConfigKey("bodyLimitBytes", "VIGIL_BODY_LIMIT_BYTES", "--body-limit-bytes", "BYTES",
                     ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.DEFAULT_BODY_LIMIT_BYTES,
                     "Largest HTTP request body; larger ones get 413."),

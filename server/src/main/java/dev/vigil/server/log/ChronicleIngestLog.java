@@ -331,7 +331,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
 
     /**
      * Flushes still waited for are done first; then the queue closes, and later appends fail. Says on the server's
-     * log how long batch writes took: the time the event loop spent in them, and in stalls over 1 ms.
+     * log how long batch writes took: the time the writing thread (the sequencer) spent in them, and in stalls over 1 ms.
      */
     @Override
     public void close() {

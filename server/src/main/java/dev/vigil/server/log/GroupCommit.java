@@ -13,10 +13,10 @@ import java.util.Set;
 /**
  * Forces the ingest log's files to disk on a thread of its own, for batches acknowledged only once flushed: every
  * batch waiting when a flush starts is released by that one flush (group commit), so under load the cost is one
- * {@code fdatasync} per group, and the event loop never waits for the disk.
+ * {@code fdatasync} per group, and the writing thread (the sequencer) never waits for the disk.
  *
  * <p>Why {@code fdatasync} of the file and not Chronicle's {@code ExcerptAppender.sync()}: that call msyncs the
- * appender's current chunk and reads the appender's state, so it belongs to the writing thread (the event loop).
+ * appender's current chunk and reads the appender's state, so it belongs to the writing thread (the sequencer).
  * On Linux a memory-mapped file's dirty pages are the file's page cache, which {@code fsync}/{@code fdatasync} of
  * the file writes back like {@code msync} does; forcing the whole file also covers a chunk the writer left behind.
  * A new file is forced with its folder the first time, so its directory entry is durable too.

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Touches the pages of a queue file ahead of its writer, on a thread of its own, so the writer (the event loop)
- * finds them already backed by the file system instead of taking the page faults itself. Measured on this
+ * Touches the pages of a queue file ahead of its writer, on a thread of its own, so the writer (the sequencer for
+ * the ingest log, the event loop for the alert log) finds them already backed by the file system instead of taking
+ * the page faults itself. Measured on this
  * project's machine (ext4), the first write into fresh pages of a memory-mapped queue file stalled the writer for
  * 20 to 90 ms about every 8 MB; Chronicle Queue's own pretoucher ({@code ExcerptAppender.pretouch}) is an
  * Enterprise feature, a no-op here.
