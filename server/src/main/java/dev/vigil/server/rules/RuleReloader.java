@@ -8,6 +8,7 @@ import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.metrics.RuleWorkMeters;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -119,27 +120,33 @@ public final class RuleReloader {
         files.forEach((file, watched) -> seen.put(file, watched.text()));
         CompileLimits compileLimits = limits;
         vertx.executeBlocking(() -> changes(folder, seen, compileLimits), false).onComplete(done -> {
-            scanning = false;
-            if (stopped) {
-                return;
-            }
             if (done.failed()) {
+                scanning = false;
                 err.println("vigil serve: cannot scan rules folder " + folder + ": " + done.cause().getMessage());
                 err.flush();
                 return;
             }
-            List<FileChange> changes = done.result();
-            if (changes.isEmpty()) {
-                return;
-            }
-            scanning = true;   // until the changes are applied: the next scan compares with what they leave
-            if (!registry.change(() -> applyInOrder(changes, 0).onComplete(applied -> {
+            // scanning until the changes are applied: the next scan compares with what they leave
+            applyAll(done.result()).onComplete(applied -> {
                 scanning = false;
                 err.flush();
-            }))) {
-                scanning = false;   // too many rule changes wait: the next scan finds these files changed again
-            }
+            });
         });
+    }
+
+    /**
+     * Applies {@code changes} one after the other as one rule change ({@link RuleRegistry#change}); when too many
+     * rule changes wait, none, and the next scan finds these files changed again.
+     */
+    private Future<Void> applyAll(List<FileChange> changes) {
+        if (stopped || changes.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> applied = Promise.promise();
+        if (!registry.change(() -> applyInOrder(changes, 0).onComplete(applied))) {
+            applied.complete();
+        }
+        return applied.future();
     }
 
     /** The files under {@code folder} whose text differs from {@code seen} (compiled), and the vanished ones. */

@@ -52,10 +52,6 @@ public final class Ingest {
             return new Result(true, 0, 0, why, 0);
         }
 
-        public Result(boolean busy, int events, int late) {
-            this(busy, events, late, null, 0);
-        }
-
         static Result refused(String why) {
             return new Result(false, 0, 0, why, 0);
         }

@@ -109,15 +109,19 @@ public final class Sequencer implements Agent {
                 nextIdleCheckNanos = now + idleCheckNanos;
             }
         } catch (RuntimeException bug) {
-            synchronized (err) {
-                err.println("vigil serve: internal error in the sequencer, running " + command.getClass().getSimpleName()
-                        + ": " + bug);
-                bug.printStackTrace(err);
-                err.flush();
-            }
+            report(bug, ", running " + command.getClass().getSimpleName());
             command.fail(bug);
         }
         return true;
+    }
+
+    /** Says a bug on stderr, with its stack: {@code doing} tells what the sequencer was doing, may be empty. */
+    void report(Throwable bug, String doing) {
+        synchronized (err) {
+            err.println("vigil serve: internal error in the sequencer" + doing + ": " + bug);
+            bug.printStackTrace(err);
+            err.flush();
+        }
     }
 
     @Override

@@ -18,8 +18,9 @@ sealed interface SequencerCommand {
     /** Does the command at {@code now} (the sequencer's clock); false when it must wait for room in the shards. */
     boolean runOn(Ingest ingest, long now);
 
-    /** The command failed with a bug: answer so that its sender does not wait forever. */
-    void fail(RuntimeException bug);
+    /** The command failed with a bug: answer so that its sender does not wait forever (none waits by default). */
+    default void fail(RuntimeException bug) {
+    }
 
     /** A batch from {@code source}: queued, or refused by the ingest log. */
     record Offer(EventSource source, List<InputLine> lines, Consumer<Ingest.Result> reply) implements SequencerCommand {
@@ -46,11 +47,6 @@ sealed interface SequencerCommand {
             ingest.openSource(source, now);
             return true;
         }
-
-        @Override
-        public void fail(RuntimeException bug) {
-            // nothing waits for it
-        }
     }
 
     /** A source went away: it stops holding time back. */
@@ -59,11 +55,6 @@ sealed interface SequencerCommand {
         public boolean runOn(Ingest ingest, long now) {
             ingest.closeSource(source, now);
             return true;
-        }
-
-        @Override
-        public void fail(RuntimeException bug) {
-            // nothing waits for it
         }
     }
 

@@ -55,7 +55,6 @@ public final class SequencerProxy implements RuleChanges {
     private final AtomicLong queuedLines = new AtomicLong();
     private final Sequencer sequencer;
     private final ParkingIdle idle;
-    private final PrintWriter err;
     private AgentRunner runner;
 
     /**
@@ -64,7 +63,6 @@ public final class SequencerProxy implements RuleChanges {
      */
     public SequencerProxy(Ingest ingest, LongSupplier nanoClock, long idleCheckNanos, PrintWriter err) {
         this.ingest = ingest;
-        this.err = err;
         this.sequencer = new Sequencer(ingest, commands, overflow, nanoClock, idleCheckNanos, err);
         this.idle = new ParkingIdle(() -> !commands.isEmpty() || !overflow.isEmpty(), sequencer::waitingForRoom);
     }
@@ -79,11 +77,7 @@ public final class SequencerProxy implements RuleChanges {
     public void startSequencer() {
         runner = new AgentRunner(idle, failure -> {
             FatalErrors.check(failure);   // out of memory: the process ends (vigil serve)
-            synchronized (err) {
-                err.println("vigil serve: internal error in the sequencer: " + failure);
-                failure.printStackTrace(err);
-                err.flush();
-            }
+            sequencer.report(failure, "");
         }, null, sequencer);
         AgentRunner.startOnThread(runner, work -> new Thread(work, sequencer.roleName()));
     }
