@@ -2,6 +2,7 @@ package dev.vigil.server.sequencer;
 
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
+import dev.vigil.server.agent.ParkingIdle;
 import dev.vigil.server.config.FatalErrors;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.LogRecord;
@@ -45,6 +46,12 @@ public final class SequencerProxy implements RuleChanges {
     static final int RESERVED_FOR_CONTROL = 512;
     /** Events and watermarks all queued batches may hold together (an empty queue takes any batch). */
     static final long MAX_QUEUED_LINES = 1_000_000;
+    /**
+     * How long the sequencer parks at most: while a command waits for room in the shards' queues (nothing wakes it
+     * when they drain), and otherwise (the idle-source check has its own, longer period).
+     */
+    private static final long ROOM_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long OFFER_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final Ingest ingest;
@@ -64,7 +71,8 @@ public final class SequencerProxy implements RuleChanges {
     public SequencerProxy(Ingest ingest, LongSupplier nanoClock, long idleCheckNanos, PrintWriter err) {
         this.ingest = ingest;
         this.sequencer = new Sequencer(ingest, commands, overflow, nanoClock, idleCheckNanos, err);
-        this.idle = new ParkingIdle(() -> !commands.isEmpty() || !overflow.isEmpty(), sequencer::waitingForRoom);
+        this.idle = new ParkingIdle(() -> !commands.isEmpty() || !overflow.isEmpty(),
+                () -> sequencer.waitingForRoom() ? ROOM_PARK_NANOS : MAX_PARK_NANOS);
     }
 
     /** Starts the shards, then the sequencer's thread. */

@@ -8,6 +8,8 @@ import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.LateEvent;
+import dev.vigil.server.agent.ParkingIdle;
+import dev.vigil.server.config.FatalErrors;
 import dev.vigil.wire.InputLine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,20 +19,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
 /**
  * One engine thread: owns an {@link Engine} and is the only thread that touches it.
  *
  * <p>Design. Other threads talk to a shard only through {@link #submit}, a non-blocking offer to a bounded queue
- * of {@link ShardCommand}s (many producers, one consumer); a full queue is the server's backpressure signal (HTTP
- * 503), so memory stays bounded whatever clients do. The thread takes one command, then drains up to
- * {@link #MAX_COMMANDS_PER_CYCLE} more, handling each to completion: rule changes therefore happen between two
+ * of {@link ShardCommand}s (lock-free, many producers, one consumer: in practice the sequencer, and {@link #stop});
+ * a full queue makes the sequencer hold the batch, and its own queue's fullness is the server's backpressure
+ * signal, so memory stays bounded whatever clients do. The shard is a single-writer Agrona {@link Agent} like the
+ * sequencer: each duty cycle drains up to {@link #MAX_COMMANDS_PER_CYCLE} commands, handling each to completion: rule changes therefore happen between two
  * event batches, and a batch is never split by a deploy. Commands are handled in queue order, so events posted
  * after a deploy was acknowledged are seen by the new rule. Alerts leave through an {@link AlertSink} that never
  * blocks, so a slow subscriber never slows the engine.
@@ -47,14 +53,15 @@ import java.util.function.ToDoubleFunction;
  * the metrics). An event over the engine's work bound is logged, at most once per {@link #LOG_EVERY_NANOS}, with
  * the rule and key, which a stuck report names too.
  *
- * <p>Duty cycle. The thread waits for a command (or, while writing a snapshot, does not wait), then runs one
- * cycle: commands, a slice of the snapshot, the eviction report and the counters when due by its clock. Tests run
- * the same cycle without the thread ({@link #doWork}) and with a clock of their own.
+ * <p>Duty cycle. {@link #doWork} runs the commands queued, a slice of the snapshot being written, the eviction report
+ * and the counters when due by its clock, and returns the work done; with none, the thread spins briefly, then
+ * parks until the sequencer queues the next command ({@link ParkingIdle}); while a snapshot is being written it
+ * does not park. Tests run the same cycle without the thread and with a clock of their own.
  *
  * <p><b>Thread-safe</b> at its public surface ({@link #submit}, {@link #stop}, counters); the engine inside is
  * confined to the shard thread (or the one thread that calls {@link #doWork} when the shard is not started).
  */
-public final class Shard {
+public final class Shard implements Agent {
     static final int MAX_COMMANDS_PER_CYCLE = 64;
     /**
      * Events and watermarks a shard's queue holds at most (beyond the commands bound): enough to keep the engine
@@ -85,13 +92,16 @@ public final class Shard {
     private static final long IDLE = Long.MIN_VALUE;
 
     private final int id;
-    private final BlockingQueue<ShardCommand> commands;
+    private final ManyToOneConcurrentArrayQueue<ShardCommand> commands;
+    /** The commands the queue may hold (the Agrona queue's own capacity is the next power of two). */
+    private final int capacity;
+    private final ParkingIdle idle;
+    private AgentRunner runner;
     private final Engine engine;
     private final AlertSink alerts;
     /** The checkpoint state being written between batches, or null. */
     private ShardSnapshot snapshot;
     private final PrintWriter err;
-    private final Thread thread;
     private volatile long failedCommands;
     private final AcceptTimes acceptTimes = new AcceptTimes();
     private volatile EngineCounters counters;
@@ -152,7 +162,9 @@ public final class Shard {
         this.id = id;
         this.nanoClock = nanoClock;
         this.stuckNanos = stuckNanos;
-        this.commands = new ArrayBlockingQueue<>(queueCapacity);
+        this.capacity = queueCapacity;
+        this.commands = new ManyToOneConcurrentArrayQueue<>(Math.max(2, queueCapacity));
+        this.idle = new ParkingIdle(() -> !commands.isEmpty(), () -> SNAPSHOT_EVERY_NANOS);
         this.err = err;
         this.alerts = alerts;
         this.engine = engines.create(new EngineListener() {
@@ -176,33 +188,52 @@ public final class Shard {
                 evictedSinceReport.computeIfAbsent(rule, name -> new long[1])[0]++;
             }
         });
-        this.thread = new Thread(this::run, "vigil-shard-" + id);
         this.counters = engine.counters();
         this.countersAt = nanoClock.getAsLong();
     }
 
+    /** Starts the shard's thread, {@code vigil-shard-<id>}. */
     public void start() {
-        thread.start();
+        runner = new AgentRunner(idle, this::report, null, this);
+        AgentRunner.startOnThread(runner, work -> new Thread(work, roleName()));
     }
 
-    /** Queues a command without blocking; false when the queue is full (the caller answers 503). */
+    @Override
+    public String roleName() {
+        return "vigil-shard-" + id;
+    }
+
+    /** Queues a command without blocking and wakes the shard; false when the queue is full. */
     public boolean submit(ShardCommand command) {
+        if (commands.size() >= capacity) {
+            return false;
+        }
         int lines = command instanceof ShardCommand.Ingest ingest ? ingest.lines().size() : 0;
         queuedLines.addAndGet(lines);
-        if (commands.offer(command)) {
-            return true;
+        if (!commands.offer(command)) {
+            queuedLines.addAndGet(-lines);
+            return false;
         }
-        queuedLines.addAndGet(-lines);
-        return false;
+        idle.wake();
+        return true;
     }
 
     /** Stops the thread after the commands already queued and waits for it; not for event-loop threads. */
     public void stop() throws InterruptedException {
-        if (!thread.isAlive()) {
+        if (!running()) {
             return;
         }
-        commands.put(new ShardCommand.Stop());
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        ShardCommand.Stop stop = new ShardCommand.Stop();
+        while (!commands.offer(stop)) {
+            idle.wake();
+            Thread.sleep(1);
+        }
+        idle.wake();
+        Thread thread = runner.thread();
+        if (thread != null) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        runner.close();
     }
 
     public int id() {
@@ -220,7 +251,7 @@ public final class Shard {
      */
     public boolean hasRoom(int commands, int lines) {
         long queued = queuedLines.get();
-        return this.commands.remainingCapacity() >= commands
+        return capacity - this.commands.size() >= commands
                 && (queued == 0 || queued + lines <= MAX_QUEUED_LINES);
     }
 
@@ -286,44 +317,22 @@ public final class Shard {
 
     /** True from {@link #start} until the thread ends. */
     public boolean running() {
-        return thread.isAlive();
-    }
-
-    /** The shard thread: a duty cycle after each wait for a command (none while writing a snapshot). */
-    private void run() {
-        try {
-            while (true) {
-                ShardCommand first = snapshot != null ? commands.poll()
-                        : commands.poll(SNAPSHOT_EVERY_NANOS, TimeUnit.NANOSECONDS);
-                if (cycle(first) < 0) {
-                    return;
-                }
-            }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Thread thread = runner == null ? null : runner.thread();
+        return thread != null && thread.isAlive();
     }
 
     /**
-     * One duty cycle without waiting, for tests that step a shard with their own clock instead of starting its
-     * thread: the commands queued (up to {@link #MAX_COMMANDS_PER_CYCLE}), a slice of the snapshot being written,
-     * the eviction report and the counters when due. Returns the commands handled, or -1 once stopped.
+     * One duty cycle, without waiting: the commands queued (up to {@link #MAX_COMMANDS_PER_CYCLE}), each to
+     * completion; then a slice of the snapshot being written; then, by the shard's clock, the eviction report and the
+     * counters. Returns the work done: the commands handled, plus one while a snapshot is being written (so that the
+     * thread does not park then). The stop command ends it with Agrona's {@link AgentTerminationException}.
      */
+    @Override
     public int doWork() {
-        return cycle(commands.poll());
-    }
-
-    /**
-     * A duty cycle from {@code first} (null: no command came): {@code first} and up to
-     * {@link #MAX_COMMANDS_PER_CYCLE} - 1 more, each to completion; then a slice of the snapshot being written; then,
-     * by the shard's clock, the eviction report and the counters. Returns the commands handled, -1 after a stop.
-     */
-    private int cycle(ShardCommand first) {
         long cycleStarted = System.nanoTime();
         int handled = 0;
-        if (first != null) {
-            cycleBatch.add(first);
-            commands.drainTo(cycleBatch, MAX_COMMANDS_PER_CYCLE - 1);
+        commands.drainTo(cycleBatch, MAX_COMMANDS_PER_CYCLE);
+        if (!cycleBatch.isEmpty()) {
             for (int i = 0; i < cycleBatch.size(); i++) {
                 ShardCommand command = cycleBatch.get(i);
                 if (command instanceof ShardCommand.Stop) {
@@ -331,7 +340,7 @@ public final class Shard {
                     stopSnapshot();
                     counters = engine.counters();
                     engine.close();   // frees the RocksDB state, if any
-                    return -1;
+                    throw new AgentTerminationException("shard " + id + " stopped");
                 }
                 currentCommand = command;
                 commandStartedNanos = nanoClock.getAsLong();
@@ -353,12 +362,23 @@ public final class Shard {
         if (!evictedSinceReport.isEmpty()) {
             reportEvictions(now);
         }
-        boolean idle = first == null && snapshot == null;   // while writing state, no command is no idle
+        boolean idle = handled == 0 && snapshot == null;   // while writing state, no command is no idle
         if (changedSinceCounters && (idle || now - countersAt >= SNAPSHOT_EVERY_NANOS)) {
             publishCounters(now);
             changedSinceCounters = false;
         }
-        return handled;
+        return snapshot == null ? handled : handled + 1;
+    }
+
+    /** Says a failure of the duty cycle itself (a command's own failure is {@link #handle}'s); not the stop. */
+    private void report(Throwable failure) {
+        if (failure instanceof AgentTerminationException) {
+            return;
+        }
+        FatalErrors.check(failure);   // out of memory: the process ends (vigil serve)
+        err.println("vigil serve: shard " + id + ": internal error: " + failure);
+        failure.printStackTrace(err);
+        err.flush();
     }
 
     /** Logs the keys evicted since the last report: at once the first time, then at most once a minute. */

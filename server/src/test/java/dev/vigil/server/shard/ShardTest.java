@@ -1,6 +1,7 @@
 package dev.vigil.server.shard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vigil.nfa.Alert;
 import dev.vigil.nfa.Engine;
@@ -14,6 +15,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.agrona.concurrent.AgentTerminationException;
 import org.junit.jupiter.api.Test;
 
 /** A shard stepped by hand: {@link Shard#doWork} on the test's thread, with the test's clock, no shard thread. */
@@ -32,7 +34,7 @@ class ShardTest {
         assertEquals(6, shard.doWork());
         assertEquals(0, shard.doWork());
         shard.submit(new ShardCommand.Stop());
-        assertEquals(-1, shard.doWork(), "stopped");
+        assertThrows(AgentTerminationException.class, shard::doWork, "stopped");
     }
 
     @Test
