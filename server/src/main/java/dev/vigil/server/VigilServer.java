@@ -26,6 +26,7 @@ import dev.vigil.server.log.MemoryIngestLog;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleDirectory;
 import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.rules.RuleReloader;
 import dev.vigil.server.rules.RuleText;
 import dev.vigil.server.rules.SinkCatalog;
@@ -168,27 +169,23 @@ public final class VigilServer {
     }
 
     /**
-     * Wires the stages over what was opened and deploys the verticle: the registry (the folder's rules on a first
-     * start; recovery fills it otherwise), the shards and their sequencer once the verticle's context exists (alerts
-     * are delivered there), the sources' routes, and what the verticle starts from.
+     * Wires the stages over what was opened and deploys the verticle: the running rules (the folder's on a first
+     * start; a checkpoint's, or none, when recovering: the replay of the log changes them), the shards and their
+     * sequencer once the verticle's context exists (alerts are delivered there), the sources' routes, and what the
+     * verticle starts from.
      */
     private static Future<VigilServer> deploy(Vertx vertx, ServerConfig config, Opened opened,
             MemoryGuard.Heap heap, Clock clock, PrintWriter err) {
-        RuleRegistry registry = new RuleRegistry();
-        List<CompiledRule> initial = new ArrayList<>();
-        List<RuleText> initialTexts = new ArrayList<>();
         boolean recovering = opened.recovering();
+        Restart restart = opened.restart();
+        RuleSet initial = !recovering ? opened.rules().rules()
+                : restart == null ? RuleSet.empty() : restart.rules().over(RuleSet.empty(), restart.checkpoint().rules());
         if (!recovering) {
-            opened.rules().declarations().forEach(registry::declare);
-            for (DeployedRule rule : opened.rules().rules()) {
-                registry.put(rule);
-                initial.add(rule.rule());
-            }
-            initialTexts.addAll(logInitialRules(opened.ingestLog(), opened.rules(), registry));
+            logInitialRules(opened.ingestLog(), opened.rules());
         }
+        RuleRegistry registry = new RuleRegistry(initial);
         ServerVerticle.IngestFactory sequencer = alerts -> {
-            Ingest ingest = ingest(config, opened.ingestLog(), initial, opened.restart(), alerts, err);
-            ingest.recordInitialTexts(initialTexts);
+            Ingest ingest = ingest(config, opened.ingestLog(), registry, restart, alerts, err);
             return new SequencerProxy(ingest, System::nanoTime,
                     SequencerProxy.idleCheckNanos(config.sourceIdleTimeoutMs()), err);
         };
@@ -204,7 +201,8 @@ public final class VigilServer {
                 recovering ? opened.ingestLog() : null, opened.restart(), opened.store(), heap);
         ServerVerticle verticle = new ServerVerticle(config, registry, opened.alertLog(), sequencer, sources, from,
                 clock, err);
-        return vertx.deployVerticle(verticle).map(id -> new VigilServer(vertx, verticle, id, initial.size()));
+        return vertx.deployVerticle(verticle).map(id -> new VigilServer(vertx, verticle, id,
+                recovering ? 0 : initial.size()));
     }
 
     private static void closeQuietly(AutoCloseable log) {
@@ -248,49 +246,40 @@ public final class VigilServer {
         return new Restart(cut, rules);
     }
 
-    /**
-     * The rules deployed from the folder at a first start go in the ingest log like every later change; returns
-     * their texts, which checkpoints keep.
-     */
-    private static List<RuleText> logInitialRules(IngestLog log, RuleDirectory directory, RuleRegistry registry) {
-        List<RuleText> texts = new ArrayList<>();
+    /** The rules deployed from the folder at a first start go in the ingest log like every later change. */
+    private static void logInitialRules(IngestLog log, RuleDirectory directory) {
         for (Map.Entry<Path, RuleReloader.WatchedFile> file : directory.files().entrySet()) {
             Map<String, Integer> versions = new LinkedHashMap<>();
             Instant deployedAt = Instant.EPOCH;
             for (String name : file.getValue().rules()) {
-                DeployedRule rule = registry.get(name);
+                DeployedRule rule = directory.rules().get(name);
                 versions.put(name, rule.version());
                 deployedAt = rule.deployedAt();
             }
             if (!versions.isEmpty()) {
                 log.appendDeploy(file.getKey().toString(), file.getValue().text(), versions,
                         deployedAt.toEpochMilli(), List.of());
-                for (Map.Entry<String, Integer> version : versions.entrySet()) {
-                    texts.add(new RuleText(version.getKey(), version.getValue(), file.getKey().toString(),
-                            file.getValue().text(), deployedAt.toEpochMilli()));
-                }
             }
         }
-        return texts;
     }
 
     /**
      * The shards and their door: fresh, with the initial rules, or restored from {@code restart} (the checkpoint's
      * shard count wins: each shard's state holds the keys of its slice).
      */
-    private static Ingest ingest(ServerConfig config, IngestLog log, List<CompiledRule> initial, Restart restart,
+    private static Ingest ingest(ServerConfig config, IngestLog log, RuleRegistry registry, Restart restart,
             AlertSink alerts, PrintWriter err) {
         int count = restart == null ? config.shards() : restart.checkpoint().shards().size();
         if (count != config.shards()) {
             err.println("vigil serve: running " + count + " shards, as many as checkpoint " + restart.checkpoint().id()
                     + " holds (shards is set to " + config.shards() + ")");
         }
-        List<CompiledRule> rules = restart == null ? initial : restart.rules().rules();
+        List<CompiledRule> rules = registry.current().compiled();
         List<Shard> shards = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             EngineConfig engine = engineConfig(config, i, count);
             if (restart == null) {
-                shards.add(new Shard(i, config.queueCapacity(), listener -> new Engine(initial, engine, listener),
+                shards.add(new Shard(i, config.queueCapacity(), listener -> new Engine(rules, engine, listener),
                         alerts, err, System::nanoTime, TimeUnit.MILLISECONDS.toNanos(config.work().stuckShardMs())));
             } else {
                 byte[] state = restart.checkpoint().shards().get(i);
@@ -300,11 +289,11 @@ public final class VigilServer {
                         System::nanoTime, TimeUnit.MILLISECONDS.toNanos(config.work().stuckShardMs())));
             }
         }
-        Ingest ingest = new Ingest(shards, log, rules, config.watermarkDelayMs(),
+        Ingest ingest = new Ingest(shards, log, registry, config.watermarkDelayMs(),
                 TimeUnit.MILLISECONDS.toNanos(config.sourceIdleTimeoutMs()), System::nanoTime);
         if (restart != null) {
             Checkpoint cut = restart.checkpoint();
-            ingest.restore(cut.sequence(), cut.watermarks(), cut.rules(), rules);
+            ingest.restore(cut.sequence(), cut.watermarks());
         }
         return ingest;
     }

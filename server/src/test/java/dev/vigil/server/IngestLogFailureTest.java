@@ -18,6 +18,7 @@ import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.wire.InputLine;
+import dev.vigil.server.rules.TestRules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ class IngestLogFailureTest {
             shards.add(new Shard(i, 64, rules, EngineConfig.defaults().withWatermarksFromInputOnly(true)
                     .withSlice(new KeySlice(i, 2)), alerts::add, new PrintWriter(new StringWriter())));
         }
-        return new Ingest(shards, log, rules, 0, TimeUnit.SECONDS.toNanos(60), clock);
+        return new Ingest(shards, log, TestRules.registry(rules), 0, TimeUnit.SECONDS.toNanos(60), clock);
     }
 
     private static InputLine event(String card, long amount, long ts) {

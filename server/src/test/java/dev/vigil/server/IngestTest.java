@@ -16,6 +16,8 @@ import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.wire.InputLine;
+import dev.vigil.server.rules.RuleSet;
+import dev.vigil.server.rules.TestRules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -85,8 +87,10 @@ class IngestTest {
         assertTrue(refused.busy());
         assertEquals(Map.of("payments", 1L), ingest.counters().eventsByStream(), "the refused events left no count");
         assertEquals(999, ingest.watermark("payments"), "nor moved time");
-        assertEquals(Ingest.BUSY, ingest.deploy(RuleCompiler.compile("more.cep",
-                "RULE more FROM payments PATTERN a DEFINE a AS amount > 5").rules(), "http", "RULE more ...", 0, now()),
+        List<CompiledRule> more = RuleCompiler.compile("more.cep",
+                "RULE more FROM payments PATTERN a DEFINE a AS amount > 5").rules();
+        assertEquals(Ingest.BUSY, ingest.deploy(TestRules.deploy(RuleSet.empty(), more, "http", "RULE more ..."),
+                TestRules.deployed(more, "http", "RULE more ..."), now()),
                 "a rule change waits too");
 
         ingest.start();
@@ -116,7 +120,7 @@ class IngestTest {
             list.add(new Shard(i, queueCapacity, rules, EngineConfig.defaults().withWatermarksFromInputOnly(true)
                     .withSlice(new KeySlice(i, shards)), alerts::add, new PrintWriter(new StringWriter())));
         }
-        return new Ingest(list, new MemoryIngestLog(), rules, 0, TimeUnit.SECONDS.toNanos(60), System::nanoTime);
+        return new Ingest(list, new MemoryIngestLog(), TestRules.registry(rules), 0, TimeUnit.SECONDS.toNanos(60), System::nanoTime);
     }
 
     private static InputLine event(String card, String merchant, long ts) {

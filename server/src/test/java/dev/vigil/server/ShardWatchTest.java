@@ -18,6 +18,7 @@ import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.shard.ShardCommand;
 import dev.vigil.wire.InputLine;
+import dev.vigil.server.rules.TestRules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -165,7 +166,7 @@ class ShardWatchTest {
         assertTrue(alertReached.await(30, TimeUnit.SECONDS), () -> "the X alerts; the shard said: " + log);
         clock.addAndGet(2 * STUCK_NANOS);
         Ingest ingest = new Ingest(List.of(shard), new MemoryIngestLog(),
-                RuleCompiler.compile("rules.cep", RULES).rules(), 0, TimeUnit.SECONDS.toNanos(60), System::nanoTime);
+                TestRules.registry(RuleCompiler.compile("rules.cep", RULES).rules()), 0, TimeUnit.SECONDS.toNanos(60), System::nanoTime);
         StringWriter err = new StringWriter();
         SequencerProxy sequencer = new SequencerProxy(ingest, System::nanoTime, TimeUnit.SECONDS.toNanos(1),
                 new PrintWriter(err, true));

@@ -10,6 +10,7 @@ import dev.vigil.nfa.Alert;
 import dev.vigil.server.metrics.SinkMeters;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.rules.SinkCatalog;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -25,8 +26,9 @@ import java.util.Map;
 /**
  * Sends each alert to its rule's sinks. Configured sinks are opened at start and live as long as the server;
  * an inline sink ({@code TO webhook '...'}) is opened when the first rule naming it is deployed, shared by every
- * rule that names an equal one, and closed when the last of them goes away. The router follows deployments through
- * the {@link RuleRegistry}, so rules from the rules folder and from the HTTP API are treated alike. After a
+ * rule that names an equal one, and closed when the last of them goes away. The router follows the running
+ * {@link RuleSet} (told by the {@link RuleRegistry} after each change, it binds each rule that came, changed or went
+ * since the set it bound last), so rules from the rules folder, the HTTP API and recovery are treated alike. After a
  * {@code PUT}, alerts of the old version still in flight go to the new version's sinks.
  *
  * <p>{@link #deliver} only offers the alert to each sink, which returns at once: a slow or failing sink drops and
@@ -56,6 +58,10 @@ public final class SinkRouter {
     private final SinkMeters meters;
     private final Map<String, Open> open = new HashMap<>();            // by sink name
     private final Map<String, List<Open>> byRule = new HashMap<>();    // by rule name
+    private RuleRegistry registry;
+    /** The rules the sinks are bound for. */
+    private RuleSet bound = RuleSet.empty();
+    private boolean detached;
     private long offerBugs;
 
     /**
@@ -71,16 +77,37 @@ public final class SinkRouter {
         this.meters = meters;
     }
 
-    /** Opens the configured sinks, binds the rules already deployed and follows the registry from now on. */
+    /**
+     * Opens the configured sinks, binds the rules running and follows the registry from now on; on the event loop
+     * whose context it is told on.
+     */
     public SinkRouter start(RuleRegistry registry) {
         for (SinkDeclaration declaration : catalog.declarations()) {
             openSink(new SinkCatalog.Binding(declaration.name(), declaration.spec(), true));
         }
-        for (DeployedRule rule : registry.all()) {
-            changed(rule.name(), null, rule);
-        }
-        registry.listen(this::changed);
+        this.registry = registry;
+        registry.listen(vertx.getOrCreateContext(), this::follow);
+        follow();
         return this;
+    }
+
+    /** Binds the rules that came, changed or went between the set bound last and the running one. */
+    private void follow() {
+        RuleSet running = registry.current();
+        if (running == bound || detached) {
+            return;
+        }
+        for (DeployedRule before : bound.all()) {
+            if (running.get(before.name()) == null) {
+                changed(before.name(), null);
+            }
+        }
+        for (DeployedRule after : running.all()) {
+            if (bound.get(after.name()) != after) {
+                changed(after.name(), after);
+            }
+        }
+        bound = running;
     }
 
     public SinkCatalog catalog() {
@@ -129,10 +156,12 @@ public final class SinkRouter {
         }
         open.clear();
         byRule.clear();
+        detached = true;   // the server stops: no rule change opens a sink again
         return sinks;
     }
 
-    private void changed(String rule, DeployedRule before, DeployedRule after) {
+    /** Binds {@code rule} to the sinks of {@code after}, its new version (null: it went). */
+    private void changed(String rule, DeployedRule after) {
         List<Open> previous = byRule.remove(rule);
         if (after != null) {
             List<Open> bound = new ArrayList<>();

@@ -6,8 +6,10 @@ import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.server.log.IngestLog;
-import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.rules.RuleText;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.Objects;
  * @param declarations the stream declarations of their texts, each with the rules deployed from it
  * @param problems one line per rule that could not be compiled again (its state is lost)
  */
-public record LoggedRules(List<CompiledRule> rules, List<RuleRegistry.Declarations> declarations,
+public record LoggedRules(List<CompiledRule> rules, List<RuleSet.Declarations> declarations,
         List<String> problems) {
     public LoggedRules {
         rules = List.copyOf(rules);
@@ -54,7 +56,41 @@ public record LoggedRules(List<CompiledRule> rules, List<RuleRegistry.Declaratio
         List<String> names = new ArrayList<>();
         rules.forEach(rule -> names.add(rule.name()));
         List<StreamDecl> streams = result.ok() ? result.streams() : List.of();
-        return new LoggedRules(rules, List.of(new RuleRegistry.Declarations(streams, names, file)), problems);
+        return new LoggedRules(rules, List.of(new RuleSet.Declarations(streams, names, file)), problems);
+    }
+
+    /**
+     * The set these rules make over {@code running} with {@code texts}, what they were compiled from (a deploy's, or
+     * a checkpoint's), in order: each run of texts from one deployment (same origin, text and time) deployed as one
+     * change holding that text's stream declarations. Rules that no longer compile are left out.
+     */
+    public RuleSet over(RuleSet running, List<RuleText> texts) {
+        Map<String, CompiledRule> byName = new LinkedHashMap<>();
+        rules.forEach(rule -> byName.put(rule.name(), rule));
+        Map<String, RuleSet.Declarations> declaredBy = new LinkedHashMap<>();
+        for (RuleSet.Declarations declared : declarations) {
+            declared.rules().forEach(name -> declaredBy.put(name, declared));
+        }
+        RuleSet set = running;
+        List<DeployedRule> change = new ArrayList<>();
+        for (RuleText text : texts) {
+            CompiledRule rule = byName.get(text.name());
+            if (rule == null) {
+                continue;
+            }
+            DeployedRule deployed = new DeployedRule(rule, text.origin(), text.text(),
+                    Instant.ofEpochMilli(text.deployedAtMs()));
+            if (!change.isEmpty() && !sameDeployment(change.get(0), deployed)) {
+                set = set.deploy(declaredBy.get(change.get(0).name()), change);
+                change = new ArrayList<>();
+            }
+            change.add(deployed);
+        }
+        return change.isEmpty() ? set : set.deploy(declaredBy.get(change.get(0).name()), change);
+    }
+
+    private static boolean sameDeployment(DeployedRule a, DeployedRule b) {
+        return a.origin().equals(b.origin()) && a.source().equals(b.source()) && a.deployedAt().equals(b.deployedAt());
     }
 
     /** A checkpoint's rules, each text compiled once, in the checkpoint's order. */
@@ -65,7 +101,7 @@ public record LoggedRules(List<CompiledRule> rules, List<RuleRegistry.Declaratio
                     .put(text.name(), text.version());
         }
         Map<String, CompiledRule> compiled = new LinkedHashMap<>();
-        List<RuleRegistry.Declarations> declarations = new ArrayList<>();
+        List<RuleSet.Declarations> declarations = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<List<String>, Map<String, Integer>> group : byText.entrySet()) {
             LoggedRules part = compile(group.getKey().get(0), group.getKey().get(1), group.getValue(), limits);

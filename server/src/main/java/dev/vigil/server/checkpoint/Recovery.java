@@ -6,6 +6,7 @@ import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.LogRecord;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.rules.RuleReloader;
 import dev.vigil.server.rules.RuleText;
 import dev.vigil.server.sequencer.SequencerProxy;
@@ -25,11 +26,11 @@ import java.util.concurrent.CompletableFuture;
  * they were and regenerate the same alerts (same ids); the alert log drops those it already holds, so subscribers
  * and sinks get only the ones that were lost. Sequence numbers and rule versions go on from the log.
  *
- * <p>Runs on a worker before the server listens. Registry changes are made on the event loop, in log order
- * (the worker waits for each), so a replayed alert finds the rule's sinks as they were then.
+ * <p>Runs on a worker before the server listens. Each replayed rule change carries the {@link RuleSet} it makes
+ * (computed here, in log order, from the set the server started with), which the sequencer makes the running set
+ * when it replays the change, so a replayed alert finds the rule's sinks as they were then.
  */
 public final class Recovery {
-    private final Context eventLoop;
     private final IngestLog log;
     private final SequencerProxy ingest;
     /** Completed with the first failure of a replayed record. */
@@ -44,9 +45,8 @@ public final class Recovery {
      *     null to replay the whole log
      * @param limits what the logged rule texts compile under: the server's
      */
-    public Recovery(Context eventLoop, IngestLog log, SequencerProxy ingest, RuleRegistry registry, PrintWriter err,
+    public Recovery(IngestLog log, SequencerProxy ingest, RuleRegistry registry, PrintWriter err,
             Restart from, CompileLimits limits) {
-        this.eventLoop = eventLoop;
         this.log = log;
         this.ingest = ingest;
         this.registry = registry;
@@ -64,22 +64,23 @@ public final class Recovery {
         long position = 0;
         if (from != null) {
             position = from.checkpoint().position();
-            registerCheckpointRules(files);
+            watchCheckpointRules(files);
         }
+        RuleSet running = registry.current();   // the checkpoint's rules, or none
         IngestLog.Reader reader = log.readAfter(position);
         long batches = 0;
         for (LogRecord record = reader.next(); record != null; record = reader.next()) {
             if (record instanceof LogRecord.Batch batch) {
-                ingest.replay(batch, List.of(), failed);
+                ingest.replay(batch, null, failed);
                 batches++;
             } else if (record instanceof LogRecord.Deploy deploy) {
-                replay(deploy, files);
+                running = replay(running, deploy, files);
             } else if (record instanceof LogRecord.Undeploy undeploy) {
-                onEventLoop(() -> registry.remove(undeploy.name()));
-                ingest.replay(undeploy, List.of(), failed);
+                running = running.undeploy(undeploy.name());
+                ingest.replay(undeploy, running, failed);
                 files.replaceAll((file, watched) -> without(watched, undeploy.name()));
             } else if (record instanceof LogRecord.Repaired repaired) {
-                ingest.replay(repaired, List.of(), failed);
+                ingest.replay(repaired, null, failed);
                 err.println("vigil serve: recovery: the ingest log was repaired at position "
                         + repaired.position() + ": " + repaired.note() + "; event numbers skip "
                         + repaired.skippedNumbers() + " there");
@@ -90,7 +91,7 @@ public final class Recovery {
             failed.get();   // throws the replay's failure: a server that cannot replay its log does not start
         }
         err.println("vigil serve: recovered " + (from == null ? "" : describe(from.checkpoint()) + " (log position "
-                + position + "), then ") + batches + " event batches and " + registry.size()
+                + position + "), then ") + batches + " event batches and " + registry.current().size()
                 + " rule(s) from the ingest log");
         err.flush();
         return files;
@@ -100,19 +101,12 @@ public final class Recovery {
         return cut.name() == null ? "checkpoint " + cut.id() : "savepoint '" + cut.name() + "'";
     }
 
-    /** The checkpoint's rules go in the registry as they were deployed (their shards already hold them). */
-    private void registerCheckpointRules(Map<Path, RuleReloader.WatchedFile> files) throws Exception {
+    /** The rule files the checkpoint's rules came from, for the rules folder's reloader. */
+    private void watchCheckpointRules(Map<Path, RuleReloader.WatchedFile> files) {
         Map<String, RuleText> texts = new HashMap<>();
         for (RuleText text : from.checkpoint().rules()) {
             texts.put(text.name(), text);
         }
-        onEventLoop(() -> {
-            from.rules().declarations().forEach(registry::declare);
-            for (CompiledRule rule : from.rules().rules()) {
-                RuleText text = texts.get(rule.name());
-                registry.put(new DeployedRule(rule, text.text(), Instant.ofEpochMilli(text.deployedAtMs())));
-            }
-        });
         for (CompiledRule rule : from.rules().rules()) {
             RuleText text = texts.get(rule.name());
             if (!text.origin().equals(IngestLog.HTTP)) {
@@ -124,46 +118,32 @@ public final class Recovery {
         }
     }
 
-    private void replay(LogRecord.Deploy deploy, Map<Path, RuleReloader.WatchedFile> files) throws Exception {
+    /** Replays a logged deployment over {@code running}; returns the set it makes. */
+    private RuleSet replay(RuleSet running, LogRecord.Deploy deploy, Map<Path, RuleReloader.WatchedFile> files) {
         LoggedRules compiled = LoggedRules.compile(deploy.origin(), deploy.text(), deploy.versions(), limits);
         for (String problem : compiled.problems()) {
             err.println("vigil serve: recovery: " + problem);
         }
-        List<CompiledRule> rules = compiled.rules();
-        if (rules.isEmpty()) {
-            return;
+        if (compiled.rules().isEmpty()) {
+            return running;
         }
-        Instant deployedAt = Instant.ofEpochMilli(deploy.deployedAtMs());
-        onEventLoop(() -> {
-            compiled.declarations().forEach(registry::declare);
-            for (CompiledRule rule : rules) {
-                registry.put(new DeployedRule(rule, deploy.text(), deployedAt));
-            }
-        });
-        ingest.replay(deploy, rules, failed);
+        List<RuleText> texts = new ArrayList<>();
+        for (Map.Entry<String, Integer> version : deploy.versions().entrySet()) {
+            texts.add(new RuleText(version.getKey(), version.getValue(), deploy.origin(), deploy.text(),
+                    deploy.deployedAtMs()));
+        }
+        RuleSet next = compiled.over(running, texts);
+        ingest.replay(deploy, next, failed);
         if (!deploy.origin().equals(IngestLog.HTTP)) {
             files.put(Path.of(deploy.origin()),
                     new RuleReloader.WatchedFile(deploy.text(), new ArrayList<>(deploy.versions().keySet())));
         }
+        return next;
     }
 
     private static RuleReloader.WatchedFile without(RuleReloader.WatchedFile watched, String rule) {
         List<String> rules = new ArrayList<>(watched.rules());
         rules.remove(rule);
         return new RuleReloader.WatchedFile(watched.text(), rules);
-    }
-
-    /** Runs {@code change} on the event loop and waits for it. */
-    private void onEventLoop(Runnable change) throws Exception {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        eventLoop.runOnContext(ignored -> {
-            try {
-                change.run();
-                done.complete(null);
-            } catch (RuntimeException bug) {
-                done.completeExceptionally(bug);
-            }
-        });
-        done.get();
     }
 }

@@ -92,7 +92,7 @@ final class BacktestApi {
         BacktestRequest request = ((BacktestRequest.Accepted) reading).request();
         List<CompiledRule> deployed = null;
         if (request.rule() != null) {
-            DeployedRule rule = registry.get(request.rule());
+            DeployedRule rule = registry.current().get(request.rule());
             if (rule == null) {
                 Problems.send(ctx, 404, Problems.error("no rule named '" + request.rule() + "'; give its text as "
                         + "'text' to backtest a rule that is not deployed").put("name", request.rule()));

@@ -24,7 +24,7 @@ final class NfaApi {
 
     void get(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        DeployedRule rule = registry.get(name);
+        DeployedRule rule = registry.current().get(name);
         if (rule == null) {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;

@@ -11,6 +11,7 @@ import dev.vigil.server.rules.CompilePool;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleChangeGate;
 import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.rules.StreamConflict;
 import dev.vigil.server.sequencer.Ingest;
@@ -60,28 +61,29 @@ public final class RulesApi {
      */
     void create(RoutingContext ctx) {
         withCompiled(ctx, (source, result) -> change(ctx, () -> {
+            RuleSet running = registry.current();
             Set<String> names = new HashSet<>();
             for (CompiledRule rule : result.rules()) {
-                if (registry.get(rule.name()) != null || !names.add(rule.name())) {
+                if (running.get(rule.name()) != null || !names.add(rule.name())) {
                     Problems.send(ctx, 409, Problems.error("rule '" + rule.name() + "' already exists; use PUT "
                             + "/v1/rules/" + rule.name() + " to replace it").put("name", rule.name()));
                     return null;
                 }
             }
-            if (conflicting(ctx, result, List.of())) {
+            if (conflicting(ctx, running, result, List.of())) {
                 return null;
             }
-            if (registry.size() + names.size() > maxRules) {
+            if (running.size() + names.size() > maxRules) {
                 Problems.send(ctx, 422, Limits.exceeded("deploying " + names.size() + " rule(s) would exceed the "
                         + "limit of " + maxRules + " rules per server; delete rules first", "maxRules", maxRules,
-                        registry.size() + names.size()));
+                        running.size() + names.size()));
                 return null;
             }
             List<CompiledRule> versioned = new ArrayList<>();
             for (CompiledRule rule : result.rules()) {
-                versioned.add(rule.withVersion(registry.nextVersion(rule.name())));
+                versioned.add(rule.withVersion(running.nextVersion(rule.name())));
             }
-            return deploy(ctx, versioned, result, source).onSuccess(deployed -> {
+            return deploy(ctx, running, versioned, result, source).onSuccess(deployed -> {
                 if (deployed) {
                     send(ctx, 201, summaries(versioned));
                 }
@@ -112,7 +114,7 @@ public final class RulesApi {
     /** {@code PUT /v1/rules/{name}}: the text must define exactly that rule; it replaces the running version. */
     void replace(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        if (registry.get(name) == null) {
+        if (registry.current().get(name) == null) {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;
         }
@@ -124,15 +126,16 @@ public final class RulesApi {
                         + " must define exactly the rule '" + name + "'").put("rules", new JsonArray(found)));
                 return null;
             }
-            if (registry.get(name) == null) {
+            RuleSet running = registry.current();
+            if (running.get(name) == null) {
                 Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
                 return null;
             }
-            if (conflicting(ctx, result, List.of(name))) {
+            if (conflicting(ctx, running, result, List.of(name))) {
                 return null;
             }
-            CompiledRule rule = result.rules().get(0).withVersion(registry.nextVersion(name));
-            return deploy(ctx, List.of(rule), result, source).onSuccess(deployed -> {
+            CompiledRule rule = result.rules().get(0).withVersion(running.nextVersion(name));
+            return deploy(ctx, running, List.of(rule), result, source).onSuccess(deployed -> {
                 if (deployed) {
                     send(ctx, 200, summary(rule));
                 }
@@ -171,7 +174,7 @@ public final class RulesApi {
     void list(RoutingContext ctx) {
         JsonArray rules = new JsonArray();
         EngineCounters counters = ingest.counters();
-        for (DeployedRule rule : registry.all()) {
+        for (DeployedRule rule : registry.current().all()) {
             rules.add(summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
                     .put("counters", counters(rule.rule(), counters)));
         }
@@ -179,7 +182,7 @@ public final class RulesApi {
     }
 
     void get(RoutingContext ctx) {
-        DeployedRule rule = registry.get(ctx.pathParam("name"));
+        DeployedRule rule = registry.current().get(ctx.pathParam("name"));
         if (rule == null) {
             Problems.send(ctx, 404, Problems.error("no rule named '" + ctx.pathParam("name") + "'")
                     .put("name", ctx.pathParam("name")));
@@ -192,21 +195,21 @@ public final class RulesApi {
 
     void delete(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        if (registry.get(name) == null) {
+        if (registry.current().get(name) == null) {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;
         }
         change(ctx, () -> {
-            if (registry.get(name) == null) {   // deleted while this change waited
+            RuleSet running = registry.current();
+            if (running.get(name) == null) {   // deleted while this change waited
                 Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
                 return null;
             }
-            return ingest.undeploy(name).onSuccess(refused -> {
+            return ingest.undeploy(running.undeploy(name), name).onSuccess(refused -> {
                 if (refused != null) {
                     refuse(ctx, refused);
                     return;
                 }
-                registry.remove(name);
                 ctx.response().setStatusCode(204).end();
             });
         });
@@ -223,20 +226,25 @@ public final class RulesApi {
         Problems.send(ctx, 503, Problems.error(why));
     }
 
-    /** Deploys {@code rules} and registers them; completes with false after answering 503 when not deployed. */
-    private Future<Boolean> deploy(RoutingContext ctx, List<CompiledRule> rules, CompileResult result,
-            String source) {
+    /**
+     * Deploys {@code rules} over {@code running}; completes with false after answering 503 when not deployed. The
+     * sequencer makes the new set the running one.
+     */
+    private Future<Boolean> deploy(RoutingContext ctx, RuleSet running, List<CompiledRule> rules,
+            CompileResult result, String source) {
         java.time.Instant now = clock.instant();
-        return ingest.deploy(rules, IngestLog.HTTP, source, now.toEpochMilli()).map(refused -> {
+        List<DeployedRule> deployed = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (CompiledRule rule : rules) {
+            deployed.add(new DeployedRule(rule, IngestLog.HTTP, source, now));
+            names.add(rule.name());
+        }
+        RuleSet next = running.deploy(
+                new RuleSet.Declarations(result.streams(), names, RuleRegistry.REQUEST_FILE), deployed);
+        return ingest.deploy(next, deployed).map(refused -> {
             if (refused != null) {
                 refuse(ctx, refused);
                 return false;
-            }
-            List<String> names = new ArrayList<>();
-            rules.forEach(rule -> names.add(rule.name()));
-            registry.declare(result.streams(), names, RuleRegistry.REQUEST_FILE);
-            for (CompiledRule rule : rules) {
-                registry.put(new DeployedRule(rule, source, now));
             }
             return true;
         });
@@ -246,8 +254,8 @@ public final class RulesApi {
      * Answers 409 when the text declares a stream differently from the declaration in force, which rules other
      * than {@code replacing} hold: the error names them, the stream and the line of the declaration.
      */
-    private boolean conflicting(RoutingContext ctx, CompileResult result, List<String> replacing) {
-        List<StreamConflict> conflicts = registry.conflicts(result.streams(), replacing);
+    private boolean conflicting(RoutingContext ctx, RuleSet running, CompileResult result, List<String> replacing) {
+        List<StreamConflict> conflicts = running.conflicts(result.streams(), replacing);
         if (conflicts.isEmpty()) {
             return false;
         }

@@ -202,7 +202,7 @@ public final class ServerVerticle extends VerticleBase {
         server = vertx.createHttpServer(options).requestHandler(router);
         Future<Map<Path, RuleReloader.WatchedFile>> rulesReady = from.recoveryLog() == null
                 ? Future.succeededFuture(from.rulesFolder())
-                : vertx.executeBlocking(() -> new Recovery(context, from.recoveryLog(), ingest, registry, err,
+                : vertx.executeBlocking(() -> new Recovery(from.recoveryLog(), ingest, registry, err,
                         from.restart(), config.ruleWork().compile()).replay());
         return rulesReady.compose(watchedFiles -> {
             // only now: idleness is decided by the clock, and a replay must give the shards only what the log holds

@@ -5,8 +5,9 @@ import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
 /**
- * Rule changes one at a time: a change (its checks against the registry, the deploy it asks the sequencer for, and
- * the registry update on the answer) starts only once the change before it is done. Without it, two requests
+ * Rule changes one at a time: a change (its checks against the running {@link RuleSet}, the next set it computes
+ * from it, and the deploy it asks the sequencer for, which swaps that set in) starts only once the change before it
+ * is done. Without it, two requests
  * replacing one rule could both take the next version, or both pass the "name is free" check, while their deploys
  * are in flight. Changes waiting are bounded ({@link #MAX_WAITING}); beyond it a change is refused.
  *

@@ -27,25 +27,20 @@ import java.util.stream.Stream;
  * file already used is reported and skipped. Files compile under the server's compile limits, and a file beyond
  * one is reported like any other mistake. Problems in files never stop the server from starting.
  *
- * @param rules the rules to deploy, with their file's text as source
- * @param declarations each deployed file's stream declarations, with the rules deployed from it
+ * @param rules the rules to deploy, each with its file's text as source, and the files' stream declarations
  * @param files every file read, with the rules deployed from it: where {@link RuleReloader} starts from
  */
-public record RuleDirectory(List<DeployedRule> rules, List<RuleRegistry.Declarations> declarations,
-        Map<Path, RuleReloader.WatchedFile> files) {
+public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> files) {
 
     public static RuleDirectory load(Path folder, PrintWriter err, Instant now, SinkCatalog sinks, CompileLimits limits) {
-        List<DeployedRule> rules = new ArrayList<>();
-        List<RuleRegistry.Declarations> declarations = new ArrayList<>();
         if (folder == null) {
-            return new RuleDirectory(rules, declarations, Map.of());
+            return new RuleDirectory(RuleSet.empty(), Map.of());
         }
         if (!Files.isDirectory(folder)) {
             err.println("vigil serve: rules folder " + folder + " does not exist; starting without rules");
-            return new RuleDirectory(rules, declarations, Map.of());
+            return new RuleDirectory(RuleSet.empty(), Map.of());
         }
-        Set<String> names = new HashSet<>();
-        RuleRegistry declared = new RuleRegistry();   // the declarations of the files taken so far
+        RuleSet rules = RuleSet.empty();   // the files taken so far
         Map<Path, RuleReloader.WatchedFile> files = new HashMap<>();
         for (Path file : ruleFiles(folder)) {
             String text;
@@ -65,7 +60,7 @@ public record RuleDirectory(List<DeployedRule> rules, List<RuleRegistry.Declarat
                 files.put(file, new RuleReloader.WatchedFile(text, List.of()));
                 continue;
             }
-            List<StreamConflict> conflicts = declared.conflicts(result.streams(), List.of());
+            List<StreamConflict> conflicts = rules.conflicts(result.streams(), List.of());
             if (!conflicts.isEmpty()) {
                 for (StreamConflict conflict : conflicts) {
                     err.println(conflict.diagnostic(file.toString(), text).render());
@@ -74,24 +69,22 @@ public record RuleDirectory(List<DeployedRule> rules, List<RuleRegistry.Declarat
                 files.put(file, new RuleReloader.WatchedFile(text, List.of()));
                 continue;
             }
-            List<String> deployed = new ArrayList<>();
+            List<DeployedRule> deployed = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (CompiledRule rule : result.rules()) {
-                if (!names.add(rule.name())) {
+                if (rules.get(rule.name()) != null || names.contains(rule.name())) {
                     err.println("vigil serve: " + file + ": rule '" + rule.name()
                             + "' is already defined by another file; skipped");
                     continue;
                 }
-                rules.add(new DeployedRule(rule, text, now));
-                deployed.add(rule.name());
+                deployed.add(new DeployedRule(rule, file.toString(), text, now));
+                names.add(rule.name());
             }
-            files.put(file, new RuleReloader.WatchedFile(text, deployed));
-            RuleRegistry.Declarations fileDeclarations = new RuleRegistry.Declarations(result.streams(), deployed,
-                    file.toString());
-            declared.declare(fileDeclarations);
-            declarations.add(fileDeclarations);
+            files.put(file, new RuleReloader.WatchedFile(text, names));
+            rules = rules.deploy(new RuleSet.Declarations(result.streams(), names, file.toString()), deployed);
         }
         err.flush();
-        return new RuleDirectory(List.copyOf(rules), List.copyOf(declarations), Map.copyOf(files));
+        return new RuleDirectory(rules, Map.copyOf(files));
     }
 
     private static List<Path> ruleFiles(Path folder) {

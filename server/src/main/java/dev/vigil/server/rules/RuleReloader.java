@@ -214,20 +214,21 @@ public final class RuleReloader {
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
             return Future.succeededFuture();
         }
+        RuleSet running = registry.current();
         List<CompiledRule> deploy = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (CompiledRule rule : result.rules()) {
-            boolean takenElsewhere = registry.get(rule.name()) != null && !old.rules().contains(rule.name());
+            boolean takenElsewhere = running.get(rule.name()) != null && !old.rules().contains(rule.name());
             if (takenElsewhere || !names.add(rule.name())) {
                 err.println("vigil serve: " + changed.file() + ": rule '" + rule.name()
                         + "' is already deployed by another file or over HTTP; skipped");
                 continue;
             }
-            deploy.add(rule.withVersion(registry.nextVersion(rule.name())));
+            deploy.add(rule.withVersion(running.nextVersion(rule.name())));
         }
         Set<String> replacing = new HashSet<>(old.rules());
         replacing.addAll(names);
-        List<StreamConflict> conflicts = registry.conflicts(result.streams(), replacing);
+        List<StreamConflict> conflicts = running.conflicts(result.streams(), replacing);
         if (!conflicts.isEmpty()) {
             for (StreamConflict conflict : conflicts) {
                 err.println(conflict.diagnostic(changed.file().toString(), changed.text()).render());
@@ -237,12 +238,12 @@ public final class RuleReloader {
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
             return Future.succeededFuture();
         }
-        int after = registry.size();   // rules running once this file's change is applied
+        int after = running.size();   // rules running once this file's change is applied
         for (CompiledRule rule : deploy) {
-            after += registry.get(rule.name()) == null ? 1 : 0;
+            after += running.get(rule.name()) == null ? 1 : 0;
         }
         for (String name : old.rules()) {
-            after -= !names.contains(name) && registry.get(name) != null ? 1 : 0;   // undeployed with the change
+            after -= !names.contains(name) && running.get(name) != null ? 1 : 0;   // undeployed with the change
         }
         if (after > maxRules) {
             err.println("vigil serve: " + changed.file() + ": deploying it would run " + after
@@ -252,16 +253,18 @@ public final class RuleReloader {
             return Future.succeededFuture();
         }
         java.time.Instant now = clock.instant();
-        Future<String> deployed = deploy.isEmpty() ? Future.succeededFuture()
-                : ingest.deploy(deploy, changed.file().toString(), changed.text(), now.toEpochMilli());
-        return deployed.compose(refused -> {
+        String origin = changed.file().toString();
+        List<DeployedRule> deployed = new ArrayList<>();
+        for (CompiledRule rule : deploy) {
+            deployed.add(new DeployedRule(rule, origin, changed.text(), now));
+        }
+        RuleSet next = running.deploy(new RuleSet.Declarations(result.streams(), new ArrayList<>(names), origin),
+                deployed);
+        Future<String> done = deploy.isEmpty() ? Future.succeededFuture() : ingest.deploy(next, deployed);
+        return done.compose(refused -> {
             if (refused != null) {
                 err.println("vigil serve: " + changed.file() + ": " + refused + "; retrying on the next scan");
                 return Future.succeededFuture();
-            }
-            registry.declare(result.streams(), new ArrayList<>(names), changed.file().toString());
-            for (CompiledRule rule : deploy) {
-                registry.put(new DeployedRule(rule, changed.text(), now));
             }
             List<String> dropped = new ArrayList<>(old.rules());
             dropped.removeAll(names);
@@ -288,13 +291,12 @@ public final class RuleReloader {
         Future<List<String>> kept = Future.succeededFuture(new ArrayList<>());
         for (String name : names) {
             kept = kept.compose(keeping -> {
-                if (registry.get(name) == null) {
+                RuleSet running = registry.current();
+                if (running.get(name) == null) {
                     return Future.succeededFuture(keeping);
                 }
-                return ingest.undeploy(name).map(refused -> {
-                    if (refused == null) {
-                        registry.remove(name);
-                    } else {
+                return ingest.undeploy(running.undeploy(name), name).map(refused -> {
+                    if (refused != null) {
                         err.println("vigil serve: " + refused + "; rule '" + name + "' stays deployed");
                         keeping.add(name);
                     }

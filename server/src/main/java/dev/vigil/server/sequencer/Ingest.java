@@ -6,6 +6,9 @@ import dev.vigil.nfa.Event;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.IngestLogException;
 import dev.vigil.server.log.LogRecord;
+import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.rules.RuleText;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.shard.ShardCommand;
@@ -70,10 +73,10 @@ public final class Ingest {
     private final WatermarkTracker time;
     private final LongSupplier nanoClock;
     private final long defaultDelayMs;
-    private final Map<String, CompiledRule> rules = new LinkedHashMap<>();
-    /** The text and origin each running rule was deployed from: what a checkpoint keeps of the rules. */
-    private final Map<String, RuleText> ruleTexts = new LinkedHashMap<>();
+    /** The running rules: read here, swapped here when a change takes effect (the sequencer is its writer). */
+    private final RuleRegistry rules;
     private final IngestCounters counters = new IngestCounters();
+    /** Where each stream's events go, under the running rules. */
     private Routing routing;
     /** Pauses ingestion while the heap is nearly full; null: never (set before the sources open). */
     private volatile MemoryGuard memory;
@@ -82,17 +85,18 @@ public final class Ingest {
     private volatile long logPosition;
     private byte[] outcomes = new byte[256];
 
-    public Ingest(List<Shard> shards, IngestLog log, List<CompiledRule> initial, long defaultDelayMs,
+    /**
+     * @param rules the running rules: those the shards' engines start with
+     */
+    public Ingest(List<Shard> shards, IngestLog log, RuleRegistry rules, long defaultDelayMs,
             long idleTimeoutNanos, LongSupplier nanoClock) {
         this.shards = List.copyOf(shards);
         this.log = log;
+        this.rules = rules;
         this.nanoClock = nanoClock;
         this.defaultDelayMs = defaultDelayMs;
         this.time = new WatermarkTracker(idleTimeoutNanos);
-        for (CompiledRule rule : initial) {
-            rules.put(rule.name(), rule);
-        }
-        this.routing = Routing.of(rules.values(), shards.size(), defaultDelayMs);
+        this.routing = Routing.of(rules.current().compiled(), shards.size(), defaultDelayMs);
         time.track(routing.delaysByStream(), nanoClock.getAsLong());
         this.logPosition = log.lastPosition();
     }
@@ -241,40 +245,48 @@ public final class Ingest {
     public static final String BUSY = "the engine is busy; retry later";
 
     /**
-     * Installs or replaces rules on every shard, between the same two events, and logs the change (the rules'
-     * text and where it came from, for a replay). Returns null when done, else why nothing changed: {@link #BUSY}
-     * (a queue is full), or the ingest log's refusal (its disk is full: a change that is not logged is not made).
+     * Installs or replaces rules on every shard, between the same two events, logs the change (the rules' text and
+     * where it came from, for a replay) and makes {@code next} the running set. {@code deployed} come from one text.
+     * Returns null when done, else why nothing changed: {@link #BUSY} (a queue is full), or the ingest log's refusal
+     * (its disk is full: a change that is not logged is not made).
      */
-    public String deploy(List<CompiledRule> deployed, String origin, String text, long deployedAtMs, long now) {
+    public String deploy(RuleSet next, List<DeployedRule> deployed, long now) {
         if (!everyShardHasRoom(0)) {
             return BUSY;
         }
+        DeployedRule first = deployed.get(0);
+        String origin = first.origin();
+        String text = first.source();
         String refused = makeRoom(RULE_CHANGE_BYTES + 3L * (origin.length() + text.length()));
         if (refused != null) {
             return refused;
         }
-        install(deployed, origin, text, deployedAtMs);
-        reroute(now);
+        install(next, now);
         // A stream new to a shard's engine starts at no watermark: bring it to the streams' current time. (Every
         // advance is published with the same command, so none is lost for the shards' older streams either.)
         time.drainAdvances((stream, watermark) -> { });
         List<InputLine.WatermarkLine> watermarks = new ArrayList<>();
         time.currentWatermarks((stream, watermark) -> watermarks.add(new InputLine.WatermarkLine(stream, watermark)));
         Map<String, Integer> versions = new LinkedHashMap<>();
-        for (CompiledRule rule : deployed) {
+        List<CompiledRule> compiled = new ArrayList<>();
+        for (DeployedRule rule : deployed) {
             versions.put(rule.name(), rule.version());
+            compiled.add(rule.rule());
         }
-        log.appendDeploy(origin, text, versions, deployedAtMs, watermarks);
+        log.appendDeploy(origin, text, versions, first.deployedAt().toEpochMilli(), watermarks);
         logPosition = log.lastPosition();
-        ShardCommand.Deploy command = new ShardCommand.Deploy(deployed, watermarks);
+        ShardCommand.Deploy command = new ShardCommand.Deploy(compiled, watermarks);
         for (Shard shard : shards) {
             shard.submit(command);
         }
         return null;
     }
 
-    /** Removes a rule from every shard; returns null when done, else why nothing changed (as {@link #deploy}). */
-    public String undeploy(String name, long now) {
+    /**
+     * Removes a rule from every shard and makes {@code next} the running set; returns null when done, else why
+     * nothing changed (as {@link #deploy}).
+     */
+    public String undeploy(RuleSet next, String name, long now) {
         if (!everyShardHasRoom(0)) {
             return BUSY;
         }
@@ -282,8 +294,7 @@ public final class Ingest {
         if (refused != null) {
             return refused;
         }
-        uninstall(name);
-        reroute(now);
+        install(next, now);
         log.appendUndeploy(name);
         logPosition = log.lastPosition();
         for (Shard shard : shards) {
@@ -372,16 +383,23 @@ public final class Ingest {
     }
 
     /**
-     * Recovery: installs logged rules on every shard with the watermarks they got then; not logged again. False when
-     * a shard's queue has no room (nothing happened).
+     * Recovery: installs logged rules on every shard with the watermarks they got then, making {@code next} (which
+     * holds those of them that compile again) the running set; not logged again. False when a shard's queue has no
+     * room (nothing happened).
      */
-    public boolean replayDeploy(List<CompiledRule> deployed, LogRecord.Deploy logged, long now) {
+    public boolean replayDeploy(RuleSet next, LogRecord.Deploy logged, long now) {
         if (!everyShardHasRoom(0)) {
             return false;
         }
+        List<CompiledRule> deployed = new ArrayList<>();
+        for (String name : logged.versions().keySet()) {
+            DeployedRule rule = next.get(name);
+            if (rule != null && rule.version() == logged.versions().get(name)) {   // else it no longer compiles
+                deployed.add(rule.rule());
+            }
+        }
         List<InputLine.WatermarkLine> watermarks = logged.watermarks();
-        install(deployed, logged.origin(), logged.text(), logged.deployedAtMs());
-        reroute(now);
+        install(next, now);
         time.drainAdvances((stream, watermark) -> { });
         for (InputLine.WatermarkLine watermark : watermarks) {
             time.restore(watermark.stream(), watermark.timestamp());
@@ -401,13 +419,15 @@ public final class Ingest {
         sequence += count;
     }
 
-    /** Recovery: removes a logged rule from every shard; not logged again. False when a queue has no room. */
-    public boolean replayUndeploy(String name, long now) {
+    /**
+     * Recovery: removes a logged rule from every shard, making {@code next} the running set; not logged again. False
+     * when a queue has no room.
+     */
+    public boolean replayUndeploy(RuleSet next, String name, long now) {
         if (!everyShardHasRoom(0)) {
             return false;
         }
-        uninstall(name);
-        reroute(now);
+        install(next, now);
         for (Shard shard : shards) {
             shard.submit(new ShardCommand.Undeploy(name));
         }
@@ -438,7 +458,7 @@ public final class Ingest {
             states.add(state);
             shard.submit(new ShardCommand.Checkpoint(id, state));
         }
-        return new Barrier(log.lastPosition(), sequence, watermarks, new ArrayList<>(ruleTexts.values()), states);
+        return new Barrier(log.lastPosition(), sequence, watermarks, rules.current().texts(), states);
     }
 
     /**
@@ -455,50 +475,23 @@ public final class Ingest {
     }
 
     /**
-     * Recovery from a checkpoint, before anything else reaches the door: the rules running at the cut (the shards'
-     * engines were restored with them; {@code texts} are the checkpoint's, of which {@code running} compiled), the
-     * numbering ({@code sequence}, the last event number) and the stream watermarks.
+     * Recovery from a checkpoint, before anything else reaches the door: the numbering ({@code sequence}, the last
+     * event number) and the stream watermarks. The rules running at the cut are the set this door was made with
+     * (the shards' engines were restored with them).
      */
-    public void restore(long sequence, Map<String, Long> watermarks, List<RuleText> texts,
-            List<CompiledRule> running) {
+    public void restore(long sequence, Map<String, Long> watermarks) {
         this.sequence = sequence;
-        for (RuleText text : texts) {
-            for (CompiledRule rule : running) {
-                if (rule.name().equals(text.name())) {
-                    install(rule, text);   // rules that no longer compile are not running, and keep no text
-                }
-            }
-        }
-        reroute(nanoClock.getAsLong());
         time.drainAdvances((stream, watermark) -> { });
         for (Map.Entry<String, Long> watermark : watermarks.entrySet()) {
             time.restore(watermark.getKey(), watermark.getValue());
         }
     }
 
-    /** Records, for the first start, the texts the rules folder's rules came from. */
-    public void recordInitialTexts(List<RuleText> texts) {
-        for (RuleText text : texts) {
-            ruleTexts.put(text.name(), text);
-        }
-    }
-
-    /** The running rules and their texts change together, here and in {@link #uninstall}. */
-    private void install(List<CompiledRule> deployed, String origin, String text, long deployedAtMs) {
-        for (CompiledRule rule : deployed) {
-            install(rule, new RuleText(rule.name(), rule.version(), origin, text, deployedAtMs));
-        }
-    }
-
-    private void install(CompiledRule rule, RuleText text) {
-        rules.put(rule.name(), rule);
-        ruleTexts.remove(rule.name());   // a redeployed rule moves to the end, as in the registry's order
-        ruleTexts.put(rule.name(), text);
-    }
-
-    private void uninstall(String name) {
-        rules.remove(name);
-        ruleTexts.remove(name);
+    /** Makes {@code next} the running set: events are routed by it from now on, and every reader sees it. */
+    private void install(RuleSet next, long now) {
+        rules.publish(next);
+        routing = Routing.of(next.compiled(), shards.size(), defaultDelayMs);
+        time.track(routing.delaysByStream(), now);
     }
 
     /**
@@ -558,10 +551,6 @@ public final class Ingest {
         return counters.with(shards);
     }
 
-    private void reroute(long now) {
-        routing = Routing.of(rules.values(), shards.size(), defaultDelayMs);
-        time.track(routing.delaysByStream(), now);
-    }
 
     /** True when every shard takes one more command of up to {@code lines} lines (the whole batch may go to one). */
     private boolean everyShardHasRoom(int lines) {

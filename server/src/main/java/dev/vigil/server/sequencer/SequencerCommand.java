@@ -1,6 +1,7 @@
 package dev.vigil.server.sequencer;
 
-import dev.vigil.nfa.CompiledRule;
+import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.log.LogRecord;
 import dev.vigil.wire.InputLine;
 import java.nio.file.Path;
@@ -62,11 +63,10 @@ sealed interface SequencerCommand {
      * Installs or replaces rules; answers null when done, else why not. A rule change does not wait for room: it is
      * answered {@link Ingest#BUSY} at once, as its sender can simply ask again.
      */
-    record Deploy(List<CompiledRule> rules, String origin, String text, long deployedAtMs, Consumer<String> reply)
-            implements SequencerCommand {
+    record Deploy(RuleSet next, List<DeployedRule> deployed, Consumer<String> reply) implements SequencerCommand {
         @Override
         public boolean runOn(Ingest ingest, long now) {
-            reply.accept(ingest.deploy(rules, origin, text, deployedAtMs, now));
+            reply.accept(ingest.deploy(next, deployed, now));
             return true;
         }
 
@@ -77,10 +77,10 @@ sealed interface SequencerCommand {
     }
 
     /** Removes a rule; answers as {@link Deploy}. */
-    record Undeploy(String name, Consumer<String> reply) implements SequencerCommand {
+    record Undeploy(RuleSet next, String name, Consumer<String> reply) implements SequencerCommand {
         @Override
         public boolean runOn(Ingest ingest, long now) {
-            reply.accept(ingest.undeploy(name, now));
+            reply.accept(ingest.undeploy(next, name, now));
             return true;
         }
 
@@ -123,19 +123,20 @@ sealed interface SequencerCommand {
     }
 
     /**
-     * Recovery: a logged record given to the shards again ({@code rules}: a deploy's, compiled again); waits for room.
-     * A failure completes {@code failed}, which the recovery reads once the replay is through.
+     * Recovery: a logged record given to the shards again ({@code next}: the rules running once a rule change is
+     * replayed, null for other records); waits for room. A failure completes {@code failed}, which the recovery reads
+     * once the replay is through.
      */
-    record Replay(LogRecord record, List<CompiledRule> rules, CompletableFuture<Void> failed)
+    record Replay(LogRecord record, RuleSet next, CompletableFuture<Void> failed)
             implements SequencerCommand {
         @Override
         public boolean runOn(Ingest ingest, long now) {
             if (record instanceof LogRecord.Batch batch) {
                 return ingest.replayBatch(batch.lines(), now);
             } else if (record instanceof LogRecord.Deploy deploy) {
-                return ingest.replayDeploy(rules, deploy, now);
+                return ingest.replayDeploy(next, deploy, now);
             } else if (record instanceof LogRecord.Undeploy undeploy) {
-                return ingest.replayUndeploy(undeploy.name(), now);
+                return ingest.replayUndeploy(next, undeploy.name(), now);
             } else if (record instanceof LogRecord.Repaired repaired) {
                 ingest.replayRepair(repaired.skippedNumbers());
             }

@@ -6,7 +6,9 @@ import dev.vigil.server.agent.ParkingIdle;
 import dev.vigil.server.config.FatalErrors;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.LogRecord;
+import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleChanges;
+import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.wire.InputLine;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -190,10 +192,10 @@ public final class SequencerProxy implements RuleChanges {
     }
 
     @Override
-    public Future<String> deploy(List<CompiledRule> rules, String origin, String text, long deployedAtMs) {
+    public Future<String> deploy(RuleSet next, List<DeployedRule> deployed) {
         Promise<String> answer = Promise.promise();
         Consumer<String> reply = onCallersContext(answer);
-        if (!commands.offer(new SequencerCommand.Deploy(rules, origin, text, deployedAtMs, reply))) {
+        if (!commands.offer(new SequencerCommand.Deploy(next, deployed, reply))) {
             return Future.succeededFuture(Ingest.BUSY);
         }
         idle.wake();
@@ -201,10 +203,10 @@ public final class SequencerProxy implements RuleChanges {
     }
 
     @Override
-    public Future<String> undeploy(String name) {
+    public Future<String> undeploy(RuleSet next, String name) {
         Promise<String> answer = Promise.promise();
         Consumer<String> reply = onCallersContext(answer);
-        if (!commands.offer(new SequencerCommand.Undeploy(name, reply))) {
+        if (!commands.offer(new SequencerCommand.Undeploy(next, name, reply))) {
             return Future.succeededFuture(Ingest.BUSY);
         }
         idle.wake();
@@ -235,11 +237,12 @@ public final class SequencerProxy implements RuleChanges {
     }
 
     /**
-     * Recovery: gives the shards a logged record again ({@code rules}: a deploy's, compiled again), after the
-     * records replayed before it; a failure completes {@code failed}. Waits while the queue is full.
+     * Recovery: gives the shards a logged record again ({@code next}: the rules running once a rule change is
+     * replayed, null for other records), after the records replayed before it; a failure completes {@code failed}.
+     * Waits while the queue is full.
      */
-    public void replay(LogRecord record, List<CompiledRule> rules, CompletableFuture<Void> failed) {
-        put(new SequencerCommand.Replay(record, rules, failed));
+    public void replay(LogRecord record, RuleSet next, CompletableFuture<Void> failed) {
+        put(new SequencerCommand.Replay(record, next, failed));
     }
 
     /**

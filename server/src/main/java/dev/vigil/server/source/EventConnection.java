@@ -157,7 +157,7 @@ public final class EventConnection {
             onParsed(number, EventFrame.refused(refused));
             return;
         }
-        EventDecoder decoder = registry.decoder();
+        EventDecoder decoder = registry.current().decoder();
         if (!manyLines(bytes)) {
             onParsed(number, decode(bytes, decoder));
             return;

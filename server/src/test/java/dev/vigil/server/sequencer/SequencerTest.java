@@ -17,6 +17,8 @@ import dev.vigil.server.log.LogRecord;
 import dev.vigil.server.log.MemoryIngestLog;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.wire.InputLine;
+import dev.vigil.server.rules.RuleSet;
+import dev.vigil.server.rules.TestRules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -61,7 +63,8 @@ class SequencerTest {
         assertNull(proxy.offer(source, List.of(event("c2", 2_000), new InputLine.WatermarkLine(null, 2_500)),
                 answers::add));
         List<String> ruleChange = new ArrayList<>();
-        proxy.deploy(rules(), "http", RULES, 0).onSuccess(ruleChange::add);
+        proxy.deploy(TestRules.deploy(RuleSet.empty(), rules(), "http", RULES),
+                TestRules.deployed(rules(), "http", RULES)).onSuccess(ruleChange::add);
 
         assertEquals(1, sequencer.doWork(), "the first batch fills the shard's queue; the second waits");
         assertEquals(1, answers.size());
@@ -116,7 +119,7 @@ class SequencerTest {
         start(64);
         CompletableFuture<Void> failed = new CompletableFuture<>();
         LogRecord.Deploy broken = new LogRecord.Deploy(1, "http", RULES, Map.of("by_card", 1), 0, null);
-        proxy.replay(broken, rules(), failed);   // no watermarks list: the replay throws
+        proxy.replay(broken, TestRules.deploy(RuleSet.empty(), rules(), "http", RULES), failed);   // no watermarks: throws
         EventSource source = open("ws-1");
         Ingest.Result[] answer = new Ingest.Result[1];
         proxy.offer(source, List.of(event("c1", 1_000)), taken -> answer[0] = taken);
@@ -150,7 +153,7 @@ class SequencerTest {
         List<CompiledRule> rules = rules();
         shard = new Shard(0, shardQueueCapacity, rules, EngineConfig.defaults().withWatermarksFromInputOnly(true)
                 .withSlice(KeySlice.ALL), alerts::add, new PrintWriter(new StringWriter()));
-        Ingest ingest = new Ingest(List.of(shard), new MemoryIngestLog(), rules, 0, IDLE_TIMEOUT_NANOS,
+        Ingest ingest = new Ingest(List.of(shard), new MemoryIngestLog(), TestRules.registry(rules), 0, IDLE_TIMEOUT_NANOS,
                 () -> clock[0]);
         proxy = new SequencerProxy(ingest, () -> clock[0], IDLE_CHECK_NANOS, new PrintWriter(err, true));
         sequencer = proxy.sequencer();
