@@ -7,6 +7,7 @@
 #             none  --durability none: logs in memory only, nothing survives a restart (the baseline)
 #             log   the ingest and alert logs in a fresh temporary data folder, acknowledged after the write
 #             flush as log, acknowledged after the ingest log's flush to disk (--ack-after flush)
+#   WARMUP  how long each bench run sends before it measures (default 5s; the JIT compiles meanwhile)
 #   CASES   `vigil bench` options, one case per line (default: the six rows of docs/performance.md)
 #   SERVER_JAVA_OPTS  JVM options of the server, e.g. -Dvigil.pretouch=false
 set -euo pipefail
@@ -41,7 +42,7 @@ run() {   # one server in mode $1, one bench run with the options in $BENCH
   for _ in $(seq 1 100); do grep -q listening "$log" && break; sleep 0.2; done
   port="$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\).*#\1#p' "$log")"
   # shellcheck disable=SC2086
-  java -jar "$jar" bench --url "http://127.0.0.1:$port" --duration "${DURATION:-15s}" --warmup 5s $BENCH \
+  java -jar "$jar" bench --url "http://127.0.0.1:$port" --duration "${DURATION:-15s}" --warmup "${WARMUP:-5s}" $BENCH \
       | grep -E '^(throughput|latency|alerts)' || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
   grep -E 'ingest log:' "$log" || true   # the time the sequencer spent writing batches, said at a clean stop

@@ -18,8 +18,8 @@ import org.agrona.concurrent.IdleStrategy;
  * <p><b>Thread-safe:</b> {@link #idle} on the agent's thread only; {@link #wake} from any thread.
  */
 public final class ParkingIdle implements IdleStrategy {
-    static final int SPINS = Integer.getInteger("vigil.idle.spins", 200);
-    static final int YIELDS = Integer.getInteger("vigil.idle.yields", 50);
+    static final int SPINS = 200;
+    static final int YIELDS = 50;
 
     private final BooleanSupplier queued;
     private final LongSupplier parkNanos;
