@@ -3,6 +3,7 @@ package dev.vigil.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkSpec;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +78,11 @@ class StopWithStalledWebhookTest {
             assertEquals(202, posted.statusCode(), posted.body());
             awaitConnections(receiver);
 
-            server.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);   // throws if unclean
+            try {
+                server.close().toCompletionStage().toCompletableFuture().get(45, TimeUnit.SECONDS);   // throws if unclean
+            } catch (TimeoutException hung) {
+                fail("the stop did not finish in 45 s; the server said: " + said + "\nthreads:\n" + threads());
+            }
 
             String stderr = said.toString();
             assertFalse(stderr.contains("failed"), stderr);
@@ -84,6 +90,19 @@ class StopWithStalledWebhookTest {
             assertTrue(stderr.contains("vigil serve: ingest log: "), "the ingest log was closed: " + stderr);
             assertEquals(EVENTS, Files.readAllLines(archive).size(), "the file sink was closed with every alert");
         }
+    }
+
+    /** Every thread's stack, for a stop that hangs. */
+    private static String threads() {
+        StringBuilder dump = new StringBuilder();
+        for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
+            dump.append('"').append(thread.getKey().getName()).append("\" ").append(thread.getKey().getState())
+                    .append('\n');
+            for (StackTraceElement frame : thread.getValue()) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        }
+        return dump.toString();
     }
 
     private static void awaitConnections(StalledReceiver receiver) throws InterruptedException {
