@@ -262,9 +262,32 @@ class CheckerTest {
                 STREAM payments (card_id STRING, amount DOUBLE, merchant STRING, ok BOOLEAN, device.os STRING, ts TIMESTAMP);
                 RULE r FROM payments PATTERN probe -> big
                   DEFINE big AS amount > prob.amount""", """
-                rules.cep:3:26: unknown field 'prob.amount' ('prob' is not a pattern variable; did you mean probe?); fields of payments are card_id, amount, merchant, ok, device.os and ts
+                rules.cep:3:26: unknown pattern variable 'prob' in prob.amount (nor is it a declared field); did you mean probe?
                   |   DEFINE big AS amount > prob.amount
                   |                          ^^^^^^^^^^^
+                """);
+    }
+
+    @Test
+    void anUndefinedVariableIsTheMistakeNotTheFieldAfterIt() {
+        assertDiagnostics("""
+                STREAM payments (card_id STRING, amount DOUBLE);
+                RULE r FROM payments PATTERN a -> b
+                  DEFINE b AS amount > c.amount""", """
+                rules.cep:3:24: unknown pattern variable 'c' in c.amount (nor is it a declared field); pattern variables are a and b
+                  |   DEFINE b AS amount > c.amount
+                  |                        ^^^^^^^^
+                """);
+    }
+
+    @Test
+    void aNestedFieldOfADeclaredObjectIsStillAnUnknownField() {
+        assertDiagnostics("""
+                STREAM logins (device.os STRING, user STRING);
+                RULE r FROM logins PATTERN a DEFINE a AS device.oss = 'ios'""", """
+                rules.cep:2:42: unknown field 'device.oss' (did you mean device.os?); fields of logins are device.os and user
+                  | RULE r FROM logins PATTERN a DEFINE a AS device.oss = 'ios'
+                  |                                          ^^^^^^^^^^
                 """);
     }
 
