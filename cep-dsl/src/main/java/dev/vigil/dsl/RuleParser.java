@@ -1,6 +1,7 @@
 package dev.vigil.dsl;
 
 import dev.vigil.dsl.ast.RuleFile;
+import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.check.Checker;
 import dev.vigil.dsl.parse.SyntaxReader;
 import java.util.List;
@@ -34,9 +35,17 @@ public final class RuleParser {
 
     /** As {@link #parse(String, String)}, with text beyond {@code limits} refused by a diagnostic naming the limit. */
     public static ParseResult parse(String fileName, String text, ParseLimits limits) {
+        return parse(fileName, text, limits, List.of());
+    }
+
+    /**
+     * As {@link #parse(String, String, ParseLimits)}, checking the rules' streams that the text does not declare
+     * against {@code known} declarations (a server's: those of its running rules), as if the text declared them.
+     */
+    public static ParseResult parse(String fileName, String text, ParseLimits limits, List<StreamDecl> known) {
         Diagnostics diagnostics = new Diagnostics(fileName, text);
         RuleFile file = SyntaxReader.read(fileName, text, diagnostics, limits);
-        Checker.check(file, diagnostics, limits);
+        Checker.check(file, diagnostics, limits, known);
         if (diagnostics.isEmpty()) {
             return new ParseResult(file, List.of());
         }

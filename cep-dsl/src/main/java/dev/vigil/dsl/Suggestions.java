@@ -46,6 +46,31 @@ public final class Suggestions {
     }
 
     /**
+     * Candidates that {@code name} is most likely a slip for, closest first: the same name in another case, or one
+     * within an edit or two (one per five characters). Stricter than {@link #closest}, because a near miss is
+     * reported as a mistake, not offered as a hint: no prefixes ({@code payments_eu} is no slip for
+     * {@code payments}), and no names shorter than four characters ({@code s1} and {@code s2} are both meant).
+     */
+    public static List<String> nearMisses(String name, Collection<String> candidates) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.length() < 4 || lower.length() > MAX_SUGGESTED_LENGTH) {
+            return List.of();
+        }
+        int limit = Math.max(1, lower.length() / 5);
+        List<String> close = new ArrayList<>();
+        for (String candidate : candidates) {
+            if (candidate.equals(name) || candidate.length() < 4 || candidate.length() > MAX_SUGGESTED_LENGTH) {
+                continue;
+            }
+            if (distance(lower, candidate.toLowerCase(Locale.ROOT)) <= limit) {
+                close.add(candidate);
+            }
+        }
+        close.sort(Comparator.comparingInt(c -> distance(lower, c.toLowerCase(Locale.ROOT))));
+        return close.size() > 3 ? close.subList(0, 3) : close;
+    }
+
+    /**
      * "a, b or c" (with {@code lastJoiner} "or") or "a, b and c"; a long list ends "..., x and 180 more", so that a
      * message stays readable and small whatever the text it is about.
      */

@@ -2,6 +2,8 @@ package dev.vigil.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vigil.dsl.ast.StreamDecl;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -262,10 +264,74 @@ class CheckerTest {
                 STREAM payments (card_id STRING, amount DOUBLE, merchant STRING, ok BOOLEAN, device.os STRING, ts TIMESTAMP);
                 RULE r FROM payments PATTERN probe -> big
                   DEFINE big AS amount > prob.amount""", """
-                rules.cep:3:26: unknown field 'prob.amount' ('prob' is not a pattern variable; did you mean probe?); fields of payments are card_id, amount, merchant, ok, device.os and ts
+                rules.cep:3:26: unknown pattern variable 'prob' in prob.amount (nor is it a declared field); did you mean probe?
                   |   DEFINE big AS amount > prob.amount
                   |                          ^^^^^^^^^^^
                 """);
+    }
+
+    @Test
+    void anUndefinedVariableIsTheMistakeNotTheFieldAfterIt() {
+        assertDiagnostics("""
+                STREAM payments (card_id STRING, amount DOUBLE);
+                RULE r FROM payments PATTERN a -> b
+                  DEFINE b AS amount > c.amount""", """
+                rules.cep:3:24: unknown pattern variable 'c' in c.amount (nor is it a declared field); pattern variables are a and b
+                  |   DEFINE b AS amount > c.amount
+                  |                        ^^^^^^^^
+                """);
+    }
+
+    @Test
+    void aNestedFieldOfADeclaredObjectIsStillAnUnknownField() {
+        assertDiagnostics("""
+                STREAM logins (device.os STRING, user STRING);
+                RULE r FROM logins PATTERN a DEFINE a AS device.oss = 'ios'""", """
+                rules.cep:2:42: unknown field 'device.oss' (did you mean device.os?); fields of logins are device.os and user
+                  | RULE r FROM logins PATTERN a DEFINE a AS device.oss = 'ios'
+                  |                                          ^^^^^^^^^^
+                """);
+    }
+
+    @Test
+    void aStreamNamedLikeADeclaredOneIsANearMissWithItsPlace() {
+        assertDiagnostics("""
+                STREAM payments (card_id STRING, amount DOUBLE);
+                RULE r FROM logins, paymnts PATTERN a DEFINE a AS amont >= 900""", """
+                rules.cep:2:21: stream 'paymnts' is not declared, but payments is: did you mean payments? (to read a stream of that name on purpose, declare it: STREAM paymnts (...))
+                  | RULE r FROM logins, paymnts PATTERN a DEFINE a AS amont >= 900
+                  |                     ^^^^^^^
+                """);
+    }
+
+    @Test
+    void streamsThatAreNoSlipsForADeclaredOneAreSchemaless() {
+        assertNoDiagnostics("""
+                STREAM payments (card_id STRING);
+                STREAM s1 (x LONG);
+                RULE r FROM payments_eu PATTERN a DEFINE a AS anything > 1;
+                RULE q FROM s2 PATTERN a DEFINE a AS anything > 1""");
+    }
+
+    @Test
+    void knownDeclarationsCheckTheStreamsATextDoesNotDeclare() {
+        List<StreamDecl> known = RuleParser.parse("running.cep",
+                "STREAM payments (card_id STRING, amount DOUBLE); RULE held FROM payments PATTERN a").file().streams();
+        ParseResult result = RuleParser.parse("request", """
+                RULE v1 FROM payments PATTERN big DEFINE big AS amont >= 900;
+                RULE v2 FROM paymnts PATTERN big DEFINE big AS amount >= 900""", ParseLimits.DEFAULTS, known);
+        assertEquals("""
+                request:1:49: unknown field 'amont' (did you mean amount?); fields of payments are card_id and amount
+                  | RULE v1 FROM payments PATTERN big DEFINE big AS amont >= 900;
+                  |                                                 ^^^^^
+                request:2:14: stream 'paymnts' is not declared, but payments is by the running rules: did you mean payments? (to read a stream of that name on purpose, declare it: STREAM paymnts (...))
+                  | RULE v2 FROM paymnts PATTERN big DEFINE big AS amount >= 900
+                  |              ^^^^^^^
+                """, rendered(result));
+        ParseResult ownDeclaration = RuleParser.parse("request", """
+                STREAM payments (card_id STRING, amont DOUBLE);
+                RULE v1 FROM payments PATTERN big DEFINE big AS amont >= 900""", ParseLimits.DEFAULTS, known);
+        assertEquals("", rendered(ownDeclaration), "the text's own declaration comes first");
     }
 
     @Test
@@ -878,5 +944,9 @@ class CheckerTest {
 
     private static void assertNoDiagnostics(String text) {
         assertDiagnostics(text, "");
+    }
+
+    private static String rendered(ParseResult result) {
+        return result.diagnostics().stream().map(d -> d.render() + "\n").collect(Collectors.joining());
     }
 }

@@ -325,6 +325,26 @@ class SyntaxErrorTest {
                 """);
     }
 
+    @Test
+    void aMisspeltClauseKeywordIsTheOnlyMistakeReportedInItsRule() {
+        // the clauses after it are not read, but they are not missing: the misspelling is the mistake; and the
+        // rules after it are still read and checked
+        assertDiagnostics("""
+                RULE typo_rule
+                  FROM payments
+                  PARTITON BY card_id
+                  PATTERN a -> b
+                  DEFINE a AS amount > 1;
+                RULE fine FROM payments PATTERN a DEFINE a AS 'x'""", """
+                rules.cep:3:3: unexpected 'PARTITON' in RULE typo_rule; expected an operator or a clause (SEVERITY, FROM, PARTITION BY, PATTERN, WITHIN, DEFINE, EMIT, ON TIMEOUT EMIT or AFTER MATCH SKIP), or ';' to end the rule ('PARTITON' is read as a name; did you mean PARTITION?)
+                  |   PARTITON BY card_id
+                  |   ^^^^^^^^
+                rules.cep:6:47: the condition of 'a' must be BOOLEAN, but 'x' is a STRING
+                  | RULE fine FROM payments PATTERN a DEFINE a AS 'x'
+                  |                                               ^^^
+                """);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Every diagnostic of {@code text}, rendered as {@code vigil check} prints them, one after another. */

@@ -40,18 +40,42 @@ public final class EventDecoder {
     private static final long MIN_SECOND = Math.floorDiv(EventTime.MIN_MS, 1000) - 1;
     private static final long MAX_SECOND = Math.floorDiv(EventTime.MAX_MS, 1000) + 1;
 
-    private final Map<String, StreamDecl> declarations = new HashMap<>();
+    /**
+     * Told of every event decoded as valid, on the thread that decodes it (a host learning which streams and fields
+     * its events have). It must be quick and must not keep or change the event.
+     */
+    public interface Observer {
+        void decoded(String stream, Map<String, Object> event);
+    }
+
+    private static final Observer NOBODY = (stream, event) -> { };
+
+    private final Map<String, StreamDecl> declarations;
     private final boolean timestampRequired;
+    private final Observer observer;
 
     /**
      * @param timestampRequired false in processing time, where an event without a timestamp is stamped on arrival
      *     (its timestamp is then {@code Long.MIN_VALUE} and the host replaces it)
      */
     public EventDecoder(List<StreamDecl> streams, boolean timestampRequired) {
+        this.declarations = new HashMap<>();
         for (StreamDecl stream : streams) {
             declarations.putIfAbsent(stream.name(), stream);
         }
         this.timestampRequired = timestampRequired;
+        this.observer = NOBODY;
+    }
+
+    private EventDecoder(EventDecoder decoder, Observer observer) {
+        this.declarations = decoder.declarations;
+        this.timestampRequired = decoder.timestampRequired;
+        this.observer = observer;
+    }
+
+    /** This decoder, telling {@code observer} of each valid event too. */
+    public EventDecoder observedBy(Observer observer) {
+        return new EventDecoder(this, observer);
     }
 
     public Decoded decode(Map<String, Object> json, long sequence) {
@@ -89,6 +113,7 @@ public final class EventDecoder {
                 }
             }
         }
+        observer.decoded(name, json);
         return new Valid(new Event(name, timestamp, sequence, json));
     }
 

@@ -50,10 +50,24 @@ public final class RuleCompiler {
         return compile(fileName, text, limits, System::nanoTime);
     }
 
+    /**
+     * As {@link #compile(String, String, CompileLimits)}, checking the rules' streams that the text does not declare
+     * against {@code known} declarations (a server's, held by its running rules) as if the text declared them. Only
+     * the checks see them: what compiles is the same as without, so a recovery compiles a logged text alone.
+     */
+    public static CompileResult compile(String fileName, String text, CompileLimits limits, List<StreamDecl> known) {
+        return compile(fileName, text, limits, known, System::nanoTime);
+    }
+
     /** As {@link #compile(String, String, CompileLimits)}, timing each rule's compile with {@code nanoClock}. */
     static CompileResult compile(String fileName, String text, CompileLimits limits, LongSupplier nanoClock) {
+        return compile(fileName, text, limits, List.of(), nanoClock);
+    }
+
+    private static CompileResult compile(String fileName, String text, CompileLimits limits, List<StreamDecl> known,
+            LongSupplier nanoClock) {
         try {
-            ParseResult parsed = RuleParser.parse(fileName, text, limits.parseLimits());
+            ParseResult parsed = RuleParser.parse(fileName, text, limits.parseLimits(), known);
             if (!parsed.ok()) {
                 return new CompileResult(List.of(), List.of(), parsed.diagnostics());
             }

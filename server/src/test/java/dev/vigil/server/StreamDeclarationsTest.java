@@ -121,6 +121,47 @@ class StreamDeclarationsTest {
         }
     }
 
+    @Test
+    void theIssuesScenarioAPostedDeclarationNeitherOverridesTheRunningOneNorOutlivesItsRule(Vertx vertx)
+            throws Exception {
+        String payments = """
+                STREAM payments (card_id STRING, amount DOUBLE, merchant STRING, ts TIMESTAMP);
+                RULE card_testing FROM payments PARTITION BY card_id PATTERN big DEFINE big AS amount >= 500;
+                """;
+        String asLong = """
+                STREAM payments (card_id LONG, amount DOUBLE, ts TIMESTAMP);
+                RULE by_number FROM payments PARTITION BY card_id PATTERN big DEFINE big AS amount >= 900;
+                """;
+        String event = "{\"stream\": \"payments\", \"card_id\": \"c1\", \"amount\": 950, \"merchant\": \"m\", "
+                + "\"ts\": %d}\n";
+        Files.writeString(dir.resolve("payments.cep"), payments);
+        try (RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, dir))) {
+            HttpResponse<String> refused = server.send("POST", "/v1/rules", "text/plain", asLong);
+            assertEquals(409, refused.statusCode(), refused.body());
+            assertEquals(new JsonArray().add("card_testing"), new JsonObject(refused.body()).getJsonArray("rules"));
+            HttpResponse<String> posted = server.send("POST", "/v1/events", "application/x-ndjson",
+                    event.formatted(1000) + "{\"watermark\": 2000}");
+            assertEquals(2, new JsonObject(posted.body()).getInteger("accepted"), "valid payments events are still "
+                    + "taken: " + posted.body());
+            server.pollUntil("/v1/alerts", alerts -> new JsonArray(alerts).size() == 1);
+        }
+
+        Files.delete(dir.resolve("payments.cep"));
+        try (RunningServer server = RunningServer.start(vertx)) {
+            assertEquals(201, server.send("POST", "/v1/rules", "text/plain", asLong).statusCode(),
+                    "with no other declaration of payments, this one is in force");
+            HttpResponse<String> whileHeld = server.send("POST", "/v1/events", "application/x-ndjson",
+                    event.formatted(1000));
+            assertEquals(1, new JsonObject(whileHeld.body()).getInteger("refused"), whileHeld.body());
+            assertEquals(204, server.send("DELETE", "/v1/rules/by_number", null, null).statusCode());
+            HttpResponse<String> afterDelete = server.send("POST", "/v1/events", "application/x-ndjson",
+                    event.formatted(3000));
+            assertEquals(1, new JsonObject(afterDelete.body()).getInteger("accepted"), "the declaration went with its "
+                    + "rule, no restart needed: " + afterDelete.body());
+            assertEquals(0, new JsonObject(afterDelete.body()).getInteger("refused"), afterDelete.body());
+        }
+    }
+
     private static void awaitErr(RunningServer server, String expected) {
         long deadline = System.nanoTime() + RunningServer.TIMEOUT.toNanos();
         while (!server.serverErr().contains(expected)) {

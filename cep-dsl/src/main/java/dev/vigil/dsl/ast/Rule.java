@@ -18,17 +18,37 @@ import java.util.List;
  * @param skip the after-match skip strategy (default {@code PAST LAST EVENT})
  * @param sinks the {@code TO} clause's sinks, in the order written; empty without the clause (alerts then go
  *     only where the server's configuration sends them)
+ * @param fromSpans where each stream of {@code from} is named, in the same order ({@link Span#NONE} for a rule
+ *     not read from text)
  */
 public record Rule(String name, String severity, List<String> from, List<FieldPath> partitionBy, Pattern pattern,
         Window within, Window gapWithin, List<VarDef> defines, List<EmitField> emit, List<EmitField> timeoutEmit,
-        AfterMatchSkip skip, List<SinkRef> sinks, Span span) {
+        AfterMatchSkip skip, List<SinkRef> sinks, Span span, List<Span> fromSpans) {
     public Rule {
         from = List.copyOf(from);
+        fromSpans = List.copyOf(fromSpans);
+        if (fromSpans.size() != from.size()) {
+            throw new IllegalArgumentException(fromSpans.size() + " spans for " + from.size() + " FROM streams");
+        }
         partitionBy = List.copyOf(partitionBy);
         defines = List.copyOf(defines);
         emit = List.copyOf(emit);
         timeoutEmit = timeoutEmit == null ? null : List.copyOf(timeoutEmit);
         sinks = List.copyOf(sinks);
+    }
+
+    /** A rule built, not read from text: its FROM streams have no place. */
+    public Rule(String name, String severity, List<String> from, List<FieldPath> partitionBy, Pattern pattern,
+            Window within, Window gapWithin, List<VarDef> defines, List<EmitField> emit, List<EmitField> timeoutEmit,
+            AfterMatchSkip skip, List<SinkRef> sinks, Span span) {
+        this(name, severity, from, partitionBy, pattern, within, gapWithin, defines, emit, timeoutEmit, skip, sinks,
+                span, java.util.Collections.nCopies(from.size(), Span.NONE));
+    }
+
+    /** Where FROM names {@code stream}, or the rule's name when it was not read from text. */
+    public Span fromSpan(String stream) {
+        int at = from.indexOf(stream);
+        return at < 0 || fromSpans.get(at).equals(Span.NONE) ? span : fromSpans.get(at);
     }
 
     /** The definition of a pattern variable, or {@code null} when the pattern uses it undefined (always true). */

@@ -2,6 +2,7 @@ package dev.vigil.dsl.check;
 
 import dev.vigil.dsl.Diagnostics;
 import dev.vigil.dsl.ParseLimits;
+import dev.vigil.dsl.Suggestions;
 import dev.vigil.dsl.ast.FieldDecl;
 import dev.vigil.dsl.ast.FieldType;
 import dev.vigil.dsl.ast.Rule;
@@ -10,6 +11,7 @@ import dev.vigil.dsl.ast.StreamDecl;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,11 +20,22 @@ import java.util.Set;
  * {@link RuleChecker}. Every problem is reported; nothing stops at the first. Called by {@code RuleParser}
  * after the syntax pass, on the statements that had no syntax error. A rule nested deeper than
  * {@link ParseLimits#maxNestingDepth} is reported as such and checked no further ({@link NestingDepth}).
+ *
+ * <p>A host that holds declarations of its own (the server: those of the running rules) passes them as
+ * {@code known}: a stream the file does not declare itself is then checked against them, as if the file declared
+ * it. A stream read but declared nowhere whose name is a near miss of a declared one ({@code paymnts} for
+ * {@code payments}) is reported: such a rule would run schemaless on a stream no event arrives on.
  */
 public final class Checker {
     private Checker() {}
 
+    /** Checks {@code file} on its own. */
     public static void check(RuleFile file, Diagnostics out, ParseLimits limits) {
+        check(file, out, limits, List.of());
+    }
+
+    /** Checks {@code file}, taking {@code known} as declared where the file does not declare a stream itself. */
+    public static void check(RuleFile file, Diagnostics out, ParseLimits limits, List<StreamDecl> known) {
         Map<String, StreamDecl> declared = new LinkedHashMap<>();
         for (StreamDecl stream : file.streams()) {
             if (declared.putIfAbsent(stream.name(), stream) != null) {
@@ -30,14 +43,36 @@ public final class Checker {
             }
             stream(stream, out);
         }
+        Set<String> inFile = new HashSet<>(declared.keySet());
+        for (StreamDecl stream : known) {
+            declared.putIfAbsent(stream.name(), stream);
+        }
         Set<String> rules = new HashSet<>();
         RuleChecker checker = new RuleChecker(out, declared, limits);
         for (Rule rule : file.rules()) {
             if (!rules.add(rule.name())) {
                 out.error(rule.span(), "rule '" + rule.name() + "' is defined twice; rule names must be unique");
             }
+            nearMisses(rule, declared, inFile, out);
             if (!NestingDepth.exceeded(rule, limits.maxNestingDepth(), out)) {
                 checker.check(rule);
+            }
+        }
+    }
+
+    /** Reports each FROM stream declared nowhere whose name is a slip for a declared one. */
+    private static void nearMisses(Rule rule, Map<String, StreamDecl> declared, Set<String> inFile,
+            Diagnostics out) {
+        for (String stream : rule.from()) {
+            if (declared.containsKey(stream)) {
+                continue;
+            }
+            List<String> close = Suggestions.nearMisses(stream, declared.keySet());
+            if (!close.isEmpty()) {
+                String where = inFile.contains(close.get(0)) ? "" : " by the running rules";
+                out.error(rule.fromSpan(stream), "stream '" + stream + "' is not declared, but " + close.get(0)
+                        + " is" + where + ": did you mean " + Suggestions.list(close, "or") + "? (to read a stream "
+                        + "of that name on purpose, declare it: STREAM " + stream + " (...))");
             }
         }
     }

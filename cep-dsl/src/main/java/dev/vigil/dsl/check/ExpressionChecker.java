@@ -160,6 +160,15 @@ final class ExpressionChecker {
         if (type != null) {
             return type;
         }
+        String head = ref.path().get(0);
+        if (variable == null && ref.path().size() > 1 && fields.lookup(head) == null) {
+            // neither a variable nor an object field: the variable is the mistake, not the field after it
+            List<String> closeVariables = Suggestions.closest(head, scope.variables.keySet());
+            out.error(ref.span(), "unknown pattern variable '" + head + "' in " + ref.dotted() + " (nor is it a "
+                    + "declared field); " + (closeVariables.isEmpty() ? "pattern variables are "
+                    + scope.variableList() : "did you mean " + Suggestions.list(closeVariables, "or") + "?"));
+            return Type.UNKNOWN;
+        }
         StringBuilder message = new StringBuilder("unknown field '").append(field).append('\'');
         if (variable != null) {
             message.append(" of ").append(variable);

@@ -91,6 +91,7 @@ final class AstBuilder {
         Map<String, CepParser.RuleClauseContext> seen = new HashMap<>();
         String severity = null;
         List<String> from = List.of();
+        List<Span> fromSpans = new ArrayList<>();
         List<FieldPath> partitionBy = new ArrayList<>();
         Pattern pattern = null;
         Window within = null;
@@ -105,7 +106,8 @@ final class AstBuilder {
                 twice(clause, kind, "rule");
             }
             if (clause instanceof CepParser.FromClauseContext fromClause) {
-                from = fromStreams(fromClause);
+                fromSpans.clear();
+                from = fromStreams(fromClause, fromSpans);
             }
         }
         for (CepParser.RuleClauseContext clause : ctx.ruleClause()) {
@@ -159,7 +161,7 @@ final class AstBuilder {
             skip = AfterMatchSkip.pastLastEvent(nameSpan);
         }
         return new Rule(name, severity, from, partitionBy, pattern, within, gapWithin, defines, emit, timeoutEmit,
-                skip, sinks, nameSpan);
+                skip, sinks, nameSpan, fromSpans);
     }
 
     private static String clauseName(CepParser.RuleClauseContext clause) {
@@ -183,7 +185,7 @@ final class AstBuilder {
                 + statement);
     }
 
-    private List<String> fromStreams(CepParser.FromClauseContext ctx) {
+    private List<String> fromStreams(CepParser.FromClauseContext ctx, List<Span> spansOut) {
         List<String> streams = new ArrayList<>();
         for (CepParser.NameContext stream : ctx.name()) {
             String name = Names.of(stream);
@@ -192,6 +194,7 @@ final class AstBuilder {
                 continue;
             }
             streams.add(name);
+            spansOut.add(spans.of(stream));
         }
         return streams;
     }

@@ -54,7 +54,7 @@ public final class SyntaxReader {
         List<StreamDecl> streams = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         for (CepParser.StatementContext statement : tree.statement()) {
-            if (broken(statement, errors.positions())) {
+            if (broken(statement, end(statement, tokens), errors.positions())) {
                 continue;
             }
             if (statement.streamDecl() != null) {
@@ -91,16 +91,42 @@ public final class SyntaxReader {
         }
     }
 
-    private static boolean broken(ParserRuleContext statement, List<Span> errorPositions) {
+    /**
+     * The token that ends {@code statement}: the first {@code ;} (or the end of the text) after its last token. Error
+     * recovery may end a statement early and skip the rest of it up to the {@code ;} (as for a misspelt clause
+     * keyword, {@code PARTITON BY k PATTERN a}): an error there is the statement's own, and its clauses after it are
+     * missing only because of it.
+     */
+    private static Token end(ParserRuleContext statement, CommonTokenStream tokens) {
+        Token stop = statement.getStop();
+        if (stop == null) {
+            return null;
+        }
+        for (int i = stop.getTokenIndex() + 1; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.getChannel() == Token.DEFAULT_CHANNEL
+                    && (token.getType() == CepLexer.SEMI || token.getType() == Token.EOF)) {
+                return token;
+            }
+        }
+        return stop;
+    }
+
+    /**
+     * Whether {@code statement} holds a syntax error: so it is not built, and nothing that follows from the error
+     * (a clause the parser could not read reported as missing) is reported besides it.
+     */
+    private static boolean broken(ParserRuleContext statement, Token end, List<Span> errorPositions) {
         if (hasErrorNode(statement)) {
             return true;
         }
         Token start = statement.getStart();
-        Token stop = statement.getStop();
+        Token stop = end;
         if (stop == null || stop.getTokenIndex() < start.getTokenIndex()) {
             return true;
         }
-        int stopColumn = stop.getCharPositionInLine() + Math.max(1, stop.getText().length());
+        int stopColumn = stop.getCharPositionInLine() + Math.max(1, stop.getType() == Token.EOF ? 1
+                : stop.getText().length());
         for (Span error : errorPositions) {
             boolean afterStart = error.line() > start.getLine()
                     || (error.line() == start.getLine() && error.column() > start.getCharPositionInLine());

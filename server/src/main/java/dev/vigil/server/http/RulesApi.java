@@ -1,5 +1,6 @@
 package dev.vigil.server.http;
 
+import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
@@ -12,6 +13,7 @@ import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleChangeGate;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleSet;
+import dev.vigil.server.rules.RuleWarnings;
 import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.rules.StreamConflict;
 import dev.vigil.server.sequencer.Ingest;
@@ -21,12 +23,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +39,10 @@ import java.util.function.Supplier;
  * versions, submits the change to every shard and records it in the {@link RuleRegistry}. The registry changes
  * only when the shards accepted the command, so what {@code GET} shows is what runs (or is queued to run). No lock
  * is held while compiling.
+ *
+ * <p>A text is checked against the streams the server knows: where it does not declare a stream, against the
+ * declaration in force (an unknown field, or a stream named like a declared one, is a diagnostic); where nobody
+ * declares it, the answer, the rule's status and the log warn of what no event has had ({@link RuleWarnings}).
  *
  * <p><b>Threading:</b> handlers run on the server's event loop; only the compile runs on a pool thread.
  */
@@ -46,6 +54,7 @@ public final class RulesApi {
     private final CompilePool compiler;
     private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
     private SinkRouter sinks;
+    private PrintWriter err = new PrintWriter(java.io.Writer.nullWriter());
 
     RulesApi(Vertx vertx, RuleRegistry registry, SequencerProxy ingest, Clock clock, CompilePool compiler) {
         this.vertx = vertx;
@@ -60,35 +69,39 @@ public final class RulesApi {
      * differently by running rules, deploying none.
      */
     void create(RoutingContext ctx) {
-        withCompiled(ctx, (source, result) -> change(ctx, () -> {
-            RuleSet running = registry.current();
-            Set<String> names = new HashSet<>();
-            for (CompiledRule rule : result.rules()) {
-                if (running.get(rule.name()) != null || !names.add(rule.name())) {
-                    Problems.send(ctx, 409, Problems.error("rule '" + rule.name() + "' already exists; use PUT "
-                            + "/v1/rules/" + rule.name() + " to replace it").put("name", rule.name()));
-                    return null;
-                }
-            }
-            if (conflicting(ctx, running, result, List.of())) {
+        withCompiled(ctx, List.of(), (source, compiled) -> change(ctx, () -> checkedAgain(ctx, source, compiled,
+                List.of(), result -> deployNew(ctx, source, result))));
+    }
+
+    /** Deploys the rules of a compiled text, or answers why not (409, 422, 503). */
+    private Future<?> deployNew(RoutingContext ctx, String source, CompileResult result) {
+        RuleSet running = registry.current();
+        Set<String> names = new HashSet<>();
+        for (CompiledRule rule : result.rules()) {
+            if (running.get(rule.name()) != null || !names.add(rule.name())) {
+                Problems.send(ctx, 409, Problems.error("rule '" + rule.name() + "' already exists; use PUT "
+                        + "/v1/rules/" + rule.name() + " to replace it").put("name", rule.name()));
                 return null;
             }
-            if (running.size() + names.size() > maxRules) {
-                Problems.send(ctx, 422, Limits.exceeded("deploying " + names.size() + " rule(s) would exceed the "
-                        + "limit of " + maxRules + " rules per server; delete rules first", "maxRules", maxRules,
-                        running.size() + names.size()));
-                return null;
+        }
+        if (conflicting(ctx, running, result, List.of())) {
+            return null;
+        }
+        if (running.size() + names.size() > maxRules) {
+            Problems.send(ctx, 422, Limits.exceeded("deploying " + names.size() + " rule(s) would exceed the "
+                    + "limit of " + maxRules + " rules per server; delete rules first", "maxRules", maxRules,
+                    running.size() + names.size()));
+            return null;
+        }
+        List<CompiledRule> versioned = new ArrayList<>();
+        for (CompiledRule rule : result.rules()) {
+            versioned.add(rule.withVersion(running.nextVersion(rule.name())));
+        }
+        return deploy(ctx, running, versioned, result, source).onSuccess(deployed -> {
+            if (deployed) {
+                send(ctx, 201, summaries(versioned, deployedWarnings(versioned)));
             }
-            List<CompiledRule> versioned = new ArrayList<>();
-            for (CompiledRule rule : result.rules()) {
-                versioned.add(rule.withVersion(running.nextVersion(rule.name())));
-            }
-            return deploy(ctx, running, versioned, result, source).onSuccess(deployed -> {
-                if (deployed) {
-                    send(ctx, 201, summaries(versioned));
-                }
-            });
-        }));
+        });
     }
 
     /**
@@ -106,6 +119,11 @@ public final class RulesApi {
         maxRules = max;
     }
 
+    /** Where the warnings about deployed rules are logged. */
+    void reportTo(PrintWriter log) {
+        err = log;
+    }
+
     /** Refuses rules whose {@code TO} names an unconfigured sink, and shows each rule's sinks in its status. */
     void useSinks(SinkRouter router) {
         sinks = router;
@@ -118,77 +136,153 @@ public final class RulesApi {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;
         }
-        withCompiled(ctx, (source, result) -> change(ctx, () -> {
-            if (result.rules().size() != 1 || !result.rules().get(0).name().equals(name)) {
-                List<String> found = new ArrayList<>();
-                result.rules().forEach(rule -> found.add(rule.name()));
-                Problems.send(ctx, 400, Problems.error("the body of PUT /v1/rules/" + name
-                        + " must define exactly the rule '" + name + "'").put("rules", new JsonArray(found)));
-                return null;
-            }
-            RuleSet running = registry.current();
-            if (running.get(name) == null) {
-                Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
-                return null;
-            }
-            if (conflicting(ctx, running, result, List.of(name))) {
-                return null;
-            }
-            CompiledRule rule = result.rules().get(0).withVersion(running.nextVersion(name));
-            return deploy(ctx, running, List.of(rule), result, source).onSuccess(deployed -> {
-                if (deployed) {
-                    send(ctx, 200, summary(rule));
-                }
-            });
-        }));
+        withCompiled(ctx, List.of(name), (source, compiled) -> change(ctx, () -> checkedAgain(ctx, source, compiled,
+                List.of(name), result -> replaceWith(ctx, name, source, result))));
     }
 
-    /** {@code POST /v1/rules/validate}: compiles without deploying. */
-    void validate(RoutingContext ctx) {
-        withCompiled(ctx, (source, result) -> send(ctx, 200, summaries(result.rules())));
+    /** Replaces rule {@code name} with the compiled text's one rule, or answers why not (400, 404, 409, 503). */
+    private Future<?> replaceWith(RoutingContext ctx, String name, String source, CompileResult result) {
+        if (result.rules().size() != 1 || !result.rules().get(0).name().equals(name)) {
+            List<String> found = new ArrayList<>();
+            result.rules().forEach(rule -> found.add(rule.name()));
+            Problems.send(ctx, 400, Problems.error("the body of PUT /v1/rules/" + name
+                    + " must define exactly the rule '" + name + "'").put("rules", new JsonArray(found)));
+            return null;
+        }
+        RuleSet running = registry.current();
+        if (running.get(name) == null) {
+            Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
+            return null;
+        }
+        if (conflicting(ctx, running, result, List.of(name))) {
+            return null;
+        }
+        CompiledRule rule = result.rules().get(0).withVersion(running.nextVersion(name));
+        return deploy(ctx, running, List.of(rule), result, source).onSuccess(deployed -> {
+            if (deployed) {
+                send(ctx, 200, summary(rule).put("warnings", new JsonArray(deployedWarnings(List.of(rule))
+                        .get(0))));
+            }
+        });
     }
 
     /**
-     * Reads the request's rule text, compiles it on a worker and, back on the event loop, hands text and result to
-     * {@code then} when the text compiled to at least one rule; otherwise answers 400 with the diagnostics.
+     * {@code POST /v1/rules/validate}: compiles without deploying, checking the streams the text does not declare
+     * against the running rules' declarations, and warns as a deployment would.
      */
-    private void withCompiled(RoutingContext ctx, BiConsumer<String, CompileResult> then) {
+    void validate(RoutingContext ctx) {
+        withCompiled(ctx, List.of(), (source, compiled) -> {
+            Set<String> declared = new HashSet<>();
+            compiled.result().streams().forEach(stream -> declared.add(stream.name()));
+            compiled.known().forEach(stream -> declared.add(stream.name()));
+            List<List<String>> warnings = new ArrayList<>();
+            for (CompiledRule rule : compiled.result().rules()) {
+                warnings.add(RuleWarnings.of(rule.source(), declared::contains, registry.seen()));
+            }
+            send(ctx, 200, summaries(compiled.result().rules(), warnings));
+        });
+    }
+
+    /** A text compiled against the declarations that were in force (for the rules it would not replace). */
+    private record Compiled(CompileResult result, List<StreamDecl> known) {}
+
+    /**
+     * Reads the request's rule text, compiles it on a worker, checking the streams it does not declare against the
+     * declarations in force that rules other than {@code replacing} hold, and, back on the event loop, hands text and
+     * result to {@code then} when the text compiled to at least one rule; otherwise answers 400 with the diagnostics.
+     */
+    private void withCompiled(RoutingContext ctx, List<String> replacing, BiConsumer<String, Compiled> then) {
         String source = source(ctx);
         if (source == null) {
             return;
         }
-        compile(source).onSuccess(result -> {
-            if (checkCompiled(ctx, result)) {
-                then.accept(source, result);
+        List<StreamDecl> known = registry.current().declarations(replacing);
+        compiled(ctx, source, known).onSuccess(result -> {
+            if (result != null) {
+                then.accept(source, new Compiled(result, known));
             }
-        }).onFailure(failed -> {
+        });
+    }
+
+    /**
+     * Compiles {@code source} against {@code known}; completes with the result when it can be used, else with null
+     * after answering (400 with the diagnostics, 503 when every compiler is busy).
+     */
+    private Future<CompileResult> compiled(RoutingContext ctx, String source, List<StreamDecl> known) {
+        return compile(source, known).map(result -> checkCompiled(ctx, result) ? result : null).recover(failed -> {
             if (failed instanceof CompilePool.Busy) {
                 ctx.response().putHeader("Retry-After", "1");
                 Problems.send(ctx, 503, Problems.error("every rule compiler is busy; retry later"));
             } else {
                 ctx.fail(failed);
             }
+            return Future.succeededFuture(null);
         });
+    }
+
+    /**
+     * Runs {@code then} with the compiled text, once it is known to have been checked against the declarations in
+     * force now: they may have changed while it compiled (another change deployed or dropped one); then it is
+     * compiled again first, within the change, so no other change comes between.
+     */
+    private Future<?> checkedAgain(RoutingContext ctx, String source, Compiled compiled, List<String> replacing,
+            Function<CompileResult, Future<?>> then) {
+        List<StreamDecl> now = registry.current().declarations(replacing);
+        if (now.equals(compiled.known())) {
+            return then.apply(compiled.result());
+        }
+        return compiled(ctx, source, now).compose(result -> {
+            Future<?> done = result == null ? null : then.apply(result);
+            if (done == null) {
+                return Future.<Void>succeededFuture();
+            }
+            return done.<Void>mapEmpty();
+        });
+    }
+
+    /** The warnings about each of {@code rules}, now deployed, in order; each also goes to the log. */
+    private List<List<String>> deployedWarnings(List<CompiledRule> rules) {
+        RuleSet running = registry.current();
+        List<List<String>> all = new ArrayList<>();
+        for (CompiledRule rule : rules) {
+            List<String> warnings = RuleWarnings.of(rule.source(), stream -> running.declaration(stream) != null,
+                    registry.seen());
+            for (String warning : warnings) {
+                err.println("vigil serve: rule '" + rule.name() + "' version " + rule.version() + ": warning: "
+                        + warning);
+            }
+            all.add(warnings);
+        }
+        err.flush();
+        return all;
+    }
+
+    /** The warnings about a running rule now (they go as events arrive). */
+    private List<String> warnings(DeployedRule rule, RuleSet running) {
+        return RuleWarnings.of(rule.rule().source(), stream -> running.declaration(stream) != null, registry.seen());
     }
 
     void list(RoutingContext ctx) {
         JsonArray rules = new JsonArray();
         EngineCounters counters = ingest.counters();
-        for (DeployedRule rule : registry.current().all()) {
-            rules.add(summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
-                    .put("counters", counters(rule.rule(), counters)));
+        RuleSet running = registry.current();
+        for (DeployedRule rule : running.all()) {
+            rules.add(summary(rule.rule()).put("warnings", new JsonArray(warnings(rule, running)))
+                    .put("deployedAt", rule.deployedAt().toString()).put("counters", counters(rule.rule(), counters)));
         }
         send(ctx, 200, rules.encode());
     }
 
     void get(RoutingContext ctx) {
-        DeployedRule rule = registry.current().get(ctx.pathParam("name"));
+        RuleSet running = registry.current();
+        DeployedRule rule = running.get(ctx.pathParam("name"));
         if (rule == null) {
             Problems.send(ctx, 404, Problems.error("no rule named '" + ctx.pathParam("name") + "'")
                     .put("name", ctx.pathParam("name")));
             return;
         }
-        send(ctx, 200, summary(rule.rule()).put("deployedAt", rule.deployedAt().toString())
+        send(ctx, 200, summary(rule.rule()).put("warnings", new JsonArray(warnings(rule, running)))
+                .put("deployedAt", rule.deployedAt().toString())
                 .put("counters", counters(rule.rule(), ingest.counters())).put("source", rule.source())
                 .put("sinks", sinks == null ? new JsonArray() : sinks.status(rule.name())).encode());
     }
@@ -266,9 +360,9 @@ public final class RulesApi {
         return true;
     }
 
-    private io.vertx.core.Future<CompileResult> compile(String source) {
+    private Future<CompileResult> compile(String source, List<StreamDecl> known) {
         SinkCatalog catalog = sinks == null ? new SinkCatalog(List.of(), null) : sinks.catalog();
-        return compiler.compile(vertx.getOrCreateContext(), RuleRegistry.REQUEST_FILE, source,
+        return compiler.compile(vertx.getOrCreateContext(), RuleRegistry.REQUEST_FILE, source, known,
                 result -> catalog.check(RuleRegistry.REQUEST_FILE, source, result));
     }
 
@@ -276,6 +370,12 @@ public final class RulesApi {
     private static boolean checkCompiled(RoutingContext ctx, CompileResult result) {
         if (!result.ok()) {
             Problems.send(ctx, 400, Problems.diagnostics(result.diagnostics()));
+            return false;
+        }
+        if (result.rules().isEmpty() && !result.streams().isEmpty()) {
+            Problems.send(ctx, 400, Problems.error("the text declares streams but no RULE: a STREAM declaration is "
+                    + "held by the rules deployed with it, so send it together with a rule that reads the stream "
+                    + "(or put it in a file of the rules folder with one)"));
             return false;
         }
         if (result.rules().isEmpty()) {
@@ -309,16 +409,16 @@ public final class RulesApi {
         return source;
     }
 
-    /** One rule's summary for a single rule, a JSON array for several (a file may declare several rules). */
-    private static String summaries(List<CompiledRule> rules) {
-        if (rules.size() == 1) {
-            return summary(rules.get(0)).encode();
-        }
+    /**
+     * One rule's summary for a single rule, a JSON array for several (a file may declare several rules), each with
+     * its warnings.
+     */
+    private static String summaries(List<CompiledRule> rules, List<List<String>> warnings) {
         JsonArray list = new JsonArray();
-        for (CompiledRule rule : rules) {
-            list.add(summary(rule));
+        for (int i = 0; i < rules.size(); i++) {
+            list.add(summary(rules.get(i)).put("warnings", new JsonArray(warnings.get(i))));
         }
-        return list.encode();
+        return rules.size() == 1 ? list.getJsonObject(0).encode() : list.encode();
     }
 
     private static JsonObject summary(CompiledRule rule) {

@@ -139,6 +139,12 @@ public final class ServerVerticle extends VerticleBase {
                 new SinkMeters(metrics.registry())).start(registry);
         alerts.sendTo(sinks);
         rules.useSinks(sinks);
+        rules.reportTo(err);
+        registry.seen().registerMeters(metrics.registry());
+        registry.seen().reportTo(message -> {
+            err.println(message);
+            err.flush();
+        });
         SourceRoutes events = sources.create(vertx, ingest, metrics::malformed);
         Problems problems = new Problems(err);
         rules.limitRules(config.maxRules());

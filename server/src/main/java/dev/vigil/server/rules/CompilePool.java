@@ -1,5 +1,6 @@
 package dev.vigil.server.rules;
 
+import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.RuleCompiler;
@@ -8,6 +9,7 @@ import dev.vigil.server.metrics.RuleWorkMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -64,12 +66,21 @@ public final class CompilePool implements AutoCloseable {
      * on {@code context}. It fails with {@link Busy} when the pool is full.
      */
     public Future<CompileResult> compile(Context context, String file, String text, UnaryOperator<CompileResult> then) {
+        return compile(context, file, text, List.of(), then);
+    }
+
+    /**
+     * As {@link #compile(Context, String, String, UnaryOperator)}, checking the streams the text does not declare
+     * against {@code known} declarations (those of the running rules).
+     */
+    public Future<CompileResult> compile(Context context, String file, String text, List<StreamDecl> known,
+            UnaryOperator<CompileResult> then) {
         Promise<CompileResult> promise = Promise.promise();
         try {
             threads.execute(() -> {
                 CompileResult result;
                 try {
-                    result = then.apply(RuleCompiler.compile(file, text, limits));
+                    result = then.apply(RuleCompiler.compile(file, text, limits, known));
                 } catch (RuntimeException bug) {
                     context.runOnContext(ignored -> promise.fail(bug));
                     return;

@@ -24,13 +24,17 @@ import java.util.stream.Stream;
  * Loads the rule files found at start: every {@code *.cep} file under a folder, recursively, in path order. A
  * file with any mistake is reported with the usual positioned diagnostics and skipped whole; so is a file that
  * declares a stream differently from an earlier file (the diagnostic names both); a rule whose name an earlier
- * file already used is reported and skipped. Files compile under the server's compile limits, and a file beyond
- * one is reported like any other mistake. Problems in files never stop the server from starting.
+ * file already used is reported and skipped. A file's rules are checked against the declarations of the files taken
+ * before it, where it does not declare a stream itself. Files compile under the server's compile limits, and a file
+ * beyond one is reported like any other mistake. Problems in files never stop the server from starting.
  *
  * @param rules the rules to deploy, each with its file's text as source, and the files' stream declarations
  * @param files every file read, with the rules deployed from it: where {@link RuleReloader} starts from
  */
 public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> files) {
+    /** What a file of declarations without rules is told. */
+    static final String DECLARES_NOTHING = "declares streams but no RULE, so it declares nothing: a STREAM "
+            + "declaration is held by the rules of its file; put it in the file of a rule that reads the stream";
 
     public static RuleDirectory load(Path folder, PrintWriter err, Instant now, SinkCatalog sinks, CompileLimits limits) {
         if (folder == null) {
@@ -51,7 +55,7 @@ public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> f
                 continue;
             }
             CompileResult result = sinks.check(file.toString(), text,
-                    RuleCompiler.compile(file.toString(), text, limits));
+                    RuleCompiler.compile(file.toString(), text, limits, rules.declarations(List.of())));
             if (!result.ok()) {
                 for (Diagnostic diagnostic : result.diagnostics()) {
                     err.println(diagnostic.render());
@@ -59,6 +63,9 @@ public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> f
                 err.println("vigil serve: " + file + " skipped: it does not compile");
                 files.put(file, new RuleReloader.WatchedFile(text, List.of()));
                 continue;
+            }
+            if (result.rules().isEmpty() && !result.streams().isEmpty()) {
+                err.println("vigil serve: " + file + " " + DECLARES_NOTHING);
             }
             List<StreamConflict> conflicts = rules.conflicts(result.streams(), List.of());
             if (!conflicts.isEmpty()) {

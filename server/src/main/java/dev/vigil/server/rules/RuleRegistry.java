@@ -1,5 +1,6 @@
 package dev.vigil.server.rules;
 
+import dev.vigil.nfa.EventDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.function.Supplier;
@@ -20,8 +21,10 @@ public final class RuleRegistry {
     public static final String REQUEST_FILE = "request";
 
     private volatile RuleSet current;
+    private volatile EventDecoder decoder;
     private volatile Runnable changed = () -> { };
     private final RuleChangeGate changes = new RuleChangeGate();
+    private final SeenStreams seen = new SeenStreams();
 
     public RuleRegistry() {
         this(RuleSet.empty());
@@ -29,6 +32,7 @@ public final class RuleRegistry {
 
     public RuleRegistry(RuleSet initial) {
         this.current = initial;
+        this.decoder = initial.decoder().observedBy(seen);
     }
 
     /** The rules running now. */
@@ -36,8 +40,22 @@ public final class RuleRegistry {
         return current;
     }
 
+    /**
+     * The decoder of the running set's declarations, which also tells {@link #seen} of every event it decodes: what
+     * sources decode events with.
+     */
+    public EventDecoder decoder() {
+        return decoder;
+    }
+
+    /** The streams and fields events have had since the server started, learnt by {@link #decoder}. */
+    public SeenStreams seen() {
+        return seen;
+    }
+
     /** Makes {@code next} the running set and tells the listener; by the sequencer (or before the server starts). */
     public void publish(RuleSet next) {
+        decoder = next.decoder().observedBy(seen);
         current = next;
         changed.run();
     }

@@ -1,6 +1,7 @@
 package dev.vigil.server.rules;
 
 import dev.vigil.dsl.Diagnostic;
+import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
@@ -23,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -56,7 +58,8 @@ public final class RuleReloader {
         Path file();
     }
 
-    record Changed(Path file, String text, CompileResult result) implements FileChange {}
+    /** A file whose text changed, compiled against {@code known}, the declarations its rules did not hold. */
+    record Changed(Path file, String text, CompileResult result, List<StreamDecl> known) implements FileChange {}
 
     record Removed(Path file) implements FileChange {}
 
@@ -117,9 +120,15 @@ public final class RuleReloader {
         }
         scanning = true;
         Map<Path, String> seen = new HashMap<>();
-        files.forEach((file, watched) -> seen.put(file, watched.text()));
+        Map<Path, List<String>> owned = new HashMap<>();
+        files.forEach((file, watched) -> {
+            seen.put(file, watched.text());
+            owned.put(file, watched.rules());
+        });
         CompileLimits compileLimits = limits;
-        vertx.executeBlocking(() -> changes(folder, seen, compileLimits), false).onComplete(done -> {
+        RuleSet running = registry.current();
+        Function<Path, List<StreamDecl>> known = file -> running.declarations(owned.getOrDefault(file, List.of()));
+        vertx.executeBlocking(() -> changes(folder, seen, compileLimits, known), false).onComplete(done -> {
             if (done.failed()) {
                 scanning = false;
                 err.println("vigil serve: cannot scan rules folder " + folder + ": " + done.cause().getMessage());
@@ -149,8 +158,12 @@ public final class RuleReloader {
         return applied.future();
     }
 
-    /** The files under {@code folder} whose text differs from {@code seen} (compiled), and the vanished ones. */
-    static List<FileChange> changes(Path folder, Map<Path, String> seen, CompileLimits limits) throws IOException {
+    /**
+     * The files under {@code folder} whose text differs from {@code seen} (compiled, each checked against the
+     * declarations {@code known} gives for it), and the vanished ones.
+     */
+    static List<FileChange> changes(Path folder, Map<Path, String> seen, CompileLimits limits,
+            Function<Path, List<StreamDecl>> known) throws IOException {
         List<Path> present = new ArrayList<>();
         if (Files.isDirectory(folder)) {
             try (Stream<Path> walk = Files.walk(folder)) {
@@ -167,7 +180,9 @@ public final class RuleReloader {
                 continue; // being replaced, or not text: the next scan sees how it ends up
             }
             if (!text.equals(seen.get(file))) {
-                changes.add(new Changed(file, text, RuleCompiler.compile(file.toString(), text, limits)));
+                List<StreamDecl> declarations = known.apply(file);
+                changes.add(new Changed(file, text, RuleCompiler.compile(file.toString(), text, limits, declarations),
+                        declarations));
             }
         }
         Set<Path> still = new HashSet<>(present);
@@ -201,6 +216,11 @@ public final class RuleReloader {
             });
         }
         Changed changed = (Changed) change;
+        if (!registry.current().declarations(old.rules()).equals(changed.known())) {
+            // a declaration came or went while the file compiled: check it again against those in force now
+            files.put(changed.file(), new WatchedFile(null, old.rules()));
+            return Future.succeededFuture();
+        }
         if (meters != null) {
             meters.compiled(changed.result());
         }
@@ -213,6 +233,9 @@ public final class RuleReloader {
                     + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
             return Future.succeededFuture();
+        }
+        if (result.rules().isEmpty() && !result.streams().isEmpty()) {
+            err.println("vigil serve: " + changed.file() + " " + RuleDirectory.DECLARES_NOTHING);
         }
         RuleSet running = registry.current();
         List<CompiledRule> deploy = new ArrayList<>();
@@ -281,6 +304,14 @@ public final class RuleReloader {
                     report.append(" undeployed ").append(describe(dropped));
                 }
                 err.println(report);
+                RuleSet deployedSet = registry.current();
+                for (CompiledRule rule : deploy) {
+                    for (String warning : RuleWarnings.of(rule.source(), stream -> deployedSet.declaration(stream) != null,
+                            registry.seen())) {
+                        err.println("vigil serve: rule '" + rule.name() + "' version " + rule.version()
+                                + ": warning: " + warning);
+                    }
+                }
                 return null;
             });
         });

@@ -122,6 +122,26 @@ public final class RuleSet {
     }
 
     /**
+     * The declarations in force that stay in force when the rules {@code replacing} are replaced: those some other
+     * rule holds. A rule text is checked against them where it does not declare a stream itself.
+     */
+    public List<StreamDecl> declarations(Collection<String> replacing) {
+        List<StreamDecl> kept = new ArrayList<>();
+        for (Declared declared : streams.values()) {
+            if (!replacing.containsAll(declared.holders())) {
+                kept.add(declared.declaration());
+            }
+        }
+        return kept;
+    }
+
+    /** The declaration in force for {@code stream}, or null when the stream is schemaless. */
+    public StreamDecl declaration(String stream) {
+        Declared declared = streams.get(stream);
+        return declared == null ? null : declared.declaration();
+    }
+
+    /**
      * How {@code declarations} disagree with the declarations in force, where rules other than {@code replacing}
      * hold them; empty when they may be deployed.
      */

@@ -157,7 +157,7 @@ public final class EventConnection {
             onParsed(number, EventFrame.refused(refused));
             return;
         }
-        EventDecoder decoder = registry.current().decoder();
+        EventDecoder decoder = registry.decoder();
         if (!manyLines(bytes)) {
             onParsed(number, decode(bytes, decoder));
             return;

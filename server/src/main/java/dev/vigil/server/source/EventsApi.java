@@ -73,7 +73,7 @@ public final class EventsApi {
             sources.put(name, source);
         }
         String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
-        EventDecoder decoder = registry.current().decoder();
+        EventDecoder decoder = registry.decoder();
         Source from = source;
         vertx.executeBlocking(() -> EventFrame.lines(body, decoder), false).onSuccess(parsed -> {
             if (parsed.batch().size() > maxEventsPerBatch) {
