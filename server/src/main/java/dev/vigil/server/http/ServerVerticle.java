@@ -163,6 +163,10 @@ public final class ServerVerticle extends VerticleBase {
         router.route().handler(strict::transferEncoding);
         router.route().handler(new CrossSiteGuard(config.security().allowedOrigins(), !config.tokens().isEmpty(),
                 metrics::refused)::handle);
+        Handler<RoutingContext> cors = Cors.of(config.security().allowedOrigins());
+        if (cors != null) {
+            router.route().handler(cors);   // answers preflights, which carry no token
+        }
         router.route().handler(new Authenticator(config.tokens())::handle);
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
         router.get("/ready").handler(this::ready);
