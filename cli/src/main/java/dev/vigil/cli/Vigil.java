@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.server.log.ChronicleSetup;
+import dev.vigil.server.metrics.BuildInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -50,8 +51,7 @@ public final class Vigil implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = Vigil.class.getPackage().getImplementationVersion();
-            return new String[] {"vigil " + (version == null ? "development build" : version)};
+            return new String[] {"vigil " + BuildInfo.current()};
         }
     }
 }

@@ -106,8 +106,9 @@ public final class VigilServer {
     private static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err,
             DiskReserve.FreeSpace disk, MemoryGuard.Heap heap) {
         Clock clock = Clock.systemUTC();   // the one wall clock, handed to every stage that reads the time
+        long startedNanos = System.nanoTime();
         return vertx.executeBlocking(() -> Opened.open(config, disk, clock, err))
-                .compose(opened -> deploy(vertx, config, opened, heap, clock, err)
+                .compose(opened -> deploy(vertx, config, opened, heap, clock, err, startedNanos)
                         .recover(failed -> vertx.executeBlocking(() -> {
                             opened.close();   // no log left open (and no file mapped)
                             return null;
@@ -175,7 +176,7 @@ public final class VigilServer {
      * verticle starts from.
      */
     private static Future<VigilServer> deploy(Vertx vertx, ServerConfig config, Opened opened,
-            MemoryGuard.Heap heap, Clock clock, PrintWriter err) {
+            MemoryGuard.Heap heap, Clock clock, PrintWriter err, long startedNanos) {
         boolean recovering = opened.recovering();
         Restart restart = opened.restart();
         RuleSet initial = !recovering ? opened.rules().rules()
@@ -198,7 +199,7 @@ public final class VigilServer {
         };
         // recovering: rules and state from the checkpoint and the log after it
         ServerVerticle.Start from = new ServerVerticle.Start(opened.rules().files(),
-                recovering ? opened.ingestLog() : null, opened.restart(), opened.store(), heap);
+                recovering ? opened.ingestLog() : null, opened.restart(), opened.store(), heap, startedNanos);
         ServerVerticle verticle = new ServerVerticle(config, registry, opened.alertLog(), sequencer, sources, from,
                 clock, err);
         return vertx.deployVerticle(verticle).map(id -> new VigilServer(vertx, verticle, id,

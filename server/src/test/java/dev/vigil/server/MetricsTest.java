@@ -156,7 +156,7 @@ class MetricsTest {
     }
 
     /** The samples of a Prometheus text exposition: "name{labels}" to value; comments skipped. */
-    private static Map<String, Double> samples(String text) {
+    static Map<String, Double> samples(String text) {
         Map<String, Double> samples = new HashMap<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {

@@ -6,6 +6,9 @@ import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.shard.ShardSnapshot;
 import dev.vigil.server.shard.ShardState;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -18,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Takes checkpoints every interval and savepoints on request, on its own thread: sends the barrier through the
@@ -91,6 +95,38 @@ public final class Checkpointer implements AutoCloseable {
 
     public CheckpointStats stats() {
         return stats;
+    }
+
+    /**
+     * The checkpoint meters, read from the latest statistics when scraped: checkpoints (and savepoints) completed and
+     * failed, and of the latest one its duration, the engine state's size, the longest shard pause and its age. The
+     * age grows while nothing is ingested, since a periodic checkpoint is skipped when nothing changed; none of the
+     * latest's gauges has a value (NaN) before this process took one.
+     */
+    public void registerMeters(MeterRegistry registry) {
+        FunctionCounter.builder("vigil.checkpoints.completed", this, self -> self.stats.completed())
+                .description("Checkpoints and savepoints written").register(registry);
+        FunctionCounter.builder("vigil.checkpoints.failed", this, self -> self.stats.failed())
+                .description("Checkpoints and savepoints that failed (the previous one stays the latest)")
+                .register(registry);
+        latestGauge(registry, "vigil.checkpoint.duration", "seconds",
+                "From the barrier to the file on disk, for the latest checkpoint or savepoint",
+                latest -> latest.durationNanos() / 1e9);
+        latestGauge(registry, "vigil.checkpoint.size", "bytes",
+                "The engine state's size over all shards, in the latest checkpoint or savepoint",
+                CheckpointStats::stateBytes);
+        latestGauge(registry, "vigil.checkpoint.shard.pause", "seconds",
+                "The longest time one shard stopped handling events to write its state, for the latest checkpoint",
+                latest -> latest.longestPauseNanos() / 1e9);
+        latestGauge(registry, "vigil.checkpoint.age", "seconds",
+                "Wall-clock time since the latest checkpoint or savepoint was written",
+                latest -> (clock.millis() - latest.latest().createdAtMs()) / 1e3);
+    }
+
+    private void latestGauge(MeterRegistry registry, String name, String unit, String description,
+            ToDoubleFunction<CheckpointStats> value) {
+        Gauge.builder(name, this, self -> self.stats.latest() == null ? Double.NaN : value.applyAsDouble(self.stats))
+                .baseUnit(unit).description(description).strongReference(true).register(registry);
     }
 
     /** Takes a savepoint named {@code name}; completes with its header, or with the reason it failed. */

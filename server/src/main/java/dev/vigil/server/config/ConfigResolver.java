@@ -125,7 +125,8 @@ public final class ConfigResolver {
             new ConfigKey("allowedOrigins", "VIGIL_ALLOWED_ORIGINS", "--allowed-origins", "ORIGINS",
                     ConfigKey.Kind.LIST, null,
                     "Origins (https://ops.example.com) besides the server's own whose web pages may change the "
-                            + "server and open its WebSockets; browsers from any other origin are refused (403)."),
+                            + "server, open its WebSockets and read its answers (CORS, off without any); browsers "
+                            + "from any other origin are refused (403)."),
             new ConfigKey("sinkDir", "VIGIL_SINK_DIR", "--sink-dir", "DIR", ConfigKey.Kind.PATH, null,
                     "Folder that file sinks named in rule text (TO file 'x.ndjson') write under; default "
                             + "<data>/sinks. Their paths must be relative and stay inside it."),

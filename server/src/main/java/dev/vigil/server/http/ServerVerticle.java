@@ -20,6 +20,7 @@ import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.sequencer.MemoryGuard;
 import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.server.shard.AlertSink;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -65,15 +66,19 @@ public final class ServerVerticle extends VerticleBase {
     private SinkRouter sinks;
     private AlertHub alerts;
     private CompilePool compiler;
+    private ServerMetrics metrics;
+    /** How long the start took to restore and replay, once done; 0 when there was nothing to recover. */
+    private volatile double recoverySeconds;
 
     /**
      * What the server starts from: the rules folder's files as loaded ({@code rulesFolder}), or, when
      * {@code recoveryLog} is set, the ingest log to replay after {@code restart} (a checkpoint or savepoint, or null
      * for the whole log), after which the folder's reload starts from the files as the log deployed them; where
-     * checkpoints go ({@code checkpoints}, null without a data folder); and how the memory guard reads the heap.
+     * checkpoints go ({@code checkpoints}, null without a data folder); how the memory guard reads the heap; and
+     * when the start began ({@link System#nanoTime}), for the recovery time.
      */
     public record Start(Map<Path, RuleReloader.WatchedFile> rulesFolder, IngestLog recoveryLog,
-            Restart restart, CheckpointStore checkpoints, MemoryGuard.Heap heap) {}
+            Restart restart, CheckpointStore checkpoints, MemoryGuard.Heap heap, long startedNanos) {}
 
     /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */
     public interface IngestFactory {
@@ -103,10 +108,12 @@ public final class ServerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         ServerMetrics metrics = new ServerMetrics();
+        this.metrics = metrics;
         alerts = new AlertHub(context, alertLog, metrics, clock, err);
         ingest = ingests.create(alerts);
         metrics.attach(ingest::counters, ingest::routed);
         ingest.registerMeters(metrics.registry());
+        metrics.beforeScrape(() -> ingest.sourceLag().refresh(metrics.registry()));
         MemoryGuard memory = new MemoryGuard(config.memory().heapPausePercent(), config.memory().heapResumePercent(),
                 from.heap(), err);
         ingest.pauseWhenMemoryIsShort(memory);
@@ -130,6 +137,13 @@ public final class ServerVerticle extends VerticleBase {
                         }
                     });
         }
+        if (checkpointer != null) {
+            checkpointer.registerMeters(metrics.registry());
+        }
+        Gauge.builder("vigil.recovery", this, verticle -> verticle.recoverySeconds).baseUnit("seconds")
+                .description("How long this start took to read the latest checkpoint, restore it and replay the ingest "
+                        + "log after it; 0 when there was nothing to recover")
+                .register(metrics.registry());
         ingest.start();
         AlertsApi history = new AlertsApi(alertLog);
         RuleWorkMeters work = new RuleWorkMeters(metrics.registry());
@@ -155,6 +169,10 @@ public final class ServerVerticle extends VerticleBase {
         router.route().handler(strict::transferEncoding);
         router.route().handler(new CrossSiteGuard(config.security().allowedOrigins(), !config.tokens().isEmpty(),
                 metrics::refused)::handle);
+        Handler<RoutingContext> cors = Cors.of(config.security().allowedOrigins());
+        if (cors != null) {
+            router.route().handler(cors);   // answers preflights, which carry no token
+        }
         router.route().handler(new Authenticator(config.tokens())::handle);
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
         router.get("/ready").handler(this::ready);
@@ -208,8 +226,12 @@ public final class ServerVerticle extends VerticleBase {
         server = vertx.createHttpServer(options).requestHandler(router);
         Future<Map<Path, RuleReloader.WatchedFile>> rulesReady = from.recoveryLog() == null
                 ? Future.succeededFuture(from.rulesFolder())
-                : vertx.executeBlocking(() -> new Recovery(from.recoveryLog(), ingest, registry, err,
-                        from.restart(), config.ruleWork().compile()).replay());
+                : vertx.executeBlocking(() -> {
+                    Map<Path, RuleReloader.WatchedFile> replayed = new Recovery(from.recoveryLog(), ingest, registry,
+                            err, from.restart(), config.ruleWork().compile()).replay();
+                    recoverySeconds = (System.nanoTime() - from.startedNanos()) / 1e9;
+                    return replayed;
+                });
         return rulesReady.compose(watchedFiles -> {
             // only now: idleness is decided by the clock, and a replay must give the shards only what the log holds
             ingest.goLive();
@@ -256,6 +278,7 @@ public final class ServerVerticle extends VerticleBase {
                 }
                 attempt("closing the alert log", alertLog::close, failures);
                 attempt("closing the ingest log", ingest::closeLog, failures);
+                metrics.close();
                 if (!failures.isEmpty()) {
                     throw new IllegalStateException(failures.size() + " step(s) of the stop failed: "
                             + String.join("; ", failures));

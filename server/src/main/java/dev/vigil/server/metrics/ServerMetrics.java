@@ -9,13 +9,23 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -64,6 +74,8 @@ public final class ServerMetrics {
             return rule == null ? 0 : counter.applyAsLong(rule);
         }
     }
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
     private final Counter malformed;
     private final Counter suppressed;
     private final Timer latency;
@@ -80,6 +92,7 @@ public final class ServerMetrics {
     private static final String AFRESH = "its deployment, or a replacement that dropped its partial matches";
 
     public ServerMetrics() {
+        bindJvmAndProcess();
         this.malformed = Counter.builder("vigil.malformed.events")
                 .description("Input lines rejected as malformed (bad JSON, unknown stream, wrong field types)")
                 .register(registry);
@@ -96,6 +109,39 @@ public final class ServerMetrics {
                 .description("Wall-clock time from accepting a match's last event to pushing the alert")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
+    }
+
+    /**
+     * The JVM's and the process's meters, one Micrometer binder each, under the names JVM dashboards already know
+     * ({@code jvm_memory_used_bytes}, {@code jvm_gc_pause_seconds}, {@code jvm_threads_live_threads},
+     * {@code process_cpu_usage}, {@code process_uptime_seconds}, ...), and {@code vigil_build_info}: written by hand
+     * they would be the same code, less tested.
+     */
+    private void bindJvmAndProcess() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        BuildInfo build = BuildInfo.current();
+        Gauge.builder("vigil.build.info", () -> 1).description("Always 1: the version and git commit of this build")
+                .tag("version", build.version()).tag("commit", build.commit()).register(registry);
+    }
+
+    /** Stops listening to the JVM's garbage collection notifications (the server stops; its registry goes). */
+    public void close() {
+        gc.close();
+    }
+
+    /**
+     * Runs {@code refresh} before each scrape, on the scraping thread: for stages whose meters come and go (one per
+     * event source), registered and removed there.
+     */
+    public void beforeScrape(Runnable refresh) {
+        beforeScrape.add(refresh);
     }
 
     /** The registry behind {@code /metrics}, for meters kept elsewhere ({@link SinkMeters}). */
@@ -172,6 +218,9 @@ public final class ServerMetrics {
 
     /** The Prometheus text exposition of every meter. */
     public String scrape() {
+        for (Runnable refresh : beforeScrape) {
+            refresh.run();
+        }
         if (counters != null) {
             snapshot = Snapshot.of(counters.get());
             register(snapshot.counters());

@@ -76,6 +76,7 @@ public final class Ingest {
     /** The running rules: read here, swapped here when a change takes effect (the sequencer is its writer). */
     private final RuleRegistry rules;
     private final IngestCounters counters = new IngestCounters();
+    private final SourceLag sourceLag;
     /** Where each stream's events go, under the running rules. */
     private Routing routing;
     /** Pauses ingestion while the heap is nearly full; null: never (set before the sources open). */
@@ -96,6 +97,7 @@ public final class Ingest {
         this.nanoClock = nanoClock;
         this.defaultDelayMs = defaultDelayMs;
         this.time = new WatermarkTracker(idleTimeoutNanos);
+        this.sourceLag = new SourceLag(nanoClock);
         this.routing = Routing.of(rules.current().compiled(), shards.size(), defaultDelayMs);
         time.track(routing.delaysByStream(), nanoClock.getAsLong());
         this.logPosition = log.lastPosition();
@@ -324,6 +326,7 @@ public final class Ingest {
      * moved; call periodically. Skipped while a queue is full (the next call catches up).
      */
     public void expireIdleSources(long now) {
+        sourceLag.publish(time.sources(), now);
         if (!everyShardHasRoom(0)) {
             return;
         }
@@ -531,6 +534,11 @@ public final class Ingest {
         for (Shard shard : shards) {
             shard.registerMeters(registry);
         }
+    }
+
+    /** Each source's silence and lag as meters, refreshed before each scrape ({@link SourceLag#refresh}). */
+    public SourceLag sourceLag() {
+        return sourceLag;
     }
 
     /** Events of a stream passed on to the shards: on time, and read by some rule. */

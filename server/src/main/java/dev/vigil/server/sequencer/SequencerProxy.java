@@ -320,6 +320,11 @@ public final class SequencerProxy implements RuleChanges {
         ingest.registerMeters(registry);
     }
 
+    /** The sources' silence and lag meters, registered and removed as sources come and go; before each scrape. */
+    public SourceLag sourceLag() {
+        return ingest.sourceLag();
+    }
+
     /**
      * Closes the ingest log: on the sequencer's thread while it runs (between two appends; later batches are refused
      * by the closed log), else at once. Waits, so not for event-loop threads.

@@ -56,6 +56,11 @@ public final class WatermarkTracker {
         sources.add(source);
     }
 
+    /** The sources tracked now (read on the sequencer's thread only). */
+    List<EventSource> sources() {
+        return sources;
+    }
+
     /** A source that went away stops holding its streams back at once. */
     public void close(EventSource source, long nowNanos) {
         if (source.closed) {
