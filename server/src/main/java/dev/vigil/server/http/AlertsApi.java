@@ -8,13 +8,15 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
- * {@code GET /v1/alerts?since=&limit=&rule=&severity=&key=} (without a WebSocket upgrade): recent alerts from the
- * {@link AlertLog}, oldest first, as a JSON array of the alert objects subscribers receive.
+ * {@code GET /v1/alerts?since=&after=&limit=&rule=&severity=&key=} (without a WebSocket upgrade): alerts from the
+ * {@link AlertLog} as a JSON array of the alert objects subscribers receive, oldest first.
  *
- * <p>{@code since} is epoch milliseconds or ISO-8601 text (as event timestamps are read) and selects alerts
- * emitted at or after that wall-clock time; without it the log is read from its oldest alert. {@code limit}
- * defaults to {@value #DEFAULT_LIMIT} and may be at most {@value #MAX_LIMIT}; {@code limit} counts the alerts that
- * pass the {@link AlertFilter}. A bad parameter is a 400 naming it.
+ * <p>Without {@code since} or {@code after} the page holds the newest {@code limit} alerts (what "recent alerts"
+ * means to a reader). {@code since} is epoch milliseconds or ISO-8601 text (as event timestamps are read) and
+ * {@code after} an alert's id; either starts the page there, with the first {@code limit} alerts from that point,
+ * so a reader pages forward with {@code after=<the last id it got>}. {@code limit} defaults to
+ * {@value #DEFAULT_LIMIT} and may be at most {@value #MAX_LIMIT}; it counts the alerts that pass the
+ * {@link AlertFilter}. A bad parameter is a 400 naming it.
  *
  * <p><b>Threading:</b> runs on the server's event loop; the log is read under its own short lock.
  */
@@ -52,8 +54,8 @@ public final class AlertsApi {
                     .put("parameter", "after"));
             return;
         }
-        List<AlertLog.LoggedAlert> alerts = after == AlertHub.FROM_NOW ? log.since(since, limit, filter)
-                : log.afterId(after, limit, filter);
+        List<AlertLog.LoggedAlert> alerts = after != AlertHub.FROM_NOW ? log.afterId(after, limit, filter)
+                : sinceText != null ? log.since(since, limit, filter) : log.newest(limit, filter);
         StringBuilder json = new StringBuilder(64 + alerts.size() * 256).append('[');
         for (int i = 0; i < alerts.size(); i++) {
             if (i > 0) {
