@@ -83,7 +83,8 @@ class RefusedLinesAnswerTest {
             assertEquals(EventFrame.MAX_LISTED_ERRORS, errors.size());
             assertEquals(1, errors.getJsonObject(0).getInteger("index"));
             JsonObject second = new JsonObject(acks.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS));
-            assertEquals(new JsonObject().put("ack", 2).put("accepted", 1).put("late", 0).put("refused", 0)
+            assertEquals(new JsonObject().put("ack", 2).put("accepted", 1).put("late", 0).put("unrouted", 0)
+                    .put("unroutedStreams", new JsonArray()).put("refused", 0)
                     .put("errors", new JsonArray()), second, "in order, after the message read on a worker");
             assertEquals(1, new JsonArray(server.pollUntil("/v1/alerts", text -> new JsonArray(text).size() == 1))
                     .size());

@@ -83,7 +83,7 @@ public final class EventsApi {
                 return;
             }
             if (parsed.batch().isEmpty()) {
-                answer(ctx, parsed, new Source.Outcome(0, null));
+                answer(ctx, parsed, Source.Outcome.NOTHING);
                 return;
             }
             Ingest.Result result = from.offer(parsed.batch(), outcome -> answer(ctx, parsed, outcome));
@@ -112,8 +112,9 @@ public final class EventsApi {
             return;
         }
         ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(new JsonObject()
-                .put("accepted", parsed.batch().size()).put("late", outcome.late()).put("refused", parsed.refused())
-                .put("errors", errors).encode());
+                .put("accepted", parsed.batch().size()).put("late", outcome.late())
+                .put("unrouted", outcome.unrouted()).put("unroutedStreams", new JsonArray(outcome.unroutedStreams()))
+                .put("refused", parsed.refused()).put("errors", errors).encode());
     }
 
     /** Sets how many events and watermarks one request may hold; a larger one is refused whole with 413. */
