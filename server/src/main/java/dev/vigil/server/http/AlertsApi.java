@@ -1,10 +1,16 @@
 package dev.vigil.server.http;
 
+import dev.vigil.dsl.Suggestions;
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.server.alerts.AlertHub;
 import dev.vigil.server.log.AlertFilter;
 import dev.vigil.server.log.AlertLog;
+import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.RuleSet;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,9 +31,11 @@ public final class AlertsApi {
     static final int MAX_LIMIT = 1_000;
 
     private final AlertLog log;
+    private final RuleRegistry rules;
 
-    AlertsApi(AlertLog log) {
+    AlertsApi(AlertLog log, RuleRegistry rules) {
         this.log = log;
+        this.rules = rules;
     }
 
     void history(RoutingContext ctx) {
@@ -66,8 +74,16 @@ public final class AlertsApi {
         ctx.response().putHeader("Content-Type", "application/json").end(json.append(']').toString());
     }
 
-    /** What a reader asked for: the alerts that pass {@code filter}, after the logged one {@code after}. */
-    record Subscription(AlertFilter filter, long after) {}
+    /**
+     * What a reader asked for: the alerts that pass {@code filter}, after the logged one {@code after}; a
+     * {@code warning} for a subscriber whose filter cannot pass anything yet (null when none).
+     */
+    record Subscription(AlertFilter filter, long after, String warning) {
+        /** The warning as the JSON object a subscriber gets before any alert. */
+        JsonObject warningJson() {
+            return new JsonObject().put("warning", warning).put("rule", filter.rule());
+        }
+    }
 
     /**
      * The filter and resume point of a request on {@code /v1/alerts} (history or WebSocket) or
@@ -82,7 +98,30 @@ public final class AlertsApi {
             return null;
         }
         long after = resumePoint(ctx);
-        return after == REFUSED ? null : new Subscription(filter, after);
+        return after == REFUSED ? null : new Subscription(filter, after, notRunning(filter.rule()));
+    }
+
+    /**
+     * Why a subscription to {@code rule}'s alerts gets none for now: no rule of that name runs (a typo, or a rule
+     * not deployed yet). Not refused: a rule deployed later is a real case, and its alerts then come.
+     */
+    private String notRunning(String rule) {
+        if (rule == null) {
+            return null;
+        }
+        RuleSet running = rules.current();
+        if (running.get(rule) != null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (DeployedRule deployed : running.all()) {
+            names.add(deployed.name());
+        }
+        List<String> close = Suggestions.closest(rule, names);
+        return "no rule named '" + rule + "' runs now"
+                + (close.isEmpty() ? "" : " (did you mean " + Suggestions.list(close, "or") + "?)")
+                + "; its alerts come here once a rule of that name is deployed"
+                + (names.isEmpty() ? "; no rule runs" : "; running rules: " + Suggestions.list(names, "and"));
     }
 
     /** {@link #resumePoint}: the request was answered with an error. */

@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * Refuses requests the HTTP decoder lets through but the API must not guess at: transfer codings the server does
- * not implement, and bodies that are not UTF-8. Both refusals are JSON and counted by reason
- * ({@code transfer_encoding}, {@code utf8}).
+ * not implement, multipart bodies it does not read, and bodies that are not UTF-8. Every refusal is JSON and
+ * counted by reason ({@code transfer_encoding}, {@code content_type}, {@code utf8}).
  *
  * <p><b>Transfer codings.</b> Netty frames a body by {@code Content-Length} or {@code Transfer-Encoding: chunked};
  * any other coding ({@code xchunked}, {@code gzip, chunked}) leaves it reading a request without a body, and the
@@ -53,6 +53,30 @@ public final class StrictRequests {
                 .end(Problems.error("Transfer-Encoding '" + String.join(", ", codings) + "' is not supported: send "
                         + "the body with Content-Length or Transfer-Encoding: chunked").encode())
                 .onComplete(sent -> request.connection().close());
+    }
+
+    /**
+     * Before the body is read: a multipart body ({@code curl -F file=@events.ndjson}) is refused with 415 and how
+     * to send the file itself. The API never takes forms; read as one, the body would hold no event or rule at all.
+     */
+    void multipart(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.strip().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            ctx.next();
+            return;
+        }
+        refused.accept("content_type");
+        Problems.send(ctx, 415, Problems.error("multipart bodies (curl -F) are not accepted: send the file itself as "
+                + "the body, e.g. curl --data-binary @FILE -H 'Content-Type: " + fileType(ctx) + "' ..."));
+    }
+
+    /** The content type a file sent to this path would have: NDJSON events, rule text, or JSON. */
+    private static String fileType(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (path.startsWith("/v1/events")) {
+            return "application/x-ndjson";
+        }
+        return path.startsWith("/v1/rules") ? "text/plain" : "application/json";
     }
 
     /** After the body is read: 400 when it is not UTF-8. */
