@@ -2,6 +2,7 @@ package dev.vigil.server.http;
 
 import dev.vigil.dsl.Diagnostic;
 import dev.vigil.server.config.FatalErrors;
+import dev.vigil.wire.JsonCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -38,6 +39,15 @@ public final class Problems {
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(body.encode());
+    }
+
+    /**
+     * For a request whose JSON body did not parse: {@code  (the body is not valid JSON: column 12: expected ...)}
+     * saying where and why, or nothing when the body is JSON (of the wrong shape) or only the parser can tell.
+     */
+    static String notJson(String body) {
+        String mistake = body == null ? null : JsonCodec.mistake(body);
+        return mistake == null ? "" : " (the body is not valid JSON: " + mistake + ")";
     }
 
     /**

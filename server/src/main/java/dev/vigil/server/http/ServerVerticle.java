@@ -169,6 +169,7 @@ public final class ServerVerticle extends VerticleBase {
         router.get("/v1/alerts").handler(ALERTS_QUERY).handler(ctx -> subscribe(ctx, alerts, history));
         router.get("/v1/events").handler(EVENT_SOCKET_QUERY).handler(events.socket());
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
+        router.route("/v1/*").handler(strict::contentEncoding);
         router.route("/v1/*").handler(strict::multipart);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.route("/v1/*").handler(strict::utf8Body);

@@ -276,7 +276,10 @@ public final class EventConnection {
         byte[] raw = bytes.getBytes();
         Utf8.Malformed malformed = Utf8.firstMalformed(raw, 0, raw.length);
         if (malformed != null) {
-            return EventFrame.refused("text message is not valid UTF-8: " + malformed.describe("message"));
+            String compressed = Utf8.compression(raw, 0, raw.length);
+            return EventFrame.refused(compressed != null ? "text message looks " + compressed + "-compressed (it "
+                    + "starts with the bytes of that format): send the events as uncompressed JSON text"
+                    : "text message is not valid UTF-8: " + malformed.describe("message"));
         }
         return EventFrame.parse(new String(raw, StandardCharsets.UTF_8), decoder);
     }

@@ -49,7 +49,7 @@ public record EventFrame(List<InputLine> batch, List<ElementError> errors, int r
         try {
             json = JsonCodec.parseInput(text);
         } catch (JsonProcessingException e) {
-            return refused(InputLine.invalidJson("invalid JSON array", e));
+            return refused(InputLine.invalidJson("invalid JSON array", text, e));
         }
         Elements elements = new Elements();
         List<?> array = (List<?>) json;
