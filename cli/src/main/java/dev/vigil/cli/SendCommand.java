@@ -17,8 +17,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +77,11 @@ final class SendCommand implements Callable<Integer> {
     private long unprinted;
     private long late;
     private long refused;
+    /** Accepted events of streams no rule reads, and the first names of those streams the server gave. */
+    private long unrouted;
+    private final Set<String> unroutedStreams = new LinkedHashSet<>();
+    /** How many such stream names the summary lists. */
+    static final int MAX_UNROUTED_STREAMS = 10;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -137,8 +144,18 @@ final class SendCommand implements Callable<Integer> {
             err.println("vigil send: " + unprinted + " more refused line(s) not printed; the summary counts them");
         }
         out.println("sent " + lines + " lines in " + messages + " messages: " + accepted + " accepted (" + late
-                + " late), " + refused + " refused");
+                + " late" + unroutedSummary() + "), " + refused + " refused");
         return refused == 0 ? 0 : Vigil.EXIT_RULE_ERRORS;
+    }
+
+    /** {@code , 3 of streams no rule reads: payment, click} when some were; nothing otherwise. */
+    private String unroutedSummary() {
+        if (unrouted == 0) {
+            return "";
+        }
+        return ", " + unrouted + " of streams no rule reads: " + String.join(", ", unroutedStreams)
+                + (unroutedStreams.size() >= MAX_UNROUTED_STREAMS ? " (the first " + MAX_UNROUTED_STREAMS + " names)"
+                        : "");
     }
 
     private BufferedReader open() throws IOException {
@@ -164,6 +181,12 @@ final class SendCommand implements Callable<Integer> {
         JsonObject ack = new JsonObject(text);
         accepted += ack.getInteger("accepted", 0);
         late += ack.getInteger("late", 0);
+        unrouted += ack.getInteger("unrouted", 0);
+        for (Object stream : ack.getJsonArray("unroutedStreams", new JsonArray())) {
+            if (unroutedStreams.size() < MAX_UNROUTED_STREAMS) {
+                unroutedStreams.add(String.valueOf(stream));
+            }
+        }
         JsonArray errors = ack.getJsonArray("errors", new JsonArray());
         String lines = "lines " + firstLine + "-" + (firstLine + frame.size() - 1) + ": ";
         boolean wholeMessage = false;

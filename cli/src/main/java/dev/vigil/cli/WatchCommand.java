@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.client.ConnectFailure;
 import dev.vigil.client.ServerAddress;
 import dev.vigil.client.TextMessages;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -71,7 +72,10 @@ final class WatchCommand implements Callable<Integer> {
         int printed = 0;
         while (count == null || printed < count) {
             String alert = alerts.messages().poll(100, TimeUnit.MILLISECONDS);
-            if (alert != null) {
+            if (alert != null && alert.startsWith("{\"warning\":")) {
+                err.println("vigil watch: " + new JsonObject(alert).getString("warning"));   // not an alert
+                err.flush();
+            } else if (alert != null) {
                 out.println(alert);
                 out.flush();
                 printed++;

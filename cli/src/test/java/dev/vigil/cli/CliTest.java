@@ -129,7 +129,8 @@ class CliTest {
 
         String err = result.err();
         assertTrue(err.contains("line 3: field 'amount' of stream 'payments' must be DOUBLE, got text \"lots\""), err);
-        assertTrue(err.contains("line 4: invalid JSON, column 5: Unrecognized token 'this'"), err);
+        assertTrue(err.contains("line 4: invalid JSON, column 1: expected a value (a string in double quotes, a number, "
+                + "an object, an array, true, false or null), found 'this' (a string takes double quotes)"), err);
         assertTrue(err.contains("line 6: expected a JSON object, got an array"), err);
         assertTrue(err.contains("line 9: missing field 'stream'"), err);
         assertTrue(err.contains("vigil run: 4 events, 2 alerts (1 matches, 1 timeouts), 0 late, 4 malformed"), err);
@@ -175,7 +176,8 @@ class CliTest {
         assertEquals(0, result.exit(), result.err().substring(0, Math.min(2_000, result.err().length())));
         List<String> lines = result.err().lines().toList();
         assertTrue(lines.get(0).startsWith("line 1: invalid JSON, column "), lines.get(0));
-        assertTrue(lines.get(0).contains(": Unrecognized token 'xxx"), lines.get(0));
+        assertTrue(lines.get(0).contains(": expected a value (a string in double quotes, a number, an object, an "
+                + "array, true, false or null), found 'xxx"), lines.get(0));
         assertTrue(lines.get(1).startsWith("line 2: field 'ts' must be epoch milliseconds or ISO-8601 text"),
                 lines.get(1));
         assertTrue(lines.get(2).startsWith("line 4: rule pairs, key uuu"), lines.get(2));

@@ -89,6 +89,20 @@ class ClientCommandsTest {
     }
 
     @Test
+    void theSummarySaysHowManyEventsNoRuleReadsAndOfWhichStreams() throws Exception {
+        Path events = Files.writeString(dir.resolve("events.ndjson"), """
+                {"stream":"payments","ts":"2026-11-20T14:00:00Z","card_id":"c1","amount":1.0,"merchant":"m"}
+                {"stream":"payment","ts":"2026-11-20T14:00:01Z","card_id":"c1","amount":1.0,"merchant":"m"}
+                {"stream":"refunds","ts":"2026-11-20T14:00:02Z","card_id":"c1"}
+                {"stream":"payment","ts":"2026-11-20T14:00:03Z","card_id":"c1","amount":1.0,"merchant":"m"}
+                """);
+        CliRun sent = run("send", "--url", url, "--batch", "2", events.toString());
+        assertEquals(0, sent.exit(), sent.err());
+        assertEquals("sent 4 lines in 2 messages: 4 accepted (0 late, 3 of streams no rule reads: payment, refunds), "
+                + "0 refused\n", sent.out());
+    }
+
+    @Test
     void aLineWithATimeBeyondTheRangeIsRefusedAndTheSendGoesOn() throws Exception {
         Path events = Files.writeString(dir.resolve("events.ndjson"), """
                 {"stream":"payments","ts":"2026-11-20T14:00:00Z","card_id":"c1","amount":1.0,"merchant":"m"}

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a server's alert history over HTTP, oldest first: {@code GET /v1/alerts?limit=1000}, then
+ * Reads a server's alert history over HTTP, oldest first: {@code GET /v1/alerts?limit=1000&since=0}, then
  * {@code &after=<id of the last alert read>} until a page comes back empty.
  *
  * <p>{@code after} names an alert by its id, and the history resolves an id to its <em>latest</em> copy; so in a
@@ -31,7 +31,7 @@ final class AlertPages {
         List<JsonObject> alerts = new ArrayList<>();
         String after = null;
         while (true) {
-            JsonArray page = page(server, "/v1/alerts?limit=" + PAGE + (after == null ? "" : "&after=" + after));
+            JsonArray page = page(server, "/v1/alerts?limit=" + PAGE + (after == null ? "&since=0" : "&after=" + after));
             if (page.isEmpty()) {
                 return alerts;
             }

@@ -82,22 +82,61 @@ public sealed interface InputLine {
         try {
             json = JsonCodec.parseInput(text);
         } catch (JsonProcessingException e) {
-            return new Malformed(invalidJson("invalid JSON", e));
+            return new Malformed(invalidLine(text, e));
         }
         return classify(json, lineNumber, decoder, text);
     }
 
     /**
-     * How a JSON error reads for a sender: {@code what} ({@code invalid JSON}...), the column when known, and
-     * Jackson's reason; a number no event can hold is said as such, naming its field.
+     * Why a line is not JSON, as {@link #invalidJson} says it, with a hint for the usual ways of getting NDJSON
+     * wrong: a compressed file, events run together on one line ({@code curl --data}), a pretty-printed event.
      */
-    static String invalidJson(String what, JsonProcessingException e) {
+    private static String invalidLine(String text, JsonProcessingException e) {
+        if (text.length() > 1 && text.charAt(0) == 0x1F && (text.charAt(1) == 0x8B || text.charAt(1) == 0xFFFD)) {
+            return "the input looks gzip-compressed (it starts with the bytes 0x1F 0x8B): decompress it first, e.g. "
+                    + "gunzip -c FILE.gz";
+        }
+        JsonSyntax.Mistake mistake = e instanceof JsonTree.UnusableValue ? null : JsonSyntax.mistake(text);
+        String reason = describe("invalid JSON", text, e, mistake);
+        if (mistake != null && mistake.trailing()) {
+            return reason + "; one event per line (NDJSON): curl --data (-d) removes a file's line breaks, "
+                    + "--data-binary @FILE keeps them";
+        }
+        if (mistake != null && mistake.unclosed() && endsOpen(text)) {
+            return reason + " (an event goes on one line: NDJSON; send a pretty-printed event on one line or inside a "
+                    + "JSON array)";
+        }
+        return reason;
+    }
+
+    /**
+     * How a JSON error in {@code text} reads for a sender: {@code what} ({@code invalid JSON}...), where (the
+     * column, and the line when the text has several), and what is wrong in plain words ({@link JsonSyntax#mistake});
+     * a number no event can hold is said as such, naming its field. The parser's own reason is used only where the
+     * quick reader leaves the decision to it (characters beyond ASCII between tokens, deep nesting, its limits).
+     */
+    static String invalidJson(String what, String text, JsonProcessingException e) {
+        return describe(what, text, e, e instanceof JsonTree.UnusableValue ? null : JsonSyntax.mistake(text));
+    }
+
+    private static String describe(String what, String text, JsonProcessingException e, JsonSyntax.Mistake mistake) {
         if (e instanceof JsonTree.UnusableValue) {
             return e.getOriginalMessage();
         }
+        if (mistake != null) {
+            return what + ", " + JsonSyntax.where(text, mistake.offset()) + ": " + mistake.message();
+        }
         JsonLocation at = e.getLocation();
-        String column = at == null || at.getColumnNr() < 1 ? "" : ", column " + at.getColumnNr();
-        return what + column + ": " + JsonTree.reason(e);
+        String where = at == null || at.getColumnNr() < 1 ? ""
+                : (text.indexOf('\n') < 0 ? "" : ", line " + at.getLineNr()) + ", column " + at.getColumnNr();
+        return what + where + ": " + JsonTree.reason(e);
+    }
+
+    /** True when a line stops where a pretty-printer breaks one: after an opening bracket, a comma or a colon. */
+    private static boolean endsOpen(String text) {
+        String trimmed = text.strip();
+        char last = trimmed.isEmpty() ? 0 : trimmed.charAt(trimmed.length() - 1);
+        return last == '{' || last == '[' || last == ',' || last == ':';
     }
 
     /**

@@ -39,6 +39,16 @@ public final class JsonCodec {
         return JsonTree.parseInput(text, MAX_EVENT_DEPTH);
     }
 
+    /**
+     * Where and why {@code text} is not one JSON value, in plain words ({@code line 1, column 12: expected ',' or '}'
+     * after the field's value, found '"'}), for an answer to a request whose JSON body does not parse; null when the
+     * text is one JSON value, or when only the parser can tell (then say less).
+     */
+    public static String mistake(String text) {
+        JsonSyntax.Mistake mistake = JsonSyntax.mistake(text);
+        return mistake == null ? null : JsonSyntax.where(text, mistake.offset()) + ": " + mistake.message();
+    }
+
     /** The alert as its one-line JSON object (the contract in docs/alerts.md). */
     public static String alert(Alert alert) {
         Map<String, Object> json = new LinkedHashMap<>();

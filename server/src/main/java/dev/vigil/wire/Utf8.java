@@ -47,6 +47,26 @@ public final class Utf8 {
         return new Malformed(line, at - lineStart + 1, at - from, shown.toString());
     }
 
+    /**
+     * The compression format whose magic bytes {@code bytes[from..to)} start with ({@code gzip}, {@code zstd},
+     * {@code xz}, {@code bzip2}, {@code zip}), or null: a sender of compressed bytes is told so instead of where the
+     * first invalid sequence is.
+     */
+    public static String compression(byte[] bytes, int from, int to) {
+        for (int i = 0; i < MAGIC.length; i++) {
+            byte[] magic = MAGIC[i];
+            if (to - from >= magic.length && java.util.Arrays.equals(bytes, from, from + magic.length, magic, 0,
+                    magic.length)) {
+                return FORMATS[i];
+            }
+        }
+        return null;
+    }
+
+    private static final String[] FORMATS = {"gzip", "zstd", "xz", "bzip2", "zip"};
+    private static final byte[][] MAGIC = {{0x1F, (byte) 0x8B}, {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD},
+        {(byte) 0xFD, '7', 'z', 'X', 'Z', 0}, {'B', 'Z', 'h'}, {'P', 'K', 3, 4}};
+
     /** The index of the first malformed UTF-8 sequence in {@code bytes[from..to)}, or -1 when there is none. */
     public static int firstMalformedAt(byte[] bytes, int from, int to) {
         int i = from;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code GET /v1/alerts?since=&limit=&rule=} end to end, and the bounded in-memory {@link AlertLog} behind it.
+ * {@code GET /v1/alerts?since=&after=&limit=&rule=} end to end, and the bounded in-memory {@link AlertLog} behind it.
  */
 @ExtendWith(VertxExtension.class)
 class AlertHistoryTest {
@@ -55,20 +55,33 @@ class AlertHistoryTest {
     }
 
     @Test
-    void recentAlertsComeOldestFirstWithLimitAndRuleFilter() throws Exception {
+    void theNewestAlertsComeOldestFirstWithLimitAndRuleFilter() throws Exception {
         Instant before = Instant.now().minusSeconds(1);
         deployAndFeed();
         JsonArray all = new JsonArray(server.pollUntil("/v1/alerts", body -> new JsonArray(body).size() == 3));
         assertEquals(List.of("small_then_big@2000", "big@2000", "big@2100"), ruleAndEnd(all));
 
-        assertEquals(List.of("small_then_big@2000", "big@2000"), ruleAndEnd(history("?limit=2")));
+        assertEquals(List.of("big@2000", "big@2100"), ruleAndEnd(history("?limit=2")),
+                "the newest two, in the order they were logged");
         assertEquals(List.of("big@2000", "big@2100"), ruleAndEnd(history("?rule=big")));
-        assertEquals(List.of("big@2000"), ruleAndEnd(history("?rule=big&limit=1")));
+        assertEquals(List.of("big@2100"), ruleAndEnd(history("?rule=big&limit=1")));
         assertEquals(all, history("?since=" + before.toEpochMilli()));
         assertEquals(all, history("?since=" + URLEncoder.encode(before.toString(), StandardCharsets.UTF_8)));
         assertEquals(new JsonArray(), history("?since=" + Instant.now().plusSeconds(3600).toEpochMilli()));
         assertEquals(new JsonArray(), history("?rule=nobody"));
         assertEquals("c1", all.getJsonObject(0).getString("key"), "each entry is the alert object subscribers get");
+    }
+
+    @Test
+    void sinceOrAfterStartAPageThatAReaderPagesForwardWithAfter() throws Exception {
+        Instant before = Instant.now().minusSeconds(1);
+        deployAndFeed();
+        server.pollUntil("/v1/alerts", body -> new JsonArray(body).size() == 3);
+        JsonArray first = history("?since=" + before.toEpochMilli() + "&limit=2");
+        assertEquals(List.of("small_then_big@2000", "big@2000"), ruleAndEnd(first), "from the start of the range");
+        JsonArray next = history("?after=" + first.getJsonObject(1).getString("id") + "&limit=2");
+        assertEquals(List.of("big@2100"), ruleAndEnd(next), "the rest, after the last alert of the first page");
+        assertEquals(new JsonArray(), history("?after=" + next.getJsonObject(0).getString("id")), "nothing after");
     }
 
     @Test
@@ -96,6 +109,9 @@ class AlertHistoryTest {
         assertEquals(-1, log.numberOf("a2"), "forgotten with its alert");
         assertEquals(List.of(3L), ids(log.since(0, 1, AlertFilter.ALL)));
         assertEquals(List.of(), ids(log.since(501, 10, AlertFilter.ALL)));
+        assertEquals(List.of(4L, 5L), ids(log.newest(2, AlertFilter.ALL)), "the newest, oldest first");
+        assertEquals(List.of(3L, 5L), ids(log.newest(2, AlertFilter.ofRule("odd"))));
+        assertEquals(List.of(3L, 4L, 5L), ids(log.newest(10, AlertFilter.ALL)), "no more than the log keeps");
     }
 
     @Test

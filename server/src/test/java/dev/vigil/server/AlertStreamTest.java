@@ -101,6 +101,19 @@ class AlertStreamTest {
     }
 
     @Test
+    void aStreamForARuleThatDoesNotRunSaysSoInAWarningEvent() throws Exception {
+        post("/v1/rules", AlertFilterTest.RULES, 201);
+        BlockingQueue<String> lines = stream("?rule=hihg_big");
+        assertEquals(": subscribed", await(lines));
+        assertEquals("", await(lines));
+        assertEquals("event: warning", await(lines), "a named event: an EventSource's onmessage does not get it");
+        JsonObject warning = new JsonObject(await(lines).substring("data: ".length()));
+        assertEquals("hihg_big", warning.getString("rule"));
+        assertTrue(warning.getString("warning").contains("did you mean high_big?"), warning.encode());
+        assertEquals("", await(lines));
+    }
+
+    @Test
     void theKeyFilterSelectsACompositeKeyByItsJsonText() throws Exception {
         post("/v1/rules", AlertFilterTest.RULES, 201);
         BlockingQueue<String> lines = stream("?rule=low_pair&key=" + encode("[\"c2\",\"us\"]"));

@@ -74,13 +74,20 @@ final class EventFuzzRounds {
             String received = new String(bytes, StandardCharsets.UTF_8);
             InputLine.eachLine(received, (line, index) -> EventFuzz.check(line, fuzz.decoder()));
             String sent = body;
+            EventFrame expected = EventFrame.parse(received, fuzz.decoder());   // a body starting with [ is an array
+            if (!expected.errors().isEmpty() && expected.errors().get(0).index() < 0) {
+                assertEquals(400, answer.statusCode(), () -> "POST answered " + answer.body() + "\n  for "
+                        + shown(sent));
+                continue;
+            }
             assertEquals(202, answer.statusCode(), () -> "POST answered " + answer.body() + "\n  for " + shown(sent));
-            EventFrame expected = EventFrame.lines(received, fuzz.decoder());
             JsonObject json = new JsonObject(answer.body());
             assertEquals(expected.batch().size(), json.getInteger("accepted"), () -> "accepted: " + answer.body()
                     + "\n  for " + shown(sent));
             assertEquals(expected.refused(), json.getInteger("refused"), answer::body);
-            assertEquals(indexes(expected, 1), lineNumbers(json.getJsonArray("errors"), "line"), answer::body);
+            boolean array = EventFrame.holdsArray(received);
+            assertEquals(indexes(expected, array ? 0 : 1), lineNumbers(json.getJsonArray("errors"),
+                    array ? "index" : "line"), answer::body);
         }
     }
 

@@ -270,7 +270,8 @@ class EventSocketTest {
     }
 
     private static JsonObject ack(int number, int accepted) {
-        return new JsonObject().put("ack", number).put("accepted", accepted).put("late", 0).put("refused", 0)
+        return new JsonObject().put("ack", number).put("accepted", accepted).put("late", 0).put("unrouted", 0)
+                .put("unroutedStreams", new JsonArray()).put("refused", 0)
                 .put("errors", new JsonArray());
     }
 

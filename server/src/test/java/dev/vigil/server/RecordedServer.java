@@ -193,13 +193,13 @@ final class RecordedServer implements AutoCloseable {
         return page("");
     }
 
-    /** The alert history, oldest first, a page of 1,000 at a time. */
+    /** The alert history, oldest first, a page of 1,000 at a time (from the oldest: {@code since=0}). */
     private List<JsonObject> page(String filter) throws Exception {
         List<JsonObject> alerts = new ArrayList<>();
         String after = null;
         while (true) {
             HttpResponse<String> response = server.get("/v1/alerts?limit=1000" + filter
-                    + (after == null ? "" : "&after=" + after));
+                    + (after == null ? "&since=0" : "&after=" + after));
             assertEquals(200, response.statusCode(), response.body());
             JsonArray page = new JsonArray(response.body());
             if (page.isEmpty()) {

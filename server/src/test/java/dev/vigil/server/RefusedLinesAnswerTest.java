@@ -54,8 +54,10 @@ class RefusedLinesAnswerTest {
             assertEquals(broken, answer.getInteger("refused"));
             JsonArray errors = answer.getJsonArray("errors");
             assertEquals(EventFrame.MAX_LISTED_ERRORS, errors.size());
-            assertEquals(new JsonObject().put("line", 2).put("error", "invalid JSON, column 2: Unexpected "
-                    + "end-of-input: expected close marker for Object (opened at column 1)"), errors.getJsonObject(0));
+            assertEquals(new JsonObject().put("line", 2).put("error", "invalid JSON, column 2: the object that starts "
+                    + "at column 1 is not closed: the input ends where a field name in double quotes was expected (an "
+                    + "event goes on one line: NDJSON; send a pretty-printed event on one line or inside a JSON array)"),
+                    errors.getJsonObject(0));
             assertEquals(101, errors.getJsonObject(99).getInteger("line"));
             assertEquals(1, new JsonArray(server.pollUntil("/v1/alerts", text -> new JsonArray(text).size() == 1))
                     .size(), "the valid lines on both sides of the broken ones matched");
@@ -83,7 +85,8 @@ class RefusedLinesAnswerTest {
             assertEquals(EventFrame.MAX_LISTED_ERRORS, errors.size());
             assertEquals(1, errors.getJsonObject(0).getInteger("index"));
             JsonObject second = new JsonObject(acks.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS));
-            assertEquals(new JsonObject().put("ack", 2).put("accepted", 1).put("late", 0).put("refused", 0)
+            assertEquals(new JsonObject().put("ack", 2).put("accepted", 1).put("late", 0).put("unrouted", 0)
+                    .put("unroutedStreams", new JsonArray()).put("refused", 0)
                     .put("errors", new JsonArray()), second, "in order, after the message read on a worker");
             assertEquals(1, new JsonArray(server.pollUntil("/v1/alerts", text -> new JsonArray(text).size() == 1))
                     .size());

@@ -95,7 +95,8 @@ class ServerTest {
         BlockingQueue<String> otherRule = subscribe("?rule=preloaded");
         HttpResponse<String> posted = send("POST", "/v1/events", "application/x-ndjson", EVENTS);
         assertEquals(202, posted.statusCode(), posted.body());
-        assertEquals(new JsonObject().put("accepted", 3).put("late", 0).put("refused", 0)
+        assertEquals(new JsonObject().put("accepted", 3).put("late", 0).put("unrouted", 0)
+                .put("unroutedStreams", new JsonArray()).put("refused", 0)
                 .put("errors", new JsonArray()), new JsonObject(posted.body()));
 
         JsonObject alert = new JsonObject(await(alerts));

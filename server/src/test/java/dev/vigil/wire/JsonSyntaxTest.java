@@ -1,6 +1,9 @@
 package dev.vigil.wire;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -9,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -41,6 +45,42 @@ class JsonSyntaxTest {
         assertFalse(JsonSyntax.refuses("[".repeat(100) + "x"), "deeper than it reads: the parser decides");
     }
 
+    /** Each mistake in plain words, at its position (from 0); text in, text out. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "{                 | 1  | the object that starts at column 1 is not closed: the input ends where a field name in double quotes was expected",
+        "[1,               | 3  | the array that starts at column 1 is not closed: the input ends where a value (a string in double quotes, a number, an object, an array, true, false or null) was expected",
+        "{\"a\":1 \"b\":2} | 7  | expected ',' or '}' after the field's value, found '\"'",
+        "{\"a\" 1}        | 5  | expected ':' after the field name, found '1'",
+        "[1 2]             | 3  | expected ',' or ']' after the element, found '2'",
+        "[1,]              | 3  | expected a value (a string in double quotes, a number, an object, an array, true, false or null), found ']' (JSON allows no ',' before ']')",
+        "{a:1}             | 1  | expected a field name in double quotes, found 'a' (a field name takes double quotes)",
+        "{\"a\":tru}      | 5  | expected a value (a string in double quotes, a number, an object, an array, true, false or null), found 'tru' (a string takes double quotes)",
+        "{\"a\":Infinity} | 5  | expected a value (a string in double quotes, a number, an object, an array, true, false or null), found 'Infinity' (JSON has no NaN or Infinity)",
+        "-Infinity         | 1  | expected a digit, found 'Infinity'",
+        "1.                | 2  | the input ends where a digit was expected",
+        "1.5.3             | 3  | expected the end of the number, found '.'",
+        "\"a\\qb\"        | 2  | '\\q' is no escape JSON knows (\\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t, \\uXXXX)",
+        "\"\\u12g4\"      | 1  | '\\u' must be followed by four hexadecimal digits",
+        "\"abc            | 4  | the string that starts at column 1 is not closed: the input ends before its closing '\"'",
+        "{\"a\":1} x      | 8  | more text ('x') follows the value that ends at column 7",
+        "`{\"a\":1}{\"b\":2}` | 7 | another JSON value follows the value that ends at column 7"})
+    void saysEachMistakeInPlainWordsWhereItIs(String text, int offset, String message) {
+        JsonSyntax.Mistake mistake = JsonSyntax.mistake(text.strip());
+        assertNotNull(mistake, text);
+        assertEquals(message, mistake.message(), text);
+        assertEquals(offset, mistake.offset(), text);
+    }
+
+    @Test
+    void aTextOfSeveralLinesIsPlacedByLineAndColumn() {
+        String text = "[{\"a\": 1},\n {\"a\": 2,\n  \"b\" 3}]";
+        JsonSyntax.Mistake mistake = JsonSyntax.mistake(text);
+        assertEquals("line 3, column 7", JsonSyntax.where(text, mistake.offset()));
+        assertEquals("expected ':' after the field name, found '3'", mistake.message());
+        assertEquals("column 4", JsonSyntax.where("[1 2]", 3));
+    }
+
     /** Mutated JSON text: whatever the check refuses, the parser refuses too. */
     @Test
     void refusesNothingTheParserReads() throws Exception {
@@ -62,14 +102,26 @@ class JsonSyntaxTest {
             String candidate = text.toString();
             if (JsonSyntax.refuses(candidate)) {
                 refused++;
+                assertNotNull(JsonSyntax.mistake(candidate), "a refusal says its mistake: " + candidate);
                 try {
                     JsonTree.parse(candidate);
                     fail("the check refused what the parser reads: " + candidate);
                 } catch (JsonProcessingException expected) {
                     // both refuse it
                 }
+            } else if (readable(candidate)) {
+                assertNull(JsonSyntax.mistake(candidate), "no mistake in what the parser reads: " + candidate);
             }
         }
         assertTrue(refused > 10_000, "the mutations mostly break the text: " + refused);
+    }
+
+    private static boolean readable(String text) {
+        try {
+            JsonTree.parse(text);
+            return true;
+        } catch (JsonProcessingException refused) {
+            return false;
+        }
     }
 }

@@ -24,6 +24,9 @@ import java.util.List;
 public record Rule(String name, String severity, List<String> from, List<FieldPath> partitionBy, Pattern pattern,
         Window within, Window gapWithin, List<VarDef> defines, List<EmitField> emit, List<EmitField> timeoutEmit,
         AfterMatchSkip skip, List<SinkRef> sinks, Span span, List<Span> fromSpans) {
+    /** The words {@code SEVERITY} takes (in any case), from the least severe to the most. */
+    public static final List<String> SEVERITIES = List.of("low", "medium", "high", "critical");
+
     public Rule {
         from = List.copyOf(from);
         fromSpans = List.copyOf(fromSpans);

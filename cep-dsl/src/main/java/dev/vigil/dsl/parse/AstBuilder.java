@@ -33,7 +33,7 @@ final class AstBuilder {
             "INT", FieldType.LONG, "INTEGER", FieldType.LONG, "BIGINT", FieldType.LONG, "DOUBLE", FieldType.DOUBLE,
             "FLOAT", FieldType.DOUBLE, "BOOLEAN", FieldType.BOOLEAN, "BOOL", FieldType.BOOLEAN,
             "TIMESTAMP", FieldType.TIMESTAMP);
-    private static final Set<String> SEVERITIES = Set.of("low", "medium", "high", "critical");
+    private static final Set<String> SEVERITIES = Set.copyOf(Rule.SEVERITIES);
 
     private final Diagnostics diagnostics;
     private final Spans spans;

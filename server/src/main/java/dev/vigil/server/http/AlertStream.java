@@ -11,7 +11,8 @@ import io.vertx.ext.web.RoutingContext;
  * that passes the {@link AlertFilter} is one event written by {@link AlertHub}.
  *
  * <p>The response starts with a comment line ({@value #OPENING}) so that a client sees the headers at once and
- * knows it is subscribed. A subscriber that does not read is disconnected, as on the WebSocket.
+ * knows it is subscribed; an {@code event: warning} follows when the filter names a rule that does not run (its
+ * alerts come once it is deployed). A subscriber that does not read is disconnected, as on the WebSocket.
  *
  * <p><b>Threading:</b> runs on the server's event loop.
  */
@@ -29,6 +30,9 @@ final class AlertStream {
         HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", CONTENT_TYPE)
                 .putHeader("Cache-Control", "no-cache");
         response.write(OPENING);
+        if (subscription.warning() != null) {
+            response.write("event: warning\ndata: " + subscription.warningJson().encode() + "\n\n");
+        }
         alerts.subscribe(ctx.request(), subscription.filter(), subscription.after());
     }
 }

@@ -1,20 +1,28 @@
 package dev.vigil.server.http;
 
+import dev.vigil.dsl.Suggestions;
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.server.alerts.AlertHub;
 import dev.vigil.server.log.AlertFilter;
 import dev.vigil.server.log.AlertLog;
+import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.server.rules.RuleSet;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code GET /v1/alerts?since=&limit=&rule=&severity=&key=} (without a WebSocket upgrade): recent alerts from the
- * {@link AlertLog}, oldest first, as a JSON array of the alert objects subscribers receive.
+ * {@code GET /v1/alerts?since=&after=&limit=&rule=&severity=&key=} (without a WebSocket upgrade): alerts from the
+ * {@link AlertLog} as a JSON array of the alert objects subscribers receive, oldest first.
  *
- * <p>{@code since} is epoch milliseconds or ISO-8601 text (as event timestamps are read) and selects alerts
- * emitted at or after that wall-clock time; without it the log is read from its oldest alert. {@code limit}
- * defaults to {@value #DEFAULT_LIMIT} and may be at most {@value #MAX_LIMIT}; {@code limit} counts the alerts that
- * pass the {@link AlertFilter}. A bad parameter is a 400 naming it.
+ * <p>Without {@code since} or {@code after} the page holds the newest {@code limit} alerts (what "recent alerts"
+ * means to a reader). {@code since} is epoch milliseconds or ISO-8601 text (as event timestamps are read) and
+ * {@code after} an alert's id; either starts the page there, with the first {@code limit} alerts from that point,
+ * so a reader pages forward with {@code after=<the last id it got>}. {@code limit} defaults to
+ * {@value #DEFAULT_LIMIT} and may be at most {@value #MAX_LIMIT}; it counts the alerts that pass the
+ * {@link AlertFilter}. A bad parameter is a 400 naming it.
  *
  * <p><b>Threading:</b> runs on the server's event loop; the log is read under its own short lock.
  */
@@ -23,9 +31,11 @@ public final class AlertsApi {
     static final int MAX_LIMIT = 1_000;
 
     private final AlertLog log;
+    private final RuleRegistry rules;
 
-    AlertsApi(AlertLog log) {
+    AlertsApi(AlertLog log, RuleRegistry rules) {
         this.log = log;
+        this.rules = rules;
     }
 
     void history(RoutingContext ctx) {
@@ -52,8 +62,8 @@ public final class AlertsApi {
                     .put("parameter", "after"));
             return;
         }
-        List<AlertLog.LoggedAlert> alerts = after == AlertHub.FROM_NOW ? log.since(since, limit, filter)
-                : log.afterId(after, limit, filter);
+        List<AlertLog.LoggedAlert> alerts = after != AlertHub.FROM_NOW ? log.afterId(after, limit, filter)
+                : sinceText != null ? log.since(since, limit, filter) : log.newest(limit, filter);
         StringBuilder json = new StringBuilder(64 + alerts.size() * 256).append('[');
         for (int i = 0; i < alerts.size(); i++) {
             if (i > 0) {
@@ -64,8 +74,16 @@ public final class AlertsApi {
         ctx.response().putHeader("Content-Type", "application/json").end(json.append(']').toString());
     }
 
-    /** What a reader asked for: the alerts that pass {@code filter}, after the logged one {@code after}. */
-    record Subscription(AlertFilter filter, long after) {}
+    /**
+     * What a reader asked for: the alerts that pass {@code filter}, after the logged one {@code after}; a
+     * {@code warning} for a subscriber whose filter cannot pass anything yet (null when none).
+     */
+    record Subscription(AlertFilter filter, long after, String warning) {
+        /** The warning as the JSON object a subscriber gets before any alert. */
+        JsonObject warningJson() {
+            return new JsonObject().put("warning", warning).put("rule", filter.rule());
+        }
+    }
 
     /**
      * The filter and resume point of a request on {@code /v1/alerts} (history or WebSocket) or
@@ -80,7 +98,30 @@ public final class AlertsApi {
             return null;
         }
         long after = resumePoint(ctx);
-        return after == REFUSED ? null : new Subscription(filter, after);
+        return after == REFUSED ? null : new Subscription(filter, after, notRunning(filter.rule()));
+    }
+
+    /**
+     * Why a subscription to {@code rule}'s alerts gets none for now: no rule of that name runs (a typo, or a rule
+     * not deployed yet). Not refused: a rule deployed later is a real case, and its alerts then come.
+     */
+    private String notRunning(String rule) {
+        if (rule == null) {
+            return null;
+        }
+        RuleSet running = rules.current();
+        if (running.get(rule) != null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (DeployedRule deployed : running.all()) {
+            names.add(deployed.name());
+        }
+        List<String> close = Suggestions.closest(rule, names);
+        return "no rule named '" + rule + "' runs now"
+                + (close.isEmpty() ? "" : " (did you mean " + Suggestions.list(close, "or") + "?)")
+                + "; its alerts come here once a rule of that name is deployed"
+                + (names.isEmpty() ? "; no rule runs" : "; running rules: " + Suggestions.list(names, "and"));
     }
 
     /** {@link #resumePoint}: the request was answered with an error. */

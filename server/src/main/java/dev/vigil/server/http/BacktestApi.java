@@ -81,7 +81,8 @@ final class BacktestApi {
         }
         if (body == null) {
             Problems.send(ctx, 400, Problems.error("the body must be a JSON object such as {\"rule\": \"big\", "
-                    + "\"from\": \"2026-11-21T09:00:00Z\"} or {\"text\": \"RULE ...\"}"));
+                    + "\"from\": \"2026-11-21T09:00:00Z\"} or {\"text\": \"RULE ...\"}"
+                    + Problems.notJson(ctx.body() == null ? null : ctx.body().asString())));
             return;
         }
         BacktestRequest.Reading reading = BacktestRequest.read(body);

@@ -2,9 +2,11 @@ package dev.vigil.server.http;
 
 import dev.vigil.dsl.Diagnostic;
 import dev.vigil.server.config.FatalErrors;
+import dev.vigil.wire.JsonCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.UUID;
@@ -19,9 +21,12 @@ public final class Problems {
     static final int MAX_DIAGNOSTICS = 100;
 
     private final PrintWriter err;
+    private final AllowedMethods allowed;
 
-    Problems(PrintWriter err) {
+    /** @param allowed the methods each path takes, for the {@code Allow} header of a 405 */
+    Problems(PrintWriter err, AllowedMethods allowed) {
         this.err = err;
+        this.allowed = allowed;
     }
 
     public static JsonObject error(String message) {
@@ -34,6 +39,15 @@ public final class Problems {
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(body.encode());
+    }
+
+    /**
+     * For a request whose JSON body did not parse: {@code  (the body is not valid JSON: column 12: expected ...)}
+     * saying where and why, or nothing when the body is JSON (of the wrong shape) or only the parser can tell.
+     */
+    static String notJson(String body) {
+        String mistake = body == null ? null : JsonCodec.mistake(body);
+        return mistake == null ? "" : " (the body is not valid JSON: " + mistake + ")";
     }
 
     /**
@@ -57,6 +71,11 @@ public final class Problems {
         return body;
     }
 
+    /** True for the router's 400 when the request's URL does not decode ({@code ?since=%zz}). */
+    private static boolean undecodable(Throwable failure) {
+        return failure instanceof HttpException && failure.getCause() instanceof IllegalArgumentException;
+    }
+
     /** The router's failure and error handler: whatever went wrong, the client gets JSON. */
     void render(RoutingContext ctx) {
         int status = ctx.statusCode();
@@ -64,14 +83,22 @@ public final class Problems {
         if (failure != null) {
             FatalErrors.check(failure);   // a worker ran out of memory: the process ends (vigil serve)
         }
-        if (status == 404) {
+        String allow = status == 404 || status == 405 ? allowed.allow(ctx.normalizedPath()) : null;
+        if (status == 404 && allow == null) {
             send(ctx, 404, error("no such resource").put("path", ctx.request().path()));
-        } else if (status == 405) {
-            send(ctx, 405, error("method " + ctx.request().method() + " not allowed on " + ctx.request().path()));
+        } else if (status == 404 || status == 405) {
+            // a path some route serves is never unknown: the router says 404 when a route for every method (the
+            // body handler of /v1/*) stood between the path's route and the end
+            if (allow != null) {
+                ctx.response().putHeader("Allow", allow);
+            }
+            send(ctx, 405, error("method " + ctx.request().method() + " not allowed on " + ctx.request().path()
+                    + (allow == null ? "" : "; it takes " + allow)));
         } else if (status == 413) {
             send(ctx, 413, error("request body too large"));
         } else if (status >= 400 && status < 500) {
-            send(ctx, status, error("bad request"));
+            send(ctx, status, error(undecodable(failure) ? "the URL is not valid URL encoding: a '%' must start an "
+                    + "escape of two hexadecimal digits (write '%' itself as %25, '+' as %2B)" : "bad request"));
         } else {
             String logId = UUID.randomUUID().toString();
             err.println("vigil serve: internal error " + logId + " on " + ctx.request().method() + " "

@@ -399,7 +399,8 @@ public final class RulesApi {
         try {
             json = new JsonObject(body);
         } catch (RuntimeException notAnObject) {
-            Problems.send(ctx, 400, Problems.error("a JSON body must be an object {\"source\": \"rule text\"}"));
+            Problems.send(ctx, 400, Problems.error("a JSON body must be an object {\"source\": \"rule text\"}"
+                    + Problems.notJson(body)));
             return null;
         }
         if (!(json.getValue("source") instanceof String source)) {

@@ -46,7 +46,8 @@ final class SavepointsApi {
             }
             name = (String) value;
         } catch (DecodeException | ClassCastException notJson) {
-            Problems.send(ctx, 400, Problems.error("the body must be a JSON object like {\"name\": \"before-upgrade\"}"));
+            Problems.send(ctx, 400, Problems.error("the body must be a JSON object like {\"name\": \"before-upgrade\"}"
+                    + Problems.notJson(ctx.body().asString())));
             return;
         }
         String invalid = CheckpointStore.invalidSavepointName(name);

@@ -47,6 +47,16 @@ import java.util.function.IntConsumer;
  * non-blocking offers, alerts arrive through {@link AlertHub}.
  */
 public final class ServerVerticle extends VerticleBase {
+    /** The query parameters each route takes (any other is a 400 naming it): most take none. */
+    private static final QueryParameters NO_QUERY = QueryParameters.NONE;
+    private static final QueryParameters ALERTS_QUERY = QueryParameters.of("since", "after", "limit", "rule",
+            "severity", "key").onUpgrade("after", "rule", "severity", "key").repeatable("severity");
+    private static final QueryParameters STREAM_QUERY = QueryParameters.of("after", "rule", "severity", "key")
+            .repeatable("severity");
+    private static final QueryParameters EVENTS_QUERY = QueryParameters.of("source");
+    private static final QueryParameters EVENT_SOCKET_QUERY = QueryParameters.of("source").onUpgrade("source");
+    private static final QueryParameters NFA_QUERY = QueryParameters.of("format");
+
     private final ServerConfig config;
     private final RuleRegistry registry;
     private final AlertLog alertLog;
@@ -145,7 +155,7 @@ public final class ServerVerticle extends VerticleBase {
                         + "log after it; 0 when there was nothing to recover")
                 .register(metrics.registry());
         ingest.start();
-        AlertsApi history = new AlertsApi(alertLog);
+        AlertsApi history = new AlertsApi(alertLog, registry);
         RuleWorkMeters work = new RuleWorkMeters(metrics.registry());
         compiler = new CompilePool(config.ruleWork().compile(), config.ruleWork().compileThreads(), work);
         RulesApi rules = new RulesApi(vertx, registry, ingest, clock, compiler);
@@ -160,7 +170,8 @@ public final class ServerVerticle extends VerticleBase {
             err.flush();
         });
         SourceRoutes events = sources.create(vertx, ingest, metrics::malformed);
-        Problems problems = new Problems(err);
+        AllowedMethods allowed = new AllowedMethods();
+        Problems problems = new Problems(err, allowed);
         rules.limitRules(config.maxRules());
         Limits limits = new Limits(config);
 
@@ -174,35 +185,39 @@ public final class ServerVerticle extends VerticleBase {
             router.route().handler(cors);   // answers preflights, which carry no token
         }
         router.route().handler(new Authenticator(config.tokens())::handle);
+        router.route().handler(allowed::options);   // not router.options(): that would make every path's GET a 405
         router.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "up")));
         router.get("/ready").handler(this::ready);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-        router.get("/v1/alerts").handler(ctx -> subscribe(ctx, alerts, history));
-        router.get("/v1/events").handler(events.socket());
+        router.get("/v1/alerts").handler(ALERTS_QUERY).handler(ctx -> subscribe(ctx, alerts, history));
+        router.get("/v1/events").handler(EVENT_SOCKET_QUERY).handler(events.socket());
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
+        router.route("/v1/*").handler(strict::contentEncoding);
+        router.route("/v1/*").handler(strict::multipart);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.route("/v1/*").handler(strict::utf8Body);
         router.route("/v1/rules*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(limits::ruleText);
-        router.post("/v1/rules/validate").handler(rules::validate);
-        router.post("/v1/rules").handler(rules::create);
-        router.get("/v1/rules").handler(rules::list);
-        router.get("/v1/rules/:name").handler(rules::get);
-        router.put("/v1/rules/:name").handler(rules::replace);
-        router.delete("/v1/rules/:name").handler(rules::delete);
-        router.post("/v1/events").handler(events.post());
-        router.get("/v1/alerts/stream").handler(ctx -> AlertStream.open(ctx, alerts, history));
-        router.get("/v1/rules/:name/nfa").handler(new NfaApi(registry)::get);
-        router.post("/v1/backtest").handler(new BacktestApi(vertx, registry, config.dataDir(),
+        router.post("/v1/rules/validate").handler(NO_QUERY).handler(rules::validate);
+        router.post("/v1/rules").handler(NO_QUERY).handler(rules::create);
+        router.get("/v1/rules").handler(NO_QUERY).handler(rules::list);
+        router.get("/v1/rules/:name").handler(NO_QUERY).handler(rules::get);
+        router.put("/v1/rules/:name").handler(NO_QUERY).handler(rules::replace);
+        router.delete("/v1/rules/:name").handler(NO_QUERY).handler(rules::delete);
+        router.post("/v1/events").handler(EVENTS_QUERY).handler(events.post());
+        router.get("/v1/alerts/stream").handler(STREAM_QUERY).handler(ctx -> AlertStream.open(ctx, alerts, history));
+        router.get("/v1/rules/:name/nfa").handler(NFA_QUERY).handler(new NfaApi(registry)::get);
+        router.post("/v1/backtest").handler(NO_QUERY).handler(new BacktestApi(vertx, registry, config.dataDir(),
                 config.ruleTextLimitBytes(), config.ruleWork(), work)::post);
-        router.get("/v1/openapi").handler(OpenApi.load()::serve);
+        router.get("/v1/openapi").handler(NO_QUERY).handler(OpenApi.load()::serve);
         SavepointsApi savepoints = new SavepointsApi(vertx, from.checkpoints(), checkpointer);
-        router.post("/v1/savepoints").handler(savepoints::create);
-        router.get("/v1/savepoints").handler(savepoints::list);
-        router.get("/v1/savepoints/:name").handler(savepoints::get);
-        router.delete("/v1/savepoints/:name").handler(savepoints::delete);
-        router.get("/v1/checkpoints").handler(savepoints::checkpoints);
+        router.post("/v1/savepoints").handler(NO_QUERY).handler(savepoints::create);
+        router.get("/v1/savepoints").handler(NO_QUERY).handler(savepoints::list);
+        router.get("/v1/savepoints/:name").handler(NO_QUERY).handler(savepoints::get);
+        router.delete("/v1/savepoints/:name").handler(NO_QUERY).handler(savepoints::delete);
+        router.get("/v1/checkpoints").handler(NO_QUERY).handler(savepoints::checkpoints);
         this.router = router;
+        allowed.learn(router.getRoutes());
         router.route().failureHandler(problems::render);
         router.errorHandler(404, problems::render);
         router.errorHandler(405, problems::render);
@@ -356,8 +371,12 @@ public final class ServerVerticle extends VerticleBase {
         }
         AlertsApi.Subscription subscription = history.subscription(ctx);
         if (subscription != null) {
-            ctx.request().toWebSocket().onSuccess(socket -> alerts.subscribe(socket, subscription.filter(),
-                    subscription.after()));
+            ctx.request().toWebSocket().onSuccess(socket -> {
+                if (subscription.warning() != null) {
+                    socket.writeTextMessage(subscription.warningJson().encode());   // before any alert
+                }
+                alerts.subscribe(socket, subscription.filter(), subscription.after());
+            });
         }
     }
 

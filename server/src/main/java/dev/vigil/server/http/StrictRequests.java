@@ -13,8 +13,9 @@ import java.util.function.Consumer;
 
 /**
  * Refuses requests the HTTP decoder lets through but the API must not guess at: transfer codings the server does
- * not implement, and bodies that are not UTF-8. Both refusals are JSON and counted by reason
- * ({@code transfer_encoding}, {@code utf8}).
+ * not implement, content codings and multipart bodies it does not read, and bodies that are not UTF-8. Every
+ * refusal is JSON and counted by reason ({@code transfer_encoding}, {@code content_encoding}, {@code content_type},
+ * {@code utf8}).
  *
  * <p><b>Transfer codings.</b> Netty frames a body by {@code Content-Length} or {@code Transfer-Encoding: chunked};
  * any other coding ({@code xchunked}, {@code gzip, chunked}) leaves it reading a request without a body, and the
@@ -55,7 +56,49 @@ public final class StrictRequests {
                 .onComplete(sent -> request.connection().close());
     }
 
-    /** After the body is read: 400 when it is not UTF-8. */
+    /**
+     * Before the body is read: a body in a content coding ({@code Content-Encoding: gzip}) is refused with 415 and
+     * {@code Accept-Encoding: identity} (RFC 9110, section 15.5.16). Decompressing on the event loop would let a few
+     * compressed bytes cost it seconds of work, and the body limit would count what arrived, not what it became.
+     */
+    void contentEncoding(RoutingContext ctx) {
+        List<String> codings = ctx.request().headers().getAll("Content-Encoding");
+        if (codings.isEmpty() || codings.size() == 1 && codings.get(0).strip().equalsIgnoreCase("identity")) {
+            ctx.next();
+            return;
+        }
+        refused.accept("content_encoding");
+        ctx.response().putHeader("Accept-Encoding", "identity");
+        Problems.send(ctx, 415, Problems.error("Content-Encoding '" + String.join(", ", codings) + "' is not "
+                + "supported: send the body uncompressed, e.g. gunzip -c events.ndjson.gz | curl --data-binary @- "
+                + "-H 'Content-Type: " + fileType(ctx) + "' ..."));
+    }
+
+    /**
+     * Before the body is read: a multipart body ({@code curl -F file=@events.ndjson}) is refused with 415 and how
+     * to send the file itself. The API never takes forms; read as one, the body would hold no event or rule at all.
+     */
+    void multipart(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.strip().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            ctx.next();
+            return;
+        }
+        refused.accept("content_type");
+        Problems.send(ctx, 415, Problems.error("multipart bodies (curl -F) are not accepted: send the file itself as "
+                + "the body, e.g. curl --data-binary @FILE -H 'Content-Type: " + fileType(ctx) + "' ..."));
+    }
+
+    /** The content type a file sent to this path would have: NDJSON events, rule text, or JSON. */
+    private static String fileType(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (path.startsWith("/v1/events")) {
+            return "application/x-ndjson";
+        }
+        return path.startsWith("/v1/rules") ? "text/plain" : "application/json";
+    }
+
+    /** After the body is read: 400 when it is not UTF-8 (415 when it looks compressed). */
     void utf8Body(RoutingContext ctx) {
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         if (body == null || body.length() == 0) {
@@ -70,6 +113,14 @@ public final class StrictRequests {
         Utf8.Malformed malformed = Utf8.firstMalformed(bytes, from, to);
         if (malformed == null) {
             ctx.next();
+            return;
+        }
+        String compressed = Utf8.compression(bytes, from, to);
+        if (compressed != null) {
+            refused.accept("content_encoding");
+            Problems.send(ctx, 415, Problems.error("the body looks " + compressed + "-compressed (it starts with the "
+                    + "bytes of that format): send it uncompressed, e.g. gunzip -c FILE | curl --data-binary @- -H "
+                    + "'Content-Type: " + fileType(ctx) + "' ..."));
             return;
         }
         refused.accept("utf8");

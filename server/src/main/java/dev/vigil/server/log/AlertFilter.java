@@ -1,14 +1,17 @@
 package dev.vigil.server.log;
 
+import dev.vigil.dsl.Suggestions;
+import dev.vigil.dsl.ast.Rule;
 import dev.vigil.wire.JsonCodec;
 import io.vertx.core.MultiMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which alerts a subscriber or a history read wants: {@code rule=}, {@code severity=} (one or more, comma
- * separated or repeated; any of them, ignoring case) and {@code key=} (the alert's key as text, see
+ * Which alerts a subscriber or a history read wants: {@code rule=}, {@code severity=} (one or more of the
+ * severities rules take, comma separated or repeated; any of them, ignoring case) and {@code key=} (the alert's key as text, see
  * {@link #keyText}). An absent parameter does not filter. Shared by the alerts WebSocket, the event stream and
  * {@code GET /v1/alerts}.
  *
@@ -40,7 +43,14 @@ public record AlertFilter(String rule, Set<String> severities, String key) {
                 if (trimmed.isEmpty()) {
                     throw new BadQueryParameter("severity", value, "must list severities separated by commas");
                 }
-                severities.add(trimmed.toLowerCase(Locale.ROOT));
+                String lower = trimmed.toLowerCase(Locale.ROOT);
+                if (!Rule.SEVERITIES.contains(lower)) {
+                    List<String> close = Suggestions.closest(trimmed, Rule.SEVERITIES);
+                    throw new BadQueryParameter("severity", value, "must be " + Suggestions.list(Rule.SEVERITIES, "or")
+                            + " (or several, separated by commas); '" + trimmed + "' is none of them"
+                            + (close.isEmpty() ? "" : ": did you mean " + Suggestions.list(close, "or") + "?"));
+                }
+                severities.add(lower);
             }
         }
         String key = query.get("key");

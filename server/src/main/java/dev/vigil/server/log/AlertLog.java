@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The alerts the server emitted, in emission order, each under an increasing number: what
- * {@code GET /v1/alerts?since=...} and {@code ?after=<alert id>} read. {@link MemoryAlertLog} keeps the newest
+ * {@code GET /v1/alerts} (the newest), {@code ?since=...} and {@code ?after=<alert id>} read. {@link MemoryAlertLog} keeps the newest
  * alerts in memory; {@code ChronicleAlertLog} also writes every alert to the data folder and reads them back after
  * a restart.
  *
@@ -38,6 +38,9 @@ public interface AlertLog extends AutoCloseable {
 
     /** Up to {@code limit} entries logged at or after {@code sinceMs} that pass {@code filter}, oldest first. */
     List<LoggedAlert> since(long sinceMs, int limit, AlertFilter filter);
+
+    /** The newest {@code limit} entries that pass {@code filter} (fewer when fewer do), oldest first. */
+    List<LoggedAlert> newest(int limit, AlertFilter filter);
 
     /**
      * One alert as logged.

@@ -113,6 +113,11 @@ public final class ChronicleAlertLog implements AlertLog {
     }
 
     @Override
+    public List<LoggedAlert> newest(int limit, AlertFilter filter) {
+        return recent.newest(limit, filter);
+    }
+
+    @Override
     public long numberOf(String alertId) {
         return recent.numberOf(alertId);
     }

@@ -1,6 +1,7 @@
 package dev.vigil.server.log;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,19 @@ public final class MemoryAlertLog implements AlertLog {
             }
         }
         return collect(low, limit, filter);
+    }
+
+    @Override
+    public synchronized List<LoggedAlert> newest(int limit, AlertFilter filter) {
+        List<LoggedAlert> found = new ArrayList<>(Math.min(limit, ring.length));
+        for (long id = nextId - 1; id >= oldestId && found.size() < limit; id--) {
+            LoggedAlert entry = ring[index(id)];
+            if (entry.passes(filter)) {
+                found.add(entry);
+            }
+        }
+        Collections.reverse(found);
+        return found;
     }
 
     public synchronized int size() {

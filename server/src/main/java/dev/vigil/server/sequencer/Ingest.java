@@ -42,23 +42,28 @@ import java.util.function.LongSupplier;
  */
 public final class Ingest {
     /**
-     * What became of a batch: queued ({@code position} in the ingest log, {@code late} of its {@code events} late),
-     * busy (a queue is full — the sequencer's, or a shard's when offered directly — or memory is short and
-     * {@code refused} says so: nothing happened, offer it again later), or refused (the ingest log did not take it: nothing happened, {@code refused} says why, for the
-     * sender).
+     * What became of a batch: queued ({@code position} in the ingest log, {@code late} of its {@code events} late,
+     * {@code unrouted} of them on time but of streams no rule reads, the first {@link #MAX_UNROUTED_STREAMS} of
+     * those streams' names in {@code unroutedStreams}), busy (a queue is full — the sequencer's, or a shard's when
+     * offered directly — or memory is short and {@code refused} says so: nothing happened, offer it again later), or
+     * refused (the ingest log did not take it: nothing happened, {@code refused} says why, for the sender).
      */
-    public record Result(boolean busy, int events, int late, String refused, long position) {
-        public static final Result BUSY = new Result(true, 0, 0, null, 0);
+    public record Result(boolean busy, int events, int late, int unrouted, List<String> unroutedStreams,
+            String refused, long position) {
+        public static final Result BUSY = new Result(true, 0, 0, 0, List.of(), null, 0);
 
         /** Busy until the memory guard resumes ingestion; {@code why} for the sender. */
         static Result paused(String why) {
-            return new Result(true, 0, 0, why, 0);
+            return new Result(true, 0, 0, 0, List.of(), why, 0);
         }
 
         static Result refused(String why) {
-            return new Result(false, 0, 0, why, 0);
+            return new Result(false, 0, 0, 0, List.of(), why, 0);
         }
     }
+
+    /** How many names of streams no rule reads a {@link Result} lists; the count covers every such event. */
+    public static final int MAX_UNROUTED_STREAMS = 10;
 
     /** The source of the watermark batches idle sources cause; no client can take it (source names have no '('). */
     static final String IDLE_SOURCE = "(idle sources)";
@@ -195,6 +200,7 @@ public final class Ingest {
         byte[] outcomes = outcomes(lines.size());
         int events = 0;
         int late = 0;
+        int unrouted = 0;
         for (int i = 0; i < lines.size(); i++) {
             InputLine line = lines.get(i);
             if (line instanceof InputLine.EventLine eventLine) {
@@ -211,7 +217,12 @@ public final class Ingest {
                 logged.add(numbered);
                 time.observe(source, decoded.stream(), decoded.timestamp(), now);
                 long targets = routing.shardsFor(numbered.event());
-                outcomes[i] = targets == 0 ? UNROUTED : ROUTED;
+                if (targets == 0) {
+                    outcomes[i] = UNROUTED;
+                    unrouted++;
+                } else {
+                    outcomes[i] = ROUTED;
+                }
                 for (int shard = 0; targets != 0; shard++, targets >>>= 1) {
                     if ((targets & 1) != 0) {
                         perShard.get(shard).add(numbered);
@@ -240,7 +251,25 @@ public final class Ingest {
         logPosition = position;
         count(lines, outcomes);
         submitEach(perShard, now, position);
-        return new Result(false, events, late, null, position);
+        return new Result(false, events, late, unrouted,
+                unrouted == 0 ? List.of() : unroutedStreams(lines, outcomes), null, position);
+    }
+
+    /**
+     * The names of the streams of a batch's unrouted events, each once, in the order first met, at most
+     * {@link #MAX_UNROUTED_STREAMS}: the sender is told which streams no rule reads. Only called when some are.
+     */
+    private static List<String> unroutedStreams(List<InputLine> lines, byte[] outcome) {
+        List<String> streams = new ArrayList<>(4);
+        for (int i = 0; i < lines.size() && streams.size() < MAX_UNROUTED_STREAMS; i++) {
+            if (outcome[i] == UNROUTED) {
+                String stream = ((InputLine.EventLine) lines.get(i)).event().stream();
+                if (!streams.contains(stream)) {
+                    streams.add(stream);
+                }
+            }
+        }
+        return List.copyOf(streams);
     }
 
     /** Why a rule change was not made while a shard's queue is full. */

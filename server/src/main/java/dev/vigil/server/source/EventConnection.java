@@ -19,10 +19,11 @@ import java.util.function.IntConsumer;
 /**
  * One client of the {@code /v1/events} WebSocket: turns each message it sends into one batch for the
  * sequencer and answers it with one acknowledgement,
- * {@code {"ack": n, "accepted": k, "late": l, "refused": r, "errors": [{"index": i, "error": "..."}]}}, where
- * {@code n} numbers the client's messages from 1, {@code l} counts the accepted events that were late (at or below
- * their stream's watermark: counted, never matched), and {@code r} the refused elements, of which {@code errors}
- * lists the first {@link EventFrame#MAX_LISTED_ERRORS}.
+ * {@code {"ack": n, "accepted": k, "late": l, "unrouted": u, "unroutedStreams": [...], "refused": r, "errors":
+ * [{"index": i, "error": "..."}]}}, where {@code n} numbers the client's messages from 1, {@code l} counts the
+ * accepted events that were late (at or below their stream's watermark: counted, never matched), {@code u} those of
+ * streams no rule reads (counted, never matched; the first stream names listed), and {@code r} the refused
+ * elements, of which {@code errors} lists the first {@link EventFrame#MAX_LISTED_ERRORS}.
  *
  * <p>Design. A message is read frame by frame (a message may be fragmented), its size checked as it grows, so a
  * client can never make the server hold more than {@code frameLimitBytes} of one message. The message is
@@ -216,7 +217,8 @@ public final class EventConnection {
             malformedElements.accept(frame.refused() + wholeMessage);
         }
         JsonObject ack = new JsonObject().put("ack", number).put("accepted", frame.batch().size()).put("late", 0)
-                .put("refused", frame.refused()).put("errors", errors);
+                .put("unrouted", 0).put("unroutedStreams", new JsonArray()).put("refused", frame.refused())
+                .put("errors", errors);
         if (frame.batch().isEmpty()) {
             acks.ready(ack);
             return;
@@ -259,7 +261,8 @@ public final class EventConnection {
             entry.ack().getJsonArray("errors").add(new JsonObject().put("error", outcome.refused()));
             entry.ack().put("accepted", 0);
         } else {
-            entry.ack().put("late", outcome.late());
+            entry.ack().put("late", outcome.late()).put("unrouted", outcome.unrouted())
+                    .put("unroutedStreams", new JsonArray(outcome.unroutedStreams()));
         }
         acks.done(entry);
         if (waitingForFlush && acks.waitingCount() < MAX_WAITING_FOR_FLUSH) {
@@ -273,7 +276,10 @@ public final class EventConnection {
         byte[] raw = bytes.getBytes();
         Utf8.Malformed malformed = Utf8.firstMalformed(raw, 0, raw.length);
         if (malformed != null) {
-            return EventFrame.refused("text message is not valid UTF-8: " + malformed.describe("message"));
+            String compressed = Utf8.compression(raw, 0, raw.length);
+            return EventFrame.refused(compressed != null ? "text message looks " + compressed + "-compressed (it "
+                    + "starts with the bytes of that format): send the events as uncompressed JSON text"
+                    : "text message is not valid UTF-8: " + malformed.describe("message"));
         }
         return EventFrame.parse(new String(raw, StandardCharsets.UTF_8), decoder);
     }

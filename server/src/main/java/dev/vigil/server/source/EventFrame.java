@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One body of events split into its elements and classified: a WebSocket text message (a JSON array of events
- * when its first non-blank character is {@code [}, else NDJSON, one event or watermark per line; a message holding
- * one JSON object is one line of NDJSON), or a {@code POST /v1/events} body (always NDJSON).
+ * One body of events split into its elements and classified: a WebSocket text message or a {@code POST /v1/events}
+ * body, each a JSON array of events when its first non-blank character is {@code [}, else NDJSON, one event or
+ * watermark per line (a message holding one JSON object is one line of NDJSON).
  *
  * <p>Elements are numbered from 0: the position in the array, or the line in the NDJSON text. The good elements
  * form the {@code batch}, in order; each bad one is refused by its index. A frame whose JSON array does not parse
@@ -37,16 +37,19 @@ public record EventFrame(List<InputLine> batch, List<ElementError> errors, int r
         errors = List.copyOf(errors);
     }
 
-    /** Splits and classifies a WebSocket message; events are numbered later, in log order, by {@link Ingest}. */
+    /**
+     * Splits and classifies a WebSocket message or a {@code POST /v1/events} body: a JSON array when
+     * {@link #holdsArray}, else NDJSON. Events are numbered later, in log order, by {@link Ingest}.
+     */
     public static EventFrame parse(String text, EventDecoder decoder) {
-        if (!startsArray(text)) {
+        if (!holdsArray(text)) {
             return lines(text, decoder);
         }
         Object json;
         try {
             json = JsonCodec.parseInput(text);
         } catch (JsonProcessingException e) {
-            return refused(InputLine.invalidJson("invalid JSON array", e));
+            return refused(InputLine.invalidJson("invalid JSON array", text, e));
         }
         Elements elements = new Elements();
         List<?> array = (List<?>) json;
@@ -56,7 +59,7 @@ public record EventFrame(List<InputLine> batch, List<ElementError> errors, int r
         return elements.frame();
     }
 
-    /** Splits and classifies NDJSON text, one element per line (a {@code POST /v1/events} body). */
+    /** Splits and classifies NDJSON text, one element per line. */
     public static EventFrame lines(String text, EventDecoder decoder) {
         Elements elements = new Elements();
         InputLine.eachLine(text, (line, index) -> elements.add(InputLine.parse(line, 0, decoder,
@@ -69,7 +72,8 @@ public record EventFrame(List<InputLine> batch, List<ElementError> errors, int r
         return new EventFrame(List.of(), List.of(new ElementError(-1, error)), 0);
     }
 
-    private static boolean startsArray(String text) {
+    /** True when the text's first non-blank character is {@code [}: it is read as one JSON array of elements. */
+    public static boolean holdsArray(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (!Character.isWhitespace(c)) {

@@ -19,7 +19,8 @@ import java.util.function.IntConsumer;
 
 /**
  * {@code POST /v1/events}: NDJSON, one event or {@code {"watermark": ts}} per line, parsed exactly as
- * {@code vigil run} parses its input. Bad lines are counted and the first {@link EventFrame#MAX_LISTED_ERRORS} are
+ * {@code vigil run} parses its input, or a JSON array of them (a body whose first non-blank character is {@code [},
+ * as on the WebSocket). Bad lines (elements) are counted and the first {@link EventFrame#MAX_LISTED_ERRORS} are
  * reported with their line numbers, so the answer stays small whatever the body holds; the good ones are offered to
  * the sequencer as one batch of the request's {@link Source}, in order, or not at all when its queue is full, the
  * heap is nearly full ({@link MemoryGuard}) or the ingest log cannot take them (a failed write, a data folder below
@@ -75,7 +76,13 @@ public final class EventsApi {
         String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
         EventDecoder decoder = registry.decoder();
         Source from = source;
-        vertx.executeBlocking(() -> EventFrame.lines(body, decoder), false).onSuccess(parsed -> {
+        boolean array = EventFrame.holdsArray(body);
+        vertx.executeBlocking(() -> EventFrame.parse(body, decoder), false).onSuccess(parsed -> {
+            if (!parsed.errors().isEmpty() && parsed.errors().get(0).index() < 0) {
+                malformedLines.accept(1);   // a JSON array that does not parse: nothing of it is usable
+                Problems.send(ctx, 400, Problems.error(parsed.errors().get(0).error()).put("accepted", 0));
+                return;
+            }
             if (parsed.batch().size() > maxEventsPerBatch) {
                 Problems.send(ctx, 413, Limits.exceeded("the request holds " + parsed.batch().size()
                         + " events and watermarks; the limit is " + maxEventsPerBatch + " per batch",
@@ -83,10 +90,10 @@ public final class EventsApi {
                 return;
             }
             if (parsed.batch().isEmpty()) {
-                answer(ctx, parsed, new Source.Outcome(0, null));
+                answer(ctx, parsed, array, Source.Outcome.NOTHING);
                 return;
             }
-            Ingest.Result result = from.offer(parsed.batch(), outcome -> answer(ctx, parsed, outcome));
+            Ingest.Result result = from.offer(parsed.batch(), outcome -> answer(ctx, parsed, array, outcome));
             if (result == null) {
                 return;   // queued: answered once accepted or refused
             }
@@ -101,19 +108,20 @@ public final class EventsApi {
     }
 
     /** 202 once the batch is accepted (as durable as the acknowledgement policy asks), 503 when it was refused. */
-    private void answer(RoutingContext ctx, EventFrame parsed, Source.Outcome outcome) {
+    private void answer(RoutingContext ctx, EventFrame parsed, boolean array, Source.Outcome outcome) {
         if (parsed.refused() > 0) {
             malformedLines.accept(parsed.refused());
         }
-        JsonArray errors = lineErrors(parsed);
+        JsonArray errors = errors(parsed, array);
         if (outcome.refused() != null) {
             Problems.send(ctx, 503, Problems.error(outcome.refused()).put("accepted", 0)
                     .put("refused", parsed.refused()).put("errors", errors));
             return;
         }
         ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(new JsonObject()
-                .put("accepted", parsed.batch().size()).put("late", outcome.late()).put("refused", parsed.refused())
-                .put("errors", errors).encode());
+                .put("accepted", parsed.batch().size()).put("late", outcome.late())
+                .put("unrouted", outcome.unrouted()).put("unroutedStreams", new JsonArray(outcome.unroutedStreams()))
+                .put("refused", parsed.refused()).put("errors", errors).encode());
     }
 
     /** Sets how many events and watermarks one request may hold; a larger one is refused whole with 413. */
@@ -121,11 +129,15 @@ public final class EventsApi {
         maxEventsPerBatch = max;
     }
 
-    /** The refused lines the answer lists (at most {@link EventFrame#MAX_LISTED_ERRORS}), numbered from 1. */
-    private static JsonArray lineErrors(EventFrame parsed) {
+    /**
+     * The refused elements the answer lists (at most {@link EventFrame#MAX_LISTED_ERRORS}): lines numbered from 1,
+     * or the elements of a JSON array by their {@code index} from 0 (as the WebSocket lists them).
+     */
+    private static JsonArray errors(EventFrame parsed, boolean array) {
         JsonArray errors = new JsonArray();
         for (EventFrame.ElementError error : parsed.errors()) {
-            errors.add(new JsonObject().put("line", error.index() + 1).put("error", error.error()));
+            errors.add(array ? new JsonObject().put("index", error.index()).put("error", error.error())
+                    : new JsonObject().put("line", error.index() + 1).put("error", error.error()));
         }
         return errors;
     }

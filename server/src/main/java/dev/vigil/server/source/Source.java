@@ -29,8 +29,23 @@ public final class Source {
     /** How soon while ingestion is paused for memory, which lasts longer. */
     static final long MEMORY_RETRY_MS = 100;
 
-    /** What became of a queued batch: accepted ({@code refused} null, {@code late} of its events late) or refused. */
-    public record Outcome(int late, String refused) {}
+    /**
+     * What became of a queued batch: accepted ({@code refused} null, {@code late} of its events late,
+     * {@code unrouted} of them of streams no rule reads, whose first names are {@code unroutedStreams}) or refused.
+     */
+    public record Outcome(int late, int unrouted, List<String> unroutedStreams, String refused) {
+        static final Outcome NOTHING = new Outcome(0, 0, List.of(), null);
+
+        static Outcome refused(String why) {
+            return new Outcome(0, 0, List.of(), why);
+        }
+
+        /** The batch the sequencer took, as durable as asked ({@code failure} null) or not. */
+        static Outcome of(Ingest.Result taken, String failure) {
+            return failure != null ? refused(failure)
+                    : new Outcome(taken.late(), taken.unrouted(), taken.unroutedStreams(), null);
+        }
+    }
 
     private final SequencerProxy sequencer;
     private final EventSource time;
@@ -62,14 +77,14 @@ public final class Source {
 
     private void taken(Ingest.Result result, Consumer<Outcome> answer) {
         if (result.refused() != null) {
-            answer.accept(new Outcome(0, result.refused()));
+            answer.accept(Outcome.refused(result.refused()));
             return;
         }
         sequencer.whenDurable(result.position(), failure -> {
             if (Vertx.currentContext() == context) {
-                answer.accept(new Outcome(result.late(), failure));
+                answer.accept(Outcome.of(result, failure));
             } else {
-                context.runOnContext(ignored -> answer.accept(new Outcome(result.late(), failure)));
+                context.runOnContext(ignored -> answer.accept(Outcome.of(result, failure)));
             }
         });
     }

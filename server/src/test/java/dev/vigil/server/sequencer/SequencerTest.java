@@ -149,6 +149,32 @@ class SequencerTest {
         assertNull(proxy.offer(source, List.of(event("c1", 1_000)), answer -> { }), "room again");
     }
 
+    @Test
+    void theResultCountsEventsOfStreamsNoRuleReadsAndNamesTheFirstTenOfThoseStreams() {
+        start(64);
+        EventSource source = open("ws-1");
+        List<InputLine> batch = new ArrayList<>(List.of(event("c1", 1_000),
+                new InputLine.EventLine(new Event("payment", 1_001, 0, Map.of("card", "c1"))),
+                new InputLine.WatermarkLine(null, 1_000),
+                new InputLine.EventLine(new Event("payment", 1_002, 0, Map.of("card", "c1"))),
+                new InputLine.EventLine(new Event("clicks", 1_003, 0, Map.of()))));
+        for (int i = 0; i < 12; i++) {
+            batch.add(new InputLine.EventLine(new Event("s" + i, 1_004, 0, Map.of())));
+        }
+        Ingest.Result[] answer = new Ingest.Result[1];
+        proxy.offer(source, batch, taken -> answer[0] = taken);
+        sequencer.doWork();
+        assertEquals(16, answer[0].events());
+        assertEquals(15, answer[0].unrouted(), "every event but the one of payments");
+        assertEquals(List.of("payment", "clicks", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"),
+                answer[0].unroutedStreams(), "each name once, in the order met, at most ten");
+
+        proxy.offer(source, List.of(event("c1", 2_000)), taken -> answer[0] = taken);
+        sequencer.doWork();
+        assertEquals(0, answer[0].unrouted());
+        assertEquals(List.of(), answer[0].unroutedStreams());
+    }
+
     private void start(int shardQueueCapacity) {
         List<CompiledRule> rules = rules();
         shard = new Shard(0, shardQueueCapacity, rules, EngineConfig.defaults().withWatermarksFromInputOnly(true)
