@@ -37,7 +37,7 @@ import picocli.CommandLine.TypeConversionException;
                 + "latest deployment in the log, at its version: alert ids equal the live ones). Events outside "
                 + "[--from, --to) are skipped; the recorded watermarks all apply, and the replay ends at the last "
                 + "one (partial matches still open are counted, not flushed). A running server may use the folder.",
-            "Like the server's, a backtest stops after --timeout-ms or --max-events events read from the log, and "
+            "Like the server's, a backtest stops after --timeout or --max-events events read from the log, and "
                 + "says so (truncated) with the alerts it found."})
 final class BacktestCommand implements Callable<Integer> {
     @Spec
@@ -79,10 +79,14 @@ final class BacktestCommand implements Callable<Integer> {
             description = "Stop after reading N events of the log (default: ${DEFAULT-VALUE}).")
     long maxEvents;
 
-    @Option(names = "--timeout-ms", paramLabel = "MS",
-            defaultValue = "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_TIMEOUT_MS,
-            description = "Stop after MS milliseconds of replay (default: ${DEFAULT-VALUE}).")
-    long timeoutMs;
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long replaying, such as 30s or 2m (default: "
+                    + ServerConfig.RuleWork.DEFAULT_BACKTEST_TIMEOUT_MS + "ms).")
+    Long timeoutMs;
+
+    @Option(names = "--timeout-ms", paramLabel = "MS", converter = DurationConverter.class, hidden = true,
+            description = "Deprecated name of --timeout (a bare number is milliseconds).")
+    Long deprecatedTimeoutMs;
 
     @Override
     public Integer call() throws Exception {
@@ -93,8 +97,19 @@ final class BacktestCommand implements Callable<Integer> {
             err.println("vigil backtest: --limit must be at least 1, got " + limit);
             return Vigil.EXIT_USAGE;
         }
-        if (maxEvents < 1 || timeoutMs < 1) {
-            err.println("vigil backtest: --max-events and --timeout-ms must be at least 1");
+        if (maxEvents < 1) {
+            err.println("vigil backtest: --max-events must be at least 1, got " + maxEvents);
+            return Vigil.EXIT_USAGE;
+        }
+        if (timeoutMs != null && deprecatedTimeoutMs != null) {
+            err.println("vigil backtest: --timeout and --timeout-ms name the same bound (the second is its deprecated "
+                    + "name); give --timeout only");
+            return Vigil.EXIT_USAGE;
+        }
+        long replayMs = timeoutMs != null ? timeoutMs : deprecatedTimeoutMs != null ? deprecatedTimeoutMs
+                : ServerConfig.RuleWork.DEFAULT_BACKTEST_TIMEOUT_MS;
+        if (replayMs < 1) {
+            err.println("vigil backtest: --timeout must be at least 1ms, got " + replayMs + "ms");
             return Vigil.EXIT_USAGE;
         }
         CompileLimits limits = compileLimits.limits(err, "backtest");
@@ -115,7 +130,7 @@ final class BacktestCommand implements Callable<Integer> {
                 return status;
             }
             Backtest.Summary summary = new Backtest(rules, range, limit == null ? Backtest.NO_LIMIT : limit,
-                    new Backtest.Bounds(maxEvents, timeoutMs, () -> false), System::nanoTime)
+                    new Backtest.Bounds(maxEvents, replayMs, () -> false), System::nanoTime)
                     .run(log, alert -> out.println(JsonCodec.alert(alert)));
             out.flush();
             err.println(render(rules, range, summary));
@@ -188,7 +203,7 @@ final class BacktestCommand implements Callable<Integer> {
             case EVENTS:
                 return " (truncated: stopped after " + summary.eventsRead() + " events read, --max-events)";
             case TIME:
-                return " (truncated: stopped after --timeout-ms)";
+                return " (truncated: stopped after --timeout)";
             default:
                 return " (truncated: cancelled)";
         }

@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL", defaultValue = ServerAddress.DEFAULT_URL,
-            description = "The server's base URL (default: ${DEFAULT-VALUE}).")
+            description = {"The server's base URL.", "Default: ${DEFAULT-VALUE}."})   // a URL is not cut at its colon
     String url;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:VIGIL_BENCH_TOKEN}",
@@ -51,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
     String token;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "How long to send after the warm-up, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
+            description = "How long to send after the warm-up, such as 30s or 2m (default: ${DEFAULT-VALUE}).")
     long durationMs;
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "0",

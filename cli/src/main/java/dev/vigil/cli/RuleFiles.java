@@ -35,6 +35,10 @@ record RuleFiles(List<CompiledRule> rules, List<StreamDecl> streams, List<Diagno
         Map<String, Declared> declared = new HashMap<>();
         for (Path file : files) {
             String text;
+            if (Files.isDirectory(file)) {
+                ioErrors.add(file + ": is a folder; name the rule files in it (" + file.resolve("*.cep") + ")");
+                continue;
+            }
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (NoSuchFileException missing) {

@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--watermark-delay", paramLabel = "DURATION", defaultValue = "0",
             converter = DurationConverter.class,
-            description = "Watermark delay for streams without a WATERMARK DELAY declaration, e.g. 5s "
+            description = "Watermark delay for streams without a WATERMARK DELAY declaration, such as 5s "
                     + "(default: 0).")
     long watermarkDelayMs;
 
@@ -106,6 +105,11 @@ final class RunCommand implements Callable<Integer> {
             err.println("vigil run: --max-keys must be at least 1, got " + maxKeys);
             return Vigil.EXIT_USAGE;
         }
+        String unusable = unusableFiles();
+        if (unusable != null) {
+            err.println("vigil run: " + unusable);
+            return Vigil.EXIT_USAGE;
+        }
         RuleFiles loaded = RuleFiles.load(ruleFiles, limits);
         int status = loaded.report(err);
         if (status != 0) {
@@ -123,29 +127,35 @@ final class RunCommand implements Callable<Integer> {
         Replay replay = new Replay(loaded.rules(), decoder, config, System::currentTimeMillis);
 
         PrintWriter out = spec.commandLine().getOut();
-        try (BufferedReader input = openEvents(err);
+        try (BufferedReader input = openEvents();
                 PrintWriter lateOut = late == null ? null
                         : new PrintWriter(Files.newBufferedWriter(late, StandardCharsets.UTF_8))) {
-            if (input == null) {
-                return Vigil.EXIT_USAGE;
-            }
             Replay.Summary summary = replay.run(input, out, lateOut, err);
             err.println(summary.render());
+        } catch (IOException failed) {
+            err.println("vigil run: stopped: " + failed.getMessage() + " (reading "
+                    + (events.equals("-") ? "standard input" : events)
+                    + (late == null ? "" : ", writing " + late) + ")");
+            return Vigil.EXIT_USAGE;
         }
         return 0;
     }
 
-    private BufferedReader openEvents(PrintWriter err) throws IOException {
+    /** Why {@code --events} or {@code --late} cannot be used, or null when both can. */
+    private String unusableFiles() {
+        String problem = events.equals("-") ? null : FileArguments.unreadable(Path.of(events));
+        if (problem == null && late != null) {
+            problem = FileArguments.unwritable(late);
+        }
+        return problem;
+    }
+
+    private BufferedReader openEvents() throws IOException {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         if (events.equals("-")) {
             return new BufferedReader(new InputStreamReader(System.in, decoder));
         }
-        try {
-            return new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of(events)), decoder));
-        } catch (NoSuchFileException missing) {
-            err.println("vigil run: " + events + ": no such file");
-            return null;
-        }
+        return new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of(events)), decoder));
     }
 }

@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,6 +39,8 @@ import picocli.CommandLine.Spec;
         description = {"Stream NDJSON events to a running server over the WebSocket /v1/events, --batch lines per "
                 + "message, waiting for each acknowledgement. Refused lines are printed on stderr with their line "
                 + "number (the first " + SendCommand.MAX_REPORTED + "); a summary with every count goes to stdout.",
+            "When the connection is lost, it stops at once and says the last line the server answered: send again "
+                + "from the line after it.",
             "Exit status: 0 every line accepted; 1 a line refused, or the connection lost on the way; 2 bad usage or "
                 + "an unreadable file; 3 no server answers; 4 the server refuses the token."})
 final class SendCommand implements Callable<Integer> {
@@ -51,12 +53,8 @@ final class SendCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|-", defaultValue = "-", description = "NDJSON to send; - for standard input.")
     String input;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = ServerAddress.DEFAULT_URL,
-            description = "The server (default: ${DEFAULT-VALUE}); https:// for a server with TLS.")
-    String url;
-
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token with the ingest role.")
-    String token;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--source", paramLabel = "NAME",
             description = "Name of this source of event time (default: one the server picks).")
@@ -82,6 +80,8 @@ final class SendCommand implements Callable<Integer> {
     private final Set<String> unroutedStreams = new LinkedHashSet<>();
     /** How many such stream names the summary lists. */
     static final int MAX_UNROUTED_STREAMS = 10;
+    /** The last line of the input the server answered (accepted or refused); 0 before the first answer. */
+    private long answeredThrough;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -91,9 +91,16 @@ final class SendCommand implements Callable<Integer> {
             err.println("vigil send: --batch must be at least 1, got " + batch);
             return Vigil.EXIT_USAGE;
         }
+        String unreadable = input.equals("-") ? null : FileArguments.unreadable(Path.of(input));
+        if (unreadable != null) {
+            err.println("vigil send: " + unreadable);
+            return Vigil.EXIT_USAGE;
+        }
         ServerAddress server;
+        HttpClient http;
         try {
-            server = ServerAddress.parse(url, token);
+            server = connection.address();
+            http = connection.httpClient();
         } catch (IllegalArgumentException bad) {
             err.println("vigil send: " + bad.getMessage());
             return Vigil.EXIT_USAGE;
@@ -103,7 +110,7 @@ final class SendCommand implements Callable<Integer> {
         TextMessages acks = new TextMessages();
         WebSocket socket;
         try {
-            socket = server.open(HttpClient.newHttpClient(), "/v1/events", query, acks).get();
+            socket = server.open(http, "/v1/events", query, acks).get();
         } catch (ExecutionException failed) {
             err.println("vigil send: " + ConnectFailure.describe(server.webSocket("/v1/events", query), failed));
             return ConnectFailure.exitStatus(failed);
@@ -132,11 +139,9 @@ final class SendCommand implements Callable<Integer> {
                     break;
                 }
             }
-        } catch (NoSuchFileException missing) {
-            err.println("vigil send: no such file: " + input);
-            return Vigil.EXIT_USAGE;
-        } catch (IOException unreadable) {
-            err.println("vigil send: cannot read " + input + ": " + unreadable.getMessage());
+        } catch (IOException failed) {
+            err.println("vigil send: cannot read " + (input.equals("-") ? "standard input" : input) + ": "
+                    + failed.getMessage() + "; " + answered());
             return Vigil.EXIT_USAGE;
         }
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
@@ -168,16 +173,18 @@ final class SendCommand implements Callable<Integer> {
     /** Sends one message and reads its acknowledgement; returns why sending cannot go on, or null. */
     private String sendAndAwait(WebSocket socket, TextMessages acks, List<String> frame, long firstLine,
             PrintWriter err) throws InterruptedException {
+        long lastLine = firstLine + frame.size() - 1;
         try {
             socket.sendText(String.join("\n", frame), true).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | java.util.concurrent.TimeoutException failed) {
-            return "sending lines " + firstLine + ".. failed: " + ended(acks, failed);
+            return lost(acks, failed) + " while sending lines " + firstLine + "-" + lastLine + "; " + answered();
         }
-        String text = acks.messages().poll(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        String text = awaitAcknowledgement(acks);
         if (text == null) {
-            return acks.ended().isDone() ? "the server closed the connection: " + ended(acks, null)
-                    : "no acknowledgement within " + ACK_TIMEOUT_SECONDS + " s";
+            return (acks.ended().isDone() ? lost(acks, null) : "no acknowledgement within " + ACK_TIMEOUT_SECONDS
+                    + " s") + " for lines " + firstLine + "-" + lastLine + "; " + answered();
         }
+        answeredThrough = lastLine;
         JsonObject ack = new JsonObject(text);
         accepted += ack.getInteger("accepted", 0);
         late += ack.getInteger("late", 0);
@@ -221,11 +228,41 @@ final class SendCommand implements Callable<Integer> {
         }
     }
 
-    private static String ended(TextMessages acks, Exception failure) {
+    /**
+     * The next acknowledgement; null as soon as the connection ends without one (a server that died does not make
+     * the sender wait), or after {@link #ACK_TIMEOUT_SECONDS} (a server that is alive may hold a connection back
+     * under load).
+     */
+    private static String awaitAcknowledgement(TextMessages acks) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ACK_TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            String text = acks.messages().poll(100, TimeUnit.MILLISECONDS);
+            if (text != null) {
+                return text;
+            }
+            if (acks.ended().isDone()) {
+                return acks.messages().poll();   // one that came with the close, else none
+            }
+        }
+        return null;
+    }
+
+    /** Which lines the server answered: where to send again from. */
+    private String answered() {
+        return answeredThrough == 0 ? "the server answered no line: send the whole input again"
+                : "the server answered lines 1-" + answeredThrough + " (the last is line " + answeredThrough
+                    + "): send again from line " + (answeredThrough + 1);
+    }
+
+    private static String lost(TextMessages acks, Exception failure) {
         if (acks.ended().isDone()) {
             TextMessages.Ending ending = acks.ended().join();
-            return ending.code() + " " + ending.reason();
+            return ending.code() == -1 ? "the connection failed (" + ending.reason() + ")"
+                    : "the server closed the connection (" + ending.code() + " " + ending.reason() + ")";
         }
-        return String.valueOf(failure);
+        Throwable cause = failure instanceof ExecutionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return cause instanceof java.util.concurrent.TimeoutException ? "the server took no message for "
+                + ACK_TIMEOUT_SECONDS + " s" : "the connection failed (" + cause.getMessage() + ")";
     }
 }

@@ -9,6 +9,7 @@ import dev.vigil.server.config.InvalidConfigException;
 import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,16 +37,15 @@ import picocli.CommandLine;
             "Without --token (or VIGIL_TOKENS) nothing is authenticated: keep the default loopback address then."},
         modelTransformer = ServeCommand.SettingOptions.class,
         footer = {"", "Each setting comes from its flag, else its environment variable, else the configuration file, "
-                + "else its default. File keys and environment variables:",
+                + "else its default. File keys, environment variables and flags:",
             "The file is named by --config, else VIGIL_CONFIG; it is a JSON object (or YAML when named .yaml or .yml) "
-                + "with only these keys, and its "
-                + "relative paths are relative to the file's folder. Example:",
+                + "with only these keys, and its relative paths are relative to the file's folder. Example:",
             "  {\"port\": 9090, \"rules\": \"rules\", \"data\": \"/var/lib/vigil\"}",
             "The file may also declare alert sinks under \"sinks\" (file only; see docs/api.md, Sinks):",
-            "  \"sinks\": {\"fraud_hook\": {\"type\": \"webhook\", \"url\": \"https://hooks.example.com/fraud\", "
-                + "\"rules\": [\"card_testing\"]}}",
-            "Rules send to them with TO fraud_hook, or to inline sinks: TO webhook 'https://...', "
-                + "file 'a.ndjson', log.",
+            "  \"sinks\": {\"fraud_hook\": {\"type\": \"webhook\",",
+            "      \"url\": \"https://hooks.example.com/fraud\", \"rules\": [\"card_testing\"]}}",
+            "Rules send to them with TO fraud_hook, or to inline sinks: TO webhook 'https://...', file 'a.ndjson', "
+                + "log.",
             "Inline files stay under sinkDir; inline webhooks may not post to this machine or cloud metadata "
                 + "addresses unless webhookAllowedHosts allows them. Web pages may only act from allowedOrigins. "
                 + "See docs/security.md.",
@@ -90,9 +90,13 @@ final class ServeCommand implements Callable<Integer> {
             return Vigil.EXIT_USAGE;
         }
         resolved = resolved.withTokens(tokens);
+        String unusable = unusablePaths(resolved);
+        if (unusable != null) {
+            err.println("vigil serve: " + unusable);
+            return Vigil.EXIT_USAGE;
+        }
         String host = resolved.host();
         int port = resolved.port();
-        Path rules = resolved.rulesDir();
         String warning = exposureWarning(host, tokens, resolved.tls() != null);
         if (warning != null) {
             err.println(warning);
@@ -112,7 +116,7 @@ final class ServeCommand implements Callable<Integer> {
             server = VigilServer.start(vertx, resolved, err)
                     .toCompletionStage().toCompletableFuture().get();
         } catch (ExecutionException failed) {
-            err.println("vigil serve: cannot start on " + host + ":" + port + ": " + failed.getCause().getMessage());
+            err.println("vigil serve: cannot start: " + whyNotStarted(failed.getCause(), host, port));
             vertx.close();
             return Vigil.EXIT_USAGE;
         }
@@ -132,7 +136,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "vigil-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("vigil serve: listening on " + scheme + "://" + host + ":" + server.port() + " with "
-                + server.rulesLoaded() + " rule(s) from " + rules
+                + server.rulesSummary()
                 + (tokens.isEmpty() ? "; no tokens: requests are not authenticated" : "; " + tokens.size()
                     + " token(s) accepted"));
         out.flush();
@@ -146,11 +150,49 @@ final class ServeCommand implements Callable<Integer> {
         for (ConfigKey key : ConfigResolver.KEYS) {
             flags.put(key.key(), spec.findOption(key.flag()).getValue());
         }
+        for (ConfigKey old : ConfigResolver.DEPRECATED_ALIASES.values()) {
+            flags.put(old.key(), spec.findOption(old.flag()).getValue());
+        }
         Path file = config;
         if (file == null && env.get(ConfigResolver.CONFIG_ENV) != null) {
             file = Path.of(env.get(ConfigResolver.CONFIG_ENV));
         }
         return ConfigResolver.resolve(flags, env, file).withFromSavepoint(fromSavepoint);
+    }
+
+    /**
+     * What keeps the server from starting that can be said before anything is opened (a file where the data
+     * folder belongs, a TLS file that is not there), naming the setting; null when nothing does.
+     */
+    static String unusablePaths(ServerConfig config) {
+        Path data = config.dataDir();
+        if (data != null && Files.exists(data) && !Files.isDirectory(data)) {
+            return "data: " + data + " is a file, not a folder";
+        }
+        Path rules = config.rulesDir();
+        if (rules != null && Files.exists(rules) && !Files.isDirectory(rules)) {
+            return "rules: " + rules + " is a file, not a folder (the server deploys every .cep file under a folder)";
+        }
+        if (config.tls() != null) {
+            String problem = FileArguments.unreadable(config.tls().certificate());
+            if (problem != null) {
+                return "tlsCert: " + problem;
+            }
+            problem = FileArguments.unreadable(config.tls().key());
+            if (problem != null) {
+                return "tlsKey: " + problem;
+            }
+        }
+        return null;
+    }
+
+    /** Why the server did not start, in one line: the address is taken, or what the failure says. */
+    static String whyNotStarted(Throwable failure, String host, int port) {
+        if (failure instanceof java.net.BindException || failure instanceof java.net.SocketException) {
+            return "cannot listen on " + host + ":" + port + ": " + failure.getMessage()
+                    + " (another server on that port? choose another with --port)";
+        }
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
     }
 
     /**
@@ -192,17 +234,68 @@ final class ServeCommand implements Callable<Integer> {
     static final class SettingOptions implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            List<String> table = new ArrayList<>();
             for (ConfigKey key : ConfigResolver.KEYS) {
                 String byDefault = key.defaultValue() == null ? "" : " (default: " + key.defaultValue() + ")";
                 spec.addOption(OptionSpec.builder(key.flag()).paramLabel(key.paramLabel()).type(String.class)
                         .description(key.description() + byDefault).build());
-                table.add(String.format(Locale.ROOT, "  %-20s%-29s%s", key.key(), key.env(), key.flag()));
+                ConfigKey old = ConfigResolver.DEPRECATED_ALIASES.get(key.key());
+                if (old != null) {   // still read, not shown: the footer names the deprecated names
+                    spec.addOption(OptionSpec.builder(old.flag()).paramLabel(old.paramLabel()).type(String.class)
+                            .description(old.description()).hidden(true).build());
+                }
             }
             List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
-            footer.addAll(2, table);   // after the blank line and the sentence introducing the table
-            spec.usageMessage().footer(footer.toArray(String[]::new));
+            List<String> table = new ArrayList<>(table(ConfigResolver.KEYS));
+            List<String> deprecated = new ArrayList<>();
+            ConfigResolver.DEPRECATED_ALIASES.values().forEach(old -> deprecated.add(old.key()));
+            table.add("Durations are written 500ms, 5s, 1m, 1h, 1d or PT5S; a bare number is milliseconds. Deprecated "
+                    + "names in milliseconds, still read (with their VIGIL_..._MS variables and --...-ms flags): "
+                    + String.join(", ", deprecated) + ".");
+            footer.addAll(2, table);   // after the blank line and the sentence introducing it
+            List<String> lines = new ArrayList<>();
+            for (String paragraph : footer) {
+                lines.addAll(paragraph.startsWith("  ") ? List.of(paragraph)
+                        : wrap(paragraph, spec.usageMessage().width() - 1));
+            }
+            spec.usageMessage().footer(lines.toArray(String[]::new));
             return spec;
+        }
+
+        /**
+         * {@code paragraph} as lines of at most {@code width} characters, broken at spaces only: picocli would also
+         * break at dots, colons and slashes, cutting {@code docs/api.md} and URLs in two.
+         */
+        static List<String> wrap(String paragraph, int width) {
+            List<String> lines = new ArrayList<>();
+            StringBuilder line = new StringBuilder();
+            for (String word : paragraph.split(" ")) {
+                if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+                line.append(line.length() > 0 ? " " : "").append(word);
+            }
+            lines.add(line.toString());
+            return lines;
+        }
+
+        /**
+         * The settings as three columns (file key, environment variable, flag), each as wide as its longest entry
+         * and two spaces apart, so no two run together whatever the names.
+         */
+        static List<String> table(List<ConfigKey> keys) {
+            int keyWidth = 0;
+            int envWidth = 0;
+            for (ConfigKey key : keys) {
+                keyWidth = Math.max(keyWidth, key.key().length());
+                envWidth = Math.max(envWidth, key.env().length());
+            }
+            String row = "  %-" + (keyWidth + 2) + "s%-" + (envWidth + 2) + "s%s";
+            List<String> table = new ArrayList<>();
+            for (ConfigKey key : keys) {
+                table.add(String.format(Locale.ROOT, row, key.key(), key.env(), key.flag()));
+            }
+            return table;
         }
     }
 }

@@ -42,6 +42,12 @@ public final class ConnectFailure {
 
     public static String describe(URI target, Throwable failure) {
         Throwable cause = rootOf(failure);
+        for (Throwable inner = cause; inner != null; inner = inner.getCause()) {
+            if (inner instanceof SSLException) {
+                cause = inner;   // however the client wrapped it, a TLS failure is told as one
+                break;
+            }
+        }
         if (cause instanceof WebSocketHandshakeException handshake) {
             int status = handshake.getResponse().statusCode();
             String hint = status == 401 ? " (give a token with --token)"
@@ -56,7 +62,12 @@ public final class ConnectFailure {
             return "no answer from " + target + " within " + ServerAddress.CONNECT_TIMEOUT.toSeconds() + " s";
         }
         if (cause instanceof SSLException) {
-            return "TLS with " + target + " failed: " + cause.getMessage();
+            String message = String.valueOf(cause.getMessage());
+            boolean untrusted = message.contains("PKIX") || message.contains("certificat")
+                    || message.contains("subject alternative name");
+            return "TLS with " + target + " failed: " + message + (untrusted ? " (a server with a self-signed "
+                    + "certificate? trust it with --cacert FILE, its --tls-cert file; or skip the check with "
+                    + "--insecure, for trying things out only)" : "");
         }
         return "cannot connect to " + target + ": " + cause;
     }

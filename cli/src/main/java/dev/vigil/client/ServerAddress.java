@@ -47,16 +47,25 @@ public record ServerAddress(URI base, String token) {
         return token == null ? null : "Bearer " + token;
     }
 
+    /** The HTTP address of {@code path} with the query parameters that are not null. */
+    public URI http(String path, Map<String, String> query) {
+        return URI.create(base + path + query(query));
+    }
+
     /** The WebSocket address of {@code path} with the query parameters that are not null. */
     public URI webSocket(String path, Map<String, String> query) {
+        String scheme = "https".equals(base.getScheme()) ? "wss" : "ws";
+        return URI.create(scheme + base.toString().substring(base.getScheme().length()) + path + query(query));
+    }
+
+    private static String query(Map<String, String> query) {
         StringJoiner parameters = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((name, value) -> {
             if (value != null) {
                 parameters.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
         });
-        String scheme = "https".equals(base.getScheme()) ? "wss" : "ws";
-        return URI.create(scheme + base.toString().substring(base.getScheme().length()) + path + parameters);
+        return parameters.toString();
     }
 
     /** Opens a WebSocket on {@code path}, sending the token as an {@code Authorization} header. */

@@ -282,6 +282,18 @@ class CliTest {
     }
 
     @Test
+    void generateCompletionPrintsABashScriptThatCompletesEveryCommandAndItsOptions() {
+        CliRun result = vigil("generate-completion");
+        assertEquals(0, result.exit(), result.err());
+        assertTrue(result.out().contains("complete -F _complete_vigil"), result.out());
+        for (String command : List.of("check", "run", "serve", "send", "watch", "backtest")) {
+            assertTrue(result.out().contains("function _picocli_vigil_" + command + "()"), command);
+        }
+        assertTrue(result.out().contains("--checkpoint-interval"), "the server's settings are completed");
+        assertTrue(vigil("--help").out().contains("generate-completion"), "listed in the help");
+    }
+
+    @Test
     void aBadOptionValueIsAUsageErrorNotATrace() throws IOException {
         Path rules = write("r.cep", RULE);
         CliRun result = vigil("run", "--rules", rules.toString(), "--watermark-delay", "soon");

@@ -93,10 +93,10 @@ class ConfigTest {
         env.put("VIGIL_MAX_RULES", "4");
         env.put("VIGIL_MAX_EVENTS_PER_BATCH", "50");
         env.put("VIGIL_SHARDS", "3");
-        env.put("VIGIL_SOURCE_IDLE_TIMEOUT_MS", "2500");
-        env.put("VIGIL_WATERMARK_DELAY_MS", "0");
-        env.put("VIGIL_CHECKPOINT_INTERVAL_MS", "0");
-        env.put("VIGIL_LOG_RETENTION_MS", "3600000");
+        env.put("VIGIL_SOURCE_IDLE_TIMEOUT", "2500ms");
+        env.put("VIGIL_WATERMARK_DELAY", "0");
+        env.put("VIGIL_CHECKPOINT_INTERVAL", "0s");
+        env.put("VIGIL_LOG_RETENTION", "1h");
         env.put("VIGIL_STATE_BACKEND", "rocksdb");
         env.put("VIGIL_ALLOWED_ORIGINS", "https://ops.example.com, http://localhost:3000");
         env.put("VIGIL_SINK_DIR", "/var/lib/vigil-sinks");
@@ -106,12 +106,12 @@ class ConfigTest {
         env.put("VIGIL_MAX_REPEAT_COUNT", "12");
         env.put("VIGIL_MAX_NFA_STATES", "13");
         env.put("VIGIL_MAX_NFA_TRANSITIONS", "14");
-        env.put("VIGIL_COMPILE_TIMEOUT_MS", "15");
+        env.put("VIGIL_COMPILE_TIMEOUT", "15ms");
         env.put("VIGIL_COMPILE_THREADS", "3");
-        env.put("VIGIL_BACKTEST_TIMEOUT_MS", "16");
+        env.put("VIGIL_BACKTEST_TIMEOUT", "16");
         env.put("VIGIL_BACKTEST_MAX_EVENTS", "17");
         env.put("VIGIL_MAX_WORK_PER_EVENT", "5000");
-        env.put("VIGIL_STUCK_SHARD_MS", "200");
+        env.put("VIGIL_STUCK_SHARD_AFTER", "PT0.2S");
         env.put("VIGIL_MAX_KEYS", "1000");
         env.put("VIGIL_MAX_KEYS_PER_RULE", "600");
         env.put("VIGIL_HEAP_PAUSE_PERCENT", "0");
@@ -138,15 +138,15 @@ class ConfigTest {
                         "--allowed-origins", "http://127.0.0.1:3000", "--sink-dir", "s",
                         "--webhook-allowed-hosts", "10.1.2.3,hooks.internal", "--webhook-denied-hosts", "10.0.0.0/8",
                         "--max-nesting-depth", "21", "--max-repeat-count", "22", "--max-nfa-states", "23",
-                        "--max-nfa-transitions", "24", "--compile-timeout-ms", "25", "--compile-threads", "4",
-                        "--backtest-timeout-ms", "26", "--backtest-max-events", "27",
+                        "--max-nfa-transitions", "24", "--compile-timeout", "25ms", "--compile-threads", "4",
+                        "--backtest-timeout", "26", "--backtest-max-events", "27",
                         "--queue-capacity", "7", "--body-limit-bytes", "100", "--frame-limit-bytes", "200",
                         "--rule-text-limit-bytes", "300", "--max-rules", "4", "--max-events-per-batch", "50",
-                        "--shards", "5", "--source-idle-timeout-ms", "900",
-                        "--watermark-delay-ms", "5000", "--checkpoint-interval-ms", "60000",
-                        "--from-savepoint", "nightly", "--log-retention-ms", "1000",
+                        "--shards", "5", "--source-idle-timeout", "900ms",
+                        "--watermark-delay", "5s", "--checkpoint-interval", "1m",
+                        "--from-savepoint", "nightly", "--log-retention", "1s",
                         "--log-retention-bytes", "5000000", "--state-backend", "rocksdb",
-                        "--max-work-per-event", "7000", "--stuck-shard-ms", "300", "--max-keys", "2000",
+                        "--max-work-per-event", "7000", "--stuck-shard-after", "300ms", "--max-keys", "2000",
                         "--max-keys-per-rule", "700", "--heap-pause-percent", "60", "--heap-resume-percent", "50"));
     }
 
@@ -280,11 +280,11 @@ class ConfigTest {
         Path file = configFile("{\"port\": 9000, \"prot\": 1}");
         assertEquals(file + ": unknown key 'prot'; known keys are host, port, rules, data, queueCapacity, "
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
-                + "tlsKey, shards, watermarkDelayMs, sourceIdleTimeoutMs, checkpointIntervalMs, logRetentionMs, "
+                + "tlsKey, shards, watermarkDelay, sourceIdleTimeout, checkpointInterval, logRetention, "
                 + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, allowedOrigins, sinkDir, "
                 + "webhookAllowedHosts, webhookDeniedHosts, maxNestingDepth, "
-                + "maxRepeatCount, maxNfaStates, maxNfaTransitions, compileTimeoutMs, compileThreads, "
-                + "backtestTimeoutMs, backtestMaxEvents, maxWorkPerEvent, stuckShardMs, maxKeys, maxKeysPerRule, "
+                + "maxRepeatCount, maxNfaStates, maxNfaTransitions, compileTimeout, compileThreads, "
+                + "backtestTimeout, backtestMaxEvents, maxWorkPerEvent, stuckShardAfter, maxKeys, maxKeysPerRule, "
                 + "heapPausePercent, heapResumePercent, sinks",
                 problem(Map.of(), "--config", file.toString()));
     }
@@ -310,6 +310,64 @@ class ConfigTest {
                 problem(Map.of(), "--queue-capacity", "0"));
         assertEquals("--port: port must be an integer in 0..65535, got \"http\"",
                 problem(Map.of(), "--port", "http"));
+    }
+
+    @Test
+    void shardsBeyondWhatTheRoutingAddressesAreRefusedNamingTheBound() {
+        assertEquals("--shards: shards must be an integer in 1..64, got 100", problem(Map.of(), "--shards", "100"));
+        assertEquals("environment variable VIGIL_SHARDS: shards must be an integer in 1..64, got 0",
+                problem(Map.of("VIGIL_SHARDS", "0")));
+    }
+
+    @Test
+    void everyDurationIsWrittenTheSameWayAndTheFormerNamesInMillisecondsStillWork() throws Exception {
+        Path file = configFile("{\"stuckShardAfter\": \"1m\", \"backtestTimeoutMs\": 2500, \"compileTimeout\": 700}");
+        ServerConfig config = serve(Map.of("VIGIL_LOG_RETENTION", "PT1H", "VIGIL_SOURCE_IDLE_TIMEOUT_MS", "1500"),
+                "--config", file.toString(), "--checkpoint-interval", "5s", "--watermark-delay", "500ms");
+        assertEquals(5_000, config.checkpointIntervalMs());
+        assertEquals(500, config.watermarkDelayMs());
+        assertEquals(3_600_000, config.logRetention().retentionMs());
+        assertEquals(1_500, config.sourceIdleTimeoutMs(), "VIGIL_SOURCE_IDLE_TIMEOUT_MS, deprecated, still read");
+        assertEquals(60_000, config.work().stuckShardMs());
+        assertEquals(2_500, config.ruleWork().backtestTimeoutMs(), "backtestTimeoutMs in the file, in milliseconds");
+        assertEquals(700, config.ruleWork().compile().compileTimeoutMs(), "a bare number is milliseconds");
+        assertEquals(10_000, serve(Map.of(), "--checkpoint-interval-ms", "10000").checkpointIntervalMs());
+
+        assertEquals("--checkpoint-interval: checkpointInterval must be " + dev.vigil.connectors.Durations.SYNTAX
+                + ", got \"soon\"", problem(Map.of(), "--checkpoint-interval", "soon"));
+        assertEquals("--stuck-shard-after: stuckShardAfter must be " + dev.vigil.connectors.Durations.SYNTAX
+                + ", above 0, got 0s", problem(Map.of(), "--stuck-shard-after", "0s"));
+        assertEquals("--checkpoint-interval and --checkpoint-interval-ms name the same setting "
+                + "(--checkpoint-interval-ms is its deprecated name, in milliseconds); give --checkpoint-interval only",
+                problem(Map.of(), "--checkpoint-interval", "5s", "--checkpoint-interval-ms", "5000"));
+        Path both = configFile("{\"logRetention\": \"1d\", \"logRetentionMs\": 86400000}");
+        assertTrue(problem(Map.of(), "--config", both.toString()).startsWith("logRetention and logRetentionMs name the "
+                + "same setting"));
+    }
+
+    @Test
+    void theHelpTableKeepsItsColumnsApartAndNoHelpLineIsCutMidWord() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Vigil.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("serve", "--help"));
+        String help = out.toString();
+        for (ConfigKey key : ConfigResolver.KEYS) {
+            java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^  " + key.key() + "( +)"
+                    + key.env() + "( +)" + key.flag() + "$").matcher(help);
+            assertTrue(row.find(), "a row of three columns for " + key.key() + ":\n" + help);
+            assertTrue(row.group(1).length() >= 2 && row.group(2).length() >= 2, row.group());
+        }
+        assertTrue(help.contains("https://hooks.example.com/fraud"), "the example URL in one piece:\n" + help);
+        assertTrue(help.contains("docs/api.md, Sinks") && help.contains("docs/security.md.")
+                        && help.contains("'https://...'"),
+                "paths and URLs are not cut at their dots, colons or slashes:\n" + help);
+        int width = cli.getSubcommands().get("serve").getUsageHelpWidth();
+        for (String line : help.split("\n")) {
+            assertTrue(line.length() <= width, "a line longer than the help's " + width + " columns: " + line);
+        }
+        assertFalse(help.contains("--checkpoint-interval-ms"), "deprecated names are not offered as options");
+        assertTrue(help.contains("checkpointIntervalMs"), "but are named as still read");
     }
 
     @Test

@@ -158,7 +158,7 @@ class OutOfMemoryTest {
                 "-Djava.io.tmpdir=" + tmp, "-Dvertx.cacheDirBase=" + tmp.resolve("vertx-cache"),
                 "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Vigil",
                 "serve", "--host", "127.0.0.1", "--port", "0", "--rules", rules.toString(),
-                "--data", folder.resolve("data").toString(), "--shards", "1", "--checkpoint-interval-ms", "0"));
+                "--data", folder.resolve("data").toString(), "--shards", "1", "--checkpoint-interval", "0"));
         command.addAll(List.of(settings));
         Path out = folder.resolve("server.out");
         Path err = folder.resolve("server.err");

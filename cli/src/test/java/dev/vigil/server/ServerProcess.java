@@ -73,7 +73,7 @@ final class ServerProcess implements AutoCloseable {
                 "-Djava.io.tmpdir=" + tmp, "-Dvertx.cacheDirBase=" + tmp.resolve("vertx-cache"),
                 "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Vigil",
                 "serve", "--host", "127.0.0.1", "--port", "0", "--rules", rules.toString(),
-                "--data", data.toString(), "--shards", "2", "--checkpoint-interval-ms", "" + CHECKPOINT_INTERVAL_MS));
+                "--data", data.toString(), "--shards", "2", "--checkpoint-interval", CHECKPOINT_INTERVAL_MS + "ms"));
         command.addAll(serveArgs);
         Path out = folder.resolve(name + ".out");
         Path err = folder.resolve(name + ".err");

@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * "sinks": {
- *   "fraud_hook": {"type": "webhook", "url": "https://hooks.example.com/fraud", "timeoutMs": 2000,
+ *   "fraud_hook": {"type": "webhook", "url": "https://hooks.example.com/fraud", "timeout": "2s",
  *                  "headers": {"Authorization": "Bearer ..."}, "rules": ["card-testing"]},
  *   "archive":    {"type": "file", "path": "alerts/all.ndjson", "maxBytes": 10485760, "rules": ["*"]},
  *   "console":    {"type": "log"}
@@ -35,10 +35,17 @@ import java.util.Set;
 public final class SinkDeclarations {
     private static final Set<String> COMMON = Set.of("type", "rules", "queueCapacity");
     private static final Map<String, Set<String>> FIELDS = Map.of(
-            "webhook", Set.of("url", "timeoutMs", "maxRetries", "initialBackoffMs", "maxBackoffMs", "maxInFlight",
+            "webhook", Set.of("url", "timeout", "maxRetries", "initialBackoff", "maxBackoff", "maxInFlight",
                     "headers"),
-            "file", Set.of("path", "maxBytes", "rotateEveryMs", "maxFiles"),
+            "file", Set.of("path", "maxBytes", "rotateEvery", "maxFiles"),
             "log", Set.of());
+    /** The fields that are durations ({@link Durations}). */
+    private static final Set<String> DURATIONS = Set.of("timeout", "initialBackoff", "maxBackoff", "rotateEvery");
+    /**
+     * What a duration's former name adds ({@code timeoutMs} for {@code timeout}): those names took milliseconds and
+     * are deprecated, still read as they were, so existing files keep working.
+     */
+    private static final String DEPRECATED_SUFFIX = "Ms";
 
     private SinkDeclarations() {}
 
@@ -72,7 +79,10 @@ public final class SinkDeclarations {
                     + describe(typeValue));
         }
         for (String field : fields.keySet()) {
-            if (!COMMON.contains(field) && !FIELDS.get(type).contains(field)) {
+            String current = field.endsWith(DEPRECATED_SUFFIX)
+                    ? field.substring(0, field.length() - DEPRECATED_SUFFIX.length()) : null;
+            boolean deprecated = current != null && DURATIONS.contains(current) && FIELDS.get(type).contains(current);
+            if (!COMMON.contains(field) && !FIELDS.get(type).contains(field) && !deprecated) {
                 List<String> known = new ArrayList<>(FIELDS.get(type));
                 known.addAll(COMMON);
                 known.sort(null);
@@ -84,21 +94,19 @@ public final class SinkDeclarations {
         int queueCapacity = (int) read.number("queueCapacity", SinkSpec.DEFAULT_QUEUE_CAPACITY, 1, Integer.MAX_VALUE);
         SinkSpec spec;
         if (type.equals("webhook")) {
-            long initial = read.number("initialBackoffMs", SinkSpec.Webhook.DEFAULT_INITIAL_BACKOFF_MS, 1,
-                    Long.MAX_VALUE);
+            long initial = read.duration("initialBackoff", SinkSpec.Webhook.DEFAULT_INITIAL_BACKOFF_MS, 1);
             spec = new SinkSpec.Webhook(read.url("url"),
-                    read.number("timeoutMs", SinkSpec.Webhook.DEFAULT_TIMEOUT_MS, 1, Long.MAX_VALUE),
+                    read.duration("timeout", SinkSpec.Webhook.DEFAULT_TIMEOUT_MS, 1),
                     (int) read.number("maxRetries", SinkSpec.Webhook.DEFAULT_MAX_RETRIES, 0, Integer.MAX_VALUE),
                     initial,
-                    read.number("maxBackoffMs", Math.max(initial, SinkSpec.Webhook.DEFAULT_MAX_BACKOFF_MS), initial,
-                            Long.MAX_VALUE),
+                    read.duration("maxBackoff", Math.max(initial, SinkSpec.Webhook.DEFAULT_MAX_BACKOFF_MS), initial),
                     queueCapacity,
                     (int) read.number("maxInFlight", SinkSpec.Webhook.DEFAULT_MAX_IN_FLIGHT, 1, Integer.MAX_VALUE),
                     read.headers("headers"));
         } else if (type.equals("file")) {
             spec = new SinkSpec.File(read.path("path", base),
                     read.number("maxBytes", SinkSpec.File.DEFAULT_MAX_BYTES, 1, Long.MAX_VALUE),
-                    read.number("rotateEveryMs", SinkSpec.File.DEFAULT_ROTATE_EVERY_MS, 0, Long.MAX_VALUE),
+                    read.duration("rotateEvery", SinkSpec.File.DEFAULT_ROTATE_EVERY_MS, 0),
                     (int) read.number("maxFiles", 0, 0, Integer.MAX_VALUE), queueCapacity);
         } else {
             spec = new SinkSpec.Log(queueCapacity);
@@ -123,6 +131,29 @@ public final class SinkDeclarations {
                         + describe(value));
             }
             return ((Number) value).longValue();
+        }
+
+        /**
+         * A duration ({@link Durations}) of at least {@code minMs}, under {@code field} or its deprecated name
+         * {@code field + "Ms"} (milliseconds, read as before); both at once is a mistake.
+         */
+        long duration(String field, long fallbackMs, long minMs) throws InvalidSinkException {
+            String old = field + DEPRECATED_SUFFIX;
+            Object value = fields.get(field);
+            if (value != null && fields.get(old) != null) {
+                throw new InvalidSinkException(at + "." + field + " and " + at + "." + old + " name the same setting ("
+                        + old + " is its deprecated name, in milliseconds); give " + field + " only");
+            }
+            if (value == null) {
+                return number(old, fallbackMs, minMs, Long.MAX_VALUE);
+            }
+            Long ms = value instanceof String text ? Durations.millis(text)
+                    : value instanceof Integer || value instanceof Long ? ((Number) value).longValue() : null;
+            if (ms == null || ms < minMs) {
+                throw new InvalidSinkException(at + "." + field + ": expected " + Durations.SYNTAX
+                        + (minMs > 0 ? ", of at least " + Durations.format(minMs) : "") + ", got " + describe(value));
+            }
+            return ms;
         }
 
         URI url(String field) throws InvalidSinkException {

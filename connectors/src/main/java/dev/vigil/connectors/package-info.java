@@ -12,7 +12,9 @@
  *   <li>file: NDJSON appended by the sink's own writer thread, rotated by size and age;</li>
  *   <li>log: one line per alert on a stream (the server's standard output), from its own thread.</li>
  * </ul>
- * {@link dev.vigil.connectors.SinkDeclarations} reads sink declarations of a JSON configuration file. A sink named
+ * {@link dev.vigil.connectors.SinkDeclarations} reads sink declarations of a JSON configuration file, their durations
+ * as {@link dev.vigil.connectors.Durations} reads every duration setting of Vigil (the server's and the command
+ * line's too, which depend on this module). A sink named
  * in rule text is opened with a {@link dev.vigil.connectors.Confinement}: its file stays in one folder, its webhook
  * connects only to addresses {@link dev.vigil.connectors.WebhookHosts} allows.
  *

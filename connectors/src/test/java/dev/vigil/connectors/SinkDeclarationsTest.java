@@ -38,6 +38,26 @@ class SinkDeclarationsTest {
     }
 
     @Test
+    void durationsAreWrittenAsEverywhereAndTheFormerNamesInMillisecondsStillWork() throws Exception {
+        SinkDeclaration hook = SinkDeclarations.parse("h", Map.of("type", "webhook", "url", "http://h.example/",
+                "timeout", "2s", "initialBackoff", "PT0.5S", "maxBackoff", 60_000), BASE);
+        assertEquals(new SinkSpec.Webhook(URI.create("http://h.example/"), 2_000, 8, 500, 60_000, 10_000, 4,
+                Map.of()), hook.spec());
+        SinkDeclaration file = SinkDeclarations.parse("f", Map.of("type", "file", "path", "a", "rotateEvery", "1h"),
+                BASE);
+        assertEquals(3_600_000, ((SinkSpec.File) file.spec()).rotateEveryMs());
+        SinkDeclaration old = SinkDeclarations.parse("f", Map.of("type", "file", "path", "a", "rotateEveryMs", 1_000),
+                BASE);
+        assertEquals(1_000, ((SinkSpec.File) old.spec()).rotateEveryMs());
+        assertError("sinks.h.timeout: expected a duration such as 500ms, 5s, 1m, 1h, 1d or PT5S (a bare number is "
+                + "milliseconds), of at least 1ms, got \"soon\"",
+                "{\"h\": {\"type\": \"webhook\", \"url\": \"http://h.example/\", \"timeout\": \"soon\"}}");
+        assertError("sinks.h.timeout and sinks.h.timeoutMs name the same setting (timeoutMs is its deprecated name, "
+                + "in milliseconds); give timeout only", "{\"h\": {\"type\": \"webhook\", \"url\": "
+                + "\"http://h.example/\", \"timeout\": \"1s\", \"timeoutMs\": 1000}}");
+    }
+
+    @Test
     void aWebhookSpecNeverPrintsHeaderValues() throws Exception {
         SinkDeclaration hook = SinkDeclarations.parse("h", Map.of("type", "webhook", "url", "http://h.example/",
                 "headers", Map.of("Authorization", "Bearer t0ken")), BASE);
@@ -57,7 +77,7 @@ class SinkDeclarationsTest {
         assertError("sinks.h.type: expected \"webhook\", \"file\" or \"log\", got \"kafka\"",
                 "{\"h\": {\"type\": \"kafka\"}}");
         assertError("sinks.f.maxbytes: unknown field; a file sink takes maxBytes, maxFiles, path, queueCapacity, "
-                + "rotateEveryMs, rules, type", "{\"f\": {\"type\": \"file\", \"path\": \"a\", \"maxbytes\": 1}}");
+                + "rotateEvery, rules, type", "{\"f\": {\"type\": \"file\", \"path\": \"a\", \"maxbytes\": 1}}");
         assertError("sinks.f.maxFiles: expected an integer >= 0, got 1.5",
                 "{\"f\": {\"type\": \"file\", \"path\": \"a\", \"maxFiles\": 1.5}}");
         assertError("sinks.h.maxBackoffMs: expected an integer >= 500, got 100", "{\"h\": {\"type\": \"webhook\", "

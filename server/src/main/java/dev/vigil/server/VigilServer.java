@@ -74,12 +74,15 @@ public final class VigilServer {
     private final ServerVerticle verticle;
     private final String deploymentId;
     private final int rulesLoaded;
+    private final String rulesSummary;
 
-    private VigilServer(Vertx vertx, ServerVerticle verticle, String deploymentId, int rulesLoaded) {
+    private VigilServer(Vertx vertx, ServerVerticle verticle, String deploymentId, int rulesLoaded,
+            String rulesSummary) {
         this.vertx = vertx;
         this.verticle = verticle;
         this.deploymentId = deploymentId;
         this.rulesLoaded = rulesLoaded;
+        this.rulesSummary = rulesSummary;
     }
 
     /** Loads the rules (on a worker), then listens; fails when the address cannot be bound. */
@@ -202,8 +205,40 @@ public final class VigilServer {
                 recovering ? opened.ingestLog() : null, opened.restart(), opened.store(), heap, startedNanos);
         ServerVerticle verticle = new ServerVerticle(config, registry, opened.alertLog(), sequencer, sources, from,
                 clock, err);
+        // once deployed, recovery has replayed the log: the registry holds the rules that run, wherever they came from
         return vertx.deployVerticle(verticle).map(id -> new VigilServer(vertx, verticle, id,
-                recovering ? 0 : initial.size()));
+                registry.current().size(), rulesSummary(registry.current(), recovering, restart, config.rulesDir())));
+    }
+
+    /**
+     * How many rules run and where they came from, for the start banner: "10 rule(s) running (8 from rule files, 2
+     * posted over HTTP), recovered from checkpoint 4 and the ingest log".
+     */
+    static String rulesSummary(RuleSet running, boolean recovering, Restart restart, Path rulesDir) {
+        int posted = 0;
+        for (DeployedRule rule : running.all()) {
+            if (rule.origin().equals(IngestLog.HTTP)) {
+                posted++;
+            }
+        }
+        int fromFiles = running.size() - posted;
+        List<String> origins = new ArrayList<>();
+        if (fromFiles > 0) {
+            origins.add(fromFiles + " from rule files" + (rulesDir == null || recovering ? "" : " in " + rulesDir));
+        }
+        if (posted > 0) {
+            origins.add(posted + " posted over HTTP");
+        }
+        String summary = running.size() + " rule(s) running" + (origins.isEmpty() ? ""
+                : " (" + String.join(", ", origins) + ")");
+        if (recovering) {
+            Checkpoint cut = restart == null ? null : restart.checkpoint();
+            summary += ", recovered from " + (cut == null ? "" : cut.name() == null ? "checkpoint " + cut.id() + " and "
+                    : "savepoint '" + cut.name() + "' and ") + "the ingest log";
+        } else if (running.size() == 0) {
+            summary += rulesDir == null ? "; no rules folder" : "; the rules folder " + rulesDir + " holds none";
+        }
+        return summary;
     }
 
     private static void closeQuietly(AutoCloseable log) {
@@ -360,8 +395,14 @@ public final class VigilServer {
         return verticle.actualPort();
     }
 
+    /** The rules running once the server listens: the rules folder's, or, after a restart, those recovered. */
     public int rulesLoaded() {
         return rulesLoaded;
+    }
+
+    /** How many rules ran when the server started listening and where they came from, in words. */
+    public String rulesSummary() {
+        return rulesSummary;
     }
 
     /** The shards and their door, for tests in this package. */

@@ -84,6 +84,24 @@ class RecoveryTest {
         }
     }
 
+    @Test
+    void afterARestartTheServerCountsTheRulesThatRunAndSaysWhereTheyCameFrom(Vertx vertx) throws Exception {
+        Files.writeString(rules.resolve("big.cep"), "RULE big FROM payments PARTITION BY card PATTERN b "
+                + "DEFINE b AS amount >= 900\n");
+        try (RunningServer server = start(vertx)) {
+            assertEquals(1, server.server().rulesLoaded());
+            assertEquals("1 rule(s) running (1 from rule files in " + rules + ")", server.server().rulesSummary());
+            assertEquals(201, server.send("POST", "/v1/rules", "text/plain", RULE).statusCode());
+        }
+        try (RunningServer server = start(vertx)) {
+            assertEquals(2, server.server().rulesLoaded(), "the recovered rules run: not 0");
+            String summary = server.server().rulesSummary();
+            assertTrue(summary.startsWith("2 rule(s) running (1 from rule files, 1 posted over HTTP), recovered from "),
+                    summary);
+            assertTrue(summary.endsWith("the ingest log"), summary);
+        }
+    }
+
     private RunningServer start(Vertx vertx) throws Exception {
         return RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rules).withDataDir(data).withShards(2));
     }

@@ -100,6 +100,10 @@ final class RunningServer implements AutoCloseable {
         return server.port();
     }
 
+    VigilServer server() {
+        return server;
+    }
+
     String serverErr() {
         return err.toString();
     }

@@ -1,5 +1,7 @@
 package dev.vigil.server.config;
 
+import dev.vigil.connectors.Durations;
+
 /**
  * One setting of {@code vigil serve}, as it is named in each place it can be given: the configuration file's key,
  * the environment variable and the command-line flag.
@@ -22,6 +24,8 @@ public record ConfigKey(String key, String env, String flag, String paramLabel, 
         POSITIVE_LONG("an integer in 1.." + Long.MAX_VALUE),
         NON_NEGATIVE_LONG("an integer in 0.." + Long.MAX_VALUE),
         PERCENT("an integer in 0..100"),
+        DURATION(Durations.SYNTAX),
+        POSITIVE_DURATION(Durations.SYNTAX + ", above 0"),
         PATH("a path (a string)"),
         LIST("a comma-separated list (in the file, a string or an array of strings)");
 
@@ -29,6 +33,11 @@ public record ConfigKey(String key, String env, String flag, String paramLabel, 
 
         Kind(String expected) {
             this.expected = expected;
+        }
+
+        /** Whether values are durations ({@link Durations}), read as milliseconds. */
+        public boolean duration() {
+            return this == DURATION || this == POSITIVE_DURATION;
         }
 
         /** What a value must be, for error messages: "an integer in 0..65535". */

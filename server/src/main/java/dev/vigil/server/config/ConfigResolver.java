@@ -3,6 +3,7 @@ package dev.vigil.server.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vigil.connectors.Durations;
 import dev.vigil.connectors.InvalidSinkException;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkDeclarations;
@@ -87,19 +88,19 @@ public final class ConfigResolver {
             new ConfigKey("shards", "VIGIL_SHARDS", "--shards", "N", ConfigKey.Kind.POSITIVE_INT,
                     "" + ServerConfig.DEFAULT_SHARDS,
                     "Engine threads, 1..64, one per core by default; events are split between them by partition key."),
-            new ConfigKey("watermarkDelayMs", "VIGIL_WATERMARK_DELAY_MS", "--watermark-delay-ms", "MS",
-                    ConfigKey.Kind.NON_NEGATIVE_LONG, "0",
+            new ConfigKey("watermarkDelay", "VIGIL_WATERMARK_DELAY", "--watermark-delay", "DURATION",
+                    ConfigKey.Kind.DURATION, "0",
                     "Watermark delay (out-of-orderness allowed) of streams whose STREAM declaration sets none."),
-            new ConfigKey("sourceIdleTimeoutMs", "VIGIL_SOURCE_IDLE_TIMEOUT_MS", "--source-idle-timeout-ms", "MS",
-                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.DEFAULT_SOURCE_IDLE_TIMEOUT_MS,
-                    "Milliseconds an event source may stay silent before it stops holding back its streams' "
+            new ConfigKey("sourceIdleTimeout", "VIGIL_SOURCE_IDLE_TIMEOUT", "--source-idle-timeout", "DURATION",
+                    ConfigKey.Kind.POSITIVE_DURATION, Durations.format(ServerConfig.DEFAULT_SOURCE_IDLE_TIMEOUT_MS),
+                    "How long an event source may stay silent before it stops holding back its streams' "
                             + "watermark."),
-            new ConfigKey("checkpointIntervalMs", "VIGIL_CHECKPOINT_INTERVAL_MS", "--checkpoint-interval-ms", "MS",
-                    ConfigKey.Kind.NON_NEGATIVE_LONG, "" + ServerConfig.DEFAULT_CHECKPOINT_INTERVAL_MS,
-                    "Milliseconds between checkpoints of the engine state into the data folder (a restart loads the "
+            new ConfigKey("checkpointInterval", "VIGIL_CHECKPOINT_INTERVAL", "--checkpoint-interval", "DURATION",
+                    ConfigKey.Kind.DURATION, Durations.format(ServerConfig.DEFAULT_CHECKPOINT_INTERVAL_MS),
+                    "Time between checkpoints of the engine state into the data folder (a restart loads the "
                             + "latest and replays the ingest log after it); 0 for none."),
-            new ConfigKey("logRetentionMs", "VIGIL_LOG_RETENTION_MS", "--log-retention-ms", "MS",
-                    ConfigKey.Kind.NON_NEGATIVE_LONG, "" + ServerConfig.DEFAULT_LOG_RETENTION.retentionMs(),
+            new ConfigKey("logRetention", "VIGIL_LOG_RETENTION", "--log-retention", "DURATION",
+                    ConfigKey.Kind.DURATION, Durations.format(ServerConfig.DEFAULT_LOG_RETENTION.retentionMs()),
                     "How long the ingest log keeps events (in hourly files; backtests read them); what the kept "
                             + "checkpoints need stays whatever its age; 0 for no limit."),
             new ConfigKey("logRetentionBytes", "VIGIL_LOG_RETENTION_BYTES", "--log-retention-bytes", "BYTES",
@@ -151,16 +152,17 @@ public final class ConfigResolver {
             new ConfigKey(CompileLimits.NFA_TRANSITIONS, "VIGIL_MAX_NFA_TRANSITIONS", "--max-nfa-transitions", "N",
                     ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNfaTransitions(),
                     "Transitions one rule's NFA may have; a larger rule is refused."),
-            new ConfigKey(CompileLimits.COMPILE_TIMEOUT, "VIGIL_COMPILE_TIMEOUT_MS", "--compile-timeout-ms", "MS",
-                    ConfigKey.Kind.POSITIVE_LONG, "" + CompileLimits.DEFAULTS.compileTimeoutMs(),
-                    "Milliseconds one rule may take to compile; a slower one is refused."),
+            new ConfigKey("compileTimeout", "VIGIL_COMPILE_TIMEOUT", "--compile-timeout", "DURATION",
+                    ConfigKey.Kind.POSITIVE_DURATION, Durations.format(CompileLimits.DEFAULTS.compileTimeoutMs()),
+                    "How long one rule may take to compile; a slower one is refused."),
             new ConfigKey("compileThreads", "VIGIL_COMPILE_THREADS", "--compile-threads", "N",
                     ConfigKey.Kind.POSITIVE_INT, "" + ServerConfig.RuleWork.DEFAULT_COMPILE_THREADS,
                     "Threads compiling rule text sent over HTTP; with " + ServerConfig.RuleWork.QUEUED_PER_THREAD
                             + " requests queued per thread, more get 503 with Retry-After."),
-            new ConfigKey("backtestTimeoutMs", "VIGIL_BACKTEST_TIMEOUT_MS", "--backtest-timeout-ms", "MS",
-                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_TIMEOUT_MS,
-                    "Milliseconds a backtest may run; then it stops and answers what it found (truncated)."),
+            new ConfigKey("backtestTimeout", "VIGIL_BACKTEST_TIMEOUT", "--backtest-timeout", "DURATION",
+                    ConfigKey.Kind.POSITIVE_DURATION,
+                    Durations.format(ServerConfig.RuleWork.DEFAULT_BACKTEST_TIMEOUT_MS),
+                    "How long a backtest may run; then it stops and answers what it found (truncated)."),
             new ConfigKey("backtestMaxEvents", "VIGIL_BACKTEST_MAX_EVENTS", "--backtest-max-events", "N",
                     ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.RuleWork.DEFAULT_BACKTEST_MAX_EVENTS,
                     "Events of the ingest log a backtest may read; then it stops and answers what it found "
@@ -170,9 +172,9 @@ public final class ConfigResolver {
                     "Work one event may cost a rule's key (runs stepped and created, shared-buffer edges examined, "
                             + "events copied into matches); beyond it the key's partial matches are dropped, counted "
                             + "and logged."),
-            new ConfigKey("stuckShardMs", "VIGIL_STUCK_SHARD_MS", "--stuck-shard-ms", "MS",
-                    ConfigKey.Kind.POSITIVE_LONG, "" + ServerConfig.Work.DEFAULT.stuckShardMs(),
-                    "Milliseconds a shard may stay on one command (an event batch, a deployment) before /ready "
+            new ConfigKey("stuckShardAfter", "VIGIL_STUCK_SHARD_AFTER", "--stuck-shard-after", "DURATION",
+                    ConfigKey.Kind.POSITIVE_DURATION, Durations.format(ServerConfig.Work.DEFAULT.stuckShardMs()),
+                    "How long a shard may stay on one command (an event batch, a deployment) before /ready "
                             + "answers 503 naming it."),
             new ConfigKey("maxKeys", "VIGIL_MAX_KEYS", "--max-keys", "N", ConfigKey.Kind.POSITIVE_INT,
                     "" + MemoryLimits.defaults().maxKeys(),
@@ -192,6 +194,25 @@ public final class ConfigResolver {
                     "Heap in use after garbage collection below which a paused ingestion resumes; below "
                             + "heapPausePercent."));
 
+
+    /**
+     * The names the duration settings had when they took milliseconds only ({@code checkpointIntervalMs}), by the
+     * setting they now name: deprecated, still read in every place (a bare number is milliseconds, as it was), so
+     * existing configurations keep working. Giving both names in one place is a mistake, named.
+     */
+    public static final Map<String, ConfigKey> DEPRECATED_ALIASES = aliases(
+            alias("watermarkDelay", "watermarkDelayMs", "VIGIL_WATERMARK_DELAY_MS", "--watermark-delay-ms"),
+            alias("sourceIdleTimeout", "sourceIdleTimeoutMs", "VIGIL_SOURCE_IDLE_TIMEOUT_MS",
+                    "--source-idle-timeout-ms"),
+            alias("checkpointInterval", "checkpointIntervalMs", "VIGIL_CHECKPOINT_INTERVAL_MS",
+                    "--checkpoint-interval-ms"),
+            alias("logRetention", "logRetentionMs", "VIGIL_LOG_RETENTION_MS", "--log-retention-ms"),
+            alias("compileTimeout", CompileLimits.COMPILE_TIMEOUT, "VIGIL_COMPILE_TIMEOUT_MS", "--compile-timeout-ms"),
+            alias("backtestTimeout", "backtestTimeoutMs", "VIGIL_BACKTEST_TIMEOUT_MS", "--backtest-timeout-ms"),
+            alias("stuckShardAfter", "stuckShardMs", "VIGIL_STUCK_SHARD_MS", "--stuck-shard-ms"));
+
+    /** Bounds narrower than their kind's, as {@code {min, max}}. */
+    private static final Map<String, long[]> RANGES = Map.of("shards", new long[] {1, ServerConfig.MAX_SHARDS});
 
     /** The allowed values of the settings that are one of a few words. */
     private static final Map<String, List<String>> CHOICES = Map.of("durability", List.of("log", "none"),
@@ -221,16 +242,49 @@ public final class ConfigResolver {
         Map<String, Object> file = configFile == null ? Map.of() : readFile(configFile);
         Map<String, Object> values = new HashMap<>();
         for (ConfigKey key : KEYS) {
-            if (flags.get(key.key()) != null) {
-                values.put(key.key(), parseText(key, flags.get(key.key()), key.flag(), null));
-            } else if (env.get(key.env()) != null) {
-                values.put(key.key(), parseText(key, env.get(key.env()), "environment variable " + key.env(), null));
-            } else if (file.containsKey(key.key())) {
-                values.put(key.key(), parseJson(key, file.get(key.key()), configFile));
+            ConfigKey flag = named(key, name -> flags.get(name.key()) != null, ConfigKey::flag);
+            ConfigKey variable = named(key, name -> env.get(name.env()) != null, ConfigKey::env);
+            ConfigKey inFile = named(key, name -> file.containsKey(name.key()), ConfigKey::key);
+            if (flag != null) {
+                values.put(key.key(), parseText(key, flags.get(flag.key()), flag.flag(), null));
+            } else if (variable != null) {
+                values.put(key.key(), parseText(key, env.get(variable.env()), "environment variable "
+                        + variable.env(), null));
+            } else if (inFile != null) {
+                values.put(key.key(), parseJson(key, inFile.key(), file.get(inFile.key()), configFile));
             } else if (key.defaultValue() != null) {
                 values.put(key.key(), parseText(key, key.defaultValue(), "default of " + key.key(), null));
             }
         }
+        try {
+            return build(values, file, configFile);
+        } catch (IllegalArgumentException inconsistent) {
+            // every value was checked on its own above; what is left is a combination the server cannot run with
+            throw new InvalidConfigException(inconsistent.getMessage());
+        }
+    }
+
+    /**
+     * Which of {@code key}'s names a source gives ({@code key} itself or its deprecated alias), or null for neither;
+     * both at once is a mistake.
+     */
+    private static ConfigKey named(ConfigKey key, java.util.function.Predicate<ConfigKey> given,
+            java.util.function.Function<ConfigKey, String> spelling) throws InvalidConfigException {
+        ConfigKey alias = DEPRECATED_ALIASES.get(key.key());
+        boolean current = given.test(key);
+        if (alias == null || !given.test(alias)) {
+            return current ? key : null;
+        }
+        if (current) {
+            throw new InvalidConfigException(spelling.apply(key) + " and " + spelling.apply(alias)
+                    + " name the same setting (" + spelling.apply(alias) + " is its deprecated name, in milliseconds)"
+                    + "; give " + spelling.apply(key) + " only");
+        }
+        return alias;
+    }
+
+    private static ServerConfig build(Map<String, Object> values, Map<String, Object> file, Path configFile)
+            throws InvalidConfigException {
         List<SinkDeclaration> sinks = List.of();
         if (file.containsKey(SINKS_KEY)) {
             try {
@@ -246,22 +300,22 @@ public final class ConfigResolver {
                 (Long) values.get("bodyLimitBytes"), (Integer) values.get("frameLimitBytes"),
                 (Path) values.get("data"), List.of(), (Integer) values.get("ruleTextLimitBytes"),
                 (Integer) values.get("maxRules"), (Integer) values.get("maxEventsPerBatch"),
-                (Integer) values.get("shards"), (Long) values.get("watermarkDelayMs"),
-                (Long) values.get("sourceIdleTimeoutMs"), sinks,
+                (Integer) values.get("shards"), (Long) values.get("watermarkDelay"),
+                (Long) values.get("sourceIdleTimeout"), sinks,
                 tls((Path) values.get("tlsCert"), (Path) values.get("tlsKey")),
                 new Durability("log".equals(values.get("durability")),
                         AckAfter.valueOf(((String) values.get("ackAfter")).toUpperCase(java.util.Locale.ROOT)),
                         (Long) values.get("minFreeDiskMb")),
-                (Long) values.get("checkpointIntervalMs"), null,
-                new LogRetention((Long) values.get("logRetentionMs"), (Long) values.get("logRetentionBytes")),
+                (Long) values.get("checkpointInterval"), null,
+                new LogRetention((Long) values.get("logRetention"), (Long) values.get("logRetentionBytes")),
                 ServerConfig.StateBackend.of((String) values.get("stateBackend")), security,
                 new ServerConfig.RuleWork(new CompileLimits((Integer) values.get(CompileLimits.NESTING_DEPTH),
                         (Integer) values.get(CompileLimits.REPEAT_COUNT),
                         (Integer) values.get(CompileLimits.NFA_STATES),
                         (Integer) values.get(CompileLimits.NFA_TRANSITIONS),
-                        (Long) values.get(CompileLimits.COMPILE_TIMEOUT)), (Integer) values.get("compileThreads"),
-                        (Long) values.get("backtestTimeoutMs"), (Long) values.get("backtestMaxEvents")),
-                new ServerConfig.Work((Long) values.get("maxWorkPerEvent"), (Long) values.get("stuckShardMs")),
+                        (Long) values.get("compileTimeout")), (Integer) values.get("compileThreads"),
+                        (Long) values.get("backtestTimeout"), (Long) values.get("backtestMaxEvents")),
+                new ServerConfig.Work((Long) values.get("maxWorkPerEvent"), (Long) values.get("stuckShardAfter")),
                 memory(values));
     }
 
@@ -298,6 +352,9 @@ public final class ConfigResolver {
     /** The file's keys and values; unknown keys, unreadable files and anything but a JSON object are errors. */
     private static Map<String, Object> readFile(Path configFile) throws InvalidConfigException {
         String text;
+        if (Files.isDirectory(configFile)) {
+            throw new InvalidConfigException(configFile + ": is a folder, not a configuration file");
+        }
         try {
             text = Files.readString(configFile, StandardCharsets.UTF_8);
         } catch (NoSuchFileException missing) {
@@ -312,7 +369,8 @@ public final class ConfigResolver {
         KEYS.forEach(key -> known.add(key.key()));
         known.add(SINKS_KEY);
         for (String name : json.fieldNames()) {
-            if (!known.contains(name)) {
+            boolean deprecated = DEPRECATED_ALIASES.values().stream().anyMatch(old -> old.key().equals(name));
+            if (!known.contains(name) && !deprecated) {
                 throw new InvalidConfigException(configFile + ": unknown key '" + name + "'; known keys are "
                         + String.join(", ", known));
             }
@@ -354,8 +412,12 @@ public final class ConfigResolver {
         return new JsonObject(keys);
     }
 
-    private static Object parseJson(ConfigKey key, Object value, Path configFile) throws InvalidConfigException {
-        String origin = configFile + ": key '" + key.key() + "'";
+    private static Object parseJson(ConfigKey key, String name, Object value, Path configFile)
+            throws InvalidConfigException {
+        String origin = configFile + ": key '" + name + "'";
+        if (key.kind().duration() && value instanceof String text) {
+            return parseText(key, text, origin, null);
+        }
         if (key.kind() == ConfigKey.Kind.LIST && value instanceof List<?> array) {
             List<String> entries = new ArrayList<>();
             for (Object entry : array) {
@@ -419,11 +481,25 @@ public final class ConfigResolver {
             }
             return base == null || path.isAbsolute() ? path : base.resolve(path).normalize();
         }
+        if (kind.duration()) {
+            Long ms = Durations.millis(text);
+            if (ms == null) {
+                throw wrong(key, origin, "\"" + text + "\"");
+            }
+            if (kind == ConfigKey.Kind.POSITIVE_DURATION && ms < 1) {
+                throw wrong(key, origin, text.trim());
+            }
+            return ms;
+        }
         long value;
         try {
             value = Long.parseLong(text.trim());
         } catch (NumberFormatException notANumber) {
             throw wrong(key, origin, "\"" + text + "\"");
+        }
+        long[] range = RANGES.get(key.key());
+        if (range != null && (value < range[0] || value > range[1])) {
+            throw wrong(key, origin, text.trim());
         }
         if (kind == ConfigKey.Kind.PORT && (value < 0 || value > 65_535)
                 || kind == ConfigKey.Kind.POSITIVE_INT && (value < 1 || value > Integer.MAX_VALUE)
@@ -439,8 +515,28 @@ public final class ConfigResolver {
     }
 
     private static InvalidConfigException wrong(ConfigKey key, String origin, String got) {
-        return new InvalidConfigException(origin + ": " + key.key() + " must be " + key.kind().expected()
-                + ", got " + got);
+        return new InvalidConfigException(origin + ": " + key.key() + " must be " + expected(key) + ", got " + got);
+    }
+
+    /** What a value of {@code key} must be, for messages and {@code --help}: "an integer in 1..64". */
+    public static String expected(ConfigKey key) {
+        long[] range = RANGES.get(key.key());
+        return range == null ? key.kind().expected() : "an integer in " + range[0] + ".." + range[1];
+    }
+
+    private static Map.Entry<String, ConfigKey> alias(String current, String key, String env, String flag) {
+        ConfigKey of = KEYS.stream().filter(candidate -> candidate.key().equals(current)).findFirst().orElseThrow();
+        return Map.entry(current, new ConfigKey(key, env, flag, "MS", of.kind(), null, "Deprecated name of " + current
+                + " (a bare number is milliseconds)."));
+    }
+
+    @SafeVarargs
+    private static Map<String, ConfigKey> aliases(Map.Entry<String, ConfigKey>... deprecated) {
+        Map<String, ConfigKey> byCurrent = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, ConfigKey> old : deprecated) {
+            byCurrent.put(old.getKey(), old.getValue());
+        }
+        return java.util.Collections.unmodifiableMap(byCurrent);
     }
 
     private static String firstLine(Exception e) {

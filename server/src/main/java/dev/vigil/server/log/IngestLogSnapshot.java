@@ -43,7 +43,9 @@ public final class IngestLogSnapshot implements AutoCloseable {
             return new IngestLogSnapshot(null, 0);   // created by a server that has not logged anything yet
         }
         ChronicleSetup.apply();
-        ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.toFile()).readOnly(true).build();
+        // with the writer's roll cycle: without it, Chronicle warns on every opening that it overrides its own
+        ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ChronicleIngestLog.ROLL_CYCLE)
+                .readOnly(true).build();
         long last = queue.lastIndex();
         return new IngestLogSnapshot(queue, last < 0 ? 0 : last);
     }
