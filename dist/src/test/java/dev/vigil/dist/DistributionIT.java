@@ -41,7 +41,7 @@ class DistributionIT {
             assertTrue(Files.isRegularFile(home.resolve(entry)), entry + " is missing");
         }
         assertTrue(Files.isExecutable(home.resolve("bin/vigil")));
-        assertTrue(Files.readString(home.resolve("conf/vigil.yaml")).contains("#checkpointIntervalMs:"));
+        assertTrue(Files.readString(home.resolve("conf/vigil.yaml")).contains("#checkpointInterval: 10s"));
         try (Stream<Path> libraries = Files.list(home.resolve("licenses"))) {
             List<Path> folders = libraries.filter(Files::isDirectory).toList();
             assertTrue(folders.size() >= 5, "the licence files of the libraries that ship any: " + folders);
