@@ -374,6 +374,10 @@ class ConfigTest {
     void aFileThatIsNotAJsonObjectOrIsMissingIsAnError() throws Exception {
         Path file = configFile("port: 8080");
         assertTrue(problem(Map.of(), "--config", file.toString()).startsWith(file + ": not a JSON object"));
+        String broken = problem(Map.of(), "--config", configFile("{\"port\": 8080,}").toString());
+        assertTrue(broken.contains("not valid JSON: column "), broken);
+        assertFalse(broken.contains("Source") || broken.contains("REDACTED") || broken.contains("Failed to decode"),
+                "the JSON parser's insides do not reach the user: " + broken);
         Path missing = dir.resolve("absent.json");
         assertEquals(missing + ": no such configuration file", problem(Map.of(), "--config", missing.toString()));
     }

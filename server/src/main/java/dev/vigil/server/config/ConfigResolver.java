@@ -12,6 +12,7 @@ import dev.vigil.nfa.CompileLimits;
 import dev.vigil.server.http.Limits;
 import dev.vigil.server.log.AckAfter;
 import dev.vigil.server.log.LogRetention;
+import dev.vigil.wire.JsonCodec;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -387,7 +388,10 @@ public final class ConfigResolver {
         try {
             return new JsonObject(text);
         } catch (DecodeException | ClassCastException notAnObject) {
-            throw new InvalidConfigException(configFile + ": not a JSON object (" + firstLine(notAnObject) + ")");
+            String mistake = JsonCodec.mistake(text);   // in plain words, where; the parser's own words leak its insides
+            throw new InvalidConfigException(configFile + ": not a JSON object ("
+                    + (mistake != null ? "not valid JSON: " + mistake : "valid JSON, but not an object of settings")
+                    + "; a YAML file must be named .yaml or .yml)");
         }
     }
 
@@ -537,11 +541,5 @@ public final class ConfigResolver {
             byCurrent.put(old.getKey(), old.getValue());
         }
         return java.util.Collections.unmodifiableMap(byCurrent);
-    }
-
-    private static String firstLine(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }
