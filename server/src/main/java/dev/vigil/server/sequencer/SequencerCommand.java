@@ -1,8 +1,8 @@
 package dev.vigil.server.sequencer;
 
+import dev.vigil.server.log.LogRecord;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleSet;
-import dev.vigil.server.log.LogRecord;
 import dev.vigil.wire.InputLine;
 import java.nio.file.Path;
 import java.util.List;
