@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.client.ClientTls;
 import dev.vigil.client.ServerAddress;
+import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -34,6 +35,22 @@ final class ConnectionOptions {
             description = "Do not check the server's TLS certificate nor its name: for trying things out only "
                     + "(anyone in between could read the token and the events).")
     boolean insecure;
+
+    /** The server and the HTTP client to reach it with. */
+    record Target(ServerAddress server, HttpClient http) {}
+
+    /**
+     * The server and the client to reach it; null after saying on {@code err} what is wrong with {@code --url} or
+     * {@code --cacert}, as {@code command} (e.g. {@code vigil send}).
+     */
+    Target target(String command, PrintWriter err) {
+        try {
+            return new Target(address(), httpClient());
+        } catch (IllegalArgumentException bad) {
+            err.println(command + ": " + bad.getMessage());
+            return null;
+        }
+    }
 
     /** The server's address; throws {@link IllegalArgumentException} saying what is wrong with {@code --url}. */
     ServerAddress address() {

@@ -96,15 +96,12 @@ final class SendCommand implements Callable<Integer> {
             err.println("vigil send: " + unreadable);
             return Vigil.EXIT_USAGE;
         }
-        ServerAddress server;
-        HttpClient http;
-        try {
-            server = connection.address();
-            http = connection.httpClient();
-        } catch (IllegalArgumentException bad) {
-            err.println("vigil send: " + bad.getMessage());
+        ConnectionOptions.Target target = connection.target("vigil send", err);
+        if (target == null) {
             return Vigil.EXIT_USAGE;
         }
+        ServerAddress server = target.server();
+        HttpClient http = target.http();
         Map<String, String> query = new LinkedHashMap<>();
         query.put("source", source);
         TextMessages acks = new TextMessages();

@@ -95,15 +95,12 @@ final class WatchCommand implements Callable<Integer> {
             err.println("vigil watch: " + usage);
             return Vigil.EXIT_USAGE;
         }
-        ServerAddress server;
-        HttpClient http;
-        try {
-            server = connection.address();
-            http = connection.httpClient();
-        } catch (IllegalArgumentException bad) {
-            err.println("vigil watch: " + bad.getMessage());
+        ConnectionOptions.Target target = connection.target("vigil watch", err);
+        if (target == null) {
             return Vigil.EXIT_USAGE;
         }
+        ServerAddress server = target.server();
+        HttpClient http = target.http();
         lastId = after;
         Connected live = null;
         if (since != null) {
