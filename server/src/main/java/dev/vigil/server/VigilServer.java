@@ -28,7 +28,6 @@ import dev.vigil.server.rules.RuleDirectory;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleReloader;
 import dev.vigil.server.rules.RuleSet;
-import dev.vigil.server.rules.RuleText;
 import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.MemoryGuard;

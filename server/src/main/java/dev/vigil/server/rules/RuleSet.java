@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -180,13 +179,7 @@ public final class RuleSet {
             names.add(rule.name());
         }
         Map<String, Set<String>> holders = released(names);
-        Map<String, Declared> streams = new LinkedHashMap<>();
-        for (Map.Entry<String, Declared> stream : this.streams.entrySet()) {
-            Set<String> held = holders.get(stream.getKey());
-            if (held != null) {
-                streams.put(stream.getKey(), stream.getValue());
-            }
-        }
+        Map<String, Declared> streams = stillHeld(holders);
         if (!names.isEmpty()) {
             for (StreamDecl declaration : declarations.streams()) {
                 Declared inForce = streams.get(declaration.name());
@@ -206,13 +199,7 @@ public final class RuleSet {
         Map<String, DeployedRule> rules = new LinkedHashMap<>(this.rules);
         rules.remove(name);
         Map<String, Set<String>> holders = released(List.of(name));
-        Map<String, Declared> streams = new LinkedHashMap<>();
-        for (Map.Entry<String, Declared> stream : this.streams.entrySet()) {
-            if (holders.containsKey(stream.getKey())) {
-                streams.put(stream.getKey(), stream.getValue());
-            }
-        }
-        return new RuleSet(version + 1, rules, new HashMap<>(lastVersions), frozen(streams, holders));
+        return new RuleSet(version + 1, rules, new HashMap<>(lastVersions), frozen(stillHeld(holders), holders));
     }
 
     /** The holders of each declaration once {@code names} hold none: declarations no rule holds are left out. */
@@ -227,10 +214,21 @@ public final class RuleSet {
         return holders;
     }
 
+    /** The declarations in force that {@code holders} still has holders for, in their order. */
+    private Map<String, Declared> stillHeld(Map<String, Set<String>> holders) {
+        Map<String, Declared> held = new LinkedHashMap<>();
+        for (Map.Entry<String, Declared> stream : streams.entrySet()) {
+            if (holders.containsKey(stream.getKey())) {
+                held.put(stream.getKey(), stream.getValue());
+            }
+        }
+        return held;
+    }
+
+    /** {@code streams} with their holders from {@code holders}, unmodifiable. */
     private static Map<String, Declared> frozen(Map<String, Declared> streams, Map<String, Set<String>> holders) {
         Map<String, Declared> frozen = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, Declared>> it = streams.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Declared> stream = it.next();
+        for (Map.Entry<String, Declared> stream : streams.entrySet()) {
             Declared declared = stream.getValue();
             frozen.put(stream.getKey(), new Declared(declared.declaration(), declared.origin(),
                     Collections.unmodifiableSet(new LinkedHashSet<>(holders.get(stream.getKey())))));

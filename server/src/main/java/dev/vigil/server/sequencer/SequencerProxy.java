@@ -1,6 +1,5 @@
 package dev.vigil.server.sequencer;
 
-import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.server.agent.ParkingIdle;
 import dev.vigil.server.config.FatalErrors;
