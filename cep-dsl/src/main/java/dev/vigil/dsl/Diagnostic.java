@@ -1,5 +1,7 @@
 package dev.vigil.dsl;
 
+import java.util.List;
+
 /**
  * One mistake in rule text, with the file, position and the source line it occurs on, so that it
  * can be shown to the author with a caret under the offending characters. Diagnostics are values:
@@ -28,6 +30,15 @@ public record Diagnostic(String file, Span span, String message, String sourceLi
 
     public int column() {
         return span.column();
+    }
+
+    /** Renders each of {@code diagnostics} ({@link #render}), one after the other, without a last line end. */
+    public static String renderAll(List<Diagnostic> diagnostics) {
+        StringBuilder out = new StringBuilder();
+        for (Diagnostic diagnostic : diagnostics) {
+            out.append(out.length() == 0 ? "" : "\n").append(diagnostic.render());
+        }
+        return out.toString();
     }
 
     /**

@@ -26,6 +26,8 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code vigil serve}: the rules server. Deploys the rule files of a folder, then serves the HTTP API until
@@ -52,6 +54,8 @@ import picocli.CommandLine;
             "Tokens are not a file key: give them with --token or VIGIL_TOKENS only.",
             "Unknown keys and wrong values stop the server with exit status 2."})
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -97,27 +101,28 @@ final class ServeCommand implements Callable<Integer> {
         }
         String host = resolved.host();
         int port = resolved.port();
+        // from here on the server's messages are log lines on stderr; a start that fails is still said as a
+        // mistake of the command (exit status 2)
+        Logging.configure(resolved.logs());
         String warning = exposureWarning(host, tokens, resolved.tls() != null);
         if (warning != null) {
-            err.println(warning);
-            err.flush();
+            LOG.warn(warning);
         }
         FatalErrors.install(System.err);   // an OutOfMemoryError anywhere ends the process: a supervisor restarts it
         Vertx vertx = Vertx.vertx();
         vertx.exceptionHandler(failure -> {
             FatalErrors.check(failure);
-            err.println("vigil serve: unhandled exception on " + Thread.currentThread().getName() + ": " + failure);
-            failure.printStackTrace(err);
-            err.flush();
+            LOG.error("unhandled exception on {}: {}", Thread.currentThread().getName(), failure.toString(), failure);
         });
         VigilServer server;
         String scheme = resolved.tls() == null ? "http" : "https";
         try {
-            server = VigilServer.start(vertx, resolved, err)
-                    .toCompletionStage().toCompletableFuture().get();
+            server = VigilServer.start(vertx, resolved).toCompletionStage().toCompletableFuture().get();
         } catch (ExecutionException failed) {
             err.println("vigil serve: cannot start: " + whyNotStarted(failed.getCause(), host, port));
+            err.flush();
             vertx.close();
+            Logging.stop();
             return Vigil.EXIT_USAGE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -127,19 +132,16 @@ final class ServeCommand implements Callable<Integer> {
                 server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
-                err.println("vigil serve: unclean stop: " + e);
+                LOG.warn("unclean stop: {}", e.toString());
             } finally {
-                err.println("vigil serve: stopped");
-                err.flush();
+                LOG.info("stopped");
+                Logging.stop();   // writes the lines still queued
                 stopped.countDown();
             }
         }, "vigil-shutdown"));
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("vigil serve: listening on " + scheme + "://" + host + ":" + server.port() + " with "
-                + server.rulesSummary()
-                + (tokens.isEmpty() ? "; no tokens: requests are not authenticated" : "; " + tokens.size()
-                    + " token(s) accepted"));
-        out.flush();
+        LOG.info("listening on {}://{}:{} with {}{}", scheme, host, server.port(), server.rulesSummary(),
+                tokens.isEmpty() ? "; no tokens: requests are not authenticated"
+                        : "; " + tokens.size() + " token(s) accepted");
         stopped.await();
         return 0;
     }
@@ -220,10 +222,10 @@ final class ServeCommand implements Callable<Integer> {
             return null;
         }
         if (!tokens.isEmpty()) {
-            return "vigil serve: warning: listening on " + host + " without TLS: bearer tokens cross the network in "
+            return "listening on " + host + " without TLS: bearer tokens cross the network in "
                     + "clear text; set --tls-cert and --tls-key or put a TLS proxy in front (see README, Security)";
         }
-        return "vigil serve: warning: listening on " + host + " without tokens: anyone who reaches this address may"
+        return "listening on " + host + " without tokens: anyone who reaches this address may"
                 + " deploy rules and send events; set VIGIL_TOKENS (see README, Security)";
     }
 

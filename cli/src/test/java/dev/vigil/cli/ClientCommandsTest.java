@@ -8,8 +8,6 @@ import dev.vigil.server.VigilServer;
 import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +34,7 @@ class ClientCommandsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, example()).withShards(2),
-                new PrintWriter(new StringWriter())).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, example()).withShards(2)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         url = "http://127.0.0.1:" + server.port();
     }
 
@@ -151,8 +148,7 @@ class ClientCommandsTest {
     @Test
     void aRefusedTokenEndsWithStatus4() throws Exception {
         VigilServer guarded = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null)
-                        .withTokens(List.of(dev.vigil.server.config.AccessToken.parse("read:right-token"))),
-                new PrintWriter(new StringWriter())).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        .withTokens(List.of(dev.vigil.server.config.AccessToken.parse("read:right-token")))).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         try {
             CliRun watched = run("watch", "--url", "http://127.0.0.1:" + guarded.port(), "--token", "wrong-token");
             assertEquals(4, watched.exit(), watched.err());

@@ -159,7 +159,7 @@ class ClientConnectionTest {
     }
 
     private VigilServer start(ServerConfig config) throws Exception {
-        return VigilServer.start(vertx, config, new PrintWriter(new StringWriter(), true))
+        return VigilServer.start(vertx, config)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 

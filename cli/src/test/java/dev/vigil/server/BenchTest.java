@@ -12,8 +12,6 @@ import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,7 +146,7 @@ class BenchTest {
     }
 
     private static VigilServer start(Vertx vertx, ServerConfig config) throws Exception {
-        return VigilServer.start(vertx, config, new PrintWriter(new StringWriter(), true))
+        return VigilServer.start(vertx, config)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

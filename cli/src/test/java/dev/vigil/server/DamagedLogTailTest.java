@@ -82,7 +82,7 @@ class DamagedLogTailTest {
             List<Long> after = read(log);
             assertEquals(RECORDS, after.size(), "the repaired log takes new records: " + after);
         }
-        VigilServer server = VigilServer.start(vertx, config(), new PrintWriter(new StringWriter()))
+        VigilServer server = VigilServer.start(vertx, config())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertTrue(server.ingest().logPosition() > 0, "the server starts on the repaired log");
         server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -113,7 +113,7 @@ class DamagedLogTailTest {
 
     private String startFailure(Vertx vertx) throws Exception {
         try {
-            VigilServer server = VigilServer.start(vertx, config(), new PrintWriter(new StringWriter()))
+            VigilServer server = VigilServer.start(vertx, config())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             throw new AssertionError("the server started on a damaged log");

@@ -167,7 +167,7 @@ class OutOfMemoryTest {
         Child child = new Child(process, out, err);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            Matcher listening = LISTENING.matcher(Files.readString(out, StandardCharsets.UTF_8));
+            Matcher listening = LISTENING.matcher(Files.readString(err, StandardCharsets.UTF_8));
             if (listening.find()) {
                 child.port = Integer.parseInt(listening.group(1));
                 return child;

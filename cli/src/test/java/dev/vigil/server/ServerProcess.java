@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern LISTENING = Pattern.compile("vigil serve: listening on http://127\\.0\\.0\\.1:(\\d+) ");
+    private static final Pattern LISTENING = Pattern.compile("\\blistening on http:(?://|\\\\/\\\\/)127\\.0\\.0\\.1:(\\d+) ");
 
     private final String name;
     private final Process process;
@@ -92,7 +92,7 @@ final class ServerProcess implements AutoCloseable {
     private int awaitPort() throws IOException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            Matcher listening = LISTENING.matcher(Files.readString(out, StandardCharsets.UTF_8));
+            Matcher listening = LISTENING.matcher(Files.readString(err, StandardCharsets.UTF_8));
             if (listening.find()) {
                 return Integer.parseInt(listening.group(1));
             }
@@ -126,6 +126,17 @@ final class ServerProcess implements AutoCloseable {
 
     HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return send("GET", pathAndQuery, null, null);
+    }
+
+    /** SIGTERM: the server stops as an operator stops it; waits until it is gone and returns its exit status. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") did not stop on SIGTERM within "
+                    + TIMEOUT + "\n" + logs());
+        }
+        forgetReaper();
+        return process.exitValue();
     }
 
     /** SIGKILL ({@link Process#destroyForcibly} on Linux): no shutdown hook, no flush; waits until it is gone. */

@@ -3,9 +3,7 @@ package dev.vigil.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,16 +63,21 @@ class DistributionIT {
                 + " \\(commit [0-9a-f]{12}(-dirty)?\\)\\s*|.*\\(commit unknown\\)\\s*"), printed);
 
         Path data = dir.resolve("data");
+        Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
         Process server = vigil(home, "serve", "--port", "0", "--data", data.toString())
-                .redirectError(stderr.toFile()).start();
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String line = out.readLine();
-            Matcher listening = LISTENING.matcher(String.valueOf(line));
-            assertTrue(listening.find(), "the first line: " + line + "; stderr: " + Files.readString(stderr));
-            assertEquals(examples, Long.parseLong(listening.group(2)), line);
+            // the log, on stderr, says where the server listens once it does
+            Matcher listening = LISTENING.matcher("");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!listening.find() && server.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                listening = LISTENING.matcher(Files.readString(stderr));
+            }
+            assertTrue(listening.find(0), "no listening line; stderr: " + Files.readString(stderr) + "stdout: "
+                    + Files.readString(stdout));
+            assertEquals(examples, Long.parseLong(listening.group(2)), Files.readString(stderr));
             HttpResponse<String> ready = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(listening.group(1) + "/ready"))
                             .timeout(Duration.ofSeconds(30)).build(),
@@ -85,7 +88,7 @@ class DistributionIT {
             server.destroy();   // SIGTERM
             assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
         }
-        assertTrue(Files.readString(stderr).contains("vigil serve: stopped"), Files.readString(stderr));
+        assertTrue(Files.readString(stderr).contains("ServeCommand - stopped"), Files.readString(stderr));
     }
 
     /** Unpacks the archive with tar, as a user would; returns the distribution's folder. */

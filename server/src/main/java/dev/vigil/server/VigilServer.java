@@ -42,7 +42,6 @@ import io.vertx.ext.web.Route;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -54,13 +53,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running rules server: loads the rules folder, starts the engine shards and the HTTP/WebSocket verticle. The
  * entry point for {@code vigil serve} and for tests.
  *
  * <pre>{@code
- * VigilServer server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir), err)
+ * VigilServer server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir))
  *         .toCompletionStage().toCompletableFuture().get();
  * int port = server.port();
  * server.close();
@@ -69,6 +70,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Thread-safe.</b>
  */
 public final class VigilServer {
+    private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+
     private final Vertx vertx;
     private final ServerVerticle verticle;
     private final String deploymentId;
@@ -85,18 +88,18 @@ public final class VigilServer {
     }
 
     /** Loads the rules (on a worker), then listens; fails when the address cannot be bound. */
-    public static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err) {
-        return start(vertx, config, err, DiskReserve.FreeSpace.FILE_SYSTEM);
+    public static Future<VigilServer> start(Vertx vertx, ServerConfig config) {
+        return start(vertx, config, DiskReserve.FreeSpace.FILE_SYSTEM);
     }
 
-    /** As {@link #start(Vertx, ServerConfig, PrintWriter)}, reading the data folder's free space with {@code disk}. */
-    static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err, DiskReserve.FreeSpace disk) {
-        return start(vertx, config, err, disk, MemoryGuard.jvm());
+    /** As {@link #start(Vertx, ServerConfig)}, reading the data folder's free space with {@code disk}. */
+    static Future<VigilServer> start(Vertx vertx, ServerConfig config, DiskReserve.FreeSpace disk) {
+        return start(vertx, config, disk, MemoryGuard.jvm());
     }
 
-    /** As {@link #start(Vertx, ServerConfig, PrintWriter)}, reading the heap for the memory guard with {@code heap}. */
-    static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err, MemoryGuard.Heap heap) {
-        return start(vertx, config, err, DiskReserve.FreeSpace.FILE_SYSTEM, heap);
+    /** As {@link #start(Vertx, ServerConfig)}, reading the heap for the memory guard with {@code heap}. */
+    static Future<VigilServer> start(Vertx vertx, ServerConfig config, MemoryGuard.Heap heap) {
+        return start(vertx, config, DiskReserve.FreeSpace.FILE_SYSTEM, heap);
     }
 
     /**
@@ -105,12 +108,12 @@ public final class VigilServer {
      * and the verticle that holds the alert fan-out and the HTTP routes ({@link #deploy}). A start that fails leaves
      * no log open.
      */
-    private static Future<VigilServer> start(Vertx vertx, ServerConfig config, PrintWriter err,
-            DiskReserve.FreeSpace disk, MemoryGuard.Heap heap) {
+    private static Future<VigilServer> start(Vertx vertx, ServerConfig config, DiskReserve.FreeSpace disk,
+            MemoryGuard.Heap heap) {
         Clock clock = Clock.systemUTC();   // the one wall clock, handed to every stage that reads the time
         long startedNanos = System.nanoTime();
-        return vertx.executeBlocking(() -> Opened.open(config, disk, clock, err))
-                .compose(opened -> deploy(vertx, config, opened, heap, clock, err, startedNanos)
+        return vertx.executeBlocking(() -> Opened.open(config, disk, clock))
+                .compose(opened -> deploy(vertx, config, opened, heap, clock, startedNanos)
                         .recover(failed -> vertx.executeBlocking(() -> {
                             opened.close();   // no log left open (and no file mapped)
                             return null;
@@ -124,7 +127,7 @@ public final class VigilServer {
     private record Opened(AlertLog alertLog, IngestLog ingestLog, CheckpointStore store, Restart restart,
             RuleDirectory rules) {
         /** Opens them in order; whatever was opened is closed again when a later step fails. */
-        static Opened open(ServerConfig config, DiskReserve.FreeSpace disk, Clock clock, PrintWriter err)
+        static Opened open(ServerConfig config, DiskReserve.FreeSpace disk, Clock clock)
                 throws Exception {
             createDataDir(config.dataDir());
             // durability none: the data folder still holds relative file sinks, but no log, checkpoint or savepoint
@@ -136,17 +139,17 @@ public final class VigilServer {
                 ingestLog = logs == null ? new MemoryIngestLog()
                         : ChronicleIngestLog.open(logs.resolve(ChronicleIngestLog.FOLDER),
                                 config.durability().ackAfter(),
-                                DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk, err), err)
+                                DiskReserve.watch(logs, config.durability().minFreeDiskMb(), disk))
                                 .retainWith(config.logRetention());
                 CheckpointStore store = null;
                 Restart restart = null;
                 if (logs != null) {
                     store = CheckpointStore.open(logs);
-                    restart = restartPoint(store, config.fromSavepoint(), config.ruleWork().compile(), err);
+                    restart = restartPoint(store, config.fromSavepoint(), config.ruleWork().compile());
                 } else if (config.fromSavepoint() != null) {
                     throw new InvalidConfigException("--from-savepoint needs a data folder and durability log");
                 }
-                RuleDirectory rules = RuleDirectory.load(config.rulesDir(), err, clock.instant(), SinkCatalog.of(config),
+                RuleDirectory rules = RuleDirectory.load(config.rulesDir(), clock.instant(), SinkCatalog.of(config),
                         config.ruleWork().compile());
                 if (rules.rules().size() > config.maxRules()) {
                     throw new InvalidConfigException("the rules folder " + config.rulesDir() + " holds "
@@ -178,7 +181,7 @@ public final class VigilServer {
      * verticle starts from.
      */
     private static Future<VigilServer> deploy(Vertx vertx, ServerConfig config, Opened opened,
-            MemoryGuard.Heap heap, Clock clock, PrintWriter err, long startedNanos) {
+            MemoryGuard.Heap heap, Clock clock, long startedNanos) {
         boolean recovering = opened.recovering();
         Restart restart = opened.restart();
         RuleSet initial = !recovering ? opened.rules().rules()
@@ -188,9 +191,9 @@ public final class VigilServer {
         }
         RuleRegistry registry = new RuleRegistry(initial);
         ServerVerticle.IngestFactory sequencer = alerts -> {
-            Ingest ingest = ingest(config, opened.ingestLog(), registry, restart, alerts, err);
+            Ingest ingest = ingest(config, opened.ingestLog(), registry, restart, alerts);
             return new SequencerProxy(ingest, System::nanoTime,
-                    SequencerProxy.idleCheckNanos(config.sourceIdleTimeoutMs()), err);
+                    SequencerProxy.idleCheckNanos(config.sourceIdleTimeoutMs()));
         };
         ServerVerticle.SourceFactory sources = (loop, ingest, malformed) -> {
             EventsApi post = new EventsApi(loop, registry, ingest, malformed);
@@ -203,7 +206,7 @@ public final class VigilServer {
         ServerVerticle.Start from = new ServerVerticle.Start(opened.rules().files(),
                 recovering ? opened.ingestLog() : null, opened.restart(), opened.store(), heap, startedNanos);
         ServerVerticle verticle = new ServerVerticle(config, registry, opened.alertLog(), sequencer, sources, from,
-                clock, err);
+                clock);
         // once deployed, recovery has replayed the log: the registry holds the rules that run, wherever they came from
         return vertx.deployVerticle(verticle).map(id -> new VigilServer(vertx, verticle, id,
                 registry.current().size(), rulesSummary(registry.current(), recovering, restart, config.rulesDir())));
@@ -255,7 +258,7 @@ public final class VigilServer {
      * The savepoint asked for, else the newest checkpoint that reads back whole (damaged newer ones are reported),
      * with its rules compiled again; null when there is none.
      */
-    private static Restart restartPoint(CheckpointStore store, String savepoint, CompileLimits limits, PrintWriter err)
+    private static Restart restartPoint(CheckpointStore store, String savepoint, CompileLimits limits)
             throws IOException, InvalidConfigException {
         Checkpoint cut;
         if (savepoint != null) {
@@ -266,18 +269,16 @@ public final class VigilServer {
                         + unusable.getMessage());
             }
         } else {
-            cut = store.latestCheckpoint(skipped -> err.println("vigil serve: not using a checkpoint: " + skipped))
-                    .orElse(null);
+            cut = store.latestCheckpoint(skipped -> LOG.warn("not using a checkpoint: {}", skipped)).orElse(null);
         }
         if (cut == null) {
             return null;
         }
         LoggedRules rules = LoggedRules.compile(cut.rules(), limits);
         for (String problem : rules.problems()) {
-            err.println("vigil serve: restoring " + (savepoint != null ? "savepoint '" + savepoint + "'"
-                    : "checkpoint " + cut.id()) + ": " + problem);
+            LOG.warn("restoring {}: {}", savepoint != null ? "savepoint '" + savepoint + "'" : "checkpoint " + cut.id(),
+                    problem);
         }
-        err.flush();
         return new Restart(cut, rules);
     }
 
@@ -303,11 +304,11 @@ public final class VigilServer {
      * shard count wins: each shard's state holds the keys of its slice).
      */
     private static Ingest ingest(ServerConfig config, IngestLog log, RuleRegistry registry, Restart restart,
-            AlertSink alerts, PrintWriter err) {
+            AlertSink alerts) {
         int count = restart == null ? config.shards() : restart.checkpoint().shards().size();
         if (count != config.shards()) {
-            err.println("vigil serve: running " + count + " shards, as many as checkpoint " + restart.checkpoint().id()
-                    + " holds (shards is set to " + config.shards() + ")");
+            LOG.warn("running {} shards, as many as checkpoint {} holds (shards is set to {})", count,
+                    restart.checkpoint().id(), config.shards());
         }
         List<CompiledRule> rules = registry.current().compiled();
         List<Shard> shards = new ArrayList<>();
@@ -315,12 +316,12 @@ public final class VigilServer {
             EngineConfig engine = engineConfig(config, i, count);
             if (restart == null) {
                 shards.add(new Shard(i, config.queueCapacity(), listener -> new Engine(rules, engine, listener),
-                        alerts, err, System::nanoTime, TimeUnit.MILLISECONDS.toNanos(config.work().stuckShardMs())));
+                        alerts, System::nanoTime, TimeUnit.MILLISECONDS.toNanos(config.work().stuckShardMs())));
             } else {
                 byte[] state = restart.checkpoint().shards().get(i);
                 boolean report = i == 0;   // every shard holds every rule: say what was reset once
                 shards.add(new Shard(i, config.queueCapacity(),
-                        listener -> restoredEngine(rules, engine, listener, state, report ? err : null), alerts, err,
+                        listener -> restoredEngine(rules, engine, listener, state, report), alerts,
                         System::nanoTime, TimeUnit.MILLISECONDS.toNanos(config.work().stuckShardMs())));
             }
         }
@@ -350,17 +351,16 @@ public final class VigilServer {
         return engine.withRocksDbState(config.dataDir().resolve("state").resolve("shard-" + shard));
     }
 
-    /** An engine with a checkpoint's state; rules whose shape changed start empty, reported to {@code err}. */
+    /** An engine with a checkpoint's state; rules whose shape changed start empty, logged when {@code report}. */
     private static Engine restoredEngine(List<CompiledRule> rules, EngineConfig config, EngineListener listener,
-            byte[] state, PrintWriter err) {
+            byte[] state, boolean report) {
         try {
             Engine.Restored restored = Engine.restore(rules, config, listener,
                     new DataInputStream(new ByteArrayInputStream(state)));
-            if (err != null) {
+            if (report) {
                 for (RuleReset reset : restored.reset()) {
-                    err.println("vigil serve: rule '" + reset.rule() + "' starts with no state: " + reset.reason());
+                    LOG.warn("rule '{}' starts with no state: {}", reset.rule(), reset.reason());
                 }
-                err.flush();
             }
             return restored.engine();
         } catch (IOException unreadable) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.server.config.AccessToken;
 import dev.vigil.server.config.Role;
 import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -66,11 +67,12 @@ class AuthTest {
             new Call("DELETE", "/v1/rules/another", null, Role.ADMIN, 204));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final StringWriter serverErr = new StringWriter();
+    private final LogCapture serverErr = new LogCapture();
     private VigilServer server;
 
     @AfterEach
     void stop() throws Exception {
+        serverErr.close();
         if (server != null) {
             server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
@@ -235,8 +237,7 @@ class AuthTest {
     }
 
     private void start(Vertx vertx, List<AccessToken> tokens) throws Exception {
-        server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null).withTokens(tokens),
-                new PrintWriter(serverErr, true)).toCompletionStage().toCompletableFuture()
+        server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null).withTokens(tokens)).toCompletionStage().toCompletableFuture()
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 

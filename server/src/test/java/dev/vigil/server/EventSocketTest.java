@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,11 +48,12 @@ class EventSocketTest {
             """;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final StringWriter serverErr = new StringWriter();
+    private final LogCapture serverErr = new LogCapture();
     private VigilServer server;
 
     @AfterEach
     void stop() throws Exception {
+        serverErr.close();
         if (server != null) {
             server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
@@ -257,7 +259,7 @@ class EventSocketTest {
     }
 
     private void start(Vertx vertx, ServerConfig config) throws Exception {
-        server = VigilServer.start(vertx, config, new PrintWriter(serverErr, true)).toCompletionStage()
+        server = VigilServer.start(vertx, config).toCompletionStage()
                 .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 

@@ -32,7 +32,7 @@ class FolderRuleLimitTest {
     void aFolderWithMoreRulesThanTheLimitDoesNotStart(Vertx vertx) throws Exception {
         Files.writeString(rules.resolve("two.cep"), RULE.formatted("first") + ";\n" + RULE.formatted("second"));
         ExecutionException failed = assertThrows(ExecutionException.class, () -> VigilServer.start(vertx,
-                        ServerConfig.of("127.0.0.1", 0, rules).withMaxRules(1), new PrintWriter(new StringWriter()))
+                        ServerConfig.of("127.0.0.1", 0, rules).withMaxRules(1))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertInstanceOf(InvalidConfigException.class, failed.getCause());
         assertEquals("the rules folder " + rules + " holds 2 rules, over the limit of 1 (maxRules)",

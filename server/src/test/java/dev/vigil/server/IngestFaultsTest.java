@@ -8,6 +8,7 @@ import dev.vigil.server.config.Durability;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.AckAfter;
 import dev.vigil.server.log.DiskReserve;
+import dev.vigil.server.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -45,7 +46,7 @@ class IngestFaultsTest {
     private static final String EVENT = "{\"stream\": \"payments\", \"card\": \"c1\", \"amount\": 1, \"ts\": 1000}";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final StringWriter serverErr = new StringWriter();
+    private final LogCapture serverErr = new LogCapture();
     private final AtomicLong freeBytes = new AtomicLong(10_000 * MB);
     @TempDir
     Path data;
@@ -53,6 +54,7 @@ class IngestFaultsTest {
 
     @AfterEach
     void stop() throws Exception {
+        serverErr.close();
         if (server != null) {
             server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
@@ -79,7 +81,7 @@ class IngestFaultsTest {
         assertEquals(0, ack.getInteger("accepted"));
         assertEquals(reason, ack.getJsonArray("errors").getJsonObject(0).getString("error"));
         assertTrue(get("/metrics").body().contains("vigil_ingest_paused 1.0"));
-        assertTrue(serverErr.toString().contains("vigil serve: " + reason), serverErr.toString());
+        assertTrue(serverErr.toString().contains(reason), serverErr.toString());
 
         freeBytes.set(600 * MB);
         pollUntil("/ready", response -> response.statusCode() == 200);
@@ -147,7 +149,7 @@ class IngestFaultsTest {
         Files.createDirectories(data);
         ServerConfig config = ServerConfig.of("127.0.0.1", 0, null).withDataDir(data)
                 .withDurability(new Durability(true, ackAfter, Durability.DEFAULT_MIN_FREE_DISK_MB));
-        server = VigilServer.start(vertx, config, new PrintWriter(serverErr, true), folder -> freeBytes.get())
+        server = VigilServer.start(vertx, config, folder -> freeBytes.get())
                 .toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         HttpResponse<String> deployed = send("POST", "/v1/rules",
                 "RULE pair FROM payments PARTITION BY card PATTERN a b DEFINE a AS amount < 5, b AS amount >= 5");

@@ -130,7 +130,7 @@ class IngestLogFailureTest {
         List<Shard> shards = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             shards.add(new Shard(i, 64, rules, EngineConfig.defaults().withWatermarksFromInputOnly(true)
-                    .withSlice(new KeySlice(i, 2)), alerts::add, new PrintWriter(new StringWriter())));
+                    .withSlice(new KeySlice(i, 2)), alerts::add));
         }
         return new Ingest(shards, log, TestRules.registry(rules), 0, TimeUnit.SECONDS.toNanos(60), clock);
     }

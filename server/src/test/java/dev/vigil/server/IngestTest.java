@@ -118,7 +118,7 @@ class IngestTest {
         List<Shard> list = new ArrayList<>();
         for (int i = 0; i < shards; i++) {
             list.add(new Shard(i, queueCapacity, rules, EngineConfig.defaults().withWatermarksFromInputOnly(true)
-                    .withSlice(new KeySlice(i, shards)), alerts::add, new PrintWriter(new StringWriter())));
+                    .withSlice(new KeySlice(i, shards)), alerts::add));
         }
         return new Ingest(list, new MemoryIngestLog(), TestRules.registry(rules), 0, TimeUnit.SECONDS.toNanos(60), System::nanoTime);
     }

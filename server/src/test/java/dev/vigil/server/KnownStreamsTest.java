@@ -96,7 +96,7 @@ class KnownStreamsTest {
                     .add("no event of stream 'payments' has had field 'device.oss'; did you mean device.os?");
             assertEquals(expected, new JsonObject(deployed.body()).getJsonArray("warnings"));
             assertEquals(expected, new JsonObject(server.get("/v1/rules/v2").body()).getJsonArray("warnings"));
-            assertTrue(server.serverErr().contains("vigil serve: rule 'v2' version 1: warning: no event of stream "
+            assertTrue(server.serverErr().contains("rule 'v2' version 1: warning: no event of stream "
                     + "'payments' has had field 'amont'; did you mean amount?"), server.serverErr());
 
             server.send("POST", "/v1/events", "application/x-ndjson",

@@ -155,7 +155,7 @@ class LimitsTest {
     }
 
     private void start(Vertx vertx, ServerConfig config) throws Exception {
-        server = VigilServer.start(vertx, config, new PrintWriter(new StringWriter(), true)).toCompletionStage()
+        server = VigilServer.start(vertx, config).toCompletionStage()
                 .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 

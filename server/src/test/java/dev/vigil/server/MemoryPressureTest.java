@@ -72,7 +72,7 @@ class MemoryPressureTest {
             server.pollUntil("/ready", body -> body.contains("\"ready\""));
             assertEquals(202, server.send("POST", "/v1/events", "application/x-ndjson", EVENT).statusCode());
             assertEquals(0.0, metric(server.get("/metrics").body(), "vigil_memory_paused"));
-            assertTrue(server.serverErr().contains("vigil serve: memory: the heap is 95% full after garbage "
+            assertTrue(server.serverErr().contains("memory: the heap is 95% full after garbage "
                     + "collection"), server.serverErr());
             assertTrue(server.serverErr().contains("ingestion resumes after"), server.serverErr());
             assertTrue(heap.collections >= 1, "a full collection checked the high reading before the pause");

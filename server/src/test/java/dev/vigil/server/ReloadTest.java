@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +45,7 @@ class ReloadTest {
 
     private Path rulesDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final StringWriter serverErr = new StringWriter();
+    private final LogCapture serverErr = new LogCapture();
     private VigilServer server;
 
     @BeforeEach
@@ -51,13 +53,13 @@ class ReloadTest {
         rulesDir = dir.resolve("rules");
         Files.createDirectories(rulesDir);
         Files.writeString(rulesDir.resolve("big.cep"), BIG);
-        server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir).withDataDir(dir.resolve("data")),
-                new PrintWriter(serverErr, true)).toCompletionStage().toCompletableFuture()
+        server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir).withDataDir(dir.resolve("data"))).toCompletionStage().toCompletableFuture()
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() throws Exception {
+        serverErr.close();
         server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -93,6 +95,10 @@ class ReloadTest {
         Files.delete(rulesDir.resolve("small.cep"));
         awaitUntil(() -> get("/v1/rules/small").statusCode() == 404, "small is removed");
         assertEquals(1, version("big"), "the other file's rule is untouched");
+        assertTrue(serverErr.messages("vigil.audit").containsAll(List.of(
+                "rule 'small' version 1 deployed by the rules folder, " + rulesDir.resolve("small.cep"),
+                "rule 'small' undeployed by the rules folder, " + rulesDir.resolve("small.cep") + " removed")),
+                "the audit trail: " + serverErr.messages("vigil.audit"));
     }
 
     @Test

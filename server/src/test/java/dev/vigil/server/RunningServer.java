@@ -6,6 +6,7 @@ import dev.vigil.server.checkpoint.Checkpointer;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.sequencer.MemoryGuard;
 import dev.vigil.server.sequencer.SequencerProxy;
+import dev.vigil.server.testing.LogCapture;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,11 +27,10 @@ final class RunningServer implements AutoCloseable {
 
     private final VigilServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final StringWriter err = new StringWriter();
+    private final LogCapture log = new LogCapture();
 
     private RunningServer(Vertx vertx, ServerConfig config, MemoryGuard.Heap heap) throws Exception {
-        PrintWriter log = new PrintWriter(err, true);
-        this.server = (heap == null ? VigilServer.start(vertx, config, log) : VigilServer.start(vertx, config, log, heap))
+        this.server = (heap == null ? VigilServer.start(vertx, config) : VigilServer.start(vertx, config, heap))
                 .toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -104,8 +104,9 @@ final class RunningServer implements AutoCloseable {
         return server;
     }
 
+    /** What the server logged since it started, a line per message. */
     String serverErr() {
-        return err.toString();
+        return log.toString();
     }
 
     @Override
@@ -115,6 +116,8 @@ final class RunningServer implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping the server", interrupted);
+        } finally {
+            log.close();
         }
     }
 }

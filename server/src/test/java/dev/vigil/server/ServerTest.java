@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.dsl.Diagnostic;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,7 +54,7 @@ class ServerTest {
     Path rulesDir;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final StringWriter serverErr = new StringWriter();
+    private final LogCapture serverErr = new LogCapture();
     private VigilServer server;
 
     @BeforeEach
@@ -63,12 +64,12 @@ class ServerTest {
                 """);
         Files.createDirectories(rulesDir.resolve("nested"));
         Files.writeString(rulesDir.resolve("nested/broken.cep"), "RULE broken FROM logins PATTERN a DEFINE a AS = 1\n");
-        server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir), new PrintWriter(serverErr,
-                true)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = VigilServer.start(vertx, ServerConfig.of("127.0.0.1", 0, rulesDir)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() throws Exception {
+        serverErr.close();
         server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

@@ -48,8 +48,7 @@ class ShardCheckpointTest {
         EngineConfig config = EngineConfig.defaults().withWatermarksFromInputOnly(true);
         CompletableFuture<ShardState> state = new CompletableFuture<>();
         List<Boolean> stateDoneAtAlert = new CopyOnWriteArrayList<>();
-        Shard shard = new Shard(0, 1024, rules, config, alert -> stateDoneAtAlert.add(state.isDone()),
-                new PrintWriter(new StringWriter()));
+        Shard shard = new Shard(0, 1024, rules, config, alert -> stateDoneAtAlert.add(state.isDone()));
         shard.start();
         try {
             long position = 0;

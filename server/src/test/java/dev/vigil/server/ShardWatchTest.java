@@ -18,9 +18,8 @@ import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.shard.ShardCommand;
+import dev.vigil.server.testing.LogCapture;
 import dev.vigil.wire.InputLine;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ class ShardWatchTest {
     private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final AtomicLong clock = new AtomicLong();
-    private final StringWriter log = new StringWriter();
+    private final LogCapture log = new LogCapture();
     private final CountDownLatch alertReached = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
     private Shard shard;
@@ -61,6 +60,7 @@ class ShardWatchTest {
 
     @AfterEach
     void stop() throws InterruptedException {
+        log.close();
         release.countDown();
         if (shard != null) {
             shard.stop();
@@ -78,7 +78,7 @@ class ShardWatchTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, new PrintWriter(log, true), clock::get, STUCK_NANOS);
+        }, clock::get, STUCK_NANOS);
         shard.start();
         return shard;
     }
@@ -134,10 +134,10 @@ class ShardWatchTest {
         assertEquals("shard 0 has been handling one event batch (" + batch.size() + " lines) for 2 s (stuck after"
                 + " 1000 ms); the latest event over the work bound was of rule hot, key h2", shard.stuckReason());
         assertEquals(2.0, shard.commandSeconds());
-        String[] lines = log.toString().split("\n");
-        assertEquals(1, lines.length, "the second key's trip came within the log interval: " + log);
-        assertTrue(lines[0].startsWith("vigil serve: shard 0: rule hot, key h1: an event needed more work than the"
-                + " bound per event and key (maxWorkPerEvent); the key's "), lines[0]);
+        List<String> lines = log.messages(Shard.class.getName());
+        assertEquals(1, lines.size(), "the second key's trip came within the log interval: " + log);
+        assertTrue(lines.get(0).startsWith("shard 0: rule hot, key h1: an event needed more work than the"
+                + " bound per event and key (maxWorkPerEvent); the key's "), lines.get(0));
 
         release.countDown();
         awaitPosition(position);
@@ -152,10 +152,10 @@ class ShardWatchTest {
         }
         submit(third);
         awaitPosition(position);
-        String[] later = log.toString().split("\n");
-        assertEquals(2, later.length, log.toString());
-        assertTrue(later[1].startsWith("vigil serve: shard 0: rule hot, key h3: ")
-                && later[1].endsWith(" (1 more such event(s) since the last report)"), later[1]);
+        List<String> later = log.messages(Shard.class.getName());
+        assertEquals(2, later.size(), log.toString());
+        assertTrue(later.get(1).startsWith("shard 0: rule hot, key h3: ")
+                && later.get(1).endsWith(" (1 more such event(s) since the last report)"), later.get(1));
     }
 
     @Test
@@ -167,19 +167,17 @@ class ShardWatchTest {
         clock.addAndGet(2 * STUCK_NANOS);
         Ingest ingest = new Ingest(List.of(shard), new MemoryIngestLog(),
                 TestRules.registry(RuleCompiler.compile("rules.cep", RULES).rules()), 0, TimeUnit.SECONDS.toNanos(60), System::nanoTime);
-        StringWriter err = new StringWriter();
-        SequencerProxy sequencer = new SequencerProxy(ingest, System::nanoTime, TimeUnit.SECONDS.toNanos(1),
-                new PrintWriter(err, true));
+        SequencerProxy sequencer = new SequencerProxy(ingest, System::nanoTime, TimeUnit.SECONDS.toNanos(1));
         sequencer.startSequencer();   // the shard runs already
         try (Checkpointer checkpointer = new Checkpointer(sequencer, CheckpointStore.open(data), 0,
-                Clock.systemUTC(), new PrintWriter(err, true), position -> { }, 100)) {
+                Clock.systemUTC(), position -> { }, 100)) {
             checkpointer.checkpointNow().get(60, TimeUnit.SECONDS);
             String expected = "shard 0 did not reach the barrier of checkpoint 1 within 100 ms (shard 0 has been"
                     + " handling one event batch (" + batch.size() + " lines) for 2 s (stuck after 1000 ms); the"
                     + " latest event over the work bound was of rule hot, key h2)";
             assertEquals(expected, checkpointer.stats().lastFailure());
-            assertEquals("vigil serve: checkpoint failed (the previous one stays the latest): " + expected,
-                    err.toString().strip());
+            assertEquals(List.of("checkpoint failed (the previous one stays the latest): " + expected),
+                    log.messages(Checkpointer.class.getName()));
         }
         sequencer.stopSequencer();
     }

@@ -9,6 +9,7 @@ import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkSpec;
 import dev.vigil.nfa.EventTime;
 import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -46,7 +47,7 @@ class StopWithStalledWebhookTest {
 
     @Test
     void aBackedUpWebhookDoesNotStopTheOtherSinksAndLogsFromClosing(Vertx vertx) throws Exception {
-        try (StalledReceiver receiver = new StalledReceiver()) {
+        try (StalledReceiver receiver = new StalledReceiver(); LogCapture said = new LogCapture()) {
             Path archive = dir.resolve("all.ndjson");
             URI url = URI.create("http://127.0.0.1:" + receiver.port() + "/");
             ServerConfig config = ServerConfig.of("127.0.0.1", 0, null).withDataDir(dir.resolve("data"))
@@ -55,8 +56,7 @@ class StopWithStalledWebhookTest {
                             new SinkDeclaration("stalled", new SinkSpec.Webhook(url, 20, 1_000, 1, 2, 10_000, 4,
                                     Map.of()), List.of("*")),
                             new SinkDeclaration("archive", SinkSpec.File.at(archive), List.of("*"))));
-            StringWriter said = new StringWriter();
-            VigilServer server = VigilServer.start(vertx, config, new PrintWriter(said, true))
+            VigilServer server = VigilServer.start(vertx, config)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port();
@@ -87,7 +87,7 @@ class StopWithStalledWebhookTest {
             String stderr = said.toString();
             assertFalse(stderr.contains("failed"), stderr);
             assertFalse(stderr.contains("Exception"), stderr);
-            assertTrue(stderr.contains("vigil serve: ingest log: "), "the ingest log was closed: " + stderr);
+            assertTrue(stderr.contains("INFO ingest log: "), "the ingest log was closed: " + stderr);
             assertEquals(EVENTS, Files.readAllLines(archive).size(), "the file sink was closed with every alert");
         }
     }

@@ -53,7 +53,7 @@ class StreamDeclarationsTest {
                     + dir.resolve("a.cep") + ":1:8, with the running rule by_ts: its event time field is 'at' here, "
                     + "'ts' there"), err);
             assertTrue(err.contains("  | STREAM logins (user STRING, at TIMESTAMP)\n  |        ^^^^^^"), err);
-            assertTrue(err.contains("vigil serve: " + dir.resolve("b.cep") + " skipped: it declares a stream "
+            assertTrue(err.contains("" + dir.resolve("b.cep") + " skipped: it declares a stream "
                     + "differently from another file"), err);
             assertEquals(200, server.get("/v1/rules/by_ts").statusCode());
             assertEquals(200, server.get("/v1/rules/other").statusCode());
@@ -108,7 +108,7 @@ class StreamDeclarationsTest {
         Files.writeString(dir.resolve("a.cep"), BY_TS);
         try (RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, dir))) {
             Files.writeString(dir.resolve("b.cep"), BY_AT);
-            String reported = "vigil serve: " + dir.resolve("b.cep") + " declares a stream differently from running "
+            String reported = "" + dir.resolve("b.cep") + " declares a stream differently from running "
                     + "rules; nothing deployed";
             awaitErr(server, reported);
             assertTrue(server.serverErr().contains(dir.resolve("b.cep") + ":2:8: stream 'logins' is already "

@@ -67,7 +67,7 @@ class TlsTest {
     void aMissingKeyFileStopsTheStartWithTheReason(Vertx vertx) {
         ExecutionException failed = assertThrows(ExecutionException.class, () -> VigilServer.start(vertx,
                         ServerConfig.of("127.0.0.1", 0, null).withTls(new ServerConfig.Tls(resource("server-cert.pem"),
-                                Path.of("no-such-key.pem"))), new PrintWriter(new StringWriter()))
+                                Path.of("no-such-key.pem"))))
                 .toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         assertTrue(String.valueOf(failed.getCause().getMessage()).contains("no-such-key.pem"),
                 String.valueOf(failed.getCause()));

@@ -14,10 +14,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fans alerts out to live subscribers, each with its {@link AlertFilter}: WebSocket ({@code /v1/alerts?rule=...}),
@@ -40,6 +41,8 @@ import java.util.List;
  * <p><b>Threading:</b> {@link #publish} from any thread; everything else on the server's event loop.
  */
 public final class AlertHub implements AlertSink {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertHub.class);
+
     /** A subscription's resume point when none was given: alerts from now on. */
     public static final long FROM_NOW = -1;
 
@@ -59,7 +62,6 @@ public final class AlertHub implements AlertSink {
     static final int HANDOFF_CAPACITY = 16_384;
 
     private final AlertHandoff<Handed> handoff;
-    private final PrintWriter err;
     /** Why the alert log refuses alerts, or null while it takes them. Written on the event loop. */
     private volatile String logRefusal;
     private boolean stopping;
@@ -75,18 +77,13 @@ public final class AlertHub implements AlertSink {
     /** An action to run once the alerts handed before it have been logged (a checkpoint's barrier). */
     private record Marker(Runnable action) implements Handed {}
 
-    public AlertHub(Context context, AlertLog log, ServerMetrics metrics, Clock clock, PrintWriter err) {
+    public AlertHub(Context context, AlertLog log, ServerMetrics metrics, Clock clock) {
         this.log = log;
         this.metrics = metrics;
         this.clock = clock;
-        this.err = err;
         this.handoff = new AlertHandoff<>(context, HANDOFF_CAPACITY,
                 this::take,
-                bug -> {
-                    err.println("vigil serve: internal error pushing an alert: " + bug);
-                    bug.printStackTrace(err);
-                    err.flush();
-                });
+                bug -> LOG.error("internal error pushing an alert: {}", bug.toString(), bug));
         Gauge.builder("vigil.alert.subscribers", this, AlertHub::subscriberCount)
                 .description("Live alert subscribers (WebSocket and Server-Sent Events)")
                 .strongReference(true)
@@ -229,7 +226,7 @@ public final class AlertHub implements AlertSink {
             log.append(alert.id(), alert.rule(), alert.severity(), key, clock.millis(), json);
         } catch (AlertLogException refused) {
             if (logRefusal == null) {
-                say("alert log write failed: " + refused.getMessage() + "; alerts are held in memory until it "
+                LOG.warn("alert log write failed: " + refused.getMessage() + "; alerts are held in memory until it "
                         + "takes them again");
             }
             logRefusal = refused.getMessage();
@@ -240,7 +237,7 @@ public final class AlertHub implements AlertSink {
         }
         if (logRefusal != null) {
             logRefusal = null;
-            say("the alert log takes alerts again; " + handoff.depth() + " held alert(s) follow");
+            LOG.info("the alert log takes alerts again; " + handoff.depth() + " held alert(s) follow");
         }
         metrics.onAlertPushed(alert, lastEventAcceptedNanos, System.nanoTime());
         if (sinks != null) {
@@ -252,15 +249,8 @@ public final class AlertHub implements AlertSink {
 
     private void abandonHeld() {
         int dropped = handoff.abandon();
-        say("stopping with " + dropped + " alert(s) the alert log did not take: the next start regenerates them "
+        LOG.warn("stopping with " + dropped + " alert(s) the alert log did not take: the next start regenerates them "
                 + "from the ingest log");
-    }
-
-    private void say(String message) {
-        synchronized (err) {
-            err.println("vigil serve: " + message);
-            err.flush();
-        }
     }
 
     private void fanOut(Alert alert, String key, String json) {

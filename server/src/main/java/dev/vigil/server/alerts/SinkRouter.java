@@ -16,12 +16,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends each alert to its rule's sinks. Configured sinks are opened at start and live as long as the server;
@@ -38,6 +39,8 @@ import java.util.Map;
  * threads and so runs on a worker.
  */
 public final class SinkRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkRouter.class);
+
     /** An open sink and the rules that send to it. */
     private static final class Open {
         final SinkCatalog.Binding binding;
@@ -54,7 +57,6 @@ public final class SinkRouter {
     private final SinkCatalog catalog;
     private final Clock clock;
     private final PrintStream out;
-    private final PrintWriter err;
     private final SinkMeters meters;
     private final Map<String, Open> open = new HashMap<>();            // by sink name
     private final Map<String, List<Open>> byRule = new HashMap<>();    // by rule name
@@ -66,14 +68,12 @@ public final class SinkRouter {
 
     /**
      * @param out where {@code log} sinks write (the server's standard output)
-     * @param err where sink bugs are reported
      */
-    public SinkRouter(Vertx vertx, SinkCatalog catalog, Clock clock, PrintStream out, PrintWriter err, SinkMeters meters) {
+    public SinkRouter(Vertx vertx, SinkCatalog catalog, Clock clock, PrintStream out, SinkMeters meters) {
         this.vertx = vertx;
         this.catalog = catalog;
         this.clock = clock;
         this.out = out;
-        this.err = err;
         this.meters = meters;
     }
 
@@ -124,9 +124,9 @@ public final class SinkRouter {
             try {
                 sinks.get(i).sink.offer(alert.id(), alert.rule(), json);
             } catch (RuntimeException bug) {   // one broken sink must not cost the others their alert
-                if (offerBugs++ == 0) {
-                    bug.printStackTrace(err);
-                    err.flush();
+                if (offerBugs++ == 0) {   // logged once: a sink failing on every alert would flood the log
+                    LOG.error("internal error offering an alert to sink {}: {}", sinks.get(i).binding.name(),
+                            bug.toString(), bug);
                 }
             }
         }

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes checkpoints every interval and savepoints on request, on its own thread: sends the barrier through the
@@ -35,6 +36,8 @@ import java.util.function.ToDoubleFunction;
  * <p><b>Thread-safe:</b> all work runs on the checkpointer's one thread; statistics are immutable snapshots.
  */
 public final class Checkpointer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+
     /** How long the barrier may wait for room in the shards' queues, and for the shards to reach it. */
     static final long BARRIER_TIMEOUT_MS = 60_000;
 
@@ -42,7 +45,6 @@ public final class Checkpointer implements AutoCloseable {
     private final CheckpointStore store;
     private final long intervalMs;
     private final Clock clock;
-    private final PrintWriter err;
     private final LongConsumer retainAfter;
     private final long barrierTimeoutMs;
     private final ScheduledExecutorService thread;
@@ -54,20 +56,19 @@ public final class Checkpointer implements AutoCloseable {
      * @param intervalMs between two periodic checkpoints; 0 for savepoints only
      * @param retainAfter told the oldest log position a kept checkpoint needs, after each checkpoint
      */
-    public Checkpointer(SequencerProxy ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
+    public Checkpointer(SequencerProxy ingest, CheckpointStore store, long intervalMs, Clock clock,
             LongConsumer retainAfter) {
-        this(ingest, store, intervalMs, clock, err, retainAfter, BARRIER_TIMEOUT_MS);
+        this(ingest, store, intervalMs, clock, retainAfter, BARRIER_TIMEOUT_MS);
     }
 
     /** @param barrierTimeoutMs how long the barrier may wait for room in the queues and for the shards to reach it */
-    public Checkpointer(SequencerProxy ingest, CheckpointStore store, long intervalMs, Clock clock, PrintWriter err,
+    public Checkpointer(SequencerProxy ingest, CheckpointStore store, long intervalMs, Clock clock,
             LongConsumer retainAfter, long barrierTimeoutMs) {
         this.barrierTimeoutMs = barrierTimeoutMs;
         this.ingest = ingest;
         this.store = store;
         this.intervalMs = intervalMs;
         this.clock = clock;
-        this.err = err;
         this.retainAfter = retainAfter;
         this.stats = CheckpointStats.none(intervalMs);
         this.thread = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -83,8 +84,7 @@ public final class Checkpointer implements AutoCloseable {
             try {
                 nextId = store.nextId();
             } catch (IOException unreadable) {
-                err.println("vigil serve: cannot list the checkpoints folder: " + unreadable.getMessage());
-                err.flush();
+                LOG.warn("cannot list the checkpoints folder: {}", unreadable.getMessage());
             }
         });
         if (intervalMs > 0) {
@@ -156,8 +156,7 @@ public final class Checkpointer implements AutoCloseable {
             take(null);
         } catch (Exception failed) {
             stats = stats.failed(describe(failed));
-            err.println("vigil serve: checkpoint failed (the previous one stays the latest): " + describe(failed));
-            err.flush();
+            LOG.warn("checkpoint failed (the previous one stays the latest): {}", describe(failed));
         } catch (OutOfMemoryError fatal) {
             FatalErrors.check(fatal);   // the executor would swallow it and stop checkpointing
             throw fatal;
@@ -212,8 +211,7 @@ public final class Checkpointer implements AutoCloseable {
             try {
                 retainAfter.accept(store.oldestKeptPosition());
             } catch (RuntimeException failed) {   // the checkpoint stands; old log files stay until the next try
-                err.println("vigil serve: " + failed.getMessage());
-                err.flush();
+                LOG.warn(failed.getMessage());
             }
         }
         return checkpoint;

@@ -9,13 +9,14 @@ import dev.vigil.server.rules.RuleReloader;
 import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.rules.RuleText;
 import dev.vigil.server.sequencer.SequencerProxy;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the shards' state after a restart by giving them again, in order, everything the ingest log recorded:
@@ -28,12 +29,13 @@ import java.util.concurrent.CompletableFuture;
  * when it replays the change, so a replayed alert finds the rule's sinks as they were then.
  */
 public final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
     private final IngestLog log;
     private final SequencerProxy ingest;
     /** Completed with the first failure of a replayed record. */
     private final CompletableFuture<Void> failed = new CompletableFuture<>();
     private final RuleRegistry registry;
-    private final PrintWriter err;
     private final Restart from;
     private final CompileLimits limits;
 
@@ -42,12 +44,10 @@ public final class Recovery {
      *     null to replay the whole log
      * @param limits what the logged rule texts compile under: the server's
      */
-    public Recovery(IngestLog log, SequencerProxy ingest, RuleRegistry registry, PrintWriter err,
-            Restart from, CompileLimits limits) {
+    public Recovery(IngestLog log, SequencerProxy ingest, RuleRegistry registry, Restart from, CompileLimits limits) {
         this.log = log;
         this.ingest = ingest;
         this.registry = registry;
-        this.err = err;
         this.from = from;
         this.limits = limits;
     }
@@ -78,19 +78,17 @@ public final class Recovery {
                 files.replaceAll((file, watched) -> without(watched, undeploy.name()));
             } else if (record instanceof LogRecord.Repaired repaired) {
                 ingest.replay(repaired, null, failed);
-                err.println("vigil serve: recovery: the ingest log was repaired at position "
-                        + repaired.position() + ": " + repaired.note() + "; event numbers skip "
-                        + repaired.skippedNumbers() + " there");
+                LOG.warn("recovery: the ingest log was repaired at position {}: {}; event numbers skip {} there",
+                        repaired.position(), repaired.note(), repaired.skippedNumbers());
             }
         }
         ingest.sync(true).get();   // every record replayed; from now on idle sources expire by the clock
         if (failed.isCompletedExceptionally()) {
             failed.get();   // throws the replay's failure: a server that cannot replay its log does not start
         }
-        err.println("vigil serve: recovered " + (from == null ? "" : describe(from.checkpoint()) + " (log position "
-                + position + "), then ") + batches + " event batches and " + registry.current().size()
-                + " rule(s) from the ingest log");
-        err.flush();
+        LOG.info("recovered {}{} event batches and {} rule(s) from the ingest log", from == null ? ""
+                : describe(from.checkpoint()) + " (log position " + position + "), then ", batches,
+                registry.current().size());
         return files;
     }
 
@@ -119,7 +117,7 @@ public final class Recovery {
     private RuleSet replay(RuleSet running, LogRecord.Deploy deploy, Map<Path, RuleReloader.WatchedFile> files) {
         LoggedRules compiled = LoggedRules.compile(deploy.origin(), deploy.text(), deploy.versions(), limits);
         for (String problem : compiled.problems()) {
-            err.println("vigil serve: recovery: " + problem);
+            LOG.warn("recovery: {}", problem);
         }
         if (compiled.rules().isEmpty()) {
             return running;

@@ -193,7 +193,16 @@ public final class ConfigResolver {
             new ConfigKey("heapResumePercent", "VIGIL_HEAP_RESUME_PERCENT", "--heap-resume-percent", "PERCENT",
                     ConfigKey.Kind.PERCENT, "" + MemoryLimits.DEFAULT_HEAP_RESUME_PERCENT,
                     "Heap in use after garbage collection below which a paused ingestion resumes; below "
-                            + "heapPausePercent."));
+                            + "heapPausePercent."),
+            new ConfigKey("logFormat", "VIGIL_LOG_FORMAT", "--log-format", "text|json", ConfigKey.Kind.TEXT,
+                    ServerConfig.Logs.DEFAULT.format(),
+                    "The server's log on stderr: text lines (time, level, thread, logger, message) or one JSON "
+                            + "object per line for a log shipper."),
+            new ConfigKey("logLevel", "VIGIL_LOG_LEVEL", "--log-level", "error|warn|info|debug", ConfigKey.Kind.TEXT,
+                    ServerConfig.Logs.DEFAULT.level(), "The least severe level the server's log writes."),
+            new ConfigKey("accessLog", "VIGIL_ACCESS_LOG", "--access-log", "on|off", ConfigKey.Kind.TEXT, "on",
+                    "A log line per HTTP request and per WebSocket connection (method, path, status, bytes, "
+                            + "time, remote address, role; never a token), logger vigil.access."));
 
 
     /**
@@ -217,7 +226,9 @@ public final class ConfigResolver {
 
     /** The allowed values of the settings that are one of a few words. */
     private static final Map<String, List<String>> CHOICES = Map.of("durability", List.of("log", "none"),
-            "ackAfter", List.of("write", "flush"), "stateBackend", List.of("heap", "rocksdb"));
+            "ackAfter", List.of("write", "flush"), "stateBackend", List.of("heap", "rocksdb"),
+            "logFormat", ServerConfig.Logs.FORMATS, "logLevel", ServerConfig.Logs.LEVELS,
+            "accessLog", List.of("on", "off"));
 
     /** What is wrong with one entry of a list setting, or null. */
     private static final Map<String, java.util.function.Function<String, String>> LIST_ENTRY_PROBLEMS = Map.of(
@@ -317,7 +328,8 @@ public final class ConfigResolver {
                         (Long) values.get("compileTimeout")), (Integer) values.get("compileThreads"),
                         (Long) values.get("backtestTimeout"), (Long) values.get("backtestMaxEvents")),
                 new ServerConfig.Work((Long) values.get("maxWorkPerEvent"), (Long) values.get("stuckShardAfter")),
-                memory(values));
+                memory(values), new ServerConfig.Logs((String) values.get("logFormat"),
+                        (String) values.get("logLevel"), "on".equals(values.get("accessLog"))));
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,8 @@ package dev.vigil.server.config;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The out-of-memory policy of {@code vigil serve}: an {@link OutOfMemoryError} in any thread ends the process at
@@ -24,6 +26,8 @@ import java.nio.charset.StandardCharsets;
  * <p><b>Thread-safe.</b>
  */
 public final class FatalErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(FatalErrors.class);
+
     /** The status {@code -XX:+ExitOnOutOfMemoryError} exits with too. */
     public static final int EXIT_OUT_OF_MEMORY = 3;
 
@@ -46,15 +50,15 @@ public final class FatalErrors {
     private FatalErrors() {}
 
     /**
-     * Makes an {@link OutOfMemoryError} end the process, saying so on {@code err}; also installs the default
-     * uncaught-exception handler, which reports other throwables as the JVM does.
+     * Makes an {@link OutOfMemoryError} end the process, saying so on {@code err} directly (the log's asynchronous
+     * writer might not get to it before the process ends); also installs the default uncaught-exception handler,
+     * which logs other throwables with their stack.
      */
     public static void install(PrintStream err) {
         installedOn = err;
         Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
             check(failure, thread);
-            err.print("Exception in thread \"" + thread.getName() + "\" ");
-            failure.printStackTrace(err);
+            LOG.error("uncaught exception in thread {}: {}", thread.getName(), failure.toString(), failure);
         });
     }
 

@@ -44,12 +44,13 @@ import java.util.function.Consumer;
  * @param ruleWork what one rule text may cost to compile and one backtest to run
  * @param work the bound on the engine's work per event and key, and when a busy shard counts as stuck
  * @param memory the bounds on keys holding partial matches and the heap occupancy at which ingestion pauses
+ * @param logs the server's log: text or JSON lines, the level, whether requests are logged
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend, Security security, RuleWork ruleWork, Work work, MemoryLimits memory) {
+        StateBackend stateBackend, Security security, RuleWork ruleWork, Work work, MemoryLimits memory, Logs logs) {
     /**
      * What web pages, and the sinks named in rule text, may reach (docs/security.md).
      *
@@ -139,6 +140,29 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             }
             if (backtestMaxEvents < 1) {
                 throw new IllegalArgumentException("backtest max events " + backtestMaxEvents + " < 1");
+            }
+        }
+    }
+
+    /**
+     * The server's own log (docs/operations.md): one line per event worth an operator's attention on stderr.
+     *
+     * @param format {@code text} (a timestamp, level, thread, logger and message) or {@code json} (one object per
+     *     line, for a log shipper)
+     * @param level the least severe level written: {@code error}, {@code warn}, {@code info} or {@code debug}
+     * @param accessLog whether each HTTP request and WebSocket connection is logged (logger {@code vigil.access})
+     */
+    public record Logs(String format, String level, boolean accessLog) {
+        public static final List<String> FORMATS = List.of("text", "json");
+        public static final List<String> LEVELS = List.of("error", "warn", "info", "debug");
+        public static final Logs DEFAULT = new Logs("text", "info", true);
+
+        public Logs {
+            if (!FORMATS.contains(format)) {
+                throw new IllegalArgumentException("log format '" + format + "' is not one of " + FORMATS);
+            }
+            if (!LEVELS.contains(level)) {
+                throw new IllegalArgumentException("log level '" + level + "' is not one of " + LEVELS);
             }
         }
     }
@@ -266,6 +290,9 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (memory == null) {
             throw new IllegalArgumentException("memory limits are null");
         }
+        if (logs == null) {
+            throw new IllegalArgumentException("log settings are null (Logs.DEFAULT for the defaults)");
+        }
     }
 
     public static ServerConfig of(String host, int port, Path rulesDir) {
@@ -273,7 +300,8 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
                 DEFAULT_FRAME_LIMIT_BYTES, null, List.of(), DEFAULT_RULE_TEXT_LIMIT_BYTES, DEFAULT_MAX_RULES,
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
                 null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION,
-                StateBackend.HEAP, Security.DEFAULT, RuleWork.DEFAULT, Work.DEFAULT, MemoryLimits.defaults());
+                StateBackend.HEAP, Security.DEFAULT, RuleWork.DEFAULT, Work.DEFAULT, MemoryLimits.defaults(),
+                Logs.DEFAULT);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -360,6 +388,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         return copy(settings -> settings.memory = limits);
     }
 
+    public ServerConfig withLogs(Logs kept) {
+        return copy(settings -> settings.logs = kept);
+    }
+
     private ServerConfig copy(Consumer<Copy> change) {
         Copy copy = new Copy(this);
         change.accept(copy);
@@ -396,6 +428,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         RuleWork ruleWork;
         Work work;
         MemoryLimits memory;
+        Logs logs;
 
         Copy(ServerConfig config) {
             host = config.host;
@@ -423,13 +456,14 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             ruleWork = config.ruleWork;
             work = config.work;
             memory = config.memory;
+            logs = config.logs;
         }
 
         ServerConfig build() {
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend, security, ruleWork, work, memory);
+                    logRetention, stateBackend, security, ruleWork, work, memory, logs);
         }
     }
 }

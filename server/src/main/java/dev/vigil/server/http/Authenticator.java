@@ -25,6 +25,8 @@ import java.util.List;
  */
 final class Authenticator {
     private static final String CHALLENGE = "Bearer realm=\"vigil\"";
+    /** Where the role of the request's token is kept for the handlers after this one (the access log, the audit). */
+    private static final String ROLE = "vigil.role";
 
     private final byte[][] digests;
     private final Role[] roles;
@@ -61,7 +63,17 @@ final class Authenticator {
                     .put("requiredRole", needed.label()));
             return;
         }
+        ctx.put(ROLE, role);
         ctx.next();
+    }
+
+    /**
+     * Who made the request, for the access log and the audit trail: the role of its token ({@code admin}), {@code
+     * none} for a request that passed without one (no token configured, or a public route), never the token.
+     */
+    static String role(RoutingContext ctx) {
+        Role role = ctx.get(ROLE);
+        return role == null ? "none" : role.label();
     }
 
     /** {@code GET /health} and {@code GET /ready} answer everyone: probes of orchestrators carry no token. */

@@ -7,9 +7,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Renders every error response as JSON {@code {"error": "...", ...}}: mistakes in rule text become 400 with
@@ -17,15 +18,15 @@ import java.util.UUID;
  * to the server's stderr, never to the client).
  */
 public final class Problems {
+    private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
     /** Diagnostics listed in one answer; a text with more gets a count of the rest. */
     static final int MAX_DIAGNOSTICS = 100;
 
-    private final PrintWriter err;
     private final AllowedMethods allowed;
 
     /** @param allowed the methods each path takes, for the {@code Allow} header of a 405 */
-    Problems(PrintWriter err, AllowedMethods allowed) {
-        this.err = err;
+    Problems(AllowedMethods allowed) {
         this.allowed = allowed;
     }
 
@@ -101,12 +102,12 @@ public final class Problems {
                     + "escape of two hexadecimal digits (write '%' itself as %25, '+' as %2B)" : "bad request"));
         } else {
             String logId = UUID.randomUUID().toString();
-            err.println("vigil serve: internal error " + logId + " on " + ctx.request().method() + " "
-                    + ctx.request().path() + (failure == null ? " (status " + status + ")" : ": " + failure));
-            if (failure != null) {
-                failure.printStackTrace(err);
+            String where = ctx.request().method() + " " + ctx.request().path();
+            if (failure == null) {
+                LOG.error("internal error {} on {} (status {})", logId, where, status);
+            } else {
+                LOG.error("internal error {} on {}: {}", logId, where, failure.toString(), failure);
             }
-            err.flush();
             send(ctx, 500, error("internal error; the server log has the details").put("logId", logId));
         }
     }

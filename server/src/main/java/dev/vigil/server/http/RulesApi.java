@@ -10,6 +10,7 @@ import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.rules.CompilePool;
 import dev.vigil.server.rules.DeployedRule;
+import dev.vigil.server.rules.RuleAudit;
 import dev.vigil.server.rules.RuleChangeGate;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleSet;
@@ -23,7 +24,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,6 +32,8 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/rules}: compiles rule text on the {@link CompilePool} (under the server's compile limits; 503 with
@@ -47,6 +49,8 @@ import java.util.function.Supplier;
  * <p><b>Threading:</b> handlers run on the server's event loop; only the compile runs on a pool thread.
  */
 public final class RulesApi {
+    private static final Logger LOG = LoggerFactory.getLogger(RulesApi.class);
+
     private final Vertx vertx;
     private final RuleRegistry registry;
     private final SequencerProxy ingest;
@@ -54,7 +58,6 @@ public final class RulesApi {
     private final CompilePool compiler;
     private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
     private SinkRouter sinks;
-    private PrintWriter err = new PrintWriter(java.io.Writer.nullWriter());
 
     RulesApi(Vertx vertx, RuleRegistry registry, SequencerProxy ingest, Clock clock, CompilePool compiler) {
         this.vertx = vertx;
@@ -117,11 +120,6 @@ public final class RulesApi {
     /** Sets how many rules the server runs at most; a {@code POST} beyond it deploys nothing and answers 422. */
     void limitRules(int max) {
         maxRules = max;
-    }
-
-    /** Where the warnings about deployed rules are logged. */
-    void reportTo(PrintWriter log) {
-        err = log;
     }
 
     /** Refuses rules whose {@code TO} names an unconfigured sink, and shows each rule's sinks in its status. */
@@ -248,12 +246,10 @@ public final class RulesApi {
             List<String> warnings = RuleWarnings.of(rule.source(), stream -> running.declaration(stream) != null,
                     registry.seen());
             for (String warning : warnings) {
-                err.println("vigil serve: rule '" + rule.name() + "' version " + rule.version() + ": warning: "
-                        + warning);
+                LOG.warn("rule '{}' version {}: warning: {}", rule.name(), rule.version(), warning);
             }
             all.add(warnings);
         }
-        err.flush();
         return all;
     }
 
@@ -304,6 +300,7 @@ public final class RulesApi {
                     refuse(ctx, refused);
                     return;
                 }
+                RuleAudit.undeployed(List.of(name), by(ctx));
                 ctx.response().setStatusCode(204).end();
             });
         });
@@ -340,8 +337,17 @@ public final class RulesApi {
                 refuse(ctx, refused);
                 return false;
             }
+            for (CompiledRule rule : rules) {
+                RuleAudit.deployed(rule.name(), rule.version(), by(ctx));
+            }
             return true;
         });
+    }
+
+    /** Who changes rules with this request, for the audit trail: the token's role and the client's address. */
+    private static String by(RoutingContext ctx) {
+        return "HTTP " + ctx.request().method() + " " + ctx.request().path() + " (token role "
+                + Authenticator.role(ctx) + ", from " + ctx.request().remoteAddress() + ")";
     }
 
     /**

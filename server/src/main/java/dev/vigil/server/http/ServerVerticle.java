@@ -16,6 +16,7 @@ import dev.vigil.server.metrics.SinkMeters;
 import dev.vigil.server.rules.CompilePool;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleReloader;
+import dev.vigil.server.rules.SeenStreams;
 import dev.vigil.server.rules.SinkCatalog;
 import dev.vigil.server.sequencer.MemoryGuard;
 import dev.vigil.server.sequencer.SequencerProxy;
@@ -34,12 +35,13 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP and WebSocket shell: one route per line, each handler translating HTTP into registry updates and
@@ -47,6 +49,8 @@ import java.util.function.IntConsumer;
  * non-blocking offers, alerts arrive through {@link AlertHub}.
  */
 public final class ServerVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerVerticle.class);
+
     /** The query parameters each route takes (any other is a 400 naming it): most take none. */
     private static final QueryParameters NO_QUERY = QueryParameters.NONE;
     private static final QueryParameters ALERTS_QUERY = QueryParameters.of("since", "after", "limit", "rule",
@@ -64,7 +68,6 @@ public final class ServerVerticle extends VerticleBase {
     private final SourceFactory sources;
     /** The one wall clock: deploy times, alert times, checkpoint times. */
     private final Clock clock;
-    private final PrintWriter err;
     private HttpServer server;
     private SequencerProxy ingest;
     private long memoryTimer = -1;
@@ -104,7 +107,7 @@ public final class ServerVerticle extends VerticleBase {
     }
 
     public ServerVerticle(ServerConfig config, RuleRegistry registry, AlertLog alertLog, IngestFactory ingests,
-            SourceFactory sources, Start from, Clock clock, PrintWriter err) {
+            SourceFactory sources, Start from, Clock clock) {
         this.config = config;
         this.from = from;
         this.clock = clock;
@@ -112,20 +115,19 @@ public final class ServerVerticle extends VerticleBase {
         this.alertLog = alertLog;
         this.ingests = ingests;
         this.sources = sources;
-        this.err = err;
     }
 
     @Override
     public Future<?> start() {
         ServerMetrics metrics = new ServerMetrics();
         this.metrics = metrics;
-        alerts = new AlertHub(context, alertLog, metrics, clock, err);
+        alerts = new AlertHub(context, alertLog, metrics, clock);
         ingest = ingests.create(alerts);
         metrics.attach(ingest::counters, ingest::routed);
         ingest.registerMeters(metrics.registry());
         metrics.beforeScrape(() -> ingest.sourceLag().refresh(metrics.registry()));
         MemoryGuard memory = new MemoryGuard(config.memory().heapPausePercent(), config.memory().heapResumePercent(),
-                from.heap(), err);
+                from.heap());
         ingest.pauseWhenMemoryIsShort(memory);
         memory.registerMeters(metrics.registry());
         memoryTimer = vertx.setPeriodic(MemoryGuard.CHECK_EVERY_MS, ignored -> {
@@ -138,12 +140,11 @@ public final class ServerVerticle extends VerticleBase {
         });
         if (from.checkpoints() != null) {
             checkpointer = new Checkpointer(ingest, from.checkpoints(), config.checkpointIntervalMs(), clock,
-                    err, needed -> {
+                    needed -> {
                         List<java.nio.file.Path> deleted = ingest.retainLog(needed).join();   // checkpoint thread
                         if (!deleted.isEmpty()) {
-                            err.println("vigil serve: ingest log retention deleted " + deleted.size() + " file(s), "
-                                    + "the newest " + deleted.get(deleted.size() - 1).getFileName());
-                            err.flush();
+                            LOG.info("ingest log retention deleted {} file(s), the newest {}", deleted.size(),
+                                    deleted.get(deleted.size() - 1).getFileName());
                         }
                     });
         }
@@ -159,23 +160,22 @@ public final class ServerVerticle extends VerticleBase {
         RuleWorkMeters work = new RuleWorkMeters(metrics.registry());
         compiler = new CompilePool(config.ruleWork().compile(), config.ruleWork().compileThreads(), work);
         RulesApi rules = new RulesApi(vertx, registry, ingest, clock, compiler);
-        sinks = new SinkRouter(vertx, SinkCatalog.of(config), clock, System.out, err,
+        sinks = new SinkRouter(vertx, SinkCatalog.of(config), clock, System.out,
                 new SinkMeters(metrics.registry())).start(registry);
         alerts.sendTo(sinks);
         rules.useSinks(sinks);
-        rules.reportTo(err);
         registry.seen().registerMeters(metrics.registry());
-        registry.seen().reportTo(message -> {
-            err.println(message);
-            err.flush();
-        });
+        registry.seen().reportTo(LoggerFactory.getLogger(SeenStreams.class)::warn);
         SourceRoutes events = sources.create(vertx, ingest, metrics::malformed);
         AllowedMethods allowed = new AllowedMethods();
-        Problems problems = new Problems(err, allowed);
+        Problems problems = new Problems(allowed);
         rules.limitRules(config.maxRules());
         Limits limits = new Limits(config);
 
         Router router = Router.router(vertx);
+        if (config.logs().accessLog()) {
+            router.route().handler(AccessLog::handle);   // first: refused requests are logged too
+        }
         StrictRequests strict = new StrictRequests(metrics::refused);
         router.route().handler(strict::transferEncoding);
         router.route().handler(new CrossSiteGuard(config.security().allowedOrigins(), !config.tokens().isEmpty(),
@@ -243,7 +243,7 @@ public final class ServerVerticle extends VerticleBase {
                 ? Future.succeededFuture(from.rulesFolder())
                 : vertx.executeBlocking(() -> {
                     Map<Path, RuleReloader.WatchedFile> replayed = new Recovery(from.recoveryLog(), ingest, registry,
-                            err, from.restart(), config.ruleWork().compile()).replay();
+                            from.restart(), config.ruleWork().compile()).replay();
                     recoverySeconds = (System.nanoTime() - from.startedNanos()) / 1e9;
                     return replayed;
                 });
@@ -254,7 +254,7 @@ public final class ServerVerticle extends VerticleBase {
                 checkpointer.start();   // after the replay: a checkpoint cuts what the log says
             }
             if (watchedFiles != null && config.rulesDir() != null) {
-                reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, clock, err,
+                reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, clock,
                         watchedFiles, sinks.catalog()).limitRules(config.maxRules())
                         .compileWith(config.ruleWork().compile(), work).start();
             }
@@ -303,17 +303,14 @@ public final class ServerVerticle extends VerticleBase {
         });
     }
 
-    /** Runs one step of the stop; a failure is said on stderr (one line) and collected, and the stop goes on. */
+    /** Runs one step of the stop; a failure is logged (one line) and collected, and the stop goes on. */
     private void attempt(String step, Step action, List<String> failures) {
         try {
             action.run();
         } catch (Exception | Error failed) {   // whatever one step throws, the next ones still run
             String said = step + " failed: " + failed;
             failures.add(said);
-            synchronized (err) {
-                err.println("vigil serve: " + said);
-                err.flush();
-            }
+            LOG.warn(said);
         }
     }
 
@@ -372,6 +369,7 @@ public final class ServerVerticle extends VerticleBase {
         AlertsApi.Subscription subscription = history.subscription(ctx);
         if (subscription != null) {
             ctx.request().toWebSocket().onSuccess(socket -> {
+                AccessLog.upgraded(ctx);
                 if (subscription.warning() != null) {
                     socket.writeTextMessage(subscription.warningJson().encode());   // before any alert
                 }

@@ -33,8 +33,7 @@ public final class ChronicleAlertLog implements AlertLog {
 
     private ChronicleAlertLog(ChronicleQueue queue, MemoryAlertLog recent, Set<String> ids) {
         this.queue = queue;
-        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-alert-pretouch", space,
-                new java.io.PrintWriter(System.err, true)) : null;
+        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-alert-pretouch", space) : null;
         space.allocateWhole(new java.io.File(queue.file(), "metadata.cq4t"));
         this.appender = queue.createAppender();
         this.appender.singleThreadedCheckDisabled(true);   // opened on a worker, then used under this log's lock

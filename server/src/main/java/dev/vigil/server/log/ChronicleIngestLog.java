@@ -5,7 +5,6 @@ import dev.vigil.nfa.Event;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.JsonCodec;
 import java.io.File;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +18,8 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ingest log on a Chronicle Queue: one excerpt per accepted batch, written to memory-mapped files before the
@@ -39,6 +40,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@link #refusal} and {@link #whenDurable} are thread-safe.
  */
 public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChronicleIngestLog.class);
+
     private static final byte BATCH = 1;
     private static final byte DEPLOY = 2;
     private static final byte UNDEPLOY = 3;
@@ -70,7 +73,6 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private final GroupCommit flusher;
     private final DiskReserve reserve;
     private final PageToucher toucher;
-    private final PrintWriter err;
     private final LogSpace space = new LogSpace("ingest log");
     /** A record is encoded here first: its exact length is then known before any byte goes to the mapped file. */
     private final Bytes<?> scratch = Bytes.allocateElasticOnHeap(64 << 10);
@@ -79,7 +81,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private File writing;
     private volatile boolean closed;
 
-    private ChronicleIngestLog(ChronicleQueue queue, AckAfter ackAfter, DiskReserve reserve, PrintWriter err) {
+    private ChronicleIngestLog(ChronicleQueue queue, AckAfter ackAfter, DiskReserve reserve) {
         this.queue = queue;
         this.appender = queue.createAppender();
         // opened on a worker, then used by whichever thread holds the ingest lock: the lock makes it one at a time
@@ -89,32 +91,31 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         this.lastPosition = last < 0 ? 0 : last;
         this.flusher = ackAfter == AckAfter.FLUSH ? new GroupCommit("vigil-ingest-flush") : null;
         this.reserve = reserve;
-        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-ingest-pretouch", space, err) : null;
+        this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-ingest-pretouch", space) : null;
         space.allocateWhole(new File(queue.file(), "metadata.cq4t"));
-        this.err = err;
     }
 
     /** Opens (or creates) the log in {@code folder}; batches are acknowledged once written, and never refused. */
     public static ChronicleIngestLog open(Path folder) {
-        return open(folder, AckAfter.WRITE, null, new PrintWriter(System.err, true));
+        return open(folder, AckAfter.WRITE, null);
     }
 
     /**
      * Opens (or creates) the log in {@code folder}, acknowledging batches {@code ackAfter} the write or the flush,
      * and refusing them while {@code reserve} (owned by the log from now on; {@code null} for none) says the disk
-     * is nearly full; trouble of its background threads is told on {@code err}.
+     * is nearly full; trouble of its background threads is logged.
      */
-    public static ChronicleIngestLog open(Path folder, AckAfter ackAfter, DiskReserve reserve, PrintWriter err) {
+    public static ChronicleIngestLog open(Path folder, AckAfter ackAfter, DiskReserve reserve) {
         ChronicleSetup.apply();
         return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE).build(),
-                ackAfter, reserve, err);
+                ackAfter, reserve);
     }
 
     /** A log whose files roll by {@code clock}'s time, for tests of retention. */
     static ChronicleIngestLog open(Path folder, TimeProvider clock) {
         ChronicleSetup.apply();
         return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE)
-                .timeProvider(clock).build(), AckAfter.WRITE, null, new PrintWriter(System.err, true));
+                .timeProvider(clock).build(), AckAfter.WRITE, null);
     }
 
     /** Deletes old files by {@code policy} from now on ({@link #retain}); by default everything is kept. */
@@ -340,10 +341,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         }
         closed = true;
         if (writeTimes.count > 0) {
-            synchronized (err) {
-                err.println("vigil serve: ingest log: " + writeTimes);
-                err.flush();
-            }
+            LOG.info("ingest log: {}", writeTimes);
         }
         if (flusher != null) {
             flusher.close();

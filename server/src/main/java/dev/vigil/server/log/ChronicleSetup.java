@@ -1,16 +1,14 @@
 package dev.vigil.server.log;
 
 /**
- * Settings Chronicle Queue and SLF4J read once, when their classes load: {@code vigil} calls {@link #apply} first
- * thing, and the logs call it before opening a queue (for embedders). Chronicle would otherwise send usage
- * analytics over the network (a server must not call out on its own) and log at info level; warnings of every
- * library logging through SLF4J still reach stderr.
+ * Settings Chronicle Queue reads once, when its classes load: {@code vigil} calls {@link #apply} first thing, and the
+ * logs call it before opening a queue (for embedders). Chronicle would otherwise send usage analytics over the
+ * network (a server must not call out on its own). Its log lines go through SLF4J to the server's log, where its
+ * loggers are at WARN.
  */
 public final class ChronicleSetup {
     static {
         setIfAbsent("chronicle.analytics.disable", "true");
-        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     }
 
     private ChronicleSetup() {

@@ -1,12 +1,13 @@
 package dev.vigil.server.log;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps ingestion off a nearly full disk: a background probe reads the data folder's usable space every
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Thread-safe:</b> the probe writes one volatile field; any thread reads it.
  */
 public final class DiskReserve implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DiskReserve.class);
+
     /** How often the free space is read. */
     public static final long PROBE_MS = 250;
     private static final long MB = 1L << 20;
@@ -37,17 +40,15 @@ public final class DiskReserve implements AutoCloseable {
     private final Path folder;
     private final long reserveBytes;
     private final FreeSpace freeSpace;
-    private final PrintWriter err;
     private final ScheduledExecutorService probe;
     private volatile String refusal;
     private volatile long usableBytes = -1;
     private String lastProbeError;
 
-    private DiskReserve(Path folder, long reserveMb, FreeSpace freeSpace, PrintWriter err) {
+    private DiskReserve(Path folder, long reserveMb, FreeSpace freeSpace) {
         this.folder = folder;
         this.reserveBytes = reserveMb * MB;
         this.freeSpace = freeSpace;
-        this.err = err;
         this.probe = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "vigil-disk-probe");
             thread.setDaemon(true);
@@ -59,8 +60,8 @@ public final class DiskReserve implements AutoCloseable {
      * Probes {@code folder} now (a server started on a full disk starts paused), then every {@link #PROBE_MS} ms.
      * A reserve of 0 turns the check off.
      */
-    public static DiskReserve watch(Path folder, long reserveMb, FreeSpace freeSpace, PrintWriter err) {
-        DiskReserve reserve = new DiskReserve(folder, reserveMb, freeSpace, err);
+    public static DiskReserve watch(Path folder, long reserveMb, FreeSpace freeSpace) {
+        DiskReserve reserve = new DiskReserve(folder, reserveMb, freeSpace);
         if (reserveMb > 0) {
             reserve.probe();
             reserve.probe.scheduleWithFixedDelay(reserve::probe, PROBE_MS, PROBE_MS, TimeUnit.MILLISECONDS);
@@ -87,7 +88,7 @@ public final class DiskReserve implements AutoCloseable {
             String message = String.valueOf(e.getMessage());
             if (!message.equals(lastProbeError)) {
                 lastProbeError = message;
-                say("cannot read the free space of data folder " + folder + ": " + message);
+                LOG.warn("cannot read the free space of data folder " + folder + ": " + message);
             }
             return;
         }
@@ -97,21 +98,14 @@ public final class DiskReserve implements AutoCloseable {
             String why = "data folder " + folder + " has " + usable / MB + " MB free, below the " + reserveBytes / MB
                     + " MB reserve (minFreeDiskMb): ingestion paused until space returns";
             if (refusal == null) {
-                say(why);
+                LOG.warn(why);
             }
             refusal = why;
         } else if (refusal != null) {
             // Said before ingestion resumes, as the pause is said before it starts: whoever sees the server ready
             // again finds the message already written.
-            say("data folder " + folder + " has " + usable / MB + " MB free again: ingestion resumed");
+            LOG.info("data folder " + folder + " has " + usable / MB + " MB free again: ingestion resumed");
             refusal = null;
-        }
-    }
-
-    private void say(String message) {
-        synchronized (err) {
-            err.println("vigil serve: " + message);
-            err.flush();
         }
     }
 

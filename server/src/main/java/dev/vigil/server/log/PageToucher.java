@@ -2,7 +2,6 @@ package dev.vigil.server.log;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -11,6 +10,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Touches the pages of a queue file ahead of its writer, on a thread of its own, so the writer (the sequencer for
@@ -29,6 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Thread-safe:</b> {@link #wrote} from the writer (two volatile writes), the rest on the toucher's thread.
  */
 public final class PageToucher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PageToucher.class);
+
     /** {@code -Dvigil.pretouch=false} turns page touching off, to measure what it saves. */
     public static final boolean ENABLED = !"false".equals(System.getProperty("vigil.pretouch"));
     /** How far ahead of the writer pages are touched: a few hundred milliseconds of writing at full speed. */
@@ -41,18 +44,16 @@ public final class PageToucher implements AutoCloseable {
 
     private final Thread thread;
     private final LogSpace space;
-    private final PrintWriter err;
     private volatile File file;
     private volatile long position;
     private volatile boolean closed;
 
     /**
      * Starts the toucher's thread, named {@code name}, touching only pages {@code space} has allocated (a page the
-     * file system cannot back would fault); trouble (it then stops) is told on {@code err}.
+     * file system cannot back would fault); trouble (it then stops) is logged.
      */
-    public PageToucher(String name, LogSpace space, PrintWriter err) {
+    public PageToucher(String name, LogSpace space) {
         this.space = space;
-        this.err = err;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -107,10 +108,7 @@ public final class PageToucher implements AutoCloseable {
             }
         } catch (IOException | RuntimeException | InternalError e) {
             // only an optimisation: the writer faults its pages in itself from now on
-            synchronized (err) {
-                err.println("vigil serve: ingest log page toucher stopped: " + e);
-                err.flush();
-            }
+            LOG.warn("ingest log page toucher stopped: {}", e.toString());
         } finally {
             try {
                 if (channel != null) {

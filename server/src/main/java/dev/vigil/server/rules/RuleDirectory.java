@@ -6,7 +6,6 @@ import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads the rule files found at start: every {@code *.cep} file under a folder, recursively, in path order. A
@@ -30,16 +31,18 @@ import java.util.stream.Stream;
  * @param files every file read, with the rules deployed from it: where {@link RuleReloader} starts from
  */
 public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> files) {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleDirectory.class);
+
     /** What a file of declarations without rules is told. */
     static final String DECLARES_NOTHING = "declares streams but no RULE, so it declares nothing: a STREAM "
             + "declaration is held by the rules of its file; put it in the file of a rule that reads the stream";
 
-    public static RuleDirectory load(Path folder, PrintWriter err, Instant now, SinkCatalog sinks, CompileLimits limits) {
+    public static RuleDirectory load(Path folder, Instant now, SinkCatalog sinks, CompileLimits limits) {
         if (folder == null) {
             return new RuleDirectory(RuleSet.empty(), Map.of());
         }
         if (!Files.isDirectory(folder)) {
-            err.println("vigil serve: rules folder " + folder + " does not exist; starting without rules");
+            LOG.warn("rules folder {} does not exist; starting without rules", folder);
             return new RuleDirectory(RuleSet.empty(), Map.of());
         }
         RuleSet rules = RuleSet.empty();   // the files taken so far
@@ -49,28 +52,27 @@ public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> f
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                err.println("vigil serve: " + file + ": cannot read (" + e.getMessage() + "); skipped");
+                LOG.warn("{}: cannot read ({}); skipped", file, e.getMessage());
                 continue;
             }
             CompileResult result = sinks.check(file.toString(), text,
                     RuleCompiler.compile(file.toString(), text, limits, rules.declarations(List.of())));
             if (!result.ok()) {
-                for (Diagnostic diagnostic : result.diagnostics()) {
-                    err.println(diagnostic.render());
-                }
-                err.println("vigil serve: " + file + " skipped: it does not compile");
+                LOG.warn("{} skipped: it does not compile:\n{}", file, Diagnostic.renderAll(result.diagnostics()));
                 files.put(file, new RuleReloader.WatchedFile(text, List.of()));
                 continue;
             }
             if (result.rules().isEmpty() && !result.streams().isEmpty()) {
-                err.println("vigil serve: " + file + " " + DECLARES_NOTHING);
+                LOG.warn("{} {}", file, DECLARES_NOTHING);
             }
             List<StreamConflict> conflicts = rules.conflicts(result.streams(), List.of());
             if (!conflicts.isEmpty()) {
+                List<Diagnostic> said = new ArrayList<>();
                 for (StreamConflict conflict : conflicts) {
-                    err.println(conflict.diagnostic(file.toString(), text).render());
+                    said.add(conflict.diagnostic(file.toString(), text));
                 }
-                err.println("vigil serve: " + file + " skipped: it declares a stream differently from another file");
+                LOG.warn("{} skipped: it declares a stream differently from another file:\n{}", file,
+                        Diagnostic.renderAll(said));
                 files.put(file, new RuleReloader.WatchedFile(text, List.of()));
                 continue;
             }
@@ -78,8 +80,7 @@ public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> f
             List<String> names = new ArrayList<>();
             for (CompiledRule rule : result.rules()) {
                 if (rules.get(rule.name()) != null || names.contains(rule.name())) {
-                    err.println("vigil serve: " + file + ": rule '" + rule.name()
-                            + "' is already defined by another file; skipped");
+                    LOG.warn("{}: rule '{}' is already defined by another file; skipped", file, rule.name());
                     continue;
                 }
                 deployed.add(new DeployedRule(rule, file.toString(), text, now));
@@ -88,7 +89,6 @@ public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> f
             files.put(file, new RuleReloader.WatchedFile(text, names));
             rules = rules.deploy(new RuleSet.Declarations(result.streams(), names, file.toString()), deployed);
         }
-        err.flush();
         return new RuleDirectory(rules, Map.copyOf(files));
     }
 

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the running rules in step with the rules folder: every {@link #INTERVAL_MS} a worker rereads the folder's
@@ -44,6 +45,8 @@ import java.util.stream.Stream;
  * <p><b>Threading:</b> confined to the server's event loop, except {@link #changes}, which runs on a worker.
  */
 public final class RuleReloader {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleReloader.class);
+
     static final long INTERVAL_MS = 1_000;
 
     /** What the reloader knows of a file: the text it last saw and the rules deployed from it. */
@@ -63,12 +66,14 @@ public final class RuleReloader {
 
     record Removed(Path file) implements FileChange {}
 
+    /** Who changes rules, for the audit trail. */
+    private static final String FOLDER = "the rules folder,";
+
     private final Vertx vertx;
     private final Path folder;
     private final RuleRegistry registry;
     private final RuleChanges ingest;
     private final Clock clock;
-    private final PrintWriter err;
     private final Map<Path, WatchedFile> files;
     private int maxRules = ServerConfig.DEFAULT_MAX_RULES;
     private CompileLimits limits = CompileLimits.DEFAULTS;
@@ -78,14 +83,13 @@ public final class RuleReloader {
     private boolean scanning;
     private boolean stopped;
 
-    public RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, RuleChanges ingest, Clock clock, PrintWriter err,
+    public RuleReloader(Vertx vertx, Path folder, RuleRegistry registry, RuleChanges ingest, Clock clock,
             Map<Path, WatchedFile> loaded, SinkCatalog sinks) {
         this.vertx = vertx;
         this.folder = folder;
         this.registry = registry;
         this.ingest = ingest;
         this.clock = clock;
-        this.err = err;
         this.files = new HashMap<>(loaded);
         this.sinks = sinks;
     }
@@ -131,15 +135,11 @@ public final class RuleReloader {
         vertx.executeBlocking(() -> changes(folder, seen, compileLimits, known), false).onComplete(done -> {
             if (done.failed()) {
                 scanning = false;
-                err.println("vigil serve: cannot scan rules folder " + folder + ": " + done.cause().getMessage());
-                err.flush();
+                LOG.warn("cannot scan rules folder {}: {}", folder, done.cause().getMessage());
                 return;
             }
             // scanning until the changes are applied: the next scan compares with what they leave
-            applyAll(done.result()).onComplete(applied -> {
-                scanning = false;
-                err.flush();
-            });
+            applyAll(done.result()).onComplete(applied -> scanning = false);
         });
     }
 
@@ -211,7 +211,8 @@ public final class RuleReloader {
                 } else {
                     files.put(change.file(), new WatchedFile(null, kept));
                 }
-                err.println("vigil serve: " + change.file() + " was removed; undeployed " + describe(old.rules()));
+                LOG.info("{} was removed; undeployed {}", change.file(), describe(old.rules()));
+                RuleAudit.undeployed(old.rules(), FOLDER + " " + change.file() + " removed");
                 return null;
             });
         }
@@ -226,16 +227,14 @@ public final class RuleReloader {
         }
         CompileResult result = sinks.check(changed.file().toString(), changed.text(), changed.result());
         if (!result.ok()) {
-            for (Diagnostic diagnostic : result.diagnostics()) {
-                err.println(diagnostic.render());
-            }
-            err.println("vigil serve: " + changed.file() + " does not compile; "
-                    + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
+            LOG.warn("{} does not compile; {}:\n{}", changed.file(),
+                    old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running",
+                    Diagnostic.renderAll(result.diagnostics()));
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
             return Future.succeededFuture();
         }
         if (result.rules().isEmpty() && !result.streams().isEmpty()) {
-            err.println("vigil serve: " + changed.file() + " " + RuleDirectory.DECLARES_NOTHING);
+            LOG.warn("{} {}", changed.file(), RuleDirectory.DECLARES_NOTHING);
         }
         RuleSet running = registry.current();
         List<CompiledRule> deploy = new ArrayList<>();
@@ -243,8 +242,8 @@ public final class RuleReloader {
         for (CompiledRule rule : result.rules()) {
             boolean takenElsewhere = running.get(rule.name()) != null && !old.rules().contains(rule.name());
             if (takenElsewhere || !names.add(rule.name())) {
-                err.println("vigil serve: " + changed.file() + ": rule '" + rule.name()
-                        + "' is already deployed by another file or over HTTP; skipped");
+                LOG.warn("{}: rule '{}' is already deployed by another file or over HTTP; skipped", changed.file(),
+                        rule.name());
                 continue;
             }
             deploy.add(rule.withVersion(running.nextVersion(rule.name())));
@@ -253,11 +252,13 @@ public final class RuleReloader {
         replacing.addAll(names);
         List<StreamConflict> conflicts = running.conflicts(result.streams(), replacing);
         if (!conflicts.isEmpty()) {
+            List<Diagnostic> said = new ArrayList<>();
             for (StreamConflict conflict : conflicts) {
-                err.println(conflict.diagnostic(changed.file().toString(), changed.text()).render());
+                said.add(conflict.diagnostic(changed.file().toString(), changed.text()));
             }
-            err.println("vigil serve: " + changed.file() + " declares a stream differently from running rules; "
-                    + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
+            LOG.warn("{} declares a stream differently from running rules; {}:\n{}", changed.file(),
+                    old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running",
+                    Diagnostic.renderAll(said));
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
             return Future.succeededFuture();
         }
@@ -269,9 +270,8 @@ public final class RuleReloader {
             after -= !names.contains(name) && running.get(name) != null ? 1 : 0;   // undeployed with the change
         }
         if (after > maxRules) {
-            err.println("vigil serve: " + changed.file() + ": deploying it would run " + after
-                    + " rules, over the limit of " + maxRules + " (maxRules); "
-                    + (old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running"));
+            LOG.warn("{}: deploying it would run {} rules, over the limit of {} (maxRules); {}", changed.file(),
+                    after, maxRules, old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running");
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
             return Future.succeededFuture();
         }
@@ -286,7 +286,7 @@ public final class RuleReloader {
         Future<String> done = deploy.isEmpty() ? Future.succeededFuture() : ingest.deploy(next, deployed);
         return done.compose(refused -> {
             if (refused != null) {
-                err.println("vigil serve: " + changed.file() + ": " + refused + "; retrying on the next scan");
+                LOG.warn("{}: {}; retrying on the next scan", changed.file(), refused);
                 return Future.succeededFuture();
             }
             List<String> dropped = new ArrayList<>(old.rules());
@@ -295,7 +295,7 @@ public final class RuleReloader {
                 List<String> owned = new ArrayList<>(names);
                 owned.addAll(kept);
                 files.put(changed.file(), new WatchedFile(changed.text(), owned));
-                StringBuilder report = new StringBuilder("vigil serve: reloaded " + changed.file() + ":");
+                StringBuilder report = new StringBuilder("reloaded " + changed.file() + ":");
                 for (CompiledRule rule : deploy) {
                     report.append(" deployed ").append(rule.name()).append(" version ").append(rule.version())
                             .append(';');
@@ -303,13 +303,16 @@ public final class RuleReloader {
                 if (!dropped.isEmpty()) {
                     report.append(" undeployed ").append(describe(dropped));
                 }
-                err.println(report);
+                LOG.info(report.toString());
+                for (CompiledRule rule : deploy) {
+                    RuleAudit.deployed(rule.name(), rule.version(), FOLDER + " " + changed.file());
+                }
+                RuleAudit.undeployed(dropped, FOLDER + " " + changed.file());
                 RuleSet deployedSet = registry.current();
                 for (CompiledRule rule : deploy) {
                     for (String warning : RuleWarnings.of(rule.source(), stream -> deployedSet.declaration(stream) != null,
                             registry.seen())) {
-                        err.println("vigil serve: rule '" + rule.name() + "' version " + rule.version()
-                                + ": warning: " + warning);
+                        LOG.warn("rule '{}' version {}: warning: {}", rule.name(), rule.version(), warning);
                     }
                 }
                 return null;
@@ -328,7 +331,7 @@ public final class RuleReloader {
                 }
                 return ingest.undeploy(running.undeploy(name), name).map(refused -> {
                     if (refused != null) {
-                        err.println("vigil serve: " + refused + "; rule '" + name + "' stays deployed");
+                        LOG.warn("{}; rule '{}' stays deployed", refused, name);
                         keeping.add(name);
                     }
                     return keeping;

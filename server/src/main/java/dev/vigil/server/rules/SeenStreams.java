@@ -73,7 +73,7 @@ public final class SeenStreams implements EventDecoder.Observer {
             }
             untrackedStreams.increment();
             if (!streamsReported.getAndSet(true)) {
-                log.accept("vigil serve: events arrived on more than " + MAX_STREAMS + " streams, or on a stream "
+                log.accept("events arrived on more than " + MAX_STREAMS + " streams, or on a stream "
                         + "named with more than " + MAX_NAME_CHARS + " characters; the names of further streams are "
                         + "not kept, so rules are no longer warned of streams no event has arrived on "
                         + "(vigil_seen_names_untracked_total counts them)");
@@ -163,7 +163,7 @@ public final class SeenStreams implements EventDecoder.Observer {
                 complete = false;
             }
             if (!fieldsReported.getAndSet(true)) {
-                log.accept("vigil serve: events of a stream had more than " + MAX_FIELDS_PER_STREAM + " field names, "
+                log.accept("events of a stream had more than " + MAX_FIELDS_PER_STREAM + " field names, "
                         + "a name longer than " + MAX_NAME_CHARS + " characters, or fields nested deeper than "
                         + MAX_DEPTH + " levels; such names are not kept, and rules on that stream are no longer "
                         + "warned of fields its events never had (vigil_seen_names_untracked_total counts them)");

@@ -4,7 +4,6 @@ import dev.vigil.server.config.FatalErrors;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -15,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pauses ingestion while the heap is nearly full, before it runs out. The bound on keys keeps per-key state within
@@ -39,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * counters from any thread.
  */
 public final class MemoryGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryGuard.class);
+
     /** While paused, a full collection is asked for this often; at most as often to check a high reading. */
     static final long COLLECT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** How often the server checks. */
@@ -61,7 +64,6 @@ public final class MemoryGuard {
     private final int pausePercent;
     private final int resumePercent;
     private final Heap heap;
-    private final PrintWriter err;
     private volatile String pausedReason;
     private final AtomicLong pauses = new AtomicLong();
     private final AtomicLong refusedBatches = new AtomicLong();
@@ -79,11 +81,10 @@ public final class MemoryGuard {
      * @param pausePercent heap in use after a collection at which ingestion pauses; 0 turns the guard off
      * @param resumePercent below it a paused ingestion resumes
      */
-    public MemoryGuard(int pausePercent, int resumePercent, Heap heap, PrintWriter err) {
+    public MemoryGuard(int pausePercent, int resumePercent, Heap heap) {
         this.pausePercent = pausePercent;
         this.resumePercent = resumePercent;
         this.heap = heap;
-        this.err = err;
     }
 
     /**
@@ -134,19 +135,16 @@ public final class MemoryGuard {
         pausedAtNanos = nowNanos;
         refusedAtPause = refusedBatches.get();
         checking = Check.NONE;
-        err.println("vigil serve: " + pausedReason + " (batches get 503 with Retry-After, WebSocket sources are not "
-                + "read, /ready is not ready)");
-        err.flush();
+        LOG.warn("{} (batches get 503 with Retry-After, WebSocket sources are not read, /ready is not ready)",
+                pausedReason);
     }
 
     private void resume(int percent, long nowNanos) {
         pausedReason = null;
         checking = Check.NONE;
-        err.println("vigil serve: memory: the heap is " + percent + "% full after garbage collection, below "
-                + "heapResumePercent " + resumePercent + "%: ingestion resumes after "
-                + TimeUnit.NANOSECONDS.toSeconds(nowNanos - pausedAtNanos) + " s paused, "
-                + (refusedBatches.get() - refusedAtPause) + " batch(es) refused");
-        err.flush();
+        LOG.info("memory: the heap is {}% full after garbage collection, below heapResumePercent {}%: ingestion "
+                + "resumes after {} s paused, {} batch(es) refused", percent, resumePercent,
+                TimeUnit.NANOSECONDS.toSeconds(nowNanos - pausedAtNanos), refusedBatches.get() - refusedAtPause);
     }
 
     /** Why ingestion is paused, for the sender and {@code /ready}; null while it is not. */

@@ -1,9 +1,10 @@
 package dev.vigil.server.sequencer;
 
-import java.io.PrintWriter;
 import java.util.Queue;
 import java.util.function.LongSupplier;
 import org.agrona.concurrent.Agent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sequencer: one thread that owns the door into the shards ({@link Ingest}) and does everything asked of it in
@@ -30,12 +31,14 @@ import org.agrona.concurrent.Agent;
  * recovery the shards must get exactly what the log holds, and idleness depends on the clock. Tests drive
  * {@link #doWork} with a clock of their own and no thread.
  *
- * <p><b>Failures.</b> A command that throws is a bug: it is reported on stderr and answered with a failure
+ * <p><b>Failures.</b> A command that throws is a bug: it is logged and answered with a failure
  * ({@link SequencerCommand#fail}), so its sender does not wait forever, and the sequencer goes on with the next.
  *
  * <p><b>Not thread-safe:</b> {@link #doWork} runs on one thread (the agent runner's, or a test's).
  */
 public final class Sequencer implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+
     /** Commands run per cycle at most, so the idle-source check and the clock stay current under load. */
     static final int COMMANDS_PER_CYCLE = 256;
 
@@ -44,7 +47,6 @@ public final class Sequencer implements Agent {
     private final Queue<SequencerCommand> overflow;
     private final LongSupplier nanoClock;
     private final long idleCheckNanos;
-    private final PrintWriter err;
     /** The command that found no room in the shards' queues; run first on the next cycle. */
     private SequencerCommand waiting;
     private boolean live;
@@ -56,13 +58,12 @@ public final class Sequencer implements Agent {
      * @param idleCheckNanos how often idle sources are looked for, once live
      */
     Sequencer(Ingest ingest, Queue<SequencerCommand> commands, Queue<SequencerCommand> overflow,
-            LongSupplier nanoClock, long idleCheckNanos, PrintWriter err) {
+            LongSupplier nanoClock, long idleCheckNanos) {
         this.ingest = ingest;
         this.commands = commands;
         this.overflow = overflow;
         this.nanoClock = nanoClock;
         this.idleCheckNanos = idleCheckNanos;
-        this.err = err;
     }
 
     @Override
@@ -115,13 +116,9 @@ public final class Sequencer implements Agent {
         return true;
     }
 
-    /** Says a bug on stderr, with its stack: {@code doing} tells what the sequencer was doing, may be empty. */
+    /** Logs a bug, with its stack: {@code doing} tells what the sequencer was doing, may be empty. */
     void report(Throwable bug, String doing) {
-        synchronized (err) {
-            err.println("vigil serve: internal error in the sequencer" + doing + ": " + bug);
-            bug.printStackTrace(err);
-            err.flush();
-        }
+        LOG.error("internal error in the sequencer{}: {}", doing, bug.toString(), bug);
     }
 
     @Override

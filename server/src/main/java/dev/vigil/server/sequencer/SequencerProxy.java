@@ -15,7 +15,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -69,9 +68,9 @@ public final class SequencerProxy implements RuleChanges {
      * @param nanoClock the sequencer's clock, read once per duty cycle
      * @param idleCheckNanos how often idle sources are looked for, once live
      */
-    public SequencerProxy(Ingest ingest, LongSupplier nanoClock, long idleCheckNanos, PrintWriter err) {
+    public SequencerProxy(Ingest ingest, LongSupplier nanoClock, long idleCheckNanos) {
         this.ingest = ingest;
-        this.sequencer = new Sequencer(ingest, commands, overflow, nanoClock, idleCheckNanos, err);
+        this.sequencer = new Sequencer(ingest, commands, overflow, nanoClock, idleCheckNanos);
         this.idle = new ParkingIdle(() -> !commands.isEmpty() || !overflow.isEmpty(),
                 () -> sequencer.waitingForRoom() ? ROOM_PARK_NANOS : MAX_PARK_NANOS);
     }

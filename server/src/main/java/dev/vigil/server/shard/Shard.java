@@ -14,7 +14,6 @@ import dev.vigil.wire.InputLine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -62,6 +63,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * confined to the shard thread (or the one thread that calls {@link #doWork} when the shard is not started).
  */
 public final class Shard implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
+
     static final int MAX_COMMANDS_PER_CYCLE = 64;
     /**
      * Events and watermarks a shard's queue holds at most (beyond the commands bound): enough to keep the engine
@@ -101,7 +104,6 @@ public final class Shard implements Agent {
     private final AlertSink alerts;
     /** The checkpoint state being written between batches, or null. */
     private ShardSnapshot snapshot;
-    private final PrintWriter err;
     private volatile long failedCommands;
     private final AcceptTimes acceptTimes = new AcceptTimes();
     private volatile EngineCounters counters;
@@ -136,13 +138,12 @@ public final class Shard implements Agent {
         Engine create(EngineListener listener);
     }
 
-    public Shard(int id, int queueCapacity, List<CompiledRule> rules, EngineConfig config, AlertSink alerts,
-            PrintWriter err) {
-        this(id, queueCapacity, listener -> new Engine(rules, config, listener), alerts, err);
+    public Shard(int id, int queueCapacity, List<CompiledRule> rules, EngineConfig config, AlertSink alerts) {
+        this(id, queueCapacity, listener -> new Engine(rules, config, listener), alerts);
     }
 
-    public Shard(int id, int queueCapacity, EngineFactory engines, AlertSink alerts, PrintWriter err) {
-        this(id, queueCapacity, engines, alerts, err, System::nanoTime, DEFAULT_STUCK_NANOS);
+    public Shard(int id, int queueCapacity, EngineFactory engines, AlertSink alerts) {
+        this(id, queueCapacity, engines, alerts, System::nanoTime, DEFAULT_STUCK_NANOS);
     }
 
     /**
@@ -157,7 +158,7 @@ public final class Shard implements Agent {
      * @param nanoClock {@code System.nanoTime} but in tests: when commands start, when counters are due
      * @param stuckNanos how long the shard may stay on one command before {@link #stuckReason} reports it
      */
-    public Shard(int id, int queueCapacity, EngineFactory engines, AlertSink alerts, PrintWriter err, LongSupplier nanoClock,
+    public Shard(int id, int queueCapacity, EngineFactory engines, AlertSink alerts, LongSupplier nanoClock,
             long stuckNanos) {
         this.id = id;
         this.nanoClock = nanoClock;
@@ -165,7 +166,6 @@ public final class Shard implements Agent {
         this.capacity = queueCapacity;
         this.commands = new ManyToOneConcurrentArrayQueue<>(Math.max(2, queueCapacity));
         this.idle = new ParkingIdle(() -> !commands.isEmpty(), () -> SNAPSHOT_EVERY_NANOS);
-        this.err = err;
         this.alerts = alerts;
         this.engine = engines.create(new EngineListener() {
             @Override
@@ -376,9 +376,7 @@ public final class Shard implements Agent {
             return;
         }
         FatalErrors.check(failure);   // out of memory: the process ends (vigil serve)
-        err.println("vigil serve: shard " + id + ": internal error: " + failure);
-        failure.printStackTrace(err);
-        err.flush();
+        LOG.error("shard {}: internal error: {}", id, failure.toString(), failure);
     }
 
     /** Logs the keys evicted since the last report: at once the first time, then at most once a minute. */
@@ -392,11 +390,10 @@ public final class Shard implements Agent {
             rules.append(rules.length() == 0 ? "" : ", ").append(rule.getKey()).append(' ').append(rule.getValue()[0]);
             total += rule.getValue()[0];
         }
-        err.println("vigil serve: shard " + id + ": evicted " + total + " key(s) holding partial matches"
-                + (evictionsReported ? " since the last report" : "") + " (" + rules + "): more keys held "
-                + "partial matches than maxKeysPerRule or maxKeys allow (split between the shards), so those holding "
-                + "them the longest lost them; see evictedKeys in the rules' status");
-        err.flush();
+        LOG.warn("shard {}: evicted {} key(s) holding partial matches{} ({}): more keys held partial matches than "
+                + "maxKeysPerRule or maxKeys allow (split between the shards), so those holding them the longest lost "
+                + "them; see evictedKeys in the rules' status", id, total,
+                evictionsReported ? " since the last report" : "", rules);
         evictedSinceReport.clear();
         evictionsReported = true;
         evictionsReportedAt = now;
@@ -428,10 +425,8 @@ public final class Shard implements Agent {
             }
         } catch (RuntimeException bug) {
             failedCommands++;
-            err.println("vigil serve: shard " + id + ": internal error handling " + command.getClass().getSimpleName()
-                    + ": " + bug);
-            bug.printStackTrace(err);
-            err.flush();
+            LOG.error("shard {}: internal error handling {}: {}", id, command.getClass().getSimpleName(),
+                    bug.toString(), bug);
         }
     }
 
@@ -512,11 +507,9 @@ public final class Shard implements Agent {
             unloggedOverWorkBound++;
             return;
         }
-        err.println("vigil serve: shard " + id + ": " + where + ": an event needed more work than the bound per event"
-                + " and key (maxWorkPerEvent); the key's " + dropped + " partial match(es) were dropped"
-                + (unloggedOverWorkBound == 0 ? "" : " (" + unloggedOverWorkBound + " more such event(s) since the "
-                        + "last report)"));
-        err.flush();
+        LOG.warn("shard {}: {}: an event needed more work than the bound per event and key (maxWorkPerEvent); the "
+                + "key's {} partial match(es) were dropped{}", id, where, dropped, unloggedOverWorkBound == 0 ? ""
+                        : " (" + unloggedOverWorkBound + " more such event(s) since the last report)");
         overWorkBoundLogged = true;
         overWorkBoundLoggedAt = now;
         unloggedOverWorkBound = 0;

@@ -1,5 +1,6 @@
 package dev.vigil.server.source;
 
+import dev.vigil.server.http.AccessLog;
 import dev.vigil.server.http.Problems;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.sequencer.SequencerProxy;
@@ -56,6 +57,7 @@ public final class EventSocket {
             return;
         }
         ctx.request().toWebSocket().onSuccess(socket -> {
+            AccessLog.upgraded(ctx);
             Source opened = Source.open(ingest, source, vertx.getOrCreateContext());
             if (opened == null) {
                 socket.close(TRY_AGAIN_LATER, "the server is busy; connect again shortly");

@@ -23,8 +23,7 @@ class GroupCommitTest {
 
     @Test
     void batchesAppendedBeforeAFlushAreReleasedInOrderOnceItIsDone() throws Exception {
-        try (ChronicleIngestLog log = ChronicleIngestLog.open(folder.resolve("ingest"), AckAfter.FLUSH, null,
-                new PrintWriter(new StringWriter()))) {
+        try (ChronicleIngestLog log = ChronicleIngestLog.open(folder.resolve("ingest"), AckAfter.FLUSH, null)) {
             List<Long> released = Collections.synchronizedList(new ArrayList<>());
             CompletableFuture<String> last = new CompletableFuture<>();
             for (int i = 0; i < 50; i++) {

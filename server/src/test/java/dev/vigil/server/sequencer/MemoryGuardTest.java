@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.vigil.server.testing.LogCapture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,8 +39,13 @@ public class MemoryGuardTest {
     }
 
     private final SteppedHeap heap = new SteppedHeap();
-    private final StringWriter log = new StringWriter();
-    private final MemoryGuard guard = new MemoryGuard(90, 80, heap, new PrintWriter(log, true));
+    private final LogCapture log = new LogCapture();
+    private final MemoryGuard guard = new MemoryGuard(90, 80, heap);
+
+    @AfterEach
+    void detach() {
+        log.close();
+    }
     private long now;
 
     @Test
@@ -56,7 +61,7 @@ public class MemoryGuardTest {
         assertEquals("memory: the heap is 90% full after garbage collection (900 MiB of 1000 MiB; heapPausePercent 90):"
                 + " ingestion is paused until it is below 80%", guard.pausedReason());
         assertEquals(1, guard.pauses());
-        assertTrue(log.toString().startsWith("vigil serve: memory: the heap is 90% full"), log.toString());
+        assertTrue(log.toString().startsWith("WARN memory: the heap is 90% full"), log.toString());
     }
 
     @Test
@@ -85,7 +90,7 @@ public class MemoryGuardTest {
         heap.usedMib = 799;
         guard.check(now += TimeUnit.SECONDS.toNanos(2));
         assertNull(guard.pausedReason());
-        assertTrue(log.toString().contains("vigil serve: memory: the heap is 79% full after garbage collection, below "
+        assertTrue(log.toString().contains("INFO memory: the heap is 79% full after garbage collection, below "
                 + "heapResumePercent 80%: ingestion resumes after 3 s paused, 2 batch(es) refused"), log.toString());
         heap.usedMib = 850;
         guard.check(now += 1);
@@ -109,7 +114,7 @@ public class MemoryGuardTest {
 
     @Test
     void zeroTurnsTheGuardOff() {
-        MemoryGuard off = new MemoryGuard(0, 0, heap, new PrintWriter(log, true));
+        MemoryGuard off = new MemoryGuard(0, 0, heap);
         heap.usedMib = 1_000;
         assertFalse(off.check(now));
         assertNull(off.pausedReason());

@@ -18,9 +18,8 @@ import dev.vigil.server.log.MemoryIngestLog;
 import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.rules.TestRules;
 import dev.vigil.server.shard.Shard;
+import dev.vigil.server.testing.LogCapture;
 import dev.vigil.wire.InputLine;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,7 +39,7 @@ class SequencerTest {
     private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
-    private final StringWriter err = new StringWriter();
+    private final LogCapture err = new LogCapture();
     private final long[] clock = {0};
     private Shard shard;
     private SequencerProxy proxy;
@@ -48,6 +47,7 @@ class SequencerTest {
 
     @AfterEach
     void stop() throws InterruptedException {
+        err.close();
         if (shard != null) {
             shard.stop();
         }
@@ -178,10 +178,10 @@ class SequencerTest {
     private void start(int shardQueueCapacity) {
         List<CompiledRule> rules = rules();
         shard = new Shard(0, shardQueueCapacity, rules, EngineConfig.defaults().withWatermarksFromInputOnly(true)
-                .withSlice(KeySlice.ALL), alerts::add, new PrintWriter(new StringWriter()));
+                .withSlice(KeySlice.ALL), alerts::add);
         Ingest ingest = new Ingest(List.of(shard), new MemoryIngestLog(), TestRules.registry(rules), 0, IDLE_TIMEOUT_NANOS,
                 () -> clock[0]);
-        proxy = new SequencerProxy(ingest, () -> clock[0], IDLE_CHECK_NANOS, new PrintWriter(err, true));
+        proxy = new SequencerProxy(ingest, () -> clock[0], IDLE_CHECK_NANOS);
         sequencer = proxy.sequencer();
     }
 

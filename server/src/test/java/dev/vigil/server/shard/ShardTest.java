@@ -61,7 +61,7 @@ class ShardTest {
         return new Shard(0, queueCapacity, listener -> new Engine(RuleCompiler.compile("rules.cep",
                 "RULE by_card FROM payments PARTITION BY card PATTERN a DEFINE a AS amount > 0").rules(),
                 Shard.engineConfig(KeySlice.ALL), listener), alerts::add,
-                new PrintWriter(new StringWriter()), () -> clock[0], Shard.DEFAULT_STUCK_NANOS);
+                () -> clock[0], Shard.DEFAULT_STUCK_NANOS);
     }
 
     /** One event of {@code card} at {@code ts}, numbered in order, and a watermark just past it. */
