@@ -213,9 +213,10 @@ class ErrorPathsTest {
      * none, words that are not among the choices), the deprecated names too, and files that are not there.
      */
     private static void serveMistakes(List<Mistake> mistakes, Path folder, Path missing, Path file) {
-        Map<String, String> wrongText = Map.of("host", " ", "rules", "", "data", "", "tlsCert", "", "tlsKey", "",
-                "durability", "sometimes", "ackAfter", "never", "stateBackend", "disk", "allowedOrigins", "ftp://x",
-                "sinkDir", "");
+        Map<String, String> wrongText = Map.ofEntries(Map.entry("host", " "), Map.entry("rules", ""),
+                Map.entry("data", ""), Map.entry("tlsCert", ""), Map.entry("tlsKey", ""),
+                Map.entry("durability", "sometimes"), Map.entry("ackAfter", "never"), Map.entry("stateBackend", "disk"),
+                Map.entry("allowedOrigins", "ftp://x"), Map.entry("sinkDir", ""), Map.entry("kafkaBootstrap", " "));
         Map<ConfigKey, String> keys = new java.util.LinkedHashMap<>();   // each name, and the setting it names
         for (ConfigKey key : ConfigResolver.KEYS) {
             keys.put(key, key.key());
