@@ -881,10 +881,24 @@ class CheckerTest {
     void anUnknownSinkTypeWordIsReportedAtTheSink() {
         assertDiagnostics("""
                 RULE r FROM s PATTERN a
-                  TO log, kafka 'fraud-topic'""", """
-                rules.cep:2:11: unknown sink type 'kafka'; expected webhook or file before a quoted target, log, or the name of a configured sink (without a target)
-                  |   TO log, kafka 'fraud-topic'
+                  TO log, queue 'fraud-topic'""", """
+                rules.cep:2:11: unknown sink type 'queue'; expected webhook, file or kafka before a quoted target, log, or the name of a configured sink (without a target)
+                  |   TO log, queue 'fraud-topic'
                   |           ^^^^^^^^^^^^^^^^^^^
+                """);
+    }
+
+    @Test
+    void aKafkaSinkNeedsATopicNameKafkaTakes() {
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a
+                  TO kafka 'fraud alerts', KAFKA, kafka 'fraud-alerts.v2'""", """
+                rules.cep:2:6: kafka target 'fraud alerts' is not a topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'), e.g. 'fraud-alerts'
+                  |   TO kafka 'fraud alerts', KAFKA, kafka 'fraud-alerts.v2'
+                  |      ^^^^^^^^^^^^^^^^^^^^
+                rules.cep:2:28: sink type kafka needs a quoted target, e.g. TO kafka 'fraud-alerts'; a configured sink cannot be named kafka
+                  |   TO kafka 'fraud alerts', KAFKA, kafka 'fraud-alerts.v2'
+                  |                            ^^^^^
                 """);
     }
 

@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
             "  \"sinks\": {\"fraud_hook\": {\"type\": \"webhook\",",
             "      \"url\": \"https://hooks.example.com/fraud\", \"rules\": [\"card_testing\"]}}",
             "Rules send to them with TO fraud_hook, or to inline sinks: TO webhook 'https://...', file 'a.ndjson', "
-                + "log.",
+                + "kafka 'topic' (to kafkaBootstrap), log.",
+            "A kafka sink ({\"type\": \"kafka\", \"topic\": \"alerts\"}) writes each alert once to its topic, "
+                + "across crashes too; client settings (security) go under kafkaProperties or the sink's "
+                + "\"properties\" (docs/alerts.md, Kafka).",
             "Inline files stay under sinkDir; inline webhooks may not post to this machine or cloud metadata "
                 + "addresses unless webhookAllowedHosts allows them. Web pages may only act from allowedOrigins. "
                 + "See docs/security.md.",

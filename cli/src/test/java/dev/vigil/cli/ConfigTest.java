@@ -114,6 +114,7 @@ class ConfigTest {
         env.put("VIGIL_STUCK_SHARD_AFTER", "PT0.2S");
         env.put("VIGIL_MAX_KEYS", "1000");
         env.put("VIGIL_MAX_KEYS_PER_RULE", "600");
+        env.put("VIGIL_KAFKA_BOOTSTRAP", "k1:9092,k2:9092");
         env.put("VIGIL_HEAP_PAUSE_PERCENT", "0");
         env.put("VIGIL_HEAP_RESUME_PERCENT", "0");
         env.put("VIGIL_LOG_FORMAT", "json");
@@ -126,7 +127,8 @@ class ConfigTest {
                         Path.of("/var/lib/vigil-sinks"), List.of("loopback"), List.of("private", "*.internal")),
                 new ServerConfig.RuleWork(new CompileLimits(11, 12, 13, 14, 15), 3, 16, 17),
                 new ServerConfig.Work(5_000, 200), new MemoryLimits(1_000, 600, 0, 0),
-                new ServerConfig.Logs("json", "debug", false)), serve(env));
+                new ServerConfig.Kafka("k1:9092,k2:9092", Map.of()), new ServerConfig.Logs("json", "debug", false)),
+                serve(env));
     }
 
     @Test
@@ -138,7 +140,7 @@ class ConfigTest {
                                 List.of("10.1.2.3", "hooks.internal"), List.of("10.0.0.0/8")),
                         new ServerConfig.RuleWork(new CompileLimits(21, 22, 23, 24, 25), 4, 26, 27),
                         new ServerConfig.Work(7_000, 300), new MemoryLimits(2_000, 700, 60, 50),
-                        new ServerConfig.Logs("json", "warn", false)),
+                        new ServerConfig.Kafka("k:9092", Map.of()), new ServerConfig.Logs("json", "warn", false)),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--allowed-origins", "http://127.0.0.1:3000", "--sink-dir", "s",
                         "--webhook-allowed-hosts", "10.1.2.3,hooks.internal", "--webhook-denied-hosts", "10.0.0.0/8",
@@ -153,7 +155,8 @@ class ConfigTest {
                         "--log-retention-bytes", "5000000", "--state-backend", "rocksdb",
                         "--max-work-per-event", "7000", "--stuck-shard-after", "300ms", "--max-keys", "2000",
                         "--max-keys-per-rule", "700", "--heap-pause-percent", "60", "--heap-resume-percent", "50",
-                        "--log-format", "json", "--log-level", "warn", "--access-log", "off"));
+                        "--kafka-bootstrap", "k:9092", "--log-format", "json", "--log-level", "warn",
+                        "--access-log", "off"));
     }
 
     @Test
@@ -288,10 +291,10 @@ class ConfigTest {
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
                 + "tlsKey, shards, watermarkDelay, sourceIdleTimeout, checkpointInterval, logRetention, "
                 + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, allowedOrigins, sinkDir, "
-                + "webhookAllowedHosts, webhookDeniedHosts, maxNestingDepth, "
+                + "webhookAllowedHosts, webhookDeniedHosts, kafkaBootstrap, maxNestingDepth, "
                 + "maxRepeatCount, maxNfaStates, maxNfaTransitions, compileTimeout, compileThreads, "
                 + "backtestTimeout, backtestMaxEvents, maxWorkPerEvent, stuckShardAfter, maxKeys, maxKeysPerRule, "
-                + "heapPausePercent, heapResumePercent, logFormat, logLevel, accessLog, sinks",
+                + "heapPausePercent, heapResumePercent, logFormat, logLevel, accessLog, sinks, kafkaProperties",
                 problem(Map.of(), "--config", file.toString()));
     }
 

@@ -216,8 +216,8 @@ class ErrorPathsTest {
         Map<String, String> wrongText = Map.ofEntries(Map.entry("host", " "), Map.entry("rules", ""),
                 Map.entry("data", ""), Map.entry("tlsCert", ""), Map.entry("tlsKey", ""),
                 Map.entry("durability", "sometimes"), Map.entry("ackAfter", "never"), Map.entry("stateBackend", "disk"),
-                Map.entry("allowedOrigins", "ftp://x"), Map.entry("sinkDir", ""), Map.entry("logFormat", "xml"),
-                Map.entry("logLevel", "trace"), Map.entry("accessLog", "yes"));
+                Map.entry("allowedOrigins", "ftp://x"), Map.entry("sinkDir", ""), Map.entry("kafkaBootstrap", " "),
+                Map.entry("logFormat", "xml"), Map.entry("logLevel", "trace"), Map.entry("accessLog", "yes"));
         Map<ConfigKey, String> keys = new java.util.LinkedHashMap<>();   // each name, and the setting it names
         for (ConfigKey key : ConfigResolver.KEYS) {
             keys.put(key, key.key());

@@ -223,11 +223,7 @@ class CrashTest {
         Path rules = Files.createDirectories(folder.resolve("rules"));   // empty: rules come over HTTP
         ServerProcess server = ServerProcess.start(name, folder, rules, folder.resolve("data"));
         started.add(server);
-        HttpResponse<String> deployed = server.send("POST", "/v1/rules", "text/plain", RULES);
-        if (deployed.statusCode() != 201 && deployed.statusCode() != 409) {
-            throw new IllegalStateException(name + ": POST /v1/rules answered " + deployed.statusCode() + ": "
-                    + deployed.body());
-        }
+        server.deployAgain(RULES);
         return server;
     }
 

@@ -124,6 +124,15 @@ final class ServerProcess implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Deploys {@code rules} over HTTP: created (201), or already kept from before a restart (409). */
+    void deployAgain(String rules) throws IOException, InterruptedException {
+        HttpResponse<String> deployed = send("POST", "/v1/rules", "text/plain", rules);
+        if (deployed.statusCode() != 201 && deployed.statusCode() != 409) {
+            throw new IllegalStateException(name + ": POST /v1/rules answered " + deployed.statusCode() + ": "
+                    + deployed.body());
+        }
+    }
+
     HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return send("GET", pathAndQuery, null, null);
     }

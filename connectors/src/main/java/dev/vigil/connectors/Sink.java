@@ -21,6 +21,14 @@ public interface Sink {
     SinkStats stats();
 
     /**
+     * What the sink is doing, for people (rule status), when it has more to say than its counters (a Kafka sink:
+     * connecting, delivering, failing and why); null otherwise.
+     */
+    default String state() {
+        return null;
+    }
+
+    /**
      * Stops the sink: alerts still queued are written (file, log) or dropped and counted (webhook: retrying
      * them could take minutes). May wait briefly for a writer thread; never call it on an event loop.
      */

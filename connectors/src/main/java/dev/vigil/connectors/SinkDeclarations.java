@@ -22,7 +22,9 @@ import java.util.Set;
  *   "fraud_hook": {"type": "webhook", "url": "https://hooks.example.com/fraud", "timeout": "2s",
  *                  "headers": {"Authorization": "Bearer ..."}, "rules": ["card-testing"]},
  *   "archive":    {"type": "file", "path": "alerts/all.ndjson", "maxBytes": 10485760, "rules": ["*"]},
- *   "console":    {"type": "log"}
+ *   "console":    {"type": "log"},
+ *   "to_kafka":   {"type": "kafka", "topic": "fraud-alerts", "bootstrapServers": "kafka1:9092",
+ *                  "properties": {"security.protocol": "SSL"}, "rules": ["*"]}
  * }
  * }</pre>
  *
@@ -38,7 +40,8 @@ public final class SinkDeclarations {
             "webhook", Set.of("url", "timeout", "maxRetries", "initialBackoff", "maxBackoff", "maxInFlight",
                     "headers"),
             "file", Set.of("path", "maxBytes", "rotateEvery", "maxFiles"),
-            "log", Set.of());
+            "log", Set.of(),
+            "kafka", Set.of("topic", "bootstrapServers", "transactionalId", "properties"));
     /** The fields that are durations ({@link Durations}). */
     private static final Set<String> DURATIONS = Set.of("timeout", "initialBackoff", "maxBackoff", "rotateEvery");
     /**
@@ -75,7 +78,7 @@ public final class SinkDeclarations {
         Map<String, Object> fields = object(json, at);
         Object typeValue = fields.get("type");
         if (!(typeValue instanceof String type) || !FIELDS.containsKey(type)) {
-            throw new InvalidSinkException(at + ".type: expected \"webhook\", \"file\" or \"log\", got "
+            throw new InvalidSinkException(at + ".type: expected \"webhook\", \"file\", \"log\" or \"kafka\", got "
                     + describe(typeValue));
         }
         for (String field : fields.keySet()) {
@@ -91,7 +94,8 @@ public final class SinkDeclarations {
             }
         }
         Reader read = new Reader(at, fields);
-        int queueCapacity = (int) read.number("queueCapacity", SinkSpec.DEFAULT_QUEUE_CAPACITY, 1, Integer.MAX_VALUE);
+        int queueCapacity = (int) read.number("queueCapacity", type.equals("kafka")
+                ? SinkSpec.Kafka.DEFAULT_QUEUE_CAPACITY : SinkSpec.DEFAULT_QUEUE_CAPACITY, 1, Integer.MAX_VALUE);
         SinkSpec spec;
         if (type.equals("webhook")) {
             long initial = read.duration("initialBackoff", SinkSpec.Webhook.DEFAULT_INITIAL_BACKOFF_MS, 1);
@@ -108,6 +112,21 @@ public final class SinkDeclarations {
                     read.number("maxBytes", SinkSpec.File.DEFAULT_MAX_BYTES, 1, Long.MAX_VALUE),
                     read.duration("rotateEvery", SinkSpec.File.DEFAULT_ROTATE_EVERY_MS, 0),
                     (int) read.number("maxFiles", 0, 0, Integer.MAX_VALUE), queueCapacity);
+        } else if (type.equals("kafka")) {
+            String topic = read.text("topic");
+            if (!SinkSpec.Kafka.isTopicName(topic)) {
+                throw new InvalidSinkException(at + ".topic: expected a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, "
+                        + "'.', '_', '-'), got " + describe(topic));
+            }
+            Map<String, String> properties = read.properties("properties");
+            for (String setting : properties.keySet()) {
+                String owner = KafkaSink.OWN_SETTINGS.get(setting);
+                if (owner != null) {
+                    throw new InvalidSinkException(at + ".properties." + setting + ": " + owner);
+                }
+            }
+            spec = new SinkSpec.Kafka(topic, read.optionalText("bootstrapServers"),
+                    read.optionalText("transactionalId"), properties, queueCapacity);
         } else {
             spec = new SinkSpec.Log(queueCapacity);
         }
@@ -189,6 +208,16 @@ public final class SinkDeclarations {
             return text;
         }
 
+        /** A non-empty string, or null when the field is absent. */
+        String optionalText(String field) throws InvalidSinkException {
+            return fields.get(field) == null ? null : text(field);
+        }
+
+        /** Kafka client settings: names to strings, numbers or booleans (as Kafka reads them: text). */
+        Map<String, String> properties(String field) throws InvalidSinkException {
+            return texts(field, true, "expected a Kafka client setting with a string, number or boolean value");
+        }
+
         List<String> strings(String field) throws InvalidSinkException {
             Object value = fields.get(field);
             if (value == null) {
@@ -210,20 +239,29 @@ public final class SinkDeclarations {
             return out;
         }
 
-        /** Header values are secrets (tokens): complaints name the header, never its value. */
         Map<String, String> headers(String field) throws InvalidSinkException {
+            return texts(field, false, "expected a header name with a string value");
+        }
+
+        /**
+         * An object of names to strings (and, with {@code scalars}, numbers and booleans, as text). The values are
+         * often secrets (tokens, passwords): complaints name the entry, never its value.
+         */
+        private Map<String, String> texts(String field, boolean scalars, String expected)
+                throws InvalidSinkException {
             Object value = fields.get(field);
             if (value == null) {
                 return Map.of();
             }
             Map<String, Object> object = object(value, at + "." + field);
             Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> header : object.entrySet()) {
-                if (header.getKey().isBlank() || !(header.getValue() instanceof String text)) {
-                    throw new InvalidSinkException(at + "." + field + "." + header.getKey()
-                            + ": expected a header name with a string value");
+            for (Map.Entry<String, Object> entry : object.entrySet()) {
+                Object text = entry.getValue();
+                if (entry.getKey().isBlank() || !(text instanceof String
+                        || scalars && (text instanceof Number || text instanceof Boolean))) {
+                    throw new InvalidSinkException(at + "." + field + "." + entry.getKey() + ": " + expected);
                 }
-                out.put(header.getKey(), text);
+                out.put(entry.getKey(), text.toString());
             }
             return out;
         }

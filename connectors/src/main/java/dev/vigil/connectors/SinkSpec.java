@@ -15,7 +15,7 @@ public sealed interface SinkSpec {
     /** Alerts a sink holds before it drops new ones, unless configured otherwise. */
     int DEFAULT_QUEUE_CAPACITY = 10_000;
 
-    /** {@code webhook}, {@code file} or {@code log}: the word used in rules, configuration and metrics. */
+    /** {@code webhook}, {@code file}, {@code log} or {@code kafka}: the word used in rules, configuration and metrics. */
     String type();
 
     int queueCapacity();
@@ -128,6 +128,73 @@ public sealed interface SinkSpec {
         @Override
         public String type() {
             return "log";
+        }
+    }
+
+    /**
+     * Write each alert as a record to a Kafka topic, in transactions, following the server's alert log
+     * ({@link KafkaSink}): key the alert id, value its JSON, headers its rule, version, kind and log position.
+     *
+     * @param bootstrapServers the cluster ({@code host:port,...}), or {@code null} for the server's default
+     *     ({@code kafka.bootstrapServers}), filled in by {@link #withBootstrapServers} before the sink opens
+     * @param transactionalId the producer's transactional id, or {@code null} for {@code vigil-<sink name>}: one
+     *     writer per id, so two servers writing the same topic each need their own
+     * @param properties Kafka client settings passed through to the producer and to the consumer that reads where
+     *     the sink stopped (security, timeouts, ...); their values never appear in {@link #toString}
+     * @param queueCapacity alerts read from the alert log ahead of the topic at most: one transaction's records
+     */
+    record Kafka(String topic, String bootstrapServers, String transactionalId, Map<String, String> properties,
+            int queueCapacity) implements SinkSpec {
+        /** Alerts per transaction at most, unless configured otherwise. */
+        public static final int DEFAULT_QUEUE_CAPACITY = 1_000;
+
+        public Kafka {
+            if (!isTopicName(topic)) {
+                throw new IllegalArgumentException("kafka topic '" + topic + "' is not a topic name");
+            }
+            positive("queueCapacity", queueCapacity);
+            properties = Map.copyOf(new LinkedHashMap<>(properties));
+        }
+
+        /** A sink to {@code topic} with the default settings and the server's cluster. */
+        public static Kafka to(String topic) {
+            return new Kafka(topic, null, null, Map.of(), DEFAULT_QUEUE_CAPACITY);
+        }
+
+        /**
+         * True for what Kafka takes as a topic name: 1 to 249 of ASCII letters, digits, {@code .}, {@code _} and
+         * {@code -}, not {@code .} or {@code ..}.
+         */
+        public static boolean isTopicName(String topic) {
+            if (topic == null || topic.isEmpty() || topic.length() > 249 || topic.equals(".") || topic.equals("..")) {
+                return false;
+            }
+            for (int i = 0; i < topic.length(); i++) {
+                char c = topic.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                        || c == '-')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** This sink with {@code servers} as its cluster when it names none. */
+        public Kafka withBootstrapServers(String servers) {
+            return bootstrapServers != null ? this
+                    : new Kafka(topic, servers, transactionalId, properties, queueCapacity);
+        }
+
+        @Override
+        public String type() {
+            return "kafka";
+        }
+
+        @Override
+        public String toString() {
+            return "Kafka[topic=" + topic + ", bootstrapServers=" + bootstrapServers + ", transactionalId="
+                    + transactionalId + ", properties=" + properties.keySet() + ", queueCapacity=" + queueCapacity
+                    + "]";
         }
     }
 

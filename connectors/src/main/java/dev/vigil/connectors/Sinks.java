@@ -20,6 +20,18 @@ public final class Sinks {
 
     /** Opens a sink that may reach only what {@code confinement} allows (a sink named in rule text). */
     public static Sink open(SinkSpec spec, Vertx vertx, Clock clock, PrintStream log, Confinement confinement) {
+        return open("sink", spec, vertx, clock, log, confinement, AlertFeed.NONE);
+    }
+
+    /**
+     * Opens a sink named {@code name}; a log-following sink ({@code kafka}, a {@link LogFollowingSink}) reads the
+     * alerts of {@code feed} once started.
+     */
+    public static Sink open(String name, SinkSpec spec, Vertx vertx, Clock clock, PrintStream log,
+            Confinement confinement, AlertFeed feed) {
+        if (spec instanceof SinkSpec.Kafka kafka) {
+            return new KafkaSink(name, kafka, feed);
+        }
         if (spec instanceof SinkSpec.Webhook webhook) {
             return new WebhookSink(webhook, vertx, confinement.webhookHosts(), WebhookSink.SYSTEM_RESOLVER);
         }

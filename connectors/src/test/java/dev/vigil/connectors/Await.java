@@ -21,10 +21,15 @@ final class Await {
 
     /** Polls {@code done} until it holds; fails with {@code state}'s description after the timeout. */
     static void until(BooleanSupplier done, Supplier<Object> state) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        until(done, state, TIMEOUT);
+    }
+
+    /** As {@link #until(BooleanSupplier, Supplier)}, waiting up to {@code timeout}. */
+    static void until(BooleanSupplier done, Supplier<Object> state, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("not reached within " + TIMEOUT + "; state: " + state.get());
+                fail("not reached within " + timeout + "; state: " + state.get());
             }
             LockSupport.parkNanos(1_000_000);
         }

@@ -74,8 +74,8 @@ class SinkDeclarationsTest {
         assertError("sinks.h.url: expected an http:// or https:// URL with a host, got \"ftp://h.example/\"",
                 "{\"h\": {\"type\": \"webhook\", \"url\": \"ftp://h.example/\"}}");
         assertError("sinks.h.url: expected a non-empty string, got nothing", "{\"h\": {\"type\": \"webhook\"}}");
-        assertError("sinks.h.type: expected \"webhook\", \"file\" or \"log\", got \"kafka\"",
-                "{\"h\": {\"type\": \"kafka\"}}");
+        assertError("sinks.h.type: expected \"webhook\", \"file\", \"log\" or \"kafka\", got \"queue\"",
+                "{\"h\": {\"type\": \"queue\"}}");
         assertError("sinks.f.maxbytes: unknown field; a file sink takes maxBytes, maxFiles, path, queueCapacity, "
                 + "rotateEvery, rules, type", "{\"f\": {\"type\": \"file\", \"path\": \"a\", \"maxbytes\": 1}}");
         assertError("sinks.f.maxFiles: expected an integer >= 0, got 1.5",
@@ -90,6 +90,34 @@ class SinkDeclarationsTest {
         assertError("sinks.l: expected a JSON object, got \"log\"", "{\"l\": \"log\"}");
         assertError("sinks.log: 'log' is a sink type (TO log in a rule means that type); choose another name",
                 "{\"log\": {\"type\": \"log\"}}");
+    }
+
+    @Test
+    void aKafkaSinkTakesItsTopicClusterTransactionalIdAndClientSettingsButNotTheOnesItsGuaranteesRestOn()
+            throws Exception {
+        SinkDeclaration kafka = SinkDeclarations.parse("k", Map.of("type", "kafka", "topic", "fraud-alerts",
+                "bootstrapServers", "k1:9092,k2:9092", "transactionalId", "vigil-eu-1",
+                "properties", Map.of("security.protocol", "SSL", "linger.ms", 5), "rules", List.of("*")), BASE);
+        assertEquals(new SinkSpec.Kafka("fraud-alerts", "k1:9092,k2:9092", "vigil-eu-1",
+                Map.of("security.protocol", "SSL", "linger.ms", "5"), 1_000), kafka.spec());
+        SinkSpec.Kafka defaults = (SinkSpec.Kafka) SinkDeclarations.parse("k", Map.of("type", "kafka", "topic", "t"),
+                BASE).spec();
+        assertEquals(SinkSpec.Kafka.to("t"), defaults);
+        assertEquals("c:9092", defaults.withBootstrapServers("c:9092").bootstrapServers());
+        assertEquals("Kafka[topic=t, bootstrapServers=null, transactionalId=null, properties=[sasl.jaas.config], "
+                + "queueCapacity=1000]", new SinkSpec.Kafka("t", null, null, Map.of("sasl.jaas.config", "s3cret"),
+                1_000).toString());
+
+        assertError("sinks.k.topic: expected a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'), got "
+                + "\"fraud alerts\"", "{\"k\": {\"type\": \"kafka\", \"topic\": \"fraud alerts\"}}");
+        assertError("sinks.k.topic: expected a non-empty string, got nothing", "{\"k\": {\"type\": \"kafka\"}}");
+        assertError("sinks.k.properties.acks: always all: the sink's exactly-once rests on it",
+                "{\"k\": {\"type\": \"kafka\", \"topic\": \"t\", \"properties\": {\"acks\": \"1\"}}}");
+        assertError("sinks.k.properties.ssl.keystore.password: expected a Kafka client setting with a string, number "
+                + "or boolean value", "{\"k\": {\"type\": \"kafka\", \"topic\": \"t\", \"properties\": "
+                + "{\"ssl.keystore.password\": [1]}}}");
+        assertError("sinks.kafka: 'kafka' is a sink type (TO kafka in a rule means that type); choose another name",
+                "{\"kafka\": {\"type\": \"log\"}}");
     }
 
     @Test

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * One destination of a rule's {@code TO} clause: the name of a sink declared in the server's configuration
  * ({@code TO fraud_hook}), the server's log ({@code TO log}), or an inline sink, a type word and its quoted
- * target ({@code TO webhook 'https://hooks.example.com/fraud'}, {@code TO file 'alerts/fraud.ndjson'}).
+ * target ({@code TO webhook 'https://hooks.example.com/fraud'}, {@code TO file 'alerts/fraud.ndjson'},
+ * {@code TO kafka 'fraud-alerts'}).
  *
  * <p>The record holds whatever was written, even an unknown type word, so that the checker can point at it;
  * the server resolves names against its configuration.
@@ -20,6 +21,7 @@ public record SinkRef(String word, String target, Span span) {
     public static final String LOG = "log";
     public static final String WEBHOOK = "webhook";
     public static final String FILE = "file";
+    public static final String KAFKA = "kafka";
 
     public SinkRef {
         if (word == null || word.isEmpty()) {
@@ -40,7 +42,7 @@ public record SinkRef(String word, String target, Span span) {
         return new SinkRef(LOG, null, span);
     }
 
-    /** An inline sink: {@code type} ({@code webhook}, {@code file}) and its target. */
+    /** An inline sink: {@code type} ({@code webhook}, {@code file}, {@code kafka}) and its target. */
     public static SinkRef inline(String type, String target, Span span) {
         return new SinkRef(type.toLowerCase(Locale.ROOT), target, span);
     }
@@ -50,8 +52,11 @@ public record SinkRef(String word, String target, Span span) {
         return target == null && !isTypeWord(word);
     }
 
-    /** Whether {@code word} (lower case) is a sink type rather than a name: {@code log}, {@code webhook}, {@code file}. */
+    /**
+     * Whether {@code word} (lower case) is a sink type rather than a name: {@code log}, {@code webhook}, {@code file},
+     * {@code kafka}.
+     */
     public static boolean isTypeWord(String word) {
-        return word.equals(LOG) || word.equals(WEBHOOK) || word.equals(FILE);
+        return word.equals(LOG) || word.equals(WEBHOOK) || word.equals(FILE) || word.equals(KAFKA);
     }
 }

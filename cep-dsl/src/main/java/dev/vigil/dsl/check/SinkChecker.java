@@ -50,8 +50,13 @@ final class SinkChecker {
             if (sink.target().isBlank() || sink.target().indexOf('\0') >= 0) {
                 out.error(sink.span(), "file target '" + sink.target() + "' is not a path, e.g. " + example(word));
             }
+        } else if (word.equals(SinkRef.KAFKA)) {
+            if (!isTopicName(sink.target())) {
+                out.error(sink.span(), "kafka target '" + sink.target() + "' is not a topic name (1 to 249 of a-z, A-Z, "
+                        + "0-9, '.', '_', '-'), e.g. " + example(word));
+            }
         } else {
-            out.error(sink.span(), "unknown sink type '" + word + "'; expected webhook or file before a quoted "
+            out.error(sink.span(), "unknown sink type '" + word + "'; expected webhook, file or kafka before a quoted "
                     + "target, log, or the name of a configured sink (without a target)");
         }
     }
@@ -66,8 +71,14 @@ final class SinkChecker {
         }
     }
 
+    /** What Kafka takes as a topic name (the language does not depend on Kafka's client, which checks the same). */
+    private static boolean isTopicName(String text) {
+        return text.length() <= 249 && !text.equals(".") && !text.equals("..") && text.matches("[a-zA-Z0-9._-]+");
+    }
+
     private static String example(String type) {
-        return type.equals(SinkRef.WEBHOOK) ? "'https://hooks.example.com/alerts'" : "'alerts.ndjson'";
+        return type.equals(SinkRef.WEBHOOK) ? "'https://hooks.example.com/alerts'"
+                : type.equals(SinkRef.KAFKA) ? "'fraud-alerts'" : "'alerts.ndjson'";
     }
 
     private static String text(SinkRef sink) {

@@ -1,6 +1,8 @@
 package dev.vigil.server.alerts;
 
+import dev.vigil.connectors.AlertFeed;
 import dev.vigil.connectors.Confinement;
+import dev.vigil.connectors.LogFollowingSink;
 import dev.vigil.connectors.Sink;
 import dev.vigil.connectors.SinkDeclaration;
 import dev.vigil.connectors.SinkSpec;
@@ -19,8 +21,10 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #deliver} only offers the alert to each sink, which returns at once: a slow or failing sink drops and
  * counts what it cannot queue, and never delays the alert log, subscribers or other sinks.
  *
+ * <p>A log-following sink ({@code kafka}, a {@link LogFollowingSink}) reads the alert log itself ({@link AlertFeed}),
+ * from where its destination says it stopped; an offer only wakes it. The router tells it which rules send to it
+ * after every change, and starts it only once recovery is over ({@link #startFollowing}), so it never judges an alert
+ * by the half-replayed rules of a recovery. Which alerts it sends is decided when it reads them: the alerts of a rule
+ * undeployed before the sink read them (a broker down for a while) are not sent; those of a redeployed rule go to
+ * the sinks of its new version.
+ *
  * <p><b>Not thread-safe:</b> confined to the server's event loop, except {@link #close}, which waits for writer
  * threads and so runs on a worker.
  */
@@ -45,7 +56,8 @@ public final class SinkRouter {
     private static final class Open {
         final SinkCatalog.Binding binding;
         final Sink sink;
-        int rules;
+        /** The rules bound to it now. */
+        final Set<String> rules = new LinkedHashSet<>();
 
         Open(SinkCatalog.Binding binding, Sink sink) {
             this.binding = binding;
@@ -58,6 +70,9 @@ public final class SinkRouter {
     private final Clock clock;
     private final PrintStream out;
     private final SinkMeters meters;
+    private final AlertFeed feed;
+    /** Recovery is over: log-following sinks read the log from now on. */
+    private boolean following;
     private final Map<String, Open> open = new HashMap<>();            // by sink name
     private final Map<String, List<Open>> byRule = new HashMap<>();    // by rule name
     private RuleRegistry registry;
@@ -70,6 +85,13 @@ public final class SinkRouter {
      * @param out where {@code log} sinks write (the server's standard output)
      */
     public SinkRouter(Vertx vertx, SinkCatalog catalog, Clock clock, PrintStream out, SinkMeters meters) {
+        this(vertx, catalog, clock, out, meters, AlertFeed.NONE);
+    }
+
+    /** @param feed the alert log, as log-following sinks read it */
+    public SinkRouter(Vertx vertx, SinkCatalog catalog, Clock clock, PrintStream out, SinkMeters meters,
+            AlertFeed feed) {
+        this.feed = feed;
         this.vertx = vertx;
         this.catalog = catalog;
         this.clock = clock;
@@ -114,6 +136,20 @@ public final class SinkRouter {
         return catalog;
     }
 
+    /**
+     * Recovery is over: binds the rules that run now and starts the log-following sinks, which read the alerts
+     * logged since they stopped. On the event loop.
+     */
+    public void startFollowing() {
+        follow();
+        following = true;
+        for (Open sink : open.values()) {
+            if (sink.sink instanceof LogFollowingSink log) {
+                log.start();
+            }
+        }
+    }
+
     /** Offers the alert (rendered as {@code json}) to every sink of its rule; returns at once. */
     void deliver(Alert alert, String json) {
         List<Open> sinks = byRule.get(alert.rule());
@@ -137,10 +173,16 @@ public final class SinkRouter {
         JsonArray list = new JsonArray();
         for (Open sink : byRule.getOrDefault(rule, List.of())) {
             SinkStats stats = sink.sink.stats();
-            list.add(new JsonObject().put("name", sink.binding.name()).put("type", sink.binding.spec().type())
+            JsonObject status = new JsonObject().put("name", sink.binding.name())
+                    .put("type", sink.binding.spec().type())
                     .put("configured", sink.binding.configured()).put("delivered", stats.delivered())
                     .put("failed", stats.failed()).put("retries", stats.retries()).put("dropped", stats.dropped())
-                    .put("queued", stats.queued()).put("refused", stats.refused()).put("lastError", stats.lastError()));
+                    .put("queued", stats.queued()).put("refused", stats.refused()).put("lastError", stats.lastError());
+            String state = sink.sink.state();
+            if (state != null) {
+                status.put("state", state);
+            }
+            list.add(status);
         }
         return list;
     }
@@ -170,7 +212,8 @@ public final class SinkRouter {
                 if (sink == null) {
                     sink = openSink(binding);
                 }
-                sink.rules++;
+                sink.rules.add(rule);
+                tellRules(sink);
                 bound.add(sink);
             }
             if (!bound.isEmpty()) {
@@ -179,8 +222,11 @@ public final class SinkRouter {
         }
         if (previous != null) {
             for (Open sink : previous) {
-                sink.rules--;
-                if (sink.rules == 0 && !sink.binding.configured()) {
+                if (after == null || !byRule.getOrDefault(rule, List.of()).contains(sink)) {
+                    sink.rules.remove(rule);
+                    tellRules(sink);
+                }
+                if (sink.rules.isEmpty() && !sink.binding.configured()) {
                     closeInline(sink);
                 }
             }
@@ -189,11 +235,21 @@ public final class SinkRouter {
 
     private Open openSink(SinkCatalog.Binding binding) {
         SinkSpec spec = binding.spec();
-        Open sink = new Open(binding, Sinks.open(spec, vertx, clock, out,
-                binding.configured() ? Confinement.NONE : catalog.confinement()));
+        Open sink = new Open(binding, Sinks.open(binding.name(), spec, vertx, clock, out,
+                binding.configured() ? Confinement.NONE : catalog.confinement(), feed));
         open.put(binding.name(), sink);
         meters.register(binding.name(), spec.type(), sink.sink);
+        if (following && sink.sink instanceof LogFollowingSink log) {
+            log.start();
+        }
         return sink;
+    }
+
+    /** A log-following sink learns which rules send to it. */
+    private static void tellRules(Open sink) {
+        if (sink.sink instanceof LogFollowingSink log) {
+            log.sendRules(sink.rules);
+        }
     }
 
     /** An inline sink no rule names any more: its meters go, and it closes off the event loop. */

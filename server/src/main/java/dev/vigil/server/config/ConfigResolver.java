@@ -48,6 +48,9 @@ public final class ConfigResolver {
     /** The file-only key declaring alert sinks (name to declaration; see {@link SinkDeclarations}). */
     public static final String SINKS_KEY = "sinks";
 
+    /** The file-only key of the default Kafka cluster's client settings (an object, like a kafka sink's). */
+    public static final String KAFKA_PROPERTIES_KEY = "kafkaProperties";
+
     /** The environment variable naming the configuration file when {@code --config} is absent. */
     public static final String CONFIG_ENV = "VIGIL_CONFIG";
 
@@ -140,6 +143,11 @@ public final class ConfigResolver {
                     ConfigKey.Kind.LIST, null,
                     "Hosts webhooks named in rule text may not post to, besides the defaults: private, an "
                             + "address, a CIDR block, a name or *.domain."),
+            new ConfigKey("kafkaBootstrap", "VIGIL_KAFKA_BOOTSTRAP", "--kafka-bootstrap",
+                    "HOST:PORT,...", ConfigKey.Kind.TEXT, null,
+                    "The Kafka cluster that kafka sinks without bootstrapServers and every TO kafka 'topic' of rule "
+                            + "text write to; its client settings under kafkaProperties in the configuration file. "
+                            + "Without it rule text cannot name kafka sinks."),
             new ConfigKey(CompileLimits.NESTING_DEPTH, "VIGIL_MAX_NESTING_DEPTH", "--max-nesting-depth", "N",
                     ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNestingDepth(),
                     "Levels rule text may nest (parentheses, NOT, calls, groups, each operator of a chain); deeper "
@@ -305,6 +313,8 @@ public final class ConfigResolver {
                 throw new InvalidConfigException(configFile + ": " + invalid.getMessage());
             }
         }
+        ServerConfig.Kafka kafka = kafka((String) values.get("kafkaBootstrap"), file, configFile);
+        sinks = withDefaultCluster(sinks, kafka, configFile);
         ServerConfig.Security security = new ServerConfig.Security(list(values, "allowedOrigins"),
                 (Path) values.get("sinkDir"), list(values, "webhookAllowedHosts"), list(values, "webhookDeniedHosts"));
         return new ServerConfig((String) values.get("host"), (Integer) values.get("port"),
@@ -328,8 +338,47 @@ public final class ConfigResolver {
                         (Long) values.get("compileTimeout")), (Integer) values.get("compileThreads"),
                         (Long) values.get("backtestTimeout"), (Long) values.get("backtestMaxEvents")),
                 new ServerConfig.Work((Long) values.get("maxWorkPerEvent"), (Long) values.get("stuckShardAfter")),
-                memory(values), new ServerConfig.Logs((String) values.get("logFormat"),
+                memory(values), kafka, new ServerConfig.Logs((String) values.get("logFormat"),
                         (String) values.get("logLevel"), "on".equals(values.get("accessLog"))));
+    }
+
+    /** The default Kafka cluster: its servers from the key, its client settings from the file's object. */
+    private static ServerConfig.Kafka kafka(String servers, Map<String, Object> file, Path configFile)
+            throws InvalidConfigException {
+        if (!file.containsKey(KAFKA_PROPERTIES_KEY)) {
+            return new ServerConfig.Kafka(servers, Map.of());
+        }
+        try {
+            // read as a kafka sink's properties are: the same checks, the same messages
+            SinkDeclaration probe = SinkDeclarations.parse(KAFKA_PROPERTIES_KEY, Map.of("type", "kafka", "topic", "t",
+                    "properties", file.get(KAFKA_PROPERTIES_KEY)), null);
+            return new ServerConfig.Kafka(servers, ((dev.vigil.connectors.SinkSpec.Kafka) probe.spec()).properties());
+        } catch (InvalidSinkException invalid) {
+            throw new InvalidConfigException(configFile + ": " + invalid.getMessage()
+                    .replace("sinks." + KAFKA_PROPERTIES_KEY + ".properties", KAFKA_PROPERTIES_KEY));
+        }
+    }
+
+    /** Kafka sinks declared without a cluster write to the default one; without a default that is a mistake. */
+    private static List<SinkDeclaration> withDefaultCluster(List<SinkDeclaration> sinks, ServerConfig.Kafka kafka,
+            Path configFile) throws InvalidConfigException {
+        List<SinkDeclaration> out = new ArrayList<>();
+        for (SinkDeclaration sink : sinks) {
+            if (sink.spec() instanceof dev.vigil.connectors.SinkSpec.Kafka spec && spec.bootstrapServers() == null) {
+                if (kafka.bootstrapServers() == null) {
+                    throw new InvalidConfigException(configFile + ": sinks." + sink.name() + ".bootstrapServers: "
+                            + "a kafka sink needs its cluster: give bootstrapServers, or set kafkaBootstrap "
+                            + "(--kafka-bootstrap, VIGIL_KAFKA_BOOTSTRAP)");
+                }
+                Map<String, String> properties = new java.util.LinkedHashMap<>(kafka.properties());
+                properties.putAll(spec.properties());
+                sink = new SinkDeclaration(sink.name(), new dev.vigil.connectors.SinkSpec.Kafka(spec.topic(),
+                        kafka.bootstrapServers(), spec.transactionalId(), properties, spec.queueCapacity()),
+                        sink.rules());
+            }
+            out.add(sink);
+        }
+        return out;
     }
 
     @SuppressWarnings("unchecked")
@@ -381,6 +430,7 @@ public final class ConfigResolver {
         List<String> known = new ArrayList<>();
         KEYS.forEach(key -> known.add(key.key()));
         known.add(SINKS_KEY);
+        known.add(KAFKA_PROPERTIES_KEY);
         for (String name : json.fieldNames()) {
             boolean deprecated = DEPRECATED_ALIASES.values().stream().anyMatch(old -> old.key().equals(name));
             if (!known.contains(name) && !deprecated) {

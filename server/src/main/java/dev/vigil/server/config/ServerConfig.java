@@ -6,6 +6,7 @@ import dev.vigil.nfa.CompileLimits;
 import dev.vigil.server.log.LogRetention;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -45,12 +46,37 @@ import java.util.function.Consumer;
  * @param work the bound on the engine's work per event and key, and when a busy shard counts as stuck
  * @param memory the bounds on keys holding partial matches and the heap occupancy at which ingestion pauses
  * @param logs the server's log: text or JSON lines, the level, whether requests are logged
+ * @param kafka the Kafka cluster sinks write to unless they name their own (all {@code TO kafka 'topic'} in rules)
  */
 public record ServerConfig(String host, int port, Path rulesDir, int queueCapacity, long bodyLimitBytes,
         int frameLimitBytes, Path dataDir, List<AccessToken> tokens, int ruleTextLimitBytes, int maxRules,
         int maxEventsPerBatch, int shards, long watermarkDelayMs, long sourceIdleTimeoutMs, List<SinkDeclaration> sinks,
         Tls tls, Durability durability, long checkpointIntervalMs, String fromSavepoint, LogRetention logRetention,
-        StateBackend stateBackend, Security security, RuleWork ruleWork, Work work, MemoryLimits memory, Logs logs) {
+        StateBackend stateBackend, Security security, RuleWork ruleWork, Work work, MemoryLimits memory,
+        Kafka kafka, Logs logs) {
+    /**
+     * The default Kafka cluster: kafka sinks declared without {@code bootstrapServers}, and every kafka sink named in
+     * rule text ({@code TO kafka 'topic'}), write to it, with its client settings.
+     *
+     * @param bootstrapServers {@code host:port,...}, or {@code null}: no default (rule text cannot name kafka sinks)
+     * @param properties Kafka client settings for those sinks (security, timeouts); values never printed
+     */
+    public record Kafka(String bootstrapServers, Map<String, String> properties) {
+        public static final Kafka NONE = new Kafka(null, Map.of());
+
+        public Kafka {
+            if (bootstrapServers != null && bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException("kafkaBootstrap is empty");
+            }
+            properties = Map.copyOf(properties);
+        }
+
+        @Override
+        public String toString() {
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", properties=" + properties.keySet() + "]";
+        }
+    }
+
     /**
      * What web pages, and the sinks named in rule text, may reach (docs/security.md).
      *
@@ -290,6 +316,9 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         if (memory == null) {
             throw new IllegalArgumentException("memory limits are null");
         }
+        if (kafka == null) {
+            throw new IllegalArgumentException("kafka is null (Kafka.NONE for no default cluster)");
+        }
         if (logs == null) {
             throw new IllegalArgumentException("log settings are null (Logs.DEFAULT for the defaults)");
         }
@@ -301,7 +330,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
                 DEFAULT_MAX_EVENTS_PER_BATCH, DEFAULT_SHARDS, 0, DEFAULT_SOURCE_IDLE_TIMEOUT_MS, List.of(),
                 null, Durability.DEFAULT, DEFAULT_CHECKPOINT_INTERVAL_MS, null, DEFAULT_LOG_RETENTION,
                 StateBackend.HEAP, Security.DEFAULT, RuleWork.DEFAULT, Work.DEFAULT, MemoryLimits.defaults(),
-                Logs.DEFAULT);
+                Kafka.NONE, Logs.DEFAULT);
     }
 
     public ServerConfig withQueueCapacity(int capacity) {
@@ -342,6 +371,10 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
 
     public ServerConfig withSinks(List<SinkDeclaration> declared) {
         return copy(settings -> settings.sinks = declared);
+    }
+
+    public ServerConfig withKafka(Kafka cluster) {
+        return copy(settings -> settings.kafka = cluster);
     }
 
     public ServerConfig withTls(Tls serving) {
@@ -428,6 +461,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         RuleWork ruleWork;
         Work work;
         MemoryLimits memory;
+        Kafka kafka;
         Logs logs;
 
         Copy(ServerConfig config) {
@@ -456,6 +490,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             ruleWork = config.ruleWork;
             work = config.work;
             memory = config.memory;
+            kafka = config.kafka;
             logs = config.logs;
         }
 
@@ -463,7 +498,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
             return new ServerConfig(host, port, rulesDir, queueCapacity, bodyLimitBytes, frameLimitBytes, dataDir,
                     tokens, ruleTextLimitBytes, maxRules, maxEventsPerBatch, shards, watermarkDelayMs,
                     sourceIdleTimeoutMs, sinks, tls, durability, checkpointIntervalMs, fromSavepoint,
-                    logRetention, stateBackend, security, ruleWork, work, memory, logs);
+                    logRetention, stateBackend, security, ruleWork, work, memory, kafka, logs);
         }
     }
 }

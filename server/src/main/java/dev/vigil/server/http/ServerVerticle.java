@@ -161,7 +161,7 @@ public final class ServerVerticle extends VerticleBase {
         compiler = new CompilePool(config.ruleWork().compile(), config.ruleWork().compileThreads(), work);
         RulesApi rules = new RulesApi(vertx, registry, ingest, clock, compiler);
         sinks = new SinkRouter(vertx, SinkCatalog.of(config), clock, System.out,
-                new SinkMeters(metrics.registry())).start(registry);
+                new SinkMeters(metrics.registry()), alertLog.feed()).start(registry);
         alerts.sendTo(sinks);
         rules.useSinks(sinks);
         registry.seen().registerMeters(metrics.registry());
@@ -250,6 +250,7 @@ public final class ServerVerticle extends VerticleBase {
         return rulesReady.compose(watchedFiles -> {
             // only now: idleness is decided by the clock, and a replay must give the shards only what the log holds
             ingest.goLive();
+            sinks.startFollowing();   // after the replay: kafka sinks judge alerts by the rules that run
             if (checkpointer != null) {
                 checkpointer.start();   // after the replay: a checkpoint cuts what the log says
             }

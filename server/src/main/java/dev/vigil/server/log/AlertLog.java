@@ -1,5 +1,6 @@
 package dev.vigil.server.log;
 
+import dev.vigil.connectors.AlertFeed;
 import java.util.List;
 
 /**
@@ -34,6 +35,14 @@ public interface AlertLog extends AutoCloseable {
 
     @Override
     default void close() {
+    }
+
+    /**
+     * The log as log-following sinks read it: every alert by number. For a log in memory, the alerts it still holds;
+     * a durable log reads its file, so a sink resumes from any number across restarts.
+     */
+    default AlertFeed feed() {
+        return new RecentAlertsFeed(this);
     }
 
     /** Up to {@code limit} entries logged at or after {@code sinceMs} that pass {@code filter}, oldest first. */

@@ -1,6 +1,8 @@
 package dev.vigil.server.log;
 
+import dev.vigil.connectors.AlertFeed;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +32,21 @@ public final class ChronicleAlertLog implements AlertLog {
     private final LogSpace space = new LogSpace("alert log");
     /** An alert is encoded here first, so its length is known before any byte goes to the mapped file. */
     private final Bytes<?> scratch = Bytes.allocateElasticOnHeap(4 << 10);
+    /**
+     * Where to start reading for a number: the queue index of alert {@code k * INDEX_EVERY + 1} at {@code [k]}, so a
+     * feed's cursor moves near any number at once and skips fewer than {@link #INDEX_EVERY} alerts (8 bytes per
+     * thousand alerts of memory). Numbers are positions in the file from 1, the same at every start.
+     */
+    private long[] sparseIndex;
+    private int sparseCount;
+    private long lastNumber;
+    static final int INDEX_EVERY = 1_024;
 
-    private ChronicleAlertLog(ChronicleQueue queue, MemoryAlertLog recent, Set<String> ids) {
+    private ChronicleAlertLog(ChronicleQueue queue, MemoryAlertLog recent, Set<String> ids, long[] sparseIndex,
+            int sparseCount, long lastNumber) {
+        this.sparseIndex = sparseIndex;
+        this.sparseCount = sparseCount;
+        this.lastNumber = lastNumber;
         this.queue = queue;
         this.toucher = PageToucher.ENABLED ? new PageToucher("vigil-alert-pretouch", space) : null;
         space.allocateWhole(new java.io.File(queue.file(), "metadata.cq4t"));
@@ -48,11 +63,18 @@ public final class ChronicleAlertLog implements AlertLog {
         ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.toFile()).build();
         MemoryAlertLog recent = new MemoryAlertLog(recentCapacity);
         Set<String> ids = new HashSet<>();
+        long[] sparse = new long[16];
+        int sparseCount = 0;
+        long number = 0;
         ExcerptTailer tailer = queue.createTailer();
         while (true) {
             try (DocumentContext document = tailer.readingDocument()) {
                 if (!document.isPresent()) {
                     break;
+                }
+                if (number++ % INDEX_EVERY == 0) {
+                    sparse = sparseCount == sparse.length ? Arrays.copyOf(sparse, sparseCount * 2) : sparse;
+                    sparse[sparseCount++] = document.index();
                 }
                 Bytes<?> bytes = document.wire().bytes();
                 long loggedAtMs = bytes.readLong();
@@ -64,7 +86,8 @@ public final class ChronicleAlertLog implements AlertLog {
                 ids.add(alertId);
             }
         }
-        return new ChronicleAlertLog(queue, recent, ids);
+        tailer.close();
+        return new ChronicleAlertLog(queue, recent, ids, sparse, sparseCount, number);
     }
 
     /** @throws AlertLogException when the alert cannot be written (its disk is full): nothing of it is logged */
@@ -91,6 +114,10 @@ public final class ChronicleAlertLog implements AlertLog {
         }
         if (toucher != null) {
             toucher.wrote(appender.currentFile(), end);
+        }
+        if (lastNumber++ % INDEX_EVERY == 0) {
+            sparseIndex = sparseCount == sparseIndex.length ? Arrays.copyOf(sparseIndex, sparseCount * 2) : sparseIndex;
+            sparseIndex[sparseCount++] = appender.lastIndexAppended();
         }
         ids.add(alertId);
         return recent.append(alertId, rule, severity, key, loggedAtMs, json);
@@ -119,6 +146,94 @@ public final class ChronicleAlertLog implements AlertLog {
     @Override
     public long numberOf(String alertId) {
         return recent.numberOf(alertId);
+    }
+
+    /** Reads the file, so a sink can resume from any number, however old, after a restart. */
+    @Override
+    public AlertFeed feed() {
+        return new AlertFeed() {
+            @Override
+            public Cursor follow(long afterNumber) {
+                return new FileCursor(afterNumber);
+            }
+
+            @Override
+            public long lastNumber() {
+                synchronized (ChronicleAlertLog.this) {
+                    return lastNumber;
+                }
+            }
+        };
+    }
+
+    /**
+     * Where to start reading to reach alert {@code afterNumber + 1}: the queue index of the indexed alert at or
+     * before it and that alert's number less one; {@code {-1, 0}}: from the file's start.
+     */
+    private synchronized long[] startFor(long afterNumber) {
+        if (sparseCount == 0) {
+            return new long[] {-1, 0};
+        }
+        int block = (int) Math.min(afterNumber / INDEX_EVERY, sparseCount - 1);
+        return new long[] {sparseIndex[block], (long) block * INDEX_EVERY};
+    }
+
+    /**
+     * Reads the alerts numbered above a position from the file, on one thread (the sink's): its own tailer, moved
+     * near the position through the sparse index, then forward alert by alert.
+     */
+    private final class FileCursor implements AlertFeed.Cursor {
+        private final long afterNumber;
+        private ExcerptTailer tailer;
+        /** The number of the alert the tailer read last. */
+        private long number;
+
+        FileCursor(long afterNumber) {
+            this.afterNumber = afterNumber;
+        }
+
+        @Override
+        public AlertFeed.Entry next() {
+            if (tailer == null) {
+                tailer = queue.createTailer();
+                long[] start = startFor(afterNumber);
+                if (start[0] >= 0 && !tailer.moveToIndex(start[0])) {
+                    throw new IllegalStateException("alert log index " + Long.toHexString(start[0]) + " of alert "
+                            + (start[1] + 1) + " not found");
+                }
+                number = start[1];
+            }
+            while (true) {
+                try (DocumentContext document = tailer.readingDocument()) {
+                    if (!document.isPresent()) {
+                        return null;
+                    }
+                    number++;
+                    if (number <= afterNumber) {
+                        continue;
+                    }
+                    Bytes<?> bytes = document.wire().bytes();
+                    bytes.readLong();   // logged at
+                    String alertId = Texts.read(bytes);
+                    String rule = Texts.read(bytes);
+                    return new AlertFeed.Entry(number, alertId, rule, skipTwoThenRead(bytes));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (tailer != null) {
+                tailer.close();
+            }
+        }
+    }
+
+    /** The json after the severity and key. */
+    private static String skipTwoThenRead(Bytes<?> bytes) {
+        Texts.read(bytes);
+        Texts.read(bytes);
+        return Texts.read(bytes);
     }
 
     @Override

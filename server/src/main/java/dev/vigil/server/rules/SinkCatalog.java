@@ -40,6 +40,8 @@ public final class SinkCatalog {
     private final Map<String, SinkDeclaration> configured = new LinkedHashMap<>();
     private final Confinement confinement;
     private final InlineTargets inline;
+    /** The cluster inline kafka sinks write to. */
+    private final ServerConfig.Kafka kafka;
 
     /**
      * @param sinkFolder where inline file sinks write, under their relative paths; {@code null}: rule text may not
@@ -51,6 +53,13 @@ public final class SinkCatalog {
 
     /** @param webhookHosts where inline webhooks may post */
     public SinkCatalog(List<SinkDeclaration> declarations, Path sinkFolder, WebhookHosts webhookHosts) {
+        this(declarations, sinkFolder, webhookHosts, ServerConfig.Kafka.NONE);
+    }
+
+    /** @param kafka the cluster inline kafka sinks write to ({@link ServerConfig.Kafka#NONE}: rules name none) */
+    public SinkCatalog(List<SinkDeclaration> declarations, Path sinkFolder, WebhookHosts webhookHosts,
+            ServerConfig.Kafka kafka) {
+        this.kafka = kafka;
         for (SinkDeclaration declaration : declarations) {
             configured.put(declaration.name(), declaration);
         }
@@ -61,7 +70,8 @@ public final class SinkCatalog {
 
     public static SinkCatalog of(ServerConfig config) {
         ServerConfig.Security security = config.security();
-        return new SinkCatalog(config.sinks(), security.sinkFolder(config.dataDir()), security.webhookHosts());
+        return new SinkCatalog(config.sinks(), security.sinkFolder(config.dataDir()), security.webhookHosts(),
+                config.kafka());
     }
 
     /** What the inline sinks of rules may reach, for opening them. */
@@ -86,6 +96,12 @@ public final class SinkCatalog {
             for (SinkRef sink : rule.source().sinks()) {
                 if (sink.isNamed() && !configured.containsKey(sink.word())) {
                     diagnostics.error(sink.span(), unknown(sink.word()));
+                } else if (sink.target() != null && sink.word().equals(SinkRef.KAFKA)
+                        && kafka.bootstrapServers() == null) {
+                    diagnostics.error(InlineTargets.literal(text, sink), "kafka topic '" + sink.target() + "' has no "
+                            + "cluster to be written to: set kafkaBootstrap (--kafka-bootstrap, "
+                            + "VIGIL_KAFKA_BOOTSTRAP), or declare a kafka sink under \"sinks\" in the "
+                            + "configuration file and name it");
                 } else if (sink.target() != null) {
                     String refusal = inline.refusal(sink);
                     if (refusal != null) {
@@ -100,7 +116,7 @@ public final class SinkCatalog {
     private String unknown(String name) {
         if (configured.isEmpty()) {
             return "unknown sink '" + name + "'; no sinks are configured (declare them under \"sinks\" in the "
-                    + "configuration file), or write one inline: webhook 'https://...', file 'alerts.ndjson', log";
+                    + "configuration file), or write one inline: webhook 'https://...', file 'alerts.ndjson', kafka 'topic', log";
         }
         List<String> close = Suggestions.closest(name, configured.keySet());
         return "unknown sink '" + name + "'; " + (close.isEmpty() ? "" : "did you mean "
@@ -145,6 +161,13 @@ public final class SinkCatalog {
             URI url = URI.create(sink.target());
             return new Binding("webhook:" + url.getHost() + "#" + hash(sink.target()), SinkSpec.Webhook.to(url),
                     false);
+        }
+        if (sink.word().equals(SinkRef.KAFKA)) {
+            if (kafka.bootstrapServers() == null) {
+                throw new IllegalStateException("a rule naming an inline kafka topic was deployed past SinkCatalog.check");
+            }
+            return new Binding("kafka:" + sink.target(), new SinkSpec.Kafka(sink.target(), kafka.bootstrapServers(),
+                    null, kafka.properties(), SinkSpec.Kafka.DEFAULT_QUEUE_CAPACITY), false);
         }
         Path folder = confinement.fileFolder();
         if (folder == null) {
