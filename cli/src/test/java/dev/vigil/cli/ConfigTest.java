@@ -140,7 +140,9 @@ class ConfigTest {
                                 List.of("10.1.2.3", "hooks.internal"), List.of("10.0.0.0/8")),
                         new ServerConfig.RuleWork(new CompileLimits(21, 22, 23, 24, 25), 4, 26, 27),
                         new ServerConfig.Work(7_000, 300), new MemoryLimits(2_000, 700, 60, 50),
-                        new ServerConfig.Kafka("k:9092", Map.of()), new ServerConfig.Logs("json", "warn", false)),
+                        new ServerConfig.Kafka("k:9092", Map.of(), new ServerConfig.KafkaSource(
+                                Map.of("cards", "", "logins", "auth"), "g", "dead", "latest")),
+                        new ServerConfig.Logs("json", "warn", false)),
                 serve(Map.of(), "--host", "::1", "--port", "0", "--rules", "r", "--data", "d",
                         "--allowed-origins", "http://127.0.0.1:3000", "--sink-dir", "s",
                         "--webhook-allowed-hosts", "10.1.2.3,hooks.internal", "--webhook-denied-hosts", "10.0.0.0/8",
@@ -155,7 +157,9 @@ class ConfigTest {
                         "--log-retention-bytes", "5000000", "--state-backend", "rocksdb",
                         "--max-work-per-event", "7000", "--stuck-shard-after", "300ms", "--max-keys", "2000",
                         "--max-keys-per-rule", "700", "--heap-pause-percent", "60", "--heap-resume-percent", "50",
-                        "--kafka-bootstrap", "k:9092", "--log-format", "json", "--log-level", "warn",
+                        "--kafka-bootstrap", "k:9092", "--kafka-topics", "cards,logins=auth", "--kafka-group", "g",
+                        "--kafka-dead-letter-topic", "dead", "--kafka-start-from", "latest",
+                        "--log-format", "json", "--log-level", "warn",
                         "--access-log", "off"));
     }
 
@@ -291,7 +295,8 @@ class ConfigTest {
                 + "bodyLimitBytes, frameLimitBytes, ruleTextLimitBytes, maxRules, maxEventsPerBatch, tlsCert, "
                 + "tlsKey, shards, watermarkDelay, sourceIdleTimeout, checkpointInterval, logRetention, "
                 + "logRetentionBytes, durability, ackAfter, minFreeDiskMb, stateBackend, allowedOrigins, sinkDir, "
-                + "webhookAllowedHosts, webhookDeniedHosts, kafkaBootstrap, maxNestingDepth, "
+                + "webhookAllowedHosts, webhookDeniedHosts, kafkaBootstrap, kafkaTopics, kafkaGroup, "
+                + "kafkaDeadLetterTopic, kafkaStartFrom, maxNestingDepth, "
                 + "maxRepeatCount, maxNfaStates, maxNfaTransitions, compileTimeout, compileThreads, "
                 + "backtestTimeout, backtestMaxEvents, maxWorkPerEvent, stuckShardAfter, maxKeys, maxKeysPerRule, "
                 + "heapPausePercent, heapResumePercent, logFormat, logLevel, accessLog, sinks, kafkaProperties",

@@ -36,6 +36,7 @@ import dev.vigil.server.shard.AlertSink;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.source.EventSocket;
 import dev.vigil.server.source.EventsApi;
+import dev.vigil.server.source.KafkaSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
@@ -195,12 +196,17 @@ public final class VigilServer {
             return new SequencerProxy(ingest, System::nanoTime,
                     SequencerProxy.idleCheckNanos(config.sourceIdleTimeoutMs()));
         };
-        ServerVerticle.SourceFactory sources = (loop, ingest, malformed) -> {
+        ServerVerticle.SourceFactory sources = (loop, ingest, malformed, meters) -> {
             EventsApi post = new EventsApi(loop, registry, ingest, malformed);
             post.limitBatch(config.maxEventsPerBatch());
             EventSocket socket = new EventSocket(loop, registry, ingest, config.frameLimitBytes(), malformed,
                     config.maxEventsPerBatch());
-            return new ServerVerticle.SourceRoutes(post::post, socket::connect);
+            List<ServerVerticle.Reading> reading = new ArrayList<>();
+            if (!config.kafka().source().topics().isEmpty()) {
+                reading.add(new KafkaSource(config.kafka(), ingest, registry, loop.getOrCreateContext(), meters,
+                        (topic, partition) -> null));
+            }
+            return new ServerVerticle.SourceRoutes(post::post, socket::connect, reading);
         };
         // recovering: rules and state from the checkpoint and the log after it
         ServerVerticle.Start from = new ServerVerticle.Start(opened.rules().files(),

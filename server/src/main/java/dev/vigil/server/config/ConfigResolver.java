@@ -50,6 +50,8 @@ public final class ConfigResolver {
 
     /** The file-only key of the default Kafka cluster's client settings (an object, like a kafka sink's). */
     public static final String KAFKA_PROPERTIES_KEY = "kafkaProperties";
+    /** Kafka's own rule for topic names. */
+    private static final java.util.regex.Pattern KAFKA_TOPIC = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     /** The environment variable naming the configuration file when {@code --config} is absent. */
     public static final String CONFIG_ENV = "VIGIL_CONFIG";
@@ -148,6 +150,19 @@ public final class ConfigResolver {
                     "The Kafka cluster that kafka sinks without bootstrapServers and every TO kafka 'topic' of rule "
                             + "text write to; its client settings under kafkaProperties in the configuration file. "
                             + "Without it rule text cannot name kafka sinks."),
+            new ConfigKey("kafkaTopics", "VIGIL_KAFKA_TOPICS", "--kafka-topics", "TOPIC[=STREAM],...",
+                    ConfigKey.Kind.LIST, null,
+                    "Topics of the kafkaBootstrap cluster to read events from, exactly once: each JSON record is an "
+                            + "event of STREAM, or of the stream its 'stream' field names."),
+            new ConfigKey("kafkaGroup", "VIGIL_KAFKA_GROUP", "--kafka-group", "GROUP", ConfigKey.Kind.TEXT,
+                    ServerConfig.KafkaSource.DEFAULT_GROUP,
+                    "Consumer group the kafka source commits its read offsets to, for lag monitoring only."),
+            new ConfigKey("kafkaDeadLetterTopic", "VIGIL_KAFKA_DEAD_LETTER_TOPIC", "--kafka-dead-letter-topic",
+                    "TOPIC", ConfigKey.Kind.TEXT, null,
+                    "Where the kafka source copies records that are not events, with the reason in headers."),
+            new ConfigKey("kafkaStartFrom", "VIGIL_KAFKA_START_FROM", "--kafka-start-from", "earliest|latest",
+                    ConfigKey.Kind.TEXT, "earliest",
+                    "Where a partition never read before starts, after the group's committed offset if any."),
             new ConfigKey(CompileLimits.NESTING_DEPTH, "VIGIL_MAX_NESTING_DEPTH", "--max-nesting-depth", "N",
                     ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNestingDepth(),
                     "Levels rule text may nest (parentheses, NOT, calls, groups, each operator of a chain); deeper "
@@ -236,14 +251,15 @@ public final class ConfigResolver {
     private static final Map<String, List<String>> CHOICES = Map.of("durability", List.of("log", "none"),
             "ackAfter", List.of("write", "flush"), "stateBackend", List.of("heap", "rocksdb"),
             "logFormat", ServerConfig.Logs.FORMATS, "logLevel", ServerConfig.Logs.LEVELS,
-            "accessLog", List.of("on", "off"));
+            "accessLog", List.of("on", "off"), "kafkaStartFrom", ServerConfig.KafkaSource.STARTS);
 
     /** What is wrong with one entry of a list setting, or null. */
     private static final Map<String, java.util.function.Function<String, String>> LIST_ENTRY_PROBLEMS = Map.of(
             "allowedOrigins", origin -> WebOrigin.normalize(origin) != null ? null : "'" + origin
                     + "' is not an origin: http:// or https://, a host and an optional port, nothing after",
             "webhookAllowedHosts", WebhookHosts::problem,
-            "webhookDeniedHosts", WebhookHosts::problem);
+            "webhookDeniedHosts", WebhookHosts::problem,
+            "kafkaTopics", ConfigResolver::topicProblem);
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -313,7 +329,7 @@ public final class ConfigResolver {
                 throw new InvalidConfigException(configFile + ": " + invalid.getMessage());
             }
         }
-        ServerConfig.Kafka kafka = kafka((String) values.get("kafkaBootstrap"), file, configFile);
+        ServerConfig.Kafka kafka = kafka(values, file, configFile);
         sinks = withDefaultCluster(sinks, kafka, configFile);
         ServerConfig.Security security = new ServerConfig.Security(list(values, "allowedOrigins"),
                 (Path) values.get("sinkDir"), list(values, "webhookAllowedHosts"), list(values, "webhookDeniedHosts"));
@@ -342,17 +358,50 @@ public final class ConfigResolver {
                         (String) values.get("logLevel"), "on".equals(values.get("accessLog"))));
     }
 
+    /** What is wrong with an entry of kafkaTopics ({@code topic} or {@code topic=stream}), or null. */
+    private static String topicProblem(String entry) {
+        int equals = entry.indexOf('=');
+        String topic = equals < 0 ? entry : entry.substring(0, equals).strip();
+        if (!KAFKA_TOPIC.matcher(topic).matches()) {
+            return "'" + topic + "' is not a topic name: 1 to 249 letters, digits, '.', '_' or '-'";
+        }
+        if (equals >= 0 && entry.substring(equals + 1).isBlank()) {
+            return "'" + entry + "' names no stream after '='; write " + topic + " alone to take the stream from "
+                    + "each record's 'stream' field";
+        }
+        return null;
+    }
+
+    /** kafkaTopics as topic to stream ({@code ""}: from the record); a topic given twice is a mistake. */
+    private static Map<String, String> topics(List<String> entries) {
+        Map<String, String> topics = new java.util.LinkedHashMap<>();
+        for (String entry : entries) {
+            int equals = entry.indexOf('=');
+            String topic = (equals < 0 ? entry : entry.substring(0, equals)).strip();
+            String stream = equals < 0 ? "" : entry.substring(equals + 1).strip();
+            if (topics.put(topic, stream) != null) {
+                throw new IllegalArgumentException("kafkaTopics names topic '" + topic + "' twice");
+            }
+        }
+        return topics;
+    }
+
     /** The default Kafka cluster: its servers from the key, its client settings from the file's object. */
-    private static ServerConfig.Kafka kafka(String servers, Map<String, Object> file, Path configFile)
+    private static ServerConfig.Kafka kafka(Map<String, Object> values, Map<String, Object> file, Path configFile)
             throws InvalidConfigException {
+        String servers = (String) values.get("kafkaBootstrap");
+        ServerConfig.KafkaSource source = new ServerConfig.KafkaSource(topics(list(values, "kafkaTopics")),
+                (String) values.get("kafkaGroup"), (String) values.get("kafkaDeadLetterTopic"),
+                (String) values.get("kafkaStartFrom"));
         if (!file.containsKey(KAFKA_PROPERTIES_KEY)) {
-            return new ServerConfig.Kafka(servers, Map.of());
+            return new ServerConfig.Kafka(servers, Map.of(), source);
         }
         try {
             // read as a kafka sink's properties are: the same checks, the same messages
             SinkDeclaration probe = SinkDeclarations.parse(KAFKA_PROPERTIES_KEY, Map.of("type", "kafka", "topic", "t",
                     "properties", file.get(KAFKA_PROPERTIES_KEY)), null);
-            return new ServerConfig.Kafka(servers, ((dev.vigil.connectors.SinkSpec.Kafka) probe.spec()).properties());
+            return new ServerConfig.Kafka(servers, ((dev.vigil.connectors.SinkSpec.Kafka) probe.spec()).properties(),
+                    source);
         } catch (InvalidSinkException invalid) {
             throw new InvalidConfigException(configFile + ": " + invalid.getMessage()
                     .replace("sinks." + KAFKA_PROPERTIES_KEY + ".properties", KAFKA_PROPERTIES_KEY));

@@ -61,7 +61,7 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
      * @param bootstrapServers {@code host:port,...}, or {@code null}: no default (rule text cannot name kafka sinks)
      * @param properties Kafka client settings for those sinks (security, timeouts); values never printed
      */
-    public record Kafka(String bootstrapServers, Map<String, String> properties) {
+    public record Kafka(String bootstrapServers, Map<String, String> properties, KafkaSource source) {
         public static final Kafka NONE = new Kafka(null, Map.of());
 
         public Kafka {
@@ -69,11 +69,46 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
                 throw new IllegalArgumentException("kafkaBootstrap is empty");
             }
             properties = Map.copyOf(properties);
+            if (source == null) {
+                throw new IllegalArgumentException("the kafka source is null (KafkaSource.NONE for none)");
+            }
+            if (!source.topics().isEmpty() && bootstrapServers == null) {
+                throw new IllegalArgumentException("kafkaTopics needs kafkaBootstrap: the cluster to read them from");
+            }
+        }
+
+        public Kafka(String bootstrapServers, Map<String, String> properties) {
+            this(bootstrapServers, properties, KafkaSource.NONE);
         }
 
         @Override
         public String toString() {
-            return "Kafka[bootstrapServers=" + bootstrapServers + ", properties=" + properties.keySet() + "]";
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", properties=" + properties.keySet() + ", source="
+                    + source + "]";
+        }
+    }
+
+    /**
+     * The topics the server reads events from (docs/api.md, Kafka source), on the default cluster.
+     *
+     * @param topics each topic read, with the stream its events belong to, or {@code ""}: the stream is the value's
+     *     {@code stream} field, as over HTTP
+     * @param group the consumer group the read offsets are committed to, for lag monitoring only: the server keeps
+     *     its own offsets in its ingest log and checkpoints
+     * @param deadLetterTopic where records that are not events are copied, with the reason in headers; null: none
+     * @param startFrom where a partition the server has never read starts: {@code earliest} or {@code latest}
+     *     (after the group's committed offset, when it has one)
+     */
+    public record KafkaSource(Map<String, String> topics, String group, String deadLetterTopic, String startFrom) {
+        public static final String DEFAULT_GROUP = "vigil";
+        public static final List<String> STARTS = List.of("earliest", "latest");
+        public static final KafkaSource NONE = new KafkaSource(Map.of(), DEFAULT_GROUP, null, "earliest");
+
+        public KafkaSource {
+            topics = Map.copyOf(topics);
+            if (!STARTS.contains(startFrom)) {
+                throw new IllegalArgumentException("kafkaStartFrom '" + startFrom + "' is not one of " + STARTS);
+            }
         }
     }
 

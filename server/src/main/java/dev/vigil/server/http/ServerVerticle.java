@@ -22,6 +22,7 @@ import dev.vigil.server.sequencer.MemoryGuard;
 import dev.vigil.server.sequencer.SequencerProxy;
 import dev.vigil.server.shard.AlertSink;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -75,6 +76,7 @@ public final class ServerVerticle extends VerticleBase {
     private volatile boolean ready;
     private Checkpointer checkpointer;
     private RuleReloader reloader;
+    private SourceRoutes events;
     private Router router;
     private SinkRouter sinks;
     private AlertHub alerts;
@@ -98,12 +100,27 @@ public final class ServerVerticle extends VerticleBase {
         SequencerProxy create(AlertSink alerts);
     }
 
-    /** The event sources' two doors: {@code POST /v1/events} and the {@code /v1/events} WebSocket. */
-    public record SourceRoutes(Handler<RoutingContext> post, Handler<RoutingContext> socket) {}
+    /**
+     * The event sources: the two doors clients come through ({@code POST /v1/events} and the {@code /v1/events}
+     * WebSocket), and those that read by themselves (a Kafka consumer), started once recovery has replayed the log
+     * and closed first at the stop.
+     */
+    public record SourceRoutes(Handler<RoutingContext> post, Handler<RoutingContext> socket, List<Reading> reading) {}
 
-    /** Builds the event sources' routes once the sequencer exists; {@code malformed} counts refused lines. */
+    /** A source that reads by itself. */
+    public interface Reading extends AutoCloseable {
+        void start();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Builds the event sources once the sequencer exists; {@code malformed} counts refused lines, {@code meters} takes
+     * the sources' own meters.
+     */
     public interface SourceFactory {
-        SourceRoutes create(Vertx vertx, SequencerProxy ingest, IntConsumer malformed);
+        SourceRoutes create(Vertx vertx, SequencerProxy ingest, IntConsumer malformed, MeterRegistry meters);
     }
 
     public ServerVerticle(ServerConfig config, RuleRegistry registry, AlertLog alertLog, IngestFactory ingests,
@@ -166,7 +183,8 @@ public final class ServerVerticle extends VerticleBase {
         rules.useSinks(sinks);
         registry.seen().registerMeters(metrics.registry());
         registry.seen().reportTo(LoggerFactory.getLogger(SeenStreams.class)::warn);
-        SourceRoutes events = sources.create(vertx, ingest, metrics::malformed);
+        SourceRoutes events = sources.create(vertx, ingest, metrics::malformed, metrics.registry());
+        this.events = events;
         AllowedMethods allowed = new AllowedMethods();
         Problems problems = new Problems(allowed);
         rules.limitRules(config.maxRules());
@@ -254,6 +272,7 @@ public final class ServerVerticle extends VerticleBase {
             if (checkpointer != null) {
                 checkpointer.start();   // after the replay: a checkpoint cuts what the log says
             }
+            events.reading().forEach(Reading::start);   // after the replay: they resume where the log stops
             if (watchedFiles != null && config.rulesDir() != null) {
                 reloader = new RuleReloader(vertx, config.rulesDir(), registry, ingest, clock,
                         watchedFiles, sinks.catalog()).limitRules(config.maxRules())
@@ -278,6 +297,9 @@ public final class ServerVerticle extends VerticleBase {
         // step goes on whatever the one before it threw: every sink and both logs are closed, failures reported.
         List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         return vertx.executeBlocking(() -> {
+            for (Reading reading : events.reading()) {
+                attempt("closing a source", reading::close, failures);
+            }
             if (checkpointer != null) {
                 attempt("closing the checkpointer", checkpointer::close, failures);
             }

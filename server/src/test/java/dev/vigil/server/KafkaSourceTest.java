@@ -1,0 +1,181 @@
+package dev.vigil.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.connectors.KafkaBroker;
+import dev.vigil.server.config.ServerConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kafka source end to end: a real broker in the test JVM, a real server reading a topic of several partitions,
+ * each partition a source of event time as a WebSocket is; events become alerts as over HTTP, bad records are
+ * counted, copied to the dead-letter topic and skipped, and a server started while the broker is down reads once it
+ * is back.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class KafkaSourceTest {
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    private static final String BIG = "RULE big FROM payments PARTITION BY card PATTERN b DEFINE b AS amount >= 500 "
+            + "EMIT n = b.n";
+    private static final int PARTITIONS = 3;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    @Test
+    void recordsOfEveryPartitionBecomeAlerts(Vertx vertx) throws Exception {
+        KAFKA.createTopic("payments", PARTITIONS);
+        RunningServer server = server(vertx, "payments=payments", null);
+        assertEquals(201, server.send("POST", "/v1/rules", "text/plain", BIG).statusCode());
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        TreeSet<Integer> big = new TreeSet<>();
+        for (int n = 0; n < 60; n++) {
+            int amount = n % 4 == 0 ? 900 : 10;
+            if (amount >= 500) {
+                big.add(n);
+            }
+            // no stream field: the topic's stream; the card decides the partition, so a card's events keep their order
+            records.add(new ProducerRecord<>("payments", n % 6 % PARTITIONS, "c" + n % 6, "{\"card\":\"c" + n % 6
+                    + "\",\"amount\":" + amount + ",\"n\":" + n + ",\"ts\":" + (1_000 + n) + "}"));
+        }
+        produce(records);
+        produce(List.of(watermark(0), watermark(1), watermark(2)));
+        JsonArray alerts = new JsonArray(server.pollUntil("/v1/alerts", body -> new JsonArray(body).size()
+                >= big.size()));
+        TreeSet<Integer> alerted = new TreeSet<>();
+        for (int i = 0; i < alerts.size(); i++) {
+            alerted.add(alerts.getJsonObject(i).getJsonObject("fields").getInteger("n"));
+        }
+        assertEquals(big, alerted);
+        String metrics = server.get("/metrics").body();
+        assertTrue(metrics.contains("vigil_kafka_source_records_total{topic=\"payments\"} 63.0"), metrics);
+        assertTrue(metrics.contains("vigil_kafka_source_connected 1.0"), metrics);
+    }
+
+    @Test
+    void badRecordsAreCountedCopiedAsideAndSkipped(Vertx vertx) throws Exception {
+        KAFKA.createTopic("mixed", 1);
+        KAFKA.createTopic("mixed-dead", 1);
+        RunningServer server = server(vertx, "mixed=payments", "mixed-dead");
+        assertEquals(201, server.send("POST", "/v1/rules", "text/plain", BIG).statusCode());
+        produce(List.of(
+                new ProducerRecord<>("mixed", 0, "a", "not json"),
+                new ProducerRecord<>("mixed", 0, "b", "{\"stream\":\"logins\",\"card\":\"c\",\"ts\":1}"),
+                new ProducerRecord<>("mixed", 0, "c", "[1, 2]"),
+                new ProducerRecord<>("mixed", 0, "d", "{\"card\":\"c\",\"amount\":700,\"n\":7,\"ts\":2000}"),
+                watermarkOf("mixed", 0)));
+        JsonArray alerts = new JsonArray(server.pollUntil("/v1/alerts", body -> new JsonArray(body).size() >= 1));
+        assertEquals(7, alerts.getJsonObject(0).getJsonObject("fields").getInteger("n"), alerts.encode());
+        String metrics = server.pollUntil("/metrics", body -> body.contains(
+                "vigil_kafka_source_bad_records_total{topic=\"mixed\"} 3.0"));
+        assertTrue(metrics.contains("vigil_kafka_source_records_total{topic=\"mixed\"} 2.0"), metrics);
+        List<ConsumerRecord<String, String>> dead = awaitRecords("mixed-dead", 3);
+        assertEquals(List.of("a", "b", "c"), dead.stream().map(ConsumerRecord::key).toList());
+        assertEquals("mixed", header(dead.get(0), "vigil.topic"));
+        assertEquals("1", header(dead.get(1), "vigil.offset"));
+        assertTrue(header(dead.get(1), "vigil.error").contains("topic 'mixed' carries stream 'payments'"),
+                header(dead.get(1), "vigil.error"));
+    }
+
+    @Test
+    void aServerStartedWhileTheBrokerIsDownReadsOnceItIsBack(Vertx vertx) throws Exception {
+        KAFKA.createTopic("late", 1);
+        KAFKA.stopBroker();
+        RunningServer server;
+        try {
+            server = server(vertx, "late=payments", null);
+            assertEquals(201, server.send("POST", "/v1/rules", "text/plain", BIG).statusCode());
+            server.pollUntil("/metrics", body -> body.contains("vigil_kafka_source_connect_failures_total")
+                    && !body.contains("vigil_kafka_source_connect_failures_total 0.0"));
+            assertEquals(200, server.get("/health").statusCode(), "the server runs without its cluster");
+        } finally {
+            KAFKA.startBroker();
+        }
+        produce(List.of(new ProducerRecord<>("late", 0, "c", "{\"card\":\"c\",\"amount\":800,\"n\":1,\"ts\":5}"),
+                watermarkOf("late", 0)));
+        JsonArray alerts = new JsonArray(server.pollUntil("/v1/alerts", body -> new JsonArray(body).size() >= 1));
+        assertEquals(1, alerts.getJsonObject(0).getJsonObject("fields").getInteger("n"), alerts.encode());
+    }
+
+    private RunningServer server(Vertx vertx, String topics, String deadLetters) throws Exception {
+        Map<String, String> mapped = new java.util.LinkedHashMap<>();
+        for (String entry : topics.split(",")) {
+            String[] parts = entry.split("=", 2);
+            mapped.put(parts[0], parts.length == 2 ? parts[1] : "");
+        }
+        RunningServer server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null)
+                .withDataDir(dir.resolve("data")).withKafka(new ServerConfig.Kafka(KAFKA.bootstrapServers(),
+                        Map.of(), new ServerConfig.KafkaSource(mapped, "vigil-test", deadLetters, "earliest"))));
+        closing.add(server);
+        return server;
+    }
+
+    private static ProducerRecord<String, String> watermark(int partition) {
+        return watermarkOf("payments", partition);
+    }
+
+    private static ProducerRecord<String, String> watermarkOf(String topic, int partition) {
+        return new ProducerRecord<>(topic, partition, null, "{\"watermark\": 100000}");
+    }
+
+    private static void produce(List<ProducerRecord<String, String>> records) throws Exception {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            for (ProducerRecord<String, String> record : records) {
+                producer.send(record).get(KafkaBroker.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static List<ConsumerRecord<String, String>> awaitRecords(String topic, int count) throws Exception {
+        long deadline = System.nanoTime() + KafkaBroker.TIMEOUT.toNanos();
+        List<ConsumerRecord<String, String>> read = KAFKA.readCommitted(topic);
+        while (read.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            read = KAFKA.readCommitted(topic);
+        }
+        assertEquals(count, read.size(), read.toString());
+        return read;
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
