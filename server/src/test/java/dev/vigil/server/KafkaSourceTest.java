@@ -122,6 +122,8 @@ class KafkaSourceTest {
             server.pollUntil("/metrics", body -> body.contains("vigil_kafka_source_connect_failures_total")
                     && !body.contains("vigil_kafka_source_connect_failures_total 0.0"));
             assertEquals(200, server.get("/health").statusCode(), "the server runs without its cluster");
+            String ready = server.get("/ready").body();
+            assertTrue(ready.contains("\"kafka\":\"not connected: "), ready);
         } finally {
             KAFKA.startBroker();
         }

@@ -111,6 +111,12 @@ public final class ServerVerticle extends VerticleBase {
     public interface Reading extends AutoCloseable {
         void start();
 
+        /** Its name in {@code /ready}: {@code kafka}. */
+        String name();
+
+        /** {@code reading}, or why not (not connected, and the cause), for {@code /ready}. */
+        String state();
+
         @Override
         void close();
     }
@@ -378,6 +384,14 @@ public final class ServerVerticle extends VerticleBase {
         JsonObject body = new JsonObject().put("status", up ? "ready" : "not ready");
         if (paused != null || stuck != null) {
             body.put("reason", paused == null ? stuck : stuck == null ? paused : paused + "; " + stuck);
+        }
+        if (events != null && !events.reading().isEmpty()) {
+            // said, not judged: a source that cannot reach its cluster does not take the HTTP API out of service
+            JsonObject sources = new JsonObject();
+            for (Reading reading : events.reading()) {
+                sources.put(reading.name(), reading.state());
+            }
+            body.put("sources", sources);
         }
         ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
                 .end(body.encode());

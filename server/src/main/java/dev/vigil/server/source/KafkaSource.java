@@ -162,7 +162,13 @@ public final class KafkaSource implements ServerVerticle.Reading {
         thread.start();
     }
 
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
     /** {@code reading}, or why not: {@code not connected: ...}, {@code starting}, {@code stopped}. */
+    @Override
     public String state() {
         return state;
     }
