@@ -1,8 +1,11 @@
 package dev.vigil.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.server.config.ConfigKey;
+import dev.vigil.server.config.ConfigResolver;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.metrics.BuildInfo;
 import io.vertx.core.Vertx;
@@ -97,6 +100,9 @@ class OperatorMetricsTest {
         assertTrue(samples.get("process_uptime_seconds") > 0, text);
         assertTrue(samples.get("jvm_threads_live_threads") > 0, text);
         assertTrue(samples.containsKey("process_cpu_usage"), text);
+        for (ConfigKey old : ConfigResolver.DEPRECATED_ALIASES.values()) {
+            assertFalse(text.contains(old.key()), "a help text names the deprecated " + old.key());
+        }
     }
 
     @Test
