@@ -161,6 +161,7 @@ class ErrorPathsTest {
                 Mistake.of("--cacert " + m + ": no such file", "watch", "--url", noServer, "--cacert", m),
                 Mistake.of("--cacert and --insecure exclude each other", "watch", "--cacert", notPem.toString(),
                         "--insecure"),
+                Mistake.of("--cacert " + m + ": no such file", "bench", "--url", noServer, "--cacert", m),
                 Mistake.of("--batch must be at least 1", "bench", "--url", noServer, "--batch", "0"),
                 Mistake.of("--keys (0) must be at least --connections (1)", "bench", "--url", noServer, "--keys", "0"),
                 Mistake.of("--connections must be at least 1", "bench", "--url", noServer, "--connections", "0"),
