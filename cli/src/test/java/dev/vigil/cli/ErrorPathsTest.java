@@ -130,6 +130,7 @@ class ErrorPathsTest {
                 Mistake.of(f + ": is a folder", "run", "--rules", f, "--events", events.toString()),
                 Mistake.of(f + ": is a folder, not a file", "run", "--rules", r, "--events", f),
                 Mistake.of(m + ": no such file", "run", "--rules", r, "--events", m),
+                Mistake.of("--max-line-bytes must be at least 1, got 0", "run", "--rules", r, "--max-line-bytes", "0"),
                 Mistake.of(f + ": is a folder, not a file", "run", "--rules", r, "--events", events.toString(),
                         "--late", f),
                 Mistake.of("no such folder", "run", "--rules", r, "--events", events.toString(), "--late",
