@@ -106,6 +106,19 @@ class OperatorMetricsTest {
     }
 
     @Test
+    void anIdleServersCheckpointAgeCountsFromTheLastCheckThatFoundNothingChanged() throws Exception {
+        server.pollUntil("/metrics", body -> MetricsTest.samples(body).get("vigil_checkpoint_age_seconds") >= 1.0);
+        long checkedAtMs = System.currentTimeMillis();
+        server.checkpointer().checkpointNow().get(RunningServer.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        Map<String, Double> samples = MetricsTest.samples(server.get("/metrics").body());
+        double sinceTheCheckSeconds = (System.currentTimeMillis() - checkedAtMs) / 1e3;
+        assertEquals(1.0, samples.get("vigil_checkpoints_completed_total"), "nothing changed: none written");
+        double age = samples.get("vigil_checkpoint_age_seconds");
+        assertTrue(age >= 0 && age <= sinceTheCheckSeconds, "the age counts from the check, " + sinceTheCheckSeconds
+                + " s ago, not from the checkpoint written more than 1 s ago: " + age);
+    }
+
+    @Test
     void aRestartShowsHowLongItsRecoveryTook(Vertx vertx) throws Exception {
         server.close();
         server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null).withDataDir(data)
