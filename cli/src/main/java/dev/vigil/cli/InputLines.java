@@ -10,6 +10,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -64,15 +65,6 @@ final class InputLines implements Closeable {
         return new InputLines(buffered, false, maxLineBytes);
     }
 
-    /** True when the input was gzip-compressed. */
-    boolean gzip() {
-        return gzip;
-    }
-
-    int maxLineBytes() {
-        return maxLineBytes;
-    }
-
     /**
      * The next line, or null at the end of the input. When the line was longer than the bound, its text is not kept:
      * the result is the empty string and {@link #tooLong()} is true until the next call.
@@ -121,7 +113,7 @@ final class InputLines implements Closeable {
             return;
         }
         if (lineLength + count > line.length) {
-            line = java.util.Arrays.copyOf(line, Math.min(maxLineBytes, Math.max(line.length * 2, lineLength + count)));
+            line = Arrays.copyOf(line, Math.min(maxLineBytes, Math.max(line.length * 2, lineLength + count)));
         }
         System.arraycopy(buffer, from, line, lineLength, count);
         lineLength += count;
