@@ -77,7 +77,7 @@ start() {
   started="$(now_ms)"
   : > "$log"   # before the server starts writing it, so that the loop below can read it at once
   # shellcheck disable=SC2086
-  java "-Xmx$heap" ${SERVER_JAVA_OPTS:-} -jar "$jar" serve --rules "$work/rules" --data "$1" --port 0 --checkpoint-interval-ms "$2" \
+  java "-Xmx$heap" ${SERVER_JAVA_OPTS:-} -jar "$jar" serve --rules "$work/rules" --data "$1" --port 0 --checkpoint-interval "$2" \
       > "$log" 2>&1 &
   pid=$!
   local port=""

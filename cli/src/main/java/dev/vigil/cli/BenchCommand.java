@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.client.ServerAddress;
 import dev.vigil.loadgen.BenchException;
 import dev.vigil.loadgen.BenchReport;
 import dev.vigil.loadgen.BenchResult;
@@ -9,6 +8,7 @@ import dev.vigil.loadgen.LoadGenerator;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,17 +38,14 @@ import picocli.CommandLine.Spec;
                 + "rule; 6 the run failed or is incomplete (a connection closed, events unacknowledged or refused, "
                 + "alerts missing): the report says which."})
 final class BenchCommand implements Callable<Integer> {
+    /** The variable that held the bench's token before every client command read {@code VIGIL_TOKEN}; deprecated. */
+    static final String DEPRECATED_TOKEN_ENV = "VIGIL_BENCH_TOKEN";
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = ServerAddress.DEFAULT_URL,
-            description = {"The server's base URL.", "Default: ${DEFAULT-VALUE}."})   // a URL is not cut at its colon
-    String url;
-
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:VIGIL_BENCH_TOKEN}",
-            description = "Bearer token with the admin role, when the server has tokens (default: the environment "
-                    + "variable VIGIL_BENCH_TOKEN; prefer it: other users can read command lines).")
-    String token;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
             description = "How long to send after the warm-up, such as 30s or 2m (default: ${DEFAULT-VALUE}).")
@@ -97,17 +94,22 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        readDeprecatedToken(System.getenv(DEPRECATED_TOKEN_ENV), err);
+        ConnectionOptions.Target target = connection.target("vigil bench", err);
+        if (target == null) {
+            return Vigil.EXIT_USAGE;
+        }
         BenchSettings settings;
         try {
-            settings = new BenchSettings(ServerAddress.parse(url, token == null || token.isEmpty() ? null : token),
-                    durationMs, events, rate, batch, keys, connections, warmupMs, seed, inFlight);
+            settings = new BenchSettings(target.server(), durationMs, events, rate, batch, keys, connections,
+                    warmupMs, seed, inFlight);
         } catch (IllegalArgumentException e) {
             err.println("vigil bench: " + e.getMessage());
             return Vigil.EXIT_USAGE;
         }
         BenchResult result;
         try {
-            result = LoadGenerator.run(settings, err);
+            result = LoadGenerator.run(settings, target.http(), err);
         } catch (BenchException failed) {
             err.println("vigil bench: " + failed.getMessage());
             return failed.kind().exitStatus();
@@ -115,5 +117,24 @@ final class BenchCommand implements Callable<Integer> {
         out.print(json ? BenchReport.json(result) + "\n" : BenchReport.text(result));
         out.flush();
         return result.complete() ? 0 : BenchException.Kind.RUN_FAILED.exitStatus();
+    }
+
+    /**
+     * Takes the token from {@code VIGIL_BENCH_TOKEN} when neither {@code --token} nor {@code VIGIL_TOKEN} gives one,
+     * so existing scripts keep working, and says on {@code err} that the name is deprecated either way.
+     */
+    private void readDeprecatedToken(String deprecated, PrintWriter err) {
+        if (deprecated == null || deprecated.isEmpty()) {
+            return;
+        }
+        if (connection.token == null || connection.token.isEmpty()) {
+            connection.token = deprecated;
+            err.println("vigil bench: " + DEPRECATED_TOKEN_ENV + " is deprecated: set " + ConnectionOptions.TOKEN_ENV
+                    + " instead, as for every other command");
+        } else {
+            err.println("vigil bench: " + DEPRECATED_TOKEN_ENV + " is deprecated and ignored: the token comes from "
+                    + "--token or " + ConnectionOptions.TOKEN_ENV);
+        }
+        err.flush();
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * How {@code vigil send} and {@code vigil watch} reach a running server: its address, the bearer token (also from
+ * How {@code vigil send}, {@code vigil watch} and {@code vigil bench} reach a running server: its address, the bearer token (also from
  * {@code VIGIL_TOKEN}, which other users of the machine cannot read as they can a command line) and which TLS
  * certificates to trust.
  */
@@ -21,7 +21,8 @@ final class ConnectionOptions {
     String url;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:" + TOKEN_ENV + "}",
-            description = "Bearer token when the server has tokens: send needs the ingest role, watch the read role "
+            description = "Bearer token when the server has tokens: send needs the ingest role, watch the read role, "
+                    + "bench the admin role "
                     + "(default: the environment variable " + TOKEN_ENV + "; prefer it: other users of the machine "
                     + "can read command lines).")
     String token;

@@ -11,16 +11,15 @@ import dev.vigil.nfa.EventDecoder;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.JsonCodec;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The loop behind {@code vigil run}: reads NDJSON lines, feeds events and watermarks to an {@link Engine}, and
- * writes alerts (one JSON object per line) as they come. Malformed lines are reported with their line number
- * and skipped. Golden tests drive this same class, so what they check is what users run.
+ * The loop behind {@code vigil run}: reads NDJSON lines ({@link InputLines}: plain or gzip, each line bounded),
+ * feeds events and watermarks to an {@link Engine}, and writes alerts (one JSON object per line) as they come.
+ * Malformed and too long lines are reported with their line number and skipped. Golden tests drive this same class, so what they check is what users run.
  *
  * <p>In event time the output depends only on the input. In processing time every event is stamped with the
  * clock's time on arrival (events need no {@code ts}), and timers fire on the clock.
@@ -61,7 +60,7 @@ final class Replay {
      * @param lateOut where late-event lines go, or {@code null} to report them on {@code problems}
      * @param problems where malformed lines (and late events without {@code lateOut}) are reported
      */
-    Summary run(BufferedReader input, PrintWriter alerts, PrintWriter lateOut, PrintWriter problems)
+    Summary run(InputLines input, PrintWriter alerts, PrintWriter lateOut, PrintWriter problems)
             throws IOException {
         boolean processingTime = config.timeMode() == EngineConfig.TimeMode.PROCESSING;
         long[] lineNumber = {0};
@@ -109,8 +108,13 @@ final class Replay {
         Engine engine = new Engine(rules, config, listener);
         long malformed = 0;
         String text;
-        while ((text = input.readLine()) != null) {
+        while ((text = input.next()) != null) {
             lineNumber[0]++;
+            if (input.tooLong()) {
+                malformed++;
+                problems.println("line " + lineNumber[0] + ": " + input.tooLongMessage() + " (line skipped)");
+                continue;
+            }
             if (processingTime) {
                 engine.advanceProcessingTime(clock.getAsLong());
             }

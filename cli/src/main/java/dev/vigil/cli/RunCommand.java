@@ -3,11 +3,8 @@ package dev.vigil.cli;
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EventDecoder;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {"Run rules over NDJSON events (one JSON object per line with 'stream', 'ts' as epoch "
                 + "milliseconds or ISO-8601, and fields) and write alerts as NDJSON on stdout.",
             "A line {\"watermark\": ts} (optionally with \"stream\") advances the watermark explicitly. Malformed "
-                + "lines are reported on stderr with their line number and skipped; a summary goes to stderr."})
+                + "and too long lines are reported on stderr with their line number and skipped; a summary goes to "
+                + "stderr. Gzip-compressed input is read as such, whatever its name."})
 final class RunCommand implements Callable<Integer> {
     enum TimeChoice { event, processing }
 
@@ -46,6 +44,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "FILE|-", defaultValue = "-",
             description = "NDJSON events to read; - for standard input (default).")
     String events;
+
+    @Option(names = "--max-line-bytes", paramLabel = "N", defaultValue = "" + InputLines.DEFAULT_MAX_LINE_BYTES,
+            description = "Longest input line read, in bytes (after decompression); a longer line is reported and "
+                    + "skipped (default: ${DEFAULT-VALUE}, the server's largest WebSocket message).")
+    int maxLineBytes;
 
     @Option(names = "--time", defaultValue = "event", paramLabel = "event|processing",
             description = "event (default): buffer until the watermark, deterministic; processing: match on "
@@ -97,6 +100,10 @@ final class RunCommand implements Callable<Integer> {
         if (limits == null) {
             return Vigil.EXIT_USAGE;
         }
+        if (maxLineBytes < 1) {
+            err.println("vigil run: --max-line-bytes must be at least 1, got " + maxLineBytes);
+            return Vigil.EXIT_USAGE;
+        }
         if (maxWorkPerEvent < 1) {
             err.println("vigil run: --max-work-per-event must be at least 1, got " + maxWorkPerEvent);
             return Vigil.EXIT_USAGE;
@@ -127,7 +134,8 @@ final class RunCommand implements Callable<Integer> {
         Replay replay = new Replay(loaded.rules(), decoder, config, System::currentTimeMillis);
 
         PrintWriter out = spec.commandLine().getOut();
-        try (BufferedReader input = openEvents();
+        try (InputLines input = InputLines.of(events.equals("-") ? System.in : Files.newInputStream(Path.of(events)),
+                    maxLineBytes);
                 PrintWriter lateOut = late == null ? null
                         : new PrintWriter(Files.newBufferedWriter(late, StandardCharsets.UTF_8))) {
             Replay.Summary summary = replay.run(input, out, lateOut, err);
@@ -150,12 +158,4 @@ final class RunCommand implements Callable<Integer> {
         return problem;
     }
 
-    private BufferedReader openEvents() throws IOException {
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        if (events.equals("-")) {
-            return new BufferedReader(new InputStreamReader(System.in, decoder));
-        }
-        return new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of(events)), decoder));
-    }
 }

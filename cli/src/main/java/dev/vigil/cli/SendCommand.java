@@ -5,13 +5,10 @@ import dev.vigil.client.ServerAddress;
 import dev.vigil.client.TextMessages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,12 +30,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vigil send}: streams an NDJSON file of events (and watermarks) to a running server over its WebSocket,
  * one message per {@code --batch} lines, each acknowledged before the next is sent; refused lines are reported
- * with their line numbers in the file.
+ * with their line numbers in the file. Gzip-compressed input is read as such; a line longer than the server's
+ * largest WebSocket message (by default) is refused here, without being sent.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Stream NDJSON events to a running server over the WebSocket /v1/events, --batch lines per "
                 + "message, waiting for each acknowledgement. Refused lines are printed on stderr with their line "
-                + "number (the first " + SendCommand.MAX_REPORTED + "); a summary with every count goes to stdout.",
+                + "number (the first " + SendCommand.MAX_REPORTED + "); a summary with every count goes to stdout. "
+                + "Gzip-compressed input is read as such, whatever its name; a line longer than "
+                + InputLines.DEFAULT_MAX_LINE_BYTES + " bytes is refused without being sent.",
             "When the connection is lost, it stops at once and says the last line the server answered: send again "
                 + "from the line after it.",
             "Exit status: 0 every line accepted; 1 a line refused, or the connection lost on the way; 2 bad usage or "
@@ -114,16 +114,19 @@ final class SendCommand implements Callable<Integer> {
         }
         long lines = 0;
         long messages = 0;
-        try (BufferedReader reader = open()) {
+        try (InputLines reader = InputLines.of(input.equals("-") ? System.in : Files.newInputStream(Path.of(input)),
+                InputLines.DEFAULT_MAX_LINE_BYTES)) {
             List<String> frame = new ArrayList<>(batch);
             String line;
             while (true) {
-                line = reader.readLine();
-                if (line != null) {
+                line = reader.next();
+                boolean tooLong = line != null && reader.tooLong();
+                if (line != null && !tooLong) {
                     frame.add(line);
                     lines++;
                 }
-                if (frame.size() == batch || line == null && !frame.isEmpty()) {
+                // a too long line is refused here, after the lines before it: refusals are said in line order
+                if (!frame.isEmpty() && (frame.size() == batch || line == null || tooLong)) {
                     messages++;
                     String problem = sendAndAwait(socket, acks, frame, lines - frame.size() + 1, err);
                     if (problem != null) {
@@ -131,6 +134,12 @@ final class SendCommand implements Callable<Integer> {
                         return Vigil.EXIT_RULE_ERRORS;
                     }
                     frame.clear();
+                }
+                if (tooLong) {
+                    lines++;
+                    refused++;
+                    report(err, "line " + lines + ": " + reader.tooLongMessage() + " (not sent)", 1);
+                    answeredThrough = lines;   // refused here: sending again starts after it
                 }
                 if (line == null) {
                     break;
@@ -158,13 +167,6 @@ final class SendCommand implements Callable<Integer> {
         return ", " + unrouted + " of streams no rule reads: " + String.join(", ", unroutedStreams)
                 + (unroutedStreams.size() >= MAX_UNROUTED_STREAMS ? " (the first " + MAX_UNROUTED_STREAMS + " names)"
                         : "");
-    }
-
-    private BufferedReader open() throws IOException {
-        if (input.equals("-")) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        }
-        return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
     }
 
     /** Sends one message and reads its acknowledgement; returns why sending cannot go on, or null. */

@@ -33,12 +33,13 @@ public final class LoadGenerator {
     private LoadGenerator() {}
 
     /**
-     * Runs the bench described by {@code settings}, writing a progress line every few seconds to
-     * {@code progress}; throws when the run cannot be carried out (the message says why, for the user).
+     * Runs the bench described by {@code settings} over {@code http} (which decides the TLS certificates trusted),
+     * writing a progress line every few seconds to {@code progress}; throws when the run cannot be carried out (the
+     * message says why, for the user).
      */
-    public static BenchResult run(BenchSettings settings, PrintWriter progress) throws BenchException {
+    public static BenchResult run(BenchSettings settings, HttpClient http, PrintWriter progress)
+            throws BenchException {
         ServerEndpoint server = new ServerEndpoint(settings.server());
-        HttpClient http = HttpClient.newBuilder().connectTimeout(RulesClient.TIMEOUT).build();
         RulesClient rules = new RulesClient(http, server);
         rules.deploy(BenchRule.NAME, BenchRule.text(settings.connections()));
         try {

@@ -1,5 +1,6 @@
 package dev.vigil.loadgen;
 
+import dev.vigil.client.ConnectFailure;
 import dev.vigil.client.ServerAddress;
 import dev.vigil.wire.JsonCodec;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocketHandshakeException;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 
 /**
  * The server a run talks to ({@link ServerAddress}: addresses and token, as the other client commands use it), and
@@ -30,6 +32,12 @@ record ServerEndpoint(ServerAddress address) {
         while (cause.getCause() != null && !(cause instanceof IOException)) {
             cause = cause.getCause();
         }
+        for (Throwable inner = cause; inner != null; inner = inner.getCause()) {
+            if (inner instanceof SSLException) {   // said as the other client commands say it, with --cacert
+                return new BenchException(BenchException.Kind.UNREACHABLE, what + ": "
+                        + ConnectFailure.describe(base(), inner));
+            }
+        }
         if (cause instanceof WebSocketHandshakeException handshake) {
             return refused(what, handshake.getResponse().statusCode(), String.valueOf(handshake.getResponse().body()));
         }
@@ -43,7 +51,7 @@ record ServerEndpoint(ServerAddress address) {
     /** The failure for an unexpected HTTP status: a refused token, or the request refused for {@code body}. */
     BenchException refused(String what, int status, String body) {
         if (status == 401 || status == 403) {
-            String hint = token() == null ? " (no token given: pass --token)" : "";
+            String hint = token() == null ? " (no token given: pass --token or set VIGIL_TOKEN)" : "";
             return new BenchException(BenchException.Kind.TOKEN_REFUSED,
                     what + " answered " + status + ": " + ServerEndpoint.errorText(body) + hint);
         }

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,6 +136,61 @@ class CliTest {
         assertTrue(err.contains("line 6: expected a JSON object, got an array"), err);
         assertTrue(err.contains("line 9: missing field 'stream'"), err);
         assertTrue(err.contains("vigil run: 4 events, 2 alerts (1 matches, 1 timeouts), 0 late, 4 malformed"), err);
+    }
+
+    @Test
+    void runReadsGzipInputByItsBytesWhateverTheFileIsCalled() throws IOException {
+        Path rules = write("r.cep", RULE);
+        String text = """
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":1000}\r
+                {"stream":"payments","card_id":"c1","amount":1.5,"ts":2000}
+                {"stream":"payments","card_id":"c1","amount":900.0,"ts":3000}
+                """;
+        CliRun plain = vigil("run", "--rules", rules.toString(), "--events", write("e.ndjson", text).toString());
+        assertEquals(1, plain.outLines().size(), plain.err());
+        for (String name : List.of("e.ndjson.gz", "e2.ndjson")) {
+            Path gzipped = dir.resolve(name);
+            try (OutputStream gzip = new GZIPOutputStream(Files.newOutputStream(gzipped))) {
+                gzip.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+            CliRun result = vigil("run", "--rules", rules.toString(), "--events", gzipped.toString());
+            assertEquals(0, result.exit(), result.err());
+            assertEquals(plain.out(), result.out(), name);
+            assertTrue(result.err().contains("3 events, 1 alerts (1 matches, 0 timeouts), 0 late, 0 malformed"),
+                    name + ": " + result.err());
+        }
+        Path cut = dir.resolve("cut.ndjson.gz");
+        byte[] whole = Files.readAllBytes(dir.resolve("e2.ndjson"));
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 12));
+        CliRun damaged = vigil("run", "--rules", rules.toString(), "--events", cut.toString());
+        assertEquals(2, damaged.exit(), damaged.err());
+        assertTrue(damaged.err().contains("vigil run: stopped: the gzip data is damaged or cut short"), damaged.err());
+    }
+
+    @Test
+    void runSkipsALineLongerThanTheBoundSaysItsNumberAndGoesOn() throws IOException {
+        Path rules = write("r.cep", RULE);
+        String huge = "{\"stream\":\"payments\",\"pad\":\"" + "x".repeat(InputLines.DEFAULT_MAX_LINE_BYTES) + "\"}";
+        Path events = write("e.ndjson", """
+                {"stream":"payments","card_id":"c1","amount":1.0,"ts":1000}
+                %s
+                {"stream":"payments","card_id":"c1","amount":1.5,"ts":2000}
+                {"stream":"payments","card_id":"c1","amount":900.0,"ts":3000}
+                """.formatted(huge));
+        CliRun result = vigil("run", "--rules", rules.toString(), "--events", events.toString());
+        assertEquals(0, result.exit(), result.err());
+        assertEquals(1, result.outLines().size(), result.err());
+        assertTrue(result.err().startsWith("line 2: too long: more than 1048576 bytes (the bound on one line, as the "
+                + "server's on one WebSocket message) (line skipped)\n"), result.err());
+        assertTrue(result.err().contains("3 events, 1 alerts (1 matches, 0 timeouts), 0 late, 1 malformed, 0 for no "
+                + "rule, from 4 lines"), result.err());
+
+        CliRun tight = vigil("run", "--rules", rules.toString(), "--events", events.toString(), "--max-line-bytes",
+                "59");
+        assertTrue(tight.err().startsWith("line 2: too long: more than 59 bytes"), "lines 1 and 3 are 59 bytes: "
+                + tight.err());
+        assertTrue(tight.err().contains("\nline 4: too long: more than 59 bytes"), tight.err());
+        assertTrue(tight.err().contains("vigil run: 2 events, "), tight.err());
     }
 
     @Test

@@ -8,13 +8,16 @@ import dev.vigil.server.VigilServer;
 import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,21 @@ class ClientCommandsTest {
         assertEquals("sent 4 lines in 2 messages: 2 accepted (0 late), 2 refused\n", sent.out());
         assertTrue(sent.err().startsWith("line 2: "), sent.err());
         assertTrue(sent.err().contains("\nline 3: invalid JSON"), sent.err());
+    }
+
+    @Test
+    void aGzipFileIsSentAsItsLinesAndALineBeyondTheServersMessageBoundIsRefusedUnsent() throws Exception {
+        String good = "{\"stream\":\"payments\",\"ts\":\"2026-11-20T14:00:00Z\",\"card_id\":\"c1\",\"amount\":1.0}\n";
+        String huge = "{\"stream\":\"payments\",\"pad\":\"" + "x".repeat(InputLines.DEFAULT_MAX_LINE_BYTES) + "\"}\n";
+        Path events = dir.resolve("events.ndjson");   // no .gz: the bytes say what it is
+        try (OutputStream gzip = new GZIPOutputStream(Files.newOutputStream(events))) {
+            gzip.write((good + huge + good).getBytes(StandardCharsets.UTF_8));
+        }
+        CliRun sent = run("send", "--url", url, events.toString());
+        assertEquals(1, sent.exit(), sent.err());
+        assertEquals("sent 3 lines in 2 messages: 2 accepted (0 late), 1 refused\n", sent.out());
+        assertEquals("line 2: too long: more than " + InputLines.DEFAULT_MAX_LINE_BYTES + " bytes (the bound on one "
+                + "line, as the server's on one WebSocket message) (not sent)\n", sent.err());
     }
 
     @Test

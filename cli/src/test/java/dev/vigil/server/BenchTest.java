@@ -12,15 +12,23 @@ import dev.vigil.server.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code vigil bench} against a real server: every event it sends is acknowledged, every alert its data implies
@@ -90,11 +98,59 @@ class BenchTest {
             assertEquals(4, refused.exit());
             assertTrue(refused.err().startsWith("vigil bench: POST /v1/rules answered 401: authentication required"),
                     refused.err());
-            assertTrue(refused.err().endsWith("(no token given: pass --token)\n"), refused.err());
+            assertTrue(refused.err().endsWith("(no token given: pass --token or set VIGIL_TOKEN)\n"), refused.err());
 
             CliRun admitted = bench("--url", "http://127.0.0.1:" + server.port(), "--token", "s3cret", "--events",
                     "200", "--warmup", "0", "--keys", "20");
             assertEquals(0, admitted.exit(), admitted.err() + admitted.out());
+        } finally {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theTokenComesFromVigilTokenAndTheOldVariableStillWorksWithADeprecationLine(Vertx vertx) throws Exception {
+        VigilServer server = start(vertx, ServerConfig.of("127.0.0.1", 0, null)
+                .withTokens(List.of(AccessToken.parse("admin:s3cret"))));
+        try {
+            String url = "http://127.0.0.1:" + server.port();
+            // one after the other: two runs at once would deploy and delete the same bench rule
+            Process current = child(Map.of("VIGIL_TOKEN", "s3cret"), "--url", url, "--events", "200", "--warmup",
+                    "0", "--keys", "20");
+            assertTrue(current.waitFor(120, TimeUnit.SECONDS));
+            Process old = child(Map.of("VIGIL_BENCH_TOKEN", "s3cret"), "--url", url, "--events", "200", "--warmup",
+                    "0", "--keys", "20");
+            assertTrue(old.waitFor(120, TimeUnit.SECONDS));
+            String currentErr = new String(current.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            String oldErr = new String(old.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, current.exitValue(), currentErr);
+            assertFalse(currentErr.contains("deprecated"), currentErr);
+            assertEquals(0, old.exitValue(), oldErr);
+            assertTrue(oldErr.startsWith("vigil bench: VIGIL_BENCH_TOKEN is deprecated: set VIGIL_TOKEN instead"),
+                    oldErr);
+        } finally {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aSelfSignedServerIsBenchedWithCacertOrInsecureAndOtherwiseTheErrorSaysHow(Vertx vertx,
+            @TempDir Path dir) throws Exception {
+        Path cert = resource(dir, "server-cert.pem");
+        VigilServer server = start(vertx, ServerConfig.of("127.0.0.1", 0, null)
+                .withTls(new ServerConfig.Tls(cert, resource(dir, "server-key.pem"))));
+        try {
+            String url = "https://127.0.0.1:" + server.port();
+            CliRun untrusted = bench("--url", url, "--events", "10");
+            assertEquals(3, untrusted.exit(), untrusted.err());
+            assertTrue(untrusted.err().contains("trust it with --cacert FILE"), untrusted.err());
+            assertEquals(1, untrusted.err().lines().count(), "one line, no stack trace: " + untrusted.err());
+
+            CliRun trusted = bench("--url", url, "--cacert", cert.toString(), "--events", "200", "--warmup", "0",
+                    "--keys", "20");
+            assertEquals(0, trusted.exit(), trusted.err() + trusted.out());
+            CliRun insecure = bench("--url", url, "--insecure", "--events", "200", "--warmup", "0", "--keys", "20");
+            assertEquals(0, insecure.exit(), insecure.err() + insecure.out());
         } finally {
             server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
@@ -143,6 +199,28 @@ class BenchTest {
         args[0] = "bench";
         System.arraycopy(options, 0, args, 1, options.length);
         return CliRun.of(args);
+    }
+
+    /** {@code vigil bench} in a JVM of its own, with exactly the token variables {@code env} sets. */
+    private static Process child(Map<String, String> env, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
+                "dev.vigil.cli.Vigil", "bench"));
+        command.addAll(List.of(options));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().remove("VIGIL_TOKEN");
+        builder.environment().remove("VIGIL_BENCH_TOKEN");
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /** The server module's test certificate or key, copied out: inside its test jar it has no path. */
+    private static Path resource(Path dir, String name) throws IOException {
+        Path copy = dir.resolve(name);
+        try (InputStream in = BenchTest.class.getResourceAsStream("/tls/" + name)) {
+            Files.copy(in, copy);
+        }
+        return copy;
     }
 
     private static VigilServer start(Vertx vertx, ServerConfig config) throws Exception {

@@ -219,9 +219,12 @@ final class WebhookSink implements Sink {
                 attempt.request.reset();   // frees the connection the silent receiver holds
             }
         });
+        // No RequestOptions connect timeout: it arms Vert.x's own timer for getting a connection from the pool, and in
+        // Vert.x 5.0 that timer firing after the client closed throws a NullPointerException inside the pool
+        // (eclipse-vertx/vert.x#6263, fixed in 5.1.6), which also left the client's close incomplete. The deadline
+        // above bounds the whole attempt, connecting included; the client's TCP connect timeout bounds a connect.
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(spec.url().toString())
-                .setConnectTimeout(spec.timeoutMs())
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Idempotency-Key", attempt.delivery.id());
         for (Map.Entry<String, String> header : spec.headers().entrySet()) {

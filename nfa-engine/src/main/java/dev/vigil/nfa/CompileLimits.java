@@ -31,7 +31,7 @@ public record CompileLimits(int maxNestingDepth, int maxRepeatCount, int maxNfaS
     public static final String REPEAT_COUNT = ParseLimits.REPEAT_COUNT;
     public static final String NFA_STATES = "maxNfaStates";
     public static final String NFA_TRANSITIONS = "maxNfaTransitions";
-    public static final String COMPILE_TIMEOUT = "compileTimeoutMs";
+    public static final String COMPILE_TIMEOUT = "compileTimeout";
 
     public CompileLimits {
         new ParseLimits(maxNestingDepth, maxRepeatCount);   // validates both

@@ -62,7 +62,7 @@ class CompileLimitsTest {
         Diagnostic only = only(result);
         assertEquals(CompileLimits.COMPILE_TIMEOUT, only.limit(), only::render);
         assertEquals(2, only.line());
-        assertTrue(only.message().startsWith("rule 'slow' took more than 1000 ms to compile (compileTimeoutMs)"),
+        assertTrue(only.message().startsWith("rule 'slow' took more than 1000 ms to compile (compileTimeout)"),
                 only::render);
     }
 

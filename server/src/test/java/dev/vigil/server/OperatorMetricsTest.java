@@ -1,8 +1,11 @@
 package dev.vigil.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.server.config.ConfigKey;
+import dev.vigil.server.config.ConfigResolver;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.metrics.BuildInfo;
 import io.vertx.core.Vertx;
@@ -97,6 +100,22 @@ class OperatorMetricsTest {
         assertTrue(samples.get("process_uptime_seconds") > 0, text);
         assertTrue(samples.get("jvm_threads_live_threads") > 0, text);
         assertTrue(samples.containsKey("process_cpu_usage"), text);
+        for (ConfigKey old : ConfigResolver.DEPRECATED_ALIASES.values()) {
+            assertFalse(text.contains(old.key()), "a help text names the deprecated " + old.key());
+        }
+    }
+
+    @Test
+    void anIdleServersCheckpointAgeCountsFromTheLastCheckThatFoundNothingChanged() throws Exception {
+        server.pollUntil("/metrics", body -> MetricsTest.samples(body).get("vigil_checkpoint_age_seconds") >= 1.0);
+        long checkedAtMs = System.currentTimeMillis();
+        server.checkpointer().checkpointNow().get(RunningServer.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        Map<String, Double> samples = MetricsTest.samples(server.get("/metrics").body());
+        double sinceTheCheckSeconds = (System.currentTimeMillis() - checkedAtMs) / 1e3;
+        assertEquals(1.0, samples.get("vigil_checkpoints_completed_total"), "nothing changed: none written");
+        double age = samples.get("vigil_checkpoint_age_seconds");
+        assertTrue(age >= 0 && age <= sinceTheCheckSeconds, "the age counts from the check, " + sinceTheCheckSeconds
+                + " s ago, not from the checkpoint written more than 1 s ago: " + age);
     }
 
     @Test

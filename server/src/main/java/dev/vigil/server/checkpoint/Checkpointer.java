@@ -100,8 +100,9 @@ public final class Checkpointer implements AutoCloseable {
     /**
      * The checkpoint meters, read from the latest statistics when scraped: checkpoints (and savepoints) completed and
      * failed, and of the latest one its duration, the engine state's size, the longest shard pause and its age. The
-     * age grows while nothing is ingested, since a periodic checkpoint is skipped when nothing changed; none of the
-     * latest's gauges has a value (NaN) before this process took one.
+     * age is how long the state has had changes no checkpoint holds: it counts from the latest written, or from the
+     * latest periodic checkpoint skipped because nothing changed, so it stays below the interval on an idle server;
+     * none of the latest's gauges has a value (NaN) before this process took one.
      */
     public void registerMeters(MeterRegistry registry) {
         FunctionCounter.builder("vigil.checkpoints.completed", this, self -> self.stats.completed())
@@ -119,8 +120,9 @@ public final class Checkpointer implements AutoCloseable {
                 "The longest time one shard stopped handling events to write its state, for the latest checkpoint",
                 latest -> latest.longestPauseNanos() / 1e9);
         latestGauge(registry, "vigil.checkpoint.age", "seconds",
-                "Wall-clock time since the latest checkpoint or savepoint was written",
-                latest -> (clock.millis() - latest.latest().createdAtMs()) / 1e3);
+                "Wall-clock time since the engine state was last known to be all in a checkpoint or savepoint: "
+                        + "since the latest was written, or since a periodic checkpoint found nothing changed",
+                latest -> (clock.millis() - latest.currentAtMs()) / 1e3);
     }
 
     private void latestGauge(MeterRegistry registry, String name, String unit, String description,
@@ -150,6 +152,7 @@ public final class Checkpointer implements AutoCloseable {
 
     private void periodic() {
         if (ingest.logPosition() == lastPosition) {
+            stats = stats.stillCurrent(clock.millis());   // an idle server's state is as fresh as now
             return;
         }
         try {

@@ -176,7 +176,7 @@ public final class ConfigResolver {
             new ConfigKey(CompileLimits.NFA_TRANSITIONS, "VIGIL_MAX_NFA_TRANSITIONS", "--max-nfa-transitions", "N",
                     ConfigKey.Kind.POSITIVE_INT, "" + CompileLimits.DEFAULTS.maxNfaTransitions(),
                     "Transitions one rule's NFA may have; a larger rule is refused."),
-            new ConfigKey("compileTimeout", "VIGIL_COMPILE_TIMEOUT", "--compile-timeout", "DURATION",
+            new ConfigKey(CompileLimits.COMPILE_TIMEOUT, "VIGIL_COMPILE_TIMEOUT", "--compile-timeout", "DURATION",
                     ConfigKey.Kind.POSITIVE_DURATION, Durations.format(CompileLimits.DEFAULTS.compileTimeoutMs()),
                     "How long one rule may take to compile; a slower one is refused."),
             new ConfigKey("compileThreads", "VIGIL_COMPILE_THREADS", "--compile-threads", "N",
@@ -240,7 +240,7 @@ public final class ConfigResolver {
             alias("checkpointInterval", "checkpointIntervalMs", "VIGIL_CHECKPOINT_INTERVAL_MS",
                     "--checkpoint-interval-ms"),
             alias("logRetention", "logRetentionMs", "VIGIL_LOG_RETENTION_MS", "--log-retention-ms"),
-            alias("compileTimeout", CompileLimits.COMPILE_TIMEOUT, "VIGIL_COMPILE_TIMEOUT_MS", "--compile-timeout-ms"),
+            alias(CompileLimits.COMPILE_TIMEOUT, "compileTimeoutMs", "VIGIL_COMPILE_TIMEOUT_MS", "--compile-timeout-ms"),
             alias("backtestTimeout", "backtestTimeoutMs", "VIGIL_BACKTEST_TIMEOUT_MS", "--backtest-timeout-ms"),
             alias("stuckShardAfter", "stuckShardMs", "VIGIL_STUCK_SHARD_MS", "--stuck-shard-ms"));
 

@@ -369,7 +369,7 @@ public final class ServerVerticle extends VerticleBase {
      * {@code GET /ready}: 200 once the rules are loaded and every shard runs; 503 before, while stopping, after, while
      * ingestion is paused (the ingest log refuses batches: the data folder below its free-space reserve, or its disk
      * full; or the heap is nearly full), while the alert log refuses alerts, and while a shard is stuck on one
-     * command (longer than {@code stuckShardMs}), with that reason.
+     * command (longer than {@code stuckShardAfter}), with that reason.
      */
     private void ready(RoutingContext ctx) {
         String paused = ingest.refusal();

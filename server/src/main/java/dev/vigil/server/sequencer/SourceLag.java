@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
  * else {@code ws-N} for a WebSocket connection, {@code http} for {@code POST /v1/events}).
  * <ul>
  *   <li>{@code vigil_source_silence_seconds}: time since the source's last message (events or a watermark), by the
- *       sequencer's clock: what the idle timeout ({@code sourceIdleTimeoutMs}) is compared with.</li>
+ *       sequencer's clock: what the idle timeout ({@code sourceIdleTimeout}) is compared with.</li>
  *   <li>{@code vigil_source_lag_seconds}: the wall clock minus the newest event time the source has sent (over its
  *       streams): how far its events trail real time. Events with made-up or replayed times (the examples' small
  *       timestamps, a backfill) show a large lag; NaN before the source's first event.</li>

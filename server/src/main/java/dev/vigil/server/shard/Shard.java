@@ -307,7 +307,7 @@ public final class Shard implements Agent {
         gauge(registry, "vigil.shard.command.seconds", Shard::commandSeconds,
                 "How long the shard has been on the command it is handling (0 between commands)");
         gauge(registry, "vigil.shard.stuck", stuck -> stuck.stuckReason() == null ? 0 : 1,
-                "1 while the shard has been on one command longer than stuckShardMs (then /ready answers 503), else 0");
+                "1 while the shard has been on one command longer than stuckShardAfter (then /ready answers 503), else 0");
     }
 
     private void gauge(MeterRegistry registry, String name, ToDoubleFunction<Shard> value, String description) {
