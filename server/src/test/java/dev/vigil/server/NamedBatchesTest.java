@@ -114,6 +114,26 @@ class NamedBatchesTest {
         }
     }
 
+    /** NDJSON after a line {"batch": ...} alone is a named batch too; its refused lines are indexed after it. */
+    @Test
+    void ndjsonAfterABatchLineIsANamedBatch(Vertx vertx) throws Exception {
+        try (RunningServer server = RunningServer.start(vertx)) {
+            BlockingQueue<String> acks = new LinkedBlockingQueue<>();
+            WebSocket socket = server.openSocket("/v1/events", new TextFrames(acks));
+            String message = "{\"batch\": \"lines:0\"}\n" + FIRST + "not json\n";
+            socket.sendText(message, true).get(10, TimeUnit.SECONDS);
+            socket.sendText(message, true).get(10, TimeUnit.SECONDS);
+            JsonObject first = new JsonObject(acks.poll(10, TimeUnit.SECONDS));
+            assertEquals("lines:0", first.getString("batch"));
+            assertEquals(2, first.getInteger("accepted"));
+            assertEquals(1, first.getInteger("refused"));
+            assertEquals(2, first.getJsonArray("errors").getJsonObject(0).getInteger("index"), first.encode());
+            assertFalse(first.getBoolean("duplicate"));
+            assertTrue(new JsonObject(acks.poll(10, TimeUnit.SECONDS)).getBoolean("duplicate"));
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "");
+        }
+    }
+
     @Test
     void malformedBatchIdsAreRefusedSayingWhatIsWrong(Vertx vertx) throws Exception {
         try (RunningServer server = RunningServer.start(vertx)) {

@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * One body of events split into its elements and classified: a WebSocket text message or a {@code POST /v1/events}
  * body, each a JSON array of events when its first non-blank character is {@code [}, else NDJSON, one event or
- * watermark per line (a message holding one JSON object is one line of NDJSON), or a named batch: one JSON object
- * {@code {"batch": "<producer>:<sequence>", "events": [...]}} whose array holds the elements ({@link BatchId}).
+ * watermark per line (a message holding one JSON object is one line of NDJSON), or a named batch ({@link BatchId}):
+ * NDJSON after a first line {@code {"batch": "<producer>:<sequence>"}}, or one JSON object
+ * {@code {"batch": "<producer>:<sequence>", "events": [...]}} whose array holds the elements.
  *
  * <p>Elements are numbered from 0: the position in the array, or the line in the NDJSON text. The good elements
  * form the {@code batch}, in order; each bad one is refused by its index. A frame whose JSON array does not parse
@@ -82,20 +83,29 @@ public record EventFrame(List<InputLine> batch, List<ElementError> errors, int r
     private static final java.util.Set<String> BATCH_KEYS = java.util.Set.of("batch", "events");
 
     /**
-     * A named batch, or a frame refused whole when the object is one but malformed; null when the text is not one
-     * JSON object with a {@code "batch"} and without a {@code "stream"} (it is then read as NDJSON: an event may
-     * have a field called batch).
+     * A named batch, or a frame refused whole when it names one badly; null when the text names no batch (it is
+     * then read as NDJSON or an array: an event may have a field called batch). Two forms: NDJSON whose first line
+     * is {@code {"batch": "<producer>:<sequence>"}} alone, naming the lines after it (the form {@code vigil send}
+     * uses: each event's text is kept as sent); or one object {@code {"batch": ..., "events": [...]}}.
      */
     private static EventFrame named(String text, EventDecoder decoder) {
-        Object json;
-        try {
-            json = JsonCodec.parseInput(text);
-        } catch (JsonProcessingException notOneObject) {
-            return null;   // NDJSON of several lines, or broken: read line by line, which says what is wrong where
+        int newline = text.indexOf('\n');
+        if (newline >= 0 && parsed(text.substring(0, newline)) instanceof java.util.Map<?, ?> head
+                && head.size() == 1 && head.containsKey("batch")) {
+            Object id = head.get("batch");
+            String problem = id instanceof String ? null : "field 'batch' must be a string "
+                    + "\"<producer>:<sequence>\"";
+            BatchId batch = null;
+            try {
+                batch = problem == null ? BatchId.parse((String) id) : null;
+            } catch (IllegalArgumentException malformed) {
+                problem = "field 'batch': " + malformed.getMessage();
+            }
+            return problem != null ? refused(problem) : lines(text.substring(newline + 1), decoder).named(batch);
         }
-        if (!(json instanceof java.util.Map<?, ?> object) || !object.containsKey("batch")
+        if (!(parsed(text) instanceof java.util.Map<?, ?> object) || !object.containsKey("batch")
                 || object.containsKey("stream")) {
-            return null;
+            return null;   // NDJSON of several lines, or broken: read line by line, which says what is wrong where
         }
         for (Object key : object.keySet()) {
             if (!BATCH_KEYS.contains(key)) {
@@ -122,7 +132,16 @@ public record EventFrame(List<InputLine> batch, List<ElementError> errors, int r
         return elements.frame().named(name);
     }
 
-    /** Whether the text could be a named batch: its first non-blank character is '{' and it mentions "batch". */
+    /** The JSON value of {@code text}, or null when it is not JSON. */
+    private static Object parsed(String text) {
+        try {
+            return JsonCodec.parseInput(text);
+        } catch (JsonProcessingException notJson) {
+            return null;
+        }
+    }
+
+    /** Whether the text could name a batch: its first non-blank character is '{' and it mentions "batch". */
     private static boolean mayNameABatch(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
