@@ -122,7 +122,8 @@ final class Replay {
             if (line instanceof InputLine.EventLine eventLine) {
                 Event event = eventLine.event();
                 if (processingTime && event.timestamp() == Long.MIN_VALUE) {
-                    event = new Event(event.stream(), clock.getAsLong(), event.sequence(), event.fields());
+                    event = new Event(event.stream(), clock.getAsLong(), event.sequence(), event.identity(),
+                            event.fields());
                 }
                 engine.offer(event);
             } else if (line instanceof InputLine.WatermarkLine watermark) {

@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.EventTime;
@@ -62,15 +63,89 @@ class ClientCommandsTest {
 
         CliRun watched = watching.get(20, TimeUnit.SECONDS);
         assertEquals(0, watched.exit(), watched.err());
+        // vigil send names its batches, so alert ids derive from the batches (stable across resends), not from the
+        // line numbers vigil run's golden ids come from: everything else is the same
+        assertEquals(withoutIds(expected), withoutIds(List.of(watched.out().split("\n"))));
+    }
+
+    /** The alerts as JSON without their ids, sorted. */
+    private static List<String> withoutIds(List<String> alerts) {
+        List<String> contents = new ArrayList<>();
+        for (String line : alerts) {
+            JsonObject alert = new JsonObject(line);
+            alert.remove("id");
+            contents.add(alert.encode());
+        }
+        return contents.stream().sorted().toList();
+    }
+
+    /**
+     * A file sent again is taken once: its batches are named after the file and their index, so the server
+     * acknowledges those it took as duplicates, the alerts keep their ids, and --resume skips them altogether.
+     */
+    @Test
+    void aFileSentAgainIsTakenOnceAndResumeSkipsWhatTheServerTook() throws Exception {
+        Path events = example().resolve("events.ndjson");
+        String producer = SendCommand.producerOf(events, 7);
+        assertTrue(producer.matches("file-[0-9a-f]{16}"), producer);
+        assertEquals(producer, SendCommand.producerOf(events, 7), "the same file and cuts: the same producer");
+        assertNotEquals(producer, SendCommand.producerOf(events, 8), "other cuts: another producer");
+
+        CliRun first = run("send", "--url", url, "--batch", "7", events.toString());
+        assertEquals("sent 40 lines in 6 messages: 40 accepted (0 late), 0 refused\n", first.out(), first.err());
+        Path end = Files.writeString(dir.resolve("end.ndjson"), "{\"watermark\": " + EventTime.MAX_MS + "}\n");
+        assertEquals(0, run("send", "--url", url, "--producer", "end", end.toString()).exit());
+        int expected = Files.readAllLines(example().resolve("expected-alerts.ndjson")).size();
+        List<String> ids = alertIds(expected);
+
+        CliRun again = run("send", "--url", url, "--batch", "7", events.toString());
+        assertEquals(0, again.exit(), again.err());
+        assertEquals("sent 40 lines in 6 messages: 40 accepted (0 late), of them 6 batch(es) of " + producer
+                + " taken before and not again, 0 refused\n", again.out());
+        CliRun resumed = run("send", "--url", url, "--batch", "7", "--resume", events.toString());
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertEquals("skipped lines 1-40 (batches " + producer + ":0-5, taken before); sent 0 lines in 0 messages: "
+                + "0 accepted (0 late), 0 refused\n", resumed.out());
+        assertEquals(0, run("send", "--url", url, "--producer", "end", end.toString()).exit());
+        String metrics = get("/metrics");
+        assertTrue(metrics.contains("vigil_events_in_total{stream=\"payments\"} 40.0"), metrics);
+        assertTrue(metrics.contains("vigil_duplicate_batches_total 7.0"), metrics);
+        assertEquals(ids, alertIds(expected), "no alert came twice, none changed");
+        assertEquals(0, new JsonObject(get("/v1/producers/end")).getInteger("sequence"));
+    }
+
+    @Test
+    void resumeNeedsAProducerForStandardInputAndAProducerIdThatIsOne() {
+        CliRun stdin = run("send", "--url", url, "--resume", "-");
+        assertEquals(2, stdin.exit());
+        assertEquals("vigil send: --resume needs named batches: give --producer when reading standard input\n",
+                stdin.err());
+        CliRun bad = run("send", "--url", url, "--producer", "no spaces", example().resolve("events.ndjson")
+                .toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().startsWith("vigil send: --producer: a batch's producer must be 1 to 64 letters"),
+                bad.err());
+    }
+
+    /** The ids of the server's alerts once it has {@code count} of them (they are logged shortly after the events). */
+    private List<String> alertIds(int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        io.vertx.core.json.JsonArray alerts = new io.vertx.core.json.JsonArray(get("/v1/alerts"));
+        while (alerts.size() < count && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            alerts = new io.vertx.core.json.JsonArray(get("/v1/alerts"));
+        }
         List<String> ids = new ArrayList<>();
-        for (String line : watched.out().split("\n")) {
-            ids.add(new JsonObject(line).getString("id"));
+        for (Object alert : alerts) {
+            ids.add(((JsonObject) alert).getString("id"));
         }
-        List<String> expectedIds = new ArrayList<>();
-        for (String line : expected) {
-            expectedIds.add(new JsonObject(line).getString("id"));
-        }
-        assertEquals(expectedIds.stream().sorted().toList(), ids.stream().sorted().toList());
+        assertEquals(count, ids.size());
+        return ids;
+    }
+
+    private String get(String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

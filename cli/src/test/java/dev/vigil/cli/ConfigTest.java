@@ -299,7 +299,7 @@ class ConfigTest {
                 + "kafkaDeadLetterTopic, kafkaStartFrom, maxNestingDepth, "
                 + "maxRepeatCount, maxNfaStates, maxNfaTransitions, compileTimeout, compileThreads, "
                 + "backtestTimeout, backtestMaxEvents, maxWorkPerEvent, stuckShardAfter, maxKeys, maxKeysPerRule, "
-                + "heapPausePercent, heapResumePercent, logFormat, logLevel, accessLog, sinks, kafkaProperties",
+                + "heapPausePercent, heapResumePercent, maxProducers, logFormat, logLevel, accessLog, sinks, kafkaProperties",
                 problem(Map.of(), "--config", file.toString()));
     }
 

@@ -150,6 +150,8 @@ class ErrorPathsTest {
                 Mistake.of(m + ": no such file", "send", "--url", noServer, m),
                 Mistake.of(f + ": is a folder, not a file", "send", "--url", noServer, f),
                 Mistake.of("--batch must be at least 1, got 0", "send", "--batch", "0", events.toString()),
+                Mistake.of("--producer: a batch's producer must be 1 to 64", "send", "--producer", "a b",
+                        events.toString()),
                 Mistake.of("--url ftp://x must look like", "send", "--url", "ftp://x", events.toString()),
                 Mistake.of("--cacert " + m + ": no such file", "send", "--cacert", m, events.toString()),
                 Mistake.of("--cacert " + notPem + ": ", "send", "--cacert", notPem.toString(), events.toString()),

@@ -71,7 +71,7 @@ class CrashTest {
     private static final long SETTLE_TIMEOUT_MS = 60_000;
     private static final String SOURCE = "/v1/events?source=crash";
 
-    private static final String RULES = """
+    static final String RULES = """
             STREAM crash (key STRING, kind STRING, n LONG, ts TIMESTAMP) WATERMARK DELAY 1 SECOND;
 
             -- every event lands in an alert: each starts a run of 8 consecutive events of its key, which completes
@@ -259,7 +259,7 @@ class CrashTest {
      * One process from start to end, so its counters tell when it is done: every event reached every rule, no
      * partial match is left after the final watermark, and every alert the rules counted is in the log.
      */
-    private static void awaitReferenceSettled(ServerProcess server, int events) throws Exception {
+    static void awaitReferenceSettled(ServerProcess server, int events) throws Exception {
         long deadline = System.currentTimeMillis() + SETTLE_TIMEOUT_MS;
         EngineSnapshot engine = EngineSnapshot.of(server);
         while (!(engine.idle() && engine.eventsIn() == (long) events * RULE_COUNT
@@ -279,7 +279,7 @@ class CrashTest {
      * when it has logged none for {@link #GIVE_UP_QUIET_MS} (a server that lost state may hold partial matches
      * that no watermark will ever end).
      */
-    private static void awaitCrashRunSettled(ServerProcess server) throws Exception {
+    static void awaitCrashRunSettled(ServerProcess server) throws Exception {
         long deadline = System.currentTimeMillis() + SETTLE_TIMEOUT_MS;
         EngineSnapshot engine = EngineSnapshot.of(server);
         long lastChange = System.currentTimeMillis();
@@ -299,7 +299,7 @@ class CrashTest {
     }
 
     /** The events ({@code n}) that are in no {@code crash_chunks} alert, in order. */
-    private static List<Integer> uncoveredEvents(List<JsonObject> alerts, int events) {
+    static List<Integer> uncoveredEvents(List<JsonObject> alerts, int events) {
         BitSet covered = new BitSet(events);
         for (JsonObject alert : alerts) {
             if (!"crash_chunks".equals(alert.getString("rule"))) {

@@ -63,6 +63,22 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(String name, Path folder, Path rules, Path data, List<String> launcher,
             List<String> serveArgs) throws IOException {
+        ServerProcess server = launch(name, folder, rules, data, launcher, serveArgs);
+        try {
+            server.port = server.awaitPort();
+        } catch (RuntimeException | IOException failure) {
+            server.close();
+            throw failure;
+        }
+        return server;
+    }
+
+    /**
+     * As {@link #start(String, Path, Path, Path, List, List)}, without waiting until it listens: to kill a server
+     * while it starts (recovering its data folder). It has no port.
+     */
+    static ServerProcess launch(String name, Path folder, Path rules, Path data, List<String> launcher,
+            List<String> serveArgs) throws IOException {
         Path tmp = Files.createDirectories(folder.resolve("tmp"));
         List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command()
@@ -79,14 +95,7 @@ final class ServerProcess implements AutoCloseable {
         Path err = folder.resolve(name + ".err");
         Process process = new ProcessBuilder(command).directory(folder.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        ServerProcess server = new ServerProcess(name, process, out, err);
-        try {
-            server.port = server.awaitPort();
-        } catch (RuntimeException | IOException failure) {
-            server.close();
-            throw failure;
-        }
-        return server;
+        return new ServerProcess(name, process, out, err);
     }
 
     private int awaitPort() throws IOException {

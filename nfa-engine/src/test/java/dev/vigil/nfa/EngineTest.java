@@ -111,6 +111,37 @@ class EngineTest {
         assertEquals(11_100, timeout.timeoutAt());
     }
 
+    /**
+     * Alert ids come from the events' identities, not their numbers: the same events numbered otherwise (another
+     * interleaving of sources, a resend after a crash) give the same ids; other identities give other ids.
+     */
+    @Test
+    void alertIdsDeriveFromIdentitiesNotSequenceNumbers() {
+        List<String> first = idsOf(new long[] {1, 2, 3}, new long[] {-11, -12, -13});
+        assertEquals(first, idsOf(new long[] {1_001, 1_005, 2_000}, new long[] {-11, -12, -13}));
+        assertNotEquals(first, idsOf(new long[] {1, 2, 3}, new long[] {-11, -12, -14}));
+        assertEquals(idsOf(new long[] {1, 2, 3}, new long[] {1, 2, 3}), idsOf(new long[] {1, 2, 3}, null),
+                "an event without an identity of its own is named by its number");
+    }
+
+    private List<String> idsOf(long[] sequences, long[] identities) {
+        Recorder out = new Recorder();
+        Engine engine = new Engine(compile(ABC), EngineConfig.defaults(), out);
+        String[] types = {"A", "B", "C"};
+        for (int i = 0; i < 3; i++) {
+            Event plain = event("k1", types[i], i, 1_000 + i);
+            engine.offer(identities == null ? new Event(plain.stream(), plain.timestamp(), sequences[i], plain.fields())
+                    : new Event(plain.stream(), plain.timestamp(), sequences[i], identities[i], plain.fields()));
+        }
+        engine.finish();
+        List<String> ids = new ArrayList<>();
+        for (Alert alert : out.alerts) {
+            ids.add(alert.id());
+        }
+        assertEquals(1, ids.size());
+        return ids;
+    }
+
     @Test
     void outOfOrderEventsWithinTheDelayAreSortedBeforeMatching() {
         Recorder out = new Recorder();

@@ -332,10 +332,11 @@ public final class VigilServer {
             }
         }
         Ingest ingest = new Ingest(shards, log, registry, config.watermarkDelayMs(),
-                TimeUnit.MILLISECONDS.toNanos(config.sourceIdleTimeoutMs()), System::nanoTime);
+                TimeUnit.MILLISECONDS.toNanos(config.sourceIdleTimeoutMs()), System::nanoTime,
+                config.memory().maxProducers());
         if (restart != null) {
             Checkpoint cut = restart.checkpoint();
-            ingest.restore(cut.sequence(), cut.watermarks());
+            ingest.restore(cut.sequence(), cut.watermarks(), cut.producers());
         }
         return ingest;
     }

@@ -58,6 +58,7 @@ class AuthTest {
             new Call("GET", "/v1/alerts", null, Role.READ, 200),
             new Call("POST", "/v1/events", EVENT, Role.INGEST, 202),
             new Call("GET", "/v1/events", null, Role.INGEST, 400),   // a plain GET: "connect with a WebSocket"
+            new Call("GET", "/v1/producers/nobody", null, Role.INGEST, 404),   // no batch of it remembered
             new Call("POST", "/v1/rules/validate", RULE, Role.ADMIN, 200),
             new Call("GET", "/v1/rules", null, Role.ADMIN, 200),
             new Call("GET", "/v1/rules/small_then_big", null, Role.ADMIN, 200),

@@ -166,7 +166,7 @@ class IngestLogFailureTest {
         }
 
         @Override
-        public long append(String source, List<InputLine> batch) {
+        public long append(String source, dev.vigil.wire.BatchId name, List<InputLine> batch) {
             if (failure != null) {
                 String why = failure;
                 failure = null;
@@ -181,7 +181,7 @@ class IngestLogFailureTest {
                 }
             }
             batches.add(lines);
-            return numbering.append(source, batch);
+            return numbering.append(source, name, batch);
         }
 
         @Override

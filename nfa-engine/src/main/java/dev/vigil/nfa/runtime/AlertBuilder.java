@@ -18,8 +18,9 @@ import java.util.Map;
  * the deterministic id.
  *
  * <p>The id is a SHA-256 digest (first 128 bits, hex) of the rule name and version, the alert kind, the key and,
- * per variable, the sequence numbers of the bound events. Sequence numbers are positions in the input, so the
- * same rule version over the same input always yields the same ids, and a replay can be deduplicated.
+ * per variable, the identities of the bound events ({@link Event#identity}: the sequence number, a position in the
+ * input, unless the source named its events otherwise), so the same rule version over the same input always yields
+ * the same ids, and a replay can be deduplicated.
  * Unqualified fields in {@code EMIT} read the match's last event.
  *
  * <p><b>Not thread-safe:</b> one per rule runtime.
@@ -84,7 +85,7 @@ final class AlertBuilder {
         for (Map.Entry<String, List<Event>> bound : events.entrySet()) {
             canonical.append('\u0000').append(bound.getKey()).append(':');
             for (Event event : bound.getValue()) {
-                canonical.append(event.sequence()).append(',');
+                canonical.append(event.identity()).append(',');
             }
         }
         byte[] digest = sha256.digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

@@ -32,12 +32,13 @@ import java.util.Map;
 public final class EngineSnapshot {
     /** "VGSN": the first four bytes of every snapshot. */
     public static final int MAGIC = 0x5647534E;
-    /** The format written; a reader accepts exactly the versions it knows: this one, 2 and 1. */
-    public static final int VERSION = 3;
+    /** The format written; a reader accepts exactly the versions it knows: this one, 3, 2 and 1. */
+    public static final int VERSION = 4;
     /**
      * The oldest format read: version 1 lacks the rules' work-bound and eviction counters (restored as 0) and each
      * key's place in the order of eviction (see {@link RuleStateReader}); versions 1 and 2 lack the count of partial
-     * matches dropped on replacement (restored as 0).
+     * matches dropped on replacement (restored as 0); versions 1 to 3 lack the events' identities (restored as their
+     * sequence numbers, which is what alert ids were derived from then).
      */
     public static final int OLDEST_VERSION = 1;
 
@@ -189,7 +190,7 @@ public final class EngineSnapshot {
                     + " is not supported: this engine reads versions " + OLDEST_VERSION + " to " + VERSION);
         }
         int format = version;
-        SnapshotInput input = new SnapshotInput(in);
+        SnapshotInput input = new SnapshotInput(in, format);
         return guarded(() -> {
             int mode = input.readVarInt();
             EngineConfig.TimeMode[] modes = EngineConfig.TimeMode.values();

@@ -28,7 +28,7 @@ public final class KeyStateCodec implements KeyStateFormat {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);   // reset keeps its buffer
     private final SnapshotOutput out = new SnapshotOutput(new DataOutputStream(bytes), 16);
     private final RuleStateWriter writer = new RuleStateWriter(out);
-    private final SnapshotInput in = new SnapshotInput(null);
+    private final SnapshotInput in = new SnapshotInput(null, EngineSnapshot.VERSION);
     private final RuleStateReader reader = new RuleStateReader(in, EngineSnapshot.VERSION);
     private final PartialMatchesGraph.Builder builder;
 

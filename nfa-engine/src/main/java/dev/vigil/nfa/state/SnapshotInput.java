@@ -26,6 +26,8 @@ final class SnapshotInput {
     private static final int MAX_LENGTH = 1 << 28;
 
     private DataInput in;
+    /** The format version read ({@link EngineSnapshot#VERSION} or older): events of version 3 and below have no identity. */
+    private final int version;
     private byte[] buffer = new byte[SnapshotOutput.CHUNK];
     private int position;
     private int limit;
@@ -35,8 +37,9 @@ final class SnapshotInput {
     private final List<String> names = new ArrayList<>();
     private char[] chars = new char[64];
 
-    SnapshotInput(DataInput in) {
+    SnapshotInput(DataInput in, int version) {
         this.in = in;
+        this.version = version;
     }
 
     /** Starts over on another input (one key's value after another), keeping the buffers. */
@@ -231,7 +234,8 @@ final class SnapshotInput {
             String stream = readName();
             long timestamp = readLong();
             long sequence = readLong();
-            Event event = new Event(stream, timestamp, sequence, readMap());
+            long identity = version >= 4 ? sequence + readLong() : sequence;
+            Event event = new Event(stream, timestamp, sequence, identity, readMap());
             events.add(event);
             return event;
         }

@@ -202,6 +202,7 @@ final class SnapshotOutput {
         writeName(event.stream());
         writeLong(event.timestamp());
         writeLong(event.sequence());
+        writeLong(event.identity() - event.sequence());   // one byte for an event that is named by its number
         writeMap(event.fields());
     }
 

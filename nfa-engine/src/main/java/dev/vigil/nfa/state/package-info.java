@@ -10,9 +10,9 @@
  * {@link dev.vigil.nfa.match.PartialMatchesGraph}, which know their packages' internals; this package only knows
  * bytes. Threading: a snapshot is written and read by the thread that owns the engine; nothing here is shared.
  *
- * <h2>Format, version 3</h2>
+ * <h2>Format, version 4</h2>
  * <pre>
- * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (3)    big-endian, through DataOutput
+ * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (4)    big-endian, through DataOutput
  *             chunk* , int 0 , int CRC-32 of every chunk's payload
  * chunk     = int length (1 .. 2^20), payload bytes               the payloads concatenated form the body
  * body      = varint timeMode, varint sliceIndex, varint sliceCount, long unrouted, long processingTimeMs,
@@ -38,7 +38,8 @@
  * run       = varint state, varint node number + 1, version, long startTs, long previousTs,
  *             varint start entry number + 1, long serial
  * version   = varint length (&gt;= 1), varint digit * length
- * event     = varint 0, name stream, long timestamp, long sequence, map fields     first time in the snapshot
+ * event     = varint 0, name stream, long timestamp, long sequence, long identity - sequence, map fields
+ *                                                          first time in the snapshot
  *           | varint n                                     the n-th event written (1-based), shared by identity
  * name      = varint 0, string   (then numbered, up to 4096 names) | varint n   (the n-th name, 1-based)
  * string    = varint UTF-16 length, each char in 1-3 bytes (UTF-8 style, surrogates one by one)
@@ -53,7 +54,9 @@
  * <p>Version 1 lacked {@code workBoundTrips}, {@code evictedKeys} and {@code heldSince}; it is still read (as 0, 0
  * and 0: the keys holding partial matches are then ordered for eviction as they are visited), so savepoints of
  * earlier builds restore. Versions 1 and 2 lacked {@code droppedOnReplace} (partial matches of replaced versions
- * the rule did not keep, see {@link dev.vigil.nfa.state.Replacement}); it is read as 0.
+ * the rule did not keep, see {@link dev.vigil.nfa.state.Replacement}); it is read as 0. Versions 1 to 3 lacked
+ * each event's identity ({@link dev.vigil.nfa.Event#identity}, what alert ids derive from); it is read as the
+ * event's sequence, which is what those versions derived alert ids from.
  *
  * <p>Compatibility: a change to the format bumps {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}; a reader
  * accepts the versions it knows, and another is rejected with a message that names them (the server falls back to

@@ -93,6 +93,62 @@ class SnapshotContractTest {
                 after.lines.get(0));
     }
 
+    /**
+     * A snapshot of format 3 (written by the build before events had identities, kept in
+     * {@code snapshots/abc-v3.b64}: {@link #engineWithState} of {@code ABC}) restores with every event's identity
+     * equal to its sequence, so the alerts it completes keep the ids an uninterrupted run gives.
+     */
+    @Test
+    void aFormat3SnapshotRestoresWithIdentitiesEqualToSequences() throws IOException {
+        byte[] v3;
+        try (var in = SnapshotContractTest.class.getResourceAsStream("/snapshots/abc-v3.b64")) {
+            v3 = java.util.Base64.getMimeDecoder().decode(in.readAllBytes());
+        }
+        assertEquals(3, ByteBuffer.wrap(v3).getInt(4));
+        SnapshotChain.Transcript uninterrupted = new SnapshotChain.Transcript();
+        Engine engine = engineWithState(ABC, uninterrupted);
+        long next = sequence;
+        engine.offer(event("k1", "C", 1_400, null));
+        engine.finish();
+
+        sequence = next;
+        SnapshotChain.Transcript restored = new SnapshotChain.Transcript();
+        Engine again = restore(ABC, config(), restored, v3).engine();
+        again.offer(event("k1", "C", 1_400, null));
+        again.finish();
+        assertEquals(1, restored.alerts);
+        assertEquals(uninterrupted.lines, restored.lines);
+    }
+
+    /** Events named by their source keep their identity through a snapshot: the alert id is the same. */
+    @Test
+    void identitiesOfHeldEventsSurviveASnapshot() throws IOException {
+        SnapshotChain.Transcript uninterrupted = new SnapshotChain.Transcript();
+        SnapshotChain.Transcript restored = new SnapshotChain.Transcript();
+        Engine engine = new Engine(EngineSnapshotTest.compile(ABC), config(), uninterrupted);
+        engine.offer(named("k1", "A", 1_000, 1, -7_000_000_000_000_000_001L));
+        engine.offer(named("k1", "B", 1_010, 2, 42));
+        byte[] bytes = SnapshotChain.snapshot(engine);
+        engine.offer(named("k1", "C", 1_020, 3, Long.MIN_VALUE));
+        engine.finish();
+
+        Engine again = restore(ABC, config(), restored, bytes).engine();
+        again.offer(named("k1", "C", 1_020, 3, Long.MIN_VALUE));
+        again.finish();
+        assertEquals(1, restored.alerts);
+        assertEquals(uninterrupted.lines, restored.lines);
+        assertTrue(restored.lines.get(0).contains("events@1000#1~-7000000000000000001"), restored.lines.get(0));
+        assertArrayEquals(bytes, SnapshotChain.snapshot(restore(ABC, config(), new SnapshotChain.Transcript(),
+                bytes).engine()));
+    }
+
+    private static Event named(String key, String type, long ts, long sequence, long identity) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("key", key);
+        fields.put("type", type);
+        return new Event("events", ts, sequence, identity, fields);
+    }
+
     @Test
     void snapshotOfARestoredEngineHasTheSameBytes() throws IOException {
         byte[] bytes = SnapshotChain.snapshot(engineWithState(ABC + AB, new SnapshotChain.Transcript()));
@@ -227,7 +283,7 @@ class SnapshotContractTest {
         ByteBuffer.wrap(bytes).putInt(4, 99);
         SnapshotFormatException thrown = assertThrows(SnapshotFormatException.class,
                 () -> restore(ABC, config(), new SnapshotChain.Transcript(), bytes));
-        assertEquals("engine snapshot format version 99 is not supported: this engine reads versions 1 to 3",
+        assertEquals("engine snapshot format version 99 is not supported: this engine reads versions 1 to 4",
                 thrown.getMessage());
     }
 

@@ -1,6 +1,7 @@
 package dev.vigil.server.checkpoint;
 
 import dev.vigil.server.rules.RuleText;
+import dev.vigil.server.sequencer.ProducerWindow;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,20 +20,28 @@ import java.util.Objects;
  * @param watermarks each stream's watermark at the cut
  * @param rules the rules running at the cut, in deployment order
  * @param shards each shard's engine state, as {@code Engine.snapshot} wrote it; the list's size is the shard count
+ * @param producers the producers of named batches remembered at the cut, least recently active first
  */
 public record Checkpoint(long id, String name, long position, long createdAtMs, String serverVersion, long sequence,
-        Map<String, Long> watermarks, List<RuleText> rules, List<byte[]> shards) {
+        Map<String, Long> watermarks, List<RuleText> rules, List<byte[]> shards, List<ProducerWindow.Mark> producers) {
     public Checkpoint {
         Objects.requireNonNull(serverVersion, "serverVersion");
         watermarks = Map.copyOf(watermarks);
         rules = List.copyOf(rules);
         shards = List.copyOf(shards);
+        producers = List.copyOf(producers);
+    }
+
+    /** A cut that remembers no producer of named batches. */
+    public Checkpoint(long id, String name, long position, long createdAtMs, String serverVersion, long sequence,
+            Map<String, Long> watermarks, List<RuleText> rules, List<byte[]> shards) {
+        this(id, name, position, createdAtMs, serverVersion, sequence, watermarks, rules, shards, List.of());
     }
 
     /** The same cut under a savepoint's name. */
     public Checkpoint named(String savepoint) {
         return new Checkpoint(id, savepoint, position, createdAtMs, serverVersion, sequence, watermarks, rules,
-                shards);
+                shards, producers);
     }
 
     /** Bytes of engine state over all shards. */

@@ -1,6 +1,7 @@
 package dev.vigil.server.checkpoint;
 
 import dev.vigil.server.rules.RuleText;
+import dev.vigil.server.sequencer.ProducerWindow;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -24,16 +25,17 @@ import java.util.zip.CheckedOutputStream;
  *
  * <p>Layout (big-endian): the magic {@code VGCP}, the format version, the writing server's version, id, savepoint
  * name (or none), log position, creation time, last event number; the stream watermarks; the rules (name, version,
- * origin, text, deployment time); the shard count and each shard's engine state as a length and bytes; then the
- * CRC-32C of everything before it and the end marker {@code PCGV}. A file cut short misses the end marker or the
+ * origin, text, deployment time); the shard count and each shard's engine state as a length and bytes; the
+ * producers of named batches remembered (count, then name, highest sequence, log position; least recently active
+ * first; since format 2, format 1 files remember none); then the CRC-32C of everything before it and the end marker {@code PCGV}. A file cut short misses the end marker or the
  * checksum, a changed byte breaks the checksum: either way the file is refused and recovery uses an older one.
  *
  * <p>The format version changes whenever the layout or the engine state's encoding changes; a server reads its own
  * version and older ones, and refuses newer ones with a message naming both versions.
  */
 public final class CheckpointFormat {
-    /** The format this server writes. */
-    public static final int VERSION = 1;
+    /** The format this server writes: 2 added the producers of named batches. */
+    public static final int VERSION = 2;
     private static final int MAGIC = 0x56474350;       // "VGCP"
     private static final int END_MAGIC = 0x50434756;   // "PCGV"
     private static final int NONE = -1;
@@ -76,6 +78,12 @@ public final class CheckpointFormat {
         for (byte[] shard : checkpoint.shards()) {
             data.writeInt(shard.length);
             data.write(shard);
+        }
+        data.writeInt(checkpoint.producers().size());
+        for (ProducerWindow.Mark producer : checkpoint.producers()) {
+            text(data, producer.producer());
+            data.writeLong(producer.sequence());
+            data.writeLong(producer.position());
         }
         data.flush();
         long crc = checked.getChecksum().getValue();
@@ -170,6 +178,7 @@ public final class CheckpointFormat {
                 rules.add(new RuleText(rule, version, origin, text, data.readLong()));
             }
             List<byte[]> shards = new ArrayList<>();
+            List<ProducerWindow.Mark> producers = new ArrayList<>();
             if (withShards) {
                 int shardCount = data.readInt();
                 for (int i = 0; i < shardCount; i++) {
@@ -177,9 +186,13 @@ public final class CheckpointFormat {
                     data.readFully(state);
                     shards.add(state);
                 }
+                int producerCount = format >= 2 ? data.readInt() : 0;
+                for (int i = 0; i < producerCount; i++) {
+                    producers.add(new ProducerWindow.Mark(text(data), data.readLong(), data.readLong()));
+                }
             }
             return new Parsed(new Checkpoint(id, name, position, createdAtMs, writer, sequence, watermarks, rules,
-                    shards), format);
+                    shards, producers), format);
         } catch (EOFException cutShort) {
             throw new UnreadableCheckpointException(label + " is damaged: its contents end early", false);
         }

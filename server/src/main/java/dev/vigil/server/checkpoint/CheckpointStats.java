@@ -41,6 +41,6 @@ public record CheckpointStats(long intervalMs, long completed, long failed, Chec
     private static Checkpoint withoutState(Checkpoint checkpoint) {
         return new Checkpoint(checkpoint.id(), checkpoint.name(), checkpoint.position(), checkpoint.createdAtMs(),
                 checkpoint.serverVersion(), checkpoint.sequence(), checkpoint.watermarks(), checkpoint.rules(),
-                java.util.List.of());
+                java.util.List.of(), java.util.List.of());
     }
 }

@@ -202,7 +202,8 @@ public final class Checkpointer implements AutoCloseable {
             longestPause = Math.max(longestPause, state.pauseNanos());
         }
         Checkpoint checkpoint = new Checkpoint(id, name, barrier.position(), clock.millis(),
-                serverVersion(), barrier.sequence(), barrier.watermarks(), barrier.rules(), states);
+                serverVersion(), barrier.sequence(), barrier.watermarks(), barrier.rules(), states,
+                barrier.producers());
         if (name == null) {
             store.writeCheckpoint(checkpoint);
             lastPosition = barrier.position();

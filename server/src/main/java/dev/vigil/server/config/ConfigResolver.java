@@ -217,6 +217,11 @@ public final class ConfigResolver {
                     ConfigKey.Kind.PERCENT, "" + MemoryLimits.DEFAULT_HEAP_RESUME_PERCENT,
                     "Heap in use after garbage collection below which a paused ingestion resumes; below "
                             + "heapPausePercent."),
+            new ConfigKey("maxProducers", "VIGIL_MAX_PRODUCERS", "--max-producers", "N", ConfigKey.Kind.POSITIVE_INT,
+                    "" + MemoryLimits.DEFAULT_MAX_PRODUCERS,
+                    "Producers of named batches (X-Vigil-Batch, {\"batch\": ...}) whose highest batch is remembered"
+                            + " to acknowledge a resend as a duplicate; beyond it the least recently active is "
+                            + "forgotten (counted), and a resend of its batches is taken again."),
             new ConfigKey("logFormat", "VIGIL_LOG_FORMAT", "--log-format", "text|json", ConfigKey.Kind.TEXT,
                     ServerConfig.Logs.DEFAULT.format(),
                     "The server's log on stderr: text lines (time, level, thread, logger, message) or one JSON "
@@ -445,7 +450,7 @@ public final class ConfigResolver {
                     + pause + "), so that a pause ends only once memory was freed");
         }
         return new MemoryLimits((Integer) values.get("maxKeys"), (Integer) values.get("maxKeysPerRule"), pause,
-                resume);
+                resume, (Integer) values.get("maxProducers"));
     }
 
     /** Both TLS files or neither: one without the other is a mistake, named. */

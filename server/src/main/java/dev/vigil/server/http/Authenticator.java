@@ -89,7 +89,7 @@ final class Authenticator {
         if (under(path, "/v1/rules") || under(path, "/v1/savepoints")) {
             return Role.ADMIN;
         }
-        if (under(path, "/v1/events")) {
+        if (under(path, "/v1/events") || under(path, "/v1/producers")) {
             return Role.INGEST;
         }
         if (under(path, "/v1/alerts") || under(path, "/metrics") || under(path, "/v1/backtest")

@@ -229,6 +229,7 @@ public final class ServerVerticle extends VerticleBase {
         router.put("/v1/rules/:name").handler(NO_QUERY).handler(rules::replace);
         router.delete("/v1/rules/:name").handler(NO_QUERY).handler(rules::delete);
         router.post("/v1/events").handler(EVENTS_QUERY).handler(events.post());
+        router.get("/v1/producers/:id").handler(NO_QUERY).handler(new ProducersApi(vertx, ingest)::get);
         router.get("/v1/alerts/stream").handler(STREAM_QUERY).handler(ctx -> AlertStream.open(ctx, alerts, history));
         router.get("/v1/rules/:name/nfa").handler(NFA_QUERY).handler(new NfaApi(registry)::get);
         router.post("/v1/backtest").handler(NO_QUERY).handler(new BacktestApi(vertx, registry, config.dataDir(),

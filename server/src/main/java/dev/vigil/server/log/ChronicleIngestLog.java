@@ -2,6 +2,7 @@ package dev.vigil.server.log;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.nfa.Event;
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.JsonCodec;
 import java.io.File;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * batch is acknowledged, so a batch survives the server process being killed (not a power cut: the operating
  * system writes the pages back). The position of a batch is its excerpt index: increasing, not contiguous.
  *
- * <p>An excerpt starts with its kind. A batch holds the source's name and the lines in order: an event as stream,
- * timestamp, sequence and its fields as JSON text; a watermark as stream (or none) and timestamp. A deployment
+ * <p>An excerpt starts with its kind. A batch holds the source's name (a named batch then its producer and
+ * sequence) and the lines in order: an event as stream, timestamp, sequence (then its identity, when it differs
+ * from the sequence: a line kind of its own) and its fields as JSON text; a watermark as stream (or none) and
+ * timestamp. Logs written before batches were named and events had identities hold neither kind and read as
+ * before (unnamed batches, identity = sequence). A deployment
  * holds the origin, the rule text, the versions by rule name and the time; a removal the rule's name; a repair
  * ({@link #repair}) how many event numbers to skip and what it dropped. {@link Reader} reads them back.
  *
@@ -46,8 +50,10 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private static final byte DEPLOY = 2;
     private static final byte UNDEPLOY = 3;
     private static final byte REPAIRED = 4;
+    private static final byte NAMED_BATCH = 5;
     private static final byte EVENT = 1;
     private static final byte WATERMARK = 2;
+    private static final byte NAMED_EVENT = 3;
     private static final byte ALL_STREAMS = 0;
     private static final byte ONE_STREAM = 1;
 
@@ -152,11 +158,15 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     }
 
     @Override
-    public long append(String source, List<InputLine> batch) {
+    public long append(String source, BatchId name, List<InputLine> batch) {
         checkWritable();
         long startNanos = System.nanoTime();
-        Bytes<?> record = record(BATCH);
+        Bytes<?> record = record(name == null ? BATCH : NAMED_BATCH);
         Texts.write(record, source);
+        if (name != null) {
+            Texts.write(record, name.producer());
+            record.writeLong(name.sequence());
+        }
         record.writeInt(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             writeLine(record, batch.get(i));
@@ -294,10 +304,14 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
     private static void writeLine(Bytes<?> bytes, InputLine line) {
         if (line instanceof InputLine.EventLine eventLine) {
             Event event = eventLine.event();
-            bytes.writeByte(EVENT);
+            boolean named = event.identity() != event.sequence();
+            bytes.writeByte(named ? NAMED_EVENT : EVENT);
             Texts.write(bytes, event.stream());
             bytes.writeLong(event.timestamp());
             bytes.writeLong(event.sequence());
+            if (named) {
+                bytes.writeLong(event.identity());
+            }
             // the fields are the received object itself: its text, when kept, says the same for less work
             Texts.write(bytes, eventLine.text() != null ? eventLine.text() : JsonCodec.value(event.fields()));
         } else if (line instanceof InputLine.WatermarkLine watermark) {
@@ -569,15 +583,16 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         static LogRecord decode(long index, Bytes<?> bytes) {
             byte kind = bytes.readByte();
             LogRecord record;
-            if (kind == BATCH) {
+            if (kind == BATCH || kind == NAMED_BATCH) {
                 String source = Texts.read(bytes);
+                BatchId name = kind == NAMED_BATCH ? new BatchId(Texts.read(bytes), bytes.readLong()) : null;
                 int count = bytes.readInt();
                 checkCount(count, bytes);
                 List<InputLine> lines = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     lines.add(readLine(bytes));
                 }
-                record = new LogRecord.Batch(index, source, lines);
+                record = new LogRecord.Batch(index, source, name, lines);
             } else if (kind == DEPLOY) {
                 String origin = Texts.read(bytes);
                 String text = Texts.read(bytes);
@@ -620,13 +635,14 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         @SuppressWarnings("unchecked")
         private static InputLine readLine(Bytes<?> bytes) {
             byte kind = bytes.readByte();
-            if (kind == EVENT) {
+            if (kind == EVENT || kind == NAMED_EVENT) {
                 String stream = Texts.read(bytes);
                 long timestamp = bytes.readLong();
                 long sequence = bytes.readLong();
+                long identity = kind == NAMED_EVENT ? bytes.readLong() : sequence;
                 String fields = Texts.read(bytes);
                 try {
-                    return new InputLine.EventLine(new Event(stream, timestamp, sequence,
+                    return new InputLine.EventLine(new Event(stream, timestamp, sequence, identity,
                             (Map<String, Object>) JsonCodec.parse(fields)));
                 } catch (JsonProcessingException corrupt) {
                     // the message without Jackson's location, which is on a line of its own

@@ -1,5 +1,6 @@
 package dev.vigil.server.log;
 
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,15 @@ public interface IngestLog extends AutoCloseable {
      *
      * @throws IngestLogException when the batch could not be written (nothing of it is in the log)
      */
-    long append(String source, List<InputLine> batch);
+    default long append(String source, List<InputLine> batch) {
+        return append(source, null, batch);
+    }
+
+    /**
+     * As {@link #append(String, List)}, for a batch its client named {@code name} ({@code null}: unnamed); the
+     * events keep their identities ({@link dev.vigil.nfa.Event#identity}) where they differ from their numbers.
+     */
+    long append(String source, BatchId name, List<InputLine> batch);
 
     /**
      * Records a deployment: the rules named in {@code versions} (name to version) from {@code text}, which came

@@ -1,5 +1,6 @@
 package dev.vigil.server.log;
 
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,15 @@ import java.util.Map;
 public sealed interface LogRecord {
     long position();
 
-    /** Numbered events and the stream watermarks sent with them. */
-    record Batch(long position, String source, List<InputLine> lines) implements LogRecord {}
+    /**
+     * Numbered events and the stream watermarks sent with them; {@code name} is the batch's id when its client
+     * named it ({@code null} otherwise), which recovery needs to recognise the batch when it is sent again.
+     */
+    record Batch(long position, String source, BatchId name, List<InputLine> lines) implements LogRecord {
+        public Batch(long position, String source, List<InputLine> lines) {
+            this(position, source, null, lines);
+        }
+    }
 
     /** Rules deployed from {@code text} (from {@code origin}: {@link IngestLog#HTTP} or a rule file's path). */
     record Deploy(long position, String origin, String text, Map<String, Integer> versions, long deployedAtMs,

@@ -1,5 +1,6 @@
 package dev.vigil.server.log;
 
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ public final class MemoryIngestLog implements IngestLog {
     private long position;
 
     @Override
-    public long append(String source, List<InputLine> batch) {
+    public long append(String source, BatchId name, List<InputLine> batch) {
         return ++position;
     }
 

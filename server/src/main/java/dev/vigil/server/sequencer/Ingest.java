@@ -3,6 +3,7 @@ package dev.vigil.server.sequencer;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.Event;
+import dev.vigil.server.config.MemoryLimits;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.IngestLogException;
 import dev.vigil.server.log.LogRecord;
@@ -13,7 +14,9 @@ import dev.vigil.server.rules.RuleText;
 import dev.vigil.server.shard.Shard;
 import dev.vigil.server.shard.ShardCommand;
 import dev.vigil.server.shard.ShardState;
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -27,9 +30,11 @@ import java.util.function.LongSupplier;
  * The sequencer's state: the one door into the shards. Every event batch, watermark and rule change passes here, in
  * one total order (the ingest log's), so every shard sees rule changes between the same two events and the same time.
  *
- * <p>For a batch from a source it: checks that every shard's queue has room (else nothing happens and the caller
- * waits — no partial batch is ever queued); numbers the events in log order (alert ids and timestamp
- * ties depend on it); drops late events (at or below their stream's watermark, decided here from every source's
+ * <p>For a batch from a source it: answers a named batch it already took as a duplicate ({@link ProducerWindow});
+ * checks that every shard's queue has room (else nothing happens and the caller waits — no partial batch is ever
+ * queued); numbers the events in log order (timestamp ties depend on it) and gives each its identity (alert ids
+ * depend on it: from the batch's name and the event's index when the client named the batch, the identity the
+ * source gave the event when it did, else its number); drops late events (at or below their stream's watermark, decided here from every source's
  * time by the {@link WatermarkTracker}, so shards agree); appends the batch to the {@link IngestLog}; sends each
  * event to the shards owning its keys ({@link Routing}); and sends every stream watermark that advanced to every
  * shard. Shards run their engines on explicit watermarks only.
@@ -46,19 +51,21 @@ public final class Ingest {
      * {@code unrouted} of them on time but of streams no rule reads, the first {@link #MAX_UNROUTED_STREAMS} of
      * those streams' names in {@code unroutedStreams}), busy (a queue is full — the sequencer's, or a shard's when
      * offered directly — or memory is short and {@code refused} says so: nothing happened, offer it again later), or
-     * refused (the ingest log did not take it: nothing happened, {@code refused} says why, for the sender).
+     * refused (the ingest log did not take it: nothing happened, {@code refused} says why, for the sender), or a
+     * {@code duplicate} of a named batch taken before (nothing happened; {@code position} is where the producer's
+     * highest batch is in the log, so the acknowledgement waits until that is durable).
      */
     public record Result(boolean busy, int events, int late, int unrouted, List<String> unroutedStreams,
-            String refused, long position) {
-        public static final Result BUSY = new Result(true, 0, 0, 0, List.of(), null, 0);
+            String refused, long position, boolean duplicate) {
+        public static final Result BUSY = new Result(true, 0, 0, 0, List.of(), null, 0, false);
 
         /** Busy until the memory guard resumes ingestion; {@code why} for the sender. */
         static Result paused(String why) {
-            return new Result(true, 0, 0, 0, List.of(), why, 0);
+            return new Result(true, 0, 0, 0, List.of(), why, 0, false);
         }
 
         static Result refused(String why) {
-            return new Result(false, 0, 0, 0, List.of(), why, 0);
+            return new Result(false, 0, 0, 0, List.of(), why, 0, false);
         }
     }
 
@@ -82,6 +89,8 @@ public final class Ingest {
     private final RuleRegistry rules;
     private final IngestCounters counters = new IngestCounters();
     private final SourceLag sourceLag;
+    /** The named batches taken: each producer's highest sequence. */
+    private final ProducerWindow producers;
     /** Where each stream's events go, under the running rules. */
     private Routing routing;
     /** Pauses ingestion while the heap is nearly full; null: never (set before the sources open). */
@@ -96,6 +105,16 @@ public final class Ingest {
      */
     public Ingest(List<Shard> shards, IngestLog log, RuleRegistry rules, long defaultDelayMs,
             long idleTimeoutNanos, LongSupplier nanoClock) {
+        this(shards, log, rules, defaultDelayMs, idleTimeoutNanos, nanoClock, MemoryLimits.DEFAULT_MAX_PRODUCERS);
+    }
+
+    /**
+     * @param rules the running rules: those the shards' engines start with
+     * @param maxProducers how many producers of named batches are remembered ({@link ProducerWindow})
+     */
+    public Ingest(List<Shard> shards, IngestLog log, RuleRegistry rules, long defaultDelayMs,
+            long idleTimeoutNanos, LongSupplier nanoClock, int maxProducers) {
+        this.producers = new ProducerWindow(maxProducers);
         this.shards = List.copyOf(shards);
         this.log = log;
         this.rules = rules;
@@ -185,6 +204,21 @@ public final class Ingest {
      * batch leaves no trace: no sequence number, no event time, no count, nothing queued.
      */
     public Result accept(EventSource source, List<InputLine> lines, long now) {
+        return accept(source, null, lines, now);
+    }
+
+    /**
+     * As {@link #accept(EventSource, List, long)}, for a batch its client named {@code name} ({@code null}: unnamed):
+     * a batch at or below its producer's highest sequence taken is answered as a duplicate and not taken again;
+     * the events of a named batch are identified by the name and their index in the batch.
+     */
+    public Result accept(EventSource source, BatchId name, List<InputLine> lines, long now) {
+        if (name != null) {
+            ProducerWindow.Mark taken = producers.duplicate(name);
+            if (taken != null) {
+                return new Result(false, eventsIn(lines), 0, 0, List.of(), null, taken.position(), true);
+            }
+        }
         String refusal = log.refusal();
         if (refusal != null) {
             return Result.refused(refusal);
@@ -193,6 +227,7 @@ public final class Ingest {
             return Result.BUSY;
         }
         long firstSequence = sequence;
+        long identities = name == null ? 0 : EventIdentity.batch(name.producer(), name.sequence());
         time.mark(source);
         time.heard(source, now);
         List<List<InputLine>> perShard = perShard();
@@ -212,8 +247,10 @@ public final class Ingest {
                     late++;
                     continue;
                 }
+                long identity = name != null ? EventIdentity.at(identities, i)
+                        : decoded.identity() != decoded.sequence() ? decoded.identity() : number;
                 InputLine.EventLine numbered = new InputLine.EventLine(new Event(decoded.stream(),
-                        decoded.timestamp(), number, decoded.fields()), eventLine.text());
+                        decoded.timestamp(), number, identity, decoded.fields()), eventLine.text());
                 logged.add(numbered);
                 time.observe(source, decoded.stream(), decoded.timestamp(), now);
                 long targets = routing.shardsFor(numbered.event());
@@ -242,17 +279,28 @@ public final class Ingest {
         });
         long position;
         try {
-            position = log.append(source.name(), logged);
+            position = log.append(source.name(), name, logged);
         } catch (IngestLogException failed) {
             sequence = firstSequence;   // as if the batch never came: the sender is told and may send it again
             time.rollback();
             return Result.refused(failed.getMessage());
         }
+        if (name != null) {
+            producers.taken(name, position);
+        }
         logPosition = position;
         count(lines, outcomes);
         submitEach(perShard, now, position);
         return new Result(false, events, late, unrouted,
-                unrouted == 0 ? List.of() : unroutedStreams(lines, outcomes), null, position);
+                unrouted == 0 ? List.of() : unroutedStreams(lines, outcomes), null, position, false);
+    }
+
+    private static int eventsIn(List<InputLine> lines) {
+        int events = 0;
+        for (InputLine line : lines) {
+            events += line instanceof InputLine.EventLine ? 1 : 0;
+        }
+        return events;
     }
 
     /**
@@ -387,8 +435,17 @@ public final class Ingest {
      * the sequencer tries again).
      */
     public boolean replayBatch(List<InputLine> lines, long now) {
+        return replayBatch(new LogRecord.Batch(log.lastPosition(), null, lines), now);
+    }
+
+    /** {@link #replayBatch(List, long)} of a logged batch: a named one is remembered as taken, at its position. */
+    public boolean replayBatch(LogRecord.Batch batch, long now) {
+        List<InputLine> lines = batch.lines();
         if (!everyShardHasRoom(lines.size())) {
             return false;
+        }
+        if (batch.name() != null) {
+            producers.taken(batch.name(), batch.position());
         }
         List<List<InputLine>> perShard = perShard();
         for (InputLine line : lines) {
@@ -472,7 +529,7 @@ public final class Ingest {
      * follow through {@code states}, each taken when its shard reaches the barrier.
      */
     public record Barrier(long position, long sequence, Map<String, Long> watermarks, List<RuleText> rules,
-            List<CompletableFuture<ShardState>> states) {}
+            List<ProducerWindow.Mark> producers, List<CompletableFuture<ShardState>> states) {}
 
     /**
      * Sends every shard a checkpoint barrier after the commands queued so far; null when a queue is full (try again
@@ -490,7 +547,8 @@ public final class Ingest {
             states.add(state);
             shard.submit(new ShardCommand.Checkpoint(id, state));
         }
-        return new Barrier(log.lastPosition(), sequence, watermarks, rules.current().texts(), states);
+        return new Barrier(log.lastPosition(), sequence, watermarks, rules.current().texts(), producers.marks(),
+                states);
     }
 
     /**
@@ -499,6 +557,11 @@ public final class Ingest {
      */
     public List<java.nio.file.Path> retainLog(long neededPosition) {
         return log.retain(neededPosition, System.currentTimeMillis());
+    }
+
+    /** What is remembered of {@code producer}'s named batches, or null; on the sequencer's thread. */
+    public ProducerWindow.Mark producer(String producer) {
+        return producers.get(producer);
     }
 
     /** The position of the last record in the ingest log; any thread. */
@@ -512,6 +575,12 @@ public final class Ingest {
      * (the shards' engines were restored with them).
      */
     public void restore(long sequence, Map<String, Long> watermarks) {
+        restore(sequence, watermarks, List.of());
+    }
+
+    /** {@link #restore(long, Map)}, with the producers of named batches the checkpoint remembered. */
+    public void restore(long sequence, Map<String, Long> watermarks, List<ProducerWindow.Mark> marks) {
+        producers.restore(marks);
         this.sequence = sequence;
         time.drainAdvances((stream, watermark) -> { });
         for (Map.Entry<String, Long> watermark : watermarks.entrySet()) {
@@ -559,6 +628,18 @@ public final class Ingest {
                 .description("1 while the ingest log refuses batches (data folder below its free-space reserve, "
                         + "its disk full, or a failed flush), else 0")
                 .strongReference(true)
+                .register(registry);
+        Gauge.builder("vigil.batch.producers", producers, ProducerWindow::size)
+                .description("Producers of named batches whose highest batch is remembered, to acknowledge a batch "
+                        + "sent again as a duplicate (bounded by maxProducers)")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("vigil.batch.producers.forgotten", producers, ProducerWindow::forgotten)
+                .description("Producers of named batches forgotten for the maxProducers bound (the least recently "
+                        + "active); a batch of theirs sent again is taken again")
+                .register(registry);
+        FunctionCounter.builder("vigil.duplicate.batches", producers, ProducerWindow::duplicates)
+                .description("Named batches acknowledged as duplicates: taken before, not taken again")
                 .register(registry);
         for (Shard shard : shards) {
             shard.registerMeters(registry);

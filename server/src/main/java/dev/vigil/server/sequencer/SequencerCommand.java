@@ -3,6 +3,7 @@ package dev.vigil.server.sequencer;
 import dev.vigil.server.log.LogRecord;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleSet;
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,11 +24,12 @@ sealed interface SequencerCommand {
     default void fail(RuntimeException bug) {
     }
 
-    /** A batch from {@code source}: queued, or refused by the ingest log. */
-    record Offer(EventSource source, List<InputLine> lines, Consumer<Ingest.Result> reply) implements SequencerCommand {
+    /** A batch from {@code source}, named {@code name} or not (null): queued, a duplicate, or refused by the log. */
+    record Offer(EventSource source, BatchId name, List<InputLine> lines, Consumer<Ingest.Result> reply)
+            implements SequencerCommand {
         @Override
         public boolean runOn(Ingest ingest, long now) {
-            Ingest.Result result = ingest.accept(source, lines, now);
+            Ingest.Result result = ingest.accept(source, name, lines, now);
             if (result == Ingest.Result.BUSY) {
                 return false;
             }
@@ -132,7 +134,7 @@ sealed interface SequencerCommand {
         @Override
         public boolean runOn(Ingest ingest, long now) {
             if (record instanceof LogRecord.Batch batch) {
-                return ingest.replayBatch(batch.lines(), now);
+                return ingest.replayBatch(batch, now);
             } else if (record instanceof LogRecord.Deploy deploy) {
                 return ingest.replayDeploy(next, deploy, now);
             } else if (record instanceof LogRecord.Undeploy undeploy) {
@@ -171,6 +173,20 @@ sealed interface SequencerCommand {
         @Override
         public boolean runOn(Ingest ingest, long now) {
             reply.complete(ingest.watermark(stream));
+            return true;
+        }
+
+        @Override
+        public void fail(RuntimeException bug) {
+            reply.completeExceptionally(bug);
+        }
+    }
+
+    /** What the sequencer remembers of a producer's named batches (null: nothing), read on its thread. */
+    record Producer(String producer, CompletableFuture<ProducerWindow.Mark> reply) implements SequencerCommand {
+        @Override
+        public boolean runOn(Ingest ingest, long now) {
+            reply.complete(ingest.producer(producer));
             return true;
         }
 

@@ -9,6 +9,7 @@ import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleChanges;
 import dev.vigil.server.rules.RuleSet;
 import dev.vigil.server.shard.Shard;
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -140,6 +141,15 @@ public final class SequencerProxy implements RuleChanges {
      * says memory is short (offer it again when the memory guard resumes).
      */
     public Ingest.Result offer(EventSource source, List<InputLine> lines, Consumer<Ingest.Result> reply) {
+        return offer(source, null, lines, reply);
+    }
+
+    /**
+     * {@link #offer(EventSource, List, Consumer)} of a batch its client named {@code name} (null: unnamed); a batch
+     * taken before is answered as a duplicate ({@link Ingest.Result#duplicate}).
+     */
+    public Ingest.Result offer(EventSource source, BatchId name, List<InputLine> lines,
+            Consumer<Ingest.Result> reply) {
         Ingest.Result paused = ingest.pausedForMemory();
         if (paused != null) {
             return paused;
@@ -151,7 +161,7 @@ public final class SequencerProxy implements RuleChanges {
             release(size);
             return Ingest.Result.BUSY;
         }
-        if (!commands.offer(new SequencerCommand.Offer(source, lines, result -> {
+        if (!commands.offer(new SequencerCommand.Offer(source, name, lines, result -> {
             release(size);
             reply.accept(result);
         }))) {
@@ -266,6 +276,19 @@ public final class SequencerProxy implements RuleChanges {
         CompletableFuture<Long> watermark = new CompletableFuture<>();
         put(new SequencerCommand.Watermark(stream, watermark));
         return watermark;
+    }
+
+    /**
+     * What the sequencer remembers of {@code producer}'s named batches (null: nothing), answered on its thread; null
+     * at once when its queue is full (the caller answers busy). Never waits.
+     */
+    public CompletableFuture<ProducerWindow.Mark> producer(String producer) {
+        CompletableFuture<ProducerWindow.Mark> mark = new CompletableFuture<>();
+        if (!commands.offer(new SequencerCommand.Producer(producer, mark))) {
+            return null;
+        }
+        idle.wake();
+        return mark;
     }
 
     /** Queues {@code command}, waiting while the queue is full; for threads that may wait (never an event loop). */

@@ -3,6 +3,7 @@ package dev.vigil.server.source;
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.Utf8;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -23,7 +24,10 @@ import java.util.function.IntConsumer;
  * [{"index": i, "error": "..."}]}}, where {@code n} numbers the client's messages from 1, {@code l} counts the
  * accepted events that were late (at or below their stream's watermark: counted, never matched), {@code u} those of
  * streams no rule reads (counted, never matched; the first stream names listed), and {@code r} the refused
- * elements, of which {@code errors} lists the first {@link EventFrame#MAX_LISTED_ERRORS}.
+ * elements, of which {@code errors} lists the first {@link EventFrame#MAX_LISTED_ERRORS}. A named batch's
+ * acknowledgement also says {@code "batch": "<producer>:<sequence>", "duplicate": d}: {@code d} is true when the
+ * server had taken that batch (or a later one of the producer) before and did not take it again; {@code accepted}
+ * then counts the elements it would have taken, {@code late} and {@code unrouted} are 0.
  *
  * <p>Design. A message is read frame by frame (a message may be fragmented), its size checked as it grows, so a
  * client can never make the server hold more than {@code frameLimitBytes} of one message. The message is
@@ -74,6 +78,8 @@ public final class EventConnection {
     /** Why the message being received is refused (binary, too large); null when it is not. */
     private String refusal;
     private List<InputLine> pending;
+    /** The id of the batch that waits to be offered again, or null. */
+    private BatchId pendingName;
     /** True while a worker reads the last message: reading stops meanwhile, so messages are answered in order. */
     private boolean parsing;
     private JsonObject pendingAck;
@@ -219,15 +225,19 @@ public final class EventConnection {
         JsonObject ack = new JsonObject().put("ack", number).put("accepted", frame.batch().size()).put("late", 0)
                 .put("unrouted", 0).put("unroutedStreams", new JsonArray()).put("refused", frame.refused())
                 .put("errors", errors);
+        if (frame.name() != null) {
+            ack.put("batch", frame.name().toString()).put("duplicate", false);
+        }
         if (frame.batch().isEmpty()) {
             acks.ready(ack);
             return;
         }
-        Ingest.Result busy = offer(frame.batch(), ack);
+        Ingest.Result busy = offer(frame.name(), frame.batch(), ack);
         if (busy == null) {
             return;
         }
         pending = frame.batch();
+        pendingName = frame.name();
         pendingAck = ack;
         socket.pause();
         vertx.setTimer(Source.retryMs(busy), ignored -> retry());
@@ -237,9 +247,9 @@ public final class EventConnection {
      * Offers {@code batch} to the sequencer; null when it was queued (its acknowledgement then waits, in message
      * order, for the answer), else the busy result that says why not (nothing queued).
      */
-    private Ingest.Result offer(List<InputLine> batch, JsonObject ack) {
+    private Ingest.Result offer(BatchId name, List<InputLine> batch, JsonObject ack) {
         PendingAcks.Entry[] entry = new PendingAcks.Entry[1];
-        Ingest.Result busy = source.offer(batch, outcome -> onAnswered(entry[0], outcome));
+        Ingest.Result busy = source.offer(name, batch, outcome -> onAnswered(entry[0], outcome));
         if (busy != null) {
             return busy;
         }
@@ -260,6 +270,8 @@ public final class EventConnection {
         if (outcome.refused() != null) {
             entry.ack().getJsonArray("errors").add(new JsonObject().put("error", outcome.refused()));
             entry.ack().put("accepted", 0);
+        } else if (outcome.duplicate()) {
+            entry.ack().put("duplicate", true);
         } else {
             entry.ack().put("late", outcome.late()).put("unrouted", outcome.unrouted())
                     .put("unroutedStreams", new JsonArray(outcome.unroutedStreams()));
@@ -289,12 +301,13 @@ public final class EventConnection {
             pending = null;   // never acknowledged, so the client still holds these events
             return;
         }
-        Ingest.Result busy = offer(pending, pendingAck);
+        Ingest.Result busy = offer(pendingName, pending, pendingAck);
         if (busy != null) {
             vertx.setTimer(Source.retryMs(busy), ignored -> retry());
             return;
         }
         pending = null;
+        pendingName = null;
         pendingAck = null;
         resumeIfFree();
     }

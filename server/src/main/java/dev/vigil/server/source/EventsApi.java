@@ -9,6 +9,7 @@ import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.MemoryGuard;
 import dev.vigil.server.sequencer.SequencerProxy;
+import dev.vigil.wire.BatchId;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,10 @@ import java.util.function.IntConsumer;
  * its free-space reserve): 503 with the reason, nothing accepted. The 202 is sent once the batch is in the ingest
  * log, flushed to disk first when the acknowledgement policy says so.
  *
+ * <p>A client names its batch with the header {@code X-Vigil-Batch: <producer>:<sequence>} ({@link BatchId}) or
+ * by sending it as {@code {"batch": ..., "events": [...]}}: a batch taken before is answered 202 with
+ * {@code "duplicate": true} and not taken again.
+ *
  * <p>The body is parsed on a worker thread (a 4 MiB body takes milliseconds); the parsed batch is then offered back
  * on the event loop. Requests
  * are sources of event time named by {@code ?source=}, by default all one source, {@code http}; a client posting
@@ -38,6 +43,8 @@ import java.util.function.IntConsumer;
 public final class EventsApi {
     static final int MAX_HTTP_SOURCES = 256;
     static final String DEFAULT_SOURCE = "http";
+    /** The header that names a batch. */
+    public static final String BATCH_HEADER = "X-Vigil-Batch";
 
     private final Vertx vertx;
     private final RuleRegistry registry;
@@ -73,16 +80,35 @@ public final class EventsApi {
             }
             sources.put(name, source);
         }
+        String header = ctx.request().getHeader(BATCH_HEADER);
+        BatchId named = null;
+        if (header != null) {
+            try {
+                named = BatchId.parse(header.strip());
+            } catch (IllegalArgumentException malformed) {
+                Problems.send(ctx, 400, Problems.error("header " + BATCH_HEADER + ": " + malformed.getMessage())
+                        .put("header", BATCH_HEADER).put("accepted", 0));
+                return;
+            }
+        }
+        BatchId headerName = named;
         String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
         EventDecoder decoder = registry.decoder();
         Source from = source;
         boolean array = EventFrame.holdsArray(body);
-        vertx.executeBlocking(() -> EventFrame.parse(body, decoder), false).onSuccess(parsed -> {
-            if (!parsed.errors().isEmpty() && parsed.errors().get(0).index() < 0) {
+        vertx.executeBlocking(() -> EventFrame.parse(body, decoder), false).onSuccess(frame -> {
+            if (!frame.errors().isEmpty() && frame.errors().get(0).index() < 0) {
                 malformedLines.accept(1);   // a JSON array that does not parse: nothing of it is usable
-                Problems.send(ctx, 400, Problems.error(parsed.errors().get(0).error()).put("accepted", 0));
+                Problems.send(ctx, 400, Problems.error(frame.errors().get(0).error()).put("accepted", 0));
                 return;
             }
+            if (headerName != null && frame.name() != null && !headerName.equals(frame.name())) {
+                Problems.send(ctx, 400, Problems.error("the body names batch " + frame.name() + " and header "
+                        + BATCH_HEADER + " names " + headerName + ": name the batch once").put("accepted", 0));
+                return;
+            }
+            EventFrame parsed = headerName != null ? frame.named(headerName) : frame;
+            boolean indexed = array || frame.name() != null;   // a named batch's elements are an array's
             if (parsed.batch().size() > maxEventsPerBatch) {
                 Problems.send(ctx, 413, Limits.exceeded("the request holds " + parsed.batch().size()
                         + " events and watermarks; the limit is " + maxEventsPerBatch + " per batch",
@@ -90,10 +116,11 @@ public final class EventsApi {
                 return;
             }
             if (parsed.batch().isEmpty()) {
-                answer(ctx, parsed, array, Source.Outcome.NOTHING);
+                answer(ctx, parsed, indexed, Source.Outcome.NOTHING);
                 return;
             }
-            Ingest.Result result = from.offer(parsed.batch(), outcome -> answer(ctx, parsed, array, outcome));
+            Ingest.Result result = from.offer(parsed.name(), parsed.batch(),
+                    outcome -> answer(ctx, parsed, indexed, outcome));
             if (result == null) {
                 return;   // queued: answered once accepted or refused
             }
@@ -118,10 +145,14 @@ public final class EventsApi {
                     .put("refused", parsed.refused()).put("errors", errors));
             return;
         }
-        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(new JsonObject()
+        JsonObject accepted = new JsonObject()
                 .put("accepted", parsed.batch().size()).put("late", outcome.late())
                 .put("unrouted", outcome.unrouted()).put("unroutedStreams", new JsonArray(outcome.unroutedStreams()))
-                .put("refused", parsed.refused()).put("errors", errors).encode());
+                .put("refused", parsed.refused()).put("errors", errors);
+        if (parsed.name() != null) {
+            accepted.put("batch", parsed.name().toString()).put("duplicate", outcome.duplicate());
+        }
+        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(accepted.encode());
     }
 
     /** Sets how many events and watermarks one request may hold; a larger one is refused whole with 413. */

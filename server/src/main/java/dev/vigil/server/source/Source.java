@@ -3,6 +3,7 @@ package dev.vigil.server.source;
 import dev.vigil.server.sequencer.EventSource;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.SequencerProxy;
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -31,19 +32,20 @@ public final class Source {
 
     /**
      * What became of a queued batch: accepted ({@code refused} null, {@code late} of its events late,
-     * {@code unrouted} of them of streams no rule reads, whose first names are {@code unroutedStreams}) or refused.
+     * {@code unrouted} of them of streams no rule reads, whose first names are {@code unroutedStreams}; a
+     * {@code duplicate} of a named batch taken before, which was not taken again) or refused.
      */
-    public record Outcome(int late, int unrouted, List<String> unroutedStreams, String refused) {
-        static final Outcome NOTHING = new Outcome(0, 0, List.of(), null);
+    public record Outcome(int late, int unrouted, List<String> unroutedStreams, String refused, boolean duplicate) {
+        static final Outcome NOTHING = new Outcome(0, 0, List.of(), null, false);
 
         static Outcome refused(String why) {
-            return new Outcome(0, 0, List.of(), why);
+            return new Outcome(0, 0, List.of(), why, false);
         }
 
         /** The batch the sequencer took, as durable as asked ({@code failure} null) or not. */
         static Outcome of(Ingest.Result taken, String failure) {
             return failure != null ? refused(failure)
-                    : new Outcome(taken.late(), taken.unrouted(), taken.unroutedStreams(), null);
+                    : new Outcome(taken.late(), taken.unrouted(), taken.unroutedStreams(), null, taken.duplicate());
         }
     }
 
@@ -72,7 +74,15 @@ public final class Source {
      * result that says why nothing was queued, for {@link #retryMs}.
      */
     public Ingest.Result offer(List<InputLine> batch, Consumer<Outcome> answer) {
-        return sequencer.offer(time, batch, result -> context.runOnContext(ignored -> taken(result, answer)));
+        return offer(null, batch, answer);
+    }
+
+    /**
+     * {@link #offer(List, Consumer)} of a batch its client named {@code name} (null: unnamed): a batch taken before
+     * is answered as a {@link Outcome#duplicate} once the producer's batches are as durable as asked.
+     */
+    public Ingest.Result offer(BatchId name, List<InputLine> batch, Consumer<Outcome> answer) {
+        return sequencer.offer(time, name, batch, result -> context.runOnContext(ignored -> taken(result, answer)));
     }
 
     private void taken(Ingest.Result result, Consumer<Outcome> answer) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.server.rules.RuleText;
+import dev.vigil.server.sequencer.ProducerWindow;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.FileAlreadyExistsException;
@@ -43,6 +44,47 @@ class CheckpointStoreTest {
         assertEquals(2, read.shards().size());
         assertArrayEquals(written.shards().get(0), read.shards().get(0));
         assertArrayEquals(written.shards().get(1), read.shards().get(1));
+    }
+
+    @Test
+    void theProducersOfNamedBatchesReadBackInTheirOrder() throws Exception {
+        CheckpointStore store = CheckpointStore.open(data);
+        List<ProducerWindow.Mark> producers = List.of(new ProducerWindow.Mark("old", 3, 100),
+                new ProducerWindow.Mark("shop:1", 9_000_000_000L, 1_234));
+        Checkpoint plain = checkpoint(7, 1234);
+        store.writeCheckpoint(new Checkpoint(plain.id(), null, plain.position(), plain.createdAtMs(),
+                plain.serverVersion(), plain.sequence(), plain.watermarks(), plain.rules(), plain.shards(), producers));
+        assertEquals(producers, store.latestCheckpoint(fail()).orElseThrow().producers());
+    }
+
+    /**
+     * A checkpoint of format 1 (before named batches: no producers after the shards' states) still reads, remembering
+     * no producer. Made from a format-2 file without producers: the version set to 1, the empty producer count cut,
+     * the checksum computed again.
+     */
+    @Test
+    void aCheckpointOfFormat1ReadsWithNoProducers() throws Exception {
+        CheckpointStore store = CheckpointStore.open(data);
+        store.writeCheckpoint(checkpoint(7, 1234));
+        Path file;
+        try (Stream<Path> files = Files.list(data.resolve("checkpoints"))) {
+            file = files.filter(f -> f.toString().endsWith(".vcp")).findFirst().orElseThrow();
+        }
+        byte[] v2 = Files.readAllBytes(file);
+        int body = v2.length - 12 - 4;   // trailer: CRC-32C (8) and end marker (4); before it, producer count 0
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(body + 12);
+        v1.put(v2, 0, body).putInt(4, 1);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(v1.array(), 0, body);
+        v1.position(body);
+        v1.putLong(crc.getValue()).put(v2, v2.length - 4, 4);
+        Files.write(file, v1.array());
+
+        Checkpoint read = CheckpointFormat.read(file);
+        assertEquals(List.of(), read.producers());
+        assertEquals(1, CheckpointFormat.readHeader(file).format());
+        assertEquals(99, read.sequence());
+        assertEquals(2, read.shards().size());
     }
 
     @Test

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.Event;
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +59,61 @@ class ChronicleIngestLogTest {
             ChronicleIngestLog.Reader rest = log.readAfter(positions.get(1));
             assertEquals(positions.get(2), rest.next().position(), "reading after a position starts past it");
         }
+    }
+
+    /** A named batch comes back with its id, and its events with identities that differ from their numbers. */
+    @Test
+    void aNamedBatchKeepsItsIdAndItsEventsTheirIdentities() {
+        Map<String, Object> fields = Map.of("card", "c1");
+        List<InputLine> lines = List.of(
+                new InputLine.EventLine(new Event("payments", 1_000, 41, -8_000_000_000_000_000_000L, fields)),
+                new InputLine.EventLine(new Event("payments", 1_001, 42, fields)),
+                new InputLine.WatermarkLine(null, 900));
+        try (ChronicleIngestLog log = ChronicleIngestLog.open(folder)) {
+            long named = log.append("ws-1", new BatchId("shop:1", 7), lines);
+            long plain = log.append("http", lines.subList(1, 2));
+            ChronicleIngestLog.Reader all = log.readAfter(0);
+            LogRecord.Batch first = (LogRecord.Batch) all.next();
+            assertEquals(named, first.position());
+            assertEquals(new BatchId("shop:1", 7), first.name());
+            Event kept = ((InputLine.EventLine) first.lines().get(0)).event();
+            assertEquals(41, kept.sequence());
+            assertEquals(-8_000_000_000_000_000_000L, kept.identity());
+            Event numbered = ((InputLine.EventLine) first.lines().get(1)).event();
+            assertEquals(42, numbered.identity());
+            assertEquals(describe(lines), describe(first.lines()));
+            LogRecord.Batch second = (LogRecord.Batch) all.next();
+            assertEquals(plain, second.position());
+            assertNull(second.name());
+        }
+    }
+
+    /**
+     * A batch as logs written before batches were named hold it (kind 1, events of kind 1: stream, time, sequence,
+     * fields), decoded byte by byte: unnamed, each event's identity its sequence.
+     */
+    @Test
+    void aBatchOfTheFormatBeforeNamesReadsAsUnnamedWithIdentitiesEqualToSequences() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(256);
+        bytes.writeByte((byte) 1);
+        Texts.write(bytes, "ws-3");
+        bytes.writeInt(2);
+        bytes.writeByte((byte) 1);
+        Texts.write(bytes, "logins");
+        bytes.writeLong(5_000);
+        bytes.writeLong(17);
+        Texts.write(bytes, "{\"user\":\"u1\"}");
+        bytes.writeByte((byte) 2);
+        bytes.writeByte((byte) 1);
+        Texts.write(bytes, "logins");
+        bytes.writeLong(4_000);
+
+        LogRecord.Batch batch = (LogRecord.Batch) ChronicleIngestLog.Reader.decode(9, bytes);
+        assertEquals(new LogRecord.Batch(9, "ws-3", null, batch.lines()), batch);
+        Event event = ((InputLine.EventLine) batch.lines().get(0)).event();
+        assertEquals(List.of("logins@5000#17 {user=u1}", "WatermarkLine[stream=logins, timestamp=4000]"),
+                describe(batch.lines()));
+        assertEquals(17, event.identity());
     }
 
     private static InputLine event(long sequence, String stream, Map<String, Object> fields) {
