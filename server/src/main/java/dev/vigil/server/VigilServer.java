@@ -203,8 +203,7 @@ public final class VigilServer {
                     config.maxEventsPerBatch());
             List<ServerVerticle.Reading> reading = new ArrayList<>();
             if (!config.kafka().source().topics().isEmpty()) {
-                reading.add(new KafkaSource(config.kafka(), ingest, registry, loop.getOrCreateContext(), meters,
-                        (topic, partition) -> null));
+                reading.add(new KafkaSource(config.kafka(), ingest, registry, loop.getOrCreateContext(), meters));
             }
             return new ServerVerticle.SourceRoutes(post::post, socket::connect, reading);
         };

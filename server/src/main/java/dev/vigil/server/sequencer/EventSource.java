@@ -1,6 +1,7 @@
 package dev.vigil.server.sequencer;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,9 +16,12 @@ public final class EventSource {
     boolean closed;
     /** The source's watermark for every stream, from its {@code {"watermark": ts}} messages. */
     long explicitAll = Long.MIN_VALUE;
+    /** Streams it holds back from the moment it opens, before it sends anything (a Kafka partition's stream). */
+    final List<String> holds;
 
-    EventSource(String name) {
+    EventSource(String name, List<String> holds) {
         this.name = name;
+        this.holds = List.copyOf(holds);
     }
 
     /**
@@ -25,7 +29,15 @@ public final class EventSource {
      * batch of it (commands of one producer stay in order).
      */
     public static EventSource named(String name) {
-        return new EventSource(name);
+        return new EventSource(name, List.of());
+    }
+
+    /**
+     * As {@link #named}, a source that holds {@code streams} back from the moment it opens, until it sends on them or
+     * falls idle, as a Kafka partition does (its backlog is not late because another partition was read first).
+     */
+    public static EventSource holding(String name, List<String> streams) {
+        return new EventSource(name, streams);
     }
 
     public String name() {

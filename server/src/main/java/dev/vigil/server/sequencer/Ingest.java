@@ -33,8 +33,8 @@ import java.util.function.LongSupplier;
  * <p>For a batch from a source it: answers a named batch it already took as a duplicate ({@link ProducerWindow});
  * checks that every shard's queue has room (else nothing happens and the caller waits — no partial batch is ever
  * queued); numbers the events in log order (timestamp ties depend on it) and gives each its identity (alert ids
- * depend on it: from the batch's name and the event's index when the client named the batch, the identity the
- * source gave the event when it did, else its number); drops late events (at or below their stream's watermark, decided here from every source's
+ * depend on it: the identity the source gave the event when it did (a Kafka record's), else from the batch's name and
+ * the event's index when the client named the batch, else its number); drops late events (at or below their stream's watermark, decided here from every source's
  * time by the {@link WatermarkTracker}, so shards agree); appends the batch to the {@link IngestLog}; sends each
  * event to the shards owning its keys ({@link Routing}); and sends every stream watermark that advanced to every
  * shard. Shards run their engines on explicit watermarks only.
@@ -247,8 +247,8 @@ public final class Ingest {
                     late++;
                     continue;
                 }
-                long identity = name != null ? EventIdentity.at(identities, i)
-                        : decoded.identity() != decoded.sequence() ? decoded.identity() : number;
+                long identity = decoded.identity() != decoded.sequence() ? decoded.identity()
+                        : name != null ? EventIdentity.at(identities, i) : number;
                 InputLine.EventLine numbered = new InputLine.EventLine(new Event(decoded.stream(),
                         decoded.timestamp(), number, identity, decoded.fields()), eventLine.text());
                 logged.add(numbered);

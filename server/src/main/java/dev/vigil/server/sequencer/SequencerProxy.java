@@ -182,7 +182,11 @@ public final class SequencerProxy implements RuleChanges {
      * refused as busy).
      */
     public EventSource openSource(String name) {
-        EventSource source = EventSource.named(name);
+        return openSource(EventSource.named(name));
+    }
+
+    /** As {@link #openSource(String)}, for a source made by the caller ({@link EventSource#holding}). */
+    public EventSource openSource(EventSource source) {
         if (!commands.offer(new SequencerCommand.Open(source))) {
             return null;
         }

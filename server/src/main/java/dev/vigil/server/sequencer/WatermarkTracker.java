@@ -45,7 +45,7 @@ public final class WatermarkTracker {
 
     /** Starts tracking a source. */
     public EventSource open(String name, long nowNanos) {
-        EventSource source = new EventSource(name);
+        EventSource source = EventSource.named(name);
         open(source, nowNanos);
         return source;
     }
@@ -54,6 +54,12 @@ public final class WatermarkTracker {
     public void open(EventSource source, long nowNanos) {
         source.lastActiveNanos = nowNanos;
         sources.add(source);
+        for (String held : source.holds) {
+            StreamTime stream = streams.get(held);
+            if (stream != null) {
+                contribution(source, stream);   // nothing seen yet: it holds the stream where it is
+            }
+        }
     }
 
     /** The sources tracked now (read on the sequencer's thread only). */
@@ -106,7 +112,7 @@ public final class WatermarkTracker {
                 stream = new StreamTime(name, delay, nowNanos);
                 streams.put(name, stream);
                 for (EventSource source : sources) {
-                    if (source.explicitAll != Long.MIN_VALUE) {
+                    if (source.explicitAll != Long.MIN_VALUE || source.holds.contains(name)) {
                         contribution(source, stream);
                     }
                 }

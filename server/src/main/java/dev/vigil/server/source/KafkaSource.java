@@ -4,8 +4,12 @@ import dev.vigil.nfa.EventDecoder;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.http.ServerVerticle;
 import dev.vigil.server.rules.RuleRegistry;
+import dev.vigil.nfa.Event;
+import dev.vigil.server.sequencer.EventIdentity;
 import dev.vigil.server.sequencer.Ingest;
+import dev.vigil.server.sequencer.ProducerWindow;
 import dev.vigil.server.sequencer.SequencerProxy;
+import dev.vigil.wire.BatchId;
 import dev.vigil.wire.InputLine;
 import dev.vigil.wire.JsonCodec;
 import io.micrometer.core.instrument.Counter;
@@ -49,11 +53,14 @@ import org.slf4j.LoggerFactory;
  * falls idle).
  *
  * <p><b>Exactly once.</b> The server assigns itself every partition of its topics (no group rebalancing: one server
- * reads them all) and never auto-commits. A batch counts once the sequencer answers it accepted, that is once it is
- * in the ingest log as durably as the acknowledgement policy asks; a refused batch is read again from its first
- * record. Where to start reading a partition comes from {@code resumeAt} (what the ingest log and checkpoints say was
- * taken), else from the group's committed offset, else from {@code startFrom}. Offsets are committed to the group
- * for lag monitoring only.
+ * reads them all) and never auto-commits. Each batch is a named batch ({@link BatchId}) of the partition's producer
+ * ({@link #producerOf}) whose sequence is the offset of its last record, and each event's identity is its record's
+ * topic, partition and offset ({@link EventIdentity#ofRecord}). A batch counts once the sequencer answers it accepted
+ * (once it is in the ingest log as durably as the acknowledgement policy asks) or as a duplicate (it was already);
+ * a refused batch is read again from its first record. A partition resumes after the last offset the sequencer
+ * remembers for its producer (in checkpoints and the ingest log, so across kill -9), else at the group's committed
+ * offset, else at {@code startFrom}; so a restart neither skips a record nor takes one twice, and the alerts it makes
+ * again carry the ids they had. Offsets are committed to the group for lag monitoring only.
  *
  * <p><b>Backpressure.</b> A partition whose batch is in flight, or was refused as busy, is paused; the consumer keeps
  * polling the others. Memory is bounded by one pending and one in-flight batch per partition.
@@ -78,17 +85,16 @@ public final class KafkaSource implements ServerVerticle.Reading {
     /** Records read ahead for one partition before it is paused: a batch's worth, as over the WebSocket. */
     private static final int MAX_PENDING = 10_000;
 
-    /** Where the server's own records say a partition's next offset is: null for a partition never read. */
-    public interface Resume {
-        Long nextOffset(String topic, int partition);
-    }
-
     /** One partition: the source it is to the sequencer, and where reading it stands. */
     private static final class Partition {
         final TopicPartition topicPartition;
         final String stream;
         final Counter records;
         final Counter bad;
+        /** The producer its batches are named after: the sequencer remembers the last offset it took. */
+        final String producer;
+        /** The base of its records' identities: a record's identity is its topic, partition and offset. */
+        final long identities;
         Source source;
         /** The next offset to read, as far as this side knows (after what is pending). */
         long position = -1;
@@ -106,10 +112,12 @@ public final class KafkaSource implements ServerVerticle.Reading {
             this.stream = stream;
             this.records = records;
             this.bad = bad;
+            this.producer = producerOf(topicPartition);
+            this.identities = EventIdentity.partition(topicPartition.topic(), topicPartition.partition());
         }
 
         String name() {
-            return "kafka:" + topicPartition.topic() + ":" + topicPartition.partition();
+            return producer;
         }
     }
 
@@ -121,7 +129,6 @@ public final class KafkaSource implements ServerVerticle.Reading {
     private final RuleRegistry registry;
     private final Context context;
     private final MeterRegistry meters;
-    private final Resume resume;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, Partition> partitions = new HashMap<>();
@@ -137,13 +144,12 @@ public final class KafkaSource implements ServerVerticle.Reading {
     private long badUnlogged;
 
     public KafkaSource(ServerConfig.Kafka settings, SequencerProxy sequencer, RuleRegistry registry, Context context,
-            MeterRegistry meters, Resume resume) {
+            MeterRegistry meters) {
         this.settings = settings;
         this.sequencer = sequencer;
         this.registry = registry;
         this.context = context;
         this.meters = meters;
-        this.resume = resume;
         this.pauses = Counter.builder("vigil.kafka.source.pauses")
                 .description("Times a partition was paused because the server was busy").register(meters);
         this.refusedBatches = Counter.builder("vigil.kafka.source.refused.batches")
@@ -251,7 +257,9 @@ public final class KafkaSource implements ServerVerticle.Reading {
         for (TopicPartition topicPartition : assigned) {
             Partition partition = partitions.get(topicPartition);
             if (partition.source == null) {
-                partition.source = Source.open(sequencer, partition.name(), context);
+                // a mapped stream is held back from the start: a backlog read partition by partition is not late
+                partition.source = Source.open(sequencer, partition.name(),
+                        partition.stream.isEmpty() ? List.of() : List.of(partition.stream), context);
                 if (partition.source == null) {
                     throw new IllegalStateException("the sequencer is busy; the kafka source opens its partitions "
                             + "again shortly");
@@ -259,7 +267,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
                 registerLag(partition);
             }
             if (partition.position < 0) {
-                Long next = resume.nextOffset(topicPartition.topic(), topicPartition.partition());
+                Long next = taken(partition);
                 OffsetAndMetadata group = committed == null ? null : committed.get(topicPartition);
                 if (next == null && group != null) {
                     next = group.offset();
@@ -321,6 +329,11 @@ public final class KafkaSource implements ServerVerticle.Reading {
         if (line instanceof InputLine.Blank) {
             refuse(partition, record, "an empty record");
             return;
+        }
+        if (line instanceof InputLine.EventLine event) {   // named after its record: a reread gives the same alert ids
+            Event read = event.event();
+            line = new InputLine.EventLine(new Event(read.stream(), read.timestamp(), read.sequence(),
+                    EventIdentity.at(partition.identities, record.offset()), read.fields()), event.text());
         }
         partition.records.increment();
         if (partition.pendingFirst < 0) {
@@ -405,7 +418,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
             List<InputLine> batch = partition.pending;
             long first = partition.pendingFirst;
             long last = partition.pendingLast;
-            Ingest.Result busy = partition.source.offer(batch, outcome -> {
+            Ingest.Result busy = partition.source.offer(new BatchId(partition.producer, last), batch, outcome -> {
                 answers.add(new Answer(partition, first, last, outcome));
                 KafkaConsumer<byte[], byte[]> reading = consumer;
                 if (reading != null) {
@@ -474,6 +487,45 @@ public final class KafkaSource implements ServerVerticle.Reading {
                 .tag("topic", partition.topicPartition.topic())
                 .tag("partition", Integer.toString(partition.topicPartition.partition()))
                 .description("Records of the partition not yet read (-1 until known)").register(meters);
+    }
+
+    /**
+     * The offset after the last record of {@code partition} the ingest log holds (the sequencer remembers each named
+     * batch's producer and sequence, across restarts: in checkpoints and the log), or null when it holds none.
+     */
+    private Long taken(Partition partition) {
+        for (int attempt = 0; !closing; attempt++) {
+            java.util.concurrent.CompletableFuture<ProducerWindow.Mark> asked = sequencer.producer(partition.producer);
+            if (asked != null) {
+                try {
+                    ProducerWindow.Mark mark = asked.get(30, TimeUnit.SECONDS);
+                    return mark == null ? null : mark.sequence() + 1;
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while asking where " + partition.producer
+                            + " stopped", interrupted);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException failed) {
+                    throw new IllegalStateException("cannot learn where " + partition.producer + " stopped: "
+                            + failed, failed);
+                }
+            }
+            sleep(Math.min(1_000, 10L << Math.min(attempt, 6)));   // the sequencer's queue is full: ask again
+        }
+        throw new IllegalStateException("closing");
+    }
+
+    /**
+     * A partition's producer name: {@code kafka:<topic>:<partition>}; a topic too long for a producer name (64
+     * characters) is cut and told apart by a hash of the whole name.
+     */
+    static String producerOf(TopicPartition topicPartition) {
+        String name = "kafka:" + topicPartition.topic() + ":" + topicPartition.partition();
+        if (name.length() <= 64) {
+            return name;
+        }
+        String hash = Long.toHexString(EventIdentity.partition(topicPartition.topic(), topicPartition.partition()));
+        String tail = "-" + hash + ":" + topicPartition.partition();
+        return name.substring(0, 64 - tail.length()) + tail;
     }
 
     private Properties consumerSettings() {

@@ -70,6 +70,15 @@ public final class Source {
     }
 
     /**
+     * As {@link #open(SequencerProxy, String, Context)}, a source that holds {@code streams} back from the moment it
+     * opens (see {@link EventSource#holding}).
+     */
+    public static Source open(SequencerProxy sequencer, String name, List<String> streams, Context context) {
+        EventSource time = sequencer.openSource(EventSource.holding(name, streams));
+        return time == null ? null : new Source(sequencer, time, context);
+    }
+
+    /**
      * Offers {@code batch}; null when it was queued ({@code answer} then gets its {@link Outcome}), else the busy
      * result that says why nothing was queued, for {@link #retryMs}.
      */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.EventTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,21 @@ class WatermarkTrackerTest {
         assertEquals(4_899, time.watermark("logins"), "logins declares a 100 ms delay");
         assertTrue(time.isLate("payments", 4_999));
         assertFalse(time.isLate("payments", 5_000), "an equal timestamp is on time without a delay");
+    }
+
+    @Test
+    void aSourceHoldingAStreamHoldsItBackBeforeItSendsAnything() {
+        EventSource partition0 = EventSource.holding("kafka:t:0", List.of("payments"));
+        time.open(partition0, 0);
+        EventSource partition1 = time.open("kafka:t:1", 0);
+        time.observe(partition1, "payments", 9_000, 0);
+        assertEquals(Long.MIN_VALUE, time.watermark("payments"), "partition 0 has sent nothing yet");
+        assertFalse(time.isLate("payments", 1_000), "so its backlog is not late");
+        time.observe(partition0, "payments", 2_000, 0);
+        assertEquals(1_999, time.watermark("payments"));
+        EventSource unmapped = time.open("other", 0);
+        time.observe(unmapped, "payments", 3_000, 0);
+        assertEquals(1_999, time.watermark("payments"), "a source holds a stream from its first event on, as before");
     }
 
     @Test
