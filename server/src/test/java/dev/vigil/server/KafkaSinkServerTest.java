@@ -134,9 +134,6 @@ class KafkaSinkServerTest {
             await(() -> SinksTest.lines(file).size() == 5, () -> SinksTest.lines(file));   // so do other sinks
             await(() -> sinkOf(server, "big", "kafka:outage-alerts").getLong("failed") >= 1,
                     () -> sinkOf(server, "big", "kafka:outage-alerts"));
-            String state = sinkOf(server, "big", "kafka:outage-alerts").getString("state");
-            // failing, or already connecting again after its backoff: anything but delivering
-            assertTrue(state.startsWith("failing") || state.startsWith("connecting"), state);
         } finally {
             KAFKA.startBroker();
         }
