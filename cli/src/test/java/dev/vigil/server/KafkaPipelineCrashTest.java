@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -89,7 +90,8 @@ class KafkaPipelineCrashTest {
             RULE each FROM crash PARTITION BY key PATTERN e EMIT n = e.n;
             """;
     private static final int RULE_COUNT = 3;
-    private static final Pattern CHECKPOINTS = Pattern.compile("(?m)^vigil_checkpoints_completed_total(?:\\{[^}]*})? (\\S+)$");
+    private static final Pattern CHECKPOINTS =
+            Pattern.compile("(?m)^vigil_checkpoints_completed_total(?:\\{[^}]*})? (\\S+)$");
 
     @TempDir
     static Path temp;
@@ -110,55 +112,14 @@ class KafkaPipelineCrashTest {
         KAFKA.createTopic(REFERENCE_OUTPUT, 3);
         List<List<ProducerRecord<String, String>>> chunks = input();
         KillPlan plan = KillPlan.random(SEED, KILLS, chunks.size(), MAX_KILL_PAUSE_MS);
-        Random moments = new Random(SEED + 1);
-        try (KafkaProducer<String, String> producer = producer()) {
-            Path crashFolder = Files.createDirectories(temp.resolve("crash"));
-            int servers = 0;
-            int kills = 0;
-            int duringRecovery = 0;
-            int atCheckpoints = 0;
-            ServerProcess server = start("crash-" + servers++, crashFolder, "crash", CRASH_OUTPUT);
-            int produced = 0;
-            int next = 0;
-            while (true) {
-                while (next < plan.kills().size() && plan.kills().get(next).afterBatches() == produced) {
-                    KillPlan.Kill kill = plan.kills().get(next);
-                    if (next % 3 == 2 && awaitCheckpoint(server)) {
-                        atCheckpoints++;
-                        ServerProcess.pause(kill.pauseMs() % (ServerProcess.CHECKPOINT_INTERVAL_MS + 1));
-                    } else {
-                        ServerProcess.pause(kill.pauseMs());   // the server goes on reading, logging and sending
-                    }
-                    server.kill();
-                    kills++;
-                    if (next % 3 == 1) {   // the next server is killed while it starts: most likely recovering
-                        ServerProcess starting = ServerProcess.launch("crash-" + servers++, crashFolder,
-                                rules(crashFolder), crashFolder.resolve("data"), List.of(),
-                                serveArgs(crashFolder, "crash", CRASH_OUTPUT));
-                        started.add(starting);
-                        ServerProcess.pause(100 + moments.nextInt(1_401));
-                        starting.kill();
-                        kills++;
-                        duringRecovery++;
-                    }
-                    next++;
-                    server = start("crash-" + servers++, crashFolder, "crash", CRASH_OUTPUT);
-                }
-                if (produced == chunks.size()) {
-                    break;
-                }
-                send(producer, chunks.get(produced));
-                produced++;
-            }
-            List<JsonObject> crashed = settled(server, CRASH_OUTPUT);
-            server.stop();
+        try {
+            Outcome crashed = crashRun(chunks, plan);
             long fromCheckpoints = started.stream().filter(s -> s.name().startsWith("crash-"))
                     .filter(s -> s.stderr().contains("recovered checkpoint")).count();
-
             List<JsonObject> reference = referenceRun();
-            AlertDiff diff = AlertDiff.of(reference, crashed);
-            int[] inEachAlerts = eventCounts(crashed, "each", "n");
-            int[] inLog = loggedEventCounts(crashFolder.resolve("data"));
+            AlertDiff diff = AlertDiff.of(reference, crashed.alerts());
+            int[] inEachAlerts = eventCounts(crashed.alerts(), "each", "n");
+            int[] inLog = loggedEventCounts(temp.resolve("crash").resolve("data"));
             List<Integer> missingFromAlerts = counted(inEachAlerts, 0);
             List<Integer> twiceInAlerts = counted(inEachAlerts, 2);
             List<Integer> missingFromLog = counted(inLog, 0);
@@ -166,11 +127,13 @@ class KafkaPipelineCrashTest {
             System.out.printf("kafka pipeline crash test: %d events in %d partitions, %d chunks, %d kills (%d during "
                     + "recovery, %d at a checkpoint; plan %s); reference %d alerts, crash topic %d records: %s; %s; "
                     + "events in no 'each' alert %d, in several %d; ingest log: events missing %d, taken twice %d; "
-                    + "%d restart(s) from a checkpoint; %.1f s%n", EVENTS, PARTITIONS, CHUNKS, kills, duringRecovery,
-                    atCheckpoints, plan, reference.size(), crashed.size(), diff.describeSets(),
-                    diff.describeRepeated(), missingFromAlerts.size(), twiceInAlerts.size(), missingFromLog.size(),
-                    twiceInLog.size(), fromCheckpoints, (System.nanoTime() - began) / 1e9);
-            assertTrue(kills >= 10, "issue 19 asks for at least 10 kills per run, made " + kills);
+                    + "%d restart(s) from a checkpoint; %.1f s%n", EVENTS, PARTITIONS, CHUNKS, crashed.kills(),
+                    crashed.duringRecovery(), crashed.atCheckpoints(), plan, reference.size(),
+                    crashed.alerts().size(), diff.describeSets(), diff.describeRepeated(), missingFromAlerts.size(),
+                    twiceInAlerts.size(), missingFromLog.size(), twiceInLog.size(), fromCheckpoints,
+                    (System.nanoTime() - began) / 1e9);
+            assertTrue(crashed.kills() >= 10, "issue 19 asks for at least 10 kills per run, made "
+                    + crashed.kills());
             assertEquals(List.of(), firstFew(counted(eventCounts(reference, "each", "n"), 0)),
                     "the reference run must alert on every event");
             assertAll("the crash run's output topic against the uninterrupted run's",
@@ -188,6 +151,60 @@ class KafkaPipelineCrashTest {
         } catch (Exception | AssertionError failure) {
             started.forEach(s -> System.out.print(s.logs()));
             throw failure;
+        }
+    }
+
+    /**
+     * What the crash run ends with: its output topic's alerts, and how many SIGKILLs it made (all of them, those
+     * while a server started, those after a checkpoint).
+     */
+    private record Outcome(List<JsonObject> alerts, int kills, int duringRecovery, int atCheckpoints) {}
+
+    /** Produces the chunks while servers on one data folder read them, killing them as {@code plan} says. */
+    private static Outcome crashRun(List<List<ProducerRecord<String, String>>> chunks, KillPlan plan)
+            throws Exception {
+        Random moments = new Random(SEED + 1);
+        Path folder = Files.createDirectories(temp.resolve("crash"));
+        int servers = 0;
+        int kills = 0;
+        int duringRecovery = 0;
+        int atCheckpoints = 0;
+        try (KafkaProducer<String, String> producer = producer()) {
+            ServerProcess server = start("crash-" + servers++, folder, "crash", CRASH_OUTPUT);
+            int produced = 0;
+            int next = 0;
+            while (true) {
+                while (next < plan.kills().size() && plan.kills().get(next).afterBatches() == produced) {
+                    KillPlan.Kill kill = plan.kills().get(next);
+                    if (next % 3 == 2 && awaitCheckpoint(server)) {
+                        atCheckpoints++;
+                        ServerProcess.pause(kill.pauseMs() % (ServerProcess.CHECKPOINT_INTERVAL_MS + 1));
+                    } else {
+                        ServerProcess.pause(kill.pauseMs());   // the server goes on reading, logging and sending
+                    }
+                    server.kill();
+                    kills++;
+                    if (next % 3 == 1) {   // the next server is killed while it starts: most likely recovering
+                        ServerProcess starting = ServerProcess.launch("crash-" + servers++, folder, rules(folder),
+                                folder.resolve("data"), List.of(), serveArgs(folder, "crash", CRASH_OUTPUT));
+                        started.add(starting);
+                        ServerProcess.pause(100 + moments.nextInt(1_401));
+                        starting.kill();
+                        kills++;
+                        duringRecovery++;
+                    }
+                    next++;
+                    server = start("crash-" + servers++, folder, "crash", CRASH_OUTPUT);
+                }
+                if (produced == chunks.size()) {
+                    break;
+                }
+                send(producer, chunks.get(produced));
+                produced++;
+            }
+            List<JsonObject> alerts = settled(server, CRASH_OUTPUT);
+            server.stop();
+            return new Outcome(alerts, kills, duringRecovery, atCheckpoints);
         }
     }
 
@@ -238,12 +255,12 @@ class KafkaPipelineCrashTest {
     /** Writes one chunk, every record acknowledged by the broker before it returns. */
     private static void send(KafkaProducer<String, String> producer, List<ProducerRecord<String, String>> chunk)
             throws Exception {
-        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        List<Future<?>> sent = new ArrayList<>();
         for (ProducerRecord<String, String> record : chunk) {
             sent.add(producer.send(record));
         }
         producer.flush();
-        for (java.util.concurrent.Future<?> one : sent) {
+        for (Future<?> one : sent) {
             one.get(KafkaBroker.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
     }
@@ -382,6 +399,7 @@ class KafkaPipelineCrashTest {
         Files.writeString(config, "{\"sinks\": {\"to_" + group + "\": {\"type\": \"kafka\", \"topic\": \"" + output
                 + "\", \"rules\": [\"*\"]}}}", StandardCharsets.UTF_8);
         return List.of("--config", config.toString(), "--kafka-bootstrap", KAFKA.bootstrapServers(),
-                "--kafka-topics", INPUT + "=" + EventBatches.STREAM, "--kafka-group", group, "--source-idle-timeout", "10m");
+                "--kafka-topics", INPUT + "=" + EventBatches.STREAM, "--kafka-group", group,
+                "--source-idle-timeout", "10m");
     }
 }
