@@ -281,8 +281,7 @@ final class KafkaSink implements LogFollowingSink {
     }
 
     private Properties producerSettings() {
-        Properties settings = new Properties();
-        passThrough(settings, ProducerConfig.configNames());
+        Properties settings = KafkaClients.settings(spec.properties(), ProducerConfig.configNames());
         settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
         settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -292,20 +291,11 @@ final class KafkaSink implements LogFollowingSink {
     }
 
     private Properties consumerSettings() {
-        Properties settings = new Properties();
-        passThrough(settings, org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
+        Properties settings = KafkaClients.settings(spec.properties(),
+                org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
         settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
         settings.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "vigil-sink-" + name + "-resume");
         return settings;
-    }
-
-    /** The sink's own properties that {@code known} names (a consumer setting is not a producer's). */
-    private void passThrough(Properties settings, Set<String> known) {
-        for (Map.Entry<String, String> setting : spec.properties().entrySet()) {
-            if (known.contains(setting.getKey())) {
-                settings.put(setting.getKey(), setting.getValue());
-            }
-        }
     }
 
     String transactionalId() {

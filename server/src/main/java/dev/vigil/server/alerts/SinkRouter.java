@@ -83,12 +83,8 @@ public final class SinkRouter {
 
     /**
      * @param out where {@code log} sinks write (the server's standard output)
+     * @param feed the alert log, as log-following sinks read it
      */
-    public SinkRouter(Vertx vertx, SinkCatalog catalog, Clock clock, PrintStream out, SinkMeters meters) {
-        this(vertx, catalog, clock, out, meters, AlertFeed.NONE);
-    }
-
-    /** @param feed the alert log, as log-following sinks read it */
     public SinkRouter(Vertx vertx, SinkCatalog catalog, Clock clock, PrintStream out, SinkMeters meters,
             AlertFeed feed) {
         this.feed = feed;
