@@ -79,6 +79,11 @@ public final class EventDecoder {
     }
 
     public Decoded decode(Map<String, Object> json, long sequence) {
+        return decode(json, sequence, sequence);
+    }
+
+    /** As {@link #decode(Map, long)}, the event named {@code identity} by its source (a Kafka record's). */
+    public Decoded decode(Map<String, Object> json, long sequence, long identity) {
         Object stream = json.get("stream");
         if (stream == null) {
             return new Invalid("stream", "missing field 'stream' (the name of the event's stream)");
@@ -114,7 +119,7 @@ public final class EventDecoder {
             }
         }
         observer.decoded(name, json);
-        return new Valid(new Event(name, timestamp, sequence, json));
+        return new Valid(new Event(name, timestamp, sequence, identity, json));
     }
 
     private static String typeProblem(String stream, FieldDecl field, Object value) {

@@ -72,6 +72,16 @@ public sealed interface InputLine {
      * lists the reasons of only the first refused lines).
      */
     static InputLine parse(String text, long lineNumber, EventDecoder decoder, boolean reasonWanted) {
+        return parse(text, lineNumber, lineNumber, decoder, reasonWanted);
+    }
+
+    /** As {@link #parse(String, long, EventDecoder)}, the event named {@code identity} by its source. */
+    static InputLine parse(String text, long sequence, long identity, EventDecoder decoder) {
+        return parse(text, sequence, identity, decoder, true);
+    }
+
+    private static InputLine parse(String text, long lineNumber, long identity, EventDecoder decoder,
+            boolean reasonWanted) {
         if (text.isBlank()) {
             return new Blank();
         }
@@ -84,7 +94,7 @@ public sealed interface InputLine {
         } catch (JsonProcessingException e) {
             return new Malformed(invalidLine(text, e));
         }
-        return classify(json, lineNumber, decoder, text);
+        return classify(json, lineNumber, identity, decoder, text);
     }
 
     /**
@@ -161,11 +171,16 @@ public sealed interface InputLine {
      * the event's sequence.
      */
     static InputLine classify(Object json, long sequence, EventDecoder decoder) {
-        return classify(json, sequence, decoder, null);
+        return classify(json, sequence, sequence, decoder, null);
+    }
+
+    /** As {@link #classify(Object, long, EventDecoder)}, the event named {@code identity} by its source. */
+    static InputLine classify(Object json, long sequence, long identity, EventDecoder decoder) {
+        return classify(json, sequence, identity, decoder, null);
     }
 
     @SuppressWarnings("unchecked")
-    private static InputLine classify(Object json, long sequence, EventDecoder decoder, String text) {
+    private static InputLine classify(Object json, long sequence, long identity, EventDecoder decoder, String text) {
         if (!(json instanceof Map<?, ?>)) {
             return new Malformed("expected a JSON object, got " + (json instanceof java.util.List ? "an array"
                     : "a " + (json == null ? "null" : json.getClass().getSimpleName().toLowerCase())));
@@ -182,7 +197,7 @@ public sealed interface InputLine {
             }
             return new WatermarkLine((String) stream, timestamp);
         }
-        EventDecoder.Decoded decoded = decoder.decode(object, sequence);
+        EventDecoder.Decoded decoded = decoder.decode(object, sequence, identity);
         if (decoded instanceof EventDecoder.Invalid invalid) {
             return new Malformed(invalid.message());
         }

@@ -4,7 +4,7 @@ import dev.vigil.nfa.EventDecoder;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.http.ServerVerticle;
 import dev.vigil.server.rules.RuleRegistry;
-import dev.vigil.nfa.Event;
+import dev.vigil.connectors.KafkaClients;
 import dev.vigil.server.sequencer.EventIdentity;
 import dev.vigil.server.sequencer.Ingest;
 import dev.vigil.server.sequencer.ProducerWindow;
@@ -321,7 +321,9 @@ public final class KafkaSource implements ServerVerticle.Reading {
 
     private void take(Partition partition, ConsumerRecord<byte[], byte[]> record, EventDecoder decoder) {
         partition.position = record.offset() + 1;
-        InputLine line = decode(record, partition.stream, decoder);
+        // named after its record: a reread gives the same alert ids
+        InputLine line = decode(record, partition.stream, EventIdentity.at(partition.identities, record.offset()),
+                decoder);
         if (line instanceof InputLine.Malformed bad) {
             refuse(partition, record, bad.message());
             return;
@@ -329,11 +331,6 @@ public final class KafkaSource implements ServerVerticle.Reading {
         if (line instanceof InputLine.Blank) {
             refuse(partition, record, "an empty record");
             return;
-        }
-        if (line instanceof InputLine.EventLine event) {   // named after its record: a reread gives the same alert ids
-            Event read = event.event();
-            line = new InputLine.EventLine(new Event(read.stream(), read.timestamp(), read.sequence(),
-                    EventIdentity.at(partition.identities, record.offset()), read.fields()), event.text());
         }
         partition.records.increment();
         if (partition.pendingFirst < 0) {
@@ -347,7 +344,8 @@ public final class KafkaSource implements ServerVerticle.Reading {
      * A record as an input line: its value, UTF-8 JSON, an event (or a watermark) as over HTTP; of the topic's
      * stream when it has one (a record naming another stream is refused).
      */
-    static InputLine decode(ConsumerRecord<byte[], byte[]> record, String stream, EventDecoder decoder) {
+    static InputLine decode(ConsumerRecord<byte[], byte[]> record, String stream, long identity,
+            EventDecoder decoder) {
         if (record.value() == null) {
             return new InputLine.Malformed("a record without a value (a tombstone)");
         }
@@ -358,7 +356,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
             return new InputLine.Malformed("the value is not UTF-8 text");
         }
         if (stream.isEmpty()) {
-            return InputLine.parse(text, 0, decoder, true);
+            return InputLine.parse(text, 0, identity, decoder);
         }
         Object json;
         try {
@@ -378,7 +376,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
                         + record.topic() + "' carries stream '" + stream + "'");
             }
         }
-        return InputLine.classify(json, 0, decoder);
+        return InputLine.classify(json, 0, identity, decoder);
     }
 
     private void refuse(Partition partition, ConsumerRecord<byte[], byte[]> record, String why) {
@@ -529,8 +527,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
     }
 
     private Properties consumerSettings() {
-        Properties properties = new Properties();
-        properties.putAll(passThrough(settings.properties(), ConsumerConfig.configNames()));
+        Properties properties = KafkaClients.settings(settings.properties(), ConsumerConfig.configNames());
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.source().group());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -541,22 +538,10 @@ public final class KafkaSource implements ServerVerticle.Reading {
     }
 
     private Properties producerSettings() {
-        Properties properties = new Properties();
-        properties.putAll(passThrough(settings.properties(), ProducerConfig.configNames()));
+        Properties properties = KafkaClients.settings(settings.properties(), ProducerConfig.configNames());
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "vigil-source-dead-letters");
         return properties;
-    }
-
-    /** The settings of {@code given} a client of this kind knows (security, timeouts); the others are its peers'. */
-    private static Map<String, String> passThrough(Map<String, String> given, Set<String> known) {
-        Map<String, String> kept = new HashMap<>();
-        given.forEach((key, value) -> {
-            if (known.contains(key)) {
-                kept.put(key, value);
-            }
-        });
-        return kept;
     }
 
     private void closeClients() {

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** How a Kafka record's value becomes an input line, or the reason it is a bad record. */
 class KafkaRecordDecodeTest {
+    /** As the source names the record at offset 7 of partition 0 of orders. */
+    private static final long IDENTITY = dev.vigil.server.sequencer.EventIdentity.ofRecord("orders", 0, 7);
+
     private final EventDecoder decoder = new EventDecoder(List.of(), true);
 
     @Test
@@ -43,9 +46,9 @@ class KafkaRecordDecodeTest {
     @Test
     void valuesThatAreNoEventsSayWhy() {
         assertEquals("a record without a value (a tombstone)", malformed(KafkaSource.decode(
-                new ConsumerRecord<>("orders", 0, 7, null, null), "payments", decoder)));
+                new ConsumerRecord<>("orders", 0, 7, null, null), "payments", IDENTITY, decoder)));
         assertEquals("the value is not UTF-8 text", malformed(KafkaSource.decode(new ConsumerRecord<>("orders", 0, 7,
-                null, new byte[] {'{', (byte) 0xC3, '}'}), "payments", decoder)));
+                null, new byte[] {'{', (byte) 0xC3, '}'}), "payments", IDENTITY, decoder)));
         assertEquals("expected a JSON object, got an array", malformed(decode("[1]", "payments")));
         assertEquals("missing event time field 'ts'", malformed(decode("{\"card\":\"c\"}", "payments"))
                 .replaceAll(" \\(.*", ""));
@@ -53,7 +56,7 @@ class KafkaRecordDecodeTest {
 
     private InputLine decode(String value, String stream) {
         return KafkaSource.decode(new ConsumerRecord<>("orders", 0, 7, null, value.getBytes(StandardCharsets.UTF_8)),
-                stream, decoder);
+                stream, IDENTITY, decoder);
     }
 
     private static String malformed(InputLine line) {
