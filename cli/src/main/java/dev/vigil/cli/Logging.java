@@ -68,6 +68,14 @@ final class Logging {
         }
     }
 
+    /**
+     * Only errors from the Kafka client from now on: a command that reads a topic says itself what went wrong, once,
+     * instead of the client's warning at every attempt to connect.
+     */
+    static void quietKafkaClient() {
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("org.apache.kafka").setLevel(Level.ERROR);
+    }
+
     /** Writes what is queued and closes the log: the last thing a stopping server does. */
     static void stop() {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();

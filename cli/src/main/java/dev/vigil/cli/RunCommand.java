@@ -3,12 +3,17 @@ package dev.vigil.cli;
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EventDecoder;
+import dev.vigil.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +30,13 @@ import picocli.CommandLine.Spec;
                 + "milliseconds or ISO-8601, and fields) and write alerts as NDJSON on stdout.",
             "A line {\"watermark\": ts} (optionally with \"stream\") advances the watermark explicitly. Malformed "
                 + "and too long lines are reported on stderr with their line number and skipped; a summary goes to "
-                + "stderr. Gzip-compressed input is read as such, whatever its name."})
+                + "stderr. Gzip-compressed input is read as such, whatever its name.",
+            "With --kafka-topics, the input is instead every record the topics hold when the run starts, read as "
+                + "vigil serve reads them (each partition's time its own, events named by topic, partition and "
+                + "offset), so the alerts are those a server reading the topics makes, ids included."},
+        footer = {"", "Exit status: 0 the whole input was read (malformed and late lines do not change that); 1 a "
+                + "rule file has mistakes; 2 bad usage or an unreadable file; 3 the Kafka cluster cannot be reached, "
+                + "a topic does not exist, or records stopped coming before the topics' ends."})
 final class RunCommand implements Callable<Integer> {
     enum TimeChoice { event, processing }
 
@@ -44,6 +55,27 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "FILE|-", defaultValue = "-",
             description = "NDJSON events to read; - for standard input (default).")
     String events;
+
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT,...",
+            description = "The Kafka cluster of --kafka-topics.")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-topics", paramLabel = "TOPIC[=STREAM]", split = ",",
+            description = "Read these topics instead of --events: every partition from its first record to its end "
+                    + "when the run starts (committed records only); TOPIC=STREAM: the topic's events are of "
+                    + "STREAM, TOPIC alone: each value names its stream, as for vigil serve.")
+    List<String> kafkaTopics;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka consumer setting (security, timeouts), as kafkaProperties of vigil serve; "
+                    + "repeatable.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--kafka-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How long the cluster may take to answer, and to send the next records while some are "
+                    + "due (default: ${DEFAULT-VALUE}).")
+    long kafkaTimeoutMs;
 
     @Option(names = "--max-line-bytes", paramLabel = "N", defaultValue = "" + InputLines.DEFAULT_MAX_LINE_BYTES,
             description = "Longest input line read, in bytes (after decompression); a longer line is reported and "
@@ -112,6 +144,11 @@ final class RunCommand implements Callable<Integer> {
             err.println("vigil run: --max-keys must be at least 1, got " + maxKeys);
             return Vigil.EXIT_USAGE;
         }
+        String kafkaProblem = kafkaProblem();
+        if (kafkaProblem != null) {
+            err.println("vigil run: " + kafkaProblem);
+            return Vigil.EXIT_USAGE;
+        }
         String unusable = unusableFiles();
         if (unusable != null) {
             err.println("vigil run: " + unusable);
@@ -131,27 +168,73 @@ final class RunCommand implements Callable<Integer> {
                 .withMaxWorkPerEvent(maxWorkPerEvent)
                 .withKeyBounds(new EngineConfig.KeyBounds(maxKeys, maxKeys));
         EventDecoder decoder = new EventDecoder(loaded.streams(), time == TimeChoice.event);
-        Replay replay = new Replay(loaded.rules(), decoder, config, System::currentTimeMillis);
+        Replay replay = new Replay(loaded.rules(), config, System::currentTimeMillis);
 
         PrintWriter out = spec.commandLine().getOut();
-        try (InputLines input = InputLines.of(events.equals("-") ? System.in : Files.newInputStream(Path.of(events)),
-                    maxLineBytes);
+        try (Replay.Input input = input(loaded, decoder);
                 PrintWriter lateOut = late == null ? null
                         : new PrintWriter(Files.newBufferedWriter(late, StandardCharsets.UTF_8))) {
             Replay.Summary summary = replay.run(input, out, lateOut, err);
             err.println(summary.render());
+        } catch (KafkaInput.Unreadable unreadable) {
+            err.println("vigil run: " + unreadable.getMessage());
+            return EXIT_KAFKA_UNREADABLE;
         } catch (IOException failed) {
-            err.println("vigil run: stopped: " + failed.getMessage() + " (reading "
-                    + (events.equals("-") ? "standard input" : events)
+            err.println("vigil run: stopped: " + failed.getMessage() + " (reading " + (kafkaTopics != null
+                    ? "topics " + String.join(",", kafkaTopics) : events.equals("-") ? "standard input" : events)
                     + (late == null ? "" : ", writing " + late) + ")");
             return Vigil.EXIT_USAGE;
         }
         return 0;
     }
 
+    /** Exit status when the topics of {@code --kafka-topics} cannot be read to their ends. */
+    static final int EXIT_KAFKA_UNREADABLE = 3;
+
+    private Replay.Input input(RuleFiles loaded, EventDecoder decoder) throws IOException {
+        if (kafkaTopics != null) {
+            Logging.quietKafkaClient();
+            return KafkaInput.open(kafkaBootstrap, ServerConfig.KafkaSource.topics(kafkaTopics), kafkaProperties,
+                    kafkaTimeoutMs, loaded.rules(), watermarkDelayMs, decoder, time == TimeChoice.event,
+                    watermarks == WatermarkSource.input);
+        }
+        return new Replay.Lines(InputLines.of(events.equals("-") ? System.in : Files.newInputStream(Path.of(events)),
+                maxLineBytes), decoder);
+    }
+
+    /** What is wrong with the Kafka options, or null. */
+    private String kafkaProblem() {
+        if (kafkaTopics == null) {
+            return kafkaBootstrap == null ? null : "--kafka-bootstrap needs --kafka-topics: the topics to read";
+        }
+        if (kafkaBootstrap == null) {
+            return "--kafka-topics needs --kafka-bootstrap: the cluster to read them from";
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--events")) {
+            return "give --events or --kafka-topics, not both";
+        }
+        if (kafkaTimeoutMs < 1) {
+            return "--kafka-timeout must be at least 1ms, got " + kafkaTimeoutMs + "ms";
+        }
+        for (String entry : kafkaTopics) {
+            String problem = ServerConfig.KafkaSource.topicProblem(entry);
+            if (problem != null) {
+                return "--kafka-topics: " + problem;
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (String entry : kafkaTopics) {
+            String topic = entry.split("=", 2)[0].strip();
+            if (!seen.add(topic)) {
+                return "--kafka-topics names topic '" + topic + "' twice";
+            }
+        }
+        return null;
+    }
+
     /** Why {@code --events} or {@code --late} cannot be used, or null when both can. */
     private String unusableFiles() {
-        String problem = events.equals("-") ? null : FileArguments.unreadable(Path.of(events));
+        String problem = events.equals("-") || kafkaTopics != null ? null : FileArguments.unreadable(Path.of(events));
         if (problem == null && late != null) {
             problem = FileArguments.unwritable(late);
         }

@@ -143,7 +143,16 @@ class ErrorPathsTest {
                 Mistake.of("--max-keys", "run", "--rules", r, "--max-keys", "99999999999"),
                 Mistake.of("'-5s' is not a duration", "run", "--rules", r, "--watermark-delay", "-5s"),
                 Mistake.of("--time", "run", "--rules", r, "--time", "wall"),
-                Mistake.of("--watermarks", "run", "--rules", r, "--watermarks", "often")));
+                Mistake.of("--watermarks", "run", "--rules", r, "--watermarks", "often"),
+                Mistake.of("--kafka-bootstrap needs --kafka-topics", "run", "--rules", r, "--kafka-bootstrap",
+                        "localhost:9092"),
+                Mistake.of("--kafka-topics needs --kafka-bootstrap", "run", "--rules", r, "--kafka-topics", "t"),
+                Mistake.of("'t t' is not a topic name", "run", "--rules", r, "--kafka-bootstrap", "localhost:9092",
+                        "--kafka-topics", "t t"),
+                Mistake.of("--kafka-property", "run", "--rules", r, "--kafka-bootstrap", "localhost:9092",
+                        "--kafka-topics", "t", "--kafka-property", "no-equals-sign"),
+                Mistake.of("--kafka-timeout must be at least 1ms", "run", "--rules", r, "--kafka-bootstrap",
+                        "localhost:9092", "--kafka-topics", "t", "--kafka-timeout", "0")));
         compileLimitMistakes(mistakes, "run", "--rules", r);
 
         mistakes.addAll(List.of(

@@ -58,6 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one of its alerts; {@code crash_chunks} cuts each key's events into runs of eight, so an offset skipped or read
  * twice shifts every later run of its key and changes their ids; {@code crash_abc} holds partial matches across kills
  * and checkpoints and reports their timeouts.
+ * The reference run's output topic also equals, alert for alert, what {@code vigil run} gives over the input topic
+ * ({@code --kafka-topics}), which names events by their records as the server does.
  * Last, the crash run's ingest log itself is replayed ({@code vigil backtest}): it holds every event once.
  *
  * <p>About 80 s on two cores; {@code -Dvigil.kafkaPipeline.kills=N}, {@code -Dvigil.kafkaPipeline.events=N} and
@@ -117,6 +119,7 @@ class KafkaPipelineCrashTest {
             long fromCheckpoints = started.stream().filter(s -> s.name().startsWith("crash-"))
                     .filter(s -> s.stderr().contains("recovered checkpoint")).count();
             List<JsonObject> reference = referenceRun();
+            List<JsonObject> replayed = runOverTheTopic();
             AlertDiff diff = AlertDiff.of(reference, crashed.alerts());
             int[] inEachAlerts = eventCounts(crashed.alerts(), "each", "n");
             int[] inLog = loggedEventCounts(temp.resolve("crash").resolve("data"));
@@ -136,6 +139,11 @@ class KafkaPipelineCrashTest {
                     + crashed.kills());
             assertEquals(List.of(), firstFew(counted(eventCounts(reference, "each", "n"), 0)),
                     "the reference run must alert on every event");
+            AlertDiff againstRun = AlertDiff.of(replayed, reference);
+            assertTrue(againstRun.sameIds() && againstRun.repeated().isEmpty(), "the uninterrupted server's output "
+                    + "topic against vigil run over the input topic: " + againstRun.describeSets() + "; "
+                    + againstRun.describeRepeated());
+            assertEquals(byId(replayed), byId(reference), "the same ids, but not the same alerts");
             assertAll("the crash run's output topic against the uninterrupted run's",
                     () -> assertTrue(fromCheckpoints > 0, "no restart started from a checkpoint"),
                     () -> assertTrue(diff.repeated().isEmpty(), diff.describeRepeated()),
@@ -302,6 +310,29 @@ class KafkaPipelineCrashTest {
         List<JsonObject> alerts = alerts(REFERENCE_OUTPUT);
         server.stop();
         return alerts;
+    }
+
+    /** {@code vigil run} over the input topic: the alerts a server reading it makes, ids included. */
+    private static List<JsonObject> runOverTheTopic() throws Exception {
+        Path rules = Files.writeString(temp.resolve("pipeline.cep"), RULES, StandardCharsets.UTF_8);
+        CliRun run = CliRun.of("run", "--rules", rules.toString(), "--kafka-bootstrap", KAFKA.bootstrapServers(),
+                "--kafka-topics", INPUT + "=" + EventBatches.STREAM);
+        if (run.exit() != 0) {
+            throw new IllegalStateException("vigil run over the topic failed (" + run.exit() + "): " + run.err());
+        }
+        List<JsonObject> alerts = new ArrayList<>();
+        for (String line : run.outLines()) {
+            alerts.add(new JsonObject(line));
+        }
+        return alerts;
+    }
+
+    private static java.util.Map<String, JsonObject> byId(List<JsonObject> alerts) {
+        java.util.Map<String, JsonObject> byId = new java.util.TreeMap<>();
+        for (JsonObject alert : alerts) {
+            byId.put(alert.getString("id"), alert);
+        }
+        return byId;
     }
 
     /**

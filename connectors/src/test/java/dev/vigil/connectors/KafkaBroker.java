@@ -136,14 +136,22 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Writes string records (key may be null) to a topic, each acknowledged by the broker before this returns. */
     public void produce(String topic, List<Map.Entry<String, String>> records) throws Exception {
+        List<ProducerRecord<String, String>> sent = new ArrayList<>();
+        for (Map.Entry<String, String> record : records) {
+            sent.add(new ProducerRecord<>(topic, record.getKey(), record.getValue()));
+        }
+        send(sent);
+    }
+
+    /** Writes records (to the partitions they name, if they do), each acknowledged before this returns. */
+    public void send(List<ProducerRecord<String, String>> records) throws Exception {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {
-            for (Map.Entry<String, String> record : records) {
-                producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue()))
-                        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            for (ProducerRecord<String, String> record : records) {
+                producer.send(record).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             }
         }
     }

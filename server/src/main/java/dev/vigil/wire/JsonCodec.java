@@ -76,9 +76,12 @@ public final class JsonCodec {
         return write(json);
     }
 
-    public static String late(LateEvent late, long line) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("line", line);
+    /**
+     * A late event as {@code vigil run --late} writes it: where it was read ({@code position}: its line, or its
+     * record's topic, partition and offset), then the event, the watermark it was late for, and why.
+     */
+    public static String late(LateEvent late, Map<String, Object> position) {
+        Map<String, Object> json = new LinkedHashMap<>(position);
         json.put("stream", late.event().stream());
         json.put("ts", late.event().timestamp());
         json.put("watermark", late.watermark());

@@ -13,14 +13,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,8 +67,8 @@ class KafkaSourceTest {
             records.add(new ProducerRecord<>("payments", n % 6 % PARTITIONS, "c" + n % 6, "{\"card\":\"c" + n % 6
                     + "\",\"amount\":" + amount + ",\"n\":" + n + ",\"ts\":" + (1_000 + n) + "}"));
         }
-        produce(records);
-        produce(List.of(watermark(0), watermark(1), watermark(2)));
+        KAFKA.send(records);
+        KAFKA.send(List.of(watermark(0), watermark(1), watermark(2)));
         JsonArray alerts = new JsonArray(server.pollUntil("/v1/alerts", body -> new JsonArray(body).size()
                 >= big.size()));
         TreeSet<Integer> alerted = new TreeSet<>();
@@ -90,7 +86,7 @@ class KafkaSourceTest {
         KAFKA.createTopic("mixed", 1);
         KAFKA.createTopic("mixed-dead", 1);
         RunningServer server = server(vertx, "mixed=payments", "mixed-dead");
-        produce(List.of(
+        KAFKA.send(List.of(
                 new ProducerRecord<>("mixed", 0, "a", "not json"),
                 new ProducerRecord<>("mixed", 0, "b", "{\"stream\":\"logins\",\"card\":\"c\",\"ts\":1}"),
                 new ProducerRecord<>("mixed", 0, "c", "[1, 2]"),
@@ -131,7 +127,7 @@ class KafkaSourceTest {
         } finally {
             KAFKA.startBroker();
         }
-        produce(List.of(new ProducerRecord<>("late", 0, "c", "{\"card\":\"c\",\"amount\":800,\"n\":1,\"ts\":5}"),
+        KAFKA.send(List.of(new ProducerRecord<>("late", 0, "c", "{\"card\":\"c\",\"amount\":800,\"n\":1,\"ts\":5}"),
                 watermarkOf("late", 0)));
         JsonArray alerts = new JsonArray(server.pollUntil("/v1/alerts", body -> new JsonArray(body).size() >= 1));
         assertEquals(1, alerts.getJsonObject(0).getJsonObject("fields").getInteger("n"), alerts.encode());
@@ -149,7 +145,7 @@ class KafkaSourceTest {
         // time up to the first half only: the second half's events must not be late after the restart
         first.add(new ProducerRecord<>("resume", 0, null, "{\"watermark\": 1019}"));
         first.add(new ProducerRecord<>("resume", 1, null, "{\"watermark\": 1019}"));
-        produce(first);
+        KAFKA.send(first);
         Path data = dir.resolve("restarted");
         // the rule comes from the rules folder: it runs before the first record is read
         RunningServer before = server(vertx, "resume=payments", null, data, "resume-group");
@@ -159,7 +155,7 @@ class KafkaSourceTest {
 
         second.add(new ProducerRecord<>("resume", 0, null, "{\"watermark\": 200000}"));
         second.add(new ProducerRecord<>("resume", 1, null, "{\"watermark\": 200000}"));
-        produce(second);
+        KAFKA.send(second);
         RunningServer after = server(vertx, "resume=payments", null, data, "resume-group");
         JsonArray alerts = new JsonArray(after.pollUntil("/v1/alerts?limit=1000",
                 body -> new JsonArray(body).size() >= 40));
@@ -213,17 +209,6 @@ class KafkaSourceTest {
         return new ProducerRecord<>(topic, partition, null, "{\"watermark\": 100000}");
     }
 
-    private static void produce(List<ProducerRecord<String, String>> records) throws Exception {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new StringSerializer())) {
-            for (ProducerRecord<String, String> record : records) {
-                producer.send(record).get(KafkaBroker.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        }
-    }
 
     private static List<ConsumerRecord<String, String>> awaitRecords(String topic, int count) throws Exception {
         long deadline = System.nanoTime() + KafkaBroker.TIMEOUT.toNanos();

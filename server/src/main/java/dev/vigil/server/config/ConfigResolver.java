@@ -51,7 +51,6 @@ public final class ConfigResolver {
     /** The file-only key of the default Kafka cluster's client settings (an object, like a kafka sink's). */
     public static final String KAFKA_PROPERTIES_KEY = "kafkaProperties";
     /** Kafka's own rule for topic names. */
-    private static final java.util.regex.Pattern KAFKA_TOPIC = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     /** The environment variable naming the configuration file when {@code --config} is absent. */
     public static final String CONFIG_ENV = "VIGIL_CONFIG";
@@ -264,7 +263,7 @@ public final class ConfigResolver {
                     + "' is not an origin: http:// or https://, a host and an optional port, nothing after",
             "webhookAllowedHosts", WebhookHosts::problem,
             "webhookDeniedHosts", WebhookHosts::problem,
-            "kafkaTopics", ConfigResolver::topicProblem);
+            "kafkaTopics", ServerConfig.KafkaSource::topicProblem);
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -363,39 +362,11 @@ public final class ConfigResolver {
                         (String) values.get("logLevel"), "on".equals(values.get("accessLog"))));
     }
 
-    /** What is wrong with an entry of kafkaTopics ({@code topic} or {@code topic=stream}), or null. */
-    private static String topicProblem(String entry) {
-        int equals = entry.indexOf('=');
-        String topic = equals < 0 ? entry : entry.substring(0, equals).strip();
-        if (!KAFKA_TOPIC.matcher(topic).matches()) {
-            return "'" + topic + "' is not a topic name: 1 to 249 letters, digits, '.', '_' or '-'";
-        }
-        if (equals >= 0 && entry.substring(equals + 1).isBlank()) {
-            return "'" + entry + "' names no stream after '='; write " + topic + " alone to take the stream from "
-                    + "each record's 'stream' field";
-        }
-        return null;
-    }
-
-    /** kafkaTopics as topic to stream ({@code ""}: from the record); a topic given twice is a mistake. */
-    private static Map<String, String> topics(List<String> entries) {
-        Map<String, String> topics = new java.util.LinkedHashMap<>();
-        for (String entry : entries) {
-            int equals = entry.indexOf('=');
-            String topic = (equals < 0 ? entry : entry.substring(0, equals)).strip();
-            String stream = equals < 0 ? "" : entry.substring(equals + 1).strip();
-            if (topics.put(topic, stream) != null) {
-                throw new IllegalArgumentException("kafkaTopics names topic '" + topic + "' twice");
-            }
-        }
-        return topics;
-    }
-
     /** The default Kafka cluster: its servers from the key, its client settings from the file's object. */
     private static ServerConfig.Kafka kafka(Map<String, Object> values, Map<String, Object> file, Path configFile)
             throws InvalidConfigException {
         String servers = (String) values.get("kafkaBootstrap");
-        ServerConfig.KafkaSource source = new ServerConfig.KafkaSource(topics(list(values, "kafkaTopics")),
+        ServerConfig.KafkaSource source = new ServerConfig.KafkaSource(ServerConfig.KafkaSource.topics(list(values, "kafkaTopics")),
                 (String) values.get("kafkaGroup"), (String) values.get("kafkaDeadLetterTopic"),
                 (String) values.get("kafkaStartFrom"));
         if (!file.containsKey(KAFKA_PROPERTIES_KEY)) {

@@ -104,11 +104,44 @@ public record ServerConfig(String host, int port, Path rulesDir, int queueCapaci
         public static final List<String> STARTS = List.of("earliest", "latest");
         public static final KafkaSource NONE = new KafkaSource(Map.of(), DEFAULT_GROUP, null, "earliest");
 
+        private static final java.util.regex.Pattern TOPIC = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
         public KafkaSource {
             topics = Map.copyOf(topics);
             if (!STARTS.contains(startFrom)) {
                 throw new IllegalArgumentException("kafkaStartFrom '" + startFrom + "' is not one of " + STARTS);
             }
+        }
+
+        /** What is wrong with an entry of kafkaTopics ({@code topic} or {@code topic=stream}), or null. */
+        public static String topicProblem(String entry) {
+            int equals = entry.indexOf('=');
+            String topic = equals < 0 ? entry : entry.substring(0, equals).strip();
+            if (!TOPIC.matcher(topic).matches()) {
+                return "'" + topic + "' is not a topic name: 1 to 249 letters, digits, '.', '_' or '-'";
+            }
+            if (equals >= 0 && entry.substring(equals + 1).isBlank()) {
+                return "'" + entry + "' names no stream after '='; write " + topic + " alone to take the stream "
+                        + "from each record's 'stream' field";
+            }
+            return null;
+        }
+
+        /**
+         * Entries of kafkaTopics (each without a {@link #topicProblem}) as topic to stream ({@code ""}: from the
+         * record), in their order; a topic given twice is a mistake.
+         */
+        public static Map<String, String> topics(List<String> entries) {
+            Map<String, String> topics = new java.util.LinkedHashMap<>();
+            for (String entry : entries) {
+                int equals = entry.indexOf('=');
+                String topic = (equals < 0 ? entry : entry.substring(0, equals)).strip();
+                String stream = equals < 0 ? "" : entry.substring(equals + 1).strip();
+                if (topics.put(topic, stream) != null) {
+                    throw new IllegalArgumentException("kafkaTopics names topic '" + topic + "' twice");
+                }
+            }
+            return topics;
         }
     }
 

@@ -322,7 +322,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
     private void take(Partition partition, ConsumerRecord<byte[], byte[]> record, EventDecoder decoder) {
         partition.position = record.offset() + 1;
         // named after its record: a reread gives the same alert ids
-        InputLine line = decode(record, partition.stream, EventIdentity.at(partition.identities, record.offset()),
+        InputLine line = decode(record, partition.stream, 0, EventIdentity.at(partition.identities, record.offset()),
                 decoder);
         if (line instanceof InputLine.Malformed bad) {
             refuse(partition, record, bad.message());
@@ -342,10 +342,14 @@ public final class KafkaSource implements ServerVerticle.Reading {
 
     /**
      * A record as an input line: its value, UTF-8 JSON, an event (or a watermark) as over HTTP; of the topic's
-     * stream when it has one (a record naming another stream is refused).
+     * stream when it has one (a record naming another stream is refused). Also how {@code vigil run} reads a topic.
+     *
+     * @param stream the topic's stream, or {@code ""}: each value names its own
+     * @param sequence the event's number ({@link dev.vigil.nfa.Event#sequence}); the server numbers events again
+     * @param identity the event's identity, {@link EventIdentity#ofRecord} of the record
      */
-    static InputLine decode(ConsumerRecord<byte[], byte[]> record, String stream, long identity,
-            EventDecoder decoder) {
+    public static InputLine decode(ConsumerRecord<byte[], byte[]> record, String stream, long sequence,
+            long identity, EventDecoder decoder) {
         if (record.value() == null) {
             return new InputLine.Malformed("a record without a value (a tombstone)");
         }
@@ -356,7 +360,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
             return new InputLine.Malformed("the value is not UTF-8 text");
         }
         if (stream.isEmpty()) {
-            return InputLine.parse(text, 0, identity, decoder);
+            return InputLine.parse(text, sequence, identity, decoder);
         }
         Object json;
         try {
@@ -376,7 +380,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
                         + record.topic() + "' carries stream '" + stream + "'");
             }
         }
-        return InputLine.classify(json, 0, identity, decoder);
+        return InputLine.classify(json, sequence, identity, decoder);
     }
 
     private void refuse(Partition partition, ConsumerRecord<byte[], byte[]> record, String why) {

@@ -46,9 +46,9 @@ class KafkaRecordDecodeTest {
     @Test
     void valuesThatAreNoEventsSayWhy() {
         assertEquals("a record without a value (a tombstone)", malformed(KafkaSource.decode(
-                new ConsumerRecord<>("orders", 0, 7, null, null), "payments", IDENTITY, decoder)));
+                new ConsumerRecord<>("orders", 0, 7, null, null), "payments", 0, IDENTITY, decoder)));
         assertEquals("the value is not UTF-8 text", malformed(KafkaSource.decode(new ConsumerRecord<>("orders", 0, 7,
-                null, new byte[] {'{', (byte) 0xC3, '}'}), "payments", IDENTITY, decoder)));
+                null, new byte[] {'{', (byte) 0xC3, '}'}), "payments", 0, IDENTITY, decoder)));
         assertEquals("expected a JSON object, got an array", malformed(decode("[1]", "payments")));
         assertEquals("missing event time field 'ts'", malformed(decode("{\"card\":\"c\"}", "payments"))
                 .replaceAll(" \\(.*", ""));
@@ -56,7 +56,7 @@ class KafkaRecordDecodeTest {
 
     private InputLine decode(String value, String stream) {
         return KafkaSource.decode(new ConsumerRecord<>("orders", 0, 7, null, value.getBytes(StandardCharsets.UTF_8)),
-                stream, IDENTITY, decoder);
+                stream, 0, IDENTITY, decoder);
     }
 
     private static String malformed(InputLine line) {
