@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.connectors.KafkaBroker;
 import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.VertxExtension;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The kafka source end to end: a real broker in the test JVM, a real server reading a topic of several partitions,
  * each partition a source of event time as a WebSocket is; events become alerts as over HTTP, bad records are
- * counted, copied to the dead-letter topic and skipped, and a server started while the broker is down reads once it
- * is back.
+ * counted, copied to the dead-letter topic and skipped, a server started while the broker is down reads once it is
+ * back, and a broker stopped and started again mid-stream costs no record and repeats none.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -136,16 +137,8 @@ class KafkaSourceTest {
     @Test
     void aRestartedServerResumesEachPartitionWhereItsLogStopsWithTheSameAlertIds(Vertx vertx) throws Exception {
         KAFKA.createTopic("resume", 2);
-        List<ProducerRecord<String, String>> first = new ArrayList<>();
-        List<ProducerRecord<String, String>> second = new ArrayList<>();
-        for (int n = 0; n < 40; n++) {
-            (n < 20 ? first : second).add(new ProducerRecord<>("resume", n % 2, "c" + n % 2, "{\"card\":\"c" + n % 2
-                    + "\",\"amount\":900,\"n\":" + n + ",\"ts\":" + (1_000 + n) + "}"));
-        }
-        // time up to the first half only: the second half's events must not be late after the restart
-        first.add(new ProducerRecord<>("resume", 0, null, "{\"watermark\": 1019}"));
-        first.add(new ProducerRecord<>("resume", 1, null, "{\"watermark\": 1019}"));
-        KAFKA.send(first);
+        List<List<ProducerRecord<String, String>>> halves = halves("resume");
+        KAFKA.send(halves.get(0));
         Path data = dir.resolve("restarted");
         // the rule comes from the rules folder: it runs before the first record is read
         RunningServer before = server(vertx, "resume=payments", null, data, "resume-group");
@@ -153,9 +146,7 @@ class KafkaSourceTest {
         before.close();
         closing.remove(before);
 
-        second.add(new ProducerRecord<>("resume", 0, null, "{\"watermark\": 200000}"));
-        second.add(new ProducerRecord<>("resume", 1, null, "{\"watermark\": 200000}"));
-        KAFKA.send(second);
+        KAFKA.send(halves.get(1));
         RunningServer after = server(vertx, "resume=payments", null, data, "resume-group");
         JsonArray alerts = new JsonArray(after.pollUntil("/v1/alerts?limit=1000",
                 body -> new JsonArray(body).size() >= 40));
@@ -170,6 +161,59 @@ class KafkaSourceTest {
                 body -> new JsonArray(body).size() >= 40));
         assertEquals(ids(reference), ids(alerts));
         assertEquals(40, ids(alerts).size());
+    }
+
+    @Test
+    void aBrokerStoppedMidStreamAndStartedAgainCostsNoRecordAndRepeatsNone(Vertx vertx) throws Exception {
+        KAFKA.createTopic("flaky", 2);
+        List<List<ProducerRecord<String, String>>> halves = halves("flaky");
+        KAFKA.send(halves.get(0));
+        RunningServer server = server(vertx, "flaky=payments", null, dir.resolve("flaky"), "flaky-group");
+        server.pollUntil("/v1/alerts", body -> new JsonArray(body).size() == 20);
+
+        try (LogCapture log = new LogCapture()) {
+            KAFKA.stopBroker();
+            try {
+                Thread.sleep(3_000);   // the outage: many of the source's polls, a commit of its offsets
+                assertEquals(200, server.get("/health").statusCode(), "the server runs on without its cluster");
+            } finally {
+                KAFKA.startBroker();
+            }
+            KAFKA.send(halves.get(1));
+            long deadline = System.nanoTime() + KafkaBroker.TIMEOUT.toNanos();
+            while (new JsonArray(server.get("/v1/alerts?limit=1000").body()).size() < 40
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(40, new JsonArray(server.get("/v1/alerts?limit=1000").body()).size(), log.toString());
+        }
+        JsonArray alerts = new JsonArray(server.get("/v1/alerts?limit=1000").body());
+        String metrics = server.get("/metrics").body();
+        assertTrue(metrics.contains("vigil_kafka_source_records_total{topic=\"flaky\"} 44.0"), metrics);
+        assertTrue(metrics.contains("vigil_duplicate_batches_total 0.0"), metrics);
+        assertEquals(40, ids(alerts).size(), alerts.encode());
+
+        RunningServer once = server(vertx, "flaky=payments", null, dir.resolve("flaky-once"), "flaky-once");
+        assertEquals(ids(new JsonArray(once.pollUntil("/v1/alerts?limit=1000",
+                body -> new JsonArray(body).size() >= 40))), ids(alerts), "the ids of a run without the outage");
+    }
+
+    /**
+     * 40 events of two keys over two partitions, in two halves, each ending with a watermark record per partition:
+     * the first's up to the first half only (so the second half's events are not late), the second's past all.
+     */
+    private static List<List<ProducerRecord<String, String>>> halves(String topic) {
+        List<ProducerRecord<String, String>> first = new ArrayList<>();
+        List<ProducerRecord<String, String>> second = new ArrayList<>();
+        for (int n = 0; n < 40; n++) {
+            (n < 20 ? first : second).add(new ProducerRecord<>(topic, n % 2, "c" + n % 2, "{\"card\":\"c" + n % 2
+                    + "\",\"amount\":900,\"n\":" + n + ",\"ts\":" + (1_000 + n) + "}"));
+        }
+        for (int partition = 0; partition < 2; partition++) {
+            first.add(new ProducerRecord<>(topic, partition, null, "{\"watermark\": 1019}"));
+            second.add(new ProducerRecord<>(topic, partition, null, "{\"watermark\": 200000}"));
+        }
+        return List.of(first, second);
     }
 
     private static TreeSet<String> ids(JsonArray alerts) {
