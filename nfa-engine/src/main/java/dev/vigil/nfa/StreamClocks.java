@@ -98,6 +98,24 @@ public final class StreamClocks {
         return lowest;
     }
 
+    /** The largest on-time timestamp of the stream so far; {@code Long.MIN_VALUE} when none or no rule reads it. */
+    public long maxSeen(String stream) {
+        StreamClock clock = clocks.get(stream);
+        return clock == null ? Long.MIN_VALUE : clock.maxSeen();
+    }
+
+    /**
+     * Puts a stream's clock back where a checkpoint found it ({@link #maxSeen}, {@link #watermark(String)}), for a
+     * host restoring its state; unknown streams are ignored (no rule reads them any more).
+     */
+    public void restore(String stream, long maxSeen, long watermark) {
+        StreamClock clock = clocks.get(stream);
+        if (clock != null) {
+            clocks.put(stream, StreamClock.restored(stream, clock.delayMs(), maxSeen, watermark, clock.events(),
+                    clock.late()));
+        }
+    }
+
     /** Late events so far, over every stream. */
     public long late() {
         long late = 0;

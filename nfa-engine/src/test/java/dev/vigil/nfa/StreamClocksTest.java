@@ -76,4 +76,23 @@ class StreamClocksTest {
             assertTrue(clocks.late() > 0, "seed " + seed + " should have late events");
         }
     }
+
+    @Test
+    void restoredClocksGoOnWhereTheCheckpointLeftThem() {
+        CompileResult compiled = RuleCompiler.compile("clocks.cep", RULES);
+        EngineConfig config = EngineConfig.defaults();
+        StreamClocks clocks = StreamClocks.of(compiled.rules(), config);
+        clocks.offer(new Event("fast", 1_000, 1, Map.of("k", "a")));
+        clocks.advanceWatermark("slow", 500);
+        StreamClocks restored = StreamClocks.of(compiled.rules(), config);
+        for (String stream : List.of("fast", "slow", "other")) {
+            restored.restore(stream, clocks.maxSeen(stream), clocks.watermark(stream));
+        }
+        assertEquals(997, restored.watermark("fast"));   // 1,000 - 2 ms delay - 1
+        assertEquals(500, restored.watermark("slow"));
+        assertEquals(Offer.LATE, restored.offer(new Event("fast", 997, 2, Map.of("k", "a"))));
+        assertEquals(Offer.ACCEPTED, restored.offer(new Event("fast", 998, 3, Map.of("k", "a"))));
+        assertEquals(997, restored.watermark("fast"));   // 998 is below the largest time seen: the clock stays
+        assertEquals(Offer.LATE, restored.offer(new Event("slow", 500, 4, Map.of("k", "a"))));
+    }
 }

@@ -1,0 +1,186 @@
+package dev.vigil.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.cli.Vigil;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Flink job gives exactly what {@code vigil run} gives: every {@code rules-examples} rule over the examples'
+ * events and a few thousand generated ones (many keys, out of order within and beyond the streams' delays, an
+ * explicit watermark, malformed lines), through the file job at parallelism 4 on a MiniCluster with the RocksDB
+ * state backend and generic (Kryo) types disabled: the same alert lines (ids included), the same late-event lines,
+ * the same problems, compared as sorted sets (the job's operators run side by side, so lines come in another order).
+ */
+class SameAlertsAsVigilRunTest {
+    private static final Path EXAMPLES = Path.of("..", "rules-examples");
+    /** brute-force-login's stream is undeclared: its delay comes from the command line, as its args file says. */
+    private static final long DEFAULT_DELAY_MS = 5_000;
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
+                    .build());
+
+    @Test
+    void everyExampleRuleGivesTheAlertsAndLateEventsOfVigilRun(@TempDir Path folder) throws Exception {
+        List<Path> rules = exampleRules();
+        Path events = folder.resolve("events.ndjson");
+        Files.write(events, input(new Random(20)), StandardCharsets.UTF_8);
+
+        Path lateFile = folder.resolve("late.ndjson");
+        StringWriter alertsOut = new StringWriter();
+        StringWriter errors = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("run", "--events", events.toString(), "--late",
+                lateFile.toString(), "--watermark-delay", DEFAULT_DELAY_MS + "ms", "--rules"));
+        rules.forEach(rule -> args.add(rule.toString()));
+        int status = Vigil.commandLine().setOut(new PrintWriter(alertsOut)).setErr(new PrintWriter(errors))
+                .execute(args.toArray(new String[0]));
+        assertEquals(0, status, errors.toString());
+        TreeSet<String> expectedAlerts = lines(alertsOut.toString());
+        TreeSet<String> expectedLate = lines(Files.readString(lateFile));
+        TreeSet<String> expectedProblems = new TreeSet<>();
+        for (String line : errors.toString().split("\n")) {
+            if (line.startsWith("line ")) {
+                expectedProblems.add(line.strip());
+            }
+        }
+
+        Configuration settings = new Configuration();
+        settings.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        settings.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings);
+        env.setParallelism(4);
+        VigilFileJob.Output job = VigilFileJob.build(env, events,
+                VigilRules.fromFiles(rules).withDefaultWatermarkDelayMs(DEFAULT_DELAY_MS));
+        CloseableIterator<String> alerts = job.result().alerts().collectAsync();
+        CloseableIterator<String> late = job.late().collectAsync();
+        CloseableIterator<String> problems = job.problems().collectAsync();
+        env.execute("same alerts as vigil run");
+
+        assertEquals(expectedAlerts, drain(alerts));
+        assertEquals(expectedLate, drain(late));
+        assertEquals(expectedProblems, drain(problems));
+        for (Path rule : rules) {
+            String name = rule.getParent().getFileName().toString().replace('-', '_');
+            assertTrue(expectedAlerts.stream().anyMatch(line -> line.contains("\"rule\":\"" + name + "\"")),
+                    "rule " + name + " should alert");
+        }
+        assertTrue(expectedAlerts.size() > 100, expectedAlerts.size() + " alerts");
+        assertTrue(expectedLate.size() > 20, expectedLate.size() + " late events");
+        assertTrue(expectedProblems.stream().anyMatch(line -> line.startsWith("line 1369: invalid JSON")),
+                expectedProblems.toString());
+    }
+
+    private static List<Path> exampleRules() throws IOException {
+        try (Stream<Path> folders = Files.list(EXAMPLES)) {
+            return folders.filter(Files::isDirectory).map(folder -> folder.resolve("rule.cep")).sorted().toList();
+        }
+    }
+
+    /**
+     * The examples' events, then generated ones for every stream the rules read (so that the job's watermark, the lowest of
+     * every stream's, moves all along) from 2027 on (after the
+     * examples'), with a malformed line and an explicit watermark among them.
+     */
+    private static List<String> input(Random random) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (Path rule : exampleRules()) {
+            lines.addAll(Files.readAllLines(rule.getParent().resolve("events.ndjson")));
+        }
+        long time = 1_798_761_600_000L;   // 2027-01-01T00:00:00Z
+        for (int i = 0; i < 4_000; i++) {
+            time += random.nextInt(400);
+            long ts = time - random.nextInt(random.nextInt(10) == 0 ? 12_000 : 1_500);
+            lines.add(generated(random, ts, i));
+            if (i == 1_000) {
+                lines.add("{\"stream\": \"transactions\", \"ts\": " + time + ", \"account\": ");
+            }
+            if (i == 2_000) {
+                lines.add("{\"watermark\": " + (time - 1_000) + ", \"stream\": \"payments\"}");
+            }
+        }
+        return lines;
+    }
+
+    private static String generated(Random random, long ts, int i) {
+        switch (random.nextInt(10)) {
+            case 0:
+                return "{\"stream\":\"transactions\",\"ts\":" + ts + ",\"account\":\"A-" + random.nextInt(60)
+                        + "\",\"type\":\"" + (random.nextInt(5) == 0 ? "refund" : "debit") + "\",\"amount\":"
+                        + random.nextInt(500) + ".5,\"merchant\":\"m" + random.nextInt(9) + "\",\"channel\":\"pos\"}";
+            case 1:
+                return "{\"stream\":\"payments\",\"ts\":" + ts + ",\"card_id\":\"C-" + random.nextInt(40)
+                        + "\",\"amount\":" + (random.nextInt(3) == 0 ? 900.0 : random.nextInt(150) / 100.0)
+                        + ",\"merchant\":\"shop-" + random.nextInt(4) + "\"}";
+            case 2:
+                return "{\"stream\":\"readings\",\"ts\":" + ts + ",\"sensor_id\":\"s-" + random.nextInt(20)
+                        + "\",\"zone\":\"z\",\"temperature\":" + (i % 50 + random.nextInt(8)) + ".25,\"unit\":\"C\"}";
+            case 3:
+                return "{\"stream\":\"heartbeats\",\"ts\":" + ts + ",\"device\":{\"id\":\"d-" + random.nextInt(25)
+                        + "\",\"site\":\"x\"},\"type\":\"" + (random.nextInt(20) == 0 ? "shutdown" : "heartbeat")
+                        + "\",\"uptime_s\":" + i + "}";
+            case 4:
+                return "{\"stream\":\"auth\",\"ts\":" + ts + ",\"username\":\"u" + random.nextInt(30)
+                        + "\",\"outcome\":\"" + (random.nextInt(6) == 0 ? "success" : "failure") + "\",\"ip\":\"10.0.0."
+                        + random.nextInt(3) + "\",\"app\":\"mail\"}";
+            case 5:
+                return "{\"stream\":\"" + (random.nextBoolean() ? "orders" : "shipments") + "\",\"ts\":" + ts
+                        + ",\"order_id\":\"O-" + random.nextInt(300) + "\",\"customer\":\"c\",\"status\":\""
+                        + (random.nextInt(4) == 0 ? "cancelled" : "placed") + "\",\"total\":10.0}";
+            case 6:
+                return "{\"stream\":\"logins\",\"ts\":" + ts + ",\"user_id\":\"u" + random.nextInt(30)
+                        + "\",\"device_id\":\"d\",\"new_device\":" + random.nextBoolean()
+                        + ",\"ip\":\"1.2.3.4\",\"country\":\"DE\"}";
+            case 7:
+                return "{\"stream\":\"password_changes\",\"ts\":" + ts + ",\"user_id\":\"u" + random.nextInt(30)
+                        + "\",\"method\":\"email\"}";
+            case 8:
+                return "{\"stream\":\"transfers\",\"ts\":" + ts + ",\"user_id\":\"u" + random.nextInt(30)
+                        + "\",\"amount\":" + random.nextInt(9_000) + ".0,\"currency\":\"EUR\",\"beneficiary\":\"b\"}";
+            default:
+                return "{\"stream\":\"signins\",\"at\":" + ts + ",\"user\":\"p" + random.nextInt(30)
+                        + "\",\"ip\":\"1.2.3.4\",\"city\":\"c\",\"lat\":" + random.nextInt(60) + ".5,\"lon\":"
+                        + random.nextInt(100) + ".25}";
+        }
+    }
+
+    private static TreeSet<String> lines(String text) {
+        TreeSet<String> lines = new TreeSet<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(line.strip());
+            }
+        }
+        return lines;
+    }
+
+    private static TreeSet<String> drain(CloseableIterator<String> iterator) throws Exception {
+        TreeSet<String> lines = new TreeSet<>();
+        try (iterator) {
+            iterator.forEachRemaining(line -> lines.add(line.strip()));
+        }
+        return lines;
+    }
+}
