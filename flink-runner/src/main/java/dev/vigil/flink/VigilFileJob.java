@@ -21,12 +21,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * flink run -c dev.vigil.flink.VigilFileJob flink-runner.jar --rules fraud.cep [more.cep] --events events.ndjson
- *     [--alerts DIR] [--late DIR] [--watermark-delay MS]
+ *     [--alerts DIR] [--late DIR] [--watermark-delay MS] [--checkpoint-interval MS]
  * </pre>
- * Without {@code --alerts} the alerts are printed (the TaskManagers' stdout); a compressed file is read as such
- * when its name ends in {@code .gz}.
+ * Without {@code --alerts} the alerts are printed (the TaskManagers' stdout), and so are late events without
+ * {@code --late}; malformed lines are printed either way. Files in the folders are committed at checkpoints and at
+ * the end of the input (every 10 s unless the cluster or {@code --checkpoint-interval} says otherwise). A
+ * compressed file is read as such when its name ends in {@code .gz}.
  */
 public final class VigilFileJob {
+    /** Checkpoints when neither the cluster nor {@code --checkpoint-interval} asks for any: the file sink needs them. */
+    static final long DEFAULT_CHECKPOINT_MS = 10_000;
+
     private VigilFileJob() {
     }
 
@@ -65,6 +70,7 @@ public final class VigilFileJob {
         String alerts = null;
         String late = null;
         long delayMs = 0;
+        long checkpointMs = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rules":
@@ -84,9 +90,12 @@ public final class VigilFileJob {
                 case "--watermark-delay":
                     delayMs = Long.parseLong(value(args, ++i));
                     break;
+                case "--checkpoint-interval":
+                    checkpointMs = Long.parseLong(value(args, ++i));
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: --rules FILE...   "
-                            + "--events FILE [--alerts DIR] [--late DIR] [--watermark-delay MS]");
+                            + "--events FILE [--alerts DIR] [--late DIR] [--watermark-delay MS] [--checkpoint-interval MS]");
             }
         }
         if (ruleFiles.isEmpty() || events == null) {
@@ -94,6 +103,11 @@ public final class VigilFileJob {
         }
         VigilRules rules = VigilRules.fromFiles(ruleFiles).withDefaultWatermarkDelayMs(delayMs);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (checkpointMs > 0) {
+            env.enableCheckpointing(checkpointMs);
+        } else if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_MS);   // the file sink commits its files at checkpoints
+        }
         Output output = build(env, events, rules);
         write(output.result().alerts(), alerts, "vigil-alerts");
         write(output.late(), late, "vigil-late");

@@ -22,6 +22,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * events and a few thousand generated ones (many keys, out of order within and beyond the streams' delays, an
  * explicit watermark, malformed lines), through the file job at parallelism 4 on a MiniCluster with the RocksDB
  * state backend and generic (Kryo) types disabled: the same alert lines (ids included), the same late-event lines,
- * the same problems, compared as sorted sets (the job's operators run side by side, so lines come in another order).
+ * the same problems, compared as sorted sets (the job's operators run side by side, so lines come in another order);
+ * and its command line writes the same lines to its folders.
  */
 class SameAlertsAsVigilRunTest {
     private static final Path EXAMPLES = Path.of("..", "rules-examples");
@@ -43,12 +45,20 @@ class SameAlertsAsVigilRunTest {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
                     .build());
 
-    @Test
-    void everyExampleRuleGivesTheAlertsAndLateEventsOfVigilRun(@TempDir Path folder) throws Exception {
-        List<Path> rules = exampleRules();
-        Path events = folder.resolve("events.ndjson");
-        Files.write(events, input(new Random(20)), StandardCharsets.UTF_8);
+    @TempDir
+    static Path folder;
+    private static List<Path> rules;
+    private static Path events;
+    private static TreeSet<String> expectedAlerts;
+    private static TreeSet<String> expectedLate;
+    private static TreeSet<String> expectedProblems;
 
+    /** The reference: {@code vigil run} itself over the rules and the events, in this JVM. */
+    @BeforeAll
+    static void runVigilRun() throws IOException {
+        rules = exampleRules();
+        events = folder.resolve("events.ndjson");
+        Files.write(events, input(new Random(20)), StandardCharsets.UTF_8);
         Path lateFile = folder.resolve("late.ndjson");
         StringWriter alertsOut = new StringWriter();
         StringWriter errors = new StringWriter();
@@ -58,15 +68,27 @@ class SameAlertsAsVigilRunTest {
         int status = Vigil.commandLine().setOut(new PrintWriter(alertsOut)).setErr(new PrintWriter(errors))
                 .execute(args.toArray(new String[0]));
         assertEquals(0, status, errors.toString());
-        TreeSet<String> expectedAlerts = lines(alertsOut.toString());
-        TreeSet<String> expectedLate = lines(Files.readString(lateFile));
-        TreeSet<String> expectedProblems = new TreeSet<>();
+        expectedAlerts = lines(alertsOut.toString());
+        expectedLate = lines(Files.readString(lateFile));
+        expectedProblems = new TreeSet<>();
         for (String line : errors.toString().split("\n")) {
             if (line.startsWith("line ")) {
                 expectedProblems.add(line.strip());
             }
         }
+        for (Path rule : rules) {
+            String name = rule.getParent().getFileName().toString().replace('-', '_');
+            assertTrue(expectedAlerts.stream().anyMatch(line -> line.contains("\"rule\":\"" + name + "\"")),
+                    "rule " + name + " should alert");
+        }
+        assertTrue(expectedAlerts.size() > 100, expectedAlerts.size() + " alerts");
+        assertTrue(expectedLate.size() > 20, expectedLate.size() + " late events");
+        assertTrue(expectedProblems.stream().anyMatch(line -> line.startsWith("line 1369: invalid JSON")),
+                expectedProblems.toString());
+    }
 
+    @Test
+    void everyExampleRuleGivesTheAlertsAndLateEventsOfVigilRun() throws Exception {
         Configuration settings = new Configuration();
         settings.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         settings.set(PipelineOptions.GENERIC_TYPES, false);
@@ -82,15 +104,33 @@ class SameAlertsAsVigilRunTest {
         assertEquals(expectedAlerts, drain(alerts));
         assertEquals(expectedLate, drain(late));
         assertEquals(expectedProblems, drain(problems));
-        for (Path rule : rules) {
-            String name = rule.getParent().getFileName().toString().replace('-', '_');
-            assertTrue(expectedAlerts.stream().anyMatch(line -> line.contains("\"rule\":\"" + name + "\"")),
-                    "rule " + name + " should alert");
+    }
+
+    /** The job's command line, writing alerts and late events to folders through Flink's file sink. */
+    @Test
+    void theFileJobWritesTheSameLinesToItsFolders() throws Exception {
+        Path alerts = folder.resolve("alerts");
+        Path late = folder.resolve("late");
+        List<String> args = new ArrayList<>(List.of("--events", events.toString(), "--alerts", alerts.toString(),
+                "--late", late.toString(), "--watermark-delay", "" + DEFAULT_DELAY_MS, "--checkpoint-interval", "300",
+                "--rules"));
+        rules.forEach(rule -> args.add(rule.toString()));
+        VigilFileJob.main(args.toArray(new String[0]));
+
+        assertEquals(expectedAlerts, committedLines(alerts));
+        assertEquals(expectedLate, committedLines(late));
+    }
+
+    /** The lines of the files the sink committed (in-progress and pending files start with a dot). */
+    private static TreeSet<String> committedLines(Path folder) throws IOException {
+        TreeSet<String> lines = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .filter(file -> !file.getFileName().toString().startsWith(".")).toList()) {
+                lines.addAll(lines(Files.readString(file)));
+            }
         }
-        assertTrue(expectedAlerts.size() > 100, expectedAlerts.size() + " alerts");
-        assertTrue(expectedLate.size() > 20, expectedLate.size() + " late events");
-        assertTrue(expectedProblems.stream().anyMatch(line -> line.startsWith("line 1369: invalid JSON")),
-                expectedProblems.toString());
+        return lines;
     }
 
     private static List<Path> exampleRules() throws IOException {
