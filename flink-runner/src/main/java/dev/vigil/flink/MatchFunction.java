@@ -10,6 +10,7 @@ import dev.vigil.wire.JsonCodec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -19,6 +20,7 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -99,6 +101,10 @@ public final class MatchFunction
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         matchCount = getRuntimeContext().getMetricGroup().counter("vigilMatches");
         timeoutCount = getRuntimeContext().getMetricGroup().counter("vigilTimeouts");
+        getRuntimeContext().getMetricGroup().gauge("vigilDroppedPartialMatches",
+                (Gauge<Long>) () -> sum(KeyedRule::droppedPartialMatches));
+        getRuntimeContext().getMetricGroup().gauge("vigilEvaluationErrors",
+                (Gauge<Long>) () -> sum(KeyedRule::evaluationErrors));
     }
 
     @Override
@@ -187,6 +193,17 @@ public final class MatchFunction
             }
         }
         return true;
+    }
+
+    /** A count over every rule of this subtask. */
+    private long sum(ToLongFunction<KeyedRule> count) {
+        long sum = 0;
+        for (List<KeyedRule> keyed : rulesBySpec) {
+            for (KeyedRule rule : keyed) {
+                sum += count.applyAsLong(rule);
+            }
+        }
+        return sum;
     }
 
     private void emit(OnTimerContext context, Collector<String> out) {

@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * One rule run one key at a time, for a host that keeps each key's state, the events waiting for the watermark and
- * the timers in its own keyed state (a Flink keyed operator: the key's state in a {@code ValueState<byte[]>}, its
- * waiting events in a {@code MapState}, its deadline as an event-time timer), where an {@link Engine} keeps all
- * of them itself.
+ * the timers in its own keyed state (a Flink keyed operator: the key's state as bytes in keyed state, its waiting
+ * events in a {@code MapState}, its deadline as an event-time timer), where an {@link Engine} keeps all of them
+ * itself.
  *
  * <p><b>How a host drives it.</b> It decides lateness and watermarks as the engine's clocks do
  * ({@link StreamClocks}), holds each on-time event of the rule's streams under its key ({@link #keyOf}) until the
