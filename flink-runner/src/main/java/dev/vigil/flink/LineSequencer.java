@@ -12,6 +12,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -25,19 +26,23 @@ import org.apache.flink.util.OutputTag;
  * fan-out: numbers every line from 1 (the event's sequence and identity, so alert ids are {@code vigil run}'s
  * whatever the job's parallelism), decodes it against the rules' stream declarations, applies explicit watermark
  * lines and decides lateness with the engine's own per-stream clocks ({@link StreamClocks}). On-time events go on;
- * late events go to {@link VigilCep#LATE} as {@code vigil run --late} writes them; malformed lines go to
- * {@link #PROBLEMS} as {@code vigil run} reports them ({@code line N: reason (line skipped)}).
+ * late events go to {@link VigilCep#LATE} as {@code vigil run --late} writes them; malformed and too long lines
+ * ({@link NdjsonLines}) go to {@link #PROBLEMS} as {@code vigil run} reports them
+ * ({@code line N: reason (line skipped)}).
  *
  * <p>The line count and the clocks are operator state: a job restored from a checkpoint goes on numbering and
  * deciding lateness where the checkpoint left off (the file source restores its position with it).
  */
-public final class LineSequencer extends ProcessFunction<String, Event> implements CheckpointedFunction {
+public final class LineSequencer extends ProcessFunction<Tuple2<String, Boolean>, Event>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /** Malformed lines, one sentence each with the line number. */
     public static final OutputTag<String> PROBLEMS = new OutputTag<>("vigil-problems", Types.STRING);
 
     private final VigilRules rules;
+    /** How a line longer than the input's bound is reported ({@link NdjsonLines}). */
+    private final String tooLong;
     private transient EventDecoder decoder;
     private transient StreamClocks clocks;
     /** The streams the rules read: those with a clock. */
@@ -47,8 +52,10 @@ public final class LineSequencer extends ProcessFunction<String, Event> implemen
     /** Per stream: its largest on-time timestamp and its watermark. */
     private transient ListState<Tuple3<String, Long, Long>> clockState;
 
-    public LineSequencer(VigilRules rules) {
+    /** @param tooLong how a line the input found too long is reported */
+    public LineSequencer(VigilRules rules, String tooLong) {
         this.rules = rules;
+        this.tooLong = tooLong;
     }
 
     @Override
@@ -90,9 +97,13 @@ public final class LineSequencer extends ProcessFunction<String, Event> implemen
     }
 
     @Override
-    public void processElement(String text, Context context, Collector<Event> out) {
+    public void processElement(Tuple2<String, Boolean> text, Context context, Collector<Event> out) {
         line++;
-        InputLine parsed = InputLine.parse(text, line, decoder);
+        if (text.f1) {
+            context.output(PROBLEMS, "line " + line + ": " + tooLong + " (line skipped)");
+            return;
+        }
+        InputLine parsed = InputLine.parse(text.f0, line, decoder);
         if (parsed instanceof InputLine.EventLine eventLine) {
             Event event = eventLine.event();
             Offer offer = clocks.offer(event);

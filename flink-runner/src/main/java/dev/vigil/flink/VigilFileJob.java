@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -21,16 +21,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * flink run -c dev.vigil.flink.VigilFileJob flink-runner.jar --rules fraud.cep [more.cep] --events events.ndjson
- *     [--alerts DIR] [--late DIR] [--watermark-delay MS] [--checkpoint-interval MS]
+ *     [--alerts DIR] [--late DIR] [--watermark-delay MS] [--max-line-bytes N] [--checkpoint-interval MS]
  * </pre>
  * Without {@code --alerts} the alerts are printed (the TaskManagers' stdout), and so are late events without
  * {@code --late}; malformed lines are printed either way. Files in the folders are committed at checkpoints and at
- * the end of the input (every 10 s unless the cluster or {@code --checkpoint-interval} says otherwise). A
- * compressed file is read as such when its name ends in {@code .gz}.
+ * the end of the input (every 10 s unless the cluster or {@code --checkpoint-interval} says otherwise). Lines are
+ * read as {@code vigil run} reads them ({@link NdjsonLines}: gzip told by content, at most 1 MiB a line unless
+ * {@code --max-line-bytes} says otherwise).
  */
 public final class VigilFileJob {
     /** Checkpoints when neither the cluster nor {@code --checkpoint-interval} asks for any: the file sink needs them. */
     static final long DEFAULT_CHECKPOINT_MS = 10_000;
+    private static final String USAGE = "--rules FILE... --events FILE [--alerts DIR] [--late DIR] "
+            + "[--watermark-delay MS] [--max-line-bytes N] [--checkpoint-interval MS]";
 
     private VigilFileJob() {
     }
@@ -47,14 +50,19 @@ public final class VigilFileJob {
         }
     }
 
-    /** Adds the job reading {@code events} (NDJSON) through {@code rules} to {@code env}. */
-    public static Output build(StreamExecutionEnvironment env, Path events, VigilRules rules) {
-        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
+    /**
+     * Adds the job reading {@code events} (NDJSON, lines of at most {@code maxLineBytes} bytes, as
+     * {@code vigil run --max-line-bytes}) through {@code rules} to {@code env}.
+     */
+    public static Output build(StreamExecutionEnvironment env, Path events, VigilRules rules, int maxLineBytes) {
+        NdjsonLines lines = new NdjsonLines(maxLineBytes);
+        FileSource<Tuple2<String, Boolean>> source = FileSource.forRecordStreamFormat(lines,
                 new org.apache.flink.core.fs.Path(events.toUri())).build();
         SingleOutputStreamOperator<Event> sequenced = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "vigil-events").setParallelism(1)
                 .uid("vigil-events")
-                .process(new LineSequencer(rules), EventTypeInfo.INSTANCE).setParallelism(1).setMaxParallelism(1)
+                .process(new LineSequencer(rules, lines.tooLongMessage()), EventTypeInfo.INSTANCE)
+                .setParallelism(1).setMaxParallelism(1)
                 .name("vigil-lines").uid("vigil-lines");
         DataStream<Event> timed = sequenced.assignTimestampsAndWatermarks(VigilWatermarks.of(rules))
                 .setParallelism(1).name("vigil-watermarks").uid("vigil-watermarks");
@@ -71,6 +79,7 @@ public final class VigilFileJob {
         String late = null;
         long delayMs = 0;
         long checkpointMs = 0;
+        int maxLineBytes = NdjsonLines.DEFAULT_MAX_LINE_BYTES;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rules":
@@ -90,16 +99,18 @@ public final class VigilFileJob {
                 case "--watermark-delay":
                     delayMs = Long.parseLong(value(args, ++i));
                     break;
+                case "--max-line-bytes":
+                    maxLineBytes = Integer.parseInt(value(args, ++i));
+                    break;
                 case "--checkpoint-interval":
                     checkpointMs = Long.parseLong(value(args, ++i));
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: --rules FILE...   "
-                            + "--events FILE [--alerts DIR] [--late DIR] [--watermark-delay MS] [--checkpoint-interval MS]");
+                    throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: " + USAGE);
             }
         }
         if (ruleFiles.isEmpty() || events == null) {
-            throw new IllegalArgumentException("--rules FILE... and --events FILE are required");
+            throw new IllegalArgumentException("--rules FILE... and --events FILE are required; usage: " + USAGE);
         }
         VigilRules rules = VigilRules.fromFiles(ruleFiles).withDefaultWatermarkDelayMs(delayMs);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -108,7 +119,7 @@ public final class VigilFileJob {
         } else if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_MS);   // the file sink commits its files at checkpoints
         }
-        Output output = build(env, events, rules);
+        Output output = build(env, events, rules, maxLineBytes);
         write(output.result().alerts(), alerts, "vigil-alerts");
         write(output.late(), late, "vigil-late");
         output.problems().print("problem").name("vigil-problems");

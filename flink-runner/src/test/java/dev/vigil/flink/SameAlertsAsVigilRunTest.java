@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Flink job gives exactly what {@code vigil run} gives: every {@code rules-examples} rule over the examples'
  * events and a few thousand generated ones (many keys, out of order within and beyond the streams' delays, an
- * explicit watermark, malformed lines), through the file job at parallelism 4 on a MiniCluster with the RocksDB
+ * explicit watermark, malformed lines, a line too long, lines with carriage returns), through the file job at parallelism 4 on a MiniCluster with the RocksDB
  * state backend and generic (Kryo) types disabled: the same alert lines (ids included), the same late-event lines,
  * the same problems, compared as sorted sets (the job's operators run side by side, so lines come in another order);
  * and its command line writes the same lines to its folders.
@@ -39,6 +39,8 @@ class SameAlertsAsVigilRunTest {
     private static final Path EXAMPLES = Path.of("..", "rules-examples");
     /** brute-force-login's stream is undeclared: its delay comes from the command line, as its args file says. */
     private static final long DEFAULT_DELAY_MS = 5_000;
+    /** A bound on lines that one generated line passes. */
+    private static final int MAX_LINE_BYTES = 4_096;
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
@@ -63,7 +65,8 @@ class SameAlertsAsVigilRunTest {
         StringWriter alertsOut = new StringWriter();
         StringWriter errors = new StringWriter();
         List<String> args = new ArrayList<>(List.of("run", "--events", events.toString(), "--late",
-                lateFile.toString(), "--watermark-delay", DEFAULT_DELAY_MS + "ms", "--rules"));
+                lateFile.toString(), "--watermark-delay", DEFAULT_DELAY_MS + "ms", "--max-line-bytes", "" + MAX_LINE_BYTES,
+                "--rules"));
         rules.forEach(rule -> args.add(rule.toString()));
         int status = Vigil.commandLine().setOut(new PrintWriter(alertsOut)).setErr(new PrintWriter(errors))
                 .execute(args.toArray(new String[0]));
@@ -85,6 +88,8 @@ class SameAlertsAsVigilRunTest {
         assertTrue(expectedLate.size() > 20, expectedLate.size() + " late events");
         assertTrue(expectedProblems.stream().anyMatch(line -> line.startsWith("line 1369: invalid JSON")),
                 expectedProblems.toString());
+        assertTrue(expectedProblems.stream().anyMatch(line -> line.endsWith("bytes (the bound on one line, as the"
+                + " server's on one WebSocket message) (line skipped)")), expectedProblems.toString());
     }
 
     @Test
@@ -95,7 +100,7 @@ class SameAlertsAsVigilRunTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings);
         env.setParallelism(4);
         VigilFileJob.Output job = VigilFileJob.build(env, events,
-                VigilRules.fromFiles(rules).withDefaultWatermarkDelayMs(DEFAULT_DELAY_MS));
+                VigilRules.fromFiles(rules).withDefaultWatermarkDelayMs(DEFAULT_DELAY_MS), MAX_LINE_BYTES);
         CloseableIterator<String> alerts = job.result().alerts().collectAsync();
         CloseableIterator<String> late = job.late().collectAsync();
         CloseableIterator<String> problems = job.problems().collectAsync();
@@ -112,7 +117,8 @@ class SameAlertsAsVigilRunTest {
         Path alerts = folder.resolve("alerts");
         Path late = folder.resolve("late");
         List<String> args = new ArrayList<>(List.of("--events", events.toString(), "--alerts", alerts.toString(),
-                "--late", late.toString(), "--watermark-delay", "" + DEFAULT_DELAY_MS, "--checkpoint-interval", "300",
+                "--late", late.toString(), "--watermark-delay", "" + DEFAULT_DELAY_MS, "--max-line-bytes", "" + MAX_LINE_BYTES,
+                "--checkpoint-interval", "300",
                 "--rules"));
         rules.forEach(rule -> args.add(rule.toString()));
         VigilFileJob.main(args.toArray(new String[0]));
@@ -156,6 +162,11 @@ class SameAlertsAsVigilRunTest {
             lines.add(generated(random, ts, i));
             if (i == 1_000) {
                 lines.add("{\"stream\": \"transactions\", \"ts\": " + time + ", \"account\": ");
+            }
+            if (i == 1_500) {   // too long, then a line ended by \r\n, then one holding a lone \r (no line end)
+                lines.add("{\"stream\": \"auth\", \"note\": \"" + "x".repeat(MAX_LINE_BYTES) + "\"}");
+                lines.add(generated(random, time, i) + "\r");
+                lines.add(generated(random, time, i).replace(",", ",\r"));
             }
             if (i == 2_000) {
                 lines.add("{\"watermark\": " + (time - 1_000) + ", \"stream\": \"payments\"}");
