@@ -4,6 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.cli.Vigil;
+import dev.vigil.nfa.Event;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -109,6 +119,75 @@ class SameAlertsAsVigilRunTest {
         assertEquals(expectedAlerts, drain(alerts));
         assertEquals(expectedLate, drain(late));
         assertEquals(expectedProblems, drain(problems));
+    }
+
+    /**
+     * A task failure in the middle of the input, after a checkpoint: the job restarts from the checkpoint (the file's
+     * position, the line count and clocks, every key's waiting events, partial matches and timers in RocksDB) and,
+     * through the collect sink's exactly-once results, still gives exactly vigil run's lines.
+     */
+    @Test
+    void aFailureMidStreamRestoresFromTheCheckpointWithTheSameAlerts() throws Exception {
+        Configuration settings = new Configuration();
+        settings.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        settings.set(PipelineOptions.GENERIC_TYPES, false);
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings);
+        env.setParallelism(4);
+        env.enableCheckpointing(100);
+        VigilRules vigilRules = VigilRules.fromFiles(rules).withDefaultWatermarkDelayMs(DEFAULT_DELAY_MS);
+        NdjsonLines lines = new NdjsonLines(MAX_LINE_BYTES);
+        SingleOutputStreamOperator<Event> sequenced = env
+                .fromSource(FileSource.forRecordStreamFormat(lines, new org.apache.flink.core.fs.Path(events.toUri()))
+                        .build(), WatermarkStrategy.noWatermarks(), "events").setParallelism(1)
+                .process(new LineSequencer(vigilRules, lines.tooLongMessage()), EventTypeInfo.INSTANCE)
+                .setParallelism(1);
+        DataStream<Event> timed = sequenced.assignTimestampsAndWatermarks(VigilWatermarks.of(vigilRules))
+                .setParallelism(1).map(new FailOnce(1_500)).returns(EventTypeInfo.INSTANCE).setParallelism(1);
+        VigilCep.Result result = VigilCep.process(timed, vigilRules);
+        CloseableIterator<String> alerts = result.alerts().collectAsync();
+        CloseableIterator<String> late = sequenced.getSideOutput(VigilCep.LATE).union(result.late()).collectAsync();
+        FailOnce.FAILURES.set(0);
+        env.execute("failure mid-stream");
+
+        assertEquals(1, FailOnce.FAILURES.get(), "one failure injected");
+        assertEquals(expectedAlerts, drain(alerts));
+        assertEquals(expectedLate, drain(late));
+    }
+
+    /**
+     * Passes events on, slowly until a checkpoint is complete, then fails the task once at the {@code at}-th event.
+     */
+    private static final class FailOnce extends RichMapFunction<Event, Event> implements CheckpointListener {
+        static final AtomicInteger FAILURES = new AtomicInteger();
+        private final int at;
+        private transient int seen;
+        private transient boolean checkpointed;
+
+        FailOnce(int at) {
+            this.at = at;
+        }
+
+        @Override
+        public Event map(Event event) throws InterruptedException {
+            seen++;
+            if (FAILURES.get() == 0) {
+                if (!checkpointed) {
+                    Thread.sleep(2);   // pace only: the failure must come after a checkpoint, whatever the speed
+                } else if (seen >= at) {
+                    FAILURES.incrementAndGet();
+                    throw new IllegalStateException("failure injected at event " + seen + " (" + event + ")");
+                }
+            }
+            return event;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointed = true;
+        }
     }
 
     /** The job's command line, writing alerts and late events to folders through Flink's file sink. */
