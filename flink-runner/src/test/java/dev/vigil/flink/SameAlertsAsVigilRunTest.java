@@ -6,9 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.cli.Vigil;
 import dev.vigil.nfa.Event;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.file.src.FileSource;
@@ -23,7 +31,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -42,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * events and a few thousand generated ones (many keys, out of order within and beyond the streams' delays, an
  * explicit watermark, malformed lines, a line too long, lines with carriage returns), through the file job at parallelism 4 on a MiniCluster with the RocksDB
  * state backend and generic (Kryo) types disabled: the same alert lines (ids included), the same late-event lines,
- * the same problems, compared as sorted sets (the job's operators run side by side, so lines come in another order);
+ * the same problems, compared as sorted lists (the job's operators run side by side, so lines come in another order;
+ * a line written twice would show);
  * and its command line writes the same lines to its folders.
  */
 class SameAlertsAsVigilRunTest {
@@ -61,9 +69,9 @@ class SameAlertsAsVigilRunTest {
     static Path folder;
     private static List<Path> rules;
     private static Path events;
-    private static TreeSet<String> expectedAlerts;
-    private static TreeSet<String> expectedLate;
-    private static TreeSet<String> expectedProblems;
+    private static List<String> expectedAlerts;
+    private static List<String> expectedLate;
+    private static List<String> expectedProblems;
 
     /** The reference: {@code vigil run} itself over the rules and the events, in this JVM. */
     @BeforeAll
@@ -83,12 +91,13 @@ class SameAlertsAsVigilRunTest {
         assertEquals(0, status, errors.toString());
         expectedAlerts = lines(alertsOut.toString());
         expectedLate = lines(Files.readString(lateFile));
-        expectedProblems = new TreeSet<>();
+        expectedProblems = new ArrayList<>();
         for (String line : errors.toString().split("\n")) {
             if (line.startsWith("line ")) {
                 expectedProblems.add(line.strip());
             }
         }
+        expectedProblems.sort(null);
         for (Path rule : rules) {
             String name = rule.getParent().getFileName().toString().replace('-', '_');
             assertTrue(expectedAlerts.stream().anyMatch(line -> line.contains("\"rule\":\"" + name + "\"")),
@@ -128,33 +137,113 @@ class SameAlertsAsVigilRunTest {
      */
     @Test
     void aFailureMidStreamRestoresFromTheCheckpointWithTheSameAlerts() throws Exception {
-        Configuration settings = new Configuration();
-        settings.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        settings.set(PipelineOptions.GENERIC_TYPES, false);
-        settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings());
         env.setParallelism(4);
         env.enableCheckpointing(100);
-        VigilRules vigilRules = VigilRules.fromFiles(rules).withDefaultWatermarkDelayMs(DEFAULT_DELAY_MS);
-        NdjsonLines lines = new NdjsonLines(MAX_LINE_BYTES);
-        SingleOutputStreamOperator<Event> sequenced = env
-                .fromSource(FileSource.forRecordStreamFormat(lines, new org.apache.flink.core.fs.Path(events.toUri()))
-                        .build(), WatermarkStrategy.noWatermarks(), "events").setParallelism(1)
-                .process(new LineSequencer(vigilRules, lines.tooLongMessage()), EventTypeInfo.INSTANCE)
-                .setParallelism(1);
-        DataStream<Event> timed = sequenced.assignTimestampsAndWatermarks(VigilWatermarks.of(vigilRules))
-                .setParallelism(1).map(new FailOnce(1_500)).returns(EventTypeInfo.INSTANCE).setParallelism(1);
-        VigilCep.Result result = VigilCep.process(timed, vigilRules);
+        VigilCep.Result result = pipeline(env, new FailOnce(1_500));
         CloseableIterator<String> alerts = result.alerts().collectAsync();
-        CloseableIterator<String> late = sequenced.getSideOutput(VigilCep.LATE).union(result.late()).collectAsync();
+        CloseableIterator<String> late = result.late().collectAsync();
         FailOnce.FAILURES.set(0);
         env.execute("failure mid-stream");
 
         assertEquals(1, FailOnce.FAILURES.get(), "one failure injected");
         assertEquals(expectedAlerts, drain(alerts));
         assertEquals(expectedLate, drain(late));
+    }
+
+    /**
+     * Stop with a savepoint in the middle of the input at parallelism 4, restore at parallelism 2: Flink moves every
+     * key's state to its new subtask, and the alerts and late events written through the file sink by the two runs
+     * are exactly vigil run's, none twice.
+     */
+    @Test
+    void stopWithSavepointAndRestoreAtParallelismTwoGivesTheSameAlerts() throws Exception {
+        Path alerts = folder.resolve("rescaled-alerts");
+        Path late = folder.resolve("rescaled-late");
+        Path savepoints = folder.resolve("savepoints");
+
+        StreamExecutionEnvironment first = StreamExecutionEnvironment.getExecutionEnvironment(settings());
+        first.setParallelism(4);
+        first.enableCheckpointing(60_000);
+        Pace.reached = new CountDownLatch(1);
+        writeTo(pipeline(first, new Pace(true, 1_500)), alerts, late);
+        JobClient running = first.executeAsync("before the savepoint");
+        assertTrue(Pace.reached.await(2, TimeUnit.MINUTES), "1,500 events through the first run");
+        String savepoint = running.stopWithSavepoint(false, savepoints.toUri().toString(),
+                SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+
+        Configuration restore = settings();
+        restore.set(SavepointConfigOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment second = StreamExecutionEnvironment.getExecutionEnvironment(restore);
+        second.setParallelism(2);
+        second.enableCheckpointing(200);
+        writeTo(pipeline(second, new Pace(false, 0)), alerts, late);
+        second.execute("after the savepoint");
+
+        assertEquals(expectedAlerts, committedLines(alerts));
+        assertEquals(expectedLate, committedLines(late));
+    }
+
+    /** The RocksDB state backend, no Kryo, restarts from checkpoints after a failure. */
+    private static Configuration settings() {
+        Configuration settings = new Configuration();
+        settings.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        settings.set(PipelineOptions.GENERIC_TYPES, false);
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        return settings;
+    }
+
+    /**
+     * The file job ({@link VigilFileJob#build}) with {@code between} after the watermarks, at parallelism 1, where a
+     * test fails or paces it; the same operator ids, so a savepoint of one restores into another.
+     */
+    private static VigilCep.Result pipeline(StreamExecutionEnvironment env, MapFunction<Event, Event> between) {
+        VigilRules vigilRules = VigilRules.fromFiles(rules).withDefaultWatermarkDelayMs(DEFAULT_DELAY_MS);
+        NdjsonLines lines = new NdjsonLines(MAX_LINE_BYTES);
+        SingleOutputStreamOperator<Event> sequenced = env
+                .fromSource(FileSource.forRecordStreamFormat(lines, new org.apache.flink.core.fs.Path(events.toUri()))
+                        .build(), WatermarkStrategy.noWatermarks(), "events").setParallelism(1).uid("vigil-events")
+                .process(new LineSequencer(vigilRules, lines.tooLongMessage()), EventTypeInfo.INSTANCE)
+                .setParallelism(1).uid("vigil-lines");
+        DataStream<Event> timed = sequenced.assignTimestampsAndWatermarks(VigilWatermarks.of(vigilRules))
+                .setParallelism(1).uid("vigil-watermarks")
+                .map(between).returns(EventTypeInfo.INSTANCE).setParallelism(1).uid("test-between");
+        VigilCep.Result result = VigilCep.process(timed, vigilRules);
+        return new VigilCep.Result(result.matches(), result.timeouts(),
+                sequenced.getSideOutput(VigilCep.LATE).union(result.late()));
+    }
+
+    private static void writeTo(VigilCep.Result result, Path alerts, Path late) {
+        result.alerts().sinkTo(FileSink.forRowFormat(new org.apache.flink.core.fs.Path(alerts.toUri()),
+                new SimpleStringEncoder<String>()).build()).uid("test-alerts");
+        result.late().sinkTo(FileSink.forRowFormat(new org.apache.flink.core.fs.Path(late.toUri()),
+                new SimpleStringEncoder<String>()).build()).uid("test-late");
+    }
+
+    /** Passes events on; when {@code paced}, slowly, and opens {@link #reached} at the {@code at}-th event. */
+    private static final class Pace implements MapFunction<Event, Event> {
+        static volatile CountDownLatch reached;
+        private final boolean paced;
+        private final int at;
+        private int seen;
+
+        Pace(boolean paced, int at) {
+            this.paced = paced;
+            this.at = at;
+        }
+
+        @Override
+        public Event map(Event event) throws InterruptedException {
+            if (paced) {
+                if (++seen == at) {
+                    reached.countDown();
+                }
+                Thread.sleep(2);   // pace only: the savepoint must come before the end of the input
+            }
+            return event;
+        }
     }
 
     /**
@@ -207,14 +296,15 @@ class SameAlertsAsVigilRunTest {
     }
 
     /** The lines of the files the sink committed (in-progress and pending files start with a dot). */
-    private static TreeSet<String> committedLines(Path folder) throws IOException {
-        TreeSet<String> lines = new TreeSet<>();
+    private static List<String> committedLines(Path folder) throws IOException {
+        List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : files.filter(Files::isRegularFile)
                     .filter(file -> !file.getFileName().toString().startsWith(".")).toList()) {
                 lines.addAll(lines(Files.readString(file)));
             }
         }
+        lines.sort(null);
         return lines;
     }
 
@@ -296,21 +386,23 @@ class SameAlertsAsVigilRunTest {
         }
     }
 
-    private static TreeSet<String> lines(String text) {
-        TreeSet<String> lines = new TreeSet<>();
+    private static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (!line.isBlank()) {
                 lines.add(line.strip());
             }
         }
+        lines.sort(null);
         return lines;
     }
 
-    private static TreeSet<String> drain(CloseableIterator<String> iterator) throws Exception {
-        TreeSet<String> lines = new TreeSet<>();
+    private static List<String> drain(CloseableIterator<String> iterator) throws Exception {
+        List<String> lines = new ArrayList<>();
         try (iterator) {
             iterator.forEachRemaining(line -> lines.add(line.strip()));
         }
+        lines.sort(null);
         return lines;
     }
 }
