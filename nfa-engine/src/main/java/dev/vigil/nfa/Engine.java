@@ -281,7 +281,7 @@ public final class Engine implements AutoCloseable {
         }
         if (event.timestamp() <= clock.watermark()) {
             clock.countLate();
-            listener.onLateEvent(new LateEvent(event, clock.watermark(), lateReason(event, clock)));
+            listener.onLateEvent(StreamClocks.late(event, clock));
             return Offer.LATE;
         }
         // The clock first, so each rule knows the watermark this event leaves it at (see RuleRuntime.buffer).
@@ -436,10 +436,4 @@ public final class Engine implements AutoCloseable {
 
     /** A stream's clock and the rules reading it, in deployment order. */
     private record Route(StreamClock clock, List<RuleRuntime> readers) {}
-
-    private static String lateReason(Event event, StreamClock clock) {
-        return "event time " + event.timestamp() + " is at or below the watermark " + clock.watermark()
-                + " of stream '" + clock.stream() + "' (latest event time " + clock.maxSeen() + ", watermark delay "
-                + clock.delayMs() + " ms)";
-    }
 }

@@ -1,0 +1,134 @@
+package dev.vigil.nfa.differential;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.nfa.EngineConfig;
+import dev.vigil.nfa.Event;
+import dev.vigil.nfa.KeyedRule;
+import dev.vigil.nfa.Offer;
+import dev.vigil.nfa.StreamClocks;
+import dev.vigil.nfa.state.SnapshotChain;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A host driving {@link KeyedRule} one key at a time, with lateness from {@link StreamClocks} and a watermark of its
+ * own that lags the clocks by random amounts (as a Flink job's does), reports what the engine reports: over the
+ * differential test's generated rules and streams (every pattern construct, every skip strategy, windows,
+ * absences, bounded partial matches per key) the same alerts (ids, fields, events), late events and dropped
+ * partial matches, as sets (the host visits keys in its own order).
+ */
+class KeyedRuleOnGeneratedRulesTest {
+    private static final int CASES = 300;
+
+    @Test
+    void keyAtATimeHostReportsWhatTheEngineReportsOnGeneratedRules() {
+        int compared = 0;
+        int withAlerts = 0;
+        for (long seed = 1; seed <= CASES; seed++) {
+            Optional<CompiledCase> generated = CompiledCase.of(seed);
+            if (generated.isEmpty()) {
+                continue;
+            }
+            CompiledCase c = generated.get();
+            EngineConfig config = c.config().withKeyBounds(EngineConfig.KeyBounds.unbounded());
+            SnapshotChain.Outcome engine = SnapshotChain.straight(c.rules(), config, c.steps());
+            List<String> host = host(c, config, new Random(seed));
+            assertEquals(sorted(engine.transcript()), sorted(host), c.description());
+            compared++;
+            if (engine.alerts() > 0) {
+                withAlerts++;
+            }
+        }
+        assertTrue(compared > CASES / 2, "most generated rules should compile, " + compared + " did");
+        assertTrue(withAlerts > compared / 3, "many cases should alert, " + withAlerts + " did");
+    }
+
+    /** The case's events through a key-at-a-time host: every key's state, waiting events and deadline in maps. */
+    private static List<String> host(CompiledCase c, EngineConfig config, Random random) {
+        SnapshotChain.Transcript transcript = new SnapshotChain.Transcript();
+        KeyedRule rule = new KeyedRule(c.rules().get(0), config, transcript);
+        StreamClocks clocks = StreamClocks.of(c.rules(), config);
+        Map<Object, byte[]> states = new HashMap<>();
+        Map<Object, List<Event>> waiting = new LinkedHashMap<>();
+        Map<Object, Long> deadlines = new HashMap<>();
+        long watermark = Long.MIN_VALUE;
+        for (SnapshotChain.Step step : c.steps()) {
+            Event event = ((SnapshotChain.Offer) step).event();
+            Offer offer = clocks.offer(event);
+            if (offer == Offer.LATE) {
+                transcript.onLateEvent(clocks.lateEvent(event));
+                continue;
+            }
+            if (event.timestamp() <= watermark) {
+                throw new AssertionError("on time by the clocks but not by the host's lower watermark: " + event);
+            }
+            waiting.computeIfAbsent(rule.keyOf(event), k -> new ArrayList<>()).add(event);
+            long ahead = clocks.watermark();
+            if (ahead > watermark && random.nextInt(3) == 0) {
+                long next = random.nextBoolean() ? ahead
+                        : watermark == Long.MIN_VALUE ? ahead - random.nextInt(50)
+                        : watermark + (long) (random.nextDouble() * (ahead - watermark));
+                if (next > watermark) {
+                    watermark = next;
+                    visitDue(rule, states, waiting, deadlines, watermark);
+                }
+            }
+        }
+        visitDue(rule, states, waiting, deadlines, Long.MAX_VALUE);
+        return transcript.lines;
+    }
+
+    /** What a Flink host does when the watermark passes: visit each key whose events or deadline are due. */
+    private static void visitDue(KeyedRule rule, Map<Object, byte[]> states, Map<Object, List<Event>> waiting,
+            Map<Object, Long> deadlines, long watermark) {
+        List<Object> keys = new ArrayList<>(waiting.keySet());
+        for (Object key : deadlines.keySet()) {
+            if (!waiting.containsKey(key)) {
+                keys.add(key);
+            }
+        }
+        for (Object key : keys) {
+            List<Event> held = waiting.getOrDefault(key, List.of());
+            List<Event> released = new ArrayList<>();
+            List<Event> kept = new ArrayList<>();
+            for (Event event : held) {
+                (event.timestamp() <= watermark ? released : kept).add(event);
+            }
+            released.sort(Comparator.comparingLong(Event::timestamp));   // stable: ties stay in arrival order
+            if (released.isEmpty() && deadlines.getOrDefault(key, Long.MAX_VALUE) > watermark) {
+                continue;
+            }
+            byte[] state = rule.advance(states.get(key), released, watermark);
+            if (state == null) {
+                states.remove(key);
+            } else {
+                states.put(key, state);
+            }
+            if (rule.nextDeadline() == Long.MAX_VALUE) {
+                deadlines.remove(key);
+            } else {
+                deadlines.put(key, rule.nextDeadline());
+            }
+            if (kept.isEmpty()) {
+                waiting.remove(key);
+            } else {
+                waiting.put(key, kept);
+            }
+        }
+    }
+
+    private static List<String> sorted(List<String> lines) {
+        List<String> copy = new ArrayList<>(lines);
+        copy.sort(null);
+        return copy;
+    }
+}
