@@ -10,6 +10,7 @@ import dev.vigil.wire.JsonCodec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -114,7 +115,7 @@ public final class MatchFunction
         long watermark = context.timerService().currentWatermark();
         if (event.timestamp() <= watermark) {
             context.output(VigilCep.LATE, JsonCodec.late(DynamicKeyFunction.lateEvent(event, watermark),
-                    event.sequence()));
+                    Map.of("line", event.sequence())));
             return;
         }
         List<Event> atTime = waiting.get(event.timestamp());
