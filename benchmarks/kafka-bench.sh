@@ -17,11 +17,12 @@
 #   WS        1 (default): also run benchmarks/server-bench.sh's matching WebSocket cases (durable log, 1 connection:
 #                 --batch 100 and --batch 1000 for throughput, --rate RATE --batch BATCH for latency) in the same
 #                 session, one WebSocket run after each Kafka run; 0: Kafka only
+#   VIGIL_JAR the server to run in the Kafka runs (default cli/target/vigil.jar), e.g. a copy of an older build
 #   SERVER_JAVA_OPTS  JVM options of the servers (Kafka and WebSocket runs alike), e.g. "-XX:+UseParallelGC -Xms2g"
 #   BROKER_JAVA_OPTS  JVM options of the broker (default -Xms1g -Xmx1g)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/cli/target/vigil.jar"
+jar="${VIGIL_JAR:-$root/cli/target/vigil.jar}"   # VIGIL_JAR: another build, for a before/after comparison
 bench="$root/benchmarks/target/benchmarks.jar"
 [ -n "${SKIP_BUILD:-}" ] || (cd "$root" && mvn -o -q -B -Pbenchmarks -DskipTests package -pl benchmarks -am)
 partitions="${PARTITIONS:-4}"
