@@ -241,6 +241,7 @@ public final class KafkaBench {
         long wallAtZero = System.currentTimeMillis();
         long zero = System.nanoTime();
         long measured = 0;
+        long behindNanos = 0;   // how late the producer was to a measured tick at worst (the driver's own lag)
         try (AlertReader alerts = new AlertReader(bootstrap(), text("out", "bench-alerts"), zero, warmup);
                 KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"))) {
             for (long n = 0; ; n++) {
@@ -251,9 +252,11 @@ public final class KafkaBench {
                 for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
                     LockSupport.parkNanos(left);
                 }
-                generated.tick(producer, batch, due - zero, wallAtZero + (System.nanoTime() - zero) / 1_000_000);
+                long now = System.nanoTime();
+                generated.tick(producer, batch, due - zero, wallAtZero + (now - zero) / 1_000_000);
                 if (due - zero >= warmup) {
                     measured += batch;
+                    behindNanos = Math.max(behindNanos, now - due);
                 }
             }
             generated.watermark(producer, generated.lastTimestampMs() + 1);
@@ -265,8 +268,9 @@ public final class KafkaBench {
                     + "%,d alerts measured: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
                     rate, batch, partitions, measured, micros.getTotalCount(), ms(micros, 50), ms(micros, 90),
                     ms(micros, 99), ms(micros, 99.9), micros.getMaxValue() / 1_000.0);
-            System.out.printf(Locale.ROOT, "alerts: %,d of %,d expected (%,d distinct, %d unreadable)%n", received,
-                    expected, alerts.distinct(), alerts.unreadable());
+            System.out.printf(Locale.ROOT, "alerts: %,d of %,d expected (%,d distinct, %d unreadable); the producer "
+                    + "was at most %.1f ms behind its schedule%n", received, expected, alerts.distinct(),
+                    alerts.unreadable(), behindNanos / 1e6);
             return received == expected && alerts.distinct() == expected && alerts.failure() == null;
         }
     }
