@@ -172,7 +172,8 @@ public final class KafkaBench {
                 samples.add(new long[] {now, count});
                 if (first == 0 && count > 0) {
                     first = now;
-                    deadline = first + warmup + duration + SAMPLE_NANOS;
+                    // on to the end of the backlog, for the second-by-second rates (the window is measured alike)
+                    deadline = first + Math.max(warmup + duration + SAMPLE_NANOS, TimeUnit.SECONDS.toNanos(300));
                 }
                 if (count >= eventsRounded || now > deadline) {
                     break;
@@ -197,16 +198,36 @@ public final class KafkaBench {
             double perEvent = (double) expected / eventsRounded;
             System.out.printf(Locale.ROOT, "throughput: %,.0f events/s taken from Kafka (%.1f s of steady state, "
                     + "%.1f s after the first event)%s%n", rate, window, (from[0] - first) / 1e9,
-                    to[0] < first + warmup + duration - SAMPLE_NANOS ? "; the backlog ran out early: give more --events"
-                            : "");
+                    ranOut(samples, first + warmup + duration, eventsRounded)
+                            ? "; the backlog ran out early: give more --events" : "");
             System.out.printf(Locale.ROOT, "alerts: %,.0f alerts/s committed to the output topic in the same window "
                     + "(the alerts of %,.0f events/s)%n", alertsInWindow / window, alertsInWindow / window / perEvent);
+            StringBuilder series = new StringBuilder();
+            for (int i = 1; i < samples.size(); i++) {
+                long[] a = samples.get(i - 1);
+                long[] b = samples.get(i);
+                if (a[1] > 0) {
+                    double perSecond = (b[1] - a[1]) / ((b[0] - a[0]) / 1e9);
+                    series.append(series.length() == 0 ? "" : " ").append(Math.round(perSecond / 1_000));
+                }
+            }
+            System.out.println("events/s taken, second by second from the first to the last, in thousands: " + series);
             long last = alerts.lastArrivalNanos();
             System.out.printf(Locale.ROOT, "whole run: %,d events in, %,d of %,d alerts out (%,d distinct) %.1f s after"
                     + " the first event was taken: %,.0f events/s end to end%n", eventsRounded, received, expected,
                     alerts.distinct(), (last - first) / 1e9, eventsRounded / ((last - first) / 1e9));
             return received == expected && alerts.distinct() == expected && alerts.failure() == null;
         }
+    }
+
+    /** Whether every event was taken by {@code nanos}: the window then ended early. */
+    private static boolean ranOut(List<long[]> samples, long nanos, long events) {
+        for (long[] sample : samples) {
+            if (sample[0] <= nanos && sample[1] >= events) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long[] sampleAtOrAfter(List<long[]> samples, long nanos) {
