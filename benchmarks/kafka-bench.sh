@@ -5,15 +5,17 @@
 # logs in a fresh temporary folder), fresh topics and a fresh server with the durable logs (--durability log) reading
 # the input topic and writing the bench rule's alerts to the output topic through a kafka sink (transactional).
 #
-# Usage: [SKIP_BUILD=1] [RUNS=3] [DURATION=15] [WARMUP=5] [EVENTS=...] [CASES="throughput latency"] [WS=1]
+# Usage: [SKIP_BUILD=1] [RUNS=3] [DURATION=15] [WARMUP=30] [EVENTS=...] [CASES="throughput latency"] [WS=1]
 #        [SERVER_JAVA_OPTS=...] benchmarks/kafka-bench.sh
-#   CASES     throughput: the input topic (PARTITIONS, default 4) is filled with EVENTS events (default 6,000,000)
+#   CASES     throughput: the input topic (PARTITIONS, default 4) is filled with EVENTS events (default 8,000,000)
 #                 before the server starts; the server's events/s from Kafka in steady state (DURATION s after a
 #                 WARMUP s warm-up, from its /metrics), the alerts/s committed to the output topic in the same window,
 #                 and the whole run's events/s until the last alert is read (read_committed);
 #             latency: events produced at RATE events/s (default 10,000) in ticks of BATCH (default 10) events and a
 #                 watermark per partition; event-to-alert latency from a tick's due time to the alert's arrival at
 #                 a read_committed consumer of the output topic (p50 ... max), after a WARMUP s warm-up
+#   WARMUP    seconds (default 30, for the WebSocket runs as well): the Kafka path ramps up for 30 s or so on this
+#                 2-core machine (the server's and the broker's JIT; docs/performance.md, "The ramp")
 #   WS        1 (default): also run benchmarks/server-bench.sh's matching WebSocket cases (durable log, 1 connection:
 #                 --batch 100 and --batch 1000 for throughput, --rate RATE --batch BATCH for latency) in the same
 #                 session, one WebSocket run after each Kafka run; 0: Kafka only
@@ -27,7 +29,7 @@ bench="$root/benchmarks/target/benchmarks.jar"
 [ -n "${SKIP_BUILD:-}" ] || (cd "$root" && mvn -o -q -B -Pbenchmarks -DskipTests package -pl benchmarks -am)
 partitions="${PARTITIONS:-4}"
 duration="${DURATION:-15}"
-warmup="${WARMUP:-5}"
+warmup="${WARMUP:-30}"
 work="$(mktemp -d)"
 broker_pid=""
 server_pid=""
@@ -70,9 +72,9 @@ start_server() {   # a server with the durable logs reading the input topic, the
 
 kafka_throughput() {
   start_broker
-  driver prefill --bootstrap "$bootstrap" --partitions "$partitions" --events "${EVENTS:-6000000}" --batch 1000
+  driver prefill --bootstrap "$bootstrap" --partitions "$partitions" --events "${EVENTS:-8000000}" --batch 1000
   start_server
-  driver throughput --bootstrap "$bootstrap" --server "http://127.0.0.1:$port" --events "${EVENTS:-6000000}" \
+  driver throughput --bootstrap "$bootstrap" --server "http://127.0.0.1:$port" --events "${EVENTS:-8000000}" \
       --batch 1000 --warmup "$warmup" --duration "$duration" || echo "(run incomplete: exit status $?)"
   stop
   grep -E 'ingest log:' "$work/server.log" || true

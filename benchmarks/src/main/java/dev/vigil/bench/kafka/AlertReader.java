@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * readers to), on a thread of its own: counts the alerts and the distinct alert ids (the record keys), notes when
  * each arrived (for the alert rate of a measured window), and records each measured alert's latency, from the time
  * its last event was due to be produced ({@code fields.sent}) to its arrival here, in an HdrHistogram of
- * microseconds.
+ * microseconds; and the part of it from the sink's send of the alert (the record's timestamp) to its arrival.
  *
  * <p><b>Threading:</b> one reading thread; the counters and copies of the histogram are read from any thread.
  */
@@ -32,8 +32,11 @@ final class AlertReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final Histogram latencyMicros = new Histogram(HIGHEST_MICROS, 3);
+    /** Of each measured latency, the part from the sink's send (the record's timestamp) to the arrival here. */
+    private final Histogram fromSendMicros = new Histogram(HIGHEST_MICROS, 3);
     private final Set<String> ids = new HashSet<>();
     private final long zeroNanos;
+    private final long wallMillisAtZero;
     private final long measureFromSentNanos;
     /** Arrival times ({@link System#nanoTime()}) of every alert, in order; read under the lock. */
     private long[] arrivals = new long[1 << 16];
@@ -44,10 +47,11 @@ final class AlertReader implements AutoCloseable {
 
     /**
      * @param zeroNanos the driver's clock origin, from which the events' {@code s} count
+     * @param wallMillisAtZero the wall clock at {@code zeroNanos}, to compare with the records' timestamps
      * @param measureFromSentNanos alerts whose last event was due before this ({@code s}, in nanoseconds since
      *     {@code zeroNanos}) are counted but not recorded in the latency histogram (the warm-up)
      */
-    AlertReader(String bootstrap, String topic, long zeroNanos, long measureFromSentNanos) {
+    AlertReader(String bootstrap, String topic, long zeroNanos, long wallMillisAtZero, long measureFromSentNanos) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -60,6 +64,7 @@ final class AlertReader implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         this.zeroNanos = zeroNanos;
+        this.wallMillisAtZero = wallMillisAtZero;
         this.measureFromSentNanos = measureFromSentNanos;
         this.thread = new Thread(this::run, "bench-alert-reader");
         this.thread.setDaemon(true);
@@ -103,6 +108,9 @@ final class AlertReader implements AutoCloseable {
         } else if (sent >= measureFromSentNanos) {
             long micros = (now - zeroNanos - sent) / 1_000;
             latencyMicros.recordValue(Math.max(0, Math.min(micros, HIGHEST_MICROS)));
+            // the producer's CreateTime, in milliseconds: when the sink sent the alert, inside its transaction
+            long fromSend = wallMillisAtZero * 1_000 + (now - zeroNanos) / 1_000 - record.timestamp() * 1_000;
+            fromSendMicros.recordValue(Math.max(0, Math.min(fromSend, HIGHEST_MICROS)));
         }
     }
 
@@ -155,6 +163,11 @@ final class AlertReader implements AutoCloseable {
     /** A copy of the latencies recorded so far, in microseconds. */
     synchronized Histogram latencyMicros() {
         return latencyMicros.copy();
+    }
+
+    /** A copy of the parts of them from the sink's send to the arrival here (millisecond resolution). */
+    synchronized Histogram fromSendMicros() {
+        return fromSendMicros.copy();
     }
 
     /** Why reading stopped, or null. */

@@ -163,7 +163,8 @@ public final class KafkaBench {
                 "stream=\"" + STREAM + "\"");
         List<long[]> samples = new ArrayList<>();   // {nanoTime, events taken}
         long first = 0;
-        try (AlertReader alerts = new AlertReader(bootstrap(), text("out", "bench-alerts"), System.nanoTime(), 0)) {
+        try (AlertReader alerts = new AlertReader(bootstrap(), text("out", "bench-alerts"), System.nanoTime(),
+                System.currentTimeMillis(), 0)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);   // the server must start reading
             for (long next = System.nanoTime(); ; next += SAMPLE_NANOS) {
                 LockSupport.parkNanos(next - System.nanoTime());
@@ -263,7 +264,8 @@ public final class KafkaBench {
         long zero = System.nanoTime();
         long measured = 0;
         long behindNanos = 0;   // how late the producer was to a measured tick at worst (the driver's own lag)
-        try (AlertReader alerts = new AlertReader(bootstrap(), text("out", "bench-alerts"), zero, warmup);
+        try (AlertReader alerts = new AlertReader(bootstrap(), text("out", "bench-alerts"), zero, wallAtZero,
+                warmup);
                 KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"))) {
             for (long n = 0; ; n++) {
                 long due = zero + (long) (n * interval);
@@ -289,6 +291,10 @@ public final class KafkaBench {
                     + "%,d alerts measured: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
                     rate, batch, partitions, measured, micros.getTotalCount(), ms(micros, 50), ms(micros, 90),
                     ms(micros, 99), ms(micros, 99.9), micros.getMaxValue() / 1_000.0);
+            Histogram fromSend = alerts.fromSendMicros();
+            System.out.printf(Locale.ROOT, "of which from the sink's send to the arrival (transaction commit, "
+                    + "read_committed fetch): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", ms(fromSend, 50),
+                    ms(fromSend, 90), ms(fromSend, 99), fromSend.getMaxValue() / 1_000.0);
             System.out.printf(Locale.ROOT, "alerts: %,d of %,d expected (%,d distinct, %d unreadable); the producer "
                     + "was at most %.1f ms behind its schedule%n", received, expected, alerts.distinct(),
                     alerts.unreadable(), behindNanos / 1e6);
