@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -95,6 +94,8 @@ public final class KafkaSource implements ServerVerticle.Reading {
         final String producer;
         /** The base of its records' identities: a record's identity is its topic, partition and offset. */
         final long identities;
+        /** {@code "stream":"<stream>"}, added to the text of a record that does not name its stream. */
+        final String streamField;
         Source source;
         /** The next offset to read, as far as this side knows (after what is pending). */
         long position = -1;
@@ -114,6 +115,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
             this.bad = bad;
             this.producer = producerOf(topicPartition);
             this.identities = EventIdentity.partition(topicPartition.topic(), topicPartition.partition());
+            this.streamField = streamField(stream);
         }
 
         String name() {
@@ -322,8 +324,8 @@ public final class KafkaSource implements ServerVerticle.Reading {
     private void take(Partition partition, ConsumerRecord<byte[], byte[]> record, EventDecoder decoder) {
         partition.position = record.offset() + 1;
         // named after its record: a reread gives the same alert ids
-        InputLine line = decode(record, partition.stream, 0, EventIdentity.at(partition.identities, record.offset()),
-                decoder);
+        InputLine line = decode(record, partition.stream, partition.streamField, 0,
+                EventIdentity.at(partition.identities, record.offset()), decoder);
         if (line instanceof InputLine.Malformed bad) {
             refuse(partition, record, bad.message());
             return;
@@ -350,6 +352,12 @@ public final class KafkaSource implements ServerVerticle.Reading {
      */
     public static InputLine decode(ConsumerRecord<byte[], byte[]> record, String stream, long sequence,
             long identity, EventDecoder decoder) {
+        return decode(record, stream, streamField(stream), sequence, identity, decoder);
+    }
+
+    /** As above, with the partition's {@link #streamField}. */
+    private static InputLine decode(ConsumerRecord<byte[], byte[]> record, String stream, String streamField,
+            long sequence, long identity, EventDecoder decoder) {
         if (record.value() == null) {
             return new InputLine.Malformed("a record without a value (a tombstone)");
         }
@@ -371,16 +379,39 @@ public final class KafkaSource implements ServerVerticle.Reading {
         if (json instanceof Map<?, ?> object && !object.containsKey("watermark")) {
             Object named = object.get("stream");
             if (named == null) {
+                // the parser's own fresh map (JsonTree): the stream goes last, and the text says the same
                 @SuppressWarnings("unchecked")
-                Map<String, Object> withStream = new LinkedHashMap<>((Map<String, Object>) object);
-                withStream.put("stream", stream);
-                json = withStream;
+                Map<String, Object> fields = (Map<String, Object>) object;
+                fields.put("stream", stream);
+                text = withField(text, streamField);
             } else if (!stream.equals(named)) {
                 return new InputLine.Malformed("field 'stream' is " + JsonCodec.value(named) + " but topic '"
                         + record.topic() + "' carries stream '" + stream + "'");
             }
         }
-        return InputLine.classify(json, sequence, identity, decoder);
+        InputLine line = InputLine.classify(json, sequence, identity, decoder);
+        // with its text, which parses to its fields, the ingest log stores the record as it is instead of
+        // serialising the fields again on the sequencer's thread (as for a line over HTTP or WebSocket)
+        return line instanceof InputLine.EventLine event ? new InputLine.EventLine(event.event(), text) : line;
+    }
+
+    /** {@code "stream":} and the stream's name as a JSON string. */
+    static String streamField(String stream) {
+        return "\"stream\":" + JsonCodec.value(stream);
+    }
+
+    /**
+     * The text of a JSON object, {@code object}, with {@code field} ({@code "name":value}) added last: what the
+     * parsed object with the field put in it reads as (same fields, same order).
+     */
+    static String withField(String object, String field) {
+        int close = object.lastIndexOf('}');
+        int before = close - 1;
+        while (before >= 0 && Character.isWhitespace(object.charAt(before))) {
+            before--;
+        }
+        boolean empty = before >= 0 && object.charAt(before) == '{';
+        return object.substring(0, close) + (empty ? "" : ",") + field + object.substring(close);
     }
 
     private void refuse(Partition partition, ConsumerRecord<byte[], byte[]> record, String why) {

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.wire.InputLine;
+import dev.vigil.wire.JsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,21 @@ class KafkaRecordDecodeTest {
                 malformed(decode("{\"stream\":\"logins\",\"ts\":5}", "payments")));
         assertEquals("payments", ((InputLine.EventLine) decode("{\"stream\":\"payments\",\"ts\":5}", "payments"))
                 .event().stream());
+    }
+
+    @Test
+    void anEventKeepsATextThatReadsAsItsFieldsSoTheIngestLogStoresItAsItIs() throws Exception {
+        for (String value : List.of("{\"card\":\"c1\",\"ts\":5}", " { \"ts\" : 5 , \"n\": [1, {\"x\": null}] } \n",
+                "{\"stream\":\"payments\",\"ts\":5}", "{\"ts\":5,\"note\":\"}\"}")) {
+            InputLine.EventLine event = assertInstanceOf(InputLine.EventLine.class, decode(value, "payments"));
+            assertEquals(event.event().fields(), JsonCodec.parse(event.text()), value);
+            assertEquals(List.copyOf(event.event().fields().keySet()),
+                    List.copyOf(((Map<?, ?>) JsonCodec.parse(event.text())).keySet()), value);
+        }
+        assertEquals("{\"ts\":5,\"stream\":\"payments\"}",
+                ((InputLine.EventLine) decode("{\"ts\":5}", "payments")).text());
+        assertEquals("{\"stream\":\"payments\"}", KafkaSource.withField("{}", KafkaSource.streamField("payments")));
+        assertEquals("{ \"stream\":\"a\\\"b\"}", KafkaSource.withField("{ }", KafkaSource.streamField("a\"b")));
     }
 
     @Test
