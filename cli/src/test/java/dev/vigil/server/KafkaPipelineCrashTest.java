@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The crash test of issue 19 with Kafka at both ends: a server JVM reads an input topic of several partitions (the
  * kafka source) and writes every alert to an output topic (a kafka sink); it is killed with SIGKILL at seeded random
  * moments and restarted on the same data folder each time. At the end the output topic, read with
- * {@code read_committed}, holds exactly the alerts of one uninterrupted run, id for id, and the ingest log holds
- * every input event exactly once.
+ * {@code read_committed}, holds exactly the alerts of one uninterrupted run, id for id (their headers' alert log
+ * positions 1..n, each once), and the ingest log holds every input event exactly once.
  *
  * <p><b>Input.</b> {@link #EVENTS} seeded events over {@link #KEYS} keys, each key in one partition of
  * {@link #PARTITIONS} (so its events keep their order), produced in {@link #CHUNKS} chunks while the crash run's
@@ -155,7 +155,9 @@ class KafkaPipelineCrashTest {
                     () -> assertEquals(List.of(), firstFew(missingFromLog), missingFromLog.size()
                             + " event(s) missing from the crash run's ingest log; the first"),
                     () -> assertEquals(List.of(), firstFew(twiceInLog), twiceInLog.size()
-                            + " event(s) twice in the crash run's ingest log; the first"));
+                            + " event(s) twice in the crash run's ingest log; the first"),
+                    () -> assertEquals(positionsOneToN(crashed.alerts().size()), positions(CRASH_OUTPUT),
+                            "the alert log positions in the crash topic's headers: 1..n, each once"));
         } catch (Exception | AssertionError failure) {
             started.forEach(s -> System.out.print(s.logs()));
             throw failure;
@@ -357,6 +359,25 @@ class KafkaPipelineCrashTest {
             }
         }
         return alerts;
+    }
+
+    /** The {@code vigil.position} headers of the topic's records, sorted. */
+    private static List<Long> positions(String topic) {
+        List<Long> positions = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : KAFKA.readCommitted(topic)) {
+            positions.add(Long.parseLong(new String(record.headers().lastHeader("vigil.position").value(),
+                    StandardCharsets.UTF_8)));
+        }
+        positions.sort(null);
+        return positions;
+    }
+
+    private static List<Long> positionsOneToN(int n) {
+        List<Long> positions = new ArrayList<>();
+        for (long position = 1; position <= n; position++) {
+            positions.add(position);
+        }
+        return positions;
     }
 
     private static List<JsonObject> alerts(String topic) {
