@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A broker that fails or cannot be reached never blocks the caller: {@link #offer} only wakes the sink's thread
  * (the alert is already in the log). The thread counts the failure, closes its producer, waits (exponential backoff,
- * {@link #MIN_BACKOFF_MS} to {@link #MAX_BACKOFF_MS}) and starts over from the topic's position. Memory stays bounded
+ * {@link #MIN_BACKOFF_MS} to {@link #MAX_BACKOFF_MS}, or to the client's {@code retry.backoff.max.ms} when the
+ * properties set it) and starts over from the topic's position. Memory stays bounded
  * by one transaction's alerts.
  *
  * <p>Which alerts: those whose rule is among {@link #sendRules} when the sink reads them from the log (normally
@@ -151,6 +152,7 @@ final class KafkaSink implements LogFollowingSink {
     }
 
     private void run() {
+        long maxBackoffMs = maxBackoffMs(spec.properties());
         long backoffMs = MIN_BACKOFF_MS;
         boolean retry = false;
         while (!closing) {
@@ -183,7 +185,7 @@ final class KafkaSink implements LogFollowingSink {
                 LOG.warn("kafka sink {} (topic {}): {}; retrying in {} ms", name, spec.topic(), failure, backoffMs);
                 retry = true;
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
-                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+                backoffMs = Math.max(MIN_BACKOFF_MS, Math.min(maxBackoffMs, backoffMs * 2));
             } finally {
                 inFlight.set(0);
                 if (producer != null) {
@@ -192,6 +194,25 @@ final class KafkaSink implements LogFollowingSink {
             }
         }
         state = "closed";
+    }
+
+    /**
+     * The longest wait between attempts: the client's own {@code retry.backoff.max.ms} when the properties set it
+     * (a positive number; anything else the client refuses itself), else {@link #MAX_BACKOFF_MS}.
+     */
+    static long maxBackoffMs(Map<String, String> properties) {
+        String configured = properties.get("retry.backoff.max.ms");
+        if (configured != null) {
+            try {
+                long ms = Long.parseLong(configured.strip());
+                if (ms > 0) {
+                    return ms;
+                }
+            } catch (NumberFormatException notANumber) {
+                // the producer refuses it with the client's own message, counted as a failure
+            }
+        }
+        return MAX_BACKOFF_MS;
     }
 
     /** Sends the log's alerts after {@code after} until the sink closes; throws what the producer throws. */

@@ -113,7 +113,8 @@ class KafkaSinkTest {
             feed.append("o" + i, "fraud");
         }
         KafkaSink sink = open("outage", "outage", feed, Set.of("fraud"), Map.of("max.block.ms", "2000",
-                "delivery.timeout.ms", "3000", "request.timeout.ms", "1000", "transaction.timeout.ms", "3000"));
+                "delivery.timeout.ms", "3000", "request.timeout.ms", "1000", "transaction.timeout.ms", "3000",
+                "retry.backoff.max.ms", "1000"));
         Await.until(() -> sink.stats().delivered() == 10, sink::state, LONG);
 
         KAFKA.stopBroker();
@@ -130,6 +131,14 @@ class KafkaSinkTest {
         Await.until(() -> KAFKA.readCommitted("outage").size() >= 40, sink::state, LONG);
         assertEquals(idsOf(feed.entries()), keysOf(KAFKA.readCommitted("outage")));
         assertTrue(sink.stats().retries() >= 1, sink.stats().toString());
+    }
+
+    @Test
+    void theWaitBetweenAttemptsGrowsToTheClientsRetryBackoffMaxWhenTheSettingsGiveOne() {
+        assertEquals(KafkaSink.MAX_BACKOFF_MS, KafkaSink.maxBackoffMs(Map.of()));
+        assertEquals(1_000, KafkaSink.maxBackoffMs(Map.of("retry.backoff.max.ms", "1000")));
+        assertEquals(KafkaSink.MAX_BACKOFF_MS, KafkaSink.maxBackoffMs(Map.of("retry.backoff.max.ms", "soon")));
+        assertEquals(KafkaSink.MAX_BACKOFF_MS, KafkaSink.maxBackoffMs(Map.of("retry.backoff.max.ms", "0")));
     }
 
     private KafkaSink open(String name, String topic, AlertFeed feed, Set<String> rules) {
