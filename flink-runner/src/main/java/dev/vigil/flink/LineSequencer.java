@@ -8,6 +8,7 @@ import dev.vigil.wire.InputLine;
 import dev.vigil.wire.JsonCodec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -108,7 +109,8 @@ public final class LineSequencer extends ProcessFunction<Tuple2<String, Boolean>
             Event event = eventLine.event();
             Offer offer = clocks.offer(event);
             if (offer == Offer.LATE) {
-                context.output(VigilCep.LATE, JsonCodec.late(clocks.lateEvent(event), event.sequence()));
+                context.output(VigilCep.LATE,
+                        JsonCodec.late(clocks.lateEvent(event), Map.of("line", event.sequence())));
             } else if (offer == Offer.ACCEPTED) {
                 out.collect(event);
             }
