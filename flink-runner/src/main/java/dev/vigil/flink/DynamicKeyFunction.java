@@ -49,6 +49,8 @@ public final class DynamicKeyFunction
     private transient Map<String, List<List<String>>> specs;
     /** Per stream, the specs of the rules reading it. */
     private transient Map<String, String[]> routes;
+    /** The live rules' generation, boxed once per change rather than once per event. */
+    private transient Long generation;
     private transient Counter unrouted;
     private transient Counter late;
     private transient Counter refusedChanges;
@@ -80,6 +82,7 @@ public final class DynamicKeyFunction
 
     /** Routes by the live rules. */
     private void route() {
+        generation = live.generation();
         specs = new HashMap<>();
         Map<String, List<String>> readers = new HashMap<>();
         for (CompiledRule rule : live.rules()) {
@@ -110,7 +113,6 @@ public final class DynamicKeyFunction
             context.output(VigilCep.LATE, lateJson(event, watermark));
             return;
         }
-        Long generation = live.generation();
         for (String spec : route) {
             out.collect(Tuple4.of(spec, keyText(specs.get(spec), event), generation, event));
         }

@@ -96,6 +96,11 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     private transient MapState<String, byte[]> matches;
     /** The newest rule generation the key's waiting events were routed under, while this task has not reached it. */
     private transient ValueState<Long> routedUnder;
+    /**
+     * Whether visits look at routedUnder: once an event came routed ahead of this subtask, and after a restore (an
+     * unaligned checkpoint may hold such a key); otherwise no key holds one, and visits save the state read.
+     */
+    private transient boolean routedAhead;
     private transient List<Alert> alerts;
     private transient Counter matchCount;
     private transient Counter timeoutCount;
@@ -113,6 +118,7 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         live = new LiveRules(rules);
         live.restore(context.getOperatorStateStore().getBroadcastState(LiveRules.STATE).entries(),
                 context.getOperatorStateStore().getBroadcastState(LiveRules.GENERATION).get(LiveRules.GENERATION_KEY));
+        routedAhead = context.isRestored();
     }
 
     @Override
@@ -181,6 +187,7 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         waiting.put(event.timestamp(), atTime);
         if (keyed.f2 > live.generation()) {
             // routed under rule changes this task has not applied yet: the key's visits wait for them (onTimer)
+            routedAhead = true;
             Long routed = routedUnder.value();
             if (routed == null || routed < keyed.f2) {
                 routedUnder.update(keyed.f2);
@@ -229,13 +236,16 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<String> out) throws Exception {
         long watermark = context.timerService().currentWatermark();
-        if (routedAhead()) {
-            context.timerService().registerProcessingTimeTimer(
-                    context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
-            return;
-        }
-        if (routedUnder.value() != null) {
-            routedUnder.clear();
+        if (routedAhead) {
+            Long routed = routedUnder.value();
+            if (routed != null) {
+                if (routed > live.generation()) {   // wait for the changes the key's events were routed under
+                    context.timerService().registerProcessingTimeTimer(
+                            context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
+                    return;
+                }
+                routedUnder.clear();
+            }
         }
         List<Event> released = release(watermark);
         List<KeyedRule> specRules = rulesBySpec.get(context.getCurrentKey().f0);
@@ -262,15 +272,6 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
             }
             emit(context, out);
         }
-    }
-
-    /**
-     * Whether the key holds an event routed under rule changes this task has not applied yet: the key waits for
-     * them, so that no event is matched by a version older than the one it was routed for.
-     */
-    private boolean routedAhead() throws Exception {
-        Long generation = routedUnder.value();
-        return generation != null && generation > live.generation();
     }
 
     /** Takes the waiting events at or below {@code watermark} out of the waiting map, in release order. */
