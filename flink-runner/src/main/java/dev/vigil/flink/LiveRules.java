@@ -53,7 +53,6 @@ final class LiveRules {
     /** The longest rule change taken, in characters (a rule file of 1 Mi characters holds thousands of rules). */
     static final int MAX_CHANGE_CHARS = 1 << 20;
 
-    private final VigilRules submitted;
     private final Map<String, StreamDecl> submittedStreams = new LinkedHashMap<>();
     private final Map<String, Long> submittedDelays;
     /** Per rule name, in name order: its version, the change that deployed it and the change's text. */
@@ -86,7 +85,6 @@ final class LiveRules {
     }
 
     LiveRules(VigilRules submitted) {
-        this.submitted = submitted;
         VigilRules.Compiled compiled = submitted.compile();
         for (StreamDecl stream : compiled.streams()) {
             submittedStreams.putIfAbsent(stream.name(), stream);
@@ -314,10 +312,5 @@ final class LiveRules {
         }
         rules = Collections.unmodifiableList(running);
         rulesBySpec = bySpec;
-    }
-
-    /** The submission's rules and settings. */
-    VigilRules submitted() {
-        return submitted;
     }
 }
