@@ -198,6 +198,48 @@ class KafkaSourceTest {
                 body -> new JsonArray(body).size() >= 40))), ids(alerts), "the ids of a run without the outage");
     }
 
+    @Test
+    void recordsDeletedBeforeTheyWereReadAreCountedAndReadingGoesOnFromTheEarliestLeft(Vertx vertx) throws Exception {
+        KAFKA.createTopic("retained", 1);
+        List<ProducerRecord<String, String>> first = new ArrayList<>();
+        List<ProducerRecord<String, String>> second = new ArrayList<>();
+        for (int n = 0; n < 40; n++) {
+            (n < 20 ? first : second).add(new ProducerRecord<>("retained", 0, "c", "{\"card\":\"c\",\"amount\":900,"
+                    + "\"n\":" + n + ",\"ts\":" + (1_000 + n) + "}"));
+        }
+        first.add(new ProducerRecord<>("retained", 0, null, "{\"watermark\": 1019}"));   // offset 20
+        second.add(new ProducerRecord<>("retained", 0, null, "{\"watermark\": 200000}"));
+        KAFKA.send(first);
+        Path data = dir.resolve("retained");
+        RunningServer before = server(vertx, "retained=payments", null, data, "retained-group");
+        before.pollUntil("/v1/alerts", body -> new JsonArray(body).size() == 20);
+        before.close();
+        closing.remove(before);
+
+        KAFKA.send(second);   // offsets 21..41
+        try (org.apache.kafka.clients.admin.Admin admin = KAFKA.admin()) {
+            // retention took offsets 21..25 (events 20..24) before the server came back
+            admin.deleteRecords(Map.of(new org.apache.kafka.common.TopicPartition("retained", 0),
+                    org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(26))).all()
+                    .get(KafkaBroker.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+        try (LogCapture log = new LogCapture()) {
+            RunningServer after = server(vertx, "retained=payments", null, data, "retained-group");
+            JsonArray alerts = new JsonArray(after.pollUntil("/v1/alerts?limit=1000",
+                    body -> new JsonArray(body).size() >= 35));
+            TreeSet<Integer> numbers = new TreeSet<>();
+            for (int i = 0; i < alerts.size(); i++) {
+                numbers.add(alerts.getJsonObject(i).getJsonObject("fields").getInteger("n"));
+            }
+            assertEquals(35, numbers.size(), "events 0..19 and 25..39, the deleted 20..24 missing: " + numbers);
+            assertTrue(numbers.containsAll(List.of(0, 19, 25, 39)) && !numbers.contains(20) && !numbers.contains(24),
+                    numbers.toString());
+            assertTrue(after.get("/metrics").body().contains("vigil_kafka_source_offsets_gone_total 1.0"));
+            assertTrue(log.messages().stream().anyMatch(line -> line.contains("offset 21 is no longer in the topic")
+                    && line.contains("reading on from offset 26")), log.toString());
+        }
+    }
+
     /**
      * 40 events of two keys over two partitions, in two halves, each ending with a watermark record per partition:
      * the first's up to the first half only (so the second half's events are not late), the second's past all.

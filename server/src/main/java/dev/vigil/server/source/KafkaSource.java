@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -118,6 +119,15 @@ public final class KafkaSource implements ServerVerticle.Reading {
             this.streamField = streamField(stream);
         }
 
+        /**
+         * Where reading resumes after a reconnect: the first record read but not yet offered (those are dropped and
+         * read again), else the record after the last one read. A batch in flight is the sequencer's: its answer
+         * decides (a refused batch is read again from its first record).
+         */
+        long readFrom() {
+            return pendingFirst >= 0 ? pendingFirst : position;
+        }
+
         String name() {
             return producer;
         }
@@ -136,6 +146,7 @@ public final class KafkaSource implements ServerVerticle.Reading {
     private final Map<TopicPartition, Partition> partitions = new HashMap<>();
     private final Counter pauses;
     private final Counter refusedBatches;
+    private final Counter offsetsGone;
     private final Counter connectFailures;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> deadLetters;
@@ -156,6 +167,10 @@ public final class KafkaSource implements ServerVerticle.Reading {
                 .description("Times a partition was paused because the server was busy").register(meters);
         this.refusedBatches = Counter.builder("vigil.kafka.source.refused.batches")
                 .description("Batches the ingest log did not take; their records are read again").register(meters);
+        this.offsetsGone = Counter.builder("vigil.kafka.source.offsets.gone")
+                .description("Times a partition's next offset was no longer in the topic (records deleted by retention "
+                        + "before they were read, or the topic truncated); reading went on from the earliest offset")
+                .register(meters);
         this.connectFailures = Counter.builder("vigil.kafka.source.connect.failures")
                 .description("Failed attempts to reach the cluster or read its topics' partitions").register(meters);
         Gauge.builder("vigil.kafka.source.connected", this, source -> source.state.equals("reading") ? 1 : 0)
@@ -193,6 +208,8 @@ public final class KafkaSource implements ServerVerticle.Reading {
                             settings.source().topics().keySet());
                 }
                 step();
+            } catch (OffsetOutOfRangeException gone) {
+                fromEarliest(gone);
             } catch (WakeupException woken) {
                 // an answer arrived, or the source is closing: the loop looks at both
             } catch (KafkaException | IllegalStateException failed) {
@@ -280,7 +297,8 @@ public final class KafkaSource implements ServerVerticle.Reading {
                 }
                 partition.position = next;
             }
-            partition.pending.clear();   // read again from the position: a reconnect keeps no half batch
+            partition.position = partition.readFrom();
+            partition.pending.clear();   // a reconnect keeps no half batch: its records are read again
             partition.pendingFirst = -1;
             opened.seek(topicPartition, partition.position);
         }
@@ -298,6 +316,28 @@ public final class KafkaSource implements ServerVerticle.Reading {
             if (partition.inFlight) {
                 opened.pause(List.of(partition.topicPartition));
             }
+        }
+    }
+
+    /**
+     * Partitions whose next offset the topic no longer holds: the records before its earliest offset were deleted
+     * (retention) before they were read, or the log was truncated. The consumer never jumps by itself (its reset
+     * policy is {@code none}: the latest offset would skip what the topic still holds); the source says so, counts
+     * it and reads on from the earliest offset, as Flink's Kafka source does for a committed offset out of range.
+     */
+    private void fromEarliest(OffsetOutOfRangeException gone) {
+        for (Map.Entry<TopicPartition, Long> lost : gone.offsetOutOfRangePartitions().entrySet()) {
+            TopicPartition topicPartition = lost.getKey();
+            Partition partition = partitions.get(topicPartition);
+            consumer.seekToBeginning(List.of(topicPartition));
+            long earliest = consumer.position(topicPartition, Duration.ofSeconds(10));
+            offsetsGone.increment();
+            LOG.warn("kafka source: {} offset {} is no longer in the topic (deleted by retention before it was read, "
+                    + "or the log was truncated); reading on from offset {}", partition.name(), lost.getValue(),
+                    earliest);
+            partition.pending.clear();
+            partition.pendingFirst = -1;
+            partition.position = earliest;
         }
     }
 
@@ -567,6 +607,8 @@ public final class KafkaSource implements ServerVerticle.Reading {
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.source().group());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // the source seeks every partition itself; an offset out of range is its decision too (fromEarliest)
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-source");
         properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         return properties;
