@@ -61,9 +61,7 @@ public final class DynamicKeyFunction
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        live = new LiveRules(rules);
-        live.restore(context.getOperatorStateStore().getBroadcastState(LiveRules.STATE).entries(),
-                context.getOperatorStateStore().getBroadcastState(LiveRules.GENERATION).get(LiveRules.GENERATION_KEY));
+        live = LiveRules.restored(rules, context);
         route();
     }
 

@@ -115,9 +115,7 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        live = new LiveRules(rules);
-        live.restore(context.getOperatorStateStore().getBroadcastState(LiveRules.STATE).entries(),
-                context.getOperatorStateStore().getBroadcastState(LiveRules.GENERATION).get(LiveRules.GENERATION_KEY));
+        live = LiveRules.restored(rules, context);
         routedAhead = context.isRestored();
     }
 
