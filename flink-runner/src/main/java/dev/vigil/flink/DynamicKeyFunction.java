@@ -61,7 +61,9 @@ public final class DynamicKeyFunction
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        live = LiveRules.restored(rules, context);
+        live = new LiveRules(rules);
+        live.restore(context.getOperatorStateStore().getBroadcastState(LiveRules.STATE).entries(),
+                context.getOperatorStateStore().getBroadcastState(LiveRules.GENERATION).get(LiveRules.GENERATION_KEY));
         route();
     }
 

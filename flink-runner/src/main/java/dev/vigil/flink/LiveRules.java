@@ -17,7 +17,6 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
 
 /*
  * LiveRules is the rule set a task runs while the job runs: the rules given at submission with the rule changes of
@@ -97,14 +96,6 @@ final class LiveRules {
             }
         }
         rebuild();
-    }
-
-    /** The rules of an operator starting: the submitted ones, then the changes its broadcast state holds. */
-    static LiveRules restored(VigilRules rules, FunctionInitializationContext context) throws Exception {
-        LiveRules live = new LiveRules(rules);
-        live.restore(context.getOperatorStateStore().getBroadcastState(STATE).entries(),
-                context.getOperatorStateStore().getBroadcastState(GENERATION).get(GENERATION_KEY));
-        return live;
     }
 
     /** Takes the rules of a restored broadcast state, when it holds any change. */

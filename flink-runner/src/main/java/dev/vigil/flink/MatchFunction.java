@@ -115,7 +115,9 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        live = LiveRules.restored(rules, context);
+        live = new LiveRules(rules);
+        live.restore(context.getOperatorStateStore().getBroadcastState(LiveRules.STATE).entries(),
+                context.getOperatorStateStore().getBroadcastState(LiveRules.GENERATION).get(LiveRules.GENERATION_KEY));
         routedAhead = context.isRestored();
     }
 
