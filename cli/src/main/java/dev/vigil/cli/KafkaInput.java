@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
@@ -222,7 +223,10 @@ final class KafkaInput implements Replay.Input {
         time.drainAdvances((stream, watermark) -> ready.add(new InputLine.WatermarkLine(stream, watermark)));
     }
 
-    /** The partition whose next record is the earliest, once every partition not at its end has one; null at the end. */
+    /**
+     * The partition whose next record is the earliest, once every partition not at its end has one; null at the
+     * end.
+     */
     private Partition earliest() throws IOException {
         fetch();
         Partition earliest = null;
@@ -262,12 +266,14 @@ final class KafkaInput implements Replay.Input {
             }
             int polled = 0;
             try {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    Partition partition = byTopicPartition.get(new TopicPartition(record.topic(),
-                            record.partition()));
-                    if (record.offset() < partition.end) {
-                        partition.pending.add(decode(partition, record));
-                        polled++;
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                for (TopicPartition topicPartition : records.partitions()) {
+                    Partition partition = byTopicPartition.get(topicPartition);
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(topicPartition)) {
+                        if (record.offset() < partition.end) {
+                            partition.pending.add(decode(partition, record));
+                            polled++;
+                        }
                     }
                 }
             } catch (KafkaException failed) {

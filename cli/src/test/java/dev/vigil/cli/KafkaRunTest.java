@@ -76,7 +76,8 @@ class KafkaRunTest {
                 "{\"stream\":\"payments\",\"card\":\"c0\",\"amount\":600,\"n\":1,\"ts\":10000}",
                 "{\"stream\":\"payments\",\"card\":\"c0\",\"amount\":600,\"n\":2,\"ts\":20000}",
                 "{\"stream\":\"payments\",\"card\":\"c0\",\"amount\":600,\"n\":3,\"ts\":30000}",
-                "{\"stream\":\"payments\",\"card\":\"c1\",\"amount\":700,\"n\":5,\"ts\":1000}"), StandardCharsets.UTF_8);
+                "{\"stream\":\"payments\",\"card\":\"c1\",\"amount\":700,\"n\":5,\"ts\":1000}"),
+                StandardCharsets.UTF_8);
         CliRun fromFile = CliRun.of("run", "--rules", rules.toString(), "--events", file.toString());
         assertEquals(List.of(1L, 2L, 3L), numbers(fromFile), fromFile.err());
     }
@@ -94,7 +95,8 @@ class KafkaRunTest {
         CliRun unreachable = CliRun.of("run", "--rules", rules.toString(), "--kafka-bootstrap", "127.0.0.1:1",
                 "--kafka-topics", "payments", "--kafka-timeout", "2s");
         assertEquals(RunCommand.EXIT_KAFKA_UNREADABLE, unreachable.exit(), unreachable.err());
-        assertTrue(unreachable.err().startsWith("vigil run: no answer from 127.0.0.1:1 within 2000 ms"), unreachable.err());
+        assertTrue(unreachable.err().startsWith("vigil run: no answer from 127.0.0.1:1 within 2000 ms"),
+                unreachable.err());
 
         for (List<String> wrong : List.of(
                 List.of("--kafka-topics", "payments", "--events", "-"),

@@ -69,7 +69,8 @@ public final class DynamicKeyFunction extends ProcessFunction<Event, Tuple3<Inte
         long watermark = context.timerService().currentWatermark();
         if (event.timestamp() <= watermark) {
             late.inc();
-            context.output(VigilCep.LATE, JsonCodec.late(lateEvent(event, watermark), Map.of("line", event.sequence())));
+            context.output(VigilCep.LATE,
+                    JsonCodec.late(lateEvent(event, watermark), Map.of("line", event.sequence())));
             return;
         }
         for (int spec : route) {

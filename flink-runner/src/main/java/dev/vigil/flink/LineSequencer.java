@@ -109,7 +109,8 @@ public final class LineSequencer extends ProcessFunction<Tuple2<String, Boolean>
             Event event = eventLine.event();
             Offer offer = clocks.offer(event);
             if (offer == Offer.LATE) {
-                context.output(VigilCep.LATE, JsonCodec.late(clocks.lateEvent(event), Map.of("line", event.sequence())));
+                context.output(VigilCep.LATE,
+                        JsonCodec.late(clocks.lateEvent(event), Map.of("line", event.sequence())));
             } else if (offer == Offer.ACCEPTED) {
                 out.collect(event);
             }
