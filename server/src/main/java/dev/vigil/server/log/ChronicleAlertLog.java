@@ -59,8 +59,7 @@ public final class ChronicleAlertLog implements AlertLog {
 
     /** Opens (or creates) the log in {@code folder}, reading the alerts it holds; blocking, not for an event loop. */
     public static ChronicleAlertLog open(Path folder, int recentCapacity) {
-        ChronicleSetup.apply();
-        ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.toFile()).build();
+        ChronicleQueue queue = ChronicleSetup.writable(folder).build();
         MemoryAlertLog recent = new MemoryAlertLog(recentCapacity);
         Set<String> ids = new HashSet<>();
         long[] sparse = new long[16];

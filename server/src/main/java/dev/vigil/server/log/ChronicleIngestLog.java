@@ -112,16 +112,14 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
      * is nearly full; trouble of its background threads is logged.
      */
     public static ChronicleIngestLog open(Path folder, AckAfter ackAfter, DiskReserve reserve) {
-        ChronicleSetup.apply();
-        return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE).build(),
+        return new ChronicleIngestLog(ChronicleSetup.writable(folder).rollCycle(ROLL_CYCLE).build(),
                 ackAfter, reserve);
     }
 
     /** A log whose files roll by {@code clock}'s time, for tests of retention. */
     static ChronicleIngestLog open(Path folder, TimeProvider clock) {
-        ChronicleSetup.apply();
-        return new ChronicleIngestLog(ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE)
-                .timeProvider(clock).build(), AckAfter.WRITE, null);
+        return new ChronicleIngestLog(ChronicleSetup.writable(folder).rollCycle(ROLL_CYCLE).timeProvider(clock).build(),
+                AckAfter.WRITE, null);
     }
 
     /** Deletes old files by {@code policy} from now on ({@link #retain}); by default everything is kept. */
@@ -404,7 +402,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
         String damage = null;
         long droppedAfter = 0;
         net.openhft.chronicle.core.time.SetTimeProvider clock = new net.openhft.chronicle.core.time.SetTimeProvider();
-        try (ChronicleQueue damaged = ChronicleQueue.singleBuilder(folder.toFile()).rollCycle(ROLL_CYCLE).build()) {
+        try (ChronicleQueue damaged = ChronicleSetup.writable(folder).rollCycle(ROLL_CYCLE).build()) {
             RollCycle cycles = damaged.rollCycle();
             long epoch = damaged instanceof net.openhft.chronicle.queue.impl.single.SingleChronicleQueue single
                     ? single.epoch() : 0;
