@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.server.checkpoint.Checkpoint;
 import dev.vigil.server.checkpoint.CheckpointStore;
 import dev.vigil.server.log.ChronicleIngestLog;
+import dev.vigil.server.log.DataFolderLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
                 + "its own position, and the damaged log is moved to <data>/ingest.damaged-<time>. Checkpoints and "
                 + "savepoints taken after the last kept record are moved to <data>/checkpoints.after-damage-<time> "
                 + "(nothing is deleted): the server starts from the newest checkpoint left, or replays the whole "
-                + "log. Says what it kept, dropped and moved. Run it while no server uses the folder.",
+                + "log. Says what it kept, dropped and moved. Refuses while a server uses the folder.",
             "Exit status: 0 repaired, or nothing to repair; 2 bad usage or the repair failed (the damaged log is "
                 + "left in place)."})
 final class RepairLogCommand implements Callable<Integer> {
@@ -53,6 +54,19 @@ final class RepairLogCommand implements Callable<Integer> {
             err.println("vigil repair-log: no ingest log in " + data + " (no folder " + log + ")");
             return Vigil.EXIT_USAGE;
         }
+        try (DataFolderLock lock = DataFolderLock.take(data)) {
+            return repair(out, err, log);
+        } catch (DataFolderLock.InUse inUse) {
+            err.println("vigil repair-log: " + inUse.getMessage());
+            return Vigil.EXIT_USAGE;
+        } catch (IOException unlockable) {
+            err.println("vigil repair-log: cannot lock " + data + ": " + unlockable.getMessage());
+            return Vigil.EXIT_USAGE;
+        }
+    }
+
+    /** Repairs {@code log} while this command holds the data folder. */
+    private int repair(PrintWriter out, PrintWriter err, Path log) {
         String time = Instant.now().toString().replace(':', '-');
         Path setAside = data.resolve(ChronicleIngestLog.FOLDER + ".damaged-" + time);
         Path checkpointsAside = data.resolve("checkpoints.after-damage-" + time);

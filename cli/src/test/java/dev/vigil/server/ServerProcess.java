@@ -174,11 +174,23 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until it ends by itself and returns its exit status. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " still runs after " + TIMEOUT + "\n" + logs());
+        }
+        forgetReaper();
+        return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
 
-    /** Its stdout and stderr so far, for a failure report. */
     /** Checkpoints are taken this often: many per crash run, so restarts start from checkpoints. */
     static final long CHECKPOINT_INTERVAL_MS = 250;
 
@@ -187,6 +199,7 @@ final class ServerProcess implements AutoCloseable {
         return read(err);
     }
 
+    /** Its stdout and stderr so far, for a failure report. */
     String logs() {
         return "--- " + name + " stdout\n" + read(out) + "--- " + name + " stderr\n" + read(err);
     }

@@ -19,6 +19,7 @@ import dev.vigil.server.http.ServerVerticle;
 import dev.vigil.server.log.AlertLog;
 import dev.vigil.server.log.ChronicleAlertLog;
 import dev.vigil.server.log.ChronicleIngestLog;
+import dev.vigil.server.log.DataFolderLock;
 import dev.vigil.server.log.DiskReserve;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.MemoryAlertLog;
@@ -122,20 +123,23 @@ public final class VigilServer {
     }
 
     /**
-     * What a start opens before anything runs: both logs, the checkpoint store and the point to restart from (a
-     * checkpoint or savepoint; null for a first start, or without a data folder), and the rules folder as loaded.
+     * What a start opens before anything runs: the data folder's lock, both logs, the checkpoint store and the point
+     * to restart from (a checkpoint or savepoint; null for a first start, or without a data folder), and the rules
+     * folder as loaded. Lock, store and restart are null with durability none.
      */
-    private record Opened(AlertLog alertLog, IngestLog ingestLog, CheckpointStore store, Restart restart,
-            RuleDirectory rules) {
+    private record Opened(DataFolderLock lock, AlertLog alertLog, IngestLog ingestLog, CheckpointStore store,
+            Restart restart, RuleDirectory rules) {
         /** Opens them in order; whatever was opened is closed again when a later step fails. */
         static Opened open(ServerConfig config, DiskReserve.FreeSpace disk, Clock clock)
                 throws Exception {
             createDataDir(config.dataDir());
             // durability none: the data folder still holds relative file sinks, but no log, checkpoint or savepoint
             Path logs = config.durability().logs() ? config.dataDir() : null;
+            DataFolderLock lock = null;
             AlertLog alertLog = null;
             IngestLog ingestLog = null;
             try {
+                lock = logs == null ? null : DataFolderLock.take(logs);
                 alertLog = openAlertLog(logs);
                 ingestLog = logs == null ? new MemoryIngestLog()
                         : ChronicleIngestLog.open(logs.resolve(ChronicleIngestLog.FOLDER),
@@ -156,10 +160,11 @@ public final class VigilServer {
                     throw new InvalidConfigException("the rules folder " + config.rulesDir() + " holds "
                             + rules.rules().size() + " rules, over the limit of " + config.maxRules() + " (maxRules)");
                 }
-                return new Opened(alertLog, ingestLog, store, restart, rules);
+                return new Opened(lock, alertLog, ingestLog, store, restart, rules);
             } catch (Exception failed) {
                 closeQuietly(ingestLog);
                 closeQuietly(alertLog);
+                closeQuietly(lock);
                 throw failed;
             }
         }
@@ -172,6 +177,7 @@ public final class VigilServer {
         void close() {
             closeQuietly(ingestLog);
             closeQuietly(alertLog);
+            closeQuietly(lock);
         }
     }
 
@@ -209,7 +215,8 @@ public final class VigilServer {
         };
         // recovering: rules and state from the checkpoint and the log after it
         ServerVerticle.Start from = new ServerVerticle.Start(opened.rules().files(),
-                recovering ? opened.ingestLog() : null, opened.restart(), opened.store(), heap, startedNanos);
+                recovering ? opened.ingestLog() : null, opened.restart(), opened.store(), heap, startedNanos,
+                opened.lock());
         ServerVerticle verticle = new ServerVerticle(config, registry, opened.alertLog(), sequencer, sources, from,
                 clock);
         // once deployed, recovery has replayed the log: the registry holds the rules that run, wherever they came from

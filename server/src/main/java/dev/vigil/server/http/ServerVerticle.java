@@ -89,11 +89,13 @@ public final class ServerVerticle extends VerticleBase {
      * What the server starts from: the rules folder's files as loaded ({@code rulesFolder}), or, when
      * {@code recoveryLog} is set, the ingest log to replay after {@code restart} (a checkpoint or savepoint, or null
      * for the whole log), after which the folder's reload starts from the files as the log deployed them; where
-     * checkpoints go ({@code checkpoints}, null without a data folder); how the memory guard reads the heap; and
-     * when the start began ({@link System#nanoTime}), for the recovery time.
+     * checkpoints go ({@code checkpoints}, null without a data folder); how the memory guard reads the heap;
+     * when the start began ({@link System#nanoTime}), for the recovery time; and the data folder's lock, released
+     * last at the stop (null without a data folder).
      */
     public record Start(Map<Path, RuleReloader.WatchedFile> rulesFolder, IngestLog recoveryLog,
-            Restart restart, CheckpointStore checkpoints, MemoryGuard.Heap heap, long startedNanos) {}
+            Restart restart, CheckpointStore checkpoints, MemoryGuard.Heap heap, long startedNanos,
+            AutoCloseable dataFolder) {}
 
     /** Builds the shards and their ingest once the verticle's context (where alerts are delivered) exists. */
     public interface IngestFactory {
@@ -323,6 +325,9 @@ public final class ServerVerticle extends VerticleBase {
                 }
                 attempt("closing the alert log", alertLog::close, failures);
                 attempt("closing the ingest log", ingest::closeLog, failures);
+                if (from.dataFolder() != null) {
+                    attempt("releasing the data folder", from.dataFolder()::close, failures);
+                }
                 metrics.close();
                 if (!failures.isEmpty()) {
                     throw new IllegalStateException(failures.size() + " step(s) of the stop failed: "
