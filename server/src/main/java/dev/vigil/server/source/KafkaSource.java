@@ -401,10 +401,8 @@ public final class KafkaSource implements ServerVerticle.Reading {
         if (record.value() == null) {
             return new InputLine.Malformed("a record without a value (a tombstone)");
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(record.value())).toString();
-        } catch (CharacterCodingException notUtf8) {
+        String text = utf8(record.value());
+        if (text == null) {
             return new InputLine.Malformed("the value is not UTF-8 text");
         }
         if (stream.isEmpty()) {
@@ -433,6 +431,23 @@ public final class KafkaSource implements ServerVerticle.Reading {
         // with its text, which parses to its fields, the ingest log stores the record as it is instead of
         // serialising the fields again on the sequencer's thread (as for a line over HTTP or WebSocket)
         return line instanceof InputLine.EventLine event ? new InputLine.EventLine(event.event(), text) : line;
+    }
+
+    /**
+     * The value as text, or null when it is not UTF-8. The JDK's lenient decoding (one copy, none for ASCII) replaces
+     * bad bytes with U+FFFD; only a text holding that character is decoded again strictly, to tell the two apart.
+     */
+    private static String utf8(byte[] value) {
+        String text = new String(value, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(value));
+            return text;
+        } catch (CharacterCodingException notUtf8) {
+            return null;
+        }
     }
 
     /** {@code "stream":} and the stream's name as a JSON string. */

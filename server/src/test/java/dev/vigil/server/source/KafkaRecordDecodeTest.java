@@ -47,6 +47,18 @@ class KafkaRecordDecodeTest {
     }
 
     @Test
+    void textBeyondAsciiIsDecodedAndOnlyBadBytesAreRefused() {
+        for (String note : List.of("café", "\u20ac 5", "a replacement character \uFFFD sent as such", "\uD83D\uDE00")) {
+            InputLine event = decode("{\"ts\":5,\"note\":\"" + note + "\"}", "payments");
+            assertEquals(note, assertInstanceOf(InputLine.EventLine.class, event).event().fields().get("note"));
+        }
+        byte[] truncated = "{\"ts\":5,\"note\":\"\u20ac\"}".getBytes(StandardCharsets.UTF_8);
+        truncated[truncated.length - 3] = '"';   // the euro sign's last byte: two bytes of a three-byte character
+        assertEquals("the value is not UTF-8 text", malformed(KafkaSource.decode(new ConsumerRecord<>("orders", 0, 7,
+                null, truncated), "payments", 0, IDENTITY, decoder)));
+    }
+
+    @Test
     void aTopicWithoutAStreamTakesTheValuesStreamField() {
         assertEquals("logins", ((InputLine.EventLine) decode("{\"stream\":\"logins\",\"ts\":5}", "")).event().stream());
         assertEquals("missing field 'stream' (the name of the event's stream)", malformed(decode("{\"ts\":5}", "")));
