@@ -16,7 +16,7 @@ import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.file.src.FileSource;
@@ -173,7 +173,7 @@ class SameAlertsAsVigilRunTest {
                 SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
 
         Configuration restore = settings();
-        restore.set(SavepointConfigOptions.SAVEPOINT_PATH, savepoint);
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         StreamExecutionEnvironment second = StreamExecutionEnvironment.getExecutionEnvironment(restore);
         second.setParallelism(2);
         second.enableCheckpointing(200);
