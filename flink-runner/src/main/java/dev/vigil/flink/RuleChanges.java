@@ -36,7 +36,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * savepoints, so a restored job does not apply a change twice.
  *
  * <p>The stream runs at parallelism 1 (every task must see the changes in one order) and carries a watermark of
- * +∞ ({@link #watermarks()}), so that it never holds back event time.
+ * +∞ ({@link #watermarks()}), so that it never holds back event time (Vigil's operators ignore it anyway and follow
+ * the events' watermark alone; an operator of the user's downstream of it would not).
  */
 public final class RuleChanges {
     /** How often the folder is scanned for new changes, unless told otherwise. */
@@ -58,7 +59,7 @@ public final class RuleChanges {
 
     /**
      * The watermarks of a rules stream: +∞ from the start, so that an operator reading events and rule changes
-     * follows the events' watermark alone.
+     * follows the events' watermark alone (Vigil's do whatever the rules stream's watermark).
      */
     public static WatermarkStrategy<Tuple2<String, String>> watermarks() {
         return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<Tuple2<String, String>>() {

@@ -6,7 +6,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple4;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
@@ -74,9 +73,9 @@ public final class VigilCep {
 
     /**
      * Runs {@code rules} over {@code events}, with the rule changes of {@code changes} (see {@link #RULE_CHANGE};
-     * from one task, so that every task applies them in the same order; {@link RuleChanges#watermarks()} keeps them
-     * from holding back event time) applied as they come: broadcast to the fan-out and the keyed operator, kept in
-     * their broadcast state. The fan-out runs at the events' parallelism (chained to their operator), the keyed
+     * from one task, so that every task applies them in the same order) applied as they come: broadcast to the
+     * fan-out and the keyed operator, kept in their broadcast state. Event time is the events' alone: the rules
+     * stream's watermark, whatever it is, holds nothing back ({@link MatchOperator}). The fan-out runs at the events' parallelism (chained to their operator), the keyed
      * operator at the job's; operator ids {@code vigil-fan-out} and {@code vigil-match} keep savepoints restorable.
      */
     public static Result process(DataStream<Event> events, VigilRules rules, DataStream<Tuple2<String, String>> changes) {
@@ -84,18 +83,18 @@ public final class VigilCep {
             throw new IllegalArgumentException("the rule changes come from one task (parallelism 1), so that every"
                     + " task applies them in the same order; this stream has parallelism " + changes.getParallelism());
         }
-        BroadcastStream<Tuple2<String, String>> broadcast =
-                changes.broadcast(LiveRules.STATE, LiveRules.GENERATION);
+        // Flink's broadcast-state operators, with event time the events' alone (MatchOperator says why)
+        DataStream<Tuple2<String, String>> broadcast = changes.broadcast();
         SingleOutputStreamOperator<Tuple4<String, String, Long, Event>> keyed = events
                 .connect(broadcast)
-                .process(new DynamicKeyFunction(rules), KEYED_EVENT)
+                .transform("vigil-fan-out", KEYED_EVENT, new FanOutOperator(rules))
                 .setParallelism(events.getParallelism())
-                .name("vigil-fan-out").uid("vigil-fan-out");
+                .uid("vigil-fan-out");
         SingleOutputStreamOperator<String> matches = keyed
                 .keyBy(VigilCep::keyOf, KEY)
                 .connect(broadcast)
-                .process(new MatchFunction(rules), Types.STRING)
-                .name("vigil-match").uid("vigil-match");
+                .transform("vigil-match", Types.STRING, new MatchOperator(rules))
+                .uid("vigil-match");
         return new Result(matches, matches.getSideOutput(TIMEOUTS),
                 keyed.getSideOutput(LATE).union(matches.getSideOutput(LATE)));
     }

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,14 +24,13 @@ class RoutedAheadTest {
     @Test
     void aKeyWaitsForTheRuleChangesItsEventsWereRoutedUnder() throws Exception {
         try (KeyedBroadcastOperatorTestHarness<Tuple2<String, String>, Tuple4<String, String, Long, Event>,
-                Tuple2<String, String>, String> harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        new MatchFunction(SUBMITTED), keyed -> Tuple2.of(keyed.f0, keyed.f1), VigilCep.KEY,
-                        LiveRules.STATE, LiveRules.GENERATION)) {
+                Tuple2<String, String>, String> harness = new KeyedBroadcastOperatorTestHarness<>(
+                        new MatchOperator(SUBMITTED), keyed -> Tuple2.of(keyed.f0, keyed.f1), VigilCep.KEY, 128, 1, 0)) {
+            harness.open();
             harness.setProcessingTime(0);
             Event event = new Event("s", 100, 1, Map.of("k", "a", "n", 7L));
             harness.processElement(Tuple4.of("[[\"n\"]]", "7", 1L, event), 100);   // routed under change 1
             harness.processWatermark(200);
-            harness.processBroadcastWatermark(Long.MAX_VALUE);
             assertTrue(harness.extractOutputValues().isEmpty(), "nothing matched before the change");
 
             harness.processBroadcastElement(Tuple2.of("001-by-n.cep",
