@@ -237,7 +237,8 @@ class ErrorPathsTest {
                 Map.entry("durability", "sometimes"), Map.entry("ackAfter", "never"), Map.entry("stateBackend", "disk"),
                 Map.entry("allowedOrigins", "ftp://x"), Map.entry("sinkDir", ""), Map.entry("kafkaBootstrap", " "),
                 Map.entry("logFormat", "xml"), Map.entry("logLevel", "trace"), Map.entry("accessLog", "yes"),
-                Map.entry("kafkaGroup", " "), Map.entry("kafkaDeadLetterTopic", " "), Map.entry("kafkaStartFrom", "soon"));
+                Map.entry("kafkaGroup", " "), Map.entry("kafkaDeadLetterTopic", " "),
+                Map.entry("kafkaStartFrom", "soon"));
         Map<ConfigKey, String> keys = new java.util.LinkedHashMap<>();   // each name, and the setting it names
         for (ConfigKey key : ConfigResolver.KEYS) {
             keys.put(key, key.key());

@@ -75,10 +75,12 @@ public final class VigilCep {
      * Runs {@code rules} over {@code events}, with the rule changes of {@code changes} (see {@link #RULE_CHANGE};
      * from one task, so that every task applies them in the same order) applied as they come: broadcast to the
      * fan-out and the keyed operator, kept in their broadcast state. Event time is the events' alone: the rules
-     * stream's watermark, whatever it is, holds nothing back ({@link MatchOperator}). The fan-out runs at the events' parallelism (chained to their operator), the keyed
-     * operator at the job's; operator ids {@code vigil-fan-out} and {@code vigil-match} keep savepoints restorable.
+     * stream's watermark, whatever it is, holds nothing back ({@link MatchOperator}). The fan-out runs at the
+     * events' parallelism, the keyed operator at the job's; operator ids {@code vigil-fan-out} and
+     * {@code vigil-match} keep savepoints restorable.
      */
-    public static Result process(DataStream<Event> events, VigilRules rules, DataStream<Tuple2<String, String>> changes) {
+    public static Result process(DataStream<Event> events, VigilRules rules,
+            DataStream<Tuple2<String, String>> changes) {
         if (changes.getParallelism() != 1) {
             throw new IllegalArgumentException("the rule changes come from one task (parallelism 1), so that every"
                     + " task applies them in the same order; this stream has parallelism " + changes.getParallelism());

@@ -34,7 +34,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code --max-line-bytes} says otherwise).
  */
 public final class VigilFileJob {
-    /** Checkpoints when neither the cluster nor {@code --checkpoint-interval} asks for any: the file sink needs them. */
+    /**
+     * Checkpoints when neither the cluster nor {@code --checkpoint-interval} asks for any: the file sink needs them.
+     */
     static final long DEFAULT_CHECKPOINT_MS = 10_000;
     private static final String USAGE = "--rules FILE... --events FILE [--alerts DIR] [--late DIR] "
             + "[--watermark-delay MS] [--max-line-bytes N] [--checkpoint-interval MS] [--rule-changes DIR "

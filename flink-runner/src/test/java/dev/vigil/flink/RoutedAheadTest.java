@@ -24,8 +24,8 @@ class RoutedAheadTest {
     @Test
     void aKeyWaitsForTheRuleChangesItsEventsWereRoutedUnder() throws Exception {
         try (KeyedBroadcastOperatorTestHarness<Tuple2<String, String>, Tuple4<String, String, Long, Event>,
-                Tuple2<String, String>, String> harness = new KeyedBroadcastOperatorTestHarness<>(
-                        new MatchOperator(SUBMITTED), keyed -> Tuple2.of(keyed.f0, keyed.f1), VigilCep.KEY, 128, 1, 0)) {
+                Tuple2<String, String>, String> harness = new KeyedBroadcastOperatorTestHarness<>(new MatchOperator(
+                        SUBMITTED), keyed -> Tuple2.of(keyed.f0, keyed.f1), VigilCep.KEY, 128, 1, 0)) {
             harness.open();
             harness.setProcessingTime(0);
             Event event = new Event("s", 100, 1, Map.of("k", "a", "n", 7L));
