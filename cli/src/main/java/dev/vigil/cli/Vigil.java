@@ -17,7 +17,7 @@ import picocli.CommandLine;
         description = "Vigil: complex event processing rules. Write rules, check them, run them over events.",
         subcommands = {CheckCommand.class, RunCommand.class, ExplainCommand.class, ServeCommand.class,
             SendCommand.class, WatchCommand.class, BenchCommand.class, BacktestCommand.class,
-            RepairLogCommand.class,
+            RepairLogCommand.class, FlinkCommand.class,
             AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Vigil implements Runnable {
     /** Exit status for rule files with mistakes. */

@@ -29,7 +29,7 @@ class ErrorPathsTest {
     /** Options whose every value is acceptable here (names, tokens, filters the server checks). */
     private static final Set<String> FREE_TEXT = Set.of("send --source", "send --token", "watch --token",
             "watch --rule", "watch --severity", "watch --key", "watch --after", "bench --token", "bench --seed",
-            "backtest --rule");
+            "backtest --rule", "flink --from-savepoint");
 
     @TempDir
     Path dir;
@@ -87,7 +87,7 @@ class ErrorPathsTest {
         // what each command needs besides, so that the unknown option is the one mistake
         Map<String, List<String>> required = Map.of("check", List.of(rules), "explain", List.of(rules),
                 "run", List.of("--rules", rules), "backtest", List.of("--data", dir.toString(), "--rule", "r"),
-                "repair-log", List.of("--data", dir.toString()));
+                "repair-log", List.of("--data", dir.toString()), "flink", List.of("job-argument"));
         List<String> failures = new ArrayList<>();
         for (String command : Vigil.commandLine().getSubcommands().keySet()) {
             if (command.equals("help") || command.equals("generate-completion")) {
@@ -197,7 +197,13 @@ class ErrorPathsTest {
                 Mistake.of("--to must be later than --from", "backtest", "--data", f, "--rule", "r", "--from", "5",
                         "--to", "1"),
                 Mistake.of("no ingest log in " + m, "repair-log", "--data", m),
-                Mistake.of("no ingest log in " + r, "repair-log", "--data", r)));
+                Mistake.of("no ingest log in " + r, "repair-log", "--data", r),
+                Mistake.of("no job jar at " + m, "flink", "--jar", m, "--", "--rules", r),
+                Mistake.of("--jobmanager ftp://x is not an http:// or https:// address", "flink", "--jobmanager",
+                        "ftp://x", "--jar", r, "--", "--rules", r),
+                Mistake.of("--parallelism 0: a job runs on at least 1 slot", "flink", "--parallelism", "0", "--jar",
+                        r, "--", "--rules", r),
+                Mistake.of("--timeout", "flink", "--timeout", "soon", "--jar", r, "--", "--rules", r)));
         compileLimitMistakes(mistakes, "backtest", "--data", f, "--rule", "r");
         serveMistakes(mistakes, folder, missing, rules);
         return mistakes;
@@ -231,7 +237,8 @@ class ErrorPathsTest {
                 Map.entry("durability", "sometimes"), Map.entry("ackAfter", "never"), Map.entry("stateBackend", "disk"),
                 Map.entry("allowedOrigins", "ftp://x"), Map.entry("sinkDir", ""), Map.entry("kafkaBootstrap", " "),
                 Map.entry("logFormat", "xml"), Map.entry("logLevel", "trace"), Map.entry("accessLog", "yes"),
-                Map.entry("kafkaGroup", " "), Map.entry("kafkaDeadLetterTopic", " "), Map.entry("kafkaStartFrom", "soon"));
+                Map.entry("kafkaGroup", " "), Map.entry("kafkaDeadLetterTopic", " "),
+                Map.entry("kafkaStartFrom", "soon"));
         Map<ConfigKey, String> keys = new java.util.LinkedHashMap<>();   // each name, and the setting it names
         for (ConfigKey key : ConfigResolver.KEYS) {
             keys.put(key, key.key());

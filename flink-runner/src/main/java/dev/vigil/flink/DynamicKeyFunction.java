@@ -9,73 +9,133 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fans each event out once per distinct {@code PARTITION BY} spec among the rules that read its stream, as
- * {@code (spec, key, event)}, for {@code keyBy(spec, key)} (the dynamic keying of Flink's fraud-detection demo): rules
- * keyed alike share one copy. The key is the JSON text of the spec's field values (a value for one field, an array
- * for several, empty for rules without {@code PARTITION BY}): equal exactly when the engine's keys are equal.
+ * {@code (spec, key, generation, event)}, for {@code keyBy(spec, key)} (the dynamic keying of Flink's fraud-detection
+ * demo): rules keyed alike share one copy. The spec is the JSON text of the key's field paths; the key is the JSON
+ * text of the spec's field values (a value for one field, an array for several, empty for rules without
+ * {@code PARTITION BY}): equal exactly when the engine's keys are equal. The generation is the number of rule changes
+ * this task had applied when it routed the event ({@link LiveRules}): the keyed operator matches the event only once
+ * it has applied as many.
+ *
+ * <p>Rule changes come on the broadcast input and are applied here as in the keyed operator, so routing follows
+ * the rules; subtask 0 logs what each change did, or why it was refused.
  *
  * <p>An event at or below the current watermark is late: it goes, once, to the {@link VigilCep#LATE} side output as
  * the JSON line {@code vigil run --late} writes, and no further. Events of streams no rule reads are counted
  * ({@code vigilUnroutedEvents}) and dropped, as the engine does.
  */
-public final class DynamicKeyFunction extends ProcessFunction<Event, Tuple3<Integer, String, Event>> {
+public final class DynamicKeyFunction
+        extends BroadcastProcessFunction<Event, Tuple2<String, String>, Tuple4<String, String, Long, Event>>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DynamicKeyFunction.class);
 
     private final VigilRules rules;
-    private transient List<List<List<String>>> specs;
+    private transient LiveRules live;
+    /** Per spec, the key's field paths. */
+    private transient Map<String, List<List<String>>> specs;
     /** Per stream, the specs of the rules reading it. */
-    private transient Map<String, int[]> routes;
+    private transient Map<String, String[]> routes;
+    /** The live rules' generation, boxed once per change rather than once per event. */
+    private transient Long generation;
     private transient Counter unrouted;
     private transient Counter late;
+    private transient Counter refusedChanges;
 
     public DynamicKeyFunction(VigilRules rules) {
         this.rules = rules;
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        live = LiveRules.restored(rules, context);
+        route();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // the rules are in broadcast state, written at each change
+    }
+
+    @Override
     public void open(OpenContext context) {
-        VigilRules.Compiled compiled = rules.compile();
-        specs = compiled.specs();
-        Map<String, List<Integer>> readers = new HashMap<>();
-        for (int i = 0; i < compiled.rules().size(); i++) {
-            CompiledRule rule = compiled.rules().get(i);
+        unrouted = getRuntimeContext().getMetricGroup().counter("vigilUnroutedEvents");
+        late = getRuntimeContext().getMetricGroup().counter("vigilLateEvents");
+        getRuntimeContext().getMetricGroup().gauge("vigilRuleChanges", (Gauge<Long>) () -> live.generation());
+        refusedChanges = getRuntimeContext().getMetricGroup().counter("vigilRuleChangesRefused");
+    }
+
+    /** Routes by the live rules. */
+    private void route() {
+        generation = live.generation();
+        specs = new HashMap<>();
+        Map<String, List<String>> readers = new HashMap<>();
+        for (CompiledRule rule : live.rules()) {
+            String spec = LiveRules.spec(rule);
+            specs.put(spec, rule.partitionBy());
             for (String stream : rule.streams()) {
-                List<Integer> specsOfStream = readers.computeIfAbsent(stream, s -> new ArrayList<>());
-                if (!specsOfStream.contains(compiled.specOf()[i])) {
-                    specsOfStream.add(compiled.specOf()[i]);
+                List<String> specsOfStream = readers.computeIfAbsent(stream, s -> new ArrayList<>());
+                if (!specsOfStream.contains(spec)) {
+                    specsOfStream.add(spec);
                 }
             }
         }
         routes = new HashMap<>();
-        readers.forEach((stream, specsOfStream) ->
-                routes.put(stream, specsOfStream.stream().mapToInt(Integer::intValue).toArray()));
-        unrouted = getRuntimeContext().getMetricGroup().counter("vigilUnroutedEvents");
-        late = getRuntimeContext().getMetricGroup().counter("vigilLateEvents");
+        readers.forEach((stream, specsOfStream) -> routes.put(stream, specsOfStream.toArray(new String[0])));
     }
 
     @Override
-    public void processElement(Event event, Context context, Collector<Tuple3<Integer, String, Event>> out) {
-        int[] route = routes.get(event.stream());
+    public void processElement(Event event, ReadOnlyContext context,
+            Collector<Tuple4<String, String, Long, Event>> out) {
+        String[] route = routes.get(event.stream());
         if (route == null) {
             unrouted.inc();
             return;
         }
-        long watermark = context.timerService().currentWatermark();
+        long watermark = context.currentWatermark();
         if (event.timestamp() <= watermark) {
             late.inc();
-            context.output(VigilCep.LATE,
-                    JsonCodec.late(lateEvent(event, watermark), Map.of("line", event.sequence())));
+            context.output(VigilCep.LATE, lateJson(event, watermark));
             return;
         }
-        for (int spec : route) {
-            out.collect(Tuple3.of(spec, keyText(specs.get(spec), event), event));
+        for (String spec : route) {
+            out.collect(Tuple4.of(spec, keyText(specs.get(spec), event), generation, event));
         }
+    }
+
+    @Override
+    public void processBroadcastElement(Tuple2<String, String> change, Context context,
+            Collector<Tuple4<String, String, Long, Event>> out) throws Exception {
+        LiveRules.Outcome outcome = live.apply(change.f0, change.f1);
+        live.writeTo(context.getBroadcastState(LiveRules.STATE), context.getBroadcastState(LiveRules.GENERATION));
+        if (outcome.refusal() != null) {
+            refusedChanges.inc();
+        }
+        route();
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            if (outcome.refusal() != null) {
+                LOG.warn(outcome.describe());
+            } else {
+                LOG.info(outcome.describe());
+            }
+        }
+    }
+    /** The late-event JSON line of {@code event}, its sequence as its line (as {@code vigil run --late} writes). */
+    static String lateJson(Event event, long watermark) {
+        return JsonCodec.late(lateEvent(event, watermark), Map.of("line", event.sequence()));
     }
 
     /** An event that came at or below the job's watermark, with the reason a user reads. */

@@ -9,25 +9,33 @@ import dev.vigil.nfa.LateEvent;
 import dev.vigil.wire.JsonCodec;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * MatchFunction hosts Vigil's engine in a Flink keyed operator. The key is (spec, key) from DynamicKeyFunction; all
- * rules partitioned by that spec share it. Flink holds everything per key, so checkpoints, savepoints, the RocksDB
+ * live rules partitioned by that spec share it. Flink holds everything per key, so checkpoints, savepoints, the RocksDB
  * state backend and rescaling need no code here:
  *
  *   waiting  MapState<Long, List<Event>>   events waiting for the watermark, by timestamp, in arrival order
@@ -45,6 +53,17 @@ import org.apache.flink.util.Collector;
  * engine's sequence per key (Flink CEP's CepOperator.onEventTime), so the alerts are the engine's, ids included,
  * whatever the watermarks between events (KeyedRuleOnGeneratedRulesTest in nfa-engine).
  *
+ * Rule changes (the broadcast input, LiveRules) are applied between two visits, in the rules stream's order, the
+ * same in every subtask: a key's events are matched by the versions live when the watermark releases them, as the
+ * server matches the events a replaced version still held for the watermark with the new version, so every event
+ * is matched by exactly one version of a rule and, per key, never by an older one after a newer one. A new version
+ * goes on with the old one's partial matches (its bytes under the rule's name) when its shape is the same
+ * (Replacement.difference: only severity, EMIT, sinks differ); otherwise, and for a deleted rule, the rule's entry
+ * is removed from every key of the subtask (applyToKeyedState) and counted. The fan-out stamps each event with the
+ * generation (changes applied) it was routed under; a key holding an event routed under changes this subtask has
+ * not applied yet waits for them (looking again every GENERATION_RETRY_MS), so that a rule deployed with a new
+ * PARTITION BY misses none of the events routed to it.
+ *
  * Matches go to the main output and timeouts to VigilCep.TIMEOUTS, as the JSON the server and vigil run write
  * (JsonCodec.alert). An event at or below the watermark cannot come after DynamicKeyFunction's check; if one does,
  * it goes to VigilCep.LATE rather than being lost.
@@ -52,32 +71,63 @@ import org.apache.flink.util.Collector;
 
 /**
  * The keyed operator running Vigil's rules: per {@code (spec, key)}, the rules partitioned by that spec over their
- * events, with every piece of state in Flink's keyed state. See the design comment above.
+ * events, with every piece of state in Flink's keyed state, and the rule changes of the broadcast input applied
+ * between two visits. See the design comment above.
  */
-public final class MatchFunction
-        extends KeyedProcessFunction<Tuple2<Integer, String>, Tuple3<Integer, String, Event>, String> {
+public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<String, String>,
+        Tuple4<String, String, Long, Event>, Tuple2<String, String>, String> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MatchFunction.class);
     private static final Comparator<Event> RELEASE_ORDER =
             Comparator.comparingLong(Event::timestamp).thenComparingLong(Event::sequence);
+    /** How long a key whose events were routed under rules this task has not applied yet waits before looking again. */
+    static final long GENERATION_RETRY_MS = 50;
+    static final MapStateDescriptor<Long, List<Event>> WAITING = new MapStateDescriptor<>("vigil-waiting",
+            Types.LONG, new ListTypeInfo<>(EventTypeInfo.INSTANCE));
+    static final MapStateDescriptor<String, byte[]> MATCHES = new MapStateDescriptor<>("vigil-matches",
+            Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final VigilRules rules;
-    /** Per spec, the rules partitioned by it, in rule order. */
-    private transient List<List<KeyedRule>> rulesBySpec;
+    private transient LiveRules live;
+    /** Per spec, the live rules partitioned by it, in name order. */
+    private transient Map<String, List<KeyedRule>> rulesBySpec;
+    private transient EngineListener listener;
     private transient MapState<Long, List<Event>> waiting;
     private transient MapState<String, byte[]> matches;
+    /** The newest rule generation the key's waiting events were routed under, while this task has not reached it. */
+    private transient ValueState<Long> routedUnder;
+    /**
+     * Whether visits look at routedUnder: once an event came routed ahead of this subtask, and after a restore (an
+     * unaligned checkpoint may hold such a key); otherwise no key holds one, and visits save the state read.
+     */
+    private transient boolean routedAhead;
     private transient List<Alert> alerts;
     private transient Counter matchCount;
     private transient Counter timeoutCount;
+    private transient Counter droppedOnReplace;
+    /** Counts of the rules of earlier versions, so that the gauges do not go back at a change. */
+    private transient long droppedBefore;
+    private transient long errorsBefore;
 
     public MatchFunction(VigilRules rules) {
         this.rules = rules;
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        live = LiveRules.restored(rules, context);
+        routedAhead = context.isRestored();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // the rules are in broadcast state, written at each change
+    }
+
+    @Override
     public void open(OpenContext context) {
-        VigilRules.Compiled compiled = rules.compile();
         alerts = new ArrayList<>();
-        EngineListener listener = new EngineListener() {
+        listener = new EngineListener() {
             @Override
             public void onAlert(Alert alert) {
                 alerts.add(alert);
@@ -88,34 +138,42 @@ public final class MatchFunction
                 throw new IllegalStateException("a keyed rule reports no late events: " + late);
             }
         };
-        rulesBySpec = new ArrayList<>();
-        for (int i = 0; i < compiled.specs().size(); i++) {
-            rulesBySpec.add(new ArrayList<>());
-        }
-        for (int i = 0; i < compiled.rules().size(); i++) {
-            CompiledRule rule = compiled.rules().get(i);
-            rulesBySpec.get(compiled.specOf()[i]).add(new KeyedRule(rule, rules.engineConfig(), listener));
-        }
-        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("vigil-waiting", Types.LONG,
-                new ListTypeInfo<>(EventTypeInfo.INSTANCE)));
-        matches = getRuntimeContext().getMapState(new MapStateDescriptor<>("vigil-matches", Types.STRING,
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        build();
+        waiting = getRuntimeContext().getMapState(WAITING);
+        matches = getRuntimeContext().getMapState(MATCHES);
+        routedUnder = getRuntimeContext().getState(new ValueStateDescriptor<>("vigil-routed-under", Types.LONG));
         matchCount = getRuntimeContext().getMetricGroup().counter("vigilMatches");
         timeoutCount = getRuntimeContext().getMetricGroup().counter("vigilTimeouts");
+        droppedOnReplace = getRuntimeContext().getMetricGroup().counter("vigilPartialMatchesDroppedOnReplace");
         getRuntimeContext().getMetricGroup().gauge("vigilDroppedPartialMatches",
-                (Gauge<Long>) () -> sum(KeyedRule::droppedPartialMatches));
+                (Gauge<Long>) () -> droppedBefore + sum(KeyedRule::droppedPartialMatches));
         getRuntimeContext().getMetricGroup().gauge("vigilEvaluationErrors",
-                (Gauge<Long>) () -> sum(KeyedRule::evaluationErrors));
+                (Gauge<Long>) () -> errorsBefore + sum(KeyedRule::evaluationErrors));
+    }
+
+    /** The keyed rules of the live rules. */
+    private void build() {
+        if (rulesBySpec != null) {
+            droppedBefore += sum(KeyedRule::droppedPartialMatches);
+            errorsBefore += sum(KeyedRule::evaluationErrors);
+        }
+        rulesBySpec = new HashMap<>();
+        live.rulesBySpec().forEach((spec, specRules) -> {
+            List<KeyedRule> keyed = new ArrayList<>(specRules.size());
+            for (CompiledRule rule : specRules) {
+                keyed.add(new KeyedRule(rule, rules.engineConfig(), listener));
+            }
+            rulesBySpec.put(spec, keyed);
+        });
     }
 
     @Override
-    public void processElement(Tuple3<Integer, String, Event> keyed, Context context, Collector<String> out)
-            throws Exception {
-        Event event = keyed.f2;
+    public void processElement(Tuple4<String, String, Long, Event> keyed, ReadOnlyContext context,
+            Collector<String> out) throws Exception {
+        Event event = keyed.f3;
         long watermark = context.timerService().currentWatermark();
         if (event.timestamp() <= watermark) {
-            context.output(VigilCep.LATE, JsonCodec.late(DynamicKeyFunction.lateEvent(event, watermark),
-                    Map.of("line", event.sequence())));
+            context.output(VigilCep.LATE, DynamicKeyFunction.lateJson(event, watermark));
             return;
         }
         List<Event> atTime = waiting.get(event.timestamp());
@@ -125,13 +183,74 @@ public final class MatchFunction
         }
         atTime.add(event);
         waiting.put(event.timestamp(), atTime);
+        if (keyed.f2 > live.generation()) {
+            // routed under rule changes this task has not applied yet: the key's visits wait for them (onTimer)
+            routedAhead = true;
+            Long routed = routedUnder.value();
+            if (routed == null || routed < keyed.f2) {
+                routedUnder.update(keyed.f2);
+            }
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(Tuple2<String, String> change, Context context, Collector<String> out)
+            throws Exception {
+        Map<String, CompiledRule> before = new HashMap<>();
+        for (CompiledRule rule : live.rules()) {
+            before.put(rule.name(), rule);
+        }
+        LiveRules.Outcome outcome = live.apply(change.f0, change.f1);
+        live.writeTo(context.getBroadcastState(LiveRules.STATE), context.getBroadcastState(LiveRules.GENERATION));
+        if (outcome.refusal() != null) {
+            return;
+        }
+        List<String> forgotten = new ArrayList<>(outcome.dropped().keySet());
+        for (CompiledRule rule : outcome.deployed()) {
+            CompiledRule replaced = before.get(rule.name());
+            if (replaced != null && !outcome.dropped().containsKey(rule.name())) {
+                LOG.debug("rule '{}' version {} goes on with the partial matches of version {}", rule.name(),
+                        rule.version(), replaced.version());
+            }
+        }
+        forgotten.addAll(outcome.deleted());
+        if (!forgotten.isEmpty()) {
+            long[] keys = new long[1];
+            context.applyToKeyedState(MATCHES, (key, state) -> {
+                for (String name : forgotten) {
+                    if (state.contains(name)) {
+                        state.remove(name);
+                        keys[0]++;
+                    }
+                }
+            });
+            droppedOnReplace.inc(keys[0]);
+            LOG.info("{}: {} keys' partial matches of {} dropped in subtask {}", change.f0, keys[0], forgotten,
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        }
+        build();
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<String> out) throws Exception {
         long watermark = context.timerService().currentWatermark();
+        if (routedAhead) {
+            Long routed = routedUnder.value();
+            if (routed != null) {
+                if (routed > live.generation()) {   // wait for the changes the key's events were routed under
+                    context.timerService().registerProcessingTimeTimer(
+                            context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
+                    return;
+                }
+                routedUnder.clear();
+            }
+        }
         List<Event> released = release(watermark);
-        for (KeyedRule rule : rulesBySpec.get(context.getCurrentKey().f0)) {
+        List<KeyedRule> specRules = rulesBySpec.get(context.getCurrentKey().f0);
+        if (specRules == null) {
+            return;   // no live rule has this spec (deleted, or replaced by one keyed otherwise)
+        }
+        for (KeyedRule rule : specRules) {
             String name = rule.rule().name();
             List<Event> own = ownEvents(rule.rule(), released);
             byte[] before = matches.get(name);
@@ -199,7 +318,7 @@ public final class MatchFunction
     /** A count over every rule of this subtask. */
     private long sum(ToLongFunction<KeyedRule> count) {
         long sum = 0;
-        for (List<KeyedRule> keyed : rulesBySpec) {
+        for (List<KeyedRule> keyed : rulesBySpec.values()) {
             for (KeyedRule rule : keyed) {
                 sum += count.applyAsLong(rule);
             }

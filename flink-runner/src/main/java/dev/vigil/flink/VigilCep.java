@@ -1,10 +1,11 @@
 package dev.vigil.flink;
 
 import dev.vigil.nfa.Event;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
@@ -29,10 +30,15 @@ public final class VigilCep {
     /** Timed-out partial matches of rules with {@code ON TIMEOUT EMIT}, as alert JSON. */
     public static final OutputTag<String> TIMEOUTS = new OutputTag<>("vigil-timeouts", Types.STRING);
 
-    /** The fan-out's output: (spec, key, event). */
-    static final TypeInformation<Tuple3<Integer, String, Event>> KEYED_EVENT =
-            Types.TUPLE(Types.INT, Types.STRING, EventTypeInfo.INSTANCE);
-    static final TypeInformation<Tuple2<Integer, String>> KEY = Types.TUPLE(Types.INT, Types.STRING);
+    /** The fan-out's output: (spec, key, generation of the rules it was routed under, event). */
+    static final TypeInformation<Tuple4<String, String, Long, Event>> KEYED_EVENT =
+            Types.TUPLE(Types.STRING, Types.STRING, Types.LONG, EventTypeInfo.INSTANCE);
+    static final TypeInformation<Tuple2<String, String>> KEY = Types.TUPLE(Types.STRING, Types.STRING);
+    /**
+     * A rule change: its name ({@code x.cep}: rules to deploy, or {@code x.delete}: rule names to delete, one a
+     * line) and its text. {@link RuleChanges} reads them from a folder.
+     */
+    public static final TypeInformation<Tuple2<String, String>> RULE_CHANGE = Types.TUPLE(Types.STRING, Types.STRING);
 
     private VigilCep() {
     }
@@ -52,24 +58,50 @@ public final class VigilCep {
     }
 
     /**
-     * Runs {@code rules} over {@code events}. The fan-out runs at the events' parallelism (chained to their
-     * operator), the keyed operator at the job's; operator ids {@code vigil-fan-out} and {@code vigil-match} keep
-     * savepoints restorable.
+     * Runs {@code rules} over {@code events}, the rules fixed: {@link #process(DataStream, VigilRules, DataStream)}
+     * with no rule change.
      */
     public static Result process(DataStream<Event> events, VigilRules rules) {
-        SingleOutputStreamOperator<Tuple3<Integer, String, Event>> keyed = events
-                .process(new DynamicKeyFunction(rules), KEYED_EVENT)
+        // Flink's collection source cannot be empty: one placeholder, filtered out
+        DataStream<Tuple2<String, String>> none = events.getExecutionEnvironment()
+                .fromData(List.of(Tuple2.of("", "")), RULE_CHANGE).name("vigil-no-rule-changes")
+                .uid("vigil-no-rule-changes").setParallelism(1)
+                .filter(change -> false).name("vigil-no-rule-changes").uid("vigil-no-rule-changes-filter")
+                .setParallelism(1);
+        return process(events, rules, none);
+    }
+
+    /**
+     * Runs {@code rules} over {@code events}, with the rule changes of {@code changes} (see {@link #RULE_CHANGE};
+     * from one task, so that every task applies them in the same order) applied as they come: broadcast to the
+     * fan-out and the keyed operator, kept in their broadcast state. Event time is the events' alone: the rules
+     * stream's watermark, whatever it is, holds nothing back ({@link MatchOperator}). The fan-out runs at the
+     * events' parallelism, the keyed operator at the job's; operator ids {@code vigil-fan-out} and
+     * {@code vigil-match} keep savepoints restorable.
+     */
+    public static Result process(DataStream<Event> events, VigilRules rules,
+            DataStream<Tuple2<String, String>> changes) {
+        if (changes.getParallelism() != 1) {
+            throw new IllegalArgumentException("the rule changes come from one task (parallelism 1), so that every"
+                    + " task applies them in the same order; this stream has parallelism " + changes.getParallelism());
+        }
+        // Flink's broadcast-state operators, with event time the events' alone (MatchOperator says why)
+        DataStream<Tuple2<String, String>> broadcast = changes.broadcast();
+        SingleOutputStreamOperator<Tuple4<String, String, Long, Event>> keyed = events
+                .connect(broadcast)
+                .transform("vigil-fan-out", KEYED_EVENT, new FanOutOperator(rules))
                 .setParallelism(events.getParallelism())
-                .name("vigil-fan-out").uid("vigil-fan-out");
+                .uid("vigil-fan-out");
         SingleOutputStreamOperator<String> matches = keyed
                 .keyBy(VigilCep::keyOf, KEY)
-                .process(new MatchFunction(rules), Types.STRING)
-                .name("vigil-match").uid("vigil-match");
+                .connect(broadcast)
+                .transform("vigil-match", Types.STRING, new MatchOperator(rules))
+                .uid("vigil-match");
         return new Result(matches, matches.getSideOutput(TIMEOUTS),
                 keyed.getSideOutput(LATE).union(matches.getSideOutput(LATE)));
     }
 
-    private static Tuple2<Integer, String> keyOf(Tuple3<Integer, String, Event> keyed) {
+    private static Tuple2<String, String> keyOf(Tuple4<String, String, Long, Event> keyed) {
         return Tuple2.of(keyed.f0, keyed.f1);
     }
 }

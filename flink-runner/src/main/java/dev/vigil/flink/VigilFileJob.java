@@ -2,6 +2,7 @@ package dev.vigil.flink;
 
 import dev.vigil.nfa.Event;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -22,7 +23,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * flink run -c dev.vigil.flink.VigilFileJob flink-runner.jar --rules fraud.cep [more.cep] --events events.ndjson
  *     [--alerts DIR] [--late DIR] [--watermark-delay MS] [--max-line-bytes N] [--checkpoint-interval MS]
+ *     [--rule-changes DIR [--rule-changes-interval MS]]
  * </pre>
+ * With {@code --rule-changes}, the rule changes dropped into the folder are applied while the job runs
+ * ({@link RuleChanges}); the job then runs until it is cancelled or stopped.
  * Without {@code --alerts} the alerts are printed (the TaskManagers' stdout), and so are late events without
  * {@code --late}; malformed lines are printed either way. Files in the folders are committed at checkpoints and at
  * the end of the input (every 10 s unless the cluster or {@code --checkpoint-interval} says otherwise). Lines are
@@ -30,10 +34,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code --max-line-bytes} says otherwise).
  */
 public final class VigilFileJob {
-    /** Checkpoints when neither the cluster nor {@code --checkpoint-interval} asks for any: the file sink needs them. */
+    /**
+     * Checkpoints when neither the cluster nor {@code --checkpoint-interval} asks for any: the file sink needs them.
+     */
     static final long DEFAULT_CHECKPOINT_MS = 10_000;
     private static final String USAGE = "--rules FILE... --events FILE [--alerts DIR] [--late DIR] "
-            + "[--watermark-delay MS] [--max-line-bytes N] [--checkpoint-interval MS]";
+            + "[--watermark-delay MS] [--max-line-bytes N] [--checkpoint-interval MS] [--rule-changes DIR "
+            + "[--rule-changes-interval MS]]";
 
     private VigilFileJob() {
     }
@@ -55,6 +62,15 @@ public final class VigilFileJob {
      * {@code vigil run --max-line-bytes}) through {@code rules} to {@code env}.
      */
     public static Output build(StreamExecutionEnvironment env, Path events, VigilRules rules, int maxLineBytes) {
+        return build(env, events, rules, maxLineBytes, null);
+    }
+
+    /**
+     * Adds the job reading {@code events} through {@code rules}, with the rule changes of {@code changes} (null for
+     * none; see {@link RuleChanges}) applied as they come.
+     */
+    public static Output build(StreamExecutionEnvironment env, Path events, VigilRules rules, int maxLineBytes,
+            DataStream<Tuple2<String, String>> changes) {
         NdjsonLines lines = new NdjsonLines(maxLineBytes);
         FileSource<Tuple2<String, Boolean>> source = FileSource.forRecordStreamFormat(lines,
                 new org.apache.flink.core.fs.Path(events.toUri())).build();
@@ -66,7 +82,8 @@ public final class VigilFileJob {
                 .name("vigil-lines").uid("vigil-lines");
         DataStream<Event> timed = sequenced.assignTimestampsAndWatermarks(VigilWatermarks.of(rules))
                 .setParallelism(1).name("vigil-watermarks").uid("vigil-watermarks");
-        VigilCep.Result result = VigilCep.process(timed, rules);
+        VigilCep.Result result = changes == null ? VigilCep.process(timed, rules)
+                : VigilCep.process(timed, rules, changes);
         VigilCep.Result withInputLate = new VigilCep.Result(result.matches(), result.timeouts(),
                 sequenced.getSideOutput(VigilCep.LATE).union(result.late()));
         return new Output(withInputLate, sequenced.getSideOutput(LineSequencer.PROBLEMS));
@@ -80,6 +97,8 @@ public final class VigilFileJob {
         long delayMs = 0;
         long checkpointMs = 0;
         int maxLineBytes = NdjsonLines.DEFAULT_MAX_LINE_BYTES;
+        String ruleChanges = null;
+        Duration scanInterval = RuleChanges.DEFAULT_SCAN_INTERVAL;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rules":
@@ -105,6 +124,12 @@ public final class VigilFileJob {
                 case "--checkpoint-interval":
                     checkpointMs = Long.parseLong(value(args, ++i));
                     break;
+                case "--rule-changes":
+                    ruleChanges = value(args, ++i);
+                    break;
+                case "--rule-changes-interval":
+                    scanInterval = Duration.ofMillis(Long.parseLong(value(args, ++i)));
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: " + USAGE);
             }
@@ -119,7 +144,8 @@ public final class VigilFileJob {
         } else if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_MS);   // the file sink commits its files at checkpoints
         }
-        Output output = build(env, events, rules, maxLineBytes);
+        Output output = build(env, events, rules, maxLineBytes,
+                ruleChanges == null ? null : RuleChanges.fromFolder(env, ruleChanges, scanInterval));
         write(output.result().alerts(), alerts, "vigil-alerts");
         write(output.late(), late, "vigil-late");
         output.problems().print("problem").name("vigil-problems");

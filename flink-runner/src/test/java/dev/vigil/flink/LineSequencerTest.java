@@ -1,11 +1,11 @@
 package dev.vigil.flink;
 
+import static dev.vigil.flink.HarnessOutput.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.Event;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -64,15 +64,5 @@ class LineSequencerTest {
 
     private static Tuple2<String, Boolean> line(String text) {
         return Tuple2.of(text, false);
-    }
-
-    private static List<String> values(Collection<StreamRecord<String>> records) {
-        List<String> values = new ArrayList<>();
-        if (records != null) {
-            for (StreamRecord<String> record : records) {
-                values.add(record.getValue());
-            }
-        }
-        return values;
     }
 }

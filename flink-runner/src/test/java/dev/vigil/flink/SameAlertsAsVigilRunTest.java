@@ -16,7 +16,7 @@ import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.file.src.FileSource;
@@ -47,11 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Flink job gives exactly what {@code vigil run} gives: every {@code rules-examples} rule over the examples'
  * events and a few thousand generated ones (many keys, out of order within and beyond the streams' delays, an
- * explicit watermark, malformed lines, a line too long, lines with carriage returns), through the file job at parallelism 4 on a MiniCluster with the RocksDB
- * state backend and generic (Kryo) types disabled: the same alert lines (ids included), the same late-event lines,
- * the same problems, compared as sorted lists (the job's operators run side by side, so lines come in another order;
- * a line written twice would show);
- * and its command line writes the same lines to its folders.
+ * explicit watermark, malformed lines, a line too long, lines with carriage returns), through the file job at
+ * parallelism 4 on a MiniCluster with the RocksDB state backend and generic (Kryo) types disabled: the same alert
+ * lines (ids included), the same late-event lines, the same problems, compared as sorted lists (the job's operators
+ * run side by side, so lines come in another order; a line written twice would show); and its command line writes
+ * the same lines to its folders.
  */
 class SameAlertsAsVigilRunTest {
     private static final Path EXAMPLES = Path.of("..", "rules-examples");
@@ -83,8 +83,8 @@ class SameAlertsAsVigilRunTest {
         StringWriter alertsOut = new StringWriter();
         StringWriter errors = new StringWriter();
         List<String> args = new ArrayList<>(List.of("run", "--events", events.toString(), "--late",
-                lateFile.toString(), "--watermark-delay", DEFAULT_DELAY_MS + "ms", "--max-line-bytes", "" + MAX_LINE_BYTES,
-                "--rules"));
+                lateFile.toString(), "--watermark-delay", DEFAULT_DELAY_MS + "ms", "--max-line-bytes",
+                "" + MAX_LINE_BYTES, "--rules"));
         rules.forEach(rule -> args.add(rule.toString()));
         int status = Vigil.commandLine().setOut(new PrintWriter(alertsOut)).setErr(new PrintWriter(errors))
                 .execute(args.toArray(new String[0]));
@@ -173,7 +173,7 @@ class SameAlertsAsVigilRunTest {
                 SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
 
         Configuration restore = settings();
-        restore.set(SavepointConfigOptions.SAVEPOINT_PATH, savepoint);
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         StreamExecutionEnvironment second = StreamExecutionEnvironment.getExecutionEnvironment(restore);
         second.setParallelism(2);
         second.enableCheckpointing(200);
@@ -285,9 +285,8 @@ class SameAlertsAsVigilRunTest {
         Path alerts = folder.resolve("alerts");
         Path late = folder.resolve("late");
         List<String> args = new ArrayList<>(List.of("--events", events.toString(), "--alerts", alerts.toString(),
-                "--late", late.toString(), "--watermark-delay", "" + DEFAULT_DELAY_MS, "--max-line-bytes", "" + MAX_LINE_BYTES,
-                "--checkpoint-interval", "300",
-                "--rules"));
+                "--late", late.toString(), "--watermark-delay", "" + DEFAULT_DELAY_MS, "--max-line-bytes",
+                "" + MAX_LINE_BYTES, "--checkpoint-interval", "300", "--rules"));
         rules.forEach(rule -> args.add(rule.toString()));
         VigilFileJob.main(args.toArray(new String[0]));
 
@@ -315,9 +314,9 @@ class SameAlertsAsVigilRunTest {
     }
 
     /**
-     * The examples' events, then generated ones for every stream the rules read (so that the job's watermark, the lowest of
-     * every stream's, moves all along) from 2027 on (after the
-     * examples'), with a malformed line and an explicit watermark among them.
+     * The examples' events, then generated ones for every stream the rules read (so that the job's watermark, the
+     * lowest of every stream's, moves all along) from 2027 on (after the examples'), with a malformed line and an
+     * explicit watermark among them.
      */
     private static List<String> input(Random random) throws IOException {
         List<String> lines = new ArrayList<>();

@@ -51,6 +51,15 @@ public final class Replacement {
         return difference;
     }
 
+    /**
+     * Why partial matches built by {@code before} cannot go on in its successor {@code after}, or null when they can:
+     * the policy for a host that keeps each key's state itself (a Flink keyed operator) and so replaces versions
+     * without runtimes to hand over.
+     */
+    public static String difference(CompiledRule before, CompiledRule after) {
+        return difference(RuleShape.of(before), after);
+    }
+
     /** Why partial matches built by a version of shape {@code before} cannot go on in {@code rule}, or null. */
     static String difference(RuleShape before, CompiledRule rule) {
         return RuleShape.of(rule).differenceFrom(before);
