@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
@@ -42,6 +44,7 @@ class ErrorPathsTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)   // some 150 commands: 1.5 s on an idle machine, 75 s under load 14
     void everyMistakeIsAPlainMessageWithStatus2() throws IOException {
         List<String> failures = new ArrayList<>();
         Set<String> exercised = new TreeSet<>();
