@@ -173,8 +173,8 @@ function Results({ run, side, setSide, selected, setSelected }) {
         alerts)</span>.</p>` : html`<p class="muted">No running rule has this name: nothing to compare with.</p>`}
     <div class="tabs" role="tablist">
       ${['all', 'both', 'backtest', 'live'].map((s) => html`<button role="tab" aria-selected=${side === s}
-        class=${side === s ? 'active' : ''} onClick=${() => setSide(s)}>${s === 'all' ? 'all' : SIDE_TEXT[s]}
-        (${s === 'all' ? rows.length : counts[s]})</button>`)}
+        class=${side === s ? 'active' : ''} onClick=${() => setSide(s)}>
+        ${(s === 'all' ? 'all' : SIDE_TEXT[s]) + ' (' + (s === 'all' ? rows.length : counts[s]) + ')'}</button>`)}
     </div>
     <div class="split">
       <div class="table-wrap"><table class="alerts-table backtest-alerts">

@@ -82,18 +82,19 @@ function Chart({ points, series, unit }) {
   const box = useRef(null);
   const plot = useRef(null);
   useEffect(() => {
-    const width = Math.max(200, box.current.clientWidth);
+    const element = box.current;
+    const width = Math.max(200, element.clientWidth);
     plot.current = new uPlot({
       width, height: 120, legend: { show: false }, cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [{ stroke: '#8a94a6', grid: { show: false }, size: 24 },
         { stroke: '#8a94a6', size: 50, values: (u, values) => values.map((v) => shortNumber(v) + unit) }],
       series: [{}, { stroke: '#3b82f6', width: 1.5, fill: 'rgba(59,130,246,0.12)', spanGaps: true }],
-    }, [[], []], box.current);
+    }, [[], []], element);
     const resize = new ResizeObserver(() => {
-      plot.current.setSize({ width: Math.max(200, box.current.clientWidth), height: 120 });
+      plot.current.setSize({ width: Math.max(200, element.clientWidth), height: 120 });
     });
-    resize.observe(box.current);
+    resize.observe(element);
     return () => {
       resize.disconnect();
       plot.current.destroy();
@@ -176,7 +177,7 @@ function Savepoints({ generation }) {
     <p class="muted">A savepoint is a checkpoint kept under a name until deleted; <code>vigil serve --from-savepoint
       NAME</code> starts from it.</p>
     <form class="row" onSubmit=${create}>
-      <input name="savepoint" placeholder="name, e.g. before-upgrade" value=${name} pattern="[A-Za-z0-9._-]{1,100}"
+      <input name="savepoint" placeholder="name, e.g. before-upgrade" value=${name} pattern=${'[A-Za-z0-9._\\-]{1,100}'}
         title="1 to 100 letters, digits, '.', '_' or '-'" onInput=${(e) => setName(e.target.value)}/>
       <button class="primary" type="submit" disabled=${busy || name.trim() === ''}>
         ${busy ? 'Taking…' : 'Take savepoint'}</button>
