@@ -332,8 +332,8 @@ RULE small_then_big
         alerts)</span>.</p>`:N`<p class="muted">No running rule has this name: nothing to compare with.</p>`}
     <div class="tabs" role="tablist">
       ${["all","both","backtest","live"].map(h=>N`<button role="tab" aria-selected=${e===h}
-        class=${e===h?"active":""} onClick=${()=>t(h)}>${h==="all"?"all":Hu[h]}
-        (${h==="all"?o.length:l[h]})</button>`)}
+        class=${e===h?"active":""} onClick=${()=>t(h)}>
+        ${(h==="all"?"all":Hu[h])+" ("+(h==="all"?o.length:l[h])+")"}</button>`)}
     </div>
     <div class="split">
       <div class="table-wrap"><table class="alerts-table backtest-alerts">
@@ -369,7 +369,7 @@ RULE small_then_big
     </div>
     <${m2} generation=${n}/>
     <${g2} generation=${n}/>
-  </section>`}function u2({points:n,series:e,unit:t}){let i=tt(null),s=tt(null);return qe(()=>{let r=Math.max(200,i.current.clientWidth);s.current=new kt({width:r,height:120,legend:{show:!1},cursor:{drag:{x:!1,y:!1}},scales:{x:{time:!0}},axes:[{stroke:"#8a94a6",grid:{show:!1},size:24},{stroke:"#8a94a6",size:50,values:(l,a)=>a.map(h=>d2(h)+t)}],series:[{},{stroke:"#3b82f6",width:1.5,fill:"rgba(59,130,246,0.12)",spanGaps:!0}]},[[],[]],i.current);let o=new ResizeObserver(()=>{s.current.setSize({width:Math.max(200,i.current.clientWidth),height:120})});return o.observe(i.current),()=>{o.disconnect(),s.current.destroy()}},[]),qe(()=>{s.current.setData([n.map(r=>r.at/1e3),n.map(r=>r[e])])},[n]),N`<div class="chart" ref=${i}></div>`}function d2(n){let e=Math.abs(n);return e>=1e6?(n/1e6).toFixed(1)+"M":e>=1e3?(n/1e3).toFixed(1)+"k":String(Math.round(n*100)/100)}function p2(){let n=ts(yl,5e3,"ready");if(!n.data)return N`<${vt} error=${n.error} what="Readiness unknown"/>`;let e=n.data.status==="ready";return N`<div class=${"readiness "+(e?"ok":"bad")} id="readiness">
+  </section>`}function u2({points:n,series:e,unit:t}){let i=tt(null),s=tt(null);return qe(()=>{let r=i.current,o=Math.max(200,r.clientWidth);s.current=new kt({width:o,height:120,legend:{show:!1},cursor:{drag:{x:!1,y:!1}},scales:{x:{time:!0}},axes:[{stroke:"#8a94a6",grid:{show:!1},size:24},{stroke:"#8a94a6",size:50,values:(a,h)=>h.map(c=>d2(c)+t)}],series:[{},{stroke:"#3b82f6",width:1.5,fill:"rgba(59,130,246,0.12)",spanGaps:!0}]},[[],[]],r);let l=new ResizeObserver(()=>{s.current.setSize({width:Math.max(200,r.clientWidth),height:120})});return l.observe(r),()=>{l.disconnect(),s.current.destroy()}},[]),qe(()=>{s.current.setData([n.map(r=>r.at/1e3),n.map(r=>r[e])])},[n]),N`<div class="chart" ref=${i}></div>`}function d2(n){let e=Math.abs(n);return e>=1e6?(n/1e6).toFixed(1)+"M":e>=1e3?(n/1e3).toFixed(1)+"k":String(Math.round(n*100)/100)}function p2(){let n=ts(yl,5e3,"ready");if(!n.data)return N`<${vt} error=${n.error} what="Readiness unknown"/>`;let e=n.data.status==="ready";return N`<div class=${"readiness "+(e?"ok":"bad")} id="readiness">
     <strong>${e?"Ready":"Not ready"}</strong>${n.data.reason?": "+n.data.reason:""}
     ${n.data.sources?Object.entries(n.data.sources).map(([t,i])=>N` · ${t}: ${i}`):null}
   </div>`}function m2({generation:n}){let e=ts(zp,5e3,"checkpoints:"+n);if(e.error&&e.error.status===409)return null;let t=e.data;return N`<div class="checkpoints"><h2>Checkpoints</h2>
@@ -383,7 +383,7 @@ RULE small_then_big
     <p class="muted">A savepoint is a checkpoint kept under a name until deleted; <code>vigil serve --from-savepoint
       NAME</code> starts from it.</p>
     <form class="row" onSubmit=${a}>
-      <input name="savepoint" placeholder="name, e.g. before-upgrade" value=${t} pattern="[A-Za-z0-9._-]{1,100}"
+      <input name="savepoint" placeholder="name, e.g. before-upgrade" value=${t} pattern=${"[A-Za-z0-9._\\-]{1,100}"}
         title="1 to 100 letters, digits, '.', '_' or '-'" onInput=${c=>i(c.target.value)}/>
       <button class="primary" type="submit" disabled=${s||t.trim()===""}>
         ${s?"Taking…":"Take savepoint"}</button>
