@@ -14,7 +14,8 @@ import java.util.List;
  * {@link Role} the route needs, answering 401 or 403 as JSON, or passes the request on.
  *
  * <p>With no token configured nothing is enforced (the server binds loopback by default). With tokens, every
- * route and socket except {@code GET /health} and {@code GET /ready} needs {@code Authorization: Bearer <token>};
+ * route and socket except {@code GET /health}, {@code GET /ready} and the web console's files needs
+ * {@code Authorization: Bearer <token>};
  * a WebSocket upgrade may pass {@code ?access_token=} instead, because browsers cannot set headers on one.
  *
  * <p>Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, against every configured token
@@ -76,9 +77,14 @@ final class Authenticator {
         return role == null ? "none" : role.label();
     }
 
-    /** {@code GET /health} and {@code GET /ready} answer everyone: probes of orchestrators carry no token. */
+    /**
+     * {@code GET /health} and {@code GET /ready} answer everyone: probes of orchestrators carry no token. So do the
+     * web console's files ({@code GET /}, {@code GET /console/...}): they hold no data, and the page asks for a token
+     * when the API wants one.
+     */
     static boolean isPublic(HttpMethod method, String path) {
-        return HttpMethod.GET.equals(method) && ("/health".equals(path) || "/ready".equals(path));
+        return HttpMethod.GET.equals(method) && ("/health".equals(path) || "/ready".equals(path) || "/".equals(path)
+                || path.startsWith(WebConsole.FOLDER));
     }
 
     /**

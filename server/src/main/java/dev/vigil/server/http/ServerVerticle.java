@@ -216,6 +216,9 @@ public final class ServerVerticle extends VerticleBase {
         router.get("/ready").handler(this::ready);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        WebConsole console = WebConsole.load();
+        router.get("/").handler(console::page);
+        router.get("/console/:file").handler(console::file);
         router.get("/v1/alerts").handler(ALERTS_QUERY).handler(ctx -> subscribe(ctx, alerts, history));
         router.get("/v1/events").handler(EVENT_SOCKET_QUERY).handler(events.socket());
         router.route("/v1/*").handler(ServerVerticle::formBodyAsText);
