@@ -12,6 +12,7 @@ import dev.vigil.nfa.StateCensus;
 import dev.vigil.server.agent.ParkingIdle;
 import dev.vigil.server.config.FatalErrors;
 import dev.vigil.wire.InputLine;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -125,6 +126,8 @@ public final class Shard implements Agent {
     private final ArrayDeque<Asked> askedEarly = new ArrayDeque<>();
     /** Censuses being counted, with the questions they answer (shard thread only). */
     private final List<Counting> censuses = new ArrayList<>();
+    /** Questions refused because {@link #MAX_QUESTIONS} waited already (any thread). */
+    private final AtomicLong refusedQuestions = new AtomicLong();
     /** Set once the shard has stopped: a question asked then fails at once. */
     private volatile boolean stopped;
     private AgentRunner runner;
@@ -254,6 +257,7 @@ public final class Shard implements Agent {
      */
     public boolean ask(ShardQuery query) {
         if (!questions.offer(new Asked(query, submitted.get()))) {
+            refusedQuestions.incrementAndGet();
             return false;
         }
         idle.wake();
@@ -353,6 +357,10 @@ public final class Shard implements Agent {
                 "How long the shard has been on the command it is handling (0 between commands)");
         gauge(registry, "vigil.shard.stuck", stuck -> stuck.stuckReason() == null ? 0 : 1,
                 "1 while the shard has been on one command longer than stuckShardAfter (then /ready answers 503), else 0");
+        FunctionCounter.builder("vigil.shard.questions.refused", refusedQuestions, AtomicLong::get)
+                .description("Questions about keys (GET /v1/rules/{name}/keys, explain, nfa counts) refused with 503 "
+                        + "because " + MAX_QUESTIONS + " waited for the shard already")
+                .tag("shard", Integer.toString(id)).register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, ToDoubleFunction<Shard> value, String description) {

@@ -87,6 +87,9 @@ class ShardTest {
     @Test
     void questionsBeyondTheBoundAreRefusedAndAStoppingShardFailsThoseItHolds() {
         Shard shard = shard(100, PAIR);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        shard.registerMeters(meters);
         shard.submit(batch("c1", 1_000));
         List<CompletableFuture<KeyInspection>> asked = new ArrayList<>();
         for (int i = 0; i < Shard.MAX_QUESTIONS; i++) {
@@ -94,6 +97,7 @@ class ShardTest {
         }
         assertFalse(shard.ask(new ShardQuery.Inspect("pair", "c1", 10, 10, 10, new CompletableFuture<>())),
                 "the queue of questions is full");
+        assertEquals(1.0, meters.get("vigil.shard.questions.refused").tag("shard", "0").functionCounter().count());
         shard.submit(new ShardCommand.Stop());
         assertThrows(AgentTerminationException.class, shard::doWork);
         ExecutionException failed = assertThrows(ExecutionException.class, () -> asked.get(0).get());
