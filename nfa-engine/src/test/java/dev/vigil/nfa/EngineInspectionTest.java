@@ -62,7 +62,12 @@ class EngineInspectionTest {
         KeyInspection c2 = engine.inspect("pair", "c2", 10, 10, 10);
         assertFalse(c2.holdsState(), "amount 7 started nothing");
         assertEquals(List.of(), c2.partialMatches());
-        KeyInspection unknown = engine.inspect("pair", "nobody", 10, 10, 10);
+        engine.offer(payment("c3", 7, 1_501));   // starts nothing: skipped on arrival, yet waits for the watermark
+        assertEquals(List.of(1_501L), engine.inspect("pair", "c3", 10, 10, 10).waiting().stream()
+                .map(Event::timestamp).toList(), "an event skipped on arrival is shown waiting all the same");
+        engine.advanceWatermark(1_501);
+        assertEquals(0, engine.inspect("pair", "c3", 10, 10, 10).waitingCount());
+                KeyInspection unknown = engine.inspect("pair", "nobody", 10, 10, 10);
         assertFalse(unknown.holdsState());
         assertNull(engine.inspect("absent", "c1", 10, 10, 10), "no such rule");
     }

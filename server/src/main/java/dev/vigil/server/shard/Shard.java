@@ -124,6 +124,8 @@ public final class Shard implements Agent {
     private long commandsHandled;
     /** Questions taken from the queue that wait for commands submitted before them (shard thread only). */
     private final ArrayDeque<Asked> askedEarly = new ArrayDeque<>();
+    /** Takes a question out of the queue (made once: a duty cycle allocates nothing when nobody asks). */
+    private final java.util.function.Consumer<Asked> takeQuestion = askedEarly::add;
     /** Censuses being counted, with the questions they answer (shard thread only). */
     private final List<Counting> censuses = new ArrayList<>();
     /** Questions refused because {@link #MAX_QUESTIONS} waited already (any thread). */
@@ -408,15 +410,17 @@ public final class Shard implements Agent {
             cycleBatch.clear();
             changedSinceCounters = true;
         }
-        int asked = answerQuestions();
-        // Half as long as the batches just handled took, within bounds: the snapshot (and the censuses) get a third
-        // of a busy shard's time, and no slice stops the events for long.
-        long slice = Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, (System.nanoTime() - cycleStarted) / 2));
-        if (snapshot != null) {
-            continueSnapshot(slice);
-        }
-        if (!censuses.isEmpty()) {
-            continueCensuses(slice);
+        int asked = questions.isEmpty() && askedEarly.isEmpty() ? 0 : answerQuestions();
+        if (snapshot != null || !censuses.isEmpty()) {
+            // Half as long as the batches just handled took, within bounds: the snapshot (and the censuses) get a
+            // third of a busy shard's time, and no slice stops the events for long.
+            long slice = Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, (System.nanoTime() - cycleStarted) / 2));
+            if (snapshot != null) {
+                continueSnapshot(slice);
+            }
+            if (!censuses.isEmpty()) {
+                continueCensuses(slice);
+            }
         }
         long now = nanoClock.getAsLong();
         if (!evictedSinceReport.isEmpty()) {
@@ -436,7 +440,7 @@ public final class Shard implements Agent {
      * answered or started (a census is answered later).
      */
     private int answerQuestions() {
-        questions.drain(askedEarly::add);
+        questions.drain(takeQuestion);
         int answered = 0;
         for (Iterator<Asked> waiting = askedEarly.iterator(); waiting.hasNext(); ) {
             Asked next = waiting.next();
@@ -503,7 +507,7 @@ public final class Shard implements Agent {
 
     /** Fails every question not answered yet and every census being counted: the shard stops. */
     private void failQuestions(Exception why) {
-        questions.drain(askedEarly::add);
+        questions.drain(takeQuestion);
         for (Asked asked : askedEarly) {
             asked.query().fail(why);
         }
