@@ -119,7 +119,8 @@ class KeysAndExplainApiTest {
         JsonObject eu = getJson("/v1/rules/regional/keys/" + encode("[\"c1\",\"eu\"]"));
         assertEquals(new JsonArray().add("c1").add("eu"), eu.getJsonArray("key"));
         assertEquals(1, eu.getInteger("partialMatchCount"));
-        assertEquals(0, getJson("/v1/rules/regional/keys/" + encode("[\"c1\",\"us\"]")).getInteger("partialMatchCount"));
+        assertEquals(0, getJson("/v1/rules/regional/keys/" + encode("[\"c1\",\"us\"]"))
+                .getInteger("partialMatchCount"));
 
         HttpResponse<String> notAnArray = server.get("/v1/rules/regional/keys/c1");
         assertEquals(400, notAnArray.statusCode());
@@ -235,6 +236,10 @@ class KeysAndExplainApiTest {
         assertExplainRefused("{\"stream\":\"refunds\",\"card\":\"c1\",\"amount\":1,\"ts\":1}",
                 "rule pair reads payments, not stream 'refunds'");
         assertExplainRefused("{\"stream\":\"payments\",\"card\":\"c1\",\"amount\":1}", "the body is not an event: ");
+        String large = "{\"stream\":\"payments\",\"card\":\"c1\",\"amount\":1,\"ts\":1,\"note\":\""
+                + "x".repeat(100_000) + "\"}";
+        assertEquals("c1", explain("pair", large).getString("key"),
+                "an event is no rule text: the rule text limit (64 KiB) does not apply, the body limit does");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -244,7 +249,8 @@ class KeysAndExplainApiTest {
         deploy(PAIR);
         StringBuilder events = new StringBuilder();
         for (int card = 0; card < 30; card++) {
-            events.append("{\"stream\":\"payments\",\"card\":\"c").append(card).append("\",\"amount\":1,\"ts\":1000}\n");
+            events.append("{\"stream\":\"payments\",\"card\":\"c").append(card)
+                    .append("\",\"amount\":1,\"ts\":1000}\n");
         }
         post(events + "{\"watermark\":1500}\n");
         JsonObject nfa = getJson("/v1/rules/pair/nfa?counts=true");

@@ -40,8 +40,8 @@ final class KeyText {
                 return new Keys(List.of(values));
             }
             return new Mistake("rule " + rule + " is partitioned by " + fields + " fields: write its key as a JSON "
-                    + "array of " + fields + " values in PARTITION BY order, as its alerts show it (e.g. [\"c1\",\"eu\"]"
-                    + ", URL-encoded %5B%22c1%22%2C%22eu%22%5D), not " + text);
+                    + "array of " + fields + " values in PARTITION BY order, as its alerts show it "
+                    + "(e.g. [\"c1\",\"eu\"], URL-encoded %5B%22c1%22%2C%22eu%22%5D), not " + text);
         }
         if (json == NOT_JSON || json instanceof String) {
             return new Keys(List.of(json == NOT_JSON ? text : json));

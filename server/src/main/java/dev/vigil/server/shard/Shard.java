@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -63,8 +64,9 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * sequencer counted on in the command queue. A question is answered on the shard's thread once every command queued
  * before it is handled (the shard counts the commands submitted and handled), so a client that posted events and
  * then asks sees them; the engine answers without changing anything. A count over every key (a census) goes on in
- * slices between command batches, like a snapshot, and is answered when complete. At most {@link #MAX_QUESTIONS}
- * questions wait; beyond, {@link #ask} refuses and the caller says busy.
+ * slices between command batches, like a snapshot, and is answered when complete; at most {@link #MAX_CENSUSES} are
+ * counted at once. At most {@link #MAX_QUESTIONS} questions are unanswered at a time (queued, waiting for earlier
+ * commands, or being counted); beyond, {@link #ask} refuses and the caller says busy.
  *
  * <p>Duty cycle. {@link #doWork} runs the commands queued, the questions due, a slice of the snapshot being written
  * and of the censuses, the eviction report and the counters when due by its clock, and returns the work done; with none, the thread spins briefly, then
@@ -99,6 +101,11 @@ public final class Shard implements Agent {
 
     /** Questions ({@link ShardQuery}) waiting to be answered at most: beyond, {@link #ask} refuses. */
     public static final int MAX_QUESTIONS = 64;
+    /**
+     * Censuses counted at once at most (each holds the key list of its rule, or a RocksDB iterator); more wait among
+     * the questions.
+     */
+    static final int MAX_CENSUSES = 4;
     /** Keys a census counts between two looks at the clock. */
     static final int CENSUS_KEYS_PER_STEP = 256;
 
@@ -128,7 +135,9 @@ public final class Shard implements Agent {
     private final java.util.function.Consumer<Asked> takeQuestion = askedEarly::add;
     /** Censuses being counted, with the questions they answer (shard thread only). */
     private final List<Counting> censuses = new ArrayList<>();
-    /** Questions refused because {@link #MAX_QUESTIONS} waited already (any thread). */
+    /** Questions asked and not answered yet: queued, waiting for earlier commands, or being counted (any thread). */
+    private final AtomicInteger unanswered = new AtomicInteger();
+    /** Questions refused because {@link #MAX_QUESTIONS} were unanswered already (any thread). */
     private final AtomicLong refusedQuestions = new AtomicLong();
     /** Set once the shard has stopped: a question asked then fails at once. */
     private volatile boolean stopped;
@@ -198,7 +207,8 @@ public final class Shard implements Agent {
         this.stuckNanos = stuckNanos;
         this.capacity = queueCapacity;
         this.commands = new ManyToOneConcurrentArrayQueue<>(Math.max(2, queueCapacity));
-        this.idle = new ParkingIdle(() -> !commands.isEmpty() || !questions.isEmpty(), () -> SNAPSHOT_EVERY_NANOS);
+        this.idle = new ParkingIdle(() -> !commands.isEmpty() || !questions.isEmpty(),
+                () -> SNAPSHOT_EVERY_NANOS);
         this.alerts = alerts;
         this.engine = engines.create(new EngineListener() {
             @Override
@@ -254,11 +264,13 @@ public final class Shard implements Agent {
 
     /**
      * Asks a question about the shard's keys without blocking; it is answered on the shard's thread after every
-     * command submitted before it. False when {@link #MAX_QUESTIONS} already wait (the caller answers busy); a
+     * command submitted before it. False when {@link #MAX_QUESTIONS} are unanswered already (the caller answers
+     * busy); a
      * question asked of a stopped shard fails at once.
      */
     public boolean ask(ShardQuery query) {
-        if (!questions.offer(new Asked(query, submitted.get()))) {
+        if (unanswered.incrementAndGet() > MAX_QUESTIONS || !questions.offer(new Asked(query, submitted.get()))) {
+            unanswered.decrementAndGet();
             refusedQuestions.incrementAndGet();
             return false;
         }
@@ -361,7 +373,7 @@ public final class Shard implements Agent {
                 "1 while the shard has been on one command longer than stuckShardAfter (then /ready answers 503), else 0");
         FunctionCounter.builder("vigil.shard.questions.refused", refusedQuestions, AtomicLong::get)
                 .description("Questions about keys (GET /v1/rules/{name}/keys, explain, nfa counts) refused with 503 "
-                        + "because " + MAX_QUESTIONS + " waited for the shard already")
+                        + "because " + MAX_QUESTIONS + " were unanswered by the shard already")
                 .tag("shard", Integer.toString(id)).register(registry);
     }
 
@@ -447,6 +459,9 @@ public final class Shard implements Agent {
             if (next.after() > commandsHandled) {
                 continue;   // a command submitted before it is still queued
             }
+            if (next.query() instanceof ShardQuery.Census && censuses.size() >= MAX_CENSUSES) {
+                continue;   // starts when a census being counted ends
+            }
             waiting.remove();
             answer(next.query());
             answered++;
@@ -455,6 +470,7 @@ public final class Shard implements Agent {
     }
 
     private void answer(ShardQuery query) {
+        boolean counting = false;
         try {
             if (query instanceof ShardQuery.Inspect inspect) {
                 inspect.answer().complete(engine.inspect(inspect.rule(), inspect.key(), inspect.maxPartialMatches(),
@@ -467,6 +483,7 @@ public final class Shard implements Agent {
                     census.answer().complete(null);
                 } else {
                     censuses.add(new Counting(started, census));
+                    counting = true;   // answered when complete
                 }
             } else {
                 throw new AssertionError(query);
@@ -474,6 +491,9 @@ public final class Shard implements Agent {
         } catch (RuntimeException failed) {
             LOG.warn("shard {}: cannot answer {}: {}", id, query.getClass().getSimpleName(), failed.toString());
             query.fail(failed);
+        }
+        if (!counting) {
+            unanswered.decrementAndGet();
         }
     }
 
@@ -492,6 +512,7 @@ public final class Shard implements Agent {
                         counting.census().rule(), failed.toString());
                 counting.census().close();
                 counting.query().fail(failed);
+                unanswered.decrementAndGet();
                 open.remove();
                 continue;
             }
@@ -502,6 +523,7 @@ public final class Shard implements Agent {
             StateCensus census = counting.census();
             counting.query().answer().complete(new ShardQuery.Counted(census.rule(), census.version(),
                     census.partialMatchesByState(), census.keysCounted()));
+            unanswered.decrementAndGet();
         }
     }
 
@@ -510,11 +532,13 @@ public final class Shard implements Agent {
         questions.drain(takeQuestion);
         for (Asked asked : askedEarly) {
             asked.query().fail(why);
+            unanswered.decrementAndGet();
         }
         askedEarly.clear();
         for (Counting counting : censuses) {
             counting.census().close();
             counting.query().fail(why);
+            unanswered.decrementAndGet();
         }
         censuses.clear();
     }

@@ -108,6 +108,46 @@ class ShardTest {
     }
 
     @Test
+    void questionsWaitingForEarlierCommandsCountAgainstTheBoundUntilAnswered() {
+        Shard shard = shard(200, PAIR);
+        for (int i = 0; i < Shard.MAX_COMMANDS_PER_CYCLE + 1; i++) {
+            shard.submit(batch("c" + i, 1_000 + i));
+        }
+        List<CompletableFuture<KeyInspection>> asked = new ArrayList<>();
+        for (int i = 0; i < Shard.MAX_QUESTIONS; i++) {
+            asked.add(inspect(shard, "c1"));
+        }
+        shard.doWork();
+        assertFalse(asked.get(0).isDone(), "one batch before the questions is still queued");
+        assertFalse(shard.ask(new ShardQuery.Inspect("pair", "c1", 10, 10, 10, new CompletableFuture<>())),
+                "taken out of the queue, the questions still wait: no room for another");
+        shard.doWork();
+        assertTrue(asked.stream().allMatch(CompletableFuture::isDone));
+        assertTrue(shard.ask(new ShardQuery.Inspect("pair", "c1", 10, 10, 10, new CompletableFuture<>())),
+                "answered, they make room");
+    }
+
+    @Test
+    void censusesBeyondThoseCountedAtOnceWaitTheirTurn() throws Exception {
+        Shard shard = shard(1_000, PAIR);
+        for (int i = 0; i < 500; i++) {
+            assertTrue(shard.submit(batch("c" + i, 1_000 + i)));
+        }
+        List<CompletableFuture<ShardQuery.Counted>> censuses = new ArrayList<>();
+        for (int i = 0; i < Shard.MAX_CENSUSES + 3; i++) {
+            CompletableFuture<ShardQuery.Counted> census = new CompletableFuture<>();
+            assertTrue(shard.ask(new ShardQuery.Census("pair", census)));
+            censuses.add(census);
+        }
+        while (!censuses.stream().allMatch(CompletableFuture::isDone)) {
+            shard.doWork();
+        }
+        for (CompletableFuture<ShardQuery.Counted> census : censuses) {
+            assertEquals(500, census.get().keys());
+        }
+    }
+
+    @Test
     void aCensusCountsTheShardsKeysBetweenBatchesAndAnswersWhenComplete() throws Exception {
         Shard shard = shard(1_000, PAIR);
         for (int i = 0; i < 1_000; i++) {
