@@ -49,16 +49,19 @@ public record Automaton(int start, AfterMatchSkip.Kind skip, long windowMs, Stri
      *
      * @param action {@code take} (bind the event and move), {@code ignore} (skip the event and move or stay) or
      *     {@code proceed} (an epsilon move)
-     * @param guard the edge's condition as text
+     * @param guard the edge's condition by the variables it tests ({@code big & !until(big)})
+     * @param condition the same condition with each variable's {@code DEFINE} or {@code UNTIL} written out
+     *     ({@code (amount >= 500) AND NOT (status = 'closed')}); {@code true} for an edge any event takes
      */
-    public record Edge(String action, int target, String guard) {}
+    public record Edge(String action, int target, String guard, String condition) {}
 
     static Automaton of(Nfa nfa) {
         List<State> states = new ArrayList<>(nfa.states().size());
         for (Nfa.State state : nfa.states()) {
             List<Edge> edges = new ArrayList<>(state.edges().size());
             for (Nfa.Edge edge : state.edges()) {
-                edges.add(new Edge(lower(edge.action()), edge.target(), edge.guard().toString()));
+                edges.add(new Edge(lower(edge.action()), edge.target(), edge.guard().toString(),
+                        edge.guard().conditionText()));
             }
             states.add(new State(state.id(), state.name(), lower(state.kind()),
                     state.variable() >= 0 ? nfa.variables().get(state.variable()) : null, state.gapWindowMs(),

@@ -37,6 +37,12 @@ import java.util.Map;
  * holding partial matches are bounded per rule and in all ({@link EngineConfig.KeyBounds}): after each call the
  * engine evicts the keys that have held partial matches the longest until both bounds hold.
  *
+ * <p><b>Questions.</b> Between two calls a host may ask what the engine holds without changing it: one key's partial
+ * matches, waiting events and timers ({@link #inspect}), what an event would find on each transition out of each run
+ * of its key and why a condition was false ({@link #explain}), and the partial matches per NFA state over every key,
+ * counted a slice at a time ({@link #census}). They read key states the way a snapshot does and evaluate conditions
+ * on the side: no event is bound, no timer set, no counter counts, so the output with or without them is the same.
+ *
  * <p><b>Not thread-safe:</b> one thread drives an engine.
  */
 public final class Engine implements AutoCloseable {
@@ -50,6 +56,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, StreamClock> clocks = new LinkedHashMap<>();
     /** Per stream read by some rule: its clock and its readers, found with one lookup per event. */
     private final Map<String, Route> routes = new HashMap<>();
+    /** Censuses started and not yet complete or closed: the engine closes them when it closes. */
+    private final List<StateCensus> censuses = new ArrayList<>();
     private long unrouted;
     private long processingTimeMs = Long.MIN_VALUE;
     /** The snapshot being written in slices, or null. */
@@ -338,6 +346,60 @@ public final class Engine implements AutoCloseable {
         advanceWatermark(Long.MAX_VALUE);
     }
 
+    /**
+     * What rule {@code rule} holds for one key now: its partial matches (state, events per variable, window end),
+     * its events waiting for the watermark and its timers; null when no rule has that name. Changes nothing; call
+     * it between two engine calls. An engine owning a slice of the keys knows only its own: others are empty here.
+     *
+     * @param key the key as alerts show it: a value, a list for a composite key, null for the global or null key
+     * @param maxRuns the most partial matches listed (each with at most {@code maxEvents} events), {@code maxWaiting}
+     *     the most waiting events; the counts say how many there are
+     * @throws IllegalArgumentException a key of another shape than the rule's {@code PARTITION BY} makes
+     */
+    public KeyInspection inspect(String rule, Object key, int maxRuns, int maxEvents, int maxWaiting) {
+        RuleRuntime runtime = find(rule);
+        return runtime == null ? null : runtime.inspect(key, maxRuns, maxEvents, maxWaiting);
+    }
+
+    /**
+     * What {@code event} would find in rule {@code rule}: for each run of its key (at most {@code maxRuns}, the start
+     * run first) and each transition out of the run's state, whether its condition holds on the event and, when not,
+     * the sub-expression that was false with the values it saw; null when no rule has that name. Evaluates and
+     * changes nothing: the event is not offered, no counter counts. Call it between two engine calls.
+     *
+     * @throws IllegalArgumentException the rule does not read the event's stream, or the event's key belongs to
+     *     another engine's slice
+     */
+    public EventExplanation explain(String rule, Event event, int maxRuns) {
+        RuleRuntime runtime = find(rule);
+        if (runtime == null) {
+            return null;
+        }
+        if (!runtime.rule().streams().contains(event.stream())) {
+            throw new IllegalArgumentException("rule " + rule + " reads " + runtime.rule().streams() + ", not "
+                    + event.stream());
+        }
+        boolean late = config.timeMode() == EngineConfig.TimeMode.EVENT
+                && event.timestamp() <= watermark(event.stream());
+        return runtime.explain(event, late, maxRuns);
+    }
+
+    /**
+     * Starts counting rule {@code rule}'s partial matches per NFA state over every key ({@link StateCensus}); null
+     * when no rule has that name. Call it, and the census's {@code count}, between two engine calls.
+     */
+    public StateCensus census(String rule) {
+        RuleRuntime runtime = find(rule);
+        if (runtime == null) {
+            return null;
+        }
+        StateCensus[] started = new StateCensus[1];
+        started[0] = new StateCensus(runtime.rule().name(), runtime.rule().version(), runtime.census(),
+                () -> censuses.remove(started[0]));
+        censuses.add(started[0]);
+        return started[0];
+    }
+
     /** The watermark of a stream, or {@code Long.MIN_VALUE} when no rule reads it or nothing arrived yet. */
     public long watermark(String stream) {
         StreamClock clock = clocks.get(stream);
@@ -364,6 +426,9 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         abandonSnapshot();
+        for (StateCensus census : new ArrayList<>(censuses)) {
+            census.close();
+        }
         storage.close();
     }
 

@@ -35,6 +35,17 @@ public record KeySlice(int index, int count) {
         return count == 1 ? 0 : sliceOf(PartitionKey.of(partitionBy, event), count);
     }
 
+    /**
+     * The slice owning {@code key}, the key as alerts show it ({@code null}, a value, or a list for a composite key),
+     * of a rule partitioned by {@code partitionBy}, out of {@code count}: where to ask about that key.
+     *
+     * @throws IllegalArgumentException a key of another shape than {@code partitionBy} makes
+     */
+    public static int sliceOfKey(List<List<String>> partitionBy, Object key, int count) {
+        Object held = PartitionKey.internal(partitionBy, key);
+        return count == 1 ? 0 : sliceOf(held, count);
+    }
+
     private static int sliceOf(Object key, int count) {
         int hash = key.hashCode();
         hash ^= hash >>> 16;   // spread the high bits: String hashes of similar ids differ mostly in low bits

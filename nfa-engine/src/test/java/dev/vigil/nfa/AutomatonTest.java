@@ -48,10 +48,40 @@ class AutomatonTest {
                 assertEquals(edge.action().name().toLowerCase(), edgeView.action());
                 assertEquals(edge.target(), edgeView.target());
                 assertEquals(edge.guard().toString(), edgeView.guard());
+                assertEquals(edge.guard().conditionText(), edgeView.condition());
             }
         }
         assertEquals("start", shown.states().get(shown.start()).kind());
         assertSame(shown, rule.automaton(), "built once");
+    }
+
+    @Test
+    void edgesShowTheirConditionsWrittenOutBesideTheVariablesTheyTest() {
+        Automaton shown = compile("""
+                RULE cart FROM shop PARTITION BY user
+                  PATTERN open -> item+ -> done
+                  DEFINE open AS action = 'open', item AS action = 'add' UNTIL action = 'checkout',
+                    done AS action = 'pay'
+                """).automaton();
+        StringBuilder edges = new StringBuilder();
+        for (Automaton.State state : shown.states()) {
+            for (Automaton.Edge edge : state.edges()) {
+                edges.append(state.name()).append(' ').append(edge.action()).append(' ').append(edge.guard())
+                        .append(" = ").append(edge.condition()).append('\n');
+            }
+        }
+        assertEquals("""
+                done take done = (action = 'pay')
+                done ignore !done = NOT (action = 'pay')
+                item proceed true = true
+                item take !until(item) & item = NOT (action = 'checkout') AND (action = 'add')
+                item ignore !until(item) & !item = NOT (action = 'checkout') AND NOT (action = 'add')
+                item:0 take !until(item) & item = NOT (action = 'checkout') AND (action = 'add')
+                item:0 ignore !until(item) & !item = NOT (action = 'checkout') AND NOT (action = 'add')
+                item:1 take !until(item) & item = NOT (action = 'checkout') AND (action = 'add')
+                item:1 ignore !item = NOT (action = 'add')
+                open take open = (action = 'open')
+                """, edges.toString());
     }
 
     @Test

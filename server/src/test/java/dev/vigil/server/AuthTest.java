@@ -63,6 +63,8 @@ class AuthTest {
             new Call("GET", "/v1/rules", null, Role.ADMIN, 200),
             new Call("GET", "/v1/rules/small_then_big", null, Role.ADMIN, 200),
             new Call("GET", "/v1/rules/small_then_big/nfa", null, Role.ADMIN, 200),
+            new Call("GET", "/v1/rules/small_then_big/keys/c1", null, Role.ADMIN, 200),
+            new Call("POST", "/v1/rules/small_then_big/explain", EVENT, Role.ADMIN, 200),
             new Call("PUT", "/v1/rules/small_then_big", RULE, Role.ADMIN, 200),
             new Call("POST", "/v1/rules", RULE.replace("small_then_big", "another"), Role.ADMIN, 201),
             new Call("DELETE", "/v1/rules/another", null, Role.ADMIN, 204));

@@ -66,6 +66,7 @@ class NfaApiTest {
                 assertEquals(edge.target(), edges.getJsonObject(i).getInteger("target"));
                 assertEquals(edge.action(), edges.getJsonObject(i).getString("action"));
                 assertEquals(edge.guard(), edges.getJsonObject(i).getString("guard"));
+                assertEquals(edge.condition(), edges.getJsonObject(i).getString("condition"));
             }
         }
     }

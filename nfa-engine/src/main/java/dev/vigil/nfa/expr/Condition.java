@@ -27,6 +27,14 @@ public interface Condition {
     boolean test(Event event, MatchView match);
 
     /**
+     * Whether the condition holds, and why (not): the same outcome as {@link #test}, with the false sub-expression
+     * and the values it saw. Allocates; for explanations, never for matching.
+     */
+    default Verdict explain(Event event, MatchView match) {
+        return new Verdict(test(event, match), toString(), java.util.List.of());
+    }
+
+    /**
      * Whether the condition reads other variables' events. When false, callers may pass
      * {@link MatchView#EMPTY} and skip materializing the partial match.
      */

@@ -38,6 +38,17 @@ public final class EvaluationErrors {
         return false;
     }
 
+    /**
+     * Gives back errors {@link #drain}ed from this thread's count, for a caller that set them aside to evaluate
+     * something whose errors are not to be counted (an explanation).
+     */
+    public static void restore(long errors) {
+        if (errors > 0) {
+            everRecorded = true;
+            COUNT.get()[0] += errors;
+        }
+    }
+
     /** The errors counted on this thread since the last call, and starts counting from zero. */
     public static long drain() {
         if (!everRecorded) {

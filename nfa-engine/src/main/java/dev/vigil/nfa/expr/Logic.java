@@ -31,6 +31,11 @@ final class Logic {
         }
 
         @Override
+        Verdict blame(Event event, MatchView match) {
+            return left.test(event, match) ? right.blame(event, match) : left.blame(event, match);
+        }
+
+        @Override
         public String toString() {
             return "(" + left + " AND " + right + ")";
         }

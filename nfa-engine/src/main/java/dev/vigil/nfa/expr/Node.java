@@ -11,7 +11,11 @@ package dev.vigil.nfa.expr;
  * {@code LAST(v.f)}, the current event's field as the bare path.
  */
 abstract class Node implements ValueExpression {
+    private static final Node[] NO_CHILDREN = new Node[0];
+
     private final boolean readsMatch;
+    /** The operands, for explanations ({@link SeenValues}); evaluation reads its own fields. */
+    private final Node[] children;
 
     /** For nodes that read no variable themselves: reads the match iff a child does. */
     Node(Node... children) {
@@ -24,6 +28,12 @@ abstract class Node implements ValueExpression {
             reads |= child.readsMatch();
         }
         this.readsMatch = reads;
+        this.children = children.length == 0 ? NO_CHILDREN : children.clone();
+    }
+
+    /** The node's operands, in the order it prints them. */
+    final Node[] children() {
+        return children;
     }
 
     /** Whether evaluating this node reads any pattern variable's events from the {@link MatchView}. */

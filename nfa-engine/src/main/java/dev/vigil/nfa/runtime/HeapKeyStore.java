@@ -212,6 +212,37 @@ final class HeapKeyStore implements KeyStateStore {
         return capture;
     }
 
+    /**
+     * The states of this moment, in an array (the table may grow while the walk goes on); a state removed or evicted
+     * before its turn is skipped, one changed is seen as it is then.
+     */
+    @Override
+    public Census census() {
+        KeyState[] states = keys.toArray();
+        return new Census() {
+            private int next;
+
+            @Override
+            public boolean visit(Visitor visitor, int max) throws IOException {
+                int end = (int) Math.min(states.length, (long) next + max);
+                while (next < end) {
+                    KeyState state = states[next];
+                    states[next++] = null;
+                    if (!state.removed && state.partialMatches != null) {
+                        visitor.key(state);
+                    }
+                }
+                return next == states.length;
+            }
+
+            @Override
+            public void done() {
+                java.util.Arrays.fill(states, next, states.length, null);
+                next = states.length;
+            }
+        };
+    }
+
     private final class HeapCapture implements Capture {
         private final KeyState[] states;
         private final int id;

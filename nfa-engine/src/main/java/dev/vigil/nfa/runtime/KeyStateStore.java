@@ -82,6 +82,14 @@ interface KeyStateStore {
      */
     Capture capture(long lastIncarnation) throws IOException;
 
+    /**
+     * Starts a walk over every state, visited in slices between later engine calls ({@link Census#visit}), for
+     * counting what the keys hold: unlike a {@link #capture} it copies nothing before a change, so a state is seen as
+     * it is when visited (the heap store) or as it was at the start (the serialized store's scan). Any number at a
+     * time, started between two engine calls.
+     */
+    Census census();
+
     /** Before a restore: the most keys the table ever held, so the heap table can take the capacity it had. */
     void presize(int mostKeys);
 
@@ -97,6 +105,15 @@ interface KeyStateStore {
     /** Receives the states of a {@link Capture#visit}. */
     interface Visitor {
         void key(KeyState state) throws IOException;
+    }
+
+    /** A walk over a store's states; see {@link #census}. */
+    interface Census {
+        /** Hands up to {@code max} more states to {@code visitor}; true once every state has been handed over. */
+        boolean visit(Visitor visitor, int max) throws IOException;
+
+        /** Ends the walk, finished or not. */
+        void done();
     }
 
     /** A snapshot of a store's states being visited; see {@link #capture}. */

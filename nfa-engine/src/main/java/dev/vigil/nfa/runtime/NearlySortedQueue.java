@@ -62,6 +62,12 @@ final class NearlySortedQueue<T extends Comparable<? super T>> {
         outOfOrder.clear();
     }
 
+    /** Calls {@code each} with every element, in no particular order; takes time in the size. */
+    void forEach(java.util.function.Consumer<? super T> each) {
+        inOrder.forEach(each);
+        outOfOrder.forEach(each);
+    }
+
     /** Removes every element {@code gone} accepts, keeping the others in their order; takes time in the size. */
     void removeIf(java.util.function.Predicate<? super T> gone) {
         inOrder.removeIf(gone);

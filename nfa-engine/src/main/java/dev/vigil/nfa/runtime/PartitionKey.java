@@ -54,8 +54,32 @@ public final class PartitionKey {
         return Collections.unmodifiableList(values);
     }
 
+    /**
+     * The key as the engine holds it, from the key as users see it in alerts ({@link #external}): for a rule without
+     * {@code PARTITION BY} only null (the global key), for one field any value (null: the null key), for several a
+     * list of as many values.
+     *
+     * @throws IllegalArgumentException a key of another shape than {@code paths} makes
+     */
+    public static Object internal(List<List<String>> paths, Object key) {
+        if (paths.isEmpty()) {
+            if (key != null) {
+                throw new IllegalArgumentException("a rule without PARTITION BY has one key, null, not " + key);
+            }
+            return GLOBAL;
+        }
+        if (paths.size() == 1) {
+            return key == null ? NULL : key;
+        }
+        if (!(key instanceof List<?> values) || values.size() != paths.size()) {
+            throw new IllegalArgumentException("a key of PARTITION BY " + paths.size() + " fields is a list of "
+                    + paths.size() + " values, not " + key);
+        }
+        return Collections.unmodifiableList(new ArrayList<>(values));
+    }
+
     /** The key as users see it in alerts: null for the global key and for a null value. */
-    static Object external(Object key) {
+    public static Object external(Object key) {
         return key == GLOBAL || key == NULL ? null : key;
     }
 

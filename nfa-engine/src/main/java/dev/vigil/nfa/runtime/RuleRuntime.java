@@ -4,7 +4,9 @@ import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
+import dev.vigil.nfa.EventExplanation;
 import dev.vigil.nfa.EventTime;
+import dev.vigil.nfa.KeyInspection;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCounters;
 import dev.vigil.nfa.expr.EvaluationErrors;
@@ -12,6 +14,7 @@ import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.match.PartialMatches;
+import dev.vigil.nfa.match.RunInspector;
 import dev.vigil.nfa.program.RuleProgram;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +86,8 @@ public final class RuleRuntime implements MatchOutput {
     /** A fresh key state on which an arriving event is tried out; replaced once an event changed it. */
     private PartialMatches trial;
     private final TrialOutput trialOutput = new TrialOutput();
+    /** Made on the first question about the keys ({@link #inspect}, {@link #explain}, {@link #census}). */
+    private RunInspector inspector;
     long round;
     long arrivals;
     long watermark = Long.MIN_VALUE;
@@ -135,6 +140,58 @@ public final class RuleRuntime implements MatchOutput {
 
     public long watermark() {
         return watermark;
+    }
+
+    /**
+     * What the key holds now, {@code key} given as alerts show it ({@link PartitionKey#internal}); changes nothing.
+     * At most {@code maxRuns} partial matches with {@code maxEvents} events each and {@code maxWaiting} waiting
+     * events are listed. Between two engine calls.
+     */
+    public KeyInspection inspect(Object key, int maxRuns, int maxEvents, int maxWaiting) {
+        Object held = PartitionKey.internal(rule.partitionBy(), key);
+        return RuleInspector.inspect(this, inspector(), held, maxRuns, maxEvents, maxWaiting);
+    }
+
+    /**
+     * What {@code event} would find among the runs of its key, at most {@code maxRuns} of them; changes nothing.
+     * Between two engine calls.
+     *
+     * @param late whether the event is at or below its stream's watermark
+     * @throws IllegalArgumentException the event's key belongs to another engine's slice
+     */
+    public EventExplanation explain(Event event, boolean late, int maxRuns) {
+        if (!slice.owns(keyOf(event))) {
+            throw new IllegalArgumentException("the key of " + event + " belongs to another slice than " + slice);
+        }
+        return RuleInspector.explain(this, inspector(), event, late, maxRuns);
+    }
+
+    /** Starts counting the partial matches per NFA state over every key ({@link RuleCensus}). Between two calls. */
+    public RuleCensus census() {
+        return new RuleCensus(keys.census(), inspector(), program.nfa().states().size());
+    }
+
+    private RunInspector inspector() {
+        RunInspector made = inspector;
+        if (made == null) {
+            made = new RunInspector(program.nfa());
+            inspector = made;
+        }
+        return made;
+    }
+
+    /** The key of {@code event} as this runtime holds it. */
+    Object keyOf(Event event) {
+        return partitionKey.of(event);
+    }
+
+    /** A key state holding only the start run, as a key holding nothing would get. */
+    PartialMatches freshState() {
+        return matcher.newState();
+    }
+
+    SkippedEvents skipped() {
+        return skipped;
     }
 
     /** Reads the watermarks of {@code streamClocks}, the clocks of the rule's streams. */

@@ -261,6 +261,51 @@ final class SerializedKeyStore implements KeyStateStore {
         }
     }
 
+    /** The rule's keys in byte order, from a {@link KeyStore#scan} opened now: later writes do not reach them. */
+    @Override
+    public Census census() {
+        if (!live.isEmpty()) {
+            throw new IllegalStateException("census during an engine call: " + live.size() + " key states live");
+        }
+        KeyStore.Scan scan;
+        try {
+            scan = store.scan(prefix, nextPrefix);
+        } catch (UncheckedIOException e) {
+            throw failure("start counting the key states", e);
+        }
+        return new Census() {
+            private boolean closed;
+
+            @Override
+            public boolean visit(Visitor visitor, int max) throws IOException {
+                if (closed) {
+                    return true;
+                }
+                try {
+                    for (int n = 0; n < max; n++) {
+                        KeyStore.Entry next = scan.next();
+                        if (next == null) {
+                            done();
+                            return true;
+                        }
+                        visitor.key(toState(codec.decode(next.value())));
+                    }
+                } catch (UncheckedIOException e) {
+                    throw new IOException("cannot read the key states: " + e.getCause().getMessage(), e.getCause());
+                }
+                return false;
+            }
+
+            @Override
+            public void done() {
+                if (!closed) {
+                    closed = true;
+                    scan.close();
+                }
+            }
+        };
+    }
+
     private final class StoreCapture implements Capture {
         private final int size = SerializedKeyStore.this.size;
         private final Map<Object, long[]> numbers = new HashMap<>();

@@ -60,7 +60,7 @@ public final class ServerVerticle extends VerticleBase {
             .repeatable("severity");
     private static final QueryParameters EVENTS_QUERY = QueryParameters.of("source");
     private static final QueryParameters EVENT_SOCKET_QUERY = QueryParameters.of("source").onUpgrade("source");
-    private static final QueryParameters NFA_QUERY = QueryParameters.of("format");
+    private static final QueryParameters NFA_QUERY = QueryParameters.of("format", "counts");
 
     private final ServerConfig config;
     private final RuleRegistry registry;
@@ -236,7 +236,11 @@ public final class ServerVerticle extends VerticleBase {
         router.post("/v1/events").handler(EVENTS_QUERY).handler(events.post());
         router.get("/v1/producers/:id").handler(NO_QUERY).handler(new ProducersApi(vertx, ingest)::get);
         router.get("/v1/alerts/stream").handler(STREAM_QUERY).handler(ctx -> AlertStream.open(ctx, alerts, history));
-        router.get("/v1/rules/:name/nfa").handler(NFA_QUERY).handler(new NfaApi(registry)::get);
+        ShardQuestions questions = new ShardQuestions(vertx, ingest.shards());
+        router.get("/v1/rules/:name/nfa").handler(NFA_QUERY).handler(new NfaApi(registry, questions)::get);
+        router.get("/v1/rules/:name/keys/:key").handler(NO_QUERY).handler(new KeysApi(registry, questions)::get);
+        router.post("/v1/rules/:name/explain").handler(NO_QUERY)
+                .handler(new ExplainApi(vertx, registry, questions)::post);
         router.post("/v1/backtest").handler(NO_QUERY).handler(new BacktestApi(vertx, registry, config.dataDir(),
                 config.ruleTextLimitBytes(), config.ruleWork(), work)::post);
         router.get("/v1/openapi").handler(NO_QUERY).handler(OpenApi.load()::serve);

@@ -1,6 +1,7 @@
 /**
  * The HTTP shell: {@link dev.vigil.server.http.ServerVerticle} holds the routes, one per line; the {@code *Api}
- * classes translate requests into registry, sequencer, log and checkpoint calls; every request first meets the
+ * classes translate requests into registry, sequencer, log and checkpoint calls, and questions about keys into
+ * questions to the shards ({@link dev.vigil.server.http.ShardQuestions}); every request first meets the
  * strict-protocol checks ({@link dev.vigil.server.http.StrictRequests}), the cross-site guard
  * ({@link dev.vigil.server.http.CrossSiteGuard}) and the {@link dev.vigil.server.http.Authenticator}, and each route
  * its query check ({@link dev.vigil.server.http.QueryParameters}); errors answer as JSON problems

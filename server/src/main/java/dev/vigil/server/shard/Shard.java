@@ -8,17 +8,22 @@ import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.LateEvent;
+import dev.vigil.nfa.StateCensus;
 import dev.vigil.server.agent.ParkingIdle;
 import dev.vigil.server.config.FatalErrors;
 import dev.vigil.wire.InputLine;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -54,10 +59,19 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * the metrics). An event over the engine's work bound is logged, at most once per {@link #LOG_EVERY_NANOS}, with
  * the rule and key, which a stuck report names too.
  *
- * <p>Duty cycle. {@link #doWork} runs the commands queued, a slice of the snapshot being written, the eviction report
- * and the counters when due by its clock, and returns the work done; with none, the thread spins briefly, then
- * parks until the sequencer queues the next command ({@link ParkingIdle}); while a snapshot is being written it
- * does not park. Tests run the same cycle without the thread and with a clock of their own.
+ * <p>Questions. Another thread may ask about the keys ({@link #ask}: a key's partial matches, what an event would
+ * find, the partial matches per NFA state) through a second bounded queue, so that questions never take the room the
+ * sequencer counted on in the command queue. A question is answered on the shard's thread once every command queued
+ * before it is handled (the shard counts the commands submitted and handled), so a client that posted events and
+ * then asks sees them; the engine answers without changing anything. A count over every key (a census) goes on in
+ * slices between command batches, like a snapshot, and is answered when complete; at most {@link #MAX_CENSUSES} are
+ * counted at once. At most {@link #MAX_QUESTIONS} questions are unanswered at a time (queued, waiting for earlier
+ * commands, or being counted); beyond, {@link #ask} refuses and the caller says busy.
+ *
+ * <p>Duty cycle. {@link #doWork} runs the commands queued, the questions due, a slice of the snapshot being written
+ * and of the censuses, the eviction report and the counters when due by its clock, and returns the work done; with none, the thread spins briefly, then
+ * parks until the sequencer queues the next command or someone asks ({@link ParkingIdle}); while a snapshot or a
+ * census is being written it does not park. Tests run the same cycle without the thread and with a clock of their own.
  *
  * <p><b>Thread-safe</b> at its public surface ({@link #submit}, {@link #stop}, counters); the engine inside is
  * confined to the shard thread (or the one thread that calls {@link #doWork} when the shard is not started).
@@ -85,6 +99,16 @@ public final class Shard implements Agent {
     /** Evicted keys are logged at once, then at most this often: a flood of keys evicts one per new key. */
     static final long EVICTION_REPORT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    /** Questions ({@link ShardQuery}) waiting to be answered at most: beyond, {@link #ask} refuses. */
+    public static final int MAX_QUESTIONS = 64;
+    /**
+     * Censuses counted at once at most (each holds the key list of its rule, or a RocksDB iterator); more wait among
+     * the questions.
+     */
+    static final int MAX_CENSUSES = 4;
+    /** Keys a census counts between two looks at the clock. */
+    static final int CENSUS_KEYS_PER_STEP = 256;
+
     /** Lines of a batch between two looks at the clock (for publishing the counters in a long batch). */
     static final int LINES_BETWEEN_CLOCK_READS = 256;
     /** The least time between two log lines about events over the work bound. */
@@ -99,6 +123,24 @@ public final class Shard implements Agent {
     /** The commands the queue may hold (the Agrona queue's own capacity is the next power of two). */
     private final int capacity;
     private final ParkingIdle idle;
+    /** Questions asked, each with the number of commands submitted before it. */
+    private final ManyToOneConcurrentArrayQueue<Asked> questions = new ManyToOneConcurrentArrayQueue<>(MAX_QUESTIONS);
+    /** Commands {@link #submit}ted so far (any thread). */
+    private final AtomicLong submitted = new AtomicLong();
+    /** Commands handled so far (shard thread only): a question waits until it reaches its {@link Asked#after}. */
+    private long commandsHandled;
+    /** Questions taken from the queue that wait for commands submitted before them (shard thread only). */
+    private final ArrayDeque<Asked> askedEarly = new ArrayDeque<>();
+    /** Takes a question out of the queue (made once: a duty cycle allocates nothing when nobody asks). */
+    private final java.util.function.Consumer<Asked> takeQuestion = askedEarly::add;
+    /** Censuses being counted, with the questions they answer (shard thread only). */
+    private final List<Counting> censuses = new ArrayList<>();
+    /** Questions asked and not answered yet: queued, waiting for earlier commands, or being counted (any thread). */
+    private final AtomicInteger unanswered = new AtomicInteger();
+    /** Questions refused because {@link #MAX_QUESTIONS} were unanswered already (any thread). */
+    private final AtomicLong refusedQuestions = new AtomicLong();
+    /** Set once the shard has stopped: a question asked then fails at once. */
+    private volatile boolean stopped;
     private AgentRunner runner;
     private final Engine engine;
     private final AlertSink alerts;
@@ -165,7 +207,8 @@ public final class Shard implements Agent {
         this.stuckNanos = stuckNanos;
         this.capacity = queueCapacity;
         this.commands = new ManyToOneConcurrentArrayQueue<>(Math.max(2, queueCapacity));
-        this.idle = new ParkingIdle(() -> !commands.isEmpty(), () -> SNAPSHOT_EVERY_NANOS);
+        this.idle = new ParkingIdle(() -> !commands.isEmpty() || !questions.isEmpty(),
+                () -> SNAPSHOT_EVERY_NANOS);
         this.alerts = alerts;
         this.engine = engines.create(new EngineListener() {
             @Override
@@ -214,7 +257,27 @@ public final class Shard implements Agent {
             queuedLines.addAndGet(-lines);
             return false;
         }
+        submitted.incrementAndGet();
         idle.wake();
+        return true;
+    }
+
+    /**
+     * Asks a question about the shard's keys without blocking; it is answered on the shard's thread after every
+     * command submitted before it. False when {@link #MAX_QUESTIONS} are unanswered already (the caller answers
+     * busy); a
+     * question asked of a stopped shard fails at once.
+     */
+    public boolean ask(ShardQuery query) {
+        if (unanswered.incrementAndGet() > MAX_QUESTIONS || !questions.offer(new Asked(query, submitted.get()))) {
+            unanswered.decrementAndGet();
+            refusedQuestions.incrementAndGet();
+            return false;
+        }
+        idle.wake();
+        if (stopped) {   // the shard may have drained its questions for the last time before this one came
+            query.fail(new IllegalStateException("shard " + id + " has stopped"));
+        }
         return true;
     }
 
@@ -308,6 +371,10 @@ public final class Shard implements Agent {
                 "How long the shard has been on the command it is handling (0 between commands)");
         gauge(registry, "vigil.shard.stuck", stuck -> stuck.stuckReason() == null ? 0 : 1,
                 "1 while the shard has been on one command longer than stuckShardAfter (then /ready answers 503), else 0");
+        FunctionCounter.builder("vigil.shard.questions.refused", refusedQuestions, AtomicLong::get)
+                .description("Questions about keys (GET /v1/rules/{name}/keys, explain, nfa counts) refused with 503 "
+                        + "because " + MAX_QUESTIONS + " were unanswered by the shard already")
+                .tag("shard", Integer.toString(id)).register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, ToDoubleFunction<Shard> value, String description) {
@@ -338,6 +405,8 @@ public final class Shard implements Agent {
                 if (command instanceof ShardCommand.Stop) {
                     cycleBatch.clear();
                     stopSnapshot();
+                    stopped = true;
+                    failQuestions(new IllegalStateException("shard " + id + " stopped before answering"));
                     counters = engine.counters();
                     engine.close();   // frees the RocksDB state, if any
                     throw new AgentTerminationException("shard " + id + " stopped");
@@ -348,15 +417,22 @@ public final class Shard implements Agent {
                 commandStartedNanos = IDLE;
                 currentCommand = null;
                 handled++;
+                commandsHandled++;
             }
             cycleBatch.clear();
             changedSinceCounters = true;
         }
-        if (snapshot != null) {
-            // Half as long as the batches just handled took, within bounds: the snapshot gets a third of a busy
-            // shard's time, and no slice stops the events for long.
-            long cycle = System.nanoTime() - cycleStarted;
-            continueSnapshot(Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, cycle / 2)));
+        int asked = questions.isEmpty() && askedEarly.isEmpty() ? 0 : answerQuestions();
+        if (snapshot != null || !censuses.isEmpty()) {
+            // Half as long as the batches just handled took, within bounds: the snapshot (and the censuses) get a
+            // third of a busy shard's time, and no slice stops the events for long.
+            long slice = Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, (System.nanoTime() - cycleStarted) / 2));
+            if (snapshot != null) {
+                continueSnapshot(slice);
+            }
+            if (!censuses.isEmpty()) {
+                continueCensuses(slice);
+            }
         }
         long now = nanoClock.getAsLong();
         if (!evictedSinceReport.isEmpty()) {
@@ -367,8 +443,111 @@ public final class Shard implements Agent {
             publishCounters(now);
             changedSinceCounters = false;
         }
-        return snapshot == null ? handled : handled + 1;
+        int ongoing = (snapshot == null ? 0 : 1) + (censuses.isEmpty() ? 0 : 1);
+        return handled + asked + ongoing;
     }
+
+    /**
+     * Answers the questions whose earlier commands are all handled, in the order asked; returns how many were
+     * answered or started (a census is answered later).
+     */
+    private int answerQuestions() {
+        questions.drain(takeQuestion);
+        int answered = 0;
+        for (Iterator<Asked> waiting = askedEarly.iterator(); waiting.hasNext(); ) {
+            Asked next = waiting.next();
+            if (next.after() > commandsHandled) {
+                continue;   // a command submitted before it is still queued
+            }
+            if (next.query() instanceof ShardQuery.Census && censuses.size() >= MAX_CENSUSES) {
+                continue;   // starts when a census being counted ends
+            }
+            waiting.remove();
+            answer(next.query());
+            answered++;
+        }
+        return answered;
+    }
+
+    private void answer(ShardQuery query) {
+        boolean counting = false;
+        try {
+            if (query instanceof ShardQuery.Inspect inspect) {
+                inspect.answer().complete(engine.inspect(inspect.rule(), inspect.key(), inspect.maxPartialMatches(),
+                        inspect.maxEvents(), inspect.maxWaiting()));
+            } else if (query instanceof ShardQuery.Explain explain) {
+                explain.answer().complete(engine.explain(explain.rule(), explain.event(), explain.maxRuns()));
+            } else if (query instanceof ShardQuery.Census census) {
+                StateCensus started = engine.census(census.rule());
+                if (started == null) {
+                    census.answer().complete(null);
+                } else {
+                    censuses.add(new Counting(started, census));
+                    counting = true;   // answered when complete
+                }
+            } else {
+                throw new AssertionError(query);
+            }
+        } catch (RuntimeException failed) {
+            LOG.warn("shard {}: cannot answer {}: {}", id, query.getClass().getSimpleName(), failed.toString());
+            query.fail(failed);
+        }
+        if (!counting) {
+            unanswered.decrementAndGet();
+        }
+    }
+
+    /** Counts the censuses' keys for about {@code budgetNanos}, one after the other; answers those complete. */
+    private void continueCensuses(long budgetNanos) {
+        long started = System.nanoTime();
+        for (Iterator<Counting> open = censuses.iterator(); open.hasNext(); ) {
+            Counting counting = open.next();
+            boolean done;
+            try {
+                do {
+                    done = counting.census().count(CENSUS_KEYS_PER_STEP);
+                } while (!done && System.nanoTime() - started < budgetNanos);
+            } catch (RuntimeException failed) {
+                LOG.warn("shard {}: cannot count the partial matches of rule {}: {}", id,
+                        counting.census().rule(), failed.toString());
+                counting.census().close();
+                counting.query().fail(failed);
+                unanswered.decrementAndGet();
+                open.remove();
+                continue;
+            }
+            if (!done) {
+                return;
+            }
+            open.remove();
+            StateCensus census = counting.census();
+            counting.query().answer().complete(new ShardQuery.Counted(census.rule(), census.version(),
+                    census.partialMatchesByState(), census.keysCounted()));
+            unanswered.decrementAndGet();
+        }
+    }
+
+    /** Fails every question not answered yet and every census being counted: the shard stops. */
+    private void failQuestions(Exception why) {
+        questions.drain(takeQuestion);
+        for (Asked asked : askedEarly) {
+            asked.query().fail(why);
+            unanswered.decrementAndGet();
+        }
+        askedEarly.clear();
+        for (Counting counting : censuses) {
+            counting.census().close();
+            counting.query().fail(why);
+            unanswered.decrementAndGet();
+        }
+        censuses.clear();
+    }
+
+    /** A question and the number of commands submitted before it was asked. */
+    private record Asked(ShardQuery query, long after) {}
+
+    /** A census being counted and the question it answers. */
+    private record Counting(StateCensus census, ShardQuery.Census query) {}
 
     /** Says a failure of the duty cycle itself (a command's own failure is {@link #handle}'s); not the stop. */
     private void report(Throwable failure) {
