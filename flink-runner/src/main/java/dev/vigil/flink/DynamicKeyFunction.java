@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * the rules; subtask 0 logs what each change did, or why it was refused.
  *
  * <p>An event at or below the current watermark is late: it goes, once, to the {@link VigilCep#LATE} side output as
- * the JSON line {@code vigil run --late} writes, and no further. Events of streams no rule reads are counted
- * ({@code vigilUnroutedEvents}) and dropped, as the engine does.
+ * the JSON line {@code vigil run --late} writes, and no further. In processing time nothing is late. Events of
+ * streams no rule reads are counted ({@code vigilUnroutedEvents}) and dropped, as the engine does.
  */
 public final class DynamicKeyFunction
         extends BroadcastProcessFunction<Event, Tuple2<String, String>, Tuple4<String, String, Long, Event>>
@@ -44,6 +44,8 @@ public final class DynamicKeyFunction
     private static final Logger LOG = LoggerFactory.getLogger(DynamicKeyFunction.class);
 
     private final VigilRules rules;
+    /** In processing time nothing is late. */
+    private transient boolean processingTime;
     private transient LiveRules live;
     /** Per spec, the key's field paths. */
     private transient Map<String, List<List<String>>> specs;
@@ -62,6 +64,7 @@ public final class DynamicKeyFunction
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         live = LiveRules.restored(rules, context);
+        processingTime = rules.processingTime();
         route();
     }
 
@@ -106,7 +109,7 @@ public final class DynamicKeyFunction
             return;
         }
         long watermark = context.currentWatermark();
-        if (event.timestamp() <= watermark) {
+        if (event.timestamp() <= watermark && !processingTime) {
             late.inc();
             context.output(VigilCep.LATE, lateJson(event, watermark));
             return;
