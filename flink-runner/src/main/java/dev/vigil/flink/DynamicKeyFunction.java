@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * the rules; subtask 0 logs what each change did, or why it was refused.
  *
  * <p>An event at or below the current watermark is late: it goes, once, to the {@link VigilCep#LATE} side output as
- * the JSON line {@code vigil run --late} writes, and no further. Events of streams no rule reads are counted
- * ({@code vigilUnroutedEvents}) and dropped, as the engine does.
+ * the JSON line {@code vigil run --late} writes, and no further. In processing time nothing is late. Events of
+ * streams no rule reads are counted ({@code vigilUnroutedEvents}) and dropped, as the engine does.
  */
 public final class DynamicKeyFunction
         extends BroadcastProcessFunction<Event, Tuple2<String, String>, Tuple4<String, String, Long, Event>>
@@ -44,11 +44,11 @@ public final class DynamicKeyFunction
     private static final Logger LOG = LoggerFactory.getLogger(DynamicKeyFunction.class);
 
     private final VigilRules rules;
+    /** In processing time nothing is late. */
+    private transient boolean processingTime;
     private transient LiveRules live;
-    /** Per spec, the key's field paths. */
-    private transient Map<String, List<List<String>>> specs;
-    /** Per stream, the specs of the rules reading it. */
-    private transient Map<String, String[]> routes;
+    /** Per stream, the specs of the rules reading it, with their field paths. */
+    private transient Map<String, Spec[]> routes;
     /** The live rules' generation, boxed once per change rather than once per event. */
     private transient Long generation;
     private transient Counter unrouted;
@@ -62,6 +62,7 @@ public final class DynamicKeyFunction
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         live = LiveRules.restored(rules, context);
+        processingTime = rules.processingTime();
         route();
     }
 
@@ -78,42 +79,53 @@ public final class DynamicKeyFunction
         refusedChanges = getRuntimeContext().getMetricGroup().counter("vigilRuleChangesRefused");
     }
 
+    /** A {@code PARTITION BY} spec: its text (the keyed operator's key's first half) and its field paths. */
+    private record Spec(String text, List<List<String>> paths) {}
+
     /** Routes by the live rules. */
     private void route() {
         generation = live.generation();
-        specs = new HashMap<>();
-        Map<String, List<String>> readers = new HashMap<>();
+        Map<String, List<Spec>> readers = new HashMap<>();
         for (CompiledRule rule : live.rules()) {
-            String spec = LiveRules.spec(rule);
-            specs.put(spec, rule.partitionBy());
+            Spec spec = new Spec(LiveRules.spec(rule), rule.partitionBy());
             for (String stream : rule.streams()) {
-                List<String> specsOfStream = readers.computeIfAbsent(stream, s -> new ArrayList<>());
+                List<Spec> specsOfStream = readers.computeIfAbsent(stream, s -> new ArrayList<>());
                 if (!specsOfStream.contains(spec)) {
                     specsOfStream.add(spec);
                 }
             }
         }
         routes = new HashMap<>();
-        readers.forEach((stream, specsOfStream) -> routes.put(stream, specsOfStream.toArray(new String[0])));
+        readers.forEach((stream, specsOfStream) -> routes.put(stream, specsOfStream.toArray(new Spec[0])));
     }
 
     @Override
     public void processElement(Event event, ReadOnlyContext context,
             Collector<Tuple4<String, String, Long, Event>> out) {
-        String[] route = routes.get(event.stream());
+        String lateLine = route(event, context.currentWatermark(), out);
+        if (lateLine != null) {
+            context.output(VigilCep.LATE, lateLine);
+        }
+    }
+
+    /**
+     * Sends {@code event} to {@code out} once per spec of the rules reading its stream, unless it is late for
+     * {@code watermark}: then returns its late-event line, for the caller's {@link VigilCep#LATE} output (else null).
+     */
+    String route(Event event, long watermark, Collector<Tuple4<String, String, Long, Event>> out) {
+        Spec[] route = routes.get(event.stream());
         if (route == null) {
             unrouted.inc();
-            return;
+            return null;
         }
-        long watermark = context.currentWatermark();
-        if (event.timestamp() <= watermark) {
+        if (event.timestamp() <= watermark && !processingTime) {
             late.inc();
-            context.output(VigilCep.LATE, lateJson(event, watermark));
-            return;
+            return lateJson(event, watermark);
         }
-        for (String spec : route) {
-            out.collect(Tuple4.of(spec, keyText(specs.get(spec), event), generation, event));
+        for (Spec spec : route) {
+            out.collect(Tuple4.of(spec.text(), keyText(spec.paths(), event), generation, event));
         }
+        return null;
     }
 
     @Override
@@ -144,18 +156,37 @@ public final class DynamicKeyFunction
                 + " watermark " + watermark + " (stream '" + event.stream() + "')");
     }
 
-    /** The key of {@code event} under {@code spec} as text: injective on the engine's keys of one spec. */
+    /**
+     * The key of {@code event} under {@code spec} as text: injective on the engine's keys of one spec. The JSON text
+     * of the key's value (of an array of them for several fields), written here for the common keys (a string of
+     * printable ASCII without quotes or backslashes, an integer), by the JSON codec otherwise.
+     */
     static String keyText(List<List<String>> spec, Event event) {
         if (spec.isEmpty()) {
             return "";
         }
         if (spec.size() == 1) {
-            return JsonCodec.value(event.field(spec.get(0)));
+            Object value = event.field(spec.get(0));
+            if (value instanceof String text && plain(text)) {
+                return '"' + text + '"';
+            }
+            return value instanceof Long number ? number.toString() : JsonCodec.value(value);
         }
         List<Object> values = new ArrayList<>(spec.size());
         for (List<String> path : spec) {
             values.add(event.field(path));
         }
         return JsonCodec.value(values);
+    }
+
+    /** Whether the JSON text of {@code text} is the text in quotes: no character JSON escapes, all ASCII. */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 }

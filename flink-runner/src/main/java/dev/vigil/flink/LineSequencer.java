@@ -31,6 +31,10 @@ import org.apache.flink.util.OutputTag;
  * ({@link NdjsonLines}) go to {@link #PROBLEMS} as {@code vigil run} reports them
  * ({@code line N: reason (line skipped)}).
  *
+ * <p>In processing time ({@link VigilRules#withTimeMode}) nothing is late and watermark lines mean nothing, as in
+ * {@code vigil run --time processing}: an event needs no timestamp, and one without is stamped with the wall clock
+ * as it is read.
+ *
  * <p>The line count and the clocks are operator state: a job restored from a checkpoint goes on numbering and
  * deciding lateness where the checkpoint left off (the file source restores its position with it).
  */
@@ -44,6 +48,7 @@ public final class LineSequencer extends ProcessFunction<Tuple2<String, Boolean>
     private final VigilRules rules;
     /** How a line longer than the input's bound is reported ({@link NdjsonLines}). */
     private final String tooLong;
+    private transient boolean processingTime;
     private transient EventDecoder decoder;
     private transient StreamClocks clocks;
     /** The streams the rules read: those with a clock. */
@@ -65,7 +70,8 @@ public final class LineSequencer extends ProcessFunction<Tuple2<String, Boolean>
         clockState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("vigil-clocks",
                 Types.TUPLE(Types.STRING, Types.LONG, Types.LONG)));
         VigilRules.Compiled compiled = rules.compile();
-        decoder = compiled.decoder();
+        processingTime = rules.processingTime();
+        decoder = compiled.decoder(!processingTime);
         clocks = StreamClocks.of(compiled.rules(), rules.engineConfig());
         streams = List.copyOf(rules.streamDelaysMs().keySet());
         line = 0;
@@ -105,7 +111,14 @@ public final class LineSequencer extends ProcessFunction<Tuple2<String, Boolean>
             return;
         }
         InputLine parsed = InputLine.parse(text.f0, line, decoder);
-        if (parsed instanceof InputLine.EventLine eventLine) {
+        if (parsed instanceof InputLine.EventLine eventLine && processingTime) {
+            Event event = eventLine.event();
+            if (event.timestamp() == Long.MIN_VALUE) {   // no timestamp: stamped on arrival, as vigil run does
+                event = new Event(event.stream(), System.currentTimeMillis(), event.sequence(), event.identity(),
+                        event.fields());
+            }
+            out.collect(event);
+        } else if (parsed instanceof InputLine.EventLine eventLine) {
             Event event = eventLine.event();
             Offer offer = clocks.offer(event);
             if (offer == Offer.LATE) {
@@ -114,7 +127,7 @@ public final class LineSequencer extends ProcessFunction<Tuple2<String, Boolean>
             } else if (offer == Offer.ACCEPTED) {
                 out.collect(event);
             }
-        } else if (parsed instanceof InputLine.WatermarkLine watermark) {
+        } else if (parsed instanceof InputLine.WatermarkLine watermark && !processingTime) {
             if (watermark.stream() == null) {
                 clocks.advanceWatermark(watermark.timestamp());
             } else {

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -64,6 +65,15 @@ import org.slf4j.LoggerFactory;
  * not applied yet waits for them (looking again every GENERATION_RETRY_MS), so that a rule deployed with a new
  * PARTITION BY misses none of the events routed to it.
  *
+ * Processing time (VigilRules.withTimeMode): nothing waits for a watermark. An event is matched on arrival, at the
+ * subtask's processing time (KeyedRule.processAt: the engine's sequence in processing time), and each rule's next
+ * deadline is a processing-time timer, at which the key is visited without events. An event routed under rule
+ * changes this subtask has not applied yet is held (in the waiting map, under HELD, in arrival order; so are the
+ * key's later events, to keep its order) and matched once the changes are here. At the end of the events (a bounded
+ * input, or a stop with --drain) every key's deadlines are visited at once (endOfEvents, from MatchOperator), as
+ * vigil run --time processing fires every timer at the end of its input: Flink drops the processing-time timers of
+ * a finished input.
+ *
  * Matches go to the main output and timeouts to VigilCep.TIMEOUTS, as the JSON the server and vigil run write
  * (JsonCodec.alert). An event at or below the watermark cannot come after DynamicKeyFunction's check; if one does,
  * it goes to VigilCep.LATE rather than being lost.
@@ -84,6 +94,8 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     static final long GENERATION_RETRY_MS = 50;
     static final MapStateDescriptor<Long, List<Event>> WAITING = new MapStateDescriptor<>("vigil-waiting",
             Types.LONG, new ListTypeInfo<>(EventTypeInfo.INSTANCE));
+    /** Processing time: the waiting map's key of the events held for rule changes, in arrival order. */
+    static final long HELD = Long.MIN_VALUE;
     static final MapStateDescriptor<String, byte[]> MATCHES = new MapStateDescriptor<>("vigil-matches",
             Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
@@ -102,6 +114,10 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
      */
     private transient boolean routedAhead;
     private transient List<Alert> alerts;
+    /** Whether events are matched on arrival, with processing-time timers (VigilRules.withTimeMode). */
+    private transient boolean processingTime;
+    /** Processing time: the latest time given to the rules, so that a clock set back moves none back. */
+    private transient long now;
     private transient Counter matchCount;
     private transient Counter timeoutCount;
     private transient Counter droppedOnReplace;
@@ -127,6 +143,7 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     @Override
     public void open(OpenContext context) {
         alerts = new ArrayList<>();
+        processingTime = rules.processingTime();
         listener = new EngineListener() {
             @Override
             public void onAlert(Alert alert) {
@@ -171,6 +188,14 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     public void processElement(Tuple4<String, String, Long, Event> keyed, ReadOnlyContext context,
             Collector<String> out) throws Exception {
         Event event = keyed.f3;
+        if (processingTime) {
+            if (keyed.f2 > live.generation() || routedAhead && routedUnder.value() != null) {
+                hold(keyed, context);
+            } else {
+                visitNow(List.of(event), context, out);
+            }
+            return;
+        }
         long watermark = context.timerService().currentWatermark();
         if (event.timestamp() <= watermark) {
             context.output(VigilCep.LATE, DynamicKeyFunction.lateJson(event, watermark));
@@ -231,8 +256,106 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         build();
     }
 
+    /**
+     * Processing time: holds an event routed under rule changes this subtask has not applied yet (and any later
+     * event of the key) until they are here.
+     */
+    private void hold(Tuple4<String, String, Long, Event> keyed, ReadOnlyContext context) throws Exception {
+        List<Event> held = waiting.get(HELD);
+        held = held == null ? new ArrayList<>(2) : held;
+        held.add(keyed.f3);
+        waiting.put(HELD, held);
+        routedAhead = true;
+        Long routed = routedUnder.value();
+        if (routed == null || routed < keyed.f2) {
+            routedUnder.update(keyed.f2);
+        }
+        context.timerService().registerProcessingTimeTimer(
+                context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
+    }
+
+    /** Processing time: the key's rules get {@code arrived} (or a deadline came), at the processing time now. */
+    private void visitNow(List<Event> arrived, ReadOnlyContext context, Collector<String> out) throws Exception {
+        now = Math.max(now, context.timerService().currentProcessingTime());
+        visit(arrived, now, context, out);
+    }
+
+    /**
+     * Visits the key's rules at {@code time} with {@code events}: those the watermark {@code time} released, in
+     * event time, each processed at {@code time} on arrival in processing time (none: a deadline came). Each rule's
+     * next deadline becomes a timer of the time mode's.
+     */
+    private void visit(List<Event> events, long time, ReadOnlyContext context, Collector<String> out)
+            throws Exception {
+        List<KeyedRule> specRules = rulesBySpec.get(context.getCurrentKey().f0);
+        if (specRules == null) {
+            return;   // no live rule has this spec (deleted, or replaced by one keyed otherwise)
+        }
+        for (KeyedRule rule : specRules) {
+            String name = rule.rule().name();
+            List<Event> own = ownEvents(rule.rule(), events);
+            byte[] before = matches.get(name);
+            if (before == null && own.isEmpty()) {
+                continue;
+            }
+            byte[] after = before;
+            if (!processingTime || own.isEmpty()) {
+                after = rule.advance(before, own, time);
+            } else {
+                for (Event event : own) {
+                    after = rule.processAt(after, event, time);
+                }
+            }
+            store(name, before, after);
+            long deadline = rule.nextDeadline();
+            if (deadline != Long.MAX_VALUE && processingTime) {
+                context.timerService().registerProcessingTimeTimer(deadline);
+            } else if (deadline != Long.MAX_VALUE) {
+                context.timerService().registerEventTimeTimer(deadline);
+            }
+            emit(context, out);
+        }
+    }
+
+    /**
+     * Processing time, at the end of the events: visits the key's rules at the end of time, so that every deadline
+     * comes (as {@code vigil run --time processing} fires every timer at the end of its input), and hands what they
+     * report to {@code matchesOut} and {@code timeoutsOut}. The keyed state's current key is the key's.
+     */
+    void endOfEvents(Tuple2<String, String> key, MapState<String, byte[]> keyMatches, Consumer<String> matchesOut,
+            Consumer<String> timeoutsOut) throws Exception {
+        List<KeyedRule> specRules = rulesBySpec.get(key.f0);
+        if (specRules == null) {
+            return;
+        }
+        for (KeyedRule rule : specRules) {
+            String name = rule.rule().name();
+            byte[] before = keyMatches.get(name);
+            if (before != null) {
+                rule.advance(before, List.of(), Long.MAX_VALUE);
+                keyMatches.remove(name);
+            }
+        }
+        emit(matchesOut, timeoutsOut);
+    }
+
+    /** Keeps the state a visit left: none when the rule holds nothing for the key, unchanged when it is the same. */
+    private void store(String name, byte[] before, byte[] after) throws Exception {
+        if (after == null) {
+            if (before != null) {
+                matches.remove(name);
+            }
+        } else if (after != before) {
+            matches.put(name, after);
+        }
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<String> out) throws Exception {
+        if (processingTime) {
+            onProcessingTimeTimer(context, out);
+            return;
+        }
         long watermark = context.timerService().currentWatermark();
         if (routedAhead) {
             Long routed = routedUnder.value();
@@ -245,31 +368,29 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
                 routedUnder.clear();
             }
         }
-        List<Event> released = release(watermark);
-        List<KeyedRule> specRules = rulesBySpec.get(context.getCurrentKey().f0);
-        if (specRules == null) {
-            return;   // no live rule has this spec (deleted, or replaced by one keyed otherwise)
-        }
-        for (KeyedRule rule : specRules) {
-            String name = rule.rule().name();
-            List<Event> own = ownEvents(rule.rule(), released);
-            byte[] before = matches.get(name);
-            if (before == null && own.isEmpty()) {
-                continue;
-            }
-            byte[] after = rule.advance(before, own, watermark);
-            if (after == null) {
-                if (before != null) {
-                    matches.remove(name);
+        visit(release(watermark), watermark, context, out);
+    }
+
+    /**
+     * Processing time: a deadline of the key's rules, or a look at whether the changes its held events were routed
+     * under are here (then they are matched, before the deadlines).
+     */
+    private void onProcessingTimeTimer(OnTimerContext context, Collector<String> out) throws Exception {
+        List<Event> held = List.of();
+        if (routedAhead) {
+            Long routed = routedUnder.value();
+            if (routed != null) {
+                if (routed > live.generation()) {   // deadlines wait with the events: the key's order holds
+                    context.timerService().registerProcessingTimeTimer(
+                            context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
+                    return;
                 }
-            } else if (after != before) {
-                matches.put(name, after);
+                routedUnder.clear();
+                held = waiting.get(HELD);
+                waiting.remove(HELD);
             }
-            if (rule.nextDeadline() != Long.MAX_VALUE) {
-                context.timerService().registerEventTimeTimer(rule.nextDeadline());
-            }
-            emit(context, out);
         }
+        visitNow(held == null ? List.of() : held, context, out);
     }
 
     /** Takes the waiting events at or below {@code watermark} out of the waiting map, in release order. */
@@ -326,14 +447,21 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         return sum;
     }
 
-    private void emit(OnTimerContext context, Collector<String> out) {
+    private void emit(ReadOnlyContext context, Collector<String> out) {
+        if (!alerts.isEmpty()) {
+            emit(out::collect, json -> context.output(VigilCep.TIMEOUTS, json));
+        }
+    }
+
+    /** Hands the alerts the rules reported to {@code matchesOut} and {@code timeoutsOut}, and counts them. */
+    private void emit(Consumer<String> matchesOut, Consumer<String> timeoutsOut) {
         for (Alert alert : alerts) {
             if (alert.kind() == Alert.Kind.MATCH) {
                 matchCount.inc();
-                out.collect(JsonCodec.alert(alert));
+                matchesOut.accept(JsonCodec.alert(alert));
             } else {
                 timeoutCount.inc();
-                context.output(VigilCep.TIMEOUTS, JsonCodec.alert(alert));
+                timeoutsOut.accept(JsonCodec.alert(alert));
             }
         }
         alerts.clear();

@@ -4,6 +4,10 @@ import dev.vigil.nfa.Event;
 import java.util.List;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -36,11 +40,32 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * alone (see the design comment above).
  */
 final class MatchOperator extends CoBroadcastWithKeyedOperator<Tuple2<String, String>,
-        Tuple4<String, String, Long, Event>, Tuple2<String, String>, String> {
+        Tuple4<String, String, Long, Event>, Tuple2<String, String>, String> implements BoundedMultiInput {
     private static final long serialVersionUID = 1L;
+
+    private final boolean processingTime;
 
     MatchOperator(VigilRules rules) {
         super(new MatchFunction(rules), List.of(LiveRules.STATE, LiveRules.GENERATION));
+        this.processingTime = rules.processingTime();
+    }
+
+    /**
+     * The end of the events (input 1): in processing time, every key's deadlines come now, as in {@code vigil run
+     * --time processing} (Flink would drop the pending processing-time timers); in event time the watermark of +inf
+     * that ends the input has fired them.
+     */
+    @Override
+    public void endInput(int inputId) throws Exception {
+        if (inputId != 1 || !processingTime) {
+            return;
+        }
+        MatchFunction function = (MatchFunction) userFunction;
+        KeyedStateBackend<Tuple2<String, String>> keys = getKeyedStateBackend();
+        keys.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, MatchFunction.MATCHES,
+                (key, keyMatches) -> function.endOfEvents(key, keyMatches,
+                        json -> output.collect(new StreamRecord<>(json)),
+                        json -> output.collect(VigilCep.TIMEOUTS, new StreamRecord<>(json))));
     }
 
     @Override

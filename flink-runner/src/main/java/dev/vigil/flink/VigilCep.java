@@ -68,7 +68,12 @@ public final class VigilCep {
                 .uid("vigil-no-rule-changes").setParallelism(1)
                 .filter(change -> false).name("vigil-no-rule-changes").uid("vigil-no-rule-changes-filter")
                 .setParallelism(1);
-        return process(events, rules, none);
+        // no rule changes to route by: the fan-out on one input, chained to the events' operator
+        SingleOutputStreamOperator<Tuple4<String, String, Long, Event>> keyed = events
+                .transform("vigil-fan-out", KEYED_EVENT, new FixedFanOutOperator(rules))
+                .setParallelism(events.getParallelism())
+                .uid("vigil-fan-out");
+        return match(keyed, rules, none);
     }
 
     /**
@@ -92,9 +97,15 @@ public final class VigilCep {
                 .transform("vigil-fan-out", KEYED_EVENT, new FanOutOperator(rules))
                 .setParallelism(events.getParallelism())
                 .uid("vigil-fan-out");
+        return match(keyed, rules, changes);
+    }
+
+    /** The keyed operator after the fan-out {@code keyed}, the rule changes broadcast to it. */
+    private static Result match(SingleOutputStreamOperator<Tuple4<String, String, Long, Event>> keyed,
+            VigilRules rules, DataStream<Tuple2<String, String>> changes) {
         SingleOutputStreamOperator<String> matches = keyed
                 .keyBy(VigilCep::keyOf, KEY)
-                .connect(broadcast)
+                .connect(changes.broadcast())
                 .transform("vigil-match", Types.STRING, new MatchOperator(rules))
                 .uid("vigil-match");
         return new Result(matches, matches.getSideOutput(TIMEOUTS),

@@ -1,5 +1,6 @@
 package dev.vigil.flink;
 
+import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.Event;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +23,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * flink run -c dev.vigil.flink.VigilFileJob flink-runner.jar --rules fraud.cep [more.cep] --events events.ndjson
- *     [--alerts DIR] [--late DIR] [--watermark-delay MS] [--max-line-bytes N] [--checkpoint-interval MS]
- *     [--rule-changes DIR [--rule-changes-interval MS]]
+ *     [--alerts DIR] [--late DIR] [--watermark-delay MS] [--time event|processing] [--max-line-bytes N]
+ *     [--checkpoint-interval MS] [--rule-changes DIR [--rule-changes-interval MS]]
  * </pre>
+ * With {@code --time processing} events are matched on arrival and {@code WITHIN} and timeouts run on the
+ * TaskManagers' clocks, as with {@code vigil run --time processing}: nothing is late, and the alerts depend on timing.
  * With {@code --rule-changes}, the rule changes dropped into the folder are applied while the job runs
  * ({@link RuleChanges}); the job then runs until it is cancelled or stopped.
  * Without {@code --alerts} the alerts are printed (the TaskManagers' stdout), and so are late events without
@@ -39,8 +42,8 @@ public final class VigilFileJob {
      */
     static final long DEFAULT_CHECKPOINT_MS = 10_000;
     private static final String USAGE = "--rules FILE... --events FILE [--alerts DIR] [--late DIR] "
-            + "[--watermark-delay MS] [--max-line-bytes N] [--checkpoint-interval MS] [--rule-changes DIR "
-            + "[--rule-changes-interval MS]]";
+            + "[--watermark-delay MS] [--time event|processing] [--max-line-bytes N] [--checkpoint-interval MS] "
+            + "[--rule-changes DIR [--rule-changes-interval MS]]";
 
     private VigilFileJob() {
     }
@@ -80,8 +83,9 @@ public final class VigilFileJob {
                 .process(new LineSequencer(rules, lines.tooLongMessage()), EventTypeInfo.INSTANCE)
                 .setParallelism(1).setMaxParallelism(1)
                 .name("vigil-lines").uid("vigil-lines");
-        DataStream<Event> timed = sequenced.assignTimestampsAndWatermarks(VigilWatermarks.of(rules))
-                .setParallelism(1).name("vigil-watermarks").uid("vigil-watermarks");
+        DataStream<Event> timed = rules.processingTime() ? sequenced   // no event time: no watermarks
+                : sequenced.assignTimestampsAndWatermarks(VigilWatermarks.of(rules))
+                        .setParallelism(1).name("vigil-watermarks").uid("vigil-watermarks");
         VigilCep.Result result = changes == null ? VigilCep.process(timed, rules)
                 : VigilCep.process(timed, rules, changes);
         VigilCep.Result withInputLate = new VigilCep.Result(result.matches(), result.timeouts(),
@@ -95,6 +99,7 @@ public final class VigilFileJob {
         String alerts = null;
         String late = null;
         long delayMs = 0;
+        EngineConfig.TimeMode time = EngineConfig.TimeMode.EVENT;
         long checkpointMs = 0;
         int maxLineBytes = NdjsonLines.DEFAULT_MAX_LINE_BYTES;
         String ruleChanges = null;
@@ -118,6 +123,9 @@ public final class VigilFileJob {
                 case "--watermark-delay":
                     delayMs = Long.parseLong(value(args, ++i));
                     break;
+                case "--time":
+                    time = timeMode(value(args, ++i));
+                    break;
                 case "--max-line-bytes":
                     maxLineBytes = Integer.parseInt(value(args, ++i));
                     break;
@@ -137,7 +145,7 @@ public final class VigilFileJob {
         if (ruleFiles.isEmpty() || events == null) {
             throw new IllegalArgumentException("--rules FILE... and --events FILE are required; usage: " + USAGE);
         }
-        VigilRules rules = VigilRules.fromFiles(ruleFiles).withDefaultWatermarkDelayMs(delayMs);
+        VigilRules rules = VigilRules.fromFiles(ruleFiles).withDefaultWatermarkDelayMs(delayMs).withTimeMode(time);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (checkpointMs > 0) {
             env.enableCheckpointing(checkpointMs);
@@ -150,6 +158,17 @@ public final class VigilFileJob {
         write(output.late(), late, "vigil-late");
         output.problems().print("problem").name("vigil-problems");
         env.execute("vigil " + events.getFileName());
+    }
+
+    private static EngineConfig.TimeMode timeMode(String value) {
+        switch (value) {
+            case "event":
+                return EngineConfig.TimeMode.EVENT;
+            case "processing":
+                return EngineConfig.TimeMode.PROCESSING;
+            default:
+                throw new IllegalArgumentException("--time is event or processing, not '" + value + "'");
+        }
     }
 
     private static String value(String[] args, int i) {

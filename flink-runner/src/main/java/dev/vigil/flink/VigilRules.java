@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The rules a Vigil job runs, as the texts of their {@code .cep} files and the engine settings, read once at
@@ -33,9 +34,12 @@ import java.util.Map;
  *     ({@code vigil run --watermark-delay})
  * @param maxPartialMatchesPerKey the bound on partial matches per rule and key ({@code --max-partial-matches})
  * @param maxWorkPerEvent the bound on the work one event may cost a rule's key ({@code --max-work-per-event})
+ * @param timeMode event time (the default: events wait for the watermark, the alerts are the input's) or processing
+ *     time ({@code vigil run --time processing}: events are matched on arrival, {@code WITHIN} and timeouts on
+ *     Flink's processing-time timers)
  */
 public record VigilRules(List<RuleFile> files, long defaultWatermarkDelayMs, int maxPartialMatchesPerKey,
-        long maxWorkPerEvent) implements Serializable {
+        long maxWorkPerEvent, EngineConfig.TimeMode timeMode) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** One rule file: its name (for diagnostics) and its text. */
@@ -46,6 +50,7 @@ public record VigilRules(List<RuleFile> files, long defaultWatermarkDelayMs, int
     /** @throws IllegalArgumentException the rules do not compile: every diagnostic, rendered with its line */
     public VigilRules {
         files = List.copyOf(files);
+        Objects.requireNonNull(timeMode, "timeMode");
         if (defaultWatermarkDelayMs < 0) {
             throw new IllegalArgumentException("watermark delay " + defaultWatermarkDelayMs + " ms is negative");
         }
@@ -70,19 +75,32 @@ public record VigilRules(List<RuleFile> files, long defaultWatermarkDelayMs, int
     /** The rules of these files with the engine's default settings. */
     public static VigilRules of(List<RuleFile> files) {
         return new VigilRules(files, 0, EngineConfig.DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY,
-                EngineConfig.DEFAULT_MAX_WORK_PER_EVENT);
+                EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, EngineConfig.TimeMode.EVENT);
     }
 
     public VigilRules withDefaultWatermarkDelayMs(long delayMs) {
-        return new VigilRules(files, delayMs, maxPartialMatchesPerKey, maxWorkPerEvent);
+        return new VigilRules(files, delayMs, maxPartialMatchesPerKey, maxWorkPerEvent, timeMode);
     }
 
     public VigilRules withMaxPartialMatchesPerKey(int max) {
-        return new VigilRules(files, defaultWatermarkDelayMs, max, maxWorkPerEvent);
+        return new VigilRules(files, defaultWatermarkDelayMs, max, maxWorkPerEvent, timeMode);
     }
 
     public VigilRules withMaxWorkPerEvent(long max) {
-        return new VigilRules(files, defaultWatermarkDelayMs, maxPartialMatchesPerKey, max);
+        return new VigilRules(files, defaultWatermarkDelayMs, maxPartialMatchesPerKey, max, timeMode);
+    }
+
+    /**
+     * The rules in processing time ({@link EngineConfig.TimeMode#PROCESSING}) or event time: the job's, fixed at
+     * submission (restore a savepoint with the time mode it was taken with).
+     */
+    public VigilRules withTimeMode(EngineConfig.TimeMode mode) {
+        return new VigilRules(files, defaultWatermarkDelayMs, maxPartialMatchesPerKey, maxWorkPerEvent, mode);
+    }
+
+    /** Whether events are matched on arrival and timers run on the processing-time clock. */
+    boolean processingTime() {
+        return timeMode == EngineConfig.TimeMode.PROCESSING;
     }
 
     /** Compiles the rules (in a task's {@code open()}). */
@@ -90,9 +108,9 @@ public record VigilRules(List<RuleFile> files, long defaultWatermarkDelayMs, int
         return new Compiled(files);
     }
 
-    /** The engine settings of these rules, event time. */
+    /** The engine settings of these rules. */
     EngineConfig engineConfig() {
-        return EngineConfig.defaults().withDefaultWatermarkDelayMs(defaultWatermarkDelayMs)
+        return EngineConfig.defaults().withTimeMode(timeMode).withDefaultWatermarkDelayMs(defaultWatermarkDelayMs)
                 .withMaxPartialMatchesPerKey(maxPartialMatchesPerKey).withMaxWorkPerEvent(maxWorkPerEvent)
                 .withKeyBounds(EngineConfig.KeyBounds.unbounded());
     }
@@ -173,9 +191,12 @@ public record VigilRules(List<RuleFile> files, long defaultWatermarkDelayMs, int
             return specOf;
         }
 
-        /** The decoder of input lines: events checked against the stream declarations, a timestamp required. */
-        EventDecoder decoder() {
-            return new EventDecoder(streams, true);
+        /**
+         * The decoder of input lines: events checked against the stream declarations, a timestamp required in event
+         * time only (in processing time an event without one is stamped on arrival).
+         */
+        EventDecoder decoder(boolean timestampRequired) {
+            return new EventDecoder(streams, timestampRequired);
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.Event;
+import dev.vigil.wire.JsonCodec;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,14 @@ class DynamicKeysTest {
         Event nested = new Event("s", 1, 1, Map.of("user", "u1", "device", Map.of("id", 3L)));
         assertEquals("[\"u1\",3]", DynamicKeyFunction.keyText(BY_USER_AND_DEVICE, nested));
         assertEquals("", DynamicKeyFunction.keyText(List.of(), nested));
+    }
+
+    @Test
+    void keysWrittenWithoutTheJsonCodecAreItsText() {
+        for (Object value : new Object[] {"u1", "", "a b/c~", "quote\"d", "back\\slash", "tab\t", "é", "\u007f", 7L,
+                -0L, Long.MIN_VALUE, 7.0, true}) {
+            assertEquals(JsonCodec.value(value), key(BY_USER, "user", value), String.valueOf(value));
+        }
     }
 
     @Test

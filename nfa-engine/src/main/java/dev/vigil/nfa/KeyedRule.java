@@ -20,7 +20,10 @@ import java.util.List;
  * host's state backend holds the keys. The bytes are the engine's key-state format ({@code KeyStateCodec}):
  * versioned, checked by a CRC, the same for every host.
  *
- * <p>Event time only: a host of processing-time rules drives an {@link Engine}.
+ * <p><b>Processing time</b> ({@link EngineConfig.TimeMode#PROCESSING}): no waiting and no lateness; the host
+ * visits the key with each event on its arrival ({@link #processAt}, at its clock's time) and again, without
+ * events, when its clock reaches {@link #nextDeadline} ({@link #advance} with no events and the time now): the
+ * sequence the engine runs in processing time, so the same events at the same times give the same alerts.
  *
  * <p><b>Not thread-safe:</b> one per thread (a Flink subtask); it keeps no key's state between calls.
  */
@@ -62,8 +65,22 @@ public final class KeyedRule {
     }
 
     /**
-     * When the key the last {@link #advance} visited needs a visit without an event (the watermark reaching it may
-     * time out or complete partial matches), or {@link Long#MAX_VALUE} when never.
+     * Processing time: visits one key with {@code event} on its arrival at the host's time {@code nowMs}: the key's
+     * time advances to it and the event is processed then (its own timestamp is what its fields show, as in the
+     * engine); alerts go to the listener.
+     *
+     * @param state the key's state as the last visit returned it, or null for a key holding nothing
+     * @return the key's state after the visit, or null when it holds nothing
+     * @throws java.io.UncheckedIOException {@code state} is not a key state of this rule's format
+     */
+    public byte[] processAt(byte[] state, Event event, long nowMs) {
+        return runner.processAt(state, event, nowMs);
+    }
+
+    /**
+     * When the key the last {@link #advance} or {@link #processAt} visited needs a visit without an event (the
+     * watermark, or in processing time the clock, reaching it may time out or complete partial matches), or
+     * {@link Long#MAX_VALUE} when never.
      */
     public long nextDeadline() {
         return runner.nextDeadline();

@@ -106,7 +106,35 @@ public final class KeyRunner implements MatchOutput {
             }
         }
         matcher.advanceTime(matches, watermark, this);
-        advancedTo = watermark;
+        return settle(matches, watermark);
+    }
+
+    /**
+     * Processing time: visits one key with one event on its arrival, the sequence {@link RuleRuntime#processNow}
+     * runs for an engine's key: the key's time advances to {@code nowMs} and the event is processed at that time
+     * (its own timestamp is what its fields show). The key is visited again, without events, through
+     * {@link #advance} with the time now once it reaches {@link #nextDeadline}. Returns the key's state as
+     * {@link #advance} does, never {@code state} itself.
+     *
+     * @param state the key's state as the last visit returned it, or null for a key holding nothing
+     */
+    public byte[] processAt(byte[] state, Event event, long nowMs) {
+        PartialMatches matches;
+        if (state != null) {
+            KeyStateFormat.Decoded decoded = format.decode(state);
+            currentKey = decoded.key();
+            matches = decoded.partialMatches();
+        } else {
+            currentKey = partitionKey.of(event);
+            matches = matcher.newState();
+        }
+        matcher.advanceTime(matches, nowMs, this);
+        matcher.process(matches, event, nowMs, this);
+        return settle(matches, nowMs);
+    }
+
+    /** The key's state after a visit that advanced it to {@code advancedTo}: null when it holds nothing. */
+    private byte[] settle(PartialMatches matches, long advancedTo) {
         evaluationErrors += EvaluationErrors.drain();
         if (matcher.isIdle(matches)) {
             nextDeadline = Long.MAX_VALUE;

@@ -3,6 +3,7 @@ package dev.vigil.nfa.differential;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeyedRule;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,13 +26,48 @@ import org.junit.jupiter.api.Test;
  * own that lags the clocks by random amounts (as a Flink job's does), reports what the engine reports: over the
  * differential test's generated rules and streams (every pattern construct, every skip strategy, windows,
  * absences, bounded partial matches per key) the same alerts (ids, fields, events), late events and dropped
- * partial matches, as sets (the host visits keys in its own order).
+ * partial matches, as sets (the host visits keys in its own order); and so does a host in processing time.
  */
 class KeyedRuleOnGeneratedRulesTest {
     private static final int CASES = 300;
 
     @Test
     void keyAtATimeHostReportsWhatTheEngineReportsOnGeneratedRules() {
+        onEveryCase((c, seed) -> {
+            EngineConfig config = c.config().withKeyBounds(EngineConfig.KeyBounds.unbounded());
+            SnapshotChain.Outcome engine = SnapshotChain.straight(c.rules(), config, c.steps());
+            return new Reports(engine.transcript(), engine.alerts(), host(c, config, new Random(seed)));
+        });
+    }
+
+    /**
+     * Processing time: the engine given each event at a clock that moves on by random steps (and sometimes between
+     * events, firing timers), and a host visiting each key on its events' arrival and when its deadline comes, at
+     * the same times, report the same alerts and dropped partial matches.
+     */
+    @Test
+    void keyAtATimeHostInProcessingTimeReportsWhatTheEngineReports() {
+        onEveryCase((c, seed) -> {
+            EngineConfig config = c.config().withKeyBounds(EngineConfig.KeyBounds.unbounded())
+                    .withTimeMode(EngineConfig.TimeMode.PROCESSING);
+            long[] clock = clock(c, new Random(seed));
+            SnapshotChain.Transcript engine = new SnapshotChain.Transcript();
+            Engine direct = new Engine(c.rules(), config, engine);
+            for (int i = 0; i < c.steps().size(); i++) {
+                direct.advanceProcessingTime(clock[2 * i]);
+                direct.advanceProcessingTime(clock[2 * i + 1]);
+                direct.offer(((SnapshotChain.Offer) c.steps().get(i)).event());
+            }
+            direct.finish();
+            return new Reports(engine.lines, engine.alerts, processingTimeHost(c, config, clock));
+        });
+    }
+
+    /** What the engine and the host reported over one case. */
+    private record Reports(List<String> engine, int engineAlerts, List<String> host) {}
+
+    /** Compares the engine's and the host's reports over every generated case that compiles. */
+    private static void onEveryCase(BiFunction<CompiledCase, Long, Reports> run) {
         int compared = 0;
         int withAlerts = 0;
         for (long seed = 1; seed <= CASES; seed++) {
@@ -38,18 +75,74 @@ class KeyedRuleOnGeneratedRulesTest {
             if (generated.isEmpty()) {
                 continue;
             }
-            CompiledCase c = generated.get();
-            EngineConfig config = c.config().withKeyBounds(EngineConfig.KeyBounds.unbounded());
-            SnapshotChain.Outcome engine = SnapshotChain.straight(c.rules(), config, c.steps());
-            List<String> host = host(c, config, new Random(seed));
-            assertEquals(sorted(engine.transcript()), sorted(host), c.description());
+            Reports reports = run.apply(generated.get(), seed);
+            assertEquals(sorted(reports.engine()), sorted(reports.host()), generated.get().description());
             compared++;
-            if (engine.alerts() > 0) {
+            if (reports.engineAlerts() > 0) {
                 withAlerts++;
             }
         }
         assertTrue(compared > CASES / 2, "most generated rules should compile, " + compared + " did");
         assertTrue(withAlerts > compared / 3, "many cases should alert, " + withAlerts + " did");
+    }
+
+    /**
+     * The processing times of a case: two per event, a tick between events and the event's arrival; the clock
+     * follows the events' own times, with random steps of up to 50 ms, never backwards.
+     */
+    private static long[] clock(CompiledCase c, Random random) {
+        long[] clock = new long[2 * c.steps().size()];
+        long now = 0;
+        for (int i = 0; i < c.steps().size(); i++) {
+            Event event = ((SnapshotChain.Offer) c.steps().get(i)).event();
+            now = Math.max(now, event.timestamp()) + random.nextInt(50);
+            clock[2 * i] = now;
+            now += random.nextInt(3) == 0 ? random.nextInt(50) : 0;
+            clock[2 * i + 1] = now;
+        }
+        return clock;
+    }
+
+    /** The case's events through a key-at-a-time host in processing time: on arrival, and at the deadlines. */
+    private static List<String> processingTimeHost(CompiledCase c, EngineConfig config, long[] clock) {
+        SnapshotChain.Transcript transcript = new SnapshotChain.Transcript();
+        KeyedRule rule = new KeyedRule(c.rules().get(0), config, transcript);
+        Map<Object, byte[]> states = new HashMap<>();
+        Map<Object, Long> deadlines = new HashMap<>();
+        for (int i = 0; i < c.steps().size(); i++) {
+            Event event = ((SnapshotChain.Offer) c.steps().get(i)).event();
+            visitDeadlines(rule, states, deadlines, clock[2 * i]);
+            visitDeadlines(rule, states, deadlines, clock[2 * i + 1]);
+            Object key = rule.keyOf(event);
+            keep(rule, states, deadlines, key, rule.processAt(states.get(key), event, clock[2 * i + 1]));
+        }
+        visitDeadlines(rule, states, deadlines, Long.MAX_VALUE);
+        return transcript.lines;
+    }
+
+    /** What a Flink host does when a processing-time timer comes: visit each key whose deadline is due. */
+    private static void visitDeadlines(KeyedRule rule, Map<Object, byte[]> states, Map<Object, Long> deadlines,
+            long now) {
+        for (Object key : new ArrayList<>(deadlines.keySet())) {
+            if (deadlines.get(key) <= now) {
+                keep(rule, states, deadlines, key, rule.advance(states.get(key), List.of(), now));
+            }
+        }
+    }
+
+    /** Keeps a key's state and deadline after a visit: neither when it holds nothing. */
+    private static void keep(KeyedRule rule, Map<Object, byte[]> states, Map<Object, Long> deadlines, Object key,
+            byte[] state) {
+        if (state == null) {
+            states.remove(key);
+        } else {
+            states.put(key, state);
+        }
+        if (rule.nextDeadline() == Long.MAX_VALUE) {
+            deadlines.remove(key);
+        } else {
+            deadlines.put(key, rule.nextDeadline());
+        }
     }
 
     /** The case's events through a key-at-a-time host: every key's state, waiting events and deadline in maps. */
@@ -107,17 +200,7 @@ class KeyedRuleOnGeneratedRulesTest {
             if (released.isEmpty() && deadlines.getOrDefault(key, Long.MAX_VALUE) > watermark) {
                 continue;
             }
-            byte[] state = rule.advance(states.get(key), released, watermark);
-            if (state == null) {
-                states.remove(key);
-            } else {
-                states.put(key, state);
-            }
-            if (rule.nextDeadline() == Long.MAX_VALUE) {
-                deadlines.remove(key);
-            } else {
-                deadlines.put(key, rule.nextDeadline());
-            }
+            keep(rule, states, deadlines, key, rule.advance(states.get(key), released, watermark));
             if (kept.isEmpty()) {
                 waiting.remove(key);
             } else {
