@@ -1,0 +1,184 @@
+package dev.vigil.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.cli.Vigil;
+import dev.vigil.nfa.Event;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Kafka in and out of the job, against a real broker (the connectors' test broker, in a JVM of its own:
+ * {@link KafkaBrokerProcess}) and a MiniCluster (1 TaskManager × 4 slots): every {@code rules-examples} rule over a
+ * few thousand generated events in a 4-partition topic (many keys, out of order within the streams' delays, a bad
+ * record) gives exactly the alerts of {@code vigil run --kafka-topics} over the same topic, ids included, written to
+ * an alerts topic as the server's Kafka sink writes them (key the alert id, rule, version and kind headers); and with a
+ * task failure in the middle, a {@code read_committed} reader of the alerts topic still sees each alert once.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class KafkaInAndOutTest {
+    private static final long DEFAULT_DELAY_MS = 5_000;
+    private static final int PARTITIONS = 4;
+    private static final String EVENTS = "events";
+
+    @RegisterExtension
+    static final KafkaBrokerProcess KAFKA = new KafkaBrokerProcess();
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
+                    .build());
+
+    private static List<Path> rules;
+    private static List<String> expectedAlerts;
+    private static List<String> expectedProblems;
+
+    /** The topic, then the reference: {@code vigil run --kafka-topics} over it, in this JVM. */
+    @BeforeAll
+    static void fillTheTopicAndRunVigilRun() throws Exception {
+        rules = SameAlertsAsVigilRunTest.exampleRules();
+        KAFKA.createTopic(EVENTS, PARTITIONS);
+        KAFKA.send(records(new Random(20)));
+        StringWriter out = new StringWriter();
+        StringWriter errors = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("run", "--kafka-bootstrap", KAFKA.bootstrapServers(),
+                "--kafka-topics", EVENTS, "--watermark-delay", DEFAULT_DELAY_MS + "ms", "--rules"));
+        rules.forEach(rule -> args.add(rule.toString()));
+        int status = Vigil.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(errors))
+                .execute(args.toArray(new String[0]));
+        assertEquals(0, status, errors.toString());
+        expectedAlerts = sorted(List.of(out.toString().split("\n")));
+        expectedProblems = new ArrayList<>();
+        for (String line : errors.toString().split("\n")) {
+            if (line.startsWith("topic ")) {
+                expectedProblems.add(line.strip());
+            }
+        }
+        assertTrue(expectedAlerts.size() > 100, expectedAlerts.size() + " alerts");
+        assertEquals(1, expectedProblems.size(), errors.toString());
+        assertTrue(expectedProblems.get(0).startsWith("topic events partition 2 offset "), expectedProblems.toString());
+        assertTrue(errors.toString().contains(", 0 late,"), "no event is late: each partition is in order within the "
+                + "delays\n" + errors);
+    }
+
+    /**
+     * The job's command line, reading the topic to its end at parallelism 4 and writing the alerts topic: the alerts
+     * of vigil run, id for id, keyed by id with the server's headers, none twice.
+     */
+    @Test
+    void theJobReadsATopicAndWritesTheAlertsOfVigilRunToATopic() throws Exception {
+        KAFKA.createTopic("alerts", 3);
+        List<String> args = new ArrayList<>(List.of("--kafka-bootstrap", KAFKA.bootstrapServers(),
+                "--kafka-topics", EVENTS, "--kafka-bounded", "--alerts-topic", "alerts",
+                "--watermark-delay", "" + DEFAULT_DELAY_MS, "--checkpoint-interval", "300", "--rules"));
+        rules.forEach(rule -> args.add(rule.toString()));
+        VigilFileJob.main(args.toArray(new String[0]));
+
+        List<ConsumerRecord<String, String>> records = KAFKA.committed("alerts");
+        List<String> alerts = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            alerts.add(record.value());
+            String[] head = KafkaAlerts.AlertRecords.head(record.value());
+            assertEquals(head[0], record.key(), "keyed by the alert id");
+            assertEquals(head[1], header(record, "vigil.rule"));
+            assertEquals(head[2], header(record, "vigil.version"));
+            assertEquals(head[3], header(record, "vigil.kind"));
+        }
+        assertEquals(expectedAlerts, sorted(alerts));
+    }
+
+    /**
+     * A task fails once in the middle of the topic, after a checkpoint (events pace at 10 ms each until then: the
+     * Kafka source reads every partition in the time the exactly-once sink takes to start, so without the pace no
+     * event would come after the first checkpoint): the job restores from it (the source's
+     * offsets, every key's state in RocksDB) and aborts the transactions of the failed attempt; a read_committed
+     * reader of the alerts topic sees vigil run's alerts, each once. The bad record is reported as vigil run does.
+     */
+    @Test
+    void aFailureMidStreamLeavesEachAlertOnceInTheAlertsTopic() throws Exception {
+        KAFKA.createTopic("alerts-after-failure", 3);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                SameAlertsAsVigilRunTest.settings());
+        env.setParallelism(4);
+        env.enableCheckpointing(200);
+        VigilRules vigilRules = VigilRules.fromFiles(rules).withDefaultWatermarkDelayMs(DEFAULT_DELAY_MS);
+        KafkaSettings kafka = new KafkaSettings(KAFKA.bootstrapServers(), java.util.Map.of());
+        var events = KafkaEvents.read(env, kafka, new KafkaEvents.Topics(java.util.Map.of(EVENTS, ""), true, null),
+                vigilRules);
+        DataStream<Event> failing = events.map(new SameAlertsAsVigilRunTest.FailOnce(100, 10))
+                .returns(EventTypeInfo.INSTANCE).uid("test-fail-once");
+        VigilCep.Result result = VigilCep.process(failing, vigilRules);
+        result.alerts().sinkTo(KafkaAlerts.alerts(kafka, "alerts-after-failure", "test-failure"))
+                .uid("test-alerts");
+        CloseableIterator<String> problems = events.getSideOutput(LineSequencer.PROBLEMS).collectAsync();
+        SameAlertsAsVigilRunTest.FailOnce.FAILURES.set(0);
+        env.execute("failure mid-stream, alerts to Kafka");
+
+        assertEquals(1, SameAlertsAsVigilRunTest.FailOnce.FAILURES.get(), "one failure injected");
+        List<String> alerts = new ArrayList<>();
+        KAFKA.committed("alerts-after-failure").forEach(record -> alerts.add(record.value()));
+        assertEquals(expectedAlerts, sorted(alerts));
+        assertEquals(expectedProblems, SameAlertsAsVigilRunTest.drain(problems));
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Generated events of every stream the example rules read, each timestamp once (so a key's events are in one
+     * order whatever the partitions), dealt round the partitions in time order with jitter below the delays: no
+     * partition has a late event. One record in partition 2 is not JSON.
+     */
+    private static List<ProducerRecord<String, String>> records(Random random) {
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        Set<Long> used = new HashSet<>();
+        long time = 1_798_761_600_000L;   // 2027-01-01T00:00:00Z
+        for (int i = 0; i < 4_000; i++) {
+            time += 1 + random.nextInt(400);
+            long ts = time - random.nextInt(1_500);
+            while (!used.add(ts)) {
+                ts++;
+            }
+            records.add(new ProducerRecord<>(EVENTS, i % PARTITIONS, null,
+                    SameAlertsAsVigilRunTest.generated(random, ts, i)));
+            if (i == 1_000) {
+                records.add(new ProducerRecord<>(EVENTS, 2, null, "{\"stream\": \"transactions\", \"account\": "));
+            }
+        }
+        return records;
+    }
+
+    private static List<String> sorted(List<String> lines) {
+        List<String> kept = new ArrayList<>();
+        for (String line : lines) {
+            if (!line.isBlank()) {
+                kept.add(line.strip());
+            }
+        }
+        kept.sort(null);
+        return kept;
+    }
+}
