@@ -13,11 +13,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -96,6 +100,15 @@ final class KafkaBrokerProcess implements BeforeAllCallback, AfterAllCallback {
     /** Writes records (to the partitions they name), each acknowledged before this returns. */
     void send(List<ProducerRecord<String, String>> records) throws Exception {
         KafkaBroker.send(bootstrap, records);
+    }
+
+    /** A {@code read_committed} consumer of this broker, assigned nothing yet; the caller closes it. */
+    KafkaConsumer<String, String> readCommitted() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     }
 
     /** Every committed record of {@code topic} now, read to its partitions' ends, by partition then offset. */

@@ -15,6 +15,14 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -123,8 +131,8 @@ class KafkaInAndOutTest {
         env.setParallelism(4);
         env.enableCheckpointing(200);
         VigilRules vigilRules = VigilRules.fromFiles(rules).withDefaultWatermarkDelayMs(DEFAULT_DELAY_MS);
-        KafkaSettings kafka = new KafkaSettings(KAFKA.bootstrapServers(), java.util.Map.of());
-        var events = KafkaEvents.read(env, kafka, new KafkaEvents.Topics(java.util.Map.of(EVENTS, ""), true, null),
+        KafkaSettings kafka = new KafkaSettings(KAFKA.bootstrapServers(), Map.of());
+        var events = KafkaEvents.read(env, kafka, new KafkaEvents.Topics(Map.of(EVENTS, ""), true, null),
                 vigilRules);
         DataStream<Event> failing = events.map(new SameAlertsAsVigilRunTest.FailOnce(100, 10))
                 .returns(EventTypeInfo.INSTANCE).uid("test-fail-once");
@@ -140,6 +148,135 @@ class KafkaInAndOutTest {
         KAFKA.committed("alerts-after-failure").forEach(record -> alerts.add(record.value()));
         assertEquals(expectedAlerts, sorted(alerts));
         assertEquals(expectedProblems, SameAlertsAsVigilRunTest.drain(problems));
+    }
+
+    /**
+     * The rules stream from a topic while events flow from another (unbounded, 4 partitions): a rule replaced with a
+     * new condition and another deleted through two records of the rules topic. Every event is matched by exactly one
+     * version of the replaced rule, per key never by the old version after the new one; the deleted rule matched
+     * before its deletion and matches no event of a key after the change reached it, nor any event of the last batch.
+     */
+    @Test
+    void aRuleReplacedAndAnotherDeletedThroughTheRulesTopicWhileEventsFlow() throws Exception {
+        KAFKA.createTopic("live-events", PARTITIONS);
+        KAFKA.createTopic("rule-changes", 1);
+        KAFKA.createTopic("live-alerts", 1);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                SameAlertsAsVigilRunTest.settings());
+        env.setParallelism(4);
+        env.enableCheckpointing(200);
+        KafkaSettings kafka = new KafkaSettings(KAFKA.bootstrapServers(), Map.of());
+        VigilRules submitted = VigilRules.of(List.of(new VigilRules.RuleFile("base.cep", """
+                RULE echo FROM s PARTITION BY k PATTERN x DEFINE x AS n >= 0 EMIT id = x.id;
+                RULE gone FROM s PARTITION BY k PATTERN x DEFINE x AS n >= 0 EMIT id = x.id;
+                """)));
+        VigilFileJob.Output job = KafkaJob.build(env, kafka, new KafkaEvents.Topics(Map.of("live-events", ""), false,
+                null), submitted, RulesTopic.read(env, kafka, "rule-changes"));
+        job.result().alerts().sinkTo(KafkaAlerts.alerts(kafka, "live-alerts", "test-live")).uid("test-alerts");
+        JobClient running = env.executeAsync("rule changes through a topic");
+        try (KafkaConsumer<String, String> reader = KAFKA.readCommitted()) {
+            reader.assign(List.of(new TopicPartition("live-alerts", 0)));
+            reader.seekToBeginning(List.of(new TopicPartition("live-alerts", 0)));
+            LiveAlerts seen = new LiveAlerts(reader);
+            LiveBatches batches = new LiveBatches();
+            List<String> first = batches.send();
+            seen.await(first);
+
+            KAFKA.send(List.of(
+                    new ProducerRecord<>("rule-changes", "001-echo.cep", "RULE echo FROM s PARTITION BY k PATTERN x"
+                            + " DEFINE x AS n >= 0 AND n < 1000000 EMIT id = x.id;"),
+                    new ProducerRecord<>("rule-changes", "002-gone.delete", "gone\n")));
+            boolean allNew = false;
+            List<String> last = List.of();
+            for (int round = 0; round < 60 && !allNew; round++) {
+                last = batches.send();
+                seen.await(last);
+                allNew = last.stream().allMatch(id -> seen.echo.get(id).get("version").asInt() == 2);
+            }
+            assertTrue(allNew, "every key's subtask took the changes");
+
+            assertEquals(batches.ids.size(), seen.echoAlerts, "one echo alert per event, of one version");
+            assertEquals(new HashSet<>(batches.ids), seen.echo.keySet());
+            Map<String, Integer> newest = new HashMap<>();
+            for (String id : batches.ids) {   // in event-time order per key
+                JsonNode alert = seen.echo.get(id);
+                String key = alert.get("key").asText();
+                int version = alert.get("version").asInt();
+                assertTrue(version >= newest.getOrDefault(key, 1), "key " + key + ": version " + version
+                        + " after version " + newest.get(key) + " at " + id);
+                newest.put(key, version);
+                if (seen.gone.containsKey(id)) {
+                    assertEquals(1, version, "the deleted rule matched " + id + " after the key's echo version 2");
+                }
+            }
+            assertTrue(seen.gone.keySet().containsAll(first), "the deleted rule matched before its deletion");
+            assertTrue(last.stream().noneMatch(seen.gone::containsKey), "the deleted rule matched after it");
+        } finally {
+            running.cancel().get(1, TimeUnit.MINUTES);
+        }
+    }
+
+    /**
+     * Batches of events into the live topic: one per key ({@code n >= 0}), each key in one partition, then a
+     * watermark record past them in every partition.
+     */
+    private static final class LiveBatches {
+        private static final int KEYS = 16;
+        final List<String> ids = new ArrayList<>();
+        private int batch;
+        private long time = 1_000_000;
+
+        /** Sends a batch; the ids of its events. */
+        List<String> send() throws Exception {
+            batch++;
+            List<ProducerRecord<String, String>> records = new ArrayList<>();
+            List<String> sent = new ArrayList<>();
+            for (int key = 0; key < KEYS; key++) {
+                String id = "b" + batch + "-k" + key;
+                records.add(new ProducerRecord<>("live-events", key % PARTITIONS, null, "{\"stream\":\"s\",\"k\":\"k"
+                        + key + "\",\"n\":" + batch + ",\"id\":\"" + id + "\",\"ts\":" + time++ + "}"));
+                sent.add(id);
+            }
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                records.add(new ProducerRecord<>("live-events", partition, null, "{\"watermark\":" + time + "}"));
+            }
+            time += 1_000;
+            KAFKA.send(records);
+            ids.addAll(sent);
+            return sent;
+        }
+    }
+
+    /** The committed alerts of the live topic as they come, by rule and by the matched event's id. */
+    private static final class LiveAlerts {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private static final long WAIT_MS = 60_000;
+        final Map<String, JsonNode> echo = new HashMap<>();
+        final Map<String, JsonNode> gone = new HashMap<>();
+        int echoAlerts;
+        private final KafkaConsumer<String, String> reader;
+
+        LiveAlerts(KafkaConsumer<String, String> reader) {
+            this.reader = reader;
+        }
+
+        /** Reads until echo alerted each of {@code ids}. */
+        void await(List<String> ids) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+            while (!echo.keySet().containsAll(ids)) {
+                assertTrue(System.nanoTime() < deadline, "waited " + WAIT_MS + " ms for echo's alerts of " + ids);
+                for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
+                    JsonNode alert = JSON.readTree(record.value());
+                    String id = alert.get("fields").get("id").asText();
+                    if (alert.get("rule").asText().equals("echo")) {
+                        echoAlerts++;
+                        echo.put(id, alert);
+                    } else {
+                        gone.put(id, alert);
+                    }
+                }
+            }
+        }
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {
