@@ -23,7 +23,11 @@ import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka in and out of the job, against a real broker (the connectors' test broker, in a JVM of its own:
@@ -56,7 +61,7 @@ class KafkaInAndOutTest {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
-                    .build());
+                    .setConfiguration(FlinkCommandTest.webSubmission()).build());
 
     private static List<Path> rules;
     private static List<String> expectedAlerts;
@@ -91,17 +96,26 @@ class KafkaInAndOutTest {
     }
 
     /**
-     * The job's command line, reading the topic to its end at parallelism 4 and writing the alerts topic: the alerts
-     * of vigil run, id for id, keyed by id with the server's headers, none twice.
+     * {@code vigil flink} with vigil run's Kafka options submits the job jar to the cluster's REST API; the job reads
+     * the topic to its end at parallelism 4 and writes the alerts of vigil run to the alerts topic, id for id, keyed
+     * by id with the server's headers, none twice.
      */
     @Test
-    void theJobReadsATopicAndWritesTheAlertsOfVigilRunToATopic() throws Exception {
+    void theJobSubmittedByVigilFlinkWritesTheAlertsOfVigilRunToATopic(@InjectClusterClient ClusterClient<?> client,
+            @TempDir Path folder) throws Exception {
         KAFKA.createTopic("alerts", 3);
-        List<String> args = new ArrayList<>(List.of("--kafka-bootstrap", KAFKA.bootstrapServers(),
-                "--kafka-topics", EVENTS, "--kafka-bounded", "--alerts-topic", "alerts",
-                "--watermark-delay", "" + DEFAULT_DELAY_MS, "--checkpoint-interval", "300", "--rules"));
-        rules.forEach(rule -> args.add(rule.toString()));
-        VigilFileJob.main(args.toArray(new String[0]));
+        List<String> args = new ArrayList<>(List.of("flink", "--jobmanager",
+                FlinkCommandTest.jobManager(CLUSTER), "--jar", FlinkCommandTest.writeJobJar(folder).toString(),
+                "-p", "4", "--kafka-bootstrap", KAFKA.bootstrapServers(), "--kafka-topics", EVENTS, "--",
+                "--kafka-bounded", "--alerts-topic", "alerts", "--watermark-delay", "" + DEFAULT_DELAY_MS,
+                "--checkpoint-interval", "300", "--rules"));
+        rules.forEach(rule -> args.add(rule.toAbsolutePath().toString()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, FlinkCommandTest.vigil(out, err, args.toArray(new String[0])), err.toString());
+        JobID job = JobID.fromHexString(out.toString().strip().split(" ")[2]);
+        JobResult result = client.requestJobResult(job).get(3, TimeUnit.MINUTES);
+        assertTrue(result.isSuccess(), "the job failed: " + result.getSerializedThrowable());
 
         List<ConsumerRecord<String, String>> records = KAFKA.committed("alerts");
         List<String> alerts = new ArrayList<>();
@@ -114,6 +128,23 @@ class KafkaInAndOutTest {
             assertEquals(head[3], header(record, "vigil.kind"));
         }
         assertEquals(expectedAlerts, sorted(alerts));
+    }
+
+    /** vigil flink checks the Kafka options it passes on as vigil run checks them: exit 2, nothing submitted. */
+    @Test
+    void vigilFlinkRefusesKafkaOptionsVigilRunWouldRefuse() {
+        StringWriter err = new StringWriter();
+        assertEquals(2, FlinkCommandTest.vigil(new StringWriter(), err, "flink", "--jobmanager", "http://127.0.0.1:1",
+                "--kafka-topics", EVENTS, "--", "--rules", "r.cep"));
+        assertTrue(err.toString().contains("vigil flink: --kafka-topics and --kafka-property need --kafka-bootstrap"),
+                err.toString());
+        assertEquals(2, FlinkCommandTest.vigil(new StringWriter(), err, "flink", "--jobmanager", "http://127.0.0.1:1",
+                "--kafka-bootstrap", "localhost:1", "--kafka-topics", "a,b=s,a=t", "--", "--rules", "r.cep"));
+        assertTrue(err.toString().contains("vigil flink: --kafka-topics names topic 'a' twice"), err.toString());
+        assertEquals(2, FlinkCommandTest.vigil(new StringWriter(), err, "flink", "--jobmanager", "http://127.0.0.1:1",
+                "--kafka-bootstrap", "localhost:1", "--kafka-topics", "no topic", "--", "--rules", "r.cep"));
+        assertTrue(err.toString().contains("vigil flink: --kafka-topics: 'no topic' is not a topic name"),
+                err.toString());
     }
 
     /**
