@@ -3,6 +3,7 @@ package dev.vigil.flink;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.nfa.StreamClocks;
+import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.sequencer.EventIdentity;
 import dev.vigil.server.source.KafkaSource;
 import dev.vigil.wire.InputLine;
@@ -135,8 +136,8 @@ public final class KafkaEvents {
             }
             String stream = streams.getOrDefault(record.topic(), "");
             // the offset is the event's sequence: a key's events of one timestamp are matched in offset order
-            InputLine line = KafkaSource.decode(record, stream, record.offset(), EventIdentity.at(base, record.offset()),
-                    decoder);
+            long identity = EventIdentity.at(base, record.offset());
+            InputLine line = KafkaSource.decode(record, stream, record.offset(), identity, decoder);
             KafkaLine read = new KafkaLine(record.topic(), record.partition(), record.offset());
             if (line instanceof InputLine.EventLine event) {
                 read.event = event.event();
@@ -262,12 +263,17 @@ public final class KafkaEvents {
 
     /** The topics of {@code --kafka-topics} entries ({@code TOPIC[=STREAM]}), as the server and vigil run read them. */
     static Map<String, String> topics(List<String> entries) {
+        Set<String> seen = new HashSet<>();
         for (String entry : entries) {
-            String problem = dev.vigil.server.config.ServerConfig.KafkaSource.topicProblem(entry);
+            String problem = ServerConfig.KafkaSource.topicProblem(entry);
             if (problem != null) {
                 throw new IllegalArgumentException("--kafka-topics: " + problem);
             }
+            String topic = entry.split("=", 2)[0].strip();
+            if (!seen.add(topic)) {
+                throw new IllegalArgumentException("--kafka-topics names topic '" + topic + "' twice");
+            }
         }
-        return dev.vigil.server.config.ServerConfig.KafkaSource.topics(entries);
+        return ServerConfig.KafkaSource.topics(entries);
     }
 }

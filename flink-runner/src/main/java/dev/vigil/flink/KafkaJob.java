@@ -119,7 +119,8 @@ public final class KafkaJob {
             throw new IllegalArgumentException("give --rule-changes or --rules-topic, not both");
         }
         if (transactionalIdPrefix != null && alertsTopic == null && lateTopic == null) {
-            throw new IllegalArgumentException("--kafka-transactional-id-prefix is for --alerts-topic and --late-topic");
+            throw new IllegalArgumentException("--kafka-transactional-id-prefix is for --alerts-topic and"
+                    + " --late-topic");
         }
         if (readsEvents()) {
             KafkaEvents.topics(topics);   // each entry checked, no topic twice
