@@ -45,7 +45,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p><b>Event time per partition.</b> Flink's Kafka source keeps a watermark generator per partition (split): here
  * each follows the streams its partition carries as {@code vigil run} follows a partition (largest timestamp less
- * the stream's delay less one, or where a watermark record put it), the lowest of them being the partition's; a
+ * the stream's delay less one, or where a watermark record put it: at once, so the records after it are judged by
+ * it), the lowest of them being the partition's; a
  * partition holds event time back until its first record, and a stream it never carried does not hold it back. The
  * source's watermark is the lowest of its partitions', so an event is late only when it is at or below what every
  * partition has passed. With an idle timeout, a partition without records for that long stops holding event time
@@ -211,11 +212,16 @@ public final class KafkaEvents {
                     clocks.advanceWatermark(line.watermarkStream, line.watermark);
                     carried.add(line.watermarkStream);
                 }
+                emit(output);   // at once: the records after a watermark record are judged by it, as in vigil run
             }
         }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
+            emit(output);
+        }
+
+        private void emit(WatermarkOutput output) {
             if (carried.isEmpty()) {
                 return;
             }

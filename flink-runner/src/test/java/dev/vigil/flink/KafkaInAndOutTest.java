@@ -130,6 +130,55 @@ class KafkaInAndOutTest {
         assertEquals(expectedAlerts, sorted(alerts));
     }
 
+    /**
+     * A record behind its partition's watermark record is late in the job as in vigil run: the late-events topic
+     * holds the line {@code vigil run --late} writes for it (topic, partition, offset, the event and the watermark),
+     * once, through the exactly-once sink.
+     */
+    @Test
+    void aLateRecordGoesToTheLateTopicAsVigilRunReportsIt(@TempDir Path folder) throws Exception {
+        KAFKA.createTopic("late-in", 1);
+        KAFKA.createTopic("late-out", 1);
+        KAFKA.send(List.of(
+                new ProducerRecord<>("late-in", 0, null, "{\"k\":\"a\",\"n\":1,\"ts\":10000}"),
+                new ProducerRecord<>("late-in", 0, null, "{\"watermark\":50000}"),
+                new ProducerRecord<>("late-in", 0, null, "{\"k\":\"a\",\"n\":2,\"ts\":20000}"),
+                new ProducerRecord<>("late-in", 0, null, "{\"k\":\"a\",\"n\":3,\"ts\":60000}")));
+        String rule = "RULE r FROM s PARTITION BY k PATTERN x DEFINE x AS n > 0 EMIT n = x.n;";
+        Path ruleFile = java.nio.file.Files.writeString(folder.resolve("late.cep"), rule);
+        Path lateFile = folder.resolve("late.ndjson");
+        StringWriter errors = new StringWriter();
+        assertEquals(0, Vigil.commandLine().setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(errors)).execute("run", "--rules", ruleFile.toString(), "--kafka-bootstrap",
+                        KAFKA.bootstrapServers(), "--kafka-topics", "late-in=s", "--late", lateFile.toString()),
+                errors.toString());
+        List<String> expected = sorted(java.nio.file.Files.readAllLines(lateFile));
+        assertEquals(1, expected.size(), "vigil run finds the record at offset 2 late: " + expected);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                SameAlertsAsVigilRunTest.settings());
+        env.setParallelism(1);
+        env.enableCheckpointing(200);
+        KafkaSettings kafka = new KafkaSettings(KAFKA.bootstrapServers(), Map.of());
+        VigilFileJob.Output job = KafkaJob.build(env, kafka, new KafkaEvents.Topics(Map.of("late-in", "s"), true,
+                null), VigilRules.of(List.of(new VigilRules.RuleFile("late.cep", rule))), null);
+        job.late().sinkTo(KafkaAlerts.lateEvents(kafka, "late-out", "test-late")).uid("test-late");
+        env.execute("a late record to a topic");
+
+        List<String> late = new ArrayList<>();
+        KAFKA.committed("late-out").forEach(record -> late.add(record.value()));
+        assertEquals(withoutReason(expected), withoutReason(late));
+    }
+
+    /** Late-event lines without their reason, which says whose watermark it was in each's own words. */
+    private static List<String> withoutReason(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            out.add(line.replaceAll(",\"reason\":\"[^\"]*\"", ""));
+        }
+        return out;
+    }
+
     /** vigil flink checks the Kafka options it passes on as vigil run checks them: exit 2, nothing submitted. */
     @Test
     void vigilFlinkRefusesKafkaOptionsVigilRunWouldRefuse() {
