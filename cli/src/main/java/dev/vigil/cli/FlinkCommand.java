@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.server.config.ServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,7 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,13 +33,17 @@ import picocli.CommandLine.Spec;
  * {@code vigil flink}: submits the Vigil job jar to a Flink cluster through the JobManager's REST API (upload the
  * jar, run it with the job's arguments, remove the upload), so that no Flink client need be installed. The job's
  * {@code main} runs on the JobManager: the rule files and the changes folder must be readable there; a mistake in
- * a rule comes back as the JobManager's error, with the rule's diagnostics, and exit 1.
+ * a rule comes back as the JobManager's error, with the rule's diagnostics, and exit 1. The Kafka options, with
+ * {@code vigil run}'s names, are checked here and passed on to the job before the arguments after {@code --}.
  */
 @Command(name = "flink", mixinStandardHelpOptions = true,
         description = {"Submit the Vigil job jar to a Flink cluster through the JobManager's REST API; no Flink"
                 + " client needed. The job's arguments follow '--' (docs/flink.md), e.g.:",
             "  vigil flink --jobmanager http://jm:8081 -p 4 -- \\",
             "      --rules /shared/fraud.cep --events /shared/in.ndjson --alerts s3://out",
+            "  vigil flink --kafka-bootstrap kafka:9092 --kafka-topics payments=payments -- \\",
+            "      --rules /shared/fraud.cep --alerts-topic alerts --rules-topic rule-changes",
+            "The Kafka options take vigil run's names; they are checked, then passed on to the job.",
             "Prints the job id; exit 0 when the cluster started the job, 1 when it refused it (with its reason),"
                 + " 2 for bad usage or a JobManager that cannot be reached."})
 final class FlinkCommand implements Callable<Integer> {
@@ -67,6 +76,20 @@ final class FlinkCommand implements Callable<Integer> {
             description = "How long each request to the JobManager may take (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
 
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT,...",
+            description = "The Kafka cluster the job reads and writes (passed on to the job).")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-topics", paramLabel = "TOPIC[=STREAM]", split = ",",
+            description = "Topics the job reads events from instead of --events, as vigil run --kafka-topics: "
+                    + "TOPIC=STREAM, the topic's events are of STREAM; TOPIC alone, each value names its stream.")
+    List<String> kafkaTopics;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka client setting (security, timeouts) of the job's consumers and producers, as "
+                    + "vigil run's; repeatable.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
     @Parameters(paramLabel = "JOB_ARGUMENT", arity = "1..*",
             description = "The job's arguments, after '--': --rules FILE... --events FILE [--alerts DIR] ...")
     List<String> jobArguments;
@@ -81,6 +104,11 @@ final class FlinkCommand implements Callable<Integer> {
         }
         if (parallelism != null && parallelism < 1) {
             err.println("vigil flink: --parallelism " + parallelism + ": a job runs on at least 1 slot");
+            return Vigil.EXIT_USAGE;
+        }
+        String kafkaProblem = kafkaProblem();
+        if (kafkaProblem != null) {
+            err.println("vigil flink: " + kafkaProblem);
             return Vigil.EXIT_USAGE;
         }
         if (!Files.isRegularFile(jar)) {
@@ -117,10 +145,43 @@ final class FlinkCommand implements Callable<Integer> {
         }
     }
 
+    /** What is wrong with the Kafka options, or null. */
+    private String kafkaProblem() {
+        if ((kafkaTopics != null || !kafkaProperties.isEmpty()) && kafkaBootstrap == null) {
+            return "--kafka-topics and --kafka-property need --kafka-bootstrap: the cluster";
+        }
+        Set<String> seen = new HashSet<>();
+        for (String entry : kafkaTopics == null ? List.<String>of() : kafkaTopics) {
+            String problem = ServerConfig.KafkaSource.topicProblem(entry);
+            if (problem != null) {
+                return "--kafka-topics: " + problem;
+            }
+            String topic = entry.split("=", 2)[0].strip();
+            if (!seen.add(topic)) {
+                return "--kafka-topics names topic '" + topic + "' twice";
+            }
+        }
+        return null;
+    }
+
+    /** The job's arguments: the Kafka options given to vigil flink, then those after {@code --}. */
+    private List<String> programArguments() {
+        List<String> arguments = new ArrayList<>();
+        if (kafkaBootstrap != null) {
+            arguments.addAll(List.of("--kafka-bootstrap", kafkaBootstrap));
+        }
+        if (kafkaTopics != null) {
+            arguments.addAll(List.of("--kafka-topics", String.join(",", kafkaTopics)));
+        }
+        kafkaProperties.forEach((key, value) -> arguments.addAll(List.of("--kafka-property", key + "=" + value)));
+        arguments.addAll(jobArguments);
+        return arguments;
+    }
+
     /** The body of {@code POST /jars/:id/run}. */
     private String runRequest() {
         ObjectNode request = JSON.createObjectNode();
-        request.putArray("programArgsList").addAll(jobArguments.stream().map(JSON.getNodeFactory()::textNode)
+        request.putArray("programArgsList").addAll(programArguments().stream().map(JSON.getNodeFactory()::textNode)
                 .toList());
         if (parallelism != null) {
             request.put("parallelism", parallelism);

@@ -206,7 +206,13 @@ class ErrorPathsTest {
                         "ftp://x", "--jar", r, "--", "--rules", r),
                 Mistake.of("--parallelism 0: a job runs on at least 1 slot", "flink", "--parallelism", "0", "--jar",
                         r, "--", "--rules", r),
-                Mistake.of("--timeout", "flink", "--timeout", "soon", "--jar", r, "--", "--rules", r)));
+                Mistake.of("--timeout", "flink", "--timeout", "soon", "--jar", r, "--", "--rules", r),
+                Mistake.of("--kafka-topics and --kafka-property need --kafka-bootstrap", "flink", "--kafka-topics",
+                        "t", "--jar", r, "--", "--rules", r),
+                Mistake.of("'t t' is not a topic name", "flink", "--kafka-bootstrap", "localhost:9092",
+                        "--kafka-topics", "t t", "--jar", r, "--", "--rules", r),
+                Mistake.of("--kafka-property", "flink", "--kafka-bootstrap", "localhost:9092", "--kafka-property",
+                        "no-equals-sign", "--jar", r, "--", "--rules", r)));
         compileLimitMistakes(mistakes, "backtest", "--data", f, "--rule", "r");
         serveMistakes(mistakes, folder, missing, rules);
         return mistakes;

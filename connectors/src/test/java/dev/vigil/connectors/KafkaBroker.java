@@ -145,8 +145,13 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Writes records (to the partitions they name, if they do), each acknowledged before this returns. */
     public void send(List<ProducerRecord<String, String>> records) throws Exception {
+        send(bootstrapServers(), records);
+    }
+
+    /** {@link #send} to the broker at {@code bootstrap} (one in a process of its own). */
+    public static void send(String bootstrap, List<ProducerRecord<String, String>> records) throws Exception {
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {
@@ -161,8 +166,13 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
      * partitions' end offsets, in partition then offset order.
      */
     public List<ConsumerRecord<String, String>> readCommitted(String topic) {
+        return readCommitted(bootstrapServers(), topic);
+    }
+
+    /** {@link #readCommitted} of the broker at {@code bootstrap} (one in a process of its own). */
+    public static List<ConsumerRecord<String, String>> readCommitted(String bootstrap, String topic) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),

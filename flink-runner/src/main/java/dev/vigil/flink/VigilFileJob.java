@@ -29,7 +29,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * With {@code --time processing} events are matched on arrival and {@code WITHIN} and timeouts run on the
  * TaskManagers' clocks, as with {@code vigil run --time processing}: nothing is late, and the alerts depend on timing.
  * With {@code --rule-changes}, the rule changes dropped into the folder are applied while the job runs
- * ({@link RuleChanges}); the job then runs until it is cancelled or stopped.
+ * ({@link RuleChanges}); the job then runs until it is cancelled or stopped. The Kafka options ({@link KafkaJob})
+ * read events or rule changes from topics instead, and write alerts or late events to topics.
  * Without {@code --alerts} the alerts are printed (the TaskManagers' stdout), and so are late events without
  * {@code --late}; malformed lines are printed either way. Files in the folders are committed at checkpoints and at
  * the end of the input (every 10 s unless the cluster or {@code --checkpoint-interval} says otherwise). Lines are
@@ -43,7 +44,7 @@ public final class VigilFileJob {
     static final long DEFAULT_CHECKPOINT_MS = 10_000;
     private static final String USAGE = "--rules FILE... --events FILE [--alerts DIR] [--late DIR] "
             + "[--watermark-delay MS] [--time event|processing] [--max-line-bytes N] [--checkpoint-interval MS] "
-            + "[--rule-changes DIR [--rule-changes-interval MS]]";
+            + "[--rule-changes DIR [--rule-changes-interval MS]] " + KafkaJob.USAGE;
 
     private VigilFileJob() {
     }
@@ -104,6 +105,7 @@ public final class VigilFileJob {
         int maxLineBytes = NdjsonLines.DEFAULT_MAX_LINE_BYTES;
         String ruleChanges = null;
         Duration scanInterval = RuleChanges.DEFAULT_SCAN_INTERVAL;
+        KafkaJob kafka = new KafkaJob();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rules":
@@ -139,12 +141,17 @@ public final class VigilFileJob {
                     scanInterval = Duration.ofMillis(Long.parseLong(value(args, ++i)));
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: " + USAGE);
+                    int taken = kafka.parse(args, i);
+                    if (taken < 0) {
+                        throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: " + USAGE);
+                    }
+                    i = taken;
             }
         }
-        if (ruleFiles.isEmpty() || events == null) {
-            throw new IllegalArgumentException("--rules FILE... and --events FILE are required; usage: " + USAGE);
+        if (ruleFiles.isEmpty()) {
+            throw new IllegalArgumentException("--rules FILE... is required; usage: " + USAGE);
         }
+        kafka.check(events != null, alerts != null, late != null, ruleChanges != null);
         VigilRules rules = VigilRules.fromFiles(ruleFiles).withDefaultWatermarkDelayMs(delayMs).withTimeMode(time);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (checkpointMs > 0) {
@@ -152,12 +159,18 @@ public final class VigilFileJob {
         } else if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_MS);   // the file sink commits its files at checkpoints
         }
-        Output output = build(env, events, rules, maxLineBytes,
-                ruleChanges == null ? null : RuleChanges.fromFolder(env, ruleChanges, scanInterval));
-        write(output.result().alerts(), alerts, "vigil-alerts");
-        write(output.late(), late, "vigil-late");
+        DataStream<Tuple2<String, String>> changes = ruleChanges == null ? kafka.changes(env)
+                : RuleChanges.fromFolder(env, ruleChanges, scanInterval);
+        Output output = kafka.readsEvents() ? kafka.build(env, rules, changes)
+                : build(env, events, rules, maxLineBytes, changes);
+        if (!kafka.writeAlerts(output.result().alerts())) {
+            write(output.result().alerts(), alerts, "vigil-alerts");
+        }
+        if (!kafka.writeLate(output.late())) {
+            write(output.late(), late, "vigil-late");
+        }
         output.problems().print("problem").name("vigil-problems");
-        env.execute("vigil " + events.getFileName());
+        env.execute("vigil " + (kafka.readsEvents() ? kafka.describe() : events.getFileName()));
     }
 
     private static EngineConfig.TimeMode timeMode(String value) {

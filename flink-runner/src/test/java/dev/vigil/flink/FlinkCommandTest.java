@@ -50,10 +50,14 @@ class FlinkCommandTest {
     static Path folder;
     private static Path jar;
 
-    /** A job jar as mvn package builds it, of this module's classes (the rest is on the cluster's class path here). */
     @BeforeAll
     static void jobJar() throws IOException {
-        jar = folder.resolve("vigil-flink.jar");
+        jar = writeJobJar(folder);
+    }
+
+    /** A job jar as mvn package builds it, of this module's classes (the rest is on the cluster's class path here). */
+    static Path writeJobJar(Path folder) throws IOException {
+        Path jar = folder.resolve("vigil-flink.jar");
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, VigilFileJob.class.getName());
@@ -67,6 +71,7 @@ class FlinkCommandTest {
                 out.closeEntry();
             }
         }
+        return jar;
     }
 
     @Test
@@ -116,18 +121,23 @@ class FlinkCommandTest {
     }
 
     /** Jar uploads on (Flink's default; the test utilities' MiniCluster turns them off). */
-    private static Configuration webSubmission() {
+    static Configuration webSubmission() {
         Configuration settings = new Configuration();
         settings.set(WebOptions.SUBMIT_ENABLE, true);
         return settings;
     }
 
     private static String jobManager() {
-        return "http://" + CLUSTER.getClientConfiguration().get(RestOptions.ADDRESS) + ":"
-                + CLUSTER.getClientConfiguration().get(RestOptions.PORT);
+        return jobManager(CLUSTER);
     }
 
-    private static int vigil(StringWriter out, StringWriter err, String... args) {
+    /** The REST address of {@code cluster}'s JobManager. */
+    static String jobManager(MiniClusterExtension cluster) {
+        return "http://" + cluster.getClientConfiguration().get(RestOptions.ADDRESS) + ":"
+                + cluster.getClientConfiguration().get(RestOptions.PORT);
+    }
+
+    static int vigil(StringWriter out, StringWriter err, String... args) {
         return Vigil.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute(args);
     }

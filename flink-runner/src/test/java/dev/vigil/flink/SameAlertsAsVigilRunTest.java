@@ -185,7 +185,7 @@ class SameAlertsAsVigilRunTest {
     }
 
     /** The RocksDB state backend, no Kryo, restarts from checkpoints after a failure. */
-    private static Configuration settings() {
+    static Configuration settings() {
         Configuration settings = new Configuration();
         settings.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         settings.set(PipelineOptions.GENERIC_TYPES, false);
@@ -249,14 +249,21 @@ class SameAlertsAsVigilRunTest {
     /**
      * Passes events on, slowly until a checkpoint is complete, then fails the task once at the {@code at}-th event.
      */
-    private static final class FailOnce extends RichMapFunction<Event, Event> implements CheckpointListener {
+    static final class FailOnce extends RichMapFunction<Event, Event> implements CheckpointListener {
         static final AtomicInteger FAILURES = new AtomicInteger();
         private final int at;
+        private final long paceMs;
         private transient int seen;
         private transient boolean checkpointed;
 
         FailOnce(int at) {
+            this(at, 2);
+        }
+
+        /** @param paceMs how long each event waits until a checkpoint is complete */
+        FailOnce(int at, long paceMs) {
             this.at = at;
+            this.paceMs = paceMs;
         }
 
         @Override
@@ -264,7 +271,7 @@ class SameAlertsAsVigilRunTest {
             seen++;
             if (FAILURES.get() == 0) {
                 if (!checkpointed) {
-                    Thread.sleep(2);   // pace only: the failure must come after a checkpoint, whatever the speed
+                    Thread.sleep(paceMs);   // pace only: the failure must come after a checkpoint, whatever the speed
                 } else if (seen >= at) {
                     FAILURES.incrementAndGet();
                     throw new IllegalStateException("failure injected at event " + seen + " (" + event + ")");
@@ -307,7 +314,7 @@ class SameAlertsAsVigilRunTest {
         return lines;
     }
 
-    private static List<Path> exampleRules() throws IOException {
+    static List<Path> exampleRules() throws IOException {
         try (Stream<Path> folders = Files.list(EXAMPLES)) {
             return folders.filter(Files::isDirectory).map(folder -> folder.resolve("rule.cep")).sorted().toList();
         }
@@ -343,7 +350,7 @@ class SameAlertsAsVigilRunTest {
         return lines;
     }
 
-    private static String generated(Random random, long ts, int i) {
+    static String generated(Random random, long ts, int i) {
         switch (random.nextInt(10)) {
             case 0:
                 return "{\"stream\":\"transactions\",\"ts\":" + ts + ",\"account\":\"A-" + random.nextInt(60)
@@ -396,7 +403,7 @@ class SameAlertsAsVigilRunTest {
         return lines;
     }
 
-    private static List<String> drain(CloseableIterator<String> iterator) throws Exception {
+    static List<String> drain(CloseableIterator<String> iterator) throws Exception {
         List<String> lines = new ArrayList<>();
         try (iterator) {
             iterator.forEachRemaining(line -> lines.add(line.strip()));
