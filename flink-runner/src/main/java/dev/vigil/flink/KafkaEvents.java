@@ -125,7 +125,7 @@ public final class KafkaEvents {
 
         @Override
         public void open(DeserializationSchema.InitializationContext context) {
-            decoder = rules.compile().decoder();
+            decoder = rules.compile().decoder(!rules.processingTime());
         }
 
         @Override
