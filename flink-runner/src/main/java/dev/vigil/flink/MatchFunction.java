@@ -6,6 +6,8 @@ import dev.vigil.nfa.EngineListener;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeyedRule;
 import dev.vigil.nfa.LateEvent;
+import dev.vigil.nfa.runtime.KeyMatches;
+import dev.vigil.nfa.runtime.KeyStateFormat;
 import dev.vigil.wire.JsonCodec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,15 +17,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple4;
-import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -39,26 +36,35 @@ import org.slf4j.LoggerFactory;
  * live rules partitioned by that spec share it. Flink holds everything per key, so checkpoints, savepoints, the RocksDB
  * state backend and rescaling need no code here:
  *
- *   waiting  MapState<Long, List<Event>>   events waiting for the watermark, by timestamp, in arrival order
- *   matches  MapState<String, byte[]>      per rule name, the key's partial matches in the engine's key-state
- *                                          format (KeyedRule; versioned, CRC-checked, no Kryo); absent when the
- *                                          rule holds nothing for the key
- *   timers   event-time timers             at each waiting event's timestamp and at each rule's next deadline
- *                                          (WITHIN expiry, absence, timeout), deduplicated by Flink per key and time
+ *   vigil-key  ValueState<KeyBuffer>   everything of the key in one value, so that an event costs one read and one
+ *                                      write: the events waiting for the watermark, in arrival order, the key's
+ *                                      pending timer, the rule generation they were routed under (while ahead of this
+ *                                      subtask), and per rule name the key's partial matches in the engine's
+ *                                      key-state format (KeyedRule; versioned, CRC-checked, no Kryo), absent when the
+ *                                      rule holds nothing (KeyBufferSerializer)
+ *   timers     event-time timers       one pending per key: at the earliest of its waiting events and its rules' next
+ *                                      deadlines (WITHIN expiry, absence, timeout); an event earlier than it sets
+ *                                      one of its own, and each visit sets the next (Flink's timer queue costs a
+ *                                      hash-set insert and a heap insert per timer: one per event and deadline was
+ *                                      the keyed operator's largest cost)
  *
- * An event is held until the watermark passes it and a timer at its timestamp is set. When the watermark passes a
- * timer, the key is visited once at the watermark W (later timers of the key up to W find nothing due): the events
- * at or below W leave the waiting map, ordered by timestamp and then by sequence (the line of a file: the engine's
- * arrival order), and every rule of the spec gets those of its streams (KeyedRule.advance: advance to each
- * timestamp, process, advance to W); a rule with no events is advanced only when its deadline is due. This is the
- * engine's sequence per key (Flink CEP's CepOperator.onEventTime), so the alerts are the engine's, ids included,
- * whatever the watermarks between events (KeyedRuleOnGeneratedRulesTest in nfa-engine).
+ * On the heap state backend the key's value lives on the heap as objects, so the partial matches stay decoded between
+ * visits (RuleMatches: a visit changes them in place; bytes are written only when a checkpoint copies or writes
+ * them); on RocksDB they are bytes, decoded and encoded at each visit, as RocksDB (de)serializes the value anyway.
+ *
+ * An event is held until the watermark passes it. When the watermark passes a timer, the key is visited at the
+ * watermark W: the events at or below W are released, ordered by timestamp and then by sequence (the line of a file:
+ * the engine's arrival order), and every rule of the spec gets those of its streams (KeyedRule.advance: advance to
+ * each timestamp, process, advance to W); a rule with no events is advanced only when its deadline is due. This is
+ * the engine's sequence per key (Flink CEP's CepOperator.onEventTime), so the alerts are the engine's, ids included,
+ * whatever the watermarks between events (KeyedRuleOnGeneratedRulesTest in nfa-engine; BETWEEN EVENTS windows aside,
+ * whose timeouts may come in another order, as docs/semantics.md says of Flink).
  *
  * Rule changes (the broadcast input, LiveRules) are applied between two visits, in the rules stream's order, the
  * same in every subtask: a key's events are matched by the versions live when the watermark releases them, as the
  * server matches the events a replaced version still held for the watermark with the new version, so every event
  * is matched by exactly one version of a rule and, per key, never by an older one after a newer one. A new version
- * goes on with the old one's partial matches (its bytes under the rule's name) when its shape is the same
+ * goes on with the old one's partial matches (its entry under the rule's name) when its shape is the same
  * (Replacement.difference: only severity, EMIT, sinks differ); otherwise, and for a deleted rule, the rule's entry
  * is removed from every key of the subtask (applyToKeyedState) and counted. The fan-out stamps each event with the
  * generation (changes applied) it was routed under; a key holding an event routed under changes this subtask has
@@ -68,9 +74,9 @@ import org.slf4j.LoggerFactory;
  * Processing time (VigilRules.withTimeMode): nothing waits for a watermark. An event is matched on arrival, at the
  * subtask's processing time (KeyedRule.processAt: the engine's sequence in processing time), and each rule's next
  * deadline is a processing-time timer, at which the key is visited without events. An event routed under rule
- * changes this subtask has not applied yet is held (in the waiting map, under HELD, in arrival order; so are the
- * key's later events, to keep its order) and matched once the changes are here. At the end of the events (a bounded
- * input, or a stop with --drain) every key's deadlines are visited at once (endOfEvents, from MatchOperator), as
+ * changes this subtask has not applied yet is held (among the waiting events, in arrival order; so are the key's
+ * later events, to keep its order) and matched once the changes are here. At the end of the events (a bounded input,
+ * or a stop with --drain) every key's deadlines are visited at once (endOfEvents, from MatchOperator), as
  * vigil run --time processing fires every timer at the end of its input: Flink drops the processing-time timers of
  * a finished input.
  *
@@ -92,27 +98,21 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
             Comparator.comparingLong(Event::timestamp).thenComparingLong(Event::sequence);
     /** How long a key whose events were routed under rules this task has not applied yet waits before looking again. */
     static final long GENERATION_RETRY_MS = 50;
-    static final MapStateDescriptor<Long, List<Event>> WAITING = new MapStateDescriptor<>("vigil-waiting",
-            Types.LONG, new ListTypeInfo<>(EventTypeInfo.INSTANCE));
-    /** Processing time: the waiting map's key of the events held for rule changes, in arrival order. */
-    static final long HELD = Long.MIN_VALUE;
-    static final MapStateDescriptor<String, byte[]> MATCHES = new MapStateDescriptor<>("vigil-matches",
-            Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    /** Everything of a key: {@link KeyBuffer}. */
+    static final ValueStateDescriptor<KeyBuffer> KEY = new ValueStateDescriptor<>("vigil-key",
+            KeyBufferSerializer.INSTANCE);
 
     private final VigilRules rules;
     private transient LiveRules live;
     /** Per spec, the live rules partitioned by it, in name order. */
-    private transient Map<String, List<KeyedRule>> rulesBySpec;
+    private transient Map<String, Rule[]> rulesBySpec;
     private transient EngineListener listener;
-    private transient MapState<Long, List<Event>> waiting;
-    private transient MapState<String, byte[]> matches;
-    /** The newest rule generation the key's waiting events were routed under, while this task has not reached it. */
-    private transient ValueState<Long> routedUnder;
+    private transient ValueState<KeyBuffer> keys;
     /**
-     * Whether visits look at routedUnder: once an event came routed ahead of this subtask, and after a restore (an
-     * unaligned checkpoint may hold such a key); otherwise no key holds one, and visits save the state read.
+     * Whether the state backend keeps the key's value as objects (the heap backend): then the partial matches stay
+     * decoded, and a value changed in place needs no write back. Set by {@link MatchOperator}.
      */
-    private transient boolean routedAhead;
+    private transient boolean onHeap;
     private transient List<Alert> alerts;
     /** Whether events are matched on arrival, with processing-time timers (VigilRules.withTimeMode). */
     private transient boolean processingTime;
@@ -125,6 +125,13 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     private transient long droppedBefore;
     private transient long errorsBefore;
 
+    /** A live rule as this task runs it: the rule, its keyed runner and its codec of this thread. */
+    private record Rule(CompiledRule compiled, KeyedRule keyed, KeyStateFormat format) {
+        String name() {
+            return compiled.name();
+        }
+    }
+
     public MatchFunction(VigilRules rules) {
         this.rules = rules;
     }
@@ -132,12 +139,16 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         live = LiveRules.restored(rules, context);
-        routedAhead = context.isRestored();
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) {
         // the rules are in broadcast state, written at each change
+    }
+
+    /** Whether the state backend keeps values on the heap (see {@link #onHeap}). */
+    void keepDecoded(boolean heap) {
+        onHeap = heap;
     }
 
     @Override
@@ -156,9 +167,7 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
             }
         };
         build();
-        waiting = getRuntimeContext().getMapState(WAITING);
-        matches = getRuntimeContext().getMapState(MATCHES);
-        routedUnder = getRuntimeContext().getState(new ValueStateDescriptor<>("vigil-routed-under", Types.LONG));
+        keys = getRuntimeContext().getState(KEY);
         matchCount = getRuntimeContext().getMetricGroup().counter("vigilMatches");
         timeoutCount = getRuntimeContext().getMetricGroup().counter("vigilTimeouts");
         droppedOnReplace = getRuntimeContext().getMetricGroup().counter("vigilPartialMatchesDroppedOnReplace");
@@ -176,9 +185,10 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         }
         rulesBySpec = new HashMap<>();
         live.rulesBySpec().forEach((spec, specRules) -> {
-            List<KeyedRule> keyed = new ArrayList<>(specRules.size());
-            for (CompiledRule rule : specRules) {
-                keyed.add(new KeyedRule(rule, rules.engineConfig(), listener));
+            Rule[] keyed = new Rule[specRules.size()];
+            for (int i = 0; i < keyed.length; i++) {
+                CompiledRule rule = specRules.get(i);
+                keyed[i] = new Rule(rule, new KeyedRule(rule, rules.engineConfig(), listener), KeyedRule.format(rule));
             }
             rulesBySpec.put(spec, keyed);
         });
@@ -188,12 +198,15 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     public void processElement(Tuple4<String, String, Long, Event> keyed, ReadOnlyContext context,
             Collector<String> out) throws Exception {
         Event event = keyed.f3;
+        KeyBuffer stored = keys.value();
+        KeyBuffer buffer = stored == null ? new KeyBuffer() : stored;
         if (processingTime) {
-            if (keyed.f2 > live.generation() || routedAhead && routedUnder.value() != null) {
-                hold(keyed, context);
+            if (keyed.f2 > live.generation() || buffer.routedUnder != 0) {
+                hold(buffer, keyed, context);
             } else {
-                visitNow(List.of(event), context, out);
+                visitNow(buffer, List.of(event), context, out);
             }
+            store(buffer, stored);
             return;
         }
         long watermark = context.timerService().currentWatermark();
@@ -201,20 +214,28 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
             context.output(VigilCep.LATE, DynamicKeyFunction.lateJson(event, watermark));
             return;
         }
-        List<Event> atTime = waiting.get(event.timestamp());
-        if (atTime == null) {
-            atTime = new ArrayList<>(2);
+        buffer.waiting.add(event);
+        if (event.timestamp() < buffer.wakeAt) {   // else the key's pending timer comes first
             context.timerService().registerEventTimeTimer(event.timestamp());
+            buffer.wakeAt = event.timestamp();
         }
-        atTime.add(event);
-        waiting.put(event.timestamp(), atTime);
-        if (keyed.f2 > live.generation()) {
-            // routed under rule changes this task has not applied yet: the key's visits wait for them (onTimer)
-            routedAhead = true;
-            Long routed = routedUnder.value();
-            if (routed == null || routed < keyed.f2) {
-                routedUnder.update(keyed.f2);
+        if (keyed.f2 > live.generation() && keyed.f2 > buffer.routedUnder) {
+            buffer.routedUnder = keyed.f2;   // routed under rule changes not here yet: visits wait for them (onTimer)
+        }
+        store(buffer, stored);
+    }
+
+    /**
+     * Writes the key's value back after a change: cleared when it holds nothing; on the heap a value read from the
+     * state was changed in place and needs no write.
+     */
+    private void store(KeyBuffer buffer, KeyBuffer stored) throws Exception {
+        if (buffer.isEmpty()) {
+            if (stored != null) {
+                keys.clear();
             }
+        } else if (stored == null || !onHeap) {
+            keys.update(buffer);
         }
     }
 
@@ -240,17 +261,24 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         }
         forgotten.addAll(outcome.deleted());
         if (!forgotten.isEmpty()) {
-            long[] keys = new long[1];
-            context.applyToKeyedState(MATCHES, (key, state) -> {
+            long[] dropped = new long[1];
+            context.applyToKeyedState(KEY, (key, state) -> {
+                KeyBuffer buffer = state.value();
+                boolean changed = false;
                 for (String name : forgotten) {
-                    if (state.contains(name)) {
-                        state.remove(name);
-                        keys[0]++;
+                    if (buffer != null && buffer.rules.remove(name) != null) {
+                        changed = true;
+                        dropped[0]++;
                     }
                 }
+                if (changed && buffer.isEmpty()) {
+                    state.clear();
+                } else if (changed) {
+                    state.update(buffer);
+                }
             });
-            droppedOnReplace.inc(keys[0]);
-            LOG.info("{}: {} keys' partial matches of {} dropped in subtask {}", change.f0, keys[0], forgotten,
+            droppedOnReplace.inc(dropped[0]);
+            LOG.info("{}: {} keys' partial matches of {} dropped in subtask {}", change.f0, dropped[0], forgotten,
                     getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         }
         build();
@@ -260,61 +288,66 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
      * Processing time: holds an event routed under rule changes this subtask has not applied yet (and any later
      * event of the key) until they are here.
      */
-    private void hold(Tuple4<String, String, Long, Event> keyed, ReadOnlyContext context) throws Exception {
-        List<Event> held = waiting.get(HELD);
-        held = held == null ? new ArrayList<>(2) : held;
-        held.add(keyed.f3);
-        waiting.put(HELD, held);
-        routedAhead = true;
-        Long routed = routedUnder.value();
-        if (routed == null || routed < keyed.f2) {
-            routedUnder.update(keyed.f2);
-        }
+    private void hold(KeyBuffer buffer, Tuple4<String, String, Long, Event> keyed, ReadOnlyContext context) {
+        buffer.waiting.add(keyed.f3);
+        buffer.routedUnder = Math.max(buffer.routedUnder, keyed.f2);
         context.timerService().registerProcessingTimeTimer(
                 context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
     }
 
     /** Processing time: the key's rules get {@code arrived} (or a deadline came), at the processing time now. */
-    private void visitNow(List<Event> arrived, ReadOnlyContext context, Collector<String> out) throws Exception {
+    private void visitNow(KeyBuffer buffer, List<Event> arrived, ReadOnlyContext context, Collector<String> out) {
         now = Math.max(now, context.timerService().currentProcessingTime());
-        visit(arrived, now, context, out);
+        visit(buffer, arrived, now, context, out);
     }
 
     /**
      * Visits the key's rules at {@code time} with {@code events}: those the watermark {@code time} released, in
-     * event time, each processed at {@code time} on arrival in processing time (none: a deadline came). Each rule's
-     * next deadline becomes a timer of the time mode's.
+     * event time, each processed at {@code time} on arrival in processing time (none: a deadline came). In processing
+     * time each rule's next deadline becomes a timer; returns the earliest next deadline of the key's rules.
      */
-    private void visit(List<Event> events, long time, ReadOnlyContext context, Collector<String> out)
-            throws Exception {
-        List<KeyedRule> specRules = rulesBySpec.get(context.getCurrentKey().f0);
+    private long visit(KeyBuffer buffer, List<Event> events, long time, ReadOnlyContext context,
+            Collector<String> out) {
+        Rule[] specRules = rulesBySpec.get(context.getCurrentKey().f0);
         if (specRules == null) {
-            return;   // no live rule has this spec (deleted, or replaced by one keyed otherwise)
+            return Long.MAX_VALUE;   // no live rule has this spec (deleted, or replaced by one keyed otherwise)
         }
-        for (KeyedRule rule : specRules) {
-            String name = rule.rule().name();
-            List<Event> own = ownEvents(rule.rule(), events);
-            byte[] before = matches.get(name);
-            if (before == null && own.isEmpty()) {
+        long earliest = Long.MAX_VALUE;
+        for (Rule rule : specRules) {
+            List<Event> own = ownEvents(rule.compiled(), events);
+            RuleMatches held = buffer.rules.get(rule.name());
+            if (held == null && own.isEmpty()) {
                 continue;
             }
-            byte[] after = before;
+            KeyMatches before = held == null ? null
+                    : onHeap ? held.decoded(rule.compiled(), rule.format()) : held.read(rule.format());
+            if (own.isEmpty() && before.nextDeadline() > time) {
+                earliest = Math.min(earliest, before.nextDeadline());
+                continue;   // nothing due: the state stays as it is
+            }
+            KeyMatches after = before;
             if (!processingTime || own.isEmpty()) {
-                after = rule.advance(before, own, time);
+                after = rule.keyed().advance(before, own, time);
             } else {
                 for (Event event : own) {
-                    after = rule.processAt(after, event, time);
+                    after = rule.keyed().processAt(after, event, time);
                 }
             }
-            store(name, before, after);
-            long deadline = rule.nextDeadline();
+            if (after == null) {
+                buffer.rules.remove(rule.name());
+            } else if (!onHeap) {
+                buffer.rules.put(rule.name(), RuleMatches.ofBytes(after.encode(rule.format())));
+            } else if (held == null) {
+                buffer.rules.put(rule.name(), RuleMatches.ofDecoded(rule.compiled(), after));
+            }
+            long deadline = after == null ? Long.MAX_VALUE : after.nextDeadline();
             if (deadline != Long.MAX_VALUE && processingTime) {
                 context.timerService().registerProcessingTimeTimer(deadline);
-            } else if (deadline != Long.MAX_VALUE) {
-                context.timerService().registerEventTimeTimer(deadline);
             }
+            earliest = Math.min(earliest, deadline);
             emit(context, out);
         }
+        return earliest;
     }
 
     /**
@@ -322,94 +355,88 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
      * comes (as {@code vigil run --time processing} fires every timer at the end of its input), and hands what they
      * report to {@code matchesOut} and {@code timeoutsOut}. The keyed state's current key is the key's.
      */
-    void endOfEvents(Tuple2<String, String> key, MapState<String, byte[]> keyMatches, Consumer<String> matchesOut,
+    void endOfEvents(Tuple2<String, String> key, ValueState<KeyBuffer> state, Consumer<String> matchesOut,
             Consumer<String> timeoutsOut) throws Exception {
-        List<KeyedRule> specRules = rulesBySpec.get(key.f0);
-        if (specRules == null) {
+        KeyBuffer buffer = state.value();
+        Rule[] specRules = rulesBySpec.get(key.f0);
+        if (buffer == null || specRules == null) {
             return;
         }
-        for (KeyedRule rule : specRules) {
-            String name = rule.rule().name();
-            byte[] before = keyMatches.get(name);
-            if (before != null) {
-                rule.advance(before, List.of(), Long.MAX_VALUE);
-                keyMatches.remove(name);
+        for (Rule rule : specRules) {
+            RuleMatches held = buffer.rules.remove(rule.name());
+            if (held != null) {
+                rule.keyed().advance(held.read(rule.format()), List.of(), Long.MAX_VALUE);
             }
+        }
+        if (buffer.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(buffer);
         }
         emit(matchesOut, timeoutsOut);
     }
 
-    /** Keeps the state a visit left: none when the rule holds nothing for the key, unchanged when it is the same. */
-    private void store(String name, byte[] before, byte[] after) throws Exception {
-        if (after == null) {
-            if (before != null) {
-                matches.remove(name);
-            }
-        } else if (after != before) {
-            matches.put(name, after);
-        }
-    }
-
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<String> out) throws Exception {
+        KeyBuffer buffer = keys.value();
+        if (buffer == null) {
+            return;   // the key holds nothing any more (a deleted rule's deadline)
+        }
+        if (buffer.routedUnder != 0) {
+            if (buffer.routedUnder > live.generation()) {   // wait for the changes the events were routed under
+                context.timerService().registerProcessingTimeTimer(
+                        context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
+                return;
+            }
+            buffer.routedUnder = 0;
+        }
         if (processingTime) {
-            onProcessingTimeTimer(context, out);
-            return;
-        }
-        long watermark = context.timerService().currentWatermark();
-        if (routedAhead) {
-            Long routed = routedUnder.value();
-            if (routed != null) {
-                if (routed > live.generation()) {   // wait for the changes the key's events were routed under
-                    context.timerService().registerProcessingTimeTimer(
-                            context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
-                    return;
-                }
-                routedUnder.clear();
+            List<Event> held = buffer.waiting.isEmpty() ? List.of() : new ArrayList<>(buffer.waiting);
+            buffer.waiting.clear();
+            visitNow(buffer, held, context, out);
+        } else {
+            long watermark = context.timerService().currentWatermark();
+            long next = Math.min(visit(buffer, release(buffer, watermark), watermark, context, out),
+                    earliestWaiting(buffer));
+            long pending = buffer.wakeAt > watermark ? buffer.wakeAt : Long.MAX_VALUE;   // not fired yet
+            if (next < pending) {
+                context.timerService().registerEventTimeTimer(next);
             }
+            buffer.wakeAt = Math.min(next, pending);
         }
-        visit(release(watermark), watermark, context, out);
+        store(buffer, buffer);
     }
 
-    /**
-     * Processing time: a deadline of the key's rules, or a look at whether the changes its held events were routed
-     * under are here (then they are matched, before the deadlines).
-     */
-    private void onProcessingTimeTimer(OnTimerContext context, Collector<String> out) throws Exception {
-        List<Event> held = List.of();
-        if (routedAhead) {
-            Long routed = routedUnder.value();
-            if (routed != null) {
-                if (routed > live.generation()) {   // deadlines wait with the events: the key's order holds
-                    context.timerService().registerProcessingTimeTimer(
-                            context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
-                    return;
-                }
-                routedUnder.clear();
-                held = waiting.get(HELD);
-                waiting.remove(HELD);
-            }
+    private static long earliestWaiting(KeyBuffer buffer) {
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0; i < buffer.waiting.size(); i++) {
+            earliest = Math.min(earliest, buffer.waiting.get(i).timestamp());
         }
-        visitNow(held == null ? List.of() : held, context, out);
+        return earliest;
     }
 
-    /** Takes the waiting events at or below {@code watermark} out of the waiting map, in release order. */
-    private List<Event> release(long watermark) throws Exception {
-        List<Long> due = new ArrayList<>();
-        for (Long time : waiting.keys()) {
-            if (time <= watermark) {
-                due.add(time);
-            }
-        }
-        if (due.isEmpty()) {
+    /** Takes the waiting events at or below {@code watermark} out of the key's buffer, in release order. */
+    private static List<Event> release(KeyBuffer buffer, long watermark) {
+        List<Event> waiting = buffer.waiting;
+        if (waiting.isEmpty()) {
             return List.of();
         }
-        List<Event> released = new ArrayList<>();
-        for (Long time : due) {
-            released.addAll(waiting.get(time));
-            waiting.remove(time);
+        List<Event> released = new ArrayList<>(waiting.size());
+        int kept = 0;
+        boolean sorted = true;
+        for (int i = 0; i < waiting.size(); i++) {
+            Event event = waiting.get(i);
+            if (event.timestamp() <= watermark) {
+                sorted &= released.isEmpty() || RELEASE_ORDER.compare(released.get(released.size() - 1), event) <= 0;
+                released.add(event);
+            } else {
+                waiting.set(kept++, event);
+            }
         }
-        released.sort(RELEASE_ORDER);
+        waiting.subList(kept, waiting.size()).clear();
+        if (!sorted) {
+            released.sort(RELEASE_ORDER);
+        }
         return released;
     }
 
@@ -439,9 +466,9 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     /** A count over every rule of this subtask. */
     private long sum(ToLongFunction<KeyedRule> count) {
         long sum = 0;
-        for (List<KeyedRule> keyed : rulesBySpec.values()) {
-            for (KeyedRule rule : keyed) {
-                sum += count.applyAsLong(rule);
+        for (Rule[] keyed : rulesBySpec.values()) {
+            for (Rule rule : keyed) {
+                sum += count.applyAsLong(rule.keyed());
             }
         }
         return sum;

@@ -7,6 +7,7 @@ import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -62,7 +63,7 @@ final class MatchOperator extends CoBroadcastWithKeyedOperator<Tuple2<String, St
         }
         MatchFunction function = (MatchFunction) userFunction;
         KeyedStateBackend<Tuple2<String, String>> keys = getKeyedStateBackend();
-        keys.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, MatchFunction.MATCHES,
+        keys.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, MatchFunction.KEY,
                 (key, keyMatches) -> function.endOfEvents(key, keyMatches,
                         json -> output.collect(new StreamRecord<>(json)),
                         json -> output.collect(VigilCep.TIMEOUTS, new StreamRecord<>(json))));
@@ -71,6 +72,7 @@ final class MatchOperator extends CoBroadcastWithKeyedOperator<Tuple2<String, St
     @Override
     public void open() throws Exception {
         super.open();
+        ((MatchFunction) userFunction).keepDecoded(getKeyedStateBackend() instanceof HeapKeyedStateBackend);
         processWatermarkStatus2(WatermarkStatus.IDLE);
     }
 

@@ -1,10 +1,14 @@
 package dev.vigil.flink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.Event;
+import dev.vigil.nfa.EventFields;
+import dev.vigil.nfa.FieldNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +54,44 @@ class EventSerializerTest {
         assertEquals(-0.0, (Double) back.field("negative zero"));
         assertEquals(42, back.sequence());
         assertEquals(9_000_000_001L, back.identity());
+    }
+
+    @Test
+    void eventsWithTheSameFieldNamesShareThemWhateverCameBetween() throws IOException {
+        Event a1 = event("a", "key", "k1", "type", "A");
+        Event b1 = event("b", "key", "k2", "other", 3L);
+        Event a2 = event("a", "key", "k3", "type", "B");
+        Event c1 = event("a", "key", "k4", "kind", "C");   // the first name alike, the second not
+        Event empty = new Event("a", 5, 5, Map.of());
+        List<Event> sent = List.of(a1, b1, a2, c1, empty, a1, b1);
+        List<Event> back = new ArrayList<>();
+        for (Event event : sent) {
+            back.add(roundTrip(event));
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            assertEquals(sent.get(i).toString(), back.get(i).toString());
+            assertEquals(new ArrayList<>(sent.get(i).fields().keySet()),
+                    new ArrayList<>(back.get(i).fields().keySet()));
+        }
+        assertSame(names(back.get(0)), names(back.get(2)));
+        assertSame(names(back.get(0)), names(back.get(5)));
+        assertSame(names(back.get(1)), names(back.get(6)));
+        assertNotSame(names(back.get(0)), names(back.get(3)));
+        assertEquals("k4", back.get(3).field("key"));
+        assertEquals("C", back.get(3).field("kind"));
+        assertEquals(null, back.get(3).field("type"));
+        assertSame(back.get(0).stream(), back.get(5).stream());
+    }
+
+    private static Event event(String stream, String first, Object firstValue, String second, Object secondValue) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(first, firstValue);
+        fields.put(second, secondValue);
+        return new Event(stream, 1, 1, fields);
+    }
+
+    private static FieldNames names(Event event) {
+        return ((EventFields) event.fields()).names();
     }
 
     @Test

@@ -41,6 +41,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,12 +134,16 @@ class SameAlertsAsVigilRunTest {
 
     /**
      * A task failure in the middle of the input, after a checkpoint: the job restarts from the checkpoint (the file's
-     * position, the line count and clocks, every key's waiting events, partial matches and timers in RocksDB) and,
-     * through the collect sink's exactly-once results, still gives exactly vigil run's lines.
+     * position, the line count and clocks, every key's waiting events, partial matches and timers, in RocksDB or,
+     * decoded on the heap until a checkpoint copies and writes them, in the heap backend) and, through the collect
+     * sink's exactly-once results, still gives exactly vigil run's lines.
      */
-    @Test
-    void aFailureMidStreamRestoresFromTheCheckpointWithTheSameAlerts() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings());
+    @ParameterizedTest
+    @ValueSource(strings = {"rocksdb", "hashmap"})
+    void aFailureMidStreamRestoresFromTheCheckpointWithTheSameAlerts(String backend) throws Exception {
+        Configuration settings = settings();
+        settings.set(StateBackendOptions.STATE_BACKEND, backend);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings);
         env.setParallelism(4);
         env.enableCheckpointing(100);
         VigilCep.Result result = pipeline(env, new FailOnce(1_500));

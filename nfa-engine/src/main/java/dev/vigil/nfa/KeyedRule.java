@@ -1,6 +1,8 @@
 package dev.vigil.nfa;
 
+import dev.vigil.nfa.runtime.KeyMatches;
 import dev.vigil.nfa.runtime.KeyRunner;
+import dev.vigil.nfa.runtime.KeyStateFormat;
 import dev.vigil.nfa.state.KeyStateCodec;
 import java.util.List;
 
@@ -62,6 +64,28 @@ public final class KeyedRule {
      */
     public byte[] advance(byte[] state, List<Event> released, long watermark) {
         return runner.advance(state, released, watermark);
+    }
+
+    /**
+     * {@link #advance(byte[], List, long)} for a host that keeps key states decoded on its heap: {@code state} is
+     * changed in place and returned (a new one when it was null and events came), or null when the key holds
+     * nothing. The same visits give the same alerts, and {@link KeyMatches#encode} the same bytes, as on bytes.
+     */
+    public KeyMatches advance(KeyMatches state, List<Event> released, long watermark) {
+        return runner.advance(state, released, watermark);
+    }
+
+    /** {@link #processAt(byte[], Event, long)} on a decoded state, changed in place (a new one when null). */
+    public KeyMatches processAt(KeyMatches state, Event event, long nowMs) {
+        return runner.processAt(state, event, nowMs);
+    }
+
+    /**
+     * A new codec of this rule's key states ({@link KeyMatches#encode}, {@link KeyMatches#decode}): one per thread
+     * that encodes or decodes them (a codec reuses its buffers).
+     */
+    public static KeyStateFormat format(CompiledRule rule) {
+        return new KeyStateCodec(rule.program().nfa());
     }
 
     /**

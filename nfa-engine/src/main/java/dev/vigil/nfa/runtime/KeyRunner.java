@@ -68,21 +68,33 @@ public final class KeyRunner implements MatchOutput {
      * @throws IllegalArgumentException events out of order, or after the watermark
      */
     public byte[] advance(byte[] state, List<Event> released, long watermark) {
-        PartialMatches matches;
-        long advancedTo;
-        if (state != null) {
-            KeyStateFormat.Decoded decoded = format.decode(state);
-            currentKey = decoded.key();
-            matches = decoded.partialMatches();
-            advancedTo = decoded.advancedTo();
-        } else if (!released.isEmpty()) {
-            currentKey = partitionKey.of(released.get(0));
-            matches = matcher.newState();
-            advancedTo = Long.MIN_VALUE;
-        } else {
+        if (state == null && released.isEmpty()) {
             nextDeadline = Long.MAX_VALUE;
             return null;
         }
+        KeyMatches before = state == null ? null : KeyMatches.decode(format, state);
+        if (before != null && released.isEmpty() && matcher.nextDeadline(before.partialMatches) > watermark) {
+            nextDeadline = matcher.nextDeadline(before.partialMatches);
+            return state;
+        }
+        return encoded(advance(before, released, watermark));
+    }
+
+    /**
+     * {@link #advance(byte[], List, long)} on a decoded state, changed in place: returns {@code state} itself (a new
+     * one when it was null and events came), or null when the key holds nothing.
+     */
+    public KeyMatches advance(KeyMatches state, List<Event> released, long watermark) {
+        if (state == null) {
+            if (released.isEmpty()) {
+                nextDeadline = Long.MAX_VALUE;
+                return null;
+            }
+            state = new KeyMatches(partitionKey.of(released.get(0)), matcher.newState(), Long.MIN_VALUE,
+                    Long.MAX_VALUE);
+        }
+        currentKey = state.key;
+        PartialMatches matches = state.partialMatches;
         if (released.isEmpty()) {
             if (matcher.nextDeadline(matches) > watermark) {
                 nextDeadline = matcher.nextDeadline(matches);
@@ -98,15 +110,16 @@ public final class KeyRunner implements MatchOutput {
                             + " of order: after time " + previous + ", at watermark " + watermark);
                 }
                 previous = timestamp;
-                if (advancedTo != timestamp) {
+                if (state.advancedTo != timestamp) {
                     matcher.advanceTime(matches, timestamp, this);
-                    advancedTo = timestamp;
+                    state.advancedTo = timestamp;
                 }
                 matcher.process(matches, event, timestamp, this);
             }
         }
         matcher.advanceTime(matches, watermark, this);
-        return settle(matches, watermark);
+        state.advancedTo = watermark;
+        return settle(state);
     }
 
     /**
@@ -119,29 +132,35 @@ public final class KeyRunner implements MatchOutput {
      * @param state the key's state as the last visit returned it, or null for a key holding nothing
      */
     public byte[] processAt(byte[] state, Event event, long nowMs) {
-        PartialMatches matches;
-        if (state != null) {
-            KeyStateFormat.Decoded decoded = format.decode(state);
-            currentKey = decoded.key();
-            matches = decoded.partialMatches();
-        } else {
-            currentKey = partitionKey.of(event);
-            matches = matcher.newState();
-        }
-        matcher.advanceTime(matches, nowMs, this);
-        matcher.process(matches, event, nowMs, this);
-        return settle(matches, nowMs);
+        return encoded(processAt(state == null ? null : KeyMatches.decode(format, state), event, nowMs));
     }
 
-    /** The key's state after a visit that advanced it to {@code advancedTo}: null when it holds nothing. */
-    private byte[] settle(PartialMatches matches, long advancedTo) {
+    /** {@link #processAt(byte[], Event, long)} on a decoded state, changed in place (a new one when null). */
+    public KeyMatches processAt(KeyMatches state, Event event, long nowMs) {
+        if (state == null) {
+            state = new KeyMatches(partitionKey.of(event), matcher.newState(), Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+        currentKey = state.key;
+        matcher.advanceTime(state.partialMatches, nowMs, this);
+        matcher.process(state.partialMatches, event, nowMs, this);
+        state.advancedTo = nowMs;
+        return settle(state);
+    }
+
+    /** The key's state after a visit: null when it holds nothing. */
+    private KeyMatches settle(KeyMatches state) {
         evaluationErrors += EvaluationErrors.drain();
-        if (matcher.isIdle(matches)) {
+        if (matcher.isIdle(state.partialMatches)) {
             nextDeadline = Long.MAX_VALUE;
             return null;
         }
-        nextDeadline = matcher.nextDeadline(matches);
-        return format.encode(currentKey, 0, nextDeadline, advancedTo, 0, 0, 0, matches);
+        nextDeadline = matcher.nextDeadline(state.partialMatches);
+        state.nextDeadline = nextDeadline;
+        return state;
+    }
+
+    private byte[] encoded(KeyMatches state) {
+        return state == null ? null : state.encode(format);
     }
 
     /**

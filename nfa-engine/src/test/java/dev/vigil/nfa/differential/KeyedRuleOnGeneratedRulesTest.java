@@ -9,6 +9,8 @@ import dev.vigil.nfa.Event;
 import dev.vigil.nfa.KeyedRule;
 import dev.vigil.nfa.Offer;
 import dev.vigil.nfa.StreamClocks;
+import dev.vigil.nfa.runtime.KeyMatches;
+import dev.vigil.nfa.runtime.KeyStateFormat;
 import dev.vigil.nfa.state.SnapshotChain;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +38,20 @@ class KeyedRuleOnGeneratedRulesTest {
         onEveryCase((c, seed) -> {
             EngineConfig config = c.config().withKeyBounds(EngineConfig.KeyBounds.unbounded());
             SnapshotChain.Outcome engine = SnapshotChain.straight(c.rules(), config, c.steps());
-            return new Reports(engine.transcript(), engine.alerts(), host(c, config, new Random(seed)));
+            return new Reports(engine.transcript(), engine.alerts(), host(c, config, new Random(seed), false));
+        });
+    }
+
+    /**
+     * The same host keeping each key's state decoded ({@link KeyMatches}, changed in place by its visits, as a
+     * host on the heap does), now and then through its bytes and back: the engine's reports again.
+     */
+    @Test
+    void keyAtATimeHostOnDecodedStatesReportsWhatTheEngineReports() {
+        onEveryCase((c, seed) -> {
+            EngineConfig config = c.config().withKeyBounds(EngineConfig.KeyBounds.unbounded());
+            SnapshotChain.Outcome engine = SnapshotChain.straight(c.rules(), config, c.steps());
+            return new Reports(engine.transcript(), engine.alerts(), host(c, config, new Random(seed), true));
         });
     }
 
@@ -146,11 +161,13 @@ class KeyedRuleOnGeneratedRulesTest {
     }
 
     /** The case's events through a key-at-a-time host: every key's state, waiting events and deadline in maps. */
-    private static List<String> host(CompiledCase c, EngineConfig config, Random random) {
+    private static List<String> host(CompiledCase c, EngineConfig config, Random random, boolean decoded) {
         SnapshotChain.Transcript transcript = new SnapshotChain.Transcript();
         KeyedRule rule = new KeyedRule(c.rules().get(0), config, transcript);
         StreamClocks clocks = StreamClocks.of(c.rules(), config);
-        Map<Object, byte[]> states = new HashMap<>();
+        // the round trips draw from a generator of their own: the watermarks are the bytes host's, draw for draw
+        States states = new States(decoded ? KeyedRule.format(c.rules().get(0)) : null,
+                new Random(c.description().hashCode()));
         Map<Object, List<Event>> waiting = new LinkedHashMap<>();
         Map<Object, Long> deadlines = new HashMap<>();
         long watermark = Long.MIN_VALUE;
@@ -181,7 +198,7 @@ class KeyedRuleOnGeneratedRulesTest {
     }
 
     /** What a Flink host does when the watermark passes: visit each key whose events or deadline are due. */
-    private static void visitDue(KeyedRule rule, Map<Object, byte[]> states, Map<Object, List<Event>> waiting,
+    private static void visitDue(KeyedRule rule, States states, Map<Object, List<Event>> waiting,
             Map<Object, Long> deadlines, long watermark) {
         List<Object> keys = new ArrayList<>(waiting.keySet());
         for (Object key : deadlines.keySet()) {
@@ -200,11 +217,41 @@ class KeyedRuleOnGeneratedRulesTest {
             if (released.isEmpty() && deadlines.getOrDefault(key, Long.MAX_VALUE) > watermark) {
                 continue;
             }
-            keep(rule, states, deadlines, key, rule.advance(states.get(key), released, watermark));
+            states.visit(rule, key, released, watermark);
+            if (rule.nextDeadline() == Long.MAX_VALUE) {
+                deadlines.remove(key);
+            } else {
+                deadlines.put(key, rule.nextDeadline());
+            }
             if (kept.isEmpty()) {
                 waiting.remove(key);
             } else {
                 waiting.put(key, kept);
+            }
+        }
+    }
+
+    /** The host's key states: bytes, or decoded states that now and then go through their bytes (format). */
+    private record States(KeyStateFormat format, Random random, Map<Object, Object> byKey) {
+        States(KeyStateFormat format, Random random) {
+            this(format, random, new HashMap<>());
+        }
+
+        void visit(KeyedRule rule, Object key, List<Event> released, long watermark) {
+            Object after;
+            if (format == null) {
+                after = rule.advance((byte[]) byKey.get(key), released, watermark);
+            } else {
+                KeyMatches before = (KeyMatches) byKey.get(key);
+                if (before != null && random.nextInt(4) == 0) {
+                    before = KeyMatches.decode(format, before.encode(format));
+                }
+                after = rule.advance(before, released, watermark);
+            }
+            if (after == null) {
+                byKey.remove(key);
+            } else {
+                byKey.put(key, after);
             }
         }
     }
