@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * them); on RocksDB they are bytes, decoded and encoded at each visit, as RocksDB (de)serializes the value anyway.
  *
  * An event is held until the watermark passes it. When the watermark passes a timer, the key is visited at the
- * watermark W: the events at or below W are released, ordered by timestamp and then by sequence (the line of a file:
- * the engine's arrival order), and every rule of the spec gets those of its streams (KeyedRule.advance: advance to
+ * watermark W: the events at or below W are released, ordered by timestamp, then by sequence (the line of a file:
+ * the engine's arrival order; a Kafka record's offset), then by identity (records of one offset in different
+ * partitions), and every rule of the spec gets those of its streams (KeyedRule.advance: advance to
  * each timestamp, process, advance to W); a rule with no events is advanced only when its deadline is due. This is
  * the engine's sequence per key (Flink CEP's CepOperator.onEventTime), so the alerts are the engine's, ids included,
  * whatever the watermarks between events (KeyedRuleOnGeneratedRulesTest in nfa-engine; BETWEEN EVENTS windows aside,
@@ -94,8 +95,12 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         Tuple4<String, String, Long, Event>, Tuple2<String, String>, String> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MatchFunction.class);
-    private static final Comparator<Event> RELEASE_ORDER =
-            Comparator.comparingLong(Event::timestamp).thenComparingLong(Event::sequence);
+    /**
+     * Timestamp, then sequence (a file's line, a Kafka record's offset), then identity: records of one offset in
+     * different partitions reach the subtask in an order the network decides, and are matched in one order anyway.
+     */
+    private static final Comparator<Event> RELEASE_ORDER = Comparator.comparingLong(Event::timestamp)
+            .thenComparingLong(Event::sequence).thenComparingLong(Event::identity);
     /** How long a key whose events were routed under rules this task has not applied yet waits before looking again. */
     static final long GENERATION_RETRY_MS = 50;
     /** Everything of a key: {@link KeyBuffer}. */
