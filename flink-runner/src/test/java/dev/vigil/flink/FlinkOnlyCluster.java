@@ -15,7 +15,8 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
  * The child JVM of {@link JobJarOnAFlinkClassPathIT}: a Flink cluster (a MiniCluster: one JobManager with its REST
  * API and jar endpoints on a random loopback port, one TaskManager with 4 slots) in a JVM whose class path holds Flink
  * and its dependencies only, as a cluster's does; a job's classes come from the jar submitted, through Flink's
- * user-code class loader; a job that fails is not restarted. Writes its REST address to the file named, and stops when its standard input ends.
+ * user-code class loader; a job that fails is not restarted. Writes its REST address to the file named, and stops
+ * when its standard input ends.
  * Uses Flink's classes only (it is copied alone onto the child's class path), and no nested or anonymous class.
  */
 public final class FlinkOnlyCluster {
