@@ -122,8 +122,10 @@ class JobJarOnAFlinkClassPathIT {
      * them: target/flink-classpath.txt), and the few Flink dependencies Vigil's own put in another scope.
      */
     private static List<String> flinkClassPath() throws IOException {
-        String listed = Files.readString(Path.of(System.getProperty("vigil.flink.classpath")), StandardCharsets.UTF_8)
-                .strip();
+        String file = System.getProperty("vigil.flink.classpath");
+        assertTrue(file != null && System.getProperty("vigil.job.jar") != null, "no Flink class path or job jar:"
+                + " this test runs in the integration-test phase, after package (mvn verify, failsafe)");
+        String listed = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
         List<String> entries = new ArrayList<>(List.of(listed.split(File.pathSeparator)));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
