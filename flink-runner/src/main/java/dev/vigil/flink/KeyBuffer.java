@@ -15,6 +15,12 @@ final class KeyBuffer {
     /** The events waiting, in arrival order. */
     final ArrayList<Event> waiting;
     /**
+     * Per waiting event, at the same index: the rule generation the fan-out routed it under, which tells the keyed
+     * operator the PARTITION BY each rule had for it ({@link LiveRules#specAt}); {@link Long#MAX_VALUE}: unknown (a
+     * state written before generations were kept), taken as now.
+     */
+    final ArrayList<Long> generations;
+    /**
      * Event time: the earliest timer set for the key and not yet fired, to release waiting events or to reach a
      * rule's deadline ({@link Long#MAX_VALUE}: none). One timer at a time: a later need waits for its visit.
      */
@@ -25,12 +31,23 @@ final class KeyBuffer {
     final LinkedHashMap<String, RuleMatches> rules;
 
     KeyBuffer() {
-        this(new ArrayList<>(2), new LinkedHashMap<>(4));
+        this(new ArrayList<>(2), new ArrayList<>(2), new LinkedHashMap<>(4));
     }
 
-    KeyBuffer(ArrayList<Event> waiting, LinkedHashMap<String, RuleMatches> rules) {
+    KeyBuffer(ArrayList<Event> waiting, ArrayList<Long> generations, LinkedHashMap<String, RuleMatches> rules) {
+        if (waiting.size() != generations.size()) {
+            throw new IllegalArgumentException(waiting.size() + " waiting events, " + generations.size()
+                    + " generations");
+        }
         this.waiting = waiting;
+        this.generations = generations;
         this.rules = rules;
+    }
+
+    /** Adds a waiting event, routed under {@code generation}. */
+    void hold(Event event, Long generation) {
+        waiting.add(event);
+        generations.add(generation);
     }
 
     /** Whether the key holds nothing: its state can go. */

@@ -14,14 +14,16 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Writes a {@link KeyBuffer} for Flink's keyed state, checkpoints and savepoints, without Kryo: a format version, the
- * waiting events ({@link EventSerializer}), the release timer, the routed-under generation, then per rule its name
- * and its key state in the engine's key-state format (versioned, CRC-checked). Copies are deep: a rule's decoded
- * partial matches are copied through their bytes ({@link RuleMatches#copy}), events are immutable.
+ * waiting events ({@link EventSerializer}) each with the generation it was routed under, the release timer, the
+ * routed-under generation, then per rule its name and its key state in the engine's key-state format (versioned,
+ * CRC-checked). Format 1 (no generation per event) is read as routed under the rules of now. Copies are deep: a
+ * rule's decoded partial matches are copied through their bytes ({@link RuleMatches#copy}), events are immutable.
  */
 public final class KeyBufferSerializer extends TypeSerializer<KeyBuffer> {
     private static final long serialVersionUID = 1L;
     static final KeyBufferSerializer INSTANCE = new KeyBufferSerializer();
-    private static final byte VERSION = 1;
+    /** 2: each waiting event with the generation it was routed under; 1 (read, not written): without. */
+    private static final byte VERSION = 2;
 
     @Override
     public boolean isImmutableType() {
@@ -44,7 +46,7 @@ public final class KeyBufferSerializer extends TypeSerializer<KeyBuffer> {
         for (Map.Entry<String, RuleMatches> rule : from.rules.entrySet()) {
             rules.put(rule.getKey(), rule.getValue().copy());
         }
-        KeyBuffer copy = new KeyBuffer(new ArrayList<>(from.waiting), rules);
+        KeyBuffer copy = new KeyBuffer(new ArrayList<>(from.waiting), new ArrayList<>(from.generations), rules);
         copy.wakeAt = from.wakeAt;
         copy.routedUnder = from.routedUnder;
         return copy;
@@ -64,8 +66,9 @@ public final class KeyBufferSerializer extends TypeSerializer<KeyBuffer> {
     public void serialize(KeyBuffer buffer, DataOutputView out) throws IOException {
         out.writeByte(VERSION);
         out.writeInt(buffer.waiting.size());
-        for (Event event : buffer.waiting) {
-            EventSerializer.INSTANCE.serialize(event, out);
+        for (int i = 0; i < buffer.waiting.size(); i++) {
+            EventSerializer.INSTANCE.serialize(buffer.waiting.get(i), out);
+            out.writeLong(buffer.generations.get(i));
         }
         out.writeLong(buffer.wakeAt);
         out.writeLong(buffer.routedUnder);
@@ -83,13 +86,16 @@ public final class KeyBufferSerializer extends TypeSerializer<KeyBuffer> {
     @Override
     public KeyBuffer deserialize(DataInputView in) throws IOException {
         byte version = in.readByte();
-        if (version != VERSION) {
-            throw new IOException("a key's state of format version " + version + "; this version reads " + VERSION);
+        if (version != VERSION && version != 1) {
+            throw new IOException("a key's state of format version " + version + "; this version reads 1 and "
+                    + VERSION);
         }
         int waitingCount = in.readInt();
         ArrayList<Event> waiting = new ArrayList<>(Math.max(2, waitingCount));
+        ArrayList<Long> generations = new ArrayList<>(Math.max(2, waitingCount));
         for (int i = 0; i < waitingCount; i++) {
             waiting.add(EventSerializer.INSTANCE.deserialize(in));
+            generations.add(version == 1 ? Long.MAX_VALUE : in.readLong());
         }
         long wakeAt = in.readLong();
         long routedUnder = in.readLong();
@@ -102,7 +108,7 @@ public final class KeyBufferSerializer extends TypeSerializer<KeyBuffer> {
             in.readFully(state);
             rules.put(new String(name, StandardCharsets.UTF_8), RuleMatches.ofBytes(state));
         }
-        KeyBuffer buffer = new KeyBuffer(waiting, rules);
+        KeyBuffer buffer = new KeyBuffer(waiting, generations, rules);
         buffer.wakeAt = wakeAt;
         buffer.routedUnder = routedUnder;
         return buffer;

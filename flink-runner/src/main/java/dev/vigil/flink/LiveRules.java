@@ -33,8 +33,18 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * with (their declarations and delays decided the events' decoding and watermarks at submission): the rules stay as
  * they were. A refused change still counts as a generation, so the numbering stays the same in every task.
  *
+ * A change that gives a rule another PARTITION BY does not end the old version: the fan-out routed the events before
+ * the change by the old key, and the keyed operator may have them (waiting for the watermark, or still on their way)
+ * after it has the change. So the old version is kept as a retired version of its spec (the newest version of the
+ * rule with that PARTITION BY), and the rule's specs are remembered by generation (specAt): an event routed under
+ * generation g is matched, for each rule, at the spec the rule had at g, by the newest version of the rule with that
+ * spec (versionsBySpec). The retired version goes on with its partial matches over the events routed to it, until
+ * the rule is deleted or a new version comes back to that PARTITION BY (and takes its place there, under the
+ * replacement policy).
+ *
  * The state, the same in every task, is kept in broadcast state (STATE: name -> (version, change, text), a deleted
- * rule with no change and no text so that its version is remembered; GENERATION), written on every change, so a
+ * rule with no change and no text so that its version is remembered; RETIRED + name + NUL + spec -> the same for a
+ * retired version; SPECS + name -> (0, "generation TAB spec" lines, ""); GENERATION), written on every change, so a
  * checkpoint or savepoint holds it and a restore at any parallelism gives every task a copy. Before the first change
  * the state is empty and the submission's rules run.
  */
@@ -53,18 +63,27 @@ final class LiveRules {
     static final String GENERATION_KEY = "applied";
     /** The longest rule change taken, in characters (a rule file of 1 Mi characters holds thousands of rules). */
     static final int MAX_CHANGE_CHARS = 1 << 20;
+    /** The prefix of a retired version's key in {@link #STATE} (rule names never hold a control character). */
+    private static final String RETIRED = "\u0000retired\u0000";
+    /** The prefix of a rule's specs by generation in {@link #STATE}. */
+    private static final String SPECS = "\u0000specs\u0000";
 
     private final Map<String, StreamDecl> submittedStreams = new LinkedHashMap<>();
     private final Map<String, Long> submittedDelays;
     /** Per rule name, in name order: its version, the change that deployed it and the change's text. */
     private final TreeMap<String, Tuple3<Integer, String, String>> entries = new TreeMap<>();
+    /** Per rule name, per PARTITION BY it left: the newest version with it (version, change, text). */
+    private final TreeMap<String, TreeMap<String, Tuple3<Integer, String, String>>> retired = new TreeMap<>();
+    /** Per rule name: from which generation on it had which spec ("": not running). */
+    private final TreeMap<String, TreeMap<Long, String>> specs = new TreeMap<>();
     private long generation;
     private List<CompiledRule> rules;
     private Map<String, List<CompiledRule>> rulesBySpec;
+    private Map<String, List<CompiledRule>> versionsBySpec;
 
     /** The outcome of one change, for the log. */
     record Outcome(String change, String refusal, List<CompiledRule> deployed, Map<String, String> dropped,
-            List<String> deleted) {
+            Map<String, String> droppedAt, List<String> deleted) {
         /** One line: what the change did, or why it was refused. */
         String describe() {
             if (refusal != null) {
@@ -94,6 +113,7 @@ final class LiveRules {
         for (VigilRules.RuleFile file : submitted.files()) {
             for (CompiledRule rule : RuleCompiler.compile(file.name(), file.text()).rules()) {
                 entries.put(rule.name(), Tuple3.of(1, file.name(), file.text()));
+                specs.computeIfAbsent(rule.name(), n -> new TreeMap<>()).put(0L, spec(rule));
             }
         }
         rebuild();
@@ -113,26 +133,56 @@ final class LiveRules {
             return;
         }
         entries.clear();
+        retired.clear();
+        specs.clear();
         for (Map.Entry<String, Tuple3<Integer, String, String>> entry : state) {
-            entries.put(entry.getKey(), entry.getValue());
+            String key = entry.getKey();
+            if (key.startsWith(RETIRED)) {
+                int end = key.indexOf('\u0000', RETIRED.length());
+                retired.computeIfAbsent(key.substring(RETIRED.length(), end), n -> new TreeMap<>())
+                        .put(key.substring(end + 1), entry.getValue());
+            } else if (key.startsWith(SPECS)) {
+                TreeMap<Long, String> byGeneration = new TreeMap<>();
+                for (String line : entry.getValue().f1.split("\n")) {
+                    int tab = line.indexOf('\t');
+                    byGeneration.put(Long.parseLong(line.substring(0, tab)), line.substring(tab + 1));
+                }
+                specs.put(key.substring(SPECS.length()), byGeneration);
+            } else {
+                entries.put(key, entry.getValue());
+            }
         }
         generation = restoredGeneration;
         rebuild();
+        for (CompiledRule rule : rules) {   // a state written before specs were kept: each rule's spec is its own
+            specs.computeIfAbsent(rule.name(), n -> new TreeMap<>(Map.of(0L, spec(rule))));
+        }
     }
 
     /** Writes the rules into broadcast state (after a change). */
     void writeTo(BroadcastState<String, Tuple3<Integer, String, String>> state, BroadcastState<String, Long> counter)
             throws Exception {
         state.clear();
-        for (Map.Entry<String, Tuple3<Integer, String, String>> entry : entries.entrySet()) {
+        for (Map.Entry<String, Tuple3<Integer, String, String>> entry : entries()) {
             state.put(entry.getKey(), entry.getValue());
         }
         counter.put(GENERATION_KEY, generation);
     }
 
-    /** What {@link #writeTo} writes: per rule name, its version, change and text. */
+    /**
+     * What {@link #writeTo} writes: per rule name, its version, change and text; the retired versions; each rule's
+     * specs by generation.
+     */
     Iterable<Map.Entry<String, Tuple3<Integer, String, String>>> entries() {
-        return Collections.unmodifiableMap(entries).entrySet();
+        Map<String, Tuple3<Integer, String, String>> state = new LinkedHashMap<>(entries);
+        retired.forEach((name, bySpec) -> bySpec.forEach((spec, version) ->
+                state.put(RETIRED + name + '\u0000' + spec, version)));
+        specs.forEach((name, byGeneration) -> {
+            StringBuilder lines = new StringBuilder();
+            byGeneration.forEach((from, spec) -> lines.append(from).append('\t').append(spec).append('\n'));
+            state.put(SPECS + name, Tuple3.of(0, lines.toString(), ""));
+        });
+        return Collections.unmodifiableMap(state).entrySet();
     }
 
     /** The running rules, in name order, with their versions. */
@@ -143,6 +193,41 @@ final class LiveRules {
     /** Per partition spec ({@link #spec}), its rules in name order. */
     Map<String, List<CompiledRule>> rulesBySpec() {
         return rulesBySpec;
+    }
+
+    /**
+     * Per partition spec, every version that runs at its keys: the live rules of that spec and the retired versions
+     * of rules that left it (see the design comment), in name order.
+     */
+    Map<String, List<CompiledRule>> versionsBySpec() {
+        return versionsBySpec;
+    }
+
+    /**
+     * The spec rule {@code name} had when {@code routedUnder} changes were applied (the fan-out routed an event of
+     * that generation by it), or null when no rule of that name ran then. {@link Long#MAX_VALUE}: now.
+     */
+    String specAt(String name, long routedUnder) {
+        TreeMap<Long, String> byGeneration = specs.get(name);
+        Map.Entry<Long, String> entry = byGeneration == null ? null : byGeneration.floorEntry(routedUnder);
+        return entry == null || entry.getValue().isEmpty() ? null : entry.getValue();
+    }
+
+    /** The generation from which rule {@code name} has had its present spec without a break (0: always). */
+    long specSince(String name) {
+        TreeMap<Long, String> byGeneration = specs.get(name);
+        if (byGeneration == null) {
+            return Long.MAX_VALUE;
+        }
+        long since = byGeneration.lastKey();
+        String spec = byGeneration.lastEntry().getValue();
+        for (Map.Entry<Long, String> earlier : byGeneration.descendingMap().entrySet()) {
+            if (!earlier.getValue().equals(spec)) {
+                break;
+            }
+            since = earlier.getKey();
+        }
+        return since;
     }
 
     /** The number of changes applied (refused ones included). */
@@ -197,22 +282,36 @@ final class LiveRules {
             return refused(name, streams);
         }
         Map<String, CompiledRule> before = byName();
+        Map<String, CompiledRule> retiredBefore = retiredByName();
         List<CompiledRule> deployed = new ArrayList<>();
         Map<String, String> dropped = new LinkedHashMap<>();
+        Map<String, String> droppedAt = new LinkedHashMap<>();
         for (CompiledRule rule : result.rules()) {
             Tuple3<Integer, String, String> earlier = entries.get(rule.name());
             int version = earlier == null ? 1 : earlier.f0 + 1;
-            entries.put(rule.name(), Tuple3.of(version, name, text));
-            deployed.add(rule.withVersion(version));
+            String spec = spec(rule);
             CompiledRule replaced = before.get(rule.name());
+            if (replaced != null && !spec(replaced).equals(spec)) {
+                // the old version goes on at its keys with the events routed to it (see the design comment)
+                retired.computeIfAbsent(rule.name(), n -> new TreeMap<>()).put(spec(replaced), earlier);
+                replaced = retiredBefore.get(rule.name() + '\u0000' + spec);
+            }
+            TreeMap<String, Tuple3<Integer, String, String>> ruleRetired = retired.get(rule.name());
+            if (ruleRetired != null && ruleRetired.remove(spec) != null && ruleRetired.isEmpty()) {
+                retired.remove(rule.name());
+            }
+            entries.put(rule.name(), Tuple3.of(version, name, text));
+            specs.computeIfAbsent(rule.name(), n -> new TreeMap<>()).put(generation, spec);
+            deployed.add(rule.withVersion(version));
             if (replaced != null) {
                 String difference = Replacement.difference(replaced, rule);
                 if (difference != null) {
                     dropped.put(rule.name(), difference);
+                    droppedAt.put(rule.name(), spec);
                 }
             }
         }
-        return new Outcome(name, null, deployed, dropped, List.of());
+        return new Outcome(name, null, deployed, dropped, droppedAt, List.of());
     }
 
     private Outcome delete(String name, String text) {
@@ -240,8 +339,10 @@ final class LiveRules {
         }
         for (String ruleName : names) {
             entries.put(ruleName, Tuple3.of(entries.get(ruleName).f0, "", ""));
+            retired.remove(ruleName);
+            specs.computeIfAbsent(ruleName, n -> new TreeMap<>()).put(generation, "");
         }
-        return new Outcome(name, null, List.of(), Map.of(), names);
+        return new Outcome(name, null, List.of(), Map.of(), Map.of(), names);
     }
 
     /** Why the change's streams do not fit the job's (fixed at submission), or null. */
@@ -278,7 +379,7 @@ final class LiveRules {
     }
 
     private Outcome refused(String name, String refusal) {
-        return new Outcome(name, refusal, List.of(), Map.of(), List.of());
+        return new Outcome(name, refusal, List.of(), Map.of(), Map.of(), List.of());
     }
 
     private Map<String, CompiledRule> byName() {
@@ -289,37 +390,66 @@ final class LiveRules {
         return running;
     }
 
-    /** Compiles each change holding running rules once and takes its rules under their versions. */
+    /** The retired versions, compiled, by rule name, NUL and spec. */
+    private Map<String, CompiledRule> retiredByName() {
+        Map<String, CompiledRule> byName = new LinkedHashMap<>();
+        for (CompiledRule rule : versionsBySpec.values().stream().flatMap(List::stream).toList()) {
+            if (!rules.contains(rule)) {
+                byName.put(rule.name() + '\u0000' + spec(rule), rule);
+            }
+        }
+        return byName;
+    }
+
+    /** Compiles each change holding running or retired rules once and takes its rules under their versions. */
     private void rebuild() {
-        Map<String, Map<String, Integer>> owned = new LinkedHashMap<>();   // change text -> rule -> version
+        List<Map.Entry<String, Tuple3<Integer, String, String>>> live = new ArrayList<>(entries.entrySet());
+        List<CompiledRule> running = compile(live);
+        List<Map.Entry<String, Tuple3<Integer, String, String>>> old = new ArrayList<>();
+        retired.forEach((name, bySpec) -> bySpec.values().forEach(version -> old.add(Map.entry(name, version))));
+        List<CompiledRule> all = new ArrayList<>(running);
+        all.addAll(compile(old));
+        all.sort((a, b) -> a.name().compareTo(b.name()));
+        Map<String, List<CompiledRule>> bySpec = new LinkedHashMap<>();
+        for (CompiledRule rule : running) {
+            bySpec.computeIfAbsent(spec(rule), s -> new ArrayList<>()).add(rule);
+        }
+        Map<String, List<CompiledRule>> versions = new LinkedHashMap<>();
+        for (CompiledRule rule : all) {
+            versions.computeIfAbsent(spec(rule), s -> new ArrayList<>()).add(rule);
+        }
+        rules = Collections.unmodifiableList(running);
+        rulesBySpec = bySpec;
+        versionsBySpec = versions;
+    }
+
+    /** The rules of {@code versions} (name -> (version, change, text)), each change compiled once, in name order. */
+    private static List<CompiledRule> compile(List<Map.Entry<String, Tuple3<Integer, String, String>>> versions) {
+        Map<String, List<Map.Entry<String, Integer>>> owned = new LinkedHashMap<>();   // change -> (rule, version)
         Map<String, String> changeOf = new LinkedHashMap<>();
-        for (Map.Entry<String, Tuple3<Integer, String, String>> entry : entries.entrySet()) {
+        for (Map.Entry<String, Tuple3<Integer, String, String>> entry : versions) {
             Tuple3<Integer, String, String> rule = entry.getValue();
             if (rule.f1.isEmpty()) {
                 continue;
             }
             String id = rule.f1 + '\u0000' + rule.f2;
             changeOf.put(id, rule.f1);
-            owned.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(entry.getKey(), rule.f0);
+            owned.computeIfAbsent(id, k -> new ArrayList<>()).add(Map.entry(entry.getKey(), rule.f0));
         }
-        List<CompiledRule> running = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Integer>> change : owned.entrySet()) {
+        List<CompiledRule> compiled = new ArrayList<>();
+        for (Map.Entry<String, List<Map.Entry<String, Integer>>> change : owned.entrySet()) {
             String id = change.getKey();
             String changeName = changeOf.get(id);
             CompileResult result = RuleCompiler.compile(changeName, id.substring(changeName.length() + 1));
             for (CompiledRule rule : result.rules()) {
-                Integer version = change.getValue().get(rule.name());
-                if (version != null) {
-                    running.add(rule.withVersion(version));
+                for (Map.Entry<String, Integer> wanted : change.getValue()) {
+                    if (wanted.getKey().equals(rule.name())) {
+                        compiled.add(rule.withVersion(wanted.getValue()));
+                    }
                 }
             }
         }
-        running.sort((a, b) -> a.name().compareTo(b.name()));
-        Map<String, List<CompiledRule>> bySpec = new LinkedHashMap<>();
-        for (CompiledRule rule : running) {
-            bySpec.computeIfAbsent(spec(rule), s -> new ArrayList<>()).add(rule);
-        }
-        rules = Collections.unmodifiableList(running);
-        rulesBySpec = bySpec;
+        compiled.sort((a, b) -> a.name().compareTo(b.name()));
+        return compiled;
     }
 }

@@ -10,6 +10,7 @@ import dev.vigil.nfa.runtime.KeyMatches;
 import dev.vigil.nfa.runtime.KeyStateFormat;
 import dev.vigil.wire.JsonCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -53,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * them); on RocksDB they are bytes, decoded and encoded at each visit, as RocksDB (de)serializes the value anyway.
  *
  * An event is held until the watermark passes it. When the watermark passes a timer, the key is visited at the
- * watermark W: the events at or below W are released, ordered by timestamp and then by sequence (the line of a file:
- * the engine's arrival order), and every rule of the spec gets those of its streams (KeyedRule.advance: advance to
+ * watermark W: the events at or below W are released, ordered by timestamp, then by sequence (the line of a file:
+ * the engine's arrival order; a Kafka record's offset), then by identity (records of one offset in different
+ * partitions), and every rule of the spec gets those of its streams (KeyedRule.advance: advance to
  * each timestamp, process, advance to W); a rule with no events is advanced only when its deadline is due. This is
  * the engine's sequence per key (Flink CEP's CepOperator.onEventTime), so the alerts are the engine's, ids included,
  * whatever the watermarks between events (KeyedRuleOnGeneratedRulesTest in nfa-engine; BETWEEN EVENTS windows aside,
@@ -66,10 +68,14 @@ import org.slf4j.LoggerFactory;
  * is matched by exactly one version of a rule and, per key, never by an older one after a newer one. A new version
  * goes on with the old one's partial matches (its entry under the rule's name) when its shape is the same
  * (Replacement.difference: only severity, EMIT, sinks differ); otherwise, and for a deleted rule, the rule's entry
- * is removed from every key of the subtask (applyToKeyedState) and counted. The fan-out stamps each event with the
- * generation (changes applied) it was routed under; a key holding an event routed under changes this subtask has
- * not applied yet waits for them (looking again every GENERATION_RETRY_MS), so that a rule deployed with a new
- * PARTITION BY misses none of the events routed to it.
+ * is removed from the keys of its spec (applyToKeyedState) and counted. The fan-out stamps each event with the
+ * generation (changes applied) it was routed under, kept with the event while it waits; a key holding an event routed
+ * under changes this subtask has not applied yet waits for them (looking again every GENERATION_RETRY_MS), so that a
+ * rule deployed with a new PARTITION BY misses none of the events routed to it. A rule matches an event at the spec
+ * it had when the event was routed (LiveRules.specAt): a version whose rule took another PARTITION BY goes on, retired,
+ * at the keys of its spec with the events routed there before the change (the new version is elsewhere, and a keyed
+ * operator cannot send them to another key's subtask), so where the change fell at the fan-out decides, not the race
+ * between the change and the events on their separate channels to this subtask.
  *
  * Processing time (VigilRules.withTimeMode): nothing waits for a watermark. An event is matched on arrival, at the
  * subtask's processing time (KeyedRule.processAt: the engine's sequence in processing time), and each rule's next
@@ -94,8 +100,12 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         Tuple4<String, String, Long, Event>, Tuple2<String, String>, String> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MatchFunction.class);
-    private static final Comparator<Event> RELEASE_ORDER =
-            Comparator.comparingLong(Event::timestamp).thenComparingLong(Event::sequence);
+    /**
+     * Timestamp, then sequence (a file's line, a Kafka record's offset), then identity: records of one offset in
+     * different partitions reach the subtask in an order the network decides, and are matched in one order anyway.
+     */
+    private static final Comparator<Event> RELEASE_ORDER = Comparator.comparingLong(Event::timestamp)
+            .thenComparingLong(Event::sequence).thenComparingLong(Event::identity);
     /** How long a key whose events were routed under rules this task has not applied yet waits before looking again. */
     static final long GENERATION_RETRY_MS = 50;
     /** Everything of a key: {@link KeyBuffer}. */
@@ -125,8 +135,12 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
     private transient long droppedBefore;
     private transient long errorsBefore;
 
-    /** A live rule as this task runs it: the rule, its keyed runner and its codec of this thread. */
-    private record Rule(CompiledRule compiled, KeyedRule keyed, KeyStateFormat format) {
+    /**
+     * A version as this task runs it at the keys of its spec: the rule, its keyed runner, its codec of this thread,
+     * and the generation from which the rule has had this spec without a break ({@link Long#MAX_VALUE} for a retired
+     * version): an event routed under that generation or later is the rule's here without looking further.
+     */
+    private record Rule(CompiledRule compiled, KeyedRule keyed, KeyStateFormat format, String spec, long since) {
         String name() {
             return compiled.name();
         }
@@ -184,11 +198,13 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
             errorsBefore += sum(KeyedRule::evaluationErrors);
         }
         rulesBySpec = new HashMap<>();
-        live.rulesBySpec().forEach((spec, specRules) -> {
+        live.versionsBySpec().forEach((spec, specRules) -> {
             Rule[] keyed = new Rule[specRules.size()];
             for (int i = 0; i < keyed.length; i++) {
                 CompiledRule rule = specRules.get(i);
-                keyed[i] = new Rule(rule, new KeyedRule(rule, rules.engineConfig(), listener), KeyedRule.format(rule));
+                long since = live.rules().contains(rule) ? live.specSince(rule.name()) : Long.MAX_VALUE;
+                keyed[i] = new Rule(rule, new KeyedRule(rule, rules.engineConfig(), listener), KeyedRule.format(rule),
+                        spec, since);
             }
             rulesBySpec.put(spec, keyed);
         });
@@ -204,7 +220,7 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
             if (keyed.f2 > live.generation() || buffer.routedUnder != 0) {
                 hold(buffer, keyed, context);
             } else {
-                visitNow(buffer, List.of(event), context, out);
+                visitNow(buffer, List.of(event), List.of(keyed.f2), context, out);
             }
             store(buffer, stored);
             return;
@@ -214,7 +230,7 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
             context.output(VigilCep.LATE, DynamicKeyFunction.lateJson(event, watermark));
             return;
         }
-        buffer.waiting.add(event);
+        buffer.hold(event, keyed.f2);
         if (event.timestamp() < buffer.wakeAt) {   // else the key's pending timer comes first
             context.timerService().registerEventTimeTimer(event.timestamp());
             buffer.wakeAt = event.timestamp();
@@ -251,7 +267,7 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         if (outcome.refusal() != null) {
             return;
         }
-        List<String> forgotten = new ArrayList<>(outcome.dropped().keySet());
+        Map<String, String> droppedAt = outcome.droppedAt();   // rule name -> the spec whose keys lose its state
         for (CompiledRule rule : outcome.deployed()) {
             CompiledRule replaced = before.get(rule.name());
             if (replaced != null && !outcome.dropped().containsKey(rule.name())) {
@@ -259,14 +275,17 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
                         rule.version(), replaced.version());
             }
         }
-        forgotten.addAll(outcome.deleted());
+        List<String> deleted = outcome.deleted();
+        List<String> forgotten = new ArrayList<>(droppedAt.keySet());
+        forgotten.addAll(deleted);
         if (!forgotten.isEmpty()) {
             long[] dropped = new long[1];
             context.applyToKeyedState(KEY, (key, state) -> {
                 KeyBuffer buffer = state.value();
                 boolean changed = false;
                 for (String name : forgotten) {
-                    if (buffer != null && buffer.rules.remove(name) != null) {
+                    boolean here = deleted.contains(name) || key.f0.equals(droppedAt.get(name));
+                    if (here && buffer != null && buffer.rules.remove(name) != null) {
                         changed = true;
                         dropped[0]++;
                     }
@@ -289,32 +308,34 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
      * event of the key) until they are here.
      */
     private void hold(KeyBuffer buffer, Tuple4<String, String, Long, Event> keyed, ReadOnlyContext context) {
-        buffer.waiting.add(keyed.f3);
+        buffer.hold(keyed.f3, keyed.f2);
         buffer.routedUnder = Math.max(buffer.routedUnder, keyed.f2);
         context.timerService().registerProcessingTimeTimer(
                 context.timerService().currentProcessingTime() + GENERATION_RETRY_MS);
     }
 
     /** Processing time: the key's rules get {@code arrived} (or a deadline came), at the processing time now. */
-    private void visitNow(KeyBuffer buffer, List<Event> arrived, ReadOnlyContext context, Collector<String> out) {
+    private void visitNow(KeyBuffer buffer, List<Event> arrived, List<Long> routedUnder, ReadOnlyContext context,
+            Collector<String> out) {
         now = Math.max(now, context.timerService().currentProcessingTime());
-        visit(buffer, arrived, now, context, out);
+        visit(buffer, arrived, routedUnder, now, context, out);
     }
 
     /**
-     * Visits the key's rules at {@code time} with {@code events}: those the watermark {@code time} released, in
-     * event time, each processed at {@code time} on arrival in processing time (none: a deadline came). In processing
-     * time each rule's next deadline becomes a timer; returns the earliest next deadline of the key's rules.
+     * Visits the key's rules at {@code time} with {@code events} (routed under the generations {@code routedUnder}, at
+     * the same indexes): those the watermark {@code time} released, in event time, each processed at {@code time} on
+     * arrival in processing time (none: a deadline came). In processing time each rule's next deadline becomes a
+     * timer; returns the earliest next deadline of the key's rules.
      */
-    private long visit(KeyBuffer buffer, List<Event> events, long time, ReadOnlyContext context,
-            Collector<String> out) {
+    private long visit(KeyBuffer buffer, List<Event> events, List<Long> routedUnder, long time,
+            ReadOnlyContext context, Collector<String> out) {
         Rule[] specRules = rulesBySpec.get(context.getCurrentKey().f0);
         if (specRules == null) {
             return Long.MAX_VALUE;   // no live rule has this spec (deleted, or replaced by one keyed otherwise)
         }
         long earliest = Long.MAX_VALUE;
         for (Rule rule : specRules) {
-            List<Event> own = ownEvents(rule.compiled(), events);
+            List<Event> own = ownEvents(rule, events, routedUnder);
             RuleMatches held = buffer.rules.get(rule.name());
             if (held == null && own.isEmpty()) {
                 continue;
@@ -392,11 +413,15 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         }
         if (processingTime) {
             List<Event> held = buffer.waiting.isEmpty() ? List.of() : new ArrayList<>(buffer.waiting);
+            List<Long> heldUnder = buffer.generations.isEmpty() ? List.of() : new ArrayList<>(buffer.generations);
             buffer.waiting.clear();
-            visitNow(buffer, held, context, out);
+            buffer.generations.clear();
+            visitNow(buffer, held, heldUnder, context, out);
         } else {
             long watermark = context.timerService().currentWatermark();
-            long next = Math.min(visit(buffer, release(buffer, watermark), watermark, context, out),
+            List<Long> releasedUnder = new ArrayList<>();
+            List<Event> released = release(buffer, watermark, releasedUnder);
+            long next = Math.min(visit(buffer, released, releasedUnder, watermark, context, out),
                     earliestWaiting(buffer));
             long pending = buffer.wakeAt > watermark ? buffer.wakeAt : Long.MAX_VALUE;   // not fired yet
             if (next < pending) {
@@ -415,9 +440,13 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         return earliest;
     }
 
-    /** Takes the waiting events at or below {@code watermark} out of the key's buffer, in release order. */
-    private static List<Event> release(KeyBuffer buffer, long watermark) {
+    /**
+     * Takes the waiting events at or below {@code watermark} out of the key's buffer, in release order; the
+     * generations they were routed under go to {@code routedUnder}, at the same indexes.
+     */
+    private static List<Event> release(KeyBuffer buffer, long watermark, List<Long> routedUnder) {
         List<Event> waiting = buffer.waiting;
+        List<Long> generations = buffer.generations;
         if (waiting.isEmpty()) {
             return List.of();
         }
@@ -426,32 +455,66 @@ public final class MatchFunction extends KeyedBroadcastProcessFunction<Tuple2<St
         boolean sorted = true;
         for (int i = 0; i < waiting.size(); i++) {
             Event event = waiting.get(i);
+            Long generation = generations.get(i);
             if (event.timestamp() <= watermark) {
                 sorted &= released.isEmpty() || RELEASE_ORDER.compare(released.get(released.size() - 1), event) <= 0;
                 released.add(event);
+                routedUnder.add(generation);
             } else {
+                generations.set(kept, generation);
                 waiting.set(kept++, event);
             }
         }
         waiting.subList(kept, waiting.size()).clear();
+        generations.subList(kept, generations.size()).clear();
         if (!sorted) {
-            released.sort(RELEASE_ORDER);
+            Integer[] order = new Integer[released.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> RELEASE_ORDER.compare(released.get(a), released.get(b)));
+            List<Event> events = new ArrayList<>(order.length);
+            List<Long> under = new ArrayList<>(order.length);
+            for (Integer index : order) {
+                events.add(released.get(index));
+                under.add(routedUnder.get(index));
+            }
+            routedUnder.clear();
+            routedUnder.addAll(under);
+            return events;
         }
         return released;
     }
 
-    /** The events of the streams {@code rule} reads. */
-    private static List<Event> ownEvents(CompiledRule rule, List<Event> released) {
-        if (released.isEmpty() || rule.streams().size() == 1 && allOf(rule.streams().get(0), released)) {
+    /**
+     * The events {@code rule} matches here: of the streams it reads, routed while the rule had this key's spec
+     * (an event routed before the rule took another PARTITION BY is its old version's, at the old key).
+     */
+    private List<Event> ownEvents(Rule rule, List<Event> released, List<Long> routedUnder) {
+        CompiledRule compiled = rule.compiled();
+        if (released.isEmpty() || compiled.streams().size() == 1 && allOf(compiled.streams().get(0), released)
+                && allSince(rule.since(), routedUnder)) {
             return released;
         }
         List<Event> own = new ArrayList<>(released.size());
-        for (Event event : released) {
-            if (rule.streams().contains(event.stream())) {
+        for (int i = 0; i < released.size(); i++) {
+            Event event = released.get(i);
+            long generation = routedUnder.get(i);
+            if (compiled.streams().contains(event.stream()) && (generation >= rule.since()
+                    || rule.spec().equals(live.specAt(rule.name(), generation)))) {
                 own.add(event);
             }
         }
         return own;
+    }
+
+    private static boolean allSince(long since, List<Long> routedUnder) {
+        for (int i = 0; i < routedUnder.size(); i++) {
+            if (routedUnder.get(i) < since) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allOf(String stream, List<Event> events) {

@@ -143,7 +143,7 @@ class FlinkCommandTest {
     }
 
     /** The lines of the committed files (not the in-progress ones, which start with a dot), sorted. */
-    private static List<String> committed(Path folder) throws IOException {
+    static List<String> committed(Path folder) throws IOException {
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : files.filter(Files::isRegularFile)
@@ -154,7 +154,7 @@ class FlinkCommandTest {
         return sorted(lines);
     }
 
-    private static List<String> sorted(List<String> lines) {
+    static List<String> sorted(List<String> lines) {
         List<String> sorted = new ArrayList<>(lines);
         sorted.removeIf(String::isBlank);
         sorted.sort(null);

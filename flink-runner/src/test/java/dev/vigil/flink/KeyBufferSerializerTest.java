@@ -44,14 +44,15 @@ class KeyBufferSerializerTest {
         byte[] bytes = held.encode(format);
 
         KeyBuffer buffer = new KeyBuffer();
-        buffer.waiting.add(event(3, 5_000, "c"));
-        buffer.waiting.add(event(2, 4_000, "b"));
+        buffer.hold(event(3, 5_000, "c"), 3L);
+        buffer.hold(event(2, 4_000, "b"), 2L);
         buffer.wakeAt = 4_000;
         buffer.routedUnder = 7;
         buffer.rules.put("pair", RuleMatches.ofDecoded(RULE, held));
         KeyBuffer back = roundTrip(buffer);
 
         assertEquals(buffer.waiting.toString(), back.waiting.toString());
+        assertEquals(List.of(3L, 2L), back.generations, "each event with the generation it was routed under");
         assertEquals(4_000, back.wakeAt);
         assertEquals(7, back.routedUnder);
         assertEquals(List.of("pair"), new ArrayList<>(back.rules.keySet()));

@@ -89,6 +89,48 @@ class LiveRulesTest {
         assertEquals("echo:1 extra:1 pair:2", versions(restored), "the deleted rule's version is remembered");
     }
 
+    @Test
+    void aRuleThatTakesAnotherPartitionByKeepsItsOldVersionAtTheOldKeysAcrossARestore() {
+        LiveRules live = new LiveRules(SUBMITTED);
+        LiveRules.Outcome moved = live.apply("001-echo.cep",
+                "RULE echo FROM s PARTITION BY n PATTERN x DEFINE x AS n >= 0;");
+        assertTrue(moved.dropped().isEmpty(), "nothing of the new version's keys to drop: " + moved.dropped());
+        assertEquals("[[\"k\"]]: echo:1 pair:1, [[\"n\"]]: echo:2", bySpec(live));
+        assertEquals("[[\"k\"]]", live.specAt("echo", 0));
+        assertEquals("[[\"n\"]]", live.specAt("echo", 1));
+        assertEquals(1, live.specSince("echo"));
+
+        Map<String, Tuple3<Integer, String, String>> state = new LinkedHashMap<>();
+        for (Map.Entry<String, Tuple3<Integer, String, String>> entry : live.entries()) {
+            state.put(entry.getKey(), entry.getValue());
+        }
+        LiveRules restored = new LiveRules(SUBMITTED);
+        restored.restore(state.entrySet(), live.generation());
+        assertEquals(bySpec(live), bySpec(restored));
+        assertEquals("[[\"k\"]]", restored.specAt("echo", 0));
+
+        LiveRules.Outcome back = restored.apply("002-echo.cep",
+                "RULE echo FROM s PARTITION BY k PATTERN x DEFINE x AS n >= 5;");
+        assertEquals(Map.of("echo", "[[\"k\"]]"), back.droppedAt(), "back at k, version 3 replaces version 1 there");
+        assertEquals("[[\"k\"]]: echo:3 pair:1, [[\"n\"]]: echo:2", bySpec(restored));
+        assertEquals(2, restored.specSince("echo"));
+        assertNull(restored.specAt("extra", 2));
+        restored.apply("003.delete", "echo");
+        assertEquals("[[\"k\"]]: pair:1", bySpec(restored), "a deleted rule's versions all go");
+        assertNull(restored.specAt("echo", 3));
+    }
+
+    private static String bySpec(LiveRules live) {
+        List<String> specs = new ArrayList<>();
+        live.versionsBySpec().forEach((spec, rules) -> {
+            List<String> versions = new ArrayList<>();
+            rules.forEach(rule -> versions.add(rule.name() + ":" + rule.version()));
+            specs.add(spec + ": " + String.join(" ", versions));
+        });
+        specs.sort(null);
+        return String.join(", ", specs);
+    }
+
     private static void assertRefused(LiveRules live, String name, String text, String reason) {
         LiveRules.Outcome outcome = live.apply(name, text);
         assertTrue(outcome.refusal() != null && outcome.refusal().contains(reason), outcome.describe());
