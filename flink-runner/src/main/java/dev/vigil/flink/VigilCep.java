@@ -70,7 +70,7 @@ public final class VigilCep {
                 .setParallelism(1);
         // no rule changes to route by: the fan-out on one input, chained to the events' operator
         SingleOutputStreamOperator<Tuple4<String, String, Long, Event>> keyed = events
-                .transform("vigil-fan-out", KEYED_EVENT, new FixedFanOutOperator(rules))
+                .process(new FixedFanOut(rules), KEYED_EVENT).name("vigil-fan-out")
                 .setParallelism(events.getParallelism())
                 .uid("vigil-fan-out");
         return match(keyed, rules, none);
