@@ -283,6 +283,9 @@ class KeysAndExplainApiTest {
         assertEquals(400, both.statusCode(), both.body());
         assertTrue(new JsonObject(both.body()).getString("error").startsWith("explain takes an event in the body or "
                 + "a key in ?key=, not both"), both.body());
+        String metrics = server.get("/metrics").body();
+        assertTrue(metrics.contains("vigil_explain_by_key_total{outcome=\"found\"} 3.0"), metrics);
+        assertTrue(metrics.contains("vigil_explain_by_key_total{outcome=\"none\"} 1.0"), metrics);
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.vigil.server.log.IngestLogSnapshot;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.wire.InputLine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -18,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code POST /v1/rules/{name}/explain}: why an event does (not) match. The body is one event, as a line of
@@ -38,7 +41,8 @@ import java.util.List;
  * ({@code lastEvent.status}): still {@code waiting} for the watermark (it will meet the runs shown), {@code bound}
  * in one of the key's partial matches (the runs shown have moved past it), or {@code passed} (the watermark passed
  * it and no open partial match holds it: the runs let it by, it ended the runs it completed or broke, or it was
- * late).
+ * late). At most {@link #MAX_LOG_READS} such reads run at once; another is a 503 to retry. Each by-key explanation
+ * is counted by its outcome ({@code vigil_explain_by_key_total}).
  *
  * <p><b>Threading:</b> the body is decoded, and the log read, on a worker (the body may be up to the body limit, the
  * log read is bounded), the shard answers on its thread, the answer is sent on the event loop.
@@ -46,18 +50,39 @@ import java.util.List;
 final class ExplainApi {
     /** How many events (of every stream, newest first) a by-key explanation reads from the ingest log at most. */
     static final int MAX_EVENTS_READ = 100_000;
+    /** How many by-key explanations read the ingest log at once, at most (each holds a worker thread meanwhile). */
+    static final int MAX_LOG_READS = 2;
 
     private final Vertx vertx;
     private final RuleRegistry registry;
     private final ShardQuestions shards;
     private final Path dataDir;
+    private final AtomicInteger reading = new AtomicInteger();
+    private final Counter found;
+    private final Counter none;
+    private final Counter bound;
+    private final Counter busy;
 
-    /** @param dataDir the server's data folder, or null when it runs without one (no log to find a key's event in) */
-    ExplainApi(Vertx vertx, RuleRegistry registry, ShardQuestions shards, Path dataDir) {
+    /**
+     * @param dataDir the server's data folder, or null when it runs without one (no log to find a key's event in)
+     * @param meters where the by-key explanations are counted
+     */
+    ExplainApi(Vertx vertx, RuleRegistry registry, ShardQuestions shards, Path dataDir, MeterRegistry meters) {
         this.vertx = vertx;
         this.registry = registry;
         this.shards = shards;
         this.dataDir = dataDir;
+        this.found = outcome(meters, "found");
+        this.none = outcome(meters, "none");
+        this.bound = outcome(meters, "bound");
+        this.busy = outcome(meters, "busy");
+    }
+
+    private static Counter outcome(MeterRegistry meters, String outcome) {
+        return Counter.builder("vigil.explain.by.key").tag("outcome", outcome).description("Explanations of a key's "
+                + "last event (POST /v1/rules/{name}/explain?key=) by outcome: found; none (the whole log read); "
+                + "bound (" + MAX_EVENTS_READ + " events read, none of the key); busy (" + MAX_LOG_READS
+                + " reads running already: 503)").register(meters);
     }
 
     void post(RoutingContext ctx) {
@@ -113,6 +138,14 @@ final class ExplainApi {
                     + "find the key's last event in: send the event to explain as the body instead"));
             return;
         }
+        if (reading.incrementAndGet() > MAX_LOG_READS) {
+            reading.decrementAndGet();
+            busy.increment();
+            ctx.response().putHeader("Retry-After", "1");
+            Problems.send(ctx, 503, Problems.error(MAX_LOG_READS + " explanations by key are reading the ingest log "
+                    + "already; ask again shortly"));
+            return;
+        }
         List<Object> keys = new ArrayList<>();
         for (Object candidate : ((KeyText.Keys) read).candidates()) {
             keys.add(PartitionKey.internal(paths, candidate));
@@ -125,7 +158,8 @@ final class ExplainApi {
             } catch (NoSuchFileException none) {
                 return new IngestLogSnapshot.NewestEvent(null, 0, 0, true);
             }
-        }, false).onSuccess(found -> {
+        }, false).onComplete(done -> reading.decrementAndGet()).onSuccess(found -> {
+            (found.event() != null ? this.found : found.wholeLog() ? none : bound).increment();
             if (found.event() == null) {
                 Problems.send(ctx, 404, Problems.error("key " + keyText + " has no event on " + String.join(", ",
                         streams) + " in " + (found.wholeLog() ? "the ingest log (" + found.eventsRead()

@@ -241,7 +241,7 @@ public final class ServerVerticle extends VerticleBase {
         router.get("/v1/rules/:name/nfa").handler(NFA_QUERY).handler(new NfaApi(registry, questions)::get);
         router.get("/v1/rules/:name/keys/:key").handler(NO_QUERY).handler(new KeysApi(registry, questions)::get);
         router.post("/v1/rules/:name/explain").handler(EXPLAIN_QUERY)
-                .handler(new ExplainApi(vertx, registry, questions, config.dataDir())::post);
+                .handler(new ExplainApi(vertx, registry, questions, config.dataDir(), metrics.registry())::post);
         router.post("/v1/backtest").handler(NO_QUERY).handler(new BacktestApi(vertx, registry, config.dataDir(),
                 config.ruleTextLimitBytes(), config.ruleWork(), work)::post);
         router.get("/v1/openapi").handler(NO_QUERY).handler(OpenApi.load()::serve);
