@@ -1,10 +1,10 @@
 package dev.vigil.server.http;
 
+import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.EventDecoder;
 import dev.vigil.nfa.EventExplanation;
 import dev.vigil.nfa.KeyInspection;
-import dev.vigil.nfa.runtime.PartitionKey;
 import dev.vigil.server.log.IngestLogSnapshot;
 import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleRegistry;
@@ -127,8 +127,7 @@ final class ExplainApi {
                     .put("parameter", "key"));
             return;
         }
-        List<List<String>> paths = rule.rule().partitionBy();
-        KeyText.Read read = KeyText.read(keyText, paths.size(), name);
+        KeyText.Read read = KeyText.read(keyText, rule.rule().partitionBy().size(), name);
         if (read instanceof KeyText.Mistake mistake) {
             Problems.send(ctx, 400, Problems.error(mistake.message()).put("parameter", "key").put("value", keyText));
             return;
@@ -146,15 +145,13 @@ final class ExplainApi {
                     + "already; ask again shortly"));
             return;
         }
-        List<Object> keys = new ArrayList<>();
-        for (Object candidate : ((KeyText.Keys) read).candidates()) {
-            keys.add(PartitionKey.internal(paths, candidate));
-        }
-        List<String> streams = rule.rule().streams();
+        List<Object> keys = new ArrayList<>(((KeyText.Keys) read).candidates());   // List.of cannot hold null
+        CompiledRule compiled = rule.rule();
+        List<String> streams = compiled.streams();
         vertx.executeBlocking(() -> {
             try (IngestLogSnapshot log = IngestLogSnapshot.ofDataFolder(dataDir)) {
                 return log.newestEvent(event -> streams.contains(event.stream())
-                        && keys.contains(PartitionKey.of(paths, event)), MAX_EVENTS_READ);
+                        && keys.contains(compiled.keyOf(event)), MAX_EVENTS_READ);
             } catch (NoSuchFileException none) {
                 return new IngestLogSnapshot.NewestEvent(null, 0, 0, true);
             }
@@ -171,8 +168,7 @@ final class ExplainApi {
             }
             Event event = found.event();
             Future<EventExplanation> explained = shards.explain(rule.rule(), event);
-            Future<KeyInspection> inspected = shards.inspect(rule.rule(),
-                    PartitionKey.external(PartitionKey.of(paths, event)));
+            Future<KeyInspection> inspected = shards.inspect(compiled, compiled.keyOf(event));
             Future.all(explained, inspected).onComplete(answered -> {
                 if (answered.failed()) {
                     Answers.failed(ctx, answered.cause());
