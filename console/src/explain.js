@@ -1,7 +1,7 @@
 // What the key and explain views work out from a rule's text and the server's answers, apart from the views so that
 // node --test checks it: the stream declarations with their types, an event to start explaining from (the stream's
 // declared fields, the key typed, the time now), a key's text for the API from the values typed per PARTITION BY
-// field, and how far a time is from the watermark.
+// field, how far a time is from the watermark, and what an explained event would do to a run.
 
 import { blankComments } from './outline.js';
 
@@ -185,6 +185,28 @@ export function fromWatermark(at, watermark) {
     return 'now: the watermark has reached it';
   }
   return 'in ' + span(at - watermark) + ' of event time (watermark to go)';
+}
+
+/**
+ * What an explained event would do to {@code run} (of POST .../explain), in words: the transition that holds says it,
+ * a take before an ignore as the matcher tries them; {@code stateName(id)} names a state ('match' for the final one).
+ */
+export function verdict(run, stateName) {
+  const take = run.transitions.find((t) => t.held && t.action === 'take');
+  if (take) {
+    if (stateName(take.to) === 'match') {
+      return 'Taken: it would complete the match (an alert).';
+    }
+    return run.start ? 'Taken: it would start a partial match, waiting in state ' + stateName(take.to) + '.'
+      : 'Taken: the run would move on to state ' + stateName(take.to) + '.';
+  }
+  if (run.start) {
+    return 'It starts no partial match.';
+  }
+  if (run.transitions.some((t) => t.held && t.action === 'ignore')) {
+    return 'Passed by: the run stays in state ' + stateName(run.state) + ', still waiting.';
+  }
+  return 'No transition holds: the run ends.';
 }
 
 /** The status of a key's last event (explain by key) in words. */

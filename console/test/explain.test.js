@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { declarations, eventTemplate, keyText, keyTypes, span, fromWatermark } from '../src/explain.js';
+import { declarations, eventTemplate, keyText, keyTypes, span, fromWatermark, verdict } from '../src/explain.js';
 
 const TEXT = `-- STREAM fake (x STRING)
 STREAM payments (card STRING, amount DOUBLE, device.os STRING, ok BOOLEAN, at TIMESTAMP)
@@ -47,4 +47,20 @@ test('times are said against the watermark, in event time', () => {
   assert.equal(fromWatermark(11000, 2500), 'in 8.5 s of event time (watermark to go)');
   assert.equal(fromWatermark(2000, 2500), 'now: the watermark has reached it');
   assert.equal(fromWatermark(2000, null), 'when the watermark reaches it (no watermark yet)');
+});
+
+test('an explained run says what the event would do to it', () => {
+  const names = ['match', 'b', 'a'];
+  const name = (id) => names[id];
+  const edge = (action, to, held) => ({ from: 2, action, to, held });
+  assert.equal(verdict({ state: 2, start: true, transitions: [edge('take', 1, false)] }, name),
+    'It starts no partial match.');
+  assert.equal(verdict({ state: 2, start: true, transitions: [edge('take', 1, true)] }, name),
+    'Taken: it would start a partial match, waiting in state b.');
+  assert.equal(verdict({ state: 1, start: false, transitions: [edge('take', 0, false), edge('ignore', 1, true)] },
+    name), 'Passed by: the run stays in state b, still waiting.');
+  assert.equal(verdict({ state: 1, start: false, transitions: [edge('take', 0, true), edge('ignore', 1, false)] },
+    name), 'Taken: it would complete the match (an alert).');
+  assert.equal(verdict({ state: 1, start: false, transitions: [edge('take', 0, false)] }, name),
+    'No transition holds: the run ends.');
 });

@@ -10,7 +10,7 @@ import { html, usePoll, ErrorBox, count, time } from '../ui.js';
 import { getNfaCounts, getKey, explainEvent, explainKey } from '../api.js';
 import { NfaGraph } from './nfa.js';
 import { EventTable } from './alerts.js';
-import { eventTemplate, keyText, keyTypes, fromWatermark, LAST_EVENT } from '../explain.js';
+import { eventTemplate, keyText, keyTypes, fromWatermark, verdict, LAST_EVENT } from '../explain.js';
 
 const EVERY_MS = 2000;
 
@@ -204,25 +204,6 @@ function ExplainForm({ rule, keyValues, busy, onExplain }) {
         fields</button>
     </div>
   </form>`;
-}
-
-/** What the event would do to {@code run}: the first transition that holds says it (the matcher's order). */
-function verdict(run, stateName) {
-  const take = run.transitions.find((t) => t.held && t.action === 'take');
-  if (take) {
-    if (stateName(take.to) === 'match') {
-      return 'Taken: it would complete the match (an alert).';
-    }
-    return run.start ? 'Taken: it would start a partial match, waiting in state ' + stateName(take.to) + '.'
-      : 'Taken: the run would move on to state ' + stateName(take.to) + '.';
-  }
-  if (run.start) {
-    return 'It starts no partial match.';
-  }
-  if (run.transitions.some((t) => t.held && t.action === 'ignore')) {
-    return 'Passed by: the run stays in state ' + stateName(run.state) + ', still waiting.';
-  }
-  return 'No transition holds: the run ends.';
 }
 
 function valuesText(values) {
