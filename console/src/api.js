@@ -79,6 +79,9 @@ async function request(method, path, options = {}) {
   if (options.json !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.json);
+  } else if (options.text !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = options.text;   // sent as typed, so the server's parser says what is wrong with it
   }
   let response;
   try {
@@ -148,6 +151,18 @@ export const deleteRule = (name) => request('DELETE', '/v1/rules/' + enc(name));
 
 /** GET /v1/rules/{name}/nfa: the compiled automaton (states, edges with their guards as text). */
 export const getNfa = (name) => request('GET', '/v1/rules/' + enc(name) + '/nfa');
+
+/** GET /v1/rules/{name}/nfa?counts=true: the automaton with the live number of partial matches on each state. */
+export const getNfaCounts = (name) => request('GET', '/v1/rules/' + enc(name) + '/nfa?counts=true');
+
+/** GET /v1/rules/{name}/keys/{key}: a key's partial matches, waiting events and timers ({@code key} as KeyText). */
+export const getKey = (name, key) => request('GET', '/v1/rules/' + enc(name) + '/keys/' + enc(key));
+
+/** POST /v1/rules/{name}/explain: what the event {@code text} (a line of POST /v1/events, as typed) would find. */
+export const explainEvent = (name, text) => request('POST', '/v1/rules/' + enc(name) + '/explain', { text });
+
+/** POST /v1/rules/{name}/explain?key=: the explanation of the key's newest event in the ingest log. */
+export const explainKey = (name, key) => request('POST', '/v1/rules/' + enc(name) + '/explain' + query({ key }));
 
 // ---------------------------------------------------------------- alerts
 

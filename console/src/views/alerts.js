@@ -144,7 +144,7 @@ export function AlertDetail({ alert, onClose, extra }) {
   </aside>`;
 }
 
-function EventTable({ events }) {
+export function EventTable({ events }) {
   const columns = [];
   for (const event of events) {
     for (const name of Object.keys(event)) {

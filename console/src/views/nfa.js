@@ -1,7 +1,8 @@
 // The automaton of a rule (GET /v1/rules/{name}/nfa) drawn as a graph: dagre lays out the states and transitions,
 // and the console draws its own SVG: states as boxes (the start state with an arrow in, the final state doubled),
 // transitions as arrows labelled with their action and the condition as text. Long conditions are cut in the
-// label and shown whole in the transition list below and as the arrow's tooltip.
+// label and shown whole in the transition list below and as the arrow's tooltip. Given them, it also shows the live
+// number of partial matches waiting in each state (a badge on the box) and marks the states a key's runs wait in.
 
 import { Graph, layout } from '@dagrejs/dagre';
 import { html } from '../ui.js';
@@ -136,11 +137,27 @@ function loopPath(node, i) {
     + (node.x + spread + 10) + ',' + (top - rise) + ' ' + (node.x + spread) + ',' + top;
 }
 
+/** The badge of a state's live count of partial matches, at the box's top right corner. */
+function CountBadge({ node, count }) {
+  const text = count.toLocaleString('en-US');
+  const width = 12 + text.length * 7;
+  const x = node.x + node.boxWidth / 2 - width / 2 - 2;
+  const y = node.boxY - BOX_HEIGHT / 2 - 8;
+  return html`<g class=${'nfa-count' + (count > 0 ? ' held' : '')} data-count=${count}>
+    <title>${text} partial match${count === 1 ? '' : 'es'} wait${count === 1 ? 's' : ''} here now</title>
+    <rect x=${x} y=${y} width=${width} height="18" rx="9"/>
+    <text x=${x + width / 2} y=${y + 13} text-anchor="middle">${text}</text>
+  </g>`;
+}
+
 /**
  * The graph of {@code nfa} (the JSON of GET /v1/rules/{name}/nfa); {@code defined} maps pattern variables to
  * their conditions (outline.conditions of the rule's text), so transitions read as conditions, not names.
+ * {@code counts} (by state id, from {@code ?counts=true}) puts each state's partial matches on its box, except the
+ * start state's (always 0: every key has it); {@code marked} (a Set of state ids) marks the states a key's runs
+ * wait in.
  */
-export function NfaGraph({ nfa, defined = {} }) {
+export function NfaGraph({ nfa, defined = {}, counts = null, marked = null }) {
   const laid = layoutNfa(nfa, defined);
   const start = laid.nodes.find((node) => node.state.id === nfa.start);
   return html`<div class="nfa">
@@ -163,7 +180,8 @@ export function NfaGraph({ nfa, defined = {} }) {
         </g>`)}
         ${start ? html`<path class="nfa-entry" d=${'M' + (start.x - start.boxWidth / 2 - 26) + ',' + start.boxY
           + 'L' + (start.x - start.boxWidth / 2 - 2) + ',' + start.boxY} marker-end="url(#nfa-arrow)"/>` : null}
-        ${laid.nodes.map((n) => html`<g class=${'nfa-state ' + n.state.kind} data-state=${n.state.name}
+        ${laid.nodes.map((n) => html`<g class=${'nfa-state ' + n.state.kind
+            + (marked && marked.has(n.state.id) ? ' marked' : '')} data-state=${n.state.name}
             data-kind=${n.state.kind}>
           <title>${n.state.name} (${n.state.kind})${n.state.variable ? ', binds ' + n.state.variable : ''}</title>
           ${n.loops.map((loop, i) => html`<g class=${'nfa-edge nfa-loop ' + loop.edge.action}
@@ -181,6 +199,8 @@ export function NfaGraph({ nfa, defined = {} }) {
             rx="10"/>
           <text x=${n.x} y=${n.boxY - 3} text-anchor="middle" class="nfa-name">${stateTitle(n.state)}</text>
           <text x=${n.x} y=${n.boxY + 12} text-anchor="middle" class="nfa-kind">${n.state.kind}</text>
+          ${counts && n.state.kind !== 'start' && Number.isFinite(counts[n.state.id])
+            ? html`<${CountBadge} node=${n} count=${counts[n.state.id]}/>` : null}
         </g>`)}
       </svg>
     </div>

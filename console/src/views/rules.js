@@ -4,7 +4,7 @@
 import { useState, useEffect } from 'preact/hooks';
 import { html, usePoll, ErrorBox, ConfirmButton, Badge, Severity, Counters, count, lateEvents, time } from '../ui.js';
 import { listRules, getRule, getNfa, deleteRule } from '../api.js';
-import { NfaGraph } from './nfa.js';
+import { RuleInspector } from './inspect.js';
 import { CodeView } from './code.js';
 import { conditions } from '../outline.js';
 
@@ -115,7 +115,8 @@ export function RuleView({ name, navigate }) {
           <td class="small">${s.lastError || s.state || ''}</td></tr>`)}</tbody></table></div>` : null}
       <h2>Automaton</h2>
       <${ErrorBox} error=${nfa.error} what="The automaton could not be read"/>
-      ${nfa.data ? html`<${NfaGraph} nfa=${nfa.data} defined=${conditions(data.source, name)}/>` : null}
+      ${nfa.data ? html`<${RuleInspector} name=${name} rule=${data} nfa=${nfa.data}
+        defined=${conditions(data.source, name)}/>` : null}
       <h2>Text</h2>
       <${CodeView} text=${data.source}/>
     ` : null}

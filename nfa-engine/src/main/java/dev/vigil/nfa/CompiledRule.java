@@ -2,6 +2,7 @@ package dev.vigil.nfa;
 
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.nfa.program.RuleProgram;
+import dev.vigil.nfa.runtime.PartitionKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,6 +57,14 @@ public final class CompiledRule {
     /** The field paths forming the key; empty for one global key. */
     public List<List<String>> partitionBy() {
         return partitionBy;
+    }
+
+    /**
+     * The key this rule gives {@code event}, as its alerts show it: {@code null} without {@code PARTITION BY} (and for
+     * a missing field), the field's value, or the list of values of a composite key.
+     */
+    public Object keyOf(Event event) {
+        return PartitionKey.external(PartitionKey.of(partitionBy, event));
     }
 
     /** Declared watermark delays of the streams the rule reads (undeclared streams absent). */

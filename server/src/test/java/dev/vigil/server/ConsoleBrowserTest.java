@@ -48,7 +48,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web console in a real browser: Debian's headless Chromium, driven through its chromedriver (the system's, so
  * nothing is downloaded), against a real server on a free loopback port with a data folder. It writes a rule with a
  * typo in the editor, sees the server's diagnostic and its fix, deploys; sees the automaton drawn; watches alerts
- * arrive as events are sent and opens one; backtests a rule and a changed copy of it against the live alerts; reads
+ * arrive as events are sent and opens one; backtests a rule and a changed copy of it against the live alerts; finds a
+ * key's run waiting in its state, counted on the graph, and has explain name the condition an event fails; reads
  * the server's charts and takes and deletes a savepoint; is asked for a token by a server that has tokens; and fits
  * a phone's screen. Screenshots of each view go to {@code target/console-screenshots}.
  *
@@ -266,6 +267,61 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(5)
+    void aKeysRunWaitsInItsStateCountedOnTheGraphAndExplainNamesTheFalseCondition() throws Exception {
+        HttpResponse<String> deployed = server.send("POST", "/v1/rules", "text/plain", """
+                RULE a_then_b FROM payments PARTITION BY card
+                  PATTERN a -> b WITHIN 1 HOUR
+                  DEFINE a AS amount < 2, b AS amount >= 500
+                """);
+        assertEquals(201, deployed.statusCode(), deployed.body());
+        HttpResponse<String> sent = server.send("POST", "/v1/events", "application/x-ndjson", """
+                {"stream": "payments", "card": "k1", "amount": 1, "merchant": "kiosk", "ts": "2026-11-20T16:00:00Z"}
+                {"watermark": "2026-11-20T16:00:01Z", "stream": "payments"}
+                """);
+        assertEquals(202, sent.statusCode(), sent.body());
+
+        open("/#/rules/a_then_b");
+        WebElement graph = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("svg.nfa-graph")));
+        wait.until(driver -> graph.findElements(By.cssSelector("g.nfa-state[data-state=b] .nfa-count[data-count='1']"))
+                .size() == 1);   // the live count, polled
+        browser.findElement(By.cssSelector("#key-form input[data-field=card]")).sendKeys("k1", Keys.ENTER);
+        WebElement run = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#key-state .partial-match[data-state=b]")));
+        assertTrue(run.findElement(By.cssSelector(".variable[data-variable=a]")).getText().contains("kiosk"),
+                run.getText());
+        assertTrue(run.findElement(By.cssSelector(".window-ends")).getText().contains("of event time"),
+                run.getText());
+        assertEquals(1, graph.findElements(By.cssSelector("g.nfa-state.marked[data-state=b]")).size(),
+                "the state the run waits in is marked on the graph");
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, arguments[0].getBoundingClientRect().top "
+                + "+ window.scrollY - 60)", browser.findElement(By.cssSelector(".nfa")));
+        screenshot("key");
+
+        WebElement event = browser.findElement(By.cssSelector("#explain-form textarea"));
+        assertTrue(event.getAttribute("value").contains("\"card\": \"k1\""), "prefilled with the key typed: "
+                + event.getAttribute("value"));
+        event.clear();
+        event.sendKeys("{\"stream\": \"payments\", \"card\": \"k1\", \"amount\": 100, "
+                + "\"ts\": \"2026-11-20T16:00:05Z\"}");
+        browser.findElement(By.xpath("//form[@id='explain-form']//button[normalize-space()='Explain']")).click();
+        WebElement take = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                "#explanation .explain-run[data-state=b] tr.transition.failed[data-action=take]")));
+        assertEquals("(amount >= 500)", take.findElement(By.cssSelector(".false-expression")).getText());
+        assertEquals("100", take.findElement(By.cssSelector(".seen .value")).getText());
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, arguments[0].getBoundingClientRect().top "
+                + "+ window.scrollY - 60)", browser.findElement(By.id("explain-form")));
+        screenshot("explain");
+
+        WebElement why = browser.findElement(By.id("explain-key"));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", why);
+        why.click();   // the key's own last event: the `a` its run holds
+        WebElement last = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                "#explanation .last-event")));
+        assertEquals("bound", last.getAttribute("data-status"));
+    }
+
+    @Test
+    @Order(6)
     void theServerViewChartsTheMetricsAndTakesAndDeletesASavepoint() throws Exception {
         open("/#/server");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("readiness"), "Ready"));
@@ -285,7 +341,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void onAPhoneTheViewsFitTheScreenWidth() throws Exception {
         Dimension laptop = browser.manage().window().getSize();
         browser.manage().window().setSize(new Dimension(390, 844));
@@ -309,7 +365,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aServerWithTokensHasThePageAskForOneAndKeepItForTheSessionOnly() throws Exception {
         ServerConfig config = ServerConfig.of("127.0.0.1", 0, null)
                 .withTokens(List.of(new AccessToken(Role.ADMIN, "browser-secret")));

@@ -244,6 +244,80 @@ class KeysAndExplainApiTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"heap", "rocksdb"})
+    void explainByKeyExplainsTheKeysNewestLoggedEventAndSaysWhatBecameOfIt(String backend, Vertx vertx)
+            throws Exception {
+        ServerConfig config = ServerConfig.of("127.0.0.1", 0, null).withShards(3).withDataDir(data);
+        server = RunningServer.start(vertx, backend.equals("rocksdb")
+                ? config.withStateBackend(ServerConfig.StateBackend.ROCKSDB) : config);
+        deploy(PAIR);
+        post("""
+                {"stream":"payments","card":"c1","amount":1,"ts":1000}
+                {"stream":"payments","card":"c2","amount":1,"ts":1100}
+                {"stream":"payments","card":"c1","amount":600,"ts":2000}
+                {"stream":"refunds","card":"c1","amount":5,"ts":2100}
+                {"watermark":2500}
+                {"stream":"payments","card":"c3","amount":1,"ts":5000}
+                """);
+
+        JsonObject c1 = explainKey("pair", "c1");
+        assertEquals(600L, c1.getJsonObject("event").getLong("amount"), "the newest event of c1 the rule reads");
+        assertEquals("passed", c1.getJsonObject("lastEvent").getString("status"), "the run let it by");
+        assertTrue(c1.getJsonObject("lastEvent").getLong("position") > 0);
+        assertEquals(3, c1.getJsonObject("lastEvent").getInteger("eventsRead"), "c3's, the refund's, then c1's");
+        JsonObject take = transition(c1.getJsonArray("runs").getJsonObject(1), "take");
+        assertFalse(take.getBoolean("held"));
+        assertEquals("(amount > (1000 * LAST(small.amount)))", take.getString("expression"));
+
+        assertEquals("bound", explainKey("pair", "c2").getJsonObject("lastEvent").getString("status"),
+                "c2's small payment waits in its run");
+        JsonObject c3 = explainKey("pair", "c3");
+        assertEquals("waiting", c3.getJsonObject("lastEvent").getString("status"), "the watermark is below 5000");
+        assertFalse(c3.getBoolean("late"));
+
+        HttpResponse<String> nobody = server.send("POST", "/v1/rules/pair/explain?key=nobody", "application/json", "");
+        assertEquals(404, nobody.statusCode(), nobody.body());
+        assertEquals("key nobody has no event on payments in the ingest log (5 events read: all it holds); send the "
+                + "event to explain as the body instead", new JsonObject(nobody.body()).getString("error"));
+        HttpResponse<String> both = server.send("POST", "/v1/rules/pair/explain?key=c1", "application/json",
+                "{\"stream\":\"payments\",\"card\":\"c1\",\"amount\":1,\"ts\":2000}");
+        assertEquals(400, both.statusCode(), both.body());
+        assertTrue(new JsonObject(both.body()).getString("error").startsWith("explain takes an event in the body or "
+                + "a key in ?key=, not both"), both.body());
+        String metrics = server.get("/metrics").body();
+        assertTrue(metrics.contains("vigil_explain_by_key_total{outcome=\"found\"} 3.0"), metrics);
+        assertTrue(metrics.contains("vigil_explain_by_key_total{outcome=\"none\"} 1.0"), metrics);
+    }
+
+    @Test
+    void explainByKeyReadsACompositeKeyAndNeedsALog(Vertx vertx) throws Exception {
+        server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null).withShards(2).withDataDir(data));
+        deploy("""
+                RULE regional FROM payments PARTITION BY card, region
+                  PATTERN small -> big
+                  DEFINE small AS amount < 2, big AS amount >= 500
+                """);
+        post("""
+                {"stream":"payments","card":"c1","region":"eu","amount":1,"ts":1000}
+                {"stream":"payments","card":"c1","region":"us","amount":7,"ts":1100}
+                """);
+        JsonObject eu = explainKey("regional", "[\"c1\",\"eu\"]");
+        assertEquals(new JsonArray().add("c1").add("eu"), eu.getJsonArray("key"));
+        assertEquals(1L, eu.getJsonObject("event").getLong("amount"));
+        HttpResponse<String> flat = server.send("POST", "/v1/rules/regional/explain?key=c1", "application/json", "");
+        assertEquals(400, flat.statusCode(), flat.body());
+        assertEquals("key", new JsonObject(flat.body()).getString("parameter"));
+        server.close();
+
+        server = RunningServer.start(vertx, ServerConfig.of("127.0.0.1", 0, null));
+        deploy(PAIR);
+        HttpResponse<String> noLog = server.send("POST", "/v1/rules/pair/explain?key=c1", "application/json", "");
+        assertEquals(409, noLog.statusCode(), noLog.body());
+        assertTrue(new JsonObject(noLog.body()).getString("error").startsWith("the server runs without a data folder"),
+                noLog.body());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"heap", "rocksdb"})
     void theNfaCountsTheLivePartialMatchesPerStateOverEveryShard(String backend, Vertx vertx) throws Exception {
         start(vertx, backend);
         deploy(PAIR);
@@ -331,6 +405,13 @@ class KeysAndExplainApiTest {
     private JsonObject explain(String rule, String event) throws Exception {
         HttpResponse<String> explained = server.send("POST", "/v1/rules/" + rule + "/explain", "application/json",
                 event);
+        assertEquals(200, explained.statusCode(), explained.body());
+        return new JsonObject(explained.body());
+    }
+
+    private JsonObject explainKey(String rule, String key) throws Exception {
+        HttpResponse<String> explained = server.send("POST", "/v1/rules/" + rule + "/explain?key=" + encode(key),
+                null, null);
         assertEquals(200, explained.statusCode(), explained.body());
         return new JsonObject(explained.body());
     }

@@ -61,6 +61,7 @@ public final class ServerVerticle extends VerticleBase {
     private static final QueryParameters EVENTS_QUERY = QueryParameters.of("source");
     private static final QueryParameters EVENT_SOCKET_QUERY = QueryParameters.of("source").onUpgrade("source");
     private static final QueryParameters NFA_QUERY = QueryParameters.of("format", "counts");
+    private static final QueryParameters EXPLAIN_QUERY = QueryParameters.of("key");
 
     private final ServerConfig config;
     private final RuleRegistry registry;
@@ -239,8 +240,8 @@ public final class ServerVerticle extends VerticleBase {
         ShardQuestions questions = new ShardQuestions(vertx, ingest.shards());
         router.get("/v1/rules/:name/nfa").handler(NFA_QUERY).handler(new NfaApi(registry, questions)::get);
         router.get("/v1/rules/:name/keys/:key").handler(NO_QUERY).handler(new KeysApi(registry, questions)::get);
-        router.post("/v1/rules/:name/explain").handler(NO_QUERY)
-                .handler(new ExplainApi(vertx, registry, questions)::post);
+        router.post("/v1/rules/:name/explain").handler(EXPLAIN_QUERY)
+                .handler(new ExplainApi(vertx, registry, questions, config.dataDir(), metrics.registry())::post);
         router.post("/v1/backtest").handler(NO_QUERY).handler(new BacktestApi(vertx, registry, config.dataDir(),
                 config.ruleTextLimitBytes(), config.ruleWork(), work)::post);
         router.get("/v1/openapi").handler(NO_QUERY).handler(OpenApi.load()::serve);

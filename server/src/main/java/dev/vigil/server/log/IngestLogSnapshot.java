@@ -1,12 +1,19 @@
 package dev.vigil.server.log;
 
+import dev.vigil.nfa.Event;
+import dev.vigil.wire.InputLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
 import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The ingest log as it stood when opened, read-only: what a backtest replays. It may be opened beside a server
@@ -67,6 +74,59 @@ public final class IngestLogSnapshot implements AutoCloseable {
     public Records records() {
         return new Records(queue == null ? null : new ChronicleIngestLog.Reader(queue.createTailer()), endPosition);
     }
+
+    /**
+     * The newest event of the snapshot that {@code wanted} accepts, reading the log backwards from its end over at
+     * most {@code maxEvents} events (of every stream; a batch is read whole): what {@code POST
+     * /v1/rules/{name}/explain?key=} explains. Rule changes and watermarks are passed over.
+     *
+     * @throws DamagedLogException when a record on the way cannot be read
+     */
+    public NewestEvent newestEvent(Predicate<Event> wanted, int maxEvents) {
+        if (queue == null) {
+            return new NewestEvent(null, 0, 0, true);
+        }
+        int read = 0;
+        ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
+        while (read < maxEvents) {
+            LogRecord record;
+            try (DocumentContext document = tailer.readingDocument()) {
+                if (!document.isPresent()) {
+                    return new NewestEvent(null, 0, read, true);
+                }
+                if (document.index() > endPosition) {
+                    continue;   // appended after the snapshot was opened
+                }
+                try {
+                    record = ChronicleIngestLog.Reader.decode(document.index(), document.wire().bytes());
+                } catch (RuntimeException damaged) {
+                    throw DamagedLogException.at(tailer.currentFile(), document.index(), -1, -1, damaged);
+                }
+            }
+            if (record instanceof LogRecord.Batch batch) {
+                List<InputLine> lines = batch.lines();
+                for (int i = lines.size() - 1; i >= 0; i--) {
+                    if (lines.get(i) instanceof InputLine.EventLine line) {
+                        read++;
+                        if (wanted.test(line.event())) {
+                            return new NewestEvent(line.event(), batch.position(), read, false);
+                        }
+                    }
+                }
+            }
+        }
+        return new NewestEvent(null, 0, read, false);
+    }
+
+    /**
+     * What {@link #newestEvent} found.
+     *
+     * @param event the newest wanted event, or null when none was found within the bound
+     * @param position the log position of its batch (0 when none)
+     * @param eventsRead the events read to find it (or not)
+     * @param wholeLog whether the search reached the log's first record (else it stopped at the bound)
+     */
+    public record NewestEvent(Event event, long position, int eventsRead, boolean wholeLog) {}
 
     @Override
     public void close() {

@@ -42,6 +42,33 @@ class IngestLogSnapshotTest {
     }
 
     @Test
+    void theNewestWantedEventIsFoundReadingBackwardsWithinTheBoundAndNotPastTheSnapshotsEnd() throws Exception {
+        try (ChronicleIngestLog log = ChronicleIngestLog.open(folder)) {
+            long first = log.append("src", List.of(event(1, 100), event(2, 110)));
+            log.appendDeploy("http", "RULE r FROM s PATTERN a", Map.of("r", 1), 7, List.of());
+            log.append("src", List.of(event(3, 120), new InputLine.WatermarkLine("s", 115), event(4, 130)));
+            try (IngestLogSnapshot snapshot = IngestLogSnapshot.open(folder)) {
+                log.append("src", List.of(event(5, 140)));   // after the snapshot was opened: not read
+
+                IngestLogSnapshot.NewestEvent odd = snapshot.newestEvent(e -> (long) e.field("n") % 2 == 1, 10);
+                assertEquals(3L, odd.event().sequence(), "the newest odd one, backwards through the batch");
+                assertEquals(2, odd.eventsRead(), "4, then 3; the watermark is no event");
+
+                IngestLogSnapshot.NewestEvent oldest = snapshot.newestEvent(e -> e.sequence() == 1, 10);
+                assertEquals(first, oldest.position(), "past the rule change, into the first batch");
+                assertEquals(4, oldest.eventsRead());
+
+                assertEquals(new IngestLogSnapshot.NewestEvent(null, 0, 2, false),
+                        snapshot.newestEvent(e -> e.sequence() == 1, 2), "the bound reached: not the whole log");
+                assertEquals(1L, snapshot.newestEvent(e -> e.sequence() == 1, 3).event().sequence(),
+                        "the bound is looked at between batches: a batch is read whole");
+                assertEquals(new IngestLogSnapshot.NewestEvent(null, 0, 4, true),
+                        snapshot.newestEvent(e -> e.sequence() == 5, 10), "the whole log read, 5 not in it");
+            }
+        }
+    }
+
+    @Test
     void aFolderWithoutQueueFilesIsAnEmptyLogAndAMissingFolderIsNoLog() throws Exception {
         Files.createDirectories(folder.resolve("ingest"));
         try (IngestLogSnapshot empty = IngestLogSnapshot.ofDataFolder(folder)) {
