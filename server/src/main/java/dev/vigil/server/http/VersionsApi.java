@@ -5,6 +5,7 @@ import dev.vigil.server.rules.DeployedRule;
 import dev.vigil.server.rules.RuleHistory;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleVersion;
+import io.vertx.core.Context;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -91,7 +92,8 @@ final class VersionsApi {
             answer.run();
             return;
         }
-        history.loaded().whenComplete((done, failed) -> ctx.vertx().runOnContext(ignored -> answer.run()));
+        Context loop = ctx.vertx().getOrCreateContext();   // the request's event loop
+        history.loaded().whenComplete((done, failed) -> loop.runOnContext(ignored -> answer.run()));
     }
 
     private static void unknown(RoutingContext ctx, String name) {

@@ -4,7 +4,6 @@ import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.RuleCompiler;
-import dev.vigil.nfa.state.Replacement;
 import dev.vigil.server.log.DamagedLogException;
 import dev.vigil.server.log.IngestLog;
 import dev.vigil.server.log.IngestLogSnapshot;
@@ -102,7 +101,7 @@ public final class RuleHistory {
             long atMs = rule.deployedAt().toEpochMilli();
             add(new RuleVersion(rule.name(), rule.version(), rule.origin(), rule.source(), atMs, false, null));
             if (before != null) {
-                String why = Replacement.difference(before.rule(), rule.rule());
+                String why = before.rule().droppedOnReplaceBy(rule.rule());
                 end(before.name(), before.version(), new RuleVersion.Ended(rule.version(), atMs, why == null, why));
             }
         }
@@ -136,7 +135,7 @@ public final class RuleHistory {
                         merge(new RuleVersion(name, version, deploy.origin(), deploy.text(), deploy.deployedAtMs(),
                                 false, null));
                         if (beforeVersion != null) {
-                            String why = before == null || rule == null ? null : Replacement.difference(before, rule);
+                            String why = before == null || rule == null ? null : before.droppedOnReplaceBy(rule);
                             Boolean kept = before == null || rule == null ? null : why == null;
                             end(name, beforeVersion, new RuleVersion.Ended(version, deploy.deployedAtMs(), kept, why));
                         }
