@@ -149,6 +149,9 @@ export const replaceRule = (name, source) => request('PUT', '/v1/rules/' + enc(n
 /** DELETE /v1/rules/{name}. */
 export const deleteRule = (name) => request('DELETE', '/v1/rules/' + enc(name));
 
+/** GET /v1/rules/{name}/versions: every version the server knows of the rule, newest first, deleted rules too. */
+export const ruleVersions = (name) => request('GET', '/v1/rules/' + enc(name) + '/versions');
+
 /** GET /v1/rules/{name}/nfa: the compiled automaton (states, edges with their guards as text). */
 export const getNfa = (name) => request('GET', '/v1/rules/' + enc(name) + '/nfa');
 
@@ -319,6 +322,79 @@ export function parseEventLine(line, event, onEvent) {
 
 /** POST /v1/backtest: {rule} or {text}, optional from, to (epoch ms), limit; abort the signal to stop it. */
 export const backtest = (body, signal) => request('POST', '/v1/backtest', { json: body, signal });
+
+/**
+ * POST /v1/backtest with Accept: application/x-ndjson: calls {@code onProgress(line)} with each progress line while
+ * the replay runs ({eventsRead, alerts, fraction, elapsedMs, ...}) and answers the result (the plain answer); abort
+ * the signal to cancel it (the server stops when the connection closes).
+ */
+export async function backtestWithProgress(body, signal, onProgress) {
+  const init = { method: 'POST', cache: 'no-store', signal, body: JSON.stringify(body),
+    headers: headers({ 'Content-Type': 'application/json', Accept: 'application/x-ndjson' }) };
+  let response;
+  try {
+    response = await fetch('/v1/backtest', init);
+  } catch (failed) {
+    if (failed && failed.name === 'AbortError') {
+      throw failed;
+    }
+    throw new ApiError(0, null);
+  }
+  const type = response.headers.get('Content-Type') || '';
+  if (!response.ok || !type.includes('ndjson')) {
+    const text = await response.text();
+    const answer = type.includes('json') && text !== '' ? parseJson(text) : text;
+    if (response.ok) {
+      return answer;   // a server that streams nothing answers at once
+    }
+    const error = new ApiError(response.status, answer);
+    if (response.status === 401) {
+      authListeners.forEach((listener) => listener(error));
+    }
+    throw error;
+  }
+  let result = null;
+  await readLines(response.body, (line) => {
+    const item = parseJson(line);
+    if (item && item.type === 'progress') {
+      onProgress(item);
+    } else if (item && item.type === 'result') {
+      delete item.type;
+      result = item;
+    } else if (item && item.type === 'error') {
+      throw new ApiError(500, item);
+    }
+  });
+  if (result === null) {
+    throw new ApiError(0, 'the backtest stream ended without a result');
+  }
+  return result;
+}
+
+/** Reads a body of newline-separated lines, calling {@code onLine} for each non-empty one. */
+async function readLines(body, onLine) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, end).trim();
+      buffer = buffer.slice(end + 1);
+      if (line !== '') {
+        onLine(line);
+      }
+    }
+    if (done) {
+      if (buffer.trim() !== '') {
+        onLine(buffer.trim());
+      }
+      return;
+    }
+  }
+}
 
 /** GET /metrics: the Prometheus text. */
 export const metricsText = () => request('GET', '/metrics');

@@ -1,11 +1,13 @@
 // The Backtest view: replays the recorded events (POST /v1/backtest) through a running rule or through pasted rule
 // text, over a time range, and shows the alerts it would have produced beside those the live rule did produce in
-// that range (from the alert history), so a change can be judged before it is deployed.
+// that range (from the alert history), so a change can be judged before it is deployed. While it runs, the server's
+// progress lines (events read, alerts so far, the part of the log replayed) fill a progress bar; Cancel closes the
+// request, which stops the replay on the server.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html, ErrorBox, Severity, time, keyText, count, toLocalInput, fromLocalInput } from '../ui.js';
 import { compare, inRange } from '../compare.js';
-import { listRules, getRule, backtest, allAlerts, ApiError } from '../api.js';
+import { listRules, getRule, backtestWithProgress, allAlerts, ApiError } from '../api.js';
 import { outline } from '../outline.js';
 import { CodeEditor } from './code.js';
 import { AlertDetail } from './alerts.js';
@@ -72,7 +74,8 @@ export function BacktestView({ name }) {
     setRun({ state: 'running', started });
     setSelected(null);
     try {
-      const answer = await backtest(body, controller.current.signal);
+      const answer = await backtestWithProgress(body, controller.current.signal,
+        (progress) => setRun((current) => (current.state === 'running' ? { ...current, progress } : current)));
       setRun({ state: 'comparing', started, answer });
       const names = mode === 'rule' ? [rule] : answer.rules.map((r) => r.name);
       const live = [];
@@ -134,10 +137,7 @@ export function BacktestView({ name }) {
         ${running ? html`<button type="button" onClick=${() => controller.current.abort()}>Cancel</button>` : null}
       </div>
     </form>
-    ${running ? html`<div class="progress" role="status" id="backtest-progress">
-      <div class="bar"><span></span></div>
-      ${run.state === 'running' ? 'Replaying the ingest log' : 'Reading the live alerts to compare'}
-      … ${((now - run.started) / 1000).toFixed(1)} s</div>` : null}
+    ${running ? html`<${Progress} run=${run} now=${now}/>` : null}
     ${run.state === 'cancelled' ? html`<p class="muted">Cancelled: the server stopped the replay.</p>` : null}
     ${run.state === 'failed' ? html`<${ErrorBox} error=${run.error} what="The backtest failed"/>
       ${run.error instanceof ApiError && run.error.diagnostics.length ? html`<ul class="diagnostics">
@@ -146,6 +146,23 @@ export function BacktestView({ name }) {
     ${run.state === 'done' ? html`<${Results} run=${run} side=${side} setSide=${setSide} selected=${selected}
       setSelected=${setSelected}/>` : null}
   </section>`;
+}
+
+/** Where a running backtest is: the part of the log replayed, events read and alerts so far, from the server. */
+function Progress({ run, now }) {
+  const progress = run.state === 'running' ? run.progress : null;
+  const percent = progress ? Math.round(progress.fraction * 1000) / 10 : null;
+  return html`<div class="progress" role="status" id="backtest-progress">
+    ${progress ? html`<div class="bar determinate" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+        aria-valuenow=${percent}><span style=${'width: ' + percent + '%'}></span></div>`
+      : html`<div class="bar"><span></span></div>`}
+    ${run.state === 'running' ? 'Replaying the ingest log' : 'Reading the live alerts to compare'}
+    … ${((now - run.started) / 1000).toFixed(1)} s
+    ${progress ? html`<span class="progress-counts">: <span data-progress="percent">${percent}%</span> of the log,
+      <span data-progress="events">${count(progress.eventsRead)}</span> events read,
+      <span data-progress="alerts">${count(progress.alerts)}</span> alerts so far
+      ${progress.eventTime ? html`, at ${time(Date.parse(progress.eventTime))}` : null}</span>` : null}
+  </div>`;
 }
 
 function Results({ run, side, setSide, selected, setSelected }) {

@@ -3,6 +3,7 @@ package dev.vigil.nfa;
 import dev.vigil.dsl.ast.Rule;
 import dev.vigil.nfa.program.RuleProgram;
 import dev.vigil.nfa.runtime.PartitionKey;
+import dev.vigil.nfa.state.Replacement;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,6 +81,14 @@ public final class CompiledRule {
     /** The same rule under another version number (the server numbers deployments). */
     public CompiledRule withVersion(int newVersion) {
         return new CompiledRule(name, newVersion, severity, streams, partitionBy, streamDelaysMs, source, program);
+    }
+
+    /**
+     * The replacement policy's verdict ({@link Replacement}) on {@code successor} replacing this
+     * version: why this version's partial matches would be dropped, or null when the successor goes on with them.
+     */
+    public String droppedOnReplaceBy(CompiledRule successor) {
+        return Replacement.difference(this, successor);
     }
 
     /** Whether a partial match that times out is reported ({@code ON TIMEOUT EMIT}). */

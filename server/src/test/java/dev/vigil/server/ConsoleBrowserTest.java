@@ -48,10 +48,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web console in a real browser: Debian's headless Chromium, driven through its chromedriver (the system's, so
  * nothing is downloaded), against a real server on a free loopback port with a data folder. It writes a rule with a
  * typo in the editor, sees the server's diagnostic and its fix, deploys; sees the automaton drawn; watches alerts
- * arrive as events are sent and opens one; backtests a rule and a changed copy of it against the live alerts; finds a
- * key's run waiting in its state, counted on the graph, and has explain name the condition an event fails; reads
- * the server's charts and takes and deletes a savepoint; is asked for a token by a server that has tokens; and fits
- * a phone's screen. Screenshots of each view go to {@code target/console-screenshots}.
+ * arrive as events are sent and opens one; backtests a rule and a changed copy of it against the live alerts, and
+ * sees a backtest's progress; finds a key's run waiting in its state, counted on the graph, and has explain name the
+ * condition an event fails; reads the server's charts and takes and deletes a savepoint; is asked for a token by a
+ * server that has tokens; fits a phone's screen; and lists a rule's versions, shows their diff and restores one.
+ * Screenshots of each view go to {@code target/console-screenshots}.
  *
  * <p>Without chromium and chromedriver the tests are skipped, saying how to install them, unless
  * {@code -Dvigil.browser.required=true} (CI) makes that a failure. The page must log no error of its own (a script
@@ -386,6 +387,61 @@ class ConsoleBrowserTest {
             assertEquals(0L, script.executeScript("return localStorage.length"), "never kept beyond the session");
             assertTrue(browser.getCurrentUrl().endsWith("#/rules"), "no token in the URL: " + browser.getCurrentUrl());
         }
+    }
+
+    @Test
+    @Order(9)
+    void aRulesHistoryListsItsVersionsShowsTheirDiffAndRestoresAnOldOne() throws Exception {
+        String v1 = "RULE versioned SEVERITY low FROM payments PARTITION BY card PATTERN big\n"
+                + "  DEFINE big AS amount >= 900\n";
+        String v2 = v1.replace("amount >= 900", "amount >= 950");
+        assertEquals(201, server.send("POST", "/v1/rules", "text/plain", v1).statusCode());
+        assertEquals(200, server.send("PUT", "/v1/rules/versioned", "text/plain", v2).statusCode());
+        open("/#/rules/versioned");
+        wait.until(driver -> driver.findElements(By.cssSelector("#rule-history tbody tr")).size() == 2);
+        List<WebElement> rows = browser.findElements(By.cssSelector("#rule-history tbody tr"));
+        assertEquals("2", rows.get(0).getAttribute("data-version"), "newest first");
+        assertTrue(rows.get(1).getText().contains("replaced by v2"), rows.get(1).getText());
+        assertTrue(rows.get(1).getText().contains("partial matches dropped"), rows.get(1).getText());
+        WebElement diff = browser.findElement(By.cssSelector("#rule-history > .diff"));
+        assertEquals("DEFINE big AS amount >= 900", diff.findElement(By.cssSelector(".diff-line.removed code"))
+                .getText().trim());
+        assertEquals("DEFINE big AS amount >= 950", diff.findElement(By.cssSelector(".diff-line.added code"))
+                .getText().trim());
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('rule-history').scrollIntoView()");
+        screenshot("rule-history");
+
+        browser.findElement(By.cssSelector("#rule-history tr[data-version='1'] button.restore")).click();
+        WebElement restore = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("restore-box")));
+        assertTrue(restore.findElement(By.cssSelector(".diff-line.added code")).getText().contains("900"),
+                "what restoring changes: " + restore.getText());
+        restore.findElement(By.xpath(".//button[normalize-space()='Restore version 1']")).click();
+        restore.findElement(By.xpath(".//button[normalize-space()='Yes, restore version 1']")).click();
+        wait.until(driver -> driver.findElements(By.cssSelector("#rule-history tbody tr")).size() == 3);
+        JsonObject running = new JsonObject(server.get("/v1/rules/versioned").body());
+        assertEquals(3, running.getInteger("version"), "restored as a new version");
+        assertEquals(v1, running.getString("source"));
+    }
+
+    @Test
+    @Order(10)
+    void aBacktestShowsItsProgressThenItsAlerts() throws Exception {
+        open("/#/backtest/small_then_big");
+        WebElement run = wait.until(ExpectedConditions.elementToBeClickable(By.id("run-backtest")));
+        JavascriptExecutor script = browser;
+        // the replay of this small log is quick: keep every progress text the page shows, however briefly
+        script.executeScript("window.progressSeen = [];"
+                + "new MutationObserver(() => { const p = document.querySelector('#backtest-progress');"
+                + " if (p && p.querySelector('[data-progress=events]')) window.progressSeen.push(p.textContent); })"
+                + ".observe(document.body, {subtree: true, childList: true, characterData: true});");
+        run.click();
+        WebElement results = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("backtest-results")));
+        assertEquals("2", results.findElement(By.cssSelector("[data-count=alerts]")).getText());
+        @SuppressWarnings("unchecked")
+        List<String> seen = (List<String>) script.executeScript("return window.progressSeen");
+        assertTrue(!seen.isEmpty(), "the progress the server sent was shown");
+        assertTrue(seen.get(0).contains("events read") && seen.get(0).contains("alerts so far")
+                && seen.get(0).contains("of the log"), seen.get(0));
     }
 
     private static void open(String path) {

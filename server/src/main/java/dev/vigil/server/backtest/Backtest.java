@@ -113,6 +113,35 @@ public final class Backtest {
         }
     }
 
+    /**
+     * Where a running replay is, for a client showing progress: handed to a {@link ProgressListener} when the replay
+     * starts and then every so often.
+     *
+     * @param eventsRead events read from the log so far, in the range or not
+     * @param eventsReplayed events of the range the candidates read so far
+     * @param alerts alerts handed to the caller so far
+     * @param recordsRead log records read so far
+     * @param records the records the snapshot holds: {@code recordsRead / records} is the part of the log read
+     * @param eventTimeMs the event time of the last event read, or {@link Long#MIN_VALUE} before the first
+     * @param elapsedNanos since the replay started
+     */
+    public record Progress(long eventsRead, long eventsReplayed, long alerts, long recordsRead, long records,
+            long eventTimeMs, long elapsedNanos) {
+        /** The part of the log read, from 0 to 1 (1 for an empty log). */
+        public double fraction() {
+            return records == 0 ? 1 : Math.min(1, (double) recordsRead / records);
+        }
+    }
+
+    /** Told where a replay is; on the replaying thread, so it must hand the value on rather than work long. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        /** No one listens. */
+        ProgressListener NONE = progress -> { };
+
+        void progress(Progress progress);
+    }
+
     /** Events read between two looks at the clock and the cancel flag. */
     private static final int CHECK_EVERY = 256;
 
@@ -147,12 +176,24 @@ public final class Backtest {
 
     /** Replays {@code log} from its first record to its last, or until a bound; {@code alerts} gets each alert. */
     public Summary run(IngestLogSnapshot log, Consumer<Alert> alerts) {
-        Replay replay = new Replay(new Collector(alerts, limit), nanoClock.getAsLong());
+        return run(log, alerts, ProgressListener.NONE, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #run(IngestLogSnapshot, Consumer)}, telling {@code progress} where the replay is when it starts and
+     * then each time {@code everyNanos} of the clock have passed (looked at every few hundred events and between
+     * records, as for the time bound).
+     */
+    public Summary run(IngestLogSnapshot log, Consumer<Alert> alerts, ProgressListener progress, long everyNanos) {
+        Replay replay = new Replay(new Collector(alerts, limit), nanoClock.getAsLong(), log.recordCount(), progress,
+                everyNanos);
+        progress.progress(replay.progress(replay.startNanos));
         Engine engine = new Engine(rules, CONFIG, replay.collector);
         IngestLogSnapshot.Records records = log.records();
         long lastPosition = 0;
         for (LogRecord record = records.next(); record != null && replay.stop == null; record = records.next()) {
             lastPosition = record.position();
+            replay.recordsRead++;
             if (record instanceof LogRecord.Batch batch) {
                 replay(engine, batch.lines(), replay);
             } else if (record instanceof LogRecord.Deploy deploy) {
@@ -171,17 +212,40 @@ public final class Backtest {
         return new Summary(replay.events, replay.read, replay.collector.handedOut, open, replay.stop, lastPosition);
     }
 
-    /** Where a replay is: events read and replayed, and why it stopped, if it did. */
+    /** Where a replay is: events read and replayed, records read, and why it stopped, if it did. */
     private static final class Replay {
         final Collector collector;
         final long startNanos;
+        final long records;
+        final ProgressListener listener;
+        final long everyNanos;
+        long nextProgressNanos;
         long read;
         long events;
+        long recordsRead;
+        long eventTimeMs = Long.MIN_VALUE;
         Stop stop;
 
-        Replay(Collector collector, long startNanos) {
+        Replay(Collector collector, long startNanos, long records, ProgressListener listener, long everyNanos) {
             this.collector = collector;
             this.startNanos = startNanos;
+            this.records = records;
+            this.listener = listener;
+            this.everyNanos = everyNanos;
+            this.nextProgressNanos = startNanos + everyNanos;
+        }
+
+        Progress progress(long nowNanos) {
+            return new Progress(read, events, collector.handedOut, recordsRead, records, eventTimeMs,
+                    nowNanos - startNanos);
+        }
+
+        /** Tells the listener where the replay is when {@code everyNanos} passed since it was last told. */
+        void report(long nowNanos) {
+            if (listener != ProgressListener.NONE && nowNanos - nextProgressNanos >= 0) {
+                nextProgressNanos = nowNanos + everyNanos;
+                listener.progress(progress(nowNanos));
+            }
         }
     }
 
@@ -197,6 +261,7 @@ public final class Backtest {
                 if (++replay.read % CHECK_EVERY == 0 && (replay.stop = outOfTime(replay)) != null) {
                     return;
                 }
+                replay.eventTimeMs = eventLine.event().timestamp();
                 if (range.contains(eventLine.event().timestamp()) && engine.offer(eventLine.event()) != Offer.UNROUTED) {
                     replay.events++;
                 }
@@ -216,7 +281,9 @@ public final class Backtest {
         if (bounds.cancelled().getAsBoolean()) {
             return Stop.CANCELLED;
         }
-        long elapsedMs = (nanoClock.getAsLong() - replay.startNanos) / 1_000_000L;
+        long now = nanoClock.getAsLong();
+        replay.report(now);
+        long elapsedMs = (now - replay.startNanos) / 1_000_000L;
         return elapsedMs >= bounds.timeoutMs() ? Stop.TIME : null;
     }
 

@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code backtestMaxEvents} events read, answering what it found with {@code truncated} and {@code stoppedBy}; when
  * the client goes away it stops at once. The slot is freed whenever the worker returns, however the backtest ended.
  *
+ * <p>A client that accepts {@code application/x-ndjson} is told where the replay is while it runs, and gets the
+ * answer as the stream's last line ({@link BacktestProgress}).
+ *
  * <p><b>Threading:</b> the handler runs on the event loop and only reads the body and the {@link RuleRegistry};
  * compiling, replaying and rendering run on a worker.
  */
@@ -116,10 +119,23 @@ final class BacktestApi {
         AtomicBoolean gone = new AtomicBoolean();
         ctx.response().closeHandler(closed -> gone.set(true));   // the client went away: stop replaying for it
         Backtest.Bounds bounds = new Backtest.Bounds(work.backtestMaxEvents(), work.backtestTimeoutMs(), gone::get);
-        vertx.executeBlocking(() -> run(request, rules, bounds), false)
+        BacktestProgress progress = BacktestProgress.asked(ctx) ? new BacktestProgress(ctx, request.range()) : null;
+        vertx.executeBlocking(() -> run(request, rules, bounds, progress), false)
                 .onComplete(done -> running.set(false))
-                .onSuccess(outcome -> answer(ctx, outcome))
-                .onFailure(ctx::fail);
+                .onSuccess(outcome -> {
+                    if (progress != null && progress.started()) {
+                        progress.end(outcome instanceof Replayed replayed ? replayed.json() : null);
+                    } else {
+                        answer(ctx, outcome);
+                    }
+                })
+                .onFailure(failed -> {
+                    if (progress != null && progress.started()) {
+                        progress.fail(failed);
+                    } else {
+                        ctx.fail(failed);
+                    }
+                });
     }
 
     /** What a backtest came to, decided on the worker. */
@@ -133,8 +149,12 @@ final class BacktestApi {
 
     private record Replayed(String json) implements Outcome {}
 
-    /** On a worker: compiles the text when there is one, then replays and renders the answer. */
-    private Outcome run(BacktestRequest request, List<CompiledRule> deployed, Backtest.Bounds bounds) throws Exception {
+    /**
+     * On a worker: compiles the text when there is one, then replays (telling {@code progress}, when asked for, where
+     * it is) and renders the answer.
+     */
+    private Outcome run(BacktestRequest request, List<CompiledRule> deployed, Backtest.Bounds bounds,
+            BacktestProgress progress) throws Exception {
         List<CompiledRule> rules = deployed;
         if (rules == null) {
             CompileLimits limits = work.compile();
@@ -154,8 +174,9 @@ final class BacktestApi {
         List<Alert> alerts = new ArrayList<>();
         Backtest.Summary summary;
         try (IngestLogSnapshot log = IngestLogSnapshot.ofDataFolder(dataDir)) {
-            summary = new Backtest(rules, request.range(), request.limit(), bounds, System::nanoTime)
-                    .run(log, alerts::add);
+            Backtest backtest = new Backtest(rules, request.range(), request.limit(), bounds, System::nanoTime);
+            summary = progress == null ? backtest.run(log, alerts::add)
+                    : backtest.run(log, alerts::add, progress::offer, BacktestProgress.EVERY_NANOS);
         } catch (NoSuchFileException missing) {
             return new NoLog();
         }

@@ -6,6 +6,7 @@ import dev.vigil.server.alerts.SinkRouter;
 import dev.vigil.server.checkpoint.CheckpointStore;
 import dev.vigil.server.checkpoint.Checkpointer;
 import dev.vigil.server.checkpoint.Recovery;
+import dev.vigil.server.log.IngestLogSnapshot;
 import dev.vigil.server.checkpoint.Restart;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.AlertLog;
@@ -14,6 +15,7 @@ import dev.vigil.server.metrics.RuleWorkMeters;
 import dev.vigil.server.metrics.ServerMetrics;
 import dev.vigil.server.metrics.SinkMeters;
 import dev.vigil.server.rules.CompilePool;
+import dev.vigil.server.rules.RuleHistory;
 import dev.vigil.server.rules.RuleRegistry;
 import dev.vigil.server.rules.RuleReloader;
 import dev.vigil.server.rules.SeenStreams;
@@ -234,6 +236,11 @@ public final class ServerVerticle extends VerticleBase {
         router.get("/v1/rules/:name").handler(NO_QUERY).handler(rules::get);
         router.put("/v1/rules/:name").handler(NO_QUERY).handler(rules::replace);
         router.delete("/v1/rules/:name").handler(NO_QUERY).handler(rules::delete);
+        RuleHistory ruleVersions = new RuleHistory(clock);
+        ruleVersions.registerMeters(metrics.registry());
+        VersionsApi versions = new VersionsApi(registry, ruleVersions);
+        router.get("/v1/rules/:name/versions").handler(NO_QUERY).handler(versions::list);
+        router.get("/v1/rules/:name/versions/:version").handler(NO_QUERY).handler(versions::get);
         router.post("/v1/events").handler(EVENTS_QUERY).handler(events.post());
         router.get("/v1/producers/:id").handler(NO_QUERY).handler(new ProducersApi(vertx, ingest)::get);
         router.get("/v1/alerts/stream").handler(STREAM_QUERY).handler(ctx -> AlertStream.open(ctx, alerts, history));
@@ -285,6 +292,7 @@ public final class ServerVerticle extends VerticleBase {
         return rulesReady.compose(watchedFiles -> {
             // only now: idleness is decided by the clock, and a replay must give the shards only what the log holds
             ingest.goLive();
+            keepHistory(ruleVersions);   // before any change can be asked for: the reloader's, the API's
             sinks.startFollowing();   // after the replay: kafka sinks judge alerts by the rules that run
             if (checkpointer != null) {
                 checkpointer.start();   // after the replay: a checkpoint cuts what the log says
@@ -297,6 +305,29 @@ public final class ServerVerticle extends VerticleBase {
             }
             return server.listen();
         }).onSuccess(listening -> ready = true);
+    }
+
+    /**
+     * Makes the registry note every rule change in {@code history} from now on, and reads the ingest log's earlier
+     * changes into it on a worker (the server does not wait: the versions API does).
+     */
+    private void keepHistory(RuleHistory history) {
+        registry.keepHistory(history, from.restart() != null);
+        if (config.dataDir() == null || !config.durability().logs()) {
+            history.noLog();
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            try (IngestLogSnapshot log = IngestLogSnapshot.ofDataFolder(config.dataDir())) {
+                history.load(log, config.ruleWork().compile());
+            } catch (java.nio.file.NoSuchFileException none) {
+                history.noLog();
+            }
+            return null;
+        }, false).onFailure(failed -> {
+            LOG.warn("the rules' version history could not read the ingest log; it starts now: {}", failed.toString());
+            history.noLog();
+        });
     }
 
     @Override

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * from the sequence: a line kind of its own) and its fields as JSON text; a watermark as stream (or none) and
  * timestamp. Logs written before batches were named and events had identities hold neither kind and read as
  * before (unnamed batches, identity = sequence). A deployment
- * holds the origin, the rule text, the versions by rule name and the time; a removal the rule's name; a repair
+ * holds the origin, the rule text, the versions by rule name and the time; a removal the rule's name and the time
+ * (logs written before removals kept their time end after the name: read as 0); a repair
  * ({@link #repair}) how many event numbers to skip and what it dropped. {@link Reader} reads them back.
  *
  * <p>A record is encoded on the heap first; its disk space is then allocated ({@link LogSpace}: a full disk is a
@@ -292,9 +293,15 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
 
     @Override
     public long appendUndeploy(String name) {
+        return appendUndeploy(name, 0);
+    }
+
+    @Override
+    public long appendUndeploy(String name, long undeployedAtMs) {
         checkWritable();
         Bytes<?> record = record(UNDEPLOY);
         Texts.write(record, name);
+        record.writeLong(undeployedAtMs);   // read back as 0 from records written before the log kept it
         write(record);
         return lastPosition;
     }
@@ -530,33 +537,51 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
          */
         @Override
         public LogRecord next() {
-            return read(null);
+            return read(null, false);
+        }
+
+        /**
+         * The next record that is not an event batch (a rule change, a repair), or {@code null} at the end of the
+         * log: batches are passed over without being decoded, so reading a log's rule changes costs little more than
+         * reading its headers.
+         *
+         * @throws DamagedLogException as {@link #next}
+         */
+        public LogRecord nextRuleChange() {
+            return read(null, true);
         }
 
         /** As {@link #next}, also copying the record's bytes into {@code raw} (cleared first). */
         LogRecord copyNext(Bytes<?> raw) {
             raw.clear();
-            return read(raw);
+            return read(raw, false);
         }
 
-        private LogRecord read(Bytes<?> raw) {
-            long index = -1;
-            long byteOffset = -1;
-            try (DocumentContext document = tailer.readingDocument()) {
-                if (!document.isPresent()) {
-                    return null;
+        private LogRecord read(Bytes<?> raw, boolean ruleChangesOnly) {
+            while (true) {
+                long index = -1;
+                long byteOffset = -1;
+                try (DocumentContext document = tailer.readingDocument()) {
+                    if (!document.isPresent()) {
+                        return null;
+                    }
+                    index = document.index();
+                    Bytes<?> bytes = document.wire().bytes();
+                    byteOffset = bytes.readPosition() - Integer.BYTES;
+                    int kind = bytes.peekUnsignedByte();
+                    if (ruleChangesOnly && (kind == BATCH || kind == NAMED_BATCH)) {
+                        lastIndex = index;
+                        continue;
+                    }
+                    if (raw != null) {
+                        raw.write(bytes, bytes.readPosition(), bytes.readRemaining());
+                    }
+                    LogRecord record = decode(index, bytes);
+                    lastIndex = index;
+                    return record;
+                } catch (RuntimeException damaged) {
+                    throw DamagedLogException.at(tailer.currentFile(), index, byteOffset, lastIndex, damaged);
                 }
-                index = document.index();
-                Bytes<?> bytes = document.wire().bytes();
-                byteOffset = bytes.readPosition() - Integer.BYTES;
-                if (raw != null) {
-                    raw.write(bytes, bytes.readPosition(), bytes.readRemaining());
-                }
-                LogRecord record = decode(index, bytes);
-                lastIndex = index;
-                return record;
-            } catch (RuntimeException damaged) {
-                throw DamagedLogException.at(tailer.currentFile(), index, byteOffset, lastIndex, damaged);
             }
         }
 
@@ -609,7 +634,8 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                 }
                 record = new LogRecord.Deploy(index, origin, text, versions, deployedAtMs, watermarks);
             } else if (kind == UNDEPLOY) {
-                record = new LogRecord.Undeploy(index, Texts.read(bytes));
+                String name = Texts.read(bytes);
+                record = new LogRecord.Undeploy(index, name, bytes.readRemaining() >= Long.BYTES ? bytes.readLong() : 0);
             } else if (kind == REPAIRED) {
                 long skipped = bytes.readLong();
                 record = new LogRecord.Repaired(index, skipped, Texts.read(bytes));

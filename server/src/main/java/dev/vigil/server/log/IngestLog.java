@@ -50,8 +50,16 @@ public interface IngestLog extends AutoCloseable {
     default void makeRoom(long bytes) {
     }
 
-    /** Records that the rule {@code name} was removed. */
+    /** Records that the rule {@code name} was removed, at a time not known. */
     long appendUndeploy(String name);
+
+    /**
+     * Records that the rule {@code name} was removed at {@code undeployedAtMs} (wall clock, epoch ms), which the
+     * rules' version history shows after a restart; a log that keeps no time records it as {@link #appendUndeploy}.
+     */
+    default long appendUndeploy(String name, long undeployedAtMs) {
+        return appendUndeploy(name);
+    }
 
     /** The position of the last record appended, 0 before the first. */
     long lastPosition();

@@ -14,6 +14,7 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
  * The ingest log as it stood when opened, read-only: what a backtest replays. It may be opened beside a server
@@ -72,7 +73,29 @@ public final class IngestLogSnapshot implements AutoCloseable {
 
     /** A reader of the records from the first to {@link #endPosition}, in log order; each call starts again. */
     public Records records() {
-        return new Records(queue == null ? null : new ChronicleIngestLog.Reader(queue.createTailer()), endPosition);
+        return new Records(queue == null ? null : new ChronicleIngestLog.Reader(queue.createTailer()), endPosition,
+                false);
+    }
+
+    /**
+     * The rule changes (deployments, removals) and repairs from the first record to {@link #endPosition}, in log
+     * order, event batches passed over undecoded; each call starts again.
+     */
+    public Records ruleChanges() {
+        return new Records(queue == null ? null : new ChronicleIngestLog.Reader(queue.createTailer()), endPosition,
+                true);
+    }
+
+    /** How many records this snapshot holds, counted from the queue's index (cheap: no record is read). */
+    public long recordCount() {
+        if (queue == null) {
+            return 0;
+        }
+        long first = queue.firstIndex();
+        if (first < 0 || first == Long.MAX_VALUE || first > endPosition) {
+            return 0;
+        }
+        return ((SingleChronicleQueue) queue).countExcerpts(first, endPosition) + 1;
     }
 
     /**
@@ -139,10 +162,12 @@ public final class IngestLogSnapshot implements AutoCloseable {
     public static final class Records {
         private final ChronicleIngestLog.Reader reader;
         private final long endPosition;
+        private final boolean ruleChangesOnly;
 
-        private Records(ChronicleIngestLog.Reader reader, long endPosition) {
+        private Records(ChronicleIngestLog.Reader reader, long endPosition, boolean ruleChangesOnly) {
             this.reader = reader;
             this.endPosition = endPosition;
+            this.ruleChangesOnly = ruleChangesOnly;
         }
 
         /** The next record, or {@code null} after the snapshot's last one. */
@@ -150,7 +175,7 @@ public final class IngestLogSnapshot implements AutoCloseable {
             if (reader == null) {
                 return null;
             }
-            LogRecord record = reader.next();
+            LogRecord record = ruleChangesOnly ? reader.nextRuleChange() : reader.next();
             return record == null || record.position() > endPosition ? null : record;
         }
     }

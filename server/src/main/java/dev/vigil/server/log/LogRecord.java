@@ -23,8 +23,15 @@ public sealed interface LogRecord {
     record Deploy(long position, String origin, String text, Map<String, Integer> versions, long deployedAtMs,
             List<InputLine.WatermarkLine> watermarks) implements LogRecord {}
 
-    /** A rule removed. */
-    record Undeploy(long position, String name) implements LogRecord {}
+    /**
+     * A rule removed, at {@code undeployedAtMs} (wall clock, epoch ms; 0 in records written before the log kept it).
+     */
+    record Undeploy(long position, String name, long undeployedAtMs) implements LogRecord {
+        /** A removal whose time is not known. */
+        public Undeploy(long position, String name) {
+            this(position, name, 0);
+        }
+    }
 
     /**
      * Where {@code vigil repair-log} dropped the damaged part of the log ({@code note} says what): event numbering

@@ -23,6 +23,7 @@ public final class RuleRegistry {
     private volatile RuleSet current;
     private volatile EventDecoder decoder;
     private volatile Runnable changed = () -> { };
+    private volatile RuleHistory history;
     private final RuleChangeGate changes = new RuleChangeGate();
     private final SeenStreams seen = new SeenStreams();
 
@@ -55,9 +56,36 @@ public final class RuleRegistry {
 
     /** Makes {@code next} the running set and tells the listener; by the sequencer (or before the server starts). */
     public void publish(RuleSet next) {
+        publish(next, 0);
+    }
+
+    /**
+     * As {@link #publish(RuleSet)}, for a change made at {@code changedAtMs} (wall clock, epoch ms; 0: now), which
+     * the version history gives the rules it removes.
+     */
+    public void publish(RuleSet next, long changedAtMs) {
+        RuleSet previous = current;
         decoder = next.decoder().observedBy(seen);
         current = next;
+        RuleHistory versions = history;
+        if (versions != null) {
+            versions.changed(previous, next, changedAtMs);
+        }
         changed.run();
+    }
+
+    /**
+     * Notes every change from now on in {@code versions}, seeded with the rules running now ({@code restored}: from
+     * a checkpoint or savepoint); once the server has started or recovered, before any change can be asked for.
+     */
+    public void keepHistory(RuleHistory versions, boolean restored) {
+        versions.seed(current, restored);
+        history = versions;
+    }
+
+    /** The rules' version history, or null before {@link #keepHistory}. */
+    public RuleHistory history() {
+        return history;
     }
 
     /**

@@ -373,8 +373,10 @@ public final class Ingest {
         if (refused != null) {
             return refused;
         }
+        long undeployedAtMs = System.currentTimeMillis();   // logged: the version history shows it after a restart
+        rules.publish(next, undeployedAtMs);   // the version history notes the removal at that time
         install(next, now);
-        log.appendUndeploy(name);
+        log.appendUndeploy(name, undeployedAtMs);
         logPosition = log.lastPosition();
         for (Shard shard : shards) {
             shard.submit(new ShardCommand.Undeploy(name));
@@ -590,7 +592,7 @@ public final class Ingest {
 
     /** Makes {@code next} the running set: events are routed by it from now on, and every reader sees it. */
     private void install(RuleSet next, long now) {
-        rules.publish(next);
+        rules.publish(next);   // once more after an undeploy's: the same set, which changes nothing
         routing = Routing.of(next.compiled(), shards.size(), defaultDelayMs);
         time.track(routing.delaysByStream(), now);
     }

@@ -131,6 +131,28 @@ class BacktestReplayTest {
         assertEquals(List.of("k1", "k2"), alerts, "the record under way ends, nothing after it is read");
     }
 
+    @Test
+    void aReplayTellsWhereItIsWhenItStartsAndEachTimeItsIntervalPassed() throws Exception {
+        writeThreeBatches();
+        AtomicLong nanos = new AtomicLong();
+        List<String> told = new ArrayList<>();
+        try (IngestLogSnapshot snapshot = IngestLogSnapshot.open(folder)) {
+            // each reading of the clock is a second later, the interval a second: told after every record
+            new Backtest(List.of(rule(EVERY_A, 0)), TimeRange.ALL, Backtest.NO_LIMIT, Backtest.Bounds.NONE,
+                    () -> nanos.getAndAdd(1_000_000_000L))
+                    .run(snapshot, alert -> { }, progress -> told.add(progress.eventsRead() + " read, "
+                            + progress.alerts() + " alerts, " + progress.recordsRead() + "/" + progress.records()
+                            + " records, " + progress.fraction() + ", t=" + (progress.eventTimeMs() == Long.MIN_VALUE
+                            ? "none" : progress.eventTimeMs()) + ", " + progress.elapsedNanos() / 1_000_000_000L + " s"),
+                            1_000_000_000L);
+        }
+        assertEquals(List.of(
+                "0 read, 0 alerts, 0/3 records, 0.0, t=none, 0 s",
+                "2 read, 2 alerts, 1/3 records, 0.3333333333333333, t=1001, 1 s",
+                "3 read, 3 alerts, 2/3 records, 0.6666666666666666, t=3000, 2 s",
+                "3 read, 3 alerts, 3/3 records, 1.0, t=3000, 3 s"), told);
+    }
+
     private void writeThreeBatches() {
         try (ChronicleIngestLog log = ChronicleIngestLog.open(folder)) {
             log.append("src", List.of(event(1, "k1", "a", 1_000), event(2, "k2", "a", 1_001), watermark(2_000)));

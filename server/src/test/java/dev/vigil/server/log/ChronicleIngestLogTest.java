@@ -61,6 +61,28 @@ class ChronicleIngestLogTest {
         }
     }
 
+    /**
+     * A removal keeps its time; the rule changes of a snapshot come back without its batches, and the snapshot counts
+     * its records.
+     */
+    @Test
+    void aRemovalKeepsItsTimeAndASnapshotReadsRuleChangesAlone() throws Exception {
+        try (ChronicleIngestLog log = ChronicleIngestLog.open(folder)) {
+            log.append("ws-1", List.of(event(1, "s", Map.of("n", 1L))));
+            long deployed = log.appendDeploy("http", "RULE r FROM s PATTERN a", Map.of("r", 1), 1_000, List.of());
+            log.append("ws-1", List.of(event(2, "s", Map.of("n", 2L))));
+            long removed = log.appendUndeploy("r", 1_700_000_000_123L);
+            log.append("ws-1", List.of(event(3, "s", Map.of("n", 3L))));
+            try (IngestLogSnapshot snapshot = IngestLogSnapshot.open(folder)) {
+                IngestLogSnapshot.Records changes = snapshot.ruleChanges();
+                assertEquals(deployed, changes.next().position());
+                assertEquals(new LogRecord.Undeploy(removed, "r", 1_700_000_000_123L), changes.next());
+                assertNull(changes.next(), "the last batch is passed over too");
+                assertEquals(5, snapshot.recordCount());
+            }
+        }
+    }
+
     /** A named batch comes back with its id, and its events with identities that differ from their numbers. */
     @Test
     void aNamedBatchKeepsItsIdAndItsEventsTheirIdentities() {
