@@ -23,7 +23,11 @@ import java.util.function.Predicate;
  * with a deadline instead of sleeping for a guessed time.
  */
 final class RunningServer implements AutoCloseable {
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a wait may take before the test fails: a bound on hangs, never a speed expectation (a wait ends as
+     * soon as its condition holds). Ten seconds proved too short with other builds loading a 2-core machine.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final VigilServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
