@@ -83,6 +83,8 @@ public final class RuleRuntime implements MatchOutput {
      * order: kept so that a snapshot or a rule replacement sees them as waiting events, as if never skipped.
      */
     private final SkippedEvents skipped = new SkippedEvents();
+    /** Waiting events held in no key state ({@link Waiting#held}); not snapshotted (a snapshot holds them first). */
+    private int unheld;
     /** A fresh key state on which an arriving event is tried out; replaced once an event changed it. */
     private PartialMatches trial;
     private final TrialOutput trialOutput = new TrialOutput();
@@ -228,7 +230,9 @@ public final class RuleRuntime implements MatchOutput {
      * is at least the event's time minus one). Whether it starts anything is decided by feeding it to a fresh
      * trial state, the same code the release would run, so the outcome is the same (or, when the start guards do
      * not read the match, by those guards alone: {@link Matcher#takesFromStart}); its evaluation errors count
-     * once either way.
+     * once either way. When the watermark is behind (an event of the key may still come before it), such an event
+     * waits for the watermark as any other, but in no key state: none is made, written or counted for it
+     * ({@link Waiting#held}).
      */
     public void buffer(Event event, long watermark) {
         Object key = partitionKey.of(event);
@@ -238,11 +242,20 @@ public final class RuleRuntime implements MatchOutput {
         eventsIn++;
         long arrival = arrivals++;
         KeyState state = keys.get(key);
-        if (state == null && EventTime.minus(event.timestamp(), 1) <= watermark && startsNothing(event)) {
-            if (event.timestamp() > watermark) {
-                skipped.add(event, key, arrival);
+        if (state == null) {
+            if (EventTime.minus(event.timestamp(), 1) <= watermark) {
+                if (startsNothing(event, true)) {
+                    if (event.timestamp() > watermark) {
+                        skipped.add(event, key, arrival);
+                    }
+                    return;
+                }
+            } else if (startsNothing(event, false)) {
+                // An event of the key may still come before it: it waits, but in no key state (see Waiting.held).
+                waiting.add(new Waiting(event, key, arrival, false));
+                unheld++;
+                return;
             }
-            return;
         }
         hold(state, event, key, arrival);
     }
@@ -255,8 +268,12 @@ public final class RuleRuntime implements MatchOutput {
         keys.put(state);
     }
 
-    /** Whether the event, fed to a key holding nothing, leaves it holding nothing and reports nothing. */
-    private boolean startsNothing(Event event) {
+    /**
+     * Whether the event, fed to a key holding nothing, leaves it holding nothing and reports nothing. The evaluation
+     * errors of a "nothing" are counted when {@code last}: the event is not evaluated again; otherwise it will be
+     * (at its release), and they are counted then.
+     */
+    private boolean startsNothing(Event event, boolean last) {
         long before = EvaluationErrors.drain();
         boolean nothing;
         if (matcher.screensStarts()) {
@@ -274,21 +291,34 @@ public final class RuleRuntime implements MatchOutput {
         }
         long errors = EvaluationErrors.drain();
         evaluationErrors += before;   // none in practice: every evaluation this runtime drives drains at its end
-        if (nothing) {
+        if (nothing && last) {
             evaluationErrors += errors;   // counted here: the event is not evaluated again
         }
         return nothing;
     }
 
     /**
-     * Puts back the skipped events the watermark has not passed as waiting events, with their arrival numbers:
-     * before a snapshot or a rule replacement, which must see exactly what they would have seen without skipping.
+     * Puts back the skipped events the watermark has not passed as waiting events, with their arrival numbers, and
+     * gives the waiting events held in no key state one: before a snapshot or a rule replacement, which must see
+     * exactly what they would have seen without skipping (a snapshot names each waiting event's key by its state).
      */
     void unskip() {
         for (int i = 0; i < skipped.size(); i++) {
             hold(keys.get(skipped.key(i)), skipped.event(i), skipped.key(i), skipped.arrival(i));
         }
         skipped.clear();
+        if (unheld > 0) {
+            Waiting[] all = waiting.toSortedArray(new Waiting[0]);
+            waiting.clear();
+            unheld = 0;
+            for (Waiting next : all) {   // in order: the queue holds them in its FIFO again
+                if (next.held) {
+                    waiting.add(next);
+                } else {
+                    hold(keys.get(next.handle), next.event, next.handle, next.arrival);
+                }
+            }
+        }
     }
 
     /** Processing time: advances the key's time to {@code nowMs} and feeds the event at once, as Flink does. */
@@ -322,7 +352,20 @@ public final class RuleRuntime implements MatchOutput {
         skipped.releaseUpTo(newWatermark);   // released now: nothing would have happened
         while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
             Waiting next = waiting.poll();
-            KeyState state = keys.find(next.handle);
+            KeyState state;
+            if (next.held) {
+                state = keys.find(next.handle);
+                state.waitingEvents--;
+            } else {
+                unheld--;
+                state = keys.get(next.handle);
+                if (state == null) {
+                    if (startsNothing(next.event, true)) {
+                        continue;   // as on arrival: the key holds nothing, and this event starts nothing
+                    }
+                    state = newState(next.handle);
+                }
+            }
             long timestamp = next.event.timestamp();
             current = state;
             if (state.round != round) {
@@ -334,7 +377,6 @@ public final class RuleRuntime implements MatchOutput {
                 state.advancedTo = timestamp;
             }
             matcher.process(state.partialMatches, next.event, timestamp, this);
-            state.waitingEvents--;
         }
         for (int i = 0; i < touched.size(); i++) {
             KeyState state = touched.get(i);
@@ -466,6 +508,7 @@ public final class RuleRuntime implements MatchOutput {
         }
         keys = predecessor.keys;
         waiting = predecessor.waiting;
+        unheld = predecessor.unheld;
         timers = predecessor.timers;
         for (int i = 0; i < predecessor.skipped.size(); i++) {
             skipped.add(predecessor.skipped.event(i), predecessor.skipped.key(i), predecessor.skipped.arrival(i));
@@ -498,6 +541,7 @@ public final class RuleRuntime implements MatchOutput {
     public void discard() {
         skipped.clear();
         waiting.clear();
+        unheld = 0;
         timers.clear();
         staleTimers = 0;
         keys.clear();
@@ -590,9 +634,21 @@ public final class RuleRuntime implements MatchOutput {
 
     /**
      * An event waiting for the watermark, with the {@link KeyStateStore#handle} of its key's state; by timestamp, then
-     * arrival.
+     * arrival. An event that arrived at a key holding nothing and starts nothing there, while an event of the key may
+     * still come before it (the watermark is behind), is not {@code held}: its handle is then the key itself, and no
+     * state is made or written for it. At its release it finds the key's state as the events before it left it (or
+     * none, and is dropped as it would have been on arrival: it starts nothing).
      */
-    record Waiting(Event event, Object handle, long arrival) implements Comparable<Waiting> {
+    record Waiting(Event event, Object handle, long arrival, boolean held) implements Comparable<Waiting> {
+        Waiting(Event event, Object handle, long arrival) {
+            this(event, handle, arrival, true);
+        }
+
+        /** The key the event waits for. */
+        Object key(KeyStateStore keys) {
+            return held ? keys.keyOf(handle) : handle;
+        }
+
         @Override
         public int compareTo(Waiting other) {
             int byTime = Long.compare(event.timestamp(), other.event.timestamp());
