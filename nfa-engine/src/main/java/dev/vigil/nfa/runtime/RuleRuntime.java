@@ -10,11 +10,14 @@ import dev.vigil.nfa.KeyInspection;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCounters;
 import dev.vigil.nfa.expr.EvaluationErrors;
+import dev.vigil.nfa.expr.FieldEquals;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.match.PartialMatches;
 import dev.vigil.nfa.match.RunInspector;
+import dev.vigil.nfa.program.Guard;
+import dev.vigil.nfa.program.Nfa;
 import dev.vigil.nfa.program.RuleProgram;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +68,8 @@ public final class RuleRuntime implements MatchOutput {
     private final AlertBuilder alerts;
     private final EngineListener listener;
     private final KeyBudget budget;
+    /** The field-equals-string test every start of the rule begins with, or null ({@link #startTest}). */
+    private final FieldEquals startTest;
 
     // Package-private for RuleRuntimeState, which snapshots and restores them; not final: a new version of the
     // rule with the same shape takes them over (takeOver).
@@ -129,6 +134,40 @@ public final class RuleRuntime implements MatchOutput {
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
+        this.startTest = startTest(program.nfa(), matcher);
+    }
+
+    /**
+     * The test an event must pass to start the rule, when there is one the engine can index: the start guards do not
+     * read the match, every transition out of the start state takes the event, and each one's guard first tests the
+     * same field against the same string. An event whose field is absent or another string starts nothing then, and
+     * its evaluation records no error (the guards stop at that test). Null for every other rule.
+     */
+    FieldEquals startTest() {
+        return startTest;
+    }
+
+    private static FieldEquals startTest(Nfa nfa, Matcher matcher) {
+        if (!matcher.screensStarts()) {
+            return null;
+        }
+        FieldEquals found = null;
+        for (Nfa.Edge edge : nfa.state(nfa.startState()).edges()) {
+            if (edge.action() != Nfa.Action.TAKE) {
+                return null;
+            }
+            Guard first = edge.guard();
+            while (first instanceof Guard.And and) {
+                first = and.left();
+            }
+            FieldEquals test = first instanceof Guard.OfCondition condition
+                    ? FieldEquals.firstTestOf(condition.condition()) : null;
+            if (test == null || found != null && !found.equals(test)) {
+                return null;
+            }
+            found = test;
+        }
+        return found;
     }
 
     public CompiledRule rule() {
@@ -258,6 +297,27 @@ public final class RuleRuntime implements MatchOutput {
             }
         }
         hold(state, event, key, arrival);
+    }
+
+    /**
+     * {@link #buffer(Event, long)} for an event the engine knows reaches a key ({@code key}, the rule's) holding no
+     * state here and starts nothing, without an evaluation error ({@link RuleDispatch}): the same effect, without
+     * looking the key up or evaluating a guard.
+     */
+    void bufferStartingNothing(Event event, Object key, long watermark) {
+        if (!slice.owns(key)) {
+            return;
+        }
+        eventsIn++;
+        long arrival = arrivals++;
+        if (EventTime.minus(event.timestamp(), 1) <= watermark) {
+            if (event.timestamp() > watermark) {
+                skipped.add(event, key, arrival);
+            }
+        } else {
+            waiting.add(new Waiting(event, key, arrival, false));
+            unheld++;
+        }
     }
 
     /** Queues an arrived event for the watermark on the key's state ({@code held}, or a new one when null). */
@@ -506,6 +566,7 @@ public final class RuleRuntime implements MatchOutput {
         if (keys.size() != 0 || !waiting.isEmpty() || !timers.isEmpty() || skipped.size() != 0) {
             throw new IllegalStateException("rule " + rule.name() + " already has state");
         }
+        keys.clear();   // empty: only so that the engine's key presence forgets it
         keys = predecessor.keys;
         waiting = predecessor.waiting;
         unheld = predecessor.unheld;
