@@ -90,6 +90,13 @@ public final class RuleRuntime implements MatchOutput {
     private final SkippedEvents skipped = new SkippedEvents();
     /** Waiting events held in no key state ({@link Waiting#held}); not snapshotted (a snapshot holds them first). */
     private int unheld;
+    /**
+     * No waiting or skipped event and no timer of the rule is due before this time: a lower bound, lowered as each
+     * is queued and made exact by each full {@link #advanceTo}, so that advancing a rule with nothing due (most rules
+     * at most events, when there are many) reads no queue. Not snapshotted: a fresh or restored runtime starts
+     * unknowing.
+     */
+    private long earliestDue = Long.MIN_VALUE;
     /** A fresh key state on which an arriving event is tried out; replaced once an event changed it. */
     private PartialMatches trial;
     private final TrialOutput trialOutput = new TrialOutput();
@@ -286,6 +293,7 @@ public final class RuleRuntime implements MatchOutput {
                 if (startsNothing(event, true)) {
                     if (event.timestamp() > watermark) {
                         skipped.add(event, key, arrival);
+                        due(event.timestamp());
                     }
                     return;
                 }
@@ -293,6 +301,7 @@ public final class RuleRuntime implements MatchOutput {
                 // An event of the key may still come before it: it waits, but in no key state (see Waiting.held).
                 waiting.add(new Waiting(event, key, arrival, false));
                 unheld++;
+                due(event.timestamp());
                 return;
             }
         }
@@ -313,10 +322,12 @@ public final class RuleRuntime implements MatchOutput {
         if (EventTime.minus(event.timestamp(), 1) <= watermark) {
             if (event.timestamp() > watermark) {
                 skipped.add(event, key, arrival);
+                due(event.timestamp());
             }
         } else {
             waiting.add(new Waiting(event, key, arrival, false));
             unheld++;
+            due(event.timestamp());
         }
     }
 
@@ -325,6 +336,7 @@ public final class RuleRuntime implements MatchOutput {
         KeyState state = held != null ? held : newState(key);
         state.waitingEvents++;
         waiting.add(new Waiting(event, keys.handle(state), arrival));
+        due(event.timestamp());
         keys.put(state);
     }
 
@@ -409,6 +421,9 @@ public final class RuleRuntime implements MatchOutput {
         }
         watermark = newWatermark;
         round++;
+        if (newWatermark < earliestDue) {
+            return;   // nothing to release, no timer to fire: what the rest would find, without reading a queue
+        }
         skipped.releaseUpTo(newWatermark);   // released now: nothing would have happened
         while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
             Waiting next = waiting.poll();
@@ -447,6 +462,24 @@ public final class RuleRuntime implements MatchOutput {
         }
         touched.clear();
         fireTimers(newWatermark);
+        long due = Long.MAX_VALUE;
+        if (!waiting.isEmpty()) {
+            due = waiting.peek().event.timestamp();
+        }
+        if (skipped.size() > 0) {
+            due = Math.min(due, skipped.event(0).timestamp());
+        }
+        if (!timers.isEmpty()) {
+            due = Math.min(due, timers.peek().deadline);
+        }
+        earliestDue = due;
+    }
+
+    /** Something is queued that is due at {@code time}. */
+    private void due(long time) {
+        if (time < earliestDue) {
+            earliestDue = time;
+        }
     }
 
     /** Advances every key whose deadline is at or below {@code time} (processing time uses this directly). */
@@ -568,6 +601,7 @@ public final class RuleRuntime implements MatchOutput {
         }
         keys.clear();   // empty: only so that the engine's key presence forgets it
         keys = predecessor.keys;
+        earliestDue = Long.MIN_VALUE;   // the predecessor's queues: unknown until the next advance
         waiting = predecessor.waiting;
         unheld = predecessor.unheld;
         timers = predecessor.timers;
@@ -637,6 +671,7 @@ public final class RuleRuntime implements MatchOutput {
         if (deadline != Long.MAX_VALUE && deadline < state.scheduledDeadline) {
             state.scheduledDeadline = deadline;
             timers.add(new Timer(deadline, keys.handle(state), state.incarnation, arrivals++));
+            due(deadline);
         }
         keys.put(state);
     }
