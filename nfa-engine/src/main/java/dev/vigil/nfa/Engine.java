@@ -2,6 +2,7 @@ package dev.vigil.nfa;
 
 import dev.vigil.nfa.runtime.KeyBudget;
 import dev.vigil.nfa.runtime.KeyStorage;
+import dev.vigil.nfa.runtime.RuleDispatch;
 import dev.vigil.nfa.runtime.RuleRuntime;
 import dev.vigil.nfa.runtime.StreamClock;
 import dev.vigil.nfa.state.EngineSnapshot;
@@ -36,6 +37,13 @@ import java.util.Map;
  * {@link EngineConfig#keyStore}); then {@link #close} the engine when done with it. The keys
  * holding partial matches are bounded per rule and in all ({@link EngineConfig.KeyBounds}): after each call the
  * engine evicts the keys that have held partial matches the longest until both bounds hold.
+ *
+ * <p><b>Many rules.</b> An arriving event concerns few of many rules: those it can start, and those holding state
+ * for its key. With heap state the engine knows which keys some rule may hold ({@code KeyPresence}) and indexes the
+ * rules by the "field = string" test their starts begin with; at a key holding nothing, an event visits only the
+ * rules of its value (and those without such a test), and the others count it as their guards would have decided,
+ * without a key lookup or an evaluation ({@link dev.vigil.nfa.runtime.RuleDispatch}). An event that starts nothing
+ * at a key holding nothing makes no key state in any case, also while it waits for the watermark.
  *
  * <p><b>Questions.</b> Between two calls a host may ask what the engine holds without changing it: one key's partial
  * matches, waiting events and timers ({@link #inspect}), what an event would find on each transition out of each run
@@ -87,7 +95,7 @@ public final class Engine implements AutoCloseable {
             for (String stream : rule.streams()) {
                 StreamClock clock = clocks.computeIfAbsent(stream, s -> new StreamClock(s, delays.get(s)));
                 ruleClocks.add(clock);
-                route(clock).readers.add(runtime);
+                route(clock).add(runtime);
             }
             runtime.readFrom(ruleClocks);
         }
@@ -119,7 +127,7 @@ public final class Engine implements AutoCloseable {
             long delay = StreamDelays.of(rule, stream, config.defaultWatermarkDelayMs());
             StreamClock clock = clocks.computeIfAbsent(stream, s -> new StreamClock(s, delay));
             ruleClocks.add(clock);
-            route(clock).readers.add(runtime);
+            route(clock).add(runtime);
         }
         rules.add(runtime);
         runtime.readFrom(ruleClocks);
@@ -294,8 +302,13 @@ public final class Engine implements AutoCloseable {
         }
         // The clock first, so each rule knows the watermark this event leaves it at (see RuleRuntime.buffer).
         boolean moved = !config.watermarksFromInputOnly() && clock.observe(event.timestamp());
-        for (RuleRuntime rule : readers) {
-            rule.buffer(event, moved ? rule.streamsWatermark() : rule.watermark());
+        RuleDispatch dispatch = route.dispatch(storage);
+        if (dispatch != null) {
+            dispatch.buffer(event, moved);   // the same, visiting only the rules the event concerns
+        } else {
+            for (RuleRuntime rule : readers) {
+                rule.buffer(event, moved ? rule.streamsWatermark() : rule.watermark());
+            }
         }
         if (moved) {
             advanceRules(readers);
@@ -470,7 +483,7 @@ public final class Engine implements AutoCloseable {
             return KeyStorage.serialized(KeyStores.open(KeyStoreProvider.ROCKSDB, config.rocksDbState()),
                     KeyStateCodec::new);
         }
-        return KeyStorage.heap();
+        return KeyStorage.heapOfOneEngine();
     }
 
     private RuleRuntime find(String name) {
@@ -487,7 +500,7 @@ public final class Engine implements AutoCloseable {
         for (String stream : runtime.rule().streams()) {
             Route route = routes.get(stream);
             if (route != null) {
-                route.readers.remove(runtime);
+                route.remove(runtime);
                 if (route.readers.isEmpty()) {
                     routes.remove(stream);
                 }
@@ -499,6 +512,35 @@ public final class Engine implements AutoCloseable {
         return routes.computeIfAbsent(clock.stream(), s -> new Route(clock, new ArrayList<>()));
     }
 
-    /** A stream's clock and the rules reading it, in deployment order. */
-    private record Route(StreamClock clock, List<RuleRuntime> readers) {}
+    /** A stream's clock and the rules reading it, in deployment order, and their dispatch (made on first use). */
+    private static final class Route {
+        final StreamClock clock;
+        final List<RuleRuntime> readers;
+        private RuleDispatch dispatch;
+        private boolean dispatchMade;
+
+        Route(StreamClock clock, List<RuleRuntime> readers) {
+            this.clock = clock;
+            this.readers = readers;
+        }
+
+        void add(RuleRuntime reader) {
+            readers.add(reader);
+            dispatchMade = false;
+        }
+
+        void remove(RuleRuntime reader) {
+            readers.remove(reader);
+            dispatchMade = false;
+        }
+
+        /** The readers' {@link RuleDispatch}, or null when the storage allows none (then every rule sees every event). */
+        RuleDispatch dispatch(KeyStorage storage) {
+            if (!dispatchMade) {
+                dispatch = RuleDispatch.of(readers, storage);
+                dispatchMade = true;
+            }
+            return dispatch;
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package dev.vigil.bench.compare;
 
+import java.util.List;
+
 /**
  * The EPL module of each workload: a context with one partition per key and the statements that run in it, each
  * selecting the ids of its matched events in pattern-variable order (what {@link EsperSubscriber} receives).
@@ -49,7 +51,7 @@ final class EsperEpl {
                     + " define a as a.type = 'A', n as n.type != 'B' and n.ts < a.ts + 1000, b as b.type = 'B' and"
                     + " b.ts < a.ts + 1000, m as m.type != 'C' and m.ts < a.ts + 1000, c as c.type = 'C' and"
                     + " c.ts < a.ts + 1000)");
-            case W4 -> fraudMix();
+            case W4, W6 -> fraudMix(FraudMix.of(workload));
             case W5 -> statement(STATEMENT, "select a.id as a from pattern [every a=Ev(type='A')"
                     + " -> (timer:interval(5 sec) and not Ev(type='B'))]");
         };
@@ -61,7 +63,7 @@ final class EsperEpl {
             case W1 -> 10_000;
             case W2 -> 10_000;
             case W3 -> 1_000;
-            case W4 -> 12 * 3_600_000;
+            case W4, W6 -> 12 * 3_600_000;
             case W5 -> 5_000;
         };
     }
@@ -73,9 +75,9 @@ final class EsperEpl {
      * context ({@code y=Ev(type='B', key = x.key)}) costs only the live partial matches (the same matches at 100,000
      * keys), but the comparison specifies the keyed context for every workload.
      */
-    private static String fraudMix() {
+    private static String fraudMix(List<FraudMix.Rule> rules) {
         StringBuilder module = new StringBuilder();
-        for (FraudMix.Rule rule : FraudMix.RULES) {
+        for (FraudMix.Rule rule : rules) {
             String first = GeneratedStream.TYPES[rule.first()];
             String second = GeneratedStream.TYPES[rule.second()];
             module.append(statement(rule.name(), switch (rule.kind()) {

@@ -33,7 +33,7 @@ final class FlinkRules {
                     .followedBy("b").where(new TypeIs("B")).oneOrMore()
                     .followedBy("c").where(new TypeIs("C"))
                     .within(Duration.ofSeconds(1))));
-            case W4 -> fraudMix();
+            case W4, W6 -> fraudMix(FraudMix.of(workload));
             case W5 -> List.of(new FlinkRule(-1, List.of("a"), begin("a", new TypeIs("A"))
                     .notFollowedBy("b").where(new TypeIs("B"))
                     .within(Duration.ofSeconds(5))));
@@ -49,10 +49,10 @@ final class FlinkRules {
                 .within(Duration.ofSeconds(10));
     }
 
-    /** W4: one pattern per rule of {@link FraudMix#RULES}, with the conditions {@code VigilEngine} writes. */
-    private static List<FlinkRule> fraudMix() {
+    /** W4 and W6: one pattern per rule of {@link FraudMix}, with the conditions {@code VigilEngine} writes. */
+    private static List<FlinkRule> fraudMix(List<FraudMix.Rule> mix) {
         List<FlinkRule> rules = new ArrayList<>();
-        for (FraudMix.Rule rule : FraudMix.RULES) {
+        for (FraudMix.Rule rule : mix) {
             String first = GeneratedStream.TYPES[rule.first()];
             String second = GeneratedStream.TYPES[rule.second()];
             rules.add(switch (rule.kind()) {

@@ -52,7 +52,7 @@ final class VigilEngine implements ComparedEngine {
                       DEFINE a AS type = 'A', b AS type = 'B', c AS type = 'C'
                       AFTER MATCH SKIP NO SKIP
                     """;
-            case W4 -> fraudMix();
+            case W4, W6 -> fraudMix(FraudMix.of(workload));
             case W5 -> """
                     RULE w5 FROM events PARTITION BY key
                       PATTERN a -> !b WITHIN 5 SECONDS
@@ -62,9 +62,9 @@ final class VigilEngine implements ComparedEngine {
         };
     }
 
-    private static String fraudMix() {
+    private static String fraudMix(List<FraudMix.Rule> rules) {
         StringBuilder text = new StringBuilder();
-        for (FraudMix.Rule rule : FraudMix.RULES) {
+        for (FraudMix.Rule rule : rules) {
             String first = GeneratedStream.TYPES[rule.first()];
             String second = GeneratedStream.TYPES[rule.second()];
             text.append("RULE ").append(rule.name()).append(" FROM events PARTITION BY key\n  ");
@@ -93,10 +93,8 @@ final class VigilEngine implements ComparedEngine {
     @Override
     public void prepare(Workload workload, GeneratedStream stream) {
         rules = compile(workload);
-        if (workload == Workload.W4) {
-            for (FraudMix.Rule rule : FraudMix.RULES) {
-                ruleIndex.put(rule.name(), rule.index());
-            }
+        for (FraudMix.Rule rule : FraudMix.of(workload)) {
+            ruleIndex.put(rule.name(), rule.index());
         }
         events = new Event[stream.size()];
         for (int i = 0; i < events.length; i++) {
@@ -145,7 +143,7 @@ final class VigilEngine implements ComparedEngine {
         };
     }
 
-    /** Counts each match into the tally: the rule's index first for W4, then event ids in pattern order. */
+    /** Counts each match into the tally: the rule's index first for W4 and W6, then event ids in pattern order. */
     private record Tallying(MatchTally tally, Map<String, Integer> ruleIndex) implements EngineListener {
         @Override
         public void onAlert(Alert alert) {

@@ -10,7 +10,8 @@ public enum Workload {
     W2("a b c WITHIN 10 SECONDS (strict contiguity), b.value > a.value"),
     W3("a -> b+ -> c WITHIN 1 SECOND"),
     W4("50 fraud rules of the rules-examples kinds at once"),
-    W5("a -> !b WITHIN 5 SECONDS (absence)");
+    W5("a -> !b WITHIN 5 SECONDS (absence)"),
+    W6("500 fraud rules of the rules-examples kinds at once, thresholds spread over the values");
 
     private final String description;
 

@@ -41,6 +41,18 @@ final class Comparison extends BooleanNode {
         }
     }
 
+    boolean isEquality() {
+        return op == BinaryOp.EQ;
+    }
+
+    Node left() {
+        return left;
+    }
+
+    Node right() {
+        return right;
+    }
+
     @Override
     public boolean test(Event event, MatchView match) {
         Object l = left.evaluate(event, match);

@@ -10,6 +10,10 @@ final class EventField extends Node {
         this.field = field;
     }
 
+    FieldAccess access() {
+        return field;
+    }
+
     @Override
     public Object evaluate(Event event, MatchView match) {
         return field.read(event);

@@ -36,6 +36,11 @@ abstract class FieldAccess {
     /** The field's normalised value, or null when the event lacks it. */
     abstract Object read(Event event);
 
+    /** The field's name when it is a top-level field of the event (not ts, stream or a path), interned; else null. */
+    String topLevelName() {
+        return null;
+    }
+
     @Override
     public final String toString() {
         return path;
@@ -74,6 +79,11 @@ abstract class FieldAccess {
         @Override
         Object read(Event event) {
             return Values.normalize(event.field(name));
+        }
+
+        @Override
+        String topLevelName() {
+            return name;
         }
     }
 

@@ -25,6 +25,11 @@ final class Logic {
             this.right = right;
         }
 
+        /** The operand evaluated first. */
+        BooleanNode left() {
+            return left;
+        }
+
         @Override
         public boolean test(Event event, MatchView match) {
             return left.test(event, match) && right.test(event, match);

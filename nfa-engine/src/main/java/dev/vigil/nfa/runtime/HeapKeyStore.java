@@ -44,13 +44,29 @@ final class HeapKeyStore implements KeyStateStore {
     /** Restored holders with their {@link KeyState#heldSince}, queued in that order by {@link #finishRestore}. */
     private ArrayList<KeyState> restoredHolders;
 
-    HeapKeyStore(Matcher matcher, KeyBudget budget) {
+    /** Told of every key entering and leaving the table, when the engine keeps one ({@link KeyPresence}); or null. */
+    private final KeyPresence presence;
+
+    HeapKeyStore(Matcher matcher, KeyBudget budget, KeyPresence presence) {
         this.matcher = matcher;
         this.budget = budget;
+        this.presence = presence;
+        if (presence != null) {
+            presence.register(this);
+        }
     }
+
+    /** Every state in the table (for {@link KeyPresence} to count them again). */
+    KeyState[] states() {
+        return keys.toArray();
+    }
+
+    /** Keys looked up so far: what {@link RuleDispatch} spares (its tests count them). */
+    long lookups;
 
     @Override
     public KeyState get(Object key) {
+        lookups++;
         KeyState state = keys.get(key);
         if (capture != null && state != null) {
             capture.beforeChange(state);
@@ -91,6 +107,9 @@ final class HeapKeyStore implements KeyStateStore {
     public void add(KeyState state) {
         if (!keys.add(state)) {
             throw new IllegalArgumentException("key " + state.key + " twice");
+        }
+        if (presence != null) {
+            presence.entered(state.key);
         }
     }
 
@@ -176,6 +195,9 @@ final class HeapKeyStore implements KeyStateStore {
             capture.beforeRemove(state);
         }
         keys.remove(state);
+        if (presence != null) {
+            presence.left(state.key);
+        }
         state.removed = true;
         held -= state.counted;
         if (state.counted > 0) {
@@ -337,6 +359,12 @@ final class HeapKeyStore implements KeyStateStore {
 
     @Override
     public void clear() {
+        if (presence != null) {
+            for (KeyState state : keys.toArray()) {
+                presence.left(state.key);
+            }
+            presence.unregister(this);
+        }
         keys = new KeyTable();
         held = 0;
         budget.holding -= holders;

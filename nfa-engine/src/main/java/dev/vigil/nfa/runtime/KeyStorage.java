@@ -13,30 +13,46 @@ import java.util.function.Function;
  * <p><b>Not thread-safe:</b> owned by one engine.
  */
 public final class KeyStorage implements AutoCloseable {
-    private static final KeyStorage HEAP = new KeyStorage(null, null);
+    private static final KeyStorage HEAP = new KeyStorage(null, null, null);
 
     private final KeyStore store;
     private final Function<Nfa, KeyStateFormat> formats;
+    /** The keys some rule of the engine may hold ({@link RuleDispatch}); heap storage of one engine only. */
+    private final KeyPresence presence;
     private int nextRule;
 
-    private KeyStorage(KeyStore store, Function<Nfa, KeyStateFormat> formats) {
+    private KeyStorage(KeyStore store, Function<Nfa, KeyStateFormat> formats, KeyPresence presence) {
         this.store = store;
         this.formats = formats;
+        this.presence = presence;
     }
 
     public static KeyStorage heap() {
         return HEAP;
     }
 
+    /**
+     * Heap storage for the rules of one engine, which also keeps which keys some rule may hold (its
+     * {@link RuleDispatch} visits only the rules an event can start at a key holding nothing).
+     */
+    public static KeyStorage heapOfOneEngine() {
+        return new KeyStorage(null, null, new KeyPresence());
+    }
+
+    /** What {@link RuleDispatch} asks whether a key may hold a state in some rule; null when not kept. */
+    KeyPresence presence() {
+        return presence;
+    }
+
     /** Key states serialized into {@code store}, each rule's with the format {@code formats} gives for its NFA. */
     public static KeyStorage serialized(KeyStore store, Function<Nfa, KeyStateFormat> formats) {
-        return new KeyStorage(store, formats);
+        return new KeyStorage(store, formats, null);
     }
 
     /** A store for one rule runtime; a serialized one under a rule number no other store of this storage has. */
     KeyStateStore newStore(Matcher matcher, Nfa nfa, KeyBudget budget) {
         if (store == null) {
-            return new HeapKeyStore(matcher, budget);
+            return new HeapKeyStore(matcher, budget, presence);
         }
         return new SerializedKeyStore(store, nextRule++, matcher, formats.apply(nfa), budget);
     }

@@ -47,7 +47,7 @@ final class RuleInspector {
         }
         List<RuleRuntime.Waiting> waiting = new ArrayList<>();
         runtime.waiting.forEach(next -> {
-            if (key.equals(runtime.keys.keyOf(next.handle()))) {
+            if (key.equals(next.key(runtime.keys))) {
                 waiting.add(next);
             }
         });

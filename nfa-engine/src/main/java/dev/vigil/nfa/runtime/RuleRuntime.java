@@ -10,11 +10,14 @@ import dev.vigil.nfa.KeyInspection;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCounters;
 import dev.vigil.nfa.expr.EvaluationErrors;
+import dev.vigil.nfa.expr.FieldEquals;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.match.PartialMatches;
 import dev.vigil.nfa.match.RunInspector;
+import dev.vigil.nfa.program.Guard;
+import dev.vigil.nfa.program.Nfa;
 import dev.vigil.nfa.program.RuleProgram;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +68,8 @@ public final class RuleRuntime implements MatchOutput {
     private final AlertBuilder alerts;
     private final EngineListener listener;
     private final KeyBudget budget;
+    /** The field-equals-string test every start of the rule begins with, or null ({@link #startTest}). */
+    private final FieldEquals startTest;
 
     // Package-private for RuleRuntimeState, which snapshots and restores them; not final: a new version of the
     // rule with the same shape takes them over (takeOver).
@@ -83,6 +88,15 @@ public final class RuleRuntime implements MatchOutput {
      * order: kept so that a snapshot or a rule replacement sees them as waiting events, as if never skipped.
      */
     private final SkippedEvents skipped = new SkippedEvents();
+    /** Waiting events held in no key state ({@link Waiting#held}); not snapshotted (a snapshot holds them first). */
+    private int unheld;
+    /**
+     * No waiting or skipped event and no timer of the rule is due before this time: a lower bound, lowered as each
+     * is queued and made exact by each full {@link #advanceTo}, so that advancing a rule with nothing due (most rules
+     * at most events, when there are many) reads no queue. Not snapshotted: a fresh or restored runtime starts
+     * unknowing.
+     */
+    private long earliestDue = Long.MIN_VALUE;
     /** A fresh key state on which an arriving event is tried out; replaced once an event changed it. */
     private PartialMatches trial;
     private final TrialOutput trialOutput = new TrialOutput();
@@ -127,6 +141,40 @@ public final class RuleRuntime implements MatchOutput {
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
+        this.startTest = startTest(program.nfa(), matcher);
+    }
+
+    /**
+     * The test an event must pass to start the rule, when there is one the engine can index: the start guards do not
+     * read the match, every transition out of the start state takes the event, and each one's guard first tests the
+     * same field against the same string. An event whose field is absent or another string starts nothing then, and
+     * its evaluation records no error (the guards stop at that test). Null for every other rule.
+     */
+    FieldEquals startTest() {
+        return startTest;
+    }
+
+    private static FieldEquals startTest(Nfa nfa, Matcher matcher) {
+        if (!matcher.screensStarts()) {
+            return null;
+        }
+        FieldEquals found = null;
+        for (Nfa.Edge edge : nfa.state(nfa.startState()).edges()) {
+            if (edge.action() != Nfa.Action.TAKE) {
+                return null;
+            }
+            Guard first = edge.guard();
+            while (first instanceof Guard.And and) {
+                first = and.left();
+            }
+            FieldEquals test = first instanceof Guard.OfCondition condition
+                    ? FieldEquals.firstTestOf(condition.condition()) : null;
+            if (test == null || found != null && !found.equals(test)) {
+                return null;
+            }
+            found = test;
+        }
+        return found;
     }
 
     public CompiledRule rule() {
@@ -228,7 +276,9 @@ public final class RuleRuntime implements MatchOutput {
      * is at least the event's time minus one). Whether it starts anything is decided by feeding it to a fresh
      * trial state, the same code the release would run, so the outcome is the same (or, when the start guards do
      * not read the match, by those guards alone: {@link Matcher#takesFromStart}); its evaluation errors count
-     * once either way.
+     * once either way. When the watermark is behind (an event of the key may still come before it), such an event
+     * waits for the watermark as any other, but in no key state: none is made, written or counted for it
+     * ({@link Waiting#held}).
      */
     public void buffer(Event event, long watermark) {
         Object key = partitionKey.of(event);
@@ -238,13 +288,47 @@ public final class RuleRuntime implements MatchOutput {
         eventsIn++;
         long arrival = arrivals++;
         KeyState state = keys.get(key);
-        if (state == null && EventTime.minus(event.timestamp(), 1) <= watermark && startsNothing(event)) {
-            if (event.timestamp() > watermark) {
-                skipped.add(event, key, arrival);
+        if (state == null) {
+            if (EventTime.minus(event.timestamp(), 1) <= watermark) {
+                if (startsNothing(event, true)) {
+                    if (event.timestamp() > watermark) {
+                        skipped.add(event, key, arrival);
+                        due(event.timestamp());
+                    }
+                    return;
+                }
+            } else if (startsNothing(event, false)) {
+                // An event of the key may still come before it: it waits, but in no key state (see Waiting.held).
+                waiting.add(new Waiting(event, key, arrival, false));
+                unheld++;
+                due(event.timestamp());
+                return;
             }
-            return;
         }
         hold(state, event, key, arrival);
+    }
+
+    /**
+     * {@link #buffer(Event, long)} for an event the engine knows reaches a key ({@code key}, the rule's) holding no
+     * state here and starts nothing, without an evaluation error ({@link RuleDispatch}): the same effect, without
+     * looking the key up or evaluating a guard.
+     */
+    void bufferStartingNothing(Event event, Object key, long watermark) {
+        if (!slice.owns(key)) {
+            return;
+        }
+        eventsIn++;
+        long arrival = arrivals++;
+        if (EventTime.minus(event.timestamp(), 1) <= watermark) {
+            if (event.timestamp() > watermark) {
+                skipped.add(event, key, arrival);
+                due(event.timestamp());
+            }
+        } else {
+            waiting.add(new Waiting(event, key, arrival, false));
+            unheld++;
+            due(event.timestamp());
+        }
     }
 
     /** Queues an arrived event for the watermark on the key's state ({@code held}, or a new one when null). */
@@ -252,11 +336,16 @@ public final class RuleRuntime implements MatchOutput {
         KeyState state = held != null ? held : newState(key);
         state.waitingEvents++;
         waiting.add(new Waiting(event, keys.handle(state), arrival));
+        due(event.timestamp());
         keys.put(state);
     }
 
-    /** Whether the event, fed to a key holding nothing, leaves it holding nothing and reports nothing. */
-    private boolean startsNothing(Event event) {
+    /**
+     * Whether the event, fed to a key holding nothing, leaves it holding nothing and reports nothing. The evaluation
+     * errors of a "nothing" are counted when {@code last}: the event is not evaluated again; otherwise it will be
+     * (at its release), and they are counted then.
+     */
+    private boolean startsNothing(Event event, boolean last) {
         long before = EvaluationErrors.drain();
         boolean nothing;
         if (matcher.screensStarts()) {
@@ -274,21 +363,34 @@ public final class RuleRuntime implements MatchOutput {
         }
         long errors = EvaluationErrors.drain();
         evaluationErrors += before;   // none in practice: every evaluation this runtime drives drains at its end
-        if (nothing) {
+        if (nothing && last) {
             evaluationErrors += errors;   // counted here: the event is not evaluated again
         }
         return nothing;
     }
 
     /**
-     * Puts back the skipped events the watermark has not passed as waiting events, with their arrival numbers:
-     * before a snapshot or a rule replacement, which must see exactly what they would have seen without skipping.
+     * Puts back the skipped events the watermark has not passed as waiting events, with their arrival numbers, and
+     * gives the waiting events held in no key state one: before a snapshot or a rule replacement, which must see
+     * exactly what they would have seen without skipping (a snapshot names each waiting event's key by its state).
      */
     void unskip() {
         for (int i = 0; i < skipped.size(); i++) {
             hold(keys.get(skipped.key(i)), skipped.event(i), skipped.key(i), skipped.arrival(i));
         }
         skipped.clear();
+        if (unheld > 0) {
+            Waiting[] all = waiting.toSortedArray(new Waiting[0]);
+            waiting.clear();
+            unheld = 0;
+            for (Waiting next : all) {   // in order: the queue holds them in its FIFO again
+                if (next.held) {
+                    waiting.add(next);
+                } else {
+                    hold(keys.get(next.handle), next.event, next.handle, next.arrival);
+                }
+            }
+        }
     }
 
     /** Processing time: advances the key's time to {@code nowMs} and feeds the event at once, as Flink does. */
@@ -319,10 +421,26 @@ public final class RuleRuntime implements MatchOutput {
         }
         watermark = newWatermark;
         round++;
+        if (newWatermark < earliestDue) {
+            return;   // nothing to release, no timer to fire: what the rest would find, without reading a queue
+        }
         skipped.releaseUpTo(newWatermark);   // released now: nothing would have happened
         while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
             Waiting next = waiting.poll();
-            KeyState state = keys.find(next.handle);
+            KeyState state;
+            if (next.held) {
+                state = keys.find(next.handle);
+                state.waitingEvents--;
+            } else {
+                unheld--;
+                state = keys.get(next.handle);
+                if (state == null) {
+                    if (startsNothing(next.event, true)) {
+                        continue;   // as on arrival: the key holds nothing, and this event starts nothing
+                    }
+                    state = newState(next.handle);
+                }
+            }
             long timestamp = next.event.timestamp();
             current = state;
             if (state.round != round) {
@@ -334,7 +452,6 @@ public final class RuleRuntime implements MatchOutput {
                 state.advancedTo = timestamp;
             }
             matcher.process(state.partialMatches, next.event, timestamp, this);
-            state.waitingEvents--;
         }
         for (int i = 0; i < touched.size(); i++) {
             KeyState state = touched.get(i);
@@ -345,6 +462,24 @@ public final class RuleRuntime implements MatchOutput {
         }
         touched.clear();
         fireTimers(newWatermark);
+        long due = Long.MAX_VALUE;
+        if (!waiting.isEmpty()) {
+            due = waiting.peek().event.timestamp();
+        }
+        if (skipped.size() > 0) {
+            due = Math.min(due, skipped.event(0).timestamp());
+        }
+        if (!timers.isEmpty()) {
+            due = Math.min(due, timers.peek().deadline);
+        }
+        earliestDue = due;
+    }
+
+    /** Something is queued that is due at {@code time}. */
+    private void due(long time) {
+        if (time < earliestDue) {
+            earliestDue = time;
+        }
     }
 
     /** Advances every key whose deadline is at or below {@code time} (processing time uses this directly). */
@@ -464,8 +599,11 @@ public final class RuleRuntime implements MatchOutput {
         if (keys.size() != 0 || !waiting.isEmpty() || !timers.isEmpty() || skipped.size() != 0) {
             throw new IllegalStateException("rule " + rule.name() + " already has state");
         }
+        keys.clear();   // empty: only so that the engine's key presence forgets it
         keys = predecessor.keys;
+        earliestDue = Long.MIN_VALUE;   // the predecessor's queues: unknown until the next advance
         waiting = predecessor.waiting;
+        unheld = predecessor.unheld;
         timers = predecessor.timers;
         for (int i = 0; i < predecessor.skipped.size(); i++) {
             skipped.add(predecessor.skipped.event(i), predecessor.skipped.key(i), predecessor.skipped.arrival(i));
@@ -498,6 +636,7 @@ public final class RuleRuntime implements MatchOutput {
     public void discard() {
         skipped.clear();
         waiting.clear();
+        unheld = 0;
         timers.clear();
         staleTimers = 0;
         keys.clear();
@@ -532,6 +671,7 @@ public final class RuleRuntime implements MatchOutput {
         if (deadline != Long.MAX_VALUE && deadline < state.scheduledDeadline) {
             state.scheduledDeadline = deadline;
             timers.add(new Timer(deadline, keys.handle(state), state.incarnation, arrivals++));
+            due(deadline);
         }
         keys.put(state);
     }
@@ -590,9 +730,21 @@ public final class RuleRuntime implements MatchOutput {
 
     /**
      * An event waiting for the watermark, with the {@link KeyStateStore#handle} of its key's state; by timestamp, then
-     * arrival.
+     * arrival. An event that arrived at a key holding nothing and starts nothing there, while an event of the key may
+     * still come before it (the watermark is behind), is not {@code held}: its handle is then the key itself, and no
+     * state is made or written for it. At its release it finds the key's state as the events before it left it (or
+     * none, and is dropped as it would have been on arrival: it starts nothing).
      */
-    record Waiting(Event event, Object handle, long arrival) implements Comparable<Waiting> {
+    record Waiting(Event event, Object handle, long arrival, boolean held) implements Comparable<Waiting> {
+        Waiting(Event event, Object handle, long arrival) {
+            this(event, handle, arrival, true);
+        }
+
+        /** The key the event waits for. */
+        Object key(KeyStateStore keys) {
+            return held ? keys.keyOf(handle) : handle;
+        }
+
         @Override
         public int compareTo(Waiting other) {
             int byTime = Long.compare(event.timestamp(), other.event.timestamp());

@@ -137,7 +137,7 @@ public final class RuleRuntimeState {
             for (; budget > 0 && nextWaiting < waiting.length; budget--) {
                 RuleRuntime.Waiting next = waiting[nextWaiting];
                 waiting[nextWaiting++] = null;
-                int key = keys.numberOf(store.keyOf(next.handle()), KeyStateStore.ANY);
+                int key = keys.numberOf(next.key(store), KeyStateStore.ANY);
                 if (key < 0) {
                     throw new IllegalStateException("a waiting event of a key not in the store: " + next.event());
                 }
