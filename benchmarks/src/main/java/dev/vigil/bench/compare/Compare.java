@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Compare {
     private static final String SCENARIOS =
-            "W1:1000,W1:10000,W1:100000,W2:10000,W2:100000,W3:1000,W4:1000000:100000,W5:100000,W6:1000000:100000";
+            "W1:1000,W1:10000,W1:100000,W2:10000,W2:100000,W3:1000,W4:1000000:100000,W5:100000";
 
     private final Map<String, String> options;
 
