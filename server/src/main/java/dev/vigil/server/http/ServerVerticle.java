@@ -237,6 +237,7 @@ public final class ServerVerticle extends VerticleBase {
         router.put("/v1/rules/:name").handler(NO_QUERY).handler(rules::replace);
         router.delete("/v1/rules/:name").handler(NO_QUERY).handler(rules::delete);
         RuleHistory ruleVersions = new RuleHistory(clock);
+        ruleVersions.drainOn(task -> context.runOnContext(ignored -> task.run()));   // off the sequencer's thread
         ruleVersions.registerMeters(metrics.registry());
         VersionsApi versions = new VersionsApi(registry, ruleVersions);
         router.get("/v1/rules/:name/versions").handler(NO_QUERY).handler(versions::list);

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * seeded with the running rules (some may be known only from the checkpoint or savepoint restored, when retention
  * has deleted the log files that held their deployment), then {@link #load} reads the log's rule changes on a worker
  * (event batches are passed over undecoded) while the server already runs; from then on every change the sequencer
- * publishes is noted as it happens ({@link #changed}). A version is one (name, number) pair: numbers only grow per
+ * publishes is noted ({@link #offer}). A version is one (name, number) pair: numbers only grow per
  * name (a deleted rule deployed again goes on from its last number), so the three sources merge without duplicates,
  * each filling in what the others did not know.
  *
@@ -41,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * first, and a name left with no version is forgotten (its history answers 404). What goes is counted
  * ({@code vigil_rule_history_forgotten_total}).
  *
- * <p><b>Thread-safe:</b> changes come from the sequencer's thread and the loading worker, reads from the event
- * loop; each holds the monitor for a few map operations (rule changes are rare, and no event passes here).
+ * <p><b>Threads.</b> The sequencer only {@linkplain #offer offers} a change to a lock-free queue and takes no lock
+ * here: the change is noted (the replacement verdict computed, the bounds kept) on the {@linkplain #drainOn drain
+ * executor}, an event loop of the server, and by any read before it answers, so a read after a change sees it. The
+ * loading worker, the drains and the reads hold the monitor for a few map operations each.
  */
 public final class RuleHistory {
     private static final Logger LOG = LoggerFactory.getLogger(RuleHistory.class);
@@ -63,6 +67,12 @@ public final class RuleHistory {
     private long endedBytes;
     private long forgotten;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    /** Changes offered by the sequencer and not noted yet, in publication order. */
+    private final ConcurrentLinkedQueue<Change> offered = new ConcurrentLinkedQueue<>();
+    private volatile Executor drains = Runnable::run;
+
+    /** A change as the sequencer published it, {@code atMs} resolved. */
+    private record Change(RuleSet previous, RuleSet next, long atMs) {}
 
     public RuleHistory(Clock clock) {
         this(clock, VERSIONS_PER_RULE, BUDGET_BYTES);
@@ -84,6 +94,27 @@ public final class RuleHistory {
         for (DeployedRule rule : running.all()) {
             add(new RuleVersion(rule.name(), rule.version(), rule.origin(), rule.source(),
                     rule.deployedAt().toEpochMilli(), restored, null));
+        }
+    }
+
+    /** Where offered changes are noted (by default on the offering thread). */
+    public void drainOn(Executor executor) {
+        drains = executor;
+    }
+
+    /**
+     * By the sequencer, where a change takes effect: queues it (no lock, no verdict computed on its thread) and has
+     * the drain executor note it ({@link #changed}).
+     */
+    public void offer(RuleSet previous, RuleSet next, long changedAtMs) {
+        offered.add(new Change(previous, next, changedAtMs > 0 ? changedAtMs : clock.millis()));
+        drains.execute(this::drain);
+    }
+
+    /** Notes the changes offered so far, in order. */
+    private synchronized void drain() {
+        for (Change change = offered.poll(); change != null; change = offered.poll()) {
+            changed(change.previous(), change.next(), change.atMs());
         }
     }
 
@@ -170,6 +201,7 @@ public final class RuleHistory {
 
     /** The versions of {@code name} the history keeps, newest first; empty when it knows none. */
     public synchronized List<RuleVersion> versions(String name) {
+        drain();
         TreeMap<Integer, RuleVersion> versions = byName.get(name);
         if (versions == null) {
             return List.of();
@@ -179,6 +211,7 @@ public final class RuleHistory {
 
     /** Versions no longer kept because of the bounds, since the server started. */
     public synchronized long forgotten() {
+        drain();
         return forgotten;
     }
 

@@ -69,7 +69,7 @@ public final class RuleRegistry {
         current = next;
         RuleHistory versions = history;
         if (versions != null) {
-            versions.changed(previous, next, changedAtMs);
+            versions.offer(previous, next, changedAtMs);
         }
         changed.run();
     }
