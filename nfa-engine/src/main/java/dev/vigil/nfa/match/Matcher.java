@@ -55,7 +55,7 @@ import java.util.Objects;
  */
 public final class Matcher {
     private static final Comparator<Run> OLDEST_FIRST =
-            Comparator.comparingLong((Run run) -> run.startTs).thenComparingLong(run -> run.serial);
+            Comparator.comparingLong((Run run) -> run.startTs()).thenComparingLong(run -> run.serial);
 
     private final Nfa nfa;
     private final int maxPartialMatches;
@@ -204,7 +204,7 @@ public final class Matcher {
             retained.clear();
             for (int j = 0; j < stepper.successors.size(); j++) {
                 Run successor = stepper.successors.get(j);
-                if (fromStart && successor.startTs > 0) {
+                if (fromStart && successor.startTs() > 0) {
                     state.newStart = true;
                 }
                 Nfa.Kind kind = kinds[successor.state];
@@ -308,7 +308,7 @@ public final class Matcher {
                 timeoutTimestamps = new long[current.size()];
             }
             timeoutTimestamps[timedOut.size()] = byGap ? EventTime.plus(run.previousTs,
-                    nfa.state(run.state).gapWindowMs()) : EventTime.plus(run.startTs, nfa.windowMs());
+                    nfa.state(run.state).gapWindowMs()) : EventTime.plus(run.startTs(), nfa.windowMs());
             timedOut.add(Materializer.current(state, nfa.variables(), run, work));
             work.used += state.release(run.node, run.version);
         }
@@ -352,7 +352,7 @@ public final class Matcher {
     private boolean pastWindow(Run run, long timestamp) {
         long window = nfa.windowMs();
         return window > 0 && kinds[run.state] != Nfa.Kind.START
-                && reached(timestamp, EventTime.plus(run.startTs, window));
+                && reached(timestamp, EventTime.plus(run.startTs(), window));
     }
 
     /**

@@ -11,8 +11,6 @@ final class Run {
     /** The node of the run's last taken event, or null for the start run. */
     final SharedBuffer.Node node;
     final int[] version;
-    /** Timestamp of the first taken event; -1 for the start run. */
-    final long startTs;
     /** Timestamp of the last taken event; -1 for the start run. */
     final long previousTs;
     /** The first taken event, or null for the start run. */
@@ -20,15 +18,22 @@ final class Run {
     /** Creation order within the key, for dropping the oldest runs first; start runs: {@link StartRuns#SERIAL}. */
     final long serial;
 
-    Run(int state, SharedBuffer.Node node, int[] version, long startTs, long previousTs,
-            SharedBuffer.Entry startEvent, long serial) {
+    Run(int state, SharedBuffer.Node node, int[] version, long previousTs, SharedBuffer.Entry startEvent,
+            long serial) {
         this.state = state;
         this.node = node;
         this.version = version;
-        this.startTs = startTs;
         this.previousTs = previousTs;
         this.startEvent = startEvent;
         this.serial = serial;
+    }
+
+    /**
+     * Timestamp of the first taken event (the one its entry was registered with); -1 for the start run. Read from
+     * the entry rather than kept: a run is made at every step, and 8 bytes fewer make it 48 instead of 56.
+     */
+    long startTs() {
+        return startEvent == null ? -1 : startEvent.timestamp;
     }
 
     /**
@@ -48,12 +53,11 @@ final class Run {
 
     /** Flink's {@code ComputationState.equals} (by value, not identity). */
     boolean sameAs(Run other) {
-        return state == other.state && Arrays.equals(version, other.version) && startTs == other.startTs
-                && previousTs == other.previousTs && startEvent == other.startEvent && node == other.node;
+        return state == other.state && Arrays.equals(version, other.version) && previousTs == other.previousTs && startEvent == other.startEvent && node == other.node;
     }
 
     @Override
     public String toString() {
-        return "Run{state=" + state + ", version=" + Dewey.toString(version) + ", start=" + startTs + "}";
+        return "Run{state=" + state + ", version=" + Dewey.toString(version) + ", start=" + startTs() + "}";
     }
 }
