@@ -91,6 +91,10 @@ public final class Matcher {
         if (maxWork < 1) {
             throw new IllegalArgumentException("maxWork " + maxWork + " is below 1");
         }
+        if (nfa.variables().size() > SharedBuffer.MAX_VARIABLES) {
+            throw new IllegalArgumentException(nfa.variables().size() + " pattern variables, more than "
+                    + SharedBuffer.MAX_VARIABLES);
+        }
         this.maxPartialMatches = maxPartialMatches;
         this.maxWork = maxWork;
         this.pruner = new SkipPruner(nfa.skip(), nfa.skipVariable());
