@@ -19,7 +19,6 @@ final class Dewey {
     private static final int[][] SHARED = new int[2 << (BASE_BITS * MAX_SHARED_LENGTH)][];
 
     static {
-        int[] digits = new int[MAX_SHARED_LENGTH];
         for (int length = 1; length <= MAX_SHARED_LENGTH; length++) {
             int count = 1 << (BASE_BITS * length);
             for (int n = 0; n < count; n++) {
@@ -57,7 +56,10 @@ final class Dewey {
         return new int[] {first};
     }
 
-    /** A copy with the last digit increased by {@code times}; the version itself when {@code times} is 0. */
+    /**
+     * The version with the last digit increased by {@code times} (a shared one or a copy); the version itself when
+     * {@code times} is 0.
+     */
     static int[] increase(int[] version, int times) {
         if (times == 0) {
             return version;   // immutable: sharing it saves a copy per taken event
@@ -72,7 +74,7 @@ final class Dewey {
         return copy;
     }
 
-    /** A copy with a new last digit 0. */
+    /** The version with a new last digit 0 (a shared one or a copy). */
     static int[] addStage(int[] version) {
         int code = code(version, version.length, 0);
         return code >= 0 ? SHARED[code] : Arrays.copyOf(version, version.length + 1);
