@@ -311,7 +311,7 @@ public final class Matcher {
                 timedOut = new ArrayList<>();
                 timeoutTimestamps = new long[current.size()];
             }
-            timeoutTimestamps[timedOut.size()] = byGap ? EventTime.plus(run.previousTs,
+            timeoutTimestamps[timedOut.size()] = byGap ? EventTime.plus(run.previousTs(),
                     nfa.state(run.state).gapWindowMs()) : EventTime.plus(run.startTs(), nfa.windowMs());
             timedOut.add(Materializer.current(state, nfa.variables(), run, work));
             work.used += state.release(run.node, run.version);
@@ -349,7 +349,7 @@ public final class Matcher {
     private boolean pastGap(Run run, long timestamp) {
         long gap = nfa.state(run.state).gapWindowMs();
         return gap > 0 && kinds[run.state] != Nfa.Kind.START
-                && reached(timestamp, EventTime.plus(run.previousTs, gap));
+                && reached(timestamp, EventTime.plus(run.previousTs(), gap));
     }
 
     /** Whether the run's window (its first event + WITHIN) has passed; never for the start run. */

@@ -78,8 +78,8 @@ public final class RunInspector {
                         .add(path[n].entry.event);
             }
             Long windowEndsAt = done || nfa.windowMs() <= 0 ? null : EventTime.plus(run.startTs(), nfa.windowMs());
-            Long gapEndsAt = done || at.gapWindowMs() <= 0 ? null : EventTime.plus(run.previousTs, at.gapWindowMs());
-            shown.add(new KeyInspection.PartialMatch(run.state, at.name(), done, run.startTs(), run.previousTs,
+            Long gapEndsAt = done || at.gapWindowMs() <= 0 ? null : EventTime.plus(run.previousTs(), at.gapWindowMs());
+            shown.add(new KeyInspection.PartialMatch(run.state, at.name(), done, run.startTs(), run.previousTs(),
                     windowEndsAt, gapEndsAt, events, path.length));
         }
         return shown;

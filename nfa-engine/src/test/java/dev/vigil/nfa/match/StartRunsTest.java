@@ -45,7 +45,7 @@ class StartRunsTest {
 
     @Test
     void aLongerRestoredVersionIsIncreasedInItsLastDigit() {
-        Run restored = new Run(3, null, new int[] {2, 5}, -1, null, 7);
+        Run restored = new Run(3, null, new int[] {2, 5}, null, 7);
         assertArrayEquals(new int[] {2, 6}, runs.next(restored, 1).version);
     }
 }
