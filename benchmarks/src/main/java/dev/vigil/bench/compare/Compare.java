@@ -22,7 +22,13 @@ import java.util.concurrent.TimeUnit;
  * (workload:keys, or workload:keys:events for a scenario with its own event count), {@code --events 2000000}, {@code --warmup 2}, {@code --runs 5}, {@code --heap 4g}, {@code --memory-keys 100000}
  * ({@code 0} skips the memory table), {@code --seed 42}, {@code --out FILE} (the tables as Markdown, also printed),
  * {@code --child-minutes 20} (an engine's JVM still running then is stopped and its row says so: a workload that
- * does not fit the heap makes the JVM collect garbage for hours rather than fail).
+ * does not fit the heap makes the JVM collect garbage for hours rather than fail), and the flag {@code --default-jvm}.
+ *
+ * <p>The children run in one of two JVM settings, and the report's first line says which. Tuned (the default):
+ * {@code -Xms} = {@code -Xmx} = the heap, pre-touched ({@code -XX:+AlwaysPreTouch}), so no pass pays for page faults
+ * in a young generation growing into fresh memory. With {@code --default-jvm}, as a user would start a JVM:
+ * {@code -Xmx} only, G1 with its defaults, no pre-touch, and unless given otherwise one warm-up pass and three
+ * measured ones, so the young generation's sizing and the JIT's warm-up show in the figures.
  */
 public final class Compare {
     private static final String SCENARIOS =
@@ -47,15 +53,26 @@ public final class Compare {
         options.put("seed", "42");
         options.put("out", "");
         options.put("child-minutes", "20");
+        options.put("default-jvm", "false");
+        Map<String, String> given = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i].startsWith("--") ? args[i].substring(2) : "";
+            if (name.equals("default-jvm")) {
+                given.put(name, "true");
+                continue;
+            }
             if (!options.containsKey(name) || i + 1 == args.length) {
-                System.err.println("usage: Compare [--name value]..., names: " + options.keySet()
+                System.err.println("usage: Compare [--name value]... [--default-jvm], names: " + options.keySet()
                         + "; bad argument: " + args[i]);
                 System.exit(2);
             }
-            options.put(name, args[++i]);
+            given.put(name, args[++i]);
         }
+        if (given.containsKey("default-jvm")) {
+            options.put("warmup", "1");
+            options.put("runs", "3");
+        }
+        options.putAll(given);
         new Compare(options).run();
     }
 
@@ -67,10 +84,11 @@ public final class Compare {
         int events = Integer.parseInt(options.get("events"));
         StringBuilder report = new StringBuilder();
         report.append(String.format("Side-by-side comparison, %s: %s events per workload (unless its row says"
-                        + " otherwise), %s warm-up and %s measured"
-                        + " runs per engine, each engine in its own JVM with -Xms%s -Xmx%s -XX:+AlwaysPreTouch; Java %s on %s, %d cores.%n%n",
-                LocalDate.now(), events, options.get("warmup"), options.get("runs"), options.get("heap"),
-                options.get("heap"), System.getProperty("java.version"), System.getProperty("os.name"),
+                        + " otherwise), %s warm-up and %s measured runs per engine, each engine in its own JVM, %s:"
+                        + " %s; Java %s on %s, %d cores.%n%n",
+                LocalDate.now(), events, options.get("warmup"), options.get("runs"),
+                defaultJvm() ? "a user's default JVM" : "tuned JVM", String.join(" ", heapOptions()),
+                System.getProperty("java.version"), System.getProperty("os.name"),
                 Runtime.getRuntime().availableProcessors()));
         Table throughput = new Table();
         Table tenths = new Table();
@@ -113,16 +131,28 @@ public final class Compare {
         }
     }
 
+    private boolean defaultJvm() {
+        return Boolean.parseBoolean(options.get("default-jvm"));
+    }
+
+    /** The children's heap options, tuned or as a user would give them (see the class comment). */
+    private List<String> heapOptions() {
+        if (defaultJvm()) {
+            return List.of("-Xmx" + options.get("heap"));
+        }
+        // Without pre-touching, a pass that runs after G1 grows the young generation into pages never used before
+        // pays a page fault per fresh 4 KiB: Vigil's W1 passes went from ~0.9 to ~2.7 µs per event mid-run.
+        // Pre-touching the whole heap up front takes that out of every engine alike.
+        return List.of("-Xms" + options.get("heap"), "-Xmx" + options.get("heap"), "-XX:+AlwaysPreTouch");
+    }
+
     /** Runs {@link CompareRun} in a new JVM and returns its RESULT figures, or a status saying why there are none. */
     private Map<String, String> child(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms" + options.get("heap"), "-Xmx" + options.get("heap"),
-                // Without pre-touching, a pass that runs after G1 grows the young generation into pages never used
-                // before pays a page fault per fresh 4 KiB: Vigil's W1 passes went from ~0.9 to ~2.7 µs per event
-                // mid-run. Pre-touching the whole heap up front takes that out of every engine alike.
-                "-XX:+AlwaysPreTouch", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", System.getProperty("java.class.path"), CompareRun.class.getName()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(heapOptions());
+        command.addAll(List.of("-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                CompareRun.class.getName()));
         command.addAll(List.of(args));
         System.err.println("== " + String.join(" ", List.of(args)));
         Path out = Files.createTempFile("vigil-compare", ".out");

@@ -1,13 +1,13 @@
 package dev.vigil.bench.compare;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 
 /**
  * A profiling aid, not part of the comparison: runs one engine's passes over one workload in this JVM and prints
- * each pass's CPU time per event on the calling thread (for the engines fed on it: Vigil, Esper, the floor), which
- * other processes on the machine disturb less than wall-clock rates. Attach a profiler to it, or compare builds.
+ * each pass's CPU time and heap allocated per event on the calling thread (for the engines fed on it: Vigil, Esper,
+ * the floor), which other processes on the machine disturb less than wall-clock rates. Attach a profiler to it, or compare builds.
  *
  * <p>Arguments: {@code ENGINE WORKLOAD KEYS EVENTS PASSES}, e.g. {@code java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -cp
  * benchmarks/target/benchmarks.jar dev.vigil.bench.compare.Passes vigil W1 10000 2000000 6}.
@@ -27,14 +27,17 @@ public final class Passes {
         int events = Integer.parseInt(args[3]);
         int passes = Integer.parseInt(args[4]);
         engine.prepare(workload, GeneratedStream.generate(events, keys, 42));
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
         for (int pass = 1; pass <= passes; pass++) {
             long before = threads.getCurrentThreadCpuTime();
+            long allocatedBefore = threads.getThreadAllocatedBytes(thread);
             Run run = engine.run();
             long cpu = threads.getCurrentThreadCpuTime() - before;
-            System.out.printf(Locale.ROOT, "%s %s %d keys, pass %d: %.0f ns CPU per event, %.0f events/s, %d matches%n",
-                    args[0], workload, keys, pass, cpu / (double) events, run.eventsPerSecond(events),
-                    run.matches());
+            long allocated = threads.getThreadAllocatedBytes(thread) - allocatedBefore;
+            System.out.printf(Locale.ROOT, "%s %s %d keys, pass %d: %.0f ns CPU per event, %.1f B allocated per event,"
+                            + " %.0f events/s, %d matches%n", args[0], workload, keys, pass, cpu / (double) events,
+                    allocated / (double) events, run.eventsPerSecond(events), run.matches());
         }
         System.exit(0);   // Flink's local environment leaves non-daemon threads behind
     }

@@ -55,7 +55,7 @@ import java.util.Objects;
  */
 public final class Matcher {
     private static final Comparator<Run> OLDEST_FIRST =
-            Comparator.comparingLong((Run run) -> run.startTs).thenComparingLong(run -> run.serial);
+            Comparator.comparingLong((Run run) -> run.startTs()).thenComparingLong(run -> run.serial);
 
     private final Nfa nfa;
     private final int maxPartialMatches;
@@ -90,6 +90,10 @@ public final class Matcher {
         }
         if (maxWork < 1) {
             throw new IllegalArgumentException("maxWork " + maxWork + " is below 1");
+        }
+        if (nfa.variables().size() > SharedBuffer.MAX_VARIABLES) {
+            throw new IllegalArgumentException(nfa.variables().size() + " pattern variables, more than "
+                    + SharedBuffer.MAX_VARIABLES);
         }
         this.maxPartialMatches = maxPartialMatches;
         this.maxWork = maxWork;
@@ -204,7 +208,7 @@ public final class Matcher {
             retained.clear();
             for (int j = 0; j < stepper.successors.size(); j++) {
                 Run successor = stepper.successors.get(j);
-                if (fromStart && successor.startTs > 0) {
+                if (fromStart && successor.startTs() > 0) {
                     state.newStart = true;
                 }
                 Nfa.Kind kind = kinds[successor.state];
@@ -307,8 +311,8 @@ public final class Matcher {
                 timedOut = new ArrayList<>();
                 timeoutTimestamps = new long[current.size()];
             }
-            timeoutTimestamps[timedOut.size()] = byGap ? EventTime.plus(run.previousTs,
-                    nfa.state(run.state).gapWindowMs()) : EventTime.plus(run.startTs, nfa.windowMs());
+            timeoutTimestamps[timedOut.size()] = byGap ? EventTime.plus(run.previousTs(),
+                    nfa.state(run.state).gapWindowMs()) : EventTime.plus(run.startTs(), nfa.windowMs());
             timedOut.add(Materializer.current(state, nfa.variables(), run, work));
             work.used += state.release(run.node, run.version);
         }
@@ -345,14 +349,14 @@ public final class Matcher {
     private boolean pastGap(Run run, long timestamp) {
         long gap = nfa.state(run.state).gapWindowMs();
         return gap > 0 && kinds[run.state] != Nfa.Kind.START
-                && reached(timestamp, EventTime.plus(run.previousTs, gap));
+                && reached(timestamp, EventTime.plus(run.previousTs(), gap));
     }
 
     /** Whether the run's window (its first event + WITHIN) has passed; never for the start run. */
     private boolean pastWindow(Run run, long timestamp) {
         long window = nfa.windowMs();
         return window > 0 && kinds[run.state] != Nfa.Kind.START
-                && reached(timestamp, EventTime.plus(run.startTs, window));
+                && reached(timestamp, EventTime.plus(run.startTs(), window));
     }
 
     /**

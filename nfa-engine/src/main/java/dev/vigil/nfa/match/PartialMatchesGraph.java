@@ -124,8 +124,8 @@ public final class PartialMatchesGraph {
     private static void runs(boolean completed, RunQueue queue, Visitor visitor) throws IOException {
         for (int i = 0; i < queue.size(); i++) {
             Run run = queue.get(i);
-            visitor.run(completed, run.state, run.node == null ? -1 : run.node.mark - 1, run.version, run.startTs,
-                    run.previousTs, run.startEvent == null ? -1 : run.startEvent.mark - 1, run.serial);
+            visitor.run(completed, run.state, run.node == null ? -1 : run.node.mark - 1, run.version, run.startTs(),
+                    run.previousTs(), run.startEvent == null ? -1 : run.startEvent.mark - 1, run.serial);
         }
     }
 
@@ -299,8 +299,13 @@ public final class PartialMatchesGraph {
             check(startEvent >= -1 && startEvent < entryTotal,
                     "run starting at entry " + startEvent + " outside 0.." + entryTotal);
             check(version.length > 0, "empty version");
-            Run run = new Run(state, node < 0 ? null : nodes[node], version, startTs, previousTs,
-                    startEvent < 0 ? null : entries[startEvent], serial);
+            SharedBuffer.Entry first = startEvent < 0 ? null : entries[startEvent];
+            check(startTs == (first == null ? -1 : first.timestamp),
+                    "run starting at " + startTs + ", its first entry at " + (first == null ? -1 : first.timestamp));
+            SharedBuffer.Node last = node < 0 ? null : nodes[node];
+            long lastTs = last == null ? -1 : last.entry.timestamp;
+            check(previousTs == lastTs, "run's last event at " + previousTs + ", its node's at " + lastTs);
+            Run run = new Run(state, last, version, first, serial);
             RunQueue queue = completed ? this.state.completedToAdd() : this.state.runs;
             check(queue.size() < (completed ? completedTotal : runTotal), "more runs than announced");
             queue.append(run);

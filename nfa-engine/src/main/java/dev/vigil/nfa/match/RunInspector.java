@@ -29,7 +29,7 @@ import java.util.Map;
  */
 public final class RunInspector {
     private static final Comparator<Run> OLDEST_FIRST =
-            Comparator.comparingLong((Run run) -> run.startTs).thenComparingLong(run -> run.serial);
+            Comparator.comparingLong((Run run) -> run.startTs()).thenComparingLong(run -> run.serial);
 
     private final Nfa nfa;
 
@@ -77,9 +77,9 @@ public final class RunInspector {
                 events.computeIfAbsent(nfa.variables().get(path[n].variable), variable -> new ArrayList<>())
                         .add(path[n].entry.event);
             }
-            Long windowEndsAt = done || nfa.windowMs() <= 0 ? null : EventTime.plus(run.startTs, nfa.windowMs());
-            Long gapEndsAt = done || at.gapWindowMs() <= 0 ? null : EventTime.plus(run.previousTs, at.gapWindowMs());
-            shown.add(new KeyInspection.PartialMatch(run.state, at.name(), done, run.startTs, run.previousTs,
+            Long windowEndsAt = done || nfa.windowMs() <= 0 ? null : EventTime.plus(run.startTs(), nfa.windowMs());
+            Long gapEndsAt = done || at.gapWindowMs() <= 0 ? null : EventTime.plus(run.previousTs(), at.gapWindowMs());
+            shown.add(new KeyInspection.PartialMatch(run.state, at.name(), done, run.startTs(), run.previousTs(),
                     windowEndsAt, gapEndsAt, events, path.length));
         }
         return shown;
@@ -142,7 +142,7 @@ public final class RunInspector {
                     : MatchView.EMPTY;
             boolean isStart = isStart(run);
             explained.add(new EventExplanation.Run(run.state, nfa.state(run.state).name(), isStart,
-                    isStart ? null : run.startTs, transitions(run.state, event, match)));
+                    isStart ? null : run.startTs(), transitions(run.state, event, match)));
         }
         return explained;
     }

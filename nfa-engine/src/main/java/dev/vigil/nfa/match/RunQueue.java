@@ -137,8 +137,8 @@ final class RunQueue {
 
         private static int hash(Run run) {
             int h = run.state * 31 + Arrays.hashCode(run.version);
-            h = h * 31 + Long.hashCode(run.startTs);
-            h = h * 31 + Long.hashCode(run.previousTs);
+            h = h * 31 + Long.hashCode(run.startTs());
+            h = h * 31 + Long.hashCode(run.previousTs());
             return h ^ (h >>> 16);
         }
     }

@@ -40,6 +40,6 @@ final class StartRuns {
     }
 
     private Run create(int[] version) {
-        return new Run(startState, null, version, -1, -1, null, SERIAL);
+        return new Run(startState, null, version, null, SERIAL);
     }
 }

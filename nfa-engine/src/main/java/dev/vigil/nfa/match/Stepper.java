@@ -143,7 +143,7 @@ final class Stepper {
                     version = Dewey.addStage(Dewey.increase(run.version, takesToSkip + ignoreBranchesToVisit));
                     ignoreBranchesToVisit--;
                 }
-                add(edge.target(), run.node, version, run.startTs, run.previousTs, run.startEvent);
+                add(edge.target(), run.node, version, run.startEvent);
             } else {
                 int[] currentVersion = Dewey.increase(run.version, takeBranchesToVisit);
                 int[] nextVersion = Dewey.addStage(currentVersion);
@@ -153,12 +153,11 @@ final class Stepper {
                     work.used += run.node.edgeCount();   // put locks the run's node
                 }
                 SharedBuffer.Node node = key.put(source.variable(), taken, run.node, currentVersion);
-                long startTs = fromStart ? timestamp : run.startTs;
                 SharedBuffer.Entry startEvent = fromStart ? taken : run.startEvent;
-                add(edge.target(), node, nextVersion, startTs, timestamp, startEvent);
+                add(edge.target(), node, nextVersion, startEvent);
                 int finalState = finalAfterProceed(edge.target(), match);
                 if (finalState >= 0) {
-                    add(finalState, node, nextVersion, startTs, timestamp, startEvent);
+                    add(finalState, node, nextVersion, startEvent);
                 }
             }
         }
@@ -176,9 +175,8 @@ final class Stepper {
         }
     }
 
-    private void add(int state, SharedBuffer.Node node, int[] version, long startTs, long previousTs,
-            SharedBuffer.Entry startEvent) {
-        successors.add(new Run(state, node, version, startTs, previousTs, startEvent, key.nextSerial()));
+    private void add(int state, SharedBuffer.Node node, int[] version, SharedBuffer.Entry startEvent) {
+        successors.add(new Run(state, node, version, startEvent, key.nextSerial()));
         work.used += 1 + key.lock(node, version);
     }
 

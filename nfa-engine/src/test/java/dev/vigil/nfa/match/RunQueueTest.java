@@ -39,7 +39,7 @@ class RunQueueTest {
             int size = 1 + random.nextInt(60);
             for (int i = 0; i < size; i++) {
                 // few distinct versions: some runs equal others by value, and removing one removes all its equals
-                Run run = new Run(random.nextInt(3), null, new int[] {1, random.nextInt(4)}, 1_000, 1_000 + i % 3,
+                Run run = new Run(random.nextInt(3), null, new int[] {1, random.nextInt(4)},
                         starts.get(random.nextInt(starts.size())), i);
                 all.add(run);
                 queue.add(run);

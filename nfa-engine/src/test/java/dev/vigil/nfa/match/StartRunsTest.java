@@ -18,7 +18,7 @@ class StartRunsTest {
         assertArrayEquals(new int[] {1}, first.version);
         assertNull(first.node);
         assertNull(first.startEvent);
-        assertEquals(-1, first.startTs);
+        assertEquals(-1, first.startTs());
         assertEquals(StartRuns.SERIAL, first.serial);
     }
 
@@ -45,7 +45,7 @@ class StartRunsTest {
 
     @Test
     void aLongerRestoredVersionIsIncreasedInItsLastDigit() {
-        Run restored = new Run(3, null, new int[] {2, 5}, -1, -1, null, 7);
+        Run restored = new Run(3, null, new int[] {2, 5}, null, 7);
         assertArrayEquals(new int[] {2, 6}, runs.next(restored, 1).version);
     }
 }
