@@ -92,6 +92,35 @@ class LauncherTest {
         assertEquals("", read("failed.out"), "nothing ran");
     }
 
+    @Test
+    void aClassArchiveNewerThanTheJarIsUsedAndOneThatCannotBeMadeStopsNothing() throws Exception {
+        Path bin = setUp();
+        Files.writeString(root.resolve("go"), "");
+        Process built = launch(bin, "built");
+        assertTrue(built.waitFor(60, TimeUnit.SECONDS));
+        assertFalse(read("built.out").contains("SharedArchiveFile"), "no archive yet: " + read("built.out"));
+
+        // the stand-in JVM never says it listens, so the archive cannot be made: serve runs all the same
+        Process serve = launch(bin, "serve", "serve", "--port", "0");
+        assertTrue(serve.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, serve.exitValue(), read("serve.err"));
+        assertTrue(read("serve.err").contains("no class data sharing archive this time"), read("serve.err"));
+        assertTrue(read("serve.out").endsWith("-jar " + root.resolve("cli/target/vigil.jar") + " serve --port 0\n"),
+                read("serve.out"));
+
+        Path archive = root.resolve("cli/target/vigil.jsa");
+        Files.writeString(archive, "archive");
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(root.resolve("cli/target/vigil.jar")).toMillis() + 2_000));
+        Process shared = launch(bin, "shared");
+        assertTrue(shared.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(read("shared.out").contains("-XX:SharedArchiveFile=" + archive), read("shared.out"));
+
+        Process off = launch(bin, "off", "VIGIL_CDS=off");
+        assertTrue(off.waitFor(60, TimeUnit.SECONDS));
+        assertFalse(read("off.out").contains("SharedArchiveFile"), read("off.out"));
+    }
+
     /** The launcher copied into {@code root}, and a folder with the stand-ins for Maven and Java. */
     private Path setUp() throws IOException {
         Path script = root.resolve("vigil");
@@ -107,12 +136,30 @@ class LauncherTest {
     }
 
     private Process launch(Path bin, String name) throws IOException {
-        ProcessBuilder launcher = new ProcessBuilder("bash", root.resolve("vigil").toString(), "--version")
+        return launch(bin, name, "--version");
+    }
+
+    /** Runs the launcher with {@code args}; an argument {@code NAME=value} is set in its environment instead. */
+    private Process launch(Path bin, String name, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("vigil").toString()));
+        Map<String, String> environment = new java.util.HashMap<>();
+        for (String arg : args) {
+            if (arg.matches("[A-Z_]+=.*")) {
+                environment.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            } else {
+                command.add(arg);
+            }
+        }
+        if (command.size() == 2) {
+            command.add("--version");
+        }
+        ProcessBuilder launcher = new ProcessBuilder(command)
                 .directory(root.toFile())
                 .redirectOutput(root.resolve(name + ".out").toFile())
                 .redirectError(root.resolve(name + ".err").toFile());
         launcher.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         launcher.environment().put("LAUNCHER_TEST", root.toString());
+        launcher.environment().putAll(environment);
         return launcher.start();
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.nfa.Engine;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.EventDecoder;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ObjIntConsumer;
@@ -164,6 +165,68 @@ public sealed interface InputLine {
             each.accept(text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end), index++);
             start = end + 1;
         }
+    }
+
+    /**
+     * Calls {@code each} with every line of NDJSON {@code text} classified, and its index from 0, as
+     * {@link #eachLine} and {@link #parse(String, long, EventDecoder)} would, and returns true; when some line is
+     * not one JSON value alone (nor blank), calls nothing and returns false (the caller then reads line by line,
+     * which says what is wrong where). All lines are read by one parser ({@link JsonTree#parseSequence}): the
+     * usual message of well-formed events costs one parser instead of one per line.
+     */
+    static boolean parseLines(String text, long sequence, EventDecoder decoder, ObjIntConsumer<InputLine> each) {
+        JsonTree.Sequence read;
+        try {
+            read = JsonTree.parseSequence(text, JsonCodec.MAX_EVENT_DEPTH);
+        } catch (JsonProcessingException notEveryLine) {
+            return false;
+        }
+        List<Object> values = read.values();
+        int[] lineOf = new int[values.size()];   // the line each value starts on; one value per line
+        int line = 0;
+        int lineEnd = lineEnd(text, 0);
+        for (int v = 0; v < values.size(); v++) {
+            long start = read.starts()[v];
+            while (start > lineEnd) {   // past this line's '\n'
+                lineEnd = lineEnd(text, lineEnd + 1);
+                line++;
+            }
+            if (v > 0 && lineOf[v - 1] == line) {
+                return false;   // two values on one line
+            }
+            lineOf[v] = line;
+        }
+        // every line without a value must be blank: a value spanning lines leaves its last line without one
+        int v = 0;
+        int index = 0;
+        for (int start = 0; start <= text.length(); index++) {
+            int end = lineEnd(text, start);
+            if (v < values.size() && lineOf[v] == index) {
+                v++;
+            } else if (!text.substring(start, end).isBlank()) {
+                return false;
+            }
+            start = end + 1;
+        }
+        v = 0;
+        index = 0;
+        for (int start = 0; start <= text.length(); index++) {
+            int end = lineEnd(text, start);
+            if (v < values.size() && lineOf[v] == index) {
+                int cut = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
+                each.accept(classify(values.get(v++), sequence, sequence, decoder, text.substring(start, cut)), index);
+            } else {
+                each.accept(new Blank(), index);
+            }
+            start = end + 1;
+        }
+        return true;
+    }
+
+    /** Where the line starting at {@code start} ends: its '\n', or the end of the text. */
+    private static int lineEnd(String text, int start) {
+        int end = text.indexOf('\n', start);
+        return end < 0 ? text.length() : end;
     }
 
     /**

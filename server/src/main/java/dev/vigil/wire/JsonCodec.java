@@ -34,6 +34,11 @@ public final class JsonCodec {
         return JsonTree.parse(text);
     }
 
+    /** An event's fields as the server logged them: a JSON object, read as compactly as input ({@link #parseInput}). */
+    public static Object parseEvent(String text) throws JsonProcessingException {
+        return JsonTree.parseEvent(text);
+    }
+
     /** Input: an event, or an array of events, nested at most {@link #MAX_EVENT_DEPTH} levels each. */
     public static Object parseInput(String text) throws JsonProcessingException {
         return JsonTree.parseInput(text, MAX_EVENT_DEPTH);

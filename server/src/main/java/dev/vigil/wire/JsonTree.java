@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.base.ParserBase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,7 +28,10 @@ import java.util.regex.Pattern;
  *
  * <p>Why not {@code ObjectMapper.readValue(text, Object.class)}: it gives the same values but sets up a
  * deserialization context for every call, which cost more than the parsing itself for one small event; this
- * reader is the input hot path of the server and of {@code vigil run}.
+ * reader is the input hot path of the server and of {@code vigil run}. For the same reason input events
+ * ({@link #parseInput}: an object at the top, or an element of an array at the top) are read into the engine's
+ * compact {@code EventFields} ({@link FieldShapes}), equal to the {@code LinkedHashMap} they were before, unless a
+ * name repeats in them; objects nested in an event stay {@code LinkedHashMap}s.
  *
  * <p><b>Thread-safe:</b> stateless; the factory is shared.
  */
@@ -47,18 +51,61 @@ final class JsonTree {
      * is the first).
      */
     static Object parseInput(String text, int maxEventDepth) throws JsonProcessingException {
-        return parse(text, maxEventDepth);
+        return parse(text, maxEventDepth, FieldShapes.reader());
+    }
+
+    /**
+     * The JSON values of {@code text} one after the other, each read as an input event (compact, at most
+     * {@code maxEventDepth} levels; a value at the top is at level 1, also an array), with the character offset at
+     * which each starts in {@code starts} (grown as needed: the array to use is {@link Sequence#starts}). One parser
+     * for all of them: the NDJSON lines of one message cost one parser instead of one each. Throws as {@link #parse}
+     * at the first value that does not read; where values sit in lines is the caller's to check.
+     */
+    static Sequence parseSequence(String text, int maxEventDepth) throws JsonProcessingException {
+        FieldShapes.Reader events = FieldShapes.reader();
+        List<Object> values = new ArrayList<>();
+        long[] starts = new long[16];
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            ParserBase located = (ParserBase) parser;
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (values.size() == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, starts.length * 2);
+                }
+                starts[values.size()] = located.getTokenCharacterOffset();
+                values.add(value(parser, token, 1, maxEventDepth, events));
+            }
+            return new Sequence(values, starts);
+        } catch (JsonProcessingException bad) {
+            throw bad;
+        } catch (IOException cannotHappen) {
+            throw new UncheckedIOException("reading JSON from a String", cannotHappen);
+        }
+    }
+
+    /** What {@link #parseSequence} read: the values, and where each starts ({@code starts[i]}, a character offset). */
+    record Sequence(List<Object> values, long[] starts) {}
+
+    /** An event's fields that the server wrote itself (the ingest log), read compactly as input events are. */
+    static Object parseEvent(String text) throws JsonProcessingException {
+        return parse(text, Integer.MAX_VALUE, FieldShapes.reader());
     }
 
     private static Object parse(String text, int maxEventDepth) throws JsonProcessingException {
+        return parse(text, maxEventDepth, null);
+    }
+
+    /** {@code events}: where event objects (depth 1) are read compactly, or null for plain maps throughout. */
+    private static Object parse(String text, int maxEventDepth, FieldShapes.Reader events)
+            throws JsonProcessingException {
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new JsonParseException(parser, "No content: the text holds no JSON value");
             }
             // the elements of an array at the top are events, as a value at the top is
-            Object value = first == JsonToken.START_ARRAY ? array(parser, 0, maxEventDepth)
-                    : value(parser, first, 1, maxEventDepth);
+            Object value = first == JsonToken.START_ARRAY ? array(parser, 0, maxEventDepth, events)
+                    : value(parser, first, 1, maxEventDepth, events);
             JsonToken after = parser.nextToken();
             if (after != null) {
                 throw new JsonParseException(parser, "Trailing token (of type " + after + ") found after value");
@@ -71,12 +118,13 @@ final class JsonTree {
         }
     }
 
-    private static Object value(JsonParser parser, JsonToken token, int depth, int maxDepth) throws IOException {
+    private static Object value(JsonParser parser, JsonToken token, int depth, int maxDepth,
+            FieldShapes.Reader events) throws IOException {
         switch (token) {
             case START_OBJECT:
-                return object(parser, depth, maxDepth);
+                return events != null && depth == 1 ? event(parser, maxDepth, events) : object(parser, depth, maxDepth);
             case START_ARRAY:
-                return array(parser, depth, maxDepth);
+                return array(parser, depth, maxDepth, events);
             case VALUE_STRING:
                 return parser.getText();
             case VALUE_NUMBER_INT:
@@ -166,17 +214,30 @@ final class JsonTree {
         Map<String, Object> object = new LinkedHashMap<>();
         String name;
         while ((name = parser.nextFieldName()) != null) {
-            object.put(name, value(parser, parser.nextToken(), depth + 1, maxDepth));
+            object.put(name, value(parser, parser.nextToken(), depth + 1, maxDepth, null));
         }
         return object;
     }
 
-    private static List<Object> array(JsonParser parser, int depth, int maxDepth) throws IOException {
+    /** An event object (depth 1), compact; what it nests is read as plain maps and lists. */
+    private static Map<String, Object> event(JsonParser parser, int maxDepth, FieldShapes.Reader events)
+            throws IOException {
+        tooDeep(parser, 1, maxDepth);
+        events.start();
+        String name;
+        while ((name = parser.nextFieldName()) != null) {
+            events.add(name, value(parser, parser.nextToken(), 2, maxDepth, null));
+        }
+        return events.finish();
+    }
+
+    private static List<Object> array(JsonParser parser, int depth, int maxDepth, FieldShapes.Reader events)
+            throws IOException {
         tooDeep(parser, depth, maxDepth);
         List<Object> array = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            array.add(value(parser, token, depth + 1, maxDepth));
+            array.add(value(parser, token, depth + 1, maxDepth, depth == 0 ? events : null));
         }
         return array;
     }

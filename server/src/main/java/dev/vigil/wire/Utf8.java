@@ -11,6 +11,12 @@ package dev.vigil.wire;
  * <p><b>Thread-safe:</b> stateless; one pass over the bytes, allocating nothing unless they are malformed.
  */
 public final class Utf8 {
+    /** Reads eight bytes of an array as one long (either byte order does: only the high bits are tested). */
+    private static final java.lang.invoke.VarHandle EIGHT_BYTES =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** The high bit of each of eight bytes: all clear when the eight are ASCII. */
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private Utf8() {}
 
     /**
@@ -71,6 +77,10 @@ public final class Utf8 {
     public static int firstMalformedAt(byte[] bytes, int from, int to) {
         int i = from;
         while (i < to) {
+            if (i + Long.BYTES <= to && ((long) EIGHT_BYTES.get(bytes, i) & HIGH_BITS) == 0) {
+                i += Long.BYTES;   // eight ASCII bytes at once: events are mostly ASCII
+                continue;
+            }
             if (bytes[i] >= 0) {
                 i++;   // ASCII
                 continue;

@@ -34,6 +34,36 @@ class JsonTreeTest {
         assertEquals(DATABIND.readValue(json, Object.class), JsonTree.parse(json));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"stream\":\"payments\",\"ts\":1000,\"amount\":12.5,\"ok\":true,\"note\":null}",
+        "{\"nested\":{\"a\":[1,2,{\"b\":\"c\"}],\"e\":[]},\"empty\":{}}",
+        "[{\"stream\":\"s\",\"k\":1},{\"stream\":\"s\",\"k\":2},{\"k\":3,\"stream\":\"s\"},{}]",
+        "{}"})
+    void inputEventsAreCompactAndEqualToTheMapsOfDataBinding(String json) throws Exception {
+        Object parsed = JsonTree.parseInput(json, 100);
+        assertEquals(DATABIND.readValue(json, Object.class), parsed);
+        for (Object event : parsed instanceof List<?> events ? events : List.of(parsed)) {
+            assertTrue(event instanceof dev.vigil.nfa.EventFields, "an event is compact: " + event.getClass());
+            assertEquals(DATABIND.readValue(DATABIND.writeValueAsString(event), Object.class), event,
+                    "written as the same JSON");
+        }
+        if (parsed instanceof Map<?, ?> event && event.get("nested") instanceof Map<?, ?> nested) {
+            assertTrue(nested instanceof java.util.LinkedHashMap, "what an event nests is a plain map");
+        }
+    }
+
+    @Test
+    void eventsOfOneShapeShareTheirNamesAndARepeatedNameKeepsItsLastValue() throws Exception {
+        var first = (dev.vigil.nfa.EventFields) JsonTree.parseInput("{\"stream\":\"s\",\"v\":1}", 100);
+        var second = (dev.vigil.nfa.EventFields) JsonTree.parseInput("{\"stream\":\"s\",\"v\":2}", 100);
+        assertTrue(first.names() == second.names(), "one FieldNames for one shape");
+        assertEquals(2L, second.get("v"));
+        Object repeated = JsonTree.parseInput("{\"v\":1,\"w\":0,\"v\":2}", 100);
+        assertEquals(DATABIND.readValue("{\"v\":1,\"w\":0,\"v\":2}", Object.class), repeated);
+        assertEquals(List.of("v", "w"), List.copyOf(((Map<?, ?>) repeated).keySet()));
+    }
+
     @Test
     void numbersKeepTheirKinds() throws Exception {
         @SuppressWarnings("unchecked")

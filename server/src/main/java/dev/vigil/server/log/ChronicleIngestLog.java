@@ -667,7 +667,7 @@ public final class ChronicleIngestLog implements IngestLog, AutoCloseable {
                 String fields = Texts.read(bytes);
                 try {
                     return new InputLine.EventLine(new Event(stream, timestamp, sequence, identity,
-                            (Map<String, Object>) JsonCodec.parse(fields)));
+                            (Map<String, Object>) JsonCodec.parseEvent(fields)));
                 } catch (JsonProcessingException corrupt) {
                     // the message without Jackson's location, which is on a line of its own
                     throw new IllegalStateException("unreadable event fields: " + corrupt.getOriginalMessage(),

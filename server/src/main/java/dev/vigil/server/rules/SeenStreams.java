@@ -1,6 +1,8 @@
 package dev.vigil.server.rules;
 
 import dev.vigil.nfa.EventDecoder;
+import dev.vigil.nfa.EventFields;
+import dev.vigil.nfa.FieldNames;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -27,7 +29,9 @@ import java.util.function.Consumer;
  * from a name that was dropped.
  *
  * <p><b>Cost.</b> An event that brings nothing new costs one hash lookup for its stream and one per field, and
- * allocates nothing: the tree's nodes are themselves the callbacks that walk the event's maps.
+ * allocates nothing: the tree's nodes are themselves the callbacks that walk the event's maps. An event read into
+ * compact fields ({@link EventFields}) whose names are those of the stream's last such event walked whole costs a
+ * comparison, plus the walk of the objects it nests: its own names are known.
  *
  * <p><b>Thread-safe:</b> any number of decoding threads add, lock-free; readers see a recent state.
  */
@@ -63,7 +67,20 @@ public final class SeenStreams implements EventDecoder.Observer {
                 return;
             }
         }
+        if (event instanceof EventFields compact && compact.names() == fields.shape) {
+            FieldNames names = compact.names();
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.name(i);
+                if (compact.get(name) instanceof Map<?, ?> nested) {
+                    fields.root.accept(name, nested);
+                }
+            }
+            return;
+        }
         event.forEach(fields.root);
+        if (event instanceof EventFields compact && fields.complete) {   // every name of it was kept
+            fields.shape = compact.names();
+        }
     }
 
     private Fields add(String stream) {
@@ -131,6 +148,8 @@ public final class SeenStreams implements EventDecoder.Observer {
         private final AtomicInteger count = new AtomicInteger();
         private final Node root = new Node(this, 0);
         private volatile boolean complete = true;
+        /** The names of the last compact event walked whole, all of them kept; or null. */
+        private volatile FieldNames shape;
 
         /** Whether some event of the stream had the (dotted) field. */
         public boolean has(String dotted) {

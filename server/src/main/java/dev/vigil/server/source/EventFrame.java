@@ -152,9 +152,15 @@ public record EventFrame(List<InputLine> batch, List<ElementError> errors, int r
         return false;
     }
 
-    /** Splits and classifies NDJSON text, one element per line. */
+    /**
+     * Splits and classifies NDJSON text, one element per line: all lines with one parser when each is one JSON
+     * value or blank (the usual message), else line by line, which says what is wrong where.
+     */
     public static EventFrame lines(String text, EventDecoder decoder) {
         Elements elements = new Elements();
+        if (InputLine.parseLines(text, 0, decoder, elements::add)) {
+            return elements.frame();
+        }
         InputLine.eachLine(text, (line, index) -> elements.add(InputLine.parse(line, 0, decoder,
                 elements.refused < MAX_LISTED_ERRORS), index));
         return elements.frame();

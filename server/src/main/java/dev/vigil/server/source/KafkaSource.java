@@ -417,10 +417,12 @@ public final class KafkaSource implements ServerVerticle.Reading {
         if (json instanceof Map<?, ?> object && !object.containsKey("watermark")) {
             Object named = object.get("stream");
             if (named == null) {
-                // the parser's own fresh map (JsonTree): the stream goes last, and the text says the same
+                // the stream goes last, and the text says the same; the parser's map of an event is read-only
+                // (compact EventFields), so the fields are copied into one that takes the stream
                 @SuppressWarnings("unchecked")
-                Map<String, Object> fields = (Map<String, Object>) object;
+                Map<String, Object> fields = new java.util.LinkedHashMap<>((Map<String, Object>) object);
                 fields.put("stream", stream);
+                json = fields;
                 text = withField(text, streamField);
             } else if (!stream.equals(named)) {
                 return new InputLine.Malformed("field 'stream' is " + JsonCodec.value(named) + " but topic '"

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.dsl.RuleParser;
 import dev.vigil.dsl.ast.Rule;
+import dev.vigil.nfa.FieldNames;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,6 +101,12 @@ class SeenStreamsTest {
         SeenStreams seen = new SeenStreams();
         Map<String, Object> event = event("stream", "payments", "card_id", "c1", "amount", 950,
                 "device", event("os", "ios", "version", 17), "ts", 1000);
+        long allocated = allocatedByKnownEvents(seen, event);
+        assertTrue(allocated < 10_000, "100,000 known events allocated " + allocated + " bytes");
+    }
+
+    /** The bytes 100,000 decodings of {@code event} allocate, once it is known and the JIT compiled the walk. */
+    private static long allocatedByKnownEvents(SeenStreams seen, Map<String, Object> event) {
         seen.decoded("payments", event);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
@@ -110,8 +117,29 @@ class SeenStreamsTest {
         for (int i = 0; i < 100_000; i++) {
             seen.decoded("payments", event);
         }
-        long allocated = threads.getThreadAllocatedBytes(thread) - before;
-        assertTrue(allocated < 10_000, "100,000 known events allocated " + allocated + " bytes");
+        return threads.getThreadAllocatedBytes(thread) - before;
+    }
+
+    @Test
+    void compactEventsOfAKnownShapeStillTeachTheirNestedFields() {
+        SeenStreams seen = new SeenStreams();
+        FieldNames names = FieldNames.of("stream", "device", "ts");
+        seen.decoded("payments", names.fields("payments", "phone", 1L));
+        seen.decoded("payments", names.fields("payments", event("os", "ios"), 2L));   // same names, now nested
+        SeenStreams.Fields fields = seen.fields("payments");
+        assertTrue(fields.has("device.os"), "a known shape's nested object is walked");
+        seen.decoded("payments", FieldNames.of("stream", "amount").fields("payments", 5L));
+        assertTrue(fields.has("amount"), "another shape is walked whole");
+        assertEquals(Set.of("stream", "device.os", "ts", "amount"), Set.copyOf(fields.paths()));
+    }
+
+    @Test
+    void aCompactEventOfAKnownShapeAllocatesNothing() {
+        SeenStreams seen = new SeenStreams();
+        Map<String, Object> event = FieldNames.of("stream", "card_id", "amount", "device", "ts")
+                .fields("payments", "c1", 950L, event("os", "ios"), 1000L);
+        long allocated = allocatedByKnownEvents(seen, event);
+        assertTrue(allocated < 10_000, "100,000 known compact events allocated " + allocated + " bytes");
     }
 
     private static Rule rule(String text) {
