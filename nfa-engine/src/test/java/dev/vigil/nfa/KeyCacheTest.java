@@ -61,6 +61,33 @@ class KeyCacheTest {
         assertTrue(store.writes > 0, "k1's state was evicted when k2's came, and written back");
     }
 
+    /**
+     * More stored keys than the store's filter of stored keys first has room for: it grows by counting the stored
+     * keys again, and still finds every one.
+     */
+    @Test
+    void manyEvictedStatesAreAllFoundAgain() {
+        List<String> onHeap = manyKeys(config());
+        List<String> oneKeyCached = manyKeys(config().withKeyStore(CountingKeyStore::new).withCachedKeys(1));
+        assertEquals(2_000, onHeap.size());
+        assertEquals(onHeap, oneKeyCached);
+    }
+
+    private List<String> manyKeys(EngineConfig config) {
+        sequence = 0;
+        Alerts alerts = new Alerts();
+        try (Engine engine = new Engine(compile(), config, alerts)) {
+            for (int i = 0; i < 2_000; i++) {
+                offer(engine, "k" + i, "A", 1 + i);
+            }
+            for (int i = 0; i < 2_000; i++) {
+                offer(engine, "k" + i, "B", 3_000 + i);
+            }
+            engine.finish();
+        }
+        return alerts.seen;
+    }
+
     private static EngineConfig config() {
         return EngineConfig.defaults().withWatermarksFromInputOnly(true);
     }

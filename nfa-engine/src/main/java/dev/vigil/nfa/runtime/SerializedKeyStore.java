@@ -4,6 +4,7 @@ import dev.vigil.nfa.KeyStore;
 import dev.vigil.nfa.match.Matcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -74,6 +75,8 @@ final class SerializedKeyStore implements KeyStateStore {
     private final KeyBudget budget;
     private final KeyStateFormat codec;
     private final Cache cache;
+    /** Which keys the store may have a state of: a key it cannot have is not read. */
+    private StoredKeys storedKeys = new StoredKeys();
     /** The cached states of this rule. */
     private KeyTable states = new KeyTable();
     /** The clock's hand: the slot of {@link #states} it looks at next. */
@@ -122,11 +125,14 @@ final class SerializedKeyStore implements KeyStateStore {
             pin(state);
             return state;
         }
-        byte[] value;
-        try {
-            value = store.get(codec.key(prefix, key));
-        } catch (UncheckedIOException e) {
-            throw failure("read the state of key " + key, e);
+        byte[] stored = codec.key(prefix, key);
+        byte[] value = null;
+        if (storedKeys.mayHold(stored)) {
+            try {
+                value = store.get(stored);
+            } catch (UncheckedIOException e) {
+                throw failure("read the state of key " + key, e);
+            }
         }
         if (value == null) {
             KeyState absent = new KeyState(key, null, 0);
@@ -240,11 +246,13 @@ final class SerializedKeyStore implements KeyStateStore {
             leave(state);
         }
         if ((state.cache & STORED) != 0) {
+            byte[] key = codec.key(prefix, state.key);
             try {
-                store.delete(codec.key(prefix, state.key));
+                store.delete(key);
             } catch (UncheckedIOException e) {
                 throw failure("delete the state of key " + state.key, e);
             }
+            storedKeys.left(key);
         }
         // The state stays cached as the key's marker of absence (nothing reads a removed state's fields).
         state.cache = ABSENT | REFERENCED;
@@ -329,6 +337,9 @@ final class SerializedKeyStore implements KeyStateStore {
             }
         } catch (UncheckedIOException e) {
             throw failure("write the state of key " + state.key, e);
+        }
+        if ((state.cache & STORED) == 0) {
+            storedKeys.entered(key);
         }
         state.cache = (byte) ((state.cache & ~DIRTY) | STORED);
     }
@@ -549,6 +560,7 @@ final class SerializedKeyStore implements KeyStateStore {
 
     @Override
     public void clear() {
+        storedKeys = new StoredKeys();
         cache.keys -= states.size();
         states = new KeyTable();
         hand = 0;
@@ -564,6 +576,67 @@ final class SerializedKeyStore implements KeyStateStore {
             store.deleteRange(holdersPrefix, nextHoldersPrefix);
         } catch (UncheckedIOException e) {
             throw failure("delete the state of a removed rule", e);
+        }
+    }
+
+    /**
+     * The keys of this rule with a value in the store, as a counting filter over the hashes of their bytes (the
+     * store's keys): "no" is exact, "may" is a stored key or one sharing its slot. Most keys the engine asks for and
+     * has not cached were never stored (a key's first event; a state that came and went in the cache), and the
+     * filter answers them without a call into the store. Byte counters, which stick at 255 (a slot that full stays
+     * "may"); at least four slots per stored key, doubled by counting the store's keys again (a scan of the rule's
+     * range, amortized over the keys stored since). About a byte and a quarter to four bytes per stored key.
+     */
+    private final class StoredKeys {
+        private static final int MIN_SLOTS = 1 << 10;
+        private byte[] counts = new byte[MIN_SLOTS];
+        private int keys;
+
+        boolean mayHold(byte[] key) {
+            return counts[slot(key, counts.length)] != 0;
+        }
+
+        void entered(byte[] key) {
+            if (++keys > counts.length / 4) {
+                recount(counts.length * 2);   // the store has the key already: counted with the others
+            } else {
+                add(counts, key);
+            }
+        }
+
+        void left(byte[] key) {
+            keys--;
+            int slot = slot(key, counts.length);
+            if (counts[slot] != (byte) 0xFF) {
+                counts[slot]--;
+            }
+        }
+
+        private void recount(int slots) {
+            byte[] larger = new byte[slots];
+            int counted = 0;
+            try (KeyStore.Scan scan = store.scan(prefix, nextPrefix)) {
+                for (KeyStore.Entry entry = scan.next(); entry != null; entry = scan.next()) {
+                    add(larger, entry.key());
+                    counted++;
+                }
+            } catch (UncheckedIOException e) {
+                throw failure("count the stored keys", e);
+            }
+            counts = larger;
+            keys = counted;
+        }
+
+        private static void add(byte[] counts, byte[] key) {
+            int slot = slot(key, counts.length);
+            if (counts[slot] != (byte) 0xFF) {
+                counts[slot]++;
+            }
+        }
+
+        private static int slot(byte[] key, int slots) {
+            int h = Arrays.hashCode(key);
+            return (h ^ (h >>> 16)) & (slots - 1);
         }
     }
 
