@@ -4,6 +4,7 @@ import dev.vigil.nfa.KeyStore;
 import dev.vigil.nfa.match.Matcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,8 +32,9 @@ import java.util.Map;
  * rule's index prefix (its number with the top bit set, outside every rule's state range) the big-endian
  * {@link KeyState#heldSince} leads to the key's state. The entry is written with the state (a cached key that begins
  * and stops holding writes nothing) and deleted when the key stops holding; {@link #oldestHolder} writes back the
- * holders not yet indexed first. The oldest holder is the first entry from the last one found (every entry before it
- * is gone, so the seek skips their tombstones).
+ * holders not yet indexed first (those that joined since it last looked, so an eviction costs no walk of the
+ * cache). The oldest holder is the first entry from the last one found (every entry before it is gone, so the seek
+ * skips their tombstones).
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
@@ -84,6 +86,11 @@ final class SerializedKeyStore implements KeyStateStore {
     private int pinned;
     /** Cached holders with no entry in the store's index ({@link #INDEXED} unset). */
     private int unindexed;
+    /**
+     * The states that began to hold partial matches since {@link #oldestHolder} last looked, among them every holder
+     * not indexed (the others are dropped when they are most of the list, so it holds at most twice those).
+     */
+    private final ArrayList<KeyState> joined = new ArrayList<>();
     private int size;
     /** Partial matches of the keys not pinned. */
     private long held;
@@ -271,8 +278,17 @@ final class SerializedKeyStore implements KeyStateStore {
             state.heldSince = ++lastHeldSince;
         }
         unindexed++;
+        if (joined.size() > 2 * unindexed + 64) {
+            joined.removeIf(other -> !unindexedHolder(other));
+        }
+        joined.add(state);
         holders++;
         budget.holding++;
+    }
+
+    /** Whether {@code state} holds partial matches and is cached with no entry in the store's index. */
+    private static boolean unindexedHolder(KeyState state) {
+        return state.heldSince != 0 && (state.cache & (INDEXED | ABSENT)) == 0;
     }
 
     private void leave(KeyState state) {
@@ -373,9 +389,12 @@ final class SerializedKeyStore implements KeyStateStore {
             return null;
         }
         notPinned("eviction");
-        if (unindexed > 0) {
-            flush();   // every holder is in the index then
+        for (KeyState state : joined) {
+            if (unindexedHolder(state)) {
+                writeBack(state);   // every holder is in the index then
+            }
         }
+        joined.clear();
         KeyStore.Entry oldest;
         try {
             oldest = store.first(holderKey(oldestHeldSince), nextHoldersPrefix);
@@ -566,6 +585,7 @@ final class SerializedKeyStore implements KeyStateStore {
         hand = 0;
         pinned = 0;
         unindexed = 0;
+        joined.clear();
         size = 0;
         held = 0;
         budget.holding -= holders;
@@ -585,7 +605,7 @@ final class SerializedKeyStore implements KeyStateStore {
      * has not cached were never stored (a key's first event; a state that came and went in the cache), and the
      * filter answers them without a call into the store. Byte counters, which stick at 255 (a slot that full stays
      * "may"); at least four slots per stored key, doubled by counting the store's keys again (a scan of the rule's
-     * range, amortized over the keys stored since). About a byte and a quarter to four bytes per stored key.
+     * range, amortized over the keys stored since). Four to eight bytes per stored key, 1 KiB at least.
      */
     private final class StoredKeys {
         private static final int MIN_SLOTS = 1 << 10;
