@@ -477,11 +477,11 @@ public final class Engine implements AutoCloseable {
 
     private static KeyStorage storage(EngineConfig config) {
         if (config.keyStore() != null) {
-            return KeyStorage.serialized(config.keyStore().get(), KeyStateCodec::new);
+            return KeyStorage.serialized(config.keyStore().get(), KeyStateCodec::new, config.cachedKeys());
         }
         if (config.rocksDbState() != null) {
             return KeyStorage.serialized(KeyStores.open(KeyStoreProvider.ROCKSDB, config.rocksDbState()),
-                    KeyStateCodec::new);
+                    KeyStateCodec::new, config.cachedKeys());
         }
         return KeyStorage.heapOfOneEngine();
     }

@@ -26,10 +26,14 @@ import java.util.function.Supplier;
  *     that have held partial matches the longest are evicted (see {@link KeyBounds})
  * @param keyStore null, or what opens the host's {@link KeyStore} for each engine made with this config (the engine
  *     closes it); key state is then serialized into that store (see {@link KeyStore})
+ * @param cachedKeys with key state in RocksDB or a key store: how many keys' states the engine keeps decoded in
+ *     memory in front of the store (the keys touched last, written back when they leave the cache and before a
+ *     snapshot reads the store), over every rule; 0 writes every state back as soon as the engine is done with it.
+ *     Bounds the memory the states take whatever the number of keys; unused with heap state
  */
 public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, boolean watermarksFromInputOnly,
         int maxPartialMatchesPerKey, long maxWorkPerEvent, KeySlice slice, Path rocksDbState, KeyBounds keyBounds,
-        Supplier<KeyStore> keyStore) {
+        Supplier<KeyStore> keyStore, int cachedKeys) {
 
     public enum TimeMode {
         EVENT,
@@ -42,6 +46,11 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
      * (docs/semantics.md, "Work bound").
      */
     public static final long DEFAULT_MAX_WORK_PER_EVENT = 1_000_000;
+    /**
+     * Keys whose states an engine keeping key state in a store caches decoded: at the 600-1,000 bytes a key holding
+     * a partial match takes on the heap (docs/performance.md), 60-100 MB per engine.
+     */
+    public static final int DEFAULT_CACHED_KEYS = 100_000;
 
     /**
      * How many keys of one engine may hold partial matches: {@code maxKeysPerRule} per rule, {@code maxKeys} over
@@ -116,6 +125,9 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
         if (rocksDbState != null && keyStore != null) {
             throw new IllegalArgumentException("key state goes either to RocksDB or to a key store, not both");
         }
+        if (cachedKeys < 0) {
+            throw new IllegalArgumentException("cached keys " + cachedKeys + " < 0");
+        }
     }
 
     /**
@@ -125,37 +137,37 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
     public static EngineConfig defaults() {
         return new EngineConfig(TimeMode.EVENT, 0, false, DEFAULT_MAX_PARTIAL_MATCHES_PER_KEY,
                 DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, null, KeyBounds.forHeap(Runtime.getRuntime().maxMemory()),
-                null);
+                null, DEFAULT_CACHED_KEYS);
     }
 
     public EngineConfig withTimeMode(TimeMode mode) {
         return new EngineConfig(mode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, rocksDbState, keyBounds, keyStore);
+                maxWorkPerEvent, slice, rocksDbState, keyBounds, keyStore, cachedKeys);
     }
 
     public EngineConfig withDefaultWatermarkDelayMs(long delayMs) {
         return new EngineConfig(timeMode, delayMs, watermarksFromInputOnly, maxPartialMatchesPerKey, maxWorkPerEvent,
-                slice, rocksDbState, keyBounds, keyStore);
+                slice, rocksDbState, keyBounds, keyStore, cachedKeys);
     }
 
     public EngineConfig withWatermarksFromInputOnly(boolean inputOnly) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, inputOnly, maxPartialMatchesPerKey, maxWorkPerEvent,
-                slice, rocksDbState, keyBounds, keyStore);
+                slice, rocksDbState, keyBounds, keyStore, cachedKeys);
     }
 
     public EngineConfig withSlice(KeySlice owned) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, owned, rocksDbState, keyBounds, keyStore);
+                maxWorkPerEvent, owned, rocksDbState, keyBounds, keyStore, cachedKeys);
     }
 
     public EngineConfig withMaxPartialMatchesPerKey(int max) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, max, maxWorkPerEvent,
-                slice, rocksDbState, keyBounds, keyStore);
+                slice, rocksDbState, keyBounds, keyStore, cachedKeys);
     }
 
     public EngineConfig withMaxWorkPerEvent(long max) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                max, slice, rocksDbState, keyBounds, keyStore);
+                max, slice, rocksDbState, keyBounds, keyStore, cachedKeys);
     }
 
     /** Key state in a RocksDB database in {@code folder} (emptied when the engine starts); see the class doc. */
@@ -164,7 +176,7 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
             throw new IllegalArgumentException("RocksDB state folder is null");
         }
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, folder, keyBounds, null);
+                maxWorkPerEvent, slice, folder, keyBounds, null, cachedKeys);
     }
 
     /**
@@ -176,18 +188,24 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
             throw new IllegalArgumentException("key store opener is null");
         }
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, null, keyBounds, opener);
+                maxWorkPerEvent, slice, null, keyBounds, opener, cachedKeys);
     }
 
     /** Key state on the heap (the default). */
     public EngineConfig withHeapState() {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, null, keyBounds, null);
+                maxWorkPerEvent, slice, null, keyBounds, null, cachedKeys);
     }
 
     /** Bounds on the keys holding partial matches; see {@link KeyBounds}. */
     public EngineConfig withKeyBounds(KeyBounds bounds) {
         return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
-                maxWorkPerEvent, slice, rocksDbState, bounds, keyStore);
+                maxWorkPerEvent, slice, rocksDbState, bounds, keyStore, cachedKeys);
+    }
+
+    /** Keys whose states are cached in front of a key store; see {@code cachedKeys} in the class doc. */
+    public EngineConfig withCachedKeys(int keys) {
+        return new EngineConfig(timeMode, defaultWatermarkDelayMs, watermarksFromInputOnly, maxPartialMatchesPerKey,
+                maxWorkPerEvent, slice, rocksDbState, keyBounds, keyStore, keys);
     }
 }

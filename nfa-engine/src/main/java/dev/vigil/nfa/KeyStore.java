@@ -9,10 +9,12 @@ package dev.vigil.nfa;
  *
  * <p><b>What the engine does with it.</b> The engine serializes each key's state (its partial matches, the count
  * of its events waiting for the watermark, its next deadline) and stores it under the rule's number followed by
- * the key's bytes. It reads a key's state when an event or timer of the key comes and writes it back when the engine
- * call ends, as Flink's RocksDB state backend does: between two engine calls no key state is in memory, only
- * counts. It also keeps an index of the keys holding partial matches, oldest first, which {@link #first} reads to
- * evict the oldest, and writes snapshots ({@link Engine#startSnapshot}) from {@link #scan}s. Waiting events,
+ * the key's bytes. It reads a key's state when an event or timer of the key comes and the state is not among the
+ * states it keeps decoded in memory ({@link EngineConfig#cachedKeys}, the keys touched last), and writes a state
+ * back when it leaves that cache changed, or before it reads the store as a whole: a key whose state comes and goes
+ * while cached is never written. It also keeps an index of the keys holding partial matches, oldest first, which
+ * {@link #first} reads to evict the oldest, and writes snapshots ({@link Engine#startSnapshot}) from
+ * {@link #scan}s. Waiting events,
  * timers, stream clocks and counters stay on the engine's heap; snapshots are the same bytes whatever the store.
  *
  * <p><b>What an implementation must do.</b> Be an ordered map of byte strings, ordered by unsigned lexicographic

@@ -30,6 +30,6 @@ class KeyStoresTest {
         assertThrows(IllegalStateException.class, () -> opened[0].get(new byte[] {1}), "closed with the engine");
         assertThrows(IllegalArgumentException.class,
                 () -> new EngineConfig(EngineConfig.TimeMode.EVENT, 0, false, 1, 1, KeySlice.ALL, Path.of("x"),
-                        EngineConfig.KeyBounds.unbounded(), MemoryKeyStore::new));
+                        EngineConfig.KeyBounds.unbounded(), MemoryKeyStore::new, 0));
     }
 }

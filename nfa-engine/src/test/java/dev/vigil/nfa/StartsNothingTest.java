@@ -36,7 +36,7 @@ class StartsNothingTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"heap", "stored"})
     void anEventStartingNothingMakesNoKeyStateWhileTheWatermarkIsBehind(String backend) {
-        CountingStore store = new CountingStore();
+        CountingKeyStore store = new CountingKeyStore();
         List<String> alerts = new ArrayList<>();
         try (Engine engine = new Engine(compile(), config(backend, () -> store), recorder(alerts))) {
             engine.advanceWatermark(500);
@@ -57,7 +57,7 @@ class StartsNothingTest {
     @ValueSource(strings = {"heap", "stored"})
     void aWaitingEventContinuesWhatAnEarlierEventArrivingAfterItStarts(String backend) {
         List<String> alerts = new ArrayList<>();
-        try (Engine engine = new Engine(compile(), config(backend, CountingStore::new), recorder(alerts))) {
+        try (Engine engine = new Engine(compile(), config(backend, CountingKeyStore::new), recorder(alerts))) {
             engine.advanceWatermark(500);
             engine.offer(event("k1", "B", 1_000));   // starts nothing, waits in no key state
             assertEquals(0, rule(engine).keys());
@@ -74,7 +74,7 @@ class StartsNothingTest {
     void aSnapshotWhileSuchAnEventWaitsRestoresToTheSameAlerts(String backend) throws IOException {
         List<String> continued = new ArrayList<>();
         List<String> restored = new ArrayList<>();
-        EngineConfig config = config(backend, CountingStore::new);
+        EngineConfig config = config(backend, CountingKeyStore::new);
         byte[] snapshot;
         byte[] again;
         try (Engine engine = new Engine(compile(), config, recorder(continued))) {
@@ -146,49 +146,5 @@ class StartsNothingTest {
                 throw new AssertionError("no event here is late: " + late.reason());
             }
         };
-    }
-
-    /** A key store counting what is written to it. */
-    private static final class CountingStore implements KeyStore {
-        private final MemoryKeyStore entries = new MemoryKeyStore();
-        int writes;
-
-        @Override
-        public byte[] get(byte[] key) {
-            return entries.get(key);
-        }
-
-        @Override
-        public void put(byte[] key, byte[] value) {
-            writes++;
-            entries.put(key, value);
-        }
-
-        @Override
-        public void delete(byte[] key) {
-            writes++;
-            entries.delete(key);
-        }
-
-        @Override
-        public void deleteRange(byte[] from, byte[] to) {
-            writes++;
-            entries.deleteRange(from, to);
-        }
-
-        @Override
-        public Entry first(byte[] from, byte[] to) {
-            return entries.first(from, to);
-        }
-
-        @Override
-        public Scan scan(byte[] from, byte[] to) {
-            return entries.scan(from, to);
-        }
-
-        @Override
-        public void close() {
-            entries.close();
-        }
     }
 }

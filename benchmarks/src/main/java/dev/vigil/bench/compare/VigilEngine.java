@@ -10,14 +10,20 @@ import dev.vigil.nfa.Event;
 import dev.vigil.nfa.FieldNames;
 import dev.vigil.nfa.LateEvent;
 import dev.vigil.nfa.RuleCompiler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Vigil's engine through its public library API: rules compiled from text, one {@link Engine}, one thread. Every
  * rule says {@code AFTER MATCH SKIP NO SKIP}, Flink CEP's default (Vigil's own default is {@code PAST LAST EVENT},
- * as in SQL), so that all three engines report every match.
+ * as in SQL), so that all three engines report every match. With {@code rocksDb}, each run's engine keeps its key
+ * state in a fresh RocksDB database in a temporary folder ({@link EngineConfig#withRocksDbState}), deleted after.
  */
 final class VigilEngine implements ComparedEngine {
     /** The generated events' fields, named once for all of them (the public API's compact event form). */
@@ -26,10 +32,15 @@ final class VigilEngine implements ComparedEngine {
     private List<CompiledRule> rules;
     private final Map<String, Integer> ruleIndex = new HashMap<>();
     private Event[] events;
+    private final boolean rocksDb;
+
+    VigilEngine(boolean rocksDb) {
+        this.rocksDb = rocksDb;
+    }
 
     @Override
     public String name() {
-        return "vigil";
+        return rocksDb ? Engines.VIGIL_ROCKSDB : "vigil";
     }
 
     static String ruleText(Workload workload) {
@@ -107,9 +118,11 @@ final class VigilEngine implements ComparedEngine {
     }
 
     @Override
-    public Run run() {
+    public Run run() throws IOException {
+        Path folder = rocksDb ? Files.createTempDirectory("vigil-rocksdb") : null;
         MatchTally tally = new MatchTally();
-        Engine engine = new Engine(rules, EngineConfig.defaults(), new Tallying(tally, ruleIndex));
+        EngineConfig config = rocksDb ? EngineConfig.defaults().withRocksDbState(folder) : EngineConfig.defaults();
+        Engine engine = new Engine(rules, config, new Tallying(tally, ruleIndex));
         Stopwatch stopwatch = new Stopwatch(events.length);
         stopwatch.start();
         for (int i = 0; i < events.length; i++) {
@@ -119,6 +132,13 @@ final class VigilEngine implements ComparedEngine {
         engine.finish();
         Run run = stopwatch.stop(tally);
         engine.close();
+        if (folder != null) {
+            try (Stream<Path> paths = Files.walk(folder)) {
+                for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(path);
+                }
+            }
+        }
         return run;
     }
 

@@ -49,6 +49,8 @@ final class KeyState {
     /** {@link KeyTable}'s: the key's spread hash, and the next state in the key's chain of the table. */
     int hash;
     KeyState next;
+    /** {@link SerializedKeyStore}'s: what its cache knows of the state (its {@code CACHE_...} bits). */
+    byte cache;
 
     KeyState(Object key, PartialMatches partialMatches, long incarnation) {
         this.key = key;

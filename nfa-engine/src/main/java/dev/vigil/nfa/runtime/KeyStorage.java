@@ -13,18 +13,22 @@ import java.util.function.Function;
  * <p><b>Not thread-safe:</b> owned by one engine.
  */
 public final class KeyStorage implements AutoCloseable {
-    private static final KeyStorage HEAP = new KeyStorage(null, null, null);
+    private static final KeyStorage HEAP = new KeyStorage(null, null, null, null);
 
     private final KeyStore store;
     private final Function<Nfa, KeyStateFormat> formats;
     /** The keys some rule of the engine may hold ({@link RuleDispatch}); heap storage of one engine only. */
     private final KeyPresence presence;
+    /** The decoded states cached in front of the store, over every rule; null with heap storage. */
+    private final SerializedKeyStore.Cache cache;
     private int nextRule;
 
-    private KeyStorage(KeyStore store, Function<Nfa, KeyStateFormat> formats, KeyPresence presence) {
+    private KeyStorage(KeyStore store, Function<Nfa, KeyStateFormat> formats, KeyPresence presence,
+            SerializedKeyStore.Cache cache) {
         this.store = store;
         this.formats = formats;
         this.presence = presence;
+        this.cache = cache;
     }
 
     public static KeyStorage heap() {
@@ -36,7 +40,7 @@ public final class KeyStorage implements AutoCloseable {
      * {@link RuleDispatch} visits only the rules an event can start at a key holding nothing).
      */
     public static KeyStorage heapOfOneEngine() {
-        return new KeyStorage(null, null, new KeyPresence());
+        return new KeyStorage(null, null, new KeyPresence(), null);
     }
 
     /** What {@link RuleDispatch} asks whether a key may hold a state in some rule; null when not kept. */
@@ -44,9 +48,17 @@ public final class KeyStorage implements AutoCloseable {
         return presence;
     }
 
-    /** Key states serialized into {@code store}, each rule's with the format {@code formats} gives for its NFA. */
+    /**
+     * Key states serialized into {@code store}, each rule's with the format {@code formats} gives for its NFA, and
+     * the states of up to {@code cachedKeys} keys over every rule cached decoded in front of it.
+     */
+    public static KeyStorage serialized(KeyStore store, Function<Nfa, KeyStateFormat> formats, int cachedKeys) {
+        return new KeyStorage(store, formats, null, new SerializedKeyStore.Cache(cachedKeys));
+    }
+
+    /** Key states serialized into {@code store} with no cache: each written back as soon as the engine is done. */
     public static KeyStorage serialized(KeyStore store, Function<Nfa, KeyStateFormat> formats) {
-        return new KeyStorage(store, formats, null);
+        return serialized(store, formats, 0);
     }
 
     /** A store for one rule runtime; a serialized one under a rule number no other store of this storage has. */
@@ -54,7 +66,7 @@ public final class KeyStorage implements AutoCloseable {
         if (store == null) {
             return new HeapKeyStore(matcher, budget, presence);
         }
-        return new SerializedKeyStore(store, nextRule++, matcher, formats.apply(nfa), budget);
+        return new SerializedKeyStore(store, nextRule++, matcher, formats.apply(nfa), budget, cache);
     }
 
     /** Closes the key store, if any; its content is garbage then. */

@@ -119,6 +119,11 @@ final class KeyTable {
         return slots.length;
     }
 
+    /** The first state of slot {@code slot} (below {@link #capacity}), or null; its chain follows {@code next}. */
+    KeyState first(int slot) {
+        return slots[slot];
+    }
+
     /** Every state, slot by slot, each chain in order. */
     KeyState[] toArray() {
         KeyState[] states = new KeyState[size];

@@ -4,29 +4,70 @@ import dev.vigil.nfa.KeyStore;
 import dev.vigil.nfa.match.Matcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A {@link KeyStateStore} in a host's {@link KeyStore} (RocksDB, for more key state than fits in memory): each key's
- * state is serialized ({@link KeyStateFormat}) under the rule's four-byte number followed by the key's bytes. As in
- * Flink's RocksDB backend, a state is read when the key is touched and written back when it settles; between two
- * engine calls no state is in memory, only the counts. No cache: a key touched twice in one engine call stays live
- * in between (the {@code live} map), which covers the events of one watermark's release. One {@code KeyStore} holds
- * every rule of an engine, each under its own number ({@link KeyStorage}).
+ * state is serialized ({@link KeyStateFormat}) under the rule's four-byte number followed by the key's bytes. One
+ * {@code KeyStore} holds every rule of an engine, each under its own number ({@link KeyStorage}).
  *
- * <p>The partial-match count is kept as a running sum (counted at write-back, subtracted at load), so the server's
- * frequent counter reads cost nothing.
+ * <p><b>The cache.</b> In front of the store, the states of the keys touched last stay decoded in a {@link KeyTable}
+ * (a write-back cache, bounded in keys over every rule of the engine: {@link Cache}). A state is read from the store
+ * on a miss, and written back only when it leaves the cache changed, or before something reads the store as a whole
+ * (a snapshot's or a census's scan, the search for the oldest holder). A key whose state comes and goes while cached
+ * (most keys of most rules: a partial match begun and finished or timed out within the cache's reach) costs the
+ * store nothing: never written, so never deleted; a key whose stored state empties is deleted once. Which state
+ * leaves is chosen by a clock (second chance) over the table's slots: a state touched since the hand last passed
+ * is spared once. A state the runtime holds (got, not yet put, released or removed: {@link #PINNED}) never leaves,
+ * so within one engine call the same key always gives the same object. With a bound of 0 every state is written
+ * back as soon as the runtime is done with it (the store alone, as in Flink's RocksDB backend).
+ *
+ * <p>The partial-match count is kept as a running sum over the states not pinned (counted when unpinned, subtracted
+ * when pinned), so the server's frequent counter reads cost nothing.
  *
  * <p>The keys holding partial matches are indexed in the store too, in the order they began to hold them: under the
  * rule's index prefix (its number with the top bit set, outside every rule's state range) the big-endian
- * {@link KeyState#heldSince} leads to the key's state. A key joining or leaving costs one write more; the oldest
- * holder is the first entry from the last one found (every entry before it is gone, so the seek skips their
- * tombstones).
+ * {@link KeyState#heldSince} leads to the key's state. The entry is written with the state (a cached key that begins
+ * and stops holding writes nothing) and deleted when the key stops holding; {@link #oldestHolder} writes back the
+ * holders not yet indexed first (those that joined since it last looked, so an eviction costs no walk of the
+ * cache). The oldest holder is the first entry from the last one found (every entry before it is gone, so the seek
+ * skips their tombstones).
  *
  * <p><b>Not thread-safe:</b> owned by one rule runtime.
  */
 final class SerializedKeyStore implements KeyStateStore {
+    /** Got and not yet put, released or removed: the runtime holds the state, which must stay cached. */
+    private static final byte PINNED = 1;
+    /** Changed since the store last had it. */
+    private static final byte DIRTY = 2;
+    /** The store has a value for the key (perhaps an older one). */
+    private static final byte STORED = 4;
+    /** The store's index of holders has an entry for the key under its {@link KeyState#heldSince}. */
+    private static final byte INDEXED = 8;
+    /** Touched since the clock's hand last passed it. */
+    private static final byte REFERENCED = 16;
+    /**
+     * Not a state: a marker that the key has none, neither cached nor stored (its state was removed, or the store
+     * had none when asked), so asking again reads nothing. Markers are cached and evicted as states are.
+     */
+    private static final byte ABSENT = 32;
+
+    /** The bound on cached states over every store of one engine, and their number. */
+    static final class Cache {
+        final int maxKeys;
+        int keys;
+
+        Cache(int maxKeys) {
+            if (maxKeys < 0) {
+                throw new IllegalArgumentException("cached keys " + maxKeys + " < 0");
+            }
+            this.maxKeys = maxKeys;
+        }
+    }
+
     private final KeyStore store;
     private final byte[] prefix;
     private final byte[] nextPrefix;
@@ -35,9 +76,23 @@ final class SerializedKeyStore implements KeyStateStore {
     private final Matcher matcher;
     private final KeyBudget budget;
     private final KeyStateFormat codec;
-    private final HashMap<Object, KeyState> live = new HashMap<>();
+    private final Cache cache;
+    /** Which keys the store may have a state of: a key it cannot have is not read. */
+    private StoredKeys storedKeys = new StoredKeys();
+    /** The cached states of this rule. */
+    private KeyTable states = new KeyTable();
+    /** The clock's hand: the slot of {@link #states} it looks at next. */
+    private int hand;
+    private int pinned;
+    /** Cached holders with no entry in the store's index ({@link #INDEXED} unset). */
+    private int unindexed;
+    /**
+     * The states that began to hold partial matches since {@link #oldestHolder} last looked, among them every holder
+     * not indexed (the others are dropped when they are most of the list, so it holds at most twice those).
+     */
+    private final ArrayList<KeyState> joined = new ArrayList<>();
     private int size;
-    /** Partial matches of the keys not live. */
+    /** Partial matches of the keys not pinned. */
     private long held;
     private int holders;
     /** The last {@link KeyState#heldSince} given, and the one the oldest holder had when last looked up. */
@@ -46,7 +101,8 @@ final class SerializedKeyStore implements KeyStateStore {
     /** From {@link #presize} to {@link #finishRestore}: holders keep the {@link KeyState#heldSince} restored. */
     private boolean restoring;
 
-    SerializedKeyStore(KeyStore store, int rule, Matcher matcher, KeyStateFormat codec, KeyBudget budget) {
+    SerializedKeyStore(KeyStore store, int rule, Matcher matcher, KeyStateFormat codec, KeyBudget budget,
+            Cache cache) {
         this.store = store;
         this.prefix = prefix(rule);
         this.nextPrefix = prefix(rule + 1);
@@ -55,6 +111,7 @@ final class SerializedKeyStore implements KeyStateStore {
         this.matcher = matcher;
         this.budget = budget;
         this.codec = codec;
+        this.cache = cache;
     }
 
     private static byte[] prefix(int rule) {
@@ -66,29 +123,55 @@ final class SerializedKeyStore implements KeyStateStore {
         if (key == null) {
             return null;
         }
-        KeyState state = live.get(key);
+        KeyState state = states.get(key);
         if (state != null) {
+            state.cache |= REFERENCED;
+            if ((state.cache & ABSENT) != 0) {
+                return null;
+            }
+            pin(state);
             return state;
         }
-        byte[] value;
-        try {
-            value = store.get(codec.key(prefix, key));
-        } catch (UncheckedIOException e) {
-            throw failure("read the state of key " + key, e);
+        byte[] stored = codec.key(prefix, key);
+        byte[] value = null;
+        if (storedKeys.mayHold(stored)) {
+            try {
+                value = store.get(stored);
+            } catch (UncheckedIOException e) {
+                throw failure("read the state of key " + key, e);
+            }
         }
-        return value == null ? null : load(value);
-    }
-
-    /** Makes the stored {@code value} of a key not live a live state. */
-    private KeyState load(byte[] value) {
-        KeyState state = toState(codec.decode(value));
+        if (value == null) {
+            KeyState absent = new KeyState(key, null, 0);
+            absent.cache = ABSENT | REFERENCED;
+            cache(absent);
+            if (cache.keys > cache.maxKeys) {
+                shrink();
+            }
+            return null;
+        }
+        state = toState(codec.decode(value));
         state.counted = matcher.partialMatchCount(state.partialMatches);
-        held -= state.counted;
-        live.put(state.key, state);
+        state.cache = (byte) (STORED | REFERENCED | (state.heldSince != 0 ? INDEXED : 0));
+        cache(state);
+        pin(state);
         return state;
     }
 
-    /** The key: states do not stay in memory between two engine calls. */
+    private void cache(KeyState state) {
+        states.add(state);
+        cache.keys++;
+    }
+
+    private void pin(KeyState state) {
+        if ((state.cache & PINNED) == 0) {
+            state.cache |= PINNED;
+            pinned++;
+            held -= state.counted;
+        }
+    }
+
+    /** The key: a state may leave memory between two visits. */
     @Override
     public Object handle(KeyState state) {
         return state.key;
@@ -117,69 +200,173 @@ final class SerializedKeyStore implements KeyStateStore {
 
     @Override
     public void add(KeyState state) {
-        if (live.putIfAbsent(state.key, state) != null) {
-            throw new IllegalArgumentException("key " + state.key + " twice");
+        KeyState cached = states.get(state.key);
+        if (cached != null) {
+            if ((cached.cache & ABSENT) == 0) {
+                throw new IllegalArgumentException("key " + state.key + " twice");
+            }
+            states.remove(cached);
+            cache.keys--;
         }
+        state.cache = DIRTY | REFERENCED;
+        states.add(state);
+        cache.keys++;
+        pin(state);
         size++;
     }
 
     @Override
     public void put(KeyState state) {
         int now = matcher.partialMatchCount(state.partialMatches);
-        byte[] key = codec.key(prefix, state.key);
-        try {
-            if (state.counted == 0 && now > 0) {
-                join(state, key);
-            } else if (state.counted > 0 && now == 0) {
-                leave(state);
-            }
-            byte[] value = codec.encode(state.key, state.waitingEvents, state.scheduledDeadline, state.advancedTo,
-                    state.round, state.heldSince, state.incarnation, state.partialMatches);
-            store.put(key, value);
-        } catch (UncheckedIOException e) {
-            throw failure("write the state of key " + state.key, e);
+        if (state.counted == 0 && now > 0) {
+            join(state);
+        } else if (state.counted > 0 && now == 0) {
+            leave(state);
         }
         state.counted = now;
+        state.cache |= DIRTY;
         release(state);
     }
 
     @Override
     public void release(KeyState state) {
-        held += state.counted;
-        live.remove(state.key);
+        if ((state.cache & PINNED) != 0) {
+            state.cache &= ~PINNED;
+            pinned--;
+            held += state.counted;
+        }
+        if (cache.keys > cache.maxKeys) {
+            shrink();
+        }
     }
 
     @Override
     public void remove(KeyState state) {
-        live.remove(state.key);
+        if ((state.cache & PINNED) != 0) {
+            state.cache &= ~PINNED;
+            pinned--;
+        } else {
+            held -= state.counted;
+        }
         size--;
-        try {
-            if (state.counted > 0) {
-                leave(state);
+        if (state.counted > 0) {
+            leave(state);
+        }
+        if ((state.cache & STORED) != 0) {
+            byte[] key = codec.key(prefix, state.key);
+            try {
+                store.delete(key);
+            } catch (UncheckedIOException e) {
+                throw failure("delete the state of key " + state.key, e);
             }
-            store.delete(codec.key(prefix, state.key));
-        } catch (UncheckedIOException e) {
-            throw failure("delete the state of key " + state.key, e);
+            storedKeys.left(key);
+        }
+        // The state stays cached as the key's marker of absence (nothing reads a removed state's fields).
+        state.cache = ABSENT | REFERENCED;
+        state.counted = 0;
+        state.partialMatches = null;
+        if (cache.keys > cache.maxKeys) {
+            shrink();
         }
     }
 
-    /** The key begins to hold partial matches: indexed under its {@link KeyState#heldSince}, new or restored. */
-    private void join(KeyState state, byte[] key) {
+    /** The key begins to hold partial matches: numbered by its {@link KeyState#heldSince}, new or restored. */
+    private void join(KeyState state) {
         if (restoring && state.heldSince != 0) {
             lastHeldSince = Math.max(lastHeldSince, state.heldSince);
         } else {
             state.heldSince = ++lastHeldSince;
         }
-        store.put(holderKey(state.heldSince), key);
+        unindexed++;
+        if (joined.size() > 2 * unindexed + 64) {
+            joined.removeIf(other -> !unindexedHolder(other));
+        }
+        joined.add(state);
         holders++;
         budget.holding++;
     }
 
+    /** Whether {@code state} holds partial matches and is cached with no entry in the store's index. */
+    private static boolean unindexedHolder(KeyState state) {
+        return state.heldSince != 0 && (state.cache & (INDEXED | ABSENT)) == 0;
+    }
+
     private void leave(KeyState state) {
-        store.delete(holderKey(state.heldSince));
+        if ((state.cache & INDEXED) != 0) {
+            try {
+                store.delete(holderKey(state.heldSince));
+            } catch (UncheckedIOException e) {
+                throw failure("delete the state of key " + state.key, e);
+            }
+            state.cache &= ~INDEXED;
+        } else {
+            unindexed--;
+        }
         state.heldSince = 0;
         holders--;
         budget.holding--;
+    }
+
+    /**
+     * Evicts states of this rule not pinned until the engine's cached states are within bound (or none is left to
+     * evict), clock order: a state touched since the hand last passed it loses that mark and stays this time.
+     */
+    private void shrink() {
+        int evictable = states.size() - pinned;   // markers of absence too
+        while (cache.keys > cache.maxKeys && evictable > 0) {
+            if (hand >= states.capacity()) {
+                hand = 0;
+            }
+            for (KeyState state = states.first(hand); state != null && cache.keys > cache.maxKeys; ) {
+                KeyState next = state.next;
+                if ((state.cache & PINNED) == 0) {
+                    if ((state.cache & REFERENCED) != 0) {
+                        state.cache &= ~REFERENCED;
+                    } else {
+                        writeBack(state);
+                        states.remove(state);
+                        cache.keys--;
+                        evictable--;
+                    }
+                }
+                state = next;
+            }
+            if (cache.keys > cache.maxKeys) {
+                hand++;
+            }
+        }
+    }
+
+    /** Writes a changed state not pinned to the store, and its entry in the holders' index if it has none. */
+    private void writeBack(KeyState state) {
+        if ((state.cache & DIRTY) == 0) {
+            return;
+        }
+        byte[] key = codec.key(prefix, state.key);
+        try {
+            store.put(key, codec.encode(state.key, state.waitingEvents, state.scheduledDeadline, state.advancedTo,
+                    state.round, state.heldSince, state.incarnation, state.partialMatches));
+            if (state.heldSince != 0 && (state.cache & INDEXED) == 0) {
+                store.put(holderKey(state.heldSince), key);
+                state.cache |= INDEXED;
+                unindexed--;
+            }
+        } catch (UncheckedIOException e) {
+            throw failure("write the state of key " + state.key, e);
+        }
+        if ((state.cache & STORED) == 0) {
+            storedKeys.entered(key);
+        }
+        state.cache = (byte) ((state.cache & ~DIRTY) | STORED);
+    }
+
+    /** Writes every changed cached state back, keeping it cached: the store then has every state. */
+    private void flush() {
+        for (int slot = 0; slot < states.capacity(); slot++) {
+            for (KeyState state = states.first(slot); state != null; state = state.next) {
+                writeBack(state);
+            }
+        }
     }
 
     private byte[] holderKey(long heldSince) {
@@ -201,9 +388,13 @@ final class SerializedKeyStore implements KeyStateStore {
         if (holders == 0) {
             return null;
         }
-        if (!live.isEmpty()) {
-            throw new IllegalStateException("eviction during an engine call: " + live.size() + " key states live");
+        notPinned("eviction");
+        for (KeyState state : joined) {
+            if (unindexedHolder(state)) {
+                writeBack(state);   // every holder is in the index then
+            }
         }
+        joined.clear();
         KeyStore.Entry oldest;
         try {
             oldest = store.first(holderKey(oldestHeldSince), nextHoldersPrefix);
@@ -227,7 +418,17 @@ final class SerializedKeyStore implements KeyStateStore {
         if (value == null) {
             throw new IllegalStateException("the index of keys holding partial matches names a key with no state");
         }
-        return load(value);
+        KeyState state = get(codec.decode(value).key());   // the cached state when cached: it may be newer
+        if (state == null || state.heldSince != oldestHeldSince) {
+            throw new IllegalStateException("the index of keys holding partial matches is behind the states");
+        }
+        return state;
+    }
+
+    private void notPinned(String doing) {
+        if (pinned != 0) {
+            throw new IllegalStateException(doing + " during an engine call: " + pinned + " key states live");
+        }
     }
 
     @Override
@@ -238,37 +439,42 @@ final class SerializedKeyStore implements KeyStateStore {
     @Override
     public long partialMatchCount() {
         long count = held;
-        for (KeyState state : live.values()) {
-            count += matcher.partialMatchCount(state.partialMatches);
+        if (pinned > 0) {
+            for (KeyState state : states.toArray()) {
+                if ((state.cache & PINNED) != 0) {
+                    count += matcher.partialMatchCount(state.partialMatches);
+                }
+            }
         }
         return count;
     }
 
     /**
-     * Iterates the rule's keys in byte order in a {@link KeyStore#scan} opened now (a RocksDB snapshot, as Flink's
-     * RocksDB backend takes), so later writes do not reach the states visited; numbers the keys in a hash map (keys,
-     * not states, stay in memory until {@link Capture#done}).
+     * Writes back the changed cached states, then iterates the rule's keys in byte order in a {@link KeyStore#scan}
+     * opened now (a RocksDB snapshot, as Flink's RocksDB backend takes), so later writes do not reach the states
+     * visited; numbers the keys in a hash map (keys, not states, stay in memory until {@link Capture#done}).
      */
     @Override
     public Capture capture(long lastIncarnation) {
-        if (!live.isEmpty()) {
-            throw new IllegalStateException("capture during an engine call: " + live.size() + " key states live");
-        }
+        notPinned("capture");
         try {
+            flush();
             return new StoreCapture(store.scan(prefix, nextPrefix));
         } catch (UncheckedIOException e) {
             throw failure("start a snapshot of the key states", e);
         }
     }
 
-    /** The rule's keys in byte order, from a {@link KeyStore#scan} opened now: later writes do not reach them. */
+    /**
+     * The rule's keys in byte order, from a {@link KeyStore#scan} opened now (after writing back the changed cached
+     * states): later writes do not reach them.
+     */
     @Override
     public Census census() {
-        if (!live.isEmpty()) {
-            throw new IllegalStateException("census during an engine call: " + live.size() + " key states live");
-        }
+        notPinned("census");
         KeyStore.Scan scan;
         try {
+            flush();
             scan = store.scan(prefix, nextPrefix);
         } catch (UncheckedIOException e) {
             throw failure("start counting the key states", e);
@@ -373,7 +579,13 @@ final class SerializedKeyStore implements KeyStateStore {
 
     @Override
     public void clear() {
-        live.clear();
+        storedKeys = new StoredKeys();
+        cache.keys -= states.size();
+        states = new KeyTable();
+        hand = 0;
+        pinned = 0;
+        unindexed = 0;
+        joined.clear();
         size = 0;
         held = 0;
         budget.holding -= holders;
@@ -384,6 +596,67 @@ final class SerializedKeyStore implements KeyStateStore {
             store.deleteRange(holdersPrefix, nextHoldersPrefix);
         } catch (UncheckedIOException e) {
             throw failure("delete the state of a removed rule", e);
+        }
+    }
+
+    /**
+     * The keys of this rule with a value in the store, as a counting filter over the hashes of their bytes (the
+     * store's keys): "no" is exact, "may" is a stored key or one sharing its slot. Most keys the engine asks for and
+     * has not cached were never stored (a key's first event; a state that came and went in the cache), and the
+     * filter answers them without a call into the store. Byte counters, which stick at 255 (a slot that full stays
+     * "may"); at least four slots per stored key, doubled by counting the store's keys again (a scan of the rule's
+     * range, amortized over the keys stored since). Four to eight bytes per stored key, 1 KiB at least.
+     */
+    private final class StoredKeys {
+        private static final int MIN_SLOTS = 1 << 10;
+        private byte[] counts = new byte[MIN_SLOTS];
+        private int keys;
+
+        boolean mayHold(byte[] key) {
+            return counts[slot(key, counts.length)] != 0;
+        }
+
+        void entered(byte[] key) {
+            if (++keys > counts.length / 4) {
+                recount(counts.length * 2);   // the store has the key already: counted with the others
+            } else {
+                add(counts, key);
+            }
+        }
+
+        void left(byte[] key) {
+            keys--;
+            int slot = slot(key, counts.length);
+            if (counts[slot] != (byte) 0xFF) {
+                counts[slot]--;
+            }
+        }
+
+        private void recount(int slots) {
+            byte[] larger = new byte[slots];
+            int counted = 0;
+            try (KeyStore.Scan scan = store.scan(prefix, nextPrefix)) {
+                for (KeyStore.Entry entry = scan.next(); entry != null; entry = scan.next()) {
+                    add(larger, entry.key());
+                    counted++;
+                }
+            } catch (UncheckedIOException e) {
+                throw failure("count the stored keys", e);
+            }
+            counts = larger;
+            keys = counted;
+        }
+
+        private static void add(byte[] counts, byte[] key) {
+            int slot = slot(key, counts.length);
+            if (counts[slot] != (byte) 0xFF) {
+                counts[slot]++;
+            }
+        }
+
+        private static int slot(byte[] key, int slots) {
+            int h = Arrays.hashCode(key);
+            return (h ^ (h >>> 16)) & (slots - 1);
         }
     }
 

@@ -8,8 +8,9 @@ import dev.vigil.nfa.MemoryKeyStore;
 import dev.vigil.nfa.state.SnapshotChain;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A key store changes where key state lives, never what the engine reports: over the differential test's generated
@@ -21,8 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 class StoredStateEqualityTest {
     private static final int CASES = 300;
 
-    @Test
-    void heapAndStoredEnginesReportTheSameOnGeneratedRules(@TempDir Path folder) {
+    /**
+     * With no cache (every state written back at once), a cache of two keys (states evicted and read back all the
+     * time, snapshots taken with changed states cached) and the default cache (every key of a case cached).
+     */
+    @ParameterizedTest(name = "{0} keys cached")
+    @ValueSource(ints = {0, 2, EngineConfig.DEFAULT_CACHED_KEYS})
+    void heapAndStoredEnginesReportTheSameOnGeneratedRules(int cachedKeys, @TempDir Path folder) {
         int compared = 0;
         int withAlerts = 0;
         int withEvictions = 0;
@@ -34,7 +40,7 @@ class StoredStateEqualityTest {
             CompiledCase c = generated.get();
             SnapshotChain.Outcome onHeap = SnapshotChain.straight(c.rules(), c.config(), c.steps());
             SnapshotChain.Outcome stored = SnapshotChain.straight(c.rules(),
-                    stored(c.config(), folder.resolve("state")), c.steps());
+                    stored(c.config(), folder.resolve("state")).withCachedKeys(cachedKeys), c.steps());
             assertEquals(onHeap.transcript(), stored.transcript(), c.description());
             assertEquals(onHeap.counters(), stored.counters(), c.description());
             compared++;
