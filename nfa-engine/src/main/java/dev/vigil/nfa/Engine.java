@@ -454,16 +454,12 @@ public final class Engine implements AutoCloseable {
 
     /**
      * While more keys hold partial matches than the engine's total allows, the rule holding the most (the first
-     * in deployment order among equals) evicts its oldest. Each rule keeps its own bound as it runs.
+     * in deployment order among equals, kept in order by the budget) evicts its oldest. Each rule keeps its own
+     * bound as it runs.
      */
     private void keepWithinBudget() {
         while (budget.overTotal()) {
-            RuleRuntime largest = null;
-            for (RuleRuntime rule : rules) {
-                if (largest == null || rule.keysHoldingMatches() > largest.keysHoldingMatches()) {
-                    largest = rule;
-                }
-            }
+            RuleRuntime largest = budget.largest();
             if (largest == null || !largest.evictOldest()) {
                 return;
             }

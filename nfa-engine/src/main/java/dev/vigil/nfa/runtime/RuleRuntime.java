@@ -68,6 +68,8 @@ public final class RuleRuntime implements MatchOutput {
     private final AlertBuilder alerts;
     private final EngineListener listener;
     private final KeyBudget budget;
+    /** This rule's count of keys holding partial matches in the budget; the store's (a successor takes it over). */
+    private KeyBudget.Share share;
     /** The field-equals-string test every start of the rule begins with, or null ({@link #startTest}). */
     private final FieldEquals startTest;
 
@@ -137,7 +139,8 @@ public final class RuleRuntime implements MatchOutput {
         this.slice = slice;
         this.budget = budget;
         this.matcher = new Matcher(program.nfa(), maxPartialMatchesPerKey, maxWorkPerEvent);
-        this.keys = storage.newStore(matcher, program.nfa(), budget);
+        this.share = budget.share(this);
+        this.keys = storage.newStore(matcher, program.nfa(), share);
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
@@ -600,7 +603,10 @@ public final class RuleRuntime implements MatchOutput {
             throw new IllegalStateException("rule " + rule.name() + " already has state");
         }
         keys.clear();   // empty: only so that the engine's key presence forgets it
+        share.retire();
         keys = predecessor.keys;
+        share = predecessor.share;
+        share.passTo(this);
         earliestDue = Long.MIN_VALUE;   // the predecessor's queues: unknown until the next advance
         waiting = predecessor.waiting;
         unheld = predecessor.unheld;
@@ -625,6 +631,7 @@ public final class RuleRuntime implements MatchOutput {
         predecessor.keys = null;   // used again, it would fail at once rather than corrupt the successor's state
         predecessor.waiting = null;
         predecessor.timers = null;
+        predecessor.share = null;
     }
 
     /** Counts partial matches a replaced version of the rule held that this version does not have. */
@@ -640,6 +647,7 @@ public final class RuleRuntime implements MatchOutput {
         timers.clear();
         staleTimers = 0;
         keys.clear();
+        share.retire();
     }
 
     public RuleCounters counters() {

@@ -33,7 +33,7 @@ final class SerializedKeyStore implements KeyStateStore {
     private final byte[] holdersPrefix;
     private final byte[] nextHoldersPrefix;
     private final Matcher matcher;
-    private final KeyBudget budget;
+    private final KeyBudget.Share share;
     private final KeyStateFormat codec;
     private final HashMap<Object, KeyState> live = new HashMap<>();
     private int size;
@@ -46,14 +46,14 @@ final class SerializedKeyStore implements KeyStateStore {
     /** From {@link #presize} to {@link #finishRestore}: holders keep the {@link KeyState#heldSince} restored. */
     private boolean restoring;
 
-    SerializedKeyStore(KeyStore store, int rule, Matcher matcher, KeyStateFormat codec, KeyBudget budget) {
+    SerializedKeyStore(KeyStore store, int rule, Matcher matcher, KeyStateFormat codec, KeyBudget.Share share) {
         this.store = store;
         this.prefix = prefix(rule);
         this.nextPrefix = prefix(rule + 1);
         this.holdersPrefix = prefix(rule | 0x8000_0000);
         this.nextHoldersPrefix = prefix((rule | 0x8000_0000) + 1);
         this.matcher = matcher;
-        this.budget = budget;
+        this.share = share;
         this.codec = codec;
     }
 
@@ -172,14 +172,14 @@ final class SerializedKeyStore implements KeyStateStore {
         }
         store.put(holderKey(state.heldSince), key);
         holders++;
-        budget.holding++;
+        share.joined();
     }
 
     private void leave(KeyState state) {
         store.delete(holderKey(state.heldSince));
         state.heldSince = 0;
         holders--;
-        budget.holding--;
+        share.left();
     }
 
     private byte[] holderKey(long heldSince) {
@@ -376,7 +376,7 @@ final class SerializedKeyStore implements KeyStateStore {
         live.clear();
         size = 0;
         held = 0;
-        budget.holding -= holders;
+        share.cleared();
         holders = 0;
         oldestHeldSince = 0;
         try {
