@@ -40,8 +40,9 @@ import java.util.Map;
  *
  * <p><b>Many rules.</b> An arriving event concerns few of many rules: those it can start, and those holding state
  * for its key. With heap state the engine knows which keys some rule may hold ({@code KeyPresence}) and indexes the
- * rules by the "field = string" test their starts begin with; at a key holding nothing, an event visits only the
- * rules of its value (and those without such a test), and the others count it as their guards would have decided,
+ * rules by the "field = string" and "field against a number" tests their starts begin with; at a key holding
+ * nothing, an event visits only the rules of its value whose thresholds it passes (and those without such tests),
+ * and the others count it as their guards would have decided,
  * without a key lookup or an evaluation ({@link dev.vigil.nfa.runtime.RuleDispatch}). An event that starts nothing
  * at a key holding nothing makes no key state in any case, also while it waits for the watermark.
  *

@@ -10,14 +10,11 @@ import dev.vigil.nfa.KeyInspection;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCounters;
 import dev.vigil.nfa.expr.EvaluationErrors;
-import dev.vigil.nfa.expr.FieldEquals;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.match.PartialMatches;
 import dev.vigil.nfa.match.RunInspector;
-import dev.vigil.nfa.program.Guard;
-import dev.vigil.nfa.program.Nfa;
 import dev.vigil.nfa.program.RuleProgram;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +67,8 @@ public final class RuleRuntime implements MatchOutput {
     private final KeyBudget budget;
     /** This rule's count of keys holding partial matches in the budget; the store's (a successor takes it over). */
     private KeyBudget.Share share;
-    /** The field-equals-string test every start of the rule begins with, or null ({@link #startTest}). */
-    private final FieldEquals startTest;
+    /** The tests every start of the rule begins with, or null ({@link StartTest}). */
+    private final StartTest startTest;
 
     // Package-private for RuleRuntimeState, which snapshots and restores them; not final: a new version of the
     // rule with the same shape takes them over (takeOver).
@@ -144,40 +141,12 @@ public final class RuleRuntime implements MatchOutput {
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
-        this.startTest = startTest(program.nfa(), matcher);
+        this.startTest = StartTest.of(program.nfa(), matcher);
     }
 
-    /**
-     * The test an event must pass to start the rule, when there is one the engine can index: the start guards do not
-     * read the match, every transition out of the start state takes the event, and each one's guard first tests the
-     * same field against the same string. An event whose field is absent or another string starts nothing then, and
-     * its evaluation records no error (the guards stop at that test). Null for every other rule.
-     */
-    FieldEquals startTest() {
+    /** The tests an event must pass to start the rule, when the engine can index them; else null. */
+    StartTest startTest() {
         return startTest;
-    }
-
-    private static FieldEquals startTest(Nfa nfa, Matcher matcher) {
-        if (!matcher.screensStarts()) {
-            return null;
-        }
-        FieldEquals found = null;
-        for (Nfa.Edge edge : nfa.state(nfa.startState()).edges()) {
-            if (edge.action() != Nfa.Action.TAKE) {
-                return null;
-            }
-            Guard first = edge.guard();
-            while (first instanceof Guard.And and) {
-                first = and.left();
-            }
-            FieldEquals test = first instanceof Guard.OfCondition condition
-                    ? FieldEquals.firstTestOf(condition.condition()) : null;
-            if (test == null || found != null && !found.equals(test)) {
-                return null;
-            }
-            found = test;
-        }
-        return found;
     }
 
     public CompiledRule rule() {
