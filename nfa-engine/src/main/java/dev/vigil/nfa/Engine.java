@@ -40,8 +40,9 @@ import java.util.Map;
  *
  * <p><b>Many rules.</b> An arriving event concerns few of many rules: those it can start, and those holding state
  * for its key. With heap state the engine knows which keys some rule may hold ({@code KeyPresence}) and indexes the
- * rules by the "field = string" test their starts begin with; at a key holding nothing, an event visits only the
- * rules of its value (and those without such a test), and the others count it as their guards would have decided,
+ * rules by the "field = string" and "field against a number" tests their starts begin with; at a key holding
+ * nothing, an event visits only the rules of its value whose thresholds it passes (and those without such tests),
+ * and the others count it as their guards would have decided,
  * without a key lookup or an evaluation ({@link dev.vigil.nfa.runtime.RuleDispatch}). An event that starts nothing
  * at a key holding nothing makes no key state in any case, also while it waits for the watermark.
  *
@@ -454,16 +455,12 @@ public final class Engine implements AutoCloseable {
 
     /**
      * While more keys hold partial matches than the engine's total allows, the rule holding the most (the first
-     * in deployment order among equals) evicts its oldest. Each rule keeps its own bound as it runs.
+     * in deployment order among equals, kept in order by the budget) evicts its oldest. Each rule keeps its own
+     * bound as it runs.
      */
     private void keepWithinBudget() {
         while (budget.overTotal()) {
-            RuleRuntime largest = null;
-            for (RuleRuntime rule : rules) {
-                if (largest == null || rule.keysHoldingMatches() > largest.keysHoldingMatches()) {
-                    largest = rule;
-                }
-            }
+            RuleRuntime largest = budget.largest();
             if (largest == null || !largest.evictOldest()) {
                 return;
             }

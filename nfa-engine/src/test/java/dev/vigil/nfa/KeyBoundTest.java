@@ -36,6 +36,12 @@ class KeyBoundTest {
               DEFINE c AS type = 'C', d AS type = 'D'
             """;
 
+    private static final String THIRD = """
+            RULE third FROM events PARTITION BY key
+              PATTERN e -> f WITHIN 1 HOUR
+              DEFINE e AS type = 'E', f AS type = 'F'
+            """;
+
     @TempDir
     Path folder;
     private long sequence;
@@ -120,6 +126,39 @@ class KeyBoundTest {
             RuleCounters other = engine.counters().rules().get(1);
             assertEquals(List.of(1L, 2L, 1L, 1L), List.of(pair.keys(), other.keys(), pair.evictedKeys(),
                     other.evictedKeys()));
+        }
+    }
+
+    /**
+     * Among rules holding as many keys, the first in deployment order evicts: a new version that takes over its
+     * predecessor's keys is deployed after every running rule, and a removed rule is no longer counted.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"heap", "stored"})
+    void theRuleToEvictFollowsDeploymentsAndRemovals(String store) {
+        Recorder out = new Recorder();
+        List<CompiledRule> rules = new ArrayList<>(compile(PAIR));
+        rules.addAll(compile(OTHER));
+        rules.addAll(compile(THIRD));
+        try (Engine engine = new Engine(rules, config(store, 100, 4), out)) {
+            offer(engine, event("k1", "A", 1));
+            offer(engine, event("k2", "A", 2));
+            offer(engine, event("k3", "C", 3));
+            offer(engine, event("k4", "E", 4));   // pair 2, other 1, third 1
+            engine.deploy(compile(PAIR.replace("RULE pair", "RULE pair SEVERITY high")).get(0));   // keeps its keys
+            assertEquals(List.of("other", "third", "pair"), engine.ruleNames());
+            offer(engine, event("k5", "C", 5));   // other 2, third 1, pair 2: other comes before pair now
+            assertEquals(List.of("other/k3/1"), out.evicted);
+            offer(engine, event("k6", "E", 6));   // other 1, third 2, pair 2
+            assertEquals(List.of("other/k3/1", "third/k4/1"), out.evicted);
+            assertTrue(engine.undeploy("other"));   // third 1, pair 2
+            offer(engine, event("k7", "E", 7));
+            offer(engine, event("k8", "E", 8));   // third 3, pair 2
+            assertEquals(List.of("other/k3/1", "third/k4/1", "third/k6/1"), out.evicted);
+            offer(engine, event("k9", "A", 9));   // third 2, pair 3
+            assertEquals(List.of("other/k3/1", "third/k4/1", "third/k6/1", "pair/k1/1"), out.evicted);
+            RuleCounters pair = engine.counters().rules().get(1);
+            assertEquals(List.of("pair", 2L), List.of(pair.rule(), pair.keys()));
         }
     }
 

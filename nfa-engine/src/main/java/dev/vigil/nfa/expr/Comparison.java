@@ -45,6 +45,10 @@ final class Comparison extends BooleanNode {
         return op == BinaryOp.EQ;
     }
 
+    BinaryOp op() {
+        return op;
+    }
+
     Node left() {
         return left;
     }

@@ -30,6 +30,11 @@ final class Logic {
             return left;
         }
 
+        /** The operand evaluated when the first holds. */
+        BooleanNode right() {
+            return right;
+        }
+
         @Override
         public boolean test(Event event, MatchView match) {
             return left.test(event, match) && right.test(event, match);

@@ -24,7 +24,7 @@ import java.util.IdentityHashMap;
  */
 final class HeapKeyStore implements KeyStateStore {
     private final Matcher matcher;
-    private final KeyBudget budget;
+    private final KeyBudget.Share share;
     private KeyTable keys = new KeyTable();
     /** Partial matches over every key, as of each key's last put or release. */
     private long held;
@@ -34,9 +34,8 @@ final class HeapKeyStore implements KeyStateStore {
     private int captures;
     private PartialMatchesGraph copier;
     private PartialMatchesGraph.Builder builder;
-    /** The keys holding partial matches, oldest first, and how many. */
+    /** The keys holding partial matches, oldest first (their count is the share's). */
     private final HolderQueue holderQueue = new HolderQueue();
-    private int holders;
     /** The last {@link KeyState#heldSince} given. */
     private long lastHeldSince;
     /** From {@link #presize} to {@link #finishRestore}: holders keep the {@link KeyState#heldSince} restored. */
@@ -47,9 +46,9 @@ final class HeapKeyStore implements KeyStateStore {
     /** Told of every key entering and leaving the table, when the engine keeps one ({@link KeyPresence}); or null. */
     private final KeyPresence presence;
 
-    HeapKeyStore(Matcher matcher, KeyBudget budget, KeyPresence presence) {
+    HeapKeyStore(Matcher matcher, KeyBudget.Share share, KeyPresence presence) {
         this.matcher = matcher;
-        this.budget = budget;
+        this.share = share;
         this.presence = presence;
         if (presence != null) {
             presence.register(this);
@@ -141,8 +140,7 @@ final class HeapKeyStore implements KeyStateStore {
 
     /** The key begins to hold partial matches: it becomes the newest holder (a restored one waits for its turn). */
     private void join(KeyState state) {
-        holders++;
-        budget.holding++;
+        share.joined();
         if (restoring && state.heldSince != 0) {
             if (restoredHolders == null) {
                 restoredHolders = new ArrayList<>();
@@ -156,14 +154,13 @@ final class HeapKeyStore implements KeyStateStore {
 
     /** The key holds no partial match any more: its entry in the queue goes stale. */
     private void leave(KeyState state) {
-        holders--;
-        budget.holding--;
+        share.left();
         state.heldSince = 0;
     }
 
     @Override
     public int holders() {
-        return holders;
+        return share.holders();
     }
 
     @Override
@@ -367,8 +364,7 @@ final class HeapKeyStore implements KeyStateStore {
         }
         keys = new KeyTable();
         held = 0;
-        budget.holding -= holders;
-        holders = 0;
+        share.cleared();
         holderQueue.clear();
         restoredHolders = null;
     }

@@ -61,12 +61,15 @@ public final class KeyStorage implements AutoCloseable {
         return serialized(store, formats, 0);
     }
 
-    /** A store for one rule runtime; a serialized one under a rule number no other store of this storage has. */
-    KeyStateStore newStore(Matcher matcher, Nfa nfa, KeyBudget budget) {
+    /**
+     * A store for one rule runtime, counting its keys holding partial matches in {@code share}; a serialized one under a
+     * rule number no other store of this storage has.
+     */
+    KeyStateStore newStore(Matcher matcher, Nfa nfa, KeyBudget.Share share) {
         if (store == null) {
-            return new HeapKeyStore(matcher, budget, presence);
+            return new HeapKeyStore(matcher, share, presence);
         }
-        return new SerializedKeyStore(store, nextRule++, matcher, formats.apply(nfa), budget, cache);
+        return new SerializedKeyStore(store, nextRule++, matcher, formats.apply(nfa), share, cache);
     }
 
     /** Closes the key store, if any; its content is garbage then. */

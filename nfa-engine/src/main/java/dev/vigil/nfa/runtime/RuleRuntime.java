@@ -10,14 +10,11 @@ import dev.vigil.nfa.KeyInspection;
 import dev.vigil.nfa.KeySlice;
 import dev.vigil.nfa.RuleCounters;
 import dev.vigil.nfa.expr.EvaluationErrors;
-import dev.vigil.nfa.expr.FieldEquals;
 import dev.vigil.nfa.match.MatchOutput;
 import dev.vigil.nfa.match.MatchedEvents;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.match.PartialMatches;
 import dev.vigil.nfa.match.RunInspector;
-import dev.vigil.nfa.program.Guard;
-import dev.vigil.nfa.program.Nfa;
 import dev.vigil.nfa.program.RuleProgram;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +65,10 @@ public final class RuleRuntime implements MatchOutput {
     private final AlertBuilder alerts;
     private final EngineListener listener;
     private final KeyBudget budget;
-    /** The field-equals-string test every start of the rule begins with, or null ({@link #startTest}). */
-    private final FieldEquals startTest;
+    /** This rule's count of keys holding partial matches in the budget; the store's (a successor takes it over). */
+    private KeyBudget.Share share;
+    /** The tests every start of the rule begins with, or null ({@link StartTest}). */
+    private final StartTest startTest;
 
     // Package-private for RuleRuntimeState, which snapshots and restores them; not final: a new version of the
     // rule with the same shape takes them over (takeOver).
@@ -137,44 +136,17 @@ public final class RuleRuntime implements MatchOutput {
         this.slice = slice;
         this.budget = budget;
         this.matcher = new Matcher(program.nfa(), maxPartialMatchesPerKey, maxWorkPerEvent);
-        this.keys = storage.newStore(matcher, program.nfa(), budget);
+        this.share = budget.share(this);
+        this.keys = storage.newStore(matcher, program.nfa(), share);
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
-        this.startTest = startTest(program.nfa(), matcher);
+        this.startTest = StartTest.of(program.nfa(), matcher);
     }
 
-    /**
-     * The test an event must pass to start the rule, when there is one the engine can index: the start guards do not
-     * read the match, every transition out of the start state takes the event, and each one's guard first tests the
-     * same field against the same string. An event whose field is absent or another string starts nothing then, and
-     * its evaluation records no error (the guards stop at that test). Null for every other rule.
-     */
-    FieldEquals startTest() {
+    /** The tests an event must pass to start the rule, when the engine can index them; else null. */
+    StartTest startTest() {
         return startTest;
-    }
-
-    private static FieldEquals startTest(Nfa nfa, Matcher matcher) {
-        if (!matcher.screensStarts()) {
-            return null;
-        }
-        FieldEquals found = null;
-        for (Nfa.Edge edge : nfa.state(nfa.startState()).edges()) {
-            if (edge.action() != Nfa.Action.TAKE) {
-                return null;
-            }
-            Guard first = edge.guard();
-            while (first instanceof Guard.And and) {
-                first = and.left();
-            }
-            FieldEquals test = first instanceof Guard.OfCondition condition
-                    ? FieldEquals.firstTestOf(condition.condition()) : null;
-            if (test == null || found != null && !found.equals(test)) {
-                return null;
-            }
-            found = test;
-        }
-        return found;
     }
 
     public CompiledRule rule() {
@@ -600,7 +572,10 @@ public final class RuleRuntime implements MatchOutput {
             throw new IllegalStateException("rule " + rule.name() + " already has state");
         }
         keys.clear();   // empty: only so that the engine's key presence forgets it
+        share.retire();
         keys = predecessor.keys;
+        share = predecessor.share;
+        share.passTo(this);
         earliestDue = Long.MIN_VALUE;   // the predecessor's queues: unknown until the next advance
         waiting = predecessor.waiting;
         unheld = predecessor.unheld;
@@ -625,6 +600,7 @@ public final class RuleRuntime implements MatchOutput {
         predecessor.keys = null;   // used again, it would fail at once rather than corrupt the successor's state
         predecessor.waiting = null;
         predecessor.timers = null;
+        predecessor.share = null;
     }
 
     /** Counts partial matches a replaced version of the rule held that this version does not have. */
@@ -640,6 +616,7 @@ public final class RuleRuntime implements MatchOutput {
         timers.clear();
         staleTimers = 0;
         keys.clear();
+        share.retire();
     }
 
     public RuleCounters counters() {

@@ -74,7 +74,7 @@ final class SerializedKeyStore implements KeyStateStore {
     private final byte[] holdersPrefix;
     private final byte[] nextHoldersPrefix;
     private final Matcher matcher;
-    private final KeyBudget budget;
+    private final KeyBudget.Share share;
     private final KeyStateFormat codec;
     private final Cache cache;
     /** Which keys the store may have a state of: a key it cannot have is not read. */
@@ -101,7 +101,7 @@ final class SerializedKeyStore implements KeyStateStore {
     /** From {@link #presize} to {@link #finishRestore}: holders keep the {@link KeyState#heldSince} restored. */
     private boolean restoring;
 
-    SerializedKeyStore(KeyStore store, int rule, Matcher matcher, KeyStateFormat codec, KeyBudget budget,
+    SerializedKeyStore(KeyStore store, int rule, Matcher matcher, KeyStateFormat codec, KeyBudget.Share share,
             Cache cache) {
         this.store = store;
         this.prefix = prefix(rule);
@@ -109,7 +109,7 @@ final class SerializedKeyStore implements KeyStateStore {
         this.holdersPrefix = prefix(rule | 0x8000_0000);
         this.nextHoldersPrefix = prefix((rule | 0x8000_0000) + 1);
         this.matcher = matcher;
-        this.budget = budget;
+        this.share = share;
         this.codec = codec;
         this.cache = cache;
     }
@@ -283,7 +283,7 @@ final class SerializedKeyStore implements KeyStateStore {
         }
         joined.add(state);
         holders++;
-        budget.holding++;
+        share.joined();
     }
 
     /** Whether {@code state} holds partial matches and is cached with no entry in the store's index. */
@@ -304,7 +304,7 @@ final class SerializedKeyStore implements KeyStateStore {
         }
         state.heldSince = 0;
         holders--;
-        budget.holding--;
+        share.left();
     }
 
     /**
@@ -588,7 +588,7 @@ final class SerializedKeyStore implements KeyStateStore {
         joined.clear();
         size = 0;
         held = 0;
-        budget.holding -= holders;
+        share.cleared();
         holders = 0;
         oldestHeldSince = 0;
         try {

@@ -36,6 +36,21 @@ class RuleDispatchTest {
               DEFINE x AS value > 50, y AS type = 'Z';
             """;
 
+    private static final String RANGES = """
+            RULE ge10 FROM events PARTITION BY key PATTERN x -> y WITHIN 1 MINUTE
+              DEFINE x AS type = 'A' AND value >= 10, y AS type = 'Z';
+            RULE gt10 FROM events PARTITION BY key PATTERN x -> y WITHIN 1 MINUTE
+              DEFINE x AS type = 'A' AND value > 10 AND key <> 'k0', y AS type = 'Z';
+            RULE lt10 FROM events PARTITION BY key PATTERN x -> y WITHIN 1 MINUTE
+              DEFINE x AS type = 'A' AND value < 10, y AS type = 'Z';
+            RULE le10 FROM events PARTITION BY key PATTERN x -> y WITHIN 1 MINUTE
+              DEFINE x AS type = 'A' AND value <= 10, y AS type = 'Z';
+            RULE gt2_5 FROM events PARTITION BY key PATTERN x -> y WITHIN 1 MINUTE
+              DEFINE x AS type = 'A' AND value > 2.5, y AS type = 'Z';
+            RULE first FROM events PARTITION BY key PATTERN x -> y WITHIN 1 MINUTE
+              DEFINE x AS value < 3, y AS type = 'Z';
+            """;
+
     private final List<String> alerts = new ArrayList<>();
     private long sequence;
 
@@ -44,15 +59,17 @@ class RuleDispatchTest {
         List<RuleRuntime> rules = runtimes(KeyStorage.heapOfOneEngine());
         RuleDispatch dispatch = RuleDispatch.of(rules, storage);
         dispatch.buffer(event("k1", "A", 5, 1_000), true);
-        // ra: indexed under 'A', a candidate; rb, rc: another string, no lookup; big: not indexed, tried
-        assertEquals(List.of(1L, 0L, 0L, 1L), lookups(rules));
+        // ra: indexed under 'A', 5 > 1, a candidate; rb, rc: another string, no lookup; big: 5 is not above 50
+        assertEquals(List.of(1L, 0L, 0L, 0L), lookups(rules));
         assertEquals(List.of(1L, 1L, 1L, 1L), eventsIn(rules), "every rule counts the event");
         assertEquals(List.of(1L, 0L, 0L, 0L), keys(rules));
 
         dispatch.buffer(event("k1", "Z", 5, 1_001), true);   // k1 holds state now: every rule looks
+        assertEquals(List.of(2L, 1L, 1L, 1L), lookups(rules));
+        dispatch.buffer(event("k2", "Q", 60, 1_002), true);   // a string no rule starts with, a value above 50
         assertEquals(List.of(2L, 1L, 1L, 2L), lookups(rules));
-        dispatch.buffer(event("k2", "Q", 5, 1_002), true);   // a string no rule starts with
-        assertEquals(List.of(2L, 1L, 1L, 3L), lookups(rules));
+        dispatch.buffer(event("k3", "A", 1, 1_003), true);   // 'A', but not above 1
+        assertEquals(List.of(2L, 1L, 1L, 2L), lookups(rules));
         for (RuleRuntime rule : rules) {
             rule.advanceTo(Long.MAX_VALUE);
         }
@@ -66,9 +83,34 @@ class RuleDispatchTest {
         dispatch.buffer(event("k1", 7L, 5, 1_000), true);   // type is a number: 'A', 'B', 'C' compare with it
         assertEquals(List.of(1L, 1L, 1L, 1L), lookups(rules));
         assertEquals(List.of(1L, 1L, 1L, 0L), errors(rules));
-        dispatch.buffer(event("k2", null, 5, 1_001), true);   // no type: false without an error, indexed
+        dispatch.buffer(event("k2", null, 55, 1_001), true);   // no type: false without an error, indexed
         assertEquals(List.of(1L, 1L, 1L, 2L), lookups(rules));
         assertEquals(List.of(1L, 1L, 1L, 0L), errors(rules));
+    }
+
+    @Test
+    void anEventVisitsOnlyTheRangesItsNumberPasses() {
+        List<RuleRuntime> rules = runtimes(KeyStorage.heapOfOneEngine(), RANGES);
+        RuleDispatch dispatch = RuleDispatch.of(rules, storage);
+        // at 'A': ge10 (>= 10), gt10 (> 10), lt10 (< 10), le10 (<= 10), gt2_5 (> 2.5); first: value < 3, any type
+        dispatch.buffer(event("k1", "A", 10, 1_000), true);
+        assertEquals(List.of(1L, 0L, 0L, 1L, 1L, 0L), lookups(rules));
+        dispatch.buffer(event("k2", "A", 2, 1_001), true);
+        assertEquals(List.of(1L, 0L, 1L, 2L, 1L, 1L), lookups(rules));
+        dispatch.buffer(event("k3", "A", 11.5, 1_002), true);
+        assertEquals(List.of(2L, 1L, 1L, 2L, 2L, 1L), lookups(rules));
+        dispatch.buffer(event("k4", "A", Double.NaN, 1_003), true);   // above and below nothing, no error
+        assertEquals(List.of(2L, 1L, 1L, 2L, 2L, 1L), lookups(rules));
+        dispatch.buffer(event("k5", "B", 1, 1_004), true);   // only first
+        assertEquals(List.of(2L, 1L, 1L, 2L, 2L, 2L), lookups(rules));
+        dispatch.buffer(event("k6", "A", null, 1_005), true);   // no value: no range passes, no error
+        assertEquals(List.of(2L, 1L, 1L, 2L, 2L, 2L), lookups(rules));
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 0L), errors(rules));
+        dispatch.buffer(event("k7", "A", "ten", 1_006), true);   // a string against numbers: every range tries it
+        assertEquals(List.of(3L, 2L, 2L, 3L, 3L, 3L), lookups(rules));
+        assertEquals(List.of(1L, 1L, 1L, 1L, 1L, 1L), errors(rules));
+        assertEquals(List.of(7L, 7L, 7L, 7L, 7L, 7L), eventsIn(rules), "every rule counts every event");
+        assertEquals(List.of(2L, 1L, 1L, 2L, 2L, 2L), keys(rules));
     }
 
     @Test
@@ -80,8 +122,12 @@ class RuleDispatchTest {
     private KeyStorage storage;
 
     private List<RuleRuntime> runtimes(KeyStorage heap) {
+        return runtimes(heap, RULES);
+    }
+
+    private List<RuleRuntime> runtimes(KeyStorage heap, String text) {
         storage = heap;
-        CompileResult compiled = RuleCompiler.compile("dispatch.cep", RULES);
+        CompileResult compiled = RuleCompiler.compile("dispatch.cep", text);
         assertTrue(compiled.ok(), compiled.diagnostics().toString());
         StreamClock clock = new StreamClock("events", 0);
         EngineListener listener = new EngineListener() {
@@ -108,14 +154,16 @@ class RuleDispatchTest {
 
     private StreamClock clock;
 
-    private Event event(String key, Object type, long value, long ts) {
+    private Event event(String key, Object type, Object value, long ts) {
         clock.observe(ts);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("key", key);
         if (type != null) {
             fields.put("type", type);
         }
-        fields.put("value", value);
+        if (value != null) {
+            fields.put("value", value);
+        }
         return new Event("events", ts, ++sequence, fields);
     }
 
