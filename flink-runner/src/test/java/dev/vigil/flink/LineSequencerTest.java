@@ -57,9 +57,13 @@ class LineSequencerTest {
         }
     }
 
+    /** Events leave through the job's own serializer, as in the job (the harness would otherwise copy them with Kryo). */
     private static OneInputStreamOperatorTestHarness<Tuple2<String, Boolean>, Event> harness() throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new LineSequencer(RULES,
-                new NdjsonLines(64).tooLongMessage())));
+        OneInputStreamOperatorTestHarness<Tuple2<String, Boolean>, Event> harness =
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new LineSequencer(RULES,
+                        new NdjsonLines(64).tooLongMessage())));
+        harness.setup(EventSerializer.INSTANCE);
+        return harness;
     }
 
     private static Tuple2<String, Boolean> line(String text) {
