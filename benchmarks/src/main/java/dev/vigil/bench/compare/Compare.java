@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options (all optional): {@code --engines vigil,flink,esper,floor}, {@code --scenarios W1:1000,W1:10000,...}
  * (workload:keys, or workload:keys:events for a scenario with its own event count), {@code --events 2000000}, {@code --warmup 2}, {@code --runs 5}, {@code --heap 4g}, {@code --memory-keys 100000}
- * ({@code 0} skips the memory table), {@code --seed 42}, {@code --out FILE} (the tables as Markdown, also printed),
+ * ({@code 0} skips the memory table), {@code --rocksdb W1:10000,W1:1000000} (the scenarios of the RocksDB table,
+ * {@code ""} skips it), {@code --seed 42}, {@code --out FILE} (the tables as Markdown, also printed),
  * {@code --child-minutes 20} (an engine's JVM still running then is stopped and its row says so: a workload that
  * does not fit the heap makes the JVM collect garbage for hours rather than fail), and the flag {@code --default-jvm}.
  *
@@ -33,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 public final class Compare {
     private static final String SCENARIOS =
             "W1:1000,W1:10000,W1:100000,W2:10000,W2:100000,W3:1000,W4:1000000:100000,W5:100000";
+
+    /** The scenarios of the RocksDB table: W1 where it fits the heap easily, and at a million keys. */
+    private static final String ROCKSDB_SCENARIOS = "W1:10000,W1:1000000";
 
     private final Map<String, String> options;
 
@@ -50,6 +54,7 @@ public final class Compare {
         options.put("runs", "5");
         options.put("heap", "4g");
         options.put("memory-keys", "100000");
+        options.put("rocksdb", ROCKSDB_SCENARIOS);
         options.put("seed", "42");
         options.put("out", "");
         options.put("child-minutes", "20");
@@ -112,6 +117,11 @@ public final class Compare {
             report.append("\nW3 as the stream grows (events/s over the first and the last 10% of it):\n\n");
             report.append(tenths.tenthsMarkdown());
         }
+        if (!options.get("rocksdb").isEmpty()) {
+            report.append("\nVigil with its key state in RocksDB (`vigil-rocksdb`, a fresh database per run) against"
+                    + " its heap state, each in its own JVM:\n\n");
+            report.append(rocksDbTable(events));
+        }
         int memoryKeys = Integer.parseInt(options.get("memory-keys"));
         if (memoryKeys > 0) {
             Map<String, Map<String, String>> memory = new LinkedHashMap<>();
@@ -129,6 +139,28 @@ public final class Compare {
         if (!options.get("out").isEmpty()) {
             Files.writeString(Path.of(options.get("out")), report.toString(), StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * The RocksDB table: for each scenario of {@code --rocksdb} ({@code ""} skips it), Vigil on the heap and on
+     * RocksDB, the same events; the matches must be the heap's, id for id (count and fingerprint).
+     */
+    private String rocksDbTable(int events) throws IOException, InterruptedException {
+        StringBuilder table = new StringBuilder("| workload | keys | events | heap events/s (median) | RocksDB events/s"
+                + " (median) | min | max | RocksDB ÷ heap | matches | same matches as the heap |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (String scenario : options.get("rocksdb").split(",")) {
+            String[] parts = scenario.split(":");
+            Workload workload = Workload.valueOf(parts[0]);
+            String scenarioEvents = parts.length > 2 ? parts[2] : String.valueOf(events);
+            Map<String, String> heap = child("vigil", workload.name(), parts[1], scenarioEvents,
+                    options.get("warmup"), options.get("runs"), options.get("seed"));
+            Map<String, String> rocksDb = child(Engines.VIGIL_ROCKSDB, workload.name(), parts[1], scenarioEvents,
+                    options.get("warmup"), options.get("runs"), options.get("seed"));
+            table.append(Table.rocksDbRow(workload, Integer.parseInt(parts[1]), Integer.parseInt(scenarioEvents),
+                    heap, rocksDb));
+        }
+        return table.toString();
     }
 
     private boolean defaultJvm() {

@@ -77,6 +77,23 @@ final class Table {
                 + "| --- | ---: | --- | ---: | ---: | ---: |\n" + String.join("\n", rows) + "\n";
     }
 
+    /** A row of the RocksDB table: Vigil on RocksDB against Vigil on the heap, same scenario. */
+    static String rocksDbRow(Workload workload, int keys, int events, Map<String, String> heap,
+            Map<String, String> rocksDb) {
+        String head = String.format("| %s | %,d | %,d | %s | ", workload, keys, events,
+                ok(heap) ? count(heap.get("median")) : "failed");
+        if (!ok(rocksDb)) {
+            return head + "failed: " + rocksDb.get("reason") + " | | | | | |\n";
+        }
+        String ratio = ok(heap) ? String.format("%.2f", Double.parseDouble(rocksDb.get("median"))
+                / Double.parseDouble(heap.get("median"))) : "";
+        String same = !ok(heap) ? "not checked"
+                : rocksDb.get("matches").equals(heap.get("matches"))
+                        && rocksDb.get("fingerprint").equals(heap.get("fingerprint")) ? "yes" : "**NO**";
+        return head + String.join(" | ", count(rocksDb.get("median")), count(rocksDb.get("min")),
+                count(rocksDb.get("max")), ratio, count(rocksDb.get("matches")), same) + " |\n";
+    }
+
     static String memoryMarkdown(Map<String, Map<String, String>> results) {
         Map<String, String> vigil = results.get("vigil");
         StringBuilder table = new StringBuilder("| engine | bytes per key | Vigil ÷ engine |\n| --- | ---: | ---: |\n");
