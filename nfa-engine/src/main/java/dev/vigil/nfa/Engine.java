@@ -447,7 +447,8 @@ public final class Engine implements AutoCloseable {
     }
 
     private void advanceRules(List<RuleRuntime> affected) {
-        for (RuleRuntime rule : affected) {
+        for (int i = 0; i < affected.size(); i++) {   // per event: no iterator (random-access lists only)
+            RuleRuntime rule = affected.get(i);
             rule.advanceTo(rule.streamsWatermark());
         }
         keepWithinBudget();

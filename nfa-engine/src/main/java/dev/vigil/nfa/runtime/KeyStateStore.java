@@ -12,8 +12,9 @@ import java.io.IOException;
  * Within one engine call the same key always gives the same object. Between two engine calls no state is live,
  * which is when {@link #capture}, {@link #size} and {@link #partialMatchCount} are called. The heap store keeps its
  * states in memory and uses the protocol only to keep its partial-match count (and, while a capture is written, to
- * copy a state before it changes); the serialized store loads on {@code get} and writes back on {@code put}, as
- * Flink's RocksDB state backend does.
+ * copy a state before it changes); the serialized store decodes a state on a {@code get} that misses its cache and
+ * pins it until {@code put}/{@code release}/{@code remove}, writing it back when it leaves the cache changed (with a
+ * cache of 0 keys, at once, as Flink's RocksDB state backend does).
  *
  * <p><b>Holders.</b> A store also keeps the keys holding partial matches in the order they began to hold them
  * (without a break), for eviction ({@link #oldestHolder}), and counts them, here and in the engine's

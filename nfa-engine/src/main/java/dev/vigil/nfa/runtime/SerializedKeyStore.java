@@ -94,7 +94,6 @@ final class SerializedKeyStore implements KeyStateStore {
     private int size;
     /** Partial matches of the keys not pinned. */
     private long held;
-    private int holders;
     /** The last {@link KeyState#heldSince} given, and the one the oldest holder had when last looked up. */
     private long lastHeldSince;
     private long oldestHeldSince;
@@ -282,7 +281,6 @@ final class SerializedKeyStore implements KeyStateStore {
             joined.removeIf(other -> !unindexedHolder(other));
         }
         joined.add(state);
-        holders++;
         share.joined();
     }
 
@@ -303,7 +301,6 @@ final class SerializedKeyStore implements KeyStateStore {
             unindexed--;
         }
         state.heldSince = 0;
-        holders--;
         share.left();
     }
 
@@ -380,12 +377,12 @@ final class SerializedKeyStore implements KeyStateStore {
 
     @Override
     public int holders() {
-        return holders;
+        return share.holders();
     }
 
     @Override
     public KeyState oldestHolder() {
-        if (holders == 0) {
+        if (share.holders() == 0) {
             return null;
         }
         notPinned("eviction");
@@ -402,7 +399,7 @@ final class SerializedKeyStore implements KeyStateStore {
             throw failure("find the oldest key holding partial matches", e);
         }
         if (oldest == null) {
-            throw new IllegalStateException(holders + " keys hold partial matches but none is indexed");
+            throw new IllegalStateException(share.holders() + " keys hold partial matches but none is indexed");
         }
         byte[] found = oldest.key();
         oldestHeldSince = 0;
@@ -589,7 +586,6 @@ final class SerializedKeyStore implements KeyStateStore {
         size = 0;
         held = 0;
         share.cleared();
-        holders = 0;
         oldestHeldSince = 0;
         try {
             store.deleteRange(prefix, nextPrefix);
