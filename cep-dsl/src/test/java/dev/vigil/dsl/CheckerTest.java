@@ -636,6 +636,11 @@ class CheckerTest {
     }
 
     @Test
+    void aTrailingStrictNegationNeedsNoWindow() {
+        assertNoDiagnostics("RULE r FROM s PATTERN login !second_factor");
+    }
+
+    @Test
     void aTrailingNegationIsNotClosedByAGapWindow() {
         assertDiagnostics("""
                 RULE r FROM s PATTERN order -> !shipped

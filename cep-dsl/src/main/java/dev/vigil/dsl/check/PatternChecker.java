@@ -21,7 +21,8 @@ import java.util.Set;
  *   <li>a negated group, or a negated stage with a quantifier ("Option not applicable to NOT pattern");
  *   <li>{@code ->>} before a negation (there is no followedByAny negation);
  *   <li>a negation right after an optional stage ("optional path to NOT condition is not supported");
- *   <li>a trailing negation without {@code WITHIN} ("NotFollowedBy is not supported without windowTime");
+ *   <li>a trailing {@code -> !b} without {@code WITHIN} ("NotFollowedBy is not supported without windowTime");
+ *       a trailing {@code a !b} (notNext) needs no window: it is decided by the key's next event;
  *   <li>GREEDY on a group, on a quantifier that cannot repeat ("singleton quantifier"), or on a loop whose
  *       inner contiguity is COMBINATIONS ("Option not applicable to FollowedByAny pattern");
  *   <li>CONSECUTIVE / RELAXED / COMBINATIONS on a quantifier that cannot repeat;
@@ -49,7 +50,7 @@ final class PatternChecker {
         sequence(rule.pattern(), false);
         List<Stage> stages = rule.pattern().stages();
         Stage last = stages.get(stages.size() - 1);
-        if (last.negated() && rule.within() == null) {
+        if (last.negated() && last.contiguity() == Contiguity.RELAXED && rule.within() == null) {
             out.error(last.span(), "a negation at the end of a pattern needs WITHIN: the absence of " + text(last)
                     + " is only known when the window closes (Flink CEP: NotFollowedBy is not supported without "
                     + "windowTime as a last part of a Pattern); add e.g. WITHIN 10 MINUTES"

@@ -27,6 +27,9 @@ final class Coverage {
         if (last.negated() && last.contiguity() == Contiguity.RELAXED) {
             seen.add("pattern: trailing notFollowedBy (absence)");
         }
+        if (last.negated() && last.contiguity() == Contiguity.STRICT && rule.within() == null) {
+            seen.add("pattern: trailing notNext without WITHIN");
+        }
         if (rule.within() != null) {
             seen.add("window: within FIRST_AND_LAST");
         }

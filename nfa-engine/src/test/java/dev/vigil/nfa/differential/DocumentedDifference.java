@@ -54,7 +54,7 @@ record DocumentedDifference(String document, String section, Kind kind, Applies 
 
             // Shapes Flink accepts and Vigil refuses ("Shapes Vigil refuses although Flink accepts them").
             new DocumentedDifference(SEMANTICS, "Trailing negation needs WITHIN", Kind.REJECTION,
-                    (diffCase, vigil) -> endsWithNegation(diffCase.rule().pattern())
+                    (diffCase, vigil) -> endsWithNotFollowedBy(diffCase.rule().pattern())
                             && diffCase.rule().within() == null),
             new DocumentedDifference(SEMANTICS, "ON TIMEOUT EMIT needs a window", Kind.REJECTION,
                     (diffCase, vigil) -> diffCase.rule().timeoutEmit() != null && diffCase.rule().within() == null
@@ -81,6 +81,11 @@ record DocumentedDifference(String document, String section, Kind kind, Applies 
 
     private static boolean endsWithNegation(Pattern pattern) {
         return pattern.stages().get(pattern.stages().size() - 1).negated();
+    }
+
+    private static boolean endsWithNotFollowedBy(Pattern pattern) {
+        Pattern.Stage last = pattern.stages().get(pattern.stages().size() - 1);
+        return last.negated() && last.contiguity() == Pattern.Contiguity.RELAXED;
     }
 
     private static boolean hasGroupEndingWithNegation(Pattern pattern) {

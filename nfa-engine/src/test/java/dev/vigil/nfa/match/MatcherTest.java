@@ -185,6 +185,18 @@ class MatcherTest {
         }
 
         @Test
+        void trailingNotNextIsDecidedByTheNextEvent() {
+            // a !b at the end (Flink's begin(a).notNext(b)): the match is the a alone, emitted when the key's next
+            // event arrives and is not a b; that event is not part of the match. No next event, no match.
+            assertMatches("a !b", "a x", "a1");
+            assertMatches("a !b", "a b");
+            assertMatches("a !b", "a b a x", "a3");
+            Scenario waiting = Scenario.pattern("a !b").events("a@1");
+            assertEquals(List.of(), waiting.end().output());
+            assertEquals(List.of("a1"), waiting.events("x@30").output());
+        }
+
+        @Test
         void negationBeforeAnOptionalLastStageIsIgnoredForTheShortMatch() {
             // Flink quirk: a -> !b -> c? emits {a} at once (findFinalStateAfterProceed), whatever follows.
             assertMatches("a -> !b -> c?", "a b", "a1");
