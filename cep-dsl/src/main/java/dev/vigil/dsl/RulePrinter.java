@@ -213,7 +213,11 @@ public final class RulePrinter {
 
     private static String quantifier(Pattern.Quantifier q) {
         String text;
-        if (q.min() == 0 && q.max() == 1) {
+        if (q.optionalCount()) {
+            text = q.max() == Pattern.Quantifier.UNBOUNDED ? "{" + q.from() + ",} OPTIONAL"
+                    : q.max() == q.from() ? "{" + q.from() + "} OPTIONAL"
+                    : "{" + q.from() + "," + q.max() + "} OPTIONAL";
+        } else if (q.min() == 0 && q.max() == 1) {
             text = "?";
         } else if (q.min() == 1 && q.max() == Pattern.Quantifier.UNBOUNDED) {
             text = "+";

@@ -167,6 +167,30 @@ class ParserTest {
     }
 
     @Test
+    void optionalMakesACountOptional() {
+        assertPattern("a -> b{2,4} OPTIONAL -> c{2,} optional GREEDY CONSECUTIVE d{3} -> e{3} OPTIONAL",
+                "STRICT:a RELAXED:b{0,4,from=2} RELAXED:c{0,-1,from=2,greedy,inner=STRICT} STRICT:d{3,3} "
+                        + "RELAXED:e{0,3,from=3}");
+        // a count of one made optional is an existing shorthand, and prints as it
+        assertCanonical("RULE r FROM s PATTERN a{1} OPTIONAL b+ OPTIONAL c{1,3} OPTIONAL", """
+                RULE r
+                  FROM s
+                  PATTERN a? b* c{0,3};
+                """);
+    }
+
+    @Test
+    void aBackquotedOptionalIsAVariable() {
+        assertCanonical("RULE r FROM s PATTERN a{2} `optional` DEFINE optional AS size > 1", """
+                RULE r
+                  FROM s
+                  PATTERN a{2} `optional`
+                  DEFINE
+                    optional AS size > 1;
+                """);
+    }
+
+    @Test
     void strictAndRelaxedNegation() {
         assertPattern("a !b c -> !d -> e", "STRICT:a STRICT:!b STRICT:c RELAXED:!d RELAXED:e");
     }

@@ -167,6 +167,9 @@ final class RandomAst {
         int min = random.nextInt(4);
         int max = random.nextBoolean() ? Pattern.Quantifier.UNBOUNDED : Math.max(1, min + random.nextInt(3));
         Contiguity inner = random.nextBoolean() ? null : pick(Contiguity.values());
+        if (min > 1 && random.nextInt(3) == 0) { // {n,m} OPTIONAL
+            return new Pattern.Quantifier(0, max, min, random.nextBoolean(), inner, NONE);
+        }
         return new Pattern.Quantifier(min, max, random.nextBoolean(), inner, NONE);
     }
 

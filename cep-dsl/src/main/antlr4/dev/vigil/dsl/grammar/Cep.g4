@@ -102,8 +102,10 @@ quantifier
     : (QMARK | PLUS | STAR | LBRACE INTEGER RBRACE | LBRACE INTEGER COMMA INTEGER? RBRACE) quantifierModifier*
     ;
 
+/** OPTIONAL makes a count optional: `b{2,4} OPTIONAL` takes no b, or 2 to 4 (Flink `times(2, 4).optional()`). */
 quantifierModifier
-    : GREEDY
+    : OPTIONAL
+    | GREEDY
     | CONSECUTIVE
     | RELAXED
     | COMBINATIONS
@@ -197,7 +199,8 @@ name
 
 /**
  * A pattern variable: any name except a bare `to`, which after a pattern starts the TO clause
- * (`PATTERN a b TO log`); such a variable is written `` `to` ``.
+ * (`PATTERN a b TO log`), and a bare `optional`, which after a quantifier modifies it (`b{2,4} OPTIONAL`);
+ * such a variable is written `` `to` ``, `` `optional` ``.
  */
 variableName
     : IDENT
@@ -209,6 +212,7 @@ variableName
 nonReserved
     : variableKeyword
     | TO
+    | OPTIONAL
     ;
 
 variableKeyword
@@ -261,6 +265,7 @@ MATCH        : 'match';
 SKIP_        : 'skip';
 NO           : 'no';
 TO           : 'to';
+OPTIONAL     : 'optional';
 NEXT         : 'next';
 PAST         : 'past';
 LAST         : 'last';

@@ -48,25 +48,42 @@ public record Pattern(List<Stage> stages, Span span) {
     public record Group(Pattern body, Span span) implements Element {}
 
     /**
-     * {@code ? + * {n} {n,m} {n,}} with optional modifiers.
+     * {@code ? + * {n} {n,m} {n,}} with optional modifiers, or a count made optional ({@code {n,m} OPTIONAL}).
      *
      * @param min at least this many (0 means the stage is optional)
      * @param max at most this many, or {@link #UNBOUNDED}
+     * @param from the fewest events the stage takes when it takes any (Flink's {@code Times.from}): {@code min}
+     *     when that is at least 1; for an optional stage 1 ({@code ?}, {@code *}, {@code {0,m}}) or the count
+     *     made optional ({@code {2,4} OPTIONAL}: 0, or 2 to 4)
      * @param greedy Flink {@code greedy()}
      * @param inner explicit contiguity between the loop's own events ({@code CONSECUTIVE}, {@code RELAXED},
      *     {@code COMBINATIONS}), or {@code null} to follow the operator written before the stage
      */
-    public record Quantifier(int min, int max, boolean greedy, Contiguity inner, Span span) {
+    public record Quantifier(int min, int max, int from, boolean greedy, Contiguity inner, Span span) {
         public static final int UNBOUNDED = -1;
 
         public Quantifier {
             if (min < 0 || (max != UNBOUNDED && (max < 1 || max < min))) {
                 throw new IllegalArgumentException("quantifier {" + min + "," + max + "} is empty");
             }
+            if (from < 1 || (min > 0 && from != min) || (max != UNBOUNDED && from > max)) {
+                throw new IllegalArgumentException("quantifier {" + min + "," + max + "} cannot take " + from
+                        + " events when it takes any");
+            }
+        }
+
+        /** A quantifier whose stage, when it takes events, takes at least {@code max(min, 1)}. */
+        public Quantifier(int min, int max, boolean greedy, Contiguity inner, Span span) {
+            this(min, max, Math.max(min, 1), greedy, inner, span);
         }
 
         public boolean optional() {
             return min == 0;
+        }
+
+        /** True for {@code {n,m} OPTIONAL} with n &gt; 1: zero events, or n or more (Flink {@code times(n, m).optional()}). */
+        public boolean optionalCount() {
+            return min == 0 && from > 1;
         }
 
         /** True when more than one event may be taken ({@code +}, {@code *}, {@code {n}} with n &gt; 1, ...). */

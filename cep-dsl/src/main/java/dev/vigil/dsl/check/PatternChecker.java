@@ -128,7 +128,7 @@ final class PatternChecker {
     /** {@code operator}: the contiguity written before the stage, which a loop's events follow by default. */
     private void quantifier(Stage stage, Contiguity operator) {
         Quantifier q = stage.quantifier();
-        int count = Math.max(q.min(), q.max());
+        int count = Math.max(q.from(), q.max());
         if (count > maxRepeatCount) {
             out.exceeded(q.span(), "quantifier " + text(stage) + " counts to " + count + ", over the limit of "
                     + maxRepeatCount + " (" + ParseLimits.REPEAT_COUNT + "): Flink CEP unrolls a counted quantifier "

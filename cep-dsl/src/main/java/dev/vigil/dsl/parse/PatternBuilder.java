@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Builds {@link Pattern}s from pattern parse trees: operators become each stage's {@link Contiguity}, and
- * quantifier shorthands become {@code {min,max}} bounds. Bounds that cannot match anything ({@code {0}},
+ * quantifier shorthands become {@code {min,max}} bounds ({@code {n,m} OPTIONAL} min 0 and from n). Bounds that cannot
+ * match anything ({@code {0}},
  * {@code {3,2}}) and repeated modifiers are reported here, because the AST cannot even hold them.
  */
 final class PatternBuilder {
@@ -56,9 +57,17 @@ final class PatternBuilder {
     private Quantifier quantifier(CepParser.QuantifierContext ctx) {
         Span span = spans.of(ctx);
         boolean greedy = false;
+        CepParser.QuantifierModifierContext optional = null;
         Contiguity inner = null;
         for (CepParser.QuantifierModifierContext modifier : ctx.quantifierModifier()) {
             int type = modifier.getStart().getType();
+            if (type == CepLexer.OPTIONAL) {
+                if (optional != null) {
+                    diagnostics.error(spans.of(modifier), "OPTIONAL is written twice; once is enough");
+                }
+                optional = modifier;
+                continue;
+            }
             if (type == CepLexer.GREEDY) {
                 if (greedy) {
                     diagnostics.error(spans.of(modifier), "GREEDY is written twice; once is enough");
@@ -107,7 +116,17 @@ final class PatternBuilder {
                 return null;
             }
         }
-        return new Quantifier(min, max, greedy, inner, span);
+        if (optional == null) {
+            return new Quantifier(min, max, greedy, inner, span);
+        }
+        if (min == 0) {
+            String written = ctx.QMARK() != null ? "?" : ctx.STAR() != null ? "*"
+                    : "{0," + (max == Quantifier.UNBOUNDED ? "" : String.valueOf(max)) + "}";
+            diagnostics.error(spans.of(optional), "quantifier " + written + " is optional already: OPTIONAL makes a "
+                    + "count optional, as in {2,4} OPTIONAL (no event, or 2 to 4)");
+            return null;
+        }
+        return new Quantifier(0, max, min, greedy, inner, span);
     }
 
     private Integer bound(String digits, Span span) {

@@ -17,8 +17,9 @@ import java.util.Set;
  * <p>The mapping: the first stage is {@code begin}; {@code STRICT} is {@code next}, {@code RELAXED}
  * {@code followedBy}, {@code NON_DETERMINISTIC} {@code followedByAny}; negated {@code STRICT} is
  * {@code notNext}, negated {@code RELAXED} {@code notFollowedBy}. {@code {0,1}} and {@code {1,1}} are single
- * (optional when the minimum is 0); an unbounded maximum is {@code oneOrMore()} (minimum at most 1) or
- * {@code timesOrMore(min)}; anything else is {@code times(max(min,1), max)}; a minimum of 0 adds
+ * (optional when the minimum is 0); an unbounded maximum is {@code oneOrMore()} (from at most 1) or
+ * {@code timesOrMore(from)}; anything else is {@code times(from, max)}, where from is the fewest events the stage
+ * takes when it takes any ({@code max(min, 1)}, or n for {@code {n,m} OPTIONAL}); a minimum of 0 adds
  * {@code optional()}. A loop's inner contiguity is the quantifier's explicit one, else the stage's own
  * (a first stage counts as strict): strict is {@code consecutive()}, relaxed Flink's default, non-deterministic
  * {@code allowCombinations()}.
@@ -69,10 +70,10 @@ final class StepChain {
         int from = 0;
         int to = 0;
         if (looping) {
-            from = Math.max(1, q.min());
+            from = q.from();
             to = from;
         } else if (times) {
-            from = Math.max(1, q.min());
+            from = q.from();
             to = q.max();
         }
         boolean greedy = q != null && q.greedy();
@@ -83,7 +84,7 @@ final class StepChain {
             throw reject(stage, "an inner contiguity needs a looping quantifier");
         }
         // Flink's Pattern.optional() refuses to follow a greedy pattern (times(0, m) does not check).
-        boolean callsOptional = optional && (looping || !times);
+        boolean callsOptional = optional && (looping || !times || q.optionalCount());
         if (callsOptional && previous != null && previous.greedy) {
             throw reject(stage, "an optional stage cannot follow a GREEDY stage");
         }

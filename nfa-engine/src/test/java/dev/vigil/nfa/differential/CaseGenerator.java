@@ -156,7 +156,8 @@ final class CaseGenerator {
         }
         int min;
         int max;
-        int kind = random.nextInt(7);
+        int from = 0; // the count made optional ({n,m} OPTIONAL), 0 for none
+        int kind = random.nextInt(9);
         if (kind == 0) { // ?
             min = 0;
             max = 1;
@@ -175,8 +176,16 @@ final class CaseGenerator {
         } else if (kind == 5) { // {0,m}
             min = 0;
             max = 2 + random.nextInt(2);
-        } else { // {n,}
+        } else if (kind == 6) { // {n,}
             min = 2 + random.nextInt(2);
+            max = Quantifier.UNBOUNDED;
+        } else if (kind == 7) { // {n} OPTIONAL, {n,m} OPTIONAL
+            min = 0;
+            from = 2 + random.nextInt(2);
+            max = from + random.nextInt(3);
+        } else { // {n,} OPTIONAL
+            min = 0;
+            from = 2 + random.nextInt(2);
             max = Quantifier.UNBOUNDED;
         }
         boolean looping = max == Quantifier.UNBOUNDED || max > 1;
@@ -194,9 +203,11 @@ final class CaseGenerator {
         boolean accepted = looping && !group && effectiveInner != Contiguity.NON_DETERMINISTIC;
         boolean greedy = chance(accepted ? 0.25 : 0.01);
         if (previousGreedy && min == 0 && chance(0.9)) {
-            min = 1;
+            min = Math.max(1, from);
+            from = 0;
         }
-        return new Quantifier(min, max, greedy, inner, Span.NONE);
+        return from > 0 ? new Quantifier(min, max, from, greedy, inner, Span.NONE)
+                : new Quantifier(min, max, greedy, inner, Span.NONE);
     }
 
     private String variable(int depth, Quantifier quantifier, boolean negated) {

@@ -115,6 +115,10 @@ final class Coverage {
     }
 
     private static String quantifier(Quantifier q) {
+        if (q.optionalCount()) {
+            return q.max() == Quantifier.UNBOUNDED ? "timesOrMore(n).optional() ({n,} OPTIONAL)"
+                    : "times(n,m).optional() ({n,m} OPTIONAL)";
+        }
         if (q.max() == Quantifier.UNBOUNDED) {
             return q.min() == 0 ? "oneOrMore().optional() (*)" : q.min() == 1 ? "oneOrMore() (+)" : "timesOrMore(n)";
         }

@@ -58,6 +58,17 @@ class MatcherTest {
     class Quantifiers {
         // Flink's documentation example for looping contiguity: C D A1 A2 A3 D A4 B.
         @Test
+        void anOptionalCountTakesNoEventOrTheCount() {
+            // b{2,3} OPTIONAL is Flink's times(2, 3).optional(): no b, or two or three, never one
+            assertMatches("a b{2,3} OPTIONAL c", "a c", "a1 c2");
+            assertMatches("a b{2,3} OPTIONAL c", "a b c");
+            assertMatches("a b{2,3} OPTIONAL c", "a b b c", "a1 b2 b3 c4");
+            assertMatches("a b{2,3} OPTIONAL c", "a b b b b c");
+            assertMatches("a b{2,} OPTIONAL c", "a b c");
+            assertMatches("a b{2,} OPTIONAL c", "a b b b b c", "a1 b2 b3 b4 b5 c6");
+        }
+
+        @Test
         void consecutiveLoopStopsAtTheFirstOtherEvent() {
             assertMatchSet("c -> a+ CONSECUTIVE -> b", "c d a a a d a b",
                     "c1 a3 b8", "c1 a3 a4 b8", "c1 a3 a4 a5 b8");
