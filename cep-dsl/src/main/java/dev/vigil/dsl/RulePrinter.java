@@ -194,6 +194,9 @@ public final class RulePrinter {
             if (stage.quantifier() != null) {
                 out.append(quantifier(stage.quantifier()));
             }
+            if (stage.gap() != null) {
+                out.append(" WITHIN ").append(duration(stage.gap())).append(" OF PREVIOUS");
+            }
         }
         return out.toString();
     }

@@ -87,6 +87,9 @@ final class AstDump {
                         + (q.greedy() ? ",greedy" : "")
                         + (q.inner() == null ? "" : ",inner=" + q.inner()) + "}";
             }
+            if (stage.gap() != null) {
+                text += "@gap=" + stage.gap().millis();
+            }
             stages.add(text);
         }
         return String.join(" ", stages);

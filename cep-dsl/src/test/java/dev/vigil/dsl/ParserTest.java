@@ -180,6 +180,26 @@ class ParserTest {
     }
 
     @Test
+    void aStageWindowBoundsTheGapBeforeOneStageAndIsNotTheRulesWithin() {
+        assertPattern("a -> b WITHIN 5 SECONDS OF PREVIOUS !c WITHIN 10ms OF PREVIOUS -> d? within 1 minute of previous",
+                "STRICT:a RELAXED:b@gap=5000 STRICT:!c@gap=10 RELAXED:d{0,1}@gap=60000");
+        assertCanonical("RULE r FROM s PATTERN a b? WITHIN 2s OF PREVIOUS WITHIN 1 HOUR", """
+                RULE r
+                  FROM s
+                  PATTERN a b? WITHIN 2 SECONDS OF PREVIOUS
+                  WITHIN 1 HOUR;
+                """);
+        assertCanonical("RULE r FROM s PATTERN a b WITHIN 1 HOUR WITHIN 1 SECOND BETWEEN EVENTS", """
+                RULE r
+                  FROM s
+                  PATTERN a b
+                  WITHIN 1 HOUR
+                  WITHIN 1 SECOND BETWEEN EVENTS;
+                """);
+        assertPattern("previous -> of", "STRICT:previous RELAXED:of");
+    }
+
+    @Test
     void aBackquotedOptionalIsAVariable() {
         assertCanonical("RULE r FROM s PATTERN a{2} `optional` DEFINE optional AS size > 1", """
                 RULE r

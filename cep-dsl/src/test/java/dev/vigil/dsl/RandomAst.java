@@ -157,8 +157,9 @@ final class RandomAst {
             Contiguity contiguity = stages.isEmpty() ? Contiguity.STRICT : pick(Contiguity.values());
             Pattern.Element element = depth < 2 && random.nextInt(5) == 0
                     ? new Pattern.Group(pattern(depth + 1), NONE) : new Pattern.Variable(name(), NONE);
+            Window gap = random.nextInt(6) == 0 ? new Window(1 + random.nextInt(90_000), NONE) : null;
             stages.add(new Pattern.Stage(contiguity, random.nextInt(5) == 0, element,
-                    random.nextBoolean() ? quantifier() : null, NONE));
+                    random.nextBoolean() ? quantifier() : null, gap, NONE));
         }
         return new Pattern(stages, NONE);
     }

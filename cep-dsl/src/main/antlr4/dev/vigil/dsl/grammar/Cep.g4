@@ -90,7 +90,12 @@ contiguity
     ;
 
 stage
-    : BANG? element quantifier?
+    : BANG? element quantifier? stageWindow?
+    ;
+
+/** `b WITHIN 5 SECONDS OF PREVIOUS`: b's event within 5 seconds of the match's previous event (Flink PREVIOUS_AND_CURRENT). */
+stageWindow
+    : WITHIN duration OF PREVIOUS
     ;
 
 element
@@ -217,7 +222,7 @@ nonReserved
 
 variableKeyword
     : STREAM | RULE | EVENT | TIME | WATERMARK | DELAY | BY | EVENTS | TIMEOUT | MATCH | SKIP_ | NO | NEXT
-    | PAST | LAST | FIRST
+    | PAST | LAST | FIRST | OF | PREVIOUS
     | MILLISECOND | MILLISECONDS | MS | SECOND | SECONDS | MINUTE | MINUTES | HOUR | HOURS | DAY | DAYS
     ;
 
@@ -270,6 +275,8 @@ NEXT         : 'next';
 PAST         : 'past';
 LAST         : 'last';
 FIRST        : 'first';
+OF           : 'of';
+PREVIOUS     : 'previous';
 MILLISECOND  : 'millisecond';
 MILLISECONDS : 'milliseconds';
 MS           : 'ms';

@@ -33,8 +33,26 @@ public record Pattern(List<Stage> stages, Span span) {
      *     {@code STRICT} and carries no meaning
      * @param negated {@code !b}: the stage must not occur (Flink {@code notNext} / {@code notFollowedBy})
      * @param quantifier how often the element repeats, or {@code null} for exactly once
+     * @param gap {@code WITHIN d OF PREVIOUS}: the stage's event must come less than d after the match's previous
+     *     event (Flink {@code within(d, PREVIOUS_AND_CURRENT)} on this stage alone), or {@code null}
      */
-    public record Stage(Contiguity contiguity, boolean negated, Element element, Quantifier quantifier, Span span) {}
+    public record Stage(Contiguity contiguity, boolean negated, Element element, Quantifier quantifier, Window gap,
+            Span span) {
+        /** A stage without a window of its own. */
+        public Stage(Contiguity contiguity, boolean negated, Element element, Quantifier quantifier, Span span) {
+            this(contiguity, negated, element, quantifier, null, span);
+        }
+    }
+
+    /** True when some stage, at any depth, has a {@code WITHIN d OF PREVIOUS} window of its own. */
+    public boolean hasStageWindow() {
+        for (Stage stage : stages) {
+            if (stage.gap() != null || stage.element() instanceof Group group && group.body().hasStageWindow()) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** What a stage matches: one variable, or a parenthesized group. */
     public sealed interface Element permits Variable, Group {

@@ -5,10 +5,12 @@ import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.Pattern.Contiguity;
 import dev.vigil.dsl.ast.Pattern.Quantifier;
 import dev.vigil.dsl.ast.Pattern;
+import dev.vigil.dsl.ast.Window;
 import dev.vigil.dsl.grammar.CepLexer;
 import dev.vigil.dsl.grammar.CepParser;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Builds {@link Pattern}s from pattern parse trees: operators become each stage's {@link Contiguity}, and
@@ -19,10 +21,13 @@ import java.util.List;
 final class PatternBuilder {
     private final Diagnostics diagnostics;
     private final Spans spans;
+    /** Reads a {@code WITHIN} duration as {@link AstBuilder} does for the rule's windows (null after an error). */
+    private final Function<CepParser.DurationContext, Window> windows;
 
-    PatternBuilder(Diagnostics diagnostics, Spans spans) {
+    PatternBuilder(Diagnostics diagnostics, Spans spans, Function<CepParser.DurationContext, Window> windows) {
         this.diagnostics = diagnostics;
         this.spans = spans;
+        this.windows = windows;
     }
 
     Pattern pattern(CepParser.PatternContext ctx) {
@@ -51,7 +56,8 @@ final class PatternBuilder {
             element = new Pattern.Group(pattern(group.pattern()), spans.of(group));
         }
         Quantifier quantifier = ctx.quantifier() == null ? null : quantifier(ctx.quantifier());
-        return new Pattern.Stage(contiguity, ctx.BANG() != null, element, quantifier, spans.of(ctx));
+        Window gap = ctx.stageWindow() == null ? null : windows.apply(ctx.stageWindow().duration());
+        return new Pattern.Stage(contiguity, ctx.BANG() != null, element, quantifier, gap, spans.of(ctx));
     }
 
     private Quantifier quantifier(CepParser.QuantifierContext ctx) {

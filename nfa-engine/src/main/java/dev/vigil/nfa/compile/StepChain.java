@@ -22,7 +22,8 @@ import java.util.Set;
  * takes when it takes any ({@code max(min, 1)}, or n for {@code {n,m} OPTIONAL}); a minimum of 0 adds
  * {@code optional()}. A loop's inner contiguity is the quantifier's explicit one, else the stage's own
  * (a first stage counts as strict): strict is {@code consecutive()}, relaxed Flink's default, non-deterministic
- * {@code allowCombinations()}.
+ * {@code allowCombinations()}. A stage's own {@code WITHIN d OF PREVIOUS} is its {@code within(d,
+ * PREVIOUS_AND_CURRENT)}, in place of the rule's {@code WITHIN d BETWEEN EVENTS}.
  */
 final class StepChain {
     private final Map<String, Integer> variables = new HashMap<>();
@@ -92,12 +93,16 @@ final class StepChain {
                 ? contiguity(q.inner() != null ? q.inner() : stage.contiguity())
                 : Step.Consuming.SKIP_TILL_NEXT;
         Pattern.Element element = stage.element();
+        long stageGapMs = stage.gap() != null ? stage.gap().millis() : gapMs;
         if (element instanceof Pattern.Variable variable) {
             return variableStep(stage, variable, previous, consuming, looping, times, optional, greedy, inner, from,
-                    to, windowMs);
+                    to, stageGapMs, windowMs);
         } else if (element instanceof Pattern.Group group) {
             if (negated) {
                 throw reject(stage, "a group cannot be negated");
+            }
+            if (stage.gap() != null) {
+                throw reject(stage, "WITHIN ... OF PREVIOUS applies to a variable, not a group");
             }
             if (greedy) {
                 throw reject(stage, "GREEDY is not applicable to a group");
@@ -114,7 +119,7 @@ final class StepChain {
 
     private Step variableStep(Pattern.Stage stage, Pattern.Variable variable, Step previous,
             Step.Consuming consuming, boolean looping, boolean times, boolean optional, boolean greedy,
-            Step.Consuming inner, int from, int to, long windowMs) {
+            Step.Consuming inner, int from, int to, long stageGapMs, long windowMs) {
         String name = variable.name();
         if (!seen.add(name) || name.equals(Step.GROUP_NAME) || name.equals(NfaCompiler.END_STATE_NAME)) {
             throw reject(stage, "variable " + name + " appears more than once");
@@ -131,7 +136,7 @@ final class StepChain {
             until = new Guard.Until(index, name, untilCondition);
         }
         return new Step(name, index, previous, consuming, looping, times, optional, greedy, inner, from, to, take,
-                until, null, gapMs, windowMs);
+                until, null, stageGapMs, windowMs);
     }
 
     private Step.Consuming consuming(Pattern.Stage stage, Step previous, boolean first) {

@@ -36,6 +36,9 @@ final class Coverage {
         if (rule.gapWithin() != null) {
             seen.add("window: within PREVIOUS_AND_CURRENT");
         }
+        if (rule.pattern().hasStageWindow()) {
+            seen.add("window: within PREVIOUS_AND_CURRENT on single stages (OF PREVIOUS)");
+        }
         seen.add("skip: " + rule.skip().kind());
         if (rule.timeoutEmit() != null) {
             seen.add("rule: timed-out partial matches reported");

@@ -7,6 +7,7 @@ import dev.vigil.dsl.ast.Pattern.Quantifier;
 import dev.vigil.dsl.ast.Pattern.Stage;
 import dev.vigil.dsl.ast.Pattern.Variable;
 import dev.vigil.dsl.ast.Rule;
+import dev.vigil.dsl.ast.Window;
 import java.time.Duration;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
@@ -26,7 +27,8 @@ import org.apache.flink.cep.pattern.WithinType;
  *       {@code allowCombinations()} for NON_DETERMINISTIC; the explicit one, else the stage's own, which
  *       is STRICT for a first stage), and {@code greedy()};
  *   <li>{@code UNTIL} {@code until(c)}; {@code WITHIN} {@code within(t)} on the last stage (FIRST_AND_LAST);
- *       the gap window {@code within(t, PREVIOUS_AND_CURRENT)} on every stage; the five skip strategies.
+ *       the gap window {@code within(t, PREVIOUS_AND_CURRENT)} on every stage, where a stage's own
+ *       {@code WITHIN t OF PREVIOUS} replaces the rule's; the five skip strategies.
  * </ul>
  * Flink may throw while these calls are made ({@code MalformedPatternException},
  * {@code UnsupportedOperationException}): the caller treats that as "Flink rejects the shape".
@@ -77,9 +79,10 @@ final class FlinkPatterns {
                 trace.append(".until(").append(until).append(')');
                 current = current.until(new FlinkCondition(until));
             }
-            if (rule.gapWithin() != null) {
-                trace.append(".within(").append(rule.gapWithin().millis()).append("ms, PREVIOUS_AND_CURRENT)");
-                current = current.within(Duration.ofMillis(rule.gapWithin().millis()), WithinType.PREVIOUS_AND_CURRENT);
+            Window gap = stage.gap() != null ? stage.gap() : rule.gapWithin();
+            if (gap != null) {
+                trace.append(".within(").append(gap.millis()).append("ms, PREVIOUS_AND_CURRENT)");
+                current = current.within(Duration.ofMillis(gap.millis()), WithinType.PREVIOUS_AND_CURRENT);
             }
         }
         return current;
