@@ -659,6 +659,17 @@ class CheckerTest {
     }
 
     @Test
+    void aStageWindowOnANotFollowedByCountsOnlyAtTheEnd() {
+        assertNoDiagnostics("RULE r FROM s PATTERN a -> !b WITHIN 1 SECOND OF PREVIOUS WITHIN 1 MINUTE");
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a -> !b WITHIN 1 SECOND OF PREVIOUS -> c""", """
+                rules.cep:1:38: WITHIN ... OF PREVIOUS cannot bound '!b' before another stage: Flink CEP 1.20 silently ignores a PREVIOUS_AND_CURRENT window on a notFollowedBy that is not last; bound the stage after it
+                  | RULE r FROM s PATTERN a -> !b WITHIN 1 SECOND OF PREVIOUS -> c
+                  |                                      ^^^^^^^^
+                """);
+    }
+
+    @Test
     void aTrailingAbsenceIsNotClosedByAStageWindow() {
         assertDiagnostics("""
                 RULE r FROM s PATTERN order -> !shipped WITHIN 1 HOUR OF PREVIOUS""", """

@@ -29,8 +29,8 @@ import java.util.Set;
  *   <li>an optional stage right after a greedy one ("Optional pattern cannot be preceded by greedy pattern");
  *   <li>a variable used twice ("Duplicate pattern name");
  *   <li>{@code WITHIN d OF PREVIOUS} longer than {@code WITHIN} ("The window length between the previous and
- *       current event cannot be larger than ..."), on a group, on a loop (which Flink silently ignores) or on the
- *       pattern's first stage (which has no previous event);
+ *       current event cannot be larger than ..."), on a group, on a loop or a {@code -> !b} that is not last
+ *       (which Flink silently ignores) or on the pattern's first stage (which has no previous event);
  *   <li>a GREEDY optional loop with UNTIL after a notFollowedBy with only optional stages between them, which
  *       Flink builds into an NFA that fails with a NullPointerException (or does not build at all).
  * </ul>
@@ -100,7 +100,7 @@ final class PatternChecker {
                         + text(stage) + " required, or put a required stage between them");
             }
             if (stage.gap() != null) {
-                stageWindow(stage);
+                stageWindow(stage, i == stages.size() - 1 && !inGroup);
             }
             if (stage.element() instanceof Pattern.Group group) {
                 sequence(group.body(), true);
@@ -109,7 +109,7 @@ final class PatternChecker {
     }
 
     /** {@code b WITHIN d OF PREVIOUS}: Flink's {@code within(d, PREVIOUS_AND_CURRENT)} on one stage. */
-    private void stageWindow(Stage stage) {
+    private void stageWindow(Stage stage, boolean lastOfPattern) {
         if (stage.element() instanceof Pattern.Group) {
             out.error(stage.gap().span(), "WITHIN ... OF PREVIOUS applies to a single variable, not a group; put it "
                     + "on the stage inside the group whose event it bounds");
@@ -117,6 +117,10 @@ final class PatternChecker {
             out.error(stage.gap().span(), "WITHIN ... OF PREVIOUS cannot bound " + text(stage) + ", which repeats: "
                     + "Flink CEP 1.20 silently ignores a PREVIOUS_AND_CURRENT window on a stage with times() or "
                     + "oneOrMore(); bound the stage after the loop, or the whole match with WITHIN");
+        } else if (stage.negated() && stage.contiguity() == Contiguity.RELAXED && !lastOfPattern) {
+            out.error(stage.gap().span(), "WITHIN ... OF PREVIOUS cannot bound " + text(stage) + " before another "
+                    + "stage: Flink CEP 1.20 silently ignores a PREVIOUS_AND_CURRENT window on a notFollowedBy that is "
+                    + "not last; bound the stage after it");
         } else if (rule.within() != null && stage.gap().millis() > rule.within().millis()) {
             out.error(stage.gap().span(), "WITHIN " + RulePrinter.duration(stage.gap().millis()) + " OF PREVIOUS is "
                     + "longer than the whole match may last (WITHIN " + RulePrinter.duration(rule.within().millis())

@@ -73,8 +73,8 @@ record DocumentedDifference(String document, String section, Kind kind, Applies 
                             && diffCase.rule().gapWithin().millis() > diffCase.rule().within().millis()),
             new DocumentedDifference(SEMANTICS, "GREEDY optional loop with UNTIL after notFollowedBy",
                     Kind.REJECTION, (diffCase, vigil) -> hasGreedyOptionalUntilAfterNotFollowedBy(diffCase.rule())),
-            new DocumentedDifference(SEMANTICS, "A window OF PREVIOUS on a loop", Kind.REJECTION,
-                    (diffCase, vigil) -> hasStageWindowOnLoop(diffCase.rule().pattern())),
+            new DocumentedDifference(SEMANTICS, "A window OF PREVIOUS on a loop or a notFollowedBy", Kind.REJECTION,
+                    (diffCase, vigil) -> hasIgnoredStageWindow(diffCase.rule().pattern(), true)),
             new DocumentedDifference(SEMANTICS, "A window OF PREVIOUS on the first stage", Kind.REJECTION,
                     (diffCase, vigil) -> firstVariable(diffCase.rule().pattern()).gap() != null));
 
@@ -146,10 +146,16 @@ record DocumentedDifference(String document, String section, Kind kind, Applies 
         return first.element() instanceof Pattern.Group group ? firstVariable(group.body()) : first;
     }
 
-    private static boolean hasStageWindowOnLoop(Pattern pattern) {
-        for (Pattern.Stage stage : pattern.stages()) {
-            if (stage.gap() != null && stage.quantifier() != null && stage.quantifier().looping()
-                    || stage.element() instanceof Pattern.Group group && hasStageWindowOnLoop(group.body())) {
+    /** A stage window on a loop, or on a {@code -> !x} other than the pattern's last stage, in any group. */
+    private static boolean hasIgnoredStageWindow(Pattern pattern, boolean top) {
+        List<Pattern.Stage> stages = pattern.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            Pattern.Stage stage = stages.get(i);
+            boolean loop = stage.quantifier() != null && stage.quantifier().looping();
+            boolean notFollowedBy = stage.negated() && stage.contiguity() == Pattern.Contiguity.RELAXED
+                    && !(top && i == stages.size() - 1);
+            if (stage.gap() != null && (loop || notFollowedBy)
+                    || stage.element() instanceof Pattern.Group group && hasIgnoredStageWindow(group.body(), false)) {
                 return true;
             }
         }

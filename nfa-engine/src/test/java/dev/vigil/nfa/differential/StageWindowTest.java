@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A stage's own gap window, {@code b WITHIN d OF PREVIOUS} (Flink's {@code within(d, PREVIOUS_AND_CURRENT)} on
  * that stage alone), side by side with Flink CEP 1.20; and the two shapes Vigil refuses although Flink accepts
- * them (docs/semantics.md, "A window OF PREVIOUS on a loop" and "... on the first stage"), pinned on both sides.
+ * them (docs/semantics.md, "A window OF PREVIOUS on a loop or a notFollowedBy" and "... on the first stage"), pinned on both sides.
  */
 class StageWindowTest {
     private static final Duration GAP = Duration.ofMillis(5);
@@ -68,6 +68,28 @@ class StageWindowTest {
         List<CaseEvent> events = events("A@1", "B@10", "C@11");
 
         assertEquals("  k matches  [a[1] b[2] c[3]]\n", flink(pattern, false, events));
+        assertVigilRejects(rule, events);
+    }
+
+    @Test
+    void flinkIgnoresTheWindowOnANotFollowedByBeforeAnotherStageWhichVigilRefuses() {
+        String rule = """
+                RULE r
+                  FROM events
+                  PARTITION BY key
+                  PATTERN a -> !b WITHIN 2 MILLISECONDS OF PREVIOUS -> c
+                  DEFINE
+                    a AS type = 'A',
+                    b AS type = 'B',
+                    c AS type = 'C';
+                """;
+        Pattern<CaseEvent, ?> pattern = Pattern.<CaseEvent>begin("a", AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(type("A")).notFollowedBy("b").where(type("B"))
+                .within(Duration.ofMillis(2), WithinType.PREVIOUS_AND_CURRENT)
+                .followedBy("c").where(type("C"));
+        List<CaseEvent> events = events("A@1", "C@10");
+
+        assertEquals("  k matches  [a[1] c[2]]\n", flink(pattern, false, events));
         assertVigilRejects(rule, events);
     }
 
