@@ -194,6 +194,9 @@ public final class RulePrinter {
             if (stage.quantifier() != null) {
                 out.append(quantifier(stage.quantifier()));
             }
+            if (stage.gap() != null) {
+                out.append(" WITHIN ").append(duration(stage.gap())).append(" OF PREVIOUS");
+            }
         }
         return out.toString();
     }
@@ -213,7 +216,11 @@ public final class RulePrinter {
 
     private static String quantifier(Pattern.Quantifier q) {
         String text;
-        if (q.min() == 0 && q.max() == 1) {
+        if (q.optionalCount()) {
+            text = q.max() == Pattern.Quantifier.UNBOUNDED ? "{" + q.from() + ",} OPTIONAL"
+                    : q.max() == q.from() ? "{" + q.from() + "} OPTIONAL"
+                    : "{" + q.from() + "," + q.max() + "} OPTIONAL";
+        } else if (q.min() == 0 && q.max() == 1) {
             text = "?";
         } else if (q.min() == 1 && q.max() == Pattern.Quantifier.UNBOUNDED) {
             text = "+";

@@ -83,8 +83,12 @@ final class AstDump {
             String text = stage.contiguity() + ":" + (stage.negated() ? "!" : "") + element;
             Pattern.Quantifier q = stage.quantifier();
             if (q != null) {
-                text += "{" + q.min() + "," + q.max() + (q.greedy() ? ",greedy" : "")
+                text += "{" + q.min() + "," + q.max() + (q.optionalCount() ? ",from=" + q.from() : "")
+                        + (q.greedy() ? ",greedy" : "")
                         + (q.inner() == null ? "" : ",inner=" + q.inner()) + "}";
+            }
+            if (stage.gap() != null) {
+                text += "@gap=" + stage.gap().millis();
             }
             stages.add(text);
         }

@@ -636,6 +636,55 @@ class CheckerTest {
     }
 
     @Test
+    void aStageWindowStandsOnASingleVariableAfterTheFirstThatDoesNotRepeat() {
+        assertNoDiagnostics("""
+                RULE r FROM s PATTERN a -> b WITHIN 5 SECONDS OF PREVIOUS !c WITHIN 1 SECOND OF PREVIOUS
+                  -> (d e? WITHIN 1 SECOND OF PREVIOUS) WITHIN 1 MINUTE""");
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a WITHIN 1s OF PREVIOUS -> b+ WITHIN 1s OF PREVIOUS -> (c d) WITHIN 1s OF PREVIOUS
+                  -> e WITHIN 2 HOURS OF PREVIOUS WITHIN 1 HOUR""", """
+                rules.cep:1:32: WITHIN ... OF PREVIOUS on 'a', the first stage of the pattern, bounds nothing: no event comes before it; bound the whole match with WITHIN instead
+                  | RULE r FROM s PATTERN a WITHIN 1s OF PREVIOUS -> b+ WITHIN 1s OF PREVIOUS -> (c d) WITHIN 1s OF PREVIOUS
+                  |                                ^^
+                rules.cep:1:60: WITHIN ... OF PREVIOUS cannot bound 'b+', which repeats: Flink CEP 1.20 silently ignores a PREVIOUS_AND_CURRENT window on a stage with times() or oneOrMore(); bound the stage after the loop, or the whole match with WITHIN
+                  | RULE r FROM s PATTERN a WITHIN 1s OF PREVIOUS -> b+ WITHIN 1s OF PREVIOUS -> (c d) WITHIN 1s OF PREVIOUS
+                  |                                                            ^^
+                rules.cep:1:91: WITHIN ... OF PREVIOUS applies to a single variable, not a group; put it on the stage inside the group whose event it bounds
+                  | RULE r FROM s PATTERN a WITHIN 1s OF PREVIOUS -> b+ WITHIN 1s OF PREVIOUS -> (c d) WITHIN 1s OF PREVIOUS
+                  |                                                                                           ^^
+                rules.cep:2:15: WITHIN 2 HOURS OF PREVIOUS is longer than the whole match may last (WITHIN 1 HOUR); expected at most that (Flink CEP rejects a gap window larger than the pattern window)
+                  |   -> e WITHIN 2 HOURS OF PREVIOUS WITHIN 1 HOUR
+                  |               ^^^^^^^
+                """);
+    }
+
+    @Test
+    void aStageWindowOnANotFollowedByCountsOnlyAtTheEnd() {
+        assertNoDiagnostics("RULE r FROM s PATTERN a -> !b WITHIN 1 SECOND OF PREVIOUS WITHIN 1 MINUTE");
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a -> !b WITHIN 1 SECOND OF PREVIOUS -> c""", """
+                rules.cep:1:38: WITHIN ... OF PREVIOUS cannot bound '!b' before another stage: Flink CEP 1.20 silently ignores a PREVIOUS_AND_CURRENT window on a notFollowedBy that is not last; bound the stage after it
+                  | RULE r FROM s PATTERN a -> !b WITHIN 1 SECOND OF PREVIOUS -> c
+                  |                                      ^^^^^^^^
+                """);
+    }
+
+    @Test
+    void aTrailingAbsenceIsNotClosedByAStageWindow() {
+        assertDiagnostics("""
+                RULE r FROM s PATTERN order -> !shipped WITHIN 1 HOUR OF PREVIOUS""", """
+                rules.cep:1:32: a negation at the end of a pattern needs WITHIN: the absence of '!shipped' is only known when the window closes (Flink CEP: NotFollowedBy is not supported without windowTime as a last part of a Pattern); add e.g. WITHIN 10 MINUTES (WITHIN ... OF PREVIOUS alone does not close it)
+                  | RULE r FROM s PATTERN order -> !shipped WITHIN 1 HOUR OF PREVIOUS
+                  |                                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+                """);
+    }
+
+    @Test
+    void aTrailingStrictNegationNeedsNoWindow() {
+        assertNoDiagnostics("RULE r FROM s PATTERN login !second_factor");
+    }
+
+    @Test
     void aTrailingNegationIsNotClosedByAGapWindow() {
         assertDiagnostics("""
                 RULE r FROM s PATTERN order -> !shipped

@@ -167,6 +167,50 @@ class ParserTest {
     }
 
     @Test
+    void optionalMakesACountOptional() {
+        assertPattern("a -> b{2,4} OPTIONAL -> c{2,} optional GREEDY CONSECUTIVE d{3} -> e{3} OPTIONAL",
+                "STRICT:a RELAXED:b{0,4,from=2} RELAXED:c{0,-1,from=2,greedy,inner=STRICT} STRICT:d{3,3} "
+                        + "RELAXED:e{0,3,from=3}");
+        // a count of one made optional is an existing shorthand, and prints as it
+        assertCanonical("RULE r FROM s PATTERN a{1} OPTIONAL b+ OPTIONAL c{1,3} OPTIONAL", """
+                RULE r
+                  FROM s
+                  PATTERN a? b* c{0,3};
+                """);
+    }
+
+    @Test
+    void aStageWindowBoundsTheGapBeforeOneStageAndIsNotTheRulesWithin() {
+        assertPattern("a -> b WITHIN 5 SECONDS OF PREVIOUS !c WITHIN 10ms OF PREVIOUS -> d? within 1 minute of previous",
+                "STRICT:a RELAXED:b@gap=5000 STRICT:!c@gap=10 RELAXED:d{0,1}@gap=60000");
+        assertCanonical("RULE r FROM s PATTERN a b? WITHIN 2s OF PREVIOUS WITHIN 1 HOUR", """
+                RULE r
+                  FROM s
+                  PATTERN a b? WITHIN 2 SECONDS OF PREVIOUS
+                  WITHIN 1 HOUR;
+                """);
+        assertCanonical("RULE r FROM s PATTERN a b WITHIN 1 HOUR WITHIN 1 SECOND BETWEEN EVENTS", """
+                RULE r
+                  FROM s
+                  PATTERN a b
+                  WITHIN 1 HOUR
+                  WITHIN 1 SECOND BETWEEN EVENTS;
+                """);
+        assertPattern("previous -> of", "STRICT:previous RELAXED:of");
+    }
+
+    @Test
+    void aBackquotedOptionalIsAVariable() {
+        assertCanonical("RULE r FROM s PATTERN a{2} `optional` DEFINE optional AS size > 1", """
+                RULE r
+                  FROM s
+                  PATTERN a{2} `optional`
+                  DEFINE
+                    optional AS size > 1;
+                """);
+    }
+
+    @Test
     void strictAndRelaxedNegation() {
         assertPattern("a !b c -> !d -> e", "STRICT:a STRICT:!b STRICT:c RELAXED:!d RELAXED:e");
     }

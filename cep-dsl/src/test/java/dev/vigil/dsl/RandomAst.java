@@ -157,8 +157,9 @@ final class RandomAst {
             Contiguity contiguity = stages.isEmpty() ? Contiguity.STRICT : pick(Contiguity.values());
             Pattern.Element element = depth < 2 && random.nextInt(5) == 0
                     ? new Pattern.Group(pattern(depth + 1), NONE) : new Pattern.Variable(name(), NONE);
+            Window gap = random.nextInt(6) == 0 ? new Window(1 + random.nextInt(90_000), NONE) : null;
             stages.add(new Pattern.Stage(contiguity, random.nextInt(5) == 0, element,
-                    random.nextBoolean() ? quantifier() : null, NONE));
+                    random.nextBoolean() ? quantifier() : null, gap, NONE));
         }
         return new Pattern(stages, NONE);
     }
@@ -167,6 +168,9 @@ final class RandomAst {
         int min = random.nextInt(4);
         int max = random.nextBoolean() ? Pattern.Quantifier.UNBOUNDED : Math.max(1, min + random.nextInt(3));
         Contiguity inner = random.nextBoolean() ? null : pick(Contiguity.values());
+        if (min > 1 && random.nextInt(3) == 0) { // {n,m} OPTIONAL
+            return new Pattern.Quantifier(0, max, min, random.nextBoolean(), inner, NONE);
+        }
         return new Pattern.Quantifier(min, max, random.nextBoolean(), inner, NONE);
     }
 

@@ -178,6 +178,19 @@ class SyntaxErrorTest {
     }
 
     @Test
+    void optionalAppliesToACountThatIsNotOptionalAlready() {
+        assertDiagnostics("""
+                RULE r FROM s PATTERN a b* OPTIONAL c{2,3} OPTIONAL OPTIONAL""", """
+                rules.cep:1:28: quantifier * is optional already: OPTIONAL makes a count optional, as in {2,4} OPTIONAL (no event, or 2 to 4)
+                  | RULE r FROM s PATTERN a b* OPTIONAL c{2,3} OPTIONAL OPTIONAL
+                  |                            ^^^^^^^^
+                rules.cep:1:53: OPTIONAL is written twice; once is enough
+                  | RULE r FROM s PATTERN a b* OPTIONAL c{2,3} OPTIONAL OPTIONAL
+                  |                                                     ^^^^^^^^
+                """);
+    }
+
+    @Test
     void quantifierModifiersAreNotRepeated() {
         assertDiagnostics("""
                 RULE r FROM s PATTERN a b+ GREEDY GREEDY c+ CONSECUTIVE RELAXED""", """

@@ -90,7 +90,12 @@ contiguity
     ;
 
 stage
-    : BANG? element quantifier?
+    : BANG? element quantifier? stageWindow?
+    ;
+
+/** `b WITHIN 5 SECONDS OF PREVIOUS`: b's event within 5 seconds of the match's previous event (Flink PREVIOUS_AND_CURRENT). */
+stageWindow
+    : WITHIN duration OF PREVIOUS
     ;
 
 element
@@ -102,8 +107,10 @@ quantifier
     : (QMARK | PLUS | STAR | LBRACE INTEGER RBRACE | LBRACE INTEGER COMMA INTEGER? RBRACE) quantifierModifier*
     ;
 
+/** OPTIONAL makes a count optional: `b{2,4} OPTIONAL` takes no b, or 2 to 4 (Flink `times(2, 4).optional()`). */
 quantifierModifier
-    : GREEDY
+    : OPTIONAL
+    | GREEDY
     | CONSECUTIVE
     | RELAXED
     | COMBINATIONS
@@ -197,7 +204,8 @@ name
 
 /**
  * A pattern variable: any name except a bare `to`, which after a pattern starts the TO clause
- * (`PATTERN a b TO log`); such a variable is written `` `to` ``.
+ * (`PATTERN a b TO log`), and a bare `optional`, which after a quantifier modifies it (`b{2,4} OPTIONAL`);
+ * such a variable is written `` `to` ``, `` `optional` ``.
  */
 variableName
     : IDENT
@@ -209,11 +217,12 @@ variableName
 nonReserved
     : variableKeyword
     | TO
+    | OPTIONAL
     ;
 
 variableKeyword
     : STREAM | RULE | EVENT | TIME | WATERMARK | DELAY | BY | EVENTS | TIMEOUT | MATCH | SKIP_ | NO | NEXT
-    | PAST | LAST | FIRST
+    | PAST | LAST | FIRST | OF | PREVIOUS
     | MILLISECOND | MILLISECONDS | MS | SECOND | SECONDS | MINUTE | MINUTES | HOUR | HOURS | DAY | DAYS
     ;
 
@@ -261,10 +270,13 @@ MATCH        : 'match';
 SKIP_        : 'skip';
 NO           : 'no';
 TO           : 'to';
+OPTIONAL     : 'optional';
 NEXT         : 'next';
 PAST         : 'past';
 LAST         : 'last';
 FIRST        : 'first';
+OF           : 'of';
+PREVIOUS     : 'previous';
 MILLISECOND  : 'millisecond';
 MILLISECONDS : 'milliseconds';
 MS           : 'ms';

@@ -33,8 +33,26 @@ public record Pattern(List<Stage> stages, Span span) {
      *     {@code STRICT} and carries no meaning
      * @param negated {@code !b}: the stage must not occur (Flink {@code notNext} / {@code notFollowedBy})
      * @param quantifier how often the element repeats, or {@code null} for exactly once
+     * @param gap {@code WITHIN d OF PREVIOUS}: the stage's event must come less than d after the match's previous
+     *     event (Flink {@code within(d, PREVIOUS_AND_CURRENT)} on this stage alone), or {@code null}
      */
-    public record Stage(Contiguity contiguity, boolean negated, Element element, Quantifier quantifier, Span span) {}
+    public record Stage(Contiguity contiguity, boolean negated, Element element, Quantifier quantifier, Window gap,
+            Span span) {
+        /** A stage without a window of its own. */
+        public Stage(Contiguity contiguity, boolean negated, Element element, Quantifier quantifier, Span span) {
+            this(contiguity, negated, element, quantifier, null, span);
+        }
+    }
+
+    /** True when some stage, at any depth, has a {@code WITHIN d OF PREVIOUS} window of its own. */
+    public boolean hasStageWindow() {
+        for (Stage stage : stages) {
+            if (stage.gap() != null || stage.element() instanceof Group group && group.body().hasStageWindow()) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** What a stage matches: one variable, or a parenthesized group. */
     public sealed interface Element permits Variable, Group {
@@ -48,25 +66,42 @@ public record Pattern(List<Stage> stages, Span span) {
     public record Group(Pattern body, Span span) implements Element {}
 
     /**
-     * {@code ? + * {n} {n,m} {n,}} with optional modifiers.
+     * {@code ? + * {n} {n,m} {n,}} with optional modifiers, or a count made optional ({@code {n,m} OPTIONAL}).
      *
      * @param min at least this many (0 means the stage is optional)
      * @param max at most this many, or {@link #UNBOUNDED}
+     * @param from the fewest events the stage takes when it takes any (Flink's {@code Times.from}): {@code min}
+     *     when that is at least 1; for an optional stage 1 ({@code ?}, {@code *}, {@code {0,m}}) or the count
+     *     made optional ({@code {2,4} OPTIONAL}: 0, or 2 to 4)
      * @param greedy Flink {@code greedy()}
      * @param inner explicit contiguity between the loop's own events ({@code CONSECUTIVE}, {@code RELAXED},
      *     {@code COMBINATIONS}), or {@code null} to follow the operator written before the stage
      */
-    public record Quantifier(int min, int max, boolean greedy, Contiguity inner, Span span) {
+    public record Quantifier(int min, int max, int from, boolean greedy, Contiguity inner, Span span) {
         public static final int UNBOUNDED = -1;
 
         public Quantifier {
             if (min < 0 || (max != UNBOUNDED && (max < 1 || max < min))) {
                 throw new IllegalArgumentException("quantifier {" + min + "," + max + "} is empty");
             }
+            if (from < 1 || (min > 0 && from != min) || (max != UNBOUNDED && from > max)) {
+                throw new IllegalArgumentException("quantifier {" + min + "," + max + "} cannot take " + from
+                        + " events when it takes any");
+            }
+        }
+
+        /** A quantifier whose stage, when it takes events, takes at least {@code max(min, 1)}. */
+        public Quantifier(int min, int max, boolean greedy, Contiguity inner, Span span) {
+            this(min, max, Math.max(min, 1), greedy, inner, span);
         }
 
         public boolean optional() {
             return min == 0;
+        }
+
+        /** True for {@code {n,m} OPTIONAL} with n &gt; 1: zero events, or n or more (Flink {@code times(n, m).optional()}). */
+        public boolean optionalCount() {
+            return min == 0 && from > 1;
         }
 
         /** True when more than one event may be taken ({@code +}, {@code *}, {@code {n}} with n &gt; 1, ...). */

@@ -21,12 +21,16 @@ import java.util.Set;
  *   <li>a negated group, or a negated stage with a quantifier ("Option not applicable to NOT pattern");
  *   <li>{@code ->>} before a negation (there is no followedByAny negation);
  *   <li>a negation right after an optional stage ("optional path to NOT condition is not supported");
- *   <li>a trailing negation without {@code WITHIN} ("NotFollowedBy is not supported without windowTime");
+ *   <li>a trailing {@code -> !b} without {@code WITHIN} ("NotFollowedBy is not supported without windowTime");
+ *       a trailing {@code a !b} (notNext) needs no window: it is decided by the key's next event;
  *   <li>GREEDY on a group, on a quantifier that cannot repeat ("singleton quantifier"), or on a loop whose
  *       inner contiguity is COMBINATIONS ("Option not applicable to FollowedByAny pattern");
  *   <li>CONSECUTIVE / RELAXED / COMBINATIONS on a quantifier that cannot repeat;
  *   <li>an optional stage right after a greedy one ("Optional pattern cannot be preceded by greedy pattern");
  *   <li>a variable used twice ("Duplicate pattern name");
+ *   <li>{@code WITHIN d OF PREVIOUS} longer than {@code WITHIN} ("The window length between the previous and
+ *       current event cannot be larger than ..."), on a group, on a loop or a {@code -> !b} that is not last
+ *       (which Flink silently ignores) or on the pattern's first stage (which has no previous event);
  *   <li>a GREEDY optional loop with UNTIL after a notFollowedBy with only optional stages between them, which
  *       Flink builds into an NFA that fails with a NullPointerException (or does not build at all).
  * </ul>
@@ -47,13 +51,23 @@ final class PatternChecker {
     void check(Rule rule) {
         this.rule = rule;
         sequence(rule.pattern(), false);
+        Stage first = rule.pattern().stages().get(0);
+        while (first.gap() == null && first.element() instanceof Pattern.Group group) {
+            first = group.body().stages().get(0);
+        }
+        if (first.gap() != null && first.element() instanceof Pattern.Variable) {
+            out.error(first.gap().span(), "WITHIN ... OF PREVIOUS on " + text(first) + ", the first stage of the "
+                    + "pattern, bounds nothing: no event comes before it; bound the whole match with WITHIN instead");
+        }
         List<Stage> stages = rule.pattern().stages();
         Stage last = stages.get(stages.size() - 1);
-        if (last.negated() && rule.within() == null) {
+        if (last.negated() && last.contiguity() == Contiguity.RELAXED && rule.within() == null) {
             out.error(last.span(), "a negation at the end of a pattern needs WITHIN: the absence of " + text(last)
                     + " is only known when the window closes (Flink CEP: NotFollowedBy is not supported without "
                     + "windowTime as a last part of a Pattern); add e.g. WITHIN 10 MINUTES"
-                    + (rule.gapWithin() != null ? " (WITHIN ... BETWEEN EVENTS alone does not close it)" : ""));
+                    + (rule.gapWithin() != null ? " (WITHIN ... BETWEEN EVENTS alone does not close it)"
+                            : rule.pattern().hasStageWindow() ? " (WITHIN ... OF PREVIOUS alone does not close it)"
+                            : ""));
         }
     }
 
@@ -85,9 +99,32 @@ final class PatternChecker {
                         + "fails while matching (a NullPointerException in its NFA); drop GREEDY or UNTIL, make "
                         + text(stage) + " required, or put a required stage between them");
             }
+            if (stage.gap() != null) {
+                stageWindow(stage, i == stages.size() - 1 && !inGroup);
+            }
             if (stage.element() instanceof Pattern.Group group) {
                 sequence(group.body(), true);
             }
+        }
+    }
+
+    /** {@code b WITHIN d OF PREVIOUS}: Flink's {@code within(d, PREVIOUS_AND_CURRENT)} on one stage. */
+    private void stageWindow(Stage stage, boolean lastOfPattern) {
+        if (stage.element() instanceof Pattern.Group) {
+            out.error(stage.gap().span(), "WITHIN ... OF PREVIOUS applies to a single variable, not a group; put it "
+                    + "on the stage inside the group whose event it bounds");
+        } else if (stage.quantifier() != null && stage.quantifier().looping()) {
+            out.error(stage.gap().span(), "WITHIN ... OF PREVIOUS cannot bound " + text(stage) + ", which repeats: "
+                    + "Flink CEP 1.20 silently ignores a PREVIOUS_AND_CURRENT window on a stage with times() or "
+                    + "oneOrMore(); bound the stage after the loop, or the whole match with WITHIN");
+        } else if (stage.negated() && stage.contiguity() == Contiguity.RELAXED && !lastOfPattern) {
+            out.error(stage.gap().span(), "WITHIN ... OF PREVIOUS cannot bound " + text(stage) + " before another "
+                    + "stage: Flink CEP 1.20 silently ignores a PREVIOUS_AND_CURRENT window on a notFollowedBy that is "
+                    + "not last; bound the stage after it");
+        } else if (rule.within() != null && stage.gap().millis() > rule.within().millis()) {
+            out.error(stage.gap().span(), "WITHIN " + RulePrinter.duration(stage.gap().millis()) + " OF PREVIOUS is "
+                    + "longer than the whole match may last (WITHIN " + RulePrinter.duration(rule.within().millis())
+                    + "); expected at most that (Flink CEP rejects a gap window larger than the pattern window)");
         }
     }
 
@@ -127,7 +164,7 @@ final class PatternChecker {
     /** {@code operator}: the contiguity written before the stage, which a loop's events follow by default. */
     private void quantifier(Stage stage, Contiguity operator) {
         Quantifier q = stage.quantifier();
-        int count = Math.max(q.min(), q.max());
+        int count = Math.max(q.from(), q.max());
         if (count > maxRepeatCount) {
             out.exceeded(q.span(), "quantifier " + text(stage) + " counts to " + count + ", over the limit of "
                     + maxRepeatCount + " (" + ParseLimits.REPEAT_COUNT + "): Flink CEP unrolls a counted quantifier "

@@ -129,7 +129,8 @@ final class RuleChecker {
     }
 
     private void windows(Rule rule) {
-        if (rule.timeoutEmit() != null && rule.within() == null && rule.gapWithin() == null) {
+        if (rule.timeoutEmit() != null && rule.within() == null && rule.gapWithin() == null
+                && !rule.pattern().hasStageWindow()) {
             out.error(rule.span(), "rule '" + rule.name() + "' has ON TIMEOUT EMIT but no WITHIN; a partial match "
                     + "only times out when a window closes, so add e.g. WITHIN 10 MINUTES");
         }

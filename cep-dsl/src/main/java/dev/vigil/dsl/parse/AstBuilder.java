@@ -44,7 +44,7 @@ final class AstBuilder {
         this.diagnostics = diagnostics;
         this.spans = new Spans(diagnostics);
         this.exprs = new ExprBuilder(diagnostics, spans);
-        this.patterns = new PatternBuilder(diagnostics, spans);
+        this.patterns = new PatternBuilder(diagnostics, spans, this::window);
     }
 
     /** The stream declaration, or {@code null} when a field type is unknown (reported). */

@@ -5,23 +5,29 @@ import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.Pattern.Contiguity;
 import dev.vigil.dsl.ast.Pattern.Quantifier;
 import dev.vigil.dsl.ast.Pattern;
+import dev.vigil.dsl.ast.Window;
 import dev.vigil.dsl.grammar.CepLexer;
 import dev.vigil.dsl.grammar.CepParser;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Builds {@link Pattern}s from pattern parse trees: operators become each stage's {@link Contiguity}, and
- * quantifier shorthands become {@code {min,max}} bounds. Bounds that cannot match anything ({@code {0}},
+ * quantifier shorthands become {@code {min,max}} bounds ({@code {n,m} OPTIONAL} min 0 and from n). Bounds that cannot
+ * match anything ({@code {0}},
  * {@code {3,2}}) and repeated modifiers are reported here, because the AST cannot even hold them.
  */
 final class PatternBuilder {
     private final Diagnostics diagnostics;
     private final Spans spans;
+    /** Reads a {@code WITHIN} duration as {@link AstBuilder} does for the rule's windows (null after an error). */
+    private final Function<CepParser.DurationContext, Window> windows;
 
-    PatternBuilder(Diagnostics diagnostics, Spans spans) {
+    PatternBuilder(Diagnostics diagnostics, Spans spans, Function<CepParser.DurationContext, Window> windows) {
         this.diagnostics = diagnostics;
         this.spans = spans;
+        this.windows = windows;
     }
 
     Pattern pattern(CepParser.PatternContext ctx) {
@@ -50,15 +56,24 @@ final class PatternBuilder {
             element = new Pattern.Group(pattern(group.pattern()), spans.of(group));
         }
         Quantifier quantifier = ctx.quantifier() == null ? null : quantifier(ctx.quantifier());
-        return new Pattern.Stage(contiguity, ctx.BANG() != null, element, quantifier, spans.of(ctx));
+        Window gap = ctx.stageWindow() == null ? null : windows.apply(ctx.stageWindow().duration());
+        return new Pattern.Stage(contiguity, ctx.BANG() != null, element, quantifier, gap, spans.of(ctx));
     }
 
     private Quantifier quantifier(CepParser.QuantifierContext ctx) {
         Span span = spans.of(ctx);
         boolean greedy = false;
+        CepParser.QuantifierModifierContext optional = null;
         Contiguity inner = null;
         for (CepParser.QuantifierModifierContext modifier : ctx.quantifierModifier()) {
             int type = modifier.getStart().getType();
+            if (type == CepLexer.OPTIONAL) {
+                if (optional != null) {
+                    diagnostics.error(spans.of(modifier), "OPTIONAL is written twice; once is enough");
+                }
+                optional = modifier;
+                continue;
+            }
             if (type == CepLexer.GREEDY) {
                 if (greedy) {
                     diagnostics.error(spans.of(modifier), "GREEDY is written twice; once is enough");
@@ -107,7 +122,17 @@ final class PatternBuilder {
                 return null;
             }
         }
-        return new Quantifier(min, max, greedy, inner, span);
+        if (optional == null) {
+            return new Quantifier(min, max, greedy, inner, span);
+        }
+        if (min == 0) {
+            String written = ctx.QMARK() != null ? "?" : ctx.STAR() != null ? "*"
+                    : "{0," + (max == Quantifier.UNBOUNDED ? "" : String.valueOf(max)) + "}";
+            diagnostics.error(spans.of(optional), "quantifier " + written + " is optional already: OPTIONAL makes a "
+                    + "count optional, as in {2,4} OPTIONAL (no event, or 2 to 4)");
+            return null;
+        }
+        return new Quantifier(0, max, min, greedy, inner, span);
     }
 
     private Integer bound(String digits, Span span) {

@@ -17,11 +17,13 @@ import java.util.Set;
  * <p>The mapping: the first stage is {@code begin}; {@code STRICT} is {@code next}, {@code RELAXED}
  * {@code followedBy}, {@code NON_DETERMINISTIC} {@code followedByAny}; negated {@code STRICT} is
  * {@code notNext}, negated {@code RELAXED} {@code notFollowedBy}. {@code {0,1}} and {@code {1,1}} are single
- * (optional when the minimum is 0); an unbounded maximum is {@code oneOrMore()} (minimum at most 1) or
- * {@code timesOrMore(min)}; anything else is {@code times(max(min,1), max)}; a minimum of 0 adds
+ * (optional when the minimum is 0); an unbounded maximum is {@code oneOrMore()} (from at most 1) or
+ * {@code timesOrMore(from)}; anything else is {@code times(from, max)}, where from is the fewest events the stage
+ * takes when it takes any ({@code max(min, 1)}, or n for {@code {n,m} OPTIONAL}); a minimum of 0 adds
  * {@code optional()}. A loop's inner contiguity is the quantifier's explicit one, else the stage's own
  * (a first stage counts as strict): strict is {@code consecutive()}, relaxed Flink's default, non-deterministic
- * {@code allowCombinations()}.
+ * {@code allowCombinations()}. A stage's own {@code WITHIN d OF PREVIOUS} is its {@code within(d,
+ * PREVIOUS_AND_CURRENT)}, in place of the rule's {@code WITHIN d BETWEEN EVENTS}.
  */
 final class StepChain {
     private final Map<String, Integer> variables = new HashMap<>();
@@ -69,10 +71,10 @@ final class StepChain {
         int from = 0;
         int to = 0;
         if (looping) {
-            from = Math.max(1, q.min());
+            from = q.from();
             to = from;
         } else if (times) {
-            from = Math.max(1, q.min());
+            from = q.from();
             to = q.max();
         }
         boolean greedy = q != null && q.greedy();
@@ -83,7 +85,7 @@ final class StepChain {
             throw reject(stage, "an inner contiguity needs a looping quantifier");
         }
         // Flink's Pattern.optional() refuses to follow a greedy pattern (times(0, m) does not check).
-        boolean callsOptional = optional && (looping || !times);
+        boolean callsOptional = optional && (looping || !times || q.optionalCount());
         if (callsOptional && previous != null && previous.greedy) {
             throw reject(stage, "an optional stage cannot follow a GREEDY stage");
         }
@@ -91,12 +93,16 @@ final class StepChain {
                 ? contiguity(q.inner() != null ? q.inner() : stage.contiguity())
                 : Step.Consuming.SKIP_TILL_NEXT;
         Pattern.Element element = stage.element();
+        long stageGapMs = stage.gap() != null ? stage.gap().millis() : gapMs;
         if (element instanceof Pattern.Variable variable) {
             return variableStep(stage, variable, previous, consuming, looping, times, optional, greedy, inner, from,
-                    to, windowMs);
+                    to, stageGapMs, windowMs);
         } else if (element instanceof Pattern.Group group) {
             if (negated) {
                 throw reject(stage, "a group cannot be negated");
+            }
+            if (stage.gap() != null) {
+                throw reject(stage, "WITHIN ... OF PREVIOUS applies to a variable, not a group");
             }
             if (greedy) {
                 throw reject(stage, "GREEDY is not applicable to a group");
@@ -113,7 +119,7 @@ final class StepChain {
 
     private Step variableStep(Pattern.Stage stage, Pattern.Variable variable, Step previous,
             Step.Consuming consuming, boolean looping, boolean times, boolean optional, boolean greedy,
-            Step.Consuming inner, int from, int to, long windowMs) {
+            Step.Consuming inner, int from, int to, long stageGapMs, long windowMs) {
         String name = variable.name();
         if (!seen.add(name) || name.equals(Step.GROUP_NAME) || name.equals(NfaCompiler.END_STATE_NAME)) {
             throw reject(stage, "variable " + name + " appears more than once");
@@ -130,7 +136,7 @@ final class StepChain {
             until = new Guard.Until(index, name, untilCondition);
         }
         return new Step(name, index, previous, consuming, looping, times, optional, greedy, inner, from, to, take,
-                until, null, gapMs, windowMs);
+                until, null, stageGapMs, windowMs);
     }
 
     private Step.Consuming consuming(Pattern.Stage stage, Step previous, boolean first) {

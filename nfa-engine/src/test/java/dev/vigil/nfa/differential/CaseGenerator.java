@@ -36,6 +36,11 @@ final class CaseGenerator {
         BinaryOp.EQ, BinaryOp.NE};
 
     private final Random random;
+    /**
+     * Draws for the forms added by issue 23 (optional counts, per-stage gap windows): a stream of its own, so that
+     * every case the generator made before them is made again, only now and then with one of them added.
+     */
+    private final Random extra;
     private final Map<String, CaseCondition> conditions = new LinkedHashMap<>();
     private final Map<String, CaseCondition> untils = new LinkedHashMap<>();
     private final List<VarDef> defines = new ArrayList<>();
@@ -46,6 +51,8 @@ final class CaseGenerator {
     private final List<String> all = new ArrayList<>();
     private boolean nonDeterministic;
     private int variables;
+    /** Whether the pattern's leftmost variable (its first event, which no gap window can bound) is made. */
+    private boolean firstVariableMade;
 
     private CaseGenerator(long seed) {
         // java.util.Random's first outputs for neighbouring seeds are correlated: scramble the seed first
@@ -53,6 +60,7 @@ final class CaseGenerator {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         this.random = new Random(z ^ (z >>> 31));
+        this.extra = new Random(~(z ^ (z >>> 31)));
     }
 
     static DiffCase generate(long seed) {
@@ -73,7 +81,7 @@ final class CaseGenerator {
             long max = within == null || chance(0.05) ? 20 : within.millis();
             gapWithin = new Window(1 + random.nextInt((int) max), Span.NONE);
         }
-        boolean windowed = within != null || gapWithin != null;
+        boolean windowed = within != null || gapWithin != null || pattern.hasStageWindow();
         List<dev.vigil.dsl.ast.EmitField> timeoutEmit = chance(windowed ? 0.6 : 0.1) ? List.of() : null;
 
         Rule rule = new Rule("r", null, List.of(STREAM), List.of(new FieldPath(List.of("key"), Span.NONE)), pattern,
@@ -101,7 +109,9 @@ final class CaseGenerator {
         boolean negated = !first && contiguity != Contiguity.NON_DETERMINISTIC && chance(afterOptional ? 0.02 : 0.15);
         if (negated) {
             String name = variable(depth, null, true);
-            return new Stage(contiguity, true, new Pattern.Variable(name, Span.NONE), null, Span.NONE);
+            // Flink ignores a gap window on a notFollowedBy that is not last, which Vigil refuses: keep it rare
+            Window gap = stageGap(contiguity == Contiguity.RELAXED);
+            return new Stage(contiguity, true, new Pattern.Variable(name, Span.NONE), null, gap, Span.NONE);
         }
         if (depth < 2 && chance(depth == 0 ? 0.18 : 0.08)) {
             Pattern body = pattern(depth + 1, 1 + random.nextInt(3));
@@ -115,7 +125,16 @@ final class CaseGenerator {
         }
         Quantifier quantifier = quantifier(false, contiguity, previous);
         String name = variable(depth, quantifier, false);
-        return new Stage(contiguity, false, new Pattern.Variable(name, Span.NONE), quantifier, Span.NONE);
+        // Vigil refuses a gap window on the pattern's first event and on a loop (Flink ignores both): keep rare
+        boolean refused = !firstVariableMade || quantifier != null && quantifier.looping();
+        firstVariableMade = true;
+        return new Stage(contiguity, false, new Pattern.Variable(name, Span.NONE), quantifier, stageGap(refused),
+                Span.NONE);
+    }
+
+    /** {@code WITHIN d OF PREVIOUS} on one stage, or null. */
+    private Window stageGap(boolean refused) {
+        return extra.nextDouble() < (refused ? 0.01 : 0.12) ? new Window(1 + extra.nextInt(8), Span.NONE) : null;
     }
 
     private static boolean canBeEmpty(Pattern pattern) {
@@ -195,6 +214,10 @@ final class CaseGenerator {
         boolean greedy = chance(accepted ? 0.25 : 0.01);
         if (previousGreedy && min == 0 && chance(0.9)) {
             min = 1;
+        }
+        // {n} / {n,m} / {n,} OPTIONAL (issue 23): a count of 2 or more made optional, rarely after a greedy stage
+        if (min >= 2 && extra.nextDouble() < (previousGreedy ? 0.03 : 0.4)) {
+            return new Quantifier(0, max, min, greedy, inner, Span.NONE);
         }
         return new Quantifier(min, max, greedy, inner, Span.NONE);
     }

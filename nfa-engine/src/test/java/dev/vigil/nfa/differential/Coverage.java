@@ -27,11 +27,17 @@ final class Coverage {
         if (last.negated() && last.contiguity() == Contiguity.RELAXED) {
             seen.add("pattern: trailing notFollowedBy (absence)");
         }
+        if (last.negated() && last.contiguity() == Contiguity.STRICT && rule.within() == null) {
+            seen.add("pattern: trailing notNext without WITHIN");
+        }
         if (rule.within() != null) {
             seen.add("window: within FIRST_AND_LAST");
         }
         if (rule.gapWithin() != null) {
             seen.add("window: within PREVIOUS_AND_CURRENT");
+        }
+        if (rule.pattern().hasStageWindow()) {
+            seen.add("window: within PREVIOUS_AND_CURRENT on single stages (OF PREVIOUS)");
         }
         seen.add("skip: " + rule.skip().kind());
         if (rule.timeoutEmit() != null) {
@@ -112,6 +118,10 @@ final class Coverage {
     }
 
     private static String quantifier(Quantifier q) {
+        if (q.optionalCount()) {
+            return q.max() == Quantifier.UNBOUNDED ? "timesOrMore(n).optional() ({n,} OPTIONAL)"
+                    : "times(n,m).optional() ({n,m} OPTIONAL)";
+        }
         if (q.max() == Quantifier.UNBOUNDED) {
             return q.min() == 0 ? "oneOrMore().optional() (*)" : q.min() == 1 ? "oneOrMore() (+)" : "timesOrMore(n)";
         }

@@ -7,6 +7,7 @@ import dev.vigil.dsl.ast.Pattern.Quantifier;
 import dev.vigil.dsl.ast.Pattern.Stage;
 import dev.vigil.dsl.ast.Pattern.Variable;
 import dev.vigil.dsl.ast.Rule;
+import dev.vigil.dsl.ast.Window;
 import java.time.Duration;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
@@ -20,13 +21,14 @@ import org.apache.flink.cep.pattern.WithinType;
  * <ul>
  *   <li>first stage {@code begin}; STRICT {@code next}, RELAXED {@code followedBy}, NON_DETERMINISTIC
  *       {@code followedByAny}; negated STRICT {@code notNext}, negated RELAXED {@code notFollowedBy};
- *   <li>quantifier {@code {0,1}}/{@code {1,1}}: single; unbounded with min &le; 1 {@code oneOrMore()},
- *       else {@code timesOrMore(min)}; otherwise {@code times(max(min,1), max)}; then {@code optional()}
- *       when min is 0, the loop's inner contiguity ({@code consecutive()} for STRICT,
+ *   <li>quantifier {@code {0,1}}/{@code {1,1}}: single; unbounded with from &le; 1 {@code oneOrMore()},
+ *       else {@code timesOrMore(from)}; otherwise {@code times(from, max)} (from: {@code max(min,1)}, or n for
+ *       {@code {n,m} OPTIONAL}); then {@code optional()} when min is 0, the loop's inner contiguity ({@code consecutive()} for STRICT,
  *       {@code allowCombinations()} for NON_DETERMINISTIC; the explicit one, else the stage's own, which
  *       is STRICT for a first stage), and {@code greedy()};
  *   <li>{@code UNTIL} {@code until(c)}; {@code WITHIN} {@code within(t)} on the last stage (FIRST_AND_LAST);
- *       the gap window {@code within(t, PREVIOUS_AND_CURRENT)} on every stage; the five skip strategies.
+ *       the gap window {@code within(t, PREVIOUS_AND_CURRENT)} on every stage, where a stage's own
+ *       {@code WITHIN t OF PREVIOUS} replaces the rule's; the five skip strategies.
  * </ul>
  * Flink may throw while these calls are made ({@code MalformedPatternException},
  * {@code UnsupportedOperationException}): the caller treats that as "Flink rejects the shape".
@@ -77,9 +79,10 @@ final class FlinkPatterns {
                 trace.append(".until(").append(until).append(')');
                 current = current.until(new FlinkCondition(until));
             }
-            if (rule.gapWithin() != null) {
-                trace.append(".within(").append(rule.gapWithin().millis()).append("ms, PREVIOUS_AND_CURRENT)");
-                current = current.within(Duration.ofMillis(rule.gapWithin().millis()), WithinType.PREVIOUS_AND_CURRENT);
+            Window gap = stage.gap() != null ? stage.gap() : rule.gapWithin();
+            if (gap != null) {
+                trace.append(".within(").append(gap.millis()).append("ms, PREVIOUS_AND_CURRENT)");
+                current = current.within(Duration.ofMillis(gap.millis()), WithinType.PREVIOUS_AND_CURRENT);
             }
         }
         return current;
@@ -171,15 +174,15 @@ final class FlinkPatterns {
             return pattern;
         }
         if (q.max() == Quantifier.UNBOUNDED) {
-            if (q.min() <= 1) {
+            if (q.from() <= 1) {
                 trace.append(".oneOrMore()");
                 pattern = pattern.oneOrMore();
             } else {
-                trace.append(".timesOrMore(").append(q.min()).append(')');
-                pattern = pattern.timesOrMore(q.min());
+                trace.append(".timesOrMore(").append(q.from()).append(')');
+                pattern = pattern.timesOrMore(q.from());
             }
         } else if (q.max() > 1) {
-            int from = Math.max(q.min(), 1);
+            int from = q.from();
             trace.append(".times(").append(from).append(", ").append(q.max()).append(')');
             pattern = pattern.times(from, q.max());
         }

@@ -91,7 +91,9 @@ class KeyedRuleOnGeneratedRulesTest {
                 continue;
             }
             Reports reports = run.apply(generated.get(), seed);
-            assertEquals(sorted(reports.engine()), sorted(reports.host()), generated.get().description());
+            boolean gapTimeoutsOnly = gapWindowsOnly(generated.get().rules().get(0).source());
+            assertEquals(sorted(reports.engine(), gapTimeoutsOnly), sorted(reports.host(), gapTimeoutsOnly),
+                    generated.get().description());
             compared++;
             if (reports.engineAlerts() > 0) {
                 withAlerts++;
@@ -256,9 +258,25 @@ class KeyedRuleOnGeneratedRulesTest {
         }
     }
 
-    private static List<String> sorted(List<String> lines) {
-        List<String> copy = new ArrayList<>(lines);
+    /**
+     * The lines sorted; without TIMEOUT alerts when {@code withoutTimeouts}. A rule whose only windows are gap windows
+     * ({@code BETWEEN EVENTS}, {@code OF PREVIOUS}) has no timer (quirk 5 of docs/semantics.md): its timeouts are
+     * noticed only when a key is next visited, and at the end of input a key is visited only if events of it still
+     * wait. So a host whose watermark lags the engine's, and still holds a key's last events at the end, reports
+     * timeouts the engine never sees (as Flink would with that host's watermarks); matches are not affected.
+     */
+    private static List<String> sorted(List<String> lines, boolean withoutTimeouts) {
+        List<String> copy = new ArrayList<>();
+        for (String line : lines) {
+            if (!withoutTimeouts || !line.contains(" TIMEOUT ")) {
+                copy.add(line);
+            }
+        }
         copy.sort(null);
         return copy;
+    }
+
+    private static boolean gapWindowsOnly(dev.vigil.dsl.ast.Rule rule) {
+        return rule.within() == null && (rule.gapWithin() != null || rule.pattern().hasStageWindow());
     }
 }

@@ -58,6 +58,17 @@ class MatcherTest {
     class Quantifiers {
         // Flink's documentation example for looping contiguity: C D A1 A2 A3 D A4 B.
         @Test
+        void anOptionalCountTakesNoEventOrTheCount() {
+            // b{2,3} OPTIONAL is Flink's times(2, 3).optional(): no b, or two or three, never one
+            assertMatches("a b{2,3} OPTIONAL c", "a c", "a1 c2");
+            assertMatches("a b{2,3} OPTIONAL c", "a b c");
+            assertMatches("a b{2,3} OPTIONAL c", "a b b c", "a1 b2 b3 c4");
+            assertMatches("a b{2,3} OPTIONAL c", "a b b b b c");
+            assertMatches("a b{2,} OPTIONAL c", "a b c");
+            assertMatches("a b{2,} OPTIONAL c", "a b b b b c", "a1 b2 b3 b4 b5 c6");
+        }
+
+        @Test
         void consecutiveLoopStopsAtTheFirstOtherEvent() {
             assertMatchSet("c -> a+ CONSECUTIVE -> b", "c d a a a d a b",
                     "c1 a3 b8", "c1 a3 a4 b8", "c1 a3 a4 a5 b8");
@@ -182,6 +193,18 @@ class MatcherTest {
             assertEquals(Long.MAX_VALUE, scenario.matcher().nextDeadline(scenario.state()));
             assertEquals(List.of(), scenario.end().output());
             assertEquals(List.of("a1"), scenario.events("x@30").output());
+        }
+
+        @Test
+        void trailingNotNextIsDecidedByTheNextEvent() {
+            // a !b at the end (Flink's begin(a).notNext(b)): the match is the a alone, emitted when the key's next
+            // event arrives and is not a b; that event is not part of the match. No next event, no match.
+            assertMatches("a !b", "a x", "a1");
+            assertMatches("a !b", "a b");
+            assertMatches("a !b", "a b a x", "a3");
+            Scenario waiting = Scenario.pattern("a !b").events("a@1");
+            assertEquals(List.of(), waiting.end().output());
+            assertEquals(List.of("a1"), waiting.events("x@30").output());
         }
 
         @Test

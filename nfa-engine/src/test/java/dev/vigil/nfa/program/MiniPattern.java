@@ -9,7 +9,7 @@ import java.util.List;
  * Test-only parser of a compact pattern syntax, so tests read like the rule language:
  * {@code a b+ -> c{2,3} GREEDY ->> !d (e -> f)*}. Juxtaposition is strict, {@code ->} relaxed, {@code ->>}
  * non-deterministic; {@code !} negates; quantifiers {@code ? + * {n} {n,} {n,m}}; after a quantifier,
- * {@code GREEDY} and an explicit inner contiguity {@code CONSECUTIVE | RELAXED | COMBINATIONS}.
+ * {@code OPTIONAL}, {@code GREEDY} and an explicit inner contiguity {@code CONSECUTIVE | RELAXED | COMBINATIONS}.
  */
 public final class MiniPattern {
     private final List<String> tokens = new ArrayList<>();
@@ -113,10 +113,13 @@ public final class MiniPattern {
         }
         at++;
         boolean greedy = false;
+        boolean optional = false;
         Pattern.Contiguity inner = null;
         while (at < tokens.size()) {
             String word = peek();
-            if (word.equals("GREEDY")) {
+            if (word.equals("OPTIONAL")) {
+                optional = true;
+            } else if (word.equals("GREEDY")) {
                 greedy = true;
             } else if (word.equals("CONSECUTIVE")) {
                 inner = Pattern.Contiguity.STRICT;
@@ -129,7 +132,8 @@ public final class MiniPattern {
             }
             at++;
         }
-        return new Pattern.Quantifier(min, max, greedy, inner, Span.NONE);
+        return optional ? new Pattern.Quantifier(0, max, min, greedy, inner, Span.NONE)
+                : new Pattern.Quantifier(min, max, greedy, inner, Span.NONE);
     }
 
     private String peek() {
