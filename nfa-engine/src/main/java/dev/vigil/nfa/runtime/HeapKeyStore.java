@@ -104,6 +104,9 @@ final class HeapKeyStore implements KeyStateStore {
 
     @Override
     public void add(KeyState state) {
+        if (capture != null) {
+            capture.beforeTableChange();
+        }
         if (!keys.add(state)) {
             throw new IllegalArgumentException("key " + state.key + " twice");
         }
@@ -189,6 +192,7 @@ final class HeapKeyStore implements KeyStateStore {
     @Override
     public void remove(KeyState state) {
         if (capture != null) {
+            capture.beforeTableChange();
             capture.beforeRemove(state);
         }
         keys.remove(state);
@@ -216,7 +220,10 @@ final class HeapKeyStore implements KeyStateStore {
 
     /**
      * Copy-on-write, as Flink's heap state backend does: the capture holds the states of this moment in an array
-     * (no state is copied yet); a captured state not yet visited is copied when the runtime gets it, so about to
+     * (no state is copied yet), which it fills by walking the table's chains as its visits need them, or all at
+     * once before the table changes (a key added or removed): so the capture of a table that stays as it is costs
+     * no walk at the barrier (walking a million chained states was most of a checkpoint's stop, in cache misses).
+     * A captured state not yet visited is copied when the runtime gets it, so about to
      * change it ({@link #get}), and the copy is visited in its place. Whether a state is captured follows from its
      * incarnation, not visited yet from {@link KeyState#savedIn}, its number is {@link KeyState#mark}: no pass
      * over the keys marks or clears anything. A captured state removed during the capture is remembered by key
@@ -227,7 +234,7 @@ final class HeapKeyStore implements KeyStateStore {
         if (capture != null) {
             throw new IllegalStateException("a snapshot of rule states is already being written");
         }
-        capture = new HeapCapture(keys.toArray(), ++captures, lastIncarnation);
+        capture = new HeapCapture(keys, ++captures, lastIncarnation);
         return capture;
     }
 
@@ -263,17 +270,38 @@ final class HeapKeyStore implements KeyStateStore {
     }
 
     private final class HeapCapture implements Capture {
+        /** The table as it was at the capture while {@link #walkedSlots} is below its capacity; unchanged since. */
+        private final KeyTable table;
+        /** The table's states in its order: filled up to {@link #walked}, visited up to {@link #next}. */
         private final KeyState[] states;
         private final int id;
         private final long lastIncarnation;
         private final IdentityHashMap<KeyState, KeyState> copies = new IdentityHashMap<>();
         private final HashMap<Object, KeyState> removed = new HashMap<>();
+        private int walkedSlots;
+        private int walked;
         private int next;
 
-        HeapCapture(KeyState[] states, int id, long lastIncarnation) {
-            this.states = states;
+        HeapCapture(KeyTable table, int id, long lastIncarnation) {
+            this.table = table;
+            this.states = new KeyState[table.size()];
             this.id = id;
             this.lastIncarnation = lastIncarnation;
+        }
+
+        /** Walks the table's slots until {@code count} states are in the array (or the table is walked). */
+        private void walkTo(int count) {
+            int capacity = table.capacity();
+            while (walked < count && walkedSlots < capacity) {
+                for (KeyState state = table.first(walkedSlots++); state != null; state = state.next) {
+                    states[walked++] = state;
+                }
+            }
+        }
+
+        /** The table is about to change: the rest of its states of the capture go into the array now. */
+        void beforeTableChange() {
+            walkTo(states.length);
         }
 
         boolean holds(KeyState state) {
@@ -301,6 +329,7 @@ final class HeapKeyStore implements KeyStateStore {
         @Override
         public boolean visit(Visitor visitor, int max) throws IOException {
             int end = (int) Math.min(states.length, (long) next + max);
+            walkTo(end);
             while (next < end) {
                 KeyState state = states[next];
                 states[next] = null;   // the array no longer keeps a removed state alive

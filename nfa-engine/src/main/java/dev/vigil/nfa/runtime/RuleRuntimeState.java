@@ -227,14 +227,18 @@ public final class RuleRuntimeState {
 
         /** @param key the number of the key (visiting order) the event waits for */
         public void waiting(Event event, int key, long arrival) {
-            check(key >= 0 && key < keyCount, "waiting event of key " + key + " outside 0.." + keyCount);
+            if (key < 0 || key >= keyCount) {
+                throw new IllegalArgumentException("waiting event of key " + key + " outside 0.." + keyCount);
+            }
             runtime.waiting.add(new RuleRuntime.Waiting(event, handles[key], arrival));
             waitingSeen[key]++;
         }
 
         /** @param key the number of the key (visiting order), or -1 for a stale timer */
         public void timer(long deadline, int key, long order) {
-            check(key >= -1 && key < keyCount, "timer of key " + key + " outside 0.." + keyCount);
+            if (key < -1 || key >= keyCount) {   // the message only then: built per timer, it was a quarter of a restore
+                throw new IllegalArgumentException("timer of key " + key + " outside 0.." + keyCount);
+            }
             // Key number i got incarnation i + 1 (the runtime was fresh); a stale timer names no key.
             runtime.timers.add(key >= 0 ? new RuleRuntime.Timer(deadline, handles[key], key + 1, order)
                     : new RuleRuntime.Timer(deadline, null, 0, order));
@@ -245,8 +249,10 @@ public final class RuleRuntimeState {
             check(keyCount == keys.length, "fewer keys than announced");
             runtime.keys.finishRestore();
             for (int i = 0; i < keyCount; i++) {
-                check(waitingSeen[i] == waitingCounts[i], "key " + keys[i] + " counts " + waitingCounts[i]
-                        + " waiting events but " + waitingSeen[i] + " wait");
+                if (waitingSeen[i] != waitingCounts[i]) {
+                    throw new IllegalArgumentException("key " + keys[i] + " counts " + waitingCounts[i]
+                            + " waiting events but " + waitingSeen[i] + " wait");
+                }
             }
             keys = null;
             handles = null;

@@ -69,9 +69,12 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * commands, or being counted); beyond, {@link #ask} refuses and the caller says busy.
  *
  * <p>Duty cycle. {@link #doWork} runs the commands queued, the questions due, a slice of the snapshot being written
- * and of the censuses, the eviction report and the counters when due by its clock, and returns the work done; with none, the thread spins briefly, then
- * parks until the sequencer queues the next command or someone asks ({@link ParkingIdle}); while a snapshot or a
- * census is being written it does not park. Tests run the same cycle without the thread and with a clock of their own.
+ * when one is due and of the censuses, the eviction report and the counters when due by its clock, and returns the
+ * work done; with none, the thread spins briefly, then parks until the sequencer queues the next command or someone
+ * asks ({@link ParkingIdle}), or until the snapshot's next slice is due: a snapshot is written in slices of at most
+ * {@link #SNAPSHOT_SLICE_NANOS} and takes at most a {@link #SNAPSHOT_SHARE_DIVISOR}th of the shard's time, so that
+ * neither a batch nor the other threads wait long for it. While a census is being counted the thread does not park.
+ * Tests run the same cycle without the thread and with a clock of their own.
  *
  * <p><b>Thread-safe</b> at its public surface ({@link #submit}, {@link #stop}, counters); the engine inside is
  * confined to the shard thread (or the one thread that calls {@link #doWork} when the shard is not started).
@@ -93,9 +96,20 @@ public final class Shard implements Agent {
      */
     static final long SNAPSHOT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    /** The shortest and the longest time a shard writes its snapshot's keys between two command batches. */
+    /** The shortest and the longest time a shard counts a census's keys between two command batches. */
     static final long MIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** The longest time a shard writes its snapshot's keys at once: no batch waits behind a slice for longer. */
+    static final long SNAPSHOT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * A snapshot takes at most one part in this many of the shard's time, busy or idle: after each slice the shard
+     * rests from its snapshot three times as long as the slice took. Writing a million keys' state costs each shard
+     * about half a second of CPU; written as fast as it goes, two shards' snapshots and the checkpoint's file took
+     * both of a 2-core machine's cores for about a second, and every event arriving meanwhile waited for a core
+     * (p99 285-343 ms at 50,000 events/s with a million keys held). Paced, a checkpoint takes longer (about 2 s per
+     * 500,000 keys) and leaves the cores to the events.
+     */
+    static final int SNAPSHOT_SHARE_DIVISOR = 4;
     /** Evicted keys are logged at once, then at most this often: a flood of keys evicts one per new key. */
     static final long EVICTION_REPORT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -146,6 +160,8 @@ public final class Shard implements Agent {
     private final AlertSink alerts;
     /** The checkpoint state being written between batches, or null. */
     private ShardSnapshot snapshot;
+    /** When the snapshot's next slice is due ({@code System.nanoTime}; shard thread only). */
+    private long nextSliceAt;
     private volatile long failedCommands;
     private final AcceptTimes acceptTimes = new AcceptTimes();
     private volatile EngineCounters counters;
@@ -207,8 +223,7 @@ public final class Shard implements Agent {
         this.stuckNanos = stuckNanos;
         this.capacity = queueCapacity;
         this.commands = new ManyToOneConcurrentArrayQueue<>(Math.max(2, queueCapacity));
-        this.idle = new ParkingIdle(() -> !commands.isEmpty() || !questions.isEmpty(),
-                () -> SNAPSHOT_EVERY_NANOS);
+        this.idle = new ParkingIdle(() -> !commands.isEmpty() || !questions.isEmpty(), this::parkNanos);
         this.alerts = alerts;
         this.engine = engines.create(new EngineListener() {
             @Override
@@ -390,9 +405,10 @@ public final class Shard implements Agent {
 
     /**
      * One duty cycle, without waiting: the commands queued (up to {@link #MAX_COMMANDS_PER_CYCLE}), each to
-     * completion; then a slice of the snapshot being written; then, by the shard's clock, the eviction report and the
-     * counters. Returns the work done: the commands handled, plus one while a snapshot is being written (so that the
-     * thread does not park then). The stop command ends it with Agrona's {@link AgentTerminationException}.
+     * completion; then a slice of the snapshot being written, when one is due; then, by the shard's clock, the
+     * eviction report and the counters. Returns the work done: the commands handled, plus one for a slice of the
+     * snapshot and one while a census is being counted (so that the thread does not park then). The stop command
+     * ends it with Agrona's {@link AgentTerminationException}.
      */
     @Override
     public int doWork() {
@@ -423,16 +439,18 @@ public final class Shard implements Agent {
             changedSinceCounters = true;
         }
         int asked = questions.isEmpty() && askedEarly.isEmpty() ? 0 : answerQuestions();
-        if (snapshot != null || !censuses.isEmpty()) {
-            // Half as long as the batches just handled took, within bounds: the snapshot (and the censuses) get a
-            // third of a busy shard's time, and no slice stops the events for long.
-            long slice = Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS, (System.nanoTime() - cycleStarted) / 2));
-            if (snapshot != null) {
-                continueSnapshot(slice);
-            }
-            if (!censuses.isEmpty()) {
-                continueCensuses(slice);
-            }
+        int sliced = 0;
+        if (snapshot != null && System.nanoTime() - nextSliceAt >= 0) {
+            long began = System.nanoTime();
+            continueSnapshot(SNAPSHOT_SLICE_NANOS);
+            rest(began);
+            sliced = 1;
+        }
+        if (!censuses.isEmpty()) {
+            // Half as long as the batches just handled took, within bounds: the censuses get a third of a busy
+            // shard's time, and no slice stops the events for long.
+            continueCensuses(Math.max(MIN_SLICE_NANOS, Math.min(MAX_SLICE_NANOS,
+                    (System.nanoTime() - cycleStarted) / 2)));
         }
         long now = nanoClock.getAsLong();
         if (!evictedSinceReport.isEmpty()) {
@@ -443,8 +461,21 @@ public final class Shard implements Agent {
             publishCounters(now);
             changedSinceCounters = false;
         }
-        int ongoing = (snapshot == null ? 0 : 1) + (censuses.isEmpty() ? 0 : 1);
-        return handled + asked + ongoing;
+        return handled + asked + sliced + (censuses.isEmpty() ? 0 : 1);
+    }
+
+    /** Rests from the snapshot {@code SNAPSHOT_SHARE_DIVISOR - 1} times as long as its step begun then took. */
+    private void rest(long began) {
+        long now = System.nanoTime();
+        nextSliceAt = now + (now - began) * (SNAPSHOT_SHARE_DIVISOR - 1);
+    }
+
+    /** How long the idle thread may park: until the snapshot's next slice is due, else until the counters are. */
+    private long parkNanos() {
+        if (snapshot == null) {
+            return SNAPSHOT_EVERY_NANOS;
+        }
+        return Math.max(1, Math.min(SNAPSHOT_EVERY_NANOS, nextSliceAt - System.nanoTime()));
     }
 
     /**
@@ -616,7 +647,9 @@ public final class Shard implements Agent {
     private void startSnapshot(ShardCommand.Checkpoint checkpoint) {
         finishSnapshot();
         try {
+            long began = System.nanoTime();
             snapshot = ShardSnapshot.start(engine, checkpoint);
+            rest(began);
         } catch (IOException | RuntimeException failed) {
             checkpoint.state().completeExceptionally(failed);
         }
