@@ -55,9 +55,9 @@ final class HeapKeyStore implements KeyStateStore {
         }
     }
 
-    /** Every state in the table (for {@link KeyPresence} to count them again). */
-    KeyState[] states() {
-        return keys.toArray();
+    /** {@link KeyTable#countHashes} of this store's table (for {@link KeyPresence}'s growth). */
+    int countHashes(int[] counts, int mask) {
+        return keys.countHashes(counts, mask);
     }
 
     /** Keys looked up so far: what {@link RuleDispatch} spares (its tests count them). */
@@ -111,7 +111,7 @@ final class HeapKeyStore implements KeyStateStore {
             throw new IllegalArgumentException("key " + state.key + " twice");
         }
         if (presence != null) {
-            presence.entered(state.key);
+            presence.entered(state);
         }
     }
 
@@ -197,7 +197,7 @@ final class HeapKeyStore implements KeyStateStore {
         }
         keys.remove(state);
         if (presence != null) {
-            presence.left(state.key);
+            presence.left(state);
         }
         state.removed = true;
         held -= state.counted;
@@ -387,7 +387,7 @@ final class HeapKeyStore implements KeyStateStore {
     public void clear() {
         if (presence != null) {
             for (KeyState state : keys.toArray()) {
-                presence.left(state.key);
+                presence.left(state);
             }
             presence.unregister(this);
         }

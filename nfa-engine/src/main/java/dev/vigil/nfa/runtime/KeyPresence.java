@@ -37,27 +37,30 @@ final class KeyPresence {
         return counts[KeyTable.spread(key) & (counts.length - 1)] != 0;
     }
 
-    void entered(Object key) {
-        counts[KeyTable.spread(key) & (counts.length - 1)]++;
+    /**
+     * A state entered its store's table, which gave it its key's hash ({@link KeyState#hash}, {@link KeyTable#spread}):
+     * the presence reads that, not the key, which at a million keys is a cache miss of its own.
+     */
+    void entered(KeyState state) {
+        counts[state.hash & (counts.length - 1)]++;
         if (++live > counts.length / 4) {
             grow();
         }
     }
 
-    void left(Object key) {
-        counts[KeyTable.spread(key) & (counts.length - 1)]--;
+    /** A state left its store's table (its {@link KeyState#hash} is still its key's). */
+    void left(KeyState state) {
+        counts[state.hash & (counts.length - 1)]--;
         live--;
     }
 
+    /** Doubles the slots, counting every store's states again by the hashes their tables keep (no copy, no key read). */
     private void grow() {
         int[] larger = new int[counts.length * 2];
         int mask = larger.length - 1;
         int recounted = 0;
         for (HeapKeyStore store : stores) {
-            for (KeyState state : store.states()) {
-                larger[KeyTable.spread(state.key) & mask]++;
-                recounted++;
-            }
+            recounted += store.countHashes(larger, mask);
         }
         counts = larger;
         live = recounted;

@@ -124,6 +124,16 @@ final class KeyTable {
         return slots[slot];
     }
 
+    /** Adds one to {@code counts[hash & mask]} for each state's hash; returns how many states were counted. */
+    int countHashes(int[] counts, int mask) {
+        for (KeyState first : slots) {
+            for (KeyState state = first; state != null; state = state.next) {
+                counts[state.hash & mask]++;
+            }
+        }
+        return size;
+    }
+
     /** Every state, slot by slot, each chain in order. */
     KeyState[] toArray() {
         KeyState[] states = new KeyState[size];

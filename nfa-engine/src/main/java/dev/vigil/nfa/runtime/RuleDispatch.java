@@ -81,7 +81,7 @@ public final class RuleDispatch {
             long watermark = moved ? rule.streamsWatermark() : rule.watermark();
             Group group = groupOf[i];
             if (group.everyRule || candidate[i] == number) {
-                rule.buffer(event, watermark);
+                rule.buffer(event, group.key, watermark);
             } else {
                 rule.bufferStartingNothing(event, group.key, watermark);
             }

@@ -90,10 +90,11 @@ public final class RuleRuntime implements MatchOutput {
     /** Waiting events held in no key state ({@link Waiting#held}); not snapshotted (a snapshot holds them first). */
     private int unheld;
     /**
-     * No waiting or skipped event and no timer of the rule is due before this time: a lower bound, lowered as each
-     * is queued and made exact by each full {@link #advanceTo}, so that advancing a rule with nothing due (most rules
-     * at most events, when there are many) reads no queue. Not snapshotted: a fresh or restored runtime starts
-     * unknowing.
+     * No waiting event and no timer of the rule is due before this time: a lower bound, lowered as each is queued and
+     * made exact by each full {@link #advanceTo}, so that advancing a rule with nothing due (most rules at most events,
+     * when there are many) reads no queue. Skipped events do not lower it: their release only forgets them, which
+     * {@link #advanceTo} does first (with fifty rules, each event is skipped by most of them, and would otherwise make
+     * every rule read its queues at every advance). Not snapshotted: a fresh or restored runtime starts unknowing.
      */
     private long earliestDue = Long.MIN_VALUE;
     /** A fresh key state on which an arriving event is tried out; replaced once an event changed it. */
@@ -253,7 +254,11 @@ public final class RuleRuntime implements MatchOutput {
      * ({@link Waiting#held}).
      */
     public void buffer(Event event, long watermark) {
-        Object key = partitionKey.of(event);
+        buffer(event, partitionKey.of(event), watermark);
+    }
+
+    /** {@link #buffer(Event, long)} for an event whose key ({@code key}, the rule's) the engine read already. */
+    void buffer(Event event, Object key, long watermark) {
         if (!slice.owns(key)) {
             return;
         }
@@ -264,8 +269,7 @@ public final class RuleRuntime implements MatchOutput {
             if (EventTime.minus(event.timestamp(), 1) <= watermark) {
                 if (startsNothing(event, true)) {
                     if (event.timestamp() > watermark) {
-                        skipped.add(event, key, arrival);
-                        due(event.timestamp());
+                        skipped.add(event, key, arrival);   // nothing due for it: see earliestDue
                     }
                     return;
                 }
@@ -293,8 +297,7 @@ public final class RuleRuntime implements MatchOutput {
         long arrival = arrivals++;
         if (EventTime.minus(event.timestamp(), 1) <= watermark) {
             if (event.timestamp() > watermark) {
-                skipped.add(event, key, arrival);
-                due(event.timestamp());
+                skipped.add(event, key, arrival);   // nothing due for it: see earliestDue
             }
         } else {
             waiting.add(new Waiting(event, key, arrival, false));
@@ -393,10 +396,10 @@ public final class RuleRuntime implements MatchOutput {
         }
         watermark = newWatermark;
         round++;
+        skipped.releaseUpTo(newWatermark);   // released now: nothing would have happened
         if (newWatermark < earliestDue) {
             return;   // nothing to release, no timer to fire: what the rest would find, without reading a queue
         }
-        skipped.releaseUpTo(newWatermark);   // released now: nothing would have happened
         while (!waiting.isEmpty() && waiting.peek().event.timestamp() <= newWatermark) {
             Waiting next = waiting.poll();
             KeyState state;
@@ -437,9 +440,6 @@ public final class RuleRuntime implements MatchOutput {
         long due = Long.MAX_VALUE;
         if (!waiting.isEmpty()) {
             due = waiting.peek().event.timestamp();
-        }
-        if (skipped.size() > 0) {
-            due = Math.min(due, skipped.event(0).timestamp());
         }
         if (!timers.isEmpty()) {
             due = Math.min(due, timers.peek().deadline);

@@ -30,6 +30,9 @@ final class SkippedEvents {
 
     /** Forgets the events at or below {@code watermark}, oldest first, up to the first later one. */
     void releaseUpTo(long watermark) {
+        if (head == tail) {
+            return;
+        }
         while (head < tail && events[head].timestamp() <= watermark) {
             events[head] = null;
             keys[head] = null;
