@@ -80,12 +80,16 @@ export function outline(text) {
       variableStreams[variable] = match[2];
     }
   }
-  const pattern = /\bPATTERN\s+([^]*?)(?=\b(?:WITHIN|DEFINE|EMIT|ON|AFTER|TO|SEVERITY|FROM|PARTITION|RULE|STREAM)\b|;|$)/gi;
+  // A stage's own window ('b WITHIN 5 SECONDS OF PREVIOUS') is inside the pattern; the rule's WITHIN ends it.
+  const stageWindow = /\bWITHIN\s+\d+(?:\.\d+)?\s*[A-Za-z]+\s+OF\s+PREVIOUS\b/gi;
+  const pattern = /\bPATTERN\s+([^]*?)(?=\b(?:WITHIN(?!\s+\d+(?:\.\d+)?\s*[A-Za-z]+\s+OF\s+PREVIOUS\b)|DEFINE|EMIT|ON|AFTER|TO|SEVERITY|FROM|PARTITION|RULE|STREAM)\b|;|$)/gi;
   while ((match = pattern.exec(clean)) !== null) {
-    const body = match[1].replace(/\{[^}]*\}/g, ' ');
+    const body = match[1].replace(/\{[^}]*\}/g, ' ').replace(stageWindow, ' ');
     for (const word of body.match(/[A-Za-z_][A-Za-z_0-9]*|`(?:[^`\n]|``)+`/g) || []) {
       const name = unquote(word);
-      if (!/^(greedy|consecutive|relaxed|combinations)$/i.test(name) && !variables.includes(name)) {
+      // Quantifier modifiers, unless backquoted: a variable named optional is written `optional` in a pattern.
+      const modifier = !word.startsWith('`') && /^(greedy|optional|consecutive|relaxed|combinations)$/i.test(word);
+      if (!modifier && !variables.includes(name)) {
         variables.push(name);
       }
     }

@@ -27,6 +27,14 @@ test('the outline finds declarations, streams read, variables and rules, not wha
   assert.deepEqual(shape.variables, ['probe', 'big', 'a']);
 });
 
+test('a pattern is read past OPTIONAL and a stage window, up to the rule\'s WITHIN', () => {
+  const shape = outline(`RULE w FROM payments
+    PATTERN a -> b{2,4} OPTIONAL -> c WITHIN 5 SECONDS OF PREVIOUS -> \`optional\` WITHIN 2 ms OF PREVIOUS -> d
+    WITHIN 1 MINUTE
+    DEFINE a AS amount > 1`);
+  assert.deepEqual(shape.variables, ['a', 'b', 'c', 'optional', 'd']);
+});
+
 test('a variable reading one stream of several is known by its stream', () => {
   const shape = outline(`RULE t FROM logins, transfers PATTERN login -> transfer
     DEFINE login AS logins(new_device = TRUE), transfer AS transfers(amount >= 5000)`);

@@ -44,6 +44,9 @@ import java.util.List;
  * evicted while more hold some ({@link #evictOldest}). Events are released in event-time order, so these are the
  * keys whose oldest partial matches are oldest, give or take the key whose first run completed while a later one
  * was under way. Keys whose events only wait for the watermark are not counted: the watermark delay bounds them.
+ * Keys released to by one watermark begin to hold in the order an event first left each holding some: an event that
+ * leaves its key idle does not place it, so an engine restored from a snapshot (which keeps the events skipped on
+ * arrival as waiting events of states made for them) evicts as the engine it came from would ({@link #touched}).
  *
  * <p><b>Stale timers.</b> A key removed before its timer is due (idle, or evicted) leaves the timer in the queue
  * until its deadline, which may be a window (an hour) away: a flood of keys would fill the queue with them however
@@ -79,7 +82,17 @@ public final class RuleRuntime implements MatchOutput {
     long incarnations;
     NearlySortedQueue<Waiting> waiting = new NearlySortedQueue<>();
     NearlySortedQueue<Timer> timers = new NearlySortedQueue<>();
+    /**
+     * The keys released events left holding partial matches this round, in the order they first did: the order
+     * they are settled in, so the order they begin to hold partial matches (eviction, {@link #evictOldest}) and
+     * their timers are queued in. A key an event leaves idle waits in {@link #idleTouched} instead and joins here
+     * only if a later event of the round leaves it holding some: an event that does nothing (one skipped on
+     * arrival, which a snapshot keeps as a waiting event of a state made for it, {@link #unskip}) must not place
+     * its key, or an engine restored from a snapshot would evict in another order than the one it came from.
+     */
     private final ArrayList<KeyState> touched = new ArrayList<>();
+    /** Keys released events left idle this round ({@code round} is then {@code ~round}), settled last. */
+    private final ArrayList<KeyState> idleTouched = new ArrayList<>();
     /** Removals that left a timer in the queue since it was last cleared of stale ones (not snapshotted). */
     private int staleTimers;
     /**
@@ -418,15 +431,20 @@ public final class RuleRuntime implements MatchOutput {
             }
             long timestamp = next.event.timestamp();
             current = state;
-            if (state.round != round) {
-                state.round = round;
-                touched.add(state);
-            }
             if (state.advancedTo != timestamp) {
                 matcher.advanceTime(state.partialMatches, timestamp, this);
                 state.advancedTo = timestamp;
             }
             matcher.process(state.partialMatches, next.event, timestamp, this);
+            if (state.round != round) {
+                if (!matcher.isIdle(state.partialMatches)) {
+                    state.round = round;
+                    touched.add(state);
+                } else if (state.round != ~round) {
+                    state.round = ~round;   // touched, but holding nothing yet: see idleTouched
+                    idleTouched.add(state);
+                }
+            }
         }
         for (int i = 0; i < touched.size(); i++) {
             KeyState state = touched.get(i);
@@ -436,6 +454,17 @@ public final class RuleRuntime implements MatchOutput {
             settle(state);
         }
         touched.clear();
+        for (int i = 0; i < idleTouched.size(); i++) {
+            KeyState state = idleTouched.get(i);
+            if (state.round == ~round) {   // no later event of this round left it holding partial matches
+                state.round = round;
+                current = state;
+                matcher.advanceTime(state.partialMatches, newWatermark, this);
+                state.advancedTo = newWatermark;
+                settle(state);
+            }
+        }
+        idleTouched.clear();
         fireTimers(newWatermark);
         long due = Long.MAX_VALUE;
         if (!waiting.isEmpty()) {
