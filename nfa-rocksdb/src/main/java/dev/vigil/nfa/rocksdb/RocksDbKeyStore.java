@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -67,6 +68,42 @@ public final class RocksDbKeyStore implements KeyStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the RocksDB state folder " + folder + ": " + e, e);
         }
+        return openPrepared(folder);
+    }
+
+    /**
+     * Opens a database in {@code folder} (emptied first) holding what {@link #checkpoint} wrote into
+     * {@code checkpoint}, which stays intact: the folder gets hard links to the checkpoint's table files ({@code
+     * *.sst}: RocksDB never changes one, and deletes only its own link to it) and copies of the rest (the manifest,
+     * which RocksDB appends to, the options, the current-file pointer); copies of the tables too where links cannot
+     * be made (another file system).
+     */
+    public static RocksDbKeyStore open(Path folder, Path checkpoint) {
+        try {
+            empty(folder);
+            Files.createDirectories(folder);
+            try (Stream<Path> files = Files.list(checkpoint)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Path to = folder.resolve(file.getFileName());
+                    if (file.getFileName().toString().endsWith(".sst")) {
+                        try {
+                            Files.createLink(to, file);
+                            continue;
+                        } catch (IOException | UnsupportedOperationException noLink) {
+                            // another file system, or none that links: copied below
+                        }
+                    }
+                    Files.copy(file, to);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the RocksDB state folder " + folder + " from the checkpoint "
+                    + checkpoint + ": " + e, e);
+        }
+        return openPrepared(folder);
+    }
+
+    private static RocksDbKeyStore openPrepared(Path folder) {
         BloomFilter filter = new BloomFilter(10);
         BlockBasedTableConfig tables = new BlockBasedTableConfig()
                 .setBlockCache(BLOCK_CACHE)
@@ -139,6 +176,26 @@ public final class RocksDbKeyStore implements KeyStore {
             return new Entry(iterator.key(), iterator.value());
         } catch (RocksDBException e) {
             throw failure("", e);
+        }
+    }
+
+    /**
+     * A RocksDB checkpoint ({@link Checkpoint}) in {@code folder}: the memtables flushed (writes skip the write-ahead
+     * log, so a flush is what makes them part of it), then hard links to the table files, and copies of the manifest
+     * and options; {@link #open(Path, Path)} opens a store from it. A failure removes what was written.
+     */
+    @Override
+    public void checkpoint(Path folder) {
+        try (Checkpoint checkpoint = Checkpoint.create(db)) {
+            checkpoint.createCheckpoint(folder.toString());
+        } catch (RocksDBException e) {
+            try {
+                empty(folder);
+                Files.deleteIfExists(folder);
+            } catch (IOException ignored) {
+                // the failure below is the one to report
+            }
+            throw failure("cannot write a RocksDB checkpoint into " + folder + ": ", e);
         }
     }
 
