@@ -11,6 +11,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
 import org.rocksdb.Checkpoint;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -30,10 +31,14 @@ import org.rocksdb.WriteOptions;
  * <p><b>Tuning.</b> Blocks are cached in one LRU cache shared by every store of the JVM ({@link #BLOCK_CACHE_BYTES}),
  * with the tables' index and filter blocks in it, so the memory RocksDB takes for reads stays bounded whatever the
  * number of keys (RocksDB's default is a cache per database, and index and filter blocks outside it). Tables carry
- * whole-key bloom filters, so a read of a key the store does not have reads no data block. The engine asks the store
- * little (it caches decoded states in front of it and knows which keys it stored): at W1 with a million keys neither
- * changed the engine's time (docs/performance.md); memtable blooms, memtable sizes and LZ4 were tried with them
- * and not kept, for the same reason.
+ * whole-key bloom filters, so a read of a key the store does not have reads no data block. Index and filters are
+ * partitioned into blocks of 4 KiB (only their top level pinned in the cache): whole, the filter block of a
+ * bottom-level table (a megabyte and more past a million keys) did not stay in the cache (64 MiB is split into 64
+ * shards of 1 MiB), so nearly every read of an absent key read one again (RocksDB's filter-block misses: 164,407 for
+ * 395,948 reads at 2M keys, against 2,935 partitioned) and a key's first event cost the engine 40-58 µs instead of 9
+ * (docs/performance.md, round 3). The engine asks the store little (it caches decoded states in front of
+ * it and knows which keys it stored): at W1 with a million keys the cache and filters did not change the engine's
+ * time; memtable blooms, memtable sizes and LZ4 were tried with them and not kept, for the same reason.
  *
  * <p><b>Not thread-safe:</b> owned by one engine, which {@link #close}s it.
  */
@@ -110,7 +115,11 @@ public final class RocksDbKeyStore implements KeyStore {
                 .setFilterPolicy(filter)
                 .setWholeKeyFiltering(true)
                 .setCacheIndexAndFilterBlocks(true)
-                .setPinL0FilterAndIndexBlocksInCache(true);
+                .setPinL0FilterAndIndexBlocksInCache(true)
+                .setIndexType(IndexType.kTwoLevelIndexSearch)
+                .setPartitionFilters(true)
+                .setMetadataBlockSize(4096)
+                .setPinTopLevelIndexAndFilter(true);
         Options options = new Options().setCreateIfMissing(true).setTableFormatConfig(tables);
         WriteOptions writes = new WriteOptions().setDisableWAL(true);
         try {
