@@ -1,5 +1,7 @@
 package dev.vigil.nfa;
 
+import java.nio.file.Path;
+
 /**
  * Where an engine keeps its rules' per-key state when not on its own heap: the service a host implements to keep
  * key state in its own state backend (module {@code nfa-rocksdb} implements it over RocksDB; a Flink host would
@@ -52,6 +54,21 @@ public interface KeyStore extends AutoCloseable {
      * done or abandoned; at most one scan is open per rule.
      */
     Scan scan(byte[] from, byte[] to);
+
+    /**
+     * Writes what the store holds now into {@code folder}, which must not exist yet, such that
+     * {@link KeyStoreProvider#open(Path, Path)} opens a store holding exactly that: a checkpoint of the store in its
+     * own format, for a host's checkpoints of a store larger than memory (the engine's snapshots serialize every
+     * key). RocksDB's is {@code org.rocksdb.Checkpoint}: a flush of the memtables, then hard links to the immutable
+     * table files, so it costs about the memtables' size whatever the number of keys. Changes made afterwards do not
+     * reach it. The default takes none.
+     *
+     * @throws UnsupportedOperationException the store takes no checkpoints (the default)
+     * @throws java.io.UncheckedIOException the checkpoint could not be written (the folder is then removed)
+     */
+    default void checkpoint(Path folder) {
+        throw new UnsupportedOperationException(getClass().getName() + " takes no checkpoints");
+    }
 
     /** Releases the store; what it held is garbage then. */
     @Override

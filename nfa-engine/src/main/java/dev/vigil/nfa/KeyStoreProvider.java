@@ -22,4 +22,17 @@ public interface KeyStoreProvider {
      * @throws java.io.UncheckedIOException the folder cannot be prepared or the store opened
      */
     KeyStore open(Path folder);
+
+    /**
+     * A store keeping its data in {@code folder} (emptied first, as {@link #open(Path)} does) that holds what the
+     * store held when it wrote {@code checkpoint} ({@link KeyStore#checkpoint}); the checkpoint stays intact, so it
+     * can be opened again (RocksDB: the folder gets hard links to the checkpoint's table files, which RocksDB never
+     * changes, and copies of the rest). The default opens none.
+     *
+     * @throws UnsupportedOperationException this kind of store takes no checkpoints (the default)
+     * @throws java.io.UncheckedIOException the checkpoint cannot be read or the store opened
+     */
+    default KeyStore open(Path folder, Path checkpoint) {
+        throw new UnsupportedOperationException(name() + " stores open no checkpoints");
+    }
 }

@@ -18,4 +18,9 @@ public final class RocksDbKeyStoreProvider implements KeyStoreProvider {
     public KeyStore open(Path folder) {
         return RocksDbKeyStore.open(folder);
     }
+
+    @Override
+    public KeyStore open(Path folder, Path checkpoint) {
+        return RocksDbKeyStore.open(folder, checkpoint);
+    }
 }
