@@ -73,7 +73,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * work done; with none, the thread spins briefly, then parks until the sequencer queues the next command or someone
  * asks ({@link ParkingIdle}), or until the snapshot's next slice is due: a snapshot is written in slices of at most
  * {@link #SNAPSHOT_SLICE_NANOS} and takes at most a {@link #SNAPSHOT_SHARE_DIVISOR}th of the shard's time, so that
- * neither a batch nor the other threads wait long for it. While a census is being counted the thread does not park.
+ * neither a batch nor the other threads wait long for it (for its first {@link #SNAPSHOT_PACED_NANOS}; a snapshot
+ * open longer is written without resting, to meet the checkpoint's deadline). While a census is being counted the thread does not park.
  * Tests run the same cycle without the thread and with a clock of their own.
  *
  * <p><b>Thread-safe</b> at its public surface ({@link #submit}, {@link #stop}, counters); the engine inside is
@@ -110,6 +111,13 @@ public final class Shard implements Agent {
      * 500,000 keys) and leaves the cores to the events.
      */
     static final int SNAPSHOT_SHARE_DIVISOR = 4;
+    /**
+     * How long a snapshot is paced: one still open after this (a shard of millions of keys, or RocksDB state,
+     * which costs several times as much a key to write) is written between batches without resting, so that it
+     * still completes within the checkpointer's deadline ({@code Checkpointer.BARRIER_TIMEOUT_MS}, which counts
+     * the writing) rather than failing every checkpoint at a key count the unpaced writing managed.
+     */
+    static final long SNAPSHOT_PACED_NANOS = TimeUnit.SECONDS.toNanos(15);
     /** Evicted keys are logged at once, then at most this often: a flood of keys evicts one per new key. */
     static final long EVICTION_REPORT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -160,8 +168,9 @@ public final class Shard implements Agent {
     private final AlertSink alerts;
     /** The checkpoint state being written between batches, or null. */
     private ShardSnapshot snapshot;
-    /** When the snapshot's next slice is due ({@code System.nanoTime}; shard thread only). */
+    /** When the snapshot's next slice is due, and when the snapshot began ({@code System.nanoTime}; shard thread only). */
     private long nextSliceAt;
+    private long snapshotBegan;
     private volatile long failedCommands;
     private final AcceptTimes acceptTimes = new AcceptTimes();
     private volatile EngineCounters counters;
@@ -464,10 +473,14 @@ public final class Shard implements Agent {
         return handled + asked + sliced + (censuses.isEmpty() ? 0 : 1);
     }
 
-    /** Rests from the snapshot {@code SNAPSHOT_SHARE_DIVISOR - 1} times as long as its step begun then took. */
+    /**
+     * Rests from the snapshot {@code SNAPSHOT_SHARE_DIVISOR - 1} times as long as its step begun then took, for the
+     * snapshot's first {@link #SNAPSHOT_PACED_NANOS}; after that not at all.
+     */
     private void rest(long began) {
         long now = System.nanoTime();
-        nextSliceAt = now + (now - began) * (SNAPSHOT_SHARE_DIVISOR - 1);
+        boolean paced = now - snapshotBegan < SNAPSHOT_PACED_NANOS;
+        nextSliceAt = paced ? now + (now - began) * (SNAPSHOT_SHARE_DIVISOR - 1) : now;
     }
 
     /** How long the idle thread may park: until the snapshot's next slice is due, else until the counters are. */
@@ -648,6 +661,7 @@ public final class Shard implements Agent {
         finishSnapshot();
         try {
             long began = System.nanoTime();
+            snapshotBegan = began;
             snapshot = ShardSnapshot.start(engine, checkpoint);
             rest(began);
         } catch (IOException | RuntimeException failed) {
