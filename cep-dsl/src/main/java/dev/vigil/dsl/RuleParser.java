@@ -3,8 +3,10 @@ package dev.vigil.dsl;
 import dev.vigil.dsl.ast.RuleFile;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.check.Checker;
+import dev.vigil.dsl.parse.SqlReader;
 import dev.vigil.dsl.parse.SyntaxReader;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Entry point of the rule language: rule text in, checked AST or every diagnostic out.
@@ -15,6 +17,9 @@ import java.util.List;
  * RuleFile rules = result.orThrow();
  * }</pre>
  *
+ * <p>A file whose name ends in {@code .sql} is read by {@link SqlReader} (SQL's MATCH_RECOGNIZE, as Flink SQL
+ * writes it) into the same AST; everything after reading is the same for both.
+ *
  * <p>Two passes: {@link SyntaxReader} lexes, parses and builds the AST of every statement that is free of
  * syntax errors, then {@link Checker} resolves names and types and applies Flink CEP's pattern rules. Both
  * report into one {@link Diagnostics}, so a file with a syntax error in one rule still gets semantic
@@ -22,6 +27,11 @@ import java.util.List;
  */
 public final class RuleParser {
     private RuleParser() {}
+
+    /** Whether {@code fileName} names a {@code .sql} file: MATCH_RECOGNIZE text rather than the rule language. */
+    public static boolean isSql(String fileName) {
+        return fileName.toLowerCase(Locale.ROOT).endsWith(".sql");
+    }
 
     /**
      * Parses and checks under {@link ParseLimits#DEFAULTS}.
@@ -44,7 +54,8 @@ public final class RuleParser {
      */
     public static ParseResult parse(String fileName, String text, ParseLimits limits, List<StreamDecl> known) {
         Diagnostics diagnostics = new Diagnostics(fileName, text);
-        RuleFile file = SyntaxReader.read(fileName, text, diagnostics, limits);
+        RuleFile file = isSql(fileName) ? SqlReader.read(fileName, text, diagnostics, limits)
+                : SyntaxReader.read(fileName, text, diagnostics, limits);
         Checker.check(file, diagnostics, limits, known);
         if (diagnostics.isEmpty()) {
             return new ParseResult(file, List.of());

@@ -42,7 +42,7 @@ public final class SyntaxReader {
         CepParser.RuleFileContext tree;
         try {
             tree = parse(parser, tokens, errors);
-        } catch (DepthLimitedParser.TooDeep deep) {
+        } catch (NestingBound.TooDeep deep) {
             diagnostics.exceeded(new Spans(diagnostics).of(deep.opening), "nested more than "
                     + limits.maxNestingDepth() + " levels deep (" + ParseLimits.NESTING_DEPTH + "): parentheses, "
                     + "NOT, unary minus, function calls, IN lists and pattern groups each open a level; "
