@@ -28,6 +28,12 @@ import java.util.Locale;
 public final class RuleParser {
     private RuleParser() {}
 
+    /** Whether {@code fileName} names a rule file: {@code .cep} (the rule language) or {@code .sql} (MATCH_RECOGNIZE). */
+    public static boolean isRuleFile(String fileName) {
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".cep") || lower.endsWith(".sql");
+    }
+
     /** Whether {@code fileName} names a {@code .sql} file: MATCH_RECOGNIZE text rather than the rule language. */
     public static boolean isSql(String fileName) {
         return fileName.toLowerCase(Locale.ROOT).endsWith(".sql");

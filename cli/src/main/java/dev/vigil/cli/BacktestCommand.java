@@ -55,7 +55,7 @@ final class BacktestCommand implements Callable<Integer> {
 
     static final class Candidate {
         @Option(names = "--rule-file", arity = "1..*", paramLabel = "FILE",
-                description = "Rule files (.cep) to try.")
+                description = "Rule files (.cep, or .sql in MATCH_RECOGNIZE form) to try.")
         List<Path> ruleFiles;
 
         @Option(names = "--rule", paramLabel = "NAME", description = "A rule deployed on the server.")

@@ -20,7 +20,7 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     CompileLimitOptions compileLimits;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rule files (.cep) to check.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rule files (.cep, or .sql in MATCH_RECOGNIZE form) to check.")
     List<Path> files;
 
     @Override

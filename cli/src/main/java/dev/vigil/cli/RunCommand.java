@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
     CompileLimitOptions compileLimits;
 
     @Option(names = "--rules", arity = "1..*", required = true, paramLabel = "FILE",
-            description = "Rule files (.cep).")
+            description = "Rule files (.cep, or .sql in MATCH_RECOGNIZE form).")
     List<Path> ruleFiles;
 
     @Option(names = "--events", paramLabel = "FILE|-", defaultValue = "-",

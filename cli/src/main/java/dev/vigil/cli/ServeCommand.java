@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * SIGINT or SIGTERM, when it stops listening and lets the engine finish the commands it holds.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the rules server: deploy every *.cep file under the rules folder, accept rules and "
+        description = {"Run the rules server: deploy every *.cep and *.sql rule file under the rules folder, accept rules and "
                 + "events over HTTP and WebSocket (see docs/api.md), push alerts to subscribers and sinks.",
             "Without --token (or VIGIL_TOKENS) nothing is authenticated: keep the default loopback address then."},
         modelTransformer = ServeCommand.SettingOptions.class,
@@ -176,7 +176,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Path rules = config.rulesDir();
         if (rules != null && Files.exists(rules) && !Files.isDirectory(rules)) {
-            return "rules: " + rules + " is a file, not a folder (the server deploys every .cep file under a folder)";
+            return "rules: " + rules + " is a file, not a folder (the server deploys every .cep and .sql file under a folder)";
         }
         if (config.tls() != null) {
             String problem = FileArguments.unreadable(config.tls().certificate());

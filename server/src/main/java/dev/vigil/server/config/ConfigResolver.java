@@ -62,7 +62,7 @@ public final class ConfigResolver {
             new ConfigKey("port", "VIGIL_PORT", "--port", "PORT", ConfigKey.Kind.PORT, "" + ServerConfig.DEFAULT_PORT,
                     "TCP port; 0 picks a free one."),
             new ConfigKey("rules", "VIGIL_RULES", "--rules", "DIR", ConfigKey.Kind.PATH, "rules-examples",
-                    "Folder whose .cep files (recursively) are deployed at start and reloaded when they change."),
+                    "Folder whose .cep and .sql rule files (recursively) are deployed at start and reloaded when they change."),
             new ConfigKey("data", "VIGIL_DATA", "--data", "DIR", ConfigKey.Kind.PATH, ServerConfig.DEFAULT_DATA_DIR,
                     "Data folder, created if missing: the ingest and alert logs (a restart resumes from them) and, "
                             + "under sinks/, the files of sinks named in rule text."),

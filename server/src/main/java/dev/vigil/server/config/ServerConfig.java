@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  *
  * @param host the address to bind; loopback by default: without {@code tokens} nobody is authenticated
  * @param port the TCP port; 0 picks a free one (tests)
- * @param rulesDir the folder whose {@code *.cep} files (recursively) are deployed at start; {@code null} for none
+ * @param rulesDir the folder whose {@code *.cep} and {@code *.sql} rule files (recursively) are deployed at start; {@code null} for none
  * @param queueCapacity commands (event batches, rule changes) a shard holds before the server answers 503
  * @param bodyLimitBytes largest request body accepted; larger ones get 413
  * @param frameLimitBytes largest WebSocket message (one frame, or the fragments of one message) accepted on

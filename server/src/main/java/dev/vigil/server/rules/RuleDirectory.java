@@ -1,6 +1,7 @@
 package dev.vigil.server.rules;
 
 import dev.vigil.dsl.Diagnostic;
+import dev.vigil.dsl.RuleParser;
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
@@ -94,7 +95,7 @@ public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> f
 
     private static List<Path> ruleFiles(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".cep") && Files.isRegularFile(file))
+            return files.filter(file -> RuleParser.isRuleFile(file.getFileName().toString()) && Files.isRegularFile(file))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + folder, e);

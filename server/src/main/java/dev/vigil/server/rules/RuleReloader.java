@@ -1,6 +1,7 @@
 package dev.vigil.server.rules;
 
 import dev.vigil.dsl.Diagnostic;
+import dev.vigil.dsl.RuleParser;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.nfa.CompileLimits;
 import dev.vigil.nfa.CompileResult;
@@ -167,7 +168,7 @@ public final class RuleReloader {
         List<Path> present = new ArrayList<>();
         if (Files.isDirectory(folder)) {
             try (Stream<Path> walk = Files.walk(folder)) {
-                walk.filter(file -> file.getFileName().toString().endsWith(".cep") && Files.isRegularFile(file))
+                walk.filter(file -> RuleParser.isRuleFile(file.getFileName().toString()) && Files.isRegularFile(file))
                         .sorted().forEach(present::add);
             }
         }
