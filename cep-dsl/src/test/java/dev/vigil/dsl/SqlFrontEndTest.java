@@ -103,7 +103,7 @@ class SqlFrontEndTest {
         String printed = translate("CREATE VIEW r AS SELECT * FROM s MATCH_RECOGNIZE (ORDER BY ts PATTERN (A B+?)"
                 + " DEFINE B AS " + sql + ");");
         String define = printed.lines().filter(line -> line.startsWith("    B AS ")).findFirst().orElseThrow();
-        assertEquals("    B AS " + rule + ";", define);
+        assertEquals("    B AS " + rule, define.replace(";", ""));
     }
 
     @Test
@@ -113,8 +113,8 @@ class SqlFrontEndTest {
                   PARTITION BY k ORDER BY ts
                   MEASURES FIRST(A.x) AS first_x, LAST(A.x) AS last_x, MATCH_ROWTIME() AS at
                   PATTERN (A+? B)) AS T;""");
-        assertTrue(printed.contains("EMIT last_x = LAST(A.x), k = k, first_x = FIRST(A.x);"), printed);
-        assertTrue(printed.contains("AFTER MATCH SKIP") || !printed.contains("SKIP"), printed);
+        assertTrue(printed.contains("  EMIT last_x = LAST(A.x), k = k, first_x = FIRST(A.x)\n"), printed);
+        assertTrue(printed.contains("  AFTER MATCH SKIP TO NEXT EVENT;"), "Flink SQL's default skip: " + printed);
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.List;
  * A MATCH_RECOGNIZE row pattern as a rule pattern, translated as Flink SQL translates it to Flink CEP:
  * <pre>
  *   A B          a b             strict: B is the row right after A (Flink next)
- *   A {- X*? -} B  a -> b        rows between skipped (followedBy); {- X* -} is a ->> b (followedByAny)
+ *   A {- X*? -} B  a -> b        rows between skipped (followedBy); {- X* -} is a ->> b (followedByAny), as
+ *                                Flink 2.x SQL translates them (Flink 1.20 refuses {- -})
  *   B+  B*       b+ GREEDY CONSECUTIVE, b* GREEDY CONSECUTIVE     (greedy: SQL's default)
  *   B{2,4}       b{2,4} GREEDY CONSECUTIVE;  B{,4} is B{0,4}
  *   B+?  B{2,}?  the same without GREEDY (reluctant)

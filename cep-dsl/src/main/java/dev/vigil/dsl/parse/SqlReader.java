@@ -43,6 +43,7 @@ import org.antlr.v4.runtime.Token;
  *     PARTITION BY k ORDER BY t                                                PARTITION BY k
  *     MEASURES e AS m                                                          EMIT m = e (the selected columns)
  *     ONE ROW PER MATCH  AFTER MATCH SKIP PAST LAST ROW                        AFTER MATCH SKIP PAST LAST EVENT
+ *     (no AFTER MATCH: Flink SQL's default, SKIP TO NEXT ROW)                  AFTER MATCH SKIP TO NEXT EVENT
  *     PATTERN (A B+? C) WITHIN INTERVAL '1' HOUR                               PATTERN a b+ c  WITHIN 1 HOUR
  *     DEFINE B AS ...)                                                         DEFINE b AS ...
  * </pre>
@@ -365,7 +366,8 @@ public final class SqlReader {
 
     private AfterMatchSkip skip(MatchRecognizeParser.SkipToContext ctx, Span ruleSpan) {
         if (ctx == null) {
-            return AfterMatchSkip.pastLastEvent(ruleSpan);
+            // Flink SQL's default (Calcite's), not the standard's PAST LAST ROW: what the same query means in Flink
+            return new AfterMatchSkip(AfterMatchSkip.Kind.TO_NEXT_EVENT, null, ruleSpan);
         }
         Span span = spans.of(ctx);
         if (ctx instanceof MatchRecognizeParser.SkipPastLastRowContext) {
