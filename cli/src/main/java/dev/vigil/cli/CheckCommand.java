@@ -1,11 +1,16 @@
 package dev.vigil.cli;
 
+import dev.vigil.dsl.RulePrinter;
+import dev.vigil.dsl.ast.Rule;
+import dev.vigil.dsl.ast.RuleFile;
 import dev.vigil.nfa.CompileLimits;
+import dev.vigil.nfa.CompiledRule;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,7 +25,12 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     CompileLimitOptions compileLimits;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rule files (.cep, or .sql in MATCH_RECOGNIZE form) to check.")
+    @Option(names = "--print", description = "Also print the rules as the rule language writes them: for a .sql "
+            + "file, the rules its MATCH_RECOGNIZE queries translate to.")
+    boolean print;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE",
+            description = "Rule files (.cep, or .sql in MATCH_RECOGNIZE form) to check.")
     List<Path> files;
 
     @Override
@@ -31,6 +41,10 @@ final class CheckCommand implements Callable<Integer> {
         }
         RuleFiles loaded = RuleFiles.load(files, limits);
         int status = loaded.report(spec.commandLine().getErr());
+        if (status == 0 && print) {
+            List<Rule> rules = loaded.rules().stream().map(CompiledRule::source).toList();
+            spec.commandLine().getOut().print(RulePrinter.print(new RuleFile("", loaded.streams(), rules)));
+        }
         if (status == 0) {
             spec.commandLine().getOut().println("ok: " + loaded.rules().size() + " rule(s) in " + files.size()
                     + " file(s)");

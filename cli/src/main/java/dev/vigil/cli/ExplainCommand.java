@@ -23,7 +23,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     CompileLimitOptions compileLimits;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rule files (.cep, or .sql in MATCH_RECOGNIZE form) to explain.")
+    @Parameters(arity = "1..*", paramLabel = "FILE",
+            description = "Rule files (.cep, or .sql in MATCH_RECOGNIZE form) to explain.")
     List<Path> files;
 
     @Option(names = "--dot", description = "Print Graphviz DOT (one digraph per rule) instead of text.")

@@ -63,6 +63,20 @@ class SqlRuleFilesTest {
                 + "pattern"), run.err());
     }
 
+    @Test
+    void checkPrintsTheRulesASqlFileTranslatesTo() {
+        CliRun run = CliRun.of("check", "--print", root().resolve("docs/examples/card-testing.sql").toString());
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("""
+                RULE card_testing
+                  FROM payments
+                  PARTITION BY card_id
+                  PATTERN probe{3,} CONSECUTIVE -> big
+                  WITHIN 10 MINUTES
+                """), run.out());
+        assertTrue(run.out().endsWith("ok: 1 rule(s) in 1 file(s)\n"), run.out());
+    }
+
     private static Path root() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("rules-examples"))) {
