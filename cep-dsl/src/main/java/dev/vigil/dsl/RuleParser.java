@@ -4,6 +4,7 @@ import dev.vigil.dsl.ast.RuleFile;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.check.Checker;
 import dev.vigil.dsl.parse.SyntaxReader;
+import dev.vigil.dsl.ruletest.TestBlocks;
 import java.util.List;
 
 /**
@@ -18,7 +19,8 @@ import java.util.List;
  * <p>Two passes: {@link SyntaxReader} lexes, parses and builds the AST of every statement that is free of
  * syntax errors, then {@link Checker} resolves names and types and applies Flink CEP's pattern rules. Both
  * report into one {@link Diagnostics}, so a file with a syntax error in one rule still gets semantic
- * diagnostics for the others. Never throws for bad input. <b>Thread-safe:</b> no shared state.
+ * diagnostics for the others. Rule tests ({@code TEST ... GIVEN ... EXPECT}) are cut out of the text first by
+ * {@link TestBlocks}, which reports malformed ones; the tests themselves run in the host. Never throws for bad input. <b>Thread-safe:</b> no shared state.
  */
 public final class RuleParser {
     private RuleParser() {}
@@ -44,7 +46,9 @@ public final class RuleParser {
      */
     public static ParseResult parse(String fileName, String text, ParseLimits limits, List<StreamDecl> known) {
         Diagnostics diagnostics = new Diagnostics(fileName, text);
-        RuleFile file = SyntaxReader.read(fileName, text, diagnostics, limits);
+        // rule tests hold JSON, which the grammar has no tokens for: cut out, positions kept (TestBlocks)
+        RuleFile file = SyntaxReader.read(fileName, TestBlocks.read(text, diagnostics).ruleText(), diagnostics,
+                limits);
         Checker.check(file, diagnostics, limits, known);
         if (diagnostics.isEmpty()) {
             return new ParseResult(file, List.of());
