@@ -20,7 +20,8 @@ import java.util.List;
  * syntax errors, then {@link Checker} resolves names and types and applies Flink CEP's pattern rules. Both
  * report into one {@link Diagnostics}, so a file with a syntax error in one rule still gets semantic
  * diagnostics for the others. Rule tests ({@code TEST ... GIVEN ... EXPECT}) are cut out of the text first by
- * {@link TestBlocks}, which reports malformed ones; the tests themselves run in the host. Never throws for bad input. <b>Thread-safe:</b> no shared state.
+ * {@link TestBlocks}, which reports malformed ones; the tests themselves run in the host. Never throws for bad
+ * input. <b>Thread-safe:</b> no shared state.
  */
 public final class RuleParser {
     private RuleParser() {}

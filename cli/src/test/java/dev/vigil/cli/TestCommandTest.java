@@ -62,7 +62,8 @@ class TestCommandTest {
 
         CliRun missing = CliRun.of("test", dir.resolve("none.cep").toString());
         assertEquals(TestCommand.EXIT_BAD_INPUT, missing.exit());
-        assertTrue(missing.err().startsWith("vigil test: " + dir.resolve("none.cep") + ": no such file"), missing.err());
+        assertTrue(missing.err().startsWith("vigil test: " + dir.resolve("none.cep") + ": no such file"),
+                missing.err());
     }
 
     private String write(String name, String text) throws IOException {

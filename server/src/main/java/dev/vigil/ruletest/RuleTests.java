@@ -65,7 +65,8 @@ public final class RuleTests {
             return new TestReport(List.of(), "the tests hold " + events + " events; the tests of a rule file may "
                     + "hold at most " + bounds.maxEvents() + " here (vigil test runs larger ones)");
         }
-        long deadline = bounds.maxNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : nanoClock.getAsLong() + bounds.maxNanos();
+        long deadline = bounds.maxNanos() == Long.MAX_VALUE ? Long.MAX_VALUE
+                : nanoClock.getAsLong() + bounds.maxNanos();
         List<TestResult> results = new ArrayList<>();
         for (TestBlock test : tests) {
             results.add(run(test, compiled, bounds, deadline, nanoClock));
@@ -125,7 +126,7 @@ public final class RuleTests {
             } else if (line instanceof InputLine.WatermarkLine watermark) {
                 watermark.applyTo(engine);
             }
-            String stop = nanoClock.getAsLong() - deadline > 0
+            String stop = deadline != Long.MAX_VALUE && nanoClock.getAsLong() - deadline > 0
                     ? "the tests of a rule file may run for at most " + bounds.maxNanos() / 1_000_000_000L + " s here"
                     : tooMany(alerts, bounds);
             if (stop != null) {
@@ -150,7 +151,8 @@ public final class RuleTests {
     /** Why the alerts so far are too many ({@code more than 1000 alerts; ...}), or null. */
     private static String tooMany(List<Alert> alerts, Bounds bounds) {
         return alerts.size() <= bounds.maxAlerts() ? null
-                : "more than " + bounds.maxAlerts() + " alerts; a test may emit at most " + bounds.maxAlerts() + " here";
+                : "more than " + bounds.maxAlerts() + " alerts; a test may emit at most " + bounds.maxAlerts()
+                        + " here";
     }
 
     /** The differences between the expected and the emitted alerts, position by position. */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.RuleCompiler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +110,17 @@ class RuleTestsTest {
         TestReport noisy = RuleTests.run(text, compile(text), new RuleTests.Bounds(10, Long.MAX_VALUE, 0));
         assertEquals(List.of("emitted more than 0 alerts; a test may emit at most 0 here"),
                 noisy.tests().get(0).diff());
+    }
+
+    @Test
+    void theGuidesExampleTestsPass() throws IOException {
+        String guide = Files.readString(Path.of("..", "docs", "rule-language.md"));
+        int section = guide.indexOf("\n## Rule tests\n");
+        int start = guide.indexOf("```cep\n", section) + "```cep\n".length();
+        String example = guide.substring(start, guide.indexOf("```", start));
+        TestReport report = run(example);
+        assertEquals(2, report.tests().size(), example);
+        assertTrue(report.passed(), report.render("rule-language.md"));
     }
 
     private static TestReport run(String text) {

@@ -62,7 +62,8 @@ class RuleTestsApiTest {
             assertEquals(new JsonObject().put("name", "one_big_payment").put("line", 2).put("column", 1)
                     .put("status", "passed").put("events", 2).put("alerts", 1).put("diff", new JsonArray()),
                     tests.getJsonObject(0));
-            assertEquals(new JsonArray().add("alert 1 (line 15): expected, not emitted: {\"rule\":\"big\",\"key\":\"c2\"}"),
+            assertEquals(new JsonArray()
+                    .add("alert 1 (line 15): expected, not emitted: {\"rule\":\"big\",\"key\":\"c2\"}"),
                     tests.getJsonObject(1).getJsonArray("diff"));
             assertEquals("failed", tests.getJsonObject(1).getString("status"));
             assertEquals(404, server.get("/v1/rules/big").statusCode(), "testing deploys nothing");

@@ -127,8 +127,8 @@ public final class TestBlocks {
             int nameStart = p;
             int nameEnd = nameEnd(p);
             int afterName = skipBlank(nameEnd);
-            boolean header = nameEnd > nameStart && isWord(afterName, "given")
-                    && text.startsWith("{", skipBlank(afterName + 5));
+            int open = isWord(afterName, "given") ? skipBlank(afterName + 5) : -1;
+            boolean header = nameEnd > nameStart && open >= 0 && text.startsWith("{", open);
             if (!header) {
                 line = startLine;
                 lineStart = startLineStart;
@@ -143,17 +143,19 @@ public final class TestBlocks {
                 name = name.substring(1, name.length() - 1).replace("``", "`");
             }
             List<TestBlock.Line> given = new ArrayList<>();
-            int end = body(skipBlank(afterName + 5), "GIVEN", name, given);
+            int end = body(open, "GIVEN", name, given);
             if (end < 0) {
                 return blankFrom(start);
             }
             p = skipBlank(end);
-            if (!isWord(p, "expect") || !text.startsWith("{", skipBlank(p + 6))) {
-                return malformed(start, span(p, 1), "expected EXPECT { after the GIVEN block of test '" + name
+            Span expectAt = span(p, 1);   // before looking past EXPECT moves the line count on
+            open = isWord(p, "expect") ? skipBlank(p + 6) : -1;
+            if (open < 0 || !text.startsWith("{", open)) {
+                return malformed(start, expectAt, "expected EXPECT { after the GIVEN block of test '" + name
                         + "'; " + SHAPE);
             }
             List<TestBlock.Line> expect = new ArrayList<>();
-            end = body(skipBlank(p + 6), "EXPECT", name, expect);
+            end = body(open, "EXPECT", name, expect);
             if (end < 0) {
                 return blankFrom(start);
             }

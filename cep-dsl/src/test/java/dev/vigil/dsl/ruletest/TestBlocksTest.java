@@ -61,6 +61,18 @@ class TestBlocksTest {
     }
 
     @Test
+    void linesCountTheSameWhereverTheHeaderBreaks() {
+        String text = RULE + "TEST t\n  GIVEN\n  {\n  {\"ts\":1}\n}\nEXPECT\n{\n  {\"key\":\"a\"}\n}\n"
+                + "TEST u GIVEN {}\nEXPECT {}\n";
+        Diagnostics diagnostics = new Diagnostics("f.cep", text);
+        List<TestBlock> tests = TestBlocks.read(text, diagnostics).tests();
+        assertTrue(diagnostics.isEmpty(), diagnostics.sorted().toString());
+        assertEquals(5, tests.get(0).given().get(0).number());
+        assertEquals(9, tests.get(0).expect().get(0).number());
+        assertEquals("11:1", tests.get(1).span().toString());
+    }
+
+    @Test
     void testInCommentsStringsAndPatternsIsNotATest() {
         String text = """
                 -- TEST t GIVEN {
@@ -91,6 +103,8 @@ class TestBlocksTest {
                 + TestBlocks.SHAPE), messages(RULE + "TEST t GIVEN { {\"ts\":1}\n}\nEXPECT {}\n"));
         assertEquals(List.of("3:3: expected EXPECT { after the GIVEN block of test 't'; " + TestBlocks.SHAPE),
                 messages(RULE + "TEST t GIVEN {\n} RULE x\n"));
+        assertEquals(List.of("4:1: expected EXPECT { after the GIVEN block of test 't'; " + TestBlocks.SHAPE),
+                messages(RULE + "TEST t GIVEN {\n}\nEXPECT\n\n  x\n"), "found by RuleParserFuzzRun: a negative column");
         assertEquals(List.of("4:1: test 'T' is defined twice in this file; give each test its own name"),
                 messages(RULE + "TEST t GIVEN {}\nEXPECT {}\nTEST T GIVEN {}\nEXPECT {}\n"));
     }

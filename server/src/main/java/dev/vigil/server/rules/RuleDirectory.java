@@ -59,8 +59,8 @@ public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> f
             CompileResult result = RuleTestGate.check(file.toString(), text, sinks.check(file.toString(), text,
                     RuleCompiler.compile(file.toString(), text, limits, rules.declarations(List.of()))));
             if (!result.ok()) {
-                LOG.warn("{} skipped: it does not compile or its tests do not pass:\n{}", file,
-                        Diagnostic.renderAll(result.diagnostics()));
+                LOG.warn("{} skipped: {}:\n{}", file, RuleTestGate.refused(result) ? "its tests do not pass"
+                        : "it does not compile", Diagnostic.renderAll(result.diagnostics()));
                 files.put(file, new RuleReloader.WatchedFile(text, List.of()));
                 continue;
             }

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code *.cep} files and compiles those whose text changed; back on the event loop a changed file's rules are
  * deployed as new versions (the same path as {@code PUT /v1/rules/{name}}), rules the file no longer declares and
  * the rules of deleted files are undeployed, and new files are deployed. A file that does not compile, or whose
- * tests do not pass ({@link RuleTestGate}), is reported with its diagnostics (once per change of its text) and its previous rules keep running; a file never stops the
- * others from being read and deployed. Files compile under the server's compile limits.
+ * tests do not pass ({@link RuleTestGate}), is reported with its diagnostics (once per change of its text) and its
+ * previous rules keep running; a file never stops the others from being read and deployed. Files compile under the server's compile limits.
  *
  * <p>A periodic scan, not a {@code WatchService}: it needs no thread of its own, sees changes on every file system
  * (a WatchService misses some, e.g. on network mounts or through symbolic links) and compares text, not modification
@@ -227,7 +227,7 @@ public final class RuleReloader {
         }
         CompileResult result = sinks.check(changed.file().toString(), changed.text(), changed.result());
         if (!result.ok()) {
-            LOG.warn("{} does not compile or its tests do not pass; {}:\n{}", changed.file(),
+            LOG.warn("{} {}; {}:\n{}", changed.file(), RuleTestGate.why(result),
                     old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running",
                     Diagnostic.renderAll(result.diagnostics()));
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));

@@ -17,6 +17,19 @@ import java.util.List;
 public final class RuleTestGate {
     private RuleTestGate() {}
 
+    /** How each diagnostic of the gate begins, so a host can say that tests, not mistakes, refused a file. */
+    static final String PREFIX = "rule test ";
+
+    /** True when the gate refused {@code result}: it compiled, and its tests do not pass. */
+    public static boolean refused(CompileResult result) {
+        return !result.ok() && result.diagnostics().stream().allMatch(d -> d.message().startsWith(PREFIX));
+    }
+
+    /** How a log says why a file that is not deployed is not: it does not compile, or its tests do not pass. */
+    public static String why(CompileResult result) {
+        return refused(result) ? "its tests do not pass" : "does not compile";
+    }
+
     /** {@code result}, or when the tests of {@code text} do not pass, a result of diagnostics saying why. */
     public static CompileResult check(String file, String text, CompileResult result) {
         if (!result.ok()) {
@@ -28,11 +41,11 @@ public final class RuleTestGate {
         }
         Diagnostics diagnostics = new Diagnostics(file, text);
         if (report.refused() != null) {
-            diagnostics.error(Span.NONE, "the tests were not run: " + report.refused());
+            diagnostics.error(Span.NONE, PREFIX + "not run: " + report.refused());
         }
         for (TestResult test : report.tests()) {
             if (test.status() != TestResult.Status.PASSED) {
-                diagnostics.error(new Span(test.line(), test.column(), 4), "test '" + test.name() + "' "
+                diagnostics.error(new Span(test.line(), test.column(), 4), PREFIX + "'" + test.name() + "' "
                         + test.status().word() + ": " + String.join("; ", test.diff()));
             }
         }
