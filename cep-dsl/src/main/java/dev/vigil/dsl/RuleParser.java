@@ -5,6 +5,7 @@ import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.dsl.check.Checker;
 import dev.vigil.dsl.parse.SqlReader;
 import dev.vigil.dsl.parse.SyntaxReader;
+import dev.vigil.dsl.ruletest.TestBlocks;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,7 +24,9 @@ import java.util.Locale;
  * <p>Two passes: {@link SyntaxReader} lexes, parses and builds the AST of every statement that is free of
  * syntax errors, then {@link Checker} resolves names and types and applies Flink CEP's pattern rules. Both
  * report into one {@link Diagnostics}, so a file with a syntax error in one rule still gets semantic
- * diagnostics for the others. Never throws for bad input. <b>Thread-safe:</b> no shared state.
+ * diagnostics for the others. Rule tests ({@code TEST ... GIVEN ... EXPECT}) are cut out of the text first by
+ * {@link TestBlocks}, which reports malformed ones; the tests themselves run in the host. Never throws for bad
+ * input. <b>Thread-safe:</b> no shared state.
  */
 public final class RuleParser {
     private RuleParser() {}
@@ -60,8 +63,10 @@ public final class RuleParser {
      */
     public static ParseResult parse(String fileName, String text, ParseLimits limits, List<StreamDecl> known) {
         Diagnostics diagnostics = new Diagnostics(fileName, text);
-        RuleFile file = isSql(fileName) ? SqlReader.read(fileName, text, diagnostics, limits)
-                : SyntaxReader.read(fileName, text, diagnostics, limits);
+        // rule tests hold JSON, which neither grammar has tokens for: cut out, positions kept (TestBlocks)
+        String rules = TestBlocks.read(text, diagnostics).ruleText();
+        RuleFile file = isSql(fileName) ? SqlReader.read(fileName, rules, diagnostics, limits)
+                : SyntaxReader.read(fileName, rules, diagnostics, limits);
         Checker.check(file, diagnostics, limits, known);
         if (diagnostics.isEmpty()) {
             return new ParseResult(file, List.of());

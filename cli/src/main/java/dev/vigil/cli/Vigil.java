@@ -7,16 +7,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /**
- * The {@code vigil} command line: {@code check}, {@code run} and {@code explain} rule files, {@code serve} them,
- * {@code send} events to, {@code watch} alerts of and {@code bench} a running server, and
+ * The {@code vigil} command line: {@code check}, {@code run}, {@code test} and {@code explain} rule files,
+ * {@code serve} them, {@code send} events to, {@code watch} alerts of and {@code bench} a running server, and
  * {@code generate-completion} prints a bash/zsh completion script. Mistakes in rule text or
  * input are printed as positioned messages; no stack trace reaches a user (set {@code VIGIL_DEBUG=1} to see one
  * for an internal error).
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Vigil.Version.class,
         description = "Vigil: complex event processing rules. Write rules, check them, run them over events.",
-        subcommands = {CheckCommand.class, RunCommand.class, ExplainCommand.class, ServeCommand.class,
-            SendCommand.class, WatchCommand.class, BenchCommand.class, BacktestCommand.class,
+        subcommands = {CheckCommand.class, RunCommand.class, TestCommand.class, ExplainCommand.class,
+            ServeCommand.class, SendCommand.class, WatchCommand.class, BenchCommand.class, BacktestCommand.class,
             RepairLogCommand.class, FlinkCommand.class,
             AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Vigil implements Runnable {

@@ -89,7 +89,7 @@ class ErrorPathsTest {
                 .toString();
         // what each command needs besides, so that the unknown option is the one mistake
         Map<String, List<String>> required = Map.of("check", List.of(rules), "explain", List.of(rules),
-                "run", List.of("--rules", rules), "backtest", List.of("--data", dir.toString(), "--rule", "r"),
+                "test", List.of(rules), "run", List.of("--rules", rules), "backtest", List.of("--data", dir.toString(), "--rule", "r"),
                 "repair-log", List.of("--data", dir.toString()), "flink", List.of("job-argument"));
         List<String> failures = new ArrayList<>();
         for (String command : Vigil.commandLine().getSubcommands().keySet()) {
@@ -124,7 +124,7 @@ class ErrorPathsTest {
         String m = missing.toString();
         String noServer = "http://127.0.0.1:9";   // validation comes before any connection
         List<Mistake> mistakes = new ArrayList<>();
-        for (String command : List.of("check", "explain")) {
+        for (String command : List.of("check", "explain", "test")) {
             mistakes.add(Mistake.of("no such file", command, m));
             mistakes.add(Mistake.of(f + ": is a folder", command, f));
             compileLimitMistakes(mistakes, command, r);   // with a file, so the options are what is wrong

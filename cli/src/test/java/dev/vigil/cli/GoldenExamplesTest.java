@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,6 +35,9 @@ import picocli.CommandLine;
  * starting with {@code #} are comments), and an {@code expected-late.ndjson}: then the run also writes late events
  * with {@code --late} and they must equal that file. Lines are compared as parsed JSON, so layout, key order and
  * {@code 1} versus {@code 1.0} do not matter; everything else does.
+ *
+ * <p>Each example's rule.cep also carries rule tests ({@code TEST ... GIVEN ... EXPECT}), which {@code vigil test}
+ * must pass.
  *
  * <p>The expected files are worked out by hand from the rule's meaning (each example's README explains them), not
  * recorded from a run: when this test fails, find out whether the engine or the example is wrong.
@@ -84,6 +88,19 @@ class GoldenExamplesTest {
                 err.toString());
         if (Files.isRegularFile(expectedLate)) {
             assertSameLines(name + " late events", readLines(expectedLate), readLines(late), err.toString());
+        }
+    }
+
+    /** Every example carries rule tests ({@code TEST} blocks in its rule.cep), and {@code vigil test} passes them. */
+    @Test
+    void everyExamplesOwnTestsPass() throws IOException {
+        List<String> args = new ArrayList<>(List.of("test"));
+        examples().forEach(name -> args.add(examplesRoot().resolve(name).resolve("rule.cep").toString()));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.out() + run.err());
+        for (String name : examples().toList()) {
+            assertTrue(run.out().contains("PASS " + examplesRoot().resolve(name).resolve("rule.cep")),
+                    name + " has no passing test:\n" + run.out());
         }
     }
 

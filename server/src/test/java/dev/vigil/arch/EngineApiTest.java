@@ -17,16 +17,17 @@ import org.junit.jupiter.api.Test;
  * The engine's API boundary, on the class path where the server, the connectors and the RocksDB key store run and
  * where the engine modules' {@code module-info} is not enforced: outside the engine ({@code dev.vigil.nfa..}) and
  * the rule language ({@code dev.vigil.dsl..}), code uses only their exported packages {@code dev.vigil.nfa},
- * {@code dev.vigil.dsl} and {@code dev.vigil.dsl.ast}. And inside them, no package cycle. Main classes only (tests
- * may look inside: they are patched into the modules).
+ * {@code dev.vigil.dsl}, {@code dev.vigil.dsl.ast} and {@code dev.vigil.dsl.ruletest}. And inside them, no package
+ * cycle. Main classes only (tests may look inside: they are patched into the modules).
  */
 class EngineApiTest {
     /** The packages of modules cep-dsl and nfa-engine: they may use their own internals. */
     private static final String[] ENGINE_PACKAGES = {"dev.vigil.dsl..", "dev.vigil.nfa", "dev.vigil.nfa.compile..",
         "dev.vigil.nfa.expr..", "dev.vigil.nfa.match..", "dev.vigil.nfa.program..", "dev.vigil.nfa.runtime..",
         "dev.vigil.nfa.state.."};
-    /** Sub-packages of dev.vigil.nfa and dev.vigil.dsl that are not internals: the AST, and other modules'. */
-    private static final String[] EXPORTED_SUB_PACKAGES = {"dev.vigil.dsl.ast", "dev.vigil.nfa.rocksdb.."};
+    /** Sub-packages of dev.vigil.nfa and dev.vigil.dsl that are not internals: the AST, rule tests, other modules'. */
+    private static final String[] EXPORTED_SUB_PACKAGES = {"dev.vigil.dsl.ast", "dev.vigil.dsl.ruletest",
+        "dev.vigil.nfa.rocksdb.."};
 
     private static JavaClasses classes;
 
@@ -42,8 +43,9 @@ class EngineApiTest {
                 .and(not(resideInAnyPackage(EXPORTED_SUB_PACKAGES)))
                 .as("are internal to the engine or the rule language");
         noClasses().that().resideOutsideOfPackages(ENGINE_PACKAGES).should().dependOnClassesThat(internal)
-                .because("the engine's API is dev.vigil.nfa, dev.vigil.dsl and dev.vigil.dsl.ast (their module-info"
-                        + " exports), and the server runs on the class path where exports are not enforced")
+                .because("the engine's API is dev.vigil.nfa, dev.vigil.dsl, dev.vigil.dsl.ast and "
+                        + "dev.vigil.dsl.ruletest (their module-info exports), and the server runs on the class path "
+                        + "where exports are not enforced")
                 .check(classes);
     }
 

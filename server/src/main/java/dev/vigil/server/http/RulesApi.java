@@ -5,6 +5,9 @@ import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineCounters;
 import dev.vigil.nfa.RuleCounters;
+import dev.vigil.ruletest.RuleTests;
+import dev.vigil.ruletest.TestReport;
+import dev.vigil.ruletest.TestResult;
 import dev.vigil.server.alerts.SinkRouter;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.log.IngestLog;
@@ -42,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * only when the shards accepted the command, so what {@code GET} shows is what runs (or is queued to run). No lock
  * is held while compiling.
  *
+ * <p>A deploy ({@code POST}, {@code PUT}) runs the text's tests first ({@code TEST} blocks, {@link RuleTests}) and
+ * is refused with 422 and their differences when one does not pass; {@code POST /v1/rules/test} runs them alone.
+ *
  * <p>A text is checked against the streams the server knows: where it does not declare a stream, against the
  * declaration in force (an unknown field, or a stream named like a declared one, is a diagnostic); where nobody
  * declares it, the answer, the rule's status and the log warn of what no event has had ({@link RuleWarnings}).
@@ -72,8 +78,8 @@ public final class RulesApi {
      * differently by running rules, deploying none.
      */
     void create(RoutingContext ctx) {
-        withCompiled(ctx, List.of(), (source, compiled) -> change(ctx, () -> checkedAgain(ctx, source, compiled,
-                List.of(), result -> deployNew(ctx, source, result))));
+        withCompiled(ctx, List.of(), (source, compiled) -> passing(ctx, source, compiled.result(), () -> change(ctx,
+                () -> checkedAgain(ctx, source, compiled, List.of(), result -> deployNew(ctx, source, result)))));
     }
 
     /** Deploys the rules of a compiled text, or answers why not (409, 422, 503). */
@@ -134,8 +140,9 @@ public final class RulesApi {
             Problems.send(ctx, 404, Problems.error("no rule named '" + name + "'").put("name", name));
             return;
         }
-        withCompiled(ctx, List.of(name), (source, compiled) -> change(ctx, () -> checkedAgain(ctx, source, compiled,
-                List.of(name), result -> replaceWith(ctx, name, source, result))));
+        withCompiled(ctx, List.of(name), (source, compiled) -> passing(ctx, source, compiled.result(), () -> change(
+                ctx, () -> checkedAgain(ctx, source, compiled, List.of(name), result -> replaceWith(ctx, name, source,
+                        result)))));
     }
 
     /** Replaces rule {@code name} with the compiled text's one rule, or answers why not (400, 404, 409, 503). */
@@ -181,6 +188,56 @@ public final class RulesApi {
         });
     }
 
+    /**
+     * {@code POST /v1/rules/test}: compiles the text as {@code validate} does and runs its tests
+     * ({@link RuleTests}, under the server's bounds, on the compile pool); 200 with each test's result, passed or not.
+     */
+    void test(RoutingContext ctx) {
+        withCompiled(ctx, List.of(), (source, compiled) -> tested(ctx, source, compiled.result()).onSuccess(report -> {
+            if (report != null) {
+                send(ctx, 200, tests(report));
+            }
+        }));
+    }
+
+    /**
+     * The deploy gate of {@code POST} and {@code PUT}: runs the text's tests and then {@code deploy} when they pass;
+     * otherwise answers 422 with the results (the differences of those that failed), deploying nothing.
+     */
+    private void passing(RoutingContext ctx, String source, CompileResult result, Runnable deploy) {
+        tested(ctx, source, result).onSuccess(report -> {
+            if (report == null) {
+                return;
+            }
+            if (report.passed()) {
+                deploy.run();
+                return;
+            }
+            Problems.send(ctx, 422, tests(report).put("error", report.refused() != null ? "the rule file's tests "
+                    + "were not run: " + report.refused() + "; nothing deployed" : "the rule file's tests do not pass ("
+                    + report.summary() + "); nothing deployed"));
+        });
+    }
+
+    /** Runs the tests of {@code source} on the compile pool; null after answering 503 when it is busy. */
+    private Future<TestReport> tested(RoutingContext ctx, String source, CompileResult result) {
+        return compiler.run(vertx.getOrCreateContext(), () -> RuleTests.run(source, result, RuleTests.Bounds.SERVER))
+                .recover(failed -> unavailable(ctx, failed));
+    }
+
+    /** The results of a text's tests as JSON: whether all passed, the counts, and each test with its differences. */
+    private static JsonObject tests(TestReport report) {
+        JsonArray tests = new JsonArray();
+        for (TestResult test : report.tests()) {
+            tests.add(new JsonObject().put("name", test.name()).put("line", test.line()).put("column", test.column())
+                    .put("status", test.status().word()).put("events", test.events()).put("alerts", test.alerts())
+                    .put("diff", new JsonArray(test.diff())));
+        }
+        JsonObject json = new JsonObject().put("passed", report.passed()).put("summary", report.summary())
+                .put("tests", tests);
+        return report.refused() == null ? json : json.put("refused", report.refused());
+    }
+
     /** A text compiled against the declarations that were in force (for the rules it would not replace). */
     private record Compiled(CompileResult result, List<StreamDecl> known) {}
 
@@ -207,15 +264,19 @@ public final class RulesApi {
      * after answering (400 with the diagnostics, 503 when every compiler is busy).
      */
     private Future<CompileResult> compiled(RoutingContext ctx, String source, List<StreamDecl> known) {
-        return compile(source, known).map(result -> checkCompiled(ctx, result) ? result : null).recover(failed -> {
-            if (failed instanceof CompilePool.Busy) {
-                ctx.response().putHeader("Retry-After", "1");
-                Problems.send(ctx, 503, Problems.error("every rule compiler is busy; retry later"));
-            } else {
-                ctx.fail(failed);
-            }
-            return Future.succeededFuture(null);
-        });
+        return compile(source, known).map(result -> checkCompiled(ctx, result) ? result : null)
+                .recover(failed -> unavailable(ctx, failed));
+    }
+
+    /** Answers a failed pool job: 503 with {@code Retry-After} when the pool was busy; completes with null. */
+    private static <T> Future<T> unavailable(RoutingContext ctx, Throwable failed) {
+        if (failed instanceof CompilePool.Busy) {
+            ctx.response().putHeader("Retry-After", "1");
+            Problems.send(ctx, 503, Problems.error("every rule compiler is busy; retry later"));
+        } else {
+            ctx.fail(failed);
+        }
+        return Future.succeededFuture(null);
     }
 
     /**

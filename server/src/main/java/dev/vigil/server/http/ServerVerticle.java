@@ -231,6 +231,7 @@ public final class ServerVerticle extends VerticleBase {
         router.route("/v1/*").handler(strict::utf8Body);
         router.route("/v1/rules*").method(HttpMethod.POST).method(HttpMethod.PUT).handler(limits::ruleText);
         router.post("/v1/rules/validate").handler(NO_QUERY).handler(rules::validate);
+        router.post("/v1/rules/test").handler(NO_QUERY).handler(rules::test);
         router.post("/v1/rules").handler(NO_QUERY).handler(rules::create);
         router.get("/v1/rules").handler(NO_QUERY).handler(rules::list);
         router.get("/v1/rules/:name").handler(NO_QUERY).handler(rules::get);

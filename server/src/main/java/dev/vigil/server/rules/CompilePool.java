@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -75,17 +76,28 @@ public final class CompilePool implements AutoCloseable {
      */
     public Future<CompileResult> compile(Context context, String file, String text, List<StreamDecl> known,
             UnaryOperator<CompileResult> then) {
-        Promise<CompileResult> promise = Promise.promise();
+        return run(context, () -> {
+            CompileResult result = then.apply(RuleCompiler.compile(file, text, limits, known));
+            meters.compiled(result);
+            return result;
+        });
+    }
+
+    /**
+     * Does {@code work} that rule text asks for (a compile, its tests) on a pool thread; the future completes on
+     * {@code context}, and fails with {@link Busy} when the pool is full.
+     */
+    public <T> Future<T> run(Context context, Supplier<T> work) {
+        Promise<T> promise = Promise.promise();
         try {
             threads.execute(() -> {
-                CompileResult result;
+                T result;
                 try {
-                    result = then.apply(RuleCompiler.compile(file, text, limits, known));
+                    result = work.get();
                 } catch (RuntimeException bug) {
                     context.runOnContext(ignored -> promise.fail(bug));
                     return;
                 }
-                meters.compiled(result);
                 context.runOnContext(ignored -> promise.complete(result));
             });
         } catch (RejectedExecutionException full) {

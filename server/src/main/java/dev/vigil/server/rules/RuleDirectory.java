@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * declares a stream differently from an earlier file (the diagnostic names both); a rule whose name an earlier
  * file already used is reported and skipped. A file's rules are checked against the declarations of the files taken
  * before it, where it does not declare a stream itself. Files compile under the server's compile limits, and a file
- * beyond one is reported like any other mistake. Problems in files never stop the server from starting.
+ * beyond one is reported like any other mistake, and so is a file whose tests do not pass ({@link RuleTestGate}).
+ * Problems in files never stop the server from starting.
  *
  * @param rules the rules to deploy, each with its file's text as source, and the files' stream declarations
  * @param files every file read, with the rules deployed from it: where {@link RuleReloader} starts from
@@ -56,10 +57,11 @@ public record RuleDirectory(RuleSet rules, Map<Path, RuleReloader.WatchedFile> f
                 LOG.warn("{}: cannot read ({}); skipped", file, e.getMessage());
                 continue;
             }
-            CompileResult result = sinks.check(file.toString(), text,
-                    RuleCompiler.compile(file.toString(), text, limits, rules.declarations(List.of())));
+            CompileResult result = RuleTestGate.check(file.toString(), text, sinks.check(file.toString(), text,
+                    RuleCompiler.compile(file.toString(), text, limits, rules.declarations(List.of()))));
             if (!result.ok()) {
-                LOG.warn("{} skipped: it does not compile:\n{}", file, Diagnostic.renderAll(result.diagnostics()));
+                LOG.warn("{} skipped: {}:\n{}", file, RuleTestGate.refused(result) ? "its tests do not pass"
+                        : "it does not compile", Diagnostic.renderAll(result.diagnostics()));
                 files.put(file, new RuleReloader.WatchedFile(text, List.of()));
                 continue;
             }

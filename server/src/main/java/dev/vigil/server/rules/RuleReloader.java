@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * Keeps the running rules in step with the rules folder: every {@link #INTERVAL_MS} a worker rereads the folder's
  * {@code *.cep} files and compiles those whose text changed; back on the event loop a changed file's rules are
  * deployed as new versions (the same path as {@code PUT /v1/rules/{name}}), rules the file no longer declares and
- * the rules of deleted files are undeployed, and new files are deployed. A file that does not compile is reported
- * with its diagnostics (once per change of its text) and its previous rules keep running; a file never stops the
- * others from being read and deployed. Files compile under the server's compile limits.
+ * the rules of deleted files are undeployed, and new files are deployed. A file that does not compile, or whose
+ * tests do not pass ({@link RuleTestGate}), is reported with its diagnostics (once per change of its text) and its
+ * previous rules keep running; a file never stops the others from being read and deployed. Files compile under the server's compile limits.
  *
  * <p>A periodic scan, not a {@code WatchService}: it needs no thread of its own, sees changes on every file system
  * (a WatchService misses some, e.g. on network mounts or through symbolic links) and compares text, not modification
@@ -182,8 +182,8 @@ public final class RuleReloader {
             }
             if (!text.equals(seen.get(file))) {
                 List<StreamDecl> declarations = known.apply(file);
-                changes.add(new Changed(file, text, RuleCompiler.compile(file.toString(), text, limits, declarations),
-                        declarations));
+                changes.add(new Changed(file, text, RuleTestGate.check(file.toString(), text,
+                        RuleCompiler.compile(file.toString(), text, limits, declarations)), declarations));
             }
         }
         Set<Path> still = new HashSet<>(present);
@@ -228,7 +228,7 @@ public final class RuleReloader {
         }
         CompileResult result = sinks.check(changed.file().toString(), changed.text(), changed.result());
         if (!result.ok()) {
-            LOG.warn("{} does not compile; {}:\n{}", changed.file(),
+            LOG.warn("{} {}; {}:\n{}", changed.file(), RuleTestGate.why(result),
                     old.rules().isEmpty() ? "nothing deployed" : "its previous rules keep running",
                     Diagnostic.renderAll(result.diagnostics()));
             files.put(changed.file(), new WatchedFile(changed.text(), old.rules()));
