@@ -24,3 +24,14 @@ MATCH_RECOGNIZE (
     probe AS probe.amount < 2.00,
     big AS big.amount >= 500 AND big.merchant <> LAST(probe.merchant)
 );
+
+TEST three_probes_then_big
+GIVEN {
+  {"stream":"payments","ts":"2026-11-20T14:02:10Z","card_id":"c1","amount":0.5,"merchant":"m1"}
+  {"stream":"payments","ts":"2026-11-20T14:02:41Z","card_id":"c1","amount":1.0,"merchant":"m1"}
+  {"stream":"payments","ts":"2026-11-20T14:03:15Z","card_id":"c1","amount":1.25,"merchant":"m1"}
+  {"stream":"payments","ts":"2026-11-20T14:06:30Z","card_id":"c1","amount":1299.0,"merchant":"m2"}
+}
+EXPECT {
+  {"rule":"card_testing","key":"c1","fields":{"card":"c1","probes":3,"total":1301.75}}
+}

@@ -64,6 +64,13 @@ class SqlRuleFilesTest {
     }
 
     @Test
+    void aSqlFileCarriesItsOwnTests() {
+        CliRun run = CliRun.of("test", root().resolve("docs/examples/card-testing.sql").toString());
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("PASS ") && run.out().contains("test three_probes_then_big"), run.out());
+    }
+
+    @Test
     void checkPrintsTheRulesASqlFileTranslatesTo() {
         CliRun run = CliRun.of("check", "--print", root().resolve("docs/examples/card-testing.sql").toString());
         assertEquals(0, run.exit(), run.err());
