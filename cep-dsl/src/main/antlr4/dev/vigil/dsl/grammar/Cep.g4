@@ -100,7 +100,7 @@ stageWindow
 
 element
     : variableName            # variableElement
-    | LPAREN pattern RPAREN   # groupElement
+    | LPAREN pattern (PIPE pattern)* RPAREN   # groupElement
     ;
 
 quantifier
@@ -311,6 +311,7 @@ RPAREN    : ')';
 LBRACE    : '{';
 RBRACE    : '}';
 COMMA     : ',';
+PIPE      : '|';
 DOT       : '.';
 SEMI      : ';';
 

@@ -49,6 +49,8 @@ public final class NfaCompiler {
     private final Map<Step, List<Step>> notsBefore = new IdentityHashMap<>();
     private final Map<Step, Boolean> firstOfLoop = new IdentityHashMap<>();
     private final Map<String, StateGraph.Node> originalStates = new HashMap<>();
+    /** How the first stage of each alternation branch is entered, set when the alternation is compiled. */
+    private final Map<Step, Step.Consuming> branchEntry = new IdentityHashMap<>();
     private long windowMs;
     private Step currentGroup;
     private Step current;
@@ -320,6 +322,9 @@ public final class NfaCompiler {
         if (current.isGroup()) {
             return groupStates(sink, proceed, optional);
         }
+        if (current.isAlternation()) {
+            return alternationStates(sink);
+        }
         StateGraph.Node single = stepState(Nfa.Kind.NORMAL, true);
         StateGraph.Node target = copyWithoutTransitiveNots(sink);
         single.addTake(target, take);
@@ -369,6 +374,55 @@ public final class NfaCompiler {
         following = savedFollowing;
         currentGroup = savedGroup;
         return lastSink;
+    }
+
+    /**
+     * Beyond Flink: an alternation is a state with one PROCEED edge to the first state of each branch; every
+     * branch is compiled in place like a group, into the same sink. The branches' first states ignore events as
+     * the alternation's own first state would (its operator, or the enclosing loop's when it heads one), so a
+     * run waiting at the alternation is a run waiting at each branch. PROCEED edges are added right to left:
+     * the stepper explores the last one first, so the left branch's edges come first, as its preference says.
+     */
+    private StateGraph.Node alternationStates(StateGraph.Node sink) {
+        Step.Consuming entry = current.consuming;
+        if (headOfGroup(current)) {
+            entry = currentGroupFirstOfLoop() ? currentGroup.consuming : currentGroup.inner;
+        }
+        StateGraph.Node branching = stepState(Nfa.Kind.NORMAL, false);
+        Step savedCurrent = current;
+        Step savedFollowing = following;
+        Step savedGroup = currentGroup;
+        List<StateGraph.Node> heads = new ArrayList<>();
+        for (Step branch : savedCurrent.branches) {
+            branchEntry.put(branch, entry);
+            currentGroup = branch;
+            current = branch.body;
+            // A greedy loop narrows its sink's edges (Flink's updateWithGreedyCondition): on a copy, so that the
+            // other branches, which share the sink, are not narrowed by a loop that is not theirs.
+            heads.add(convert(middleStates(endsGreedy(branch.body) ? copy(sink) : sink)));
+            current = savedCurrent;
+            following = savedFollowing;
+            currentGroup = savedGroup;
+        }
+        for (int i = heads.size() - 1; i >= 0; i--) {
+            branching.addProceed(heads.get(i), Guard.TRUE);
+        }
+        return branching;
+    }
+
+    /** Whether the chain ending in {@code last} ends with a GREEDY loop, whose sink {@link #narrowGreedy} changes. */
+    private static boolean endsGreedy(Step last) {
+        if (last.greedy || last.isGroup() && endsGreedy(last.body)) {
+            return true;
+        }
+        if (last.isAlternation()) {
+            for (Step branch : last.branches) {
+                if (endsGreedy(branch.body)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Flink's createLoopingGroupPatternState: a dummy state closes the loop over the group's chain. */
@@ -430,9 +484,10 @@ public final class NfaCompiler {
         return guard;
     }
 
-    /** Flink's getInnerIgnoreCondition: between a loop's own events. */
+    /** Flink's getInnerIgnoreCondition: between a loop's own events (a loop heading a branch: its own). */
     private Guard innerIgnoreGuard(Step step) {
-        Step.Consuming consuming = headOfGroup(step) ? currentGroup.inner : step.inner;
+        Step.Consuming consuming = headOfGroup(step) && !branchEntry.containsKey(currentGroup) ? currentGroup.inner
+                : step.inner;
         return ignoreFor(consuming, step);
     }
 
@@ -440,7 +495,9 @@ public final class NfaCompiler {
     private Guard ignoreGuard(Step step) {
         Step.Consuming consuming = step.consuming;
         if (headOfGroup(step)) {
-            consuming = currentGroupFirstOfLoop() ? currentGroup.consuming : currentGroup.inner;
+            Step.Consuming entry = branchEntry.get(currentGroup);
+            consuming = entry != null ? entry
+                    : currentGroupFirstOfLoop() ? currentGroup.consuming : currentGroup.inner;
         }
         return ignoreFor(consuming, step);
     }
