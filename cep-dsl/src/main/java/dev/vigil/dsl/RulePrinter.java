@@ -188,6 +188,8 @@ public final class RulePrinter {
             }
             if (stage.element() instanceof Pattern.Variable v) {
                 out.append(Keywords.quoteVariableIfNeeded(v.name()));
+            } else if (stage.element() instanceof Pattern.Permutation permutation) {
+                out.append("PERMUTE(").append(join(permutation.items(), ", ")).append(')');
             } else {
                 out.append('(').append(join(stage.element().bodies(), " | ")).append(')');
             }

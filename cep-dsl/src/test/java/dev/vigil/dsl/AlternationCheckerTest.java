@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Alternation {@code (b | c)}: what parses, how it prints, and what is refused, where. */
+/** Alternation {@code (b | c)} and {@code PERMUTE(a, b)}: what parses, how it prints, and what is refused, where. */
 class AlternationCheckerTest {
 
     @Test
-    void alternationsParseAndPrintBack() {
-        String text = "RULE r FROM s PATTERN a -> (b | c d+ | (e f)) -> (k | l){2,3}";
+    void alternationAndPermutationParseAndPrintBack() {
+        String text = "RULE r FROM s PATTERN a -> (b | c d+ | (e f)) -> PERMUTE(g, h+, (i j)) -> (k | l){2,3}";
         ParseResult result = RuleParser.parse("rules.cep", text);
         assertEquals("", rendered(result));
-        assertEquals("a -> (b | c d+ | (e f)) -> (k | l){2,3}",
+        assertEquals("a -> (b | c d+ | (e f)) -> PERMUTE(g, h+, (i j)) -> (k | l){2,3}",
                 RulePrinter.print(result.file().rules().get(0).pattern()));
     }
 
@@ -45,12 +45,27 @@ class AlternationCheckerTest {
     }
 
     @Test
+    void permuteIsLimitedToFiveItems() {
+        assertDiagnostics("RULE r FROM s PATTERN PERMUTE(a, b, c, d, e, f)", """
+                rules.cep:1:23: PERMUTE lists 6 items, more than 5: n items are n! orders (720 for 6); split the rule, or group items that keep their order, as in PERMUTE((a b), c)
+                  | RULE r FROM s PATTERN PERMUTE(a, b, c, d, e, f)
+                  |                       ^^^^^^^^^^^^^^^^^^^^^^^^^
+                """);
+    }
+
+    @Test
     void anAlternationCannotBeNegated() {
         assertDiagnostics("RULE r FROM s PATTERN a -> !(b | c) -> d", """
-                rules.cep:1:28: only a single variable can be negated, not an alternation: Flink CEP has no negated group patterns
+                rules.cep:1:28: only a single variable can be negated, not an alternation or a permutation: Flink CEP has no negated group patterns
                   | RULE r FROM s PATTERN a -> !(b | c) -> d
                   |                            ^^^^^^^^
                 """);
+    }
+
+    @Test
+    void permuteIsAReservedWord() {
+        assertEquals("a -> `permute`", RulePrinter.print(RuleParser.parse("rules.cep",
+                "RULE r FROM s PATTERN a -> `permute`").file().rules().get(0).pattern()));
     }
 
     private static void assertDiagnostics(String text, String expected) {

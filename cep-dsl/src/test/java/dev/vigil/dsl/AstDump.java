@@ -83,6 +83,7 @@ final class AstDump {
                 bodies.add(of(body));
             }
             String element = stage.element() instanceof Pattern.Variable v ? v.name()
+                    : stage.element() instanceof Pattern.Permutation ? "PERMUTE(" + String.join(", ", bodies) + ")"
                     : "(" + String.join(" | ", bodies) + ")";
             String text = stage.contiguity() + ":" + (stage.negated() ? "!" : "") + element;
             Pattern.Quantifier q = stage.quantifier();

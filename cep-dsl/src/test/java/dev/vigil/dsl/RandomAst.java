@@ -155,9 +155,10 @@ final class RandomAst {
         List<Pattern.Stage> stages = new ArrayList<>();
         for (int i = 1 + random.nextInt(4); i > 0; i--) {
             Contiguity contiguity = stages.isEmpty() ? Contiguity.STRICT : pick(Contiguity.values());
-            int kind = depth < 2 ? random.nextInt(8) : 7;
+            int kind = depth < 2 ? random.nextInt(9) : 8;
             Pattern.Element element = kind == 0 ? new Pattern.Group(pattern(depth + 1), NONE)
                     : kind == 1 ? new Pattern.Alternation(List.of(pattern(depth + 1), pattern(depth + 1)), NONE)
+                    : kind == 2 ? new Pattern.Permutation(List.of(pattern(depth + 1), pattern(depth + 1)), NONE)
                     : new Pattern.Variable(name(), NONE);
             Window gap = random.nextInt(6) == 0 ? new Window(1 + random.nextInt(90_000), NONE) : null;
             stages.add(new Pattern.Stage(contiguity, random.nextInt(5) == 0, element,

@@ -77,8 +77,8 @@ public record Pattern(List<Stage> stages, Span span) {
         return !element.bodies().isEmpty() && element.bodies().stream().allMatch(Pattern::canBeEmpty);
     }
 
-    /** What a stage matches: one variable, a parenthesized group, or an alternation. */
-    public sealed interface Element permits Variable, Group, Alternation {
+    /** What a stage matches: one variable, a parenthesized group, an alternation or a permutation. */
+    public sealed interface Element permits Variable, Group, Alternation, Permutation {
         Span span();
 
         /** The patterns nested in this element, left to right (none for a variable). */
@@ -117,6 +117,28 @@ public record Pattern(List<Stage> stages, Span span) {
         @Override
         public List<Pattern> bodies() {
             return branches;
+        }
+    }
+
+    /**
+     * {@code PERMUTE(a, b, c)}: the items in any order (SQL:2016 {@code PERMUTE}): the alternation of every order,
+     * the orders listed as the items are (the first item first, then the orders that start with it, ...). Items
+     * follow each other as the operator written before the permutation says.
+     */
+    public record Permutation(List<Pattern> items, Span span) implements Element {
+        /** The most items a permutation may have: n items are n! orders ({@code 5! = 120}). */
+        public static final int MAX_ITEMS = 5;
+
+        public Permutation {
+            items = List.copyOf(items);
+            if (items.isEmpty()) {
+                throw new IllegalArgumentException("a permutation needs at least one item");
+            }
+        }
+
+        @Override
+        public List<Pattern> bodies() {
+            return items;
         }
     }
 

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks alternation {@code (b | c)}, which goes beyond Flink CEP. Refused: a branch that may match no event (an
- * empty path would make the whole alternation optional behind the author's back: write {@code (b | c)?} instead),
- * and a variable written in two branches with different quantifiers (a variable is either one event or a list of
- * events in every alert). A variable may be written in several branches (each match binds it from its own
- * branch); along one path it still appears once, which {@link PatternChecker} checks path by path.
+ * Checks the two pattern elements that go beyond Flink CEP: alternation {@code (b | c)} and {@code PERMUTE(a, b)}.
+ * Refused: a branch or item that may match no event (an empty path would make the whole element optional
+ * behind the author's back: write {@code (b | c)?} instead), a permutation of more than
+ * {@link Pattern.Permutation#MAX_ITEMS} items, and a variable written in two branches with different quantifiers (a
+ * variable is either one event or a list of events in every alert). A variable may be written in several branches
+ * (each match binds it from its own branch); along one path it still appears once, which {@link PatternChecker}
+ * checks path by path.
  */
 final class AlternationChecker {
     private final Diagnostics out;
@@ -32,6 +34,19 @@ final class AlternationChecker {
                 }
             }
             sameQuantifiers(alternation.branches());
+        } else if (stage.element() instanceof Pattern.Permutation permutation) {
+            int n = permutation.items().size();
+            if (n > Pattern.Permutation.MAX_ITEMS) {
+                out.error(permutation.span(), "PERMUTE lists " + n + " items, more than "
+                        + Pattern.Permutation.MAX_ITEMS + ": n items are n! orders (" + factorial(n) + " for " + n
+                        + "); split the rule, or group items that keep their order, as in PERMUTE((a b), c)");
+            }
+            for (Pattern item : permutation.items()) {
+                if (item.canBeEmpty()) {
+                    out.error(item.span(), "item '" + RulePrinter.print(item) + "' of PERMUTE can match no event; "
+                            + "every item must take at least one event");
+                }
+            }
         }
     }
 
@@ -69,5 +84,13 @@ final class AlternationChecker {
                 new Pattern.Variable(((Pattern.Variable) stage.element()).name(), stage.span()), stage.quantifier(),
                 stage.span());
         return "'" + RulePrinter.print(new Pattern(List.of(alone), stage.span())) + "'";
+    }
+
+    private static long factorial(int n) {
+        long f = 1;
+        for (int i = 2; i <= n; i++) {
+            f *= i;
+        }
+        return f;
     }
 }

@@ -159,7 +159,7 @@ final class PatternChecker {
         }
         if (!(stage.element() instanceof Pattern.Variable)) {
             out.error(stage.span(), "only a single variable can be negated, not "
-                    + (stage.element() instanceof Pattern.Group ? "a group" : "an alternation")
+                    + (stage.element() instanceof Pattern.Group ? "a group" : "an alternation or a permutation")
                     + ": Flink CEP has no negated group patterns");
             return;
         }

@@ -51,6 +51,8 @@ final class PatternBuilder {
         Pattern.Element element;
         if (ctx.element() instanceof CepParser.VariableElementContext variable) {
             element = new Pattern.Variable(Names.of(variable.variableName()), spans.of(variable.variableName()));
+        } else if (ctx.element() instanceof CepParser.PermuteElementContext permute) {
+            element = new Pattern.Permutation(patterns(permute.pattern()), spans.of(permute));
         } else {
             CepParser.GroupElementContext group = (CepParser.GroupElementContext) ctx.element();
             element = group.pattern().size() == 1 ? new Pattern.Group(pattern(group.pattern(0)), spans.of(group))

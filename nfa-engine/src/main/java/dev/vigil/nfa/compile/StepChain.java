@@ -105,7 +105,7 @@ final class StepChain {
         if (element instanceof Pattern.Variable variable) {
             return variableStep(stage, variable, previous, consuming, looping, times, optional, greedy, inner, from,
                     to, stageGapMs, windowMs);
-        } else if (element instanceof Pattern.Alternation) {
+        } else if (element instanceof Pattern.Alternation || element instanceof Pattern.Permutation) {
             if (negated) {
                 throw reject(stage, "an alternation cannot be negated");
             }
@@ -141,11 +141,14 @@ final class StepChain {
     }
 
     /**
-     * An alternation: every branch is a chain of its own, checked for repeated variables against those bound before the alternation only. A
+     * An alternation (a permutation is the alternation of its orders, {@link Permutations}): every branch is a
+     * chain of its own, checked for repeated variables against those bound before the alternation only. A
      * branch's first stage takes the alternation's operator, so a loop heading a branch follows it by default.
      */
     private Step alternationStep(Pattern.Stage stage, Step previous, Step.Consuming consuming, long windowMs) {
-        List<Pattern> branches = ((Pattern.Alternation) stage.element()).branches();
+        List<Pattern> branches = stage.element() instanceof Pattern.Permutation permutation
+                ? Permutations.orders(permutation, stage.contiguity())
+                : ((Pattern.Alternation) stage.element()).branches();
         Set<String> before = new HashSet<>(seen);
         Set<String> after = new HashSet<>(seen);
         List<Step> steps = new ArrayList<>(branches.size());

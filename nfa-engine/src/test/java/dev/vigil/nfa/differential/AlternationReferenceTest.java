@@ -21,10 +21,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Alternation has no Flink CEP counterpart, so their reference is their documented meaning: under
+ * Alternation and PERMUTE have no Flink CEP counterpart, so their reference is their documented meaning: under
  * {@code AFTER MATCH SKIP NO SKIP}, a pattern with {@code (x | y)} finds exactly the matches of the pattern with
  * {@code x} in its place plus those of the pattern with {@code y} in its place (one match per branch when an event
- * fits both). The single-path patterns are what the differential test proves equal to Flink CEP; here every
+ * fits both), and {@code PERMUTE(x, y)} exactly those of {@code (x y | y x)} (items joined by the operator written
+ * before PERMUTE). The single-path patterns are what the differential test proves equal to Flink CEP; here every
  * event sequence up to length {@value #LENGTH} over a small alphabet is run through the alternation and through
  * each of its paths, and the multisets of matches are compared.
  *
@@ -49,7 +50,13 @@ class AlternationReferenceTest {
                 Arguments.of("a -> (b | c | d)", List.of("a -> b", "a -> c", "a -> d")),
                 Arguments.of("a -> ((b | c) -> d | c)", List.of("a -> b -> d", "a -> c -> d", "a -> c")),
                 Arguments.of("a -> (b | c+ GREEDY) -> d", List.of("a -> b -> d", "a -> c+ GREEDY -> d")),
-                Arguments.of("a (b | c+) d", List.of("a b d", "a c+ d")));
+                Arguments.of("a (b | c+) d", List.of("a b d", "a c+ d")),
+                Arguments.of("a -> PERMUTE(b, c) -> d", List.of("a -> b -> c -> d", "a -> c -> b -> d")),
+                Arguments.of("PERMUTE(a, b, c)", List.of("a b c", "a c b", "b a c", "b c a", "c a b", "c b a")),
+                Arguments.of("a -> PERMUTE(b+, c)", List.of("a -> b+ -> c", "a -> c -> b+")),
+                Arguments.of("a ->> PERMUTE(b, c d)", List.of("a ->> b ->> (c d)", "a ->> (c d) ->> b")),
+                Arguments.of("a -> PERMUTE(b, c, d)", List.of("a -> b -> c -> d", "a -> b -> d -> c",
+                        "a -> c -> b -> d", "a -> c -> d -> b", "a -> d -> b -> c", "a -> d -> c -> b")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -97,6 +104,8 @@ class AlternationReferenceTest {
         assertEquals(List.of("a1 c2 d3", "a1 b2 d3"), compile("a -> (c | b) -> d").run(letters("AED")));
         assertEquals(List.of("a1 b2 d3"), compile("a -> (b | c) -> d", "PAST LAST EVENT").run(letters("AED")));
         assertEquals(List.of("a1 c2 d3"), compile("a -> (c | b) -> d", "PAST LAST EVENT").run(letters("AED")));
+        assertEquals(List.of("a1 b2 c3 d4"), compile("a -> PERMUTE(b, c) -> d", "PAST LAST EVENT")
+                .run(letters("AEED")));
     }
 
     @org.junit.jupiter.api.Test
