@@ -126,8 +126,11 @@ public record Pattern(List<Stage> stages, Span span) {
      * follow each other as the operator written before the permutation says.
      */
     public record Permutation(List<Pattern> items, Span span) implements Element {
-        /** The most items a permutation may have: n items are n! orders ({@code 5! = 120}). */
-        public static final int MAX_ITEMS = 5;
+        /**
+         * The most items a permutation may have: n items are n! orders, and the automaton, which shares the orders'
+         * common prefixes and suffixes, still holds each item 2^(n-1) times (32 for 6).
+         */
+        public static final int MAX_ITEMS = 6;
 
         public Permutation {
             items = List.copyOf(items);

@@ -39,7 +39,8 @@ final class AlternationChecker {
             if (n > Pattern.Permutation.MAX_ITEMS) {
                 out.error(permutation.span(), "PERMUTE lists " + n + " items, more than "
                         + Pattern.Permutation.MAX_ITEMS + ": n items are n! orders (" + factorial(n) + " for " + n
-                        + "); split the rule, or group items that keep their order, as in PERMUTE((a b), c)");
+                        + ") and the automaton holds each item 2^(n-1) times; split the rule, or group items that "
+                        + "keep their order, as in PERMUTE((a b), c)");
             }
             for (Pattern item : permutation.items()) {
                 if (item.canBeEmpty()) {

@@ -47,9 +47,11 @@ final class Step {
     final Step body;
     /**
      * For an alternation, its branches, each a group step (without quantifier) whose body is the branch's chain,
-     * left to right; null otherwise.
+     * left to right (for a permutation, its items); null otherwise.
      */
     final List<Step> branches;
+    /** For a permutation, how its items follow each other (the operator written before it); null otherwise. */
+    final Consuming between;
     /** {@code within(t, PREVIOUS_AND_CURRENT)} on this step, 0 for none. */
     final long gapMs;
     /** {@code within(t)} ({@code FIRST_AND_LAST}) on this step, 0 for none. */
@@ -59,12 +61,12 @@ final class Step {
             boolean optional, boolean greedy, Consuming inner, int from, int to, Guard condition, Guard until,
             Step body, long gapMs, long windowMs) {
         this(name, variable, previous, consuming, looping, times, optional, greedy, inner, from, to, condition, until,
-                body, null, gapMs, windowMs);
+                body, null, null, gapMs, windowMs);
     }
 
     Step(String name, int variable, Step previous, Consuming consuming, boolean looping, boolean times,
             boolean optional, boolean greedy, Consuming inner, int from, int to, Guard condition, Guard until,
-            Step body, List<Step> branches, long gapMs, long windowMs) {
+            Step body, List<Step> branches, Consuming between, long gapMs, long windowMs) {
         this.name = name;
         this.variable = variable;
         this.previous = previous;
@@ -80,21 +82,13 @@ final class Step {
         this.until = until;
         this.body = body;
         this.branches = branches == null ? null : List.copyOf(branches);
+        this.between = between;
         this.gapMs = gapMs;
         this.windowMs = windowMs;
     }
 
     boolean isGroup() {
         return body != null;
-    }
-
-    /**
-     * This first step of an alternation branch, entered as the alternation is: a group heading a branch ignores
-     * events before its first one as the alternation would.
-     */
-    Step enteredAs(Consuming entry) {
-        return new Step(name, variable, previous, entry, looping, times, optional, greedy, inner, from, to, condition,
-                until, body, branches, gapMs, windowMs);
     }
 
     boolean isAlternation() {

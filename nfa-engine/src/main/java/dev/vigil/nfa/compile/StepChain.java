@@ -32,8 +32,6 @@ final class StepChain {
     private final Map<String, Condition> untils;
     private final long gapMs;
     private final Set<String> seen = new HashSet<>();
-    /** How the next chain built (an alternation branch) is entered: the alternation's own contiguity. */
-    private Step.Consuming branchHead;
 
     private StepChain(List<String> variables, Map<String, Condition> conditions, Map<String, Condition> untils,
             long gapMs) {
@@ -52,16 +50,11 @@ final class StepChain {
     }
 
     private Step chain(Pattern pattern, long windowMs) {
-        Step.Consuming head = branchHead;
-        branchHead = null;
         Step previous = null;
         List<Pattern.Stage> stages = pattern.stages();
         for (int i = 0; i < stages.size(); i++) {
             boolean last = i == stages.size() - 1;
             previous = step(stages.get(i), previous, i == 0, last ? windowMs : 0);
-            if (i == 0 && head != null) {
-                previous = previous.enteredAs(head);
-            }
         }
         return previous;
     }
@@ -141,28 +134,33 @@ final class StepChain {
     }
 
     /**
-     * An alternation (a permutation is the alternation of its orders, {@link Permutations}): every branch is a
-     * chain of its own, checked for repeated variables against those bound before the alternation only. A
-     * branch's first stage takes the alternation's operator, so a loop heading a branch follows it by default.
+     * An alternation or a permutation. Every branch is a chain of its own, checked for repeated variables against
+     * those bound before the alternation only; the items of a permutation are all on every path, so against each
+     * other too. A branch's or item's first stage takes the operator written before the element, so a loop heading
+     * it follows that operator by default. {@link NfaCompiler} decides how each is entered.
      */
     private Step alternationStep(Pattern.Stage stage, Step previous, Step.Consuming consuming, long windowMs) {
-        List<Pattern> branches = stage.element() instanceof Pattern.Permutation permutation
-                ? Permutations.orders(permutation, stage.contiguity())
-                : ((Pattern.Alternation) stage.element()).branches();
+        boolean permutation = stage.element() instanceof Pattern.Permutation;
+        List<Pattern> branches = stage.element().bodies();
+        if (permutation && branches.size() > Pattern.Permutation.MAX_ITEMS) {
+            throw reject(stage, "PERMUTE of " + branches.size() + " items, more than "
+                    + Pattern.Permutation.MAX_ITEMS);
+        }
         Set<String> before = new HashSet<>(seen);
         Set<String> after = new HashSet<>(seen);
         List<Step> steps = new ArrayList<>(branches.size());
         for (Pattern branch : branches) {
             if (branch.canBeEmpty()) {
-                throw reject(stage, "a branch of an alternation must match at least one event");
+                throw reject(stage, "a branch of an alternation or an item of PERMUTE must match at least one event");
             }
-            seen.clear();
-            seen.addAll(before);
+            if (!permutation) {
+                seen.clear();
+                seen.addAll(before);
+            }
             List<Pattern.Stage> stages = new ArrayList<>(branch.stages());
             Pattern.Stage head = stages.get(0);
             stages.set(0, new Pattern.Stage(stage.contiguity(), head.negated(), head.element(), head.quantifier(),
                     head.gap(), head.span()));
-            branchHead = consuming;
             Step body = chain(new Pattern(stages, branch.span()), 0);
             steps.add(new Step(Step.GROUP_NAME, -1, null, consuming, false, false, false, false,
                     Step.Consuming.SKIP_TILL_NEXT, 0, 0, Guard.TRUE, null, body, gapMs, 0));
@@ -171,7 +169,8 @@ final class StepChain {
         seen.clear();
         seen.addAll(after);
         return new Step(Step.ALTERNATION_NAME, -1, previous, consuming, false, false, false, false,
-                Step.Consuming.SKIP_TILL_NEXT, 0, 0, Guard.TRUE, null, null, steps, gapMs, windowMs);
+                Step.Consuming.SKIP_TILL_NEXT, 0, 0, Guard.TRUE, null, null, steps,
+                permutation ? contiguity(stage.contiguity()) : null, gapMs, windowMs);
     }
 
     private Step variableStep(Pattern.Stage stage, Pattern.Variable variable, Step previous,

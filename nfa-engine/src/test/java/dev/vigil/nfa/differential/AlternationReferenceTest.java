@@ -56,7 +56,11 @@ class AlternationReferenceTest {
                 Arguments.of("a -> PERMUTE(b+, c)", List.of("a -> b+ -> c", "a -> c -> b+")),
                 Arguments.of("a ->> PERMUTE(b, c d)", List.of("a ->> b ->> (c d)", "a ->> (c d) ->> b")),
                 Arguments.of("a -> PERMUTE(b, c, d)", List.of("a -> b -> c -> d", "a -> b -> d -> c",
-                        "a -> c -> b -> d", "a -> c -> d -> b", "a -> d -> b -> c", "a -> d -> c -> b")));
+                        "a -> c -> b -> d", "a -> c -> d -> b", "a -> d -> b -> c", "a -> d -> c -> b")),
+                Arguments.of("a ->> ((b c) | d)", List.of("a ->> (b c)", "a ->> d")),
+                Arguments.of("a -> PERMUTE((b | c), d)", List.of("a -> b -> d", "a -> c -> d", "a -> d -> b",
+                        "a -> d -> c")),
+                Arguments.of("PERMUTE(b, c+ GREEDY) -> d", List.of("b c+ GREEDY -> d", "c+ GREEDY b -> d")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -123,6 +127,18 @@ class AlternationReferenceTest {
         Runner rule = rule("a -> (b | c) -> d", " AND b.id > 0", "");
         assertEquals(List.of("a1 b2 d3"), rule.run(letters("ABD")));
         assertEquals(List.of(), rule.run(letters("ACD")), "through c, b.id is null and b.id > 0 is false");
+    }
+
+    @org.junit.jupiter.api.Test
+    void sixItemsCompileToTheAutomatonOfTheirSubsets() {
+        // 63 branching states (one per set of items taken but the full one), each item 32 times, the final state
+        // and the start: 63 + 6 * 32 + 2 = 257 states, where the 720 orders would take over 4,000
+        Runner rule = runner("RULE r FROM events PARTITION BY key PATTERN s PERMUTE(a, b, c, d, e, f) DEFINE s AS "
+                + "type = 'S', a AS type = 'A', b AS type = 'B', c AS type = 'C', d AS type = 'D', e AS type = 'E', "
+                + "f AS type = 'F';");
+        assertEquals(257, rule.compiled().rules().get(0).automaton().states().size());
+        assertEquals(List.of("s1 f2 e3 d4 c5 b6 a7"), rule.run(letters("SFEDCBA")));
+        assertEquals(List.of(), rule.run(letters("SFEDCBB")));
     }
 
     private static Alert single(List<Alert> alerts) {
