@@ -92,6 +92,72 @@ class AlternationReferenceTest {
                 + " sequences");
     }
 
+    /**
+     * A quantified alternation chooses a branch at every repetition: {@code a -> (b | c){1,2} -> d} finds the
+     * matches of {@code a -> b -> d}, {@code a -> c -> d}, {@code a -> b -> b -> d}, {@code a -> b -> c -> d}, ...
+     * (the repetitions joined by the loop's contiguity, a variable's repetitions renamed apart and named back).
+     * Unbounded counts are cut at 3, all that fits between {@code a} and {@code d} in {@value #LENGTH} events.
+     *
+     * @param outer the operator before and after the alternation, as written between stages
+     * @param operator how the repetitions follow each other
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {
+        "a -> (b | c)+ -> d; 1; 3; ' -> '; ' -> '",
+        "a (b | c){2} d; 2; 2; ' '; ' '",
+        "a -> (b | c){1,3} CONSECUTIVE -> d; 1; 3; ' -> '; ' '",
+        "a -> (b | c)* -> d; 0; 3; ' -> '; ' -> '",
+        "a ->> (b | c)+ ->> d; 1; 3; ' ->> '; ' ->> '"})
+    void aQuantifiedAlternationChoosesABranchAtEveryRepetition(String alternation, int min, int max,
+            String outer, String operator) {
+        List<String> paths = new ArrayList<>();
+        for (int count = min; count <= max; count++) {
+            for (int choice = 0; choice < 1 << count; choice++) {
+                StringBuilder path = new StringBuilder("a");
+                for (int k = 0; k < count; k++) {
+                    path.append(k == 0 ? outer : operator).append((choice >> k & 1) == 0 ? "b" : "c")
+                            .append('_').append(k).append('x');
+                }
+                paths.add(path.append(outer).append('d').toString());
+            }
+        }
+        List<List<Character>> sequences = sequences("ABCDEX");
+        List<List<String>> actual = compile(alternation, "NO SKIP").runEach(sequences);
+        List<List<String>> expected = new ArrayList<>();
+        for (int i = 0; i < sequences.size(); i++) {
+            expected.add(new ArrayList<>());
+        }
+        for (String path : paths) {
+            List<List<String>> found = renamed(path).runEach(sequences);
+            for (int i = 0; i < sequences.size(); i++) {
+                for (String match : found.get(i)) {
+                    expected.get(i).add(match.replaceAll("_[0-9]+x", ""));
+                }
+            }
+        }
+        int matches = 0;
+        for (int i = 0; i < sequences.size(); i++) {
+            assertEquals(sorted(expected.get(i)), sorted(actual.get(i)), alternation + " on " + sequences.get(i)
+                    + " (paths " + paths + ")");
+            matches += actual.get(i).size();
+        }
+        assertTrue(matches >= 100, "too few matches to mean anything: " + matches);
+    }
+
+    /** A path whose variables are {@code b_kx}, {@code c_kx}: b_kx is a b, c_kx a c (overlapping letters). */
+    private static Runner renamed(String path) {
+        StringBuilder define = new StringBuilder("a AS type = 'A', d AS type IN ('D', 'F')");
+        for (String token : path.split(" ")) {
+            if (token.startsWith("b_")) {
+                define.append(", ").append(token).append(" AS type IN ('B', 'E')");
+            } else if (token.startsWith("c_")) {
+                define.append(", ").append(token).append(" AS type IN ('C', 'E', 'F')");
+            }
+        }
+        return runner("RULE r FROM events PARTITION BY key PATTERN " + path + " AFTER MATCH SKIP NO SKIP DEFINE "
+                + define + ";");
+    }
+
     @org.junit.jupiter.api.Test
     void aQuantifiedAlternationRepeatsTheChoice() {
         // a -> (b | c)+ -> d: every non-empty choice of the B and C events between a and d, each bound to its branch
@@ -160,14 +226,18 @@ class AlternationReferenceTest {
         return copy;
     }
 
-    /** Every sequence over {@link #LETTERS} of length 1 to {@link #LENGTH}. */
     private static List<List<Character>> sequences() {
+        return sequences(LETTERS);
+    }
+
+    /** Every sequence over {@code letters} of length 1 to {@link #LENGTH}. */
+    private static List<List<Character>> sequences(String letters) {
         List<List<Character>> all = new ArrayList<>();
         List<List<Character>> last = List.of(List.of());
         for (int length = 1; length <= LENGTH; length++) {
             List<List<Character>> next = new ArrayList<>();
             for (List<Character> prefix : last) {
-                for (char letter : LETTERS.toCharArray()) {
+                for (char letter : letters.toCharArray()) {
                     List<Character> sequence = new ArrayList<>(prefix);
                     sequence.add(letter);
                     next.add(sequence);
