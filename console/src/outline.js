@@ -87,8 +87,9 @@ export function outline(text) {
     const body = match[1].replace(/\{[^}]*\}/g, ' ').replace(stageWindow, ' ');
     for (const word of body.match(/[A-Za-z_][A-Za-z_0-9]*|`(?:[^`\n]|``)+`/g) || []) {
       const name = unquote(word);
-      // Quantifier modifiers, unless backquoted: a variable named optional is written `optional` in a pattern.
-      const modifier = !word.startsWith('`') && /^(greedy|optional|consecutive|relaxed|combinations)$/i.test(word);
+      // Quantifier modifiers and PERMUTE, unless backquoted: a variable named optional is written `optional`.
+      const modifier = !word.startsWith('`')
+        && /^(greedy|optional|consecutive|relaxed|combinations|permute)$/i.test(word);
       if (!modifier && !variables.includes(name)) {
         variables.push(name);
       }

@@ -35,6 +35,13 @@ test('a pattern is read past OPTIONAL and a stage window, up to the rule\'s WITH
   assert.deepEqual(shape.variables, ['a', 'b', 'c', 'optional', 'd']);
 });
 
+test('a pattern with alternation and PERMUTE names each variable once', () => {
+  const shape = outline(`RULE p FROM payments
+    PATTERN a -> (b | c d) -> PERMUTE(e, b+, \`permute\`)
+    DEFINE a AS amount > 1`);
+  assert.deepEqual(shape.variables, ['a', 'b', 'c', 'd', 'e', 'permute']);
+});
+
 test('a variable reading one stream of several is known by its stream', () => {
   const shape = outline(`RULE t FROM logins, transfers PATTERN login -> transfer
     DEFINE login AS logins(new_device = TRUE), transfer AS transfers(amount >= 5000)`);

@@ -79,8 +79,9 @@ public final class FieldReads {
         for (Pattern.Stage stage : pattern.stages()) {
             if (stage.element() instanceof Pattern.Variable v) {
                 variables.add(v.name());
-            } else if (stage.element() instanceof Pattern.Group g) {
-                collect(g.body());
+            }
+            for (Pattern body : stage.element().bodies()) {
+                collect(body);
             }
         }
     }

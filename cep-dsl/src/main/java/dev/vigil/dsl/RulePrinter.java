@@ -188,8 +188,10 @@ public final class RulePrinter {
             }
             if (stage.element() instanceof Pattern.Variable v) {
                 out.append(Keywords.quoteVariableIfNeeded(v.name()));
+            } else if (stage.element() instanceof Pattern.Permutation permutation) {
+                out.append("PERMUTE(").append(join(permutation.items(), ", ")).append(')');
             } else {
-                out.append('(').append(print(((Pattern.Group) stage.element()).body())).append(')');
+                out.append('(').append(join(stage.element().bodies(), " | ")).append(')');
             }
             if (stage.quantifier() != null) {
                 out.append(quantifier(stage.quantifier()));
@@ -197,6 +199,14 @@ public final class RulePrinter {
             if (stage.gap() != null) {
                 out.append(" WITHIN ").append(duration(stage.gap())).append(" OF PREVIOUS");
             }
+        }
+        return out.toString();
+    }
+
+    private static String join(List<Pattern> patterns, String separator) {
+        StringBuilder out = new StringBuilder();
+        for (Pattern pattern : patterns) {
+            out.append(out.length() == 0 ? "" : separator).append(print(pattern));
         }
         return out.toString();
     }

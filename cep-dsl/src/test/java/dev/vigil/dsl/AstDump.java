@@ -78,8 +78,13 @@ final class AstDump {
     static String of(Pattern pattern) {
         List<String> stages = new ArrayList<>();
         for (Pattern.Stage stage : pattern.stages()) {
+            List<String> bodies = new ArrayList<>();
+            for (Pattern body : stage.element().bodies()) {
+                bodies.add(of(body));
+            }
             String element = stage.element() instanceof Pattern.Variable v ? v.name()
-                    : "(" + of(((Pattern.Group) stage.element()).body()) + ")";
+                    : stage.element() instanceof Pattern.Permutation ? "PERMUTE(" + String.join(", ", bodies) + ")"
+                    : "(" + String.join(" | ", bodies) + ")";
             String text = stage.contiguity() + ":" + (stage.negated() ? "!" : "") + element;
             Pattern.Quantifier q = stage.quantifier();
             if (q != null) {

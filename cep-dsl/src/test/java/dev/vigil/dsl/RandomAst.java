@@ -155,8 +155,11 @@ final class RandomAst {
         List<Pattern.Stage> stages = new ArrayList<>();
         for (int i = 1 + random.nextInt(4); i > 0; i--) {
             Contiguity contiguity = stages.isEmpty() ? Contiguity.STRICT : pick(Contiguity.values());
-            Pattern.Element element = depth < 2 && random.nextInt(5) == 0
-                    ? new Pattern.Group(pattern(depth + 1), NONE) : new Pattern.Variable(name(), NONE);
+            int kind = depth < 2 ? random.nextInt(9) : 8;
+            Pattern.Element element = kind == 0 ? new Pattern.Group(pattern(depth + 1), NONE)
+                    : kind == 1 ? new Pattern.Alternation(List.of(pattern(depth + 1), pattern(depth + 1)), NONE)
+                    : kind == 2 ? new Pattern.Permutation(List.of(pattern(depth + 1), pattern(depth + 1)), NONE)
+                    : new Pattern.Variable(name(), NONE);
             Window gap = random.nextInt(6) == 0 ? new Window(1 + random.nextInt(90_000), NONE) : null;
             stages.add(new Pattern.Stage(contiguity, random.nextInt(5) == 0, element,
                     random.nextBoolean() ? quantifier() : null, gap, NONE));
@@ -178,8 +181,9 @@ final class RandomAst {
         for (Pattern.Stage stage : pattern.stages()) {
             if (stage.element() instanceof Pattern.Variable v) {
                 out.add(v.name());
-            } else {
-                collect(((Pattern.Group) stage.element()).body(), out);
+            }
+            for (Pattern body : stage.element().bodies()) {
+                collect(body, out);
             }
         }
     }

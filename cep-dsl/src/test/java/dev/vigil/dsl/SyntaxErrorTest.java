@@ -229,7 +229,7 @@ class SyntaxErrorTest {
     void anUnexpectedTokenListsWhatWasExpected() {
         assertDiagnostics("""
                 RULE r FROM s PATTERN a -> -> b""", """
-                rules.cep:1:28: unexpected '->' in PATTERN; expected '!', '(' or a name
+                rules.cep:1:28: unexpected '->' in PATTERN; expected PERMUTE, '!', '(' or a name
                   | RULE r FROM s PATTERN a -> -> b
                   |                            ^^
                 """);
@@ -329,7 +329,7 @@ class SyntaxErrorTest {
                 RULE r FROM s PATTERN a ->;
                 RULE q FROM s PATTERN a
                   DEFINE b AS TRUE""", """
-                rules.cep:1:27: unexpected ';' in PATTERN; expected '!', '(' or a name
+                rules.cep:1:27: unexpected ';' in PATTERN; expected PERMUTE, '!', '(' or a name
                   | RULE r FROM s PATTERN a ->;
                   |                           ^
                 rules.cep:3:10: 'b' is defined but does not appear in PATTERN; pattern variables are a

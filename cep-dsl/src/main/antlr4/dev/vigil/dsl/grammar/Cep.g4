@@ -100,7 +100,8 @@ stageWindow
 
 element
     : variableName            # variableElement
-    | LPAREN pattern RPAREN   # groupElement
+    | LPAREN pattern (PIPE pattern)* RPAREN            # groupElement
+    | PERMUTE LPAREN pattern (COMMA pattern)* RPAREN   # permuteElement
     ;
 
 quantifier
@@ -244,6 +245,7 @@ GREEDY       : 'greedy';
 CONSECUTIVE  : 'consecutive';
 RELAXED      : 'relaxed';
 COMBINATIONS : 'combinations';
+PERMUTE      : 'permute';
 AND          : 'and';
 OR           : 'or';
 NOT          : 'not';
@@ -311,6 +313,7 @@ RPAREN    : ')';
 LBRACE    : '{';
 RBRACE    : '}';
 COMMA     : ',';
+PIPE      : '|';
 DOT       : '.';
 SEMI      : ';';
 

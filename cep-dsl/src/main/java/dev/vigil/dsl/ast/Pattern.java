@@ -47,23 +47,103 @@ public record Pattern(List<Stage> stages, Span span) {
     /** True when some stage, at any depth, has a {@code WITHIN d OF PREVIOUS} window of its own. */
     public boolean hasStageWindow() {
         for (Stage stage : stages) {
-            if (stage.gap() != null || stage.element() instanceof Group group && group.body().hasStageWindow()) {
+            if (stage.gap() != null) {
                 return true;
+            }
+            for (Pattern body : stage.element().bodies()) {
+                if (body.hasStageWindow()) {
+                    return true;
+                }
             }
         }
         return false;
     }
 
-    /** What a stage matches: one variable, or a parenthesized group. */
-    public sealed interface Element permits Variable, Group {
+    /** True when the pattern may match no event: every stage is optional, negated, or an element that may match none. */
+    public boolean canBeEmpty() {
+        for (Stage stage : stages) {
+            boolean optional = stage.quantifier() != null && stage.quantifier().min() == 0;
+            if (!optional && !stage.negated() && !canBeEmpty(stage.element())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean canBeEmpty(Element element) {
+        if (element instanceof Alternation alternation) {
+            return alternation.branches().stream().anyMatch(Pattern::canBeEmpty);
+        }
+        return !element.bodies().isEmpty() && element.bodies().stream().allMatch(Pattern::canBeEmpty);
+    }
+
+    /** What a stage matches: one variable, a parenthesized group, an alternation or a permutation. */
+    public sealed interface Element permits Variable, Group, Alternation, Permutation {
         Span span();
+
+        /** The patterns nested in this element, left to right (none for a variable). */
+        List<Pattern> bodies();
     }
 
     /** A pattern variable, defined (or not: then always true) in {@code DEFINE}. */
-    public record Variable(String name, Span span) implements Element {}
+    public record Variable(String name, Span span) implements Element {
+        @Override
+        public List<Pattern> bodies() {
+            return List.of();
+        }
+    }
 
     /** {@code ( pattern )}: a Flink CEP group pattern. */
-    public record Group(Pattern body, Span span) implements Element {}
+    public record Group(Pattern body, Span span) implements Element {
+        @Override
+        public List<Pattern> bodies() {
+            return List.of(body);
+        }
+    }
+
+    /**
+     * {@code ( b | c d )}: exactly one of the branches, each a sequence of stages (beyond Flink CEP; SQL:2016
+     * row-pattern alternation). Every branch is tried: an event sequence that fits several branches gives one
+     * match per branch.
+     */
+    public record Alternation(List<Pattern> branches, Span span) implements Element {
+        public Alternation {
+            branches = List.copyOf(branches);
+            if (branches.size() < 2) {
+                throw new IllegalArgumentException("an alternation needs at least two branches");
+            }
+        }
+
+        @Override
+        public List<Pattern> bodies() {
+            return branches;
+        }
+    }
+
+    /**
+     * {@code PERMUTE(a, b, c)}: the items in any order (SQL:2016 {@code PERMUTE}): the alternation of every order,
+     * the orders listed as the items are (the first item first, then the orders that start with it, ...). Items
+     * follow each other as the operator written before the permutation says.
+     */
+    public record Permutation(List<Pattern> items, Span span) implements Element {
+        /**
+         * The most items a permutation may have: n items are n! orders, and the automaton, which shares the orders'
+         * common prefixes and suffixes, still holds each item 2^(n-1) times (32 for 6).
+         */
+        public static final int MAX_ITEMS = 6;
+
+        public Permutation {
+            items = List.copyOf(items);
+            if (items.isEmpty()) {
+                throw new IllegalArgumentException("a permutation needs at least one item");
+            }
+        }
+
+        @Override
+        public List<Pattern> bodies() {
+            return items;
+        }
+    }
 
     /**
      * {@code ? + * {n} {n,m} {n,}} with optional modifiers, or a count made optional ({@code {n,m} OPTIONAL}).

@@ -98,9 +98,7 @@ final class NestingDepth {
     private static List<Pattern> groupBodies(Pattern pattern) {
         List<Pattern> bodies = new ArrayList<>();
         for (Pattern.Stage stage : pattern.stages()) {
-            if (stage.element() instanceof Pattern.Group group) {
-                bodies.add(group.body());
-            }
+            bodies.addAll(stage.element().bodies());
         }
         return bodies;
     }

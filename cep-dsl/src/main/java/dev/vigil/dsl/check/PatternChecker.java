@@ -41,19 +41,21 @@ final class PatternChecker {
     private final Diagnostics out;
     private final Set<String> seen = new HashSet<>();
     private final int maxRepeatCount;
+    private final AlternationChecker alternatives;
     private Rule rule;
 
     PatternChecker(Diagnostics out, int maxRepeatCount) {
         this.out = out;
         this.maxRepeatCount = maxRepeatCount;
+        this.alternatives = new AlternationChecker(out);
     }
 
     void check(Rule rule) {
         this.rule = rule;
         sequence(rule.pattern(), false);
         Stage first = rule.pattern().stages().get(0);
-        while (first.gap() == null && first.element() instanceof Pattern.Group group) {
-            first = group.body().stages().get(0);
+        while (first.gap() == null && !first.element().bodies().isEmpty()) {
+            first = first.element().bodies().get(0).stages().get(0);
         }
         if (first.gap() != null && first.element() instanceof Pattern.Variable) {
             out.error(first.gap().span(), "WITHIN ... OF PREVIOUS on " + text(first) + ", the first stage of the "
@@ -76,6 +78,7 @@ final class PatternChecker {
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
             Stage previous = i == 0 ? null : stages.get(i - 1);
+            alternatives.check(stage);
             if (stage.element() instanceof Pattern.Variable v && !seen.add(v.name())) {
                 out.error(v.span(), "variable '" + v.name() + "' appears twice in the pattern; Flink CEP needs a "
                         + "unique name per stage: rename one (e.g. " + v.name() + "2) and DEFINE it alike");
@@ -102,15 +105,33 @@ final class PatternChecker {
             if (stage.gap() != null) {
                 stageWindow(stage, i == stages.size() - 1 && !inGroup);
             }
-            if (stage.element() instanceof Pattern.Group group) {
-                sequence(group.body(), true);
+            if (stage.element() instanceof Pattern.Alternation alternation) {
+                branches(alternation);
+            } else {
+                for (Pattern body : stage.element().bodies()) {
+                    sequence(body, true);
+                }
             }
         }
     }
 
+    /** Each branch is checked against the variables bound before the alternation: a name may recur across branches. */
+    private void branches(Pattern.Alternation alternation) {
+        Set<String> before = new HashSet<>(seen);
+        Set<String> after = new HashSet<>(seen);
+        for (Pattern branch : alternation.branches()) {
+            seen.clear();
+            seen.addAll(before);
+            sequence(branch, true);
+            after.addAll(seen);
+        }
+        seen.clear();
+        seen.addAll(after);
+    }
+
     /** {@code b WITHIN d OF PREVIOUS}: Flink's {@code within(d, PREVIOUS_AND_CURRENT)} on one stage. */
     private void stageWindow(Stage stage, boolean lastOfPattern) {
-        if (stage.element() instanceof Pattern.Group) {
+        if (!(stage.element() instanceof Pattern.Variable)) {
             out.error(stage.gap().span(), "WITHIN ... OF PREVIOUS applies to a single variable, not a group; put it "
                     + "on the stage inside the group whose event it bounds");
         } else if (stage.quantifier() != null && stage.quantifier().looping()) {
@@ -136,9 +157,10 @@ final class PatternChecker {
                     + "before " + text(stage));
             return;
         }
-        if (stage.element() instanceof Pattern.Group) {
-            out.error(stage.span(), "only a single variable can be negated, not a group: Flink CEP has no negated "
-                    + "group patterns");
+        if (!(stage.element() instanceof Pattern.Variable)) {
+            out.error(stage.span(), "only a single variable can be negated, not "
+                    + (stage.element() instanceof Pattern.Group ? "a group" : "an alternation or a permutation")
+                    + ": Flink CEP has no negated group patterns");
             return;
         }
         if (stage.quantifier() != null) {
@@ -179,7 +201,7 @@ final class PatternChecker {
         if (!q.greedy() || stage.negated()) {
             return;
         }
-        if (stage.element() instanceof Pattern.Group) {
+        if (!(stage.element() instanceof Pattern.Variable)) {
             out.error(q.span(), "GREEDY cannot apply to a group (Flink CEP: Option not applicable to group "
                     + "pattern); make a stage inside the group greedy instead");
         } else if (!repeats) {

@@ -48,8 +48,9 @@ final class RuleScope {
         for (Pattern.Stage stage : pattern.stages()) {
             if (stage.element() instanceof Pattern.Variable v) {
                 variables.putIfAbsent(v.name(), new Variable(v.name(), stage, stage.negated(), inGroup));
-            } else if (stage.element() instanceof Pattern.Group g) {
-                collect(g.body(), true);
+            }
+            for (Pattern body : stage.element().bodies()) {
+                collect(body, true);
             }
         }
     }

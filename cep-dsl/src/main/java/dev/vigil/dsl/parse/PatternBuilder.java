@@ -51,13 +51,24 @@ final class PatternBuilder {
         Pattern.Element element;
         if (ctx.element() instanceof CepParser.VariableElementContext variable) {
             element = new Pattern.Variable(Names.of(variable.variableName()), spans.of(variable.variableName()));
+        } else if (ctx.element() instanceof CepParser.PermuteElementContext permute) {
+            element = new Pattern.Permutation(patterns(permute.pattern()), spans.of(permute));
         } else {
             CepParser.GroupElementContext group = (CepParser.GroupElementContext) ctx.element();
-            element = new Pattern.Group(pattern(group.pattern()), spans.of(group));
+            element = group.pattern().size() == 1 ? new Pattern.Group(pattern(group.pattern(0)), spans.of(group))
+                    : new Pattern.Alternation(patterns(group.pattern()), spans.of(group));
         }
         Quantifier quantifier = ctx.quantifier() == null ? null : quantifier(ctx.quantifier());
         Window gap = ctx.stageWindow() == null ? null : windows.apply(ctx.stageWindow().duration());
         return new Pattern.Stage(contiguity, ctx.BANG() != null, element, quantifier, gap, spans.of(ctx));
+    }
+
+    private List<Pattern> patterns(List<CepParser.PatternContext> contexts) {
+        List<Pattern> patterns = new ArrayList<>(contexts.size());
+        for (CepParser.PatternContext context : contexts) {
+            patterns.add(pattern(context));
+        }
+        return patterns;
     }
 
     private Quantifier quantifier(CepParser.QuantifierContext ctx) {

@@ -33,6 +33,11 @@ import java.util.Set;
  *
  * Every method below mirrors the Flink method of the same purpose (named in its comment); conditions are
  * Guards, a Flink Pattern is a Step. Compile time only: allocation and recursion are fine here.
+ *
+ * Beyond Flink: an alternation (b | c d) is a branching state with a PROCEED edge to each branch, every branch
+ * compiled in place like a group into the shared sink (alternationStates); PERMUTE(x, y, z) is the automaton of
+ * the subsets of items taken, one branching state per subset (permutationStates). Neither changes the graph of
+ * a pattern without them, so the Flink differential test still covers everything else.
  */
 
 /**
@@ -49,6 +54,13 @@ public final class NfaCompiler {
     private final Map<Step, List<Step>> notsBefore = new IdentityHashMap<>();
     private final Map<Step, Boolean> firstOfLoop = new IdentityHashMap<>();
     private final Map<String, StateGraph.Node> originalStates = new HashMap<>();
+    /**
+     * How the first stage of each alternation branch (and of a group heading one) is entered, set each time the
+     * alternation is compiled.
+     */
+    private final Map<Step, Step.Consuming> branchEntry = new IdentityHashMap<>();
+    /** The alternation branches (a loop heading one follows its own inner contiguity, not a group's). */
+    private final Set<Step> branchSteps = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private long windowMs;
     private Step currentGroup;
     private Step current;
@@ -320,6 +332,9 @@ public final class NfaCompiler {
         if (current.isGroup()) {
             return groupStates(sink, proceed, optional);
         }
+        if (current.isAlternation()) {
+            return alternationStates(sink);
+        }
         StateGraph.Node single = stepState(Nfa.Kind.NORMAL, true);
         StateGraph.Node target = copyWithoutTransitiveNots(sink);
         single.addTake(target, take);
@@ -359,6 +374,7 @@ public final class NfaCompiler {
         Step savedCurrent = current;
         Step savedFollowing = following;
         Step savedGroup = currentGroup;
+        inheritEntry();
         currentGroup = current;
         current = current.body;
         StateGraph.Node lastSink = convert(middleStates(sink));
@@ -371,12 +387,136 @@ public final class NfaCompiler {
         return lastSink;
     }
 
+    /**
+     * Beyond Flink: an alternation is a state with one PROCEED edge to the first state of each branch; every
+     * branch is compiled in place like a group, into the same sink. The branches' first states ignore events as
+     * the alternation's own first state would (its operator, or the enclosing loop's when it heads one), so a
+     * run waiting at the alternation is a run waiting at each branch. PROCEED edges are added right to left:
+     * the stepper explores the last one first, so the left branch's edges come first, as its preference says.
+     */
+    private StateGraph.Node alternationStates(StateGraph.Node sink) {
+        Step.Consuming entry = current.consuming;
+        if (headOfGroup(current)) {
+            entry = currentGroupFirstOfLoop() ? entryOf(currentGroup) : currentGroup.inner;
+        }
+        if (current.between != null) {
+            return permutationStates(0, sink, entry, new HashMap<>());
+        }
+        List<StateGraph.Node> heads = new ArrayList<>();
+        for (Step branch : current.branches) {
+            heads.add(branchStates(branch, entry, sink, true));
+        }
+        return branching(heads);
+    }
+
+    /**
+     * Beyond Flink: {@code PERMUTE(x1, ..., xn)} means the alternation of its n! orders, but is compiled as the
+     * automaton of the subsets of items already taken: the state for subset S branches to each item not in S,
+     * and that item leads to the state for S plus the item, the full set being the sink. Every order is one path,
+     * so the matches are those of the n!-branch alternation, in the same preference (items left to right at each
+     * step), while each item is compiled 2^(n-1) times instead of (n-1)! * n. Items after the first are entered by
+     * the permutation's own operator.
+     *
+     * @param taken the items already taken, one bit each
+     * @param known the states made so far, by subset
+     */
+    private StateGraph.Node permutationStates(int taken, StateGraph.Node sink, Step.Consuming entry,
+            Map<Integer, StateGraph.Node> known) {
+        int all = (1 << current.branches.size()) - 1;
+        if (taken == all) {
+            return sink;
+        }
+        StateGraph.Node state = known.get(taken);
+        if (state != null) {
+            return state;
+        }
+        List<StateGraph.Node> heads = new ArrayList<>();
+        for (int i = 0; i < current.branches.size(); i++) {
+            if ((taken & 1 << i) == 0) {
+                StateGraph.Node next = permutationStates(taken | 1 << i, sink, entry, known);
+                heads.add(branchStates(current.branches.get(i), taken == 0 ? entry : current.between, next,
+                        (taken | 1 << i) == all));
+            }
+        }
+        state = branching(heads);
+        known.put(taken, state);
+        return state;
+    }
+
+    /**
+     * One branch (or permutation item) compiled in place into {@code sink}, entered by {@code entry}; returns its
+     * first state. Only a branch that ends the element is followed by the step after it (negations there apply).
+     */
+    private StateGraph.Node branchStates(Step branch, Step.Consuming entry, StateGraph.Node sink, boolean last) {
+        Step savedCurrent = current;
+        Step savedFollowing = following;
+        Step savedGroup = currentGroup;
+        branchEntry.put(branch, entry);
+        branchSteps.add(branch);
+        currentGroup = branch;
+        current = branch.body;
+        if (!last) {
+            following = null;
+        }
+        // A greedy loop narrows its sink's edges (Flink's updateWithGreedyCondition): on a copy, so that the
+        // other branches, which share the sink, are not narrowed by a loop that is not theirs.
+        StateGraph.Node head = convert(middleStates(endsGreedy(branch.body) ? copy(sink) : sink));
+        current = savedCurrent;
+        following = savedFollowing;
+        currentGroup = savedGroup;
+        return head;
+    }
+
+    /** The current alternation's branching state: PROCEED to each head, the rightmost added first. */
+    private StateGraph.Node branching(List<StateGraph.Node> heads) {
+        StateGraph.Node branching = stepState(Nfa.Kind.NORMAL, false);
+        for (int i = heads.size() - 1; i >= 0; i--) {
+            branching.addProceed(heads.get(i), Guard.TRUE);
+        }
+        return branching;
+    }
+
+    /**
+     * How the first event of {@code group} is reached: its own contiguity, or, for an alternation branch and a
+     * group heading one, how the alternation is entered.
+     */
+    private Step.Consuming entryOf(Step group) {
+        Step.Consuming entry = branchEntry.get(group);
+        return entry != null ? entry : group.consuming;
+    }
+
+    /**
+     * Before {@code current}, a group, is compiled: a group heading an alternation branch (at any depth) is
+     * entered as the branch is.
+     */
+    private void inheritEntry() {
+        if (headOfGroup(current) && branchEntry.containsKey(currentGroup)) {
+            branchEntry.put(current, currentGroupFirstOfLoop() ? branchEntry.get(currentGroup) : currentGroup.inner);
+        }
+    }
+
+    /** Whether the chain ending in {@code last} ends with a GREEDY loop, whose sink {@link #narrowGreedy} changes. */
+    private static boolean endsGreedy(Step last) {
+        if (last.greedy || last.isGroup() && endsGreedy(last.body)) {
+            return true;
+        }
+        if (last.isAlternation()) {
+            for (Step branch : last.branches) {
+                if (endsGreedy(branch.body)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Flink's createLoopingGroupPatternState: a dummy state closes the loop over the group's chain. */
     private StateGraph.Node loopingGroupStates(StateGraph.Node sink) {
         Step savedCurrent = current;
         Step savedFollowing = following;
         Step savedGroup = currentGroup;
         StateGraph.Node dummy = stepState(Nfa.Kind.NORMAL, true);
+        inheritEntry();
         currentGroup = current;
         current = current.body;
         StateGraph.Node lastSink = convert(middleStates(dummy));
@@ -430,9 +570,10 @@ public final class NfaCompiler {
         return guard;
     }
 
-    /** Flink's getInnerIgnoreCondition: between a loop's own events. */
+    /** Flink's getInnerIgnoreCondition: between a loop's own events (a loop heading a branch: its own). */
     private Guard innerIgnoreGuard(Step step) {
-        Step.Consuming consuming = headOfGroup(step) ? currentGroup.inner : step.inner;
+        Step.Consuming consuming = headOfGroup(step) && !branchSteps.contains(currentGroup) ? currentGroup.inner
+                : step.inner;
         return ignoreFor(consuming, step);
     }
 
@@ -440,7 +581,7 @@ public final class NfaCompiler {
     private Guard ignoreGuard(Step step) {
         Step.Consuming consuming = step.consuming;
         if (headOfGroup(step)) {
-            consuming = currentGroupFirstOfLoop() ? currentGroup.consuming : currentGroup.inner;
+            consuming = currentGroupFirstOfLoop() ? entryOf(currentGroup) : currentGroup.inner;
         }
         return ignoreFor(consuming, step);
     }

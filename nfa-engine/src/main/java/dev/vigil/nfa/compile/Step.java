@@ -1,6 +1,7 @@
 package dev.vigil.nfa.compile;
 
 import dev.vigil.nfa.program.Guard;
+import java.util.List;
 
 /**
  * One link of the Flink-shaped pattern chain that {@link NfaCompiler} walks backwards: what a Flink CEP
@@ -20,6 +21,8 @@ final class Step {
 
     /** Flink names every group pattern "GroupPattern"; state names derived from it carry that name. */
     static final String GROUP_NAME = "GroupPattern";
+    /** The name of an alternation's branching state (beyond Flink; no Flink pattern name contains {@code $}). */
+    static final String ALTERNATION_NAME = "$alternation$";
 
     final String name;
     /** The variable number, or -1 for a group. */
@@ -42,6 +45,13 @@ final class Step {
     final Guard until;
     /** Last step of the group's own chain, or null for a variable. */
     final Step body;
+    /**
+     * For an alternation, its branches, each a group step (without quantifier) whose body is the branch's chain,
+     * left to right (for a permutation, its items); null otherwise.
+     */
+    final List<Step> branches;
+    /** For a permutation, how its items follow each other (the operator written before it); null otherwise. */
+    final Consuming between;
     /** {@code within(t, PREVIOUS_AND_CURRENT)} on this step, 0 for none. */
     final long gapMs;
     /** {@code within(t)} ({@code FIRST_AND_LAST}) on this step, 0 for none. */
@@ -50,6 +60,13 @@ final class Step {
     Step(String name, int variable, Step previous, Consuming consuming, boolean looping, boolean times,
             boolean optional, boolean greedy, Consuming inner, int from, int to, Guard condition, Guard until,
             Step body, long gapMs, long windowMs) {
+        this(name, variable, previous, consuming, looping, times, optional, greedy, inner, from, to, condition, until,
+                body, null, null, gapMs, windowMs);
+    }
+
+    Step(String name, int variable, Step previous, Consuming consuming, boolean looping, boolean times,
+            boolean optional, boolean greedy, Consuming inner, int from, int to, Guard condition, Guard until,
+            Step body, List<Step> branches, Consuming between, long gapMs, long windowMs) {
         this.name = name;
         this.variable = variable;
         this.previous = previous;
@@ -64,12 +81,18 @@ final class Step {
         this.condition = condition;
         this.until = until;
         this.body = body;
+        this.branches = branches == null ? null : List.copyOf(branches);
+        this.between = between;
         this.gapMs = gapMs;
         this.windowMs = windowMs;
     }
 
     boolean isGroup() {
         return body != null;
+    }
+
+    boolean isAlternation() {
+        return branches != null;
     }
 
     boolean hasTimes() {

@@ -3,6 +3,7 @@ package dev.vigil.nfa.compile;
 import dev.vigil.dsl.ast.Pattern;
 import dev.vigil.nfa.expr.Condition;
 import dev.vigil.nfa.program.Guard;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -97,6 +98,21 @@ final class StepChain {
         if (element instanceof Pattern.Variable variable) {
             return variableStep(stage, variable, previous, consuming, looping, times, optional, greedy, inner, from,
                     to, stageGapMs, windowMs);
+        } else if (element instanceof Pattern.Alternation || element instanceof Pattern.Permutation) {
+            if (negated) {
+                throw reject(stage, "an alternation cannot be negated");
+            }
+            if (stage.gap() != null || greedy) {
+                throw reject(stage, "WITHIN ... OF PREVIOUS and GREEDY apply to a variable, not an alternation");
+            }
+            if (q != null) {
+                // (b | c)+ is the group ((b | c))+: the group machinery repeats it, the alternation branches
+                Pattern.Stage alone = new Pattern.Stage(stage.contiguity(), false, element, null, stage.span());
+                Pattern.Group group = new Pattern.Group(new Pattern(List.of(alone), stage.span()), stage.span());
+                return step(new Pattern.Stage(stage.contiguity(), false, group, q, stage.span()), previous, first,
+                        windowMs);
+            }
+            return alternationStep(stage, previous, consuming, windowMs);
         } else if (element instanceof Pattern.Group group) {
             if (negated) {
                 throw reject(stage, "a group cannot be negated");
@@ -107,7 +123,7 @@ final class StepChain {
             if (greedy) {
                 throw reject(stage, "GREEDY is not applicable to a group");
             }
-            if ((looping || times) && canBeEmpty(group.body())) {
+            if ((looping || times) && group.body().canBeEmpty()) {
                 throw reject(stage, "a repeated group must match at least one event");
             }
             Step body = chain(group.body(), 0);
@@ -117,11 +133,52 @@ final class StepChain {
         throw new AssertionError(element);
     }
 
+    /**
+     * An alternation or a permutation. Every branch is a chain of its own, checked for repeated variables against
+     * those bound before the alternation only; the items of a permutation are all on every path, so against each
+     * other too. A branch's or item's first stage takes the operator written before the element, so a loop heading
+     * it follows that operator by default. {@link NfaCompiler} decides how each is entered.
+     */
+    private Step alternationStep(Pattern.Stage stage, Step previous, Step.Consuming consuming, long windowMs) {
+        boolean permutation = stage.element() instanceof Pattern.Permutation;
+        List<Pattern> branches = stage.element().bodies();
+        if (permutation && branches.size() > Pattern.Permutation.MAX_ITEMS) {
+            throw reject(stage, "PERMUTE of " + branches.size() + " items, more than "
+                    + Pattern.Permutation.MAX_ITEMS);
+        }
+        Set<String> before = new HashSet<>(seen);
+        Set<String> after = new HashSet<>(seen);
+        List<Step> steps = new ArrayList<>(branches.size());
+        for (Pattern branch : branches) {
+            if (branch.canBeEmpty()) {
+                throw reject(stage, "a branch of an alternation or an item of PERMUTE must match at least one event");
+            }
+            if (!permutation) {
+                seen.clear();
+                seen.addAll(before);
+            }
+            List<Pattern.Stage> stages = new ArrayList<>(branch.stages());
+            Pattern.Stage head = stages.get(0);
+            stages.set(0, new Pattern.Stage(stage.contiguity(), head.negated(), head.element(), head.quantifier(),
+                    head.gap(), head.span()));
+            Step body = chain(new Pattern(stages, branch.span()), 0);
+            steps.add(new Step(Step.GROUP_NAME, -1, null, consuming, false, false, false, false,
+                    Step.Consuming.SKIP_TILL_NEXT, 0, 0, Guard.TRUE, null, body, gapMs, 0));
+            after.addAll(seen);
+        }
+        seen.clear();
+        seen.addAll(after);
+        return new Step(Step.ALTERNATION_NAME, -1, previous, consuming, false, false, false, false,
+                Step.Consuming.SKIP_TILL_NEXT, 0, 0, Guard.TRUE, null, null, steps,
+                permutation ? contiguity(stage.contiguity()) : null, gapMs, windowMs);
+    }
+
     private Step variableStep(Pattern.Stage stage, Pattern.Variable variable, Step previous,
             Step.Consuming consuming, boolean looping, boolean times, boolean optional, boolean greedy,
             Step.Consuming inner, int from, int to, long stageGapMs, long windowMs) {
         String name = variable.name();
-        if (!seen.add(name) || name.equals(Step.GROUP_NAME) || name.equals(NfaCompiler.END_STATE_NAME)) {
+        if (!seen.add(name) || name.equals(Step.GROUP_NAME) || name.equals(NfaCompiler.END_STATE_NAME)
+                || name.equals(Step.ALTERNATION_NAME)) {
             throw reject(stage, "variable " + name + " appears more than once");
         }
         int index = variables.getOrDefault(name, -1);
@@ -170,19 +227,6 @@ final class StepChain {
             return Step.Consuming.SKIP_TILL_ANY;
         }
         throw new AssertionError(contiguity);
-    }
-
-    /** True when every stage of the pattern may match no event (optional or negated). */
-    private static boolean canBeEmpty(Pattern pattern) {
-        for (Pattern.Stage stage : pattern.stages()) {
-            boolean optional = stage.quantifier() != null && stage.quantifier().min() == 0;
-            if (!optional && !stage.negated()) {
-                if (!(stage.element() instanceof Pattern.Group group) || !canBeEmpty(group.body())) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     private static IllegalArgumentException reject(Pattern.Stage stage, String why) {

@@ -24,10 +24,9 @@ public final class PatternVariables {
             Pattern.Element element = stage.element();
             if (element instanceof Pattern.Variable variable) {
                 names.add(variable.name());
-            } else if (element instanceof Pattern.Group group) {
-                collect(group.body(), names);
-            } else {
-                throw new AssertionError(element);
+            }
+            for (Pattern body : element.bodies()) {
+                collect(body, names);
             }
         }
     }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Test-only parser of a compact pattern syntax, so tests read like the rule language:
- * {@code a b+ -> c{2,3} GREEDY ->> !d (e -> f)*}. Juxtaposition is strict, {@code ->} relaxed, {@code ->>}
+ * {@code a b+ -> c{2,3} GREEDY ->> !d (e -> f)* (g | h i) PERMUTE(j, k)}. Juxtaposition is strict, {@code ->} relaxed, {@code ->>}
  * non-deterministic; {@code !} negates; quantifiers {@code ? + * {n} {n,} {n,m}}; after a quantifier,
  * {@code OPTIONAL}, {@code GREEDY} and an explicit inner contiguity {@code CONSECUTIVE | RELAXED | COMBINATIONS}.
  */
@@ -56,7 +56,7 @@ public final class MiniPattern {
     private Pattern pattern() {
         List<Pattern.Stage> stages = new ArrayList<>();
         stages.add(stage(Pattern.Contiguity.STRICT));
-        while (at < tokens.size() && !peek().equals(")")) {
+        while (at < tokens.size() && !peek().equals(")") && !peek().equals("|") && !peek().equals(",")) {
             Pattern.Contiguity contiguity = Pattern.Contiguity.STRICT;
             if (peek().equals("->>")) {
                 contiguity = Pattern.Contiguity.NON_DETERMINISTIC;
@@ -79,7 +79,23 @@ public final class MiniPattern {
         Pattern.Element element;
         if (peek().equals("(")) {
             at++;
-            element = new Pattern.Group(pattern(), Span.NONE);
+            List<Pattern> branches = new ArrayList<>(List.of(pattern()));
+            while (peek().equals("|")) {
+                at++;
+                branches.add(pattern());
+            }
+            element = branches.size() == 1 ? new Pattern.Group(branches.get(0), Span.NONE)
+                    : new Pattern.Alternation(branches, Span.NONE);
+            expect(")");
+        } else if (peek().equals("PERMUTE")) {
+            at++;
+            expect("(");
+            List<Pattern> items = new ArrayList<>(List.of(pattern()));
+            while (peek().equals(",")) {
+                at++;
+                items.add(pattern());
+            }
+            element = new Pattern.Permutation(items, Span.NONE);
             expect(")");
         } else {
             element = new Pattern.Variable(next(), Span.NONE);
