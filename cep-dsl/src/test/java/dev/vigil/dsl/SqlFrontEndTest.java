@@ -60,24 +60,29 @@ class SqlFrontEndTest {
 
     /** Flink SQL's own translation (StreamExecMatch): strict concatenation, consecutive loops, greedy by default. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "A B C           | A B C",
-            "A B+? C         | A B+ CONSECUTIVE C",
-            "A B+ C          | A B+ GREEDY CONSECUTIVE C",
-            "A B* C          | A B* GREEDY CONSECUTIVE C",
-            "A B*? C         | A B* CONSECUTIVE C",
-            "A B? C          | A B? C",
-            "A B{0,1} C      | A B? C",
-            "A B{3} C        | A B{3} CONSECUTIVE C",
-            "A B{3}? C       | A B{3} CONSECUTIVE C",
-            "A B{2,4} C      | A B{2,4} GREEDY CONSECUTIVE C",
-            "A B{2,4}? C     | A B{2,4} CONSECUTIVE C",
-            "A B{,4}? C      | A B{0,4} CONSECUTIVE C",
-            "A B{2,}? C      | A B{2,} CONSECUTIVE C",
-            "A {- X*? -} B   | A -> B",
-            "A {- X* -} B    | A ->> B",
-            "A (B C)+? D     | A (B C)+ CONSECUTIVE D",
-            "A B+?           | A B+ CONSECUTIVE",
+    @CsvSource(delimiterString = " => ", value = {
+            "A B C => A B C",
+            "A B+? C => A B+ CONSECUTIVE C",
+            "A B+ C => A B+ GREEDY CONSECUTIVE C",
+            "A B* C => A B* GREEDY CONSECUTIVE C",
+            "A B*? C => A B* CONSECUTIVE C",
+            "A B? C => A B? C",
+            "A B{0,1} C => A B? C",
+            "A B{3} C => A B{3} CONSECUTIVE C",
+            "A B{3}? C => A B{3} CONSECUTIVE C",
+            "A B{2,4} C => A B{2,4} GREEDY CONSECUTIVE C",
+            "A B{2,4}? C => A B{2,4} CONSECUTIVE C",
+            "A B{,4}? C => A B{0,4} CONSECUTIVE C",
+            "A B{2,}? C => A B{2,} CONSECUTIVE C",
+            "A {- X*? -} B => A -> B",
+            "A {- X* -} B => A ->> B",
+            "A (B C)+? D => A (B C)+ CONSECUTIVE D",
+            "A B+? => A B+ CONSECUTIVE",
+            "A (B | C D) E => A (B | C D) E",
+            "A | B C => (A | B C)",
+            "A (B | C)+? D => A (B | C)+ CONSECUTIVE D",
+            "PERMUTE(A, B C) D => PERMUTE(A, B C) D",
+            "S PERMUTE(A, B | C) => S PERMUTE(A, (B | C))",
     })
     void patternsTranslateAsFlinkSqlTranslatesThem(String sql, String rule) {
         String printed = translate("CREATE VIEW r AS SELECT * FROM s MATCH_RECOGNIZE (ORDER BY ts PATTERN (" + sql
@@ -136,6 +141,13 @@ class SqlFrontEndTest {
                 SQL: such a match could only end when a row breaks it); make it reluctant with a trailing ?, as in B+?
                   | CREATE VIEW r AS SELECT * FROM s MATCH_RECOGNIZE (ORDER BY ts PATTERN (A B+));
                   |                                                                           ^
+                """);
+        assertDiagnostics("""
+                CREATE VIEW r AS SELECT * FROM s MATCH_RECOGNIZE (ORDER BY ts PATTERN (A (B | C+)));""", """
+                rules.sql:1:80: greedy quantifiers are not allowed as the last element of a pattern (as in Flink \
+                SQL: such a match could only end when a row breaks it); make it reluctant with a trailing ?, as in B+?
+                  | CREATE VIEW r AS SELECT * FROM s MATCH_RECOGNIZE (ORDER BY ts PATTERN (A (B | C+)));
+                  |                                                                                ^
                 """);
         assertDiagnostics("""
                 CREATE VIEW r AS SELECT * FROM s MATCH_RECOGNIZE (ORDER BY ts ALL ROWS PER MATCH PATTERN (A B));""", """

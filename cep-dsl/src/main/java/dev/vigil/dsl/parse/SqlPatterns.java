@@ -21,8 +21,9 @@ import java.util.List;
  *   B?  B{3}     b?, b{3} CONSECUTIVE    (never greedy, as in Flink SQL)
  * </pre>
  * Flink SQL's refusals are kept with its words: a greedy quantifier ending the pattern, a reluctant optional
- * {@code B??}, {@code {- -}} at either end or with another quantifier. Alternation {@code |} and PERMUTE are
- * refused until the rule language has them.
+ * {@code B??}, {@code {- -}} at either end or with another quantifier. Beyond Flink SQL, which refuses them,
+ * alternation {@code A (B | C D)} and {@code PERMUTE(A, B, C)} are the rule language's (its items follow each other
+ * strictly, as SQL's rows do), and groups {@code (A B)+} too.
  */
 final class SqlPatterns {
     private final Diagnostics diagnostics;
@@ -39,27 +40,60 @@ final class SqlPatterns {
 
     /** The pattern, or null after reporting what cannot be translated. */
     Built pattern(MatchRecognizeParser.RowPatternContext ctx) {
-        Pattern pattern = sequence(ctx);
+        Pattern pattern = rowPattern(ctx);
         if (pattern != null) {
-            Pattern.Stage last = pattern.stages().get(pattern.stages().size() - 1);
-            if (last.quantifier() != null && last.quantifier().greedy()) {
-                error(last.quantifier().span(), "greedy quantifiers are not allowed as the last element of a pattern"
-                        + " (as in Flink SQL: such a match could only end when a row breaks it); make it reluctant "
-                        + "with a trailing ?, as in B+?");
+            Quantifier greedy = greedyEnd(pattern);
+            if (greedy != null) {
+                error(greedy.span(), "greedy quantifiers are not allowed as the last element of a pattern (as in "
+                        + "Flink SQL: such a match could only end when a row breaks it); make it reluctant with a "
+                        + "trailing ?, as in B+?");
             }
         }
         return ok && pattern != null ? new Built(pattern) : null;
     }
 
-    private Pattern sequence(MatchRecognizeParser.RowPatternContext ctx) {
-        if (ctx.patternTerm().size() > 1) {
-            error(spans.of(ctx.BAR(0).getSymbol()), "alternation (|) is not supported yet");
-            return null;
+    /** The greedy quantifier a match can end with (the last stage's, or one ending a branch or item there), or null. */
+    private static Quantifier greedyEnd(Pattern pattern) {
+        Pattern.Stage last = pattern.stages().get(pattern.stages().size() - 1);
+        if (last.quantifier() != null && last.quantifier().greedy()) {
+            return last.quantifier();
         }
+        for (Pattern body : last.element().bodies()) {
+            Quantifier greedy = greedyEnd(body);
+            if (greedy != null) {
+                return greedy;
+            }
+        }
+        return null;
+    }
+
+    /** {@code A B | C}: a sequence, or an alternation of sequences as the one stage of a pattern. */
+    private Pattern rowPattern(MatchRecognizeParser.RowPatternContext ctx) {
+        if (ctx.patternTerm().size() == 1) {
+            return sequence(ctx.patternTerm(0));
+        }
+        Pattern.Alternation alternation = alternation(ctx);
+        return alternation == null ? null : new Pattern(List.of(new Pattern.Stage(Contiguity.STRICT, false,
+                alternation, null, spans.of(ctx))), spans.of(ctx));
+    }
+
+    private Pattern.Alternation alternation(MatchRecognizeParser.RowPatternContext ctx) {
+        List<Pattern> branches = new ArrayList<>();
+        for (MatchRecognizeParser.PatternTermContext term : ctx.patternTerm()) {
+            Pattern branch = sequence(term);
+            if (branch == null) {
+                return null;
+            }
+            branches.add(branch);
+        }
+        return new Pattern.Alternation(branches, spans.of(ctx));
+    }
+
+    private Pattern sequence(MatchRecognizeParser.PatternTermContext term) {
         List<Pattern.Stage> stages = new ArrayList<>();
         Contiguity next = Contiguity.STRICT;
         Span excluded = null;
-        for (MatchRecognizeParser.PatternFactorContext factor : ctx.patternTerm(0).patternFactor()) {
+        for (MatchRecognizeParser.PatternFactorContext factor : term.patternFactor()) {
             if (factor instanceof MatchRecognizeParser.ExcludedFactorContext exclusion) {
                 excluded = spans.of(exclusion);
                 next = exclusion(exclusion, stages.isEmpty());
@@ -81,7 +115,7 @@ final class SqlPatterns {
             error(excluded, "{- -} cannot end a pattern (as in Flink SQL): it only says how the rows around it "
                     + "follow each other");
         }
-        return stages.isEmpty() ? null : new Pattern(stages, spans.of(ctx));
+        return stages.isEmpty() ? null : new Pattern(stages, spans.of(term));
     }
 
     /** {@code {- X*? -}}: the next variable follows relaxed; {@code {- X* -}}: non-deterministically. */
@@ -105,11 +139,22 @@ final class SqlPatterns {
             return new Pattern.Variable(SqlReader.name(variable.name()), spans.of(variable));
         }
         if (ctx instanceof MatchRecognizeParser.GroupPrimaryContext group) {
-            Pattern body = sequence(group.rowPattern());
+            if (group.rowPattern().patternTerm().size() > 1) {
+                return alternation(group.rowPattern());
+            }
+            Pattern body = sequence(group.rowPattern().patternTerm(0));
             return body == null ? null : new Pattern.Group(body, spans.of(group));
         }
-        error(spans.of(ctx.getStart()), "PERMUTE is not supported yet");
-        return null;
+        MatchRecognizeParser.PermutePrimaryContext permute = (MatchRecognizeParser.PermutePrimaryContext) ctx;
+        List<Pattern> items = new ArrayList<>();
+        for (MatchRecognizeParser.RowPatternContext item : permute.rowPattern()) {
+            Pattern pattern = rowPattern(item);
+            if (pattern == null) {
+                return null;
+            }
+            items.add(pattern);
+        }
+        return new Pattern.Permutation(items, spans.of(permute));
     }
 
     private Quantifier quantifier(MatchRecognizeParser.QuantifierContext ctx) {
