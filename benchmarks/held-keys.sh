@@ -32,15 +32,15 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 fail() { echo "$who: $*" >&2; [[ -n "${log:-}" && -f "$log" ]] && tail -20 "$log" >&2; exit 1; }
 
-# start DATA INTERVAL_MS NAME [JVM OPTIONS...]: starts a server (with SERVER_JAVA_OPTS and the options given); sets
-# pid, url, log, started (ms) and ready_ms (start to /ready 200).
+# start DATA INTERVAL_MS NAME [JVM OPTIONS...]: starts a server (with SERVER_JAVA_OPTS and the options given, and
+# SERVE_ARGS after the serve command's); sets pid, url, log, started (ms) and ready_ms (start to /ready 200).
 start() {
   log="$work/$3.log"
   started="$(now_ms)"
   : > "$log"   # before the server starts writing it, so that the loop below can read it at once
   # shellcheck disable=SC2086
   java "-Xmx$heap" ${SERVER_JAVA_OPTS:-} "${@:4}" -jar "$jar" serve --rules "$work/rules" --data "$1" --port 0 --checkpoint-interval "$2" \
-      > "$log" 2>&1 &
+      ${SERVE_ARGS:-} > "$log" 2>&1 &
   pid=$!
   local port=""
   until [[ -n "$port" ]]; do

@@ -203,6 +203,19 @@ class ConfigTest {
                 problem(Map.of(), "--state-backend", "disk"));
     }
 
+    /** On rocksdb a key leaves about 100 B on the heap: the default bound is half the heap at 128 B a key. */
+    @Test
+    void keyBoundsDefaultToWhatAKeyLeavesOnTheHeapOnRocksDbUnlessGiven() throws Exception {
+        ServerConfig rocksdb = serve(Map.of(), "--state-backend", "rocksdb");
+        long expected = Runtime.getRuntime().maxMemory() / 128 / 2;
+        assertEquals(Math.min(Integer.MAX_VALUE, expected), rocksdb.memory().maxKeys());
+        assertEquals(rocksdb.memory().maxKeys(), rocksdb.memory().maxKeysPerRule());
+        assertEquals(16 * (long) serve(Map.of()).memory().maxKeys(), rocksdb.memory().maxKeys(), 16);
+        ServerConfig given = serve(Map.of("VIGIL_MAX_KEYS", "2000"), "--state-backend", "rocksdb");
+        assertEquals(2_000, given.memory().maxKeys());
+        assertEquals(rocksdb.memory().maxKeysPerRule(), given.memory().maxKeysPerRule());
+    }
+
     @Test
     void keyBoundsDefaultToTheHeapAndHeapPercentagesAreChecked() throws Exception {
         ServerConfig defaults = serve(Map.of());

@@ -8,9 +8,11 @@ import dev.vigil.nfa.runtime.StreamClock;
 import dev.vigil.nfa.state.EngineSnapshot;
 import dev.vigil.nfa.state.KeyStateCodec;
 import dev.vigil.nfa.state.Replacement;
+import dev.vigil.nfa.state.SnapshotFormatException;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -75,16 +77,19 @@ public final class Engine implements AutoCloseable {
     private int lastSnapshotEvents;
 
     public Engine(List<CompiledRule> compiled, EngineConfig config, EngineListener listener) {
-        this(compiled, config, listener, List.of());
+        this(compiled, config, listener, List.of(), storage(config));
     }
 
-    /** An engine whose clocks start as {@code restoredClocks} (in that order); other streams get fresh ones. */
+    /**
+     * An engine whose clocks start as {@code restoredClocks} (in that order); other streams get fresh ones. It owns
+     * {@code storage}.
+     */
     private Engine(List<CompiledRule> compiled, EngineConfig config, EngineListener listener,
-            List<StreamClock> restoredClocks) {
+            List<StreamClock> restoredClocks, KeyStorage storage) {
         this.config = config;
         this.listener = listener;
         this.budget = new KeyBudget(config.keyBounds());
-        this.storage = storage(config);
+        this.storage = storage;
         for (StreamClock clock : restoredClocks) {
             clocks.put(clock.stream(), clock);
         }
@@ -167,7 +172,16 @@ public final class Engine implements AutoCloseable {
      * the thread that drives the engine; it changes nothing. Events shared by rules and keys are written once.
      */
     public void snapshot(DataOutput out) throws IOException {
-        startSnapshot(out);
+        snapshot(out, null);
+    }
+
+    /**
+     * {@link #snapshot(DataOutput)} with the keys left in the engine's key store, which writes its own checkpoint
+     * into {@code storeCheckpoint} ({@link #startSnapshot(DataOutput, Path)}); {@code storeCheckpoint} null: every
+     * key in the snapshot.
+     */
+    public void snapshot(DataOutput out, Path storeCheckpoint) throws IOException {
+        startSnapshot(out, storeCheckpoint);
         continueSnapshot(Integer.MAX_VALUE);
     }
 
@@ -182,11 +196,34 @@ public final class Engine implements AutoCloseable {
      * @throws IllegalStateException a snapshot is already being written
      */
     public void startSnapshot(DataOutput out) throws IOException {
+        startSnapshot(out, null);
+    }
+
+    /**
+     * {@link #startSnapshot(DataOutput)}, but with key state in RocksDB the keys stay out of the snapshot: the changed
+     * cached states are written back, and RocksDB writes a checkpoint of itself into {@code storeCheckpoint} (hard
+     * links to its table files: about the memtables' size, whatever the number of keys) before this returns; the
+     * snapshot holds the rest (clocks, counters, waiting events, timers) and names the checkpoint, and
+     * {@link #restore(List, EngineConfig, EngineListener, DataInput, Path)} needs both. The checkpoint is the host's:
+     * the engine neither reads nor deletes it afterwards.
+     *
+     * @param storeCheckpoint null: every key in the snapshot (portable between backends); else a folder that does
+     *     not exist yet
+     * @throws IllegalStateException a snapshot is already being written, or a checkpoint was asked of an engine
+     *     whose key state is on the heap
+     * @throws UnsupportedOperationException the host's key store takes no checkpoints
+     */
+    public void startSnapshot(DataOutput out, Path storeCheckpoint) throws IOException {
         if (snapshotWriter != null) {
             throw new IllegalStateException("a snapshot is already being written");
         }
         snapshotWriter = EngineSnapshot.start(out, config, unrouted, processingTimeMs, clocks.values(), rules,
-                lastSnapshotEvents);
+                lastSnapshotEvents, storage, storeCheckpoint);
+    }
+
+    /** Whether the key states are in a store (RocksDB, a host's), so a snapshot can leave them in its checkpoint. */
+    public boolean keysInStore() {
+        return storage.inStore();
     }
 
     /**
@@ -257,13 +294,30 @@ public final class Engine implements AutoCloseable {
      */
     public static Restored restore(List<CompiledRule> rules, EngineConfig config, EngineListener listener,
             DataInput in) throws IOException {
+        return restore(rules, config, listener, in, null);
+    }
+
+    /**
+     * {@link #restore(List, EngineConfig, EngineListener, DataInput)} of a snapshot that may leave its keys in a
+     * RocksDB checkpoint ({@link #startSnapshot(DataOutput, Path)}): then {@code config} must keep key state in
+     * RocksDB, whose folder is emptied and given the checkpoint's files (hard links where the file system allows;
+     * the checkpoint stays intact). A snapshot holding its keys ignores {@code storeCheckpoint}.
+     *
+     * @param storeCheckpoint the checkpoint written with the snapshot, or null when there is none
+     * @throws dev.vigil.nfa.state.SnapshotFormatException as for the other restore; also when the snapshot's keys
+     *     are in a checkpoint and none is given, the config keeps key state elsewhere than in RocksDB, or the
+     *     checkpoint given is not the one written with the snapshot
+     */
+    public static Restored restore(List<CompiledRule> rules, EngineConfig config, EngineListener listener,
+            DataInput in, Path storeCheckpoint) throws IOException {
         EngineSnapshot.Reader snapshot = EngineSnapshot.read(in, config);
-        Engine engine = new Engine(rules, config, listener, snapshot.clocks());
+        KeyStorage storage = storage(config, snapshot.storeCheckpoint(), storeCheckpoint);
+        Engine engine = new Engine(rules, config, listener, snapshot.clocks(), storage);
         engine.unrouted = snapshot.unrouted();
         engine.processingTimeMs = snapshot.processingTimeMs();
         List<RuleReset> reset;
         try {
-            reset = snapshot.restoreRules(engine.rules);
+            reset = snapshot.restoreRules(engine.rules, storage);
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;
@@ -482,6 +536,32 @@ public final class Engine implements AutoCloseable {
                     KeyStateCodec::new, config.cachedKeys());
         }
         return KeyStorage.heapOfOneEngine();
+    }
+
+    /** The storage of an engine restored from a snapshot whose keys are in {@code stored}'s checkpoint, if any. */
+    private static KeyStorage storage(EngineConfig config, EngineSnapshot.StoreCheckpoint stored, Path checkpoint)
+            throws SnapshotFormatException {
+        if (stored == null) {
+            return storage(config);
+        }
+        if (checkpoint == null) {
+            throw new SnapshotFormatException("the snapshot's key states are in a RocksDB checkpoint, and none was"
+                    + " given to restore from");
+        }
+        if (config.rocksDbState() == null) {
+            throw new SnapshotFormatException("the snapshot's key states are in a RocksDB checkpoint; this engine"
+                    + " keeps key state " + (config.keyStore() != null ? "in a host's key store" : "on the heap"));
+        }
+        KeyStorage storage = KeyStorage.serialized(
+                KeyStores.open(KeyStoreProvider.ROCKSDB, config.rocksDbState(), checkpoint), KeyStateCodec::new,
+                config.cachedKeys(), stored.rules());
+        Long token = storage.token();
+        if (token == null || token != stored.token()) {
+            storage.close();
+            throw new SnapshotFormatException("the RocksDB checkpoint " + checkpoint
+                    + " is not the one written with this snapshot");
+        }
+        return storage;
     }
 
     private RuleRuntime find(String name) {

@@ -68,6 +68,13 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
          * about 1.6 KB; larger events take more.
          */
         public static final long BYTES_PER_KEY = 2_048;
+        /**
+         * Heap a key holding partial matches takes when its state is in RocksDB, rounded up: what stays on the heap
+         * is its window timer with the key object it names (the timer 40 B, the key 50-80 B as a string of a few
+         * characters) and its share of the counting filter of stored keys (4-8 B); a 2 GiB heap was 91 % full at
+         * 16.7M such keys, about 115 B a key with everything else the server holds (docs/performance.md, round 3).
+         */
+        public static final long ROCKSDB_BYTES_PER_KEY = 128;
         /** The share of the heap the default bounds let key state take, in percent. */
         public static final int HEAP_PERCENT = 50;
 
@@ -83,7 +90,21 @@ public record EngineConfig(TimeMode timeMode, long defaultWatermarkDelayMs, bool
          * {@link #HEAP_PERCENT} of it at {@link #BYTES_PER_KEY}, per rule and in all.
          */
         public static KeyBounds forHeap(long maxHeapBytes) {
-            long keys = Math.max(1, maxHeapBytes / BYTES_PER_KEY * HEAP_PERCENT / 100);
+            return forHeap(maxHeapBytes, BYTES_PER_KEY);
+        }
+
+        /**
+         * The default for a heap of {@code maxHeapBytes} when key state is in RocksDB: keys enough to fill
+         * {@link #HEAP_PERCENT} of it at {@link #ROCKSDB_BYTES_PER_KEY} (what a key leaves on the heap), sixteen
+         * times the heap default: 8,388,608 keys for a heap of 2 GiB, where the heap default would evict past
+         * 524,288.
+         */
+        public static KeyBounds forHeapWithRocksDb(long maxHeapBytes) {
+            return forHeap(maxHeapBytes, ROCKSDB_BYTES_PER_KEY);
+        }
+
+        private static KeyBounds forHeap(long maxHeapBytes, long bytesPerKey) {
+            long keys = Math.max(1, maxHeapBytes / bytesPerKey * HEAP_PERCENT / 100);
             int bound = (int) Math.min(Integer.MAX_VALUE, keys);
             return new KeyBounds(bound, bound);
         }

@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * back when it leaves that cache changed, or before it reads the store as a whole: a key whose state comes and goes
  * while cached is never written. It also keeps an index of the keys holding partial matches, oldest first, which
  * {@link #first} reads to evict the oldest, and writes snapshots ({@link Engine#startSnapshot}) from
- * {@link #scan}s. Waiting events,
+ * {@link #scan}s, or names a {@link #checkpoint} of the store in them instead. Waiting events,
  * timers, stream clocks and counters stay on the engine's heap; snapshots are the same bytes whatever the store.
  *
  * <p><b>What an implementation must do.</b> Be an ordered map of byte strings, ordered by unsigned lexicographic
@@ -58,8 +58,9 @@ public interface KeyStore extends AutoCloseable {
     /**
      * Writes what the store holds now into {@code folder}, which must not exist yet, such that
      * {@link KeyStoreProvider#open(Path, Path)} opens a store holding exactly that: a checkpoint of the store in its
-     * own format, for a host's checkpoints of a store larger than memory (the engine's snapshots serialize every
-     * key). RocksDB's is {@code org.rocksdb.Checkpoint}: a flush of the memtables, then hard links to the immutable
+     * own format, which an engine snapshot can name instead of serializing every key
+     * ({@link Engine#startSnapshot(java.io.DataOutput, Path)}; the engine writes its changed cached states back
+     * first). The folder's parent is created if missing. RocksDB's is {@code org.rocksdb.Checkpoint}: a flush of the memtables, then hard links to the immutable
      * table files, so it costs about the memtables' size whatever the number of keys. Changes made afterwards do not
      * reach it. The default takes none.
      *

@@ -15,10 +15,20 @@ final class KeyStores {
      * @throws IllegalStateException no provider of that kind is on the class or module path
      */
     static KeyStore open(String name, Path folder) {
+        return open(name, folder, null);
+    }
+
+    /**
+     * Opens a store of kind {@code name} in {@code folder} holding what {@code checkpoint} holds
+     * ({@link KeyStoreProvider#open(Path, Path)}); {@code checkpoint} null: an empty store.
+     *
+     * @throws IllegalStateException no provider of that kind is on the class or module path
+     */
+    static KeyStore open(String name, Path folder, Path checkpoint) {
         List<String> found = new ArrayList<>();
         for (KeyStoreProvider provider : ServiceLoader.load(KeyStoreProvider.class, KeyStores.class.getClassLoader())) {
             if (provider.name().equals(name)) {
-                return provider.open(folder);
+                return checkpoint == null ? provider.open(folder) : provider.open(folder, checkpoint);
             }
             found.add(provider.name());
         }

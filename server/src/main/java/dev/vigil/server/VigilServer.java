@@ -292,7 +292,8 @@ public final class VigilServer {
             LOG.warn("restoring {}: {}", savepoint != null ? "savepoint '" + savepoint + "'" : "checkpoint " + cut.id(),
                     problem);
         }
-        return new Restart(cut, rules);
+        // A checkpoint's shards may have left their keys in RocksDB's checkpoints beside it; a savepoint holds them.
+        return new Restart(cut, rules, cut.name() == null ? store.storeCheckpoints(cut.id()) : null);
     }
 
     /** The rules deployed from the folder at a first start go in the ingest log like every later change. */
@@ -340,8 +341,9 @@ public final class VigilServer {
                 byte[] state = restart.checkpoint().shards().get(i);
                 boolean report = i == 0;   // every shard holds every rule: say what was reset once
                 EngineConfig engine = engineConfig(config, i, count);
+                Path storeCheckpoint = restart.storeOf(i);
                 return new Shard(i, config.queueCapacity(),
-                        listener -> restoredEngine(rules, engine, listener, state, report), alerts,
+                        listener -> restoredEngine(rules, engine, listener, state, storeCheckpoint, report), alerts,
                         System::nanoTime, stuckNanos);
             });
         }
@@ -372,12 +374,16 @@ public final class VigilServer {
         return engine.withRocksDbState(config.dataDir().resolve("state").resolve("shard-" + shard));
     }
 
-    /** An engine with a checkpoint's state; rules whose shape changed start empty, logged when {@code report}. */
+    /**
+     * An engine with a checkpoint's state (its keys in {@code storeCheckpoint} when the state says so: RocksDB's
+     * checkpoint, linked into the shard's state folder); rules whose shape changed start empty, logged when
+     * {@code report}.
+     */
     private static Engine restoredEngine(List<CompiledRule> rules, EngineConfig config, EngineListener listener,
-            byte[] state, boolean report) {
+            byte[] state, Path storeCheckpoint, boolean report) {
         try {
             Engine.Restored restored = Engine.restore(rules, config, listener,
-                    new DataInputStream(new ByteArrayInputStream(state)));
+                    new DataInputStream(new ByteArrayInputStream(state)), storeCheckpoint);
             if (report) {
                 for (RuleReset reset : restored.reset()) {
                     LOG.warn("rule '{}' starts with no state: {}", reset.rule(), reset.reason());

@@ -73,6 +73,10 @@ class RocksDbStateServerTest {
             server.pollUntil("/v1/alerts", body -> new JsonArray(body).size() == 1);
         }
 
+        // The checkpoint left the keys in RocksDB's own checkpoints, one a shard, beside its file.
+        Path stores = data.resolve("checkpoints").resolve("checkpoint-00000000000000000001.rocksdb");
+        assertTrue(Files.isDirectory(stores.resolve("shard-0")) && Files.isDirectory(stores.resolve("shard-1")),
+                "no RocksDB checkpoints in " + stores);
         try (RunningServer server = start(vertx)) {
             assertTrue(server.serverErr().contains("recovered checkpoint 1 ("), server.serverErr());
             server.pollUntil("/metrics", body -> body.contains("vigil_alerts_suppressed_total 1.0"));

@@ -3,6 +3,7 @@ package dev.vigil.nfa.runtime;
 import dev.vigil.nfa.KeyStore;
 import dev.vigil.nfa.match.Matcher;
 import dev.vigil.nfa.program.Nfa;
+import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
@@ -54,6 +55,67 @@ public final class KeyStorage implements AutoCloseable {
      */
     public static KeyStorage serialized(KeyStore store, Function<Nfa, KeyStateFormat> formats, int cachedKeys) {
         return new KeyStorage(store, formats, null, new SerializedKeyStore.Cache(cachedKeys));
+    }
+
+    /**
+     * As {@link #serialized(KeyStore, Function, int)}, over a store opened from its checkpoint: the rules numbered
+     * below {@code firstRule} are the checkpoint's, so the rules made here are numbered from it on (a restored rule
+     * then takes the number it had: {@link RuleRuntimeState.Restorer#inStore}).
+     */
+    public static KeyStorage serialized(KeyStore store, Function<Nfa, KeyStateFormat> formats, int cachedKeys,
+            int firstRule) {
+        KeyStorage storage = serialized(store, formats, cachedKeys);
+        storage.nextRule = firstRule;
+        return storage;
+    }
+
+    /** Whether key states are in a store, which can take checkpoints of its own ({@link #checkpoint}). */
+    public boolean inStore() {
+        return store != null;
+    }
+
+    /** The number the next rule's store gets: every rule of the store is numbered below. */
+    public int nextRule() {
+        return nextRule;
+    }
+
+    /**
+     * Writes the store as it is now into {@code folder} ({@link KeyStore#checkpoint}), marked with {@code token}
+     * (stored under a key no rule uses), which {@link #token} reads back from a store opened from it. The rules'
+     * changed cached states must have been written back first ({@link RuleRuntimeState#capture}).
+     */
+    public void checkpoint(Path folder, long token) {
+        store.put(TOKEN_KEY, longBytes(token));
+        store.checkpoint(folder);
+    }
+
+    /** The token of the checkpoint the store was opened from, or null when it has none. */
+    public Long token() {
+        byte[] value = store.get(TOKEN_KEY);
+        if (value == null || value.length != Long.BYTES) {
+            return null;
+        }
+        long token = 0;
+        for (byte b : value) {
+            token = token << 8 | (b & 0xFF);
+        }
+        return token;
+    }
+
+    /** Deletes rule number {@code rule}'s states from the store: a rule of its checkpoint that was not restored. */
+    public void discardRule(int rule) {
+        SerializedKeyStore.delete(store, rule);
+    }
+
+    /** Beyond every rule's states and index of holders (rule numbers stay below 2^31 - 1). */
+    private static final byte[] TOKEN_KEY = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0};
+
+    private static byte[] longBytes(long value) {
+        byte[] bytes = new byte[Long.BYTES];
+        for (int i = 0; i < Long.BYTES; i++) {
+            bytes[i] = (byte) (value >>> (8 * (Long.BYTES - 1 - i)));
+        }
+        return bytes;
     }
 
     /** Key states serialized into {@code store} with no cache: each written back as soon as the engine is done. */

@@ -56,6 +56,20 @@ public final class RuleRuntimeState {
 
         /** @param key the number of the key, or -1 for a stale timer */
         void timer(long deadline, int key, long order) throws IOException;
+
+        /**
+         * Instead of the keys, when they stay in the key store (its checkpoint): the rule's number in the store,
+         * the last incarnation given, what the rule's store keeps besides the states; then the waiting events and
+         * timers name their keys by the keys themselves ({@link #waitingOfKey}, {@link #timerOfKey}).
+         */
+        void inStore(int rule, long incarnations, int holders, long lastHeldSince, long partialMatches)
+                throws IOException;
+
+        /** A waiting event of a key in the store. */
+        void waitingOfKey(Event event, Object key, long arrival) throws IOException;
+
+        /** A timer of the state of {@code incarnation} of a key in the store; {@code key} null for a stale timer. */
+        void timerOfKey(long deadline, Object key, long incarnation, long order) throws IOException;
     }
 
     /**
@@ -64,7 +78,17 @@ public final class RuleRuntimeState {
      * entries), the keys are visited as they were now. Between two engine calls only.
      */
     public static Capture capture(RuleRuntime runtime) throws IOException {
-        return new Capture(runtime);
+        return new Capture(runtime, false);
+    }
+
+    /**
+     * A capture that leaves the keys in the runtime's key store: their changed cached states are written back now,
+     * so a checkpoint of the store taken before the next engine call ({@link KeyStorage#checkpoint}) holds them as
+     * they are now; the capture visits no key ({@link Visitor#inStore} instead), only the waiting events and
+     * timers, which live on the heap. Key states in a store only.
+     */
+    public static Capture captureInStore(RuleRuntime runtime) throws IOException {
+        return new Capture(runtime, true);
     }
 
     /**
@@ -86,12 +110,15 @@ public final class RuleRuntimeState {
         private final int maxKeys;
         private final RuleRuntime.Waiting[] waiting;
         private final RuleRuntime.Timer[] timers;
+        /** The captured keys, or null when they stay in the store ({@link #inStore}). */
         private final KeyStateStore.Capture keys;
+        private final SerializedKeyStore.InStore inStore;
+        private final long incarnations;
         private final KeyStateStore store;
         private int nextWaiting;
         private int nextTimer;
 
-        private Capture(RuleRuntime runtime) throws IOException {
+        private Capture(RuleRuntime runtime, boolean keysInStore) throws IOException {
             runtime.unskip();
             round = runtime.round;
             arrivals = runtime.arrivals;
@@ -108,22 +135,40 @@ public final class RuleRuntimeState {
             // In release order: the order a visit writes, and the order a restore queues them in again.
             waiting = runtime.waiting.toSortedArray(new RuleRuntime.Waiting[0]);
             timers = runtime.timers.toSortedArray(new RuleRuntime.Timer[0]);
-            keys = runtime.keys.capture(runtime.incarnations);
+            incarnations = runtime.incarnations;
             store = runtime.keys;
+            if (keysInStore) {
+                if (!(runtime.keys instanceof SerializedKeyStore serialized)) {
+                    throw new IllegalStateException("rule " + runtime.rule().name() + " keeps its keys on the heap");
+                }
+                keys = null;
+                inStore = serialized.inStore();
+            } else {
+                keys = runtime.keys.capture(runtime.incarnations);
+                inStore = null;
+            }
         }
 
         /** The keys and waiting events captured: at least the distinct events they hold, as a rule. */
         public int heldItems() {
-            return keys.size() + waiting.length;
+            return (keys == null ? 0 : keys.size()) + waiting.length;
         }
 
         public void begin(Visitor visitor) throws IOException {
             visitor.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, workBoundTrips, evictedKeys,
-                    evaluationErrors, droppedOnReplace, maxKeys, keys.size(), waiting.length, timers.length);
+                    evaluationErrors, droppedOnReplace, maxKeys, keys == null ? inStore.size() : keys.size(),
+                    waiting.length, timers.length);
+            if (inStore != null) {
+                visitor.inStore(inStore.rule(), incarnations, inStore.holders(), inStore.lastHeldSince(),
+                        inStore.partialMatches());
+            }
         }
 
-        /** Visits up to {@code max} more keys; true once every key has been visited. */
+        /** Visits up to {@code max} more keys; true once every key has been visited (at once when in the store). */
         public boolean keys(Visitor visitor, int max) throws IOException {
+            if (keys == null) {
+                return true;
+            }
             return keys.visit(state -> visitor.key(state.key, state.waitingEvents, state.scheduledDeadline,
                     state.advancedTo, state.round, state.heldSince, state.partialMatches), max);
         }
@@ -137,6 +182,10 @@ public final class RuleRuntimeState {
             for (; budget > 0 && nextWaiting < waiting.length; budget--) {
                 RuleRuntime.Waiting next = waiting[nextWaiting];
                 waiting[nextWaiting++] = null;
+                if (keys == null) {
+                    visitor.waitingOfKey(next.event(), next.key(store), next.arrival());
+                    continue;
+                }
                 int key = keys.numberOf(next.key(store), KeyStateStore.ANY);
                 if (key < 0) {
                     throw new IllegalStateException("a waiting event of a key not in the store: " + next.event());
@@ -146,6 +195,11 @@ public final class RuleRuntimeState {
             for (; budget > 0 && nextTimer < timers.length; budget--) {
                 RuleRuntime.Timer next = timers[nextTimer];
                 timers[nextTimer++] = null;
+                if (keys == null) {
+                    visitor.timerOfKey(next.deadline(), next.handle() == null ? null : store.keyOf(next.handle()),
+                            next.incarnation(), next.order());
+                    continue;
+                }
                 int key = next.handle() == null ? -1
                         : keys.numberOf(store.keyOf(next.handle()), next.incarnation());
                 visitor.timer(next.deadline(), key, next.order());
@@ -155,7 +209,9 @@ public final class RuleRuntimeState {
 
         /** Ends the capture: the store may start another. */
         public void done() {
-            keys.done();
+            if (keys != null) {
+                keys.done();
+            }
         }
     }
 
@@ -170,6 +226,7 @@ public final class RuleRuntimeState {
         private Object[] handles;
         private int[] waitingCounts;
         private int[] waitingSeen;
+        private int announced;
         private int keyCount;
 
         public Restorer(RuleRuntime runtime) {
@@ -196,10 +253,7 @@ public final class RuleRuntimeState {
             runtime.droppedOnReplace = droppedOnReplace;
             runtime.maxKeys = maxKeys;
             runtime.keys.presize(maxKeys);
-            this.keys = new Object[keys];
-            this.handles = new Object[keys];
-            waitingCounts = new int[keys];
-            waitingSeen = new int[keys];
+            announced = keys;   // the tables are made by the first key: none when the keys stay in the store
             keyCount = 0;
         }
 
@@ -209,7 +263,13 @@ public final class RuleRuntimeState {
          */
         public void key(Object key, int waitingEvents, long scheduledDeadline, long advancedTo, long round,
                 long heldSince, PartialMatches partialMatches) {
-            check(keyCount < keys.length, "more keys than announced");
+            check(keyCount < announced, "more keys than announced");
+            if (keyCount == 0) {
+                keys = new Object[announced];
+                handles = new Object[announced];
+                waitingCounts = new int[announced];
+                waitingSeen = new int[announced];
+            }
             check(waitingEvents >= 0, "negative waiting-event count");
             check(heldSince >= 0, "negative place in the order of eviction");
             KeyState state = new KeyState(key, partialMatches, ++runtime.incarnations);
@@ -244,9 +304,41 @@ public final class RuleRuntimeState {
                     : new RuleRuntime.Timer(deadline, null, 0, order));
         }
 
+        /**
+         * Instead of the keys, when they are in the key store (opened from the checkpoint the snapshot names): the
+         * rule's store takes its number there and what it kept besides the states; later states are numbered after
+         * {@code incarnations}. Then {@link #waitingOfKey} and {@link #timerOfKey}, and {@link #finishInStore}.
+         */
+        public void inStore(int rule, long incarnations, int holders, long lastHeldSince, long partialMatches) {
+            check(holders >= 0 && holders <= announced, "holders " + holders + " of " + announced + " keys");
+            check(incarnations >= 0 && lastHeldSince >= 0 && partialMatches >= 0 && rule >= 0,
+                    "negative counts of the keys in the store");
+            if (!(runtime.keys instanceof SerializedKeyStore serialized)) {
+                throw new IllegalStateException("rule " + runtime.rule().name() + " keeps its keys on the heap");
+            }
+            serialized.restoreInStore(new SerializedKeyStore.InStore(rule, announced, holders, lastHeldSince,
+                    partialMatches));
+            runtime.incarnations = incarnations;
+        }
+
+        /** A waiting event of {@code key}, whose state is in the store. */
+        public void waitingOfKey(Event event, Object key, long arrival) {
+            runtime.waiting.add(new RuleRuntime.Waiting(event, key, arrival));
+        }
+
+        /** A timer of {@code key}'s state of {@code incarnation}, or a stale one ({@code key} null). */
+        public void timerOfKey(long deadline, Object key, long incarnation, long order) {
+            runtime.timers.add(new RuleRuntime.Timer(deadline, key, key == null ? 0 : incarnation, order));
+        }
+
+        /** After {@link #inStore}: the states' waiting counts are the store's, not checked here. */
+        public void finishInStore() {
+            runtime.keys.finishRestore();
+        }
+
         /** Checks that every announced key came and that waiting counts agree with the waiting events. */
         public void finish() {
-            check(keyCount == keys.length, "fewer keys than announced");
+            check(keyCount == announced, "fewer keys than announced");
             runtime.keys.finishRestore();
             for (int i = 0; i < keyCount; i++) {
                 if (waitingSeen[i] != waitingCounts[i]) {

@@ -69,10 +69,12 @@ final class SerializedKeyStore implements KeyStateStore {
     }
 
     private final KeyStore store;
-    private final byte[] prefix;
-    private final byte[] nextPrefix;
-    private final byte[] holdersPrefix;
-    private final byte[] nextHoldersPrefix;
+    /** The rule's number in the store; a restore from the store's checkpoint gives it the number it had there. */
+    private int rule;
+    private byte[] prefix;
+    private byte[] nextPrefix;
+    private byte[] holdersPrefix;
+    private byte[] nextHoldersPrefix;
     private final Matcher matcher;
     private final KeyBudget.Share share;
     private final KeyStateFormat codec;
@@ -103,14 +105,19 @@ final class SerializedKeyStore implements KeyStateStore {
     SerializedKeyStore(KeyStore store, int rule, Matcher matcher, KeyStateFormat codec, KeyBudget.Share share,
             Cache cache) {
         this.store = store;
-        this.prefix = prefix(rule);
-        this.nextPrefix = prefix(rule + 1);
-        this.holdersPrefix = prefix(rule | 0x8000_0000);
-        this.nextHoldersPrefix = prefix((rule | 0x8000_0000) + 1);
+        number(rule);
         this.matcher = matcher;
         this.share = share;
         this.codec = codec;
         this.cache = cache;
+    }
+
+    private void number(int rule) {
+        this.rule = rule;
+        this.prefix = prefix(rule);
+        this.nextPrefix = prefix(rule + 1);
+        this.holdersPrefix = prefix(rule | 0x8000_0000);
+        this.nextHoldersPrefix = prefix((rule | 0x8000_0000) + 1);
     }
 
     private static byte[] prefix(int rule) {
@@ -564,6 +571,57 @@ final class SerializedKeyStore implements KeyStateStore {
         }
     }
 
+    /**
+     * What a snapshot whose key states are in the store's own checkpoint keeps of this rule's store besides the
+     * stored states: its number in the store, its key count, its keys holding partial matches (all indexed then),
+     * the last place in the order of eviction given, and the partial matches held.
+     */
+    record InStore(int rule, int size, int holders, long lastHeldSince, long partialMatches) {}
+
+    /**
+     * Writes every changed cached state back (and every holder into the index), so the store holds this rule's
+     * states as they are now, and says what else the rule's store holds. Between two engine calls.
+     */
+    InStore inStore() {
+        notPinned("snapshot");
+        try {
+            flush();
+        } catch (UncheckedIOException e) {
+            throw failure("write the key states back for a snapshot", e);
+        }
+        return new InStore(rule, size, share.holders(), lastHeldSince, held);
+    }
+
+    /**
+     * Takes over the states {@code stored} describes, which the store (opened from its checkpoint) holds under
+     * {@code stored.rule()}: this store, fresh, takes that number; the counting filter of stored keys is rebuilt
+     * from a scan of the rule's keys.
+     */
+    void restoreInStore(InStore stored) {
+        if (size != 0 || states.size() != 0) {
+            throw new IllegalStateException("the rule's store already has state");
+        }
+        number(stored.rule());
+        size = stored.size();
+        held = stored.partialMatches();
+        lastHeldSince = stored.lastHeldSince();
+        oldestHeldSince = 0;
+        for (int i = 0; i < stored.holders(); i++) {
+            share.joined();
+        }
+        storedKeys.recount(StoredKeys.slotsFor(size));
+    }
+
+    /** Deletes what rule number {@code rule} holds in {@code store}: a rule of a checkpoint not restored. */
+    static void delete(KeyStore store, int rule) {
+        try {
+            store.deleteRange(prefix(rule), prefix(rule + 1));
+            store.deleteRange(prefix(rule | 0x8000_0000), prefix((rule | 0x8000_0000) + 1));
+        } catch (UncheckedIOException e) {
+            throw failure("delete the state of a rule not restored", e);
+        }
+    }
+
     @Override
     public void presize(int mostKeys) {
         restoring = true;   // a store needs no capacity
@@ -631,6 +689,15 @@ final class SerializedKeyStore implements KeyStateStore {
             if (counts[slot] != (byte) 0xFF) {
                 counts[slot]--;
             }
+        }
+
+        /** The slots for {@code keys} stored keys: at least four a key, a power of two, within the bounds. */
+        static int slotsFor(int keys) {
+            int slots = MIN_SLOTS;
+            while (slots < MAX_SLOTS && slots / 4 < keys) {
+                slots *= 2;
+            }
+            return slots;
         }
 
         private void recount(int slots) {

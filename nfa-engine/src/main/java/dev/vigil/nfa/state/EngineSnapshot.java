@@ -3,6 +3,7 @@ package dev.vigil.nfa.state;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.RuleReset;
+import dev.vigil.nfa.runtime.KeyStorage;
 import dev.vigil.nfa.runtime.RuleRuntime;
 import dev.vigil.nfa.runtime.RuleRuntimeState;
 import dev.vigil.nfa.runtime.StreamClock;
@@ -10,12 +11,14 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes and reads a whole engine's state in the snapshot format (see {@code package-info.java}); called by
@@ -32,13 +35,13 @@ import java.util.Map;
 public final class EngineSnapshot {
     /** "VGSN": the first four bytes of every snapshot. */
     public static final int MAGIC = 0x5647534E;
-    /** The format written; a reader accepts exactly the versions it knows: this one, 3, 2 and 1. */
-    public static final int VERSION = 4;
+    /** The format written; a reader accepts exactly the versions it knows: this one, 4, 3, 2 and 1. */
+    public static final int VERSION = 5;
     /**
      * The oldest format read: version 1 lacks the rules' work-bound and eviction counters (restored as 0) and each
      * key's place in the order of eviction (see {@link RuleStateReader}); versions 1 and 2 lack the count of partial
      * matches dropped on replacement (restored as 0); versions 1 to 3 lack the events' identities (restored as their
-     * sequence numbers, which is what alert ids were derived from then).
+     * sequence numbers, which is what alert ids were derived from then); versions 1 to 4 always hold their keys.
      */
     public static final int OLDEST_VERSION = 1;
 
@@ -50,14 +53,30 @@ public final class EngineSnapshot {
      * writes the rules' keys in slices between later engine calls, and what it writes is the state of this
      * moment whatever the engine does in between (as long as no rule is deployed or removed before it is done).
      *
+     * <p>With {@code storeCheckpoint}, the keys stay in the engine's key store: every rule's changed cached states
+     * are written back, the store writes its own checkpoint into that folder ({@link KeyStorage#checkpoint}, RocksDB's
+     * hard links), and the snapshot names the checkpoint (a random token, also stored in it) instead of holding the
+     * keys: what is left to write is the waiting events and timers, which live on the heap.
+     *
      * @param expectedEvents about how many distinct events the state holds (the last snapshot's count), or 0
+     * @param storeCheckpoint null to write every key into the snapshot; else a folder that does not exist yet, for
+     *     the store's checkpoint (key states in a store that takes checkpoints only)
      */
     public static Writer start(DataOutput out, EngineConfig config, long unrouted, long processingTimeMs,
-            Collection<StreamClock> clocks, List<RuleRuntime> rules, int expectedEvents) throws IOException {
+            Collection<StreamClock> clocks, List<RuleRuntime> rules, int expectedEvents, KeyStorage storage,
+            Path storeCheckpoint) throws IOException {
+        boolean keysInStore = storeCheckpoint != null;
+        if (keysInStore && !storage.inStore()) {
+            throw new IllegalStateException("the engine keeps its key states on the heap: no store to checkpoint");
+        }
         List<RuleRuntimeState.Capture> captures = new ArrayList<>(rules.size());
+        long token = ThreadLocalRandom.current().nextLong();
         try {
             for (RuleRuntime rule : rules) {
-                captures.add(RuleRuntimeState.capture(rule));
+                captures.add(keysInStore ? RuleRuntimeState.captureInStore(rule) : RuleRuntimeState.capture(rule));
+            }
+            if (keysInStore) {
+                storage.checkpoint(storeCheckpoint, token);   // every changed state written back: as of now
             }
         } catch (IOException | RuntimeException e) {
             captures.forEach(RuleRuntimeState.Capture::done);
@@ -76,6 +95,11 @@ public final class EngineSnapshot {
         payload.writeVarInt(config.timeMode().ordinal());
         payload.writeVarInt(config.slice().index());
         payload.writeVarInt(config.slice().count());
+        payload.writeBoolean(keysInStore);
+        if (keysInStore) {
+            payload.writeVarInt(storage.nextRule());
+            payload.writeLong(token);
+        }
         payload.writeLong(unrouted);
         payload.writeLong(processingTimeMs);
         payload.writeVarInt(clocks.size());
@@ -207,6 +231,10 @@ public final class EngineSnapshot {
                 throw new SnapshotFormatException("the snapshot holds the keys of slice " + index + " of " + count
                         + "; this engine owns slice " + config.slice().index() + " of " + config.slice().count());
             }
+            StoreCheckpoint checkpoint = null;
+            if (format >= 5 && input.readBoolean()) {
+                checkpoint = new StoreCheckpoint(input.readCount("rules numbered in the store"), input.readLong());
+            }
             long unrouted = input.readLong();
             long processingTimeMs = input.readLong();
             int clockCount = input.readCount("clock count");
@@ -223,7 +251,7 @@ public final class EngineSnapshot {
                 }
                 clocks.add(StreamClock.restored(stream, delayMs, maxSeen, watermark, events, late));
             }
-            return new Reader(input, format, unrouted, processingTimeMs, clocks);
+            return new Reader(input, format, checkpoint, unrouted, processingTimeMs, clocks);
         });
     }
 
@@ -231,21 +259,34 @@ public final class EngineSnapshot {
         return mode == EngineConfig.TimeMode.EVENT ? "event time" : "processing time";
     }
 
+    /**
+     * The store checkpoint a snapshot's keys are in: the rules of the store are numbered below {@code rules}, and
+     * the checkpoint holds {@code token} ({@link KeyStorage#token}).
+     */
+    public record StoreCheckpoint(int rules, long token) {}
+
     /** The rest of a snapshot after its header and clocks. */
     public static final class Reader {
         private final SnapshotInput input;
         private final int version;
+        private final StoreCheckpoint checkpoint;
         private final long unrouted;
         private final long processingTimeMs;
         private final List<StreamClock> clocks;
 
-        private Reader(SnapshotInput input, int version, long unrouted, long processingTimeMs,
-                List<StreamClock> clocks) {
+        private Reader(SnapshotInput input, int version, StoreCheckpoint checkpoint, long unrouted,
+                long processingTimeMs, List<StreamClock> clocks) {
             this.input = input;
             this.version = version;
+            this.checkpoint = checkpoint;
             this.unrouted = unrouted;
             this.processingTimeMs = processingTimeMs;
             this.clocks = clocks;
+        }
+
+        /** The store checkpoint holding the keys, or null when the snapshot holds them itself. */
+        public StoreCheckpoint storeCheckpoint() {
+            return checkpoint;
         }
 
         public long unrouted() {
@@ -268,17 +309,23 @@ public final class EngineSnapshot {
          * {@link Replacement} policy, as on a hot deployment. Returns the rules (of {@code runtimes}, in their
          * order) that start without their old state, with the reason; the input is left after the snapshot.
          *
+         * <p>When the keys are in a store checkpoint, {@code storage} is the store opened from it ({@link KeyStorage}
+         * numbering new rules from {@link StoreCheckpoint#rules}): each restored rule takes its number there, and the
+         * states of the checkpoint's other rules are deleted.
+         *
          * @param runtimes fresh runtimes (no event seen yet)
          */
-        public List<RuleReset> restoreRules(List<RuleRuntime> runtimes) throws IOException {
+        public List<RuleReset> restoreRules(List<RuleRuntime> runtimes, KeyStorage storage) throws IOException {
             Map<String, RuleRuntime> byName = new HashMap<>();
             for (RuleRuntime runtime : runtimes) {
                 byName.putIfAbsent(runtime.rule().name(), runtime);
             }
             Map<RuleRuntime, String> reasons = new IdentityHashMap<>();
             Map<RuleRuntime, RuleStateReader.Skipped> handOver = new IdentityHashMap<>();
+            List<Integer> discarded = new ArrayList<>();
             guarded(() -> {
-                RuleStateReader reader = new RuleStateReader(input, version);
+                RuleStateReader reader = new RuleStateReader(input, version,
+                        checkpoint == null ? -1 : checkpoint.rules());
                 int count = input.readCount("rule count");
                 for (int i = 0; i < count; i++) {
                     String name = input.readName();
@@ -291,6 +338,9 @@ public final class EngineSnapshot {
                         reasons.put(runtime, null);
                     } else {
                         RuleStateReader.Skipped skipped = reader.skip();
+                        if (skipped.storeRule() >= 0) {
+                            discarded.add(skipped.storeRule());
+                        }
                         if (runtime != null) {
                             reasons.put(runtime, difference + " since the snapshot");
                             handOver.put(runtime, skipped);
@@ -300,6 +350,9 @@ public final class EngineSnapshot {
                 input.finish();
                 return null;
             });
+            for (int rule : discarded) {   // only once the checksum was checked
+                storage.discardRule(rule);
+            }
             List<RuleReset> resets = new ArrayList<>();
             for (RuleRuntime runtime : runtimes) {
                 if (!reasons.containsKey(runtime)) {

@@ -29,7 +29,7 @@ public final class KeyStateCodec implements KeyStateFormat {
     private final SnapshotOutput out = new SnapshotOutput(new DataOutputStream(bytes), 16);
     private final RuleStateWriter writer = new RuleStateWriter(out);
     private final SnapshotInput in = new SnapshotInput(null, EngineSnapshot.VERSION);
-    private final RuleStateReader reader = new RuleStateReader(in, EngineSnapshot.VERSION);
+    private final RuleStateReader reader = new RuleStateReader(in, EngineSnapshot.VERSION, -1);
     private final PartialMatchesGraph.Builder builder;
 
     /** @param nfa the rule's NFA, which bounds state and variable numbers on reading */

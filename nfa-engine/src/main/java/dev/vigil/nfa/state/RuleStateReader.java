@@ -25,9 +25,10 @@ final class RuleStateReader {
 
     /**
      * What a section read past held that outlives it: its waiting events, in release order, and the number of its
-     * partial matches (to be counted as dropped).
+     * partial matches (to be counted as dropped), and its
+     * number in the store whose checkpoint holds its keys (-1 when the snapshot holds them).
      */
-    record Skipped(List<WaitingEvent> waiting, long partialMatches) {}
+    record Skipped(List<WaitingEvent> waiting, long partialMatches, int storeRule) {}
 
     private static final Comparator<WaitingEvent> RELEASE_ORDER = Comparator
             .comparingLong((WaitingEvent w) -> w.event().timestamp()).thenComparingLong(WaitingEvent::arrival);
@@ -35,6 +36,13 @@ final class RuleStateReader {
     private final SnapshotInput in;
     /** The snapshot's format version ({@link EngineSnapshot#VERSION} or an older one it reads). */
     private final int version;
+    /**
+     * When the keys are in the store's checkpoint (the sections name no key state but their rule's number), the
+     * number every rule of the store is below; else -1.
+     */
+    private final int storeRules;
+    /** The store number of the last section read, when the keys are in the store's checkpoint. */
+    private int storeRule = -1;
     private long[] timers = new long[4];
     /**
      * The partial matches read so far: runs under way that took an event. A run without an event is a key's start
@@ -44,9 +52,10 @@ final class RuleStateReader {
      */
     private long partialMatchesRead;
 
-    RuleStateReader(SnapshotInput in, int version) {
+    RuleStateReader(SnapshotInput in, int version, int storeRules) {
         this.in = in;
         this.version = version;
+        this.storeRules = storeRules;
     }
 
     /** Restores the section into {@code restorer}; the rule's NFA bounds state and variable numbers. */
@@ -60,7 +69,7 @@ final class RuleStateReader {
         long before = partialMatchesRead;
         read(null, new PartialMatchesGraph.Builder(Integer.MAX_VALUE, Integer.MAX_VALUE), waiting);
         waiting.sort(RELEASE_ORDER);
-        return new Skipped(waiting, partialMatchesRead - before);
+        return new Skipped(waiting, partialMatchesRead - before, storeRule);
     }
 
     private void read(RuleRuntimeState.Restorer restorer, PartialMatchesGraph.Builder builder,
@@ -83,6 +92,10 @@ final class RuleStateReader {
         if (restorer != null) {
             restorer.begin(round, arrivals, watermark, eventsIn, matches, timeouts, dropped, workBoundTrips,
                     evictedKeys, evaluationErrors, droppedOnReplace, maxKeys, keys);
+        }
+        if (storeRules >= 0) {
+            readInStore(restorer, waiting, timerCount, skipped);
+            return;
         }
         for (int i = 0; i < keys; i++) {
             Object key = in.readKey();
@@ -116,6 +129,51 @@ final class RuleStateReader {
         }
         if (restorer != null) {
             restorer.finish();
+        }
+    }
+
+    /** The rest of a section whose keys are in the store's checkpoint: the rule's store, waiting events, timers. */
+    private void readInStore(RuleRuntimeState.Restorer restorer, int waiting, int timerCount,
+            List<WaitingEvent> skipped) throws IOException {
+        storeRule = in.readCount("rule number in the store");
+        if (storeRule >= storeRules) {
+            throw new SnapshotFormatException("corrupt snapshot: rule number " + storeRule + " in a store of "
+                    + storeRules + " rules");
+        }
+        long incarnations = in.readLong();
+        int holders = in.readCount("keys holding partial matches");
+        long lastHeldSince = in.readLong();
+        long partialMatches = in.readLong();
+        if (restorer != null) {
+            restorer.inStore(storeRule, incarnations, holders, lastHeldSince, partialMatches);
+        } else {
+            partialMatchesRead += partialMatches;
+        }
+        for (int i = 0; i < waiting; i++) {
+            Event event = in.readEvent();
+            Object key = in.readKey();
+            long arrival = in.readLong();
+            if (restorer != null) {
+                restorer.waitingOfKey(event, key, arrival);
+            } else {
+                skipped.add(new WaitingEvent(event, arrival));
+            }
+        }
+        for (int i = 0; i < timerCount; i++) {
+            long deadline = in.readLong();
+            Object key = null;
+            long incarnation = 0;
+            if (in.readBoolean()) {
+                key = in.readKey();
+                incarnation = in.readLong();
+            }
+            long order = in.readLong();
+            if (restorer != null) {
+                restorer.timerOfKey(deadline, key, incarnation, order);
+            }
+        }
+        if (restorer != null) {
+            restorer.finishInStore();
         }
     }
 

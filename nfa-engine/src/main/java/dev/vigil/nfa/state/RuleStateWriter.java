@@ -88,6 +88,34 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
     }
 
     @Override
+    public void inStore(int rule, long incarnations, int holders, long lastHeldSince, long partialMatches)
+            throws IOException {
+        out.writeVarInt(rule);
+        out.writeLong(incarnations);
+        out.writeVarInt(holders);
+        out.writeLong(lastHeldSince);
+        out.writeLong(partialMatches);
+    }
+
+    @Override
+    public void waitingOfKey(Event event, Object key, long arrival) throws IOException {
+        out.writeEvent(event);
+        out.writeKey(key);
+        out.writeLong(arrival);
+    }
+
+    @Override
+    public void timerOfKey(long deadline, Object key, long incarnation, long order) throws IOException {
+        out.writeLong(deadline);
+        out.writeBoolean(key != null);   // false: stale
+        if (key != null) {
+            out.writeKey(key);
+            out.writeLong(incarnation);
+        }
+        out.writeLong(order);
+    }
+
+    @Override
     public void begin(long nextSerial, boolean newStart, long[] timers, int timerCount, int liveEntries,
             int liveNodes, long lastTimestamp, int nextId, int entries, int nodes, int runs, int completed)
             throws IOException {

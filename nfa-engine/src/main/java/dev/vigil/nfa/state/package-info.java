@@ -10,24 +10,30 @@
  * {@link dev.vigil.nfa.match.PartialMatchesGraph}, which know their packages' internals; this package only knows
  * bytes. Threading: a snapshot is written and read by the thread that owns the engine; nothing here is shared.
  *
- * <h2>Format, version 4</h2>
+ * <h2>Format, version 5</h2>
  * <pre>
- * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (4)    big-endian, through DataOutput
+ * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (5)    big-endian, through DataOutput
  *             chunk* , int 0 , int CRC-32 of every chunk's payload
  * chunk     = int length (1 .. 2^20), payload bytes               the payloads concatenated form the body
- * body      = varint timeMode, varint sliceIndex, varint sliceCount, long unrouted, long processingTimeMs,
- *             varint n, clock * n, varint n, rule * n
+ * body      = varint timeMode, varint sliceIndex, varint sliceCount,
+ *             bool inStore, [varint storeRules, long token]   only if inStore: the keys are in a store checkpoint
+ *             long unrouted, long processingTimeMs, varint n, clock * n, varint n, rule * n
  * clock     = name stream, long delayMs, long maxSeen, long watermark, long events, long late
  * rule      = name, fixed64 * 4 (RuleShape: pattern, conditions, partition key, streams),
  *             long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts, long dropped,
  *             long workBoundTrips, long evictedKeys, long evaluationErrors, long droppedOnReplace,
  *             varint maxKeys, varint keys,
  *             varint waiting, varint timers,
- *             key * keys, waiting * waiting, timer * timers
+ *             key * keys, waiting * waiting, timer * timers                      without inStore
+ *           | ... varint timers, stored, storedWaiting * waiting, storedTimer * timers   with inStore
  * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round,
  *             long heldSince (0: no partial match; else the key's place in the order of eviction), matches
  * waiting   = event, varint key number (0-based, order of the keys above), long arrival
  * timer     = long deadline, varint key number + 1 (0: a stale timer, see RuleRuntimeState), long order
+ * stored    = varint rule number in the store (&lt; storeRules), long incarnations, varint holders,
+ *             long lastHeldSince, long partialMatches
+ * storedWaiting = event, keyValue, long arrival
+ * storedTimer   = long deadline, bool hasKey, [keyValue, long incarnation], long order   no key: a stale timer
  * matches   = long nextSerial, bool newStart, varint n, long timer * n, varint liveEntries, varint liveNodes,
  *             long lastTimestamp, varint nextId, varint entries, varint nodes, varint runs, varint completed,
  *             entry * entries, node * nodes, edge * (sum of the nodes' edge counts, node by node),
@@ -57,6 +63,15 @@
  * the rule did not keep, see {@link dev.vigil.nfa.state.Replacement}); it is read as 0. Versions 1 to 3 lacked
  * each event's identity ({@link dev.vigil.nfa.Event#identity}, what alert ids derive from); it is read as the
  * event's sequence, which is what those versions derived alert ids from.
+ *
+ * <p>Version 5 added {@code inStore}: a snapshot of an engine keeping key state in RocksDB may leave the key states
+ * in RocksDB's own checkpoint ({@link dev.vigil.nfa.Engine#startSnapshot(java.io.DataOutput, java.nio.file.Path)}:
+ * hard links to its table files, written at the snapshot's start after every changed cached state was written
+ * back) and hold only what lives on the heap: counters, clocks, waiting events and timers, which then name their
+ * keys by value (and timers the incarnation of the state they were set for). The store keeps each rule's states
+ * under the rule's number, which a restore gives the rule again; the {@code token} is also stored in the
+ * checkpoint, so a restore given another checkpoint refuses it. Such a snapshot is not portable between backends;
+ * one without {@code inStore} (every heap snapshot, and every savepoint) is.
  *
  * <p>Compatibility: a change to the format bumps {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}; a reader
  * accepts the versions it knows, and another is rejected with a message that names them (the server falls back to

@@ -20,16 +20,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * conditions reading the partial match), each over its generated keyed stream. A chain of engines restored from
  * each other's snapshots at random points must report exactly what one uninterrupted heap engine reports, whether
  * the chain keeps key state on the heap, in a key store ({@link #stored}: in memory here, RocksDB in module
- * nfa-rocksdb's subclass), or alternates (a heap snapshot restored into a store and back); also where tight bounds
+ * nfa-rocksdb's subclass), or alternates (a heap snapshot restored into a store and back), or leaves the keys in
+ * the store's own checkpoints (RocksDB's, in the subclass); also where tight bounds
  * on keys evict them, so a restored engine evicts in the order the first would have.
  */
 class SnapshotChainOnGeneratedRulesTest {
     private static final int CASES = 300;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"heap", "stored", "stored, 2 keys cached", "heap then stored"})
+    @ValueSource(strings = {"heap", "stored", "stored, 2 keys cached", "heap then stored", "store checkpoints",
+            "store checkpoints, 2 keys cached"})
     void restoredChainsMatchTheUninterruptedEngineOnGeneratedRules(String backends, @TempDir Path folder) {
         assumeTrue(heapCases() || !backends.equals("heap"), "the heap runs in nfa-engine");
+        assumeTrue(storeCheckpoints() || !backends.startsWith("store checkpoints"), "RocksDB's, in nfa-rocksdb");
         int compared = 0;
         int withAlerts = 0;
         int withEvictions = 0;
@@ -43,12 +46,16 @@ class SnapshotChainOnGeneratedRulesTest {
             EngineConfig stored = stored(c.config(), folder.resolve("state"));
             // A cache of two keys: snapshots are taken with changed states cached, restores evict as they go.
             List<EngineConfig> chain = backends.equals("heap") ? List.of(c.config())
-                    : backends.equals("stored") ? List.of(stored)
-                    : backends.startsWith("stored,") ? List.of(stored.withCachedKeys(2))
+                    : backends.equals("stored") || backends.equals("store checkpoints") ? List.of(stored)
+                    : backends.endsWith("2 keys cached") ? List.of(stored.withCachedKeys(2))
                     : List.of(c.config(), stored);
             // Fewer cuts with a store: each one opens a RocksDB database, which costs milliseconds, not microseconds.
             double cutChance = backends.equals("heap") ? 0.3 : 0.05;
-            SnapshotChain.Outcome chained = SnapshotChain.chained(c.rules(), chain, c.steps(), seed, cutChance);
+            // Store checkpoints: each snapshot leaves the keys in the store's own checkpoint, the restore opens it.
+            SnapshotChain.Outcome chained = backends.startsWith("store checkpoints")
+                    ? SnapshotChain.chainedThroughStoreCheckpoints(c.rules(), chain.get(0), c.steps(), seed,
+                            cutChance, folder.resolve("checkpoints-" + seed))
+                    : SnapshotChain.chained(c.rules(), chain, c.steps(), seed, cutChance);
             assertEquals(straight.transcript(), chained.transcript(), c.description());
             assertEquals(straight.counters(), chained.counters(), c.description());
             compared++;
@@ -94,5 +101,10 @@ class SnapshotChainOnGeneratedRulesTest {
     /** Whether the cases on the heap alone run: not again in a subclass testing another store. */
     boolean heapCases() {
         return true;
+    }
+
+    /** Whether {@link #stored} takes checkpoints of its own (RocksDB's, in nfa-rocksdb's subclass). */
+    boolean storeCheckpoints() {
+        return false;
     }
 }

@@ -14,6 +14,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -118,6 +119,55 @@ public final class SnapshotChain {
         EngineCounters counters = engine.counters();
         engine.close();
         return new Outcome(transcript.lines, transcript.alerts, counters, snapshots);
+    }
+
+    /**
+     * The chained run with the keys left in the key store: before each step, with probability {@code cutChance},
+     * the engine is snapshotted with a checkpoint of its store (a new folder under {@code checkpoints}), closed, and
+     * replaced by one restored from the snapshot and the checkpoint (with the same rules, config and listener); each
+     * restore must reset no rule. {@code config} keeps key state in RocksDB.
+     */
+    public static Outcome chainedThroughStoreCheckpoints(List<CompiledRule> rules, EngineConfig config,
+            List<Step> steps, long seed, double cutChance, Path checkpoints) {
+        Random random = new Random(seed);
+        Transcript transcript = new Transcript();
+        Engine engine = new Engine(rules, config, transcript);
+        int snapshots = 0;
+        for (Step step : steps) {
+            if (random.nextDouble() < cutChance) {
+                engine = cutThroughCheckpoint(engine, rules, config, transcript, checkpoints.resolve("c" + snapshots++));
+            }
+            apply(engine, step);
+        }
+        engine = cutThroughCheckpoint(engine, rules, config, transcript, checkpoints.resolve("c" + snapshots++));
+        engine.finish();
+        EngineCounters counters = engine.counters();
+        engine.close();
+        return new Outcome(transcript.lines, transcript.alerts, counters, snapshots);
+    }
+
+    private static Engine cutThroughCheckpoint(Engine engine, List<CompiledRule> rules, EngineConfig config,
+            Transcript transcript, Path checkpoint) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            engine.snapshot(out, checkpoint);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        engine.close();
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+            Engine.Restored restored = Engine.restore(rules, config, transcript, in, checkpoint);
+            if (in.read() != -1) {
+                throw new AssertionError("restore left bytes of the snapshot unread");
+            }
+            if (!restored.reset().isEmpty()) {
+                throw new AssertionError("restoring the same rules reset " + restored.reset());
+            }
+            return restored.engine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

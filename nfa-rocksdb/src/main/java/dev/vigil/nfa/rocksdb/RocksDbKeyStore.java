@@ -195,6 +195,14 @@ public final class RocksDbKeyStore implements KeyStore {
      */
     @Override
     public void checkpoint(Path folder) {
+        try {
+            Path parent = folder.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);   // RocksDB makes the folder only
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a RocksDB checkpoint into " + folder + ": " + e, e);
+        }
         try (Checkpoint checkpoint = Checkpoint.create(db)) {
             checkpoint.createCheckpoint(folder.toString());
         } catch (RocksDBException e) {

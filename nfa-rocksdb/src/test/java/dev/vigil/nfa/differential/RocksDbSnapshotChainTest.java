@@ -4,8 +4,8 @@ import dev.vigil.nfa.EngineConfig;
 import java.nio.file.Path;
 
 /**
- * {@link SnapshotChainOnGeneratedRulesTest} with key state in RocksDB: chains in RocksDB alone and alternating
- * with the heap (the heap alone runs in nfa-engine).
+ * {@link SnapshotChainOnGeneratedRulesTest} with key state in RocksDB: chains in RocksDB alone, alternating
+ * with the heap, and through RocksDB's own checkpoints (the heap alone runs in nfa-engine).
  */
 class RocksDbSnapshotChainTest extends SnapshotChainOnGeneratedRulesTest {
     @Override
@@ -16,5 +16,10 @@ class RocksDbSnapshotChainTest extends SnapshotChainOnGeneratedRulesTest {
     @Override
     boolean heapCases() {
         return false;
+    }
+
+    @Override
+    boolean storeCheckpoints() {
+        return true;
     }
 }

@@ -26,6 +26,14 @@ import java.util.regex.Pattern;
  * or none under the final name; a file damaged later is caught by its checksum ({@link CheckpointFormat}) and
  * recovery falls back to the one before.
  *
+ * <p><b>RocksDB's checkpoints.</b> On the rocksdb state backend a checkpoint is also a folder
+ * {@code checkpoint-<id>.rocksdb} holding one RocksDB checkpoint per shard ({@code shard-N}: hard links to the
+ * shard's table files), written by the shards at the barrier, before the file; the shards' states in the file name
+ * them instead of holding the keys. The file is the checkpoint's completion mark: it is renamed into place only once
+ * every shard's RocksDB checkpoint is complete, so a folder without its file is a checkpoint a crash or a failure
+ * interrupted, deleted when the store opens (or when the checkpoint fails); a pruned checkpoint loses its file
+ * first, then its folder. Savepoints always hold every key (portable between backends).
+ *
  * <p><b>Not thread-safe:</b> one checkpointing thread writes; reads happen at start and from the savepoint API,
  * which synchronize on the store.
  */
@@ -36,6 +44,7 @@ public final class CheckpointStore {
     private static final String CHECKPOINT_PREFIX = "checkpoint-";
     private static final String CHECKPOINT_SUFFIX = ".vcp";
     private static final String SAVEPOINT_SUFFIX = ".vsp";
+    private static final String STORES_SUFFIX = ".rocksdb";
 
     private final Path checkpoints;
     private final Path savepoints;
@@ -55,7 +64,37 @@ public final class CheckpointStore {
                 Files.deleteIfExists(file);
             }
         }
+        for (Path stores : list(store.checkpoints, STORES_SUFFIX)) {
+            Path file = stores.resolveSibling(stores.getFileName().toString().replace(STORES_SUFFIX, CHECKPOINT_SUFFIX));
+            if (!Files.exists(file)) {
+                deleteTree(stores);   // a checkpoint interrupted before its file was written
+            }
+        }
         return store;
+    }
+
+    /**
+     * Where the shards of checkpoint {@code id} write RocksDB's own checkpoints ({@code shard-N} in it); the
+     * folder belongs to the checkpoint whose file has that id.
+     */
+    public Path storeCheckpoints(long id) {
+        return checkpoints.resolve(String.format("%s%020d%s", CHECKPOINT_PREFIX, id, STORES_SUFFIX));
+    }
+
+    /** Deletes checkpoint {@code id}'s RocksDB checkpoints, if any: the checkpoint failed or is pruned. */
+    public synchronized void deleteStoreCheckpoints(long id) throws IOException {
+        deleteTree(storeCheckpoints(id));
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(folder)) {
+            for (Path path : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** Null when {@code name} is a usable savepoint name, else what is wrong with it. */
@@ -93,7 +132,8 @@ public final class CheckpointStore {
         writeAtomically(checkpoint, file);
         List<Path> all = checkpointFiles();
         for (int i = KEPT_CHECKPOINTS; i < all.size(); i++) {
-            Files.deleteIfExists(all.get(i));
+            Files.deleteIfExists(all.get(i));   // the file first: a folder without its file is never used
+            deleteTree(storeCheckpoints(idOf(all.get(i))));
         }
         return file;
     }
@@ -153,6 +193,10 @@ public final class CheckpointStore {
             if (position > lastPosition) {
                 Files.createDirectories(folder);
                 Path to = folder.resolve(file.getFileName());
+                Path stores = file.getParent().equals(checkpoints) ? storeCheckpoints(idOf(file)) : null;
+                if (stores != null && Files.exists(stores)) {
+                    Files.move(stores, folder.resolve(stores.getFileName()));   // before its file: see open
+                }
                 Files.move(file, to);
                 moved.add(new SetAside(file, to, position));
             }

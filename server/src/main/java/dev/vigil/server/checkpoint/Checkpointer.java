@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,9 +179,29 @@ public final class Checkpointer implements AutoCloseable {
         long id = nextId++;
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(barrierTimeoutMs);
+        // A periodic checkpoint of RocksDB state leaves the keys in RocksDB's own checkpoints, beside the file;
+        // a savepoint holds every key.
+        Path stores = name == null ? store.storeCheckpoints(id) : null;
+        try {
+            return take(id, name, started, deadline, stores);
+        } catch (IOException | InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
+            if (stores != null) {
+                try {
+                    store.deleteStoreCheckpoints(id);
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);   // deleted when the store next opens
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Checkpoint take(long id, String name, long started, long deadline, Path stores) throws IOException,
+            InterruptedException, ExecutionException, TimeoutException {
         Ingest.Barrier barrier;
         try {
-            barrier = ingest.barrier(id).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            barrier = ingest.barrier(id, stores).get(Math.max(1, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
         } catch (TimeoutException full) {
             throw new TimeoutException("the shards' queues stayed full for " + barrierTimeoutMs + " ms");
         }

@@ -25,8 +25,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds the {@link ServerConfig} of {@code vigil serve} from its four sources, per key: a flag wins over an
@@ -203,11 +205,13 @@ public final class ConfigResolver {
                     "" + MemoryLimits.defaults().maxKeys(),
                     "Keys holding partial matches over every rule, split evenly between the shards; beyond it the "
                             + "keys holding them the longest lose them (evicted, counted); default: half of this "
-                            + "JVM's heap at 2 KiB a key."),
+                            + "JVM's heap at 2 KiB a key, or with --state-backend rocksdb at 128 B a key (what a key "
+                            + "whose state is in RocksDB leaves on the heap: " + MemoryLimits.defaultMaxKeys(
+                                    ServerConfig.StateBackend.ROCKSDB) + " here)."),
             new ConfigKey("maxKeysPerRule", "VIGIL_MAX_KEYS_PER_RULE", "--max-keys-per-rule", "N",
                     ConfigKey.Kind.POSITIVE_INT, "" + MemoryLimits.defaults().maxKeysPerRule(),
                     "Keys holding partial matches in one rule (split between the shards, evicted beyond it, "
-                            + "oldest first); default: as maxKeys."),
+                            + "oldest first); default: as maxKeys's default (on the state backend used)."),
             new ConfigKey("heapPausePercent", "VIGIL_HEAP_PAUSE_PERCENT", "--heap-pause-percent", "PERCENT",
                     ConfigKey.Kind.PERCENT, "" + MemoryLimits.DEFAULT_HEAP_PAUSE_PERCENT,
                     "Heap in use after garbage collection at which ingestion pauses (batches get 503, WebSockets "
@@ -281,6 +285,7 @@ public final class ConfigResolver {
             throws InvalidConfigException {
         Map<String, Object> file = configFile == null ? Map.of() : readFile(configFile);
         Map<String, Object> values = new HashMap<>();
+        Set<String> defaulted = new HashSet<>();
         for (ConfigKey key : KEYS) {
             ConfigKey flag = named(key, name -> flags.get(name.key()) != null, ConfigKey::flag);
             ConfigKey variable = named(key, name -> env.get(name.env()) != null, ConfigKey::env);
@@ -294,6 +299,15 @@ public final class ConfigResolver {
                 values.put(key.key(), parseJson(key, inFile.key(), file.get(inFile.key()), configFile));
             } else if (key.defaultValue() != null) {
                 values.put(key.key(), parseText(key, key.defaultValue(), "default of " + key.key(), null));
+                defaulted.add(key.key());
+            }
+        }
+        // The key bounds' defaults depend on where key state is: RocksDB leaves about 128 B a key on the heap.
+        if ("rocksdb".equals(values.get("stateBackend"))) {
+            for (String bound : List.of("maxKeys", "maxKeysPerRule")) {
+                if (defaulted.contains(bound)) {
+                    values.put(bound, MemoryLimits.defaultMaxKeys(ServerConfig.StateBackend.ROCKSDB));
+                }
             }
         }
         try {

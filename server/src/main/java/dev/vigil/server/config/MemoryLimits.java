@@ -58,6 +58,16 @@ public record MemoryLimits(int maxKeys, int maxKeysPerRule, int heapPausePercent
                 DEFAULT_HEAP_RESUME_PERCENT);
     }
 
+    /**
+     * The default key bound on {@code backend}: on the heap {@link #defaults}'s; with key state in RocksDB, what a key
+     * leaves on the heap bounds it ({@link EngineConfig.KeyBounds#forHeapWithRocksDb}: sixteen times as many keys).
+     */
+    public static int defaultMaxKeys(ServerConfig.StateBackend backend) {
+        long heap = Runtime.getRuntime().maxMemory();
+        return (backend == ServerConfig.StateBackend.ROCKSDB ? EngineConfig.KeyBounds.forHeapWithRocksDb(heap)
+                : EngineConfig.KeyBounds.forHeap(heap)).maxKeys();
+    }
+
     /** One of {@code shards} engines' share of the key bounds. */
     public EngineConfig.KeyBounds keyBoundsPerShard(int shards) {
         return new EngineConfig.KeyBounds(maxKeysPerRule, maxKeys).perEngine(shards);

@@ -538,6 +538,14 @@ public final class Ingest {
      * shortly: nothing was sent).
      */
     public Barrier checkpoint(long id) {
+        return checkpoint(id, null);
+    }
+
+    /**
+     * {@link #checkpoint(long)}; shards keeping key state in RocksDB write RocksDB's own checkpoints into
+     * {@code stores} (null: none, every key in the states).
+     */
+    public Barrier checkpoint(long id, java.nio.file.Path stores) {
         if (!everyShardHasRoom(0)) {
             return null;
         }
@@ -547,7 +555,7 @@ public final class Ingest {
         for (Shard shard : shards) {
             CompletableFuture<ShardState> state = new CompletableFuture<>();
             states.add(state);
-            shard.submit(new ShardCommand.Checkpoint(id, state));
+            shard.submit(new ShardCommand.Checkpoint(id, stores, state));
         }
         return new Barrier(log.lastPosition(), sequence, watermarks, rules.current().texts(), producers.marks(),
                 states);

@@ -93,10 +93,11 @@ sealed interface SequencerCommand {
     }
 
     /** A checkpoint barrier after every command before it; waits for room. */
-    record Barrier(long id, CompletableFuture<Ingest.Barrier> reply) implements SequencerCommand {
+    record Barrier(long id, java.nio.file.Path stores, CompletableFuture<Ingest.Barrier> reply)
+            implements SequencerCommand {
         @Override
         public boolean runOn(Ingest ingest, long now) {
-            Ingest.Barrier barrier = ingest.checkpoint(id);
+            Ingest.Barrier barrier = ingest.checkpoint(id, stores);
             if (barrier == null) {
                 return false;
             }

@@ -236,8 +236,13 @@ public final class SequencerProxy implements RuleChanges {
      * Not for event-loop threads (it waits while the queue is full).
      */
     public CompletableFuture<Ingest.Barrier> barrier(long id) {
+        return barrier(id, null);
+    }
+
+    /** {@link #barrier(long)}; shards keeping key state in RocksDB write RocksDB's checkpoints into {@code stores}. */
+    public CompletableFuture<Ingest.Barrier> barrier(long id, Path stores) {
         CompletableFuture<Ingest.Barrier> barrier = new CompletableFuture<>();
-        put(new SequencerCommand.Barrier(id, barrier));
+        put(new SequencerCommand.Barrier(id, stores, barrier));
         return barrier;
     }
 

@@ -662,7 +662,7 @@ public final class Shard implements Agent {
         try {
             long began = System.nanoTime();
             snapshotBegan = began;
-            snapshot = ShardSnapshot.start(engine, checkpoint);
+            snapshot = ShardSnapshot.start(engine, checkpoint, id);
             rest(began);
         } catch (IOException | RuntimeException failed) {
             checkpoint.state().completeExceptionally(failed);

@@ -2,6 +2,7 @@ package dev.vigil.server.shard;
 
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.wire.InputLine;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -41,8 +42,16 @@ public sealed interface ShardCommand {
     /**
      * A checkpoint barrier: the shard writes its engine's whole state as it stands after every command queued before
      * this one, and completes {@code state} once the alerts it published before are logged.
+     *
+     * @param stores null, or the folder where a shard keeping key state in RocksDB writes RocksDB's own checkpoint
+     *     (into {@code shard-<id>}) and leaves its keys there instead of in {@code state}
      */
-    record Checkpoint(long id, CompletableFuture<ShardState> state) implements ShardCommand {}
+    record Checkpoint(long id, Path stores, CompletableFuture<ShardState> state) implements ShardCommand {
+        /** A barrier whose state holds every key (a savepoint's, or any on the heap). */
+        public Checkpoint(long id, CompletableFuture<ShardState> state) {
+            this(id, null, state);
+        }
+    }
 
     /** Ends the shard's thread after the commands queued before it. */
     record Stop() implements ShardCommand {}

@@ -3,6 +3,7 @@ package dev.vigil.server.shard;
 import dev.vigil.nfa.Engine;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * A shard's part of one checkpoint while the shard writes it: the engine's snapshot is started at the barrier
@@ -26,11 +27,17 @@ public final class ShardSnapshot {
         this.checkpoint = checkpoint;
     }
 
-    /** Starts the engine's snapshot for {@code checkpoint}; the engine must not be writing another. */
-    static ShardSnapshot start(Engine engine, ShardCommand.Checkpoint checkpoint) throws IOException {
+    /**
+     * Starts the engine's snapshot for {@code checkpoint}; the engine must not be writing another. With key state in
+     * RocksDB and a folder for stores in the checkpoint, RocksDB writes its own checkpoint into
+     * {@code <stores>/shard-<shard>} now (its table files hard-linked) and the snapshot holds no key.
+     */
+    static ShardSnapshot start(Engine engine, ShardCommand.Checkpoint checkpoint, int shard) throws IOException {
         long started = System.nanoTime();
         ShardSnapshot snapshot = new ShardSnapshot(engine, checkpoint);
-        engine.startSnapshot(new DataOutputStream(snapshot.bytes));
+        Path store = checkpoint.stores() != null && engine.keysInStore()
+                ? checkpoint.stores().resolve("shard-" + shard) : null;
+        engine.startSnapshot(new DataOutputStream(snapshot.bytes), store);
         snapshot.paused(System.nanoTime() - started);
         return snapshot;
     }

@@ -216,6 +216,34 @@ class CheckpointStoreTest {
         assertFalse(Files.exists(leftover));
     }
 
+    /**
+     * RocksDB's checkpoints ({@code checkpoint-<id>.rocksdb}, written by the shards before the file) go with their
+     * file when it is pruned; one whose file was never written (a crash or failure mid-checkpoint) is deleted when
+     * the store opens, and the newest complete checkpoint stays the latest.
+     */
+    @Test
+    void rocksDbCheckpointsArePrunedWithTheirFileAndRemovedWithoutOne() throws Exception {
+        CheckpointStore store = CheckpointStore.open(data);
+        for (long id = 1; id <= 4; id++) {
+            Files.createDirectories(store.storeCheckpoints(id).resolve("shard-0"));
+            Files.write(store.storeCheckpoints(id).resolve("shard-0").resolve("000009.sst"), new byte[] {1});
+            store.writeCheckpoint(checkpoint(id, id * 100));
+        }
+        assertEquals(List.of("checkpoint-00000000000000000003.rocksdb", "checkpoint-00000000000000000003.vcp",
+                "checkpoint-00000000000000000004.rocksdb", "checkpoint-00000000000000000004.vcp"),
+                names(data.resolve("checkpoints")));
+
+        Files.createDirectories(store.storeCheckpoints(5).resolve("shard-1.tmp"));   // interrupted: no file 5
+        CheckpointStore reopened = CheckpointStore.open(data);
+
+        assertEquals(List.of("checkpoint-00000000000000000003.rocksdb", "checkpoint-00000000000000000003.vcp",
+                "checkpoint-00000000000000000004.rocksdb", "checkpoint-00000000000000000004.vcp"),
+                names(data.resolve("checkpoints")));
+        assertEquals(4, reopened.latestCheckpoint(fail()).orElseThrow().id());
+        reopened.deleteStoreCheckpoints(4);
+        assertFalse(Files.exists(reopened.storeCheckpoints(4)));
+    }
+
     private static Checkpoint checkpoint(long id, long position) {
         List<RuleText> rules = List.of(
                 new RuleText("fraud", 3, "http", "RULE fraud ...", 1_700_000_000_000L),
