@@ -60,6 +60,9 @@ final class AstDump {
         out.append("\n  timeout ").append(rule.timeoutEmit() == null ? "none" : of(rule.timeoutEmit()));
         out.append("\n  skip ").append(rule.skip().kind())
                 .append(rule.skip().variable() == null ? "" : " " + rule.skip().variable());
+        if (rule.suppress() != null) {
+            out.append("\n  suppress ").append(rule.suppress().millis());
+        }
         for (SinkRef sink : rule.sinks()) {
             out.append("\n  to ").append(sink.isNamed() ? "name " : "").append(sink.word())
                     .append(sink.target() == null ? "" : " '" + sink.target() + "'");

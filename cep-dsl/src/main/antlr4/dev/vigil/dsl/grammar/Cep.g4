@@ -52,6 +52,7 @@ ruleClause
     | ON TIMEOUT EMIT (emitField (COMMA emitField)*)? # timeoutClause
     | AFTER MATCH SKIP_ skipTarget                    # skipClause
     | TO sink (COMMA sink)*                           # sinkClause
+    | SUPPRESS FOR duration                           # suppressClause
     ;
 
 skipTarget
@@ -204,8 +205,8 @@ name
 
 /**
  * A pattern variable: any name except a bare `to`, which after a pattern starts the TO clause
- * (`PATTERN a b TO log`), and a bare `optional`, which after a quantifier modifies it (`b{2,4} OPTIONAL`);
- * such a variable is written `` `to` ``, `` `optional` ``.
+ * (`PATTERN a b TO log`), a bare `suppress`, which starts the SUPPRESS FOR clause, and a bare `optional`, which
+ * after a quantifier modifies it (`b{2,4} OPTIONAL`); such a variable is written `` `to` ``, `` `optional` ``.
  */
 variableName
     : IDENT
@@ -218,6 +219,8 @@ nonReserved
     : variableKeyword
     | TO
     | OPTIONAL
+    | SUPPRESS
+    | FOR
     ;
 
 variableKeyword
@@ -271,6 +274,8 @@ SKIP_        : 'skip';
 NO           : 'no';
 TO           : 'to';
 OPTIONAL     : 'optional';
+SUPPRESS     : 'suppress';
+FOR          : 'for';
 NEXT         : 'next';
 PAST         : 'past';
 LAST         : 'last';

@@ -132,6 +132,8 @@ public final class RuleRuntime implements MatchOutput {
     long evaluationErrors;
     /** Partial matches of replaced versions of the rule that this version could not take over. */
     long droppedOnReplace;
+    /** {@code SUPPRESS FOR}: the alerts let through, and the count of those not (snapshotted). */
+    final AlertSuppression suppression;
 
     public RuleRuntime(CompiledRule rule, RuleProgram program, int maxPartialMatchesPerKey, EngineListener listener) {
         this(rule, program, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener,
@@ -156,6 +158,7 @@ public final class RuleRuntime implements MatchOutput {
         this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
         this.startTest = StartTest.of(program.nfa(), matcher);
+        this.suppression = new AlertSuppression(rule.suppressMillis());
     }
 
     /** The tests an event must pass to start the rule, when the engine can index them; else null. */
@@ -507,6 +510,17 @@ public final class RuleRuntime implements MatchOutput {
         }
         evaluationErrors += EvaluationErrors.drain();   // conditions and EMIT values evaluated since the last drain
         keepWithinBound();
+        suppression.forgetExpired(time, this::holdsState);
+    }
+
+    /** Whether the key has a state in the store (partial matches or waiting events); reads it and lets it be. */
+    private boolean holdsState(Object key) {
+        KeyState state = keys.get(key);
+        if (state == null) {
+            return false;
+        }
+        keys.release(state);
+        return true;
     }
 
     /**
@@ -576,6 +590,7 @@ public final class RuleRuntime implements MatchOutput {
     public void handOverWaitingTo(RuleRuntime successor) {
         unskip();
         successor.countDroppedOnReplace(keys.partialMatchCount());
+        successor.suppression.takeOver(suppression);
         List<String> streams = successor.rule.streams();
         while (!waiting.isEmpty()) {
             Waiting next = waiting.poll();
@@ -626,6 +641,8 @@ public final class RuleRuntime implements MatchOutput {
         evictedKeys = predecessor.evictedKeys;
         evaluationErrors = predecessor.evaluationErrors;
         droppedOnReplace = predecessor.droppedOnReplace;
+        suppression.takeOver(predecessor.suppression);
+        suppression.suppressed = predecessor.suppression.suppressed;
         predecessor.keys = null;   // used again, it would fail at once rather than corrupt the successor's state
         predecessor.waiting = null;
         predecessor.timers = null;
@@ -645,12 +662,13 @@ public final class RuleRuntime implements MatchOutput {
         timers.clear();
         staleTimers = 0;
         keys.clear();
+        suppression.clear();
         share.retire();
     }
 
     public RuleCounters counters() {
         return new RuleCounters(rule.name(), eventsIn, matches, timeouts, keys.partialMatchCount(), keys.size(),
-                dropped, workBoundTrips, evaluationErrors, evictedKeys, droppedOnReplace);
+                dropped, workBoundTrips, evaluationErrors, evictedKeys, droppedOnReplace, suppression.suppressed);
     }
 
     private KeyState stateOf(Object key) {
@@ -684,13 +702,16 @@ public final class RuleRuntime implements MatchOutput {
 
     @Override
     public void onMatch(MatchedEvents match) {
+        if (!suppression.admit(current.key, match.lastTimestamp())) {
+            return;
+        }
         matches++;
         listener.onAlert(alerts.match(current.key, match));
     }
 
     @Override
     public void onTimeout(MatchedEvents partial, long timeoutTimestamp) {
-        if (rule.reportsTimeouts()) {
+        if (rule.reportsTimeouts() && suppression.admit(current.key, timeoutTimestamp)) {
             timeouts++;
             listener.onAlert(alerts.timeout(current.key, partial, timeoutTimestamp));
         }

@@ -12,7 +12,8 @@ import java.io.IOException;
  *
  * <p><b>What is state.</b> The counters, the release round and arrival counter, the rule's watermark, every key
  * with its {@link PartialMatches} and its place in the order of eviction ({@link KeyState#heldSince}), the events
- * waiting for the watermark and the timers. Scratch ({@code touched},
+ * waiting for the watermark and the timers, and {@code SUPPRESS FOR}'s count of suppressed alerts and last emitted
+ * alert per key ({@link AlertSuppression}). Scratch ({@code touched},
  * {@code current}) is empty between two engine calls, which is when captures start. Keys are numbered in
  * visiting order; waiting events and timers name their key by that number. Incarnations are not state: a restore
  * numbers the states 1, 2, ... in visiting order.
@@ -36,7 +37,7 @@ public final class RuleRuntimeState {
 
     /**
      * Receives one runtime's state: begin, keys (numbered 0, 1, ... in this order), waiting events (in release
-     * order), timers (same).
+     * order), timers (same), suppression.
      */
     public interface Visitor {
         void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
@@ -56,6 +57,12 @@ public final class RuleRuntimeState {
 
         /** @param key the number of the key, or -1 for a stale timer */
         void timer(long deadline, int key, long order) throws IOException;
+
+        /**
+         * {@code SUPPRESS FOR}: the alerts suppressed so far, and the keys (as the engine holds them) whose period
+         * may be under way with the time of their last emitted alert, in first-alert order.
+         */
+        void suppression(long suppressedAlerts, Object[] keys, long[] lastEmitted) throws IOException;
     }
 
     /**
@@ -88,8 +95,11 @@ public final class RuleRuntimeState {
         private final RuleRuntime.Timer[] timers;
         private final KeyStateStore.Capture keys;
         private final KeyStateStore store;
+        private final long suppressed;
+        private final AlertSuppression.Entries suppression;
         private int nextWaiting;
         private int nextTimer;
+        private boolean suppressionDone;
 
         private Capture(RuleRuntime runtime) throws IOException {
             runtime.unskip();
@@ -110,6 +120,8 @@ public final class RuleRuntimeState {
             timers = runtime.timers.toSortedArray(new RuleRuntime.Timer[0]);
             keys = runtime.keys.capture(runtime.incarnations);
             store = runtime.keys;
+            suppressed = runtime.suppression.suppressed;
+            suppression = runtime.suppression.entries();
         }
 
         /** The keys and waiting events captured: at least the distinct events they hold, as a rule. */
@@ -130,7 +142,8 @@ public final class RuleRuntimeState {
 
         /**
          * After every key: up to {@code max} more of the waiting events, then of the timers (they name their keys
-         * by number); true once all are visited.
+         * by number), then the suppression (at once: one entry per key that alerted in a period); true once all are
+         * visited.
          */
         public boolean end(Visitor visitor, int max) throws IOException {
             int budget = max;
@@ -150,7 +163,11 @@ public final class RuleRuntimeState {
                         : keys.numberOf(store.keyOf(next.handle()), next.incarnation());
                 visitor.timer(next.deadline(), key, next.order());
             }
-            return nextWaiting == waiting.length && nextTimer == timers.length;
+            if (budget > 0 && nextTimer == timers.length && !suppressionDone) {
+                visitor.suppression(suppressed, suppression.keys(), suppression.times());
+                suppressionDone = true;
+            }
+            return suppressionDone;
         }
 
         /** Ends the capture: the store may start another. */
@@ -242,6 +259,17 @@ public final class RuleRuntimeState {
             // Key number i got incarnation i + 1 (the runtime was fresh); a stale timer names no key.
             runtime.timers.add(key >= 0 ? new RuleRuntime.Timer(deadline, handles[key], key + 1, order)
                     : new RuleRuntime.Timer(deadline, null, 0, order));
+        }
+
+        /** {@code SUPPRESS FOR}: the count of suppressed alerts. */
+        public void suppressed(long suppressedAlerts) {
+            check(suppressedAlerts >= 0, "negative count of suppressed alerts");
+            runtime.suppression.suppressed = suppressedAlerts;
+        }
+
+        /** {@code SUPPRESS FOR}: a key whose period may be under way, and its last emitted alert's time. */
+        public void suppression(Object key, long lastEmitted) {
+            runtime.suppression.restore(key, lastEmitted);
         }
 
         /** Checks that every announced key came and that waiting counts agree with the waiting events. */

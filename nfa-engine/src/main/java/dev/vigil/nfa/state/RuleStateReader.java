@@ -15,7 +15,8 @@ import java.util.List;
  * {@link RuleRuntimeState.Restorer}, or, for a rule whose state is not used, only through to its end, keeping its
  * waiting events so they can be handed to the rule's new version. Reads format 1 too, which had no evicted-key
  * count (0) and no {@code heldSince} per key (0: the restore orders the holders as it visits them), and formats 1
- * and 2, which had no count of partial matches dropped on replacement (0).
+ * and 2, which had no count of partial matches dropped on replacement (0), and formats 1 to 5, which had no
+ * {@code SUPPRESS FOR} state (nothing suppressed, no period under way).
  *
  * <p><b>Not thread-safe:</b> one per restore.
  */
@@ -112,6 +113,20 @@ final class RuleStateReader {
             long order = in.readLong();
             if (restorer != null) {
                 restorer.timer(deadline, key, order);
+            }
+        }
+        if (version >= 6) {
+            long suppressedAlerts = in.readLong();
+            int entries = in.readCount("suppression entry count");
+            if (restorer != null) {
+                restorer.suppressed(suppressedAlerts);
+            }
+            for (int i = 0; i < entries; i++) {
+                Object key = in.readKey();
+                long lastEmitted = in.readLong();
+                if (restorer != null) {
+                    restorer.suppression(key, lastEmitted);
+                }
             }
         }
         if (restorer != null) {

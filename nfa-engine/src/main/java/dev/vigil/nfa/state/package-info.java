@@ -10,9 +10,9 @@
  * {@link dev.vigil.nfa.match.PartialMatchesGraph}, which know their packages' internals; this package only knows
  * bytes. Threading: a snapshot is written and read by the thread that owns the engine; nothing here is shared.
  *
- * <h2>Format, version 4</h2>
+ * <h2>Format, version 6</h2>
  * <pre>
- * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (4)    big-endian, through DataOutput
+ * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (6)    big-endian, through DataOutput
  *             chunk* , int 0 , int CRC-32 of every chunk's payload
  * chunk     = int length (1 .. 2^20), payload bytes               the payloads concatenated form the body
  * body      = varint timeMode, varint sliceIndex, varint sliceCount, long unrouted, long processingTimeMs,
@@ -23,7 +23,9 @@
  *             long workBoundTrips, long evictedKeys, long evaluationErrors, long droppedOnReplace,
  *             varint maxKeys, varint keys,
  *             varint waiting, varint timers,
- *             key * keys, waiting * waiting, timer * timers
+ *             key * keys, waiting * waiting, timer * timers,
+ *             long suppressedAlerts, varint n, suppress * n      (SUPPRESS FOR, in first-alert order)
+ * suppress  = keyValue, long lastEmitted                      the time of the key's last emitted alert
  * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round,
  *             long heldSince (0: no partial match; else the key's place in the order of eviction), matches
  * waiting   = event, varint key number (0-based, order of the keys above), long arrival
@@ -56,7 +58,8 @@
  * earlier builds restore. Versions 1 and 2 lacked {@code droppedOnReplace} (partial matches of replaced versions
  * the rule did not keep, see {@link dev.vigil.nfa.state.Replacement}); it is read as 0. Versions 1 to 3 lacked
  * each event's identity ({@link dev.vigil.nfa.Event#identity}, what alert ids derive from); it is read as the
- * event's sequence, which is what those versions derived alert ids from.
+ * event's sequence, which is what those versions derived alert ids from. Versions 1 to 5 lacked the
+ * {@code SUPPRESS FOR} state after the timers (nothing suppressed, no period under way).
  *
  * <p>Compatibility: a change to the format bumps {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}; a reader
  * accepts the versions it knows, and another is rejected with a message that names them (the server falls back to

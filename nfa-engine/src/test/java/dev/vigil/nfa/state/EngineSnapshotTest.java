@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * partial matches) and ends with the same counters; and a restored engine snapshots to the same bytes.
  */
 class EngineSnapshotTest {
-    /** Realistic rules over two streams, covering windows, absences, timeouts, skips, loops and keys. */
+    /** Realistic rules over two streams, covering windows, absences, timeouts, skips, loops, keys and suppression. */
     static final String RULES = """
             RULE abc FROM s1 PARTITION BY key
               PATTERN a -> b+ -> c WITHIN 40 MILLISECONDS
@@ -85,6 +85,18 @@ class EngineSnapshotTest {
               PATTERN x y
               DEFINE x AS value < 3
               AFTER MATCH SKIP PAST LAST EVENT;
+
+            RULE quiet FROM s1 PARTITION BY key
+              PATTERN a b
+              DEFINE a AS value > 4, b AS value > 4
+              EMIT v = b.value
+              SUPPRESS FOR 15 MILLISECONDS;
+
+            RULE quietTimeouts FROM s1 PARTITION BY key
+              PATTERN a -> b WITHIN 8 MILLISECONDS
+              DEFINE a AS type = 'B', b AS type = 'D'
+              ON TIMEOUT EMIT started = a.value
+              SUPPRESS FOR 20 MILLISECONDS;
             """;
 
     static List<CompiledRule> compile(String text) {

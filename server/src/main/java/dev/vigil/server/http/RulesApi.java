@@ -464,6 +464,7 @@ public final class RulesApi {
                 .put("evaluationErrors", found == null ? 0 : found.evaluationErrors())
                 .put("evictedKeys", found == null ? 0 : found.evictedKeys())
                 .put("partialMatchesDroppedOnReplace", found == null ? 0 : found.partialMatchesDroppedOnReplace())
+                .put("suppressedAlerts", found == null ? 0 : found.suppressedAlerts())
                 .put("lateEventsByStream", late);
     }
 
