@@ -114,6 +114,10 @@ final class AstDump {
         if (expr instanceof Expr.Call call) {
             return "(" + call.function() + args(call.args()) + ")";
         }
+        if (expr instanceof Expr.Windowed windowed) {
+            return "(" + windowed.function() + "_OVER_" + windowed.windowMillis() + " "
+                    + (windowed.argument() == null ? "*" : of(windowed.argument())) + ")";
+        }
         if (expr instanceof Expr.Unary unary) {
             return "(" + unary.op() + " " + of(unary.operand()) + ")";
         }

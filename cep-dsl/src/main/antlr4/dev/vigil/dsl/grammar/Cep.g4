@@ -164,7 +164,7 @@ unary
 
 primary
     : literal                                        # literalPrimary
-    | name LPAREN (expr (COMMA expr)*)? RPAREN       # callPrimary
+    | name LPAREN (STAR | expr (COMMA expr)*)? RPAREN (OVER LPAREN LAST duration RPAREN)?   # callPrimary
     | name (DOT name)*                               # refPrimary
     | LPAREN expr RPAREN                             # parenPrimary
     ;
@@ -225,7 +225,7 @@ nonReserved
 
 variableKeyword
     : STREAM | RULE | EVENT | TIME | WATERMARK | DELAY | BY | EVENTS | TIMEOUT | MATCH | SKIP_ | NO | NEXT
-    | PAST | LAST | FIRST | OF | PREVIOUS
+    | PAST | LAST | FIRST | OF | PREVIOUS | OVER
     | MILLISECOND | MILLISECONDS | MS | SECOND | SECONDS | MINUTE | MINUTES | HOUR | HOURS | DAY | DAYS
     ;
 
@@ -276,6 +276,7 @@ TO           : 'to';
 OPTIONAL     : 'optional';
 SUPPRESS     : 'suppress';
 FOR          : 'for';
+OVER         : 'over';
 NEXT         : 'next';
 PAST         : 'past';
 LAST         : 'last';

@@ -43,7 +43,7 @@ final class AstBuilder {
     AstBuilder(Diagnostics diagnostics) {
         this.diagnostics = diagnostics;
         this.spans = new Spans(diagnostics);
-        this.exprs = new ExprBuilder(diagnostics, spans);
+        this.exprs = new ExprBuilder(diagnostics, spans, ctx -> window(ctx, "OVER (LAST ...)"));
         this.patterns = new PatternBuilder(diagnostics, spans, this::window);
     }
 

@@ -18,7 +18,7 @@ public final class Keywords {
     static final Set<Integer> NON_RESERVED = Set.of(
             CepLexer.STREAM, CepLexer.RULE, CepLexer.EVENT, CepLexer.TIME, CepLexer.WATERMARK, CepLexer.DELAY,
             CepLexer.BY, CepLexer.EVENTS, CepLexer.TIMEOUT, CepLexer.MATCH, CepLexer.SKIP_, CepLexer.NO,
-            CepLexer.TO, CepLexer.OPTIONAL, CepLexer.SUPPRESS, CepLexer.FOR, CepLexer.NEXT, CepLexer.PAST, CepLexer.LAST, CepLexer.FIRST, CepLexer.OF, CepLexer.PREVIOUS,
+            CepLexer.TO, CepLexer.OPTIONAL, CepLexer.SUPPRESS, CepLexer.FOR, CepLexer.OVER, CepLexer.NEXT, CepLexer.PAST, CepLexer.LAST, CepLexer.FIRST, CepLexer.OF, CepLexer.PREVIOUS,
             CepLexer.MILLISECOND, CepLexer.MILLISECONDS, CepLexer.MS, CepLexer.SECOND, CepLexer.SECONDS,
             CepLexer.MINUTE, CepLexer.MINUTES, CepLexer.HOUR, CepLexer.HOURS, CepLexer.DAY, CepLexer.DAYS);
 

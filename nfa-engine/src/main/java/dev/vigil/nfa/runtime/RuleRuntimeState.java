@@ -3,6 +3,8 @@ package dev.vigil.nfa.runtime;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.match.PartialMatches;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The state of one {@link RuleRuntime} as plain values, for state snapshots: a {@link #capture} hands it to a
@@ -63,6 +65,15 @@ public final class RuleRuntimeState {
          * may be under way with the time of their last emitted alert, in first-alert order.
          */
         void suppression(long suppressedAlerts, Object[] keys, long[] lastEmitted) throws IOException;
+
+        /**
+         * Windowed aggregates ({@link KeyWindows}), last: the count of events evicted by the bound per key, then each
+         * key with events (as the engine holds it), in first-event order, with its events and their times, oldest
+         * first. A rule without windowed aggregates has none.
+         */
+        void windows(long evictedEvents, int keys) throws IOException;
+
+        void window(Object key, Event[] events, long[] times) throws IOException;
     }
 
     /**
@@ -97,6 +108,10 @@ public final class RuleRuntimeState {
         private final KeyStateStore store;
         private final long suppressed;
         private final AlertSuppression.Entries suppression;
+        private final long windowEvicted;
+        private final List<Object> windowKeys = new ArrayList<>();
+        private final List<Event[]> windowEvents = new ArrayList<>();
+        private final List<long[]> windowTimes = new ArrayList<>();
         private int nextWaiting;
         private int nextTimer;
         private boolean suppressionDone;
@@ -122,6 +137,14 @@ public final class RuleRuntimeState {
             store = runtime.keys;
             suppressed = runtime.suppression.suppressed;
             suppression = runtime.suppression.entries();
+            windowEvicted = runtime.windows == null ? 0 : runtime.windows.evicted;
+            if (runtime.windows != null) {
+                runtime.windows.visit((key, events, times) -> {
+                    windowKeys.add(key);
+                    windowEvents.add(events);
+                    windowTimes.add(times);
+                });
+            }
         }
 
         /** The keys and waiting events captured: at least the distinct events they hold, as a rule. */
@@ -165,6 +188,10 @@ public final class RuleRuntimeState {
             }
             if (budget > 0 && nextTimer == timers.length && !suppressionDone) {
                 visitor.suppression(suppressed, suppression.keys(), suppression.times());
+                visitor.windows(windowEvicted, windowKeys.size());
+                for (int i = 0; i < windowKeys.size(); i++) {
+                    visitor.window(windowKeys.get(i), windowEvents.get(i), windowTimes.get(i));
+                }
                 suppressionDone = true;
             }
             return suppressionDone;
@@ -270,6 +297,21 @@ public final class RuleRuntimeState {
         /** {@code SUPPRESS FOR}: a key whose period may be under way, and its last emitted alert's time. */
         public void suppression(Object key, long lastEmitted) {
             runtime.suppression.restore(key, lastEmitted);
+        }
+
+        /** Windowed aggregates: the count of events evicted by the bound per key. */
+        public void windowsEvicted(long evictedEvents) {
+            check(evictedEvents >= 0, "negative count of evicted window events");
+            if (runtime.windows != null) {
+                runtime.windows.evicted = evictedEvents;
+            }
+        }
+
+        /** Windowed aggregates: one key's events, oldest first; ignored by a rule without windowed aggregates. */
+        public void window(Object key, Event[] events, long[] times) {
+            if (runtime.windows != null) {
+                runtime.windows.restore(key, events, times);
+            }
         }
 
         /** Checks that every announced key came and that waiting counts agree with the waiting events. */

@@ -16,7 +16,7 @@ import java.util.List;
  * waiting events so they can be handed to the rule's new version. Reads format 1 too, which had no evicted-key
  * count (0) and no {@code heldSince} per key (0: the restore orders the holders as it visits them), and formats 1
  * and 2, which had no count of partial matches dropped on replacement (0), and formats 1 to 5, which had no
- * {@code SUPPRESS FOR} state (nothing suppressed, no period under way).
+ * {@code SUPPRESS FOR} state (nothing suppressed, no period under way) and windowed aggregates' events (none).
  *
  * <p><b>Not thread-safe:</b> one per restore.
  */
@@ -126,6 +126,24 @@ final class RuleStateReader {
                 long lastEmitted = in.readLong();
                 if (restorer != null) {
                     restorer.suppression(key, lastEmitted);
+                }
+            }
+            long windowEvicted = in.readLong();
+            int windowKeys = in.readCount("window key count");
+            if (restorer != null) {
+                restorer.windowsEvicted(windowEvicted);
+            }
+            for (int i = 0; i < windowKeys; i++) {
+                Object key = in.readKey();
+                int count = in.readCount("window event count");
+                Event[] events = new Event[count];
+                long[] times = new long[count];
+                for (int j = 0; j < count; j++) {
+                    times[j] = in.readLong();
+                    events[j] = in.readEvent();
+                }
+                if (restorer != null) {
+                    restorer.window(key, events, times);
                 }
             }
         }

@@ -98,6 +98,22 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
     }
 
     @Override
+    public void windows(long evictedEvents, int keys) throws IOException {
+        out.writeLong(evictedEvents);
+        out.writeVarInt(keys);
+    }
+
+    @Override
+    public void window(Object key, Event[] events, long[] times) throws IOException {
+        out.writeKey(key);
+        out.writeVarInt(events.length);
+        for (int i = 0; i < events.length; i++) {
+            out.writeLong(times[i]);
+            out.writeEvent(events[i]);
+        }
+    }
+
+    @Override
     public void begin(long nextSerial, boolean newStart, long[] timers, int timerCount, int liveEntries,
             int liveNodes, long lastTimestamp, int nextId, int entries, int nodes, int runs, int completed)
             throws IOException {

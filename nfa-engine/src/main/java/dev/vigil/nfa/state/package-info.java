@@ -25,6 +25,8 @@
  *             varint waiting, varint timers,
  *             key * keys, waiting * waiting, timer * timers,
  *             long suppressedAlerts, varint n, suppress * n      (SUPPRESS FOR, in first-alert order)
+ *             long windowEventsEvicted, varint n, window * n      (OVER windows, in first-event order)
+ * window    = keyValue, varint n, (long time, event) * n      the key's window events, oldest first
  * suppress  = keyValue, long lastEmitted                      the time of the key's last emitted alert
  * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round,
  *             long heldSince (0: no partial match; else the key's place in the order of eviction), matches
@@ -59,7 +61,8 @@
  * the rule did not keep, see {@link dev.vigil.nfa.state.Replacement}); it is read as 0. Versions 1 to 3 lacked
  * each event's identity ({@link dev.vigil.nfa.Event#identity}, what alert ids derive from); it is read as the
  * event's sequence, which is what those versions derived alert ids from. Versions 1 to 5 lacked the
- * {@code SUPPRESS FOR} state after the timers (nothing suppressed, no period under way).
+ * {@code SUPPRESS FOR} state and the windowed aggregates' events after the timers (nothing suppressed, no period
+ * under way, no window events).
  *
  * <p>Compatibility: a change to the format bumps {@link dev.vigil.nfa.state.EngineSnapshot#VERSION}; a reader
  * accepts the versions it knows, and another is rejected with a message that names them (the server falls back to

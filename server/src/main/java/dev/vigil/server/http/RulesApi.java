@@ -465,6 +465,7 @@ public final class RulesApi {
                 .put("evictedKeys", found == null ? 0 : found.evictedKeys())
                 .put("partialMatchesDroppedOnReplace", found == null ? 0 : found.partialMatchesDroppedOnReplace())
                 .put("suppressedAlerts", found == null ? 0 : found.suppressedAlerts())
+                .put("windowEventsEvicted", found == null ? 0 : found.windowEventsEvicted())
                 .put("lateEventsByStream", late);
     }
 

@@ -66,6 +66,6 @@ final class IngestCounters {
                 a.droppedPartialMatches() + b.droppedPartialMatches(), a.workBoundTrips() + b.workBoundTrips(),
                 a.evaluationErrors() + b.evaluationErrors(), a.evictedKeys() + b.evictedKeys(),
                 a.partialMatchesDroppedOnReplace() + b.partialMatchesDroppedOnReplace(),
-                a.suppressedAlerts() + b.suppressedAlerts());
+                a.suppressedAlerts() + b.suppressedAlerts(), a.windowEventsEvicted() + b.windowEventsEvicted());
     }
 }
