@@ -39,6 +39,11 @@ final class ExprText {
             }
             return RulePrinter.name(call.function()) + "(" + String.join(", ", args) + ")";
         }
+        if (expr instanceof Expr.Windowed windowed) {
+            return RulePrinter.name(windowed.function()) + "(" + (windowed.argument() == null ? "*"
+                    : print(windowed.argument())) + ") OVER (LAST " + RulePrinter.duration(windowed.windowMillis())
+                    + ")";
+        }
         if (expr instanceof Expr.Unary unary) {
             if (unary.op() == Expr.UnaryOp.NOT) {
                 return "NOT " + operand(unary.operand(), NOT);

@@ -102,6 +102,10 @@ public final class FieldReads {
             for (Expr arg : call.args()) {
                 expr(arg, current);
             }
+        } else if (expr instanceof Expr.Windowed windowed) {
+            if (windowed.argument() != null) {
+                expr(windowed.argument(), current);
+            }
         } else if (expr instanceof Expr.Unary unary) {
             expr(unary.operand(), current);
         } else if (expr instanceof Expr.Binary binary) {

@@ -100,6 +100,9 @@ public final class RulePrinter {
         if (rule.skip() != null && rule.skip().kind() != AfterMatchSkip.Kind.PAST_LAST_EVENT) {
             clause(out, "AFTER MATCH SKIP " + skip(rule.skip()));
         }
+        if (rule.suppress() != null) {
+            clause(out, "SUPPRESS FOR " + duration(rule.suppress()));
+        }
         if (!rule.sinks().isEmpty()) {
             List<String> sinks = new ArrayList<>();
             for (SinkRef sink : rule.sinks()) {

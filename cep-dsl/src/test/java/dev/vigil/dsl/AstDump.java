@@ -60,6 +60,9 @@ final class AstDump {
         out.append("\n  timeout ").append(rule.timeoutEmit() == null ? "none" : of(rule.timeoutEmit()));
         out.append("\n  skip ").append(rule.skip().kind())
                 .append(rule.skip().variable() == null ? "" : " " + rule.skip().variable());
+        if (rule.suppress() != null) {
+            out.append("\n  suppress ").append(rule.suppress().millis());
+        }
         for (SinkRef sink : rule.sinks()) {
             out.append("\n  to ").append(sink.isNamed() ? "name " : "").append(sink.word())
                     .append(sink.target() == null ? "" : " '" + sink.target() + "'");
@@ -115,6 +118,10 @@ final class AstDump {
         }
         if (expr instanceof Expr.Call call) {
             return "(" + call.function() + args(call.args()) + ")";
+        }
+        if (expr instanceof Expr.Windowed windowed) {
+            return "(" + windowed.function() + "_OVER_" + windowed.windowMillis() + " "
+                    + (windowed.argument() == null ? "*" : of(windowed.argument())) + ")";
         }
         if (expr instanceof Expr.Unary unary) {
             return "(" + unary.op() + " " + of(unary.operand()) + ")";

@@ -90,7 +90,7 @@ final class RandomAst {
         List<EmitField> timeoutEmit = random.nextInt(3) == 0 ? null : random.nextBoolean() ? List.of() : emit();
         return new Rule(name(), random.nextBoolean() ? null : pick(SEVERITIES), from, partition, pattern,
                 random.nextBoolean() ? window() : null, random.nextBoolean() ? window() : null, defines, emit,
-                timeoutEmit, skip(variables), sinks(), NONE);
+                timeoutEmit, skip(variables), sinks(), NONE).withSuppress(random.nextInt(4) == 0 ? window() : null);
     }
 
     /** No TO clause half of the time; else configured names (keywords and odd ones too), log and inline sinks. */

@@ -96,6 +96,11 @@ public final class CompiledRule {
         return program.timeoutEmit() != null;
     }
 
+    /** {@code SUPPRESS FOR}'s period in milliseconds; 0 when the rule emits every alert. */
+    public long suppressMillis() {
+        return source.suppress() == null ? 0 : source.suppress().millis();
+    }
+
     /** The automaton the rule compiled to, to show ({@code vigil explain}); see {@link Automaton}. */
     public Automaton automaton() {
         Automaton shown = automaton;

@@ -36,8 +36,16 @@ public final class KeyedRule {
      * @param config the bounds per key ({@link EngineConfig#maxPartialMatchesPerKey},
      *     {@link EngineConfig#maxWorkPerEvent}); its time settings are the host's to follow
      * @param listener receives the alerts and the bounds' reports; never late events (the host decides those)
+     * @throws IllegalArgumentException the rule suppresses alerts ({@code SUPPRESS FOR}) or has windowed aggregates
+     *     ({@code OVER}): their state per key outlives the key's partial matches, which this state format does not
+     *     hold yet
      */
     public KeyedRule(CompiledRule rule, EngineConfig config, EngineListener listener) {
+        if (rule.suppressMillis() != 0 || !rule.program().windows().isEmpty()) {
+            throw new IllegalArgumentException("rule " + rule.name() + " uses " + (rule.suppressMillis() != 0
+                    ? "SUPPRESS FOR" : "a windowed aggregate (OVER)") + ", which a keyed host (the Flink runner) does "
+                    + "not run yet; run it in the Vigil server");
+        }
         this.runner = new KeyRunner(rule, rule.program(), config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
                 new KeyStateCodec(rule.program().nfa()), listener);
     }

@@ -156,7 +156,7 @@ public final class RuleCompiler {
         }
         return new CompiledRule(rule.name(), 1, rule.severity(), rule.from(), partitionBy, delays, rule,
                 new RuleProgram(nfa, emitFields(rule.emit(), expressions), rule.timeoutEmit() == null ? null
-                        : emitFields(rule.timeoutEmit(), expressions)));
+                        : emitFields(rule.timeoutEmit(), expressions), expressions.windows()));
     }
 
     private static List<RuleProgram.EmitField> emitFields(List<dev.vigil.dsl.ast.EmitField> fields,

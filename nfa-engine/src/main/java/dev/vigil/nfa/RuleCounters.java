@@ -17,7 +17,12 @@ package dev.vigil.nfa;
  * @param partialMatchesDroppedOnReplace partial matches the rule's previous version held when this version replaced
  *     it with a changed pattern, conditions, key or streams ({@link dev.vigil.nfa.state.Replacement}); a version
  *     that kept them carries the count on
+ * @param suppressedAlerts alerts not emitted because an alert of their key came less than the rule's
+ *     {@code SUPPRESS FOR} period before (not counted in {@code matches} or {@code timeouts}, which count alerts
+ *     emitted)
+ * @param windowEventsEvicted events that left a key's windowed-aggregate window before their time because the key
+ *     held the most events kept per key ({@code OVER (LAST d)}; the key's aggregates then saw fewer events)
  */
 public record RuleCounters(String rule, long eventsIn, long matches, long timeouts, long partialMatches,
         long keys, long droppedPartialMatches, long workBoundTrips, long evaluationErrors, long evictedKeys,
-        long partialMatchesDroppedOnReplace) {}
+        long partialMatchesDroppedOnReplace, long suppressedAlerts, long windowEventsEvicted) {}

@@ -100,6 +100,7 @@ class MetricsTest {
         JsonObject expected = new JsonObject().put("eventsIn", 5).put("matches", 2).put("timeouts", 0)
                 .put("partialMatches", 1).put("keys", 1).put("droppedPartialMatches", 0).put("workBoundExceeded", 0)
                 .put("evaluationErrors", 0).put("evictedKeys", 0).put("partialMatchesDroppedOnReplace", 0)
+                .put("suppressedAlerts", 0).put("windowEventsEvicted", 0)
                 .put("lateEventsByStream", new JsonObject().put("payments", 1));
         String rule = server.pollUntil("/v1/rules/small_then_big",
                 body -> new JsonObject(body).getJsonObject("counters").getLong("matches") == 2

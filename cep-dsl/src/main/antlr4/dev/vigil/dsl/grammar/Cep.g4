@@ -52,6 +52,7 @@ ruleClause
     | ON TIMEOUT EMIT (emitField (COMMA emitField)*)? # timeoutClause
     | AFTER MATCH SKIP_ skipTarget                    # skipClause
     | TO sink (COMMA sink)*                           # sinkClause
+    | SUPPRESS FOR duration                           # suppressClause
     ;
 
 skipTarget
@@ -164,7 +165,7 @@ unary
 
 primary
     : literal                                        # literalPrimary
-    | name LPAREN (expr (COMMA expr)*)? RPAREN       # callPrimary
+    | name LPAREN (STAR | expr (COMMA expr)*)? RPAREN (OVER LPAREN LAST duration RPAREN)?   # callPrimary
     | name (DOT name)*                               # refPrimary
     | LPAREN expr RPAREN                             # parenPrimary
     ;
@@ -205,8 +206,8 @@ name
 
 /**
  * A pattern variable: any name except a bare `to`, which after a pattern starts the TO clause
- * (`PATTERN a b TO log`), and a bare `optional`, which after a quantifier modifies it (`b{2,4} OPTIONAL`);
- * such a variable is written `` `to` ``, `` `optional` ``.
+ * (`PATTERN a b TO log`), a bare `suppress`, which starts the SUPPRESS FOR clause, and a bare `optional`, which
+ * after a quantifier modifies it (`b{2,4} OPTIONAL`); such a variable is written `` `to` ``, `` `optional` ``.
  */
 variableName
     : IDENT
@@ -219,11 +220,13 @@ nonReserved
     : variableKeyword
     | TO
     | OPTIONAL
+    | SUPPRESS
+    | FOR
     ;
 
 variableKeyword
     : STREAM | RULE | EVENT | TIME | WATERMARK | DELAY | BY | EVENTS | TIMEOUT | MATCH | SKIP_ | NO | NEXT
-    | PAST | LAST | FIRST | OF | PREVIOUS
+    | PAST | LAST | FIRST | OF | PREVIOUS | OVER
     | MILLISECOND | MILLISECONDS | MS | SECOND | SECONDS | MINUTE | MINUTES | HOUR | HOURS | DAY | DAYS
     ;
 
@@ -273,6 +276,9 @@ SKIP_        : 'skip';
 NO           : 'no';
 TO           : 'to';
 OPTIONAL     : 'optional';
+SUPPRESS     : 'suppress';
+FOR          : 'for';
+OVER         : 'over';
 NEXT         : 'next';
 PAST         : 'past';
 LAST         : 'last';

@@ -46,6 +46,19 @@ public sealed interface Expr {
         }
     }
 
+    /**
+     * A windowed aggregate, {@code AVG(amount) OVER (LAST 1 HOUR)}: {@code function} (upper-cased) over
+     * {@code argument} evaluated on each of the key's events of the rule's streams in the last {@code windowMillis}
+     * of event time, the current event included; {@code argument} is null for {@code COUNT(*)}.
+     */
+    record Windowed(String function, Expr argument, long windowMillis, Span span) implements Expr {
+        public Windowed {
+            if (windowMillis <= 0) {
+                throw new IllegalArgumentException("window " + windowMillis + " ms is not positive");
+            }
+        }
+    }
+
     record Unary(UnaryOp op, Expr operand, Span span) implements Expr {}
 
     enum UnaryOp {

@@ -20,10 +20,12 @@ import java.util.List;
  *     only where the server's configuration sends them)
  * @param fromSpans where each stream of {@code from} is named, in the same order ({@link Span#NONE} for a rule
  *     not read from text)
+ * @param suppress {@code SUPPRESS FOR d}: after an alert of a key, the key's further alerts are suppressed for
+ *     {@code d} of event time, or {@code null} (every alert is emitted)
  */
 public record Rule(String name, String severity, List<String> from, List<FieldPath> partitionBy, Pattern pattern,
         Window within, Window gapWithin, List<VarDef> defines, List<EmitField> emit, List<EmitField> timeoutEmit,
-        AfterMatchSkip skip, List<SinkRef> sinks, Span span, List<Span> fromSpans) {
+        AfterMatchSkip skip, List<SinkRef> sinks, Span span, List<Span> fromSpans, Window suppress) {
     /** The words {@code SEVERITY} takes (in any case), from the least severe to the most. */
     public static final List<String> SEVERITIES = List.of("low", "medium", "high", "critical");
 
@@ -40,12 +42,26 @@ public record Rule(String name, String severity, List<String> from, List<FieldPa
         sinks = List.copyOf(sinks);
     }
 
+    /** A rule without {@code SUPPRESS FOR}. */
+    public Rule(String name, String severity, List<String> from, List<FieldPath> partitionBy, Pattern pattern,
+            Window within, Window gapWithin, List<VarDef> defines, List<EmitField> emit, List<EmitField> timeoutEmit,
+            AfterMatchSkip skip, List<SinkRef> sinks, Span span, List<Span> fromSpans) {
+        this(name, severity, from, partitionBy, pattern, within, gapWithin, defines, emit, timeoutEmit, skip, sinks,
+                span, fromSpans, null);
+    }
+
     /** A rule built, not read from text: its FROM streams have no place. */
     public Rule(String name, String severity, List<String> from, List<FieldPath> partitionBy, Pattern pattern,
             Window within, Window gapWithin, List<VarDef> defines, List<EmitField> emit, List<EmitField> timeoutEmit,
             AfterMatchSkip skip, List<SinkRef> sinks, Span span) {
         this(name, severity, from, partitionBy, pattern, within, gapWithin, defines, emit, timeoutEmit, skip, sinks,
                 span, java.util.Collections.nCopies(from.size(), Span.NONE));
+    }
+
+    /** This rule with {@code SUPPRESS FOR} set to {@code period} ({@code null}: none). */
+    public Rule withSuppress(Window period) {
+        return new Rule(name, severity, from, partitionBy, pattern, within, gapWithin, defines, emit, timeoutEmit,
+                skip, sinks, span, fromSpans, period);
     }
 
     /** Where FROM names {@code stream}, or the rule's name when it was not read from text. */

@@ -19,12 +19,14 @@ final class ExpressionChecker {
     private final Diagnostics out;
     private final RuleScope scope;
     private final Aggregates aggregates;
+    final WindowedAggregates windows;
     private final Operators operators;
 
     ExpressionChecker(Diagnostics out, RuleScope scope) {
         this.out = out;
         this.scope = scope;
         this.aggregates = new Aggregates(out, scope);
+        this.windows = new WindowedAggregates(out, scope);
         this.operators = new Operators(out);
     }
 
@@ -48,6 +50,9 @@ final class ExpressionChecker {
         }
         if (expr instanceof Expr.Call call) {
             return call(call, current);
+        }
+        if (expr instanceof Expr.Windowed windowed) {
+            return windows.check(windowed, current, this);
         }
         if (expr instanceof Expr.Unary unary) {
             Type operand = typeOf(unary.operand(), current);

@@ -103,11 +103,13 @@ final class NestingDepth {
         return bodies;
     }
 
-    private static List<Expr> children(Expr expr) {
+    static List<Expr> children(Expr expr) {
         if (expr instanceof Expr.Literal || expr instanceof Expr.Ref) {
             return List.of();
         } else if (expr instanceof Expr.Call call) {
             return call.args();
+        } else if (expr instanceof Expr.Windowed windowed) {
+            return windowed.argument() == null ? List.of() : List.of(windowed.argument());
         } else if (expr instanceof Expr.Unary unary) {
             return List.of(unary.operand());
         } else if (expr instanceof Expr.Binary binary) {

@@ -171,6 +171,7 @@ final class RuleChecker {
                         + "distinct names");
             }
             expressions.typeOf(field.expression(), scope.fromFields);
+            expressions.windows.refuse(field.expression(), clause);
         }
     }
 }

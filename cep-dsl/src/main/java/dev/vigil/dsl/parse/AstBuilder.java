@@ -43,7 +43,7 @@ final class AstBuilder {
     AstBuilder(Diagnostics diagnostics) {
         this.diagnostics = diagnostics;
         this.spans = new Spans(diagnostics);
-        this.exprs = new ExprBuilder(diagnostics, spans);
+        this.exprs = new ExprBuilder(diagnostics, spans, ctx -> window(ctx, "OVER (LAST ...)"));
         this.patterns = new PatternBuilder(diagnostics, spans, this::window);
     }
 
@@ -99,6 +99,7 @@ final class AstBuilder {
         List<EmitField> emit = new ArrayList<>();
         List<EmitField> timeoutEmit = null;
         AfterMatchSkip skip = null;
+        Window suppress = null;
         List<SinkRef> sinks = new ArrayList<>();
         for (CepParser.RuleClauseContext clause : ctx.ruleClause()) {
             String kind = clauseName(clause);
@@ -136,6 +137,8 @@ final class AstBuilder {
                 for (CepParser.SinkContext sink : t.sink()) {
                     sinks.add(sink(sink));
                 }
+            } else if (clause instanceof CepParser.SuppressClauseContext s) {
+                suppress = window(s.duration(), "SUPPRESS FOR");
             }
         }
         List<VarDef> defines = new ArrayList<>();
@@ -161,7 +164,7 @@ final class AstBuilder {
             skip = AfterMatchSkip.pastLastEvent(nameSpan);
         }
         return new Rule(name, severity, from, partitionBy, pattern, within, gapWithin, defines, emit, timeoutEmit,
-                skip, sinks, nameSpan, fromSpans);
+                skip, sinks, nameSpan, fromSpans, suppress);
     }
 
     private static String clauseName(CepParser.RuleClauseContext clause) {
@@ -176,6 +179,9 @@ final class AstBuilder {
         }
         if (clause instanceof CepParser.SkipClauseContext) {
             return "AFTER MATCH SKIP";
+        }
+        if (clause instanceof CepParser.SuppressClauseContext) {
+            return "SUPPRESS FOR";
         }
         return clause.getStart().getText().toUpperCase(Locale.ROOT);
     }
@@ -267,12 +273,16 @@ final class AstBuilder {
     }
 
     private Window window(CepParser.DurationContext ctx) {
+        return window(ctx, "WITHIN");
+    }
+
+    private Window window(CepParser.DurationContext ctx, String clause) {
         Long millis = duration(ctx);
         if (millis == null) {
             return null;
         }
         if (millis <= 0) {
-            diagnostics.error(spans.of(ctx), "WITHIN needs a positive duration, got " + spans.text(ctx));
+            diagnostics.error(spans.of(ctx), clause + " needs a positive duration, got " + spans.text(ctx));
             return null;
         }
         return new Window(millis, spans.of(ctx));

@@ -5,11 +5,13 @@ import dev.vigil.dsl.Span;
 import dev.vigil.dsl.ast.Expr.BinaryOp;
 import dev.vigil.dsl.ast.Expr.LiteralKind;
 import dev.vigil.dsl.ast.Expr;
+import dev.vigil.dsl.ast.Window;
 import dev.vigil.dsl.grammar.CepLexer;
 import dev.vigil.dsl.grammar.CepParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.antlr.v4.runtime.Token;
 
 /**
@@ -22,10 +24,18 @@ import org.antlr.v4.runtime.Token;
 final class ExprBuilder {
     private final Diagnostics diagnostics;
     private final Spans spans;
+    /** Reads an {@code OVER (LAST d)} duration as {@link AstBuilder} does (null after an error); null: no windows. */
+    private final Function<CepParser.DurationContext, Window> windows;
 
     ExprBuilder(Diagnostics diagnostics, Spans spans) {
+        this(diagnostics, spans, null);
+    }
+
+    ExprBuilder(Diagnostics diagnostics, Spans spans,
+            Function<CepParser.DurationContext, Window> windows) {
         this.diagnostics = diagnostics;
         this.spans = spans;
+        this.windows = windows;
     }
 
     Expr expr(CepParser.ExprContext ctx) {
@@ -156,6 +166,9 @@ final class ExprBuilder {
         if (ctx instanceof CepParser.LiteralPrimaryContext literal) {
             return literal(literal.literal(), false, spans.of(ctx));
         }
+        if (ctx instanceof CepParser.CallPrimaryContext call && (call.OVER() != null || call.STAR() != null)) {
+            return windowed(call);
+        }
         if (ctx instanceof CepParser.CallPrimaryContext call) {
             List<Expr> args = new ArrayList<>();
             for (CepParser.ExprContext arg : call.expr()) {
@@ -174,6 +187,33 @@ final class ExprBuilder {
             return expr(paren.expr());
         }
         throw new AssertionError(ctx);
+    }
+
+    /**
+     * {@code f(x) OVER (LAST d)}, or {@code f(*)} without a window (reported). A window or an argument list that is
+     * not one is reported, and read as one millisecond and the first argument so that nothing else is reported
+     * about it (the rule does not compile anyway).
+     */
+    private Expr windowed(CepParser.CallPrimaryContext ctx) {
+        String function = Names.of(ctx.name()).toUpperCase(Locale.ROOT);
+        Expr argument = ctx.expr().isEmpty() ? null : expr(ctx.expr(0));
+        Window window = null;
+        if (ctx.OVER() == null) {
+            diagnostics.error(spans.of(ctx.STAR().getSymbol()), function + "(*) counts the events of a window: write "
+                    + function + "(*) OVER (LAST d), e.g. COUNT(*) OVER (LAST 10 MINUTES); COUNT(v) counts a "
+                    + "variable's events");
+        } else if (windows == null) {
+            diagnostics.error(spans.of(ctx.OVER().getSymbol()), "OVER windows are written in .cep rule files only");
+        } else {
+            window = windows.apply(ctx.duration());
+        }
+        if (ctx.expr().size() > 1) {
+            diagnostics.error(spans.of(ctx.expr(1)), "an OVER window aggregates one field, e.g. AVG(amount) OVER "
+                    + "(LAST 1 HOUR); " + function + " is given " + ctx.expr().size());
+        } else if (ctx.OVER() != null && argument == null && ctx.STAR() == null) {
+            diagnostics.error(spans.of(ctx), function + "() OVER needs a field, or * for COUNT(*)");
+        }
+        return new Expr.Windowed(function, argument, window == null ? 1 : window.millis(), spans.of(ctx));
     }
 
     private Expr literal(CepParser.LiteralContext ctx, boolean negative, Span span) {

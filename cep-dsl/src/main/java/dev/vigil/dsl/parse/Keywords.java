@@ -18,7 +18,7 @@ public final class Keywords {
     static final Set<Integer> NON_RESERVED = Set.of(
             CepLexer.STREAM, CepLexer.RULE, CepLexer.EVENT, CepLexer.TIME, CepLexer.WATERMARK, CepLexer.DELAY,
             CepLexer.BY, CepLexer.EVENTS, CepLexer.TIMEOUT, CepLexer.MATCH, CepLexer.SKIP_, CepLexer.NO,
-            CepLexer.TO, CepLexer.OPTIONAL, CepLexer.NEXT, CepLexer.PAST, CepLexer.LAST, CepLexer.FIRST, CepLexer.OF, CepLexer.PREVIOUS,
+            CepLexer.TO, CepLexer.OPTIONAL, CepLexer.SUPPRESS, CepLexer.FOR, CepLexer.OVER, CepLexer.NEXT, CepLexer.PAST, CepLexer.LAST, CepLexer.FIRST, CepLexer.OF, CepLexer.PREVIOUS,
             CepLexer.MILLISECOND, CepLexer.MILLISECONDS, CepLexer.MS, CepLexer.SECOND, CepLexer.SECONDS,
             CepLexer.MINUTE, CepLexer.MINUTES, CepLexer.HOUR, CepLexer.HOURS, CepLexer.DAY, CepLexer.DAYS);
 
@@ -62,11 +62,11 @@ public final class Keywords {
 
     /**
      * {@code name} as a pattern variable must be written: like {@link #quoteIfNeeded}, except that {@code to},
-     * which after a pattern starts the {@code TO} clause, and {@code optional}, which after a quantifier modifies
-     * it, are backquoted too.
+     * which after a pattern starts the {@code TO} clause, {@code suppress} and {@code for}, which start the
+     * {@code SUPPRESS FOR} clause, and {@code optional}, which after a quantifier modifies it, are backquoted too.
      */
     public static String quoteVariableIfNeeded(String name) {
-        return name.equalsIgnoreCase("to") || name.equalsIgnoreCase("optional") ? "`" + name + "`"
-                : quoteIfNeeded(name);
+        return name.equalsIgnoreCase("to") || name.equalsIgnoreCase("optional") || name.equalsIgnoreCase("suppress")
+                || name.equalsIgnoreCase("for") ? "`" + name + "`" : quoteIfNeeded(name);
     }
 }

@@ -25,12 +25,13 @@ import java.util.regex.PatternSyntaxException;
  * IllegalArgumentException naming the construct and where it was written. Data never fails: see
  * {@link Values} for the value model and null semantics.
  *
- * <p>Thread-safe: holds only the variable names; the compiled expressions may be shared by every key
- * and thread.
+ * <p>Not thread-safe while compiling (it collects the rule's windowed aggregates, {@link #windows}); the compiled
+ * expressions may be shared by every key and thread.
  */
 public final class ExpressionCompiler {
     private final List<String> variables;
     private final Map<String, Integer> numbers = new HashMap<>();
+    private final List<WindowSpec> windows = new java.util.ArrayList<>();
 
     /** @param variables the pattern's variable names; a name's index is its number in the {@link MatchView}. */
     public ExpressionCompiler(List<String> variables) {
@@ -61,6 +62,9 @@ public final class ExpressionCompiler {
         }
         if (expr instanceof Expr.Call call) {
             return call(call);
+        }
+        if (expr instanceof Expr.Windowed windowed) {
+            return windowed(windowed);
         }
         if (expr instanceof Expr.Unary unary) {
             Node operand = compile(unary.operand());
@@ -93,6 +97,28 @@ public final class ExpressionCompiler {
             }
         }
         throw new AssertionError(expr);
+    }
+
+    /** {@code f(field) OVER (LAST d)}: a slot of the rule's window values, one per distinct aggregate. */
+    private Node windowed(Expr.Windowed windowed) {
+        List<String> field = null;
+        if (windowed.argument() instanceof Expr.Ref ref) {
+            field = ref.path();
+        } else if (windowed.argument() != null) {
+            throw rejected(windowed.function() + " OVER", windowed.span(), "the argument must be a field");
+        }
+        for (int slot = 0; slot < windows.size(); slot++) {
+            if (windows.get(slot).same(windowed.function(), field, windowed.windowMillis())) {
+                return new WindowFrame.Read(slot, windows.get(slot));
+            }
+        }
+        windows.add(new WindowSpec(windowed.function(), field, windowed.windowMillis()));
+        return new WindowFrame.Read(windows.size() - 1, windows.get(windows.size() - 1));
+    }
+
+    /** The windowed aggregates compiled so far, in slot order ({@link WindowFrame}). */
+    public List<WindowSpec> windows() {
+        return List.copyOf(windows);
     }
 
     private Node[] compileAll(List<Expr> exprs) {

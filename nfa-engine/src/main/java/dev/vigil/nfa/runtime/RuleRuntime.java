@@ -132,6 +132,16 @@ public final class RuleRuntime implements MatchOutput {
     long evaluationErrors;
     /** Partial matches of replaced versions of the rule that this version could not take over. */
     long droppedOnReplace;
+    /** {@code SUPPRESS FOR}: the alerts let through, and the count of those not (snapshotted). */
+    final AlertSuppression suppression;
+    /** {@link #holdsState}, made once: a method reference made per call would allocate at every advance. */
+    private final java.util.function.Predicate<Object> holdsState = this::holdsState;
+    /**
+     * The keys' recent events for the conditions' windowed aggregates (snapshotted), or null when the rule has none.
+     * A rule with some is never spared an event: each is held for the watermark and released to its key, which is
+     * where it joins the key's windows ({@link KeyWindows}).
+     */
+    final KeyWindows windows;
 
     public RuleRuntime(CompiledRule rule, RuleProgram program, int maxPartialMatchesPerKey, EngineListener listener) {
         this(rule, program, maxPartialMatchesPerKey, EngineConfig.DEFAULT_MAX_WORK_PER_EVENT, KeySlice.ALL, listener,
@@ -155,7 +165,9 @@ public final class RuleRuntime implements MatchOutput {
         this.partitionKey = new PartitionKey(rule.partitionBy());
         this.alerts = new AlertBuilder(rule, program);
         this.listener = listener;
-        this.startTest = StartTest.of(program.nfa(), matcher);
+        this.windows = KeyWindows.of(program.windows());
+        this.startTest = windows != null ? null : StartTest.of(program.nfa(), matcher);
+        this.suppression = new AlertSuppression(rule.suppressMillis());
     }
 
     /** The tests an event must pass to start the rule, when the engine can index them; else null. */
@@ -278,7 +290,7 @@ public final class RuleRuntime implements MatchOutput {
         eventsIn++;
         long arrival = arrivals++;
         KeyState state = keys.get(key);
-        if (state == null) {
+        if (state == null && windows == null) {
             if (EventTime.minus(event.timestamp(), 1) <= watermark) {
                 if (startsNothing(event, true)) {
                     if (event.timestamp() > watermark) {
@@ -391,7 +403,13 @@ public final class RuleRuntime implements MatchOutput {
         KeyState state = stateOf(key);
         current = state;
         matcher.advanceTime(state.partialMatches, nowMs, this);
+        if (windows != null) {
+            windows.enter(key, event, nowMs);
+        }
         matcher.process(state.partialMatches, event, nowMs, this);
+        if (windows != null) {
+            windows.leave();
+        }
         settle(state);
         evaluationErrors += EvaluationErrors.drain();
         keepWithinBound();
@@ -435,7 +453,13 @@ public final class RuleRuntime implements MatchOutput {
                 matcher.advanceTime(state.partialMatches, timestamp, this);
                 state.advancedTo = timestamp;
             }
+            if (windows != null) {
+                windows.enter(state.key, next.event, timestamp);
+            }
             matcher.process(state.partialMatches, next.event, timestamp, this);
+            if (windows != null) {
+                windows.leave();
+            }
             if (state.round != round) {
                 if (!matcher.isIdle(state.partialMatches)) {
                     state.round = round;
@@ -507,6 +531,20 @@ public final class RuleRuntime implements MatchOutput {
         }
         evaluationErrors += EvaluationErrors.drain();   // conditions and EMIT values evaluated since the last drain
         keepWithinBound();
+        suppression.forgetExpired(time, holdsState);
+        if (windows != null) {
+            windows.forgetExpired(time);
+        }
+    }
+
+    /** Whether the key has a state in the store (partial matches or waiting events); reads it and lets it be. */
+    private boolean holdsState(Object key) {
+        KeyState state = keys.get(key);
+        if (state == null) {
+            return false;
+        }
+        keys.release(state);
+        return true;
     }
 
     /**
@@ -576,6 +614,10 @@ public final class RuleRuntime implements MatchOutput {
     public void handOverWaitingTo(RuleRuntime successor) {
         unskip();
         successor.countDroppedOnReplace(keys.partialMatchCount());
+        successor.suppression.takeOver(suppression);
+        if (windows != null && successor.windows != null && successor.rule.streams().equals(rule.streams())) {
+            successor.windows.takeOver(windows);   // the same streams' events: the same window events
+        }
         List<String> streams = successor.rule.streams();
         while (!waiting.isEmpty()) {
             Waiting next = waiting.poll();
@@ -626,6 +668,11 @@ public final class RuleRuntime implements MatchOutput {
         evictedKeys = predecessor.evictedKeys;
         evaluationErrors = predecessor.evaluationErrors;
         droppedOnReplace = predecessor.droppedOnReplace;
+        suppression.takeOver(predecessor.suppression);
+        suppression.suppressed = predecessor.suppression.suppressed;
+        if (windows != null && predecessor.windows != null) {
+            windows.takeOver(predecessor.windows);
+        }
         predecessor.keys = null;   // used again, it would fail at once rather than corrupt the successor's state
         predecessor.waiting = null;
         predecessor.timers = null;
@@ -645,12 +692,17 @@ public final class RuleRuntime implements MatchOutput {
         timers.clear();
         staleTimers = 0;
         keys.clear();
+        suppression.clear();
+        if (windows != null) {
+            windows.clear();
+        }
         share.retire();
     }
 
     public RuleCounters counters() {
         return new RuleCounters(rule.name(), eventsIn, matches, timeouts, keys.partialMatchCount(), keys.size(),
-                dropped, workBoundTrips, evaluationErrors, evictedKeys, droppedOnReplace);
+                dropped, workBoundTrips, evaluationErrors, evictedKeys, droppedOnReplace, suppression.suppressed,
+                windows == null ? 0 : windows.evicted);
     }
 
     private KeyState stateOf(Object key) {
@@ -684,13 +736,16 @@ public final class RuleRuntime implements MatchOutput {
 
     @Override
     public void onMatch(MatchedEvents match) {
+        if (!suppression.admit(current.key, match.lastTimestamp())) {
+            return;
+        }
         matches++;
         listener.onAlert(alerts.match(current.key, match));
     }
 
     @Override
     public void onTimeout(MatchedEvents partial, long timeoutTimestamp) {
-        if (rule.reportsTimeouts()) {
+        if (rule.reportsTimeouts() && suppression.admit(current.key, timeoutTimestamp)) {
             timeouts++;
             listener.onAlert(alerts.timeout(current.key, partial, timeoutTimestamp));
         }

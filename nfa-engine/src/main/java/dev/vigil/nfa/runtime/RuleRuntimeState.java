@@ -3,6 +3,8 @@ package dev.vigil.nfa.runtime;
 import dev.vigil.nfa.Event;
 import dev.vigil.nfa.match.PartialMatches;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The state of one {@link RuleRuntime} as plain values, for state snapshots: a {@link #capture} hands it to a
@@ -12,7 +14,8 @@ import java.io.IOException;
  *
  * <p><b>What is state.</b> The counters, the release round and arrival counter, the rule's watermark, every key
  * with its {@link PartialMatches} and its place in the order of eviction ({@link KeyState#heldSince}), the events
- * waiting for the watermark and the timers. Scratch ({@code touched},
+ * waiting for the watermark and the timers, and {@code SUPPRESS FOR}'s count of suppressed alerts and last emitted
+ * alert per key ({@link AlertSuppression}). Scratch ({@code touched},
  * {@code current}) is empty between two engine calls, which is when captures start. Keys are numbered in
  * visiting order; waiting events and timers name their key by that number. Incarnations are not state: a restore
  * numbers the states 1, 2, ... in visiting order.
@@ -36,7 +39,7 @@ public final class RuleRuntimeState {
 
     /**
      * Receives one runtime's state: begin, keys (numbered 0, 1, ... in this order), waiting events (in release
-     * order), timers (same).
+     * order), timers (same), suppression.
      */
     public interface Visitor {
         void begin(long round, long arrivals, long watermark, long eventsIn, long matches, long timeouts,
@@ -70,6 +73,21 @@ public final class RuleRuntimeState {
 
         /** A timer of the state of {@code incarnation} of a key in the store; {@code key} null for a stale timer. */
         void timerOfKey(long deadline, Object key, long incarnation, long order) throws IOException;
+
+        /**
+         * {@code SUPPRESS FOR}: the alerts suppressed so far, and the keys (as the engine holds them) whose period
+         * may be under way with the time of their last emitted alert, in first-alert order.
+         */
+        void suppression(long suppressedAlerts, Object[] keys, long[] lastEmitted) throws IOException;
+
+        /**
+         * Windowed aggregates ({@link KeyWindows}), last: the count of events evicted by the bound per key, then each
+         * key with events (as the engine holds it), in first-event order, with its events and their times, oldest
+         * first. A rule without windowed aggregates has none.
+         */
+        void windows(long evictedEvents, int keys) throws IOException;
+
+        void window(Object key, Event[] events, long[] times) throws IOException;
     }
 
     /**
@@ -115,8 +133,15 @@ public final class RuleRuntimeState {
         private final SerializedKeyStore.InStore inStore;
         private final long incarnations;
         private final KeyStateStore store;
+        private final long suppressed;
+        private final AlertSuppression.Entries suppression;
+        private final long windowEvicted;
+        private final List<Object> windowKeys = new ArrayList<>();
+        private final List<Event[]> windowEvents = new ArrayList<>();
+        private final List<long[]> windowTimes = new ArrayList<>();
         private int nextWaiting;
         private int nextTimer;
+        private boolean suppressionDone;
 
         private Capture(RuleRuntime runtime, boolean keysInStore) throws IOException {
             runtime.unskip();
@@ -147,6 +172,16 @@ public final class RuleRuntimeState {
                 keys = runtime.keys.capture(runtime.incarnations);
                 inStore = null;
             }
+            suppressed = runtime.suppression.suppressed;
+            suppression = runtime.suppression.entries();
+            windowEvicted = runtime.windows == null ? 0 : runtime.windows.evicted;
+            if (runtime.windows != null) {
+                runtime.windows.visit((key, events, times) -> {
+                    windowKeys.add(key);
+                    windowEvents.add(events);
+                    windowTimes.add(times);
+                });
+            }
         }
 
         /** The keys and waiting events captured: at least the distinct events they hold, as a rule. */
@@ -175,7 +210,8 @@ public final class RuleRuntimeState {
 
         /**
          * After every key: up to {@code max} more of the waiting events, then of the timers (they name their keys
-         * by number); true once all are visited.
+         * by number), then the suppression (at once: one entry per key that alerted in a period); true once all are
+         * visited.
          */
         public boolean end(Visitor visitor, int max) throws IOException {
             int budget = max;
@@ -204,7 +240,15 @@ public final class RuleRuntimeState {
                         : keys.numberOf(store.keyOf(next.handle()), next.incarnation());
                 visitor.timer(next.deadline(), key, next.order());
             }
-            return nextWaiting == waiting.length && nextTimer == timers.length;
+            if (budget > 0 && nextTimer == timers.length && !suppressionDone) {
+                visitor.suppression(suppressed, suppression.keys(), suppression.times());
+                visitor.windows(windowEvicted, windowKeys.size());
+                for (int i = 0; i < windowKeys.size(); i++) {
+                    visitor.window(windowKeys.get(i), windowEvents.get(i), windowTimes.get(i));
+                }
+                suppressionDone = true;
+            }
+            return suppressionDone;
         }
 
         /** Ends the capture: the store may start another. */
@@ -334,6 +378,32 @@ public final class RuleRuntimeState {
         /** After {@link #inStore}: the states' waiting counts are the store's, not checked here. */
         public void finishInStore() {
             runtime.keys.finishRestore();
+        }
+
+        /** {@code SUPPRESS FOR}: the count of suppressed alerts. */
+        public void suppressed(long suppressedAlerts) {
+            check(suppressedAlerts >= 0, "negative count of suppressed alerts");
+            runtime.suppression.suppressed = suppressedAlerts;
+        }
+
+        /** {@code SUPPRESS FOR}: a key whose period may be under way, and its last emitted alert's time. */
+        public void suppression(Object key, long lastEmitted) {
+            runtime.suppression.restore(key, lastEmitted);
+        }
+
+        /** Windowed aggregates: the count of events evicted by the bound per key. */
+        public void windowsEvicted(long evictedEvents) {
+            check(evictedEvents >= 0, "negative count of evicted window events");
+            if (runtime.windows != null) {
+                runtime.windows.evicted = evictedEvents;
+            }
+        }
+
+        /** Windowed aggregates: one key's events, oldest first; ignored by a rule without windowed aggregates. */
+        public void window(Object key, Event[] events, long[] times) {
+            if (runtime.windows != null) {
+                runtime.windows.restore(key, events, times);
+            }
         }
 
         /** Checks that every announced key came and that waiting counts agree with the waiting events. */

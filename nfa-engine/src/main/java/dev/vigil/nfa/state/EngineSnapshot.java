@@ -35,13 +35,14 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class EngineSnapshot {
     /** "VGSN": the first four bytes of every snapshot. */
     public static final int MAGIC = 0x5647534E;
-    /** The format written; a reader accepts exactly the versions it knows: this one, 4, 3, 2 and 1. */
-    public static final int VERSION = 5;
+    /** The format written; a reader accepts exactly the versions it knows: this one and the older ones. */
+    public static final int VERSION = 6;
     /**
      * The oldest format read: version 1 lacks the rules' work-bound and eviction counters (restored as 0) and each
      * key's place in the order of eviction (see {@link RuleStateReader}); versions 1 and 2 lack the count of partial
      * matches dropped on replacement (restored as 0); versions 1 to 3 lack the events' identities (restored as their
-     * sequence numbers, which is what alert ids were derived from then); versions 1 to 4 always hold their keys.
+     * sequence numbers, which is what alert ids were derived from then); versions 1 to 4 always hold their keys;
+     * versions 1 to 5 lack the rules' {@code SUPPRESS FOR} state and windowed aggregates' events (restored as none).
      */
     public static final int OLDEST_VERSION = 1;
 

@@ -15,7 +15,8 @@ import java.util.List;
  * {@link RuleRuntimeState.Restorer}, or, for a rule whose state is not used, only through to its end, keeping its
  * waiting events so they can be handed to the rule's new version. Reads format 1 too, which had no evicted-key
  * count (0) and no {@code heldSince} per key (0: the restore orders the holders as it visits them), and formats 1
- * and 2, which had no count of partial matches dropped on replacement (0).
+ * and 2, which had no count of partial matches dropped on replacement (0), and formats 1 to 5, which had no
+ * {@code SUPPRESS FOR} state (nothing suppressed, no period under way) and windowed aggregates' events (none).
  *
  * <p><b>Not thread-safe:</b> one per restore.
  */
@@ -127,6 +128,7 @@ final class RuleStateReader {
                 restorer.timer(deadline, key, order);
             }
         }
+        readSuppressionAndWindows(restorer);
         if (restorer != null) {
             restorer.finish();
         }
@@ -172,8 +174,46 @@ final class RuleStateReader {
                 restorer.timerOfKey(deadline, key, incarnation, order);
             }
         }
+        readSuppressionAndWindows(restorer);
         if (restorer != null) {
             restorer.finishInStore();
+        }
+    }
+
+    /** Version 6 on, after the timers in both forms: the {@code SUPPRESS FOR} state, then the windows' events. */
+    private void readSuppressionAndWindows(RuleRuntimeState.Restorer restorer) throws IOException {
+        if (version < 6) {
+            return;
+        }
+        long suppressedAlerts = in.readLong();
+        int entries = in.readCount("suppression entry count");
+        if (restorer != null) {
+            restorer.suppressed(suppressedAlerts);
+        }
+        for (int i = 0; i < entries; i++) {
+            Object key = in.readKey();
+            long lastEmitted = in.readLong();
+            if (restorer != null) {
+                restorer.suppression(key, lastEmitted);
+            }
+        }
+        long windowEvicted = in.readLong();
+        int windowKeys = in.readCount("window key count");
+        if (restorer != null) {
+            restorer.windowsEvicted(windowEvicted);
+        }
+        for (int i = 0; i < windowKeys; i++) {
+            Object key = in.readKey();
+            int count = in.readCount("window event count");
+            Event[] events = new Event[count];
+            long[] times = new long[count];
+            for (int j = 0; j < count; j++) {
+                times[j] = in.readLong();
+                events[j] = in.readEvent();
+            }
+            if (restorer != null) {
+                restorer.window(key, events, times);
+            }
         }
     }
 

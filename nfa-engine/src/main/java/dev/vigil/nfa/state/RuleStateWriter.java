@@ -116,6 +116,32 @@ final class RuleStateWriter implements RuleRuntimeState.Visitor, PartialMatchesG
     }
 
     @Override
+    public void suppression(long suppressedAlerts, Object[] keys, long[] lastEmitted) throws IOException {
+        out.writeLong(suppressedAlerts);
+        out.writeVarInt(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            out.writeKey(keys[i]);
+            out.writeLong(lastEmitted[i]);
+        }
+    }
+
+    @Override
+    public void windows(long evictedEvents, int keys) throws IOException {
+        out.writeLong(evictedEvents);
+        out.writeVarInt(keys);
+    }
+
+    @Override
+    public void window(Object key, Event[] events, long[] times) throws IOException {
+        out.writeKey(key);
+        out.writeVarInt(events.length);
+        for (int i = 0; i < events.length; i++) {
+            out.writeLong(times[i]);
+            out.writeEvent(events[i]);
+        }
+    }
+
+    @Override
     public void begin(long nextSerial, boolean newStart, long[] timers, int timerCount, int liveEntries,
             int liveNodes, long lastTimestamp, int nextId, int entries, int nodes, int runs, int completed)
             throws IOException {

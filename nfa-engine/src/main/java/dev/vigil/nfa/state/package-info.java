@@ -10,9 +10,9 @@
  * {@link dev.vigil.nfa.match.PartialMatchesGraph}, which know their packages' internals; this package only knows
  * bytes. Threading: a snapshot is written and read by the thread that owns the engine; nothing here is shared.
  *
- * <h2>Format, version 5</h2>
+ * <h2>Format, version 6</h2>
  * <pre>
- * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (5)    big-endian, through DataOutput
+ * snapshot  = int MAGIC ("VGSN", 0x5647534E), int VERSION (6)    big-endian, through DataOutput
  *             chunk* , int 0 , int CRC-32 of every chunk's payload
  * chunk     = int length (1 .. 2^20), payload bytes               the payloads concatenated form the body
  * body      = varint timeMode, varint sliceIndex, varint sliceCount,
@@ -26,6 +26,10 @@
  *             varint waiting, varint timers,
  *             key * keys, waiting * waiting, timer * timers                      without inStore
  *           | ... varint timers, stored, storedWaiting * waiting, storedTimer * timers   with inStore
+ *             long suppressedAlerts, varint n, suppress * n      (SUPPRESS FOR, in first-alert order; both forms)
+ *             long windowEventsEvicted, varint n, window * n      (OVER windows, in first-event order)
+ * window    = keyValue, varint n, (long time, event) * n      the key's window events, oldest first
+ * suppress  = keyValue, long lastEmitted                      the time of the key's last emitted alert
  * key       = keyValue, varint waitingEvents, long scheduledDeadline, long advancedTo, long round,
  *             long heldSince (0: no partial match; else the key's place in the order of eviction), matches
  * waiting   = event, varint key number (0-based, order of the keys above), long arrival
@@ -62,7 +66,9 @@
  * earlier builds restore. Versions 1 and 2 lacked {@code droppedOnReplace} (partial matches of replaced versions
  * the rule did not keep, see {@link dev.vigil.nfa.state.Replacement}); it is read as 0. Versions 1 to 3 lacked
  * each event's identity ({@link dev.vigil.nfa.Event#identity}, what alert ids derive from); it is read as the
- * event's sequence, which is what those versions derived alert ids from.
+ * event's sequence, which is what those versions derived alert ids from. Versions 1 to 5 lacked the
+ * {@code SUPPRESS FOR} state and the windowed aggregates' events after the timers (nothing suppressed, no period
+ * under way, no window events).
  *
  * <p>Version 5 added {@code inStore}: a snapshot of an engine keeping key state in RocksDB may leave the key states
  * in RocksDB's own checkpoint ({@link dev.vigil.nfa.Engine#startSnapshot(java.io.DataOutput, java.nio.file.Path)}:

@@ -29,7 +29,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * partial matches) and ends with the same counters; and a restored engine snapshots to the same bytes.
  */
 class EngineSnapshotTest {
-    /** Realistic rules over two streams, covering windows, absences, timeouts, skips, loops and keys. */
+    /**
+     * Realistic rules over two streams, covering windows, absences, timeouts, skips, loops, keys, suppression and
+     * windowed aggregates.
+     */
     static final String RULES = """
             RULE abc FROM s1 PARTITION BY key
               PATTERN a -> b+ -> c WITHIN 40 MILLISECONDS
@@ -85,6 +88,23 @@ class EngineSnapshotTest {
               PATTERN x y
               DEFINE x AS value < 3
               AFTER MATCH SKIP PAST LAST EVENT;
+
+            RULE quiet FROM s1 PARTITION BY key
+              PATTERN a b
+              DEFINE a AS value > 4, b AS value > 4
+              EMIT v = b.value
+              SUPPRESS FOR 15 MILLISECONDS;
+
+            RULE quietTimeouts FROM s1 PARTITION BY key
+              PATTERN a -> b WITHIN 8 MILLISECONDS
+              DEFINE a AS type = 'B', b AS type = 'D'
+              ON TIMEOUT EMIT started = a.value
+              SUPPRESS FOR 20 MILLISECONDS;
+
+            RULE busy FROM s1, s2 PARTITION BY key
+              PATTERN a -> b WITHIN 20 MILLISECONDS
+              DEFINE a AS COUNT(*) OVER (LAST 10 MILLISECONDS) >= 3,
+                b AS value > AVG(value) OVER (LAST 15 MILLISECONDS) AND MAX(value) OVER (LAST 5 MILLISECONDS) < 9;
             """;
 
     static List<CompiledRule> compile(String text) {
@@ -211,7 +231,7 @@ class EngineSnapshotTest {
     void slicedSnapshotsEqualTheSnapshotOfTheirStart(long seed) {
         List<CompiledRule> rules = compile(RULES);
         EngineConfig config = EngineConfig.defaults().withDefaultWatermarkDelayMs(seed % 3 * 3);
-        List<SnapshotChain.Step> steps = input(seed + 400, 600, config.defaultWatermarkDelayMs(), false);
+        List<SnapshotChain.Step> steps = input(seed + 400, 800, config.defaultWatermarkDelayMs(), false);
 
         SnapshotChain.Outcome sliced = SnapshotChain.sliced(rules, config, config, steps, seed, 0.1);
 

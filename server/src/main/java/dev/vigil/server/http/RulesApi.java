@@ -525,6 +525,8 @@ public final class RulesApi {
                 .put("evaluationErrors", found == null ? 0 : found.evaluationErrors())
                 .put("evictedKeys", found == null ? 0 : found.evictedKeys())
                 .put("partialMatchesDroppedOnReplace", found == null ? 0 : found.partialMatchesDroppedOnReplace())
+                .put("suppressedAlerts", found == null ? 0 : found.suppressedAlerts())
+                .put("windowEventsEvicted", found == null ? 0 : found.windowEventsEvicted())
                 .put("lateEventsByStream", late);
     }
 

@@ -88,6 +88,7 @@ public final class ServerMetrics {
     private final Map<String, Meter> workBoundCounters = new HashMap<>();
     private final Map<String, Meter> evictedKeyCounters = new HashMap<>();
     private final Map<String, Meter> droppedOnReplaceCounters = new HashMap<>();
+    private final Map<String, Meter> suppressedCounters = new HashMap<>();
     /** When a rule's counters start from zero: a version that kept its predecessor's partial matches counts on. */
     private static final String AFRESH = "its deployment, or a replacement that dropped its partial matches";
 
@@ -278,6 +279,11 @@ public final class ServerMetrics {
                         .description("Partial matches of a replaced version of the rule that its new version did not "
                                 + "keep (a changed pattern, condition, key or stream), by rule")
                         .tag("rule", name).register(registry));
+                suppressedCounters.put(name, FunctionCounter.builder("vigil.suppressed.alerts", this,
+                                m -> m.snapshot.rule(name, RuleCounters::suppressedAlerts))
+                        .description("Alerts not emitted because their key alerted less than the rule's SUPPRESS FOR "
+                                + "period before, by rule (since " + AFRESH + ")")
+                        .tag("rule", name).register(registry));
             }
         }
         partialMatchGauges.entrySet().removeIf(entry -> {
@@ -290,6 +296,7 @@ public final class ServerMetrics {
             registry.remove(workBoundCounters.remove(entry.getKey()));
             registry.remove(evictedKeyCounters.remove(entry.getKey()));
             registry.remove(droppedOnReplaceCounters.remove(entry.getKey()));
+            registry.remove(suppressedCounters.remove(entry.getKey()));
             return true;
         });
     }

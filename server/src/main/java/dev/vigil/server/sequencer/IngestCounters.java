@@ -65,6 +65,7 @@ final class IngestCounters {
                 a.timeouts() + b.timeouts(), a.partialMatches() + b.partialMatches(), a.keys() + b.keys(),
                 a.droppedPartialMatches() + b.droppedPartialMatches(), a.workBoundTrips() + b.workBoundTrips(),
                 a.evaluationErrors() + b.evaluationErrors(), a.evictedKeys() + b.evictedKeys(),
-                a.partialMatchesDroppedOnReplace() + b.partialMatchesDroppedOnReplace());
+                a.partialMatchesDroppedOnReplace() + b.partialMatchesDroppedOnReplace(),
+                a.suppressedAlerts() + b.suppressedAlerts(), a.windowEventsEvicted() + b.windowEventsEvicted());
     }
 }
