@@ -122,6 +122,47 @@ class StoreCheckpointSnapshotTest {
         assertTrue(Files.isDirectory(checkpoint), "the checkpoint stays intact after a restore");
     }
 
+    /**
+     * What lives beside the keys on the heap comes back too: a key's SUPPRESS FOR period under way (k1 alerted at
+     * 1,200; its event at 1,400 is suppressed after the restore as without it) and its windowed aggregate's events (k2
+     * has two of its three B's before the snapshot), exactly as an engine that never stopped has them.
+     */
+    @Test
+    void suppressionPeriodsAndWindowEventsComeBackBesideTheStoredKeys() throws IOException {
+        List<CompiledRule> rules = EngineSnapshotTest.compile("""
+                RULE burst FROM events PARTITION BY key
+                  PATTERN b
+                  DEFINE b AS type = 'B' AND COUNT(*) OVER (LAST 10 SECONDS) >= 3
+                  SUPPRESS FOR 5 SECONDS;
+                """);
+        List<Event> before = List.of(event("k1", "B", 1_000), event("k1", "B", 1_100), event("k1", "B", 1_200),
+                event("k2", "B", 1_250), event("k2", "B", 1_300), event("x", "X", 1_500));
+        List<Event> after = List.of(event("k1", "B", 1_600), event("k2", "B", 1_700), event("k1", "B", 7_000));
+
+        SnapshotChain.Transcript uninterrupted = new SnapshotChain.Transcript();
+        Engine reference = new Engine(rules, EngineConfig.defaults().withDefaultWatermarkDelayMs(100), uninterrupted);
+        before.forEach(reference::offer);
+        int alertsBefore = uninterrupted.lines.size();
+        after.forEach(reference::offer);
+        reference.finish();
+        reference.close();
+
+        Engine engine = new Engine(rules, config(), new SnapshotChain.Transcript());
+        before.forEach(engine::offer);
+        Path checkpoint = folder.resolve("checkpoint");
+        byte[] bytes = snapshot(engine, checkpoint);
+        engine.close();
+        SnapshotChain.Transcript restoredAlerts = new SnapshotChain.Transcript();
+        Engine restored = restore(rules, config(), restoredAlerts, bytes, checkpoint).engine();
+        after.forEach(restored::offer);
+        restored.finish();
+        restored.close();
+
+        List<String> expected = alertKeys(uninterrupted).subList(alertsBefore, uninterrupted.lines.size());
+        assertEquals(List.of("burst key=k2", "burst key=k1"), expected, "the reference itself");
+        assertEquals(expected, alertKeys(restoredAlerts));
+    }
+
     @Test
     void rulesRenumberedByDeploymentsKeepTheirStoredStatesAndARuleChangedSinceStartsEmpty() throws IOException {
         // Deployed and removed before the snapshot: the store numbers ab 1 and ab2 2, the restore numbers afresh.
