@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,10 @@ final class BacktestProgress {
     private final RoutingContext ctx;
     private final Context context;
     private final TimeRange range;
+    /** Lines offered by the replaying worker, written in order from the event loop by {@link #drain}. */
+    private final ConcurrentLinkedQueue<String> pending = new ConcurrentLinkedQueue<>();
+    /** Set by the worker at the first line: before the replay's outcome reaches the event loop. */
+    private volatile boolean offered;
     private boolean started;
 
     BacktestProgress(RoutingContext ctx, TimeRange range) {
@@ -51,18 +56,32 @@ final class BacktestProgress {
         return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(NDJSON);
     }
 
-    /** Whether the stream has begun (its status and first line sent). */
+    /**
+     * Whether the replay began, so the answer is a stream: its first line was offered. The worker offers it before
+     * the replay's outcome is handed to the event loop, so this holds when the outcome arrives, even where the task
+     * that writes the line has not run yet (then {@link #end} writes it first).
+     */
     boolean started() {
-        return started;
+        return offered;
     }
 
     /** On the replaying worker: sends {@code progress} as a line, from the event loop. */
     void offer(Backtest.Progress progress) {
-        context.runOnContext(ignored -> write(line(progress, range)));
+        pending.add(line(progress, range));
+        offered = true;
+        context.runOnContext(ignored -> drain());
+    }
+
+    /** On the event loop: writes the lines offered so far, in order. */
+    private void drain() {
+        for (String line = pending.poll(); line != null; line = pending.poll()) {
+            write(line);
+        }
     }
 
     /** Ends the stream with the answer a plain request gets ({@code null}: an outcome that is not a replay). */
     void end(String answer) {
+        drain();
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
@@ -76,6 +95,7 @@ final class BacktestProgress {
 
     /** Ends the stream with an error line; the details go to the log under an id the line names. */
     void fail(Throwable failure) {
+        drain();
         String logId = UUID.randomUUID().toString();
         LOG.error("internal error {} on POST /v1/backtest: {}", logId, failure.toString(), failure);
         HttpServerResponse response = ctx.response();
