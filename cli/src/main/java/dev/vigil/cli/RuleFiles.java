@@ -34,21 +34,8 @@ record RuleFiles(List<CompiledRule> rules, List<StreamDecl> streams, List<Diagno
         List<String> ioErrors = new ArrayList<>();
         Map<String, Declared> declared = new HashMap<>();
         for (Path file : files) {
-            String text;
-            if (Files.isDirectory(file)) {
-                ioErrors.add(file + ": is a folder; name the rule files in it (" + file.resolve("*.cep") + ")");
-                continue;
-            }
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException missing) {
-                ioErrors.add(file + ": no such file");
-                continue;
-            } catch (CharacterCodingException notText) {
-                ioErrors.add(file + ": not UTF-8 text");
-                continue;
-            } catch (IOException e) {
-                ioErrors.add(file + ": cannot read: " + e.getMessage());
+            String text = read(file, ioErrors);
+            if (text == null) {
                 continue;
             }
             CompileResult result = RuleCompiler.compile(file.toString(), text, limits);
@@ -61,6 +48,25 @@ record RuleFiles(List<CompiledRule> rules, List<StreamDecl> streams, List<Diagno
             }
         }
         return new RuleFiles(rules, streams, diagnostics, ioErrors);
+    }
+
+    /** The text of the rule file {@code file}, or null after adding why it cannot be read to {@code problems}. */
+    static String read(Path file, List<String> problems) {
+        if (Files.isDirectory(file)) {
+            problems.add(file + ": is a folder; name the rule files in it (" + file.resolve("*.cep") + ", "
+                    + file.resolve("*.sql") + ")");
+            return null;
+        }
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException missing) {
+            problems.add(file + ": no such file");
+        } catch (CharacterCodingException notText) {
+            problems.add(file + ": not UTF-8 text");
+        } catch (IOException e) {
+            problems.add(file + ": cannot read: " + e.getMessage());
+        }
+        return null;
     }
 
     /** A stream's first declaration and the file that made it. */

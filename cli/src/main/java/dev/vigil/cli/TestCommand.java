@@ -7,12 +7,9 @@ import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.ruletest.RuleTests;
 import dev.vigil.ruletest.TestReport;
 import dev.vigil.ruletest.TestResult;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +42,7 @@ final class TestCommand implements Callable<Integer> {
     @Mixin
     CompileLimitOptions compileLimits;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rule files (.cep) with TEST blocks.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rule files (.cep or .sql) with TEST blocks.")
     List<Path> files;
 
     @Override
@@ -59,9 +56,11 @@ final class TestCommand implements Callable<Integer> {
         boolean bad = false;
         boolean failed = false;
         long[] counts = new long[TestResult.Status.values().length];
+        List<String> unreadable = new ArrayList<>();
         for (Path file : files) {
-            String text = read(file, err);
+            String text = RuleFiles.read(file, unreadable);
             if (text == null) {
+                err.println("vigil test: " + unreadable.get(unreadable.size() - 1));
                 bad = true;
                 continue;
             }
@@ -88,22 +87,5 @@ final class TestCommand implements Callable<Integer> {
                 + counts[TestResult.Status.FAILED.ordinal()] + " failed, " + counts[TestResult.Status.INVALID.ordinal()]
                 + " invalid in " + files.size() + " file(s)");
         return bad ? EXIT_BAD_INPUT : failed ? EXIT_FAILED : 0;
-    }
-
-    /** The file's text, or null after saying why it cannot be read. */
-    private static String read(Path file, PrintWriter err) {
-        String unreadable = FileArguments.unreadable(file);
-        if (unreadable != null) {
-            err.println("vigil test: " + unreadable);
-            return null;
-        }
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException notText) {
-            err.println("vigil test: " + file + ": not UTF-8 text");
-        } catch (IOException e) {
-            err.println("vigil test: " + file + ": cannot read: " + e.getMessage());
-        }
-        return null;
     }
 }
