@@ -4,6 +4,7 @@ import dev.vigil.dsl.Diagnostic;
 import dev.vigil.dsl.ast.StreamDecl;
 import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
+import dev.vigil.nfa.KeyedRule;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.state.Replacement;
 import dev.vigil.wire.JsonCodec;
@@ -280,6 +281,12 @@ final class LiveRules {
         String streams = streamProblem(result);
         if (streams != null) {
             return refused(name, streams);
+        }
+        for (CompiledRule rule : result.rules()) {
+            String unsupported = KeyedRule.unsupported(rule);
+            if (unsupported != null) {
+                return refused(name, unsupported);
+            }
         }
         Map<String, CompiledRule> before = byName();
         Map<String, CompiledRule> retiredBefore = retiredByName();

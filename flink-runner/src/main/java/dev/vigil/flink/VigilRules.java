@@ -6,6 +6,7 @@ import dev.vigil.nfa.CompileResult;
 import dev.vigil.nfa.CompiledRule;
 import dev.vigil.nfa.EngineConfig;
 import dev.vigil.nfa.EventDecoder;
+import dev.vigil.nfa.KeyedRule;
 import dev.vigil.nfa.RuleCompiler;
 import dev.vigil.nfa.StreamDelays;
 import java.io.IOException;
@@ -142,27 +143,31 @@ public record VigilRules(List<RuleFile> files, long defaultWatermarkDelayMs, int
             List<StreamDecl> streams = new ArrayList<>();
             List<Diagnostic> diagnostics = new ArrayList<>();
             Map<String, String> fileOfRule = new HashMap<>();
-            List<String> duplicates = new ArrayList<>();
+            List<String> refusals = new ArrayList<>();   // rules defined twice, rules the job cannot run
             for (RuleFile file : files) {
                 CompileResult result = RuleCompiler.compile(file.name(), file.text());
                 diagnostics.addAll(result.diagnostics());
                 for (CompiledRule rule : result.rules()) {
+                    String unsupported = KeyedRule.unsupported(rule);
+                    if (unsupported != null) {
+                        refusals.add(file.name() + ": " + unsupported);
+                    }
                     String first = fileOfRule.putIfAbsent(rule.name(), file.name());
                     if (first != null) {
-                        duplicates.add("rule '" + rule.name() + "' is defined in " + first + " and again in "
+                        refusals.add("rule '" + rule.name() + "' is defined in " + first + " and again in "
                                 + file.name() + "; rule names must be unique");
                     }
                 }
                 rules.addAll(result.rules());
                 streams.addAll(result.streams());
             }
-            if (!diagnostics.isEmpty() || !duplicates.isEmpty()) {
+            if (!diagnostics.isEmpty() || !refusals.isEmpty()) {
                 StringBuilder message = new StringBuilder("the rules do not compile:");
                 for (Diagnostic diagnostic : diagnostics) {
                     message.append('\n').append(diagnostic.render());
                 }
-                for (String duplicate : duplicates) {
-                    message.append('\n').append(duplicate);
+                for (String refusal : refusals) {
+                    message.append('\n').append(refusal);
                 }
                 throw new IllegalArgumentException(message.toString());
             }

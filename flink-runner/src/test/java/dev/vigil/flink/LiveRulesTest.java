@@ -131,6 +131,27 @@ class LiveRulesTest {
         return String.join(", ", specs);
     }
 
+    /**
+     * A rule with SUPPRESS FOR or a windowed aggregate, which a keyed job does not run yet, is refused where the job
+     * takes it: at submission with every reason, and as a rule change with the rules left as they were.
+     */
+    @Test
+    void rulesTheJobCannotRunAreRefusedWhenTakenNotWhereTheyRun() {
+        String suppressing = "RULE quiet FROM s PARTITION BY k PATTERN x DEFINE x AS n >= 0 SUPPRESS FOR 1 MINUTE;";
+        String windowed = "RULE busy FROM s PARTITION BY k PATTERN x DEFINE x AS COUNT(*) OVER (LAST 1 MINUTE) > 3;";
+        IllegalArgumentException submitted = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> VigilRules.of(List.of(new VigilRules.RuleFile("more.cep",
+                        suppressing + "\n" + windowed))));
+        assertTrue(submitted.getMessage().contains("more.cep: rule quiet uses SUPPRESS FOR, which a keyed host (the "
+                + "Flink runner) does not run yet"), submitted.getMessage());
+        assertTrue(submitted.getMessage().contains("rule busy uses a windowed aggregate (OVER)"), submitted.getMessage());
+
+        LiveRules live = new LiveRules(SUBMITTED);
+        assertRefused(live, "001-quiet.cep", suppressing, "rule quiet uses SUPPRESS FOR");
+        assertRefused(live, "002-busy.cep", windowed, "rule busy uses a windowed aggregate (OVER)");
+        assertEquals("echo:1 pair:1", versions(live));
+    }
+
     private static void assertRefused(LiveRules live, String name, String text, String reason) {
         LiveRules.Outcome outcome = live.apply(name, text);
         assertTrue(outcome.refusal() != null && outcome.refusal().contains(reason), outcome.describe());

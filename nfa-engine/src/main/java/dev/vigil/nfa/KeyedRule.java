@@ -33,6 +33,21 @@ public final class KeyedRule {
     private final KeyRunner runner;
 
     /**
+     * Why a keyed host cannot run {@code rule} yet, or null when it can: {@code SUPPRESS FOR} and windowed aggregates
+     * ({@code OVER}) keep state per key that outlives the key's partial matches, which this state format does not
+     * hold. A host checks it when it takes the rule (the Flink runner at submission and for each rule change), so the
+     * rule is refused there rather than failing where it runs.
+     */
+    public static String unsupported(CompiledRule rule) {
+        if (rule.suppressMillis() == 0 && rule.program().windows().isEmpty()) {
+            return null;
+        }
+        return "rule " + rule.name() + " uses " + (rule.suppressMillis() != 0 ? "SUPPRESS FOR"
+                : "a windowed aggregate (OVER)") + ", which a keyed host (the Flink runner) does not run yet; run it "
+                + "in the Vigil server";
+    }
+
+    /**
      * @param config the bounds per key ({@link EngineConfig#maxPartialMatchesPerKey},
      *     {@link EngineConfig#maxWorkPerEvent}); its time settings are the host's to follow
      * @param listener receives the alerts and the bounds' reports; never late events (the host decides those)
@@ -41,10 +56,9 @@ public final class KeyedRule {
      *     hold yet
      */
     public KeyedRule(CompiledRule rule, EngineConfig config, EngineListener listener) {
-        if (rule.suppressMillis() != 0 || !rule.program().windows().isEmpty()) {
-            throw new IllegalArgumentException("rule " + rule.name() + " uses " + (rule.suppressMillis() != 0
-                    ? "SUPPRESS FOR" : "a windowed aggregate (OVER)") + ", which a keyed host (the Flink runner) does "
-                    + "not run yet; run it in the Vigil server");
+        String unsupported = unsupported(rule);
+        if (unsupported != null) {
+            throw new IllegalArgumentException(unsupported);
         }
         this.runner = new KeyRunner(rule, rule.program(), config.maxPartialMatchesPerKey(), config.maxWorkPerEvent(),
                 new KeyStateCodec(rule.program().nfa()), listener);
