@@ -51,6 +51,8 @@ class KeyBoundServerTest {
                     body -> body.contains("vigil_evicted_keys_total{rule=\"small_then_big\"} "
                             + (double) counters.getLong("evictedKeys")));
             assertTrue(metrics.contains("# HELP vigil_evicted_keys_total"), metrics);
+            // every bound a rule has is counted by rule, the window's too (0: this rule has no OVER window)
+            assertTrue(metrics.contains("vigil_window_events_evicted_total{rule=\"small_then_big\"} 0.0"), metrics);
             assertTrue(server.serverErr().contains("key(s) holding partial matches (small_then_big "),
                     server.serverErr());
         }

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class ServerMetrics {
     private ToLongFunction<String> routed;
     /** The engine's counters as of the current scrape: taken once per scrape, read by every engine meter. */
     private volatile Snapshot snapshot = new Snapshot(
-            new EngineCounters(Map.of(), Map.of(), 0, java.util.List.of()), Map.of());
+            new EngineCounters(Map.of(), Map.of(), 0, List.of()), Map.of());
 
     private record Snapshot(EngineCounters counters, Map<String, RuleCounters> rules) {
         static Snapshot of(EngineCounters counters) {
@@ -82,13 +83,8 @@ public final class ServerMetrics {
     private final Counter slowSubscribers;
     private final Map<String, Counter> alertCounters = new HashMap<>();   // key: rule + '\0' + kind
     private final Set<String> streamsRegistered = new HashSet<>();
-    private final Map<String, Meter> partialMatchGauges = new HashMap<>();
-    private final Map<String, Meter> evaluationErrorCounters = new HashMap<>();
-    private final Map<String, Meter> droppedCounters = new HashMap<>();
-    private final Map<String, Meter> workBoundCounters = new HashMap<>();
-    private final Map<String, Meter> evictedKeyCounters = new HashMap<>();
-    private final Map<String, Meter> droppedOnReplaceCounters = new HashMap<>();
-    private final Map<String, Meter> suppressedCounters = new HashMap<>();
+    /** Each running rule's meters, registered when it is first seen and removed with it. */
+    private final Map<String, List<Meter>> ruleMeters = new HashMap<>();
     /** When a rule's counters start from zero: a version that kept its predecessor's partial matches counts on. */
     private static final String AFRESH = "its deployment, or a replacement that dropped its partial matches";
 
@@ -249,54 +245,55 @@ public final class ServerMetrics {
         for (RuleCounters rule : counters.rules()) {
             String name = rule.rule();
             running.add(name);
-            if (!partialMatchGauges.containsKey(name)) {
-                partialMatchGauges.put(name, Gauge.builder("vigil.partial.matches", this,
+            if (!ruleMeters.containsKey(name)) {
+                List<Meter> meters = new ArrayList<>();
+                meters.add(Gauge.builder("vigil.partial.matches", this,
                                 m -> m.snapshot.rule(name, RuleCounters::partialMatches))
                         .description("Partial matches held now, by rule").tag("rule", name)
                         .strongReference(true).register(registry));
-                evaluationErrorCounters.put(name, FunctionCounter.builder("vigil.evaluation.errors", this,
+                meters.add(FunctionCounter.builder("vigil.evaluation.errors", this,
                                 m -> m.snapshot.rule(name, RuleCounters::evaluationErrors))
                         .description("Expressions that met data of the wrong kind or divided by zero, by rule "
                                 + "(since " + AFRESH + ")")
                         .tag("rule", name).register(registry));
-                droppedCounters.put(name, FunctionCounter.builder("vigil.dropped.partial.matches", this,
+                meters.add(FunctionCounter.builder("vigil.dropped.partial.matches", this,
                                 m -> m.snapshot.rule(name, RuleCounters::droppedPartialMatches))
                         .description("Partial matches dropped by the partial-match bound per key, the work bound "
                                 + "per event or the eviction of their key, by rule (since " + AFRESH + ")")
                         .tag("rule", name).register(registry));
-                workBoundCounters.put(name, FunctionCounter.builder("vigil.work.bound.exceeded", this,
+                meters.add(FunctionCounter.builder("vigil.work.bound.exceeded", this,
                                 m -> m.snapshot.rule(name, RuleCounters::workBoundTrips))
                         .description("Events that needed more work on a key than maxWorkPerEvent (the key's partial "
                                 + "matches were dropped): a rule whose cost per event is anomalous, by rule")
                         .tag("rule", name).register(registry));
-                evictedKeyCounters.put(name, FunctionCounter.builder("vigil.evicted.keys", this,
+                meters.add(FunctionCounter.builder("vigil.evicted.keys", this,
                                 m -> m.snapshot.rule(name, RuleCounters::evictedKeys))
                         .description("Keys whose partial matches were dropped because more keys held some than "
                                 + "maxKeysPerRule or maxKeys allow, by rule (since " + AFRESH + ")")
                         .tag("rule", name).register(registry));
-                droppedOnReplaceCounters.put(name, FunctionCounter.builder("vigil.partial.matches.dropped.on.replace",
+                meters.add(FunctionCounter.builder("vigil.partial.matches.dropped.on.replace",
                                 this, m -> m.snapshot.rule(name, RuleCounters::partialMatchesDroppedOnReplace))
                         .description("Partial matches of a replaced version of the rule that its new version did not "
                                 + "keep (a changed pattern, condition, key or stream), by rule")
                         .tag("rule", name).register(registry));
-                suppressedCounters.put(name, FunctionCounter.builder("vigil.suppressed.alerts", this,
+                meters.add(FunctionCounter.builder("vigil.suppressed.alerts", this,
                                 m -> m.snapshot.rule(name, RuleCounters::suppressedAlerts))
                         .description("Alerts not emitted because their key alerted less than the rule's SUPPRESS FOR "
                                 + "period before, by rule (since " + AFRESH + ")")
                         .tag("rule", name).register(registry));
+                meters.add(FunctionCounter.builder("vigil.window.events.evicted", this,
+                                m -> m.snapshot.rule(name, RuleCounters::windowEventsEvicted))
+                        .description("Events that left a key's OVER (LAST d) window before their time because the "
+                                + "key held the most events a window keeps, by rule (since " + AFRESH + ")")
+                        .tag("rule", name).register(registry));
+                ruleMeters.put(name, meters);
             }
         }
-        partialMatchGauges.entrySet().removeIf(entry -> {
+        ruleMeters.entrySet().removeIf(entry -> {
             if (running.contains(entry.getKey())) {
                 return false;
             }
-            registry.remove(entry.getValue());
-            registry.remove(evaluationErrorCounters.remove(entry.getKey()));
-            registry.remove(droppedCounters.remove(entry.getKey()));
-            registry.remove(workBoundCounters.remove(entry.getKey()));
-            registry.remove(evictedKeyCounters.remove(entry.getKey()));
-            registry.remove(droppedOnReplaceCounters.remove(entry.getKey()));
-            registry.remove(suppressedCounters.remove(entry.getKey()));
+            entry.getValue().forEach(registry::remove);
             return true;
         });
     }
