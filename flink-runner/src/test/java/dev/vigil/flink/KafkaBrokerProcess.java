@@ -116,6 +116,21 @@ final class KafkaBrokerProcess implements BeforeAllCallback, AfterAllCallback {
         return KafkaBroker.readCommitted(bootstrap, topic);
     }
 
+    /**
+     * The committed records of {@code topic} once there are at least {@code expected} of them, or after a minute:
+     * a job reported finished has committed its last transaction, but the broker writes the commit's markers to the
+     * partitions after answering the commit, so a read at once may stop short of them (at the last stable offset).
+     */
+    List<ConsumerRecord<String, String>> committed(String topic, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        List<ConsumerRecord<String, String>> records = committed(topic);
+        while (records.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            records = committed(topic);
+        }
+        return records;
+    }
+
     /** This JVM's classpath with kafka-clients 4 (for the broker) in place of the connector's 3.x. */
     private static String brokerClasspath() {
         String clients4 = System.getProperty("vigil.broker.kafka.clients");

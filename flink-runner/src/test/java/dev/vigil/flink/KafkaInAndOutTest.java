@@ -117,7 +117,7 @@ class KafkaInAndOutTest {
         JobResult result = client.requestJobResult(job).get(3, TimeUnit.MINUTES);
         assertTrue(result.isSuccess(), "the job failed: " + result.getSerializedThrowable());
 
-        List<ConsumerRecord<String, String>> records = KAFKA.committed("alerts");
+        List<ConsumerRecord<String, String>> records = KAFKA.committed("alerts", expectedAlerts.size());
         List<String> alerts = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             alerts.add(record.value());
@@ -166,7 +166,7 @@ class KafkaInAndOutTest {
         env.execute("a late record to a topic");
 
         List<String> late = new ArrayList<>();
-        KAFKA.committed("late-out").forEach(record -> late.add(record.value()));
+        KAFKA.committed("late-out", expected.size()).forEach(record -> late.add(record.value()));
         assertEquals(withoutReason(expected), withoutReason(late));
     }
 
@@ -225,7 +225,8 @@ class KafkaInAndOutTest {
 
         assertEquals(1, SameAlertsAsVigilRunTest.FailOnce.FAILURES.get(), "one failure injected");
         List<String> alerts = new ArrayList<>();
-        KAFKA.committed("alerts-after-failure").forEach(record -> alerts.add(record.value()));
+        KAFKA.committed("alerts-after-failure", expectedAlerts.size())
+                .forEach(record -> alerts.add(record.value()));
         assertEquals(expectedAlerts, sorted(alerts));
         assertEquals(expectedProblems, SameAlertsAsVigilRunTest.drain(problems));
     }
